@@ -1,0 +1,2 @@
+/** StreamKit abr. */
+package io.streamkit.abr;

@@ -1,0 +1,2 @@
+/** StreamKit core. */
+package io.streamkit.core;

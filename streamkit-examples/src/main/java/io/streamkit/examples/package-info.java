@@ -1,0 +1,2 @@
+/** Small runnable programs that show StreamKit's embedding API. */
+package io.streamkit.examples;

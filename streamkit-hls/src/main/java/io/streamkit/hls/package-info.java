@@ -1,0 +1,2 @@
+/** StreamKit hls. */
+package io.streamkit.hls;

@@ -1,0 +1,44 @@
+package io.streamkit.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code streamkit} command line: one entry point, one subcommand per job.
+ *
+ * <p>Every subcommand reports bad input as a single line on stderr and exits non-zero; stack traces
+ * are for bugs, not for users.
+ */
+@Command(
+    name = "streamkit",
+    mixinStandardHelpOptions = true,
+    versionProvider = StreamkitCli.Version.class,
+    description = "StreamKit: video on demand as a library, and this reference origin built on it.")
+public final class StreamkitCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command tree; tests execute it in-process. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new StreamkitCli());
+    cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = StreamkitCli.class.getPackage().getImplementationVersion();
+      return new String[] {"streamkit " + (version == null ? "development build" : version)};
+    }
+  }
+}
