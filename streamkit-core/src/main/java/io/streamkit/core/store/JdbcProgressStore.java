@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /**
  * Watch progress in {@code streamkit_progress}, one row per viewer and title. Upserts go through the dialect's
@@ -29,8 +30,6 @@ import java.util.UUID;
  */
 final class JdbcProgressStore implements ProgressStore {
 
-  /** Rows per multi-row statement; 6 parameters each keeps far below PostgreSQL's 32767-parameter limit. */
-  static final int ROWS_PER_STATEMENT = 1_000;
   private static final int UNIQUE_VIOLATION_RETRIES = 3;
   private static final Comparator<WatchProgress> KEY_ORDER =
       Comparator.comparing(WatchProgress::viewerId).thenComparing(WatchProgress::titleId);
@@ -46,17 +45,19 @@ final class JdbcProgressStore implements ProgressStore {
   @Override
   public boolean upsert(WatchProgress progress) {
     InvalidValueException.requireNonNull("progress", progress);
-    return write(List.of(progress)) > 0;
+    List<WatchProgress> row = List.of(progress);
+    return withRetries(row, () -> dialect.upsertProgress(jdbc, row)) > 0;
   }
 
   @Override
   public void upsertAll(Collection<WatchProgress> progress) {
     InvalidValueException.requireNonNull("progress", progress);
     List<WatchProgress> newest = newestPerKey(progress);
-    newest.sort(KEY_ORDER);
-    for (int from = 0; from < newest.size(); from += ROWS_PER_STATEMENT) {
-      write(newest.subList(from, Math.min(from + ROWS_PER_STATEMENT, newest.size())));
+    if (newest.isEmpty()) {
+      return;
     }
+    newest.sort(KEY_ORDER);
+    withRetries(newest, () -> jdbc.inTransaction(tx -> dialect.upsertProgress(tx, newest)));
   }
 
   @Override
@@ -85,16 +86,14 @@ final class JdbcProgressStore implements ProgressStore {
     return new Page<>(hasNext ? rows.subList(0, page.limit()) : rows, page, hasNext);
   }
 
-  private int write(List<WatchProgress> rows) {
-    String sql = dialect.progressUpsert(rows.size());
+  /**
+   * Runs a write, turning a missing title into {@link UnknownTitleException} and retrying when a concurrent insert of
+   * the same new key won (H2; PostgreSQL's ON CONFLICT never reports it).
+   */
+  private int withRetries(List<WatchProgress> rows, IntSupplier write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return jdbc.execute(sql, s -> {
-          int i = 1;
-          for (WatchProgress p : rows) {
-            i = bind(s, i, p);
-          }
-        });
+        return write.getAsInt();
       } catch (StoreException e) {
         if (dialect.isForeignKeyViolation(e)) {
           throw unknownTitles(rows, e);
@@ -134,7 +133,15 @@ final class JdbcProgressStore implements ProgressStore {
     return new ArrayList<>(newest.values());
   }
 
-  private static int bind(PreparedStatement s, int first, WatchProgress p) throws SQLException {
+  /** Binds readings as consecutive (viewer_id, title_id, position_ms, duration_ms, client_ts, completed) groups. */
+  static void bind(PreparedStatement s, List<WatchProgress> rows) throws SQLException {
+    int i = 1;
+    for (WatchProgress p : rows) {
+      i = bind(s, i, p);
+    }
+  }
+
+  static int bind(PreparedStatement s, int first, WatchProgress p) throws SQLException {
     s.setString(first, p.viewerId());
     s.setObject(first + 1, p.titleId());
     s.setLong(first + 2, p.position().toMillis());

@@ -79,18 +79,21 @@ final class JdbcRunner {
     });
   }
 
-  /** Runs one statement for each item as a JDBC batch. */
-  <T> void batch(String sql, List<T> items, BatchSetter<T> setter) {
+  /** Runs one statement for each item as a JDBC batch and returns the total affected row count, where known. */
+  <T> int batch(String sql, List<T> items, BatchSetter<T> setter) {
     if (items.isEmpty()) {
-      return;
+      return 0;
     }
-    withStatement(sql, statement -> {
+    return withStatement(sql, statement -> {
       for (T item : items) {
         setter.set(statement, item);
         statement.addBatch();
       }
-      statement.executeBatch();
-      return null;
+      int affected = 0;
+      for (int count : statement.executeBatch()) {
+        affected += Math.max(count, 0);
+      }
+      return affected;
     });
   }
 

@@ -1,5 +1,7 @@
 package io.streamkit.core.store;
 
+import io.streamkit.core.progress.WatchProgress;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,11 +13,12 @@ interface SqlDialect {
   String name();
 
   /**
-   * A statement that upserts {@code rows} progress readings, each bound as (viewer_id, title_id, position_ms,
-   * duration_ms, client_ts, completed), and leaves a stored row alone when its client_ts is newer than the reading's.
-   * The readings must have distinct (viewer_id, title_id) keys.
+   * Upserts progress readings inside the caller's transaction, leaving a stored row alone when its client_ts is newer
+   * than the reading's. The readings have distinct (viewer, title) keys and come sorted by key.
+   *
+   * @return how many readings were stored
    */
-  String progressUpsert(int rows);
+  int upsertProgress(JdbcRunner transaction, List<WatchProgress> readings);
 
   /** Whether an error means a referenced row (a title) does not exist. */
   boolean isForeignKeyViolation(StoreException e);
