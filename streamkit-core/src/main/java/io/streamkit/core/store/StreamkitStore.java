@@ -225,8 +225,8 @@ public final class StreamkitStore implements AutoCloseable {
         if (dataSource != null) {
           dataSource.close();
         }
-        throw new StoreException("cannot open the StreamKit database at " + url
-            + "; check that it runs and the URL, user and password are right", e);
+        throw new StoreException("cannot open the StreamKit database at " + masked(url) + " (" + causeMessage(e)
+            + "); check that it runs and the URL, user and password are right", e);
       }
     }
 
@@ -258,6 +258,22 @@ public final class StreamkitStore implements AutoCloseable {
       } catch (FlywayException e) {
         throw new StoreException("schema migration failed", e);
       }
+    }
+
+    /** Passwords may ride in JDBC URL parameters; messages and logs must not show them. */
+    private static String masked(String url) {
+      return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** The database's or Flyway's own words are the most useful; wrappers above them add nothing. */
+    private static String causeMessage(Throwable e) {
+      Throwable best = e;
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof SQLException || t instanceof FlywayException) {
+          best = t;
+        }
+      }
+      return best.getMessage() == null ? best.getClass().getSimpleName() : best.getMessage();
     }
 
     private static String h2Url(Path directory) {

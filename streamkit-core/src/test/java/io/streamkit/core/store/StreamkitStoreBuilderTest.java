@@ -52,10 +52,14 @@ class StreamkitStoreBuilderTest {
   }
 
   @Test
-  void unreachableDatabaseFailsWithTheUrlAndWhatToCheck() {
-    assertThatThrownBy(() -> StreamkitStore.builder().jdbcUrl("jdbc:postgresql://127.0.0.1:1/nothing")
+  void unreachableDatabaseFailsWithTheCauseTheMaskedUrlAndWhatToCheck() {
+    assertThatThrownBy(() -> StreamkitStore.builder()
+        .jdbcUrl("jdbc:postgresql://127.0.0.1:1/nothing?user=app&password=s3cret")
         .connectionTimeout(Duration.ofMillis(500)).build())
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/nothing").hasMessageContaining("check that it runs");
+        .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/nothing?user=app&password=***")
+        .hasMessageContaining("Connection to 127.0.0.1:1 refused")
+        .hasMessageContaining("check that it runs")
+        .hasMessageNotContaining("s3cret");
   }
 }
