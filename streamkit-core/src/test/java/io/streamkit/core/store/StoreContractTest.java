@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +122,28 @@ abstract class StoreContractTest {
     assertThat(published.status()).isEqualTo(TitleStatus.PUBLISHED);
     assertThat(store.catalog().get(id).orElseThrow().status()).isEqualTo(TitleStatus.PUBLISHED);
     assertThat(store.catalog().get(id).orElseThrow().progressPercent()).isEqualTo(100);
+  }
+
+  @Test
+  void concurrentMovesOfOneTitleSerialiseSoExactlyOneWins() throws Exception {
+    UUID id = store.catalog().create("Contested", "").id();
+    store.catalog().transition(id, TitleStatus.PROCESSING);
+    int threads = 6;
+    AtomicInteger moved = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+
+    runConcurrently(threads, t -> {
+      try {
+        store.catalog().transition(id, TitleStatus.READY);
+        moved.incrementAndGet();
+      } catch (IllegalTransitionException e) {
+        assertThat(e.from()).isEqualTo(TitleStatus.READY);
+        refused.incrementAndGet();
+      }
+    });
+
+    assertThat(moved).hasValue(1);
+    assertThat(refused).hasValue(threads - 1);
   }
 
   @Test
@@ -295,7 +318,7 @@ abstract class StoreContractTest {
   void concurrentOutOfOrderUpsertsEndWithTheNewestReading() throws Exception {
     UUID id = title();
     int threads = 8;
-    int perThread = 150;
+    int perThread = 60;
     List<Integer> seconds = new ArrayList<>(IntStream.rangeClosed(1, threads * perThread).boxed().toList());
     Collections.shuffle(seconds, new Random(42));
 
