@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * The behaviour every database behind {@link StreamkitStore} must show. Each test gets a store of its own (a fresh
  * database or schema), so tests never see each other's rows.
  */
-abstract class StoreContractTest {
+public abstract class StoreContractTest {
 
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   private static final Duration HOUR = Duration.ofHours(1);
