@@ -1,0 +1,61 @@
+package io.streamkit.core.event;
+
+import static io.streamkit.core.InvalidValueException.requireIdentifier;
+import static io.streamkit.core.InvalidValueException.requireNonNull;
+
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.progress.WatchProgress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One thing that happened during playback, for analytics and quality-of-experience reports.
+ *
+ * @param type what happened
+ * @param viewerId the application's viewer id
+ * @param titleId the catalog id of the title
+ * @param sessionId the playback session, 1 to {@link #MAX_SESSION_ID_LENGTH} characters without whitespace
+ * @param position playback position when it happened, 0 or more
+ * @param attributes free-form details, at most {@link #MAX_ATTRIBUTES} entries
+ * @param occurredAt when it happened, kept to the millisecond
+ */
+public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleId, String sessionId,
+    Duration position, Map<String, String> attributes, Instant occurredAt) {
+
+  public static final int MAX_SESSION_ID_LENGTH = 128;
+  public static final int MAX_ATTRIBUTES = 16;
+  public static final int MAX_ATTRIBUTE_KEY_LENGTH = 64;
+  public static final int MAX_ATTRIBUTE_VALUE_LENGTH = 256;
+
+  public PlaybackEvent {
+    requireNonNull("event type", type);
+    requireIdentifier("viewerId", viewerId, WatchProgress.MAX_VIEWER_ID_LENGTH);
+    requireNonNull("titleId", titleId);
+    requireIdentifier("sessionId", sessionId, MAX_SESSION_ID_LENGTH);
+    requireNonNull("position", position);
+    if (position.isNegative()) {
+      throw new InvalidValueException("position", position, "must be 0 or more");
+    }
+    position = position.truncatedTo(ChronoUnit.MILLIS);
+    requireNonNull("attributes", attributes);
+    if (attributes.size() > MAX_ATTRIBUTES) {
+      throw new InvalidValueException("attributes", attributes.size() + " entries",
+          "must have at most " + MAX_ATTRIBUTES + " entries");
+    }
+    attributes.forEach((key, value) -> {
+      requireIdentifier("attribute name", key, MAX_ATTRIBUTE_KEY_LENGTH);
+      requireNonNull("attribute " + key, value);
+      if (value.length() > MAX_ATTRIBUTE_VALUE_LENGTH) {
+        throw new InvalidValueException("attribute " + key, value.length() + " characters",
+            "must be at most " + MAX_ATTRIBUTE_VALUE_LENGTH + " characters");
+      }
+    });
+    attributes = Collections.unmodifiableSortedMap(new TreeMap<>(attributes));
+    occurredAt = requireNonNull("occurredAt", occurredAt).truncatedTo(ChronoUnit.MILLIS);
+  }
+}

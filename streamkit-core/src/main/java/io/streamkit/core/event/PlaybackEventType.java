@@ -1,0 +1,43 @@
+package io.streamkit.core.event;
+
+import io.streamkit.core.InvalidValueException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What happened in a player. The wire name is the lower-case constant name, e.g. {@code buffer_start}. */
+public enum PlaybackEventType {
+  /** Playback session opened (manifest requested). */
+  SESSION_START,
+  PLAY,
+  PAUSE,
+  SEEK,
+  /** Playback stalled waiting for data. */
+  BUFFER_START,
+  BUFFER_END,
+  /** The player switched renditions; attributes carry {@code from} and {@code to}. */
+  VARIANT_SWITCH,
+  /** A playback error; attributes carry {@code code} and {@code message}. */
+  ERROR,
+  ENDED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The type with this wire name.
+   *
+   * @throws InvalidValueException naming the accepted names
+   */
+  public static PlaybackEventType fromWireName(String wireName) {
+    InvalidValueException.requireNonNull("event type", wireName);
+    for (PlaybackEventType type : values()) {
+      if (type.wireName().equals(wireName)) {
+        return type;
+      }
+    }
+    throw new InvalidValueException("event type", wireName, "must be one of "
+        + Arrays.stream(values()).map(PlaybackEventType::wireName).collect(Collectors.joining(", ")));
+  }
+}

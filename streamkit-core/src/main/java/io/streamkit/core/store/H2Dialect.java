@@ -1,0 +1,69 @@
+package io.streamkit.core.store;
+
+import io.streamkit.core.progress.WatchProgress;
+import java.util.List;
+
+/**
+ * H2: a conditional UPDATE by primary key, then an INSERT when no row was touched. H2 2.3's standard
+ * {@code MERGE ... USING ... WHEN MATCHED AND} would express this in one statement, but it finds the target row by
+ * scanning the table instead of using the primary key, which makes it slower with every row stored.
+ *
+ * <p>When the UPDATE touches nothing, either the row is missing or it holds a newer reading. The INSERT settles which:
+ * it fails with a unique violation if the row exists (or a concurrent session just inserted it), and the UPDATE is
+ * tried once more under that row's lock. H2 rolls back only the failed statement, so the transaction goes on.
+ */
+final class H2Dialect implements SqlDialect {
+
+  private static final String UPDATE_IF_NOT_NEWER = "UPDATE streamkit_progress SET position_ms = ?, duration_ms = ?,"
+      + " client_ts = ?, completed = ? WHERE viewer_id = ? AND title_id = ? AND client_ts <= ?";
+  private static final String INSERT = "INSERT INTO streamkit_progress"
+      + " (viewer_id, title_id, position_ms, duration_ms, client_ts, completed) VALUES (?,?,?,?,?,?)";
+
+  @Override
+  public String name() {
+    return "H2";
+  }
+
+  @Override
+  public int upsertProgress(JdbcRunner transaction, List<WatchProgress> readings) {
+    int stored = 0;
+    for (WatchProgress reading : readings) {
+      if (update(transaction, reading) > 0) {
+        stored++;
+        continue;
+      }
+      try {
+        stored += transaction.execute(INSERT, s -> JdbcProgressStore.bind(s, 1, reading));
+      } catch (StoreException e) {
+        if (!isUniqueViolation(e)) {
+          throw e;
+        }
+        stored += update(transaction, reading);
+      }
+    }
+    return stored;
+  }
+
+  private static int update(JdbcRunner transaction, WatchProgress reading) {
+    return transaction.execute(UPDATE_IF_NOT_NEWER, s -> {
+      s.setLong(1, reading.position().toMillis());
+      s.setLong(2, reading.duration().toMillis());
+      s.setObject(3, JdbcCatalog.timestamp(reading.clientTimestamp()));
+      s.setBoolean(4, reading.completed());
+      s.setString(5, reading.viewerId());
+      s.setObject(6, reading.titleId());
+      s.setObject(7, JdbcCatalog.timestamp(reading.clientTimestamp()));
+    });
+  }
+
+  @Override
+  public boolean isForeignKeyViolation(StoreException e) {
+    // 23506: H2's REFERENTIAL_INTEGRITY_VIOLATED_PARENT_MISSING; 23503 is the standard code.
+    return "23506".equals(e.sqlState()) || "23503".equals(e.sqlState());
+  }
+
+  @Override
+  public boolean isUniqueViolation(StoreException e) {
+    return "23505".equals(e.sqlState());
+  }
+}

@@ -1,0 +1,52 @@
+package io.streamkit.core.store;
+
+import io.streamkit.core.progress.WatchProgress;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The few places where H2 and PostgreSQL need different SQL. Everything else StreamKit writes is standard SQL both
+ * accept.
+ */
+interface SqlDialect {
+
+  String name();
+
+  /**
+   * Upserts progress readings inside the caller's transaction, leaving a stored row alone when its client_ts is newer
+   * than the reading's. The readings have distinct (viewer, title) keys and come sorted by key.
+   *
+   * @return how many readings were stored
+   */
+  int upsertProgress(JdbcRunner transaction, List<WatchProgress> readings);
+
+  /** Whether an error means a referenced row (a title) does not exist. */
+  boolean isForeignKeyViolation(StoreException e);
+
+  /** Whether an error means a concurrent insert of the same key won. */
+  boolean isUniqueViolation(StoreException e);
+
+  static SqlDialect forJdbcUrl(String jdbcUrl) {
+    String url = jdbcUrl.toLowerCase(Locale.ROOT);
+    if (url.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect();
+    }
+    if (url.startsWith("jdbc:h2:")) {
+      return new H2Dialect();
+    }
+    throw new IllegalArgumentException("jdbcUrl " + jdbcUrl
+        + " names an unsupported database; use jdbc:postgresql://host:port/database or jdbc:h2:file:/path");
+  }
+
+  /** Appends {@code rows} groups of {@code group}, separated by commas. */
+  static String repeat(String group, int rows) {
+    StringBuilder sql = new StringBuilder(rows * (group.length() + 1));
+    for (int i = 0; i < rows; i++) {
+      if (i > 0) {
+        sql.append(',');
+      }
+      sql.append(group);
+    }
+    return sql.toString();
+  }
+}

@@ -1,0 +1,289 @@
+package io.streamkit.core.store;
+
+import static io.streamkit.core.InvalidValueException.requireNonNull;
+import static io.streamkit.core.InvalidValueException.requireRange;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.event.EventStore;
+import io.streamkit.core.progress.ProgressStore;
+import io.streamkit.core.title.Catalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * StreamKit's persistence: one connection pool, the schema brought up to date, and the {@link Catalog},
+ * {@link ProgressStore} and {@link EventStore} on top of it. Thread-safe; close it to release the pool.
+ *
+ * <pre>{@code
+ * try (StreamkitStore store = StreamkitStore.builder().dataDirectory(Path.of("streamkit-data")).build()) {
+ *   Title title = store.catalog().create("Big Buck Bunny", "");
+ * }
+ * }</pre>
+ *
+ * <p>Embedded default: an H2 file database {@code streamkit.mv.db} in the data directory. Shared deployments use
+ * PostgreSQL through {@link Builder#jdbcUrl}. The schema is managed by Flyway from
+ * {@code classpath:db/streamkit/migration} with its own history table {@value #SCHEMA_HISTORY_TABLE}, so an
+ * application's own Flyway migrations ({@code db/migration}, {@code flyway_schema_history}) in the same database are
+ * untouched.
+ */
+public final class StreamkitStore implements AutoCloseable {
+
+  public static final String SCHEMA_HISTORY_TABLE = "streamkit_schema_history";
+  public static final String MIGRATIONS = "classpath:db/streamkit/migration";
+  public static final String H2_FILE_NAME = "streamkit";
+  public static final int DEFAULT_POOL_SIZE = 10;
+  public static final int MAX_POOL_SIZE = 200;
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+  /** HikariCP refuses connection timeouts below 250 ms. */
+  public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+  public static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamkitStore.class);
+  private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final HikariDataSource dataSource;
+  private final SqlDialect dialect;
+  private final Catalog catalog;
+  private final ProgressStore progress;
+  private final EventStore events;
+
+  private StreamkitStore(HikariDataSource dataSource, SqlDialect dialect, Clock clock) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    JdbcRunner jdbc = new JdbcRunner(dataSource);
+    this.catalog = new JdbcCatalog(jdbc, clock);
+    this.progress = new JdbcProgressStore(jdbc, dialect);
+    this.events = new JdbcEventStore(jdbc, dialect);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public ProgressStore progress() {
+    return progress;
+  }
+
+  public EventStore events() {
+    return events;
+  }
+
+  /** The pool, for components that keep their own tables beside StreamKit's (job queues, analytics). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** {@code H2} or {@code PostgreSQL}. */
+  public String databaseName() {
+    return dialect.name();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  /** Where and how to connect; each setter checks its value at once. */
+  public static final class Builder {
+    private Path dataDirectory;
+    private String jdbcUrl;
+    private String username;
+    private String password;
+    private String schema;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {
+    }
+
+    /** Keep an H2 database in this directory (created if missing). Excludes {@link #jdbcUrl}. */
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = requireNonNull("dataDirectory", dataDirectory);
+      return this;
+    }
+
+    /** Connect to this database, {@code jdbc:postgresql:...} or {@code jdbc:h2:...}. Excludes {@link #dataDirectory}. */
+    public Builder jdbcUrl(String jdbcUrl) {
+      InvalidValueException.requireText("jdbcUrl", jdbcUrl, 4096);
+      SqlDialect.forJdbcUrl(jdbcUrl);
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    public Builder username(String username) {
+      this.username = requireNonNull("username", username);
+      return this;
+    }
+
+    public Builder password(String password) {
+      this.password = requireNonNull("password", password);
+      return this;
+    }
+
+    /**
+     * Keep StreamKit's tables in this schema (created if missing) instead of the connection's default one: lower-case
+     * letters, digits and underscores, at most 63 characters (PostgreSQL's identifier limit).
+     */
+    public Builder schema(String schema) {
+      requireNonNull("schema", schema);
+      if (!SCHEMA_NAME.matcher(schema).matches()) {
+        throw new InvalidValueException("schema", schema,
+            "must be 1 to 63 lower-case letters, digits or underscores, starting with a letter or underscore");
+      }
+      this.schema = schema;
+      return this;
+    }
+
+    /** Most connections open at once; {@value StreamkitStore#DEFAULT_POOL_SIZE} by default. */
+    public Builder poolSize(int poolSize) {
+      this.poolSize = (int) requireRange("poolSize", poolSize, 1, MAX_POOL_SIZE);
+      return this;
+    }
+
+    /** How long an operation waits for a free connection before it fails; 10 s by default. */
+    public Builder connectionTimeout(Duration connectionTimeout) {
+      this.connectionTimeout = requireRange("connectionTimeout", connectionTimeout, MIN_CONNECTION_TIMEOUT,
+          MAX_CONNECTION_TIMEOUT);
+      return this;
+    }
+
+    /** The clock for catalog timestamps; the system UTC clock by default. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Opens the pool and migrates the schema.
+     *
+     * @throws InvalidValueException if the settings contradict each other
+     * @throws StoreException if the database cannot be reached or migrated
+     */
+    public StreamkitStore build() {
+      if (dataDirectory != null && jdbcUrl != null) {
+        throw new InvalidValueException("jdbcUrl", jdbcUrl,
+            "cannot be used together with dataDirectory " + dataDirectory + "; choose one");
+      }
+      if (dataDirectory == null && jdbcUrl == null) {
+        throw new InvalidValueException("dataDirectory", null,
+            "or jdbcUrl is required; use dataDirectory(path) for the embedded H2 database");
+      }
+      String url = jdbcUrl != null ? jdbcUrl : h2Url(dataDirectory);
+      SqlDialect dialect = SqlDialect.forJdbcUrl(url);
+
+      HikariConfig config = new HikariConfig();
+      config.setPoolName("streamkit");
+      config.setJdbcUrl(url);
+      if (username != null) {
+        config.setUsername(username);
+      }
+      if (password != null) {
+        config.setPassword(password);
+      }
+      config.setMaximumPoolSize(poolSize);
+      config.setConnectionTimeout(connectionTimeout.toMillis());
+      // H2 folds unquoted identifiers to upper case, PostgreSQL to lower case; use the folded name everywhere.
+      String schemaName = schema == null ? null
+          : dialect instanceof H2Dialect ? schema.toUpperCase(Locale.ROOT) : schema;
+      if (schemaName != null) {
+        config.setSchema(schemaName);
+      }
+      if (dialect instanceof PostgresDialect) {
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      }
+      HikariDataSource dataSource = null;
+      try {
+        if (schemaName != null) {
+          createSchema(url, schemaName);
+        }
+        dataSource = new HikariDataSource(config);
+        migrate(dataSource, schemaName);
+        LOG.info("StreamKit store ready on {} ({} connections at most)", dialect.name(), poolSize);
+        return new StreamkitStore(dataSource, dialect, clock);
+      } catch (RuntimeException e) {
+        if (dataSource != null) {
+          dataSource.close();
+        }
+        throw new StoreException("cannot open the StreamKit database at " + masked(url) + " (" + causeMessage(e)
+            + "); check that it runs and the URL, user and password are right", e);
+      }
+    }
+
+    /** The pool's connections switch to the schema as they open, so it must exist before the pool starts. */
+    private void createSchema(String url, String schemaName) {
+      try (Connection connection = DriverManager.getConnection(url, username, password);
+          Statement statement = connection.createStatement()) {
+        statement.execute("CREATE SCHEMA IF NOT EXISTS " + schemaName);
+      } catch (SQLException e) {
+        throw new StoreException("cannot create schema " + schemaName, e);
+      }
+    }
+
+    private void migrate(DataSource dataSource, String schemaName) {
+      var flyway = Flyway.configure(StreamkitStore.class.getClassLoader())
+          .dataSource(dataSource)
+          .locations(MIGRATIONS)
+          .table(SCHEMA_HISTORY_TABLE)
+          .failOnMissingLocations(true)
+          // An application may already keep its own tables in this schema; start StreamKit's history at 0 so
+          // StreamKit's V1 still runs instead of Flyway refusing a non-empty schema.
+          .baselineOnMigrate(true)
+          .baselineVersion("0");
+      if (schemaName != null) {
+        flyway.schemas(schemaName).defaultSchema(schemaName);
+      }
+      try {
+        flyway.load().migrate();
+      } catch (FlywayException e) {
+        throw new StoreException("schema migration failed", e);
+      }
+    }
+
+    /** Passwords may ride in JDBC URL parameters; messages and logs must not show them. */
+    private static String masked(String url) {
+      return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** The database's or Flyway's own words are the most useful; wrappers above them add nothing. */
+    private static String causeMessage(Throwable e) {
+      Throwable best = e;
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof SQLException || t instanceof FlywayException) {
+          best = t;
+        }
+      }
+      return best.getMessage() == null ? best.getClass().getSimpleName() : best.getMessage();
+    }
+
+    private static String h2Url(Path directory) {
+      try {
+        Files.createDirectories(directory);
+      } catch (IOException e) {
+        throw new InvalidValueException("dataDirectory", directory,
+            "must be a directory StreamKit can create and write (" + e.getMessage() + ")");
+      }
+      return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_FILE_NAME);
+    }
+  }
+}

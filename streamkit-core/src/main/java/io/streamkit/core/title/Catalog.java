@@ -1,0 +1,47 @@
+package io.streamkit.core.title;
+
+import io.streamkit.core.Page;
+import io.streamkit.core.PageRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The titles a StreamKit installation knows. Every change is atomic and returns the title as stored afterwards;
+ * status changes follow the {@link TitleStatus} workflow even when several processes change the same title.
+ *
+ * <p>Mutations on an id that is not in the catalog throw {@link UnknownTitleException}; invalid values throw
+ * {@link io.streamkit.core.InvalidValueException}.
+ */
+public interface Catalog {
+
+  /** Adds a title in status {@link TitleStatus#UPLOADED}. */
+  Title create(String name, String description);
+
+  Optional<Title> get(UUID id);
+
+  /** Titles newest first. */
+  Page<Title> list(PageRequest page);
+
+  /** Titles in {@code status}, newest first. */
+  Page<Title> list(TitleStatus status, PageRequest page);
+
+  /** Moves a title along the workflow; see {@link Title#moveTo}. */
+  Title transition(UUID id, TitleStatus target);
+
+  /** Marks processing as failed with the reason a user will read; see {@link Title#fail}. */
+  Title fail(UUID id, String errorMessage);
+
+  /** Records processing progress of a title in {@link TitleStatus#PROCESSING}. */
+  Title reportProgress(UUID id, int percent);
+
+  /** Records what probing found. */
+  Title describeSource(UUID id, Duration duration, SourceFacts source);
+
+  /** Replaces the title's renditions, in ladder order. */
+  Title setRenditions(UUID id, List<Rendition> renditions);
+
+  /** Deletes a title with its renditions, watch progress and playback events. */
+  void delete(UUID id);
+}

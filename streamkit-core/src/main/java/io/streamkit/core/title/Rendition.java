@@ -1,0 +1,54 @@
+package io.streamkit.core.title;
+
+import static io.streamkit.core.InvalidValueException.requireIdentifier;
+import static io.streamkit.core.InvalidValueException.requireRange;
+import static io.streamkit.core.InvalidValueException.requireText;
+
+import io.streamkit.core.InvalidValueException;
+
+/**
+ * One encoded variant of a title, as listed in the HLS master playlist (RFC 8216 section 4.3.4.2: {@code BANDWIDTH}
+ * is the peak, {@code AVERAGE-BANDWIDTH} the average, both measured from the packaged segments).
+ *
+ * @param name short unique name within the title, e.g. {@code 720p}
+ * @param width coded width in pixels
+ * @param height coded height in pixels
+ * @param peakBitrate peak segment bitrate in bits per second
+ * @param averageBitrate average bitrate in bits per second, at most the peak
+ * @param codecs RFC 6381 codecs string, e.g. {@code avc1.64001f,mp4a.40.2}
+ * @param frameRate frames per second
+ * @param playlistPath media playlist path relative to the title's directory, e.g. {@code 720p/index.m3u8}
+ */
+public record Rendition(
+    String name,
+    int width,
+    int height,
+    long peakBitrate,
+    long averageBitrate,
+    String codecs,
+    double frameRate,
+    String playlistPath) {
+
+  public static final int MAX_NAME_LENGTH = 64;
+  /** 8K UHD is 7680 wide; the limit leaves room for unusual aspect ratios. */
+  public static final int MAX_DIMENSION = 16_384;
+  public static final long MAX_BITRATE = 1_000_000_000L;
+  public static final double MAX_FRAME_RATE = 1_000;
+  public static final int MAX_CODECS_LENGTH = 200;
+  public static final int MAX_PLAYLIST_PATH_LENGTH = 1_000;
+
+  public Rendition {
+    requireIdentifier("rendition name", name, MAX_NAME_LENGTH);
+    requireRange("rendition width", width, 1, MAX_DIMENSION);
+    requireRange("rendition height", height, 1, MAX_DIMENSION);
+    requireRange("rendition peakBitrate", peakBitrate, 1, MAX_BITRATE);
+    requireRange("rendition averageBitrate", averageBitrate, 1, peakBitrate);
+    requireText("rendition codecs", codecs, MAX_CODECS_LENGTH);
+    requireRange("rendition frameRate", frameRate, 0, MAX_FRAME_RATE);
+    requireIdentifier("rendition playlistPath", playlistPath, MAX_PLAYLIST_PATH_LENGTH);
+    if (playlistPath.startsWith("/") || playlistPath.contains("..") || playlistPath.contains("\\")) {
+      throw new InvalidValueException("rendition playlistPath", playlistPath,
+          "must be a relative path inside the title directory, without '..' or backslashes");
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.streamkit.core.title;
+
+import static io.streamkit.core.InvalidValueException.requireNonNull;
+import static io.streamkit.core.InvalidValueException.requireRange;
+import static io.streamkit.core.InvalidValueException.requireText;
+
+import io.streamkit.core.InvalidValueException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A video in the catalog, as a {@link Catalog} returns it. Immutable; changes go through the catalog.
+ *
+ * @param id catalog id
+ * @param name display name, 1 to {@link #MAX_NAME_LENGTH} characters, not blank
+ * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters
+ * @param status where the title is in the {@link TitleStatus} workflow
+ * @param duration the source's duration, {@code null} until the source is probed
+ * @param source what probing found, {@code null} until the source is probed
+ * @param progressPercent processing progress, 0 to 100
+ * @param errorMessage why processing failed; {@code null} unless the status is {@link TitleStatus#FAILED}
+ * @param renditions packaged variants, in ladder order
+ * @param createdAt when the title was created
+ * @param updatedAt when the title last changed
+ */
+public record Title(
+    UUID id,
+    String name,
+    String description,
+    TitleStatus status,
+    Duration duration,
+    SourceFacts source,
+    int progressPercent,
+    String errorMessage,
+    List<Rendition> renditions,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public static final int MAX_NAME_LENGTH = 200;
+  public static final int MAX_DESCRIPTION_LENGTH = 5_000;
+  public static final int MAX_ERROR_MESSAGE_LENGTH = 2_000;
+  /** Twenty-four hours; longer sources are almost certainly a mistake (a live capture left running). */
+  public static final Duration MAX_DURATION = Duration.ofHours(24);
+
+  public Title {
+    requireNonNull("title id", id);
+    requireText("title name", name, MAX_NAME_LENGTH);
+    requireNonNull("title description", description);
+    if (description.length() > MAX_DESCRIPTION_LENGTH) {
+      throw new InvalidValueException("title description", description.length() + " characters",
+          "must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
+    }
+    requireNonNull("title status", status);
+    if (duration != null) {
+      requireRange("title duration", duration, Duration.ofMillis(1), MAX_DURATION);
+    }
+    requireRange("progressPercent", progressPercent, 0, 100);
+    if (errorMessage != null) {
+      requireText("errorMessage", errorMessage, MAX_ERROR_MESSAGE_LENGTH);
+    }
+    renditions = List.copyOf(requireNonNull("title renditions", renditions));
+    if (renditions.stream().map(Rendition::name).distinct().count() != renditions.size()) {
+      throw new InvalidValueException("title renditions", renditions, "must have unique names");
+    }
+    createdAt = requireNonNull("title createdAt", createdAt).truncatedTo(ChronoUnit.MILLIS);
+    updatedAt = requireNonNull("title updatedAt", updatedAt).truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  public Optional<Duration> durationIfKnown() {
+    return Optional.ofNullable(duration);
+  }
+
+  public Optional<SourceFacts> sourceIfKnown() {
+    return Optional.ofNullable(source);
+  }
+
+  public Optional<String> errorMessageIfFailed() {
+    return Optional.ofNullable(errorMessage);
+  }
+
+  /** A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions. */
+  public static Title uploaded(UUID id, String name, String description, Instant now) {
+    return new Title(id, name, description, TitleStatus.UPLOADED, null, null, 0, null, List.of(), now, now);
+  }
+
+  /**
+   * This title moved to {@code target}. Entering {@link TitleStatus#PROCESSING} resets progress and clears a previous
+   * error; entering {@link TitleStatus#READY} sets progress to 100.
+   *
+   * @throws IllegalTransitionException if the workflow does not allow the move
+   */
+  public Title moveTo(TitleStatus target, Instant now) {
+    requireNonNull("target status", target);
+    if (target == TitleStatus.FAILED) {
+      throw new InvalidValueException("target status", target, "needs an error message; use fail(errorMessage)");
+    }
+    status.checkMoveTo(target, id);
+    int percent = switch (target) {
+      case PROCESSING -> 0;
+      case READY -> 100;
+      default -> progressPercent;
+    };
+    return new Title(id, name, description, target, duration, source, percent, null, renditions, createdAt, now);
+  }
+
+  /**
+   * This title moved to {@link TitleStatus#FAILED}, keeping why.
+   *
+   * @throws IllegalTransitionException unless the title is {@link TitleStatus#PROCESSING}
+   */
+  public Title fail(String errorMessage, Instant now) {
+    requireText("errorMessage", errorMessage, MAX_ERROR_MESSAGE_LENGTH);
+    status.checkMoveTo(TitleStatus.FAILED, id);
+    return new Title(id, name, description, TitleStatus.FAILED, duration, source, progressPercent, errorMessage,
+        renditions, createdAt, now);
+  }
+
+  /**
+   * This title with processing progress {@code percent}.
+   *
+   * @throws IllegalStateException unless the title is {@link TitleStatus#PROCESSING}
+   */
+  public Title withProgressPercent(int percent, Instant now) {
+    if (status != TitleStatus.PROCESSING) {
+      throw new IllegalStateException("title " + id + " is " + status
+          + "; progress can only be reported while it is PROCESSING");
+    }
+    return new Title(id, name, description, status, duration, source, percent, errorMessage, renditions, createdAt,
+        now);
+  }
+
+  /** This title with probed source facts. */
+  public Title withSource(Duration duration, SourceFacts source, Instant now) {
+    requireNonNull("title duration", duration);
+    requireNonNull("title source", source);
+    return new Title(id, name, description, status, duration, source, progressPercent, errorMessage, renditions,
+        createdAt, now);
+  }
+
+  /** This title with its packaged renditions replaced. */
+  public Title withRenditions(List<Rendition> renditions, Instant now) {
+    return new Title(id, name, description, status, duration, source, progressPercent, errorMessage, renditions,
+        createdAt, now);
+  }
+}

@@ -1,0 +1,87 @@
+package io.streamkit.core.title;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamkit.core.InvalidValueException;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TitleWorkflowTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+  private final Title uploaded = Title.uploaded(UUID.randomUUID(), "Sintel", "", NOW);
+
+  @ParameterizedTest
+  @CsvSource({
+      "UPLOADED, PROCESSING, true", "UPLOADED, REJECTED, true", "UPLOADED, READY, false",
+      "UPLOADED, PUBLISHED, false", "PROCESSING, READY, true", "PROCESSING, FAILED, true",
+      "PROCESSING, PUBLISHED, false", "READY, PUBLISHED, true", "READY, REJECTED, true", "READY, PROCESSING, false",
+      "PUBLISHED, READY, true", "PUBLISHED, REJECTED, true", "PUBLISHED, UPLOADED, false",
+      "FAILED, PROCESSING, true", "FAILED, READY, false", "REJECTED, PUBLISHED, false", "REJECTED, UPLOADED, false"})
+  void workflowAllowsExactlyTheDocumentedMoves(TitleStatus from, TitleStatus to, boolean allowed) {
+    assertThat(from.canMoveTo(to)).isEqualTo(allowed);
+  }
+
+  @Test
+  void illegalMoveNamesBothStatesAndTheTitle() {
+    assertThatThrownBy(() -> uploaded.moveTo(TitleStatus.PUBLISHED, NOW))
+        .isInstanceOfSatisfying(IllegalTransitionException.class, e -> {
+          assertThat(e.from()).isEqualTo(TitleStatus.UPLOADED);
+          assertThat(e.to()).isEqualTo(TitleStatus.PUBLISHED);
+        })
+        .hasMessageContaining("UPLOADED").hasMessageContaining("PUBLISHED")
+        .hasMessageContaining(uploaded.id().toString()).hasMessageContaining("PROCESSING");
+  }
+
+  @Test
+  void rejectedIsFinal() {
+    Title rejected = uploaded.moveTo(TitleStatus.REJECTED, NOW);
+    assertThatThrownBy(() -> rejected.moveTo(TitleStatus.PROCESSING, NOW))
+        .isInstanceOf(IllegalTransitionException.class).hasMessageContaining("final state");
+  }
+
+  @Test
+  void failingNeedsAMessageAndOnlyHappensWhileProcessing() {
+    assertThatThrownBy(() -> uploaded.fail("no video stream", NOW)).isInstanceOf(IllegalTransitionException.class);
+    Title processing = uploaded.moveTo(TitleStatus.PROCESSING, NOW);
+    assertThatThrownBy(() -> processing.moveTo(TitleStatus.FAILED, NOW))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("fail(errorMessage)");
+    assertThatThrownBy(() -> processing.fail(" ", NOW))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("errorMessage");
+    assertThat(processing.fail("no video stream", NOW).errorMessage()).isEqualTo("no video stream");
+  }
+
+  @Test
+  void readyMeansFullyProcessed() {
+    Title processing = uploaded.moveTo(TitleStatus.PROCESSING, NOW).withProgressPercent(37, NOW);
+    assertThat(processing.progressPercent()).isEqualTo(37);
+    assertThat(processing.moveTo(TitleStatus.READY, NOW).progressPercent()).isEqualTo(100);
+  }
+
+  @Test
+  void badTitleValuesNameTheFieldAndTheValue() {
+    assertThatThrownBy(() -> Title.uploaded(UUID.randomUUID(), "", "", NOW))
+        .isInstanceOf(InvalidValueException.class).hasMessage("title name must not be blank, got ''");
+    assertThatThrownBy(() -> Title.uploaded(UUID.randomUUID(), "x".repeat(201), "", NOW))
+        .hasMessageContaining("title name must be at most 200 characters");
+    assertThatThrownBy(() -> Title.uploaded(UUID.randomUUID(), "ok", null, NOW))
+        .hasMessage("title description is required, got nothing");
+  }
+
+  @Test
+  void renditionsCheckTheirLimits() {
+    assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 2_000_000, "avc1.64001f", 30, "720p/a.m3u8"))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("averageBitrate")
+        .hasMessageContaining("2000000");
+    assertThatThrownBy(() -> new Rendition("720p", 0, 720, 1_000_000, 900_000, "avc1.64001f", 30, "720p/a.m3u8"))
+        .hasMessageContaining("rendition width must be between 1 and 16384, got 0");
+    assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 900_000, "avc1", Double.NaN, "a.m3u8"))
+        .hasMessageContaining("rendition frameRate");
+    assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 900_000, "avc1", 30, "../etc/passwd"))
+        .hasMessageContaining("rendition playlistPath");
+  }
+}
