@@ -15,7 +15,8 @@ package io.streamkit.abr.rule.mpc;
  * a depth-first branch and bound. A subtree is cut when an optimistic bound on anything below it is
  * worse than the best sequence found by more than {@link #PRUNE_MARGIN}: the bound lets each remaining
  * chunk take its best rung independently, gives it the largest buffer it could possibly have (every
- * earlier remaining chunk at its fastest download), and charges no switches. Because the margin is far
+ * earlier remaining chunk at its fastest download), credits the terminal value of that largest
+ * buffer, and charges no switches. Because the margin is far
  * above floating-point noise and only strictly worse subtrees are cut, the answer, tie-breaking
  * included, is exactly that of full enumeration. An incumbent from constant sequences makes cuts start
  * at once. All arrays are allocated once; a search allocates nothing.
@@ -168,8 +169,8 @@ final class LookaheadSearch {
       optimistic += bestChunk;
       b = Math.max(b - fastest[j], 0) + chunkSeconds;
     }
-    return bitrateSum / 1000.0 + optimistic - rebufferPenalty * rebuffer - switchSum / 1000.0
-        + terminal(terminalCap);
+    // b is now an upper bound on the buffer left at the horizon, and the terminal value grows with it.
+    return bitrateSum / 1000.0 + optimistic - rebufferPenalty * rebuffer - switchSum / 1000.0 + terminal(b);
   }
 
   private void scoreConstant(int q, double buffer, int lastQuality) {

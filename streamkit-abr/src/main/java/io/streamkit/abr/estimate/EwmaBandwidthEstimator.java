@@ -1,0 +1,105 @@
+package io.streamkit.abr.estimate;
+
+/**
+ * Bandwidth estimate from two exponentially weighted moving averages, as hls.js keeps it ({@code
+ * EwmaBandWidthEstimator}): a fast and a slow average whose weights are the samples' download
+ * durations, so a long download counts more than a short one; the estimate is the smaller of the two,
+ * which drops quickly and recovers slowly.
+ *
+ * <p>Each average starts at zero and is divided by {@code 1 − α^totalWeight} (the start-up bias
+ * correction of Adam, Kingma and Ba 2015, section 3), so the first samples are not pulled toward zero.
+ * Downloads shorter than {@link #DEFAULT_MIN_SAMPLE_SECONDS} count as that long: sub-50 ms fetches
+ * measure latency, not bandwidth. Until the first sample the default estimate is returned.
+ *
+ * <p>O(1) and allocation-free per sample. Not thread-safe: one instance per session.
+ */
+public final class EwmaBandwidthEstimator {
+
+  /** hls.js VoD defaults: fast half-life 3 s, slow 9 s, default estimate 500 kbit/s, minimum sample 50 ms. */
+  public static final double DEFAULT_FAST_HALF_LIFE_SECONDS = 3;
+  public static final double DEFAULT_SLOW_HALF_LIFE_SECONDS = 9;
+  public static final double DEFAULT_ESTIMATE_BPS = 500_000;
+  public static final double DEFAULT_MIN_SAMPLE_SECONDS = 0.05;
+  private static final double MIN_TOTAL_WEIGHT = 0.001;
+
+  private final double lnFastAlpha;
+  private final double lnSlowAlpha;
+  private final double defaultEstimate;
+  private final double minSampleSeconds;
+  private double fast;
+  private double slow;
+  private double totalWeight;
+
+  public EwmaBandwidthEstimator() {
+    this(DEFAULT_FAST_HALF_LIFE_SECONDS, DEFAULT_SLOW_HALF_LIFE_SECONDS, DEFAULT_ESTIMATE_BPS, DEFAULT_MIN_SAMPLE_SECONDS);
+  }
+
+  /**
+   * @param fastHalfLifeSeconds seconds of download after which a sample's weight halves in the fast average, positive
+   * @param slowHalfLifeSeconds the same for the slow average, at least the fast one
+   * @param defaultEstimateBps estimate before any sample, positive
+   * @param minSampleSeconds shortest download counted at its own duration, at least 0
+   */
+  public EwmaBandwidthEstimator(
+      double fastHalfLifeSeconds, double slowHalfLifeSeconds, double defaultEstimateBps, double minSampleSeconds) {
+    if (!(fastHalfLifeSeconds > 0)) {
+      throw new IllegalArgumentException("fastHalfLifeSeconds must be positive, was " + fastHalfLifeSeconds);
+    }
+    if (!(slowHalfLifeSeconds >= fastHalfLifeSeconds)) {
+      throw new IllegalArgumentException(
+          "slowHalfLifeSeconds must be at least fastHalfLifeSeconds (" + fastHalfLifeSeconds + "), was " + slowHalfLifeSeconds);
+    }
+    if (!(defaultEstimateBps > 0)) {
+      throw new IllegalArgumentException("defaultEstimateBps must be positive, was " + defaultEstimateBps);
+    }
+    if (!(minSampleSeconds >= 0)) {
+      throw new IllegalArgumentException("minSampleSeconds must be at least 0, was " + minSampleSeconds);
+    }
+    this.lnFastAlpha = Math.log(0.5) / fastHalfLifeSeconds;
+    this.lnSlowAlpha = Math.log(0.5) / slowHalfLifeSeconds;
+    this.defaultEstimate = defaultEstimateBps;
+    this.minSampleSeconds = minSampleSeconds;
+  }
+
+  /**
+   * Records one download.
+   *
+   * @param bytes payload size, positive
+   * @param seconds download duration (request to last byte), positive
+   */
+  public void sample(long bytes, double seconds) {
+    if (bytes <= 0 || !(seconds > 0)) {
+      throw new IllegalArgumentException(
+          "a bandwidth sample needs positive bytes and seconds, was " + bytes + " bytes in " + seconds + " s");
+    }
+    double weight = Math.max(seconds, minSampleSeconds);
+    double bitsPerSecond = bytes * 8.0 / weight;
+    double fastKeep = Math.exp(lnFastAlpha * weight);
+    double slowKeep = Math.exp(lnSlowAlpha * weight);
+    fast = bitsPerSecond * (1 - fastKeep) + fastKeep * fast;
+    slow = bitsPerSecond * (1 - slowKeep) + slowKeep * slow;
+    totalWeight += weight;
+  }
+
+  /** Whether any sample was recorded. */
+  public boolean hasEstimate() {
+    return totalWeight >= MIN_TOTAL_WEIGHT;
+  }
+
+  /** Estimated bandwidth in bit/s: the smaller bias-corrected average, or the default before any sample. */
+  public double estimateBps() {
+    if (!hasEstimate()) {
+      return defaultEstimate;
+    }
+    double fastEstimate = fast / (1 - Math.exp(lnFastAlpha * totalWeight));
+    double slowEstimate = slow / (1 - Math.exp(lnSlowAlpha * totalWeight));
+    return Math.min(fastEstimate, slowEstimate);
+  }
+
+  /** Forgets all samples. */
+  public void reset() {
+    fast = 0;
+    slow = 0;
+    totalWeight = 0;
+  }
+}

@@ -1,0 +1,67 @@
+package io.streamkit.abr.estimate;
+
+/**
+ * Time-to-first-byte estimate, as hls.js keeps it: an exponentially weighted moving average (9 sample
+ * half-life) whose sample weight {@code √2·e^(−t²/2)} (t in seconds) trusts typical sub-second
+ * latencies fully and lets rare multi-second outliers count little. Samples below 5 ms are raised to
+ * 5 ms. Bias-corrected like {@link EwmaBandwidthEstimator}; the default is returned until a sample.
+ *
+ * <p>A rule that knows the latency can model a download as {@code latency + bytes / bandwidth} and so
+ * stop under-rating small chunks, whose duration is mostly round trip.
+ */
+public final class LatencyEstimator {
+
+  public static final double DEFAULT_HALF_LIFE = 9;
+  public static final double DEFAULT_LATENCY_SECONDS = 0.1;
+  private static final double MIN_SAMPLE_SECONDS = 0.005;
+  private static final double MIN_TOTAL_WEIGHT = 0.001;
+
+  private final double lnAlpha;
+  private final double defaultLatency;
+  private double average;
+  private double totalWeight;
+
+  public LatencyEstimator() {
+    this(DEFAULT_HALF_LIFE, DEFAULT_LATENCY_SECONDS);
+  }
+
+  /**
+   * @param halfLife weight after which a sample's influence halves, positive
+   * @param defaultLatencySeconds estimate before any sample, at least 0
+   */
+  public LatencyEstimator(double halfLife, double defaultLatencySeconds) {
+    if (!(halfLife > 0)) {
+      throw new IllegalArgumentException("halfLife must be positive, was " + halfLife);
+    }
+    if (!(defaultLatencySeconds >= 0)) {
+      throw new IllegalArgumentException("defaultLatencySeconds must be at least 0, was " + defaultLatencySeconds);
+    }
+    this.lnAlpha = Math.log(0.5) / halfLife;
+    this.defaultLatency = defaultLatencySeconds;
+  }
+
+  /** Records one time to first byte in seconds (at least 0). */
+  public void sample(double seconds) {
+    if (!(seconds >= 0) || seconds == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("latency sample must be finite and at least 0, was " + seconds);
+    }
+    double weight = Math.sqrt(2) * Math.exp(-seconds * seconds / 2);
+    double keep = Math.exp(lnAlpha * weight);
+    average = Math.max(seconds, MIN_SAMPLE_SECONDS) * (1 - keep) + keep * average;
+    totalWeight += weight;
+  }
+
+  /** Estimated latency in seconds. */
+  public double estimateSeconds() {
+    if (totalWeight < MIN_TOTAL_WEIGHT) {
+      return defaultLatency;
+    }
+    return average / (1 - Math.exp(lnAlpha * totalWeight));
+  }
+
+  /** Forgets all samples. */
+  public void reset() {
+    average = 0;
+    totalWeight = 0;
+  }
+}
