@@ -9,7 +9,10 @@ package io.streamkit.abr.rule.mpc;
  * where chunk {@code j} takes {@code dt[j][q_j]} seconds: {@code rebuffer_j = max(dt − B_j, 0)},
  * {@code B_{j+1} = max(B_j − dt, 0) + chunk}. Among sequences with the best objective the one last in
  * lexicographic order wins, which is what a plain {@code >=} scan over {@code itertools.product} in
- * the reference implementation selects.
+ * the reference implementation selects. A score is computed as the reference computes it, {@code
+ * bitrateSum/1000 − μ·rebuffer − switchSum/1000} with integer kbit/s sums, because which of two
+ * plans that tie in exact arithmetic wins is then decided by the last bit of that expression: the
+ * reference's per-trace results depend on it.
  *
  * <p>Instead of scoring all {@code n^H} sequences (7 776 for six rungs and five chunks), the search is
  * a depth-first branch and bound. A subtree is cut when an optimistic bound on anything below it is
@@ -170,7 +173,7 @@ final class LookaheadSearch {
       b = Math.max(b - fastest[j], 0) + chunkSeconds;
     }
     // b is now an upper bound on the buffer left at the horizon, and the terminal value grows with it.
-    return bitrateSum / 1000.0 + optimistic - rebufferPenalty * rebuffer - switchSum / 1000.0 + terminal(b);
+    return (bitrateSum - switchSum) / 1000.0 + optimistic - rebufferPenalty * rebuffer + terminal(b);
   }
 
   private void scoreConstant(int q, double buffer, int lastQuality) {
