@@ -24,6 +24,8 @@ public final class EwmaBandwidthEstimator {
 
   private final double lnFastAlpha;
   private final double lnSlowAlpha;
+  /** slow/fast half-life ratio when it is a small integer (3 for hls.js), else 0. */
+  private final int halfLifeRatio;
   private final double defaultEstimate;
   private final double minSampleSeconds;
   private double fast;
@@ -57,6 +59,8 @@ public final class EwmaBandwidthEstimator {
     }
     this.lnFastAlpha = Math.log(0.5) / fastHalfLifeSeconds;
     this.lnSlowAlpha = Math.log(0.5) / slowHalfLifeSeconds;
+    double ratio = slowHalfLifeSeconds / fastHalfLifeSeconds;
+    this.halfLifeRatio = ratio == Math.rint(ratio) && ratio <= 8 ? (int) ratio : 0;
     this.defaultEstimate = defaultEstimateBps;
     this.minSampleSeconds = minSampleSeconds;
   }
@@ -74,8 +78,8 @@ public final class EwmaBandwidthEstimator {
     }
     double weight = Math.max(seconds, minSampleSeconds);
     double bitsPerSecond = bytes * 8.0 / weight;
-    double fastKeep = Math.exp(lnFastAlpha * weight);
     double slowKeep = Math.exp(lnSlowAlpha * weight);
+    double fastKeep = fastPower(slowKeep, weight);
     fast = bitsPerSecond * (1 - fastKeep) + fastKeep * fast;
     slow = bitsPerSecond * (1 - slowKeep) + slowKeep * slow;
     totalWeight += weight;
@@ -91,9 +95,26 @@ public final class EwmaBandwidthEstimator {
     if (!hasEstimate()) {
       return defaultEstimate;
     }
-    double fastEstimate = fast / (1 - Math.exp(lnFastAlpha * totalWeight));
-    double slowEstimate = slow / (1 - Math.exp(lnSlowAlpha * totalWeight));
+    double slowDecay = Math.exp(lnSlowAlpha * totalWeight);
+    double fastEstimate = fast / (1 - fastPower(slowDecay, totalWeight));
+    double slowEstimate = slow / (1 - slowDecay);
     return Math.min(fastEstimate, slowEstimate);
+  }
+
+  /**
+   * {@code fastAlpha^weight} given {@code slowAlpha^weight}: when the half-lives are in a small integer
+   * ratio {@code k}, {@code fastAlpha = slowAlpha^k}, so a few multiplications replace a second {@code
+   * exp} (the update's main cost).
+   */
+  private double fastPower(double slowPower, double weight) {
+    if (halfLifeRatio == 0) {
+      return Math.exp(lnFastAlpha * weight);
+    }
+    double result = slowPower;
+    for (int i = 1; i < halfLifeRatio; i++) {
+      result *= slowPower;
+    }
+    return result;
   }
 
   /** Forgets all samples. */

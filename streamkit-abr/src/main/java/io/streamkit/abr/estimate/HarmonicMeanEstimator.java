@@ -16,7 +16,8 @@ public final class HarmonicMeanEstimator {
   /** RobustMPC's window: five samples, five errors. */
   public static final int DEFAULT_WINDOW = 5;
 
-  private final double[] samples;
+  /** Reciprocals of the samples: one division per sample, and the mean is then a sum. */
+  private final double[] inverses;
   private final double[] errors;
   private int sampleCount;
   private int errorCount;
@@ -31,7 +32,7 @@ public final class HarmonicMeanEstimator {
     if (window < 1 || window > 64) {
       throw new IllegalArgumentException("window must be within [1, 64], was " + window);
     }
-    this.samples = new double[window];
+    this.inverses = new double[window];
     this.errors = new double[window];
   }
 
@@ -46,7 +47,7 @@ public final class HarmonicMeanEstimator {
     }
     double error = Double.isNaN(prediction) ? 0 : Math.abs(prediction - throughput) / throughput;
     errors[errorCount++ % errors.length] = error;
-    samples[sampleCount++ % samples.length] = throughput;
+    inverses[sampleCount++ % inverses.length] = 1 / throughput;
     prediction = harmonicMean();
   }
 
@@ -57,7 +58,7 @@ public final class HarmonicMeanEstimator {
 
   /** Harmonic mean of the remembered samples; NaN before the first sample. */
   public double harmonicMean() {
-    int n = Math.min(sampleCount, samples.length);
+    int n = Math.min(sampleCount, inverses.length);
     if (n == 0) {
       return Double.NaN;
     }
@@ -65,7 +66,7 @@ public final class HarmonicMeanEstimator {
     // Oldest first, the order RobustMPC's reference script sums in, so results match to the last bit.
     int start = sampleCount - n;
     for (int i = start; i < sampleCount; i++) {
-      inverseSum += 1 / samples[i % samples.length];
+      inverseSum += inverses[i % inverses.length];
     }
     return 1.0 / (inverseSum / n);
   }

@@ -30,6 +30,7 @@ public final class BolaRule implements AbrRule {
   private final double stableBufferSeconds;
   private final double safetyFactor;
   private double[] utilities;
+  private double[] inverseKbps;
   private double gp;
   private double vp;
   private boolean steady;
@@ -77,7 +78,7 @@ public final class BolaRule implements AbrRule {
     int quality = 0;
     double score = Double.NEGATIVE_INFINITY;
     for (int q = 0; q < utilities.length; q++) {
-      double s = (vp * (utilities[q] + gp) - bufferSeconds) / state.bitrateKbps(q);
+      double s = (vp * (utilities[q] + gp) - bufferSeconds) * inverseKbps[q];
       if (s >= score) {
         score = s;
         quality = q;
@@ -98,8 +99,10 @@ public final class BolaRule implements AbrRule {
   private void parameterise(PlaybackState state) {
     int n = state.qualityCount();
     utilities = new double[n];
+    inverseKbps = new double[n];
     for (int q = 0; q < n; q++) {
       utilities[q] = Math.log(state.bitrateKbps(q) / (double) state.bitrateKbps(0)) + 1;
+      inverseKbps[q] = 1.0 / state.bitrateKbps(q);
     }
     double bufferTarget = Math.max(stableBufferSeconds, MINIMUM_BUFFER_SECONDS + BUFFER_PER_RUNG_SECONDS * n);
     gp = n > 1 ? (utilities[n - 1] - 1) / (bufferTarget / MINIMUM_BUFFER_SECONDS - 1) : 1;
