@@ -1,5 +1,7 @@
 package io.streamkit.abr.rule.mpc;
 
+import io.streamkit.abr.rule.PlaybackState;
+
 /**
  * Exact search for the best quality sequence over a short horizon, the optimisation at the heart of
  * model predictive control for ABR (Yin et al., SIGCOMM 2015, section 4, problem QOE_MAX_STEADY).
@@ -66,6 +68,15 @@ final class LookaheadSearch {
     this.rebufferAt = new double[maxHorizon + 1];
     this.bitrateSumAt = new int[maxHorizon + 1];
     this.switchSumAt = new int[maxHorizon + 1];
+  }
+
+  /** A search over the ladder a playback state describes. */
+  static LookaheadSearch forLadderOf(PlaybackState state, int maxHorizon) {
+    int[] kbps = new int[state.qualityCount()];
+    for (int q = 0; q < kbps.length; q++) {
+      kbps[q] = state.bitrateKbps(q);
+    }
+    return new LookaheadSearch(maxHorizon, kbps, state.chunkSeconds());
   }
 
   int maxHorizon() {

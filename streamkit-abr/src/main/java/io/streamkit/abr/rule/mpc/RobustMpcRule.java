@@ -31,7 +31,10 @@ public final class RobustMpcRule implements AbrRule {
     // Megabytes per second including the request's round trip, as the reference measures it.
     estimator.sample(state.lastChunkBytes() / (state.lastDownloadSeconds() * 1000) / 1000);
     double predictedMegabytesPerSecond = estimator.robustEstimate();
-    LookaheadSearch s = searchFor(state);
+    if (search == null) {
+      search = LookaheadSearch.forLadderOf(state, HORIZON);
+    }
+    LookaheadSearch s = search;
     int next = state.nextChunk();
     int horizon = Math.min(HORIZON, state.chunkCount() - next);
     int qualities = state.qualityCount();
@@ -41,16 +44,5 @@ public final class RobustMpcRule implements AbrRule {
       }
     }
     return s.best(horizon, state.bufferSeconds(), state.lastQuality(), REBUFFER_PENALTY, 0, 0);
-  }
-
-  private LookaheadSearch searchFor(PlaybackState state) {
-    if (search == null) {
-      int[] kbps = new int[state.qualityCount()];
-      for (int q = 0; q < kbps.length; q++) {
-        kbps[q] = state.bitrateKbps(q);
-      }
-      search = new LookaheadSearch(HORIZON, kbps, state.chunkSeconds());
-    }
-    return search;
   }
 }

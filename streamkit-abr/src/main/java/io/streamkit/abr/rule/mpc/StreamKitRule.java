@@ -90,7 +90,10 @@ public final class StreamKitRule implements AbrRule {
     double transfer = Math.max(state.lastDownloadSeconds() - rtt, MIN_TRANSFER_SECONDS);
     bandwidth.sample(state.lastChunkBytes() / transfer);
     double bytesPerSecond = bandwidth.robustEstimate();
-    LookaheadSearch s = searchFor(state);
+    if (search == null) {
+      search = LookaheadSearch.forLadderOf(state, horizon);
+    }
+    LookaheadSearch s = search;
     int next = state.nextChunk();
     int h = Math.min(horizon, state.chunkCount() - next);
     int qualities = state.qualityCount();
@@ -103,16 +106,5 @@ public final class StreamKitRule implements AbrRule {
     double weight = reachesEnd ? 0 : terminalWeight;
     double cap = terminalCapChunks * state.chunkSeconds();
     return s.best(h, state.bufferSeconds(), state.lastQuality(), rebufferPenalty, weight, cap);
-  }
-
-  private LookaheadSearch searchFor(PlaybackState state) {
-    if (search == null) {
-      int[] kbps = new int[state.qualityCount()];
-      for (int q = 0; q < kbps.length; q++) {
-        kbps[q] = state.bitrateKbps(q);
-      }
-      search = new LookaheadSearch(horizon, kbps, state.chunkSeconds());
-    }
-    return search;
   }
 }
