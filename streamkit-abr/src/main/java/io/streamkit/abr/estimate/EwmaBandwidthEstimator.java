@@ -31,6 +31,9 @@ public final class EwmaBandwidthEstimator {
   private double fast;
   private double slow;
   private double totalWeight;
+  /** {@code slowAlpha^totalWeight} and {@code fastAlpha^totalWeight}, kept as running products so a read needs no exp. */
+  private double slowDecay = 1;
+  private double fastDecay = 1;
 
   public EwmaBandwidthEstimator() {
     this(DEFAULT_FAST_HALF_LIFE_SECONDS, DEFAULT_SLOW_HALF_LIFE_SECONDS, DEFAULT_ESTIMATE_BPS, DEFAULT_MIN_SAMPLE_SECONDS);
@@ -83,6 +86,8 @@ public final class EwmaBandwidthEstimator {
     fast = bitsPerSecond * (1 - fastKeep) + fastKeep * fast;
     slow = bitsPerSecond * (1 - slowKeep) + slowKeep * slow;
     totalWeight += weight;
+    slowDecay *= slowKeep;
+    fastDecay *= fastKeep;
   }
 
   /** Whether any sample was recorded. */
@@ -95,8 +100,7 @@ public final class EwmaBandwidthEstimator {
     if (!hasEstimate()) {
       return defaultEstimate;
     }
-    double slowDecay = Math.exp(lnSlowAlpha * totalWeight);
-    double fastEstimate = fast / (1 - fastPower(slowDecay, totalWeight));
+    double fastEstimate = fast / (1 - fastDecay);
     double slowEstimate = slow / (1 - slowDecay);
     return Math.min(fastEstimate, slowEstimate);
   }
@@ -122,5 +126,7 @@ public final class EwmaBandwidthEstimator {
     fast = 0;
     slow = 0;
     totalWeight = 0;
+    slowDecay = 1;
+    fastDecay = 1;
   }
 }

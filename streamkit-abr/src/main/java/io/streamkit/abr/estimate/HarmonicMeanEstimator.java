@@ -19,8 +19,9 @@ public final class HarmonicMeanEstimator {
   /** Reciprocals of the samples: one division per sample, and the mean is then a sum. */
   private final double[] inverses;
   private final double[] errors;
+  /** Ring position of the next write, and how many slots hold a sample and the error scored against it. */
+  private int next;
   private int sampleCount;
-  private int errorCount;
   private double prediction = Double.NaN;
 
   public HarmonicMeanEstimator() {
@@ -46,8 +47,12 @@ public final class HarmonicMeanEstimator {
       throw new IllegalArgumentException("throughput sample must be positive and finite, was " + throughput);
     }
     double error = Double.isNaN(prediction) ? 0 : Math.abs(prediction - throughput) / throughput;
-    errors[errorCount++ % errors.length] = error;
-    inverses[sampleCount++ % inverses.length] = 1 / throughput;
+    errors[next] = error;
+    inverses[next] = 1 / throughput;
+    next = next + 1 == inverses.length ? 0 : next + 1;
+    if (sampleCount < inverses.length) {
+      sampleCount++;
+    }
     prediction = harmonicMean();
   }
 
@@ -58,24 +63,27 @@ public final class HarmonicMeanEstimator {
 
   /** Harmonic mean of the remembered samples; NaN before the first sample. */
   public double harmonicMean() {
-    int n = Math.min(sampleCount, inverses.length);
+    int n = sampleCount;
     if (n == 0) {
       return Double.NaN;
     }
-    double inverseSum = 0;
     // Oldest first, the order RobustMPC's reference script sums in, so results match to the last bit.
-    int start = sampleCount - n;
-    for (int i = start; i < sampleCount; i++) {
-      inverseSum += inverses[i % inverses.length];
+    int i = next - n;
+    if (i < 0) {
+      i += inverses.length;
+    }
+    double inverseSum = 0;
+    for (int k = 0; k < n; k++) {
+      inverseSum += inverses[i];
+      i = i + 1 == inverses.length ? 0 : i + 1;
     }
     return 1.0 / (inverseSum / n);
   }
 
   /** Largest relative prediction error among the remembered ones; 0 before the second sample. */
   public double maxRecentError() {
-    int n = Math.min(errorCount, errors.length);
     double max = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < sampleCount; i++) {
       max = Math.max(max, errors[i]);
     }
     return max;
@@ -88,8 +96,8 @@ public final class HarmonicMeanEstimator {
 
   /** Forgets everything, as at the start of a session. */
   public void reset() {
+    next = 0;
     sampleCount = 0;
-    errorCount = 0;
     prediction = Double.NaN;
   }
 }

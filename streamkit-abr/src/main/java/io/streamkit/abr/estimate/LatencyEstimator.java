@@ -20,6 +20,8 @@ public final class LatencyEstimator {
   private final double defaultLatency;
   private double average;
   private double totalWeight;
+  /** {@code alpha^totalWeight} as a running product, so a read needs no exp. */
+  private double decay = 1;
 
   public LatencyEstimator() {
     this(DEFAULT_HALF_LIFE, DEFAULT_LATENCY_SECONDS);
@@ -49,6 +51,7 @@ public final class LatencyEstimator {
     double keep = Math.exp(lnAlpha * weight);
     average = Math.max(seconds, MIN_SAMPLE_SECONDS) * (1 - keep) + keep * average;
     totalWeight += weight;
+    decay *= keep;
   }
 
   /** Estimated latency in seconds. */
@@ -56,12 +59,13 @@ public final class LatencyEstimator {
     if (totalWeight < MIN_TOTAL_WEIGHT) {
       return defaultLatency;
     }
-    return average / (1 - Math.exp(lnAlpha * totalWeight));
+    return average / (1 - decay);
   }
 
   /** Forgets all samples. */
   public void reset() {
     average = 0;
     totalWeight = 0;
+    decay = 1;
   }
 }
