@@ -21,6 +21,7 @@ public final class EwmaBandwidthEstimator {
   public static final double DEFAULT_ESTIMATE_BPS = 500_000;
   public static final double DEFAULT_MIN_SAMPLE_SECONDS = 0.05;
   private static final double MIN_TOTAL_WEIGHT = 0.001;
+  static final double NEGLIGIBLE_DECAY = 1e-20;
 
   private final double lnFastAlpha;
   private final double lnSlowAlpha;
@@ -86,8 +87,10 @@ public final class EwmaBandwidthEstimator {
     fast = bitsPerSecond * (1 - fastKeep) + fastKeep * fast;
     slow = bitsPerSecond * (1 - slowKeep) + slowKeep * slow;
     totalWeight += weight;
-    slowDecay *= slowKeep;
-    fastDecay *= fastKeep;
+    // Past 1e-20 the correction 1 − decay is exactly 1; flushing to zero keeps the products out of
+    // subnormal range, where multiplication is a hundred times slower.
+    slowDecay = slowDecay < NEGLIGIBLE_DECAY ? 0 : slowDecay * slowKeep;
+    fastDecay = fastDecay < NEGLIGIBLE_DECAY ? 0 : fastDecay * fastKeep;
   }
 
   /** Whether any sample was recorded. */

@@ -51,7 +51,7 @@ public final class LatencyEstimator {
     double keep = Math.exp(lnAlpha * weight);
     average = Math.max(seconds, MIN_SAMPLE_SECONDS) * (1 - keep) + keep * average;
     totalWeight += weight;
-    decay *= keep;
+    decay = decay < EwmaBandwidthEstimator.NEGLIGIBLE_DECAY ? 0 : decay * keep; // no subnormal products
   }
 
   /** Estimated latency in seconds. */
