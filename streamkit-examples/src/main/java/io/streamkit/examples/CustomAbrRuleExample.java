@@ -6,6 +6,7 @@ import io.streamkit.abr.rule.PlaybackState;
 import io.streamkit.abr.sim.Algorithm;
 import io.streamkit.abr.sim.NetworkTrace;
 import io.streamkit.abr.sim.Qoe;
+import io.streamkit.abr.sim.SessionResult;
 import io.streamkit.abr.sim.Simulator;
 import io.streamkit.abr.sim.TraceSet;
 import io.streamkit.abr.sim.VideoModel;
@@ -75,7 +76,7 @@ public final class CustomAbrRuleExample {
     return custom;
   }
 
-  private static double report(PrintStream out, String name, List<io.streamkit.abr.sim.SessionResult> sessions) {
+  private static double report(PrintStream out, String name, List<SessionResult> sessions) {
     TraceSet.Summary summary = TraceSet.summarise(sessions, Qoe.LIN);
     out.printf(Locale.ROOT, "%-24s mean QoE_lin %7.2f  mean bitrate %6.0f kbit/s  rebuffer %7.1f s  switches %d%n",
         name, summary.meanQoe(), summary.meanBitrateKbps(), summary.totalRebufferSeconds(), summary.switches());

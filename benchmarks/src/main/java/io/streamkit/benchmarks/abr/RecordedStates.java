@@ -2,6 +2,7 @@ package io.streamkit.benchmarks.abr;
 
 import io.streamkit.abr.rule.AbrRule;
 import io.streamkit.abr.rule.PlaybackState;
+import io.streamkit.abr.rule.mpc.RobustMpcRule;
 import io.streamkit.abr.sim.NetworkTrace;
 import io.streamkit.abr.sim.Simulator;
 import io.streamkit.abr.sim.VideoModel;
@@ -43,7 +44,7 @@ final class RecordedStates implements PlaybackState {
       rates[i] = rate;
     }
     VideoModel video = VideoModel.of(KBPS, sizes, 4);
-    AbrRule recorder = new io.streamkit.abr.rule.mpc.RobustMpcRule();
+    AbrRule recorder = new RobustMpcRule();
     Simulator.study().run(NetworkTrace.of("random-walk", times, rates), video, () -> state -> {
       buffer[decisions] = state.bufferSeconds();
       lastQuality[decisions] = state.lastQuality();

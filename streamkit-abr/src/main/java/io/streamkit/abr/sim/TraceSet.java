@@ -1,5 +1,6 @@
 package io.streamkit.abr.sim;
 
+import io.streamkit.abr.rule.AbrRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import io.streamkit.abr.rule.AbrRule;
 
 /** A directory of network traces, read in file-name order, and the sessions played over them. */
 public final class TraceSet {

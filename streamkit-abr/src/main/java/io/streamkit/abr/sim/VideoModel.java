@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -107,7 +108,7 @@ public final class VideoModel {
       if (count == 0) {
         throw new IllegalArgumentException(file + ":1: no chunk sizes; expected one size in bytes per line");
       }
-      sizes[q] = java.util.Arrays.copyOf(rung, count);
+      sizes[q] = Arrays.copyOf(rung, count);
       if (q > 0 && sizes[q].length != sizes[0].length) {
         int line = Math.min(sizes[q].length, sizes[0].length) + 1;
         throw new IllegalArgumentException(

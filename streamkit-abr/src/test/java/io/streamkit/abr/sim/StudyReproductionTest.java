@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +95,7 @@ class StudyReproductionTest {
   void streamKitBeatsRobustMpcOnRescaledAndShiftedCopiesOfTheTraces() {
     // Traces the rule was not designed on: each trace at 0.7× and 1.4× its rate, started a third of the way in.
     for (double scale : new double[] {0.7, 1.4}) {
-      List<NetworkTrace> copies = new java.util.ArrayList<>();
+      List<NetworkTrace> copies = new ArrayList<>();
       for (NetworkTrace t : traces.traces()) {
         int n = t.size();
         double[] times = new double[n];
