@@ -73,12 +73,13 @@ public final class EwmaBandwidthEstimator {
    * Records one download.
    *
    * @param bytes payload size, positive
-   * @param seconds download duration (request to last byte), positive
+   * @param seconds download duration (request to last byte), at least 0 (a cache hit may take no
+   *     measurable time; it counts as the minimum sample duration)
    */
   public void sample(long bytes, double seconds) {
-    if (bytes <= 0 || !(seconds > 0)) {
+    if (bytes <= 0 || !(seconds >= 0) || seconds == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException(
-          "a bandwidth sample needs positive bytes and seconds, was " + bytes + " bytes in " + seconds + " s");
+          "a bandwidth sample needs positive bytes and finite, non-negative seconds, was " + bytes + " bytes in " + seconds + " s");
     }
     double weight = Math.max(seconds, minSampleSeconds);
     double bitsPerSecond = bytes * 8.0 / weight;

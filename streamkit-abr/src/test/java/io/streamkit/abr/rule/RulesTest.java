@@ -86,6 +86,16 @@ class RulesTest {
   }
 
   @Test
+  void anInstantDownloadFromACacheStillYieldsADecision() {
+    FixedState cached = new FixedState().fetched(2, 5_000_000);
+    cached.lastDownload = 0;
+    cached.buffer = 20;
+    for (AbrRule rule : new AbrRule[] {new ThroughputRule(), new BolaRule(), new DynamicRule(), new RobustMpcRule(), new StreamKitRule()}) {
+      assertThat(rule.nextQuality(cached)).as(rule.getClass().getSimpleName()).isBetween(0, 5);
+    }
+  }
+
+  @Test
   void settingsOutsideTheirLimitsAreRejectedByName() {
     assertThatThrownBy(() -> new BbaRule(5, 0)).hasMessageContaining("cushionSeconds");
     assertThatThrownBy(() -> new DynamicRule(6, 12)).hasMessageContaining("switchOffSeconds");

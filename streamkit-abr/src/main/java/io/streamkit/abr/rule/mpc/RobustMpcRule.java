@@ -22,6 +22,8 @@ public final class RobustMpcRule implements AbrRule {
   public static final int HORIZON = 5;
   /** QoE_lin's rebuffering penalty per second. */
   public static final double REBUFFER_PENALTY = 4.3;
+  /** A download reported as instant (a cache hit) counts as 1 ms, keeping the throughput sample finite. */
+  private static final double MIN_DOWNLOAD_SECONDS = 0.001;
 
   private final HarmonicMeanEstimator estimator = new HarmonicMeanEstimator(HarmonicMeanEstimator.DEFAULT_WINDOW);
   private LookaheadSearch search;
@@ -29,7 +31,8 @@ public final class RobustMpcRule implements AbrRule {
   @Override
   public int nextQuality(PlaybackState state) {
     // Megabytes per second including the request's round trip, as the reference measures it.
-    estimator.sample(state.lastChunkBytes() / (state.lastDownloadSeconds() * 1000) / 1000);
+    double downloadMs = Math.max(state.lastDownloadSeconds(), MIN_DOWNLOAD_SECONDS) * 1000;
+    estimator.sample(state.lastChunkBytes() / downloadMs / 1000);
     double predictedMegabytesPerSecond = estimator.robustEstimate();
     if (search == null) {
       search = LookaheadSearch.forLadderOf(state, HORIZON);
