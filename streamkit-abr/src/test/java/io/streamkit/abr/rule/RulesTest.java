@@ -99,6 +99,6 @@ class RulesTest {
   void settingsOutsideTheirLimitsAreRejectedByName() {
     assertThatThrownBy(() -> new BbaRule(5, 0)).hasMessageContaining("cushionSeconds");
     assertThatThrownBy(() -> new DynamicRule(6, 12)).hasMessageContaining("switchOffSeconds");
-    assertThatThrownBy(() -> new StreamKitRule(9, 1, 4, 4.3)).hasMessageContaining("horizon");
+    assertThatThrownBy(() -> new StreamKitRule(9, 1, 4, 0.7, 4.3)).hasMessageContaining("horizon");
   }
 }
