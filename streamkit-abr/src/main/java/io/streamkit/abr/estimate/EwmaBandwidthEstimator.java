@@ -7,7 +7,7 @@ package io.streamkit.abr.estimate;
  * which drops quickly and recovers slowly.
  *
  * <p>Each average starts at zero and is divided by {@code 1 − α^totalWeight} (the start-up bias
- * correction of Adam, Kingma and Ba 2015, section 3), so the first samples are not pulled toward zero.
+ * correction of Adam, Kingma and Ba, ICLR 2015), so the first samples are not pulled toward zero.
  * Downloads shorter than {@link #DEFAULT_MIN_SAMPLE_SECONDS} count as that long: sub-50 ms fetches
  * measure latency, not bandwidth. Until the first sample the default estimate is returned.
  *

@@ -3,7 +3,7 @@ package io.streamkit.abr.estimate;
 /**
  * Harmonic mean of the last few throughput samples, with the relative error of its own past
  * predictions, as RobustMPC uses them (Yin et al., "A Control-Theoretic Approach for Dynamic Adaptive
- * Video Streaming over HTTP", SIGCOMM 2015, section 5: the harmonic mean is robust to outliers, and
+ * Video Streaming over HTTP", SIGCOMM 2015: the harmonic mean is robust to outliers, and
  * dividing it by {@code 1 + max recent error} gives a lower bound that holds when the network is as
  * unpredictable as it was recently).
  *

@@ -1,7 +1,7 @@
 package io.streamkit.abr.policy;
 
 /**
- * One variant stream of a title as a master playlist lists it (RFC 8216bis section 4.4.6.2, {@code
+ * One variant stream of a title as a master playlist lists it (RFC 8216, {@code
  * EXT-X-STREAM-INF}).
  *
  * @param index the caller's identifier for the variant (for example its position in the ladder); the policy returns these

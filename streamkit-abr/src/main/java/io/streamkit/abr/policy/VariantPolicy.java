@@ -15,11 +15,11 @@ import java.util.List;
  * {@code Save-Data}) drops variants whose peak exceeds {@link Builder#constrainedPeakBps}. Device
  * hints are soft: the lowest variant the token allows always survives them.
  *
- * <p>Ordering: HLS clients start with the first variant listed (RFC 8216bis section 6.3.1, and Apple's
- * HLS authoring specification, item 1.11: "the first variant listed is the one the client starts
- * with"), so the start variant comes first: the highest one whose peak fits under {@link
+ * <p>Ordering: players start with the first variant a master playlist lists (Apple's players do, and
+ * hls.js starts at its {@code firstLevel}, the first variant in manifest order, unless told
+ * otherwise), so the start variant comes first: the highest one whose peak fits under {@link
  * Builder#startSafetyFactor} times the throughput estimate (the harmonic mean of recent samples, which
- * one fast outlier cannot inflate; Jiang, Sekar, Zhang, FESTIVE, CoNEXT 2012, section 4), or under the
+ * one fast outlier cannot inflate; Jiang, Sekar, Zhang, FESTIVE, CoNEXT 2012), or under the
  * default start bandwidth without samples. The rest follow in ascending bandwidth.
  *
  * <p>Immutable and thread-safe: build one per title and share it. The per-request calls allocate

@@ -1,8 +1,8 @@
 package io.streamkit.abr.sim;
 
 /**
- * The three QoE metrics of the Pensieve study (Mao et al., SIGCOMM 2017, section 5.1, after Yin et
- * al., SIGCOMM 2015, equation 5): per chunk {@code q(R) − μ·rebuffer − |q(R) − q(R_prev)|}, differing
+ * The three QoE metrics of the Pensieve study (Mao et al., SIGCOMM 2017, after Yin et al., SIGCOMM
+ * 2015): per chunk {@code q(R) − μ·rebuffer − |q(R) − q(R_prev)|}, differing
  * in the utility {@code q} and the rebuffering penalty {@code μ}.
  */
 public enum Qoe {

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * Trace-driven playback simulator reproducing the session model of the Pensieve study's simulator
- * ({@code sim/fixed_env.py} of hongzimao/pensieve, described in Mao et al., SIGCOMM 2017, section 5.1).
+ * ({@code sim/fixed_env.py} of hongzimao/pensieve, described in Mao et al., SIGCOMM 2017).
  *
  * <p>One session fetches the chunks in order. The first is fetched at {@link Builder#startQuality};
  * every later quality is the rule's choice. A download walks the trace from where the last one

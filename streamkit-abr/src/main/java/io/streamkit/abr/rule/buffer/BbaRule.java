@@ -5,7 +5,7 @@ import io.streamkit.abr.rule.PlaybackState;
 
 /**
  * Buffer-based adaptation, BBA-0 (Huang, Johari, McKeown, Trunnell, Watson, "A Buffer-Based Approach
- * to Rate Adaptation: Evidence from a Large Video Streaming Service", SIGCOMM 2014, section 4): below
+ * to Rate Adaptation: Evidence from a Large Video Streaming Service", SIGCOMM 2014): below
  * the reservoir pick the lowest rung, above reservoir + cushion the highest, and in between follow a
  * linear rate map of the buffer. No throughput estimate at all: the buffer is the signal.
  *

@@ -6,13 +6,13 @@ import io.streamkit.abr.rule.PlaybackState;
 
 /**
  * BOLA (Spiteri, Urgaonkar, Sitaraman, "BOLA: Near-Optimal Bitrate Adaptation for Online Videos",
- * INFOCOM 2016, algorithm 1) with the parameterisation of dash.js's {@code BolaRule}: each rung's
+ * INFOCOM 2016) with the parameterisation of dash.js's {@code BolaRule}: each rung's
  * utility is {@code ln(r_i / r_0) + 1}; the Lyapunov parameters are {@code gp = (u_max − 1) /
  * (bufferTarget / 10 s − 1)} and {@code Vp = 10 s / gp} with {@code bufferTarget = max(stable buffer,
  * 10 s + 2 s per rung)}; the rung chosen maximises {@code (Vp·(u_i + gp) − buffer) / r_i} (the last
  * maximum wins, as in dash.js).
  *
- * <p>BOLA-O (section 6 of the paper, dash.js's steady state) damps oscillation: when the buffer asks
+ * <p>BOLA-O (from the same paper; dash.js's steady state) damps oscillation: when the buffer asks
  * for a rung above the last one that the measured throughput could not sustain, stay at the higher of
  * the last rung and the throughput-safe rung. The first decision, with only one chunk buffered, is
  * throughput based as in dash.js's start-up state.

@@ -7,7 +7,7 @@ import io.streamkit.abr.rule.throughput.ThroughputRule;
 
 /**
  * dash.js's DYNAMIC strategy (Spiteri, Sitaraman, Sparacio, "From Theory to Practice: Improving
- * Bitrate Adaptation in the DASH Reference Player", MMSys 2018, section 4): throughput rules react
+ * Bitrate Adaptation in the DASH Reference Player", MMSys 2018): throughput rules react
  * well while the buffer is short, BOLA is better once a buffer exists. Use {@link ThroughputRule}
  * until the buffer reaches the switch-on level and {@link BolaRule} until it falls below the
  * switch-off level; the gap between the two levels is hysteresis against flapping.

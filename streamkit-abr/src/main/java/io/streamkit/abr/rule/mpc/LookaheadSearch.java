@@ -4,7 +4,7 @@ import io.streamkit.abr.rule.PlaybackState;
 
 /**
  * Exact search for the best quality sequence over a short horizon, the optimisation at the heart of
- * model predictive control for ABR (Yin et al., SIGCOMM 2015, section 4, problem QOE_MAX_STEADY).
+ * model predictive control for ABR (Yin et al., SIGCOMM 2015: maximise QoE over a finite horizon of chunks).
  *
  * <p>The objective of a sequence {@code q_0..q_{H-1}} starting from buffer {@code B} and last quality
  * {@code p} is {@code Σ r(q_j)/1000 − μ·Σ rebuffer_j − Σ|r(q_j) − r(q_{j−1})|/1000 + terminal(B_H)},

@@ -6,10 +6,10 @@ import io.streamkit.abr.rule.PlaybackState;
 
 /**
  * RobustMPC (Yin, Jindal, Sekar, Sinopoli, "A Control-Theoretic Approach for Dynamic Adaptive Video
- * Streaming over HTTP", SIGCOMM 2015, sections 4–5): predict throughput as the harmonic mean of the
+ * Streaming over HTTP", SIGCOMM 2015): predict throughput as the harmonic mean of the
  * last five chunks divided by {@code 1 +} the largest relative prediction error of the last five
  * chunks, then choose the quality sequence over the next five chunks that maximises QoE_lin
- * (equation 5, μ = 4.3) against that prediction, and play its first element.
+ * (μ = 4.3) against that prediction, and play its first element.
  *
  * <p>Semantics are those of the corrected reference: history fresh per session, the look-ahead uses
  * the sizes of the chunks actually being chosen (chunk {@code k..k+4}, not {@code k+1..k+5}), the

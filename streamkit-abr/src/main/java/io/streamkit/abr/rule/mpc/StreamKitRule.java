@@ -17,11 +17,11 @@ import io.streamkit.abr.rule.PlaybackState;
  *       exactly when it is at a low rung and needs to climb. Here samples are {@code bytes /
  *       (download − latency)}, with latency from {@link LatencyEstimator}, and a predicted download is
  *       {@code latency + bytes / bandwidth} (the classic transfer model, e.g. Jiang, Sekar, Zhang,
- *       FESTIVE, CoNEXT 2012, section 3).</li>
+ *       FESTIVE, CoNEXT 2012).</li>
  *   <li><b>Terminal buffer value.</b> A five-chunk horizon is myopic: a plan that ends with an empty
  *       buffer scores the same as one that ends with a full one, although the first leaves the next
  *       decisions no room to absorb a dip. Standard MPC practice adds a terminal cost for exactly
- *       this (Rawlings and Mayne, "Model Predictive Control: Theory and Design", chapter 2). The plan
+ *       this (Rawlings and Mayne, "Model Predictive Control: Theory and Design"). The plan
  *       earns {@link #DEFAULT_TERMINAL_WEIGHT} QoE points per second of buffer left at its end, up to
  *       {@link #DEFAULT_TERMINAL_CAP_CHUNKS} chunks: enough to ride out the next dip, not so much that
  *       hoarding beats watching in high quality. The value is dropped when the horizon reaches the
