@@ -152,6 +152,8 @@ final class RenditionWorker implements Runnable {
         .rc_buffer_size((int) Math.min(Integer.MAX_VALUE, 2 * plan.videoBitrate()));
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    // libavcodec defaults to one thread; x264's own frame threading keeps the largest rung off the critical path.
+    encoder.thread_count(0);
     AVDictionary options = new AVDictionary(null);
     try {
       // Private (libx264) options: the generic "profile" option of AVCodecContext does not take names.

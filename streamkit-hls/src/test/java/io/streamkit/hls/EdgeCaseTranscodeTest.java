@@ -43,6 +43,20 @@ class EdgeCaseTranscodeTest {
   }
 
   @Test
+  void fullHdSourceWithProductDefaultsGetsTheAppleLadderInHighProfileAtMostLevel41() throws Exception {
+    Path source = TitleFixture.pattern(dir, "hd.mp4", "1920x1080", "30", 2.5, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TranscodeResult result = Transcoder.builder().input(source).output(out).segmentSeconds(2).build().run();
+    assertThat(HlsConformance.check(out, new HlsConformance.Source(1920, 1080, true, 2))).isEmpty();
+    assertThat(result.renditions()).extracting(Rendition::height).containsExactly(1080, 720, 540, 432, 360, 234);
+    assertThat(result.renditions()).allSatisfy(r -> {
+      assertThat(r.codecs()).startsWith("avc1.64");
+      assertThat(Integer.parseInt(r.codecs().substring(9, 11), 16)).isLessThanOrEqualTo(41);
+    });
+  }
+
+  @Test
   void transportStreamTitleMuxesAudioIntoEveryVariantAndConforms() {
     Path source = TitleFixture.pattern(dir, "clip.mp4", "640x360", "30", 5, true, "-c:v", "libx264", "-preset",
         "ultrafast", "-c:a", "aac");
