@@ -22,6 +22,8 @@ class DebianSampleTranscodeTest {
           + " 1280, 720, true, FMP4",
       "/usr/share/forensics-samples/original-files/movie2/movie-hello.mp4, forensics-samples-files, 1280, 720, true,"
           + " TS",
+      "/usr/share/forensics-samples/original-files/movie2/movie-hello.ogg, forensics-samples-files, 720, 480, true,"
+          + " FMP4",
       "/usr/share/games/renpy/demo/game/oa4_launch.webm, renpy-demo, 640, 360, true, FMP4",
       "/usr/share/help/C/gnome-help/figures/display-dual-monitors.webm, gnome-user-docs, 1024, 768, false, FMP4"})
   void realSampleBecomesAConformingTitle(Path sample, String debianPackage, int width, int height, boolean audio,
