@@ -21,7 +21,8 @@ import org.bytedeco.ffmpeg.global.avcodec;
 
 /**
  * Writes the poster: the top rendition's first frame at or after {@link #POSTER_FRACTION} of the duration (capped
- * at {@link #MAX_POSTER_SECONDS}), as a JPEG, so it skips black lead-in frames without waiting for a long title.
+ * at {@link #MAX_POSTER_SECONDS}), as a JPEG, so it skips black lead-in frames without waiting for a long title. The
+ * very first frame is written at once as a fallback, in case the container overstates the video's duration.
  */
 final class PosterCapture {
 
@@ -32,6 +33,7 @@ final class PosterCapture {
   private final Path file;
   private final double atSeconds;
   private boolean written;
+  private boolean atChosenTime;
 
   PosterCapture(Path file, double durationSeconds) {
     this.file = file;
@@ -40,10 +42,11 @@ final class PosterCapture {
 
   /** Called with every encoded frame of the top rendition, on its worker thread. */
   void offer(AVFrame frame, double seconds) {
-    if (written || seconds < atSeconds) {
+    if (atChosenTime || (written && seconds < atSeconds)) {
       return;
     }
     written = true;
+    atChosenTime = seconds >= atSeconds;
     AVCodecContext jpeg = avcodec_alloc_context3(avcodec_find_encoder_by_name("mjpeg"));
     AVPacket packet = av_packet_alloc();
     try {
