@@ -84,6 +84,14 @@ final class FilterChain implements AutoCloseable {
 
   /** Hands every frame the graph can produce now to {@code consumer}, which must not keep it. */
   void drain(Consumer<AVFrame> consumer) {
+    drainBefore(Long.MAX_VALUE, consumer);
+  }
+
+  /**
+   * Like {@link #drain} but stops at the first frame timed at or after {@code endPts} (output time base), which is
+   * discarded; needed to end an endless source such as {@code apad}.
+   */
+  void drainBefore(long endPts, Consumer<AVFrame> consumer) {
     while (true) {
       int ret = av_buffersink_get_frame(sink, output);
       if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
@@ -91,6 +99,9 @@ final class FilterChain implements AutoCloseable {
       }
       Ffmpeg.check(ret, "filter graph failed");
       try {
+        if (output.pts() >= endPts) {
+          return;
+        }
         consumer.accept(output);
       } finally {
         avutil.av_frame_unref(output);

@@ -55,7 +55,9 @@ import org.bytedeco.ffmpeg.global.avutil;
  *
  * <p>Timeline: every timestamp is made relative to the start of the video stream. Audio is aligned to it with
  * {@code aresample=async=1:first_pts=0} (silence is inserted when audio starts late, samples dropped when it starts
- * early) and padded or trimmed to the video's duration, so audio and video end together.
+ * early) and made to end with the video actually decoded — not the duration the container claims, which a
+ * truncated file overstates: encoded audio is held back until the video has reached it, packets past the video's end
+ * are dropped, and {@code apad} supplies silence up to the end when the audio stops early.
  */
 final class TranscodePipeline {
 
@@ -85,7 +87,7 @@ final class TranscodePipeline {
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
-  private final List<AVPacket> pendingAudio = new ArrayList<>();
+  private final java.util.ArrayDeque<AVPacket> heldAudio = new java.util.ArrayDeque<>();
   private RenditionWorker audioWorker;
   private FilterChain uprightFilter;
   private FilterChain audioFilter;
@@ -96,6 +98,8 @@ final class TranscodePipeline {
   private long videoStart;
   private long decodedFrames;
   private long lastVideoPts = AV_NOPTS_VALUE;
+  /** End of the video decoded so far, in seconds on the output timeline. */
+  private double videoEndSeconds;
 
   TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
       int segmentSeconds, String preset, JobControl control, FrameProgress progress) {
@@ -165,9 +169,10 @@ final class TranscodePipeline {
         decode(audioDecoder, null, frame, f -> onAudioFrame(f, audioStream));
         if (audioFilter != null) {
           audioFilter.push(null);
-          audioFilter.drain(this::encodeAudio);
+          audioFilter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encodeAudio);
         }
         encodeAudio(null);
+        releaseAudio(true);
       }
     } finally {
       av_frame_free(frame);
@@ -202,7 +207,10 @@ final class TranscodePipeline {
     lastVideoPts = pts;
     frame.pts(pts - videoStart);
     decodedFrames++;
-    progress.decoded(frame.pts() * avutil.av_q2d(stream.time_base()));
+    double seconds = frame.pts() * avutil.av_q2d(stream.time_base());
+    MediaInfo.Video video = input.info.video();
+    videoEndSeconds = Math.max(videoEndSeconds, seconds + (double) video.frameRateDen() / video.frameRateNum());
+    progress.decoded(seconds);
     if (videoWorkers.isEmpty() && uprightFilter == null) {
       String upright = uprightFilterDescription();
       if (upright != null) {
@@ -215,6 +223,7 @@ final class TranscodePipeline {
     } else {
       distributeVideo(frame);
     }
+    releaseAudio(false);
   }
 
   /**
@@ -294,11 +303,6 @@ final class TranscodePipeline {
       thread.start();
       threads.add(thread);
     }
-    List<AVPacket> pending = new ArrayList<>(pendingAudio);
-    pendingAudio.clear();
-    for (AVPacket packet : pending) {
-      distributeAudio(packet);
-    }
   }
 
   private void onAudioFrame(AVFrame frame, AVStream stream) {
@@ -314,25 +318,9 @@ final class TranscodePipeline {
     audioFilter.drain(this::encodeAudio);
   }
 
-  private String audioFilterDescription() {
-    String description = "aresample=" + AUDIO_SAMPLE_RATE + ":async=1:first_pts=0,"
-        + "aformat=sample_fmts=fltp:sample_rates=" + AUDIO_SAMPLE_RATE + ":channel_layouts=stereo";
-    double videoSeconds = videoDurationSeconds();
-    if (videoSeconds > 0) {
-      description += String.format(Locale.ROOT, ",apad=whole_dur=%.6f,atrim=end=%.6f", videoSeconds, videoSeconds);
-    }
-    return description;
-  }
-
-  private double videoDurationSeconds() {
-    AVStream stream = input.context.streams(input.info.video().streamIndex());
-    if (stream.duration() != AV_NOPTS_VALUE && stream.duration() > 0) {
-      return stream.duration() * avutil.av_q2d(stream.time_base());
-    }
-    double start = videoStart * avutil.av_q2d(stream.time_base());
-    double formatStart = input.context.start_time() == AV_NOPTS_VALUE ? 0
-        : (double) input.context.start_time() / avutil.AV_TIME_BASE;
-    return input.info.durationSeconds() > 0 ? input.info.durationSeconds() - (start - formatStart) : 0;
+  private static String audioFilterDescription() {
+    return "aresample=" + AUDIO_SAMPLE_RATE + ":async=1:first_pts=0,"
+        + "aformat=sample_fmts=fltp:sample_rates=" + AUDIO_SAMPLE_RATE + ":channel_layouts=stereo,apad";
   }
 
   private static String audioSourceArgs(AVFrame frame, AVStream stream) {
@@ -361,16 +349,34 @@ final class TranscodePipeline {
           return;
         }
         Ffmpeg.check(ret, "AAC encoder failed");
-        AVPacket shared = av_packet_clone(packet);
+        heldAudio.add(av_packet_clone(packet));
         av_packet_unref(packet);
-        if (videoWorkers.isEmpty()) {
-          pendingAudio.add(shared);
-        } else {
-          distributeAudio(shared);
-        }
       }
     } finally {
       av_packet_free(packet);
+    }
+  }
+
+  /**
+   * Passes held audio packets on once the decoded video covers them; at the end of the source, those starting before
+   * the video's end are passed on and the rest dropped.
+   */
+  private void releaseAudio(boolean end) {
+    if (videoWorkers.isEmpty()) {
+      return;
+    }
+    long videoEnd = Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE);
+    while (!heldAudio.isEmpty()) {
+      AVPacket packet = heldAudio.peekFirst();
+      boolean covered = end ? packet.pts() < videoEnd : packet.pts() + packet.duration() <= videoEnd;
+      if (!covered) {
+        break;
+      }
+      distributeAudio(heldAudio.pollFirst());
+    }
+    if (end) {
+      heldAudio.forEach(p -> av_packet_free(p));
+      heldAudio.clear();
     }
   }
 
@@ -470,10 +476,10 @@ final class TranscodePipeline {
     for (RenditionWorker worker : allWorkers()) {
       worker.close();
     }
-    for (AVPacket packet : pendingAudio) {
+    for (AVPacket packet : heldAudio) {
       av_packet_free(packet);
     }
-    pendingAudio.clear();
+    heldAudio.clear();
     if (uprightFilter != null) {
       uprightFilter.close();
     }

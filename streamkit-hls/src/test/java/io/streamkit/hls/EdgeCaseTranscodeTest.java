@@ -227,6 +227,18 @@ class EdgeCaseTranscodeTest {
   }
 
   @Test
+  void truncatedStreamableFileGivesTheDecodablePartWithAudioEndingWithTheVideo() throws Exception {
+    Path whole = TitleFixture.pattern(dir, "whole.mkv", "320x180", "30", 6, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    byte[] bytes = Files.readAllBytes(whole);
+    // The Matroska header still claims 6 s; only about half of the media is there.
+    Path truncated = Files.write(dir.resolve("truncated.mkv"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    TranscodeResult result = TitleFixture.transcodeConforming(truncated, dir.resolve("title"), SegmentFormat.FMP4,
+        320, 180, true);
+    assertThat(result.durationSeconds()).isBetween(1.0, 5.0);
+  }
+
+  @Test
   void probeDescribesTheStreams() {
     Path source = TitleFixture.pattern(dir, "probe.mkv", "320x180", "25", 2, true, "-c:v", "libx264", "-preset",
         "ultrafast", "-c:a", "aac");
