@@ -72,8 +72,4 @@ final class PosterCapture {
       avcodec_free_context(jpeg);
     }
   }
-
-  boolean written() {
-    return written;
-  }
 }

@@ -72,7 +72,6 @@ final class RenditionWorker implements Runnable {
   private final int segmentSeconds;
   private final PosterCapture poster;
   private volatile Throwable failure;
-  private long encodedFrames;
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
       AVCodecContext encoder, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream,
@@ -192,10 +191,6 @@ final class RenditionWorker implements Runnable {
     return bytes;
   }
 
-  long encodedFrames() {
-    return encodedFrames;
-  }
-
   Throwable failure() {
     return failure;
   }
@@ -276,7 +271,6 @@ final class RenditionWorker implements Runnable {
       if (poster != null) {
         poster.offer(frame, (double) pts * encoder.time_base().num() / encoder.time_base().den());
       }
-      encodedFrames++;
     }
     Ffmpeg.check(avcodec_send_frame(encoder, frame), "libx264 rejected a frame in rendition " + name);
     while (true) {

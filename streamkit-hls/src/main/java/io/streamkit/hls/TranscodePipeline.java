@@ -67,10 +67,10 @@ final class TranscodePipeline {
   static final String AUDIO_DIRECTORY = "audio";
 
   /** What the encoders produced, before packaging. */
-  record Encoded(List<EncodedVideo> video, Path audioDirectory, boolean hasAudio, boolean posterWritten) {}
+  record Encoded(List<EncodedVideo> video, Path audioDirectory, boolean hasAudio) {}
 
   /** One encoded video rendition: where its playlist is and the SPS/PPS its encoder emitted. */
-  record EncodedVideo(PlannedRendition plan, Path directory, byte[] codecConfiguration, long frames) {}
+  record EncodedVideo(PlannedRendition plan, Path directory, byte[] codecConfiguration) {}
 
   interface FrameProgress {
     void decoded(double mediaSeconds);
@@ -132,10 +132,9 @@ final class TranscodePipeline {
         throw new TranscodeException(name + ": no video frame could be decoded; the file is truncated or corrupt");
       }
       List<EncodedVideo> video = videoWorkers.stream()
-          .map(w -> new EncodedVideo(w.plan(), w.directory(), w.codecConfiguration(), w.encodedFrames()))
+          .map(w -> new EncodedVideo(w.plan(), w.directory(), w.codecConfiguration()))
           .toList();
-      return new Encoded(video, audioWorker == null ? null : audioWorker.directory(), audioEncoder != null,
-          poster.written());
+      return new Encoded(video, audioWorker == null ? null : audioWorker.directory(), audioEncoder != null);
     } finally {
       close();
     }
