@@ -292,7 +292,24 @@ final class HlsConformance {
    * rendition) lasts as long as the video.
    */
   private void checkDuration(String name, Playlist playlist, double fps, Playlist audio) {
-    long frames = packets(playlist.file, "v:0");
+    double[] videoTimes = packetTimes(playlist.file, "v:0");
+    for (int i = 1; i < videoTimes.length; i++) {
+      double step = videoTimes[i] - videoTimes[i - 1];
+      if (step < 0.5 / fps || step > 1.5 / fps) {
+        fail(name + ": video timestamps jump by " + String.format("%.4f", step) + " s at " + videoTimes[i - 1]
+            + " s (not continuous)");
+        break;
+      }
+    }
+    Path audioFile = audio != null ? audio.file : playlist.hasMuxedAudio() ? playlist.file : null;
+    if (audioFile != null && videoTimes.length > 0) {
+      double[] audioTimes = packetTimes(audioFile, "a:0");
+      if (audioTimes.length == 0 || Math.abs(audioTimes[0] - videoTimes[0]) > 0.1) {
+        fail(name + ": audio starts at " + (audioTimes.length == 0 ? "never" : audioTimes[0] + " s") + ", video at "
+            + videoTimes[0] + " s (A/V drift)");
+      }
+    }
+    long frames = videoTimes.length;
     double media = frames / fps;
     double listed = playlist.totalSeconds();
     if (Math.abs(media - listed) > playlist.segments.size() / fps + 1e-3) {
@@ -355,6 +372,14 @@ final class HlsConformance {
         checked++;
       }
     }
+  }
+
+  /** Presentation times of a stream's packets across a whole media playlist, sorted. */
+  private static double[] packetTimes(Path playlist, String stream) {
+    String text = FfmpegTool.ffprobe("-select_streams", stream, "-show_entries", "packet=pts_time", "-of", "csv=p=0",
+        playlist.toString());
+    return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("N/A"))
+        .map(l -> l.replace(",", "")).mapToDouble(Double::parseDouble).sorted().toArray();
   }
 
   private static long packets(Path playlist, String stream) {
