@@ -9,9 +9,9 @@ import java.nio.file.Path;
  * Transcodes one video file into an HLS title directory with the default Apple ladder and fMP4 segments.
  *
  * <pre>
- * mvn -B -q -DskipTests package -pl streamkit-examples -am
- * mvn -B -q exec:java -pl streamkit-examples -Dexec.mainClass=io.streamkit.examples.TranscodeExample \
- *     -Dexec.args="movie.mp4 titles/movie"
+ * mvn -B -q -DskipTests package -pl streamkit-server,streamkit-examples -am
+ * java -cp streamkit-server/target/streamkit.jar:streamkit-examples/target/classes \
+ *     io.streamkit.examples.TranscodeExample movie.mp4 titles/movie
  * </pre>
  */
 public final class TranscodeExample {
