@@ -41,7 +41,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
       if (adminAuthorization != null && !authorised(request)) {
         metrics.rejected(OriginMetrics.ADMIN_KEY);
         Responses.error(ctx, metrics, Route.METRICS, request.keepAlive, HttpResponseStatus.UNAUTHORIZED,
-            "unauthorized", "this endpoint needs the admin key as a bearer token", false);
+            "unauthorized", "this endpoint needs the admin key as a bearer token");
         return;
       }
       byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);

@@ -40,7 +40,7 @@ record ByteRange(long start, long length) {
       }
       long first = Long.parseLong(spec.substring(0, dash));
       String lastText = spec.substring(dash + 1);
-      long last = lastText.isEmpty() ? size - 1 : Long.parseLong(lastText);
+      long last = lastText.isEmpty() ? Long.MAX_VALUE : Long.parseLong(lastText);
       if (first < 0 || last < first) {
         return null;
       }

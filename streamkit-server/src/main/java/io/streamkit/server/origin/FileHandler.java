@@ -57,7 +57,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     Path file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
     if (file == null) {
       Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "no such file", false);
+          "not_found", "no such file");
       return;
     }
     FileChannel channel;
@@ -65,7 +65,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (IOException e) {
       Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "no such file", false);
+          "not_found", "no such file");
       return;
     }
     boolean handedOver = false;

@@ -61,7 +61,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
     PlaylistCache.Parsed parsed = file == null ? null : playlists.get(file);
     if (parsed == null) {
       Responses.error(ctx, metrics, Route.PLAYLIST, request.keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "no such playlist", false);
+          "not_found", "no such playlist");
       return;
     }
     byte[] token = spliceTokens && request.token != null
@@ -72,7 +72,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
       if (body == null) {
         metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
         Responses.error(ctx, metrics, Route.PLAYLIST, request.keepAlive, HttpResponseStatus.FORBIDDEN,
-            "forbidden", "this request is not authorised", false);
+            "forbidden", "this request is not authorised");
         return;
       }
     } else {

@@ -67,7 +67,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
       metrics.rejected(OriginMetrics.METHOD_NOT_ALLOWED);
       Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method_not_allowed", "only GET, HEAD and OPTIONS are served", false);
+          "method_not_allowed", "only GET, HEAD and OPTIONS are served");
       return;
     }
     String uri = request.uri();
@@ -76,14 +76,14 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     if (path == null) {
       metrics.rejected(OriginMetrics.BAD_PATH);
       Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.BAD_REQUEST,
-          "bad_path", "the request path is not valid", false);
+          "bad_path", "the request path is not valid");
       return;
     }
     String token = query < 0 ? null : RequestPath.queryParameter(uri.substring(query + 1), TOKEN_PARAMETER);
     Route route = route(path);
     if (route == Route.OTHER) {
       Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "nothing is served at this path", false);
+          "not_found", "nothing is served at this path");
       return;
     }
     InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
@@ -106,16 +106,16 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   private void refuseUnparseable(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
       metrics.rejected(OriginMetrics.URI_TOO_LONG);
-      Responses.error(ctx, metrics, Route.OTHER, false, HttpResponseStatus.REQUEST_URI_TOO_LONG,
-          "uri_too_long", "the request line is longer than this origin accepts", true);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri_too_long",
+          "the request line is longer than this origin accepts");
     } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
       metrics.rejected(OriginMetrics.HEADERS_TOO_LARGE);
-      Responses.error(ctx, metrics, Route.OTHER, false, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          "headers_too_large", "the request headers are larger than this origin accepts", true);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+          "the request headers are larger than this origin accepts");
     } else {
       metrics.rejected(OriginMetrics.BAD_REQUEST);
-      Responses.error(ctx, metrics, Route.OTHER, false, HttpResponseStatus.BAD_REQUEST,
-          "bad_request", "the request could not be parsed", true);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.BAD_REQUEST, "bad_request",
+          "the request could not be parsed");
     }
   }
 

@@ -72,6 +72,6 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
 
   private void forbid(ChannelHandlerContext ctx, OriginRequest request) {
     Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.FORBIDDEN,
-        "forbidden", "this request is not authorised", false);
+        "forbidden", "this request is not authorised");
   }
 }
