@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
 
@@ -54,7 +52,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) throws IOException {
-    Path file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
+    MediaRoot.File file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
     if (file == null) {
       Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
           "not_found", "no such file");
@@ -62,7 +60,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     FileChannel channel;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.READ);
+      channel = FileChannel.open(file.path(), StandardOpenOption.READ);
     } catch (IOException e) {
       Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
           "not_found", "no such file");
@@ -71,7 +69,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     boolean handedOver = false;
     try {
       long size = channel.size();
-      long modified = Files.getLastModifiedTime(file).toMillis();
+      long modified = file.attributes().lastModifiedTime().toMillis();
       String etag = '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size) + '"';
       String lastModified = HttpDates.format(modified);
 

@@ -30,7 +30,8 @@ final class OriginMetrics {
   static final String TOKEN_PREFIX = "token_";
 
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+  /** [route][status - 100]; filled lazily. A racing double fill is harmless: the registry returns one counter. */
+  private final Counter[][] requests = new Counter[Route.values().length][500];
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> bytes = new ConcurrentHashMap<>();
 
@@ -48,11 +49,12 @@ final class OriginMetrics {
   }
 
   void responded(Route route, int status, long bodyBytes) {
-    String key = route.tag() + '/' + status;
-    Counter c = requests.get(key);
+    Counter[] byStatus = requests[route.ordinal()];
+    Counter c = byStatus[status - 100];
     if (c == null) {
-      c = requests.computeIfAbsent(key, k -> Counter.builder(REQUESTS).description("Responses by route and status")
-          .tag("route", route.tag()).tag("status", Integer.toString(status)).register(registry));
+      c = Counter.builder(REQUESTS).description("Responses by route and status")
+          .tag("route", route.tag()).tag("status", Integer.toString(status)).register(registry);
+      byStatus[status - 100] = c;
     }
     c.increment();
     if (bodyBytes > 0) {

@@ -7,7 +7,7 @@ import java.net.InetAddress;
 
 /**
  * A request after decoding and sanitising: the route, the title and the title-relative path (each segment checked
- * against {@link RequestPath#SAFE_SEGMENT}), the token from the query string, and, once the gate has passed it, the
+ * against {@link RequestPath#isSafe}), the token from the query string, and, once the gate has passed it, the
  * claims.
  */
 final class OriginRequest {

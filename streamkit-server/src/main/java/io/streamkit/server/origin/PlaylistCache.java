@@ -25,12 +25,15 @@ final class PlaylistCache {
 
   /** The parsed playlist at {@code file}, or {@code null} when it cannot be read or is too large. */
   Parsed get(Path file) {
-    BasicFileAttributes attributes;
     try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
+      return get(file, Files.readAttributes(file, BasicFileAttributes.class));
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** As {@link #get(Path)}, with attributes the caller has just read. */
+  Parsed get(Path file, BasicFileAttributes attributes) {
     long modified = attributes.lastModifiedTime().toMillis();
     Parsed cached = entries.get(file);
     if (cached != null && cached.modifiedMillis() == modified && cached.size() == attributes.size()) {

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.zip.GZIPOutputStream;
 
@@ -57,8 +56,8 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
       ctx.fireChannelRead(request);
       return;
     }
-    Path file = root.resolve(request.path);
-    PlaylistCache.Parsed parsed = file == null ? null : playlists.get(file);
+    MediaRoot.File file = root.resolve(request.path);
+    PlaylistCache.Parsed parsed = file == null ? null : playlists.get(file.path(), file.attributes());
     if (parsed == null) {
       Responses.error(ctx, metrics, Route.PLAYLIST, request.keepAlive, HttpResponseStatus.NOT_FOUND,
           "not_found", "no such playlist");

@@ -2,13 +2,12 @@ package io.streamkit.server.origin;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A request path reduced to a list of safe segments, or refused.
  *
  * <p>Design: allow-list, not deny-list. Each segment is percent-decoded exactly once (RFC 3986 §2.1) and must then
- * match {@link #SAFE_SEGMENT}: letters, digits, '.', '-', '_', not starting with a dot. That one rule refuses
+ * pass {@link #isSafe}: letters, digits, '.', '-', '_', not starting with a dot. That one rule refuses
  * {@code ..} and {@code .} in any encoding ({@code %2e%2e}), double encoding ({@code %252e} decodes to {@code %2e},
  * and '%' is not allowed), encoded separators ({@code %2f}, {@code %5c}), backslashes, NUL ({@code %00}), empty
  * segments and hidden files, without having to enumerate them. What files the transcoder writes
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class RequestPath {
 
-  static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   static final int MAX_SEGMENTS = 16;
   static final int MAX_SEGMENT_CHARS = 255;
 
@@ -103,7 +101,23 @@ final class RequestPath {
       }
     }
     String segment = out == null ? raw.substring(from, to) : out.toString();
-    return segment.length() <= MAX_SEGMENT_CHARS && SAFE_SEGMENT.matcher(segment).matches() ? segment : null;
+    return segment.length() <= MAX_SEGMENT_CHARS && isSafe(segment) ? segment : null;
+  }
+
+  /** Letters, digits, '.', '-', '_', not starting with '.'; by hand, as it runs for every segment of every request. */
+  static boolean isSafe(String segment) {
+    if (segment.isEmpty() || segment.charAt(0) == '.') {
+      return false;
+    }
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The value of the first {@code name} parameter in a query string, percent-decoded, or {@code null}. */
