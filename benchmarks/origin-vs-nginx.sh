@@ -3,7 +3,7 @@
 # (token checked on every request), each loaded in turn with wrk on loopback.
 #
 #   benchmarks/origin-vs-nginx.sh                       # 15 s per point, 60 s soak
-#   DURATION=5s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
+#   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
 #
 # Points: {1–3 MB segment, media playlist} × {64, 1000 connections}, then a soak of 1000 connections for
 # SOAK_SECONDS playing a player's mix (master, media playlist, init, segments) against streamkit, sampling its RSS.
@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
+JVM_WARMUP=${JVM_WARMUP:-30s}
 SOAK_SECONDS=${SOAK_SECONDS:-60}
 THREADS=${THREADS:-2}
 NGINX_PORT=${NGINX_PORT:-18080}
@@ -105,6 +106,30 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$STREAMKIT_PORT/titles/bench/$SEGMENT")
 [ "$code" = 403 ] || { echo "origin-vs-nginx: streamkit answered $code without a token, expected 403" >&2; exit 1; }
 
+# --- a player's request mix (master, media playlist, init, segments), used to warm up and to soak -------------
+cat > "$WORK/player-mix.lua" <<'EOF'
+local paths = {}
+local n = 0
+function init(args)
+  for i = 1, #args do paths[i] = args[i] end
+end
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+EOF
+MIX=(
+  "/titles/bench/master.m3u8?token=$TOKEN" "/titles/bench/v0/index.m3u8?token=$TOKEN"
+  "/titles/bench/v0/init.mp4?token=$TOKEN"
+)
+for f in "$TITLE"/v0/seg_*.m4s; do MIX+=("/titles/bench/v0/$(basename "$f")?token=$TOKEN"); done
+
+# Both servers get the same warm-up; for the JVM it is where the JIT compiles the request path (nginx has none).
+for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
+  log "warm-up on port $port: player mix, 64 connections, $JVM_WARMUP"
+  wrk -t"$THREADS" -c64 -d"$JVM_WARMUP" -s "$WORK/player-mix.lua" "http://127.0.0.1:$port" "${MIX[@]}" >/dev/null
+done
+
 # --- measuring ----------------------------------------------------------------------------------------------------
 # wrk output → "req/s MB/s p50 p99 errors"
 summarise() {
@@ -140,23 +165,7 @@ for what in segment playlist; do
   done
 done
 
-# --- soak: a player's request mix at 1000 connections, RSS sampled every 5 s -------------------------------------
-cat > "$WORK/player-mix.lua" <<'EOF'
-local paths = {}
-local n = 0
-function init(args)
-  for i = 1, #args do paths[i] = args[i] end
-end
-function request()
-  n = n + 1
-  return wrk.format("GET", paths[(n % #paths) + 1])
-end
-EOF
-MIX=(
-  "/titles/bench/master.m3u8?token=$TOKEN" "/titles/bench/v0/index.m3u8?token=$TOKEN"
-  "/titles/bench/v0/init.mp4?token=$TOKEN"
-)
-for f in "$TITLE"/v0/seg_*.m4s; do MIX+=("/titles/bench/v0/$(basename "$f")?token=$TOKEN"); done
+# --- soak: the player mix at 1000 connections against streamkit, RSS sampled every 5 s ---------------------------
 rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$STREAMKIT_PID/status"; }
 log "soak: streamkit, 1000 connections, ${SOAK_SECONDS}s, player mix of ${#MIX[@]} URLs"
 RSS_SAMPLES=("$(rss)")
@@ -173,7 +182,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-$DURATION per point after a $WARMUP warm-up, loopback. Segment: $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
+both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Segment: $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve\`, epoll transport.
 

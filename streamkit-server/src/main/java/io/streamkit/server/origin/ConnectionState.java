@@ -21,6 +21,8 @@ final class ConnectionState {
   private static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf("streamkit.connection");
 
   Phase phase = Phase.IDLE;
+  /** Requests received and not yet fully answered (more than one when a client pipelines). */
+  int outstanding;
   /** When the current phase began, from {@link System#nanoTime()}. */
   long phaseStartedNanos = System.nanoTime();
   /** Set when the server shuts down: close after the response in flight, if any. */
@@ -40,12 +42,22 @@ final class ConnectionState {
     phaseStartedNanos = System.nanoTime();
   }
 
-  /** Marks the response finished; closes the connection when the server is draining. */
-  static void responseDone(Channel channel) {
+  void requestStarted() {
+    outstanding++;
+    enter(Phase.RESPONDING);
+  }
+
+  /** Marks one response finished; when none is left the connection is idle, or closed if the server is draining. */
+  static void responseFinished(Channel channel) {
     ConnectionState state = of(channel);
-    state.enter(Phase.IDLE);
-    if (state.draining) {
-      channel.close();
+    if (state.outstanding > 0) {
+      state.outstanding--;
+    }
+    if (state.outstanding == 0) {
+      state.enter(Phase.IDLE);
+      if (state.draining) {
+        channel.close();
+      }
     }
   }
 }

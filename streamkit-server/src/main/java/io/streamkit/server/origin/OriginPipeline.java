@@ -23,6 +23,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  tls (optional)       SslHandler
  *  client-timeouts      ClientTimeoutHandler   idle keep-alive timeout; whole-request-head deadline (slow loris)
  *  http-codec           HttpServerCodec        limits: request line (URI) and header block sizes
+ *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
@@ -39,6 +40,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String TLS = "tls";
   static final String CLIENT_TIMEOUTS = "client-timeouts";
   static final String HTTP_CODEC = "http-codec";
+  static final String REQUEST_CYCLE = "request-cycle";
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
@@ -87,6 +89,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(
         settings.idleTimeout(), settings.requestHeadTimeout(), settings.metrics()));
     p.addLast(HTTP_CODEC, new HttpServerCodec(settings.maxUriLength() + 32, settings.maxHeaderBytes(), 8192));
+    p.addLast(REQUEST_CYCLE, RequestCycleHandler.INSTANCE);
     p.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
     if (sslContext != null) {
       p.addLast(CHUNKED, new ChunkedWriteHandler());

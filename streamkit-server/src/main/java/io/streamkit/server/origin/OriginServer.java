@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,8 @@ public final class OriginServer implements AutoCloseable {
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
   private Channel serverChannel;
-  private volatile boolean closed;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closing;
 
   private OriginServer(Builder config) {
     this.config = config;
@@ -143,10 +145,7 @@ public final class OriginServer implements AutoCloseable {
 
   /** Blocks until the server has been closed. */
   public void awaitClose() throws InterruptedException {
-    serverChannel.closeFuture().sync();
-    while (!closed) {
-      Thread.sleep(50);
-    }
+    stopped.await();
   }
 
   /**
@@ -155,9 +154,10 @@ public final class OriginServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed || serverChannel == null) {
+    if (closing || serverChannel == null) {
       return;
     }
+    closing = true;
     serverChannel.close().syncUninterruptibly();
     for (Channel ch : channels) {
       ch.eventLoop().execute(() -> {
@@ -183,7 +183,7 @@ public final class OriginServer implements AutoCloseable {
     }
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    closed = true;
+    stopped.countDown();
     log.info("origin stopped");
   }
 

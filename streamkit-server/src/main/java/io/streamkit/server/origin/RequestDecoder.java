@@ -50,7 +50,6 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(msg);
-    ConnectionState.of(ctx.channel()).enter(ConnectionState.Phase.RESPONDING);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     DecoderResult result = request.decoderResult();
     if (!result.isSuccess()) {

@@ -104,7 +104,6 @@ final class Responses {
       if (f.isSuccess()) {
         metrics.responded(route, status, bodyBytes);
       }
-      ConnectionState.responseDone(f.channel());
     });
   }
 }

@@ -128,6 +128,23 @@ class HardeningTest {
   }
 
   @Test
+  void aConnectionAnsweredByTheCorsPreflightIsIdleNotASlowClient() throws Exception {
+    double before = rejections("request_head_timeout");
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("OPTIONS /titles/fmp4-title/master.m3u8 HTTP/1.1\r\nHost: x\r\n"
+          + "Origin: https://player.example\r\nAccess-Control-Request-Method: GET\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] head = new byte[12];
+      assertThat(socket.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      Thread.sleep(600); // past the request-head deadline, within the idle timeout
+      assertThat(serverClosed(socket)).isFalse();
+    }
+    assertThat(rejections("request_head_timeout")).isEqualTo(before);
+  }
+
+  @Test
   void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", origin.port())) {
       socket.setSoTimeout(5_000);

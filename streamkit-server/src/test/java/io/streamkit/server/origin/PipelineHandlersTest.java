@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -94,17 +95,31 @@ class PipelineHandlersTest {
   @Test
   void aConnectionBusyRespondingIsNotTimedOutButAnIdleOneIs() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(
-        new ClientTimeoutHandler(Duration.ofMillis(50), Duration.ofMillis(50), metrics));
-    ConnectionState.of(ch).enter(ConnectionState.Phase.RESPONDING);
+        new ClientTimeoutHandler(Duration.ofMillis(50), Duration.ofMillis(50), metrics), RequestCycleHandler.INSTANCE);
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/big.m4s"));
+    ch.readInbound();
 
     Thread.sleep(80);
     ch.runScheduledPendingTasks();
     assertThat(ch.isOpen()).as("a long response is not an idle client").isTrue();
 
-    ConnectionState.responseDone(ch);
+    ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
     Thread.sleep(80);
     ch.runScheduledPendingTasks();
     assertThat(ch.isOpen()).as("idle after the response").isFalse();
+    assertThat(metrics.rejections(OriginMetrics.REQUEST_HEAD_TIMEOUT)).as("idle is not a rejection").isZero();
+  }
+
+  @Test
+  void pipelinedRequestsKeepTheConnectionBusyUntilTheLastResponse() {
+    EmbeddedChannel ch = new EmbeddedChannel(RequestCycleHandler.INSTANCE);
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a"));
+    ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"));
+
+    ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(ConnectionState.of(ch).phase).isEqualTo(ConnectionState.Phase.RESPONDING);
+    ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    assertThat(ConnectionState.of(ch).phase).isEqualTo(ConnectionState.Phase.IDLE);
   }
 
   private static OriginRequest request(String path, String token) {
