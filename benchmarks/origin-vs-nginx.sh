@@ -33,6 +33,7 @@ if [ ! -f "$JAR" ]; then
   mvn -B -q -DskipTests package -pl streamkit-server -am
 fi
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d /tmp/streamkit-origin-bench.XXXXXX)
 NGINX_PID=""; STREAMKIT_PID=""
 cleanup() {
@@ -178,6 +179,7 @@ read -r soak_rps soak_mb soak_p50 soak_p99 soak_err < <(summarise <"$WORK/soak.t
 soak_requests=$(awk '/requests in/ { print $1 }' "$WORK/soak.txt")
 metrics_5xx=$(curl -s "http://127.0.0.1:$STREAMKIT_PORT/metrics" | awk '/^streamkit_origin_requests_total/ && /status="5/ { s+=$2 } END { print s+0 }')
 
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 cat <<EOF
@@ -198,4 +200,7 @@ $(printf '%s\n' "${ROWS[@]}")
 Soak (streamkit, 1000 connections, ${SOAK_SECONDS} s, player mix of ${#MIX[@]} URLs): $soak_requests requests,
 $soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors $soak_err, 5xx counted by the origin
 $metrics_5xx. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
+
+Load average (1/5/15 min) at start: $LOAD_START; at end: $LOAD_END (wrk and both servers share the cores; anything
+else running on the machine shows here).
 EOF

@@ -65,10 +65,6 @@ final class MasterPlaylist {
     return new MasterPlaylist(PlaylistTemplate.ofLines(header), List.copyOf(variants), List.copyOf(iframes));
   }
 
-  List<Variant> variants() {
-    return variants.stream().map(Entry::variant).toList();
-  }
-
   /**
    * Renders the session manifest.
    *

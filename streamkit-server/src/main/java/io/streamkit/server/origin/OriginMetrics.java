@@ -39,10 +39,6 @@ final class OriginMetrics {
     this.registry = registry;
   }
 
-  MeterRegistry registry() {
-    return registry;
-  }
-
   void gaugeOpenConnections(AtomicInteger open) {
     Gauge.builder(OPEN_CONNECTIONS, open, AtomicInteger::get)
         .description("Client connections currently open").register(registry);
