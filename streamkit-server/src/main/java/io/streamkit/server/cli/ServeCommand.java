@@ -68,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "drop clients whose request head takes longer than this to arrive (default 10)")
   long requestHeadTimeoutSeconds;
 
+  @Option(names = "--write-stall-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "drop clients that stop reading a response for this long (default 60)")
+  long writeStallTimeoutSeconds;
+
   @Option(names = "--tls-cert", defaultValue = "${env:STREAMKIT_TLS_CERT}", paramLabel = "PEM",
       description = "certificate chain for HTTPS (env STREAMKIT_TLS_CERT); needs --tls-key")
   File tlsCert;
@@ -87,6 +91,7 @@ public final class ServeCommand implements Callable<Integer> {
         .maxConnections(maxConnections)
         .idleTimeout(seconds("--idle-timeout", idleTimeoutSeconds))
         .requestHeadTimeout(seconds("--request-head-timeout", requestHeadTimeoutSeconds))
+        .writeStallTimeout(seconds("--write-stall-timeout", writeStallTimeoutSeconds))
         .tls(sslContext());
     if (ioThreads != 0) {
       builder.ioThreads(ioThreads);

@@ -6,7 +6,6 @@ import io.streamkit.core.token.PlaybackClaims;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +72,7 @@ final class MasterPlaylist {
   ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, VariantOrder order, byte[] token) {
     int cap = claims == null ? 0 : claims.maxHeight().orElse(0);
     List<Variant> allowed = new ArrayList<>(variants.size());
-    Map<Variant, Entry> byVariant = new IdentityHashMap<>();
+    Map<Variant, Entry> byVariant = new HashMap<>();
     for (Entry e : variants) {
       if (allows(cap, e.variant())) {
         allowed.add(e.variant());

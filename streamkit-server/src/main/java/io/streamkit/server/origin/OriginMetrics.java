@@ -19,6 +19,7 @@ final class OriginMetrics {
 
   static final String TOO_MANY_CONNECTIONS = "too_many_connections";
   static final String REQUEST_HEAD_TIMEOUT = "request_head_timeout";
+  static final String WRITE_STALLED = "write_stalled";
   static final String BAD_REQUEST = "bad_request";
   static final String BAD_PATH = "bad_path";
   static final String URI_TOO_LONG = "uri_too_long";

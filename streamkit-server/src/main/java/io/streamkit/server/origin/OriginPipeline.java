@@ -21,7 +21,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *    │
  *  connection-limit     ConnectionLimiter      count open connections, refuse beyond the limit, join the drain group
  *  tls (optional)       SslHandler
- *  client-timeouts      ClientTimeoutHandler   idle keep-alive timeout; whole-request-head deadline (slow loris)
+ *  client-timeouts      ClientTimeoutHandler   idle keep-alive; whole-request-head deadline (slow loris); write stall
  *  http-codec           HttpServerCodec        limits: request line (URI) and header block sizes
  *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle
  *  keep-alive           HttpServerKeepAliveHandler
@@ -87,7 +87,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       p.addLast(TLS, sslContext.newHandler(ch.alloc()));
     }
     p.addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(
-        settings.idleTimeout(), settings.requestHeadTimeout(), settings.metrics()));
+        settings.idleTimeout(), settings.requestHeadTimeout(), settings.writeStallTimeout(), settings.metrics()));
     p.addLast(HTTP_CODEC, new HttpServerCodec(settings.maxUriLength() + 32, settings.maxHeaderBytes(), 8192));
     p.addLast(REQUEST_CYCLE, RequestCycleHandler.INSTANCE);
     p.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());

@@ -60,13 +60,15 @@ public final class OriginServer implements AutoCloseable {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   /** How long a request head may take to arrive once it has started (nginx client_header_timeout: 60 s). */
   public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest a response may make no progress because the client stopped reading (nginx send_timeout: 60 s). */
+  public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
 
   /** What the pipeline needs from the configuration. */
-  record Settings(OriginMetrics metrics, Duration idleTimeout, Duration requestHeadTimeout, int maxUriLength,
-      int maxHeaderBytes, SslContext sslContext) {}
+  record Settings(OriginMetrics metrics, Duration idleTimeout, Duration requestHeadTimeout,
+      Duration writeStallTimeout, int maxUriLength, int maxHeaderBytes, SslContext sslContext) {}
 
   private final Builder config;
   private final PrometheusMeterRegistry registry;
@@ -92,8 +94,8 @@ public final class OriginServer implements AutoCloseable {
   public OriginServer start() {
     MediaRoot root = new MediaRoot(config.dataDirectory);
     PlaylistCache playlists = new PlaylistCache();
-    Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout, config.maxUriLength,
-        config.maxHeaderBytes, config.sslContext);
+    Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
+        config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
     OriginPipeline pipeline = new OriginPipeline(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(config.verifier, root, playlists, metrics),
@@ -213,6 +215,7 @@ public final class OriginServer implements AutoCloseable {
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
@@ -302,6 +305,12 @@ public final class OriginServer implements AutoCloseable {
 
     public Builder requestHeadTimeout(Duration timeout) {
       this.requestHeadTimeout = positive("request head timeout", timeout);
+      return this;
+    }
+
+    /** Closes a connection whose response has made no progress for this long (the client stopped reading). */
+    public Builder writeStallTimeout(Duration timeout) {
+      this.writeStallTimeout = positive("write stall timeout", timeout);
       return this;
     }
 

@@ -27,7 +27,7 @@ class HardeningTest {
   @BeforeAll
   static void start() throws IOException {
     origin = new RunningOrigin(b -> b.requestHeadTimeout(Duration.ofMillis(400)).idleTimeout(Duration.ofMillis(800))
-        .maxUriLength(1024).maxHeaderBytes(4096));
+        .writeStallTimeout(Duration.ofMillis(500)).maxUriLength(1024).maxHeaderBytes(4096));
     token = origin.token(TestTitles.FMP4);
     outside = Files.createTempDirectory("streamkit-outside");
     Files.writeString(outside.resolve("passwd"), SECRET_MARKER);
@@ -142,6 +142,37 @@ class HardeningTest {
       assertThat(serverClosed(socket)).isFalse();
     }
     assertThat(rejections("request_head_timeout")).isEqualTo(before);
+  }
+
+  @Test
+  void aClientThatStopsReadingIsDroppedAfterTheWriteStallTimeout() throws Exception {
+    Path big = TestTitles.title(TestTitles.TS).resolve("v0/stall.ts");
+    int size = 48 * 1024 * 1024;
+    Files.write(big, new byte[size]);
+    double before = rejections("write_stalled");
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(8 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", origin.port()));
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /titles/" + TestTitles.TS + "/v0/stall.ts?token=" + origin.token(TestTitles.TS)
+          + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Thread.sleep(2_000); // not reading: the server's send buffer fills and sendfile stops progressing
+      long received = 0;
+      try {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          received += n;
+        }
+      } catch (java.net.SocketException reset) {
+        // closed under our feet: as intended
+      }
+      assertThat(received).as("bytes received before the server gave up").isLessThan(size);
+    } finally {
+      Files.deleteIfExists(big);
+    }
+    assertThat(rejections("write_stalled")).isEqualTo(before + 1);
   }
 
   @Test

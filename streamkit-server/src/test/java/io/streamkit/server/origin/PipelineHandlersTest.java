@@ -81,7 +81,7 @@ class PipelineHandlersTest {
   @Test
   void aRequestHeadThatDoesNotCompleteInTimeClosesTheConnection() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(
-        new ClientTimeoutHandler(Duration.ofSeconds(30), Duration.ofMillis(50), metrics));
+        new ClientTimeoutHandler(Duration.ofSeconds(30), Duration.ofMillis(50), Duration.ofSeconds(30), metrics));
     ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHo", StandardCharsets.US_ASCII));
     ((io.netty.buffer.ByteBuf) ch.readInbound()).release();
 
@@ -95,7 +95,8 @@ class PipelineHandlersTest {
   @Test
   void aConnectionBusyRespondingIsNotTimedOutButAnIdleOneIs() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(
-        new ClientTimeoutHandler(Duration.ofMillis(50), Duration.ofMillis(50), metrics), RequestCycleHandler.INSTANCE);
+        new ClientTimeoutHandler(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(30), metrics),
+        RequestCycleHandler.INSTANCE);
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/big.m4s"));
     ch.readInbound();
 
