@@ -177,7 +177,10 @@ while kill -0 "$WRK_PID" 2>/dev/null; do sleep 5; RSS_SAMPLES+=("$(rss)"); done
 wait "$WRK_PID" || true
 read -r soak_rps soak_mb soak_p50 soak_p99 soak_err < <(summarise <"$WORK/soak.txt")
 soak_requests=$(awk '/requests in/ { print $1 }' "$WORK/soak.txt")
-metrics_5xx=$(curl -s "http://127.0.0.1:$STREAMKIT_PORT/metrics" | awk '/^streamkit_origin_requests_total/ && /status="5/ { s+=$2 } END { print s+0 }')
+soak_error_detail=$(grep -E "Socket errors|Non-2xx" "$WORK/soak.txt" | tr -s ' ' | paste -sd ';' -)
+METRICS=$(curl -s "http://127.0.0.1:$STREAMKIT_PORT/metrics")
+metrics_5xx=$(awk '/^streamkit_origin_requests_total/ && /status="5/ { s+=$2 } END { print s+0 }' <<<"$METRICS")
+rejections=$(grep '^streamkit_origin_rejections_total' <<<"$METRICS" | paste -sd ' ' -)
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -198,8 +201,8 @@ $(printf '%s\n' "${ROWS[@]}")
 | playlist requests/s | $(ratio "$RPS_playlist_64_streamkit" "$RPS_playlist_64_nginx") | $(ratio "$RPS_playlist_1000_streamkit" "$RPS_playlist_1000_nginx") | ≥ 0.8 |
 
 Soak (streamkit, 1000 connections, ${SOAK_SECONDS} s, player mix of ${#MIX[@]} URLs): $soak_requests requests,
-$soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors $soak_err, 5xx counted by the origin
-$metrics_5xx. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
+$soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors $soak_err (${soak_error_detail:-none}),
+5xx counted by the origin $metrics_5xx, rejections counted by the origin over the whole run: ${rejections:-none}. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
 
 Load average (1/5/15 min) at start: $LOAD_START; at end: $LOAD_END (wrk and both servers share the cores; anything
 else running on the machine shows here).

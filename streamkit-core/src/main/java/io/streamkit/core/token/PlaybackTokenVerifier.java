@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Verifies playback tokens and decides whether one authorises a request for a title from a client address.
@@ -60,7 +62,7 @@ public final class PlaybackTokenVerifier {
   }
 
   /** The key ids this verifier accepts, in the order they were added. */
-  public java.util.Set<String> keyIds() {
+  public Set<String> keyIds() {
     return keys.keySet();
   }
 
@@ -196,7 +198,7 @@ public final class PlaybackTokenVerifier {
     }
 
     public Builder clock(Clock clock) {
-      this.clock = java.util.Objects.requireNonNull(clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.streamkit.core.token;
 
+import java.util.Locale;
+
 /**
  * A playback token was refused. The {@link Reason} is for logs and metrics; what a viewer sees should stay generic
  * so that a failed attempt teaches an attacker nothing about which check failed.
@@ -27,7 +29,7 @@ public final class TokenRejectedException extends RuntimeException {
 
     /** The name used in metric tags and logs, e.g. {@code bad_signature}. */
     public String tag() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.streamkit.server.origin;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** Content types by file extension, and which files are immutable segments (cached for a year) or playlists. */
@@ -29,6 +30,9 @@ final class MediaTypes {
 
   static String of(String fileName) {
     int dot = fileName.lastIndexOf('.');
-    return dot < 0 ? OCTET_STREAM : BY_EXTENSION.getOrDefault(fileName.substring(dot + 1).toLowerCase(java.util.Locale.ROOT), OCTET_STREAM);
+    if (dot < 0) {
+      return OCTET_STREAM;
+    }
+    return BY_EXTENSION.getOrDefault(fileName.substring(dot + 1).toLowerCase(Locale.ROOT), OCTET_STREAM);
   }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -118,8 +119,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static io.netty.handler.codec.http.FullHttpResponse withAllow(
-      io.netty.handler.codec.http.FullHttpResponse response) {
+  private static FullHttpResponse withAllow(FullHttpResponse response) {
     response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS").remove(HttpHeaderNames.CONTENT_TYPE);
     return response;
   }

@@ -1,5 +1,7 @@
 package io.streamkit.server.origin;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -134,7 +136,7 @@ final class RequestPath {
           return value;
         }
         try {
-          return java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8);
+          return URLDecoder.decode(value, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
           return value; // undecodable: left as is, so the token check refuses it as malformed
         }
