@@ -177,10 +177,10 @@ while kill -0 "$WRK_PID" 2>/dev/null; do sleep 5; RSS_SAMPLES+=("$(rss)"); done
 wait "$WRK_PID" || true
 read -r soak_rps soak_mb soak_p50 soak_p99 soak_err < <(summarise <"$WORK/soak.txt")
 soak_requests=$(awk '/requests in/ { print $1 }' "$WORK/soak.txt")
-soak_error_detail=$(grep -E "Socket errors|Non-2xx" "$WORK/soak.txt" | tr -s ' ' | paste -sd ';' -)
+soak_error_detail=$( (grep -E "Socket errors|Non-2xx" "$WORK/soak.txt" || true) | tr -s ' ' | paste -sd ';' -)
 METRICS=$(curl -s "http://127.0.0.1:$STREAMKIT_PORT/metrics")
 metrics_5xx=$(awk '/^streamkit_origin_requests_total/ && /status="5/ { s+=$2 } END { print s+0 }' <<<"$METRICS")
-rejections=$(grep '^streamkit_origin_rejections_total' <<<"$METRICS" | paste -sd ' ' -)
+rejections=$( (grep '^streamkit_origin_rejections_total' <<<"$METRICS" || true) | paste -sd ' ' -)
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
