@@ -207,7 +207,7 @@ public final class OriginServer implements AutoCloseable {
     private PlaybackTokenVerifier verifier;
     private boolean tokensOff;
     private String adminKey;
-    private VariantOrder variantOrder = new StartBandwidthOrder();
+    private VariantOrder variantOrder = new PolicyVariantOrder();
     private PrometheusMeterRegistry registry;
     private SslContext sslContext;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;

@@ -65,7 +65,7 @@ class PlayerWalkTest {
     HttpResponse<byte[]> master = origin.get("/titles/" + TestTitles.FMP4 + "/master.m3u8?token="
         + origin.token(TestTitles.FMP4));
     String text = new String(master.body(), StandardCharsets.UTF_8);
-    // both variants are under 2 Mbit/s: the 640x360 one (higher bandwidth) is listed first
+    // both variants fit the 2.1 Mbit/s start budget: the 640x360 one (higher bandwidth) is listed first
     assertThat(text.indexOf("640x360")).isLessThan(text.indexOf("320x180"));
     assertThat(master.headers().firstValue("content-type")).hasValue("application/vnd.apple.mpegurl");
   }

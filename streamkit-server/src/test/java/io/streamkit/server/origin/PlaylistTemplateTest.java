@@ -73,13 +73,13 @@ class PlaylistTemplateTest {
     PlaybackClaims capped = PlaybackClaims.builder().title("t").maxHeight(720)
         .expiresAt(Instant.now().plusSeconds(60)).build();
 
-    String out = master.render(UnpooledByteBufAllocator.DEFAULT, capped, new StartBandwidthOrder(),
+    String out = master.render(UnpooledByteBufAllocator.DEFAULT, capped, new PolicyVariantOrder(),
         "TKN".getBytes(StandardCharsets.US_ASCII)).toString(StandardCharsets.UTF_8);
 
     assertThat(out).startsWith("#EXTM3U\n#EXT-X-INDEPENDENT-SEGMENTS\n")
         .contains("URI=\"a0/index.m3u8?token=TKN\"")
         .doesNotContain("1920x1080").doesNotContain("v1080");
-    // start estimate 2 Mbit/s: 720p (1.8 Mbit/s) first, then the rest from the lowest
+    // start budget 0.7 × 3 Mbit/s: 720p (1.8 Mbit/s) first, then the rest from the lowest
     assertThat(out.indexOf("v720/index.m3u8?token=TKN")).isLessThan(out.indexOf("v360/index.m3u8?token=TKN"));
     assertThat(out).contains("CODECS=\"avc1.4d401f,mp4a.40.2\",AUDIO=\"aud\"\nv720/index.m3u8?token=TKN\n");
     assertThat(master.deniedDirectories(720)).containsExactly("v1080");
@@ -90,7 +90,7 @@ class PlaylistTemplateTest {
   void noAllowedVariantRendersNothing() {
     PlaybackClaims tiny = PlaybackClaims.builder().title("t").maxHeight(144)
         .expiresAt(Instant.now().plusSeconds(60)).build();
-    assertThat(MasterPlaylist.parse(MASTER).render(UnpooledByteBufAllocator.DEFAULT, tiny, new StartBandwidthOrder(),
+    assertThat(MasterPlaylist.parse(MASTER).render(UnpooledByteBufAllocator.DEFAULT, tiny, new PolicyVariantOrder(),
         new byte[0])).isNull();
   }
 
@@ -101,9 +101,20 @@ class PlaylistTemplateTest {
   }
 
   @Test
-  void startBandwidthOrderFallsBackToTheLowestVariant() {
-    Variant low = new Variant("a", 3_000_000, 0, 0, 480, "");
-    Variant high = new Variant("b", 6_000_000, 0, 0, 1080, "");
-    assertThat(new StartBandwidthOrder().order(List.of(high, low), null)).containsExactly(low, high);
+  void policyOrderFallsBackToTheLowestVariant() {
+    Variant low = new Variant("a", 3_000_000, 0, 854, 480, "");
+    Variant high = new Variant("b", 6_000_000, 0, 1920, 1080, "");
+    assertThat(new PolicyVariantOrder().order(List.of(high, low), null)).containsExactly(low, high);
+  }
+
+  @Test
+  void policyOrderListsVariantsWithoutResolutionAfterTheVideoVariants() {
+    Variant audio = new Variant("aud", 128_000, 0, 0, 0, "mp4a.40.2");
+    Variant sd = new Variant("sd", 800_000, 700_000, 640, 360, "avc1.4d401e");
+    Variant hd = new Variant("hd", 1_900_000, 1_500_000, 1280, 720, "avc1.4d401f");
+    Variant fhd = new Variant("fhd", 6_000_000, 5_000_000, 1920, 1080, "avc1.640028");
+    assertThat(new PolicyVariantOrder().order(List.of(audio, fhd, sd, hd), null)).containsExactly(hd, sd, fhd, audio);
+    assertThat(new PolicyVariantOrder(10_000_000).order(List.of(audio, fhd, sd, hd), null))
+        .containsExactly(fhd, sd, hd, audio);
   }
 }
