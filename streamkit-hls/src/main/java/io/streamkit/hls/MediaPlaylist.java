@@ -70,13 +70,15 @@ record MediaPlaylist(Path file, int targetDuration, String mapUri, List<Segment>
   /**
    * Peak segment bitrate ({@code BANDWIDTH}, RFC 8216 section 4.3.4.2), over segments at least half the target
    * duration long — the final short segment of a title would otherwise dominate through its fixed overhead (Apple
-   * HLS authoring spec 1.27 measures the same way). A title with only short segments uses all of them.
+   * HLS authoring spec 1.27 measures the same way). A title with only short segments uses all of them. Never below
+   * the average: when the short final segment is the densest, the average over all segments can exceed the peak over
+   * the long ones, and a peak below the average is a contradiction validators and players reject.
    */
   long peakBitsPerSecond() {
     double minimum = targetDuration / 2.0;
     double peak = segments.stream().filter(s -> s.durationSeconds() >= minimum)
         .mapToDouble(Segment::bitsPerSecond).max()
         .orElse(segments.stream().mapToDouble(Segment::bitsPerSecond).max().orElse(0));
-    return (long) Math.ceil(peak);
+    return Math.max((long) Math.ceil(peak), averageBitsPerSecond());
   }
 }

@@ -208,6 +208,9 @@ final class HlsConformance {
     if (bandwidth > peak * 1.5) {
       fail(name + ": BANDWIDTH " + bandwidth + " inflated far above the measured peak " + (long) peak);
     }
+    if (averageBandwidth > bandwidth) {
+      fail(name + ": AVERAGE-BANDWIDTH " + averageBandwidth + " exceeds the peak BANDWIDTH " + bandwidth + " [9.14]");
+    }
     if (Math.abs(averageBandwidth - average) > average * 0.10) {
       fail(name + ": AVERAGE-BANDWIDTH " + averageBandwidth + " not within 10% of measured " + (long) average
           + " [1.26]");

@@ -8,6 +8,12 @@ public record FrameRate(int numerator, int denominator) {
 
   public static final FrameRate FPS_30 = new FrameRate(30, 1);
 
+  /**
+   * How far above a cap a rate may lie and still be resampled to the cap itself instead of divided: a 30.12 fps
+   * screen recording or a 31 fps phone clip becomes 30 fps (dropping one frame in a few dozen), not 15.
+   */
+  public static final double NEAR_CAP_TOLERANCE = 1.05;
+
   public FrameRate {
     if (numerator <= 0 || denominator <= 0) {
       throw new IllegalArgumentException(
@@ -24,11 +30,19 @@ public record FrameRate(int numerator, int denominator) {
 
   /**
    * The largest rate not above {@code cap} reachable by keeping every n-th frame, so 50 fps capped at 30 becomes 25
-   * and 59.94 becomes 29.97 — dropping frames evenly rather than in an irregular 5:3 pattern.
+   * and 59.94 becomes 29.97 — dropping frames evenly rather than in an irregular 5:3 pattern. A rate within {@link
+   * #NEAR_CAP_TOLERANCE} of the cap becomes the cap itself, since halving it would throw away half the motion to save
+   * a few frames.
    */
   public FrameRate capAt(double cap) {
+    if (!(cap > 0) || Double.isInfinite(cap)) {
+      throw new IllegalArgumentException("frame rate cap must be a positive number of frames per second, got " + cap);
+    }
     if (fps() <= cap) {
       return this;
+    }
+    if (fps() <= cap * NEAR_CAP_TOLERANCE) {
+      return cap == Math.rint(cap) ? new FrameRate((int) cap, 1) : new FrameRate((int) Math.round(cap * 1000), 1000);
     }
     long divisor = (long) Math.ceil(fps() / cap - 1e-9);
     return new FrameRate(numerator, Math.toIntExact(denominator * divisor));

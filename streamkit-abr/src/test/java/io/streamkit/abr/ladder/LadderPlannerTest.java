@@ -58,6 +58,18 @@ class LadderPlannerTest {
   }
 
   @Test
+  void aRateJustAboveTheCapIsResampledToTheCapNotHalved() {
+    // 30.12 fps screen recordings and 31 fps phone clips are "30 fps" video; 15 fps would look broken.
+    assertThat(new FrameRate(753, 25).capAt(30)).isEqualTo(FrameRate.FPS_30);
+    assertThat(new FrameRate(31, 1).capAt(30)).isEqualTo(FrameRate.FPS_30);
+    assertThat(new FrameRate(62, 1).capAt(60)).isEqualTo(new FrameRate(60, 1));
+    assertThat(new FrameRate(36, 1).capAt(30)).isEqualTo(new FrameRate(18, 1));
+    List<PlannedRendition> plan = LadderPlanner.plan(Ladder.apple(), new SourceVideo(1280, 720,
+        new FrameRate(753, 25), 0));
+    assertThat(plan).allSatisfy(rung -> assertThat(rung.frameRate().fps()).isGreaterThanOrEqualTo(30));
+  }
+
+  @Test
   void bitratesAreCappedByWhatTheSourceSpends() {
     List<PlannedRendition> plan = LadderPlanner.plan(Ladder.apple(), new SourceVideo(1920, 1080, NTSC, 2_000_000));
     assertThat(plan.get(0).videoBitrate()).isEqualTo(2_000_000);
