@@ -1,0 +1,86 @@
+package io.streamkit.abr.estimate;
+
+/**
+ * Time-to-first-byte estimate, as hls.js keeps it: an exponentially weighted moving average (9 sample
+ * half-life) whose sample weight {@code √2·e^(−t²/2)} (t in seconds) trusts typical sub-second
+ * latencies fully and lets rare multi-second outliers count little. Samples below 5 ms are raised to
+ * 5 ms. Bias-corrected like {@link EwmaBandwidthEstimator}; the default is returned until a sample.
+ *
+ * <p>Both exponentials of an update have small arguments for typical samples (below 0.5 for the
+ * weight when t is under a second, below 0.11 for the decay), where a degree-6 Taylor polynomial is
+ * accurate to 5·10⁻⁶ and 10⁻¹⁰ and costs a few multiplications instead of {@code Math.exp}; larger
+ * arguments fall back to {@code Math.exp}.
+ *
+ * <p>A rule that knows the latency can model a download as {@code latency + bytes / bandwidth} and so
+ * stop under-rating small chunks, whose duration is mostly round trip.
+ */
+public final class LatencyEstimator {
+
+  public static final double DEFAULT_HALF_LIFE = 9;
+  public static final double DEFAULT_LATENCY_SECONDS = 0.1;
+  private static final double MIN_SAMPLE_SECONDS = 0.005;
+  private static final double SQRT_2 = Math.sqrt(2);
+  private static final double SMALL_ARGUMENT = 0.5;
+  private static final double MIN_TOTAL_WEIGHT = 0.001;
+
+  private final double lnAlpha;
+  private final double defaultLatency;
+  private double average;
+  private double totalWeight;
+  /** {@code alpha^totalWeight} as a running product, so a read needs no exp. */
+  private double decay = 1;
+
+  public LatencyEstimator() {
+    this(DEFAULT_HALF_LIFE, DEFAULT_LATENCY_SECONDS);
+  }
+
+  /**
+   * @param halfLife weight after which a sample's influence halves, positive
+   * @param defaultLatencySeconds estimate before any sample, at least 0
+   */
+  public LatencyEstimator(double halfLife, double defaultLatencySeconds) {
+    if (!(halfLife > 0)) {
+      throw new IllegalArgumentException("halfLife must be positive, was " + halfLife);
+    }
+    if (!(defaultLatencySeconds >= 0)) {
+      throw new IllegalArgumentException("defaultLatencySeconds must be at least 0, was " + defaultLatencySeconds);
+    }
+    this.lnAlpha = Math.log(0.5) / halfLife;
+    this.defaultLatency = defaultLatencySeconds;
+  }
+
+  /** Records one time to first byte in seconds (at least 0). */
+  public void sample(double seconds) {
+    if (!(seconds >= 0) || seconds == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("latency sample must be finite and at least 0, was " + seconds);
+    }
+    double weight = SQRT_2 * exp(-seconds * seconds / 2);
+    double keep = exp(lnAlpha * weight);
+    average = Math.max(seconds, MIN_SAMPLE_SECONDS) * (1 - keep) + keep * average;
+    totalWeight += weight;
+    decay = decay < EwmaBandwidthEstimator.NEGLIGIBLE_DECAY ? 0 : decay * keep; // no subnormal products
+  }
+
+  /** {@code e^y}: Taylor polynomial for |y| < 0.5, {@link Math#exp} beyond. */
+  private static double exp(double y) {
+    if (y > -SMALL_ARGUMENT && y < SMALL_ARGUMENT) {
+      return 1 + y * (1 + y * (1.0 / 2 + y * (1.0 / 6 + y * (1.0 / 24 + y * (1.0 / 120 + y * (1.0 / 720))))));
+    }
+    return Math.exp(y);
+  }
+
+  /** Estimated latency in seconds. */
+  public double estimateSeconds() {
+    if (totalWeight < MIN_TOTAL_WEIGHT) {
+      return defaultLatency;
+    }
+    return average / (1 - decay);
+  }
+
+  /** Forgets all samples. */
+  public void reset() {
+    average = 0;
+    totalWeight = 0;
+    decay = 1;
+  }
+}

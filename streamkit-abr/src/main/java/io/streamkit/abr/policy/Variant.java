@@ -1,0 +1,39 @@
+package io.streamkit.abr.policy;
+
+/**
+ * One variant stream of a title as a master playlist lists it (RFC 8216bis section 4.4.6.2, {@code
+ * EXT-X-STREAM-INF}).
+ *
+ * @param index the caller's identifier for the variant (for example its position in the ladder); the policy returns these
+ * @param width pixels
+ * @param height pixels
+ * @param peakBandwidthBps {@code BANDWIDTH}: the measured peak segment bit rate, bit/s
+ * @param averageBandwidthBps {@code AVERAGE-BANDWIDTH}, bit/s
+ * @param codecs {@code CODECS}, e.g. {@code avc1.64001f,mp4a.40.2}
+ * @param frameRate {@code FRAME-RATE}
+ */
+public record Variant(
+    int index,
+    int width,
+    int height,
+    long peakBandwidthBps,
+    long averageBandwidthBps,
+    String codecs,
+    double frameRate) {
+
+  public Variant {
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("variant " + index + ": width and height must be positive, were " + width + "x" + height);
+    }
+    if (averageBandwidthBps <= 0 || peakBandwidthBps < averageBandwidthBps) {
+      throw new IllegalArgumentException(
+          "variant " + index + ": need 0 < averageBandwidthBps <= peakBandwidthBps, were " + averageBandwidthBps + " and " + peakBandwidthBps);
+    }
+    if (!(frameRate > 0)) {
+      throw new IllegalArgumentException("variant " + index + ": frameRate must be positive, was " + frameRate);
+    }
+    if (codecs == null || codecs.isBlank()) {
+      throw new IllegalArgumentException("variant " + index + ": codecs must name the variant's codecs (RFC 6381)");
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.streamkit.abr.sim;
+
+import io.streamkit.abr.rule.AbrRule;
+import io.streamkit.abr.rule.buffer.BbaRule;
+import io.streamkit.abr.rule.buffer.BolaRule;
+import io.streamkit.abr.rule.hybrid.DynamicRule;
+import io.streamkit.abr.rule.mpc.RobustMpcRule;
+import io.streamkit.abr.rule.mpc.StreamKitRule;
+import io.streamkit.abr.rule.throughput.ThroughputRule;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/** The built-in rules by the names the command line uses, each with its default settings. */
+public enum Algorithm implements Supplier<AbrRule> {
+  THROUGHPUT(ThroughputRule::new),
+  BBA(BbaRule::new),
+  BOLA(BolaRule::new),
+  DYNAMIC(DynamicRule::new),
+  ROBUSTMPC(RobustMpcRule::new),
+  STREAMKIT(StreamKitRule::new);
+
+  private final Supplier<AbrRule> factory;
+
+  Algorithm(Supplier<AbrRule> factory) {
+    this.factory = factory;
+  }
+
+  /** The command-line name: {@code throughput}, {@code bba}, {@code bola}, {@code dynamic}, {@code robustmpc}, {@code streamkit}. */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** A fresh rule for one session. */
+  @Override
+  public AbrRule get() {
+    return factory.get();
+  }
+
+  /**
+   * Looks up an algorithm by its command-line name.
+   *
+   * @throws IllegalArgumentException listing the valid names
+   */
+  public static Algorithm fromName(String name) {
+    for (Algorithm algorithm : values()) {
+      if (algorithm.cliName().equals(name)) {
+        return algorithm;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown algorithm '" + name + "': use one of "
+            + Arrays.stream(values()).map(Algorithm::cliName).collect(Collectors.joining(", ")));
+  }
+}

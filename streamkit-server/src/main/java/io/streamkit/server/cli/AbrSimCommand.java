@@ -1,0 +1,106 @@
+package io.streamkit.server.cli;
+
+import io.streamkit.abr.sim.Algorithm;
+import io.streamkit.abr.sim.Qoe;
+import io.streamkit.abr.sim.SessionResult;
+import io.streamkit.abr.sim.Simulator;
+import io.streamkit.abr.sim.TraceSet;
+import io.streamkit.abr.sim.VideoModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamkit abr-sim}: plays one session per network trace with a bitrate rule and reports the
+ * study's QoE. Writes one log per trace in the study's format to {@code --out}.
+ */
+@Command(
+    name = "abr-sim",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulate adaptive bitrate streaming over recorded network traces and report QoE.",
+      "Summary: mean QoE over chunks 2..n, mean bitrate, total rebuffering, switches."
+    })
+public final class AbrSimCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--traces", required = true, paramLabel = "DIR", description = "Directory of traces, one 'time_s<TAB>Mbit/s' file each.")
+  Path traces;
+
+  @Option(names = "--video-sizes", required = true, paramLabel = "DIR", description = "Directory holding video_size_0 .. video_size_5 (bytes per chunk, one per line).")
+  Path videoSizes;
+
+  @Option(names = "--algorithm", required = true, paramLabel = "NAME", description = "throughput, bba, bola, dynamic, robustmpc or streamkit.")
+  String algorithm;
+
+  @Option(names = "--qoe", defaultValue = "lin", paramLabel = "lin|log|hd", description = "QoE metric of the logs and summary (default: ${DEFAULT-VALUE}).")
+  String qoe;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write one log per trace here: time_s bitrate_kbps buffer_s rebuffer_s chunk_bytes download_ms reward.")
+  Path out;
+
+  @Option(names = "--json", description = "Print the summary as one JSON object.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Algorithm rule = Algorithm.fromName(algorithm);
+    Qoe metric = Qoe.fromName(qoe);
+    VideoModel video = VideoModel.readStudyLayout(videoSizes);
+    Simulator simulator = Simulator.study();
+    if (video.chunkCount() < simulator.chunks()) {
+      throw new IllegalArgumentException(
+          videoSizes.resolve("video_size_0") + ":" + (video.chunkCount() + 1) + ": the video has " + video.chunkCount()
+              + " chunks but a session plays " + simulator.chunks() + "; list at least " + simulator.chunks() + " sizes per rung");
+    }
+    TraceSet set = TraceSet.read(traces);
+    List<SessionResult> sessions = set.play(simulator, video, rule);
+    if (out != null) {
+      writeLogs(sessions, metric);
+    }
+    TraceSet.Summary summary = TraceSet.summarise(sessions, metric);
+    PrintWriter stdout = spec.commandLine().getOut();
+    if (json) {
+      stdout.println(
+          String.format(
+              Locale.ROOT,
+              "{\"algorithm\":\"%s\",\"qoe\":\"%s\",\"traces\":%d,\"meanQoe\":%.4f,\"meanBitrateKbps\":%.1f,"
+                  + "\"totalRebufferSeconds\":%.3f,\"switches\":%d}",
+              rule.cliName(), metric.name().toLowerCase(Locale.ROOT), summary.sessions(), summary.meanQoe(),
+              summary.meanBitrateKbps(), summary.totalRebufferSeconds(), summary.switches()));
+    } else {
+      stdout.printf(Locale.ROOT, "algorithm        %s%n", rule.cliName());
+      stdout.printf(Locale.ROOT, "traces           %d%n", summary.sessions());
+      stdout.printf(Locale.ROOT, "mean QoE_%-7s %.4f (chunks 2..%d)%n", metric.name().toLowerCase(Locale.ROOT), summary.meanQoe(), simulator.chunks());
+      stdout.printf(Locale.ROOT, "mean bitrate     %.1f kbit/s%n", summary.meanBitrateKbps());
+      stdout.printf(Locale.ROOT, "total rebuffer   %.3f s%n", summary.totalRebufferSeconds());
+      stdout.printf(Locale.ROOT, "switches         %d%n", summary.switches());
+    }
+    stdout.flush();
+    return 0;
+  }
+
+  private void writeLogs(List<SessionResult> sessions, Qoe metric) {
+    try {
+      Files.createDirectories(out);
+      for (SessionResult session : sessions) {
+        try (Writer writer = Files.newBufferedWriter(out.resolve(session.traceName()), StandardCharsets.UTF_8)) {
+          session.writeLog(writer, metric);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write session logs to " + out + ": " + e.getMessage(), e);
+    }
+  }
+}
