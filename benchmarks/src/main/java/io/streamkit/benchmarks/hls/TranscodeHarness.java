@@ -1,0 +1,95 @@
+package io.streamkit.benchmarks.hls;
+
+import io.streamkit.abr.ladder.FrameRate;
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.LadderPlanner;
+import io.streamkit.abr.ladder.PlannedRendition;
+import io.streamkit.abr.ladder.SourceVideo;
+import io.streamkit.hls.MediaInfo;
+import io.streamkit.hls.MediaProbe;
+import io.streamkit.hls.TranscodeResult;
+import io.streamkit.hls.Transcoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Macro harness behind {@code benchmarks/transcode-vs-ffmpeg.sh}; it is not a JMH benchmark because one transcode
+ * takes tens of seconds and its cost is the encoders, not the JVM.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness ffmpeg-path
+ * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness plan SOURCE LADDER
+ * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness repeat SOURCE LADDER N
+ * </pre>
+ *
+ * {@code plan} prints the renditions StreamKit will encode ({@code name width height fps bitrate maxrate}) so the
+ * ffmpeg command lines in the script use exactly the same sizes, rates and bitrates. {@code repeat} runs N transcodes
+ * in this JVM and prints resident set size and heap after each, to show that native and heap memory do not grow.
+ */
+public final class TranscodeHarness {
+
+  private TranscodeHarness() {}
+
+  public static void main(String[] args) throws IOException {
+    switch (args.length == 0 ? "" : args[0]) {
+      case "ffmpeg-path" -> System.out.println(org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
+      case "plan" -> plan(Path.of(args[1]), Ladder.named(args[2]));
+      case "repeat" -> repeat(Path.of(args[1]), Ladder.named(args[2]), Integer.parseInt(args[3]));
+      default -> {
+        System.err.println("usage: TranscodeHarness ffmpeg-path | plan SOURCE LADDER | repeat SOURCE LADDER N");
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void plan(Path source, Ladder ladder) {
+    MediaInfo.Video video = MediaProbe.probe(source).video();
+    SourceVideo sourceVideo = new SourceVideo(video.displayWidth(), video.displayHeight(),
+        new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
+    for (PlannedRendition r : LadderPlanner.plan(ladder, sourceVideo)) {
+      System.out.printf(Locale.ROOT, "%s %d %d %s %d %d%n", r.name(), r.width(), r.height(), r.frameRate(),
+          r.videoBitrate(), r.maxVideoBitrate());
+    }
+  }
+
+  private static void repeat(Path source, Ladder ladder, int runs) throws IOException {
+    Path work = Files.createTempDirectory("streamkit-repeat");
+    System.out.printf(Locale.ROOT, "run wall_s rss_mb heap_mb%n");
+    System.out.printf(Locale.ROOT, "0 - %.1f %.1f%n", rssMegabytes(), heapMegabytes());
+    for (int i = 1; i <= runs; i++) {
+      Path out = work.resolve("title-" + i);
+      TranscodeResult result = Transcoder.builder().input(source).output(out).ladder(ladder).build().run();
+      delete(out);
+      System.out.printf(Locale.ROOT, "%d %.2f %.1f %.1f%n", i, result.wallSeconds(), rssMegabytes(),
+          heapMegabytes());
+    }
+    delete(work);
+  }
+
+  private static double heapMegabytes() {
+    System.gc();
+    Runtime runtime = Runtime.getRuntime();
+    return (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0;
+  }
+
+  private static double rssMegabytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private static void delete(Path directory) throws IOException {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

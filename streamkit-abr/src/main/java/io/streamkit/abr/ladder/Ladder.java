@@ -1,0 +1,137 @@
+package io.streamkit.abr.ladder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * An authored bitrate ladder: rungs ordered from the largest picture to the smallest. Presets:
+ *
+ * <ul>
+ *   <li>{@link #apple()} ({@code apple}, the default) follows the H.264 ladder of Apple's HLS Authoring Specification
+ *       (section 1.3 / appendix "Video average bit rate"), keeping one rung per resolution tier: 1080p 6000k, 720p
+ *       3000k, 540p 2000k, 432p 1100k, 360p 730k, 234p 145k;
+ *   <li>{@link #bench()} ({@code bench}) is the five-rung 1080/720/480/360/240 ladder the transcode benchmark uses;
+ *   <li>{@link #small()} ({@code small}) is a two-rung 360p/180p ladder for previews and quick tests.
+ * </ul>
+ *
+ * <p>A ladder file has one rung per line, {@code SHORT_SIDE KBPS [MAX_FPS]}, e.g. {@code 720 3000 60}; blank lines
+ * and lines starting with {@code #} are ignored.
+ */
+public final class Ladder {
+
+  public static final int MAX_RUNGS = 12;
+
+  private final String name;
+  private final List<Rung> rungs;
+
+  public Ladder(String name, List<Rung> rungs) {
+    if (rungs == null || rungs.isEmpty()) {
+      throw new IllegalArgumentException("ladder " + name + " has no rungs; give at least one");
+    }
+    if (rungs.size() > MAX_RUNGS) {
+      throw new IllegalArgumentException("ladder " + name + " has " + rungs.size() + " rungs; at most " + MAX_RUNGS
+          + " are allowed");
+    }
+    Set<String> names = new HashSet<>();
+    for (Rung rung : rungs) {
+      if (!names.add(rung.name())) {
+        throw new IllegalArgumentException("ladder " + name + " has two rungs named " + rung.name());
+      }
+    }
+    this.name = name;
+    this.rungs = rungs.stream()
+        .sorted(Comparator.comparingInt(Rung::shortSide).thenComparingLong(Rung::videoBitrate).reversed())
+        .toList();
+  }
+
+  public static Ladder apple() {
+    return new Ladder("apple", List.of(
+        Rung.of(1080, 6000), Rung.of(720, 3000), Rung.of(540, 2000), Rung.of(432, 1100), Rung.of(360, 730),
+        Rung.of(234, 145)));
+  }
+
+  public static Ladder bench() {
+    return new Ladder("bench", List.of(
+        Rung.of(1080, 5000), Rung.of(720, 2800), Rung.of(480, 1400), Rung.of(360, 800), Rung.of(240, 400)));
+  }
+
+  public static Ladder small() {
+    return new Ladder("small", List.of(Rung.of(360, 800), Rung.of(180, 250)));
+  }
+
+  /** A preset by name ({@code apple}, {@code bench}, {@code small}) or else a ladder file at that path. */
+  public static Ladder named(String nameOrFile) {
+    switch (nameOrFile.toLowerCase(Locale.ROOT)) {
+      case "apple":
+        return apple();
+      case "bench":
+        return bench();
+      case "small":
+        return small();
+      default:
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("ladder '" + nameOrFile
+              + "' is neither a preset (apple, bench, small) nor a readable file");
+        }
+        return parse(file);
+    }
+  }
+
+  /** Reads a ladder file ({@code SHORT_SIDE KBPS [MAX_FPS]} per line). */
+  public static Ladder parse(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read ladder file " + file + ": " + e.getMessage(), e);
+    }
+    List<Rung> rungs = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\\s+");
+      try {
+        if (fields.length < 2 || fields.length > 3) {
+          throw new IllegalArgumentException("expected SHORT_SIDE KBPS [MAX_FPS]");
+        }
+        int shortSide = Integer.parseInt(fields[0]);
+        int kbps = Integer.parseInt(fields[1]);
+        Rung rung = Rung.of(shortSide, kbps);
+        String rungName = names.contains(rung.name()) ? rung.name() + "-" + kbps + "k" : rung.name();
+        double maxFps = fields.length == 3 ? Double.parseDouble(fields[2]) : rung.maxFrameRate();
+        rung = new Rung(rungName, shortSide, rung.videoBitrate(), maxFps);
+        names.add(rungName);
+        rungs.add(rung);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("ladder file " + file + " line " + (i + 1) + " '" + line + "': "
+            + e.getMessage() + " (format: SHORT_SIDE KBPS [MAX_FPS], e.g. '720 3000 60')", e);
+      }
+    }
+    return new Ladder(file.getFileName().toString(), rungs);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Largest first. */
+  public List<Rung> rungs() {
+    return rungs;
+  }
+
+  @Override
+  public String toString() {
+    return "Ladder[" + name + ", " + rungs + "]";
+  }
+}

@@ -1,0 +1,89 @@
+package io.streamkit.hls;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+
+/**
+ * One media playlist and its segments, written by libavformat's {@code hls} muxer (VOD playlist, all segments
+ * listed, {@code EXT-X-INDEPENDENT-SEGMENTS}). It cuts a segment at the first key frame at or after each multiple of
+ * the segment duration; the encoders force an IDR exactly there, so every rendition is cut at the same instants.
+ */
+final class HlsSegmenter implements AutoCloseable {
+
+  static final String PLAYLIST = "index.m3u8";
+  static final String INIT_SEGMENT = "init.mp4";
+
+  private final AVFormatContext context = new AVFormatContext(null);
+  private final Path directory;
+  private boolean headerWritten;
+  private boolean finished;
+
+  HlsSegmenter(Path directory) {
+    this.directory = directory;
+    Ffmpeg.check(avformat_alloc_output_context2(context, null, "hls", directory.resolve(PLAYLIST).toString()),
+        "cannot create HLS output in " + directory);
+  }
+
+  /** Adds a stream with the encoder's parameters; returns its index. */
+  int addStream(AVCodecContext encoder) {
+    AVStream stream = avformat_new_stream(context, null);
+    Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "cannot copy encoder parameters");
+    stream.time_base(encoder.time_base());
+    stream.codecpar().codec_tag(0);
+    return stream.index();
+  }
+
+  void writeHeader(SegmentFormat format, int segmentSeconds) {
+    AVDictionary options = new AVDictionary(null);
+    try {
+      av_dict_set(options, "hls_time", Integer.toString(segmentSeconds), 0);
+      av_dict_set(options, "hls_playlist_type", "vod", 0);
+      av_dict_set(options, "hls_list_size", "0", 0);
+      av_dict_set(options, "hls_segment_type", format.muxerValue, 0);
+      av_dict_set(options, "hls_segment_filename", directory.resolve("seg_%05d." + format.extension).toString(), 0);
+      av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
+      av_dict_set(options, "hls_flags", "independent_segments", 0);
+      Ffmpeg.check(avformat_write_header(context, options), "cannot start HLS output in " + directory);
+      headerWritten = true;
+    } finally {
+      av_dict_free(options);
+    }
+  }
+
+  /** Writes one packet timed in {@code timeBase}; the packet's data is consumed. */
+  void write(AVPacket packet, AVRational timeBase, int streamIndex) {
+    packet.stream_index(streamIndex);
+    av_packet_rescale_ts(packet, timeBase, context.streams(streamIndex).time_base());
+    Ffmpeg.check(av_interleaved_write_frame(context, packet), "cannot write segment in " + directory);
+  }
+
+  void finish() {
+    Ffmpeg.check(av_write_trailer(context), "cannot finish playlist in " + directory);
+    finished = true;
+  }
+
+  @Override
+  public void close() {
+    if (headerWritten && !finished) {
+      // Flushes and closes the open segment file; the staging directory is deleted by the caller anyway.
+      av_write_trailer(context);
+    }
+    avformat_free_context(context);
+  }
+}

@@ -1,0 +1,193 @@
+package io.streamkit.hls;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.av_guess_sample_aspect_ratio;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * Reads a source's container and stream parameters with libavformat, without decoding it.
+ *
+ * <p>Every input that cannot become a video title is rejected here with one line naming the file and the reason:
+ * missing, empty, not media, no video stream (audio-only files are rejected: StreamKit titles are video), or a video
+ * codec the bundled FFmpeg cannot decode.
+ */
+public final class MediaProbe {
+
+  /** Above this the average frame rate is treated as a timestamp artefact rather than a real rate. */
+  static final double MAX_BELIEVABLE_FPS = 240;
+
+  private MediaProbe() {}
+
+  public static MediaInfo probe(Path file) {
+    try (Opened opened = open(file)) {
+      return opened.info;
+    }
+  }
+
+  /** An opened input and what was found in it; the pipeline demuxes from the same context. */
+  static final class Opened implements AutoCloseable {
+    final AVFormatContext context;
+    final MediaInfo info;
+
+    Opened(AVFormatContext context, MediaInfo info) {
+      this.context = context;
+      this.info = info;
+    }
+
+    @Override
+    public void close() {
+      avformat_close_input(context);
+    }
+  }
+
+  static Opened open(Path file) {
+    Ffmpeg.load();
+    String name = file.toString();
+    if (!Files.exists(file)) {
+      throw new TranscodeException(name + " does not exist; check the path");
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new TranscodeException(name + " is not a readable regular file");
+    }
+    try {
+      if (Files.size(file) == 0) {
+        throw new TranscodeException(name + " is empty (0 bytes); give a video file");
+      }
+    } catch (IOException e) {
+      throw new TranscodeException("cannot read " + name + ": " + e.getMessage(), e);
+    }
+    AVFormatContext context = new AVFormatContext(null);
+    int ret = avformat_open_input(context, name, null, null);
+    if (ret < 0) {
+      throw new TranscodeException(name + " is not a readable media file (FFmpeg: " + Ffmpeg.errorText(ret)
+          + "); give a video file such as MP4, MOV, MKV or WebM");
+    }
+    try {
+      ret = avformat_find_stream_info(context, (org.bytedeco.javacpp.PointerPointer<?>) null);
+      if (ret < 0) {
+        throw new TranscodeException(name + " has no readable streams (FFmpeg: " + Ffmpeg.errorText(ret)
+            + "); the file may be truncated or corrupt");
+      }
+      return new Opened(context, describe(name, context));
+    } catch (RuntimeException e) {
+      avformat_close_input(context);
+      throw e;
+    }
+  }
+
+  private static MediaInfo describe(String name, AVFormatContext context) {
+    AVStream videoStream = null;
+    AVStream audioStream = null;
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < context.nb_streams(); i++) {
+      AVStream stream = context.streams(i);
+      AVCodecParameters par = stream.codecpar();
+      String codec = avcodec_get_name(par.codec_id()).getString();
+      if (par.codec_type() == AVMEDIA_TYPE_VIDEO && (stream.disposition() & AV_DISPOSITION_ATTACHED_PIC) == 0) {
+        found.add("video " + codec);
+        if (videoStream == null || pixels(par) > pixels(videoStream.codecpar())) {
+          videoStream = stream;
+        }
+      } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
+        found.add("audio " + codec + " " + par.sample_rate() + " Hz " + par.ch_layout().nb_channels() + " ch");
+        if (audioStream == null) {
+          audioStream = stream;
+        }
+      }
+    }
+    if (videoStream == null) {
+      throw new TranscodeException(name + " has no video stream (found: "
+          + (found.isEmpty() ? "no streams" : String.join(", ", found))
+          + "); StreamKit packages video titles, audio-only files are not supported");
+    }
+    AVCodecParameters par = videoStream.codecpar();
+    String codec = avcodec_get_name(par.codec_id()).getString();
+    if (avcodec_find_decoder(par.codec_id()) == null) {
+      throw new TranscodeException(name + ": video codec " + codec + " cannot be decoded by the bundled FFmpeg;"
+          + " convert it to H.264 or VP9 first");
+    }
+    if (par.width() <= 0 || par.height() <= 0) {
+      throw new TranscodeException(name + ": video stream " + codec + " has no picture size; the file may be"
+          + " truncated or corrupt");
+    }
+    AVRational avg = videoStream.avg_frame_rate();
+    AVRational real = videoStream.r_frame_rate();
+    AVRational rate = believable(avg) ? avg : believable(real) ? real : Ffmpeg.rational(30, 1);
+    int rateNum = rate.num();
+    int rateDen = rate.den();
+    boolean variable = real.num() > 0 && avg.num() > 0
+        && Math.abs((double) real.num() / real.den() - (double) avg.num() / avg.den()) > 0.01;
+    AVRational sar = av_guess_sample_aspect_ratio(context, videoStream, null);
+    int sarNum = sar.num() > 0 && sar.den() > 0 ? sar.num() : 1;
+    int sarDen = sar.num() > 0 && sar.den() > 0 ? sar.den() : 1;
+    int field = par.field_order();
+    boolean interlaced = field == avcodec.AV_FIELD_TT || field == avcodec.AV_FIELD_BB
+        || field == avcodec.AV_FIELD_TB || field == avcodec.AV_FIELD_BT;
+    String pixelFormat = par.format() < 0 ? "unknown" : av_get_pix_fmt_name(par.format()).getString();
+    long bitrate = Math.max(0, par.bit_rate());
+    MediaInfo.Video video = new MediaInfo.Video(videoStream.index(), codec, par.width(), par.height(), rateNum,
+        rateDen, variable, rotation(par), pixelFormat, sarNum, sarDen, interlaced, bitrate);
+    Optional<MediaInfo.Audio> audio = Optional.empty();
+    if (audioStream != null && avcodec_find_decoder(audioStream.codecpar().codec_id()) != null
+        && audioStream.codecpar().sample_rate() > 0) {
+      AVCodecParameters a = audioStream.codecpar();
+      audio = Optional.of(new MediaInfo.Audio(audioStream.index(), avcodec_get_name(a.codec_id()).getString(),
+          a.ch_layout().nb_channels(), a.sample_rate()));
+    }
+    double duration = context.duration() == AV_NOPTS_VALUE ? 0 : (double) context.duration() / AV_TIME_BASE;
+    return new MediaInfo(context.iformat().name().getString(), duration, video, audio);
+  }
+
+  private static boolean believable(AVRational rate) {
+    return rate.num() > 0 && rate.den() > 0 && (double) rate.num() / rate.den() <= MAX_BELIEVABLE_FPS;
+  }
+
+  private static long pixels(AVCodecParameters par) {
+    return (long) par.width() * par.height();
+  }
+
+  /**
+   * The clockwise rotation a player applies, from the display matrix (ISO/IEC 14496-12 {@code tkhd} matrix):
+   * {@code av_display_rotation_get} returns the counter-clockwise angle, so it is negated, as the ffmpeg command
+   * line does when it auto-rotates.
+   */
+  private static int rotation(AVCodecParameters par) {
+    AVPacketSideData side = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),
+        AV_PKT_DATA_DISPLAYMATRIX);
+    if (side == null || side.isNull() || side.size() < 36) {
+      return 0;
+    }
+    double degrees = -av_display_rotation_get(new IntPointer(side.data()));
+    if (Double.isNaN(degrees)) {
+      return 0;
+    }
+    int rounded = (int) Math.round(degrees / 90.0) * 90;
+    return ((rounded % 360) + 360) % 360;
+  }
+}

@@ -1,0 +1,319 @@
+package io.streamkit.hls;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+
+import io.streamkit.abr.ladder.PlannedRendition;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+
+/**
+ * One output rendition on its own thread: for a video rendition, scale the shared decoded frames to the rung's size
+ * and rate, encode them with libx264 and segment them; for the fMP4 audio rendition, segment the shared AAC packets.
+ * In TS mode a video rendition also muxes the shared AAC packets.
+ *
+ * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
+ * INDEPENDENT-SEGMENTS): x264 runs with a fixed GOP of two seconds, scene-cut detection off and closed GOPs, and the
+ * first frame at or after every segment boundary is sent as {@code AV_PICTURE_TYPE_I} with {@code forced-idr}, so
+ * all renditions have an IDR at exactly the same instants whatever the segment duration.
+ */
+final class RenditionWorker implements Runnable {
+
+  /** Frames queued per rendition; bounds memory while letting the decoder run ahead of a slow encoder. */
+  static final int QUEUE_CAPACITY = 8;
+  static final int KEYFRAME_INTERVAL_SECONDS = 2;
+
+  private sealed interface Item permits VideoFrame, AudioPacket, End {}
+
+  private record VideoFrame(AVFrame frame) implements Item {}
+
+  private record AudioPacket(AVPacket packet) implements Item {}
+
+  private record End() implements Item {}
+
+  private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final String name;
+  private final Path directory;
+  private final PlannedRendition plan;
+  private final HlsSegmenter segmenter;
+  private final AVCodecContext encoder;
+  private final FilterChain scaler;
+  private final AVRational audioTimeBase;
+  private final int videoStream;
+  private final int audioStream;
+  private final int segmentSeconds;
+  private final PosterCapture poster;
+  private volatile Throwable failure;
+
+  private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
+      AVCodecContext encoder, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream,
+      int segmentSeconds, PosterCapture poster) {
+    this.name = name;
+    this.directory = directory;
+    this.plan = plan;
+    this.segmenter = segmenter;
+    this.encoder = encoder;
+    this.scaler = scaler;
+    this.audioTimeBase = audioTimeBase;
+    this.videoStream = videoStream;
+    this.audioStream = audioStream;
+    this.segmentSeconds = segmentSeconds;
+    this.poster = poster;
+  }
+
+  /**
+   * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments);
+   * {@code audioEncoder} is non-null when audio is muxed into this rendition.
+   */
+  static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, SegmentFormat format,
+      int segmentSeconds, String preset, AVCodecContext audioEncoder, PosterCapture poster) {
+    HlsSegmenter segmenter = new HlsSegmenter(directory);
+    AVCodecContext encoder = null;
+    FilterChain scaler = null;
+    try {
+      encoder = openX264(plan, preset);
+      String rate = plan.frameRate().toString();
+      scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
+          + ":flags=bicubic,setsar=1,format=yuv420p");
+      int video = segmenter.addStream(encoder);
+      int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
+      segmenter.writeHeader(format, segmentSeconds);
+      return new RenditionWorker(plan.name(), directory, plan, segmenter, encoder, scaler,
+          audioEncoder == null ? null : audioEncoder.time_base(), video, audio, segmentSeconds, poster);
+    } catch (RuntimeException e) {
+      if (scaler != null) {
+        scaler.close();
+      }
+      if (encoder != null) {
+        avcodec_free_context(encoder);
+      }
+      segmenter.close();
+      throw e;
+    }
+  }
+
+  /** The audio-only rendition of an fMP4 title. */
+  static RenditionWorker audio(Path directory, AVCodecContext audioEncoder, SegmentFormat format,
+      int segmentSeconds) {
+    HlsSegmenter segmenter = new HlsSegmenter(directory);
+    try {
+      int audio = segmenter.addStream(audioEncoder);
+      segmenter.writeHeader(format, segmentSeconds);
+      return new RenditionWorker("audio", directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
+          segmentSeconds, null);
+    } catch (RuntimeException e) {
+      segmenter.close();
+      throw e;
+    }
+  }
+
+  private static AVCodecContext openX264(PlannedRendition plan, String preset) {
+    AVCodec codec = avcodec_find_encoder_by_name("libx264");
+    if (codec == null) {
+      throw new TranscodeException("libx264 is missing from the FFmpeg natives; use the linux-x86_64-gpl build");
+    }
+    AVCodecContext encoder = avcodec_alloc_context3(codec);
+    int fpsNum = plan.frameRate().numerator();
+    int fpsDen = plan.frameRate().denominator();
+    int gop = (int) Math.round(KEYFRAME_INTERVAL_SECONDS * plan.frameRate().fps());
+    encoder.width(plan.width()).height(plan.height()).pix_fmt(AV_PIX_FMT_YUV420P);
+    encoder.time_base(Ffmpeg.rational(fpsDen, fpsNum)).framerate(Ffmpeg.rational(fpsNum, fpsDen));
+    encoder.sample_aspect_ratio(Ffmpeg.rational(1, 1));
+    encoder.bit_rate(plan.videoBitrate()).rc_max_rate(plan.maxVideoBitrate())
+        .rc_buffer_size((int) Math.min(Integer.MAX_VALUE, 2 * plan.videoBitrate()));
+    encoder.gop_size(gop).keyint_min(gop);
+    encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    // libavcodec defaults to one thread; x264's own frame threading keeps the largest rung off the critical path.
+    encoder.thread_count(0);
+    AVDictionary options = new AVDictionary(null);
+    try {
+      // Private (libx264) options: the generic "profile" option of AVCodecContext does not take names.
+      Ffmpeg.check(av_opt_set(encoder.priv_data(), "preset", preset, 0), "unknown x264 preset " + preset);
+      Ffmpeg.check(av_opt_set(encoder.priv_data(), "profile", "high", 0), "cannot select H.264 High profile");
+      Ffmpeg.check(av_opt_set(encoder.priv_data(), "forced-idr", "1", 0), "cannot enable forced IDR frames");
+      av_dict_set(options, "x264-params", String.format(Locale.ROOT,
+          "keyint=%d:min-keyint=%d:scenecut=0:open-gop=0", gop, gop), 0);
+      Ffmpeg.check(avcodec_open2(encoder, codec, options), "cannot open libx264 for rendition " + plan.name());
+      return encoder;
+    } catch (RuntimeException e) {
+      avcodec_free_context(encoder);
+      throw e;
+    } finally {
+      av_dict_free(options);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  /** {@code null} for the audio rendition. */
+  PlannedRendition plan() {
+    return plan;
+  }
+
+  /** The encoder's extradata (SPS/PPS), from which the {@code CODECS} attribute is derived. */
+  byte[] codecConfiguration() {
+    byte[] bytes = new byte[encoder.extradata_size()];
+    encoder.extradata().get(bytes);
+    return bytes;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  boolean wantsVideo() {
+    return encoder != null;
+  }
+
+  boolean wantsAudio() {
+    return audioStream >= 0;
+  }
+
+  /** Queues a reference to {@code frame}; the worker frees it. Returns false if the worker has failed. */
+  boolean offerVideo(AVFrame frame, JobControl control) throws InterruptedException {
+    return offer(new VideoFrame(frame), control);
+  }
+
+  boolean offerAudio(AVPacket packet, JobControl control) throws InterruptedException {
+    return offer(new AudioPacket(packet), control);
+  }
+
+  boolean offerEnd(JobControl control) throws InterruptedException {
+    return offer(new End(), control);
+  }
+
+  private boolean offer(Item item, JobControl control) throws InterruptedException {
+    while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+      if (failure != null || control.cancelled()) {
+        release(item);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void run() {
+    AVPacket packet = av_packet_alloc();
+    try {
+      while (true) {
+        Item item = queue.take();
+        if (item instanceof End) {
+          break;
+        }
+        try {
+          if (item instanceof VideoFrame video) {
+            scaler.push(video.frame());
+            scaler.drain(frame -> encode(frame, packet));
+          } else if (item instanceof AudioPacket audio) {
+            segmenter.write(audio.packet(), audioTimeBase, audioStream);
+          }
+        } finally {
+          release(item);
+        }
+      }
+      if (encoder != null) {
+        scaler.push(null);
+        scaler.drain(frame -> encode(frame, packet));
+        encode(null, packet);
+      }
+      segmenter.finish();
+    } catch (Throwable e) {
+      failure = e;
+    } finally {
+      av_packet_free(packet);
+      Item left;
+      while ((left = queue.poll()) != null) {
+        release(left);
+      }
+    }
+  }
+
+  private void encode(AVFrame frame, AVPacket packet) {
+    if (frame != null) {
+      long pts = av_rescale_q(frame.pts(), scaler.outputTimeBase(), encoder.time_base());
+      frame.pts(pts);
+      frame.pict_type(startsSegment(pts) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+      if (poster != null) {
+        poster.offer(frame, (double) pts * encoder.time_base().num() / encoder.time_base().den());
+      }
+    }
+    Ffmpeg.check(avcodec_send_frame(encoder, frame), "libx264 rejected a frame in rendition " + name);
+    while (true) {
+      int ret = avcodec_receive_packet(encoder, packet);
+      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+        return;
+      }
+      Ffmpeg.check(ret, "libx264 failed in rendition " + name);
+      segmenter.write(packet, encoder.time_base(), videoStream);
+      av_packet_unref(packet);
+    }
+  }
+
+  /**
+   * Whether the frame at {@code pts} (in 1/fps units) is the first at or after a multiple of the segment duration:
+   * segment index floor(pts * den / (num * segmentSeconds)) changes there.
+   */
+  private boolean startsSegment(long pts) {
+    if (pts == AV_NOPTS_VALUE || pts <= 0) {
+      return true;
+    }
+    long num = plan.frameRate().numerator();
+    long den = plan.frameRate().denominator();
+    long span = num * segmentSeconds;
+    return (pts * den) / span != ((pts - 1) * den) / span;
+  }
+
+  private static void release(Item item) {
+    if (item instanceof VideoFrame video) {
+      av_frame_free(video.frame());
+    } else if (item instanceof AudioPacket audio) {
+      av_packet_free(audio.packet());
+    }
+  }
+
+  /** Frees the native encoder, filter graph and muxer; call after the thread has ended. */
+  void close() {
+    if (scaler != null) {
+      scaler.close();
+    }
+    if (encoder != null) {
+      avcodec_free_context(encoder);
+    }
+    segmenter.close();
+  }
+}

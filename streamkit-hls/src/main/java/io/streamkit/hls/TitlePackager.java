@@ -1,0 +1,104 @@
+package io.streamkit.hls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes what the segmenter does not: the multivariant (master) playlist and one I-frame playlist per video
+ * rendition, from the segments actually on disk.
+ *
+ * <p>RFC 8216 section 4.3.4.2: {@code BANDWIDTH} is the peak segment bitrate and {@code AVERAGE-BANDWIDTH} the
+ * average, both including the audio rendition the variant plays with; {@code CODECS} comes from the encoder's SPS
+ * (section 4.3.4.2, RFC 6381); {@code RESOLUTION} and {@code FRAME-RATE} as encoded. Section 4.3.4.3: each
+ * {@code EXT-X-I-FRAME-STREAM-INF} points to a playlist of the IDR that opens each segment
+ * ({@code EXT-X-I-FRAMES-ONLY}, section 4.3.3.6), located by {@link KeyframeLocator}.
+ */
+final class TitlePackager {
+
+  static final String MASTER = "master.m3u8";
+  static final String I_FRAME_PLAYLIST = "iframes.m3u8";
+  static final String AUDIO_GROUP = "audio";
+  /** AAC-LC (ISO/IEC 14496-3 object type 2), RFC 6381. */
+  static final String AAC_LC = "mp4a.40.2";
+
+  private TitlePackager() {}
+
+  static List<Rendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format) {
+    int version = format == SegmentFormat.FMP4 ? 7 : 4;
+    MediaPlaylist audio = encoded.audioDirectory() == null ? null
+        : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
+    StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+    if (audio != null) {
+      master.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"" + AUDIO_GROUP + "\",NAME=\"Main\",DEFAULT=YES,"
+          + "AUTOSELECT=YES,CHANNELS=\"2\",URI=\"" + TranscodePipeline.AUDIO_DIRECTORY + "/"
+          + HlsSegmenter.PLAYLIST + "\"\n");
+    }
+    List<Rendition> renditions = new ArrayList<>();
+    StringBuilder iframeEntries = new StringBuilder();
+    for (TranscodePipeline.EncodedVideo video : encoded.video()) {
+      MediaPlaylist playlist = MediaPlaylist.read(video.directory().resolve(HlsSegmenter.PLAYLIST));
+      String avc = AvcCodecString.of(video.codecConfiguration());
+      String codecs = encoded.hasAudio() ? avc + "," + AAC_LC : avc;
+      long peak = playlist.peakBitsPerSecond() + (audio == null ? 0 : audio.peakBitsPerSecond());
+      long average = playlist.averageBitsPerSecond() + (audio == null ? 0 : audio.averageBitsPerSecond());
+      String name = video.plan().name();
+      String uri = name + "/" + HlsSegmenter.PLAYLIST;
+      String resolution = video.plan().width() + "x" + video.plan().height();
+      master.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak).append(",AVERAGE-BANDWIDTH=").append(average)
+          .append(",CODECS=\"").append(codecs).append("\",RESOLUTION=").append(resolution)
+          .append(",FRAME-RATE=").append(video.plan().frameRate().toPlaylistValue());
+      if (audio != null) {
+        master.append(",AUDIO=\"" + AUDIO_GROUP + "\"");
+      }
+      master.append('\n').append(uri).append('\n');
+      long[] iframeBandwidth = writeIFramePlaylist(video.directory(), playlist, format, version);
+      iframeEntries.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(iframeBandwidth[0])
+          .append(",AVERAGE-BANDWIDTH=").append(iframeBandwidth[1]).append(",CODECS=\"").append(avc)
+          .append("\",RESOLUTION=").append(resolution).append(",URI=\"").append(name).append('/')
+          .append(I_FRAME_PLAYLIST).append("\"\n");
+      renditions.add(new Rendition(name, uri, video.plan().width(), video.plan().height(), video.plan().frameRate(),
+          codecs, video.plan().videoBitrate(), peak, average, playlist.segments().size()));
+    }
+    master.append(iframeEntries);
+    write(title.resolve(MASTER), master.toString());
+    return List.copyOf(renditions);
+  }
+
+  /** Returns the I-frame stream's peak and average bitrate. */
+  private static long[] writeIFramePlaylist(Path directory, MediaPlaylist playlist, SegmentFormat format,
+      int version) {
+    StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-TARGETDURATION:"
+        + playlist.targetDuration() + "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-I-FRAMES-ONLY\n");
+    if (playlist.mapUri() != null) {
+      out.append("#EXT-X-MAP:URI=\"").append(playlist.mapUri()).append("\"\n");
+    }
+    double peak = 0;
+    long bytes = 0;
+    for (MediaPlaylist.Segment segment : playlist.segments()) {
+      long length = KeyframeLocator.firstFrameLength(directory.resolve(segment.uri()), format);
+      out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", segment.durationSeconds()))
+          .append("#EXT-X-BYTERANGE:").append(length).append("@0\n").append(segment.uri()).append('\n');
+      bytes += length;
+      if (segment.durationSeconds() > 0) {
+        peak = Math.max(peak, length * 8 / segment.durationSeconds());
+      }
+    }
+    out.append("#EXT-X-ENDLIST\n");
+    write(directory.resolve(I_FRAME_PLAYLIST), out.toString());
+    double total = playlist.totalSeconds();
+    return new long[] {(long) Math.ceil(peak), total > 0 ? (long) Math.ceil(bytes * 8 / total) : 0};
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

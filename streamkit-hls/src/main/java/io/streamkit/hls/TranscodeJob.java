@@ -1,0 +1,173 @@
+package io.streamkit.hls;
+
+import io.streamkit.abr.ladder.FrameRate;
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.LadderPlanner;
+import io.streamkit.abr.ladder.PlannedRendition;
+import io.streamkit.abr.ladder.SourceVideo;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+
+/**
+ * One configured transcode. {@link #run()} works on the calling thread (plus one encoder thread per rendition, for
+ * the duration of the call) and publishes atomically: everything is written to a hidden staging directory beside
+ * the output ({@code .NAME.staging-*}) which is renamed to the output only after the master playlist is written.
+ * A failure or {@link #cancel()} deletes the staging directory, so the output either appears complete or not at all.
+ */
+public final class TranscodeJob {
+
+  static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
+
+  private final Path input;
+  private final Path output;
+  private final SegmentFormat format;
+  private final int segmentSeconds;
+  private final Ladder ladder;
+  private final String preset;
+  private final TranscodeListener listener;
+  private volatile boolean cancelled;
+
+  TranscodeJob(Path input, Path output, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
+      TranscodeListener listener) {
+    this.input = input;
+    this.output = output;
+    this.format = format;
+    this.segmentSeconds = segmentSeconds;
+    this.ladder = ladder;
+    this.preset = preset;
+    this.listener = listener;
+  }
+
+  /** Asks a running {@link #run()} to stop; it then throws {@link CancellationException}. Any thread may call. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /**
+   * Transcodes and publishes the title.
+   *
+   * @throws TranscodeException with a one-line message when the input cannot become a title or output fails
+   * @throws CancellationException when {@link #cancel()} was called
+   */
+  public TranscodeResult run() {
+    long started = System.nanoTime();
+    refuseExistingOutput();
+    try (MediaProbe.Opened opened = MediaProbe.open(input)) {
+      MediaInfo.Video video = opened.info.video();
+      SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
+          new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
+      List<PlannedRendition> plan = LadderPlanner.plan(ladder, source);
+      Path staging = createStaging();
+      try {
+        ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
+        TranscodePipeline.Encoded encoded = new TranscodePipeline(opened, plan, staging, format, segmentSeconds,
+            preset, () -> cancelled, meter::decoded).run();
+        if (cancelled) {
+          throw new CancellationException("transcode of " + input + " cancelled");
+        }
+        List<Rendition> renditions = TitlePackager.write(staging, encoded, format);
+        double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
+            .totalSeconds();
+        publish(staging);
+        meter.finished();
+        return new TranscodeResult(output, output.resolve(TitlePackager.MASTER), renditions, encoded.hasAudio(),
+            duration, (System.nanoTime() - started) / 1e9);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("transcode of " + input + " interrupted");
+      } finally {
+        deleteRecursively(staging);
+      }
+    }
+  }
+
+  private void refuseExistingOutput() {
+    if (Files.isDirectory(output)) {
+      try (Stream<Path> entries = Files.list(output)) {
+        if (entries.findAny().isPresent()) {
+          throw new TranscodeException("output " + output + " already exists and is not empty; choose a new"
+              + " directory or delete it");
+        }
+      } catch (IOException e) {
+        throw new TranscodeException("cannot read output directory " + output + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private Path createStaging() {
+    Path parent = output.getParent();
+    try {
+      Files.createDirectories(parent);
+      return Files.createDirectory(parent.resolve("." + output.getFileName() + ".staging-"
+          + UUID.randomUUID().toString().substring(0, 8)));
+    } catch (IOException e) {
+      throw new TranscodeException("cannot create a staging directory in " + parent + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** rename(2) is atomic within one file system, and replaces an empty directory. */
+  private void publish(Path staging) {
+    try {
+      Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
+    } catch (DirectoryNotEmptyException e) {
+      throw new TranscodeException("output " + output + " was filled by someone else during the transcode;"
+          + " choose a new directory");
+    } catch (IOException e) {
+      throw new TranscodeException("cannot publish " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path directory) {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new TranscodeException("cannot clean staging directory " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Turns decoded media time into throttled progress reports. */
+  private final class ProgressMeter {
+    private final double durationSeconds;
+    private final long started;
+    private long frames;
+    private long lastReport;
+    private double mediaSeconds;
+
+    ProgressMeter(double durationSeconds, long started) {
+      this.durationSeconds = durationSeconds;
+      this.started = started;
+    }
+
+    void decoded(double seconds) {
+      frames++;
+      mediaSeconds = Math.max(mediaSeconds, seconds);
+      long now = System.nanoTime();
+      if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+        lastReport = now;
+        report(durationSeconds > 0 ? Math.min(99.9, 100 * mediaSeconds / durationSeconds) : 0, now);
+      }
+    }
+
+    void finished() {
+      report(100, System.nanoTime());
+    }
+
+    private void report(double percent, long now) {
+      double wall = Math.max(1e-9, (now - started) / 1e9);
+      listener.onProgress(new TranscodeProgress(percent, frames / wall, mediaSeconds / wall, mediaSeconds));
+    }
+  }
+}

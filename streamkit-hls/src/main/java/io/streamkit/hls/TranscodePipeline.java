@@ -1,0 +1,498 @@
+package io.streamkit.hls;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_describe;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_sample_fmt_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+
+import io.streamkit.abr.ladder.PlannedRendition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avutil;
+
+/**
+ * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
+ * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
+ * rung, which scales and encodes it. Audio is decoded, resampled to 48 kHz stereo (down-mixing multichannel) and
+ * AAC-LC encoded once on the caller's thread; the packets are shared by every output that carries audio.
+ *
+ * <p>This is the lower-level libav* API rather than JavaCV's grabber/recorder: the recorder converts every frame
+ * through its own buffers and cannot share one decoded frame between N encoders or force IDRs per frame.
+ *
+ * <p>Timeline: every timestamp is made relative to the start of the video stream. Audio is aligned to it with
+ * {@code aresample=async=1:first_pts=0} (silence is inserted when audio starts late, samples dropped when it starts
+ * early) and made to end with the video actually decoded — not the duration the container claims, which a
+ * truncated file overstates: encoded audio is held back until the video has reached it, packets past the video's end
+ * are dropped, and {@code apad} supplies silence up to the end when the audio stops early.
+ */
+final class TranscodePipeline {
+
+  static final int AUDIO_SAMPLE_RATE = 48_000;
+  static final long AUDIO_BITRATE = 128_000;
+  static final int AAC_FRAME_SIZE = 1024;
+  static final String AUDIO_DIRECTORY = "audio";
+
+  /** What the encoders produced, before packaging. */
+  record Encoded(List<EncodedVideo> video, Path audioDirectory, boolean hasAudio) {}
+
+  /** One encoded video rendition: where its playlist is and the SPS/PPS its encoder emitted. */
+  record EncodedVideo(PlannedRendition plan, Path directory, byte[] codecConfiguration) {}
+
+  interface FrameProgress {
+    void decoded(double mediaSeconds);
+  }
+
+  private final MediaProbe.Opened input;
+  private final List<PlannedRendition> plan;
+  private final Path staging;
+  private final SegmentFormat format;
+  private final int segmentSeconds;
+  private final String preset;
+  private final JobControl control;
+  private final FrameProgress progress;
+
+  private final List<RenditionWorker> videoWorkers = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final java.util.ArrayDeque<AVPacket> heldAudio = new java.util.ArrayDeque<>();
+  private RenditionWorker audioWorker;
+  private FilterChain uprightFilter;
+  private FilterChain audioFilter;
+  private AVCodecContext videoDecoder;
+  private AVCodecContext audioDecoder;
+  private AVCodecContext audioEncoder;
+  private PosterCapture poster;
+  private long videoStart;
+  private long decodedFrames;
+  private long lastVideoPts = AV_NOPTS_VALUE;
+  /** End of the video decoded so far, in seconds on the output timeline. */
+  private double videoEndSeconds;
+
+  TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
+      int segmentSeconds, String preset, JobControl control, FrameProgress progress) {
+    this.input = input;
+    this.plan = plan;
+    this.staging = staging;
+    this.format = format;
+    this.segmentSeconds = segmentSeconds;
+    this.preset = preset;
+    this.control = control;
+    this.progress = progress;
+  }
+
+  Encoded run() throws InterruptedException {
+    MediaInfo info = input.info;
+    String name = input.context.url().getString();
+    AVStream videoStream = input.context.streams(info.video().streamIndex());
+    videoStart = videoStream.start_time() == AV_NOPTS_VALUE ? 0 : videoStream.start_time();
+    AVStream audioStream = info.audio().map(a -> input.context.streams(a.streamIndex())).orElse(null);
+    try {
+      videoDecoder = openDecoder(videoStream, name);
+      if (audioStream != null) {
+        audioDecoder = openDecoder(audioStream, name);
+        audioEncoder = openAacEncoder();
+      }
+      poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
+      demux(videoStream, audioStream, name);
+      finishWorkers();
+      if (decodedFrames == 0) {
+        throw new TranscodeException(name + ": no video frame could be decoded; the file is truncated or corrupt");
+      }
+      List<EncodedVideo> video = videoWorkers.stream()
+          .map(w -> new EncodedVideo(w.plan(), w.directory(), w.codecConfiguration()))
+          .toList();
+      return new Encoded(video, audioWorker == null ? null : audioWorker.directory(), audioEncoder != null);
+    } finally {
+      close();
+    }
+  }
+
+  private void demux(AVStream videoStream, AVStream audioStream, String name) throws InterruptedException {
+    AVPacket packet = av_packet_alloc();
+    AVFrame frame = av_frame_alloc();
+    try {
+      while (av_read_frame(input.context, packet) >= 0) {
+        try {
+          if (control.cancelled()) {
+            return;
+          }
+          if (packet.stream_index() == videoStream.index()) {
+            decode(videoDecoder, packet, frame, f -> onVideoFrame(f, videoStream));
+          } else if (audioStream != null && packet.stream_index() == audioStream.index()) {
+            decode(audioDecoder, packet, frame, f -> onAudioFrame(f, audioStream));
+          }
+        } finally {
+          av_packet_unref(packet);
+        }
+        throwIfWorkerFailed();
+      }
+      decode(videoDecoder, null, frame, f -> onVideoFrame(f, videoStream));
+      if (uprightFilter != null) {
+        uprightFilter.push(null);
+        uprightFilter.drain(this::distributeVideo);
+      }
+      if (audioStream != null) {
+        decode(audioDecoder, null, frame, f -> onAudioFrame(f, audioStream));
+        if (audioFilter != null) {
+          audioFilter.push(null);
+          audioFilter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encodeAudio);
+        }
+        encodeAudio(null);
+        releaseAudio(true);
+      }
+    } finally {
+      av_frame_free(frame);
+      av_packet_free(packet);
+    }
+  }
+
+  /** Feeds one packet (or {@code null} to flush); undecodable packets are skipped, as the ffmpeg CLI does. */
+  private static void decode(AVCodecContext decoder, AVPacket packet, AVFrame frame, Consumer<AVFrame> sink) {
+    int ret = avcodec_send_packet(decoder, packet);
+    if (ret < 0 && ret != AVERROR_EOF) {
+      return;
+    }
+    while (true) {
+      ret = avcodec_receive_frame(decoder, frame);
+      if (ret < 0) {
+        return;
+      }
+      try {
+        sink.accept(frame);
+      } finally {
+        av_frame_unref(frame);
+      }
+    }
+  }
+
+  private void onVideoFrame(AVFrame frame, AVStream stream) {
+    long pts = frame.best_effort_timestamp();
+    if (pts == AV_NOPTS_VALUE) {
+      pts = lastVideoPts == AV_NOPTS_VALUE ? videoStart : lastVideoPts + Math.max(1, frame.duration());
+    }
+    lastVideoPts = pts;
+    frame.pts(pts - videoStart);
+    decodedFrames++;
+    double seconds = frame.pts() * avutil.av_q2d(stream.time_base());
+    MediaInfo.Video video = input.info.video();
+    videoEndSeconds = Math.max(videoEndSeconds, seconds + (double) video.frameRateDen() / video.frameRateNum());
+    progress.decoded(seconds);
+    if (videoWorkers.isEmpty() && uprightFilter == null) {
+      String upright = uprightFilterDescription();
+      if (upright != null) {
+        uprightFilter = FilterChain.video(videoSourceArgs(frame, stream.time_base()), upright);
+      }
+    }
+    if (uprightFilter != null) {
+      uprightFilter.push(frame);
+      uprightFilter.drain(this::distributeVideo);
+    } else {
+      distributeVideo(frame);
+    }
+    releaseAudio(false);
+  }
+
+  /**
+   * De-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14) and apply
+   * the rotation a player would, so the output needs no display matrix.
+   */
+  private String uprightFilterDescription() {
+    List<String> filters = new ArrayList<>();
+    if (input.info.video().interlaced()) {
+      filters.add("bwdif=mode=send_frame:parity=auto:deint=all");
+    }
+    switch (input.info.video().rotation()) {
+      case 90 -> filters.add("transpose=clock");
+      case 180 -> filters.add("hflip,vflip");
+      case 270 -> filters.add("transpose=cclock");
+      default -> { }
+    }
+    return filters.isEmpty() ? null : String.join(",", filters);
+  }
+
+  private AVRational distributedTimeBase() {
+    AVRational streamBase = input.context.streams(input.info.video().streamIndex()).time_base();
+    return uprightFilter == null ? streamBase : uprightFilter.outputTimeBase();
+  }
+
+  private void distributeVideo(AVFrame frame) {
+    if (videoWorkers.isEmpty()) {
+      startWorkers(videoSourceArgs(frame, distributedTimeBase()));
+    }
+    try {
+      for (RenditionWorker worker : videoWorkers) {
+        AVFrame reference = av_frame_clone(frame);
+        if (reference == null) {
+          throw new OutOfMemoryError("cannot reference a decoded frame");
+        }
+        if (!worker.offerVideo(reference, control)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TranscodeException("transcode interrupted");
+    }
+  }
+
+  private static String videoSourceArgs(AVFrame frame, AVRational timeBase) {
+    int sarNum = frame.sample_aspect_ratio().num();
+    int sarDen = frame.sample_aspect_ratio().den();
+    return String.format(Locale.ROOT, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
+        frame.width(), frame.height(), frame.format(), timeBase.num(), timeBase.den(),
+        sarNum > 0 ? sarNum : 1, sarNum > 0 && sarDen > 0 ? sarDen : 1);
+  }
+
+  private void startWorkers(String sourceArgs) {
+    try {
+      boolean muxedAudio = audioEncoder != null && format == SegmentFormat.TS;
+      for (int i = 0; i < plan.size(); i++) {
+        PlannedRendition rendition = plan.get(i);
+        Path directory = Files.createDirectory(staging.resolve(rendition.name()));
+        videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
+            muxedAudio ? audioEncoder : null, i == 0 ? poster : null));
+      }
+      if (audioEncoder != null && format == SegmentFormat.FMP4) {
+        audioWorker = RenditionWorker.audio(Files.createDirectory(staging.resolve(AUDIO_DIRECTORY)), audioEncoder,
+            format, segmentSeconds);
+      }
+    } catch (java.io.IOException e) {
+      throw new TranscodeException("cannot create rendition directory in " + staging + ": " + e.getMessage(), e);
+    }
+    List<RenditionWorker> all = new ArrayList<>(videoWorkers);
+    if (audioWorker != null) {
+      all.add(audioWorker);
+    }
+    for (RenditionWorker worker : all) {
+      Thread thread = new Thread(worker, "streamkit-encode-" + worker.name());
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+  }
+
+  private void onAudioFrame(AVFrame frame, AVStream stream) {
+    if (audioFilter == null) {
+      audioFilter = FilterChain.audio(audioSourceArgs(frame, stream), audioFilterDescription(), AAC_FRAME_SIZE);
+    }
+    long pts = frame.best_effort_timestamp();
+    if (pts != AV_NOPTS_VALUE) {
+      AVRational videoBase = input.context.streams(input.info.video().streamIndex()).time_base();
+      frame.pts(pts - av_rescale_q(videoStart, videoBase, stream.time_base()));
+    }
+    audioFilter.push(frame);
+    audioFilter.drain(this::encodeAudio);
+  }
+
+  private static String audioFilterDescription() {
+    return "aresample=" + AUDIO_SAMPLE_RATE + ":async=1:first_pts=0,"
+        + "aformat=sample_fmts=fltp:sample_rates=" + AUDIO_SAMPLE_RATE + ":channel_layouts=stereo,apad";
+  }
+
+  private static String audioSourceArgs(AVFrame frame, AVStream stream) {
+    org.bytedeco.ffmpeg.avutil.AVChannelLayout layout = frame.ch_layout();
+    if (layout.order() == avutil.AV_CHANNEL_ORDER_UNSPEC) {
+      av_channel_layout_default(layout, layout.nb_channels());
+    }
+    byte[] text = new byte[128];
+    av_channel_layout_describe(layout, text, text.length);
+    int end = 0;
+    while (end < text.length && text[end] != 0) {
+      end++;
+    }
+    return String.format(Locale.ROOT, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
+        stream.time_base().num(), stream.time_base().den(), frame.sample_rate(),
+        av_get_sample_fmt_name(frame.format()).getString(), new String(text, 0, end));
+  }
+
+  private void encodeAudio(AVFrame frame) {
+    Ffmpeg.check(avcodec_send_frame(audioEncoder, frame), "AAC encoder rejected audio");
+    AVPacket packet = av_packet_alloc();
+    try {
+      while (true) {
+        int ret = avcodec_receive_packet(audioEncoder, packet);
+        if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+          return;
+        }
+        Ffmpeg.check(ret, "AAC encoder failed");
+        heldAudio.add(av_packet_clone(packet));
+        av_packet_unref(packet);
+      }
+    } finally {
+      av_packet_free(packet);
+    }
+  }
+
+  /**
+   * Passes held audio packets on once the decoded video covers them; at the end of the source, those starting before
+   * the video's end are passed on and the rest dropped.
+   */
+  private void releaseAudio(boolean end) {
+    if (videoWorkers.isEmpty()) {
+      return;
+    }
+    long videoEnd = Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE);
+    while (!heldAudio.isEmpty()) {
+      AVPacket packet = heldAudio.peekFirst();
+      boolean covered = end ? packet.pts() < videoEnd : packet.pts() + packet.duration() <= videoEnd;
+      if (!covered) {
+        break;
+      }
+      distributeAudio(heldAudio.pollFirst());
+    }
+    if (end) {
+      heldAudio.forEach(p -> av_packet_free(p));
+      heldAudio.clear();
+    }
+  }
+
+  /** Gives {@code packet} (owned) to every output that carries audio. */
+  private void distributeAudio(AVPacket packet) {
+    try {
+      if (audioWorker != null) {
+        audioWorker.offerAudio(packet, control);
+        return;
+      }
+      for (int i = 0; i < videoWorkers.size(); i++) {
+        AVPacket copy = i == videoWorkers.size() - 1 ? packet : av_packet_clone(packet);
+        if (!videoWorkers.get(i).offerAudio(copy, control)) {
+          if (copy != packet) {
+            av_packet_free(packet);
+          }
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TranscodeException("transcode interrupted");
+    }
+  }
+
+  private void finishWorkers() throws InterruptedException {
+    if (control.cancelled()) {
+      return;
+    }
+    for (RenditionWorker worker : allWorkers()) {
+      worker.offerEnd(control);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    throwIfWorkerFailed();
+  }
+
+  private void throwIfWorkerFailed() {
+    for (RenditionWorker worker : allWorkers()) {
+      Throwable failure = worker.failure();
+      if (failure instanceof TranscodeException e) {
+        throw e;
+      }
+      if (failure != null) {
+        throw new TranscodeException("rendition " + worker.name() + " failed: " + failure, failure);
+      }
+    }
+  }
+
+  private List<RenditionWorker> allWorkers() {
+    List<RenditionWorker> all = new ArrayList<>(videoWorkers);
+    if (audioWorker != null) {
+      all.add(audioWorker);
+    }
+    return all;
+  }
+
+  private AVCodecContext openDecoder(AVStream stream, String name) {
+    AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
+    AVCodecContext decoder = avcodec_alloc_context3(codec);
+    Ffmpeg.check(avcodec_parameters_to_context(decoder, stream.codecpar()), name + ": cannot set up the decoder");
+    decoder.pkt_timebase(stream.time_base());
+    decoder.thread_count(0);
+    Ffmpeg.check(avcodec_open2(decoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+        name + ": cannot open the " + codec.name().getString() + " decoder");
+    return decoder;
+  }
+
+  private static AVCodecContext openAacEncoder() {
+    AVCodec codec = avcodec_find_encoder_by_name("aac");
+    AVCodecContext encoder = avcodec_alloc_context3(codec);
+    encoder.sample_rate(AUDIO_SAMPLE_RATE).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AUDIO_BITRATE)
+        .time_base(Ffmpeg.rational(1, AUDIO_SAMPLE_RATE));
+    av_channel_layout_default(encoder.ch_layout(), 2);
+    encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+    Ffmpeg.check(avcodec_open2(encoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+        "cannot open the AAC encoder");
+    return encoder;
+  }
+
+  /**
+   * Stops any running worker (on failure or cancellation they may still wait for input) and frees every native
+   * resource. Segment files already written stay in the staging directory, which the caller removes.
+   */
+  private void close() {
+    for (Thread thread : threads) {
+      thread.interrupt();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    for (RenditionWorker worker : allWorkers()) {
+      worker.close();
+    }
+    for (AVPacket packet : heldAudio) {
+      av_packet_free(packet);
+    }
+    heldAudio.clear();
+    if (uprightFilter != null) {
+      uprightFilter.close();
+    }
+    if (audioFilter != null) {
+      audioFilter.close();
+    }
+    if (videoDecoder != null) {
+      avcodec_free_context(videoDecoder);
+    }
+    if (audioDecoder != null) {
+      avcodec_free_context(audioDecoder);
+    }
+    if (audioEncoder != null) {
+      avcodec_free_context(audioEncoder);
+    }
+  }
+}

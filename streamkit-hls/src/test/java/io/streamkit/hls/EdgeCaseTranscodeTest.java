@@ -1,0 +1,260 @@
+package io.streamkit.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.Rung;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The edge cases of TEST-MEDIA.md, generated with the bundled ffmpeg, each transcoded and checked against every
+ * HLS-RULES.md rule by {@link HlsConformance} (including an {@code ffmpeg -xerror} decode of the whole title).
+ * Sources are short and small so the suite stays within its CI budget; segments are 2 s to get several per title.
+ */
+class EdgeCaseTranscodeTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultFmp4TitleHasTheServableLayoutAndConforms() throws Exception {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "640x360", "30", 5, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 640, 360, true);
+
+    assertThat(result.renditions()).extracting(Rendition::height).containsExactly(360, 180);
+    assertThat(result.hasAudio()).isTrue();
+    assertThat(out.resolve("master.m3u8")).exists();
+    assertThat(out.resolve("360p/index.m3u8")).exists();
+    assertThat(out.resolve("360p/init.mp4")).exists();
+    assertThat(out.resolve("audio/index.m3u8")).exists();
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("TYPE=AUDIO").doesNotContain("/" + dir);
+    byte[] poster = Files.readAllBytes(out.resolve("poster.jpg"));
+    assertThat(poster[0] & 0xff).isEqualTo(0xff);
+    assertThat(poster[1] & 0xff).isEqualTo(0xd8);
+    assertThat(result.durationSeconds()).isCloseTo(5, org.assertj.core.data.Offset.offset(0.1));
+  }
+
+  @Test
+  void fullHdSourceWithProductDefaultsGetsTheAppleLadderInHighProfileAtMostLevel41() throws Exception {
+    Path source = TitleFixture.pattern(dir, "hd.mp4", "1920x1080", "30", 2.5, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TranscodeResult result = Transcoder.builder().input(source).output(out).segmentSeconds(2).build().run();
+    assertThat(HlsConformance.check(out, new HlsConformance.Source(1920, 1080, true, 2))).isEmpty();
+    assertThat(result.renditions()).extracting(Rendition::height).containsExactly(1080, 720, 540, 432, 360, 234);
+    assertThat(result.renditions()).allSatisfy(r -> {
+      assertThat(r.codecs()).startsWith("avc1.64");
+      assertThat(Integer.parseInt(r.codecs().substring(9, 11), 16)).isLessThanOrEqualTo(41);
+    });
+  }
+
+  @Test
+  void transportStreamTitleMuxesAudioIntoEveryVariantAndConforms() {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "640x360", "30", 5, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TitleFixture.transcodeConforming(source, out, SegmentFormat.TS, 640, 360, true);
+    assertThat(out.resolve("360p/seg_00000.ts")).exists();
+    assertThat(out.resolve("audio")).doesNotExist();
+  }
+
+  @ParameterizedTest(name = "{0} fps comes out at {1}")
+  @CsvSource({"24000/1001, 23.976", "25, 25.000", "30000/1001, 29.970", "50, 25.000", "60, 30.000"})
+  void commonFrameRatesKeepTheirRateOrAreHalvedForSmallRungs(String rate, String expected) throws Exception {
+    Path source = TitleFixture.pattern(dir, "rate.mp4", "320x180", rate, 3, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path out = dir.resolve("title");
+    TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, false);
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("FRAME-RATE=" + expected);
+  }
+
+  @Test
+  void aHundredAndTwentyFpsSourceIsCappedAtSixtyAndAtThirtyForSmallRungs() throws Exception {
+    Path source = TitleFixture.pattern(dir, "fast.mp4", "320x180", "120", 2, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Ladder ladder = new Ladder("fast", List.of(new Rung("full", 180, 400_000, 60), Rung.of(120, 200)));
+    Path out = dir.resolve("title");
+    TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, ladder, 320, 180, false);
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("FRAME-RATE=60.000")
+        .contains("FRAME-RATE=30.000").doesNotContain("FRAME-RATE=120");
+  }
+
+  @Test
+  void variableFrameRateSourceBecomesConstantAndAligned() {
+    Path source = TitleFixture.generate(dir, "vfr.mkv", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-t",
+        "4", "-vf", "setpts='(N/30+0.013*mod(N,3))/TB'", "-fps_mode", "vfr", "-c:v", "libx264", "-preset",
+        "ultrafast");
+    assertThat(MediaProbe.probe(source).video().variableFrameRate()).isTrue();
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 320, 180, false);
+  }
+
+  @ParameterizedTest(name = "rotation {0}")
+  @CsvSource({"90, transpose=cclock, 270", "270, transpose=clock, 90"})
+  void rotatedPhoneVideoComesOutUpright(int rotation, String storeAs, int displayRotation) throws Exception {
+    // An upright portrait picture, white on top and black below, stored sideways with a display matrix.
+    Path sideways = TitleFixture.generate(dir, "sideways.mp4", "-f", "lavfi", "-i", "color=c=black:s=180x320:r=30",
+        "-t", "3", "-vf", "drawbox=x=0:y=0:w=iw:h=ih/2:color=white:t=fill," + storeAs, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path source = TitleFixture.generate(dir, "phone.mp4", "-display_rotation", Integer.toString(displayRotation),
+        "-i", sideways.toString(), "-c", "copy");
+    MediaInfo info = MediaProbe.probe(source);
+    assertThat(info.video().rotation()).isEqualTo(rotation);
+    assertThat(info.video().displayWidth()).isEqualTo(180);
+
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.TS, 180, 320, false);
+    Rendition top = result.renditions().get(0);
+    assertThat(top.height()).isGreaterThan(top.width());
+    byte[] gray = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-i",
+        out.resolve(top.name()).resolve("seg_00000.ts").toString(), "-frames:v", "1", "-pix_fmt", "gray", "-f",
+        "rawvideo", "-")).stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(gray).hasSize(top.width() * top.height());
+    assertThat(meanLuma(gray, top.width(), 0, top.height() / 3))
+        .isGreaterThan(meanLuma(gray, top.width(), 2 * top.height() / 3, top.height()) + 100);
+  }
+
+  private static double meanLuma(byte[] gray, int width, int fromRow, int toRow) {
+    long sum = 0;
+    for (int i = fromRow * width; i < toRow * width; i++) {
+      sum += gray[i] & 0xff;
+    }
+    return (double) sum / ((toRow - fromRow) * width);
+  }
+
+  @Test
+  void oddDimensionsBecomeEvenWithTheSameAspect() {
+    Path source = TitleFixture.pattern(dir, "odd.mp4", "853x479", "25", 3, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-pix_fmt", "yuv444p", "-c:a", "aac");
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 853, 479, true);
+  }
+
+  @Test
+  void anamorphicSourceGetsSquarePixelsAtItsDisplayAspect() {
+    // 480x360 stored, SAR 4:3, displayed as 640x360 (16:9).
+    Path source = TitleFixture.generate(dir, "anamorphic.mp4", "-f", "lavfi", "-i", "testsrc2=size=480x360:rate=25",
+        "-t", "3", "-vf", "setsar=4/3", "-c:v", "libx264", "-preset", "ultrafast");
+    MediaInfo info = MediaProbe.probe(source);
+    assertThat(info.video().displayWidth()).isEqualTo(640);
+    TranscodeResult result = TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 640,
+        360, false);
+    assertThat(result.renditions().get(0).width()).isEqualTo(640);
+  }
+
+  @Test
+  void letterboxedFourByThreeKeepsItsShape() {
+    Path source = TitleFixture.generate(dir, "letterbox.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+        "-t", "3", "-vf", "pad=320:240:0:30", "-c:v", "libx264", "-preset", "ultrafast");
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 320, 240, false);
+  }
+
+  @Test
+  void sourceWithoutAudioGivesAVideoOnlyTitle() throws Exception {
+    Path source = TitleFixture.pattern(dir, "silent.mp4", "320x180", "30", 3, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, false);
+    assertThat(result.hasAudio()).isFalse();
+    assertThat(Files.readString(out.resolve("master.m3u8"))).doesNotContain("mp4a").doesNotContain("TYPE=AUDIO");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "5.1 AAC in fMP4, 'sine=frequency=300:sample_rate=48000', '-ac,6,-channel_layout,5.1', FMP4",
+      "5.1 AAC in TS, 'sine=frequency=300:sample_rate=48000', '-ac,6,-channel_layout,5.1', TS",
+      "mono 16 kHz, 'sine=frequency=300:sample_rate=16000', '-ac,1', FMP4"})
+  void audioIsDownMixedAndResampledToStereoAt48kHz(String label, String sine, String audioArgs, SegmentFormat format) {
+    List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", sine, "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
+    args.addAll(List.of(audioArgs.split(",")));
+    Path source = TitleFixture.generate(dir, "audio.mp4", args.toArray(String[]::new));
+    assertThat(MediaProbe.probe(source).audio()).isPresent();
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), format, 320, 180, true);
+  }
+
+  @Test
+  void audioStartingLateIsPaddedSoBothTracksLastAsLong() {
+    Path source = TitleFixture.generate(dir, "late.mp4", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-itsoffset", "1.5", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=3", "-t", "4",
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.TS, 320, 180, true);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"yuv444p", "yuv420p10le"})
+  void fourFourFourAndTenBitBecomeEightBitFourTwoZero(String pixelFormat) {
+    Path source = TitleFixture.pattern(dir, "deep.mp4", "320x180", "30", 3, false, "-c:v", "libx264", "-preset",
+        "ultrafast", "-pix_fmt", pixelFormat);
+    assertThat(MediaProbe.probe(source).video().pixelFormat()).isEqualTo(pixelFormat);
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 320, 180, false);
+  }
+
+  @Test
+  void interlacedSourceIsDeinterlaced() {
+    Path source = TitleFixture.pattern(dir, "interlaced.mp4", "640x360", "25", 3, false, "-vf", "interlace",
+        "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-x264-params", "tff=1");
+    assertThat(MediaProbe.probe(source).video().interlaced()).isTrue();
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 640, 360, false);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "vp8.webm, '-c:v,libvpx,-deadline,realtime,-b:v,500k,-c:a,libopus'",
+      "vp9.webm, '-c:v,libvpx-vp9,-deadline,realtime,-cpu-used,8,-b:v,500k,-c:a,libopus'",
+      "mpeg4.mkv, '-c:v,mpeg4,-q:v,5,-c:a,aac'",
+      "vp8-in.ogg, '-c:v,libvpx,-deadline,realtime,-b:v,500k,-c:a,libopus'",
+      "prores.mov, '-c:v,prores_ks,-profile:v,0,-c:a,pcm_s16le'",
+      "mjpeg.avi, '-c:v,mjpeg,-q:v,5,-c:a,pcm_s16le'"})
+  void otherCodecsAndContainersAreTranscoded(String name, String encodeArgs) {
+    Path source = TitleFixture.pattern(dir, name, "320x180", "25", 3, true, encodeArgs.split(","));
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 320, 180, true);
+  }
+
+  @Test
+  void clipShorterThanOneSegmentGivesOneSegmentPerRendition() {
+    Path source = TitleFixture.pattern(dir, "short.mp4", "320x180", "30", 1.5, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.TS, 320,
+        180, true);
+    assertThat(result.renditions()).allSatisfy(r -> assertThat(r.segments()).isEqualTo(1));
+  }
+
+  @Test
+  void truncatedStreamableFileGivesTheDecodablePartWithAudioEndingWithTheVideo() throws Exception {
+    Path whole = TitleFixture.pattern(dir, "whole.mkv", "320x180", "30", 6, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    byte[] bytes = Files.readAllBytes(whole);
+    // The Matroska header still claims 6 s; only about half of the media is there.
+    Path truncated = Files.write(dir.resolve("truncated.mkv"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    TranscodeResult result = TitleFixture.transcodeConforming(truncated, dir.resolve("title"), SegmentFormat.FMP4,
+        320, 180, true);
+    assertThat(result.durationSeconds()).isBetween(1.0, 5.0);
+  }
+
+  @Test
+  void probeDescribesTheStreams() {
+    Path source = TitleFixture.pattern(dir, "probe.mkv", "320x180", "25", 2, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    MediaInfo info = MediaProbe.probe(source);
+    assertThat(info.container()).contains("matroska");
+    assertThat(info.durationSeconds()).isBetween(1.9, 2.2);
+    assertThat(info.video().codec()).isEqualTo("h264");
+    assertThat(Map.of("w", info.video().width(), "h", info.video().height())).containsEntry("w", 320)
+        .containsEntry("h", 180);
+    assertThat(info.video().frameRateNum() / (double) info.video().frameRateDen()).isEqualTo(25.0);
+    assertThat(info.video().rotation()).isZero();
+    assertThat(info.video().interlaced()).isFalse();
+    assertThat(info.audio()).hasValueSatisfying(a -> {
+      assertThat(a.codec()).isEqualTo("aac");
+      assertThat(a.sampleRate()).isEqualTo(44100);
+      assertThat(a.channels()).isEqualTo(1);
+    });
+  }
+}

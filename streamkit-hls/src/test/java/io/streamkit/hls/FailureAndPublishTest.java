@@ -1,0 +1,127 @@
+package io.streamkit.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamkit.abr.ladder.Ladder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Broken inputs, cancellation and the atomic publish: a title appears complete or not at all. */
+class FailureAndPublishTest {
+
+  @TempDir Path dir;
+
+  private void assertRejected(Path input, String expected) {
+    Path out = dir.resolve("title");
+    assertThatThrownBy(() -> TitleFixture.transcode(input, out, SegmentFormat.FMP4, Ladder.small()))
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageContaining(input.getFileName().toString())
+        .hasMessageContaining(expected)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThat(out).doesNotExist();
+    TitleFixture.assertNoStaging(dir);
+  }
+
+  @Test
+  void missingFileIsNamed() {
+    assertRejected(dir.resolve("nowhere.mp4"), "does not exist");
+  }
+
+  @Test
+  void zeroByteFileIsRejected() throws Exception {
+    assertRejected(Files.createFile(dir.resolve("empty.mp4")), "is empty");
+  }
+
+  @Test
+  void textFileRenamedMp4IsNotMedia() throws Exception {
+    Path text = Files.writeString(dir.resolve("notes.mp4"), "These are my notes, not a movie.\n".repeat(20));
+    assertRejected(text, "not a readable media file");
+  }
+
+  @Test
+  void randomBytesAreNotMedia() throws Exception {
+    byte[] noise = new byte[64 * 1024];
+    new Random(7).nextBytes(noise);
+    assertRejected(Files.write(dir.resolve("noise.bin"), noise), "not a readable media file");
+  }
+
+  @Test
+  void truncatedFileIsRejected() throws Exception {
+    Path whole = TitleFixture.pattern(dir, "whole.mp4", "320x180", "30", 3, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    byte[] bytes = Files.readAllBytes(whole);
+    Path truncated = Files.write(dir.resolve("truncated.mp4"), Arrays.copyOf(bytes, bytes.length / 2));
+    assertRejected(truncated, "not a readable media file");
+  }
+
+  @Test
+  void audioOnlyFileIsRejectedNamingWhatWasFound() {
+    Path audio = TitleFixture.generate(dir, "song.m4a", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "2", "-c:a", "aac");
+    assertRejected(audio, "has no video stream (found: audio aac 48000 Hz");
+  }
+
+  @Test
+  void nonEmptyOutputDirectoryIsNeverOverwritten() throws Exception {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x180", "30", 2, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path out = Files.createDirectory(dir.resolve("title"));
+    Files.writeString(out.resolve("keep.txt"), "mine");
+    assertThatThrownBy(() -> TitleFixture.transcode(source, out, SegmentFormat.FMP4, Ladder.small()))
+        .isInstanceOf(TranscodeException.class).hasMessageContaining("already exists and is not empty");
+    assertThat(Files.readString(out.resolve("keep.txt"))).isEqualTo("mine");
+  }
+
+  @Test
+  void cancellingMidwayLeavesNothingBehind() throws Exception {
+    Path source = TitleFixture.pattern(dir, "long.mp4", "640x360", "30", 20, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    CountDownLatch progressed = new CountDownLatch(1);
+    TranscodeJob job = Transcoder.builder().input(source).output(out).ladder(Ladder.small()).preset("ultrafast")
+        .listener(p -> {
+          if (p.mediaSeconds() > 1) {
+            progressed.countDown();
+          }
+        }).build();
+    CompletableFuture<TranscodeResult> running = CompletableFuture.supplyAsync(job::run);
+    assertThat(progressed.await(60, TimeUnit.SECONDS)).isTrue();
+    job.cancel();
+    assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(CancellationException.class);
+    assertThat(out).doesNotExist();
+    TitleFixture.assertNoStaging(dir);
+  }
+
+  @Test
+  void progressReachesOneHundredPercentWithSpeedAndFrameRate() {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x180", "30", 3, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    java.util.List<TranscodeProgress> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TranscodeResult result = Transcoder.builder().input(source).output(dir.resolve("title")).ladder(Ladder.small())
+        .preset("ultrafast").listener(reports::add).build().run();
+    TranscodeProgress last = reports.get(reports.size() - 1);
+    assertThat(last.percent()).isEqualTo(100);
+    assertThat(last.framesPerSecond()).isPositive();
+    assertThat(last.speed()).isPositive();
+    assertThat(result.speed()).isPositive();
+  }
+
+  @Test
+  void builderNamesTheBadPropertyAndItsLimit() {
+    assertThatThrownBy(() -> Transcoder.builder().segmentSeconds(1))
+        .hasMessageContaining("segmentSeconds must be between 2 and 30, got 1");
+    assertThatThrownBy(() -> Transcoder.builder().preset("warp"))
+        .hasMessageContaining("preset must be one of");
+    assertThatThrownBy(() -> Transcoder.builder().output(dir).build())
+        .hasMessageContaining("input is not set");
+  }
+}

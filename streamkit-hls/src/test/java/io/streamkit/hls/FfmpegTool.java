@@ -1,0 +1,60 @@
+package io.streamkit.hls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Loader;
+
+/** Runs the ffmpeg and ffprobe executables bundled with the FFmpeg natives. */
+final class FfmpegTool {
+
+  static final String FFMPEG = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+  static final String FFPROBE = Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
+
+  private FfmpegTool() {}
+
+  record Output(int exitCode, String stdout, String stderr) {}
+
+  static Output run(List<String> command) {
+    try {
+      Path err = java.nio.file.Files.createTempFile("ffmpeg", ".err");
+      Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+      byte[] stdout = process.getInputStream().readAllBytes();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("timed out: " + command);
+      }
+      String stderr = java.nio.file.Files.readString(err);
+      java.nio.file.Files.delete(err);
+      return new Output(process.exitValue(), new String(stdout, StandardCharsets.ISO_8859_1), stderr);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs the bundled ffmpeg with {@code -y -v error} and the arguments; fails the test on a non-zero exit. */
+  static void ffmpeg(String... args) {
+    List<String> command = new ArrayList<>(List.of(FFMPEG, "-hide_banner", "-y", "-v", "error"));
+    command.addAll(List.of(args));
+    Output out = run(command);
+    if (out.exitCode() != 0) {
+      throw new IllegalStateException("ffmpeg failed: " + String.join(" ", command) + "\n" + out.stderr());
+    }
+  }
+
+  static String ffprobe(String... args) {
+    List<String> command = new ArrayList<>(List.of(FFPROBE, "-hide_banner", "-v", "error"));
+    command.addAll(List.of(args));
+    Output out = run(command);
+    if (out.exitCode() != 0) {
+      throw new IllegalStateException("ffprobe failed: " + String.join(" ", command) + "\n" + out.stderr());
+    }
+    return out.stdout();
+  }
+}

@@ -1,0 +1,108 @@
+package io.streamkit.server.cli;
+
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.hls.SegmentFormat;
+import io.streamkit.hls.TranscodeJob;
+import io.streamkit.hls.TranscodeProgress;
+import io.streamkit.hls.TranscodeResult;
+import io.streamkit.hls.Transcoder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code streamkit transcode INPUT --out DIR}: one source file to one HLS title directory ({@code DIR/master.m3u8}),
+ * with a progress bar on a terminal and a one-line summary.
+ */
+@Command(
+    name = "transcode",
+    mixinStandardHelpOptions = true,
+    description = "Transcode a video file into an adaptive-bitrate HLS title (DIR/master.m3u8).")
+final class TranscodeCommand implements Callable<Integer> {
+
+  static final int BAR_WIDTH = 30;
+
+  enum Format {
+    fmp4(SegmentFormat.FMP4),
+    ts(SegmentFormat.TS);
+
+    final SegmentFormat segmentFormat;
+
+    Format(SegmentFormat segmentFormat) {
+      this.segmentFormat = segmentFormat;
+    }
+  }
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "INPUT", description = "Source video file.")
+  Path input;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "Title directory to create; must not exist or be empty.")
+  Path out;
+
+  @Option(names = "--format", paramLabel = "fmp4|ts", defaultValue = "fmp4",
+      description = "Segment format (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--segment-seconds", paramLabel = "N", defaultValue = "" + Transcoder.DEFAULT_SEGMENT_SECONDS,
+      description = "Segment duration in seconds (default: ${DEFAULT-VALUE}).")
+  int segmentSeconds;
+
+  @Option(names = "--ladder", paramLabel = "NAME|FILE", defaultValue = "apple",
+      description = "Ladder preset (apple, bench, small) or a file of 'SHORT_SIDE KBPS [MAX_FPS]' lines"
+          + " (default: ${DEFAULT-VALUE}).")
+  String ladder;
+
+  @Option(names = "--preset", paramLabel = "X264_PRESET", defaultValue = Transcoder.DEFAULT_PRESET,
+      description = "x264 preset (default: ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    boolean terminal = System.console() != null;
+    TranscodeJob job = Transcoder.builder()
+        .input(input)
+        .output(out)
+        .format(format.segmentFormat)
+        .segmentSeconds(segmentSeconds)
+        .ladder(Ladder.named(ladder))
+        .preset(preset)
+        .listener(progress -> {
+          if (terminal) {
+            err.print("\r" + bar(progress));
+            err.flush();
+          }
+        })
+        .build();
+    TranscodeResult result = job.run();
+    if (terminal) {
+      err.println();
+    }
+    spec.commandLine().getOut().println(summary(result));
+    return 0;
+  }
+
+  static String bar(TranscodeProgress progress) {
+    int filled = (int) Math.round(progress.percent() / 100 * BAR_WIDTH);
+    return String.format(Locale.ROOT, "[%s%s] %5.1f%%  %6.1f fps  %5.2fx", "#".repeat(filled),
+        ".".repeat(BAR_WIDTH - filled), progress.percent(), progress.framesPerSecond(), progress.speed());
+  }
+
+  static String summary(TranscodeResult result) {
+    String renditions = result.renditions().stream()
+        .map(r -> String.format(Locale.ROOT, "%dx%d@%.1fM", r.width(), r.height(), r.peakBandwidth() / 1e6))
+        .collect(Collectors.joining(" "));
+    return String.format(Locale.ROOT, "%s: %d renditions (%s)%s, %.1f s of media in %.1f s (%.2fx)",
+        result.masterPlaylist(), result.renditions().size(), renditions, result.hasAudio() ? " + AAC stereo" : "",
+        result.durationSeconds(), result.wallSeconds(), result.speed());
+  }
+}

@@ -1,0 +1,69 @@
+package io.streamkit.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Loader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TranscodeCommandTest {
+
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run streamkit(String... args) {
+    CommandLine cli = StreamkitCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status = cli.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void transcodesAFileIntoATitleAndPrintsASummary() throws Exception {
+    Path source = dir.resolve("clip.mp4");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+        source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+
+    Path out = dir.resolve("title");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--format", "ts",
+        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(out.resolve("master.m3u8")).exists();
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("180p/index.m3u8");
+    assertThat(out.resolve("180p/seg_00000.ts")).exists();
+    assertThat(run.out()).contains("master.m3u8: 1 renditions (320x180@").contains("AAC stereo");
+  }
+
+  @Test
+  void badInputIsOneLineOnStderrWithNonZeroStatusAndNoOutput() {
+    Path out = dir.resolve("title");
+    Run run = streamkit("transcode", dir.resolve("missing.mov").toString(), "--out", out.toString());
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err().strip()).startsWith("transcode: ").contains("missing.mov does not exist")
+        .doesNotContain("\n");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void unknownLadderIsOneLine() {
+    Run run = streamkit("transcode", "in.mp4", "--out", dir.resolve("t").toString(), "--ladder", "huge");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("transcode: ladder 'huge' is neither a preset (apple, bench, small)"
+        + " nor a readable file");
+  }
+}
