@@ -26,6 +26,8 @@ public final class StreamkitCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamkitCli());
     cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    cli.addSubcommand(new ServeCommand());
+    cli.addSubcommand(new TokenCommand());
     cli.addSubcommand(new TranscodeCommand());
     cli.addSubcommand(new AbrSimCommand());
     return cli;

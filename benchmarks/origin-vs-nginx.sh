@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Origin vs nginx: the same HLS title served by Debian's nginx (sendfile on, no access log) and by `streamkit serve`
+# (token checked on every request), each loaded in turn with wrk on loopback.
+#
+#   benchmarks/origin-vs-nginx.sh                       # 15 s per point, 60 s soak
+#   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
+#
+# Points: {1–3 MB segment, media playlist} × {64, 1000 connections}, then a soak of 1000 connections for
+# SOAK_SECONDS playing a player's mix (master, media playlist, init, segments) against streamkit, sampling its RSS.
+# Prints a Markdown report on stdout (progress on stderr). Needs: nginx, wrk, Java 17, a built streamkit.jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-5s}
+JVM_WARMUP=${JVM_WARMUP:-30s}
+SOAK_SECONDS=${SOAK_SECONDS:-60}
+THREADS=${THREADS:-2}
+NGINX_PORT=${NGINX_PORT:-18080}
+STREAMKIT_PORT=${STREAMKIT_PORT_BENCH:-18081}
+JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
+JAR=streamkit-server/target/streamkit.jar
+SECRET=benchmark-secret-0123456789abcdef0123456789
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+for tool in nginx wrk java; do
+  command -v "$tool" >/dev/null || { echo "origin-vs-nginx: '$tool' is not installed (apt-get install nginx wrk)" >&2; exit 1; }
+done
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+[ "$(ulimit -n)" -ge 4096 ] || { echo "origin-vs-nginx: open-file limit $(ulimit -n) is too low for 1000 connections; raise ulimit -n" >&2; exit 1; }
+if [ ! -f "$JAR" ]; then
+  log "building $JAR"
+  mvn -B -q -DskipTests package -pl streamkit-server -am
+fi
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+WORK=$(mktemp -d /tmp/streamkit-origin-bench.XXXXXX)
+NGINX_PID=""; STREAMKIT_PID=""
+cleanup() {
+  [ -n "$STREAMKIT_PID" ] && kill "$STREAMKIT_PID" 2>/dev/null || true
+  [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# --- the title: 720p, 4 s segments at a constant 4 Mbit/s (about 2 MB each), fMP4 --------------------------------
+DATA=$WORK/data
+TITLE=$DATA/titles/bench
+mkdir -p "$TITLE"
+FFMPEG=$(java -cp "$JAR" benchmarks/src/main/java/io/streamkit/benchmarks/server/BundledFfmpeg.java)
+log "encoding the benchmark title with $FFMPEG"
+(cd "$TITLE" && "$FFMPEG" -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 -t 24 \
+  -c:v libx264 -preset veryfast -g 120 -keyint_min 120 -sc_threshold 0 \
+  -b:v 4M -minrate 4M -maxrate 4M -bufsize 4M -x264-params nal-hrd=cbr \
+  -f hls -hls_time 4 -hls_playlist_type vod -hls_segment_type fmp4 -hls_segment_filename 'v%v/seg_%05d.m4s' \
+  -hls_fmp4_init_filename init.mp4 -master_pl_name master.m3u8 -var_stream_map 'v:0' 'v%v/index.m3u8')
+SEGMENT=v0/seg_00001.m4s
+SEGMENT_BYTES=$(stat -c %s "$TITLE/$SEGMENT")
+PLAYLIST_BYTES=$(stat -c %s "$TITLE/v0/index.m3u8")
+if [ "$SEGMENT_BYTES" -lt 1000000 ] || [ "$SEGMENT_BYTES" -gt 3000000 ]; then
+  echo "origin-vs-nginx: segment is $SEGMENT_BYTES bytes, outside 1-3 MB; check the encoder settings" >&2; exit 1
+fi
+log "segment $SEGMENT_BYTES bytes, media playlist $PLAYLIST_BYTES bytes"
+
+# --- nginx -----------------------------------------------------------------------------------------------------
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<EOF
+user root;
+worker_processes auto;
+worker_rlimit_nofile 20000;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 8192; use epoll; multi_accept on; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on; tcp_nodelay on;
+  keepalive_timeout 75s; keepalive_requests 10000000;
+  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi; uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  types { application/vnd.apple.mpegurl m3u8; video/iso.segment m4s; video/mp4 mp4; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    root $DATA;
+    location /titles/ { add_header Cache-Control "public, max-age=31536000, immutable"; }
+  }
+}
+EOF
+nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+
+# --- streamkit ----------------------------------------------------------------------------------------------------
+# shellcheck disable=SC2086
+java $JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port "$STREAMKIT_PORT" --data "$DATA" --signing-key "$SECRET" \
+  2>"$WORK/streamkit.log" &
+STREAMKIT_PID=$!
+TOKEN_URL=$(java -jar "$JAR" token --signing-key "$SECRET" --title bench --ttl 7200 --base-url "http://127.0.0.1:$STREAMKIT_PORT" | tail -n 1)
+TOKEN=${TOKEN_URL##*token=}
+
+for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/titles/bench/$SEGMENT?token=$TOKEN" 2>/dev/null && break
+    sleep 0.2
+  done
+done
+# the origin must actually refuse a request without the token, or the comparison is meaningless
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$STREAMKIT_PORT/titles/bench/$SEGMENT")
+[ "$code" = 403 ] || { echo "origin-vs-nginx: streamkit answered $code without a token, expected 403" >&2; exit 1; }
+
+# --- a player's request mix (master, media playlist, init, segments), used to warm up and to soak -------------
+cat > "$WORK/player-mix.lua" <<'EOF'
+local paths = {}
+local n = 0
+function init(args)
+  for i = 1, #args do paths[i] = args[i] end
+end
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1])
+end
+EOF
+MIX=(
+  "/titles/bench/master.m3u8?token=$TOKEN" "/titles/bench/v0/index.m3u8?token=$TOKEN"
+  "/titles/bench/v0/init.mp4?token=$TOKEN"
+)
+for f in "$TITLE"/v0/seg_*.m4s; do MIX+=("/titles/bench/v0/$(basename "$f")?token=$TOKEN"); done
+
+# Both servers get the same warm-up; for the JVM it is where the JIT compiles the request path (nginx has none).
+for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
+  log "warm-up on port $port: player mix, 64 connections, $JVM_WARMUP"
+  wrk -t"$THREADS" -c64 -d"$JVM_WARMUP" -s "$WORK/player-mix.lua" "http://127.0.0.1:$port" "${MIX[@]}" >/dev/null
+done
+
+# --- measuring ----------------------------------------------------------------------------------------------------
+# wrk output → "req/s MB/s p50 p99 errors"
+summarise() {
+  awk '
+    /^ +50%/ { p50=$2 } /^ +99%/ { p99=$2 }
+    /^Requests\/sec:/ { rps=$2 }
+    /^Transfer\/sec:/ { t=$2; if (t ~ /GB$/) mb=t*1024; else if (t ~ /MB$/) mb=t+0; else if (t ~ /KB$/) mb=t/1024; else mb=t/1048576 }
+    /Socket errors:/ { gsub(/,/, ""); err+=$4+$6+$8+$10 }
+    /Non-2xx or 3xx responses:/ { err+=$5 }
+    END { printf "%.0f %.1f %s %s %d\n", rps, mb, p50, p99, err }'
+}
+
+point() { # name url connections duration
+  wrk -t"$THREADS" -c"$3" -d"$4" --latency --timeout 10s "$2" 2>&1 | summarise
+}
+
+ROWS=()
+for what in segment playlist; do
+  path=/titles/bench/$SEGMENT
+  [ "$what" = playlist ] && path=/titles/bench/v0/index.m3u8
+  for conns in 64 1000; do
+    for server in nginx streamkit; do
+      port=$NGINX_PORT; [ "$server" = streamkit ] && port=$STREAMKIT_PORT
+      url="http://127.0.0.1:$port$path?token=$TOKEN"
+      log "warm-up $server $what c=$conns"
+      point "$server" "$url" "$conns" "$WARMUP" >/dev/null
+      log "measure $server $what c=$conns for $DURATION"
+      read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
+      ROWS+=("| $what | $conns | $server | $rps | $mb | $p50 | $p99 | $err |")
+      eval "RPS_${what}_${conns}_${server}=$rps"
+      eval "MB_${what}_${conns}_${server}=$mb"
+    done
+  done
+done
+
+# --- soak: the player mix at 1000 connections against streamkit, RSS sampled every 5 s ---------------------------
+rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$STREAMKIT_PID/status"; }
+log "soak: streamkit, 1000 connections, ${SOAK_SECONDS}s, player mix of ${#MIX[@]} URLs"
+RSS_SAMPLES=("$(rss)")
+wrk -t"$THREADS" -c1000 -d"${SOAK_SECONDS}s" --latency --timeout 10s -s "$WORK/player-mix.lua" \
+  "http://127.0.0.1:$STREAMKIT_PORT" "${MIX[@]}" >"$WORK/soak.txt" 2>&1 &
+WRK_PID=$!
+while kill -0 "$WRK_PID" 2>/dev/null; do sleep 5; RSS_SAMPLES+=("$(rss)"); done
+wait "$WRK_PID" || true
+read -r soak_rps soak_mb soak_p50 soak_p99 soak_err < <(summarise <"$WORK/soak.txt")
+soak_requests=$(awk '/requests in/ { print $1 }' "$WORK/soak.txt")
+soak_error_detail=$(grep -E "Socket errors|Non-2xx" "$WORK/soak.txt" | tr -s ' ' | paste -sd ';' -)
+METRICS=$(curl -s "http://127.0.0.1:$STREAMKIT_PORT/metrics")
+metrics_5xx=$(awk '/^streamkit_origin_requests_total/ && /status="5/ { s+=$2 } END { print s+0 }' <<<"$METRICS")
+rejections=$(grep '^streamkit_origin_rejections_total' <<<"$METRICS" | paste -sd ' ' -)
+
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+cat <<EOF
+Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
+both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Segment: $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
+Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
+the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve\`, epoll transport.
+
+| object | connections | server | requests/s | MB/s | p50 | p99 | errors |
+|---|---|---|---|---|---|---|---|
+$(printf '%s\n' "${ROWS[@]}")
+
+| ratio streamkit / nginx | 64 connections | 1000 connections | target |
+|---|---|---|---|
+| segment throughput (MB/s) | $(ratio "$MB_segment_64_streamkit" "$MB_segment_64_nginx") | $(ratio "$MB_segment_1000_streamkit" "$MB_segment_1000_nginx") | ≥ 1.0 |
+| playlist requests/s | $(ratio "$RPS_playlist_64_streamkit" "$RPS_playlist_64_nginx") | $(ratio "$RPS_playlist_1000_streamkit" "$RPS_playlist_1000_nginx") | ≥ 0.8 |
+
+Soak (streamkit, 1000 connections, ${SOAK_SECONDS} s, player mix of ${#MIX[@]} URLs): $soak_requests requests,
+$soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors $soak_err (${soak_error_detail:-none}),
+5xx counted by the origin $metrics_5xx, rejections counted by the origin over the whole run: ${rejections:-none}. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
+
+Load average (1/5/15 min) at start: $LOAD_START; at end: $LOAD_END (wrk and both servers share the cores; anything
+else running on the machine shows here).
+EOF

@@ -1,0 +1,242 @@
+package io.streamkit.core.token;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * What one playback token grants: one viewer may play one title until {@link #expiresAt()}, optionally only from one
+ * client address and only up to a maximum picture height (a plan limit).
+ *
+ * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
+ * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
+ * {@code ip} and {@code max_height}.
+ */
+public final class PlaybackClaims {
+
+  /** Title ids are path segments under {@code titles/}: letters, digits, dot, dash, underscore, no leading dot. */
+  public static final Pattern TITLE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+  /** The largest {@code max_height} accepted: 8K UHD is 4320 lines; twice that leaves room without being absurd. */
+  public static final int MAX_HEIGHT_LIMIT = 8640;
+
+  private final String viewer;
+  private final String titleId;
+  private final String sessionId;
+  private final Instant expiresAt;
+  private final Instant notBefore;
+  private final Instant issuedAt;
+  private final InetAddress clientAddress;
+  private final int maxHeight;
+
+  private PlaybackClaims(Builder b) {
+    this.viewer = b.viewer;
+    this.titleId = b.titleId;
+    this.sessionId = b.sessionId != null ? b.sessionId : UUID.randomUUID().toString();
+    this.expiresAt = b.expiresAt;
+    this.notBefore = b.notBefore;
+    this.issuedAt = b.issuedAt;
+    this.clientAddress = b.clientAddress;
+    this.maxHeight = b.maxHeight;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The viewer ({@code sub}); {@code "anonymous"} when the application did not name one. */
+  public String viewer() {
+    return viewer;
+  }
+
+  /** The one title this token opens. */
+  public String titleId() {
+    return titleId;
+  }
+
+  /** Identifies this playback session in logs and analytics ({@code sid}). */
+  public String sessionId() {
+    return sessionId;
+  }
+
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  public Optional<Instant> notBefore() {
+    return Optional.ofNullable(notBefore);
+  }
+
+  public Optional<Instant> issuedAt() {
+    return Optional.ofNullable(issuedAt);
+  }
+
+  /** The only client address allowed to use the token, when it is bound to one. */
+  public Optional<InetAddress> clientAddress() {
+    return Optional.ofNullable(clientAddress);
+  }
+
+  /** The tallest variant (in lines) this viewer may receive, when their plan caps it. */
+  public OptionalInt maxHeight() {
+    return maxHeight == 0 ? OptionalInt.empty() : OptionalInt.of(maxHeight);
+  }
+
+  /** Whether {@code address} may use this token: always when unbound; IPv4-mapped IPv6 equals its IPv4 form. */
+  public boolean allowsClient(InetAddress address) {
+    if (clientAddress == null) {
+      return true;
+    }
+    return Arrays.equals(canonical(clientAddress), canonical(address));
+  }
+
+  private static byte[] canonical(InetAddress address) {
+    byte[] raw = address.getAddress();
+    if (raw.length == 16) {
+      boolean mapped = raw[10] == (byte) 0xff && raw[11] == (byte) 0xff;
+      for (int i = 0; i < 10 && mapped; i++) {
+        mapped = raw[i] == 0;
+      }
+      if (mapped) {
+        return Arrays.copyOfRange(raw, 12, 16);
+      }
+    }
+    return raw;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PlaybackClaims c
+        && viewer.equals(c.viewer)
+        && titleId.equals(c.titleId)
+        && sessionId.equals(c.sessionId)
+        && expiresAt.equals(c.expiresAt)
+        && Objects.equals(notBefore, c.notBefore)
+        && Objects.equals(issuedAt, c.issuedAt)
+        && Objects.equals(clientAddress, c.clientAddress)
+        && maxHeight == c.maxHeight;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(viewer, titleId, sessionId, expiresAt);
+  }
+
+  @Override
+  public String toString() {
+    return "PlaybackClaims{viewer=" + viewer + ", title=" + titleId + ", session=" + sessionId + ", expires="
+        + expiresAt + (notBefore == null ? "" : ", notBefore=" + notBefore)
+        + (clientAddress == null ? "" : ", client=" + clientAddress.getHostAddress())
+        + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight) + "}";
+  }
+
+  /** Collects claims and checks each value as it is set, naming the property and the limit. */
+  public static final class Builder {
+    private String viewer = "anonymous";
+    private String titleId;
+    private String sessionId;
+    private Instant expiresAt;
+    private Instant notBefore;
+    private Instant issuedAt;
+    private InetAddress clientAddress;
+    private int maxHeight;
+
+    private Builder() {}
+
+    public Builder viewer(String viewer) {
+      if (viewer == null || viewer.isBlank() || viewer.length() > 256) {
+        throw new IllegalArgumentException("viewer must be 1 to 256 characters, got " + describe(viewer));
+      }
+      this.viewer = viewer;
+      return this;
+    }
+
+    public Builder title(String titleId) {
+      if (titleId == null || !TITLE_ID.matcher(titleId).matches()) {
+        throw new IllegalArgumentException("title id " + describe(titleId)
+            + " is not valid: use 1 to 128 letters, digits, '.', '-' or '_', not starting with '.'");
+      }
+      this.titleId = titleId;
+      return this;
+    }
+
+    public Builder sessionId(String sessionId) {
+      if (sessionId == null || sessionId.isBlank() || sessionId.length() > 128) {
+        throw new IllegalArgumentException("session id must be 1 to 128 characters, got " + describe(sessionId));
+      }
+      this.sessionId = sessionId;
+      return this;
+    }
+
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
+      return this;
+    }
+
+    public Builder notBefore(Instant notBefore) {
+      this.notBefore = notBefore;
+      return this;
+    }
+
+    public Builder issuedAt(Instant issuedAt) {
+      this.issuedAt = issuedAt;
+      return this;
+    }
+
+    /** Binds the token to one client address, given as an IP literal (never a host name: no DNS is done). */
+    public Builder clientIp(String ipLiteral) {
+      this.clientAddress = ipLiteral == null ? null : parseIpLiteral(ipLiteral);
+      return this;
+    }
+
+    public Builder clientAddress(InetAddress address) {
+      this.clientAddress = address;
+      return this;
+    }
+
+    /** Caps the variants this viewer receives; {@code 0} removes the cap. */
+    public Builder maxHeight(int maxHeight) {
+      if (maxHeight < 0 || maxHeight > MAX_HEIGHT_LIMIT) {
+        throw new IllegalArgumentException(
+            "max height must be between 1 and " + MAX_HEIGHT_LIMIT + " lines (0 for no cap), got " + maxHeight);
+      }
+      this.maxHeight = maxHeight;
+      return this;
+    }
+
+    public PlaybackClaims build() {
+      if (titleId == null) {
+        throw new IllegalArgumentException("a playback token needs a title id: call title(...)");
+      }
+      if (expiresAt == null) {
+        throw new IllegalArgumentException("a playback token needs an expiry: call expiresAt(...)");
+      }
+      if (notBefore != null && !notBefore.isBefore(expiresAt)) {
+        throw new IllegalArgumentException(
+            "not-before " + notBefore + " must be earlier than the expiry " + expiresAt);
+      }
+      return new PlaybackClaims(this);
+    }
+
+    private static String describe(String value) {
+      return value == null ? "nothing" : "'" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'";
+    }
+  }
+
+  static InetAddress parseIpLiteral(String literal) {
+    boolean ipv4 = literal.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean ipv6 = literal.indexOf(':') >= 0 && literal.matches("[0-9A-Fa-f:.]+");
+    if (!ipv4 && !ipv6) {
+      throw new IllegalArgumentException("client ip '" + literal + "' is not an IPv4 or IPv6 address literal");
+    }
+    try {
+      return InetAddress.getByName(literal);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("client ip '" + literal + "' is not an IPv4 or IPv6 address literal", e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.streamkit.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.interfaces.ECPrivateKey;
+
+/**
+ * Mints playback tokens: compact JWS (RFC 7515) carrying JWT claims (RFC 7519), signed with HS256 (HMAC SHA-256, a
+ * shared secret) or ES256 (ECDSA P-256, RFC 7518 §3.4, so origins need only the public key). Every token names the
+ * key that signed it in {@code kid}; see {@link PlaybackTokenVerifier} for rotation.
+ *
+ * <p>Thread-safe; build one per key and share it.
+ */
+public final class PlaybackTokenSigner {
+
+  /** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output, 256 bits. */
+  public static final int MIN_HS256_SECRET_BYTES = 32;
+
+  private final JWSHeader header;
+  private final JWSSigner signer;
+  private final String keyId;
+
+  private PlaybackTokenSigner(JWSAlgorithm algorithm, String keyId, JWSSigner signer) {
+    this.keyId = keyId;
+    this.signer = signer;
+    this.header = new JWSHeader.Builder(algorithm).keyID(keyId).type(JOSEObjectType.JWT).build();
+  }
+
+  /** HS256 with a key id derived from the secret, so every origin holding the same secret recognises it. */
+  public static PlaybackTokenSigner hs256(byte[] secret) {
+    return hs256(KeyIds.forSecret(requireSecret(secret)), secret);
+  }
+
+  public static PlaybackTokenSigner hs256(String keyId, byte[] secret) {
+    try {
+      return new PlaybackTokenSigner(JWSAlgorithm.HS256, requireKeyId(keyId), new MACSigner(requireSecret(secret)));
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("HS256 secret rejected: " + e.getMessage(), e);
+    }
+  }
+
+  /** ES256 with a key id derived from the key pair (the same id the verifier derives from the public key). */
+  public static PlaybackTokenSigner es256(ECPrivateKey privateKey) {
+    return es256(KeyIds.forPrivateKey(privateKey), privateKey);
+  }
+
+  public static PlaybackTokenSigner es256(String keyId, ECPrivateKey privateKey) {
+    try {
+      return new PlaybackTokenSigner(JWSAlgorithm.ES256, requireKeyId(keyId), new ECDSASigner(privateKey));
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("ES256 private key rejected: " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code kid} written into every token this signer mints. */
+  public String keyId() {
+    return keyId;
+  }
+
+  /** Signs the claims; the result is URL-safe and can be passed as a query parameter as is. */
+  public String sign(PlaybackClaims claims) {
+    SignedJWT jwt = new SignedJWT(header, ClaimsCodec.toJwt(claims));
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing a playback token failed: " + e.getMessage(), e);
+    }
+    return jwt.serialize();
+  }
+
+  static byte[] requireSecret(byte[] secret) {
+    if (secret == null || secret.length < MIN_HS256_SECRET_BYTES) {
+      throw new IllegalArgumentException("HS256 secret must be at least " + MIN_HS256_SECRET_BYTES + " bytes, got "
+          + (secret == null ? 0 : secret.length) + "; generate one with: openssl rand -base64 48");
+    }
+    return secret;
+  }
+
+  /** The bytes of a secret given as text (command line, environment): its UTF-8 encoding, used as is. */
+  public static byte[] secretFromText(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String requireKeyId(String keyId) {
+    if (keyId == null || keyId.isBlank() || keyId.length() > 64) {
+      throw new IllegalArgumentException("key id must be 1 to 64 characters, got " + keyId);
+    }
+    return keyId;
+  }
+}

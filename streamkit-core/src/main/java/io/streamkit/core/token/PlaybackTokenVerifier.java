@@ -1,0 +1,237 @@
+package io.streamkit.core.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import io.streamkit.core.token.TokenRejectedException.Reason;
+import java.net.InetAddress;
+import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies playback tokens and decides whether one authorises a request for a title from a client address.
+ *
+ * <p>Design. A player fetches one master playlist, a handful of media playlists and then a segment every few seconds,
+ * all with the same token, so the expensive part (parsing the JWS and checking the signature) is done once per token
+ * and its result kept in a bounded cache ({@link VerifiedTokenCache}); the cheap per-request checks (expiry against
+ * the clock, title, client address) run every time, so a cached token still stops working the second it expires.
+ *
+ * <p>Keys are looked up by {@code kid}; several keys may be held at once, which is how keys rotate: add the new key
+ * to every origin, then mint with it, then drop the old one after the longest token lifetime. A key only verifies
+ * tokens of its own algorithm, so an HS256 token cannot be checked against an ES256 public key used as an HMAC secret
+ * (the classic algorithm-confusion attack). HMAC comparison is constant-time: nimbus-jose-jwt's {@code MACVerifier}
+ * compares with {@code ConstantTimeUtils.areEqual}; ECDSA verification does not compare secrets.
+ */
+public final class PlaybackTokenVerifier {
+
+  /** Tolerated disagreement between the minting clock and ours when checking {@code exp} and {@code nbf}. */
+  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(10);
+  /** Verified tokens remembered; about 200 bytes each plus the token text. */
+  public static final int DEFAULT_CACHE_SIZE = 100_000;
+  /** The longest a verified token is remembered, however long it stays valid. */
+  public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(10);
+  /** Tokens longer than this are refused before parsing (a playback token is a few hundred bytes). */
+  public static final int MAX_TOKEN_CHARS = 4096;
+
+  private record Key(JWSAlgorithm algorithm, JWSVerifier verifier) {}
+
+  private final Map<String, Key> keys;
+  private final Clock clock;
+  private final Duration clockSkew;
+  private final VerifiedTokenCache cache;
+
+  private PlaybackTokenVerifier(Builder b) {
+    this.keys = Map.copyOf(b.keys);
+    this.clock = b.clock;
+    this.clockSkew = b.clockSkew;
+    this.cache = new VerifiedTokenCache(b.cacheSize, b.cacheTtl, clock);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The key ids this verifier accepts, in the order they were added. */
+  public Set<String> keyIds() {
+    return keys.keySet();
+  }
+
+  /**
+   * Checks signature, expiry and not-before, and returns the claims.
+   *
+   * @throws TokenRejectedException naming the reason when the token is refused
+   */
+  public PlaybackClaims verify(String token) {
+    if (token == null || token.isEmpty()) {
+      throw new TokenRejectedException(Reason.MISSING, "no token");
+    }
+    PlaybackClaims claims = cache.get(token);
+    if (claims == null) {
+      claims = verifySignature(token);
+      cache.put(token, claims);
+    }
+    Instant now = clock.instant();
+    if (now.isAfter(claims.expiresAt().plus(clockSkew))) {
+      throw new TokenRejectedException(Reason.EXPIRED, "expired at " + claims.expiresAt());
+    }
+    if (claims.notBefore().isPresent() && now.plus(clockSkew).isBefore(claims.notBefore().get())) {
+      throw new TokenRejectedException(Reason.NOT_YET_VALID, "not valid before " + claims.notBefore().get());
+    }
+    return claims;
+  }
+
+  /**
+   * Verifies the token and checks that it opens {@code titleId} for {@code client}.
+   *
+   * @throws TokenRejectedException naming the reason when the request is not authorised
+   */
+  public PlaybackClaims authorise(String token, String titleId, InetAddress client) {
+    PlaybackClaims claims = verify(token);
+    if (!claims.titleId().equals(titleId)) {
+      throw new TokenRejectedException(Reason.WRONG_TITLE, "token is for another title");
+    }
+    if (!claims.allowsClient(client)) {
+      throw new TokenRejectedException(Reason.WRONG_CLIENT, "token is bound to another client address");
+    }
+    return claims;
+  }
+
+  private PlaybackClaims verifySignature(String token) {
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw new TokenRejectedException(Reason.MALFORMED, "longer than " + MAX_TOKEN_CHARS + " characters");
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, e.getMessage());
+    }
+    JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
+    Key key = findKey(jwt.getHeader().getKeyID(), algorithm);
+    try {
+      if (!jwt.verify(key.verifier())) {
+        throw new TokenRejectedException(Reason.BAD_SIGNATURE, "signature does not verify");
+      }
+      return ClaimsCodec.fromJwt(jwt.getJWTClaimsSet());
+    } catch (JOSEException e) {
+      throw new TokenRejectedException(Reason.BAD_SIGNATURE, e.getMessage());
+    } catch (ParseException e) {
+      throw new TokenRejectedException(Reason.MALFORMED, e.getMessage());
+    }
+  }
+
+  private Key findKey(String keyId, JWSAlgorithm algorithm) {
+    if (keyId == null) {
+      Key only = null;
+      for (Key k : keys.values()) {
+        if (k.algorithm().equals(algorithm)) {
+          if (only != null) {
+            throw new TokenRejectedException(Reason.UNKNOWN_KEY, "no kid and several " + algorithm + " keys");
+          }
+          only = k;
+        }
+      }
+      if (only == null) {
+        throw new TokenRejectedException(Reason.UNKNOWN_KEY, "no " + algorithm + " key");
+      }
+      return only;
+    }
+    Key key = keys.get(keyId);
+    if (key == null || !key.algorithm().equals(algorithm)) {
+      throw new TokenRejectedException(Reason.UNKNOWN_KEY, "no " + algorithm + " key with this kid");
+    }
+    return key;
+  }
+
+  /** Collects keys and limits; each value is checked as it is set. */
+  public static final class Builder {
+    private final Map<String, Key> keys = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+    private int cacheSize = DEFAULT_CACHE_SIZE;
+    private Duration cacheTtl = DEFAULT_CACHE_TTL;
+
+    private Builder() {}
+
+    /** Accepts HS256 tokens signed with this secret, under the key id derived from it. */
+    public Builder hs256(byte[] secret) {
+      return hs256(KeyIds.forSecret(PlaybackTokenSigner.requireSecret(secret)), secret);
+    }
+
+    public Builder hs256(String keyId, byte[] secret) {
+      try {
+        return add(keyId, new Key(JWSAlgorithm.HS256, new MACVerifier(PlaybackTokenSigner.requireSecret(secret))));
+      } catch (JOSEException e) {
+        throw new IllegalArgumentException("HS256 secret rejected: " + e.getMessage(), e);
+      }
+    }
+
+    /** Accepts ES256 tokens signed by the private half of this key, under the key id derived from it. */
+    public Builder es256(ECPublicKey publicKey) {
+      return es256(KeyIds.forPublicKey(publicKey), publicKey);
+    }
+
+    public Builder es256(String keyId, ECPublicKey publicKey) {
+      try {
+        return add(keyId, new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey)));
+      } catch (JOSEException e) {
+        throw new IllegalArgumentException("ES256 public key rejected: " + e.getMessage(), e);
+      }
+    }
+
+    private Builder add(String keyId, Key key) {
+      PlaybackTokenSigner.requireKeyId(keyId);
+      if (keys.putIfAbsent(keyId, key) != null) {
+        throw new IllegalArgumentException("key id " + keyId + " was added twice; each key needs its own id");
+      }
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder clockSkew(Duration skew) {
+      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, got " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /** How many verified tokens to remember; {@code 0} verifies every request's signature. */
+    public Builder cacheSize(int size) {
+      if (size < 0 || size > 10_000_000) {
+        throw new IllegalArgumentException("token cache size must be between 0 and 10000000, got " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    public Builder cacheTtl(Duration ttl) {
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("token cache ttl must be positive, got " + ttl);
+      }
+      this.cacheTtl = ttl;
+      return this;
+    }
+
+    public PlaybackTokenVerifier build() {
+      if (keys.isEmpty()) {
+        throw new IllegalArgumentException("a token verifier needs at least one key: call hs256(...) or es256(...)");
+      }
+      return new PlaybackTokenVerifier(this);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.streamkit.core.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamkit.core.token.TokenRejectedException.Reason;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlaybackTokenTest {
+
+  private static final byte[] SECRET = "a-secret-that-is-long-enough-for-hs256!!".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OTHER_SECRET = "another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8);
+  private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+
+  private static PlaybackClaims.Builder claims() {
+    return PlaybackClaims.builder().viewer("alice").title("big-buck-bunny").expiresAt(NOW.plusSeconds(3600));
+  }
+
+  private static PlaybackTokenVerifier verifierAt(Instant now, byte[]... secrets) {
+    PlaybackTokenVerifier.Builder b = PlaybackTokenVerifier.builder().clock(Clock.fixed(now, ZoneOffset.UTC));
+    for (byte[] s : secrets) {
+      b.hs256(s);
+    }
+    return b.build();
+  }
+
+  @Test
+  void hs256RoundTripKeepsEveryClaim() throws Exception {
+    PlaybackClaims original = claims().sessionId("s-1").notBefore(NOW.minusSeconds(5)).issuedAt(NOW)
+        .clientIp("203.0.113.7").maxHeight(720).build();
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(original);
+
+    PlaybackClaims back = verifierAt(NOW, SECRET).verify(token);
+
+    assertThat(back).isEqualTo(original);
+    assertThat(back.maxHeight()).hasValue(720);
+    assertThat(back.allowsClient(InetAddress.getByName("203.0.113.7"))).isTrue();
+    assertThat(back.allowsClient(InetAddress.getByName("::ffff:203.0.113.7"))).isTrue();
+    assertThat(back.allowsClient(InetAddress.getByName("203.0.113.8"))).isFalse();
+  }
+
+  @Test
+  void keyRotationAcceptsOldAndNewKeysAtOnce() {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET, OTHER_SECRET);
+    String oldToken = PlaybackTokenSigner.hs256(SECRET).sign(claims().build());
+    String newToken = PlaybackTokenSigner.hs256(OTHER_SECRET).sign(claims().build());
+
+    assertThat(verifier.verify(oldToken).viewer()).isEqualTo("alice");
+    assertThat(verifier.verify(newToken).viewer()).isEqualTo("alice");
+    assertThat(PlaybackTokenSigner.hs256(SECRET).keyId()).isNotEqualTo(PlaybackTokenSigner.hs256(OTHER_SECRET).keyId());
+    assertThatThrownBy(() -> verifierAt(NOW, SECRET).verify(newToken))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+  }
+
+  @Test
+  void tamperedPayloadFailsTheSignature() {
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().maxHeight(480).build());
+    String[] parts = token.split("\\.");
+    String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+        .replace("480", "2160");
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+
+    assertRejected(verifierAt(NOW, SECRET), forged, Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void sameKidWithAnotherSecretFailsTheSignature() {
+    String token = PlaybackTokenSigner.hs256(PlaybackTokenSigner.hs256(SECRET).keyId(), OTHER_SECRET)
+        .sign(claims().build());
+    assertRejected(verifierAt(NOW, SECRET), token, Reason.BAD_SIGNATURE);
+  }
+
+  @Test
+  void malformedAndUnsignedTokensAreRefused() {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    assertRejected(verifier, "", Reason.MISSING);
+    assertRejected(verifier, "not-a-token", Reason.MALFORMED);
+    assertRejected(verifier, "a.b.c", Reason.MALFORMED);
+    String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
+    String body = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"title\":\"big-buck-bunny\",\"exp\":9999999999}".getBytes());
+    assertRejected(verifier, header + "." + body + ".", Reason.MALFORMED);
+    assertRejected(verifier, "x".repeat(PlaybackTokenVerifier.MAX_TOKEN_CHARS + 1), Reason.MALFORMED);
+  }
+
+  @Test
+  void expiryAndNotBeforeAreCheckedOnEveryUseEvenWhenCached() {
+    MutableClock clock = new MutableClock(NOW);
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).clock(clock)
+        .clockSkew(Duration.ZERO).build();
+    String token = PlaybackTokenSigner.hs256(SECRET)
+        .sign(claims().notBefore(NOW.plusSeconds(60)).expiresAt(NOW.plusSeconds(120)).build());
+
+    assertRejected(verifier, token, Reason.NOT_YET_VALID);
+    clock.now = NOW.plusSeconds(61);
+    assertThat(verifier.verify(token).titleId()).isEqualTo("big-buck-bunny");
+    clock.now = NOW.plusSeconds(121);
+    assertRejected(verifier, token, Reason.EXPIRED);
+  }
+
+  @Test
+  void authoriseChecksTitleAndClient() throws Exception {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().clientIp("127.0.0.1").build());
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+
+    assertThat(verifier.authorise(token, "big-buck-bunny", loopback).viewer()).isEqualTo("alice");
+    assertThatThrownBy(() -> verifier.authorise(token, "sintel", loopback))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_TITLE));
+    assertThatThrownBy(() -> verifier.authorise(token, "big-buck-bunny", InetAddress.getByName("10.0.0.1")))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRONG_CLIENT));
+  }
+
+  @Test
+  void es256TokensVerifyWithOnlyThePublicKeyReadFromPem(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    Path privatePem = writePem(dir.resolve("signing.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
+    Path publicPem = writePem(dir.resolve("verify.pem"), "PUBLIC KEY", pair.getPublic().getEncoded());
+
+    ECPrivateKey privateKey = PemKeys.readEcPrivateKey(privatePem);
+    ECPublicKey publicKey = PemKeys.readEcPublicKey(publicPem);
+    PlaybackTokenSigner signer = PlaybackTokenSigner.es256(privateKey);
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().es256(publicKey).hs256(SECRET)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+    assertThat(verifier.keyIds()).contains(signer.keyId());
+    assertThat(verifier.verify(signer.sign(claims().build())).viewer()).isEqualTo("alice");
+    assertThat(PemKeys.holdsPrivateKey(privatePem)).isTrue();
+    assertThatThrownBy(() -> PemKeys.readEcPublicKey(privatePem))
+        .hasMessageContaining("holds a private key").hasMessageContaining("-pubout");
+  }
+
+  @Test
+  void anHs256TokenCannotBeForgedWithTheEs256PublicKeyAsSecret() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().es256(publicKey)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+    String esKid = verifier.keyIds().iterator().next();
+
+    String forged = PlaybackTokenSigner.hs256(esKid, publicKey.getEncoded()).sign(claims().build());
+
+    assertRejected(verifier, forged, Reason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void badConfigurationFailsWithTheLimitNamed() {
+    assertThatThrownBy(() -> PlaybackTokenSigner.hs256("short".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("at least 32 bytes, got 5");
+    assertThatThrownBy(() -> PlaybackClaims.builder().title("../etc"))
+        .hasMessageContaining("title id '../etc' is not valid");
+    assertThatThrownBy(() -> PlaybackClaims.builder().clientIp("example.com"))
+        .hasMessageContaining("not an IPv4 or IPv6 address literal");
+    assertThatThrownBy(() -> PlaybackClaims.builder().maxHeight(100_000)).hasMessageContaining("8640");
+    assertThatThrownBy(() -> PlaybackTokenVerifier.builder().build()).hasMessageContaining("at least one key");
+    assertThatThrownBy(() -> PlaybackTokenVerifier.builder().hs256(SECRET).hs256(SECRET))
+        .hasMessageContaining("added twice");
+  }
+
+  @Test
+  void cacheStaysWithinItsBound() {
+    VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
+    PlaybackClaims c = claims().build();
+    for (int i = 0; i < 1000; i++) {
+      cache.put("token-" + i, c);
+    }
+    assertThat(cache.size()).isLessThanOrEqualTo(100);
+    assertThat(cache.get("token-999")).isEqualTo(c);
+  }
+
+  private static Path writePem(Path file, String type, byte[] der) throws Exception {
+    String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+  }
+
+  private static void assertRejected(PlaybackTokenVerifier verifier, String token, Reason reason) {
+    assertThatThrownBy(() -> verifier.verify(token))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.streamkit.server.cli;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.streamkit.server.origin.OriginServer;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamkit serve}: runs the origin until interrupted; SIGTERM/SIGINT drain responses in flight first.
+ * Every option also reads a {@code STREAMKIT_*} environment variable, so a container needs no arguments.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Serve titles under DIR/titles/<id>/ to players, gated by playback tokens.",
+        "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish first."})
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "${env:STREAMKIT_PORT:-8080}", paramLabel = "P",
+      description = "TCP port (env STREAMKIT_PORT, default 8080)")
+  int port;
+
+  @Option(names = "--host", defaultValue = "${env:STREAMKIT_HOST:-0.0.0.0}", paramLabel = "ADDR",
+      description = "address to listen on (env STREAMKIT_HOST, default 0.0.0.0)")
+  String host;
+
+  @Option(names = "--data", defaultValue = "${env:STREAMKIT_DATA}", paramLabel = "DIR",
+      description = "data directory holding titles/<id>/master.m3u8 (env STREAMKIT_DATA)")
+  Path data;
+
+  @Option(names = "--db", defaultValue = "${env:STREAMKIT_DB}", paramLabel = "JDBC_URL",
+      description = "catalog database (env STREAMKIT_DB); checked at startup, not yet read by the origin")
+  String db;
+
+  @Option(names = "--signing-key", defaultValue = "${env:STREAMKIT_SIGNING_KEY}", split = ",", paramLabel = "KEY",
+      description = "HS256 secret (>= 32 bytes) or ES256 public key PEM file; repeat or separate with commas to "
+          + "accept several during a key rotation (env STREAMKIT_SIGNING_KEY)")
+  List<String> signingKeys;
+
+  @Option(names = "--admin-key", defaultValue = "${env:STREAMKIT_ADMIN_KEY}", paramLabel = "KEY",
+      description = "bearer key required for /metrics (env STREAMKIT_ADMIN_KEY); /metrics is open without it")
+  String adminKey;
+
+  @Option(names = "--max-connections", defaultValue = "${env:STREAMKIT_MAX_CONNECTIONS:-10000}", paramLabel = "N",
+      description = "concurrent connections accepted (default 10000)")
+  int maxConnections;
+
+  @Option(names = "--io-threads", defaultValue = "0", paramLabel = "N",
+      description = "event loop threads (default: one per core)")
+  int ioThreads;
+
+  @Option(names = "--idle-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "close keep-alive connections idle this long (default 60)")
+  long idleTimeoutSeconds;
+
+  @Option(names = "--request-head-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "drop clients whose request head takes longer than this to arrive (default 10)")
+  long requestHeadTimeoutSeconds;
+
+  @Option(names = "--write-stall-timeout", defaultValue = "60", paramLabel = "SECONDS",
+      description = "drop clients that stop reading a response for this long (default 60)")
+  long writeStallTimeoutSeconds;
+
+  @Option(names = "--tls-cert", defaultValue = "${env:STREAMKIT_TLS_CERT}", paramLabel = "PEM",
+      description = "certificate chain for HTTPS (env STREAMKIT_TLS_CERT); needs --tls-key")
+  File tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:STREAMKIT_TLS_KEY}", paramLabel = "PEM",
+      description = "PKCS #8 private key for HTTPS (env STREAMKIT_TLS_KEY)")
+  File tlsKey;
+
+  @Override
+  public Integer call() throws Exception {
+    OriginServer.Builder builder = OriginServer.builder()
+        .dataDirectory(checkedDataDirectory())
+        .host(host)
+        .port(port)
+        .tokenVerifier(SigningKeys.verifier(signingKeys == null ? List.of() : signingKeys))
+        .adminKey(adminKey == null || adminKey.isBlank() ? null : adminKey)
+        .maxConnections(maxConnections)
+        .idleTimeout(seconds("--idle-timeout", idleTimeoutSeconds))
+        .requestHeadTimeout(seconds("--request-head-timeout", requestHeadTimeoutSeconds))
+        .writeStallTimeout(seconds("--write-stall-timeout", writeStallTimeoutSeconds))
+        .tls(sslContext());
+    if (ioThreads != 0) {
+      builder.ioThreads(ioThreads);
+    }
+    if (db != null && !db.isBlank()) {
+      checkDatabase(db);
+    }
+    OriginServer server = builder.build().start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "streamkit-origin-drain"));
+    server.awaitClose();
+    return 0;
+  }
+
+  private Path checkedDataDirectory() {
+    if (data == null) {
+      throw new IllegalArgumentException("--data (or STREAMKIT_DATA) is required: the directory holding titles/<id>/");
+    }
+    if (!Files.isDirectory(data)) {
+      throw new IllegalArgumentException("--data " + data + " is not a directory; create it and put titles in "
+          + data.resolve("titles") + "/<id>/");
+    }
+    return data;
+  }
+
+  private static Duration seconds(String option, long value) {
+    if (value <= 0 || value > 86_400) {
+      throw new IllegalArgumentException(option + " must be between 1 and 86400 seconds, got " + value);
+    }
+    return Duration.ofSeconds(value);
+  }
+
+  private SslContext sslContext() throws javax.net.ssl.SSLException {
+    if (tlsCert == null && tlsKey == null) {
+      return null;
+    }
+    if (tlsCert == null || tlsKey == null) {
+      throw new IllegalArgumentException("HTTPS needs both --tls-cert and --tls-key");
+    }
+    for (File f : new File[] {tlsCert, tlsKey}) {
+      if (!f.isFile()) {
+        throw new IllegalArgumentException("TLS file " + f + " does not exist");
+      }
+    }
+    try {
+      return SslContextBuilder.forServer(tlsCert, tlsKey).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use --tls-cert " + tlsCert + " with --tls-key " + tlsKey + ": "
+          + e.getMessage() + " (the key must be an unencrypted PKCS #8 PEM)", e);
+    }
+  }
+
+  /** The origin does not read the catalog yet; failing fast on a bad URL beats failing when it starts to. */
+  static void checkDatabase(String url) {
+    if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("--db '" + url + "' is not a supported JDBC URL; use jdbc:postgresql://host:"
+          + "5432/db?user=... or jdbc:h2:file:/path/streamkit");
+    }
+    DriverManager.setLoginTimeout(5);
+    try (Connection ignored = DriverManager.getConnection(url)) {
+      // reachable
+    } catch (SQLException e) {
+      throw new IllegalArgumentException("--db: cannot connect to " + url.replaceAll("password=[^&]*", "password=***")
+          + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+  }
+}

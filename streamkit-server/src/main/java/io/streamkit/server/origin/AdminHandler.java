@@ -1,0 +1,60 @@
+package io.streamkit.server.origin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code /healthz} (always open, for load balancers) and {@code /metrics} (Prometheus text exposition format 0.0.4).
+ * With an admin key configured, {@code /metrics} requires {@code Authorization: Bearer <key>}, compared in constant
+ * time.
+ */
+@Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
+
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final byte[] HEALTHY = "{\"status\":\"ok\"}\n".getBytes(StandardCharsets.UTF_8);
+
+  private final PrometheusMeterRegistry registry;
+  private final byte[] adminAuthorization;
+  private final OriginMetrics metrics;
+
+  AdminHandler(PrometheusMeterRegistry registry, String adminKey, OriginMetrics metrics) {
+    super(false);
+    this.registry = registry;
+    this.adminAuthorization = adminKey == null ? null : ("Bearer " + adminKey).getBytes(StandardCharsets.UTF_8);
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
+    if (request.route == Route.HEALTH) {
+      Responses.send(ctx, metrics, Route.HEALTH,
+          Responses.full(HttpResponseStatus.OK, HEALTHY, Responses.JSON, Responses.NO_STORE),
+          request.keepAlive, request.isHead());
+    } else if (request.route == Route.METRICS) {
+      if (adminAuthorization != null && !authorised(request)) {
+        metrics.rejected(OriginMetrics.ADMIN_KEY);
+        Responses.error(ctx, metrics, Route.METRICS, request.keepAlive, HttpResponseStatus.UNAUTHORIZED,
+            "unauthorized", "this endpoint needs the admin key as a bearer token");
+        return;
+      }
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      Responses.send(ctx, metrics, Route.METRICS,
+          Responses.full(HttpResponseStatus.OK, body, PROMETHEUS_TEXT, Responses.NO_STORE),
+          request.keepAlive, request.isHead());
+    } else {
+      ctx.fireChannelRead(request);
+    }
+  }
+
+  private boolean authorised(OriginRequest request) {
+    String header = request.headers.get(HttpHeaderNames.AUTHORIZATION);
+    return header != null && MessageDigest.isEqual(adminAuthorization, header.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,164 @@
+package io.streamkit.server.origin;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.stream.ChunkedNioFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Date;
+
+/**
+ * Serves segments, init segments, keys, subtitles and images under {@code /titles}.
+ *
+ * <p>Zero-copy: without TLS the body is a {@link DefaultFileRegion}, which the epoll transport sends with
+ * {@code sendfile(2)} straight from the page cache; with TLS the bytes must pass through the cipher, so the body goes
+ * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}).
+ *
+ * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
+ * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
+ * → 206 with {@code Content-Range} (§14.4), past the end → 416 with {@code Content-Range: bytes *}{@code /size},
+ * {@code If-Range} (§13.1.5) falling back to the whole file when the validator does not match. Segments never change
+ * once written, so they are cacheable for a year and {@code immutable} (RFC 8246).
+ */
+@Sharable
+final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
+
+  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  static final int CHUNK_BYTES = 16 * 1024;
+
+  private final MediaRoot root;
+  private final boolean tls;
+  private final OriginMetrics metrics;
+
+  FileHandler(MediaRoot root, boolean tls, OriginMetrics metrics) {
+    super(false);
+    this.root = root;
+    this.tls = tls;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) throws IOException {
+    MediaRoot.File file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
+    if (file == null) {
+      Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
+          "not_found", "no such file");
+      return;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+    } catch (IOException e) {
+      Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
+          "not_found", "no such file");
+      return;
+    }
+    boolean handedOver = false;
+    try {
+      long size = channel.size();
+      long modified = file.attributes().lastModifiedTime().toMillis();
+      String etag = '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size) + '"';
+      String lastModified = HttpDates.format(modified);
+
+      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      HttpHeaders headers = response.headers();
+      headers.set(HttpHeaderNames.ETAG, etag)
+          .set(HttpHeaderNames.LAST_MODIFIED, lastModified)
+          .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE)
+          .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+
+      if (notModified(request.headers, etag, modified)) {
+        // RFC 9110 §8.6: a 304 may carry the length the 200 would have had; it also keeps the connection reusable.
+        response.setStatus(HttpResponseStatus.NOT_MODIFIED);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, size);
+        finish(ctx, request, response);
+        return;
+      }
+      headers.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(request.path.last()));
+      ByteRange range = rangeAllowed(request.headers, etag, lastModified)
+          ? ByteRange.parse(request.headers.get(HttpHeaderNames.RANGE), size) : null;
+      if (range == ByteRange.UNSATISFIABLE) {
+        response.setStatus(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+        headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size).remove(HttpHeaderNames.CONTENT_TYPE);
+        finish(ctx, request, response);
+        return;
+      }
+      long start = 0;
+      long length = size;
+      if (range != null) {
+        start = range.start();
+        length = range.length();
+        response.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
+        headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + '-' + range.end() + '/' + size);
+      }
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
+      if (request.isHead() || length == 0) {
+        finish(ctx, request, response);
+        return;
+      }
+      Responses.prepare(response, request.keepAlive);
+      ctx.write(response);
+      ChannelFuture last;
+      if (tls) {
+        last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, CHUNK_BYTES)));
+      } else {
+        ctx.write(new DefaultFileRegion(channel, start, length));
+        last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      }
+      handedOver = true;
+      Responses.whenWritten(ctx, last, metrics, request.route, response.status().code(), length);
+    } finally {
+      if (!handedOver) {
+        channel.close();
+      }
+    }
+  }
+
+  /** Sends a response without a body (304, 416, HEAD, empty file). */
+  private void finish(ChannelHandlerContext ctx, OriginRequest request, HttpResponse response) {
+    if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    }
+    Responses.prepare(response, request.keepAlive);
+    ctx.write(response);
+    Responses.whenWritten(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), metrics, request.route,
+        response.status().code(), 0);
+  }
+
+  private static boolean notModified(HttpHeaders headers, String etag, long modifiedMillis) {
+    String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
+    if (ifNoneMatch != null) {
+      for (String candidate : ifNoneMatch.split(",")) {
+        String tag = candidate.strip();
+        if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (ifModifiedSince != null) {
+      Date since = DateFormatter.parseHttpDate(ifModifiedSince);
+      return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
+    }
+    return false;
+  }
+
+  private static boolean rangeAllowed(HttpHeaders headers, String etag, String lastModified) {
+    String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
+    return ifRange == null || ifRange.strip().equals(etag) || ifRange.strip().equals(lastModified);
+  }
+}

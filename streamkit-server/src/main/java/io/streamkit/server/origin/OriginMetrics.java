@@ -1,0 +1,80 @@
+package io.streamkit.server.origin;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The origin's meters. Counters are looked up once per (route, status) and kept, because a registry lookup per
+ * request builds tag lists and hashes them, which shows at a hundred thousand requests a second.
+ */
+final class OriginMetrics {
+
+  static final String REQUESTS = "streamkit.origin.requests";
+  static final String BYTES_SENT = "streamkit.origin.sent";
+  static final String REJECTIONS = "streamkit.origin.rejections";
+  static final String OPEN_CONNECTIONS = "streamkit.origin.connections.open";
+
+  static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+  static final String REQUEST_HEAD_TIMEOUT = "request_head_timeout";
+  static final String WRITE_STALLED = "write_stalled";
+  static final String BAD_REQUEST = "bad_request";
+  static final String BAD_PATH = "bad_path";
+  static final String URI_TOO_LONG = "uri_too_long";
+  static final String HEADERS_TOO_LARGE = "headers_too_large";
+  static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+  static final String ADMIN_KEY = "admin_key";
+  static final String VARIANT_NOT_ALLOWED = "variant_not_allowed";
+  /** Prefix of token rejection reasons, e.g. {@code token_expired}. */
+  static final String TOKEN_PREFIX = "token_";
+
+  private final MeterRegistry registry;
+  /** [route][status - 100]; filled lazily. A racing double fill is harmless: the registry returns one counter. */
+  private final Counter[][] requests = new Counter[Route.values().length][500];
+  private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> bytes = new ConcurrentHashMap<>();
+
+  OriginMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void gaugeOpenConnections(AtomicInteger open) {
+    Gauge.builder(OPEN_CONNECTIONS, open, AtomicInteger::get)
+        .description("Client connections currently open").register(registry);
+  }
+
+  void responded(Route route, int status, long bodyBytes) {
+    Counter[] byStatus = requests[route.ordinal()];
+    Counter c = byStatus[status - 100];
+    if (c == null) {
+      c = Counter.builder(REQUESTS).description("Responses by route and status")
+          .tag("route", route.tag()).tag("status", Integer.toString(status)).register(registry);
+      byStatus[status - 100] = c;
+    }
+    c.increment();
+    if (bodyBytes > 0) {
+      Counter b = bytes.get(route.tag());
+      if (b == null) {
+        b = bytes.computeIfAbsent(route.tag(), k -> Counter.builder(BYTES_SENT).baseUnit("bytes")
+            .description("Response body bytes sent").tag("route", k).register(registry));
+      }
+      b.increment(bodyBytes);
+    }
+  }
+
+  void rejected(String reason) {
+    Counter c = rejections.get(reason);
+    if (c == null) {
+      c = rejections.computeIfAbsent(reason, k -> Counter.builder(REJECTIONS)
+          .description("Requests and connections refused, by reason").tag("reason", k).register(registry));
+    }
+    c.increment();
+  }
+
+  double rejections(String reason) {
+    Counter c = rejections.get(reason);
+    return c == null ? 0 : c.count();
+  }
+}

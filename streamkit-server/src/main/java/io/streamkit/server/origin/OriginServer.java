@@ -1,0 +1,361 @@
+package io.streamkit.server.origin;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The StreamKit origin: serves titles under {@code <data>/titles/<id>/} over HTTP/1.1 to players and CDNs, gated by
+ * playback tokens, with session manifests, zero-copy segments and Prometheus metrics. See {@code docs/origin.md} for
+ * URLs, headers and limits.
+ *
+ * <pre>{@code
+ * try (OriginServer origin = OriginServer.builder()
+ *     .dataDirectory(Path.of("/srv/streamkit"))
+ *     .tokenVerifier(PlaybackTokenVerifier.builder().hs256(secret).build())
+ *     .port(8080)
+ *     .build()
+ *     .start()) {
+ *   origin.awaitClose();
+ * }
+ * }</pre>
+ *
+ * {@link #close()} stops accepting, lets responses in flight finish (up to the drain timeout), then stops.
+ */
+public final class OriginServer implements AutoCloseable {
+
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Like nginx's default {@code large_client_header_buffers} line limit. */
+  public static final int DEFAULT_MAX_URI_LENGTH = 4096;
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  /** How long a keep-alive connection may wait for its next request (nginx: 75 s). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** How long a request head may take to arrive once it has started (nginx client_header_timeout: 60 s). */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest a response may make no progress because the client stopped reading (nginx send_timeout: 60 s). */
+  public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
+
+  /** What the pipeline needs from the configuration. */
+  record Settings(OriginMetrics metrics, Duration idleTimeout, Duration requestHeadTimeout,
+      Duration writeStallTimeout, int maxUriLength, int maxHeaderBytes, SslContext sslContext) {}
+
+  private final Builder config;
+  private final PrometheusMeterRegistry registry;
+  private final OriginMetrics metrics;
+  private final ChannelGroup channels = new DefaultChannelGroup("streamkit-origin", GlobalEventExecutor.INSTANCE);
+  private EventLoopGroup acceptors;
+  private EventLoopGroup workers;
+  private Channel serverChannel;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closing;
+
+  private OriginServer(Builder config) {
+    this.config = config;
+    this.registry = config.registry != null ? config.registry : newRegistryWithJvmMetrics();
+    this.metrics = new OriginMetrics(registry);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Binds the port and starts serving; returns this server for try-with-resources. */
+  public OriginServer start() {
+    MediaRoot root = new MediaRoot(config.dataDirectory);
+    PlaylistCache playlists = new PlaylistCache();
+    Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
+        config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
+    OriginPipeline pipeline = new OriginPipeline(settings,
+        new ConnectionLimiter(config.maxConnections, channels, metrics),
+        new TokenGate(config.verifier, root, playlists, metrics),
+        new AdminHandler(registry, config.adminKey, metrics),
+        new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
+        new FileHandler(root, config.sslContext != null, metrics));
+
+    boolean epoll = config.nativeTransport && Epoll.isAvailable();
+    Class<? extends ServerChannel> channelType;
+    if (epoll) {
+      acceptors = new EpollEventLoopGroup(1);
+      workers = new EpollEventLoopGroup(config.ioThreads);
+      channelType = EpollServerSocketChannel.class;
+    } else {
+      acceptors = new NioEventLoopGroup(1);
+      workers = new NioEventLoopGroup(config.ioThreads);
+      channelType = NioServerSocketChannel.class;
+    }
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(pipeline);
+    try {
+      serverChannel = bootstrap.bind(new InetSocketAddress(config.host, config.port)).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
+          + " (is another process using the port?)", e);
+    }
+    log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})", root.root(), config.host,
+        port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
+        config.sslContext == null ? "" : ", TLS");
+    return this;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The registry behind {@code /metrics}. */
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /** Blocks until the server has been closed. */
+  public void awaitClose() throws InterruptedException {
+    stopped.await();
+  }
+
+  /**
+   * Graceful stop: no new connections; idle keep-alive connections close now; connections with a response in flight
+   * close as soon as it is sent; whatever is still open after the drain timeout is closed.
+   */
+  @Override
+  public void close() {
+    if (closing || serverChannel == null) {
+      return;
+    }
+    closing = true;
+    serverChannel.close().syncUninterruptibly();
+    for (Channel ch : channels) {
+      ch.eventLoop().execute(() -> {
+        ConnectionState state = ConnectionState.of(ch);
+        state.draining = true;
+        if (state.phase != ConnectionState.Phase.RESPONDING) {
+          ch.close();
+        }
+      });
+    }
+    long deadline = System.nanoTime() + config.drainTimeout.toNanos();
+    while (!channels.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!channels.isEmpty()) {
+      log.warn("closing {} connections still busy after the {} drain timeout", channels.size(), config.drainTimeout);
+      channels.close().awaitUninterruptibly();
+    }
+    acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    stopped.countDown();
+    log.info("origin stopped");
+  }
+
+  private static PrometheusMeterRegistry newRegistryWithJvmMetrics() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  /** Configuration; every setter checks its value at once and names the limit it breaks. */
+  public static final class Builder {
+    private Path dataDirectory;
+    private String host = "0.0.0.0";
+    private int port = DEFAULT_PORT;
+    private PlaybackTokenVerifier verifier;
+    private boolean tokensOff;
+    private String adminKey;
+    private VariantOrder variantOrder = new StartBandwidthOrder();
+    private PrometheusMeterRegistry registry;
+    private SslContext sslContext;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxUriLength = DEFAULT_MAX_URI_LENGTH;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private boolean nativeTransport = true;
+
+    private Builder() {}
+
+    /** The data directory; titles are served from its {@code titles/<id>/} subdirectories. */
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The TCP port; 0 picks a free one (see {@link OriginServer#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Requires a playback token on every title request. */
+    public Builder tokenVerifier(PlaybackTokenVerifier verifier) {
+      this.verifier = Objects.requireNonNull(verifier, "verifier");
+      return this;
+    }
+
+    /** Serves titles without tokens: only for an application that gates access in front of the origin. */
+    public Builder withoutTokens() {
+      this.tokensOff = true;
+      return this;
+    }
+
+    /** Protects {@code /metrics} with {@code Authorization: Bearer <key>}. */
+    public Builder adminKey(String adminKey) {
+      if (adminKey != null && adminKey.length() < 16) {
+        throw new IllegalArgumentException("admin key must be at least 16 characters, got " + adminKey.length());
+      }
+      this.adminKey = adminKey;
+      return this;
+    }
+
+    public Builder variantOrder(VariantOrder order) {
+      this.variantOrder = Objects.requireNonNull(order, "variantOrder");
+      return this;
+    }
+
+    /** Publishes metrics into this registry instead of a new one with JVM metrics bound. */
+    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Serves HTTPS; segments then go as chunks through the cipher instead of sendfile. */
+    public Builder tls(SslContext sslContext) {
+      if (sslContext != null && !sslContext.isServer()) {
+        throw new IllegalArgumentException("the TLS context must be a server context (SslContextBuilder.forServer)");
+      }
+      this.sslContext = sslContext;
+      return this;
+    }
+
+    public Builder maxConnections(int max) {
+      this.maxConnections = within("max connections", max, 1, 1_000_000);
+      return this;
+    }
+
+    public Builder maxUriLength(int max) {
+      this.maxUriLength = within("max URI length", max, 256, 65_536);
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int max) {
+      this.maxHeaderBytes = within("max header bytes", max, 1024, 1024 * 1024);
+      return this;
+    }
+
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive("idle timeout", timeout);
+      return this;
+    }
+
+    public Builder requestHeadTimeout(Duration timeout) {
+      this.requestHeadTimeout = positive("request head timeout", timeout);
+      return this;
+    }
+
+    /** Closes a connection whose response has made no progress for this long (the client stopped reading). */
+    public Builder writeStallTimeout(Duration timeout) {
+      this.writeStallTimeout = positive("write stall timeout", timeout);
+      return this;
+    }
+
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = positive("drain timeout", timeout);
+      return this;
+    }
+
+    public Builder ioThreads(int threads) {
+      this.ioThreads = within("I/O threads", threads, 1, 256);
+      return this;
+    }
+
+    /** Uses the epoll transport when the platform has it (default); {@code false} forces NIO. */
+    public Builder nativeTransport(boolean enabled) {
+      this.nativeTransport = enabled;
+      return this;
+    }
+
+    public OriginServer build() {
+      if (dataDirectory == null) {
+        throw new IllegalArgumentException("the origin needs a data directory: call dataDirectory(...)");
+      }
+      if (verifier == null && !tokensOff) {
+        throw new IllegalArgumentException(
+            "the origin needs a token verifier: call tokenVerifier(...), or withoutTokens() to serve titles openly");
+      }
+      if (verifier != null && tokensOff) {
+        throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
+      }
+      return new OriginServer(this);
+    }
+
+    private static int within(String name, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.streamkit.server.origin;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Playlist text pre-split at every URI, so that serving it with a viewer's token is a splice: literal bytes, then
+ * {@code ?token=...} (or {@code &token=...} when the URI has a query already), then the next literal. Parsed once per
+ * file version; rendering touches no strings.
+ *
+ * <p>URIs are the non-comment lines and the {@code URI="..."} attributes of tags (RFC 8216 §4.1 and §4.2: EXT-X-MAP,
+ * EXT-X-KEY, EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF, EXT-X-SESSION-KEY ...). Lines are normalised to LF.
+ */
+final class PlaylistTemplate {
+
+  private static final byte[] TOKEN_AFTER_PATH = "?token=".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TOKEN_AFTER_QUERY = "&token=".getBytes(StandardCharsets.US_ASCII);
+
+  /** literals.length == joins.length + 1; after literal i (i < joins.length) comes joins[i] + token. */
+  private final byte[][] literals;
+  private final byte[][] joins;
+  private final int literalBytes;
+
+  private PlaylistTemplate(List<byte[]> literals, List<byte[]> joins) {
+    this.literals = literals.toArray(new byte[0][]);
+    this.joins = joins.toArray(new byte[0][]);
+    int total = 0;
+    for (byte[] l : this.literals) {
+      total += l.length;
+    }
+    this.literalBytes = total;
+  }
+
+  static PlaylistTemplate parse(String text) {
+    Splitter s = new Splitter();
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      s.line(lines[i]);
+      if (i < lines.length - 1) {
+        s.text.append('\n');
+      }
+    }
+    return s.build();
+  }
+
+  static PlaylistTemplate ofLines(List<String> lines) {
+    Splitter s = new Splitter();
+    for (String line : lines) {
+      s.line(line);
+      s.text.append('\n');
+    }
+    return s.build();
+  }
+
+  /** How many URIs take a token. */
+  int uriCount() {
+    return joins.length;
+  }
+
+  /** The rendered size with a token of {@code tokenBytes} bytes (0: no token is spliced). */
+  int renderedLength(int tokenBytes) {
+    return tokenBytes == 0 ? literalBytes : literalBytes + joins.length * (TOKEN_AFTER_PATH.length + tokenBytes);
+  }
+
+  /** Writes the playlist with {@code token} after every URI; an empty token writes the file as it was. */
+  void renderTo(ByteBuf out, byte[] token) {
+    for (int i = 0; i < joins.length; i++) {
+      out.writeBytes(literals[i]);
+      if (token.length > 0) {
+        out.writeBytes(joins[i]).writeBytes(token);
+      }
+    }
+    out.writeBytes(literals[joins.length]);
+  }
+
+  private static final class Splitter {
+    final StringBuilder text = new StringBuilder();
+    final List<byte[]> literals = new ArrayList<>();
+    final List<byte[]> joins = new ArrayList<>();
+
+    void line(String line) {
+      if (line.startsWith("#")) {
+        int from = 0;
+        int at;
+        while ((at = line.indexOf("URI=\"", from)) >= 0) {
+          int close = line.indexOf('"', at + 5);
+          if (close < 0) {
+            break;
+          }
+          text.append(line, from, close);
+          cut(line.substring(at + 5, close));
+          from = close;
+        }
+        text.append(line, from, line.length());
+      } else if (!line.isBlank()) {
+        text.append(line);
+        cut(line);
+      } else {
+        text.append(line);
+      }
+    }
+
+    private void cut(String uri) {
+      literals.add(text.toString().getBytes(StandardCharsets.UTF_8));
+      text.setLength(0);
+      joins.add(uri.indexOf('?') >= 0 ? TOKEN_AFTER_QUERY : TOKEN_AFTER_PATH);
+    }
+
+    PlaylistTemplate build() {
+      literals.add(text.toString().getBytes(StandardCharsets.UTF_8));
+      return new PlaylistTemplate(literals, joins);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.streamkit.server.origin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writing responses: common headers, JSON error bodies (a short code and a generic sentence, never an exception
+ * message or stack trace), and the accounting every response gets when its last byte is written.
+ */
+final class Responses {
+
+  static final String NO_STORE = "no-store";
+  static final CharSequence JSON = "application/json; charset=utf-8";
+  static final long LINGER_MILLIS = 2_000;
+
+  private Responses() {}
+
+  /** Sends a JSON error; the connection stays open when the request allows keep-alive. */
+  static void error(ChannelHandlerContext ctx, OriginMetrics metrics, Route route, boolean keepAlive,
+      HttpResponseStatus status, String code, String message) {
+    String body = "{\"error\":\"" + code + "\",\"status\":" + status.code() + ",\"message\":\"" + message + "\"}\n";
+    FullHttpResponse response = full(status, body.getBytes(StandardCharsets.UTF_8), JSON, NO_STORE);
+    if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+    }
+    send(ctx, metrics, route, response, keepAlive, false);
+  }
+
+  /**
+   * Answers a request the codec could not parse and closes the connection gracefully: the response bypasses the
+   * keep-alive handler (which would close at once), then the write side is shut and the rest of the unread request
+   * is discarded for up to {@link #LINGER_MILLIS} before closing. Closing a socket with unread input makes the
+   * kernel send RST, which can destroy the response before the client reads it (the reason for nginx's
+   * {@code lingering_close}).
+   */
+  static void errorAndClose(ChannelHandlerContext ctx, OriginMetrics metrics, HttpResponseStatus status, String code,
+      String message) {
+    String body = "{\"error\":\"" + code + "\",\"status\":" + status.code() + ",\"message\":\"" + message + "\"}\n";
+    FullHttpResponse response = full(status, body.getBytes(StandardCharsets.UTF_8), JSON, NO_STORE);
+    prepare(response, false);
+    ChannelHandlerContext afterCodec = ctx.pipeline().context(OriginPipeline.KEEP_ALIVE);
+    (afterCodec != null ? afterCodec : ctx).writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        metrics.responded(Route.OTHER, status.code(), body.length());
+      }
+      Channel ch = f.channel();
+      if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+        duplex.shutdownOutput().addListener(done ->
+            ch.eventLoop().schedule(() -> ch.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
+      } else {
+        ch.close();
+      }
+    });
+  }
+
+  static FullHttpResponse full(HttpResponseStatus status, byte[] body, CharSequence contentType, String cacheControl) {
+    ByteBuf content = Unpooled.wrappedBuffer(body);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+    return response;
+  }
+
+  /** Writes a complete response; a HEAD answer keeps its headers (with the GET length) and drops the body. */
+  static void send(ChannelHandlerContext ctx, OriginMetrics metrics, Route route, FullHttpResponse response,
+      boolean keepAlive, boolean head) {
+    long bodyBytes = head ? 0 : response.content().readableBytes();
+    if (head) {
+      response.content().clear();
+    }
+    prepare(response, keepAlive);
+    ChannelFuture done = ctx.writeAndFlush(response);
+    whenWritten(ctx, done, metrics, route, response.status().code(), bodyBytes);
+  }
+
+  static void prepare(HttpResponse response, boolean keepAlive) {
+    response.headers().set(HttpHeaderNames.DATE, HttpDates.now());
+    HttpUtil.setKeepAlive(response, keepAlive);
+    if (!keepAlive) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+  }
+
+  static void whenWritten(ChannelHandlerContext ctx, ChannelFuture lastWrite, OriginMetrics metrics, Route route,
+      int status, long bodyBytes) {
+    lastWrite.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        metrics.responded(route, status, bodyBytes);
+      }
+    });
+  }
+}

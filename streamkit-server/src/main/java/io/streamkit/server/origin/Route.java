@@ -1,0 +1,21 @@
+package io.streamkit.server.origin;
+
+/** What a request asks for; decided once by {@link RequestDecoder}, used for dispatch and as a metric tag. */
+enum Route {
+  HEALTH("health"),
+  METRICS("metrics"),
+  PLAYLIST("playlist"),
+  MEDIA("media"),
+  /** Anything the origin does not serve, and requests refused before a route was known. */
+  OTHER("other");
+
+  private final String tag;
+
+  Route(String tag) {
+    this.tag = tag;
+  }
+
+  String tag() {
+    return tag;
+  }
+}

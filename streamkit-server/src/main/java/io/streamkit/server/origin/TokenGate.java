@@ -1,0 +1,77 @@
+package io.streamkit.server.origin;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.core.token.TokenRejectedException;
+import java.util.Set;
+
+/**
+ * Lets a title request through only with a token that authorises that title for this client (see
+ * {@link PlaybackTokenVerifier#authorise}); and, for viewers whose plan caps the picture height, refuses media
+ * playlists and segments of taller variants even when their URI is guessed. Every refusal is the same generic 403
+ * so that probing teaches nothing; the reason goes to the rejection counter.
+ *
+ * <p>Without a verifier (an embedding application that does its own access control) every request passes.
+ */
+@Sharable
+final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
+
+  private final PlaybackTokenVerifier verifier;
+  private final MediaRoot root;
+  private final PlaylistCache playlists;
+  private final OriginMetrics metrics;
+
+  TokenGate(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics) {
+    super(false);
+    this.verifier = verifier;
+    this.root = root;
+    this.playlists = playlists;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
+    if (verifier == null || (request.route != Route.PLAYLIST && request.route != Route.MEDIA)) {
+      ctx.fireChannelRead(request);
+      return;
+    }
+    String titleId = request.path.segment(1);
+    PlaybackClaims claims;
+    try {
+      claims = verifier.authorise(request.token, titleId, request.client);
+    } catch (TokenRejectedException e) {
+      metrics.rejected(OriginMetrics.TOKEN_PREFIX + e.reason().tag());
+      forbid(ctx, request);
+      return;
+    }
+    if (claims.maxHeight().isPresent() && request.path.size() > 3 && inDeniedVariant(request, claims)) {
+      metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
+      forbid(ctx, request);
+      return;
+    }
+    request.claims = claims;
+    ctx.fireChannelRead(request);
+  }
+
+  private boolean inDeniedVariant(OriginRequest request, PlaybackClaims claims) {
+    PlaylistCache.Parsed master = playlists.get(root.masterPlaylist(request.path.segment(1)));
+    if (master == null || master.master() == null) {
+      return false;
+    }
+    Set<String> denied = master.master().deniedDirectories(claims.maxHeight().getAsInt());
+    if (denied.isEmpty()) {
+      return false;
+    }
+    String relative = request.path.join(2);
+    return denied.contains(MasterPlaylist.directoryOf(relative));
+  }
+
+  private void forbid(ChannelHandlerContext ctx, OriginRequest request) {
+    Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.FORBIDDEN,
+        "forbidden", "this request is not authorised");
+  }
+}

@@ -1,0 +1,142 @@
+package io.streamkit.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class TokenAndServeCommandTest {
+
+  private static final String SECRET = "cli-test-secret-that-is-long-enough-123";
+
+  record Run(int exitCode, String out, String err) {
+    String lastLine() {
+      String[] lines = out.strip().split("\n");
+      return lines[lines.length - 1];
+    }
+  }
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = StreamkitCli.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void tokenPrintsTheMasterUrlOnItsLastLineWithAVerifiableToken() {
+    Run r = run("token", "--signing-key", SECRET, "--title", "big-buck-bunny", "--viewer", "alice", "--ttl", "120",
+        "--max-height", "720", "--base-url", "http://localhost:8080/");
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.lastLine()).startsWith("http://localhost:8080/titles/big-buck-bunny/master.m3u8?token=");
+    String token = r.lastLine().substring(r.lastLine().indexOf("token=") + 6);
+    PlaybackClaims claims = PlaybackTokenVerifier.builder().hs256(SECRET.getBytes(StandardCharsets.UTF_8)).build()
+        .verify(token);
+    assertThat(claims.viewer()).isEqualTo("alice");
+    assertThat(claims.maxHeight()).hasValue(720);
+    assertThat(Duration.between(java.time.Instant.now(), claims.expiresAt()).getSeconds()).isBetween(100L, 120L);
+  }
+
+  @Test
+  void es256TokensAreMintedWithThePrivateKeyAndVerifiedWithThePublicOne(@TempDir Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    var pair = generator.generateKeyPair();
+    Path signing = pem(dir.resolve("signing.pem"), "PRIVATE KEY", pair.getPrivate().getEncoded());
+    Path verifying = pem(dir.resolve("verify.pem"), "PUBLIC KEY", pair.getPublic().getEncoded());
+
+    Run r = run("token", "--signing-key", signing.toString(), "--title", "t1");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(SigningKeys.verifier(java.util.List.of(verifying.toString())).verify(r.lastLine()).titleId())
+        .isEqualTo("t1");
+    Run refused = run("serve", "--data", dir.toString(), "--signing-key", signing.toString());
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).contains("holds a private key").contains("-pubout");
+  }
+
+  @Test
+  void badValuesGetOneActionableLine(@TempDir Path dir) {
+    assertError(run("token", "--signing-key", "too-short", "--title", "t"), "at least 32 bytes, got 9");
+    assertError(run("token", "--signing-key", SECRET, "--title", "../etc"), "title id '../etc' is not valid");
+    assertError(run("token", "--signing-key", SECRET, "--title", "t", "--ttl", "0"), "--ttl must be between 1");
+    assertError(run("token", "--signing-key", SECRET, "--title", "t", "--base-url", "localhost:8080"),
+        "must be an http(s) URL");
+    assertError(run("token", "--signing-key", SECRET, "--title", "t", "--max-height", "99999"), "8640");
+    assertError(run("token", "--signing-key", dir.resolve("missing.pem").toString(), "--title", "t"),
+        "does not exist");
+    assertError(run("serve", "--data", dir.resolve("nope").toString(), "--signing-key", SECRET), "is not a directory");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--db", "mysql://x"),
+        "not a supported JDBC URL");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", "short"),
+        "admin key must be at least 16 characters");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--tls-cert", "x.pem"),
+        "needs both --tls-cert and --tls-key");
+  }
+
+  @Test
+  void serveServesWhatTokenMints(@TempDir Path dir) throws Exception {
+    Path title = Files.createDirectories(dir.resolve("titles/t1/v0"));
+    Files.writeString(title.getParent().resolve("master.m3u8"),
+        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=320x180\nv0/index.m3u8\n");
+    Files.writeString(title.resolve("index.m3u8"),
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\nseg_0.ts\n#EXT-X-ENDLIST\n");
+    Files.write(title.resolve("seg_0.ts"), new byte[188 * 10]);
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    String[] serve = {"serve", "--port", Integer.toString(port), "--host", "127.0.0.1", "--data", dir.toString(),
+        "--signing-key", SECRET};
+    Thread server = new Thread(() -> run(serve), "serve-under-test");
+    server.setDaemon(true);
+    server.start();
+
+    Run minted = run("token", "--signing-key", SECRET, "--title", "t1", "--base-url", "http://127.0.0.1:" + port);
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> master = null;
+    for (int i = 0; i < 100 && master == null; i++) {
+      try {
+        master = http.send(HttpRequest.newBuilder(URI.create(minted.lastLine())).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.ConnectException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(master).isNotNull();
+    assertThat(master.statusCode()).isEqualTo(200);
+    assertThat(master.body()).contains("v0/index.m3u8?token=");
+  }
+
+  private static void assertError(Run r, String message) {
+    assertThat(r.exitCode()).as(r.out()).isNotZero();
+    assertThat(r.err()).contains(message);
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+
+  private static Path pem(Path file, String type, byte[] der) throws Exception {
+    String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
+    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+  }
+}

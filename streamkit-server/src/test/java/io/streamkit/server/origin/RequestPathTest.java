@@ -1,0 +1,42 @@
+package io.streamkit.server.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestPathTest {
+
+  @Test
+  void safePathsSplitIntoDecodedSegments() {
+    RequestPath p = RequestPath.parse("/titles/big_buck-bunny.2/v0/seg%5F00001.m4s");
+    assertThat(p.segments()).containsExactly("titles", "big_buck-bunny.2", "v0", "seg_00001.m4s");
+    assertThat(p.join(2)).isEqualTo("v0/seg_00001.m4s");
+    assertThat(RequestPath.parse("/").segments()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "titles/x", "/titles/../x", "/titles/%2e%2e/x", "/titles/%2E./x", "/a/%252e%252e/b",
+      "/a/..%2fb", "/a/%5c..", "/a\\..\\b", "/a/b%00", "/a//b", "/a/./b", "/a/.hidden", "/a/b/", "/a/%", "/a/%g0",
+      "/a/%c0%ae%c0%ae", "/a/b c", "/a/b;c", "/a/\u00e9"})
+  void unsafePathsAreRefused(String raw) {
+    assertThat(RequestPath.parse(raw)).as(raw).isNull();
+  }
+
+  @Test
+  void segmentCountAndLengthAreBounded() {
+    assertThat(RequestPath.parse("/a".repeat(RequestPath.MAX_SEGMENTS))).isNotNull();
+    assertThat(RequestPath.parse("/a".repeat(RequestPath.MAX_SEGMENTS + 1))).isNull();
+    assertThat(RequestPath.parse("/" + "a".repeat(RequestPath.MAX_SEGMENT_CHARS))).isNotNull();
+    assertThat(RequestPath.parse("/" + "a".repeat(RequestPath.MAX_SEGMENT_CHARS + 1))).isNull();
+  }
+
+  @Test
+  void theTokenParameterIsFoundAmongOthers() {
+    assertThat(RequestPath.queryParameter("a=1&token=abc.def&b=2", "token")).isEqualTo("abc.def");
+    assertThat(RequestPath.queryParameter("xtoken=1&token=", "token")).isEmpty();
+    assertThat(RequestPath.queryParameter("token=a%2Eb", "token")).isEqualTo("a.b");
+    assertThat(RequestPath.queryParameter("a=1", "token")).isNull();
+  }
+}

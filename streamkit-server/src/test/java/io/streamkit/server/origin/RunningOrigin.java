@@ -1,0 +1,118 @@
+package io.streamkit.server.origin;
+
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** An origin on a free loopback port serving {@link TestTitles}, with a signer for its tokens and two clients. */
+final class RunningOrigin implements AutoCloseable {
+
+  static final byte[] SECRET = "origin-test-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8);
+
+  final OriginServer server;
+  final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  RunningOrigin() {
+    this(b -> {});
+  }
+
+  RunningOrigin(Consumer<OriginServer.Builder> customise) {
+    OriginServer.Builder builder = OriginServer.builder()
+        .dataDirectory(TestTitles.dataDirectory())
+        .host("127.0.0.1")
+        .port(0)
+        .ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build());
+    customise.accept(builder);
+    this.server = builder.build().start();
+  }
+
+  int port() {
+    return server.port();
+  }
+
+  String token(String title) {
+    return token(PlaybackClaims.builder().title(title).viewer("tester").expiresAt(Instant.now().plusSeconds(600)));
+  }
+
+  String token(PlaybackClaims.Builder claims) {
+    return signer.sign(claims.build());
+  }
+
+  URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+  }
+
+  HttpResponse<byte[]> get(String pathAndQuery, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<byte[]> head(String pathAndQuery) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Sends bytes exactly as given (no client-side normalisation) and reads the response until the server closes. */
+  RawResponse raw(String requestHead) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      return RawResponse.read(socket.getInputStream());
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** One HTTP/1.1 response read off a socket: status, lower-cased headers, body. */
+  record RawResponse(int status, Map<String, String> headers, byte[] body) {
+
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+
+    static RawResponse read(InputStream in) throws IOException {
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      in.transferTo(all);
+      byte[] bytes = all.toByteArray();
+      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      if (end < 0) {
+        return new RawResponse(-1, Map.of(), bytes);
+      }
+      String[] lines = text.substring(0, end).split("\r\n");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+      }
+      byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+      return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+    }
+  }
+}
