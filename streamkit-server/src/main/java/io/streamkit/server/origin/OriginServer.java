@@ -21,6 +21,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -140,6 +141,11 @@ public final class OriginServer implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
+  /** The store behind the platform API ({@code /api/...}), or {@code null} for a delivery-only origin. */
+  public StreamkitStore store() {
+    return config.store;
+  }
+
   /** The registry behind {@code /metrics}. */
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
@@ -219,6 +225,7 @@ public final class OriginServer implements AutoCloseable {
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
+    private StreamkitStore store;
 
     private Builder() {}
 
@@ -327,6 +334,15 @@ public final class OriginServer implements AutoCloseable {
     /** Uses the epoll transport when the platform has it (default); {@code false} forces NIO. */
     public Builder nativeTransport(boolean enabled) {
       this.nativeTransport = enabled;
+      return this;
+    }
+
+    /**
+     * The catalog, progress and event store behind the platform API; without one the origin only delivers media.
+     * The caller owns the store and closes it after the server.
+     */
+    public Builder store(StreamkitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
