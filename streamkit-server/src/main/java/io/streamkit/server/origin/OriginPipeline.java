@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.streamkit.server.viewer.ViewerApi;
 
 /**
  * The origin's channel pipeline: one handler per concern, named here, in this order (after reactor-netty's
@@ -29,6 +30,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
+ *  viewer-api           ViewerApiHandler       /api/progress, /api/continue-watching, /api/events (playback token);
+ *                                              /api/analytics, /api/titles/{id}/analytics (admin key)
  *  admin                AdminHandler           /healthz, /metrics
  *  playlist             PlaylistHandler        *.m3u8: session manifest or media playlist, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
@@ -46,6 +49,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String CORS = "cors";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
+  static final String VIEWER_API = "viewer-api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
   static final String FILE = "file";
@@ -66,9 +70,10 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final PlaylistHandler playlist;
   private final FileHandler file;
   private final SslContext sslContext;
+  private final ViewerApi viewerApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ViewerApi viewerApi) {
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -77,6 +82,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     this.playlist = playlist;
     this.file = file;
     this.sslContext = settings.sslContext();
+    this.viewerApi = viewerApi;
   }
 
   @Override
@@ -97,6 +103,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
+    if (viewerApi != null) {
+      p.addLast(VIEWER_API, viewerApi.newHandler().metrics(settings.metrics()));
+    }
     p.addLast(ADMIN, admin);
     p.addLast(PLAYLIST, playlist);
     p.addLast(FILE, file);
