@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelInitializer;
+import io.streamkit.server.api.ManagementApi;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,6 +29,7 @@ import io.streamkit.server.viewer.ViewerApi;
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  viewer-api           ViewerApiHandler       /api/progress, /api/continue-watching, /api/events (playback token);
@@ -47,6 +49,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
+  static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
   static final String VIEWER_API = "viewer-api";
@@ -70,10 +73,18 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final PlaylistHandler playlist;
   private final FileHandler file;
   private final SslContext sslContext;
+  private final ManagementApi managementApi;
   private final ViewerApi viewerApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ViewerApi viewerApi) {
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
+    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null, null);
+  }
+
+  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi,
+      ViewerApi viewerApi) {
+    this.managementApi = managementApi;
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -101,6 +112,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
+    if (managementApi != null) {
+      p.addLast(API, managementApi.newHandler());
+    }
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
     if (viewerApi != null) {

@@ -22,6 +22,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.server.api.ManagementApi;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.viewer.ViewerApi;
 import java.net.InetSocketAddress;
@@ -104,10 +105,12 @@ public final class OriginServer implements AutoCloseable {
     }
     OriginPipeline pipeline = new OriginPipeline(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(config.verifier, root, playlists, metrics),
+        new TokenGate(config.verifier, root, playlists, metrics,
+            config.store == null ? null : new TitleVisibility(config.store.catalog())),
         new AdminHandler(registry, config.adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
-        new FileHandler(root, config.sslContext != null, metrics), viewerApi);
+        new FileHandler(root, config.sslContext != null, metrics),
+        config.managementApi, viewerApi);
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -237,6 +240,7 @@ public final class OriginServer implements AutoCloseable {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
     private StreamkitStore store;
+    private ManagementApi managementApi;
 
     private Builder() {}
 
@@ -357,6 +361,12 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
+    /** Serves the management API ({@code /api/titles}, {@code /api/uploads}); needs {@link #store}. */
+    public Builder managementApi(ManagementApi api) {
+      this.managementApi = Objects.requireNonNull(api, "managementApi");
+      return this;
+    }
+
     public OriginServer build() {
       if (dataDirectory == null) {
         throw new IllegalArgumentException("the origin needs a data directory: call dataDirectory(...)");
@@ -364,6 +374,9 @@ public final class OriginServer implements AutoCloseable {
       if (verifier == null && !tokensOff) {
         throw new IllegalArgumentException(
             "the origin needs a token verifier: call tokenVerifier(...), or withoutTokens() to serve titles openly");
+      }
+      if (managementApi != null && store == null) {
+        throw new IllegalArgumentException("the management API needs the store: call store(...) too");
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
