@@ -239,6 +239,23 @@ class ViewerApiTest {
   }
 
   @Test
+  void oversizedBodiesAndUnknownApiPathsGetJsonErrorsAndTheConnectionGoesOn() throws Exception {
+    UUID title = title("Limits");
+    String token = token("gina", title);
+    String huge = "{\"sessionId\":\"s1\",\"padding\":\"" + "x".repeat(ViewerApi.MAX_BODY_BYTES) + "\"}";
+
+    HttpResponse<String> tooLarge = send("POST", "/api/events", huge, bearer(token));
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(json(tooLarge).get("error").asText()).isEqualTo("body_too_large");
+
+    HttpResponse<String> unknown = send("POST", "/api/no-such-endpoint", "{}", bearer(token));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).has("error")).isTrue();
+
+    assertThat(send("POST", "/api/events", eventsBody("s1", 3), bearer(token)).statusCode()).isEqualTo(202);
+  }
+
+  @Test
   void closingTheOriginWritesHeartbeatsItHasAnswered() throws Exception {
     UUID title = title("Shutdown");
     List<String> viewers = new ArrayList<>();
