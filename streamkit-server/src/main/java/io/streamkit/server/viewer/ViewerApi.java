@@ -69,7 +69,7 @@ public final class ViewerApi implements AutoCloseable {
     return new ViewerApiHandler(this);
   }
 
-  /** The writer behind {@code PUT /api/progress}; {@link ProgressWriter#flush()} makes every taken heartbeat visible. */
+  /** The writer behind {@code PUT /api/progress}; its {@link ProgressWriter#flush()} stores every heartbeat taken. */
   public ProgressWriter progressWriter() {
     return progressWriter;
   }
