@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -197,7 +198,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
     if (HttpUtil.is100ContinueExpected(ex.head)) {
       ex.continued = true;
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      continueBody(ctx);
     }
   }
 
@@ -267,6 +268,21 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       beginPatch(ex, upload);
     } else {
       throw notAllowed(method, "HEAD, PATCH, DELETE");
+    }
+  }
+
+  /**
+   * Sends the interim {@code 100 Continue} (RFC 9110 §15.2.1) as raw bytes below the codec: as an HTTP response
+   * object it would pass the request-cycle handler, which would take it for the end of the exchange and put the
+   * connection's timeouts back to waiting for a new request head while the upload body is still arriving.
+   */
+  private static void continueBody(ChannelHandlerContext ctx) {
+    ChannelHandlerContext codec = ctx.pipeline().context(HttpServerCodec.class);
+    byte[] line = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    if (codec != null) {
+      codec.writeAndFlush(Unpooled.wrappedBuffer(line));
+    } else {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
   }
 

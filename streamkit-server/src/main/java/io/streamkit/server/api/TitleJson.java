@@ -19,9 +19,11 @@ final class TitleJson {
     node.put("name", title.name());
     node.put("description", title.description());
     node.put("status", title.status().name());
-    node.put("progressPercent", title.status() == TitleStatus.UPLOADED ? 0
-        : title.status() == TitleStatus.PROCESSING ? title.progressPercent() : title.status() == TitleStatus.FAILED
-            ? title.progressPercent() : 100);
+    node.put("progressPercent", switch (title.status()) {
+      case UPLOADED -> 0;
+      case READY, PUBLISHED -> 100;
+      case PROCESSING, FAILED, REJECTED -> title.progressPercent();
+    });
     if (title.errorMessage() == null) {
       node.putNull("errorMessage");
     } else {

@@ -63,6 +63,7 @@ class ManagementApiTest {
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).adminKey(ADMIN_KEY)
         .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1")
+        .requestHeadTimeout(Duration.ofSeconds(1))
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
         .store(store).managementApi(api).build().start();
   }
@@ -301,6 +302,44 @@ class ManagementApiTest {
       Thread.sleep(100);
     }
     return offset;
+  }
+
+  @Test
+  void anExpectContinueUploadSlowerThanTheRequestHeadTimeoutStillCompletes() throws Exception {
+    start(false);
+    byte[] file = new byte[64 * 1024];
+    new Random(3).nextBytes(file);
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("POST /api/titles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_KEY
+          + "\r\nContent-Type: video/mp4\r\nExpect: 100-continue\r\nContent-Length: " + file.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 100 Continue");
+      int quarter = file.length / 4;
+      for (int i = 0; i < 4; i++) {
+        out.write(file, i * quarter, quarter);
+        out.flush();
+        Thread.sleep(600);
+      }
+      assertThat(readHead(in)).startsWith("HTTP/1.1 202");
+    }
+    Title title = store.catalog().list(io.streamkit.core.PageRequest.first(1)).items().get(0);
+    assertThat(Files.readAllBytes(IngestWorkers.sourceFile(data, title.id()))).isEqualTo(file);
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   private static String sha256(byte[] bytes) throws Exception {
