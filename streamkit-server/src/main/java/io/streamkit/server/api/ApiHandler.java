@@ -42,7 +42,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -397,7 +399,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     out.put("token", token);
     out.put("masterUrl", base + "/titles/" + id + "/master.m3u8?token=" + token);
     out.put("playerUrl", base + "/play/" + id + "?token=" + token);
-    out.put("expiresAt", expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    out.put("expiresAt", expires.truncatedTo(ChronoUnit.SECONDS).toString());
     out.put("preview", preview);
     return ok(out);
   }
@@ -637,7 +639,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try (var paths = Files.walk(path)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -1,6 +1,7 @@
 package io.streamkit.server.cli;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.PageRequest;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -114,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
       return Optional.empty();
     }
     List<Title> published = platform.store.catalog()
-        .list(TitleStatus.PUBLISHED, io.streamkit.core.PageRequest.first(1)).items();
+        .list(TitleStatus.PUBLISHED, PageRequest.first(1)).items();
     return published.stream().findFirst();
   }
 

@@ -122,11 +122,14 @@ public final class ServeCommand implements Callable<Integer> {
       builder.ioThreads(ioThreads);
     }
     String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
-    if (maxUploadBytes < 1) {
-      throw new IllegalArgumentException("--max-upload-bytes must be at least 1, got " + maxUploadBytes);
+    if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
+      throw new IllegalArgumentException("--max-upload-bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
+          + ", got " + maxUploadBytes);
     }
-    ManagementApi.builder().maxUploadBytes(maxUploadBytes);
-    IngestWorkers.builder().workers(workers);
+    if (workers < 1 || workers > IngestWorkers.MAX_WORKERS) {
+      throw new IllegalArgumentException("--workers must be between 1 and " + IngestWorkers.MAX_WORKERS + ", got "
+          + workers);
+    }
     boolean api = adminKey != null && !adminKey.isBlank();
     RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, workers, Ladder.named(ladder), preset,
         api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.PageRequest;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -14,6 +15,7 @@ import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +33,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -221,7 +225,7 @@ class ManagementApiTest {
         .POST(BodyPublishers.ofByteArray(tooBig)).build());
     // Without a length up front the limit is found while streaming.
     HttpResponse<String> streamed = send(admin("/api/titles").header("Content-Type", "video/mp4")
-        .POST(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig))).build());
+        .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooBig))).build());
     HttpResponse<String> tus = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", Long.toString(MAX_UPLOAD + 1)).POST(BodyPublishers.noBody()).build());
 
@@ -229,12 +233,12 @@ class ManagementApiTest {
     assertError(streamed, 413, "too_large", "--max-upload-bytes");
     assertError(tus, 413, "too_large", "--max-upload-bytes");
     assertThat(filesUnder(data.resolve("uploads"))).isEmpty();
-    assertThat(store.catalog().list(io.streamkit.core.PageRequest.first(10)).items()).isEmpty();
+    assertThat(store.catalog().list(PageRequest.first(10)).items()).isEmpty();
     // The connection still works after a refused upload.
     assertThat(send(admin("/api/titles").build()).statusCode()).isEqualTo(200);
   }
 
-  private static java.util.List<Path> filesUnder(Path dir) throws IOException {
+  private static List<Path> filesUnder(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).toList();
     }
@@ -245,7 +249,7 @@ class ManagementApiTest {
     start(false);
     byte[] file = new byte[3 << 20];
     new Random(7).nextBytes(file);
-    String name = java.util.Base64.getEncoder().encodeToString("Resumed".getBytes(StandardCharsets.UTF_8));
+    String name = Base64.getEncoder().encodeToString("Resumed".getBytes(StandardCharsets.UTF_8));
 
     HttpResponse<String> options = send(HttpRequest.newBuilder(uri("/api/uploads"))
         .method("OPTIONS", BodyPublishers.noBody()).build());
@@ -326,7 +330,7 @@ class ManagementApiTest {
       }
       assertThat(readHead(in)).startsWith("HTTP/1.1 202");
     }
-    Title title = store.catalog().list(io.streamkit.core.PageRequest.first(1)).items().get(0);
+    Title title = store.catalog().list(PageRequest.first(1)).items().get(0);
     assertThat(Files.readAllBytes(IngestWorkers.sourceFile(data, title.id()))).isEqualTo(file);
   }
 
