@@ -213,7 +213,8 @@ public final class IngestWorkers implements AutoCloseable {
     running.put(id, transcode);
     long renewEvery = Math.max(200, config.lease.toMillis() / 3);
     LeaseKeeper lease = new LeaseKeeper(job, transcode);
-    ScheduledFuture<?> renewal = heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> renewal =
+        heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     try {
       MediaInfo info = MediaProbe.probe(source);
       TranscodeResult result = transcode.run();

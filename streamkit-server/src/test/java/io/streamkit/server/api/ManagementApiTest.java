@@ -148,7 +148,8 @@ class ManagementApiTest {
     assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode())
         .as("viewers cannot play a title before it is published").isEqualTo(403);
 
-    HttpResponse<String> published = send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
+    HttpResponse<String> published =
+        send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
     assertThat(published.statusCode()).isEqualTo(200);
     assertThat(body(published).get("status").asText()).isEqualTo("PUBLISHED");
     Thread.sleep(1100);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code streamkit demo} as a newcomer runs it: a generated sample ends up published and playable at the printed URLs. */
+/** {@code streamkit demo} as a newcomer runs it: a generated sample ends up published, playable at the printed URLs. */
 class DemoCommandTest {
 
   private static final Pattern ADMIN = Pattern.compile("Admin: +(http://\\S+)/admin\\?key=(\\S+)");
@@ -65,7 +65,8 @@ class DemoCommandTest {
       HttpClient http = HttpClient.newHttpClient();
       String base = admin.group(1);
       HttpResponse<String> master = http.send(HttpRequest.newBuilder(URI.create(
-          base + "/titles/" + player.group(1) + "/master.m3u8?token=" + player.group(2))).build(), BodyHandlers.ofString());
+          base + "/titles/" + player.group(1) + "/master.m3u8?token=" + player.group(2))).build(),
+          BodyHandlers.ofString());
       HttpResponse<String> titles = http.send(HttpRequest.newBuilder(URI.create(base + "/api/titles"))
           .header("Authorization", "Bearer " + admin.group(2)).build(), BodyHandlers.ofString());
 
