@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamkit.core.title.Rendition;
 import io.streamkit.core.title.Title;
-import io.streamkit.core.title.TitleStatus;
 
 /** The Title representation of the platform API (see {@code docs/openapi.yaml}, schema {@code Title}). */
 final class TitleJson {
