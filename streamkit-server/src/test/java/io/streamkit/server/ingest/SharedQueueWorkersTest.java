@@ -3,6 +3,7 @@ package io.streamkit.server.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.Rung;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
@@ -106,7 +107,7 @@ class SharedQueueWorkersTest {
 
   private IngestWorkers workers(StreamkitStore store, IngestJobQueue queue, String node) {
     return IngestWorkers.builder().store(store).queue(queue).dataDirectory(data).node(node).workers(2)
-        .ladder(new Ladder("tiny", List.of(io.streamkit.abr.ladder.Rung.of(108, 150)))).preset("ultrafast")
+        .ladder(new Ladder("tiny", List.of(Rung.of(108, 150)))).preset("ultrafast")
         .segmentSeconds(2).pollInterval(Duration.ofMillis(50)).build().start();
   }
 }
