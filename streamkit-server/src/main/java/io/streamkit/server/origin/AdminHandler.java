@@ -4,10 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code /healthz} (always open, for load balancers) and {@code /metrics} (Prometheus text exposition format 0.0.4).
@@ -21,13 +19,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}\n".getBytes(StandardCharsets.UTF_8);
 
   private final PrometheusMeterRegistry registry;
-  private final byte[] adminAuthorization;
+  private final AdminKey adminKey;
   private final OriginMetrics metrics;
 
   AdminHandler(PrometheusMeterRegistry registry, String adminKey, OriginMetrics metrics) {
     super(false);
     this.registry = registry;
-    this.adminAuthorization = adminKey == null ? null : ("Bearer " + adminKey).getBytes(StandardCharsets.UTF_8);
+    this.adminKey = new AdminKey(adminKey);
     this.metrics = metrics;
   }
 
@@ -38,7 +36,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
           Responses.full(HttpResponseStatus.OK, HEALTHY, Responses.JSON, Responses.NO_STORE),
           request.keepAlive, request.isHead());
     } else if (request.route == Route.METRICS) {
-      if (adminAuthorization != null && !authorised(request)) {
+      if (adminKey.configured() && !adminKey.authorises(request.headers)) {
         metrics.rejected(OriginMetrics.ADMIN_KEY);
         Responses.error(ctx, metrics, Route.METRICS, request.keepAlive, HttpResponseStatus.UNAUTHORIZED,
             "unauthorized", "this endpoint needs the admin key as a bearer token");
@@ -51,10 +49,5 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
     } else {
       ctx.fireChannelRead(request);
     }
-  }
-
-  private boolean authorised(OriginRequest request) {
-    String header = request.headers.get(HttpHeaderNames.AUTHORIZATION);
-    return header != null && MessageDigest.isEqual(adminAuthorization, header.getBytes(StandardCharsets.UTF_8));
   }
 }

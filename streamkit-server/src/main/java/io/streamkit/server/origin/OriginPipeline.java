@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelInitializer;
+import io.streamkit.server.api.ManagementApi;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.streamkit.server.viewer.ViewerApi;
 
 /**
  * The origin's channel pipeline: one handler per concern, named here, in this order (after reactor-netty's
@@ -27,8 +29,11 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
+ *  viewer-api           ViewerApiHandler       /api/progress, /api/continue-watching, /api/events (playback token);
+ *                                              /api/analytics, /api/titles/{id}/analytics (admin key)
  *  admin                AdminHandler           /healthz, /metrics
  *  playlist             PlaylistHandler        *.m3u8: session manifest or media playlist, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
@@ -44,8 +49,10 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
+  static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
+  static final String VIEWER_API = "viewer-api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
   static final String FILE = "file";
@@ -66,9 +73,18 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final PlaylistHandler playlist;
   private final FileHandler file;
   private final SslContext sslContext;
+  private final ManagementApi managementApi;
+  private final ViewerApi viewerApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
+    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null, null);
+  }
+
+  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi,
+      ViewerApi viewerApi) {
+    this.managementApi = managementApi;
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -77,6 +93,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     this.playlist = playlist;
     this.file = file;
     this.sslContext = settings.sslContext();
+    this.viewerApi = viewerApi;
   }
 
   @Override
@@ -95,8 +112,14 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
+    if (managementApi != null) {
+      p.addLast(API, managementApi.newHandler());
+    }
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
+    if (viewerApi != null) {
+      p.addLast(VIEWER_API, viewerApi.newHandler().metrics(settings.metrics()));
+    }
     p.addLast(ADMIN, admin);
     p.addLast(PLAYLIST, playlist);
     p.addLast(FILE, file);
