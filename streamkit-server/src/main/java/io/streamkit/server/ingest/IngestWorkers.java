@@ -237,7 +237,10 @@ public final class IngestWorkers implements AutoCloseable {
       }
       // Otherwise this node is stopping; the job is released and runs again.
     } catch (TranscodeException e) {
-      fail(job, e.getMessage());
+      // The message reaches API clients: name the upload, not where this server keeps it.
+      String message = e.getMessage() == null ? null : e.getMessage().replace(source.toString(), "the uploaded file");
+      LOG.warn("title {} failed on {}: {}", id, source, e.getMessage());
+      fail(job, message);
     } catch (UnknownTitleException e) {
       deleteRecursively(output);
     } finally {

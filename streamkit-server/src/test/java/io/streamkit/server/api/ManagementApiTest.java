@@ -115,6 +115,32 @@ class ManagementApiTest {
   }
 
   @Test
+  void anUploadThatIsNotVideoFailsWithAOneLineErrorThatKeepsTheServersPathsPrivate() throws Exception {
+    start(true);
+    byte[] notVideo = "these bytes are a shopping list, not a movie\n".repeat(200).getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Name", "list").POST(BodyPublishers.ofByteArray(notVideo)).build());
+    assertThat(uploaded.statusCode()).isEqualTo(202);
+    String id = body(uploaded).get("id").asText();
+
+    JsonNode failed = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && failed == null) {
+      JsonNode title = body(send(admin("/api/titles/" + id).build()));
+      if (title.path("status").asText().equals("FAILED")) {
+        failed = title;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(failed).as("title %s never failed", id).isNotNull();
+    String message = failed.get("errorMessage").asText();
+    assertThat(message).isNotBlank().doesNotContain("\n").contains("uploaded file")
+        .doesNotContain(data.toString());
+    assertThat(data.resolve("titles").resolve(id)).doesNotExist();
+  }
+
+  @Test
   void uploadTranscodesThenPreviewPublishAndPlay() throws Exception {
     start(true);
     Path video = TestVideos.make(data.resolve("clip.mp4"), 4, 320, 180);
