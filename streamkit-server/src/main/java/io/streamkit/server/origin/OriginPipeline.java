@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.streamkit.server.pages.PageHandler;
 
 /**
  * The origin's channel pipeline: one handler per concern, named here, in this order (after reactor-netty's
@@ -27,6 +28,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  admin                AdminHandler           /healthz, /metrics
@@ -44,6 +46,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
+  static final String PAGES = "pages";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
   static final String ADMIN = "admin";
@@ -66,6 +69,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final PlaylistHandler playlist;
   private final FileHandler file;
   private final SslContext sslContext;
+  private final PageHandler pages = new PageHandler();
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
@@ -95,6 +99,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
+    p.addLast(PAGES, pages);
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
     p.addLast(ADMIN, admin);
