@@ -13,13 +13,14 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.streamkit.core.token.PlaybackClaims;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.regex.Pattern;
 
 /**
- * The origin's pages: the player ({@code /play/<title id>}), the admin console ({@code /admin}), their scripts and
+ * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console ({@code /admin}), their scripts and
  * styles ({@code /pages/<name>.js|css}) and hls.js from its webjar ({@code /webjars/...}), all read from the class
  * path. Requests for any other path go on down the pipeline untouched.
  *
@@ -50,8 +51,6 @@ public final class PageHandler extends ChannelInboundHandlerAdapter {
   static final int MAX_SEGMENTS = 8;
 
   private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
-  private static final Pattern TITLE_ID = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final CharSequence JSON = "application/json; charset=utf-8";
 
   private final ClassPathResources resources;
@@ -104,7 +103,7 @@ public final class PageHandler extends ChannelInboundHandlerAdapter {
       case ADMIN:
         return segments.length == 1 ? resources.get(PAGE_RESOURCES + "admin.html") : null;
       case PLAY:
-        return segments.length == 2 && TITLE_ID.matcher(segments[1]).matches()
+        return segments.length == 2 && PlaybackClaims.TITLE_ID.matcher(segments[1]).matches()
             ? resources.get(PAGE_RESOURCES + "player.html") : null;
       case PAGES:
         return segments.length == 2 && (segments[1].endsWith(".js") || segments[1].endsWith(".css"))

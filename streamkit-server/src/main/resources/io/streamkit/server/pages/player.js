@@ -9,6 +9,10 @@
   const EVENT_FLUSH_AT = 50;
   // A saved position this close to either end starts from the beginning instead.
   const RESUME_MARGIN_SECONDS = 3;
+  // Forward buffer cap. hls.js otherwise buffers up to 8 × maxBufferSize / bitrate (minutes of video on a fast
+  // link). Bytes loaded past the point where a viewer stops are wasted (drop-off is the norm), and loads that keep
+  // pace with playback let the ABR react to the network as it is now rather than once per several minutes.
+  const FORWARD_BUFFER_SECONDS = 15;
 
   const video = document.getElementById('video');
   const quality = document.getElementById('quality');
@@ -202,7 +206,11 @@
 
   function startHls(startPosition) {
     const source = '/titles/' + encodeURIComponent(titleId) + '/master.m3u8?token=' + encodeURIComponent(token);
-    hls = new Hls({ startPosition: startPosition > 0 ? startPosition : -1 });
+    hls = new Hls({
+      startPosition: startPosition > 0 ? startPosition : -1,
+      maxBufferLength: FORWARD_BUFFER_SECONDS,
+      maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
+    });
     window.streamkitPlayer.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       fillQualities();

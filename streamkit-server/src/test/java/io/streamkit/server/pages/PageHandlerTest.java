@@ -123,7 +123,7 @@ class PageHandlerTest {
       "/webjars/hls.js/1.4.12/dist/hls.js.d.ts",
       "/pages/admin.html",
       "/pages/missing.js",
-      "/play/not-a-title-id",
+      "/play/title%20with%20spaces",
       "/play/" + TITLE_ID + "/extra",
       "/admin/anything",
   })
