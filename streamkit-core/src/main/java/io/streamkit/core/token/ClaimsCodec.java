@@ -11,6 +11,7 @@ final class ClaimsCodec {
   static final String SESSION = "sid";
   static final String CLIENT_IP = "ip";
   static final String MAX_HEIGHT = "max_height";
+  static final String PREVIEW = "preview";
 
   private ClaimsCodec() {}
 
@@ -24,6 +25,9 @@ final class ClaimsCodec {
     claims.issuedAt().ifPresent(t -> jwt.issueTime(Date.from(t)));
     claims.clientAddress().ifPresent(a -> jwt.claim(CLIENT_IP, a.getHostAddress()));
     claims.maxHeight().ifPresent(h -> jwt.claim(MAX_HEIGHT, h));
+    if (claims.preview()) {
+      jwt.claim(PREVIEW, true);
+    }
     return jwt.build();
   }
 
@@ -57,6 +61,10 @@ final class ClaimsCodec {
       Integer maxHeight = jwt.getIntegerClaim(MAX_HEIGHT);
       if (maxHeight != null) {
         b.maxHeight(maxHeight);
+      }
+      Boolean preview = jwt.getBooleanClaim(PREVIEW);
+      if (preview != null) {
+        b.preview(preview);
       }
       return b.build();
     } catch (ParseException | IllegalArgumentException e) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
- * {@code ip} and {@code max_height}.
+ * {@code ip}, {@code max_height} and {@code preview}.
  */
 public final class PlaybackClaims {
 
@@ -33,6 +33,7 @@ public final class PlaybackClaims {
   private final Instant issuedAt;
   private final InetAddress clientAddress;
   private final int maxHeight;
+  private final boolean preview;
 
   private PlaybackClaims(Builder b) {
     this.viewer = b.viewer;
@@ -43,6 +44,7 @@ public final class PlaybackClaims {
     this.issuedAt = b.issuedAt;
     this.clientAddress = b.clientAddress;
     this.maxHeight = b.maxHeight;
+    this.preview = b.preview;
   }
 
   public static Builder builder() {
@@ -86,6 +88,14 @@ public final class PlaybackClaims {
     return maxHeight == 0 ? OptionalInt.empty() : OptionalInt.of(maxHeight);
   }
 
+  /**
+   * Whether this token was issued to a moderator reviewing a title that is not yet published; an origin backed by a
+   * catalog lets only such tokens open titles that viewers cannot see yet.
+   */
+  public boolean preview() {
+    return preview;
+  }
+
   /** Whether {@code address} may use this token: always when unbound; IPv4-mapped IPv6 equals its IPv4 form. */
   public boolean allowsClient(InetAddress address) {
     if (clientAddress == null) {
@@ -118,7 +128,8 @@ public final class PlaybackClaims {
         && Objects.equals(notBefore, c.notBefore)
         && Objects.equals(issuedAt, c.issuedAt)
         && Objects.equals(clientAddress, c.clientAddress)
-        && maxHeight == c.maxHeight;
+        && maxHeight == c.maxHeight
+        && preview == c.preview;
   }
 
   @Override
@@ -131,7 +142,7 @@ public final class PlaybackClaims {
     return "PlaybackClaims{viewer=" + viewer + ", title=" + titleId + ", session=" + sessionId + ", expires="
         + expiresAt + (notBefore == null ? "" : ", notBefore=" + notBefore)
         + (clientAddress == null ? "" : ", client=" + clientAddress.getHostAddress())
-        + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight) + "}";
+        + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight) + (preview ? ", preview" : "") + "}";
   }
 
   /** Collects claims and checks each value as it is set, naming the property and the limit. */
@@ -144,6 +155,7 @@ public final class PlaybackClaims {
     private Instant issuedAt;
     private InetAddress clientAddress;
     private int maxHeight;
+    private boolean preview;
 
     private Builder() {}
 
@@ -205,6 +217,12 @@ public final class PlaybackClaims {
             "max height must be between 1 and " + MAX_HEIGHT_LIMIT + " lines (0 for no cap), got " + maxHeight);
       }
       this.maxHeight = maxHeight;
+      return this;
+    }
+
+    /** Marks a moderator's token for reviewing a title before it is published. */
+    public Builder preview(boolean preview) {
+      this.preview = preview;
       return this;
     }
 

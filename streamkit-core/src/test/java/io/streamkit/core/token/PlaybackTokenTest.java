@@ -55,6 +55,16 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void previewFlagSurvivesTheRoundTripAndIsOffByDefault() {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    PlaybackClaims preview = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().preview(true).build()));
+    PlaybackClaims viewer = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().build()));
+
+    assertThat(preview.preview()).isTrue();
+    assertThat(viewer.preview()).isFalse();
+  }
+
+  @Test
   void keyRotationAcceptsOldAndNewKeysAtOnce() {
     PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET, OTHER_SECRET);
     String oldToken = PlaybackTokenSigner.hs256(SECRET).sign(claims().build());

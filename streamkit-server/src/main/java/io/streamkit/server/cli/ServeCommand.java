@@ -2,13 +2,14 @@ package io.streamkit.server.cli;
 
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.server.api.ManagementApi;
+import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-        "Serve titles under DIR/titles/<id>/ to players, gated by playback tokens.",
+        "Serve titles under DIR/titles/<id>/ to players, gated by playback tokens; with --admin-key also the",
+        "management API (uploads, titles, moderation, playback tokens) and ingest workers transcoding uploads.",
         "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish first."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -40,8 +42,29 @@ public final class ServeCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--db", defaultValue = "${env:STREAMKIT_DB}", paramLabel = "JDBC_URL",
-      description = "catalog database (env STREAMKIT_DB); checked at startup, not yet read by the origin")
+      description = "catalog and job queue database (env STREAMKIT_DB), jdbc:postgresql://... or jdbc:h2:...;"
+          + " default: H2 in the data directory")
   String db;
+
+  @Option(names = "--workers", defaultValue = "${env:STREAMKIT_WORKERS:-1}", paramLabel = "N",
+      description = "ingest workers transcoding uploads on this node (env STREAMKIT_WORKERS, default 1)")
+  int workers;
+
+  @Option(names = "--max-upload-bytes", defaultValue = "${env:STREAMKIT_MAX_UPLOAD_BYTES:-10737418240}",
+      paramLabel = "BYTES", description = "largest upload accepted (env STREAMKIT_MAX_UPLOAD_BYTES, default 10 GiB)")
+  long maxUploadBytes;
+
+  @Option(names = "--ladder", defaultValue = "${env:STREAMKIT_LADDER:-apple}", paramLabel = "NAME|FILE",
+      description = "ladder uploads are transcoded to: apple, bench, small or a ladder file (default apple)")
+  String ladder;
+
+  @Option(names = "--preset", defaultValue = "${env:STREAMKIT_PRESET:-veryfast}", paramLabel = "NAME",
+      description = "x264 speed preset for uploads (default veryfast)")
+  String preset;
+
+  @Option(names = "--public-url", defaultValue = "${env:STREAMKIT_PUBLIC_URL}", paramLabel = "URL",
+      description = "base URL players reach this server at, for absolute URLs in playback responses")
+  String publicUrl;
 
   @Option(names = "--signing-key", defaultValue = "${env:STREAMKIT_SIGNING_KEY}", split = ",", paramLabel = "KEY",
       description = "HS256 secret (>= 32 bytes) or ES256 public key PEM file; repeat or separate with commas to "
@@ -49,7 +72,8 @@ public final class ServeCommand implements Callable<Integer> {
   List<String> signingKeys;
 
   @Option(names = "--admin-key", defaultValue = "${env:STREAMKIT_ADMIN_KEY}", paramLabel = "KEY",
-      description = "bearer key required for /metrics (env STREAMKIT_ADMIN_KEY); /metrics is open without it")
+      description = "bearer key for /metrics and the management API /api/... (env STREAMKIT_ADMIN_KEY); without it"
+          + " /metrics is open and the API is off")
   String adminKey;
 
   @Option(names = "--max-connections", defaultValue = "${env:STREAMKIT_MAX_CONNECTIONS:-10000}", paramLabel = "N",
@@ -82,8 +106,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Path dataDirectory = checkedDataDirectory();
     OriginServer.Builder builder = OriginServer.builder()
-        .dataDirectory(checkedDataDirectory())
+        .dataDirectory(dataDirectory)
         .host(host)
         .port(port)
         .tokenVerifier(SigningKeys.verifier(signingKeys == null ? List.of() : signingKeys))
@@ -96,13 +121,30 @@ public final class ServeCommand implements Callable<Integer> {
     if (ioThreads != 0) {
       builder.ioThreads(ioThreads);
     }
-    if (db != null && !db.isBlank()) {
-      checkDatabase(db);
+    String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
+    if (maxUploadBytes < 1) {
+      throw new IllegalArgumentException("--max-upload-bytes must be at least 1, got " + maxUploadBytes);
     }
-    OriginServer server = builder.build().start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "streamkit-origin-drain"));
-    server.awaitClose();
+    ManagementApi.builder().maxUploadBytes(maxUploadBytes);
+    IngestWorkers.builder().workers(workers);
+    boolean api = adminKey != null && !adminKey.isBlank();
+    RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, workers, Ladder.named(ladder), preset,
+        api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);
+    Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "streamkit-origin-drain"));
+    platform.origin.awaitClose();
     return 0;
+  }
+
+  /** Tokens for the playback endpoint: the first HS256 secret, or an ES256 key file holding a private key. */
+  private PlaybackTokenSigner signer() {
+    if (signingKeys == null || signingKeys.isEmpty()) {
+      return null;
+    }
+    try {
+      return SigningKeys.signer(signingKeys.get(0));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private Path checkedDataDirectory() {
@@ -143,18 +185,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** The origin does not read the catalog yet; failing fast on a bad URL beats failing when it starts to. */
-  static void checkDatabase(String url) {
+  static String checkedJdbcUrl(String url) {
     if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("--db '" + url + "' is not a supported JDBC URL; use jdbc:postgresql://host:"
           + "5432/db?user=... or jdbc:h2:file:/path/streamkit");
     }
-    DriverManager.setLoginTimeout(5);
-    try (Connection ignored = DriverManager.getConnection(url)) {
-      // reachable
-    } catch (SQLException e) {
-      throw new IllegalArgumentException("--db: cannot connect to " + url.replaceAll("password=[^&]*", "password=***")
-          + ": " + e.getMessage().lines().findFirst().orElse(""), e);
-    }
+    return url;
   }
 }

@@ -30,6 +30,7 @@ public final class StreamkitCli implements Runnable {
     cli.addSubcommand(new TokenCommand());
     cli.addSubcommand(new TranscodeCommand());
     cli.addSubcommand(new AbrSimCommand());
+    cli.addSubcommand(new DemoCommand());
     return cli;
   }
 

@@ -27,6 +27,7 @@ final class OriginMetrics {
   static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   static final String ADMIN_KEY = "admin_key";
   static final String VARIANT_NOT_ALLOWED = "variant_not_allowed";
+  static final String TITLE_NOT_PUBLISHED = "title_not_published";
   /** Prefix of token rejection reasons, e.g. {@code token_expired}. */
   static final String TOKEN_PREFIX = "token_";
 

@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelInitializer;
+import io.streamkit.server.api.ManagementApi;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -29,6 +30,7 @@ import io.streamkit.server.pages.PageHandler;
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
+ *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  admin                AdminHandler           /healthz, /metrics
@@ -47,6 +49,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
   static final String PAGES = "pages";
+  static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
   static final String ADMIN = "admin";
@@ -70,9 +73,16 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final FileHandler file;
   private final SslContext sslContext;
   private final PageHandler pages = new PageHandler();
+  private final ManagementApi managementApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
+    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null);
+  }
+
+  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi) {
+    this.managementApi = managementApi;
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -100,6 +110,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
     p.addLast(PAGES, pages);
+    if (managementApi != null) {
+      p.addLast(API, managementApi.newHandler());
+    }
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
     p.addLast(ADMIN, admin);

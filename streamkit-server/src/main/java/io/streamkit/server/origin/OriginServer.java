@@ -21,6 +21,8 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.server.api.ManagementApi;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -98,10 +100,12 @@ public final class OriginServer implements AutoCloseable {
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
     OriginPipeline pipeline = new OriginPipeline(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(config.verifier, root, playlists, metrics),
+        new TokenGate(config.verifier, root, playlists, metrics,
+            config.store == null ? null : new TitleVisibility(config.store.catalog())),
         new AdminHandler(registry, config.adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
-        new FileHandler(root, config.sslContext != null, metrics));
+        new FileHandler(root, config.sslContext != null, metrics),
+        config.managementApi);
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -138,6 +142,11 @@ public final class OriginServer implements AutoCloseable {
   /** The port actually bound (useful with port 0). */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The store behind the platform API ({@code /api/...}), or {@code null} for a delivery-only origin. */
+  public StreamkitStore store() {
+    return config.store;
   }
 
   /** The registry behind {@code /metrics}. */
@@ -219,6 +228,8 @@ public final class OriginServer implements AutoCloseable {
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private boolean nativeTransport = true;
+    private StreamkitStore store;
+    private ManagementApi managementApi;
 
     private Builder() {}
 
@@ -330,6 +341,21 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The catalog, progress and event store behind the platform API; without one the origin only delivers media.
+     * The caller owns the store and closes it after the server.
+     */
+    public Builder store(StreamkitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Serves the management API ({@code /api/titles}, {@code /api/uploads}); needs {@link #store}. */
+    public Builder managementApi(ManagementApi api) {
+      this.managementApi = Objects.requireNonNull(api, "managementApi");
+      return this;
+    }
+
     public OriginServer build() {
       if (dataDirectory == null) {
         throw new IllegalArgumentException("the origin needs a data directory: call dataDirectory(...)");
@@ -337,6 +363,9 @@ public final class OriginServer implements AutoCloseable {
       if (verifier == null && !tokensOff) {
         throw new IllegalArgumentException(
             "the origin needs a token verifier: call tokenVerifier(...), or withoutTokens() to serve titles openly");
+      }
+      if (managementApi != null && store == null) {
+        throw new IllegalArgumentException("the management API needs the store: call store(...) too");
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");

@@ -15,6 +15,8 @@ import java.util.Set;
  * playlists and segments of taller variants even when their URI is guessed. Every refusal is the same generic 403
  * so that probing teaches nothing; the reason goes to the rejection counter.
  *
+ * <p>Backed by a catalog, the gate also applies moderation: see {@link TitleVisibility}.
+ *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
 @Sharable
@@ -24,9 +26,16 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
   private final MediaRoot root;
   private final PlaylistCache playlists;
   private final OriginMetrics metrics;
+  private final TitleVisibility visibility;
 
   TokenGate(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics) {
+    this(verifier, root, playlists, metrics, null);
+  }
+
+  TokenGate(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics,
+      TitleVisibility visibility) {
     super(false);
+    this.visibility = visibility;
     this.verifier = verifier;
     this.root = root;
     this.playlists = playlists;
@@ -45,6 +54,11 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
       claims = verifier.authorise(request.token, titleId, request.client);
     } catch (TokenRejectedException e) {
       metrics.rejected(OriginMetrics.TOKEN_PREFIX + e.reason().tag());
+      forbid(ctx, request);
+      return;
+    }
+    if (visibility != null && !visibility.allows(claims)) {
+      metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
       forbid(ctx, request);
       return;
     }

@@ -1,0 +1,31 @@
+package io.streamkit.core.job;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One queued transcode of an uploaded source into a title.
+ *
+ * @param id the job's id
+ * @param titleId the title the source becomes
+ * @param sourcePath where the uploaded source file lies, as the enqueuing process wrote it
+ * @param state where the job is
+ * @param attempts how many times a worker has claimed it; more than one means an earlier run died or lost its lease
+ * @param owner the worker node holding it while {@link State#RUNNING}, otherwise {@code null}
+ * @param leaseUntil when the owner's hold ends unless renewed, otherwise {@code null}
+ * @param errorMessage why the job failed, otherwise {@code null}
+ * @param createdAt when it was queued
+ */
+public record IngestJob(UUID id, UUID titleId, String sourcePath, State state, int attempts, String owner,
+    Instant leaseUntil, String errorMessage, Instant createdAt) {
+
+  /** A job's life: queued, claimed by one worker, then done or failed. Deleting the title removes the job. */
+  public enum State {
+    QUEUED, RUNNING, DONE, FAILED
+  }
+
+  public Optional<String> errorMessageIfFailed() {
+    return Optional.ofNullable(errorMessage);
+  }
+}

@@ -1,0 +1,249 @@
+package io.streamkit.core.job;
+
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.store.StoreException;
+import io.streamkit.core.store.StreamkitStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * A durable queue of ingest jobs in StreamKit's database, shared safely by any number of worker processes.
+ *
+ * <p>Design: the row is the lock. A worker claims the oldest claimable row inside one transaction with
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} (PostgreSQL since 9.5, H2 since 2.0): concurrent claimers skip rows another
+ * transaction has locked instead of waiting for them, so two workers never take the same job and never block each
+ * other (the approach of db-scheduler and Que; no cluster protocol beyond the database's row locks). The claim stamps
+ * the row RUNNING with the worker's node id and a lease; the worker renews the lease by {@link #heartbeat} while it
+ * works. A job becomes claimable again when its lease has expired (its worker died or hung) or, at start-up, when the
+ * node that held it says so through {@link #releaseHeldBy} (it was running here when this process died). Cancelling
+ * deletes the row, which the running worker learns from its next heartbeat.
+ *
+ * <p>Lease times come from this process's clock; nodes sharing a queue should run NTP-synchronised clocks, and the
+ * lease should be long against their skew.
+ */
+public final class IngestJobQueue {
+
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+  public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+  public static final Duration MAX_LEASE = Duration.ofHours(1);
+  public static final int MAX_NODE_ID_LENGTH = 128;
+  public static final int MAX_SOURCE_PATH_LENGTH = 4000;
+  public static final int MAX_ERROR_MESSAGE_LENGTH = 2000;
+
+  private static final String COLUMNS =
+      "id, title_id, source_path, state, attempts, owner, lease_until, error_message, created_at";
+
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  private IngestJobQueue(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /** The queue in {@code store}'s database (its schema migrations create the table). */
+  public static IngestJobQueue in(StreamkitStore store) {
+    return in(store, Clock.systemUTC());
+  }
+
+  public static IngestJobQueue in(StreamkitStore store, Clock clock) {
+    return new IngestJobQueue(InvalidValueException.requireNonNull("store", store).dataSource(),
+        InvalidValueException.requireNonNull("clock", clock));
+  }
+
+  /** Queues the transcode of {@code sourcePath} into title {@code titleId}, which must exist in the catalog. */
+  public IngestJob enqueue(UUID titleId, String sourcePath) {
+    InvalidValueException.requireNonNull("titleId", titleId);
+    InvalidValueException.requireText("sourcePath", sourcePath, MAX_SOURCE_PATH_LENGTH);
+    UUID id = UUID.randomUUID();
+    Instant now = clock.instant();
+    update("INSERT INTO streamkit_ingest_jobs (id, title_id, source_path, state, attempts, created_at, updated_at)"
+        + " VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)", id, titleId, sourcePath, now, now);
+    return new IngestJob(id, titleId, sourcePath, IngestJob.State.QUEUED, 0, null, null, null, now);
+  }
+
+  /**
+   * Takes the oldest job that is queued or whose lease has expired, holding it for {@code node} for {@code lease}.
+   * Empty when nothing is claimable.
+   */
+  public Optional<IngestJob> claim(String node, Duration lease) {
+    checkNode(node);
+    checkLease(lease);
+    Instant now = clock.instant();
+    Instant until = now.plus(lease);
+    return inTransaction(connection -> {
+      UUID id;
+      try (PreparedStatement select = connection.prepareStatement("SELECT id FROM streamkit_ingest_jobs"
+          + " WHERE state = 'QUEUED' OR (state = 'RUNNING' AND lease_until < ?)"
+          + " ORDER BY created_at, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+        select.setObject(1, timestamp(now));
+        try (ResultSet row = select.executeQuery()) {
+          if (!row.next()) {
+            return Optional.empty();
+          }
+          id = row.getObject(1, UUID.class);
+        }
+      }
+      try (PreparedStatement claim = connection.prepareStatement("UPDATE streamkit_ingest_jobs SET state = 'RUNNING',"
+          + " attempts = attempts + 1, owner = ?, lease_until = ?, updated_at = ? WHERE id = ?")) {
+        bind(claim, node, until, now, id);
+        claim.executeUpdate();
+      }
+      return Optional.of(read(connection, id).orElseThrow());
+    });
+  }
+
+  /**
+   * Renews {@code node}'s lease on a running job. {@code false} means the job is no longer this node's to run: it was
+   * cancelled (its title deleted) or its lease expired and another worker took it; the caller should stop.
+   */
+  public boolean heartbeat(UUID jobId, String node, Duration lease) {
+    checkNode(node);
+    checkLease(lease);
+    Instant now = clock.instant();
+    return update("UPDATE streamkit_ingest_jobs SET lease_until = ?, updated_at = ?"
+        + " WHERE id = ? AND state = 'RUNNING' AND owner = ?", now.plus(lease), now, jobId, node) == 1;
+  }
+
+  /** Marks a job this node ran as done; {@code false} if it was no longer this node's (see {@link #heartbeat}). */
+  public boolean complete(UUID jobId, String node) {
+    checkNode(node);
+    return update("UPDATE streamkit_ingest_jobs SET state = 'DONE', owner = NULL, lease_until = NULL, updated_at = ?"
+        + " WHERE id = ? AND state = 'RUNNING' AND owner = ?", clock.instant(), jobId, node) == 1;
+  }
+
+  /** Marks a job this node ran as failed for good, with the reason a user will read. */
+  public boolean fail(UUID jobId, String node, String errorMessage) {
+    checkNode(node);
+    InvalidValueException.requireNonNull("errorMessage", errorMessage);
+    String message = errorMessage.length() > MAX_ERROR_MESSAGE_LENGTH
+        ? errorMessage.substring(0, MAX_ERROR_MESSAGE_LENGTH) : errorMessage;
+    return update("UPDATE streamkit_ingest_jobs SET state = 'FAILED', owner = NULL, lease_until = NULL,"
+        + " error_message = ?, updated_at = ? WHERE id = ? AND state = 'RUNNING' AND owner = ?",
+        message, clock.instant(), jobId, node) == 1;
+  }
+
+  /**
+   * Puts every job {@code node} holds back in the queue. A node calls this as it starts, before its workers claim:
+   * whatever it held then was running when its previous process died.
+   *
+   * @return how many jobs were released
+   */
+  public int releaseHeldBy(String node) {
+    checkNode(node);
+    return update("UPDATE streamkit_ingest_jobs SET state = 'QUEUED', owner = NULL, lease_until = NULL,"
+        + " updated_at = ? WHERE state = 'RUNNING' AND owner = ?", clock.instant(), node);
+  }
+
+  /** Removes the title's jobs, queued or running; a running worker stops at its next heartbeat. */
+  public int cancel(UUID titleId) {
+    return update("DELETE FROM streamkit_ingest_jobs WHERE title_id = ?",
+        InvalidValueException.requireNonNull("titleId", titleId));
+  }
+
+  public Optional<IngestJob> get(UUID jobId) {
+    return inTransaction(connection -> read(connection, jobId));
+  }
+
+  /** The title's jobs, oldest first. */
+  public List<IngestJob> forTitle(UUID titleId) {
+    return inTransaction(connection -> {
+      try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+          + " FROM streamkit_ingest_jobs WHERE title_id = ? ORDER BY created_at, id")) {
+        select.setObject(1, titleId);
+        List<IngestJob> jobs = new ArrayList<>();
+        try (ResultSet row = select.executeQuery()) {
+          while (row.next()) {
+            jobs.add(map(row));
+          }
+        }
+        return jobs;
+      }
+    });
+  }
+
+  private static Optional<IngestJob> read(Connection connection, UUID id) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
+        + " FROM streamkit_ingest_jobs WHERE id = ?")) {
+      select.setObject(1, id);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? Optional.of(map(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static IngestJob map(ResultSet row) throws SQLException {
+    OffsetDateTime lease = row.getObject(7, OffsetDateTime.class);
+    return new IngestJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
+        IngestJob.State.valueOf(row.getString(4)), row.getInt(5), row.getString(6),
+        lease == null ? null : lease.toInstant(), row.getString(8),
+        row.getObject(9, OffsetDateTime.class).toInstant());
+  }
+
+  private static OffsetDateTime timestamp(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static void checkNode(String node) {
+    InvalidValueException.requireText("node", node, MAX_NODE_ID_LENGTH);
+  }
+
+  private static void checkLease(Duration lease) {
+    InvalidValueException.requireRange("lease", lease, MIN_LEASE, MAX_LEASE);
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(connection);
+        connection.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("ingest queue: " + e.getMessage(), e);
+    }
+  }
+
+  private int update(String sql, Object... values) {
+    return inTransaction(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        bind(statement, values);
+        return statement.executeUpdate();
+      }
+    });
+  }
+
+  private static void bind(PreparedStatement statement, Object... values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      Object value = values[i];
+      if (value instanceof Instant instant) {
+        statement.setObject(i + 1, timestamp(instant));
+      } else {
+        statement.setObject(i + 1, value);
+      }
+    }
+  }
+}

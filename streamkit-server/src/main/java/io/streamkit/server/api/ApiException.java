@@ -1,0 +1,32 @@
+package io.streamkit.server.api;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** A request the API refuses: the status, a short machine-readable code and one line a person can act on. */
+final class ApiException extends RuntimeException {
+
+  final HttpResponseStatus status;
+  final String code;
+
+  ApiException(HttpResponseStatus status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  static ApiException notFound(String what) {
+    return new ApiException(HttpResponseStatus.NOT_FOUND, "not_found", what);
+  }
+
+  static ApiException badRequest(String message) {
+    return new ApiException(HttpResponseStatus.BAD_REQUEST, "bad_request", message);
+  }
+
+  static ApiException conflict(String code, String message) {
+    return new ApiException(HttpResponseStatus.CONFLICT, code, message);
+  }
+
+  static ApiException tooLarge(String message) {
+    return new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", message);
+  }
+}

@@ -1,0 +1,164 @@
+package io.streamkit.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.channel.ChannelHandler;
+import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.server.ingest.IngestWorkers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The platform's management API: uploads (whole-body and tus 1.0 resumable), titles, moderation and playback tokens,
+ * under {@code /api/titles} and {@code /api/uploads}, authorised by the admin key. See {@code docs/openapi.yaml}.
+ *
+ * <p>An origin given this API puts {@link #newHandler()} in front of its request decoder; requests for other paths
+ * (including {@code /api/titles/{id}/analytics}) pass through untouched.
+ */
+public final class ManagementApi {
+
+  public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L << 30;
+  public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
+  public static final Duration MAX_TOKEN_TTL = Duration.ofDays(7);
+  /** JSON request bodies (reject reasons, playback requests) are small; anything larger is refused. */
+  public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
+  static final String INCOMING_PREFIX = ".incoming-";
+
+  final StreamkitStore store;
+  final IngestJobQueue queue;
+  final IngestWorkers workers;
+  final Path dataDirectory;
+  final Path uploads;
+  final TusUploads tus;
+  final long maxUploadBytes;
+  final PlaybackTokenSigner signer;
+  final String publicBaseUrl;
+  final ObjectMapper json = new ObjectMapper();
+  private final byte[] expectedAuthorization;
+
+  private ManagementApi(Builder b) {
+    this.store = b.store;
+    this.queue = b.queue != null ? b.queue : IngestJobQueue.in(b.store);
+    this.workers = b.workers;
+    this.dataDirectory = b.dataDirectory;
+    this.uploads = b.dataDirectory.resolve(IngestWorkers.UPLOADS);
+    this.tus = new TusUploads(uploads.resolve("tus"));
+    this.maxUploadBytes = b.maxUploadBytes;
+    this.signer = b.signer;
+    this.publicBaseUrl = b.publicBaseUrl;
+    this.expectedAuthorization = ("Bearer " + b.adminKey).getBytes(StandardCharsets.UTF_8);
+    discardIncomplete();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A handler for one connection (it holds the state of the request body being received). */
+  public ChannelHandler newHandler() {
+    return new ApiHandler(this);
+  }
+
+  /** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
+  boolean authorises(String authorization) {
+    return authorization != null
+        && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Whole-body uploads cut off by a crash leave {@code .incoming-*} files; they can never complete. */
+  private void discardIncomplete() {
+    try {
+      Files.createDirectories(uploads);
+      try (Stream<Path> files = Files.list(uploads)) {
+        for (Path file : files.filter(f -> f.getFileName().toString().startsWith(INCOMING_PREFIX)).toList()) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the upload directory " + uploads + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Configuration; every setter checks its value at once. */
+  public static final class Builder {
+    private StreamkitStore store;
+    private IngestJobQueue queue;
+    private IngestWorkers workers;
+    private Path dataDirectory;
+    private String adminKey;
+    private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+    private PlaybackTokenSigner signer;
+    private String publicBaseUrl;
+
+    private Builder() {}
+
+    public Builder store(StreamkitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** The queue uploads go to; by default the one in the store's database. */
+    public Builder queue(IngestJobQueue queue) {
+      this.queue = Objects.requireNonNull(queue, "queue");
+      return this;
+    }
+
+    /** This node's workers, so deleting a title stops its transcode here at once rather than at the next lease. */
+    public Builder workers(IngestWorkers workers) {
+      this.workers = workers;
+      return this;
+    }
+
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
+      return this;
+    }
+
+    public Builder adminKey(String adminKey) {
+      if (adminKey == null || adminKey.length() < 16) {
+        throw new IllegalArgumentException("the management API needs an admin key of at least 16 characters, got "
+            + (adminKey == null ? "none" : adminKey.length() + " characters") + "; pass --admin-key");
+      }
+      this.adminKey = adminKey;
+      return this;
+    }
+
+    public Builder maxUploadBytes(long maxUploadBytes) {
+      if (maxUploadBytes < 1 || maxUploadBytes > (1L << 50)) {
+        throw new IllegalArgumentException("max upload bytes must be between 1 and 2^50, got " + maxUploadBytes);
+      }
+      this.maxUploadBytes = maxUploadBytes;
+      return this;
+    }
+
+    /** Signs playback tokens for {@code POST /api/titles/{id}/playback}; without it that endpoint answers 501. */
+    public Builder tokenSigner(PlaybackTokenSigner signer) {
+      this.signer = signer;
+      return this;
+    }
+
+    /** Makes the URLs in playback responses absolute, e.g. {@code https://video.example.com}. */
+    public Builder publicBaseUrl(String url) {
+      if (url != null && !url.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+        throw new IllegalArgumentException("public base URL must look like https://host[:port][/path], got " + url);
+      }
+      this.publicBaseUrl = url == null ? null : url.replaceAll("/+$", "");
+      return this;
+    }
+
+    public ManagementApi build() {
+      if (store == null || dataDirectory == null || adminKey == null) {
+        throw new IllegalArgumentException("the management API needs store(...), dataDirectory(...) and adminKey(...)");
+      }
+      return new ManagementApi(this);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.streamkit.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamkit.core.title.Rendition;
+import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleStatus;
+
+/** The Title representation of the platform API (see {@code docs/openapi.yaml}, schema {@code Title}). */
+final class TitleJson {
+
+  private TitleJson() {}
+
+  static ObjectNode of(ObjectMapper json, Title title) {
+    ObjectNode node = json.createObjectNode();
+    String id = title.id().toString();
+    node.put("id", id);
+    node.put("name", title.name());
+    node.put("description", title.description());
+    node.put("status", title.status().name());
+    node.put("progressPercent", title.status() == TitleStatus.UPLOADED ? 0
+        : title.status() == TitleStatus.PROCESSING ? title.progressPercent() : title.status() == TitleStatus.FAILED
+            ? title.progressPercent() : 100);
+    if (title.errorMessage() == null) {
+      node.putNull("errorMessage");
+    } else {
+      node.put("errorMessage", title.errorMessage());
+    }
+    if (title.duration() == null) {
+      node.putNull("durationSeconds");
+    } else {
+      node.put("durationSeconds", title.duration().toMillis() / 1000.0);
+    }
+    node.put("createdAt", title.createdAt().toString());
+    node.put("updatedAt", title.updatedAt().toString());
+    ArrayNode renditions = node.putArray("renditions");
+    for (Rendition r : title.renditions()) {
+      renditions.addObject()
+          .put("name", r.name())
+          .put("width", r.width())
+          .put("height", r.height())
+          .put("peakBitrate", r.peakBitrate())
+          .put("averageBitrate", r.averageBitrate())
+          .put("codecs", r.codecs())
+          .put("frameRate", r.frameRate());
+    }
+    node.put("masterPath", "/titles/" + id + "/master.m3u8");
+    node.put("posterPath", "/titles/" + id + "/poster.jpg");
+    return node;
+  }
+}

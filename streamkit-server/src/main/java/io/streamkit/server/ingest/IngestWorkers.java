@@ -1,0 +1,484 @@
+package io.streamkit.server.ingest;
+
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.job.IngestJob;
+import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.Catalog;
+import io.streamkit.core.title.Rendition;
+import io.streamkit.core.title.SourceFacts;
+import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.UnknownTitleException;
+import io.streamkit.hls.MediaInfo;
+import io.streamkit.hls.MediaProbe;
+import io.streamkit.hls.SegmentFormat;
+import io.streamkit.hls.TranscodeException;
+import io.streamkit.hls.TranscodeJob;
+import io.streamkit.hls.TranscodeResult;
+import io.streamkit.hls.Transcoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pool of ingest workers on this node. Each worker claims a job from the {@link IngestJobQueue}, moves the title to
+ * PROCESSING, transcodes the uploaded source into {@code <data>/titles/<id>/} (published atomically by the hls
+ * module: a hidden staging directory renamed into place), writes progress percent, source facts and renditions to
+ * the catalog and moves the title to READY, or to FAILED with the transcoder's one-line message.
+ *
+ * <p>Crash safety: on {@link #start()} stale staging directories under {@code <data>/titles/} are deleted and jobs
+ * this node held are released back to the queue, so a transcode that was running when the process died runs again
+ * from the start; a title directory published by a run that died before the catalog said READY is replaced. While a
+ * job runs its lease is renewed every third of the lease; when a renewal fails (the title was deleted, or the lease
+ * was lost to another node) the transcode is cancelled and anything it published is removed.
+ *
+ * <pre>{@code
+ * try (IngestWorkers workers = IngestWorkers.builder().store(store).dataDirectory(data).workers(2).build().start()) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class IngestWorkers implements AutoCloseable {
+
+  public static final int DEFAULT_WORKERS = 1;
+  public static final int MAX_WORKERS = 64;
+  /** A source that has killed its worker this many times is failed instead of tried again. */
+  public static final int MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  public static final String TITLES = "titles";
+  public static final String UPLOADS = "uploads";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestWorkers.class);
+
+  private final Builder config;
+  private final Catalog catalog;
+  private final Path titles;
+  private final ConcurrentHashMap<UUID, TranscodeJob> running = new ConcurrentHashMap<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private ScheduledExecutorService heartbeats;
+  private volatile boolean stopping;
+
+  private IngestWorkers(Builder config) {
+    this.config = config;
+    this.catalog = config.store.catalog();
+    this.titles = config.dataDirectory.resolve(TITLES);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Where an uploaded source is kept until its title is READY. */
+  public static Path sourceFile(Path dataDirectory, UUID titleId) {
+    return dataDirectory.resolve(UPLOADS).resolve(titleId + ".source");
+  }
+
+  /** Cleans what a previous process left, releases its jobs and starts the workers. */
+  public IngestWorkers start() {
+    try {
+      Files.createDirectories(titles);
+      Files.createDirectories(config.dataDirectory.resolve(UPLOADS));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + titles + ": " + e.getMessage(), e);
+    }
+    discardStaging();
+    int released = config.queue.releaseHeldBy(config.node);
+    if (released > 0) {
+      LOG.info("{} ingest job(s) were running when node {} stopped; queued again", released, config.node);
+    }
+    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "streamkit-ingest-lease"));
+    for (int i = 0; i < config.workers; i++) {
+      Thread thread = daemon(this::work, "streamkit-ingest-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    LOG.info("{} ingest worker(s) on node {} transcoding into {}", config.workers, config.node, titles);
+    return this;
+  }
+
+  /** Stops a transcode of this title running on this node, if any; the job itself is removed by the caller. */
+  public void cancel(UUID titleId) {
+    TranscodeJob job = running.get(titleId);
+    if (job != null) {
+      job.cancel();
+    }
+  }
+
+  /** Stops the workers; transcodes under way are cancelled and their jobs released for another node or restart. */
+  @Override
+  public void close() {
+    stopping = true;
+    running.values().forEach(TranscodeJob::cancel);
+    for (Thread thread : threads) {
+      thread.interrupt();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (heartbeats != null) {
+      heartbeats.shutdownNow();
+    }
+    config.queue.releaseHeldBy(config.node);
+  }
+
+  private void work() {
+    while (!stopping) {
+      try {
+        Optional<IngestJob> job = config.queue.claim(config.node, config.lease);
+        if (job.isPresent()) {
+          run(job.get());
+        } else {
+          Thread.sleep(config.pollInterval.toMillis());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (stopping) {
+          return;
+        }
+        LOG.error("ingest worker: {}", e.toString(), e);
+        sleepQuietly(config.pollInterval);
+      }
+    }
+  }
+
+  private void run(IngestJob job) {
+    UUID id = job.titleId();
+    Optional<Title> title = catalog.get(id);
+    if (title.isEmpty()) {
+      return;
+    }
+    TitleStatus status = title.get().status();
+    if (status != TitleStatus.UPLOADED && status != TitleStatus.PROCESSING && status != TitleStatus.FAILED) {
+      config.queue.complete(job.id(), config.node);
+      return;
+    }
+    Path output = titles.resolve(id.toString());
+    try {
+      if (status != TitleStatus.PROCESSING) {
+        catalog.transition(id, TitleStatus.PROCESSING);
+      }
+      catalog.reportProgress(id, 0);
+      if (job.attempts() > MAX_ATTEMPTS) {
+        fail(job, "transcode stopped " + (job.attempts() - 1) + " times before finishing (the server died or lost"
+            + " its lease each time); delete the title and upload the source again, or check the server's memory");
+        return;
+      }
+      // A run that died between publishing and READY left a complete directory; this run replaces it.
+      deleteRecursively(output);
+      transcode(job, output);
+    } catch (UnknownTitleException e) {
+      deleteRecursively(output);
+    }
+  }
+
+  private void transcode(IngestJob job, Path output) {
+    UUID id = job.titleId();
+    Path source = Path.of(job.sourcePath());
+    ProgressReport progress = new ProgressReport(catalog, id);
+    TranscodeJob transcode = Transcoder.builder()
+        .input(source)
+        .output(output)
+        .format(config.format)
+        .segmentSeconds(config.segmentSeconds)
+        .ladder(config.ladder)
+        .preset(config.preset)
+        .listener(p -> progress.report(p.percent()))
+        .build();
+    running.put(id, transcode);
+    long renewEvery = Math.max(200, config.lease.toMillis() / 3);
+    LeaseKeeper lease = new LeaseKeeper(job, transcode);
+    ScheduledFuture<?> renewal = heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    try {
+      MediaInfo info = MediaProbe.probe(source);
+      TranscodeResult result = transcode.run();
+      renewal.cancel(false);
+      if (lease.lost || !config.queue.heartbeat(job.id(), config.node, config.lease)) {
+        deleteRecursively(output);
+        return;
+      }
+      catalog.describeSource(id, Duration.ofMillis(Math.max(1, Math.round(result.durationSeconds() * 1000))),
+          sourceFacts(info, source));
+      catalog.setRenditions(id, renditions(result));
+      catalog.transition(id, TitleStatus.READY);
+      config.queue.complete(job.id(), config.node);
+      deleteQuietly(source);
+      LOG.info("title {} ready: {} renditions, {} s transcoded at {}x", id, result.renditions().size(),
+          String.format("%.1f", result.durationSeconds()), String.format("%.2f", result.speed()));
+    } catch (CancellationException e) {
+      if (lease.lost) {
+        deleteRecursively(output);
+      }
+      // Otherwise this node is stopping; the job is released and runs again.
+    } catch (TranscodeException e) {
+      fail(job, e.getMessage());
+    } catch (UnknownTitleException e) {
+      deleteRecursively(output);
+    } finally {
+      renewal.cancel(false);
+      running.remove(id);
+    }
+  }
+
+  private void fail(IngestJob job, String message) {
+    String oneLine = message == null ? "transcode failed" : message.lines().findFirst().orElse("transcode failed");
+    LOG.warn("title {} failed: {}", job.titleId(), oneLine);
+    catalog.fail(job.titleId(), oneLine);
+    config.queue.fail(job.id(), config.node, oneLine);
+  }
+
+  private static SourceFacts sourceFacts(MediaInfo info, Path source) {
+    MediaInfo.Video video = info.video();
+    double fps = video.frameRateDen() == 0 ? 0 : (double) video.frameRateNum() / video.frameRateDen();
+    long bitrate = 0;
+    try {
+      bitrate = info.durationSeconds() > 0 ? Math.round(Files.size(source) * 8 / info.durationSeconds()) : 0;
+    } catch (IOException e) {
+      // The bitrate is informative only.
+    }
+    return new SourceFacts(shorten(info.container()), shorten(video.codec()),
+        info.audio().map(a -> shorten(a.codec())).orElse(null), video.displayWidth(), video.displayHeight(), fps,
+        bitrate);
+  }
+
+  private static String shorten(String name) {
+    return name == null || name.length() <= SourceFacts.MAX_NAME_LENGTH ? name
+        : name.substring(0, SourceFacts.MAX_NAME_LENGTH);
+  }
+
+  private static List<Rendition> renditions(TranscodeResult result) {
+    return result.renditions().stream().map(r -> new Rendition(r.name(), r.width(), r.height(), r.peakBandwidth(),
+        Math.min(r.averageBandwidth(), r.peakBandwidth()), r.codecs(),
+        (double) r.frameRate().numerator() / r.frameRate().denominator(), r.playlist())).toList();
+  }
+
+  /** Staging directories are hidden siblings of title directories: {@code .<id>.staging-<random>}. */
+  private void discardStaging() {
+    try (Stream<Path> entries = Files.list(titles)) {
+      for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(".")
+          && p.getFileName().toString().contains(".staging-")).toList()) {
+        LOG.info("discarding staging directory {} left by a transcode that did not finish", entry);
+        deleteRecursively(entry);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + titles + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteRecursively(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(path)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", file, e.getMessage());
+    }
+  }
+
+  private static Thread daemon(Runnable body, String name) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private static void sleepQuietly(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Renews the job's lease; cancels the transcode once the job is no longer this node's. */
+  private final class LeaseKeeper implements Runnable {
+    private final IngestJob job;
+    private final TranscodeJob transcode;
+    volatile boolean lost;
+
+    LeaseKeeper(IngestJob job, TranscodeJob transcode) {
+      this.job = job;
+      this.transcode = transcode;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (!config.queue.heartbeat(job.id(), config.node, config.lease)) {
+          lost = true;
+          transcode.cancel();
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot renew the lease of ingest job {}: {}", job.id(), e.getMessage());
+      }
+    }
+  }
+
+  /** Writes whole-percent progress to the catalog, only when it changes. */
+  private static final class ProgressReport {
+    private final Catalog catalog;
+    private final UUID id;
+    private int last = -1;
+
+    ProgressReport(Catalog catalog, UUID id) {
+      this.catalog = catalog;
+      this.id = id;
+    }
+
+    void report(double percent) {
+      int whole = (int) Math.min(99, Math.floor(percent));
+      if (whole != last) {
+        last = whole;
+        try {
+          catalog.reportProgress(id, whole);
+        } catch (RuntimeException e) {
+          LOG.debug("progress of {} not recorded: {}", id, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Configuration; every setter checks its value at once. */
+  public static final class Builder {
+    private StreamkitStore store;
+    private IngestJobQueue queue;
+    private Path dataDirectory;
+    private int workers = DEFAULT_WORKERS;
+    private String node;
+    private Duration lease = IngestJobQueue.DEFAULT_LEASE;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Ladder ladder = Ladder.apple();
+    private int segmentSeconds = Transcoder.DEFAULT_SEGMENT_SECONDS;
+    private String preset = Transcoder.DEFAULT_PRESET;
+    private SegmentFormat format = SegmentFormat.FMP4;
+
+    private Builder() {}
+
+    /** The catalog the workers report to; the queue defaults to the one in the same database. */
+    public Builder store(StreamkitStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    public Builder queue(IngestJobQueue queue) {
+      this.queue = Objects.requireNonNull(queue, "queue");
+      return this;
+    }
+
+    /** Titles are published under {@code <dir>/titles/<id>/}. */
+    public Builder dataDirectory(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
+      return this;
+    }
+
+    public Builder workers(int workers) {
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + ", got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /**
+     * This node's identity in the queue. It must stay the same across restarts of the same node (so the jobs it held
+     * are released at start) and differ between nodes sharing a database.
+     */
+    public Builder node(String node) {
+      if (node == null || node.isBlank() || node.length() > IngestJobQueue.MAX_NODE_ID_LENGTH) {
+        throw new IllegalArgumentException("node id must be 1 to " + IngestJobQueue.MAX_NODE_ID_LENGTH
+            + " characters, got " + (node == null ? "nothing" : node.length() + " characters"));
+      }
+      this.node = node;
+      return this;
+    }
+
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.compareTo(IngestJobQueue.MIN_LEASE) < 0
+          || lease.compareTo(IngestJobQueue.MAX_LEASE) > 0) {
+        throw new IllegalArgumentException("lease must be between " + IngestJobQueue.MIN_LEASE + " and "
+            + IngestJobQueue.MAX_LEASE + ", got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    public Builder pollInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 10 || interval.toMinutes() > 10) {
+        throw new IllegalArgumentException("poll interval must be between 10 ms and 10 min, got " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    public Builder ladder(Ladder ladder) {
+      this.ladder = Objects.requireNonNull(ladder, "ladder");
+      return this;
+    }
+
+    public Builder segmentSeconds(int seconds) {
+      Transcoder.builder().segmentSeconds(seconds);
+      this.segmentSeconds = seconds;
+      return this;
+    }
+
+    public Builder preset(String preset) {
+      Transcoder.builder().preset(preset);
+      this.preset = preset;
+      return this;
+    }
+
+    public Builder format(SegmentFormat format) {
+      this.format = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    public IngestWorkers build() {
+      if (store == null) {
+        throw new IllegalArgumentException("ingest workers need a store: call store(...)");
+      }
+      if (dataDirectory == null) {
+        throw new IllegalArgumentException("ingest workers need a data directory: call dataDirectory(...)");
+      }
+      if (node == null) {
+        throw new IllegalArgumentException("ingest workers need a node id that survives restarts: call node(...)");
+      }
+      if (queue == null) {
+        queue = IngestJobQueue.in(store);
+      }
+      return new IngestWorkers(this);
+    }
+  }
+}

@@ -1,0 +1,309 @@
+package io.streamkit.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.TestVideos;
+import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.server.origin.OriginServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The management API over real sockets, on an origin with an H2 store in a fresh data directory. */
+class ManagementApiTest {
+
+  private static final String ADMIN_KEY = "test-admin-key-0123456789";
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final long MAX_UPLOAD = 4L << 20;
+
+  @TempDir Path data;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private StreamkitStore store;
+  private IngestWorkers workers;
+  private OriginServer origin;
+
+  private void start(boolean withWorkers) {
+    store = StreamkitStore.builder().dataDirectory(data).build();
+    if (withWorkers) {
+      workers = IngestWorkers.builder().store(store).dataDirectory(data).node("test-node").ladder(Ladder.small())
+          .preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build().start();
+    }
+    ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).adminKey(ADMIN_KEY)
+        .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
+    origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1")
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
+        .store(store).managementApi(api).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (origin != null) {
+      origin.close();
+    }
+    if (workers != null) {
+      workers.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + origin.port() + path);
+  }
+
+  private HttpRequest.Builder admin(String path) {
+    return HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + ADMIN_KEY);
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return http.send(request, BodyHandlers.ofString());
+  }
+
+  private JsonNode body(HttpResponse<String> response) throws IOException {
+    return json.readTree(response.body());
+  }
+
+  private JsonNode awaitStatus(String id, TitleStatus wanted) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode title = body(send(admin("/api/titles/" + id).build()));
+      if (title.path("status").asText().equals(wanted.name())) {
+        return title;
+      }
+      assertThat(title.path("status").asText()).as(title.toString()).isNotEqualTo("FAILED");
+      Thread.sleep(100);
+    }
+    throw new AssertionError("title " + id + " never became " + wanted);
+  }
+
+  @Test
+  void uploadTranscodesThenPreviewPublishAndPlay() throws Exception {
+    start(true);
+    Path video = TestVideos.make(data.resolve("clip.mp4"), 4, 320, 180);
+
+    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Name", "Caf%C3%A9%20clip").POST(BodyPublishers.ofFile(video)).build());
+
+    assertThat(uploaded.statusCode()).isEqualTo(202);
+    JsonNode title = body(uploaded);
+    String id = title.get("id").asText();
+    assertThat(title.get("status").asText()).isEqualTo("UPLOADED");
+    assertThat(title.get("name").asText()).isEqualTo("Café clip");
+    assertThat(uploaded.headers().firstValue("Location")).hasValue("/api/titles/" + id);
+    assertThat(uploaded.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+    JsonNode ready = awaitStatus(id, TitleStatus.READY);
+    assertThat(ready.get("progressPercent").asInt()).isEqualTo(100);
+    assertThat(ready.get("durationSeconds").asDouble()).isBetween(3.5, 4.5);
+    assertThat(ready.get("renditions")).isNotEmpty();
+    assertThat(ready.get("renditions").get(0).get("height").asInt()).isEqualTo(180);
+    assertThat(data.resolve("titles").resolve(id).resolve("master.m3u8")).exists();
+    assertThat(IngestWorkers.sourceFile(data, UUID.fromString(id))).doesNotExist();
+
+    JsonNode preview = body(send(admin("/api/titles/" + id + "/playback")
+        .POST(BodyPublishers.ofString("{\"viewerId\":\"moderator\",\"ttlSeconds\":600}")).build()));
+    assertThat(preview.get("preview").asBoolean()).isTrue();
+    assertThat(preview.get("playerUrl").asText()).startsWith("/play/" + id + "?token=");
+    String viewerToken = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("alice").title(id)
+        .expiresAt(Instant.now().plusSeconds(600)).build());
+    assertThat(get(preview.get("masterUrl").asText()).statusCode()).isEqualTo(200);
+    assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode())
+        .as("viewers cannot play a title before it is published").isEqualTo(403);
+
+    HttpResponse<String> published = send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
+    assertThat(published.statusCode()).isEqualTo(200);
+    assertThat(body(published).get("status").asText()).isEqualTo("PUBLISHED");
+    Thread.sleep(1100);
+    assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode()).isEqualTo(200);
+    JsonNode playback = body(send(admin("/api/titles/" + id + "/playback")
+        .POST(BodyPublishers.ofString("{\"viewerId\":\"alice\",\"ttlSeconds\":600,\"maxHeight\":180}")).build()));
+    assertThat(playback.get("preview").asBoolean()).isFalse();
+    assertThat(get(playback.get("masterUrl").asText()).body()).contains("#EXT-X-STREAM-INF");
+
+    JsonNode listed = body(send(admin("/api/titles?status=PUBLISHED&size=5").build()));
+    assertThat(listed.get("total").asInt()).isEqualTo(1);
+    assertThat(listed.get("items").get(0).get("id").asText()).isEqualTo(id);
+
+    assertThat(send(admin("/api/titles/" + id).DELETE().build()).statusCode()).isEqualTo(204);
+    assertThat(send(admin("/api/titles/" + id).build()).statusCode()).isEqualTo(404);
+    assertThat(data.resolve("titles").resolve(id)).doesNotExist();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).build());
+  }
+
+  @Test
+  void errorsAreOneLineJsonWithTheRightStatus() throws Exception {
+    start(false);
+    Title uploaded = store.catalog().create("Waiting", "");
+
+    HttpResponse<String> noKey = send(HttpRequest.newBuilder(uri("/api/titles")).build());
+    HttpResponse<String> wrongKey = send(HttpRequest.newBuilder(uri("/api/titles"))
+        .header("Authorization", "Bearer wrong-key-wrong-key-wrong").build());
+    HttpResponse<String> unknown = send(admin("/api/titles/" + UUID.randomUUID()).build());
+    HttpResponse<String> notUuid = send(admin("/api/titles/nope").build());
+    HttpResponse<String> illegal = send(admin("/api/titles/" + uploaded.id() + "/publish")
+        .POST(BodyPublishers.noBody()).build());
+    HttpResponse<String> badJson = send(admin("/api/titles/" + uploaded.id() + "/reject")
+        .POST(BodyPublishers.ofString("{reason")).build());
+    HttpResponse<String> notPlayable = send(admin("/api/titles/" + uploaded.id() + "/playback")
+        .POST(BodyPublishers.ofString("{\"viewerId\":\"alice\"}")).build());
+    HttpResponse<String> badStatus = send(admin("/api/titles?status=LIVE").build());
+    HttpResponse<String> notVideo = send(admin("/api/titles").header("Content-Type", "text/plain")
+        .POST(BodyPublishers.ofString("hello")).build());
+
+    assertError(noKey, 401, "unauthorized", "Authorization: Bearer");
+    assertError(wrongKey, 401, "unauthorized", "admin key");
+    assertError(unknown, 404, "not_found", "does not exist");
+    assertError(notUuid, 404, "not_found", "'nope'");
+    assertError(illegal, 409, "illegal_transition", "is UPLOADED and cannot become PUBLISHED");
+    assertError(badJson, 400, "bad_request", "not valid JSON");
+    assertError(notPlayable, 409, "not_playable", "is UPLOADED");
+    assertError(badStatus, 400, "bad_request", "'LIVE'");
+    assertError(notVideo, 415, "unsupported_media_type", "text/plain");
+
+    HttpResponse<String> rejected = send(admin("/api/titles/" + uploaded.id() + "/reject")
+        .POST(BodyPublishers.ofString("{\"reason\":\"not ours\"}")).build());
+    assertThat(rejected.statusCode()).isEqualTo(200);
+    assertThat(body(rejected).get("status").asText()).isEqualTo("REJECTED");
+  }
+
+  private void assertError(HttpResponse<String> response, int status, String code, String messagePart)
+      throws IOException {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> v.startsWith("application/json"));
+    JsonNode error = body(response);
+    assertThat(error.get("error").asText()).isEqualTo(code);
+    assertThat(error.get("message").asText()).contains(messagePart).doesNotContain("\n").doesNotContain("Exception");
+  }
+
+  @Test
+  void uploadsOverTheLimitGet413AndLeaveNoFile() throws Exception {
+    start(false);
+    byte[] tooBig = new byte[(int) MAX_UPLOAD + 1];
+
+    HttpResponse<String> declared = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .POST(BodyPublishers.ofByteArray(tooBig)).build());
+    // Without a length up front the limit is found while streaming.
+    HttpResponse<String> streamed = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .POST(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig))).build());
+    HttpResponse<String> tus = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Long.toString(MAX_UPLOAD + 1)).POST(BodyPublishers.noBody()).build());
+
+    assertError(declared, 413, "too_large", "--max-upload-bytes");
+    assertError(streamed, 413, "too_large", "--max-upload-bytes");
+    assertError(tus, 413, "too_large", "--max-upload-bytes");
+    assertThat(filesUnder(data.resolve("uploads"))).isEmpty();
+    assertThat(store.catalog().list(io.streamkit.core.PageRequest.first(10)).items()).isEmpty();
+    // The connection still works after a refused upload.
+    assertThat(send(admin("/api/titles").build()).statusCode()).isEqualTo(200);
+  }
+
+  private static java.util.List<Path> filesUnder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  @Test
+  void aTusUploadCutAt60PercentResumesToCompletionWithTheSameBytes() throws Exception {
+    start(false);
+    byte[] file = new byte[3 << 20];
+    new Random(7).nextBytes(file);
+    String name = java.util.Base64.getEncoder().encodeToString("Resumed".getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> options = send(HttpRequest.newBuilder(uri("/api/uploads"))
+        .method("OPTIONS", BodyPublishers.noBody()).build());
+    assertThat(options.headers().firstValue("Tus-Version")).hasValue("1.0.0");
+    assertThat(options.headers().firstValue("Tus-Extension")).hasValue("creation");
+    assertThat(options.headers().firstValue("Tus-Max-Size")).hasValue(Long.toString(MAX_UPLOAD));
+
+    HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Integer.toString(file.length)).header("Upload-Metadata", "name " + name)
+        .POST(BodyPublishers.noBody()).build());
+    assertThat(created.statusCode()).isEqualTo(201);
+    String location = created.headers().firstValue("Location").orElseThrow();
+
+    int cut = file.length * 6 / 10;
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_KEY
+          + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+          + "Content-Length: " + file.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(file, 0, cut);
+      out.flush();
+      Thread.sleep(300);
+    }
+
+    long offset = awaitOffset(location, cut);
+    assertThat(offset).isEqualTo(cut);
+    HttpResponse<String> wrongOffset = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.ofByteArray(file)).build());
+    assertThat(wrongOffset.statusCode()).isEqualTo(409);
+
+    HttpResponse<String> rest = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", Long.toString(offset)).header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.ofByteArray(Arrays.copyOfRange(file, (int) offset, file.length))).build());
+
+    assertThat(rest.statusCode()).isEqualTo(204);
+    assertThat(rest.headers().firstValue("Upload-Offset")).hasValue(Integer.toString(file.length));
+    UUID titleId = UUID.fromString(rest.headers().firstValue("X-Title-Id").orElseThrow());
+    assertThat(store.catalog().get(titleId).orElseThrow().name()).isEqualTo("Resumed");
+    assertThat(store.catalog().get(titleId).orElseThrow().status()).isEqualTo(TitleStatus.UPLOADED);
+    assertThat(sha256(Files.readAllBytes(IngestWorkers.sourceFile(data, titleId)))).isEqualTo(sha256(file));
+    assertThat(send(admin(location).header("Tus-Resumable", "1.0.0").method("HEAD", BodyPublishers.noBody())
+        .build()).statusCode()).as("a finished upload is gone").isEqualTo(404);
+  }
+
+  /** The server sees the cut connection a moment after the client closes it. */
+  private long awaitOffset(String location, long expected) throws Exception {
+    long offset = -1;
+    for (int i = 0; i < 50 && offset != expected; i++) {
+      HttpResponse<String> head = send(admin(location).header("Tus-Resumable", "1.0.0")
+          .method("HEAD", BodyPublishers.noBody()).build());
+      assertThat(head.statusCode()).isEqualTo(200);
+      offset = Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+      Thread.sleep(100);
+    }
+    return offset;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
