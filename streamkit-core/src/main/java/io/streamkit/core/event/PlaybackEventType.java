@@ -5,17 +5,23 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What happened in a player. The wire name is the lower-case constant name, e.g. {@code buffer_start}. */
+/** What happened in a player. The wire name is the lower-case constant name, e.g. {@code rebuffer_start}. */
 public enum PlaybackEventType {
   /** Playback session opened (manifest requested). */
   SESSION_START,
+  /** First frame shown; attributes carry {@code startupMs} (request to first frame) and {@code bitrate}. */
+  STARTUP,
   PLAY,
   PAUSE,
   SEEK,
   /** Playback stalled waiting for data. */
-  BUFFER_START,
-  BUFFER_END,
-  /** The player switched renditions; attributes carry {@code from} and {@code to}. */
+  REBUFFER_START,
+  /** Playback resumed after a stall. */
+  REBUFFER_END,
+  /**
+   * The player switched renditions; attributes carry {@code bitrate} (the new rendition's, bits per second),
+   * {@code fromHeight} and {@code toHeight}.
+   */
   VARIANT_SWITCH,
   /** A playback error; attributes carry {@code code} and {@code message}. */
   ERROR,

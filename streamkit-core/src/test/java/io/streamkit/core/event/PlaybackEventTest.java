@@ -17,10 +17,10 @@ class PlaybackEventTest {
 
   @Test
   void wireNamesRoundTripAndUnknownNamesListTheAcceptedOnes() {
-    assertThat(PlaybackEventType.fromWireName("buffer_start")).isEqualTo(PlaybackEventType.BUFFER_START);
+    assertThat(PlaybackEventType.fromWireName("rebuffer_start")).isEqualTo(PlaybackEventType.REBUFFER_START);
     assertThatThrownBy(() -> PlaybackEventType.fromWireName("rebuffer"))
         .isInstanceOf(InvalidValueException.class).hasMessageContaining("'rebuffer'")
-        .hasMessageContaining("buffer_start");
+        .hasMessageContaining("rebuffer_start");
   }
 
   @Test

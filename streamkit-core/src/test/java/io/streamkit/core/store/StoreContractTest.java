@@ -452,7 +452,7 @@ public abstract class StoreContractTest {
     UUID first = title();
     UUID second = title();
     PlaybackEvent play = event(PlaybackEventType.PLAY, first, T0);
-    PlaybackEvent stall = new PlaybackEvent(PlaybackEventType.BUFFER_START, "viewer-1", first, "session-1",
+    PlaybackEvent stall = new PlaybackEvent(PlaybackEventType.REBUFFER_START, "viewer-1", first, "session-1",
         Duration.ofMillis(12_345), Map.of("rendition", "720p", "bufferMs", "0"), T0.plusSeconds(12));
     PlaybackEvent other = event(PlaybackEventType.PLAY, second, T0.plusSeconds(1));
     PlaybackEvent later = event(PlaybackEventType.ENDED, first, T0.plusSeconds(3600));

@@ -27,6 +27,8 @@ final class ConnectionState {
   long phaseStartedNanos = System.nanoTime();
   /** Set when the server shuts down: close after the response in flight, if any. */
   boolean draining;
+  /** Whether the body of the request being received goes on to the API handlers (otherwise it is discarded). */
+  boolean forwardingBody;
 
   static ConnectionState of(Channel channel) {
     ConnectionState state = channel.attr(KEY).get();

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.streamkit.server.pages.PageHandler;
+import io.streamkit.server.viewer.ViewerApi;
 
 /**
  * The origin's channel pipeline: one handler per concern, named here, in this order (after reactor-netty's
@@ -33,6 +34,8 @@ import io.streamkit.server.pages.PageHandler;
  *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
+ *  viewer-api           ViewerApiHandler       /api/progress, /api/continue-watching, /api/events (playback token);
+ *                                              /api/analytics, /api/titles/{id}/analytics (admin key)
  *  admin                AdminHandler           /healthz, /metrics
  *  playlist             PlaylistHandler        *.m3u8: session manifest or media playlist, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
@@ -52,6 +55,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
+  static final String VIEWER_API = "viewer-api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
   static final String FILE = "file";
@@ -74,15 +78,13 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final SslContext sslContext;
   private final PageHandler pages = new PageHandler();
   private final ManagementApi managementApi;
+  private final ViewerApi viewerApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
-    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null);
-  }
-
-  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi) {
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi,
+      ViewerApi viewerApi) {
     this.managementApi = managementApi;
+    this.viewerApi = viewerApi;
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -115,6 +117,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(TOKEN_GATE, tokenGate);
+    if (viewerApi != null) {
+      p.addLast(VIEWER_API, viewerApi.newHandler().metrics(settings.metrics()));
+    }
     p.addLast(ADMIN, admin);
     p.addLast(PLAYLIST, playlist);
     p.addLast(FILE, file);

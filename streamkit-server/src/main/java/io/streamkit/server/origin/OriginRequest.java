@@ -19,6 +19,8 @@ final class OriginRequest {
   final RequestPath path;
   final String token;
   final InetAddress client;
+  /** The raw query string without {@code ?}, or {@code null}. */
+  String query;
   PlaybackClaims claims;
 
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,

@@ -24,6 +24,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.server.api.ManagementApi;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.viewer.ViewerApi;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,7 @@ public final class OriginServer implements AutoCloseable {
   private Channel serverChannel;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closing;
+  private ViewerApi viewerApi;
 
   private OriginServer(Builder config) {
     this.config = config;
@@ -98,6 +100,9 @@ public final class OriginServer implements AutoCloseable {
     PlaylistCache playlists = new PlaylistCache();
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
+    if (config.store != null) {
+      viewerApi = new ViewerApi(config.store, config.verifier, config.adminKey);
+    }
     OriginPipeline pipeline = new OriginPipeline(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(config.verifier, root, playlists, metrics,
@@ -105,7 +110,7 @@ public final class OriginServer implements AutoCloseable {
         new AdminHandler(registry, config.adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, config.sslContext != null, metrics),
-        config.managementApi);
+        config.managementApi, viewerApi);
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -130,6 +135,9 @@ public final class OriginServer implements AutoCloseable {
     } catch (RuntimeException e) {
       acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      if (viewerApi != null) {
+        viewerApi.close();
+      }
       throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
           + " (is another process using the port?)", e);
     }
@@ -194,6 +202,9 @@ public final class OriginServer implements AutoCloseable {
     }
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (viewerApi != null) {
+      viewerApi.close();
+    }
     stopped.countDown();
     log.info("origin stopped");
   }

@@ -6,6 +6,8 @@ enum Route {
   METRICS("metrics"),
   PLAYLIST("playlist"),
   MEDIA("media"),
+  /** The platform API under {@code /api/}: JSON requests and responses, answered by API handlers. */
+  API("api"),
   /** Anything the origin does not serve, and requests refused before a route was known. */
   OTHER("other");
 

@@ -1,0 +1,18 @@
+package io.streamkit.core.analytics;
+
+/**
+ * The whole catalog at a glance. Field names are the JSON names of {@code GET /api/analytics}; the measures are
+ * defined as in {@link TitleAnalytics}, taken over every title.
+ *
+ * @param titles titles in the catalog, whatever their status
+ * @param publishedTitles titles viewers can play
+ * @param plays playback sessions that started
+ * @param uniqueViewers distinct viewers across all titles
+ * @param watchTimeSeconds summed watch time
+ * @param startupMsP50 median startup time, null without {@code startup} events
+ * @param rebufferRatio stalled time / (watch time + stalled time)
+ * @param errors {@code error} events
+ */
+public record PlatformAnalytics(long titles, long publishedTitles, long plays, long uniqueViewers,
+    double watchTimeSeconds, Long startupMsP50, double rebufferRatio, long errors) {
+}

@@ -1,0 +1,447 @@
+package io.streamkit.server.viewer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.Page;
+import io.streamkit.core.PageRequest;
+import io.streamkit.core.event.PlaybackEvent;
+import io.streamkit.core.event.PlaybackEventType;
+import io.streamkit.core.progress.ProgressWriterFullException;
+import io.streamkit.core.progress.WatchProgress;
+import io.streamkit.core.store.StoreException;
+import io.streamkit.core.title.Title;
+import io.streamkit.core.title.UnknownTitleException;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.TokenRejectedException;
+import io.streamkit.server.origin.ApiCall;
+import io.streamkit.server.origin.ApiRequestHandler;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The viewer endpoints, authorised by the playback token ({@code Authorization: Bearer <token>} or {@code ?token=};
+ * the viewer is the token's subject, the title its title claim), and the admin analytics endpoints:
+ *
+ * <pre>
+ *  PUT  /api/progress/{titleId}        heartbeat → write-behind writer, 202
+ *  GET  /api/progress/{titleId}        the stored position, or 404
+ *  GET  /api/continue-watching         the viewer's started, unfinished titles, newest first
+ *  POST /api/events                    up to 500 player events of the token's title, 202
+ *  GET  /api/titles/{id}/analytics     admin key: one title's report
+ *  GET  /api/analytics                 admin key: platform summary
+ * </pre>
+ *
+ * Token checks use the origin's {@link io.streamkit.core.token.PlaybackTokenVerifier} (and its verified-token cache)
+ * exactly as the token gate does for media.
+ */
+final class ViewerApiHandler extends ApiRequestHandler {
+
+  static final String PROGRESS = "progress";
+  static final String CONTINUE_WATCHING = "continue-watching";
+  static final String EVENTS = "events";
+  static final String TITLES = "titles";
+  static final String ANALYTICS = "analytics";
+  static final int DEFAULT_PAGE_SIZE = 20;
+  static final int MAX_PAGE_SIZE = 100;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerApiHandler.class);
+
+  private final ViewerApi api;
+
+  ViewerApiHandler(ViewerApi api) {
+    this.api = api;
+  }
+
+  @Override
+  protected boolean claims(HttpMethod method, ApiPath path) {
+    boolean get = method.equals(HttpMethod.GET);
+    return switch (path.size()) {
+      case 1 -> (get && (path.segment(0).equals(CONTINUE_WATCHING) || path.segment(0).equals(ANALYTICS)))
+          || (method.equals(HttpMethod.POST) && path.segment(0).equals(EVENTS));
+      case 2 -> path.segment(0).equals(PROGRESS) && (get || method.equals(HttpMethod.PUT));
+      case 3 -> get && path.segment(0).equals(TITLES) && path.segment(2).equals(ANALYTICS);
+      default -> false;
+    };
+  }
+
+  @Override
+  protected int maxBodyBytes() {
+    return ViewerApi.MAX_BODY_BYTES;
+  }
+
+  @Override
+  protected void handle(ApiCall call) {
+    try {
+      api.workers.execute(() -> answer(call));
+    } catch (RejectedExecutionException e) {
+      call.failRetryLater("overloaded", "the origin has too many API calls waiting; retry in a second", 1);
+    }
+  }
+
+  private void answer(ApiCall call) {
+    ApiPath path = call.path();
+    try {
+      switch (path.segment(0)) {
+        case PROGRESS -> progress(call, path.segment(1));
+        case CONTINUE_WATCHING -> continueWatching(call);
+        case EVENTS -> events(call);
+        case ANALYTICS -> platformAnalytics(call);
+        default -> titleAnalytics(call, path.segment(1));
+      }
+    } catch (ProgressWriterFullException e) {
+      call.failRetryLater("progress_backlog", "too many progress heartbeats are waiting to be written;"
+          + " send the next heartbeat as usual", 2);
+    } catch (StoreException e) {
+      LOG.warn("viewer API: database call failed for {} /api/{}", call.method(), joined(path), e);
+      call.failRetryLater("store_unavailable", "the database did not complete the request; retry, and check"
+          + " the origin's log if it persists", 2);
+    } catch (RuntimeException e) {
+      LOG.error("viewer API: unexpected failure for {} /api/{}", call.method(), joined(path), e);
+      call.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+          "the origin failed to answer this request; see its log");
+    }
+  }
+
+  // ---- viewer endpoints
+
+  private void progress(ApiCall call, String titleParameter) {
+    Optional<PlaybackClaims> claims = viewer(call, titleParameter);
+    if (claims.isEmpty()) {
+      return;
+    }
+    UUID titleId = titleId(call, claims.get());
+    if (titleId == null) {
+      return;
+    }
+    String viewer = claims.get().viewer();
+    if (call.method().equals(HttpMethod.PUT)) {
+      JsonNode body = jsonObject(call);
+      if (body == null) {
+        return;
+      }
+      WatchProgress reading;
+      try {
+        reading = WatchProgress.ofSeconds(viewer, titleId, number(body, "positionSeconds"),
+            number(body, "durationSeconds"), instant(body.get("clientTime"), "clientTime"));
+      } catch (InvalidValueException e) {
+        call.fail(HttpResponseStatus.BAD_REQUEST, "bad_progress", "PUT /api/progress/" + titleId + ": "
+            + e.getMessage());
+        return;
+      }
+      api.progressWriter.submit(reading);
+      call.respond(HttpResponseStatus.ACCEPTED, null);
+      return;
+    }
+    Optional<WatchProgress> stored = api.store.progress().get(viewer, titleId);
+    if (stored.isEmpty()) {
+      call.fail(HttpResponseStatus.NOT_FOUND, "no_progress", "viewer " + viewer + " has no saved position in title "
+          + titleId + "; start from the beginning");
+      return;
+    }
+    call.respond(HttpResponseStatus.OK, progressJson(stored.get()));
+  }
+
+  private void continueWatching(ApiCall call) {
+    Optional<PlaybackClaims> claims = viewer(call, null);
+    if (claims.isEmpty()) {
+      return;
+    }
+    int page;
+    int size;
+    try {
+      page = intParameter(call, "page", 0, 0, 1_000_000);
+      size = intParameter(call, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    } catch (InvalidValueException e) {
+      call.fail(HttpResponseStatus.BAD_REQUEST, "bad_page", "GET /api/continue-watching: " + e.getMessage());
+      return;
+    }
+    Page<WatchProgress> rows = api.store.progress().continueWatching(claims.get().viewer(),
+        new PageRequest(page * size, size));
+    ArrayNode items = ApiCall.JSON.createArrayNode();
+    for (WatchProgress row : rows.items()) {
+      Optional<Title> title = api.store.catalog().get(row.titleId());
+      if (title.isEmpty()) {
+        continue;
+      }
+      items.addObject()
+          .put("titleId", row.titleId().toString())
+          .put("name", title.get().name())
+          .put("positionSeconds", seconds(row.position()))
+          .put("durationSeconds", seconds(row.duration()))
+          .put("clientTime", row.clientTimestamp().toString())
+          .put("posterUrl", "/titles/" + row.titleId() + "/poster.jpg");
+    }
+    ObjectNode response = ApiCall.JSON.createObjectNode();
+    response.set("items", items);
+    response.put("page", page).put("size", size).put("hasNext", rows.hasNext());
+    call.respond(HttpResponseStatus.OK, response);
+  }
+
+  private void events(ApiCall call) {
+    Optional<PlaybackClaims> claims = viewer(call, null);
+    if (claims.isEmpty()) {
+      return;
+    }
+    UUID titleId = titleId(call, claims.get());
+    JsonNode body = titleId == null ? null : jsonObject(call);
+    if (body == null) {
+      return;
+    }
+    JsonNode events = body.get("events");
+    if (events == null || !events.isArray()) {
+      call.fail(HttpResponseStatus.BAD_REQUEST, "bad_events",
+          "POST /api/events: the body needs an \"events\" array of player events");
+      return;
+    }
+    if (events.size() > ViewerApi.MAX_EVENTS_PER_BATCH) {
+      call.fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_many_events", "POST /api/events: "
+          + events.size() + " events in one batch; send at most " + ViewerApi.MAX_EVENTS_PER_BATCH + " per batch");
+      return;
+    }
+    List<PlaybackEvent> batch = new ArrayList<>(events.size());
+    Instant now = Instant.now();
+    String viewer = claims.get().viewer();
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode event = events.get(i);
+      try {
+        if (!event.isObject()) {
+          throw new InvalidValueException("event", event.getNodeType(), "must be a JSON object");
+        }
+        JsonNode position = event.get("positionSeconds");
+        batch.add(new PlaybackEvent(PlaybackEventType.fromWireName(text(event, "type")), viewer, titleId,
+            text(body, "sessionId"), position == null ? Duration.ZERO : secondsDuration(number(event,
+                "positionSeconds")), attributes(event.get("attributes")), instantOr(event.get("time"), now)));
+      } catch (InvalidValueException e) {
+        call.fail(HttpResponseStatus.BAD_REQUEST, "bad_event", "POST /api/events: events[" + i + "]: "
+            + e.getMessage());
+        return;
+      }
+    }
+    try {
+      api.store.events().appendBatch(batch);
+    } catch (UnknownTitleException e) {
+      call.fail(HttpResponseStatus.NOT_FOUND, "unknown_title", "POST /api/events: title " + titleId
+          + " is no longer in the catalog; stop sending events for it");
+      return;
+    }
+    call.respond(HttpResponseStatus.ACCEPTED, ApiCall.JSON.createObjectNode().put("accepted", batch.size()));
+  }
+
+  // ---- admin analytics
+
+  private void titleAnalytics(ApiCall call, String titleParameter) {
+    if (!admin(call)) {
+      return;
+    }
+    UUID titleId = uuidOrNull(titleParameter);
+    if (titleId != null) {
+      try {
+        call.respond(HttpResponseStatus.OK, api.analytics.title(titleId));
+        return;
+      } catch (UnknownTitleException e) {
+        // Answered below, like an id that is not a UUID at all.
+      }
+    }
+    call.fail(HttpResponseStatus.NOT_FOUND, "unknown_title", "GET /api/titles/" + titleParameter
+        + "/analytics: no such title; list titles with GET /api/titles");
+  }
+
+  private void platformAnalytics(ApiCall call) {
+    if (admin(call)) {
+      call.respond(HttpResponseStatus.OK, api.analytics.platform());
+    }
+  }
+
+  // ---- authorisation
+
+  /**
+   * The token's claims if it authorises this client (and {@code titleId}, when given); otherwise answers 401/403 and
+   * returns empty.
+   */
+  private Optional<PlaybackClaims> viewer(ApiCall call, String titleId) {
+    if (api.verifier == null) {
+      call.fail(HttpResponseStatus.FORBIDDEN, "tokens_off", "viewer endpoints need playback tokens, and this origin"
+          + " runs without a token verifier; start it with a signing key");
+      return Optional.empty();
+    }
+    String token = call.bearerOrTokenParameter();
+    if (token == null || token.isEmpty()) {
+      call.fail(HttpResponseStatus.UNAUTHORIZED, "missing_token", "this endpoint needs the playback token as"
+          + " Authorization: Bearer <token> or ?token=; get one from POST /api/titles/{id}/playback");
+      return Optional.empty();
+    }
+    try {
+      if (titleId != null) {
+        return Optional.of(api.verifier.authorise(token, titleId, call.client()));
+      }
+      PlaybackClaims claims = api.verifier.verify(token);
+      if (!claims.allowsClient(call.client())) {
+        throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
+      }
+      return Optional.of(claims);
+    } catch (TokenRejectedException e) {
+      String why = e.reason() == TokenRejectedException.Reason.WRONG_TITLE
+          ? "the playback token is for another title than " + titleId + "; use the token issued with this title"
+          : "the playback token was refused (" + e.reason().tag() + "); request a new one";
+      call.fail(HttpResponseStatus.FORBIDDEN, "forbidden", why);
+      return Optional.empty();
+    }
+  }
+
+  private static UUID titleId(ApiCall call, PlaybackClaims claims) {
+    UUID id = uuidOrNull(claims.titleId());
+    if (id == null) {
+      call.fail(HttpResponseStatus.FORBIDDEN, "forbidden", "the playback token names title " + claims.titleId()
+          + ", which is not a catalog id; request a token from POST /api/titles/{id}/playback");
+    }
+    return id;
+  }
+
+  private boolean admin(ApiCall call) {
+    if (api.adminKey.authorises(call.headers())) {
+      return true;
+    }
+    call.fail(HttpResponseStatus.UNAUTHORIZED, "unauthorized", api.adminKey.configured()
+        ? "analytics need the admin key as Authorization: Bearer <key>"
+        : "analytics need an admin key, and this origin runs without one; start it with --admin-key");
+    return false;
+  }
+
+  // ---- JSON reading
+
+  private static JsonNode jsonObject(ApiCall call) {
+    try {
+      JsonNode body = ApiCall.JSON.readTree(call.body());
+      if (body != null && body.isObject()) {
+        return body;
+      }
+    } catch (IOException e) {
+      // Answered below with the same message as a body that is not an object.
+    }
+    call.fail(HttpResponseStatus.BAD_REQUEST, "bad_json", call.method() + " /api/" + joined(call.path())
+        + ": the body must be a JSON object (Content-Type: application/json)");
+    return null;
+  }
+
+  private static double number(JsonNode object, String field) {
+    JsonNode value = object.get(field);
+    if (value == null || !value.isNumber()) {
+      throw new InvalidValueException(field, value, "must be a number of seconds");
+    }
+    return value.doubleValue();
+  }
+
+  private static String text(JsonNode object, String field) {
+    JsonNode value = object.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new InvalidValueException(field, value, "must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static Instant instant(JsonNode value, String field) {
+    if (value == null || value.isNull()) {
+      return Instant.now();
+    }
+    try {
+      return Instant.parse(value.asText());
+    } catch (DateTimeParseException e) {
+      throw new InvalidValueException(field, value.asText(), "must be an ISO-8601 UTC time such as"
+          + " 2026-03-01T12:00:00.000Z");
+    }
+  }
+
+  private static Instant instantOr(JsonNode value, Instant fallback) {
+    return value == null || value.isNull() ? fallback : instant(value, "time");
+  }
+
+  private static Map<String, String> attributes(JsonNode value) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    if (value == null || value.isNull()) {
+      return attributes;
+    }
+    if (!value.isObject()) {
+      throw new InvalidValueException("attributes", value.getNodeType(), "must be an object of strings or numbers");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode v = entry.getValue();
+      if (!v.isValueNode() || v.isNull()) {
+        throw new InvalidValueException("attribute " + entry.getKey(), v.getNodeType(),
+            "must be a string or a number");
+      }
+      attributes.put(entry.getKey(), v.asText());
+    }
+    return attributes;
+  }
+
+  private static int intParameter(ApiCall call, String name, int fallback, int min, int max) {
+    String value = call.queryParameter(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= min && parsed <= max) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // Answered below.
+    }
+    throw new InvalidValueException(name, value, "must be a whole number from " + min + " to " + max);
+  }
+
+  // ---- JSON writing
+
+  private static ObjectNode progressJson(WatchProgress progress) {
+    return ApiCall.JSON.createObjectNode()
+        .put("titleId", progress.titleId().toString())
+        .put("positionSeconds", seconds(progress.position()))
+        .put("durationSeconds", seconds(progress.duration()))
+        .put("completed", progress.completed())
+        .put("clientTime", progress.clientTimestamp().toString());
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
+  private static Duration secondsDuration(double seconds) {
+    if (!Double.isFinite(seconds) || seconds < 0) {
+      throw new InvalidValueException("positionSeconds", seconds, "must be a finite number of seconds, 0 or more");
+    }
+    return Duration.ofMillis(Math.round(seconds * 1000));
+  }
+
+  private static UUID uuidOrNull(String text) {
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String joined(ApiPath path) {
+    StringBuilder joined = new StringBuilder();
+    for (int i = 0; i < path.size(); i++) {
+      joined.append(i == 0 ? "" : "/").append(path.segment(i));
+    }
+    return joined.toString();
+  }
+}

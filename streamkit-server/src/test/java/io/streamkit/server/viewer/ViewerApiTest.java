@@ -1,0 +1,317 @@
+package io.streamkit.server.viewer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.origin.OriginServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The viewer and analytics endpoints over a real socket, against an origin with an H2 store. */
+class ViewerApiTest {
+
+  private static final byte[] SECRET = "viewer-api-test-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8);
+  private static final String ADMIN_KEY = "admin-key-for-the-viewer-api-test";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+  @TempDir
+  Path dataDirectory;
+
+  private StreamkitStore store;
+  private OriginServer origin;
+  private final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() {
+    store = StreamkitStore.builder().dataDirectory(dataDirectory.resolve("db")).build();
+    origin = OriginServer.builder().dataDirectory(dataDirectory).host("127.0.0.1").port(0).ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
+        .adminKey(ADMIN_KEY).store(store).build().start();
+  }
+
+  @AfterEach
+  void stop() {
+    origin.close();
+    store.close();
+  }
+
+  @Test
+  void progressRoundTripsThroughTheWriteBehindWriter() throws Exception {
+    UUID title = title("Round trip");
+    String token = token("alice", title);
+
+    HttpResponse<String> put = send("PUT", "/api/progress/" + title, progressBody(42.5, 120, T0), bearer(token));
+    assertThat(put.statusCode()).isEqualTo(202);
+    assertThat(put.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+    JsonNode stored = json(awaitStatus(200, "/api/progress/" + title + "?token=" + token));
+    assertThat(stored.get("titleId").asText()).isEqualTo(title.toString());
+    assertThat(stored.get("positionSeconds").asDouble()).isEqualTo(42.5);
+    assertThat(stored.get("durationSeconds").asDouble()).isEqualTo(120.0);
+    assertThat(stored.get("completed").asBoolean()).isFalse();
+    assertThat(stored.get("clientTime").asText()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void progressOfAnotherViewerOrTitleIsNotVisible() throws Exception {
+    UUID title = title("Private");
+    send("PUT", "/api/progress/" + title, progressBody(10, 60, T0), bearer(token("alice", title)));
+    awaitStatus(200, "/api/progress/" + title + "?token=" + token("alice", title));
+
+    HttpResponse<String> bob = send("GET", "/api/progress/" + title, null, bearer(token("bob", title)));
+    assertThat(bob.statusCode()).isEqualTo(404);
+    assertThat(json(bob).get("error").asText()).isEqualTo("no_progress");
+  }
+
+  @Test
+  void tokensAreCheckedForTitleExpiryAndPresence() throws Exception {
+    UUID title = title("Guarded");
+    UUID other = title("Other");
+    String forOther = token("alice", other);
+
+    HttpResponse<String> wrongTitle = send("PUT", "/api/progress/" + title, progressBody(1, 60, T0),
+        bearer(forOther));
+    assertThat(wrongTitle.statusCode()).isEqualTo(403);
+    assertThat(json(wrongTitle).get("message").asText()).contains("another title").contains(title.toString());
+    assertThat(send("GET", "/api/progress/" + title + "?token=" + forOther, null).statusCode()).isEqualTo(403);
+
+    HttpResponse<String> missing = send("GET", "/api/continue-watching", null);
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(json(missing).get("error").asText()).isEqualTo("missing_token");
+
+    String expired = signer.sign(PlaybackClaims.builder().viewer("alice").title(title.toString())
+        .expiresAt(Instant.now().minusSeconds(3600)).build());
+    HttpResponse<String> late = send("POST", "/api/events", eventsBody("s1", 1), bearer(expired));
+    assertThat(late.statusCode()).isEqualTo(403);
+    assertThat(json(late).get("message").asText()).contains("expired");
+
+    String forged = PlaybackTokenSigner.hs256("another-secret-another-secret-another".getBytes(StandardCharsets.UTF_8))
+        .sign(PlaybackClaims.builder().viewer("alice").title(title.toString())
+            .expiresAt(Instant.now().plusSeconds(600)).build());
+    assertThat(send("GET", "/api/continue-watching", null, bearer(forged)).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void continueWatchingListsUnfinishedTitlesNewestFirst() throws Exception {
+    UUID first = title("First");
+    UUID second = title("Second");
+    UUID finished = title("Finished");
+    UUID third = title("Third");
+    put("carol", first, 10, 100, T0);
+    put("carol", second, 20, 100, T0.plusSeconds(60));
+    put("carol", finished, 99, 100, T0.plusSeconds(90));
+    put("carol", third, 30, 100, T0.plusSeconds(120));
+    put("dave", first, 50, 100, T0.plusSeconds(500));
+
+    String token = token("carol", first);
+    HttpResponse<String> page = awaitResponse("/api/continue-watching?token=" + token,
+        r -> r.statusCode() == 200 && json(r).get("items").size() == 3);
+    List<String> names = new ArrayList<>();
+    json(page).get("items").forEach(item -> names.add(item.get("name").asText()));
+    assertThat(names).containsExactly("Third", "Second", "First");
+    JsonNode newest = json(page).get("items").get(0);
+    assertThat(newest.get("titleId").asText()).isEqualTo(third.toString());
+    assertThat(newest.get("positionSeconds").asDouble()).isEqualTo(30.0);
+    assertThat(newest.get("posterUrl").asText()).isEqualTo("/titles/" + third + "/poster.jpg");
+
+    JsonNode secondPage = json(send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
+    assertThat(secondPage.get("items")).hasSize(1);
+    assertThat(secondPage.get("items").get(0).get("name").asText()).isEqualTo("First");
+    assertThat(send("GET", "/api/continue-watching?size=0", null, bearer(token)).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void anEventBatchShowsUpInTheAnalytics() throws Exception {
+    UUID title = title("Measured");
+    String token = token("erin", title);
+    String batch = """
+        {"sessionId":"session-1","events":[
+          {"type":"startup","positionSeconds":0,"time":"2026-03-01T12:00:00Z",
+           "attributes":{"startupMs":"830","bitrate":2000000}},
+          {"type":"play","positionSeconds":0,"time":"2026-03-01T12:00:00.100Z"},
+          {"type":"rebuffer_start","positionSeconds":12,"time":"2026-03-01T12:00:12Z"},
+          {"type":"rebuffer_end","positionSeconds":12,"time":"2026-03-01T12:00:14Z"},
+          {"type":"variant_switch","positionSeconds":20,"time":"2026-03-01T12:00:22Z",
+           "attributes":{"bitrate":"500000","fromHeight":"720","toHeight":"360"}},
+          {"type":"error","positionSeconds":30,"time":"2026-03-01T12:00:32Z","attributes":{"message":"frag"}}
+        ]}""";
+    HttpResponse<String> posted = send("POST", "/api/events", batch, bearer(token));
+    assertThat(posted.statusCode()).isEqualTo(202);
+    assertThat(json(posted).get("accepted").asInt()).isEqualTo(6);
+    put("erin", title, 38, 40, T0.plusSeconds(40));
+    awaitStatus(200, "/api/progress/" + title + "?token=" + token);
+
+    assertThat(send("GET", "/api/titles/" + title + "/analytics", null).statusCode()).isEqualTo(401);
+    JsonNode report = json(send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
+    assertThat(report.get("titleId").asText()).isEqualTo(title.toString());
+    assertThat(report.get("plays").asLong()).isEqualTo(1);
+    assertThat(report.get("uniqueViewers").asLong()).isEqualTo(1);
+    assertThat(report.get("watchTimeSeconds").asDouble()).isEqualTo(38.0);
+    assertThat(report.get("completionRate").asDouble()).isEqualTo(1.0);
+    assertThat(report.get("dropOff")).hasSize(10);
+    assertThat(report.get("dropOff").get(9).get("viewers").asLong()).isEqualTo(1);
+    JsonNode qoe = report.get("qoe");
+    assertThat(qoe.get("startupMsP50").asLong()).isEqualTo(830);
+    assertThat(qoe.get("startupMsP95").asLong()).isEqualTo(830);
+    assertThat(qoe.get("errors").asLong()).isEqualTo(1);
+    assertThat(qoe.get("rebufferRatio").asDouble()).isCloseTo(2.0 / 40.0, org.assertj.core.data.Offset.offset(1e-9));
+    // 2 Mb/s for 22 s, then 0.5 Mb/s for the 10 s to the session's last event.
+    assertThat(qoe.get("averageBitrate").asLong()).isEqualTo((2_000_000L * 22 + 500_000L * 10) / 32);
+
+    JsonNode platform = json(send("GET", "/api/analytics", null, bearer(ADMIN_KEY)));
+    assertThat(platform.get("titles").asLong()).isEqualTo(1);
+    assertThat(platform.get("plays").asLong()).isEqualTo(1);
+    assertThat(platform.get("errors").asLong()).isEqualTo(1);
+    assertThat(send("GET", "/api/titles/" + UUID.randomUUID() + "/analytics", null, bearer(ADMIN_KEY))
+        .statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void badEventBatchesAreRefusedWithTheReason() throws Exception {
+    UUID title = title("Strict");
+    String token = token("frank", title);
+
+    HttpResponse<String> tooMany = send("POST", "/api/events", eventsBody("s1", ViewerApi.MAX_EVENTS_PER_BATCH + 1),
+        bearer(token));
+    assertThat(tooMany.statusCode()).isEqualTo(413);
+    assertThat(json(tooMany).get("message").asText()).contains("501 events").contains("at most 500");
+
+    HttpResponse<String> unknownType = send("POST", "/api/events",
+        "{\"sessionId\":\"s1\",\"events\":[{\"type\":\"play\"},{\"type\":\"jump\"}]}", bearer(token));
+    assertThat(unknownType.statusCode()).isEqualTo(400);
+    assertThat(json(unknownType).get("message").asText()).contains("events[1]").contains("jump")
+        .contains("rebuffer_start");
+
+    HttpResponse<String> notJson = send("POST", "/api/events", "{\"sessionId\":", bearer(token));
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(json(notJson).get("error").asText()).isEqualTo("bad_json");
+
+    HttpResponse<String> badPosition = send("PUT", "/api/progress/" + title, progressBody(90, 60, T0),
+        bearer(token));
+    assertThat(badPosition.statusCode()).isEqualTo(400);
+    assertThat(json(badPosition).get("message").asText()).contains("position");
+
+    assertThat(send("POST", "/api/events", eventsBody("s1", ViewerApi.MAX_EVENTS_PER_BATCH), bearer(token))
+        .statusCode()).isEqualTo(202);
+    assertThat(store.events().findByTitle(title, Instant.EPOCH, Instant.now().plusSeconds(60), 10_000))
+        .hasSize(ViewerApi.MAX_EVENTS_PER_BATCH);
+  }
+
+  @Test
+  void closingTheOriginWritesHeartbeatsItHasAnswered() throws Exception {
+    UUID title = title("Shutdown");
+    List<String> viewers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      viewers.add("viewer-" + i);
+      assertThat(send("PUT", "/api/progress/" + title, progressBody(i + 1, 100, T0),
+          bearer(token("viewer-" + i, title))).statusCode()).isEqualTo(202);
+    }
+
+    origin.close();
+
+    for (int i = 0; i < viewers.size(); i++) {
+      assertThat(store.progress().get(viewers.get(i), title)).get()
+          .satisfies(p -> assertThat(p.position()).isPositive());
+    }
+    assertThat(store.progress().get("viewer-49", title).orElseThrow().position()).isEqualTo(Duration.ofSeconds(50));
+  }
+
+  // ---- helpers
+
+  private UUID title(String name) {
+    UUID id = store.catalog().create(name, "").id();
+    for (TitleStatus next : List.of(TitleStatus.PROCESSING, TitleStatus.READY, TitleStatus.PUBLISHED)) {
+      store.catalog().transition(id, next);
+    }
+    return id;
+  }
+
+  private String token(String viewer, UUID title) {
+    return signer.sign(PlaybackClaims.builder().viewer(viewer).title(title.toString())
+        .expiresAt(Instant.now().plusSeconds(600)).build());
+  }
+
+  private void put(String viewer, UUID title, double position, double duration, Instant at) throws Exception {
+    assertThat(send("PUT", "/api/progress/" + title, progressBody(position, duration, at),
+        bearer(token(viewer, title))).statusCode()).isEqualTo(202);
+  }
+
+  private static String progressBody(double position, double duration, Instant at) {
+    return "{\"positionSeconds\":" + position + ",\"durationSeconds\":" + duration + ",\"clientTime\":\"" + at
+        + "\"}";
+  }
+
+  private static String eventsBody(String session, int count) {
+    StringBuilder body = new StringBuilder("{\"sessionId\":\"" + session + "\",\"events\":[");
+    for (int i = 0; i < count; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"type\":\"pause\",\"positionSeconds\":").append(i)
+          .append(",\"attributes\":{\"n\":").append(i).append("}}");
+    }
+    return body.append("]}").toString();
+  }
+
+  private static String[] bearer(String credential) {
+    return new String[] {"Authorization", "Bearer " + credential};
+  }
+
+  private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port() + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /** Heartbeats reach the database within the writer's flush interval; poll for up to 5 s. */
+  private HttpResponse<String> awaitResponse(String path, Predicate<HttpResponse<String>> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    HttpResponse<String> response = send("GET", path, null);
+    while (!done.test(response) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      response = send("GET", path, null);
+    }
+    return response;
+  }
+
+  private HttpResponse<String> awaitStatus(int status, String path) throws Exception {
+    HttpResponse<String> response = awaitResponse(path, r -> r.statusCode() == status);
+    assertThat(response.statusCode()).as(path + " → " + response.body()).isEqualTo(status);
+    return response;
+  }
+
+  private static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+}
