@@ -304,7 +304,7 @@
     svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
     svg.setAttribute('class', 'chart');
     svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', 'Viewers still watching by position');
+    svg.setAttribute('aria-label', 'Where viewers stopped, by position in the title');
     const max = Math.max(1, ...buckets.map((b) => b.viewers));
     const slot = width / Math.max(1, buckets.length);
     buckets.forEach((b, i) => {
@@ -315,7 +315,7 @@
       rect.setAttribute('width', String(slot - 8));
       rect.setAttribute('height', String(h));
       const tip = document.createElementNS(SVG, 'title');
-      tip.textContent = b.viewers + ' viewers between ' + formatDuration(b.fromSeconds) + ' and '
+      tip.textContent = b.viewers + ' viewer(s) stopped between ' + formatDuration(b.fromSeconds) + ' and '
         + formatDuration(b.toSeconds);
       rect.appendChild(tip);
       svg.appendChild(rect);
@@ -360,7 +360,7 @@
       if (a.dropOff && a.dropOff.length) {
         const caption = document.createElement('p');
         caption.className = 'muted';
-        caption.textContent = 'Viewers reaching each tenth of the title (drop-off)';
+        caption.textContent = 'Drop-off: where viewers stopped (last saved position), by tenth of the title';
         chart.appendChild(caption);
         chart.appendChild(dropOffChart(a.dropOff));
       }

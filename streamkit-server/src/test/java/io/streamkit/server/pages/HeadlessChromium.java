@@ -57,7 +57,7 @@ final class HeadlessChromium implements AutoCloseable {
     options.addArguments(List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--disable-quic", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
-        "--window-size=1280,900", "--user-data-dir=" + profile));
+        "--window-size=1280,1100", "--user-data-dir=" + profile));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
         .usingAnyFreePort()
