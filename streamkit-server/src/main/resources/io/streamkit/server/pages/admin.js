@@ -78,49 +78,145 @@
   }
 
   // --- upload -------------------------------------------------------------------------------------------------
-  function upload() {
+  // Resumable upload, tus 1.0 core + creation (https://tus.io/protocols/resumable-upload): create the upload, then
+  // PATCH it in chunks. A chunk that fails is retried from the offset the server reports (HEAD), so a dropped
+  // connection costs at most one chunk. The upload URL is remembered per file (name, size, modification time), so
+  // choosing the same file again after a reload resumes instead of starting over.
+  const TUS_VERSION = '1.0.0';
+  const CHUNK_BYTES = 8 * 1024 * 1024;
+  const MAX_RETRIES = 5;
+  const RESUME_STORAGE_PREFIX = 'streamkit.upload.';
+
+  function base64Utf8(text) {
+    const bytes = new TextEncoder().encode(text);
+    let binary = '';
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary);
+  }
+
+  function fingerprint(file) {
+    return RESUME_STORAGE_PREFIX + [file.name, file.size, file.lastModified].join('/');
+  }
+
+  function tusRequest(method, url, extraHeaders, body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      Object.entries(headers(Object.assign({ 'Tus-Resumable': TUS_VERSION }, extraHeaders)))
+        .forEach(([k, v]) => xhr.setRequestHeader(k, v));
+      if (onProgress) {
+        xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+      }
+      xhr.addEventListener('load', () => resolve(xhr));
+      xhr.addEventListener('error', () => reject(new Error('the connection to the server was lost')));
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  function failure(xhr) {
+    let text = xhr.status + ' ' + xhr.statusText;
+    try { text = JSON.parse(xhr.responseText).message || text; } catch (e) { /* not JSON */ }
+    return new Error(text);
+  }
+
+  async function uploadUrl(file, name) {
+    const remembered = localStorage.getItem(fingerprint(file));
+    if (remembered) {
+      const head = await tusRequest('HEAD', remembered, {});
+      if (head.status === 200) {
+        return remembered;
+      }
+      localStorage.removeItem(fingerprint(file));
+    }
+    const created = await tusRequest('POST', '/api/uploads', {
+      'Upload-Length': String(file.size),
+      'Upload-Metadata': 'name ' + base64Utf8(name) + ',filename ' + base64Utf8(file.name),
+    });
+    if (created.status !== 201) {
+      throw failure(created);
+    }
+    const url = created.getResponseHeader('Location');
+    localStorage.setItem(fingerprint(file), url);
+    return url;
+  }
+
+  async function serverOffset(url) {
+    const head = await tusRequest('HEAD', url, {});
+    if (head.status !== 200) {
+      throw failure(head);
+    }
+    return Number(head.getResponseHeader('Upload-Offset'));
+  }
+
+  async function sendChunks(file, url, showProgress) {
+    let offset = await serverOffset(url);
+    let retries = 0;
+    for (;;) {
+      showProgress(offset);
+      const end = Math.min(offset + CHUNK_BYTES, file.size);
+      let patch;
+      try {
+        const start = offset;
+        patch = await tusRequest('PATCH', url, {
+          'Content-Type': 'application/offset+octet-stream',
+          'Upload-Offset': String(offset),
+        }, file.slice(offset, end), (loaded) => showProgress(start + loaded));
+      } catch (e) {
+        patch = null;
+      }
+      if (patch && patch.status === 204) {
+        offset = Number(patch.getResponseHeader('Upload-Offset'));
+        retries = 0;
+        const titleId = patch.getResponseHeader('X-Title-Id');
+        if (titleId || offset >= file.size) {
+          return titleId;
+        }
+        continue;
+      }
+      if (patch && patch.status >= 400 && patch.status < 500 && patch.status !== 409) {
+        throw failure(patch);
+      }
+      if (++retries > MAX_RETRIES) {
+        throw patch ? failure(patch) : new Error('the connection to the server keeps failing');
+      }
+      uploadStatus.textContent = 'Connection trouble; resuming (attempt ' + retries + ' of ' + MAX_RETRIES + ')…';
+      await new Promise((r) => setTimeout(r, 500 * 2 ** retries));
+      offset = await serverOffset(url);
+    }
+  }
+
+  async function upload() {
     const file = fileField.files[0];
     if (!file) {
       show('Choose a video file first.', true);
       return;
     }
+    if (!adminKey()) {
+      show('Enter the admin key first.', true);
+      return;
+    }
     const name = nameField.value.trim() || file.name.replace(/\.[^.]+$/, '') || 'Untitled';
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/titles');
-    Object.entries(headers({
-      'Content-Type': file.type && file.type.startsWith('video/') ? file.type : 'application/octet-stream',
-      'X-Title-Name': encodeURIComponent(name),
-    })).forEach(([k, v]) => xhr.setRequestHeader(k, v));
     uploadProgress.value = 0;
     uploadButton.disabled = true;
     uploadStatus.textContent = 'Uploading ' + file.name + '…';
-    xhr.upload.addEventListener('progress', (e) => {
-      if (e.lengthComputable) {
-        uploadProgress.value = Math.round((e.loaded / e.total) * 100);
-      }
-    });
-    xhr.addEventListener('load', () => {
-      uploadButton.disabled = false;
-      if (xhr.status === 202 || xhr.status === 201 || xhr.status === 200) {
-        uploadProgress.value = 100;
-        uploadStatus.textContent = 'Uploaded ' + file.name + '; transcoding is queued.';
-        fileField.value = '';
-        nameField.value = '';
-        show('', false);
-        refresh();
-      } else {
-        let text = xhr.status + ' ' + xhr.statusText;
-        try { text = JSON.parse(xhr.responseText).message || text; } catch (e) { /* not JSON */ }
-        uploadStatus.textContent = '';
-        show('Upload failed: ' + text, true);
-      }
-    });
-    xhr.addEventListener('error', () => {
-      uploadButton.disabled = false;
+    try {
+      const url = await uploadUrl(file, name);
+      await sendChunks(file, url, (sent) => {
+        uploadProgress.value = file.size === 0 ? 100 : Math.floor((sent / file.size) * 100);
+      });
+      localStorage.removeItem(fingerprint(file));
+      uploadProgress.value = 100;
+      uploadStatus.textContent = 'Uploaded ' + file.name + '; transcoding is queued.';
+      fileField.value = '';
+      nameField.value = '';
+      show('', false);
+      refresh();
+    } catch (e) {
       uploadStatus.textContent = '';
-      show('Upload failed: the connection to the server was lost.', true);
-    });
-    xhr.send(file);
+      show('Upload of ' + file.name + ' failed: ' + e.message, true);
+    } finally {
+      uploadButton.disabled = false;
+    }
   }
 
   // --- titles -------------------------------------------------------------------------------------------------
