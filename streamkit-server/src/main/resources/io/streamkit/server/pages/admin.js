@@ -181,7 +181,12 @@
       }
       uploadStatus.textContent = 'Connection trouble; resuming (attempt ' + retries + ' of ' + MAX_RETRIES + ')…';
       await new Promise((r) => setTimeout(r, 500 * 2 ** retries));
-      offset = await serverOffset(url);
+      try {
+        offset = await serverOffset(url);
+      } catch (e) {
+        // Still unreachable: the next round waits longer. The offset stays what it was; a stale offset gets 409,
+        // which is retried from the server's offset like any other failure.
+      }
     }
   }
 

@@ -69,20 +69,33 @@ final class HeadlessChromium implements AutoCloseable {
 
   /**
    * Caps the page's network through the DevTools protocol ({@code Network.emulateNetworkConditions}), which applies
-   * to the XHR/fetch loads hls.js makes.
+   * to the XHR/fetch loads hls.js and the admin page make.
    */
-  void throttle(long bitsPerSecond, long latencyMillis) {
-    driver.executeCdpCommand("Network.enable", Map.of());
-    driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
-        "offline", false,
-        "latency", latencyMillis,
-        "downloadThroughput", bitsPerSecond / 8,
-        "uploadThroughput", bitsPerSecond / 8));
+  void throttle(long downloadBitsPerSecond, long uploadBitsPerSecond, long latencyMillis) {
+    emulate(false, latencyMillis, downloadBitsPerSecond / 8, uploadBitsPerSecond / 8);
+  }
+
+  /** Caps only the page's uplink. */
+  void throttleUpload(long bitsPerSecond) {
+    emulate(false, 0, -1, bitsPerSecond / 8);
+  }
+
+  /** Drops the page's network: requests in flight fail and new ones cannot connect. */
+  void offline() {
+    emulate(true, 0, -1, -1);
   }
 
   void unthrottle() {
+    emulate(false, 0, -1, -1);
+  }
+
+  private void emulate(boolean offline, long latencyMillis, long downloadBytesPerSecond, long uploadBytesPerSecond) {
+    driver.executeCdpCommand("Network.enable", Map.of());
     driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
-        "offline", false, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+        "offline", offline,
+        "latency", latencyMillis,
+        "downloadThroughput", downloadBytesPerSecond,
+        "uploadThroughput", uploadBytesPerSecond));
   }
 
   Object script(String javascript, Object... arguments) {

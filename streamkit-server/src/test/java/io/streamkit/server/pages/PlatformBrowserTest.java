@@ -32,7 +32,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The whole platform in a real browser, as a moderator and a viewer use it: upload through the admin page, watch the
+ * The whole platform in a real browser, as a moderator and a viewer use it: upload through the admin page (with the
+ * connection dropped part-way, so the tus upload has to resume), watch the
  * transcode finish, publish, play on the player page, see the ABR switch down on a throttled network, find the
  * position saved, and resume there after a reload. Screenshots of both pages go to {@code target/screenshots/}.
  *
@@ -47,6 +48,7 @@ class PlatformBrowserTest {
       List.of(Rung.of(480, 1600), Rung.of(360, 800), Rung.of(180, 200)));
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final long THROTTLED_BITS_PER_SECOND = 500_000;
+  static final long UPLOAD_BITS_PER_SECOND = 24_000_000;
 
   @TempDir Path data;
 
@@ -96,9 +98,16 @@ class PlatformBrowserTest {
       chromium.driver.findElement(By.id("viewer-id")).clear();
       chromium.driver.findElement(By.id("viewer-id")).sendKeys("alice");
       chromium.driver.findElement(By.id("file")).sendKeys(source.toAbsolutePath().toString());
+      // A slow uplink, so the upload is still running when the connection drops.
+      chromium.throttleUpload(UPLOAD_BITS_PER_SECOND);
       chromium.driver.findElement(By.id("upload")).click();
-
       WebDriverWait wait = new WebDriverWait(chromium.driver, Duration.ofSeconds(30));
+      wait.withMessage(() -> "upload never reached 30 %: " + text(chromium, "message"))
+          .until(d -> Integer.parseInt(d.findElement(By.id("upload-progress")).getDomProperty("value")) >= 30);
+      chromium.offline();
+      wait.withMessage(() -> "the page did not notice the dropped connection: " + text(chromium, "upload-status"))
+          .until(d -> text(chromium, "upload-status").contains("resuming"));
+      chromium.unthrottle();
       wait.withMessage(() -> "upload did not finish: " + text(chromium, "message"))
           .until(d -> "100".equals(d.findElement(By.id("upload-progress")).getDomProperty("value")));
       WebElement row = wait.withMessage(() -> "no title row appeared: " + text(chromium, "message"))
@@ -113,7 +122,8 @@ class PlatformBrowserTest {
             assertThat(status).as(rowText(chromium, titleId)).isNotIn("FAILED", "REJECTED");
             return status.equals("READY");
           });
-      assertThat(rowText(chromium, titleId)).contains("100 %", "480p", "360p", "180p");
+      assertThat(rowText(chromium, titleId)).as("the resumed upload arrived whole: all 30 s transcoded")
+          .contains("100 %", "0:30", "480p", "360p", "180p");
 
       rowButton(chromium, titleId, "publish").click();
       wait.withMessage(() -> "publish did not take: " + rowText(chromium, titleId))
@@ -134,7 +144,7 @@ class PlatformBrowserTest {
 
       // The network slows: hls.js must move to a lower rung. Double speed halves the wait.
       new Select(chromium.driver.findElement(By.id("speed"))).selectByValue("2");
-      chromium.throttle(THROTTLED_BITS_PER_SECOND, 40);
+      chromium.throttle(THROTTLED_BITS_PER_SECOND, THROTTLED_BITS_PER_SECOND, 40);
       player.awaitLevelHeightBelow(480, Duration.ofSeconds(45));
       chromium.unthrottle();
 
