@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -39,9 +40,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -197,7 +199,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
     if (HttpUtil.is100ContinueExpected(ex.head)) {
       ex.continued = true;
-      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      continueBody(ctx);
     }
   }
 
@@ -267,6 +269,21 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       beginPatch(ex, upload);
     } else {
       throw notAllowed(method, "HEAD, PATCH, DELETE");
+    }
+  }
+
+  /**
+   * Sends the interim {@code 100 Continue} (RFC 9110 §15.2.1) as raw bytes below the codec: as an HTTP response
+   * object it would pass the request-cycle handler, which would take it for the end of the exchange and put the
+   * connection's timeouts back to waiting for a new request head while the upload body is still arriving.
+   */
+  private static void continueBody(ChannelHandlerContext ctx) {
+    ChannelHandlerContext codec = ctx.pipeline().context(HttpServerCodec.class);
+    byte[] line = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    if (codec != null) {
+      codec.writeAndFlush(Unpooled.wrappedBuffer(line));
+    } else {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
   }
 
@@ -381,7 +398,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     out.put("token", token);
     out.put("masterUrl", base + "/titles/" + id + "/master.m3u8?token=" + token);
     out.put("playerUrl", base + "/play/" + id + "?token=" + token);
-    out.put("expiresAt", expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    out.put("expiresAt", expires.truncatedTo(ChronoUnit.SECONDS).toString());
     out.put("preview", preview);
     return ok(out);
   }
@@ -621,7 +638,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try (var paths = Files.walk(path)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

@@ -11,8 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -26,11 +28,14 @@ import java.util.stream.Stream;
 public final class ManagementApi {
 
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L << 30;
+  /** One pebibyte: far beyond any video, small enough that byte counts never overflow. */
+  public static final long MAX_UPLOAD_BYTES = 1L << 50;
   public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
   public static final Duration MAX_TOKEN_TTL = Duration.ofDays(7);
   /** JSON request bodies (reject reasons, playback requests) are small; anything larger is refused. */
   public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
   static final String INCOMING_PREFIX = ".incoming-";
+  static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
   final StreamkitStore store;
   final IngestJobQueue queue;
@@ -73,13 +78,20 @@ public final class ManagementApi {
         && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Whole-body uploads cut off by a crash leave {@code .incoming-*} files; they can never complete. */
+  /**
+   * Whole-body uploads cut off by a crash leave {@code .incoming-*} files that can never complete. Only those idle for
+   * {@link #ABANDONED_AFTER} go: a node sharing this directory may be receiving one right now.
+   */
   private void discardIncomplete() {
     try {
       Files.createDirectories(uploads);
+      FileTime cutoff = FileTime.from(
+          Instant.now().minus(ABANDONED_AFTER));
       try (Stream<Path> files = Files.list(uploads)) {
         for (Path file : files.filter(f -> f.getFileName().toString().startsWith(INCOMING_PREFIX)).toList()) {
-          Files.deleteIfExists(file);
+          if (Files.getLastModifiedTime(file).compareTo(cutoff) < 0) {
+            Files.deleteIfExists(file);
+          }
         }
       }
     } catch (IOException e) {
@@ -132,8 +144,9 @@ public final class ManagementApi {
     }
 
     public Builder maxUploadBytes(long maxUploadBytes) {
-      if (maxUploadBytes < 1 || maxUploadBytes > (1L << 50)) {
-        throw new IllegalArgumentException("max upload bytes must be between 1 and 2^50, got " + maxUploadBytes);
+      if (maxUploadBytes < 1 || maxUploadBytes > MAX_UPLOAD_BYTES) {
+        throw new IllegalArgumentException("max upload bytes must be between 1 and " + MAX_UPLOAD_BYTES + ", got "
+            + maxUploadBytes);
       }
       this.maxUploadBytes = maxUploadBytes;
       return this;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamkit.core.title.Rendition;
 import io.streamkit.core.title.Title;
-import io.streamkit.core.title.TitleStatus;
 
 /** The Title representation of the platform API (see {@code docs/openapi.yaml}, schema {@code Title}). */
 final class TitleJson {
@@ -19,9 +18,11 @@ final class TitleJson {
     node.put("name", title.name());
     node.put("description", title.description());
     node.put("status", title.status().name());
-    node.put("progressPercent", title.status() == TitleStatus.UPLOADED ? 0
-        : title.status() == TitleStatus.PROCESSING ? title.progressPercent() : title.status() == TitleStatus.FAILED
-            ? title.progressPercent() : 100);
+    node.put("progressPercent", switch (title.status()) {
+      case UPLOADED -> 0;
+      case READY, PUBLISHED -> 100;
+      case PROCESSING, FAILED, REJECTED -> title.progressPercent();
+    });
     if (title.errorMessage() == null) {
       node.putNull("errorMessage");
     } else {

@@ -1,6 +1,7 @@
 package io.streamkit.server.cli;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.PageRequest;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -82,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
     PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(secretBytes);
     OriginServer.Builder origin = OriginServer.builder().dataDirectory(data).host(host).port(port)
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(secretBytes).build()).adminKey(adminKey);
-    RunningPlatform platform = RunningPlatform.start(data, null, workers, Ladder.apple(), "veryfast", adminKey,
+    RunningPlatform platform = RunningPlatform.start(data, null, null, workers, Ladder.apple(), "veryfast", adminKey,
         ManagementApi.DEFAULT_MAX_UPLOAD_BYTES, signer, null, origin);
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "streamkit-demo-stop"));
     String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + platform.origin.port();
@@ -114,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
       return Optional.empty();
     }
     List<Title> published = platform.store.catalog()
-        .list(TitleStatus.PUBLISHED, io.streamkit.core.PageRequest.first(1)).items();
+        .list(TitleStatus.PUBLISHED, PageRequest.first(1)).items();
     return published.stream().findFirst();
   }
 
@@ -126,7 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
       Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
       name = file.getFileName().toString();
     } else {
-      out.println("Generating a " + SAMPLE_SECONDS + " s sample video (test pattern and tone) with the bundled ffmpeg...");
+      out.println("Generating a " + SAMPLE_SECONDS
+          + " s sample video (test pattern and tone) with the bundled ffmpeg...");
       out.flush();
       generateSample(staged);
       name = "StreamKit sample";
@@ -160,7 +162,8 @@ public final class DemoCommand implements Callable<Integer> {
   static void generateSample(Path target) throws IOException, InterruptedException {
     String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
     Process process = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-t", Integer.toString(SAMPLE_SECONDS), "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-f", "mp4", target.toString()).redirectErrorStream(true).start();
     byte[] log = process.getInputStream().readAllBytes();

@@ -38,7 +38,7 @@ final class RunningPlatform implements AutoCloseable {
    * Opens the store ({@code jdbcUrl}, or H2 in {@code data} when null), starts {@code workerCount} workers and the
    * origin built by {@code origin} with the API attached when an admin key is set.
    */
-  static RunningPlatform start(Path data, String jdbcUrl, int workerCount, Ladder ladder, String preset,
+  static RunningPlatform start(Path data, String jdbcUrl, String nodeId, int workerCount, Ladder ladder, String preset,
       String adminKey,
       long maxUploadBytes, PlaybackTokenSigner signer, String publicUrl, OriginServer.Builder origin) {
     StreamkitStore store = jdbcUrl == null
@@ -48,7 +48,8 @@ final class RunningPlatform implements AutoCloseable {
     try {
       IngestJobQueue queue = IngestJobQueue.in(store);
       workers = IngestWorkers.builder().store(store).queue(queue).dataDirectory(data).workers(workerCount)
-          .ladder(ladder).preset(preset).node(nodeId(data)).build().start();
+          .ladder(ladder).preset(preset).node(nodeId == null || nodeId.isBlank() ? nodeId(data) : nodeId)
+          .build().start();
       origin.store(store);
       if (adminKey != null) {
         origin.managementApi(ManagementApi.builder().store(store).queue(queue).workers(workers).dataDirectory(data)

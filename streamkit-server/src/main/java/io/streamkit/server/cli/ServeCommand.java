@@ -62,6 +62,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "x264 speed preset for uploads (default veryfast)")
   String preset;
 
+  @Option(names = "--node-id", defaultValue = "${env:STREAMKIT_NODE_ID}", paramLabel = "ID",
+      description = "this node's id in the shared job queue (env STREAMKIT_NODE_ID); default: kept in DIR/node-id."
+          + " Nodes sharing one data directory must each set their own, stable across restarts")
+  String nodeId;
+
   @Option(names = "--public-url", defaultValue = "${env:STREAMKIT_PUBLIC_URL}", paramLabel = "URL",
       description = "base URL players reach this server at, for absolute URLs in playback responses")
   String publicUrl;
@@ -122,14 +127,17 @@ public final class ServeCommand implements Callable<Integer> {
       builder.ioThreads(ioThreads);
     }
     String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
-    if (maxUploadBytes < 1) {
-      throw new IllegalArgumentException("--max-upload-bytes must be at least 1, got " + maxUploadBytes);
+    if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
+      throw new IllegalArgumentException("--max-upload-bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
+          + ", got " + maxUploadBytes);
     }
-    ManagementApi.builder().maxUploadBytes(maxUploadBytes);
-    IngestWorkers.builder().workers(workers);
+    if (workers < 1 || workers > IngestWorkers.MAX_WORKERS) {
+      throw new IllegalArgumentException("--workers must be between 1 and " + IngestWorkers.MAX_WORKERS + ", got "
+          + workers);
+    }
     boolean api = adminKey != null && !adminKey.isBlank();
-    RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, workers, Ladder.named(ladder), preset,
-        api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);
+    RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, nodeId, workers, Ladder.named(ladder),
+        preset, api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);
     Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "streamkit-origin-drain"));
     platform.origin.awaitClose();
     return 0;

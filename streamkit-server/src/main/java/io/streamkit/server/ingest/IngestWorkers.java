@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class IngestWorkers implements AutoCloseable {
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
   public static final String TITLES = "titles";
   public static final String UPLOADS = "uploads";
+  private static final String STAGING_MARK = ".staging-";
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestWorkers.class);
 
@@ -211,7 +213,8 @@ public final class IngestWorkers implements AutoCloseable {
     running.put(id, transcode);
     long renewEvery = Math.max(200, config.lease.toMillis() / 3);
     LeaseKeeper lease = new LeaseKeeper(job, transcode);
-    ScheduledFuture<?> renewal = heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> renewal =
+        heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     try {
       MediaInfo info = MediaProbe.probe(source);
       TranscodeResult result = transcode.run();
@@ -275,17 +278,35 @@ public final class IngestWorkers implements AutoCloseable {
         (double) r.frameRate().numerator() / r.frameRate().denominator(), r.playlist())).toList();
   }
 
-  /** Staging directories are hidden siblings of title directories: {@code .<id>.staging-<random>}. */
+  /**
+   * Staging directories are hidden siblings of title directories: {@code .<id>.staging-<random>}. One is stale unless
+   * another node sharing this directory holds a live lease on that title's job (it is transcoding into it now).
+   */
   private void discardStaging() {
     try (Stream<Path> entries = Files.list(titles)) {
       for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(".")
-          && p.getFileName().toString().contains(".staging-")).toList()) {
-        LOG.info("discarding staging directory {} left by a transcode that did not finish", entry);
-        deleteRecursively(entry);
+          && p.getFileName().toString().contains(STAGING_MARK)).toList()) {
+        if (!runningElsewhere(entry.getFileName().toString())) {
+          LOG.info("discarding staging directory {} left by a transcode that did not finish", entry);
+          deleteRecursively(entry);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + titles + ": " + e.getMessage(), e);
     }
+  }
+
+  private boolean runningElsewhere(String stagingName) {
+    String id = stagingName.substring(1, stagingName.indexOf(STAGING_MARK));
+    UUID titleId;
+    try {
+      titleId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    Instant now = Instant.now();
+    return config.queue.forTitle(titleId).stream().anyMatch(job -> job.state() == IngestJob.State.RUNNING
+        && !config.node.equals(job.owner()) && job.leaseUntil() != null && job.leaseUntil().isAfter(now));
   }
 
   static void deleteRecursively(Path path) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.PageRequest;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -14,6 +15,7 @@ import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +33,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -63,6 +67,7 @@ class ManagementApiTest {
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).adminKey(ADMIN_KEY)
         .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1")
+        .requestHeadTimeout(Duration.ofSeconds(1))
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
         .store(store).managementApi(api).build().start();
   }
@@ -143,7 +148,8 @@ class ManagementApiTest {
     assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode())
         .as("viewers cannot play a title before it is published").isEqualTo(403);
 
-    HttpResponse<String> published = send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
+    HttpResponse<String> published =
+        send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
     assertThat(published.statusCode()).isEqualTo(200);
     assertThat(body(published).get("status").asText()).isEqualTo("PUBLISHED");
     Thread.sleep(1100);
@@ -220,7 +226,7 @@ class ManagementApiTest {
         .POST(BodyPublishers.ofByteArray(tooBig)).build());
     // Without a length up front the limit is found while streaming.
     HttpResponse<String> streamed = send(admin("/api/titles").header("Content-Type", "video/mp4")
-        .POST(BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(tooBig))).build());
+        .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooBig))).build());
     HttpResponse<String> tus = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
         .header("Upload-Length", Long.toString(MAX_UPLOAD + 1)).POST(BodyPublishers.noBody()).build());
 
@@ -228,12 +234,12 @@ class ManagementApiTest {
     assertError(streamed, 413, "too_large", "--max-upload-bytes");
     assertError(tus, 413, "too_large", "--max-upload-bytes");
     assertThat(filesUnder(data.resolve("uploads"))).isEmpty();
-    assertThat(store.catalog().list(io.streamkit.core.PageRequest.first(10)).items()).isEmpty();
+    assertThat(store.catalog().list(PageRequest.first(10)).items()).isEmpty();
     // The connection still works after a refused upload.
     assertThat(send(admin("/api/titles").build()).statusCode()).isEqualTo(200);
   }
 
-  private static java.util.List<Path> filesUnder(Path dir) throws IOException {
+  private static List<Path> filesUnder(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).toList();
     }
@@ -244,7 +250,7 @@ class ManagementApiTest {
     start(false);
     byte[] file = new byte[3 << 20];
     new Random(7).nextBytes(file);
-    String name = java.util.Base64.getEncoder().encodeToString("Resumed".getBytes(StandardCharsets.UTF_8));
+    String name = Base64.getEncoder().encodeToString("Resumed".getBytes(StandardCharsets.UTF_8));
 
     HttpResponse<String> options = send(HttpRequest.newBuilder(uri("/api/uploads"))
         .method("OPTIONS", BodyPublishers.noBody()).build());
@@ -301,6 +307,44 @@ class ManagementApiTest {
       Thread.sleep(100);
     }
     return offset;
+  }
+
+  @Test
+  void anExpectContinueUploadSlowerThanTheRequestHeadTimeoutStillCompletes() throws Exception {
+    start(false);
+    byte[] file = new byte[64 * 1024];
+    new Random(3).nextBytes(file);
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(("POST /api/titles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_KEY
+          + "\r\nContent-Type: video/mp4\r\nExpect: 100-continue\r\nContent-Length: " + file.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 100 Continue");
+      int quarter = file.length / 4;
+      for (int i = 0; i < 4; i++) {
+        out.write(file, i * quarter, quarter);
+        out.flush();
+        Thread.sleep(600);
+      }
+      assertThat(readHead(in)).startsWith("HTTP/1.1 202");
+    }
+    Title title = store.catalog().list(PageRequest.first(1)).items().get(0);
+    assertThat(Files.readAllBytes(IngestWorkers.sourceFile(data, title.id()))).isEqualTo(file);
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   private static String sha256(byte[] bytes) throws Exception {

@@ -1,0 +1,91 @@
+package io.streamkit.server.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code streamkit serve} in a child JVM on a free port, so a test can kill it as an operator's crash would. */
+final class ServeProcess implements AutoCloseable {
+
+  static final String ADMIN_KEY = "child-admin-key-0123456789";
+  static final String SECRET = "child-signing-secret-0123456789-abcdef";
+
+  private final Process process;
+  final int port;
+  final Path log;
+
+  private ServeProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static ServeProcess start(Path data, String maxHeap, String... options) throws Exception {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
+        "-cp", System.getProperty("java.class.path"), StreamkitCli.class.getName(), "serve",
+        "--data", data.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
+        "--signing-key", SECRET, "--admin-key", ADMIN_KEY));
+    command.addAll(List.of(options));
+    Path log = Files.createTempFile("streamkit-serve", ".log");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ServeProcess serve = new ServeProcess(process, port, log);
+    serve.awaitHealthy();
+    return serve;
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private void awaitHealthy() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("streamkit serve exited with " + process.exitValue() + ":\n" + tail());
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("streamkit serve did not become healthy:\n" + tail());
+  }
+
+  String tail() throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  /** {@code kill -9}: no shutdown hook, no cleanup. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    Files.deleteIfExists(log);
+  }
+}
