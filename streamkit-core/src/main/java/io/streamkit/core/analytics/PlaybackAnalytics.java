@@ -185,7 +185,8 @@ public final class PlaybackAnalytics {
     // PostgreSQL streams a result in FETCH_SIZE chunks only inside a transaction; otherwise it reads it whole.
     connection.setAutoCommit(false);
     try (PreparedStatement statement = connection.prepareStatement("SELECT title_id, session_id, event_type,"
-        + " attributes, occurred_at FROM streamkit_events" + where + " ORDER BY title_id, session_id, occurred_at, id")) {
+        + " attributes, occurred_at FROM streamkit_events" + where
+        + " ORDER BY title_id, session_id, occurred_at, id")) {
       statement.setFetchSize(FETCH_SIZE);
       for (int i = 0; i < parameters.length; i++) {
         statement.setObject(i + 1, parameters[i]);

@@ -16,7 +16,8 @@ import io.netty.util.ReferenceCountUtil;
  * Base of the handlers that answer JSON API requests under {@code /api/}. Each connection gets its own instance: the
  * handler claims a request by its method and path ({@link #claims}), collects its body up to {@link #maxBodyBytes()}
  * (a larger one is read to its end without being kept, so the connection stays usable, and answered 413), and hands
- * the whole {@link ApiCall} to {@link #handle}. Requests it does not claim, with their bodies, go on to the next handler.
+ * the whole {@link ApiCall} to {@link #handle}. Requests it does not claim, with their bodies, go on to the next
+ * handler.
  */
 public abstract class ApiRequestHandler extends ChannelInboundHandlerAdapter {
 

@@ -81,10 +81,14 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final ViewerApi viewerApi;
 
   OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
+    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null, null);
+  }
+
+  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi,
       ViewerApi viewerApi) {
     this.managementApi = managementApi;
-    this.viewerApi = viewerApi;
     this.settings = settings;
     this.connectionLimiter = connectionLimiter;
     this.requestDecoder = new RequestDecoder(settings.metrics());
@@ -93,6 +97,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     this.playlist = playlist;
     this.file = file;
     this.sslContext = settings.sslContext();
+    this.viewerApi = viewerApi;
   }
 
   @Override

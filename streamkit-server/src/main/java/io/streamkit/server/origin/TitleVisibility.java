@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Statuses are cached for {@link #TTL_NANOS} so segment requests do not each cost a database round trip on the
  * event loop; a publish or unpublish takes effect within that time.
  */
-final class TitleVisibility {
+public final class TitleVisibility {
 
   static final long TTL_NANOS = 1_000_000_000L;
 
@@ -26,11 +26,11 @@ final class TitleVisibility {
   private final Catalog catalog;
   private final ConcurrentHashMap<String, Cached> statuses = new ConcurrentHashMap<>();
 
-  TitleVisibility(Catalog catalog) {
+  public TitleVisibility(Catalog catalog) {
     this.catalog = catalog;
   }
 
-  boolean allows(PlaybackClaims claims) {
+  public boolean allows(PlaybackClaims claims) {
     Optional<TitleStatus> status = status(claims.titleId());
     if (status.isEmpty()) {
       return true;

@@ -6,6 +6,7 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.origin.AdminKey;
 import io.streamkit.server.origin.ApiRequestHandler;
+import io.streamkit.server.origin.TitleVisibility;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +41,7 @@ public final class ViewerApi implements AutoCloseable {
   final StreamkitStore store;
   final PlaybackTokenVerifier verifier;
   final AdminKey adminKey;
+  final TitleVisibility visibility;
   final ProgressWriter progressWriter;
   final PlaybackAnalytics analytics;
   final ExecutorService workers;
@@ -55,6 +57,7 @@ public final class ViewerApi implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.verifier = verifier;
     this.adminKey = new AdminKey(adminKey);
+    this.visibility = new TitleVisibility(store.catalog());
     this.progressWriter = ProgressWriter.builder(store.progress()).build();
     this.analytics = PlaybackAnalytics.of(store);
     this.workers = new ThreadPoolExecutor(WORKER_THREADS, WORKER_THREADS, 0, TimeUnit.MILLISECONDS,
@@ -66,7 +69,7 @@ public final class ViewerApi implements AutoCloseable {
     return new ViewerApiHandler(this);
   }
 
-  /** The writer behind {@code PUT /api/progress}; {@link ProgressWriter#flush()} makes every taken heartbeat visible. */
+  /** The writer behind {@code PUT /api/progress}; its {@link ProgressWriter#flush()} stores every heartbeat taken. */
   public ProgressWriter progressWriter() {
     return progressWriter;
   }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  PUT  /api/progress/{titleId}        heartbeat → write-behind writer, 202
- *  GET  /api/progress/{titleId}        the stored position, or 404
+ *  GET  /api/progress/{titleId}        the stored position (heartbeats taken so far are flushed first), or 404
  *  GET  /api/continue-watching         the viewer's started, unfinished titles, newest first
  *  POST /api/events                    up to 500 player events of the token's title, 202
  *  GET  /api/titles/{id}/analytics     admin key: one title's report
@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Token checks use the origin's {@link io.streamkit.core.token.PlaybackTokenVerifier} (and its verified-token cache)
- * exactly as the token gate does for media.
+ * and the catalog's moderation state ({@link io.streamkit.server.origin.TitleVisibility}) exactly as the token gate
+ * does for media: a viewer token opens a published title, a preview token also a ready one.
  */
 final class ViewerApiHandler extends ApiRequestHandler {
 
@@ -148,6 +149,10 @@ final class ViewerApiHandler extends ApiRequestHandler {
       call.respond(HttpResponseStatus.ACCEPTED, null);
       return;
     }
+    // Read-your-writes: a player that saved its position on pagehide and reloads at once must resume there, not at
+    // the heartbeat before. Flushing costs one multi-row write of whatever waits, which the writer would do within
+    // its interval anyway; resume reads are one per page load, not per heartbeat.
+    api.progressWriter.flush();
     Optional<WatchProgress> stored = api.store.progress().get(viewer, titleId);
     if (stored.isEmpty()) {
       call.fail(HttpResponseStatus.NOT_FOUND, "no_progress", "viewer " + viewer + " has no saved position in title "
@@ -171,6 +176,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
       call.fail(HttpResponseStatus.BAD_REQUEST, "bad_page", "GET /api/continue-watching: " + e.getMessage());
       return;
     }
+    api.progressWriter.flush();
     Page<WatchProgress> rows = api.store.progress().continueWatching(claims.get().viewer(),
         new PageRequest(page * size, size));
     ArrayNode items = ApiCall.JSON.createArrayNode();
@@ -287,12 +293,19 @@ final class ViewerApiHandler extends ApiRequestHandler {
       return Optional.empty();
     }
     try {
+      PlaybackClaims claims;
       if (titleId != null) {
-        return Optional.of(api.verifier.authorise(token, titleId, call.client()));
+        claims = api.verifier.authorise(token, titleId, call.client());
+      } else {
+        claims = api.verifier.verify(token);
+        if (!claims.allowsClient(call.client())) {
+          throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
+        }
       }
-      PlaybackClaims claims = api.verifier.verify(token);
-      if (!claims.allowsClient(call.client())) {
-        throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
+      if (!api.visibility.allows(claims)) {
+        call.fail(HttpResponseStatus.FORBIDDEN, "not_published", "title " + claims.titleId() + " is not published;"
+            + " viewer tokens open published titles only, moderators preview ready titles with a preview token");
+        return Optional.empty();
       }
       return Optional.of(claims);
     } catch (TokenRejectedException e) {

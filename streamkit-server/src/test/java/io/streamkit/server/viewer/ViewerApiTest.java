@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class ViewerApiTest {
   }
 
   @Test
-  void progressRoundTripsThroughTheWriteBehindWriter() throws Exception {
+  void progressReadsBackAtOnceThoughWrittenBehind() throws Exception {
     UUID title = title("Round trip");
     String token = token("alice", title);
 
@@ -66,7 +65,9 @@ class ViewerApiTest {
     assertThat(put.statusCode()).isEqualTo(202);
     assertThat(put.headers().firstValue("Cache-Control")).hasValue("no-store");
 
-    JsonNode stored = json(awaitStatus(200, "/api/progress/" + title + "?token=" + token));
+    HttpResponse<String> read = send("GET", "/api/progress/" + title + "?token=" + token, null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    JsonNode stored = json(read);
     assertThat(stored.get("titleId").asText()).isEqualTo(title.toString());
     assertThat(stored.get("positionSeconds").asDouble()).isEqualTo(42.5);
     assertThat(stored.get("durationSeconds").asDouble()).isEqualTo(120.0);
@@ -77,8 +78,9 @@ class ViewerApiTest {
   @Test
   void progressOfAnotherViewerOrTitleIsNotVisible() throws Exception {
     UUID title = title("Private");
-    send("PUT", "/api/progress/" + title, progressBody(10, 60, T0), bearer(token("alice", title)));
-    awaitStatus(200, "/api/progress/" + title + "?token=" + token("alice", title));
+    put("alice", title, 10, 60, T0);
+    assertThat(send("GET", "/api/progress/" + title, null, bearer(token("alice", title))).statusCode())
+        .isEqualTo(200);
 
     HttpResponse<String> bob = send("GET", "/api/progress/" + title, null, bearer(token("bob", title)));
     assertThat(bob.statusCode()).isEqualTo(404);
@@ -114,6 +116,23 @@ class ViewerApiTest {
   }
 
   @Test
+  void viewerTokensOpenPublishedTitlesOnlyAndPreviewTokensReadyOnes() throws Exception {
+    UUID ready = store.catalog().create("Awaiting review", "").id();
+    store.catalog().transition(ready, TitleStatus.PROCESSING);
+    store.catalog().transition(ready, TitleStatus.READY);
+
+    HttpResponse<String> viewer = send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0),
+        bearer(token("alice", ready)));
+    assertThat(viewer.statusCode()).isEqualTo(403);
+    assertThat(json(viewer).get("error").asText()).isEqualTo("not_published");
+
+    String preview = signer.sign(PlaybackClaims.builder().viewer("moderator").title(ready.toString()).preview(true)
+        .expiresAt(Instant.now().plusSeconds(600)).build());
+    assertThat(send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0), bearer(preview)).statusCode())
+        .isEqualTo(202);
+  }
+
+  @Test
   void continueWatchingListsUnfinishedTitlesNewestFirst() throws Exception {
     UUID first = title("First");
     UUID second = title("Second");
@@ -126,8 +145,8 @@ class ViewerApiTest {
     put("dave", first, 50, 100, T0.plusSeconds(500));
 
     String token = token("carol", first);
-    HttpResponse<String> page = awaitResponse("/api/continue-watching?token=" + token,
-        r -> r.statusCode() == 200 && json(r).get("items").size() == 3);
+    HttpResponse<String> page = send("GET", "/api/continue-watching?token=" + token, null);
+    assertThat(page.statusCode()).isEqualTo(200);
     List<String> names = new ArrayList<>();
     json(page).get("items").forEach(item -> names.add(item.get("name").asText()));
     assertThat(names).containsExactly("Third", "Second", "First");
@@ -161,7 +180,7 @@ class ViewerApiTest {
     assertThat(posted.statusCode()).isEqualTo(202);
     assertThat(json(posted).get("accepted").asInt()).isEqualTo(6);
     put("erin", title, 38, 40, T0.plusSeconds(40));
-    awaitStatus(200, "/api/progress/" + title + "?token=" + token);
+    assertThat(send("GET", "/api/progress/" + title + "?token=" + token, null).statusCode()).isEqualTo(200);
 
     assertThat(send("GET", "/api/titles/" + title + "/analytics", null).statusCode()).isEqualTo(401);
     JsonNode report = json(send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
@@ -217,6 +236,23 @@ class ViewerApiTest {
         .statusCode()).isEqualTo(202);
     assertThat(store.events().findByTitle(title, Instant.EPOCH, Instant.now().plusSeconds(60), 10_000))
         .hasSize(ViewerApi.MAX_EVENTS_PER_BATCH);
+  }
+
+  @Test
+  void oversizedBodiesAndUnknownApiPathsGetJsonErrorsAndTheConnectionGoesOn() throws Exception {
+    UUID title = title("Limits");
+    String token = token("gina", title);
+    String huge = "{\"sessionId\":\"s1\",\"padding\":\"" + "x".repeat(ViewerApi.MAX_BODY_BYTES) + "\"}";
+
+    HttpResponse<String> tooLarge = send("POST", "/api/events", huge, bearer(token));
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(json(tooLarge).get("error").asText()).isEqualTo("body_too_large");
+
+    HttpResponse<String> unknown = send("POST", "/api/no-such-endpoint", "{}", bearer(token));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(json(unknown).has("error")).isTrue();
+
+    assertThat(send("POST", "/api/events", eventsBody("s1", 3), bearer(token)).statusCode()).isEqualTo(202);
   }
 
   @Test
@@ -288,23 +324,6 @@ class ViewerApiTest {
       request.headers(headers);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  /** Heartbeats reach the database within the writer's flush interval; poll for up to 5 s. */
-  private HttpResponse<String> awaitResponse(String path, Predicate<HttpResponse<String>> done) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    HttpResponse<String> response = send("GET", path, null);
-    while (!done.test(response) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      response = send("GET", path, null);
-    }
-    return response;
-  }
-
-  private HttpResponse<String> awaitStatus(int status, String path) throws Exception {
-    HttpResponse<String> response = awaitResponse(path, r -> r.statusCode() == status);
-    assertThat(response.statusCode()).as(path + " → " + response.body()).isEqualTo(status);
-    return response;
   }
 
   private static JsonNode json(HttpResponse<String> response) {
