@@ -4,6 +4,8 @@
   'use strict';
 
   const POLL_MS = 1500;
+  // Platform figures are aggregate queries; every few table polls is fresh enough.
+  const FIGURES_EVERY_POLLS = 6;
   const KEY_STORAGE = 'streamkit.adminKey';
   const PLAY_TTL_SECONDS = 4 * 3600;
   const SVG = 'http://www.w3.org/2000/svg';
@@ -19,6 +21,7 @@
   const rowsBody = document.querySelector('#titles tbody');
   const rows = new Map();
   let analyticsTitleId = null;
+  let polls = 0;
 
   function show(text, isError) {
     message.textContent = text;
@@ -316,7 +319,9 @@
       if (message.className.indexOf('error') < 0) {
         show(page.total + ' title' + (page.total === 1 ? '' : 's'), false);
       }
-      refreshPlatformFigures();
+      if (polls++ % FIGURES_EVERY_POLLS === 0) {
+        refreshPlatformFigures();
+      }
     } catch (e) {
       show(e.message, true);
     }

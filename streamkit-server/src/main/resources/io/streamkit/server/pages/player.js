@@ -166,7 +166,12 @@
     video.addEventListener('playing', () => {
       if (!startupSent) {
         startupSent = true;
-        record('startup', { startupMs: Math.round(performance.now() - startedAt) });
+        const level = hls && hls.levels[hls.currentLevel];
+        const startup = { startupMs: Math.round(performance.now() - startedAt) };
+        if (level) {
+          startup.bitrate = level.bitrate;
+        }
+        record('startup', startup);
       }
       if (rebufferingSince !== null) {
         record('rebuffer_end', { durationMs: Math.round(performance.now() - rebufferingSince) });
