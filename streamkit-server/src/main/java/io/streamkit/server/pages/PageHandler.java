@@ -20,9 +20,10 @@ import java.util.Date;
 import java.util.regex.Pattern;
 
 /**
- * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console ({@code /admin}), their scripts and
- * styles ({@code /pages/<name>.js|css}) and hls.js from its webjar ({@code /webjars/...}), all read from the class
- * path. Requests for any other path go on down the pipeline untouched.
+ * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console
+ * ({@code /admin}), their scripts and styles ({@code /pages/<name>.js|css}) and hls.js from its webjar
+ * ({@code /webjars/...}), all read from the class path. Requests for any other path go on down the pipeline
+ * untouched.
  *
  * <p>Paths are matched against an allow-list rather than sanitised: every segment must be letters, digits, '.', '-'
  * or '_' and must not start with a dot, so {@code ..}, encoded characters ({@code %2e}, {@code %2f}) and hidden
@@ -90,9 +91,10 @@ public final class PageHandler extends ChannelInboundHandlerAdapter {
     String[] segments = segments(path);
     ClassPathResources.Resource resource = segments == null ? null : resolve(segments);
     if (resource == null) {
+      // Allow-listed segments are safe to echo inside the JSON string; anything else is not echoed.
+      String where = segments == null ? "this path" : path;
       send(ctx, error(HttpResponseStatus.NOT_FOUND, "not_found",
-          "no page at " + (segments == null ? "this path" : path) + "; the player is /play/<title id>, the console /admin"),
-          keepAlive);
+          "no page at " + where + "; the player is /play/<title id>, the console /admin"), keepAlive);
       return;
     }
     send(ctx, respond(request, resource, first), keepAlive);
