@@ -186,6 +186,15 @@ class PlatformBrowserTest {
       WebElement plays = chromium.driver.findElement(By.cssSelector("#title-figures div:first-child b"));
       assertThat(Integer.parseInt(plays.getText())).as("plays shown for the title").isGreaterThanOrEqualTo(1);
       chromium.screenshot(SCREENSHOTS.resolve("admin.png"));
+
+      // The player's QoE batches reached the store: startup times and the bitrates played.
+      HttpResponse<String> analytics = http.send(HttpRequest.newBuilder(
+              URI.create(base + "/api/titles/" + titleId + "/analytics"))
+          .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(analytics.statusCode()).as(analytics.body()).isEqualTo(200);
+      JsonNode qoe = json.readTree(analytics.body()).get("qoe");
+      assertThat(qoe.get("startupMsP50").asDouble()).as(analytics.body()).isPositive();
+      assertThat(qoe.get("averageBitrate").asDouble()).as(analytics.body()).isPositive();
     }
   }
 
