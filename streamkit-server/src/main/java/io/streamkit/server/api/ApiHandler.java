@@ -49,6 +49,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +76,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
   private final ManagementApi api;
   private boolean passing;
   private Exchange exchange;
+  private long lastBodyNanos;
+  private ScheduledFuture<?> stallCheck;
 
   ApiHandler(ManagementApi api) {
     this.api = api;
@@ -113,6 +117,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       }
       passing = false;
       exchange = new Exchange(request, path);
+      watchForStall(ctx);
       try {
         begin(ctx, exchange);
       } catch (RuntimeException e) {
@@ -132,6 +137,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     Exchange current = exchange;
+    lastBodyNanos = System.nanoTime();
     try {
       if (!current.answered) {
         try {
@@ -157,8 +163,30 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The origin's client timeouts cover request heads and responses, not bodies; this closes a connection whose body
+   * stopped arriving (a vanished uploader), like nginx's {@code client_body_timeout}. A tus upload keeps the bytes
+   * that arrived, so the client resumes from there.
+   */
+  private void watchForStall(ChannelHandlerContext ctx) {
+    lastBodyNanos = System.nanoTime();
+    if (stallCheck != null) {
+      return;
+    }
+    long period = api.bodyStallTimeout.toNanos() / 4;
+    stallCheck = ctx.executor().scheduleAtFixedRate(() -> {
+      if (exchange != null && System.nanoTime() - lastBodyNanos > api.bodyStallTimeout.toNanos()) {
+        LOG.info("closing a connection whose {} body stalled for {}", exchange.path, api.bodyStallTimeout);
+        ctx.close();
+      }
+    }, period, period, TimeUnit.NANOSECONDS);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (stallCheck != null) {
+      stallCheck.cancel(false);
+    }
     Exchange current = exchange;
     if (current != null) {
       exchange = null;

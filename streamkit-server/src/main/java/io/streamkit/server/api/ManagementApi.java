@@ -36,6 +36,8 @@ public final class ManagementApi {
   public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
   static final String INCOMING_PREFIX = ".incoming-";
   static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+  /** How long an upload body may go without a byte before the connection is closed (nginx client_body_timeout). */
+  public static final Duration DEFAULT_BODY_STALL_TIMEOUT = Duration.ofSeconds(60);
 
   final StreamkitStore store;
   final IngestJobQueue queue;
@@ -46,6 +48,7 @@ public final class ManagementApi {
   final long maxUploadBytes;
   final PlaybackTokenSigner signer;
   final String publicBaseUrl;
+  final Duration bodyStallTimeout;
   final ObjectMapper json = new ObjectMapper();
   private final byte[] expectedAuthorization;
 
@@ -59,6 +62,7 @@ public final class ManagementApi {
     this.maxUploadBytes = b.maxUploadBytes;
     this.signer = b.signer;
     this.publicBaseUrl = b.publicBaseUrl;
+    this.bodyStallTimeout = b.bodyStallTimeout;
     this.expectedAuthorization = ("Bearer " + b.adminKey).getBytes(StandardCharsets.UTF_8);
     discardIncomplete();
   }
@@ -109,6 +113,7 @@ public final class ManagementApi {
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
     private PlaybackTokenSigner signer;
     private String publicBaseUrl;
+    private Duration bodyStallTimeout = DEFAULT_BODY_STALL_TIMEOUT;
 
     private Builder() {}
 
@@ -164,6 +169,17 @@ public final class ManagementApi {
         throw new IllegalArgumentException("public base URL must look like https://host[:port][/path], got " + url);
       }
       this.publicBaseUrl = url == null ? null : url.replaceAll("/+$", "");
+      return this;
+    }
+
+    /**
+     * Closes a connection whose request body has not advanced for this long; a resumable upload keeps what arrived.
+     */
+    public Builder bodyStallTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 100 || timeout.toHours() > 1) {
+        throw new IllegalArgumentException("body stall timeout must be between 100 ms and 1 h, got " + timeout);
+      }
+      this.bodyStallTimeout = timeout;
       return this;
     }
 

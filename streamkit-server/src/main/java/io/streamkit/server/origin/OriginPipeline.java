@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.streamkit.server.pages.PageHandler;
 import io.streamkit.server.viewer.ViewerApi;
 
 /**
@@ -29,6 +30,7 @@ import io.streamkit.server.viewer.ViewerApi;
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
  *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
@@ -49,6 +51,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
+  static final String PAGES = "pages";
   static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
   static final String TOKEN_GATE = "token-gate";
@@ -73,6 +76,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   private final PlaylistHandler playlist;
   private final FileHandler file;
   private final SslContext sslContext;
+  private final PageHandler pages = new PageHandler();
   private final ManagementApi managementApi;
   private final ViewerApi viewerApi;
 
@@ -112,6 +116,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
+    p.addLast(PAGES, pages);
     if (managementApi != null) {
       p.addLast(API, managementApi.newHandler());
     }

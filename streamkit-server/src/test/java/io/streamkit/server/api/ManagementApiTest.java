@@ -65,7 +65,8 @@ class ManagementApiTest {
           .preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build().start();
     }
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).adminKey(ADMIN_KEY)
-        .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
+        .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET))
+        .bodyStallTimeout(Duration.ofSeconds(1)).build();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1")
         .requestHeadTimeout(Duration.ofSeconds(1))
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
@@ -359,6 +360,29 @@ class ManagementApiTest {
     }
     Title title = store.catalog().list(PageRequest.first(1)).items().get(0);
     assertThat(Files.readAllBytes(IngestWorkers.sourceFile(data, title.id()))).isEqualTo(file);
+  }
+
+  @Test
+  void anUploaderThatStopsSendingIsDisconnectedAndItsTusBytesAreKept() throws Exception {
+    start(false);
+    HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "100000").POST(BodyPublishers.noBody()).build());
+    String location = created.headers().firstValue("Location").orElseThrow();
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ADMIN_KEY
+          + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+          + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[1000]);
+      out.flush();
+      long started = System.nanoTime();
+
+      assertThat(socket.getInputStream().read()).as("the server closes the stalled connection").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900),
+          Duration.ofSeconds(5));
+    }
+    assertThat(awaitOffset(location, 1000)).isEqualTo(1000);
   }
 
   private static String readHead(InputStream in) throws IOException {

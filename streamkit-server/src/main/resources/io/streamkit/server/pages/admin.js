@@ -1,0 +1,482 @@
+// StreamKit admin console: upload, live transcode progress, moderation, play links and analytics, all through the
+// management API with the admin key as a bearer token (see the platform API contract in docs/openapi.yaml).
+(function () {
+  'use strict';
+
+  const POLL_MS = 1500;
+  // Platform figures are aggregate queries; every few table polls is fresh enough.
+  const FIGURES_EVERY_POLLS = 6;
+  const KEY_STORAGE = 'streamkit.adminKey';
+  const PLAY_TTL_SECONDS = 4 * 3600;
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  const keyField = document.getElementById('admin-key');
+  const viewerField = document.getElementById('viewer-id');
+  const fileField = document.getElementById('file');
+  const nameField = document.getElementById('title-name');
+  const uploadButton = document.getElementById('upload');
+  const uploadProgress = document.getElementById('upload-progress');
+  const uploadStatus = document.getElementById('upload-status');
+  const message = document.getElementById('message');
+  const rowsBody = document.querySelector('#titles tbody');
+  const rows = new Map();
+  let analyticsTitleId = null;
+  let polls = 0;
+
+  function show(text, isError) {
+    message.textContent = text;
+    message.className = isError ? 'message error' : 'message';
+  }
+
+  function adminKey() {
+    return keyField.value.trim();
+  }
+
+  function headers(extra) {
+    const h = Object.assign({}, extra || {});
+    if (adminKey()) {
+      h.Authorization = 'Bearer ' + adminKey();
+    }
+    return h;
+  }
+
+  async function errorText(response) {
+    try {
+      const body = await response.json();
+      return body.message || body.error || response.statusText;
+    } catch (e) {
+      return response.status + ' ' + response.statusText;
+    }
+  }
+
+  async function api(method, path, body) {
+    const init = { method: method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    if (!response.ok) {
+      const text = await errorText(response);
+      throw new Error(response.status === 401 ? 'The admin key was not accepted: ' + text : text);
+    }
+    return response.status === 204 ? null : response.json();
+  }
+
+  // --- access -------------------------------------------------------------------------------------------------
+  function restoreKey() {
+    const params = new URLSearchParams(location.search);
+    const fromUrl = params.get('key');
+    if (fromUrl) {
+      sessionStorage.setItem(KEY_STORAGE, fromUrl);
+      // Keep the key out of history and of anything copied from the address bar.
+      params.delete('key');
+      history.replaceState(null, '', location.pathname + (params.toString() ? '?' + params : ''));
+    }
+    keyField.value = sessionStorage.getItem(KEY_STORAGE) || '';
+    keyField.addEventListener('change', () => {
+      sessionStorage.setItem(KEY_STORAGE, adminKey());
+      show('', false);
+      refresh();
+    });
+  }
+
+  // --- upload -------------------------------------------------------------------------------------------------
+  // Resumable upload, tus 1.0 core + creation (https://tus.io/protocols/resumable-upload): create the upload, then
+  // PATCH it in chunks. A chunk that fails is retried from the offset the server reports (HEAD), so a dropped
+  // connection costs at most one chunk. The upload URL is remembered per file (name, size, modification time), so
+  // choosing the same file again after a reload resumes instead of starting over.
+  const TUS_VERSION = '1.0.0';
+  const CHUNK_BYTES = 8 * 1024 * 1024;
+  const MAX_RETRIES = 5;
+  const RESUME_STORAGE_PREFIX = 'streamkit.upload.';
+
+  function base64Utf8(text) {
+    const bytes = new TextEncoder().encode(text);
+    let binary = '';
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary);
+  }
+
+  function fingerprint(file) {
+    return RESUME_STORAGE_PREFIX + [file.name, file.size, file.lastModified].join('/');
+  }
+
+  function tusRequest(method, url, extraHeaders, body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      Object.entries(headers(Object.assign({ 'Tus-Resumable': TUS_VERSION }, extraHeaders)))
+        .forEach(([k, v]) => xhr.setRequestHeader(k, v));
+      if (onProgress) {
+        xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+      }
+      xhr.addEventListener('load', () => resolve(xhr));
+      xhr.addEventListener('error', () => reject(new Error('the connection to the server was lost')));
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  function failure(xhr) {
+    let text = xhr.status + ' ' + xhr.statusText;
+    try { text = JSON.parse(xhr.responseText).message || text; } catch (e) { /* not JSON */ }
+    return new Error(text);
+  }
+
+  async function uploadUrl(file, name) {
+    const remembered = localStorage.getItem(fingerprint(file));
+    if (remembered) {
+      const head = await tusRequest('HEAD', remembered, {});
+      if (head.status === 200) {
+        return remembered;
+      }
+      localStorage.removeItem(fingerprint(file));
+    }
+    const created = await tusRequest('POST', '/api/uploads', {
+      'Upload-Length': String(file.size),
+      'Upload-Metadata': 'name ' + base64Utf8(name) + ',filename ' + base64Utf8(file.name),
+    });
+    if (created.status !== 201) {
+      throw failure(created);
+    }
+    const url = created.getResponseHeader('Location');
+    localStorage.setItem(fingerprint(file), url);
+    return url;
+  }
+
+  async function serverOffset(url) {
+    const head = await tusRequest('HEAD', url, {});
+    if (head.status !== 200) {
+      throw failure(head);
+    }
+    return Number(head.getResponseHeader('Upload-Offset'));
+  }
+
+  async function sendChunks(file, url, showProgress) {
+    let offset = await serverOffset(url);
+    let retries = 0;
+    for (;;) {
+      showProgress(offset);
+      const end = Math.min(offset + CHUNK_BYTES, file.size);
+      let patch;
+      try {
+        const start = offset;
+        patch = await tusRequest('PATCH', url, {
+          'Content-Type': 'application/offset+octet-stream',
+          'Upload-Offset': String(offset),
+        }, file.slice(offset, end), (loaded) => showProgress(start + loaded));
+      } catch (e) {
+        patch = null;
+      }
+      if (patch && patch.status === 204) {
+        offset = Number(patch.getResponseHeader('Upload-Offset'));
+        retries = 0;
+        const titleId = patch.getResponseHeader('X-Title-Id');
+        if (titleId || offset >= file.size) {
+          return titleId;
+        }
+        continue;
+      }
+      if (patch && patch.status >= 400 && patch.status < 500 && patch.status !== 409) {
+        throw failure(patch);
+      }
+      if (++retries > MAX_RETRIES) {
+        throw patch ? failure(patch) : new Error('the connection to the server keeps failing');
+      }
+      uploadStatus.textContent = 'Connection trouble; resuming (attempt ' + retries + ' of ' + MAX_RETRIES + ')…';
+      await new Promise((r) => setTimeout(r, 500 * 2 ** retries));
+      try {
+        offset = await serverOffset(url);
+      } catch (e) {
+        // Still unreachable: the next round waits longer. The offset stays what it was; a stale offset gets 409,
+        // which is retried from the server's offset like any other failure.
+      }
+    }
+  }
+
+  async function upload() {
+    const file = fileField.files[0];
+    if (!file) {
+      show('Choose a video file first.', true);
+      return;
+    }
+    if (!adminKey()) {
+      show('Enter the admin key first.', true);
+      return;
+    }
+    const name = nameField.value.trim() || file.name.replace(/\.[^.]+$/, '') || 'Untitled';
+    uploadProgress.value = 0;
+    uploadButton.disabled = true;
+    uploadStatus.textContent = 'Uploading ' + file.name + '…';
+    try {
+      const url = await uploadUrl(file, name);
+      await sendChunks(file, url, (sent) => {
+        uploadProgress.value = file.size === 0 ? 100 : Math.floor((sent / file.size) * 100);
+      });
+      localStorage.removeItem(fingerprint(file));
+      uploadProgress.value = 100;
+      uploadStatus.textContent = 'Uploaded ' + file.name + '; transcoding is queued.';
+      fileField.value = '';
+      nameField.value = '';
+      show('', false);
+      refresh();
+    } catch (e) {
+      uploadStatus.textContent = '';
+      show('Upload of ' + file.name + ' failed: ' + e.message, true);
+    } finally {
+      uploadButton.disabled = false;
+    }
+  }
+
+  // --- titles -------------------------------------------------------------------------------------------------
+  function cell(row, index) {
+    return row.children[index];
+  }
+
+  function formatDuration(seconds) {
+    if (seconds === null || seconds === undefined) {
+      return '';
+    }
+    const s = Math.round(seconds);
+    return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0');
+  }
+
+  function button(label, className, action) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.className = className;
+    b.addEventListener('click', action);
+    return b;
+  }
+
+  function actionsFor(title) {
+    const list = [];
+    if (title.status === 'READY') {
+      list.push(button('Publish', 'publish', () => moderate(title.id, 'publish')));
+    }
+    if (title.status === 'READY' || title.status === 'UPLOADED' || title.status === 'PROCESSING') {
+      list.push(button('Reject', 'reject', () => reject(title.id)));
+    }
+    if (title.status === 'READY' || title.status === 'PUBLISHED') {
+      list.push(button(title.status === 'READY' ? 'Preview' : 'Play', 'play', () => play(title.id)));
+    }
+    list.push(button('Analytics', 'analytics', () => showAnalytics(title.id, title.name)));
+    list.push(button('Delete', 'delete', () => remove(title.id, title.name)));
+    return list;
+  }
+
+  function render(title) {
+    let row = rows.get(title.id);
+    if (!row) {
+      row = document.createElement('tr');
+      row.dataset.titleId = title.id;
+      for (let i = 0; i < 6; i++) {
+        row.appendChild(document.createElement('td'));
+      }
+      const bar = document.createElement('progress');
+      bar.max = 100;
+      cell(row, 2).appendChild(bar);
+      cell(row, 2).appendChild(document.createElement('span'));
+      rows.set(title.id, row);
+    }
+    cell(row, 0).textContent = title.name;
+    cell(row, 0).title = title.description || '';
+    cell(row, 1).textContent = title.status + (title.errorMessage ? ': ' + title.errorMessage : '');
+    cell(row, 1).className = 'status-' + title.status;
+    cell(row, 2).firstChild.value = title.progressPercent || 0;
+    cell(row, 2).lastChild.textContent = ' ' + (title.progressPercent || 0) + ' %';
+    cell(row, 3).textContent = formatDuration(title.durationSeconds);
+    cell(row, 4).textContent = (title.renditions || []).map((r) => r.height + 'p').join(' · ');
+    // Buttons are rebuilt only when the status changes, so a click never lands on a replaced element.
+    if (row.dataset.status !== title.status) {
+      row.dataset.status = title.status;
+      cell(row, 5).replaceChildren(...actionsFor(title));
+    }
+    return row;
+  }
+
+  async function refresh() {
+    if (!adminKey()) {
+      show('Enter the admin key to see and manage titles.', false);
+      return;
+    }
+    try {
+      const page = await api('GET', '/api/titles?page=0&size=100');
+      const seen = new Set();
+      page.items.forEach((title, index) => {
+        seen.add(title.id);
+        const row = render(title);
+        if (rowsBody.children[index] !== row) {
+          rowsBody.insertBefore(row, rowsBody.children[index] || null);
+        }
+      });
+      for (const [id, row] of rows) {
+        if (!seen.has(id)) {
+          row.remove();
+          rows.delete(id);
+        }
+      }
+      if (message.className.indexOf('error') < 0) {
+        show(page.total + ' title' + (page.total === 1 ? '' : 's'), false);
+      }
+      if (polls++ % FIGURES_EVERY_POLLS === 0) {
+        refreshPlatformFigures();
+      }
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  async function moderate(id, action, body) {
+    try {
+      render(await api('POST', '/api/titles/' + id + '/' + action, body));
+      show('', false);
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  function reject(id) {
+    const reason = window.prompt('Why is this title rejected? (The reason is kept with the title.)', '');
+    if (reason !== null) {
+      moderate(id, 'reject', { reason: reason.trim() || 'rejected by a moderator' });
+    }
+  }
+
+  async function remove(id, name) {
+    if (!window.confirm('Delete “' + name + '” and all its media?')) {
+      return;
+    }
+    try {
+      await api('DELETE', '/api/titles/' + id);
+      refresh();
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  async function play(id) {
+    try {
+      const grant = await api('POST', '/api/titles/' + id + '/playback', {
+        viewerId: viewerField.value.trim() || 'preview',
+        ttlSeconds: PLAY_TTL_SECONDS,
+      });
+      location.href = grant.playerUrl;
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  // --- analytics ----------------------------------------------------------------------------------------------
+  function figures(container, entries) {
+    container.replaceChildren(...entries.map(([label, value]) => {
+      const div = document.createElement('div');
+      const b = document.createElement('b');
+      b.textContent = value;
+      div.appendChild(b);
+      div.appendChild(document.createTextNode(label));
+      return div;
+    }));
+  }
+
+  function number(value, digits) {
+    return value === null || value === undefined ? '–' : Number(value).toFixed(digits || 0);
+  }
+
+  function percent(ratio) {
+    return ratio === null || ratio === undefined ? '–' : (ratio * 100).toFixed(1) + ' %';
+  }
+
+  async function refreshPlatformFigures() {
+    try {
+      const s = await api('GET', '/api/analytics');
+      figures(document.getElementById('platform-figures'), [
+        ['titles', s.titles], ['published', s.publishedTitles], ['plays', s.plays],
+        ['unique viewers', s.uniqueViewers], ['watch time', formatDuration(s.watchTimeSeconds)],
+        ['startup p50 (ms)', number(s.startupMsP50)], ['rebuffer ratio', percent(s.rebufferRatio)],
+        ['errors', s.errors],
+      ]);
+    } catch (e) {
+      // The summary is optional decoration; the table shows errors that matter.
+    }
+  }
+
+  function dropOffChart(buckets) {
+    const width = 720;
+    const height = 220;
+    const bottom = 30;
+    const top = 16;
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+    svg.setAttribute('class', 'chart');
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'Where viewers stopped, by position in the title');
+    const max = Math.max(1, ...buckets.map((b) => b.viewers));
+    const slot = width / Math.max(1, buckets.length);
+    buckets.forEach((b, i) => {
+      const h = ((height - bottom - top) * b.viewers) / max;
+      const rect = document.createElementNS(SVG, 'rect');
+      rect.setAttribute('x', String(i * slot + 4));
+      rect.setAttribute('y', String(height - bottom - h));
+      rect.setAttribute('width', String(slot - 8));
+      rect.setAttribute('height', String(h));
+      const tip = document.createElementNS(SVG, 'title');
+      tip.textContent = b.viewers + ' viewer(s) stopped between ' + formatDuration(b.fromSeconds) + ' and '
+        + formatDuration(b.toSeconds);
+      rect.appendChild(tip);
+      svg.appendChild(rect);
+      const count = document.createElementNS(SVG, 'text');
+      count.setAttribute('x', String(i * slot + slot / 2));
+      count.setAttribute('y', String(height - bottom - h - 4));
+      count.setAttribute('text-anchor', 'middle');
+      count.textContent = String(b.viewers);
+      svg.appendChild(count);
+      const label = document.createElementNS(SVG, 'text');
+      label.setAttribute('x', String(i * slot + slot / 2));
+      label.setAttribute('y', String(height - 10));
+      label.setAttribute('text-anchor', 'middle');
+      label.textContent = formatDuration(b.fromSeconds);
+      svg.appendChild(label);
+    });
+    return svg;
+  }
+
+  async function showAnalytics(id, name) {
+    analyticsTitleId = id;
+    const heading = document.getElementById('analytics-title');
+    heading.textContent = 'Loading analytics for ' + name + '…';
+    try {
+      const a = await api('GET', '/api/titles/' + id + '/analytics');
+      if (analyticsTitleId !== id) {
+        return;
+      }
+      heading.textContent = name;
+      heading.className = '';
+      const q = a.qoe || {};
+      figures(document.getElementById('title-figures'), [
+        ['plays', a.plays], ['unique viewers', a.uniqueViewers], ['watch time', formatDuration(a.watchTimeSeconds)],
+        ['completion', percent(a.completionRate)], ['startup p50 (ms)', number(q.startupMsP50)],
+        ['startup p95 (ms)', number(q.startupMsP95)], ['rebuffer ratio', percent(q.rebufferRatio)],
+        ['average kbit/s', number(q.averageBitrate === null || q.averageBitrate === undefined
+          ? null : q.averageBitrate / 1000)],
+        ['errors', q.errors],
+      ]);
+      const chart = document.getElementById('drop-off');
+      chart.replaceChildren();
+      if (a.dropOff && a.dropOff.length) {
+        const caption = document.createElement('p');
+        caption.className = 'muted';
+        caption.textContent = 'Drop-off: where viewers stopped (last saved position), by tenth of the title';
+        chart.appendChild(caption);
+        chart.appendChild(dropOffChart(a.dropOff));
+      }
+    } catch (e) {
+      heading.textContent = 'Analytics for ' + name + ' failed: ' + e.message;
+    }
+  }
+
+  restoreKey();
+  uploadButton.addEventListener('click', upload);
+  refresh();
+  setInterval(refresh, POLL_MS);
+})();

@@ -1,0 +1,305 @@
+// StreamKit player page: hls.js playback of one title with a playback token, resume from the saved position,
+// progress heartbeats and batched QoE events to the viewer API (see the platform API contract in docs/openapi.yaml).
+(function () {
+  'use strict';
+
+  const HEARTBEAT_MS = 5000;
+  const EVENT_FLUSH_MS = 10000;
+  const EVENT_BATCH_MAX = 500;
+  const EVENT_FLUSH_AT = 50;
+  // A saved position this close to either end starts from the beginning instead.
+  const RESUME_MARGIN_SECONDS = 3;
+  // Forward buffer cap. hls.js otherwise buffers up to 8 × maxBufferSize / bitrate (minutes of video on a fast
+  // link). Bytes loaded past the point where a viewer stops are wasted (drop-off is the norm), and loads that keep
+  // pace with playback let the ABR react to the network as it is now rather than once per several minutes.
+  const FORWARD_BUFFER_SECONDS = 15;
+
+  const video = document.getElementById('video');
+  const quality = document.getElementById('quality');
+  const speed = document.getElementById('speed');
+  const levelNow = document.getElementById('level-now');
+  const message = document.getElementById('message');
+
+  const titleId = decodeURIComponent(location.pathname.split('/')[2] || '');
+  const token = new URLSearchParams(location.search).get('token') || '';
+  const sessionId = randomId();
+  const queue = [];
+  let hls = null;
+  let startedAt = performance.now();
+  let startupSent = false;
+  let rebufferingSince = null;
+  let lastSaved = null;
+
+  function randomId() {
+    // crypto.randomUUID needs a secure context; getRandomValues does not.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function show(text, isError) {
+    message.textContent = text;
+    message.className = isError ? 'message error' : 'message';
+  }
+
+  function api(method, path, body, keepalive) {
+    const init = { method: method, headers: {}, keepalive: !!keepalive };
+    let url = path;
+    if (keepalive) {
+      // A request that outlives the page cannot rely on anything but its URL.
+      url += (path.indexOf('?') < 0 ? '?' : '&') + 'token=' + encodeURIComponent(token);
+    } else {
+      init.headers.Authorization = 'Bearer ' + token;
+    }
+    if (body !== undefined) {
+      init.headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init);
+  }
+
+  async function errorText(response) {
+    try {
+      const body = await response.json();
+      return body.message || body.error || response.statusText;
+    } catch (e) {
+      return response.status + ' ' + response.statusText;
+    }
+  }
+
+  function record(type, attributes) {
+    const event = { type: type, positionSeconds: round(video.currentTime), time: new Date().toISOString() };
+    if (attributes) {
+      const strings = {};
+      Object.keys(attributes).forEach((k) => { strings[k] = String(attributes[k]); });
+      event.attributes = strings;
+    }
+    queue.push(event);
+    if (queue.length >= EVENT_FLUSH_AT) {
+      flushEvents(false);
+    }
+  }
+
+  function flushEvents(leaving) {
+    while (queue.length > 0) {
+      const events = queue.splice(0, EVENT_BATCH_MAX);
+      api('POST', '/api/events', { sessionId: sessionId, events: events }, leaving).catch(() => {});
+    }
+  }
+
+  function round(seconds) {
+    return Math.round(seconds * 10) / 10;
+  }
+
+  function saveProgress(leaving) {
+    if (!isFinite(video.duration) || video.duration <= 0) {
+      return;
+    }
+    const body = {
+      positionSeconds: round(video.currentTime),
+      durationSeconds: round(video.duration),
+      clientTime: new Date().toISOString(),
+    };
+    if (lastSaved && lastSaved.positionSeconds === body.positionSeconds && !leaving) {
+      return;
+    }
+    lastSaved = body;
+    api('PUT', '/api/progress/' + encodeURIComponent(titleId), body, leaving)
+      .then(async (r) => { if (!r.ok && r.status !== 202) show('Progress not saved: ' + await errorText(r), true); })
+      .catch(() => {});
+  }
+
+  async function savedPosition() {
+    try {
+      const r = await api('GET', '/api/progress/' + encodeURIComponent(titleId));
+      if (!r.ok) {
+        return 0;
+      }
+      const p = await r.json();
+      const position = Number(p.positionSeconds) || 0;
+      const duration = Number(p.durationSeconds) || 0;
+      if (p.completed || position < RESUME_MARGIN_SECONDS
+          || (duration > 0 && position > duration - RESUME_MARGIN_SECONDS)) {
+        return 0;
+      }
+      return position;
+    } catch (e) {
+      return 0;
+    }
+  }
+
+  function currentLevelHeight() {
+    if (!hls || hls.currentLevel < 0 || !hls.levels[hls.currentLevel]) {
+      return video.videoHeight || null;
+    }
+    return hls.levels[hls.currentLevel].height;
+  }
+
+  function levelLabel(level) {
+    const kbps = Math.round((level.bitrate || 0) / 1000);
+    return (level.height ? level.height + 'p' : 'audio') + ' · ' + kbps + ' kbit/s';
+  }
+
+  function fillQualities() {
+    while (quality.options.length > 1) {
+      quality.remove(1);
+    }
+    hls.levels
+      .map((level, index) => ({ level: level, index: index }))
+      .sort((a, b) => b.level.bitrate - a.level.bitrate)
+      .forEach((entry) => quality.add(new Option(levelLabel(entry.level), String(entry.index))));
+  }
+
+  function play() {
+    const attempt = video.play();
+    if (attempt && attempt.catch) {
+      attempt.catch((e) => {
+        if (e.name === 'NotAllowedError') {
+          // Browsers allow autoplay only without sound.
+          video.muted = true;
+          video.play().catch(() => show('Press play to start.', false));
+        }
+      });
+    }
+  }
+
+  function watchMediaElement() {
+    video.addEventListener('playing', () => {
+      if (!startupSent) {
+        startupSent = true;
+        const level = hls && hls.levels[hls.currentLevel];
+        const startup = { startupMs: Math.round(performance.now() - startedAt) };
+        if (level) {
+          startup.bitrate = level.bitrate;
+        }
+        record('startup', startup);
+      }
+      if (rebufferingSince !== null) {
+        record('rebuffer_end', { durationMs: Math.round(performance.now() - rebufferingSince) });
+        rebufferingSince = null;
+      }
+      show('', false);
+    });
+    video.addEventListener('waiting', () => {
+      // Waiting before the first frame is startup, and waiting for a seek is the viewer's doing.
+      if (startupSent && !video.seeking && rebufferingSince === null) {
+        rebufferingSince = performance.now();
+        record('rebuffer_start');
+      }
+    });
+    video.addEventListener('play', () => record('play'));
+    video.addEventListener('pause', () => {
+      if (!video.ended) {
+        record('pause');
+        saveProgress(false);
+      }
+    });
+    video.addEventListener('seeked', () => record('seek'));
+    video.addEventListener('ended', () => {
+      record('ended');
+      saveProgress(false);
+      flushEvents(false);
+    });
+    video.addEventListener('ratechange', () => { speed.value = String(video.playbackRate); });
+    speed.addEventListener('change', () => { video.playbackRate = Number(speed.value); });
+    window.addEventListener('pagehide', () => {
+      saveProgress(true);
+      flushEvents(true);
+    });
+    setInterval(() => { if (!video.paused && !video.ended) saveProgress(false); }, HEARTBEAT_MS);
+    setInterval(() => flushEvents(false), EVENT_FLUSH_MS);
+  }
+
+  function startHls(startPosition) {
+    const source = '/titles/' + encodeURIComponent(titleId) + '/master.m3u8?token=' + encodeURIComponent(token);
+    hls = new Hls({
+      startPosition: startPosition > 0 ? startPosition : -1,
+      maxBufferLength: FORWARD_BUFFER_SECONDS,
+      maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
+    });
+    window.streamkitPlayer.hls = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      fillQualities();
+      play();
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => {
+      const level = hls.levels[data.level];
+      const previous = window.streamkitPlayer.levelHeight;
+      window.streamkitPlayer.levelHeight = level ? level.height : null;
+      window.streamkitPlayer.switches.push({ level: data.level, height: level ? level.height : null });
+      levelNow.textContent = level ? 'Playing ' + levelLabel(level) : '';
+      if (level && previous !== undefined && previous !== level.height) {
+        record('variant_switch', { fromHeight: previous, toHeight: level.height, bitrate: level.bitrate });
+      }
+    });
+    hls.on(Hls.Events.ERROR, (event, data) => {
+      const code = data.response && data.response.code;
+      if (data.fatal || code === 403) {
+        record('error', { message: data.type + ': ' + data.details + (code ? ' (HTTP ' + code + ')' : '') });
+      }
+      if (code === 403 || code === 401) {
+        show('This playback link is not valid for this title any more; ask for a new one.', true);
+        hls.destroy();
+        return;
+      }
+      if (!data.fatal) {
+        return;
+      }
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+        show('Network trouble; retrying…', true);
+        hls.startLoad();
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+      } else {
+        show('Playback failed: ' + data.details, true);
+        hls.destroy();
+      }
+    });
+    quality.addEventListener('change', () => {
+      // currentLevel switches at once (flushing the buffer); -1 hands the choice back to hls.js's ABR.
+      hls.currentLevel = Number(quality.value);
+    });
+    hls.loadSource(source);
+    hls.attachMedia(video);
+  }
+
+  function startNative(startPosition) {
+    video.src = '/titles/' + encodeURIComponent(titleId) + '/master.m3u8?token=' + encodeURIComponent(token);
+    video.addEventListener('loadedmetadata', () => {
+      if (startPosition > 0) {
+        video.currentTime = startPosition;
+      }
+      play();
+    }, { once: true });
+    quality.disabled = true;
+  }
+
+  window.streamkitPlayer = {
+    hls: null,
+    sessionId: sessionId,
+    currentLevelHeight: currentLevelHeight,
+    switches: [],
+    levelHeight: undefined,
+    resumedFrom: null,
+    flush: () => { saveProgress(false); flushEvents(false); },
+  };
+
+  async function start() {
+    if (!titleId || !token) {
+      show('This page needs a title and a playback token: /play/<title id>?token=<token>.', true);
+      return;
+    }
+    watchMediaElement();
+    const startPosition = await savedPosition();
+    window.streamkitPlayer.resumedFrom = startPosition;
+    startedAt = performance.now();
+    if (window.Hls && Hls.isSupported()) {
+      startHls(startPosition);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      startNative(startPosition);
+    } else {
+      show('This browser cannot play HLS (no Media Source Extensions).', true);
+    }
+  }
+
+  start();
+})();

@@ -1,0 +1,121 @@
+package io.streamkit.server.pages;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's chromium, headless, driven through Debian's chromedriver. Both executables are named explicitly so that
+ * Selenium Manager never runs (it would download a browser or driver). The profile is a fresh temporary directory,
+ * removed on close.
+ */
+final class HeadlessChromium implements AutoCloseable {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  final ChromeDriver driver;
+  private final ChromeDriverService service;
+  private final Path profile;
+
+  private HeadlessChromium(ChromeDriverService service, ChromeDriver driver, Path profile) {
+    this.service = service;
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  /** Skips the calling test when chromium is not installed, except in CI, where its absence is a failure. */
+  static void assumeInstalled() {
+    boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(CHROMIUM + " or " + CHROMEDRIVER + " is missing; CI must install the chromium and chromium-driver "
+          + "packages (.ci/run does)");
+    }
+    Assumptions.assumeTrue(installed, "browser test skipped: install chromium and chromium-driver "
+        + "(apt-get install chromium chromium-driver) to run it");
+  }
+
+  static HeadlessChromium start() throws IOException {
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    Path profile = Files.createTempDirectory("streamkit-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--disable-quic", "--autoplay-policy=no-user-gesture-required", "--mute-audio",
+        "--window-size=1280,1100", "--user-data-dir=" + profile));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+        .usingAnyFreePort()
+        .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    return new HeadlessChromium(service, driver, profile);
+  }
+
+  /**
+   * Caps the page's network through the DevTools protocol ({@code Network.emulateNetworkConditions}), which applies
+   * to the XHR/fetch loads hls.js and the admin page make.
+   */
+  void throttle(long downloadBitsPerSecond, long uploadBitsPerSecond, long latencyMillis) {
+    emulate(false, latencyMillis, downloadBitsPerSecond / 8, uploadBitsPerSecond / 8);
+  }
+
+  /** Caps only the page's uplink. */
+  void throttleUpload(long bitsPerSecond) {
+    emulate(false, 0, -1, bitsPerSecond / 8);
+  }
+
+  /** Drops the page's network: requests in flight fail and new ones cannot connect. */
+  void offline() {
+    emulate(true, 0, -1, -1);
+  }
+
+  void unthrottle() {
+    emulate(false, 0, -1, -1);
+  }
+
+  private void emulate(boolean offline, long latencyMillis, long downloadBytesPerSecond, long uploadBytesPerSecond) {
+    driver.executeCdpCommand("Network.enable", Map.of());
+    driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of(
+        "offline", offline,
+        "latency", latencyMillis,
+        "downloadThroughput", downloadBytesPerSecond,
+        "uploadThroughput", uploadBytesPerSecond));
+  }
+
+  Object script(String javascript, Object... arguments) {
+    return driver.executeScript(javascript, arguments);
+  }
+
+  void screenshot(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      driver.quit();
+    } finally {
+      service.stop();
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
