@@ -10,6 +10,7 @@ import io.streamkit.abr.ladder.Rung;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.TestVideos;
 import io.streamkit.server.api.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
@@ -46,6 +47,8 @@ class PlatformBrowserTest {
   static final byte[] SECRET = "browser-test-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8);
   static final Ladder LADDER = new Ladder("browser-test",
       List.of(Rung.of(480, 1600), Rung.of(360, 800), Rung.of(180, 200)));
+  /** Long enough that throttling mid-playback leaves content to switch down on. */
+  static final int SOURCE_SECONDS = 30;
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final long THROTTLED_BITS_PER_SECOND = 500_000;
   static final long UPLOAD_BITS_PER_SECOND = 24_000_000;
@@ -87,7 +90,7 @@ class PlatformBrowserTest {
   void uploadPublishPlaySwitchDownSaveProgressAndResume() throws Exception {
     HeadlessChromium.assumeInstalled();
     Path source = Files.createDirectories(data.resolve("source")).resolve("Test pattern.mp4");
-    TestVideo.source(source);
+    TestVideos.makeNoisy(source, SOURCE_SECONDS, 854, 480, "4M");
     String base = startPlatform();
 
     try (HeadlessChromium chromium = HeadlessChromium.start()) {
@@ -158,7 +161,7 @@ class PlatformBrowserTest {
       chromium.screenshot(SCREENSHOTS.resolve("player.png"));
 
       JsonNode saved = awaitSavedPosition(base, titleId, token, pausedAt);
-      assertThat(saved.get("durationSeconds").asDouble()).isBetween(TestVideo.SECONDS - 1.0, TestVideo.SECONDS + 1.0);
+      assertThat(saved.get("durationSeconds").asDouble()).isBetween(SOURCE_SECONDS - 1.0, SOURCE_SECONDS + 1.0);
       assertThat(saved.get("completed").asBoolean()).isFalse();
 
       // Reload: the player asks for the saved position and starts there.
