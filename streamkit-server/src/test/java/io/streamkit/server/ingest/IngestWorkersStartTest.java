@@ -47,7 +47,9 @@ class IngestWorkersStartTest {
       assertThat(rerun.attempts()).as("released at start and claimed again").isEqualTo(2);
       Title failed = store.catalog().get(dead.id()).orElseThrow();
       assertThat(failed.status()).isEqualTo(TitleStatus.FAILED);
-      assertThat(failed.errorMessage()).contains("missing-a.mp4").doesNotContain("\n");
+      // API clients read this message: it names the upload, the log names the server's path.
+      assertThat(failed.errorMessage()).contains("uploaded file").doesNotContain(data.toString())
+          .doesNotContain("\n");
       assertThat(queue.forTitle(elsewhere.id()).get(0).owner()).isEqualTo("node-b");
       assertThat(live).exists();
     }
