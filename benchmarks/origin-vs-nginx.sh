@@ -4,6 +4,7 @@
 #
 #   benchmarks/origin-vs-nginx.sh                       # 15 s per point, 60 s soak
 #   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
+#   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #
 # Points: {1–3 MB segment, media playlist} × {64, 1000 connections}, then a soak of 1000 connections for
 # SOAK_SECONDS playing a player's mix (master, media playlist, init, segments) against streamkit, sampling its RSS.
@@ -19,6 +20,7 @@ THREADS=${THREADS:-2}
 NGINX_PORT=${NGINX_PORT:-18080}
 STREAMKIT_PORT=${STREAMKIT_PORT_BENCH:-18081}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
+SERVE_ARGS=${SERVE_ARGS:-}   # extra `streamkit serve` options, e.g. SERVE_ARGS="--io-threads 1"
 JAR=streamkit-server/target/streamkit.jar
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
@@ -92,7 +94,7 @@ NGINX_PID=$!
 # --- streamkit ----------------------------------------------------------------------------------------------------
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port "$STREAMKIT_PORT" --data "$DATA" --signing-key "$SECRET" \
-  2>"$WORK/streamkit.log" &
+  $SERVE_ARGS 2>"$WORK/streamkit.log" &
 STREAMKIT_PID=$!
 TOKEN_URL=$(java -jar "$JAR" token --signing-key "$SECRET" --title bench --ttl 7200 --base-url "http://127.0.0.1:$STREAMKIT_PORT" | tail -n 1)
 TOKEN=${TOKEN_URL##*token=}
@@ -189,7 +191,7 @@ cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
 both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Segment: $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
-the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve\`, epoll transport.
+the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
 
 | object | connections | server | requests/s | MB/s | p50 | p99 | errors |
 |---|---|---|---|---|---|---|---|
