@@ -1,52 +1,35 @@
 package io.streamkit.core.job;
 
+import io.streamkit.core.store.PostgresTestSchema;
 import io.streamkit.core.store.StreamkitStore;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.UUID;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The queue on PostgreSQL at {@code STREAMKIT_TEST_PG_URL}, in a schema of its own per test; skipped without the
- * variable except in CI ({@code CI=true}).
+ * The queue on PostgreSQL, each test in a schema of its own ({@link PostgresTestSchema}); skipped without
+ * {@code STREAMKIT_TEST_PG_URL} except in CI.
  */
 class PostgresIngestJobQueueTest extends IngestJobQueueContractTest {
 
-  static final String URL_VARIABLE = "STREAMKIT_TEST_PG_URL";
-
-  private String schema;
+  private PostgresTestSchema schema;
 
   @BeforeAll
   static void requirePostgres() {
-    if (System.getenv(URL_VARIABLE) == null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail(URL_VARIABLE + " is not set but CI=true: CI must run the PostgreSQL queue tests");
-      }
-      System.out.println("PostgreSQL ingest queue tests skipped: set " + URL_VARIABLE
-          + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run them");
-      Assumptions.abort(URL_VARIABLE + " is not set");
-    }
+    PostgresTestSchema.require("PostgreSQL ingest queue tests");
   }
 
   @Override
   protected StreamkitStore.Builder emptyStore() {
-    schema = "streamkit_jobs_" + UUID.randomUUID().toString().replace("-", "");
-    return sameStore();
+    schema = PostgresTestSchema.create("streamkit_jobs");
+    return schema.store();
   }
 
   @Override
   protected StreamkitStore.Builder sameStore() {
-    return StreamkitStore.builder().jdbcUrl(System.getenv(URL_VARIABLE)).schema(schema);
+    return schema.store();
   }
 
   @Override
   protected void dropStore() throws Exception {
-    try (Connection connection = DriverManager.getConnection(System.getenv(URL_VARIABLE));
-         Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
+    schema.drop();
   }
 }

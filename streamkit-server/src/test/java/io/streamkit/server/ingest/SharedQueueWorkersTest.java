@@ -6,15 +6,13 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.store.PostgresTestSchema;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.server.TestVideos;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,8 +20,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,38 +30,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SharedQueueWorkersTest {
 
-  static final String URL_VARIABLE = "STREAMKIT_TEST_PG_URL";
   private static final int JOBS = 6;
 
   @TempDir Path data;
 
-  private String schema;
+  private PostgresTestSchema schema;
 
   @BeforeEach
   void requirePostgres() {
-    if (System.getenv(URL_VARIABLE) == null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail(URL_VARIABLE + " is not set but CI=true: CI must run the shared-queue test");
-      }
-      System.out.println("Shared-queue worker test skipped: set " + URL_VARIABLE
-          + "=jdbc:postgresql://127.0.0.1:5432/test?user=postgres to run it");
-      Assumptions.abort(URL_VARIABLE + " is not set");
-    }
-    schema = "streamkit_workers_" + UUID.randomUUID().toString().replace("-", "");
+    PostgresTestSchema.require("shared-queue worker tests");
+    schema = PostgresTestSchema.create("streamkit_workers");
   }
 
   @AfterEach
   void dropSchema() throws Exception {
-    if (schema != null && System.getenv(URL_VARIABLE) != null) {
-      try (Connection connection = DriverManager.getConnection(System.getenv(URL_VARIABLE));
-          Statement statement = connection.createStatement()) {
-        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-      }
+    if (schema != null) {
+      schema.drop();
     }
   }
 
   private StreamkitStore open() {
-    return StreamkitStore.builder().jdbcUrl(System.getenv(URL_VARIABLE)).schema(schema).poolSize(4).build();
+    return schema.store().poolSize(4).build();
   }
 
   @Test
