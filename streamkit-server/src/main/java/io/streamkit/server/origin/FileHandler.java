@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
@@ -25,7 +26,10 @@ import java.util.Date;
  *
  * <p>Zero-copy: without TLS the body is a {@link DefaultFileRegion}, which the epoll transport sends with
  * {@code sendfile(2)} straight from the page cache; with TLS the bytes must pass through the cipher, so the body goes
- * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}).
+ * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}). On epoll the socket is
+ * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
+ * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
+ * uncorking then pushes the tail at once.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -110,13 +114,25 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         return;
       }
       Responses.prepare(response, request.keepAlive);
-      ctx.write(response);
       ChannelFuture last;
       if (tls) {
+        ctx.write(response);
         last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, CHUNK_BYTES)));
       } else {
+        EpollSocketChannel epoll = ctx.channel() instanceof EpollSocketChannel e ? e : null;
+        if (epoll != null) {
+          epoll.config().setTcpCork(true);
+        }
+        ctx.write(response);
         ctx.write(new DefaultFileRegion(channel, start, length));
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (epoll != null) {
+          last.addListener(f -> {
+            if (epoll.isOpen()) {
+              epoll.config().setTcpCork(false);
+            }
+          });
+        }
       }
       handedOver = true;
       Responses.whenWritten(ctx, last, metrics, request.route, response.status().code(), length);
