@@ -8,7 +8,7 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.server.api.ManagementApi;
+import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
-import io.streamkit.server.api.ManagementApi;
+import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelInitializer;
-import io.streamkit.server.api.ManagementApi;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
@@ -12,8 +11,6 @@ import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.streamkit.server.pages.PageHandler;
-import io.streamkit.server.viewer.ViewerApi;
 
 /**
  * The origin's channel pipeline: one handler per concern, named here, in this order (after reactor-netty's

@@ -1,4 +1,4 @@
-package io.streamkit.server.pages;
+package io.streamkit.server.origin;
 
 import java.time.Duration;
 import org.openqa.selenium.support.ui.WebDriverWait;

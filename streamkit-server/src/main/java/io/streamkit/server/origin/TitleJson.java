@@ -1,4 +1,4 @@
-package io.streamkit.server.api;
+package io.streamkit.server.origin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.streamkit.server.pages;
+package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,9 +11,7 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
-import io.streamkit.server.api.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
-import io.streamkit.server.origin.OriginServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.streamkit.server.viewer;
+package io.streamkit.server.origin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,8 +17,6 @@ import io.streamkit.core.title.Title;
 import io.streamkit.core.title.UnknownTitleException;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.TokenRejectedException;
-import io.streamkit.server.origin.ApiCall;
-import io.streamkit.server.origin.ApiRequestHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

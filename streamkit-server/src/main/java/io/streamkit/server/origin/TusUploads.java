@@ -1,4 +1,4 @@
-package io.streamkit.server.api;
+package io.streamkit.server.origin;
 
 import java.io.IOException;
 import java.io.InputStream;

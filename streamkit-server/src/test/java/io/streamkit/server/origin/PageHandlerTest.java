@@ -1,4 +1,4 @@
-package io.streamkit.server.pages;
+package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,12 +1,9 @@
-package io.streamkit.server.viewer;
+package io.streamkit.server.origin;
 
 import io.streamkit.core.analytics.PlaybackAnalytics;
 import io.streamkit.core.progress.ProgressWriter;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.server.origin.AdminKey;
-import io.streamkit.server.origin.ApiRequestHandler;
-import io.streamkit.server.origin.TitleVisibility;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;

@@ -1,4 +1,4 @@
-package io.streamkit.server.pages;
+package io.streamkit.server.origin;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;

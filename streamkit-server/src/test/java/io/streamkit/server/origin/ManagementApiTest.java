@@ -1,4 +1,4 @@
-package io.streamkit.server.api;
+package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,6 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
 import io.streamkit.server.ingest.IngestWorkers;
-import io.streamkit.server.origin.OriginServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.streamkit.server.api;
+package io.streamkit.server.origin;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 

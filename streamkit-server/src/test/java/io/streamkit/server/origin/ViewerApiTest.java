@@ -1,4 +1,4 @@
-package io.streamkit.server.viewer;
+package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,6 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.server.origin.OriginServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
