@@ -54,7 +54,7 @@ public final class PlaybackTokenVerifier {
     this.keys = Map.copyOf(b.keys);
     this.clock = b.clock;
     this.clockSkew = b.clockSkew;
-    this.cache = new VerifiedTokenCache(b.cacheSize, b.cacheTtl, clock);
+    this.cache = new VerifiedTokenCache(b.cacheSize, b.cacheTtl, b.clockSkew, clock);
   }
 
   public static Builder builder() {

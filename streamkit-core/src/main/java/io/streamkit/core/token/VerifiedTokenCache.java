@@ -1,68 +1,65 @@
 package io.streamkit.core.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers tokens whose signature has been checked. Bounded in size and in age: an entry is dropped when it is older
- * than the ttl, and when the map reaches its size the expired and aged entries go first and, if that is not enough,
- * an arbitrary tenth of the rest (a cheap approximation of random eviction, which for a working set of concurrently
- * playing sessions does nearly as well as LRU without per-read bookkeeping).
+ * Remembers tokens whose signature has been checked, in a Caffeine cache: size-bounded with W-TinyLFU eviction (the
+ * working set of concurrently playing sessions stays while one-off tokens go), and each entry dies at its own
+ * deadline ({@link Expiry}): the token's {@code exp} plus the verifier's clock skew, or the cache ttl, whichever comes
+ * first. A cached token past its {@code exp} would be refused anyway by the per-request checks; expiring the entry
+ * keeps memory for tokens that can still be used. Time comes from the verifier's clock, so tests move it.
  */
 final class VerifiedTokenCache {
 
-  private record Entry(PlaybackClaims claims, long cachedAtMillis) {}
-
-  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Cache<String, PlaybackClaims> entries;
   private final int maxSize;
-  private final long ttlMillis;
-  private final Clock clock;
 
-  VerifiedTokenCache(int maxSize, Duration ttl, Clock clock) {
+  VerifiedTokenCache(int maxSize, Duration ttl, Duration clockSkew, Clock clock) {
     this.maxSize = maxSize;
-    this.ttlMillis = ttl.toMillis();
-    this.clock = clock;
+    long ttlNanos = ttl.toNanos();
+    long skewNanos = clockSkew.toNanos();
+    Ticker ticker = () -> clock.millis() * 1_000_000L;
+    this.entries = Caffeine.newBuilder()
+        .maximumSize(maxSize)
+        .ticker(ticker)
+        .executor(Runnable::run)
+        .expireAfter(new Expiry<String, PlaybackClaims>() {
+          @Override
+          public long expireAfterCreate(String token, PlaybackClaims claims, long now) {
+            long untilExpiry = claims.expiresAt().toEpochMilli() * 1_000_000L + skewNanos - now;
+            return Math.max(0, Math.min(ttlNanos, untilExpiry));
+          }
+
+          @Override
+          public long expireAfterUpdate(String token, PlaybackClaims claims, long now, long remaining) {
+            return expireAfterCreate(token, claims, now);
+          }
+
+          @Override
+          public long expireAfterRead(String token, PlaybackClaims claims, long now, long remaining) {
+            return remaining;
+          }
+        })
+        .build();
   }
 
   PlaybackClaims get(String token) {
-    Entry e = entries.get(token);
-    if (e == null) {
-      return null;
-    }
-    if (clock.millis() - e.cachedAtMillis() > ttlMillis) {
-      entries.remove(token, e);
-      return null;
-    }
-    return e.claims();
+    return entries.getIfPresent(token);
   }
 
   void put(String token, PlaybackClaims claims) {
-    if (maxSize == 0) {
-      return;
+    if (maxSize > 0) {
+      entries.put(token, claims);
     }
-    if (entries.size() >= maxSize) {
-      makeRoom();
-    }
-    entries.put(token, new Entry(claims, clock.millis()));
   }
 
-  int size() {
-    return entries.size();
-  }
-
-  private synchronized void makeRoom() {
-    if (entries.size() < maxSize) {
-      return;
-    }
-    long now = clock.millis();
-    entries.values().removeIf(e -> now - e.cachedAtMillis() > ttlMillis || e.claims().expiresAt().toEpochMilli() < now);
-    int excess = entries.size() - (maxSize - Math.max(1, maxSize / 10));
-    Iterator<String> it = entries.keySet().iterator();
-    while (excess-- > 0 && it.hasNext()) {
-      it.next();
-      it.remove();
-    }
+  long size() {
+    entries.cleanUp();
+    return entries.estimatedSize();
   }
 }

@@ -189,13 +189,53 @@ class PlaybackTokenTest {
 
   @Test
   void cacheStaysWithinItsBound() {
-    VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC));
+    VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(1), Duration.ofSeconds(10),
+        Clock.fixed(NOW, ZoneOffset.UTC));
     PlaybackClaims c = claims().build();
     for (int i = 0; i < 1000; i++) {
       cache.put("token-" + i, c);
     }
     assertThat(cache.size()).isLessThanOrEqualTo(100);
-    assertThat(cache.get("token-999")).isEqualTo(c);
+  }
+
+  @Test
+  void cachedTokenIsForgottenAtItsOwnExpiryPlusSkewOrTheTtl() {
+    MovableClock clock = new MovableClock(NOW);
+    VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(10), Duration.ofSeconds(10), clock);
+    cache.put("short", claims().expiresAt(NOW.plusSeconds(30)).build());
+    cache.put("long", claims().expiresAt(NOW.plusSeconds(3600)).build());
+
+    clock.now = NOW.plusSeconds(39);
+    assertThat(cache.get("short")).isNotNull();
+    clock.now = NOW.plusSeconds(41);
+    assertThat(cache.get("short")).as("gone at exp + skew").isNull();
+    assertThat(cache.get("long")).isNotNull();
+    clock.now = NOW.plusSeconds(601);
+    assertThat(cache.get("long")).as("gone after the cache ttl, although exp is later").isNull();
+  }
+
+  /** A clock tests move by hand. */
+  private static final class MovableClock extends Clock {
+    volatile Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   private static Path writePem(Path file, String type, byte[] der) throws Exception {

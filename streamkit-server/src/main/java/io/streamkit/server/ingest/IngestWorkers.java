@@ -312,6 +312,12 @@ public final class IngestWorkers implements AutoCloseable {
         && !config.node.equals(job.owner()) && job.leaseUntil() != null && job.leaseUntil().isAfter(now));
   }
 
+  /** Removes a title's packaged files and its uploaded source from a data directory, as deleting the title does. */
+  public static void deleteTitleFiles(Path dataDirectory, UUID titleId) throws IOException {
+    deleteRecursively(dataDirectory.resolve(TITLES).resolve(titleId.toString()));
+    Files.deleteIfExists(sourceFile(dataDirectory, titleId));
+  }
+
   static void deleteRecursively(Path path) {
     if (!Files.exists(path)) {
       return;

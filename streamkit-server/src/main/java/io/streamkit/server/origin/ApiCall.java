@@ -1,9 +1,7 @@
 package io.streamkit.server.origin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,50 +11,52 @@ import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One API request with its whole body, as an {@link ApiRequestHandler} hands it to its subclass, and the way to answer
- * it: a JSON body with {@code Cache-Control: no-store}, or a JSON error {@code {"error","message"}}. It may be
- * answered from any thread (Netty moves the write to the connection's event loop), exactly once.
+ * One API request as the endpoints see it — method, path below {@code /api}, checked query, headers, client — and the
+ * way to answer it: JSON with {@code Cache-Control: no-store}, or a JSON error. It may be answered from any thread
+ * (Netty moves the write to the connection's event loop), exactly once; a second answer is a bug and throws.
  */
-public final class ApiCall {
-
-  /** Shared by API handlers; configured once, thread-safe. */
-  public static final ObjectMapper JSON = new ObjectMapper();
+final class ApiCall {
 
   private static final String BEARER = "Bearer ";
 
   private final ChannelHandlerContext ctx;
   private final OriginMetrics metrics;
   private final OriginRequest request;
-  private final byte[] body;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private final HttpHeaders alwaysSet = new DefaultHttpHeaders();
+  private volatile boolean closeAfterAnswer;
 
-  ApiCall(ChannelHandlerContext ctx, OriginMetrics metrics, OriginRequest request, byte[] body) {
+  ApiCall(ChannelHandlerContext ctx, OriginMetrics metrics, OriginRequest request) {
     this.ctx = ctx;
     this.metrics = metrics;
     this.request = request;
-    this.body = body;
   }
 
-  public HttpMethod method() {
+  HttpMethod method() {
     return request.method;
   }
 
-  /** The path after {@code /api}. */
-  public ApiRequestHandler.ApiPath path() {
-    return new ApiRequestHandler.ApiPath(request.path);
+  /** How many path segments follow {@code /api}. */
+  int size() {
+    return request.path.size() - 1;
   }
 
-  public HttpHeaders headers() {
+  /** The {@code i}th path segment after {@code /api}. */
+  String segment(int i) {
+    return request.path.segment(i + 1);
+  }
+
+  HttpHeaders headers() {
     return request.headers;
   }
 
-  /** A query parameter's raw value, or {@code null}. */
-  public String queryParameter(String name) {
-    return request.query == null ? null : RequestPath.queryParameter(request.query, name);
+  /** A query parameter's decoded value, or {@code null}. */
+  String queryParameter(String name) {
+    return request.query.get(name);
   }
 
   /** {@code Authorization: Bearer <credential>}, else the {@code token} query parameter, else {@code null}. */
-  public String bearerOrTokenParameter() {
+  String bearerOrTokenParameter() {
     String authorization = request.headers.get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return authorization.substring(BEARER.length()).trim();
@@ -65,55 +65,50 @@ public final class ApiCall {
   }
 
   /** The client's address, or {@code null} when the transport has none. */
-  public InetAddress client() {
+  InetAddress client() {
     return request.client;
   }
 
-  /** The request body; empty when there was none. */
-  public byte[] body() {
-    return body;
+  /** Method and path, for messages and log lines (never the query). */
+  String describe() {
+    return request.describe();
+  }
+
+  boolean answered() {
+    return answered.get();
+  }
+
+  /** Puts this header on whatever answers the call, errors included. Call from {@link ApiEndpoints#open}. */
+  void alwaysSet(CharSequence name, Object value) {
+    alwaysSet.set(name, value);
+  }
+
+  /** Makes the connection close after the answer (its request body will not be read to the end). */
+  void closeAfterAnswer() {
+    closeAfterAnswer = true;
   }
 
   /** Answers with {@code value} as JSON, or with no body when {@code value} is {@code null}. */
-  public void respond(HttpResponseStatus status, Object value) {
-    byte[] bytes;
-    try {
-      bytes = value == null ? new byte[0] : JSON.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+  void respond(HttpResponseStatus status, Object value) {
+    respond(value == null ? Responses.full(status, new byte[0], Responses.JSON, Responses.NO_STORE)
+        : Responses.json(status, value));
+  }
+
+  /** Answers with a response the endpoint built (extra headers). */
+  void respond(FullHttpResponse response) {
+    if (!answered.compareAndSet(false, true)) {
+      response.release();
+      throw new IllegalStateException("API request " + describe() + " was already answered");
     }
-    send(Responses.full(status, bytes, Responses.JSON, Responses.NO_STORE));
+    response.headers().add(alwaysSet);
+    Responses.send(ctx, metrics, Route.API, response, request.keepAlive && !closeAfterAnswer, request.isHead());
   }
 
   /**
-   * Answers with {@code {"error":code,"message":message}}; the message is one line saying what was wrong, with which
+   * Answers with {@code {"error","status","message"}}; the message is one line saying what was wrong, with which
    * input, and what to do.
    */
-  public void fail(HttpResponseStatus status, String code, String message) {
-    ObjectNode error = JSON.createObjectNode().put("error", code).put("message", message);
-    respond(status, error);
-  }
-
-  /** Like {@link #fail}, with a {@code Retry-After} header for 503s the client should retry. */
-  public void failRetryLater(String code, String message, int retryAfterSeconds) {
-    ObjectNode error = JSON.createObjectNode().put("error", code).put("message", message);
-    FullHttpResponse response;
-    try {
-      response = Responses.full(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON.writeValueAsBytes(error),
-          Responses.JSON, Responses.NO_STORE);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write an error as JSON", e);
-    }
-    response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
-    send(response);
-  }
-
-  private void send(FullHttpResponse response) {
-    if (!answered.compareAndSet(false, true)) {
-      response.release();
-      throw new IllegalStateException("API request " + request.method + " /" + request.path.join(0)
-          + " was already answered");
-    }
-    Responses.send(ctx, metrics, Route.API, response, request.keepAlive, request.isHead());
+  void fail(HttpResponseStatus status, String code, String message) {
+    respond(Responses.error(status, code, message));
   }
 }

@@ -7,11 +7,22 @@ final class ApiException extends RuntimeException {
 
   final HttpResponseStatus status;
   final String code;
+  /** The methods to list in {@code Allow} with a 405, else {@code null}. */
+  final String allow;
 
   ApiException(HttpResponseStatus status, String code, String message) {
+    this(status, code, message, null);
+  }
+
+  private ApiException(HttpResponseStatus status, String code, String message, String allow) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.allow = allow;
+  }
+
+  static ApiException methodNotAllowed(String message, String allow) {
+    return new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message, allow);
   }
 
   static ApiException notFound(String what) {

@@ -2,6 +2,7 @@ package io.streamkit.server.origin;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.util.ArrayDeque;
 
 /**
  * Where one connection is in its request/response cycle. Read and written only on the channel's event loop, so the
@@ -18,17 +19,30 @@ final class ConnectionState {
     RESPONDING
   }
 
+  /** Why reading from the socket is paused; reading resumes when no reason is left. */
+  enum ReadPause {
+    /** A pipelined request waits for the response before it (see {@link RequestCycleHandler}). */
+    PIPELINED,
+    /** An API request body arrives faster than the API's executor stores it. */
+    BODY_BACKLOG
+  }
+
   private static final AttributeKey<ConnectionState> KEY = AttributeKey.valueOf("streamkit.connection");
 
   Phase phase = Phase.IDLE;
-  /** Requests received and not yet fully answered (more than one when a client pipelines). */
+  /** Requests handed down the pipeline and not yet fully answered: 0 or 1, as pipelined ones wait in {@link #held}. */
   int outstanding;
+  /** Whether the current response's head has been written and its last byte not yet. */
+  boolean responseStarted;
+  /** Messages of pipelined requests that arrived while a response was outstanding, in order; {@code null} if none. */
+  ArrayDeque<Object> held;
   /** When the current phase began, from {@link System#nanoTime()}. */
   long phaseStartedNanos = System.nanoTime();
   /** Set when the server shuts down: close after the response in flight, if any. */
   boolean draining;
   /** Whether the body of the request being received goes on to the API handlers (otherwise it is discarded). */
   boolean forwardingBody;
+  private int readPauses;
 
   static ConnectionState of(Channel channel) {
     ConnectionState state = channel.attr(KEY).get();
@@ -46,20 +60,22 @@ final class ConnectionState {
 
   void requestStarted() {
     outstanding++;
+    responseStarted = false;
     enter(Phase.RESPONDING);
   }
 
-  /** Marks one response finished; when none is left the connection is idle, or closed if the server is draining. */
-  static void responseFinished(Channel channel) {
-    ConnectionState state = of(channel);
-    if (state.outstanding > 0) {
-      state.outstanding--;
-    }
-    if (state.outstanding == 0) {
-      state.enter(Phase.IDLE);
-      if (state.draining) {
-        channel.close();
-      }
+  /** Stops reading from the socket for this reason (idempotent). Call on the channel's event loop. */
+  void pauseReading(Channel channel, ReadPause reason) {
+    readPauses |= 1 << reason.ordinal();
+    channel.config().setAutoRead(false);
+  }
+
+  /** Drops this reason; reading resumes when none is left. Call on the channel's event loop. */
+  void resumeReading(Channel channel, ReadPause reason) {
+    int before = readPauses;
+    readPauses &= ~(1 << reason.ordinal());
+    if (before != 0 && readPauses == 0) {
+      channel.config().setAutoRead(true);
     }
   }
 }

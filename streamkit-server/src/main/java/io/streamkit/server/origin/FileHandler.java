@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,7 +18,6 @@ import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Date;
 
 /**
  * Serves segments, init segments, keys, subtitles and images under {@code /titles}.
@@ -84,7 +82,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
           .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE)
           .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
 
-      if (notModified(request.headers, etag, modified)) {
+      if (HttpConditionals.notModified(request.headers, etag, modified)) {
         // RFC 9110 §8.6: a 304 may carry the length the 200 would have had; it also keeps the connection reusable.
         response.setStatus(HttpResponseStatus.NOT_MODIFIED);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, size);
@@ -92,7 +90,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         return;
       }
       headers.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(request.path.last()));
-      ByteRange range = rangeAllowed(request.headers, etag, lastModified)
+      ByteRange range = HttpConditionals.rangeAllowed(request.headers, etag, lastModified)
           ? ByteRange.parse(request.headers.get(HttpHeaderNames.RANGE), size) : null;
       if (range == ByteRange.UNSATISFIABLE) {
         response.setStatus(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
@@ -152,29 +150,5 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     ctx.write(response);
     Responses.whenWritten(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), metrics, request.route,
         response.status().code(), 0);
-  }
-
-  private static boolean notModified(HttpHeaders headers, String etag, long modifiedMillis) {
-    String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
-    if (ifNoneMatch != null) {
-      for (String candidate : ifNoneMatch.split(",")) {
-        String tag = candidate.strip();
-        if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-    if (ifModifiedSince != null) {
-      Date since = DateFormatter.parseHttpDate(ifModifiedSince);
-      return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
-    }
-    return false;
-  }
-
-  private static boolean rangeAllowed(HttpHeaders headers, String etag, String lastModified) {
-    String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
-    return ifRange == null || ifRange.strip().equals(etag) || ifRange.strip().equals(lastModified);
   }
 }

@@ -1,7 +1,5 @@
 package io.streamkit.server.origin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netty.channel.ChannelHandler;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
@@ -22,8 +20,8 @@ import java.util.stream.Stream;
  * The platform's management API: uploads (whole-body and tus 1.0 resumable), titles, moderation and playback tokens,
  * under {@code /api/titles} and {@code /api/uploads}, authorised by the admin key. See {@code docs/openapi.yaml}.
  *
- * <p>An origin given this API puts {@link #newHandler()} in front of its request decoder; requests for other paths
- * (including {@code /api/titles/{id}/analytics}) pass through untouched.
+ * <p>Give it to {@link OriginServer.Builder#managementApi}; the origin serves it beside the viewer API, running
+ * every database call and file operation on its API executor.
  */
 public final class ManagementApi {
 
@@ -49,7 +47,6 @@ public final class ManagementApi {
   final PlaybackTokenSigner signer;
   final String publicBaseUrl;
   final Duration bodyStallTimeout;
-  final ObjectMapper json = new ObjectMapper();
   private final byte[] expectedAuthorization;
 
   private ManagementApi(Builder b) {
@@ -69,11 +66,6 @@ public final class ManagementApi {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** A handler for one connection (it holds the state of the request body being received). */
-  public ChannelHandler newHandler() {
-    return new ApiHandler(this);
   }
 
   /** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */

@@ -1,55 +1,79 @@
 package io.streamkit.server.origin;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 
 /**
  * The directory titles are served from ({@code <data>/titles/<id>/...}), and the one place a request path becomes a
- * file. {@link RequestPath} has already refused every segment that could climb out; this adds the check that the
- * file's real path (symbolic links resolved) is still under the real root, so a link planted inside a title cannot
- * expose the rest of the disk.
+ * file. {@link RequestPath} has already refused every segment that could climb out; this adds containment against
+ * symbolic links: a served file's real path (links resolved) must lie inside its own title's directory, and that
+ * directory must really be {@code <data>/titles/<id>} (not a link to another title's). So a link planted inside a
+ * title can expose neither the rest of the disk, nor the catalog database in the data directory, nor another title
+ * (one that was rejected, say) under this title's token.
  *
  * <p>Cost: resolving a real path is an {@code lstat} per path component plus {@code readlink}s, which at tens of
- * thousands of requests a second is most of the per-request work. So a directory, once resolved and found inside
- * the root, is trusted for {@link #DIRECTORY_RECHECK_NANOS} (the same idea as nginx's {@code open_file_cache_valid});
- * the file itself is {@code lstat}ed on every request, and only a symlinked file pays for a full resolution.
+ * thousands of requests a second is most of the per-request work. So a directory, once resolved and found inside its
+ * title, is trusted for {@link #DIRECTORY_RECHECK} (the same idea as nginx's {@code open_file_cache_valid}) in a
+ * bounded Caffeine cache; the file itself is {@code lstat}ed on every request, and only a symlinked file pays for a
+ * full resolution.
  */
 final class MediaRoot {
 
   /** How long a directory's resolved location is trusted before it is checked again. */
-  static final long DIRECTORY_RECHECK_NANOS = 1_000_000_000L;
-  static final int MAX_TRUSTED_DIRECTORIES = 50_000;
+  static final Duration DIRECTORY_RECHECK = Duration.ofSeconds(1);
+  static final long MAX_TRUSTED_DIRECTORIES = 50_000;
 
-  /** A regular file under the root, with the attributes read while checking it. */
+  /** A regular file inside its title, with the attributes read while checking it. */
   record File(Path path, BasicFileAttributes attributes) {}
 
   private final Path realRoot;
-  private final ConcurrentHashMap<Path, Long> trustedDirectories = new ConcurrentHashMap<>();
+  private final Path titles;
+  private final Cache<Path, Boolean> trustedDirectories;
 
   MediaRoot(Path dataDirectory) {
+    this(dataDirectory, Ticker.systemTicker());
+  }
+
+  MediaRoot(Path dataDirectory, Ticker ticker) {
     try {
       this.realRoot = dataDirectory.toRealPath();
     } catch (IOException e) {
       throw new IllegalArgumentException("data directory " + dataDirectory + " does not exist or is unreadable", e);
     }
+    this.titles = realRoot.resolve(RequestDecoder.TITLES);
+    this.trustedDirectories = Caffeine.newBuilder()
+        .maximumSize(MAX_TRUSTED_DIRECTORIES)
+        .expireAfterWrite(DIRECTORY_RECHECK)
+        .ticker(ticker)
+        .build();
   }
 
   Path root() {
     return realRoot;
   }
 
-  /** The regular file the request names, or {@code null} when there is none under the root. */
+  /**
+   * The regular file a title request names ({@code titles/<id>/<path>}), or {@code null} when there is none inside
+   * that title.
+   */
   File resolve(RequestPath path) {
-    Path directory = realRoot;
+    if (path.size() < 3 || !path.segment(0).equals(RequestDecoder.TITLES)) {
+      return null;
+    }
+    Path title = titles.resolve(path.segment(1));
+    Path directory = title;
     int last = path.size() - 1;
-    for (int i = 0; i < last; i++) {
+    for (int i = 2; i < last; i++) {
       directory = directory.resolve(path.segment(i));
     }
-    if (!directoryInsideRoot(directory)) {
+    if (!directoryInside(directory, title)) {
       return null;
     }
     Path file = directory.resolve(path.segment(last));
@@ -57,7 +81,7 @@ final class MediaRoot {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attributes.isSymbolicLink()) {
         Path real = file.toRealPath();
-        if (!real.startsWith(realRoot)) {
+        if (!real.startsWith(title)) {
           return null;
         }
         attributes = Files.readAttributes(real, BasicFileAttributes.class);
@@ -68,30 +92,24 @@ final class MediaRoot {
     }
   }
 
-  private boolean directoryInsideRoot(Path directory) {
-    long now = System.nanoTime();
-    Long checkedAt = trustedDirectories.get(directory);
-    if (checkedAt != null && now - checkedAt < DIRECTORY_RECHECK_NANOS) {
+  /** Whether {@code directory} really lies in {@code title}, and {@code title} really is where it is named. */
+  private boolean directoryInside(Path directory, Path title) {
+    if (trustedDirectories.getIfPresent(directory) != null) {
       return true;
     }
     try {
-      if (!directory.toRealPath().startsWith(realRoot)) {
-        trustedDirectories.remove(directory);
+      if (!title.toRealPath().equals(title) || !directory.toRealPath().startsWith(title)) {
         return false;
       }
     } catch (IOException e) {
-      trustedDirectories.remove(directory);
       return false;
     }
-    if (trustedDirectories.size() >= MAX_TRUSTED_DIRECTORIES) {
-      trustedDirectories.clear();
-    }
-    trustedDirectories.put(directory, now);
+    trustedDirectories.put(directory, Boolean.TRUE);
     return true;
   }
 
   /** The master playlist of a title (not checked for existence). */
   Path masterPlaylist(String titleId) {
-    return realRoot.resolve(RequestDecoder.TITLES).resolve(titleId).resolve(PlaylistHandler.MASTER_PLAYLIST);
+    return titles.resolve(titleId).resolve(PlaylistHandler.MASTER_PLAYLIST);
   }
 }

@@ -22,6 +22,10 @@ final class OriginMetrics {
   static final String WRITE_STALLED = "write_stalled";
   static final String BAD_REQUEST = "bad_request";
   static final String BAD_PATH = "bad_path";
+  static final String BAD_QUERY = "bad_query";
+  static final String BAD_FRAMING = "bad_framing";
+  /** A handler failed; the request was answered 500 or its connection closed. */
+  static final String INTERNAL_ERROR = "internal_error";
   static final String URI_TOO_LONG = "uri_too_long";
   static final String HEADERS_TOO_LARGE = "headers_too_large";
   static final String METHOD_NOT_ALLOWED = "method_not_allowed";

@@ -4,12 +4,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
@@ -22,20 +24,22 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  connection-limit     ConnectionLimiter      count open connections, refuse beyond the limit, join the drain group
  *  tls (optional)       SslHandler
  *  client-timeouts      ClientTimeoutHandler   idle keep-alive; whole-request-head deadline (slow loris); write stall
- *  http-codec           HttpServerCodec        limits: request line (URI) and header block sizes
- *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle
+ *  http-codec           HttpRequestDecoder     limits: request line (URI) and header block sizes; ambiguous framing
+ *                       + HttpResponseEncoder    (Content-Length with Transfer-Encoding) marked as a failed request
+ *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle;
+ *                                              pipelined requests held until the response before them is complete
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
- *  api (with a store)   ManagementApi          /api/titles, /api/uploads: admin key, bodies streamed to disk
- *  request-decoder      RequestDecoder         method, path sanitising, route, token parameter → OriginRequest
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
- *  viewer-api           ViewerApiHandler       /api/progress, /api/continue-watching, /api/events (playback token);
- *                                              /api/analytics, /api/titles/{id}/analytics (admin key)
+ *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
+ *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
  *  playlist             PlaylistHandler        *.m3u8: session manifest or media playlist, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
+ *  errors               UncaughtErrorHandler   whatever a handler threw: 500 if no response started, else close
  * </pre>
  */
 final class OriginPipeline extends ChannelInitializer<SocketChannel> {
@@ -48,14 +52,14 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String KEEP_ALIVE = "keep-alive";
   static final String CHUNKED = "chunked";
   static final String CORS = "cors";
-  static final String PAGES = "pages";
-  static final String API = "api";
   static final String REQUEST_DECODER = "request-decoder";
+  static final String PAGES = "pages";
   static final String TOKEN_GATE = "token-gate";
-  static final String VIEWER_API = "viewer-api";
+  static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
   static final String FILE = "file";
+  static final String ERRORS = "errors";
 
   /** Headers a player on another origin sends (Range for byte-range segments) and needs to read. */
   static final CorsConfig CORS_CONFIG = CorsConfigBuilder.forAnyOrigin()
@@ -63,67 +67,59 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
       .allowedRequestHeaders("Range", "If-None-Match", "If-Modified-Since", "If-Range", "Authorization")
       .exposeHeaders("Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified", "Date")
       .maxAge(86_400)
+      // Netty's default preflight Date is a java.util.Date the header converter quotes; send an RFC 9110 date.
+      .preflightResponseHeader(HttpHeaderNames.DATE, HttpDates::now)
       .build();
 
-  private final OriginServer.Settings settings;
-  private final ConnectionLimiter connectionLimiter;
-  private final RequestDecoder requestDecoder;
-  private final TokenGate tokenGate;
-  private final AdminHandler admin;
-  private final PlaylistHandler playlist;
-  private final FileHandler file;
-  private final SslContext sslContext;
-  private final PageHandler pages = new PageHandler();
-  private final ManagementApi managementApi;
-  private final ViewerApi viewerApi;
+  /** What one connection's pipeline is built from; shared handlers are made once. */
+  record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
+      AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
+      ApiHandlerFactory api) {}
 
-  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file) {
-    this(settings, connectionLimiter, tokenGate, admin, playlist, file, null, null);
+  /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
+  @FunctionalInterface
+  interface ApiHandlerFactory {
+    ApiHandler newHandler();
   }
 
-  OriginPipeline(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file, ManagementApi managementApi,
-      ViewerApi viewerApi) {
-    this.managementApi = managementApi;
-    this.settings = settings;
-    this.connectionLimiter = connectionLimiter;
-    this.requestDecoder = new RequestDecoder(settings.metrics());
-    this.tokenGate = tokenGate;
-    this.admin = admin;
-    this.playlist = playlist;
-    this.file = file;
-    this.sslContext = settings.sslContext();
-    this.viewerApi = viewerApi;
+  private final Parts parts;
+  private final RequestDecoder requestDecoder;
+  private final UncaughtErrorHandler errors;
+
+  OriginPipeline(Parts parts) {
+    this.parts = parts;
+    this.requestDecoder = new RequestDecoder(parts.settings().metrics());
+    this.errors = new UncaughtErrorHandler(parts.settings().metrics());
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    OriginServer.Settings settings = parts.settings();
     ChannelPipeline p = ch.pipeline();
-    p.addLast(CONNECTION_LIMIT, connectionLimiter);
-    if (sslContext != null) {
-      p.addLast(TLS, sslContext.newHandler(ch.alloc()));
+    p.addLast(CONNECTION_LIMIT, parts.connectionLimiter());
+    if (settings.sslContext() != null) {
+      p.addLast(TLS, settings.sslContext().newHandler(ch.alloc()));
     }
     p.addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(
         settings.idleTimeout(), settings.requestHeadTimeout(), settings.writeStallTimeout(), settings.metrics()));
-    p.addLast(HTTP_CODEC, new HttpServerCodec(settings.maxUriLength() + 32, settings.maxHeaderBytes(), 8192));
+    p.addLast(HTTP_CODEC, new CombinedChannelDuplexHandler<>(new FramingCheckedRequestDecoder(new HttpDecoderConfig()
+        .setMaxInitialLineLength(settings.maxUriLength() + 32).setMaxHeaderSize(settings.maxHeaderBytes())
+        .setMaxChunkSize(8192)), new HttpResponseEncoder()));
     p.addLast(REQUEST_CYCLE, RequestCycleHandler.INSTANCE);
     p.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
-    if (sslContext != null) {
+    if (settings.sslContext() != null) {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
     p.addLast(CORS, new CorsHandler(CORS_CONFIG));
-    p.addLast(PAGES, pages);
-    if (managementApi != null) {
-      p.addLast(API, managementApi.newHandler());
-    }
     p.addLast(REQUEST_DECODER, requestDecoder);
-    p.addLast(TOKEN_GATE, tokenGate);
-    if (viewerApi != null) {
-      p.addLast(VIEWER_API, viewerApi.newHandler().metrics(settings.metrics()));
+    p.addLast(PAGES, parts.pages());
+    p.addLast(TOKEN_GATE, parts.tokenGate());
+    if (parts.api() != null) {
+      p.addLast(API, parts.api().newHandler());
     }
-    p.addLast(ADMIN, admin);
-    p.addLast(PLAYLIST, playlist);
-    p.addLast(FILE, file);
+    p.addLast(ADMIN, parts.admin());
+    p.addLast(PLAYLIST, parts.playlist());
+    p.addLast(FILE, parts.file());
+    p.addLast(ERRORS, errors);
   }
 }

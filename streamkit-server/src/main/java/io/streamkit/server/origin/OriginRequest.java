@@ -6,9 +6,9 @@ import io.streamkit.core.token.PlaybackClaims;
 import java.net.InetAddress;
 
 /**
- * A request after decoding and sanitising: the route, the title and the title-relative path (each segment checked
- * against {@link RequestPath#isSafe}), the token from the query string, and, once the gate has passed it, the
- * claims.
+ * A request after decoding and sanitising, the one form every handler after {@link RequestDecoder} reads: the route,
+ * the path (each segment checked against {@link RequestPath#isSafe}), the checked query with the token parameter,
+ * and, once the gate has passed it, the claims. No handler looks at the raw request target again.
  */
 final class OriginRequest {
 
@@ -17,24 +17,32 @@ final class OriginRequest {
   final boolean keepAlive;
   final Route route;
   final RequestPath path;
+  final QueryString query;
   final String token;
   final InetAddress client;
-  /** The raw query string without {@code ?}, or {@code null}. */
-  String query;
+  /** Whether a body follows as {@code HttpContent} messages (API requests only; other bodies are discarded). */
+  final boolean hasBody;
   PlaybackClaims claims;
 
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,
-      String token, InetAddress client) {
+      QueryString query, InetAddress client, boolean hasBody) {
     this.method = method;
     this.headers = headers;
     this.keepAlive = keepAlive;
     this.route = route;
     this.path = path;
-    this.token = token;
+    this.query = query;
+    this.token = query.get(RequestDecoder.TOKEN_PARAMETER);
     this.client = client;
+    this.hasBody = hasBody;
   }
 
   boolean isHead() {
     return method.equals(HttpMethod.HEAD);
+  }
+
+  /** Method and path for log lines and error messages: never the query, which may hold a token. */
+  String describe() {
+    return method + " /" + path.join(0);
   }
 }

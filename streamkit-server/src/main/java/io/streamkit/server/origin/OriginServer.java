@@ -1,5 +1,6 @@
 package io.streamkit.server.origin;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,6 +27,7 @@ import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +82,8 @@ public final class OriginServer implements AutoCloseable {
   private Channel serverChannel;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closing;
-  private ViewerApi viewerApi;
+  private ApiExecutor apiExecutor;
+  private ViewerEndpoints viewerEndpoints;
 
   private OriginServer(Builder config) {
     this.config = config;
@@ -98,17 +101,25 @@ public final class OriginServer implements AutoCloseable {
     PlaylistCache playlists = new PlaylistCache();
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
+    TitleVisibility visibility = null;
+    OriginPipeline.ApiHandlerFactory api = null;
     if (config.store != null) {
-      viewerApi = new ViewerApi(config.store, config.verifier, config.adminKey);
+      apiExecutor = new ApiExecutor(config.apiThreads);
+      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
+      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, new AdminKey(config.adminKey), visibility);
+      List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints)
+          : List.of(new ManagementEndpoints(config.managementApi, visibility), viewerEndpoints);
+      Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
+          : config.managementApi.bodyStallTimeout;
+      api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
     }
-    OriginPipeline pipeline = new OriginPipeline(settings,
+    OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(config.verifier, root, playlists, metrics,
-            config.store == null ? null : new TitleVisibility(config.store.catalog())),
+        new TokenGate(config.verifier, root, playlists, metrics, visibility),
         new AdminHandler(registry, config.adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, config.sslContext != null, metrics),
-        config.managementApi, viewerApi);
+        new PageHandler(metrics), api));
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -133,9 +144,7 @@ public final class OriginServer implements AutoCloseable {
     } catch (RuntimeException e) {
       acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      if (viewerApi != null) {
-        viewerApi.close();
-      }
+      closeApi();
       throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
           + " (is another process using the port?)", e);
     }
@@ -200,11 +209,19 @@ public final class OriginServer implements AutoCloseable {
     }
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    if (viewerApi != null) {
-      viewerApi.close();
-    }
+    closeApi();
     stopped.countDown();
     log.info("origin stopped");
+  }
+
+  /** API work already taken finishes, then every heartbeat answered 202 is stored. */
+  private void closeApi() {
+    if (apiExecutor != null) {
+      apiExecutor.close();
+    }
+    if (viewerEndpoints != null) {
+      viewerEndpoints.close();
+    }
   }
 
   private static PrometheusMeterRegistry newRegistryWithJvmMetrics() {
@@ -236,6 +253,7 @@ public final class OriginServer implements AutoCloseable {
     private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private int apiThreads = ApiExecutor.DEFAULT_THREADS;
     private boolean nativeTransport = true;
     private StreamkitStore store;
     private ManagementApi managementApi;
@@ -341,6 +359,15 @@ public final class OriginServer implements AutoCloseable {
 
     public Builder ioThreads(int threads) {
       this.ioThreads = within("I/O threads", threads, 1, 256);
+      return this;
+    }
+
+    /**
+     * Threads for the API's blocking work (database calls, upload bodies, file moves), which never runs on the I/O
+     * threads; default {@value ApiExecutor#DEFAULT_THREADS}.
+     */
+    public Builder apiThreads(int threads) {
+      this.apiThreads = within("API threads", threads, 1, 256);
       return this;
     }
 

@@ -1,27 +1,28 @@
 package io.streamkit.server.origin;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Parsed playlists keyed by real path, valid while the file's modification time and size are unchanged (one
- * {@code stat} per request, as nginx's {@code open_file_cache_valid} would do at its most careful). Bounded: when it
- * holds {@link #MAX_ENTRIES} playlists it starts over, which costs one re-parse per playlist still in use.
+ * Parsed playlists keyed by path, valid while the file's modification time and size are unchanged (one {@code stat}
+ * per request, as nginx's {@code open_file_cache_valid} would do at its most careful). Bounded to
+ * {@link #MAX_ENTRIES} in a Caffeine cache, whose W-TinyLFU eviction keeps the playlists of titles being watched.
  */
 final class PlaylistCache {
 
-  static final int MAX_ENTRIES = 20_000;
+  static final long MAX_ENTRIES = 20_000;
   /** Playlists larger than this are refused: a VOD media playlist of a three-hour film is about 300 KB. */
   static final long MAX_PLAYLIST_BYTES = 8L * 1024 * 1024;
 
   /** A parsed playlist: exactly one of {@code master} and {@code media} is set. */
   record Parsed(long modifiedMillis, long size, MasterPlaylist master, PlaylistTemplate media) {}
 
-  private final ConcurrentHashMap<Path, Parsed> entries = new ConcurrentHashMap<>();
+  private final Cache<Path, Parsed> entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
 
   /** The parsed playlist at {@code file}, or {@code null} when it cannot be read or is too large. */
   Parsed get(Path file) {
@@ -35,7 +36,7 @@ final class PlaylistCache {
   /** As {@link #get(Path)}, with attributes the caller has just read. */
   Parsed get(Path file, BasicFileAttributes attributes) {
     long modified = attributes.lastModifiedTime().toMillis();
-    Parsed cached = entries.get(file);
+    Parsed cached = entries.getIfPresent(file);
     if (cached != null && cached.modifiedMillis() == modified && cached.size() == attributes.size()) {
       return cached;
     }
@@ -51,9 +52,6 @@ final class PlaylistCache {
     Parsed parsed = MasterPlaylist.isMaster(text)
         ? new Parsed(modified, attributes.size(), MasterPlaylist.parse(text), null)
         : new Parsed(modified, attributes.size(), null, PlaylistTemplate.parse(text));
-    if (entries.size() >= MAX_ENTRIES) {
-      entries.clear();
-    }
     entries.put(file, parsed);
     return parsed;
   }

@@ -1,18 +1,32 @@
 package io.streamkit.server.origin;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 
 /**
- * Marks where each connection is in its request/response cycle ({@link ConnectionState}): a decoded request head
- * starts a response, the last byte of the response written ends it. Sitting next to the codec it sees every request
- * and every response, including the ones other handlers answer on their own (CORS preflights, decoder errors), so
- * the client timeouts and the shutdown drain always know whether a connection is busy.
+ * Marks where each connection is in its request/response cycle ({@link ConnectionState}) and keeps pipelined
+ * requests in order.
+ *
+ * <p>A decoded request head starts a response, the last byte of the response written ends it. Sitting next to the
+ * codec it sees every request and every response, including the ones other handlers answer on their own (CORS
+ * preflights, decoder errors), so the client timeouts, the shutdown drain and the final error handler always know
+ * whether a connection is busy and whether its response has begun.
+ *
+ * <p>HTTP/1.1 pipelining (RFC 9112 §9.3.2): responses must go out in the order the requests came. Handlers that
+ * answer later, from another thread (the API's executor, a catalog lookup), could otherwise let a later request
+ * overtake an earlier one. So while a response is outstanding, a newly arrived request and everything after it is
+ * held here, reading from the socket pauses, and the held messages go down the pipeline one request at a time as
+ * each response completes.
  */
 @Sharable
 final class RequestCycleHandler extends ChannelDuplexHandler {
@@ -23,20 +37,86 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ConnectionState state = ConnectionState.of(ctx.channel());
+    if (state.held != null) {
+      state.held.add(msg);
+      return;
+    }
     if (msg instanceof HttpRequest) {
-      ConnectionState.of(ctx.channel()).requestStarted();
+      if (state.outstanding > 0) {
+        state.held = new ArrayDeque<>();
+        state.held.add(msg);
+        state.pauseReading(ctx.channel(), ConnectionState.ReadPause.PIPELINED);
+        return;
+      }
+      state.requestStarted();
     }
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpResponse response && !response.status().equals(HttpResponseStatus.CONTINUE)) {
+      ConnectionState.of(ctx.channel()).responseStarted = true;
+    }
     if (msg instanceof LastHttpContent) {
       ChannelPromise done = promise.unvoid();
-      done.addListener((ChannelFutureListener) f -> ConnectionState.responseFinished(f.channel()));
+      done.addListener((ChannelFutureListener) f -> responseFinished(ctx));
       ctx.write(msg, done);
     } else {
       ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    ConnectionState state = ConnectionState.of(ctx.channel());
+    if (state.held != null) {
+      state.held.forEach(ReferenceCountUtil::release);
+      state.held = null;
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /** One response is complete: the connection is idle, or closes when draining, or takes its next held request. */
+  private static void responseFinished(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    ConnectionState state = ConnectionState.of(channel);
+    if (state.outstanding > 0) {
+      state.outstanding--;
+    }
+    state.responseStarted = false;
+    if (state.outstanding > 0) {
+      return;
+    }
+    state.enter(ConnectionState.Phase.IDLE);
+    if (state.draining) {
+      channel.close();
+    } else if (state.held != null) {
+      // Later, not from inside this write's listener, which a synchronous answer to the next request would re-enter.
+      ctx.executor().execute(() -> releaseHeld(ctx));
+    }
+  }
+
+  /** Passes down the next held request with the messages that follow it, up to the request after it. */
+  private static void releaseHeld(ChannelHandlerContext ctx) {
+    ConnectionState state = ConnectionState.of(ctx.channel());
+    ArrayDeque<Object> held = state.held;
+    if (held == null || state.outstanding > 0 || !ctx.channel().isActive()) {
+      return;
+    }
+    boolean first = true;
+    while (!held.isEmpty() && (first || !(held.peek() instanceof HttpRequest))) {
+      Object msg = held.poll();
+      if (msg instanceof HttpRequest) {
+        state.requestStarted();
+        first = false;
+      }
+      ctx.fireChannelRead(msg);
+    }
+    if (held.isEmpty()) {
+      state.held = null;
+      state.resumeReading(ctx.channel(), ConnectionState.ReadPause.PIPELINED);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -19,17 +20,23 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns a decoded {@link HttpRequest} into an {@link OriginRequest}, or answers it with a JSON error: requests the
- * codec could not parse (request line too long → 414, header block too large → 431, anything else → 400, each
- * closing the connection because the stream can no longer be trusted), methods other than GET/HEAD/OPTIONS (405;
- * the API also takes POST, PUT, PATCH and DELETE), and paths that fail {@link RequestPath} (400). Request bodies
- * are discarded, except for API requests, whose body follows the {@link OriginRequest} down the pipeline as
- * {@link HttpContent} for the {@link ApiRequestHandler}s.
+ * The one place a request is parsed: turns a decoded {@link HttpRequest} into an {@link OriginRequest}, or answers it
+ * with a JSON error. Every handler after this one reads only the {@link OriginRequest}.
  *
- * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>} and {@code /api/...}; everything else is
- * 404.
+ * <p>Refused here: requests the codec could not parse (request line too long → 414, header block too large → 431,
+ * anything else → 400, each closing the connection because the stream can no longer be trusted); ambiguous framing
+ * (RFC 9112 §6.1: {@code Content-Length} with {@code Transfer-Encoding}, or a final transfer coding other than
+ * {@code chunked} → 400; another coding before {@code chunked} → 501; each closing the connection); methods other than
+ * GET/HEAD/OPTIONS (405; the API also takes POST, PUT, PATCH and DELETE); paths that fail {@link RequestPath} and
+ * queries that fail {@link QueryString} (400, the connection kept). Request bodies are discarded, except for API
+ * requests, whose body follows the {@link OriginRequest} down the pipeline as {@link HttpContent}.
+ *
+ * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /api/...} and the pages
+ * ({@code /play}, {@code /admin}, {@code /pages}, {@code /webjars}); everything else is 404.
  */
 @Sharable
 final class RequestDecoder extends ChannelInboundHandlerAdapter {
@@ -39,10 +46,13 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   static final String METRICS_PATH = "metrics";
   static final String TOKEN_PARAMETER = "token";
   static final String API_PATH = "api";
+  static final Set<String> PAGE_PATHS = Set.of("play", "admin", "pages", "webjars");
 
   /** Methods beyond GET and HEAD that API routes take. */
   static final Set<HttpMethod> API_METHODS =
-      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestDecoder.class);
 
   private final OriginMetrics metrics;
 
@@ -68,64 +78,110 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     ReferenceCountUtil.release(msg);
     ConnectionState.of(ctx.channel()).forwardingBody = false;
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
     DecoderResult result = request.decoderResult();
     if (!result.isSuccess()) {
       refuseUnparseable(ctx, result.cause());
       return;
     }
-    HttpMethod method = request.method();
-    if (method.equals(HttpMethod.OPTIONS)) {
-      // A CORS preflight was answered by the CORS handler; this is a plain OPTIONS.
-      Responses.send(ctx, metrics, Route.OTHER, withAllow(Responses.full(HttpResponseStatus.NO_CONTENT, new byte[0],
-          Responses.JSON, Responses.NO_STORE)), keepAlive, false);
+    String transferEncoding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+    if (transferEncoding != null && !refuseUnknownCoding(ctx, transferEncoding)) {
       return;
     }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
     String uri = request.uri();
-    int query = uri.indexOf('?');
-    RequestPath path = RequestPath.parse(query < 0 ? uri : uri.substring(0, query));
+    int queryStart = uri.indexOf('?');
+    RequestPath path = RequestPath.parse(queryStart < 0 ? uri : uri.substring(0, queryStart));
     if (path == null) {
-      metrics.rejected(OriginMetrics.BAD_PATH);
-      Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.BAD_REQUEST,
-          "bad_path", "the request path is not valid");
+      refuse(ctx, keepAlive, OriginMetrics.BAD_PATH, "the request path is not valid: use letters, digits, '.', '-'"
+          + " and '_' in each segment, with well-formed percent-escapes");
+      return;
+    }
+    QueryString query;
+    try {
+      query = QueryString.parse(queryStart < 0 ? null : uri.substring(queryStart + 1));
+    } catch (IllegalArgumentException e) {
+      refuse(ctx, keepAlive, OriginMetrics.BAD_QUERY, e.getMessage() + "; percent-encode the query as UTF-8");
       return;
     }
     Route route = route(path);
+    HttpMethod method = request.method();
     boolean api = route == Route.API;
-    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD) && !(api && API_METHODS.contains(method))) {
-      metrics.rejected(OriginMetrics.METHOD_NOT_ALLOWED);
-      Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method_not_allowed", "only GET, HEAD and OPTIONS are served");
+    if (method.equals(HttpMethod.OPTIONS) && !api) {
+      // A CORS preflight was answered by the CORS handler; this is a plain OPTIONS.
+      Responses.send(ctx, metrics, route, withAllow(Responses.full(HttpResponseStatus.NO_CONTENT, new byte[0],
+          Responses.JSON, Responses.NO_STORE)), keepAlive, false);
       return;
     }
-    String rawQuery = query < 0 ? null : uri.substring(query + 1);
-    String token = rawQuery == null ? null : RequestPath.queryParameter(rawQuery, TOKEN_PARAMETER);
+    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD) && !(api && API_METHODS.contains(method))) {
+      metrics.rejected(OriginMetrics.METHOD_NOT_ALLOWED);
+      Responses.error(ctx, metrics, route, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "method_not_allowed", method.name() + " is not served here; use GET, HEAD or OPTIONS");
+      return;
+    }
     if (route == Route.OTHER) {
       Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.NOT_FOUND,
           "not_found", "nothing is served at this path");
       return;
     }
     InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-    OriginRequest decoded = new OriginRequest(method, request.headers(), keepAlive, route, path, token, client);
-    decoded.query = rawQuery;
-    ConnectionState.of(ctx.channel()).forwardingBody = api && !(request instanceof LastHttpContent);
-    ctx.fireChannelRead(decoded);
+    boolean body = api && !(request instanceof LastHttpContent);
+    ConnectionState.of(ctx.channel()).forwardingBody = body;
+    ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, client, body));
   }
 
   static Route route(RequestPath path) {
-    if (path.size() == 1 && path.segment(0).equals(HEALTH_PATH)) {
+    if (path.size() == 0) {
+      return Route.OTHER;
+    }
+    String first = path.segment(0);
+    if (path.size() == 1 && first.equals(HEALTH_PATH)) {
       return Route.HEALTH;
     }
-    if (path.size() == 1 && path.segment(0).equals(METRICS_PATH)) {
+    if (path.size() == 1 && first.equals(METRICS_PATH)) {
       return Route.METRICS;
     }
-    if (path.size() >= 1 && path.segment(0).equals(API_PATH)) {
+    if (first.equals(API_PATH)) {
       return Route.API;
     }
-    if (path.size() >= 3 && path.segment(0).equals(TITLES)) {
+    if (path.size() >= 3 && first.equals(TITLES)) {
       return path.last().endsWith(".m3u8") ? Route.PLAYLIST : Route.MEDIA;
     }
+    if (PAGE_PATHS.contains(first)) {
+      return Route.PAGE;
+    }
     return Route.OTHER;
+  }
+
+  /**
+   * RFC 9112 §6.1: chunked must be the final transfer coding of a request (else 400), and this origin implements no
+   * other coding (501). Either way the body's length is unknown to us, so the connection closes.
+   *
+   * @return whether the request may go on
+   */
+  private boolean refuseUnknownCoding(ChannelHandlerContext ctx, String transferEncoding) {
+    String[] codings = transferEncoding.split(",");
+    String last = codings[codings.length - 1].trim();
+    if (!last.equalsIgnoreCase(HttpHeaderValues.CHUNKED.toString())) {
+      log(ctx, "a request whose final transfer coding is not chunked");
+      metrics.rejected(OriginMetrics.BAD_FRAMING);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.BAD_REQUEST, "bad_framing",
+          "the request's final Transfer-Encoding must be chunked; send Content-Length or chunked bodies");
+      return false;
+    }
+    if (codings.length > 1) {
+      log(ctx, "a request with a transfer coding other than chunked");
+      metrics.rejected(OriginMetrics.BAD_FRAMING);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.NOT_IMPLEMENTED, "unsupported_transfer_coding",
+          "only the chunked transfer coding is implemented; send the body uncompressed");
+      return false;
+    }
+    return true;
+  }
+
+  private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String reason, String message) {
+    log(ctx, "a request: " + message);
+    metrics.rejected(reason);
+    Responses.error(ctx, metrics, Route.OTHER, keepAlive, HttpResponseStatus.BAD_REQUEST, reason, message);
   }
 
   private void refuseUnparseable(ChannelHandlerContext ctx, Throwable cause) {
@@ -137,10 +193,23 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       metrics.rejected(OriginMetrics.HEADERS_TOO_LARGE);
       Responses.errorAndClose(ctx, metrics, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
           "the request headers are larger than this origin accepts");
+    } else if (cause instanceof FramingCheckedRequestDecoder.AmbiguousFramingException) {
+      log(ctx, "a request with both Content-Length and Transfer-Encoding");
+      metrics.rejected(OriginMetrics.BAD_FRAMING);
+      Responses.errorAndClose(ctx, metrics, HttpResponseStatus.BAD_REQUEST, "bad_framing",
+          "the request has both Content-Length and Transfer-Encoding; send one of them");
     } else {
+      log(ctx, "an unparseable request (" + LogText.escape(String.valueOf(cause.getMessage())) + ")");
       metrics.rejected(OriginMetrics.BAD_REQUEST);
       Responses.errorAndClose(ctx, metrics, HttpResponseStatus.BAD_REQUEST, "bad_request",
           "the request could not be parsed");
+    }
+  }
+
+  /** One line per refused request, naming the client and never the request target (its query may hold a token). */
+  private static void log(ChannelHandlerContext ctx, String what) {
+    if (LOG.isInfoEnabled()) {
+      LOG.info("refused {} from {}", what, ctx.channel().remoteAddress());
     }
   }
 

@@ -1,7 +1,5 @@
 package io.streamkit.server.origin;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,9 +10,10 @@ import java.util.List;
  * pass {@link #isSafe}: letters, digits, '.', '-', '_', not starting with a dot. That one rule refuses
  * {@code ..} and {@code .} in any encoding ({@code %2e%2e}), double encoding ({@code %252e} decodes to {@code %2e},
  * and '%' is not allowed), encoded separators ({@code %2f}, {@code %5c}), backslashes, NUL ({@code %00}), empty
- * segments and hidden files, without having to enumerate them. What files the transcoder writes
- * ({@code master.m3u8}, {@code v0/index.m3u8}, {@code seg_00001.m4s}) all fit. Symlinks are the file handler's
- * concern: it resolves the real path and checks it stays under the media root.
+ * segments and hidden files, without having to enumerate them; a malformed escape ({@code %zz}) refuses the path too.
+ * A trailing slash is ignored ({@code /admin/} is {@code /admin}). What files the transcoder writes
+ * ({@code master.m3u8}, {@code 720p/index.m3u8}, {@code seg_00001.m4s}) all fit. Symbolic links are
+ * {@link MediaRoot}'s concern: a served file must really lie inside its own title's directory.
  */
 final class RequestPath {
 
@@ -59,6 +58,9 @@ final class RequestPath {
     }
     if (rawPath.length() == 1) {
       return new RequestPath(List.of());
+    }
+    if (rawPath.endsWith("/")) {
+      rawPath = rawPath.substring(0, rawPath.length() - 1);
     }
     List<String> segments = new ArrayList<>(6);
     int start = 1;
@@ -120,29 +122,5 @@ final class RequestPath {
       }
     }
     return true;
-  }
-
-  /** The value of the first {@code name} parameter in a query string, percent-decoded, or {@code null}. */
-  static String queryParameter(String query, String name) {
-    int i = 0;
-    while (i < query.length()) {
-      int end = query.indexOf('&', i);
-      if (end < 0) {
-        end = query.length();
-      }
-      if (end - i > name.length() && query.startsWith(name, i) && query.charAt(i + name.length()) == '=') {
-        String value = query.substring(i + name.length() + 1, end);
-        if (value.indexOf('%') < 0 && value.indexOf('+') < 0) {
-          return value;
-        }
-        try {
-          return URLDecoder.decode(value, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          return value; // undecodable: left as is, so the token check refuses it as malformed
-        }
-      }
-      i = end + 1;
-    }
-    return null;
   }
 }

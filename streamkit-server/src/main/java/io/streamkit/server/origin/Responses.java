@@ -1,5 +1,7 @@
 package io.streamkit.server.origin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -15,16 +17,21 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writing responses: common headers, JSON error bodies (a short code and a generic sentence, never an exception
- * message or stack trace), and the accounting every response gets when its last byte is written.
+ * Writing responses: common headers, JSON bodies and JSON errors ({@code {"error","status","message"}}: a short code,
+ * the status and one sentence a person can act on, never an exception's stack trace), and the accounting every
+ * response gets when its last byte is written.
  */
 final class Responses {
 
+  /** The one JSON mapper of the origin's handlers; configured here once, then only used. */
+  static final ObjectMapper MAPPER = new ObjectMapper();
   static final String NO_STORE = "no-store";
+  /** What a 503 asks the client to wait before trying again. */
+  static final int RETRY_AFTER_SECONDS = 2;
   static final CharSequence JSON = "application/json; charset=utf-8";
   static final long LINGER_MILLIS = 2_000;
 
@@ -33,12 +40,33 @@ final class Responses {
   /** Sends a JSON error; the connection stays open when the request allows keep-alive. */
   static void error(ChannelHandlerContext ctx, OriginMetrics metrics, Route route, boolean keepAlive,
       HttpResponseStatus status, String code, String message) {
-    String body = "{\"error\":\"" + code + "\",\"status\":" + status.code() + ",\"message\":\"" + message + "\"}\n";
-    FullHttpResponse response = full(status, body.getBytes(StandardCharsets.UTF_8), JSON, NO_STORE);
+    FullHttpResponse response = error(status, code, message);
     if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
     }
     send(ctx, metrics, route, response, keepAlive, false);
+  }
+
+  /** A JSON error response, not yet sent. */
+  static FullHttpResponse error(HttpResponseStatus status, String code, String message) {
+    FullHttpResponse response = json(status, MAPPER.createObjectNode().put("error", code).put("status", status.code())
+        .put("message", message));
+    if (status.equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) {
+      response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
+    return response;
+  }
+
+  /** {@code value} as a JSON response with {@code Cache-Control: no-store}, not yet sent; ends with a newline. */
+  static FullHttpResponse json(HttpResponseStatus status, Object value) {
+    try {
+      byte[] json = MAPPER.writeValueAsBytes(value);
+      byte[] line = Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n';
+      return full(status, line, JSON, NO_STORE);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+    }
   }
 
   /**
@@ -50,13 +78,13 @@ final class Responses {
    */
   static void errorAndClose(ChannelHandlerContext ctx, OriginMetrics metrics, HttpResponseStatus status, String code,
       String message) {
-    String body = "{\"error\":\"" + code + "\",\"status\":" + status.code() + ",\"message\":\"" + message + "\"}\n";
-    FullHttpResponse response = full(status, body.getBytes(StandardCharsets.UTF_8), JSON, NO_STORE);
+    FullHttpResponse response = error(status, code, message);
+    int bodyBytes = response.content().readableBytes();
     prepare(response, false);
     ChannelHandlerContext afterCodec = ctx.pipeline().context(OriginPipeline.KEEP_ALIVE);
     (afterCodec != null ? afterCodec : ctx).writeAndFlush(response).addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
-        metrics.responded(Route.OTHER, status.code(), body.length());
+        metrics.responded(Route.OTHER, status.code(), bodyBytes);
       }
       Channel ch = f.channel();
       if (ch instanceof DuplexChannel duplex && ch.isActive()) {

@@ -8,6 +8,8 @@ enum Route {
   MEDIA("media"),
   /** The platform API under {@code /api/}: JSON requests and responses, answered by API handlers. */
   API("api"),
+  /** The player and admin pages with their scripts ({@code /play}, {@code /admin}, {@code /pages}, {@code /webjars}). */
+  PAGE("page"),
   /** Anything the origin does not serve, and requests refused before a route was known. */
   OTHER("other");
 

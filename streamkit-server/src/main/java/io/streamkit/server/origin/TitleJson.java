@@ -1,6 +1,5 @@
 package io.streamkit.server.origin;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamkit.core.title.Rendition;
@@ -11,8 +10,8 @@ final class TitleJson {
 
   private TitleJson() {}
 
-  static ObjectNode of(ObjectMapper json, Title title) {
-    ObjectNode node = json.createObjectNode();
+  static ObjectNode of(Title title) {
+    ObjectNode node = Responses.MAPPER.createObjectNode();
     String id = title.id().toString();
     node.put("id", id);
     node.put("name", title.name());

@@ -8,6 +8,9 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets a title request through only with a token that authorises that title for this client (see
@@ -15,12 +18,17 @@ import java.util.Set;
  * playlists and segments of taller variants even when their URI is guessed. Every refusal is the same generic 403
  * so that probing teaches nothing; the reason goes to the rejection counter.
  *
- * <p>Backed by a catalog, the gate also applies moderation: see {@link TitleVisibility}.
+ * <p>Backed by a catalog, the gate also applies moderation: see {@link TitleVisibility}. When a title's status is not
+ * cached yet the request waits for it without blocking the event loop (it continues on the loop when the catalog
+ * answers; pipelined requests behind it wait in {@link RequestCycleHandler}); a catalog that cannot answer gets the
+ * client a 503 with {@code Retry-After}.
  *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
 @Sharable
 final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenGate.class);
 
   private final PlaybackTokenVerifier verifier;
   private final MediaRoot root;
@@ -57,11 +65,42 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
       forbid(ctx, request);
       return;
     }
-    if (visibility != null && !visibility.allows(claims)) {
+    if (visibility == null) {
+      pass(ctx, request, claims);
+      return;
+    }
+    CompletableFuture<Boolean> allowed = visibility.allows(claims);
+    if (allowed.isDone() && !allowed.isCompletedExceptionally()) {
+      passIfVisible(ctx, request, claims, allowed.join());
+    } else {
+      allowed.whenCompleteAsync((visible, failure) -> {
+        try {
+          if (failure != null) {
+            LOG.warn("catalog lookup for title {} failed: {}", titleId, LogText.escape(String.valueOf(
+                failure.getMessage())));
+            Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "catalog_unavailable", "the catalog did not answer; retry in a few seconds");
+          } else {
+            passIfVisible(ctx, request, claims, visible);
+          }
+        } catch (RuntimeException e) {
+          ctx.fireExceptionCaught(e);
+        }
+      }, ctx.executor());
+    }
+  }
+
+  private void passIfVisible(ChannelHandlerContext ctx, OriginRequest request, PlaybackClaims claims,
+      boolean visible) {
+    if (!visible) {
       metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
       forbid(ctx, request);
       return;
     }
+    pass(ctx, request, claims);
+  }
+
+  private void pass(ChannelHandlerContext ctx, OriginRequest request, PlaybackClaims claims) {
     if (claims.maxHeight().isPresent() && request.path.size() > 3 && inDeniedVariant(request, claims)) {
       metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
       forbid(ctx, request);

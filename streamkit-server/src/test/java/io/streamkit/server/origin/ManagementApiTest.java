@@ -281,7 +281,7 @@ class ManagementApiTest {
     HttpResponse<String> options = send(HttpRequest.newBuilder(uri("/api/uploads"))
         .method("OPTIONS", BodyPublishers.noBody()).build());
     assertThat(options.headers().firstValue("Tus-Version")).hasValue("1.0.0");
-    assertThat(options.headers().firstValue("Tus-Extension")).hasValue("creation");
+    assertThat(options.headers().firstValue("Tus-Extension")).hasValue("creation,termination");
     assertThat(options.headers().firstValue("Tus-Max-Size")).hasValue(Long.toString(MAX_UPLOAD));
 
     HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")

@@ -2,13 +2,13 @@ package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,8 @@ class PageHandlerTest {
   static final String TITLE_ID = "3f2b8c1e-5d4a-4e6f-9a1b-2c3d4e5f6a7b";
   static final String HLS_JS = "/webjars/hls.js/1.4.12/dist/hls.min.js";
 
-  private final EmbeddedChannel channel = new EmbeddedChannel(new PageHandler());
+  private final OriginMetrics metrics = new OriginMetrics(new SimpleMeterRegistry());
+  private final EmbeddedChannel channel = new EmbeddedChannel(new RequestDecoder(metrics), new PageHandler(metrics));
 
   @AfterEach
   void close() {
@@ -127,37 +128,48 @@ class PageHandlerTest {
       "/play/" + TITLE_ID + "/extra",
       "/admin/anything",
   })
-  void anythingOutsideTheAllowListIsAJsonNotFound(String uri) {
+  void anythingOutsideTheAllowListIsAJsonError(String uri) {
     FullHttpResponse response = get(uri);
-    assertThat(response.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+    assertThat(response.status()).as("unsafe paths are 400 at the request decoder, safe unknown ones 404")
+        .isIn(HttpResponseStatus.NOT_FOUND, HttpResponseStatus.BAD_REQUEST);
     assertThat(response.headers().get(HttpHeaderNames.CONTENT_TYPE)).startsWith("application/json");
-    assertThat(body(response)).startsWith("{\"error\":\"not_found\"").contains("/play/<title id>");
+    String body = body(response);
+    if (response.status().equals(HttpResponseStatus.NOT_FOUND)) {
+      assertThat(body).startsWith("{\"error\":\"not_found\"").contains("/play/<title id>");
+    } else {
+      assertThat(body).startsWith("{\"error\":\"bad_path\"");
+    }
   }
 
   @Test
   void pagesAreReadOnly() {
     FullHttpResponse response = send(HttpMethod.POST, "/admin");
     assertThat(response.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
-    assertThat(response.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET, HEAD");
-    assertThat(body(response)).contains("/api");
+    assertThat(response.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET, HEAD, OPTIONS");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/titles/" + TITLE_ID + "/master.m3u8?token=x", "/api/titles", "/healthz", "/",
-      "/administrator", "/playlist"})
-  void otherPathsGoOnDownThePipelineUntouched(String uri) {
+  @ValueSource(strings = {"/titles/" + TITLE_ID + "/master.m3u8?token=x", "/api/titles", "/healthz"})
+  void otherRoutesGoOnDownThePipelineUntouched(String uri) {
     channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
     assertThat((Object) channel.readOutbound()).isNull();
-    HttpRequest passed = channel.readInbound();
-    assertThat(passed.uri()).isEqualTo(uri);
-    ((FullHttpRequest) passed).release();
+    OriginRequest passed = channel.readInbound();
+    assertThat("/" + passed.path.join(0)).isEqualTo(uri.split("\\?")[0]);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/", "/administrator", "/playlist"})
+  void pathsNothingServesAreAJsonNotFound(String uri) {
+    FullHttpResponse response = get(uri);
+    assertThat(response.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+    assertThat(body(response)).startsWith("{\"error\":\"not_found\"");
   }
 
   @Test
   void etagMatchingFollowsIfNoneMatchRules() {
-    assertThat(PageHandler.matches("*", "\"a\"")).isTrue();
-    assertThat(PageHandler.matches("W/\"a\"", "\"a\"")).isTrue();
-    assertThat(PageHandler.matches("\"b\" , \"a\"", "\"a\"")).isTrue();
-    assertThat(PageHandler.matches("\"b\"", "\"a\"")).isFalse();
+    assertThat(HttpConditionals.anyMatches("*", "\"a\"")).isTrue();
+    assertThat(HttpConditionals.anyMatches("W/\"a\"", "\"a\"")).isTrue();
+    assertThat(HttpConditionals.anyMatches("\"b\" , \"a\"", "\"a\"")).isTrue();
+    assertThat(HttpConditionals.anyMatches("\"b\"", "\"a\"")).isFalse();
   }
 }

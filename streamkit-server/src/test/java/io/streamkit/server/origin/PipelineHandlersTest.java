@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.streamkit.core.token.PlaybackClaims;
@@ -112,20 +113,27 @@ class PipelineHandlersTest {
   }
 
   @Test
-  void pipelinedRequestsKeepTheConnectionBusyUntilTheLastResponse() {
+  void aPipelinedRequestWaitsUntilTheResponseBeforeItIsComplete() {
     EmbeddedChannel ch = new EmbeddedChannel(RequestCycleHandler.INSTANCE);
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a"));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"));
+    assertThat(((HttpRequest) ch.readInbound()).uri()).isEqualTo("/a");
+    assertThat((Object) ch.readInbound()).as("/b is held while /a is answered").isNull();
+    assertThat(ch.config().isAutoRead()).as("reading pauses while a request is held").isFalse();
 
     ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
+    ch.runPendingTasks();
+    assertThat(((HttpRequest) ch.readInbound()).uri()).isEqualTo("/b");
     assertThat(ConnectionState.of(ch).phase).isEqualTo(ConnectionState.Phase.RESPONDING);
+    assertThat(ch.config().isAutoRead()).isTrue();
     ch.writeOutbound(LastHttpContent.EMPTY_LAST_CONTENT);
     assertThat(ConnectionState.of(ch).phase).isEqualTo(ConnectionState.Phase.IDLE);
+    ch.finishAndReleaseAll();
   }
 
   private static OriginRequest request(String path, String token) {
     RequestPath p = RequestPath.parse(path);
-    return new OriginRequest(HttpMethod.GET, new DefaultHttpHeaders(), true, RequestDecoder.route(p), p, token,
-        InetAddress.getLoopbackAddress());
+    return new OriginRequest(HttpMethod.GET, new DefaultHttpHeaders(), true, RequestDecoder.route(p), p,
+        QueryString.parse(token == null ? null : "token=" + token), InetAddress.getLoopbackAddress(), false);
   }
 }

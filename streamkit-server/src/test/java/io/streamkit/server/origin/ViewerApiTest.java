@@ -211,7 +211,7 @@ class ViewerApiTest {
     UUID title = title("Strict");
     String token = token("frank", title);
 
-    HttpResponse<String> tooMany = send("POST", "/api/events", eventsBody("s1", ViewerApi.MAX_EVENTS_PER_BATCH + 1),
+    HttpResponse<String> tooMany = send("POST", "/api/events", eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH + 1),
         bearer(token));
     assertThat(tooMany.statusCode()).isEqualTo(413);
     assertThat(json(tooMany).get("message").asText()).contains("501 events").contains("at most 500");
@@ -231,21 +231,21 @@ class ViewerApiTest {
     assertThat(badPosition.statusCode()).isEqualTo(400);
     assertThat(json(badPosition).get("message").asText()).contains("position");
 
-    assertThat(send("POST", "/api/events", eventsBody("s1", ViewerApi.MAX_EVENTS_PER_BATCH), bearer(token))
+    assertThat(send("POST", "/api/events", eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH), bearer(token))
         .statusCode()).isEqualTo(202);
     assertThat(store.events().findByTitle(title, Instant.EPOCH, Instant.now().plusSeconds(60), 10_000))
-        .hasSize(ViewerApi.MAX_EVENTS_PER_BATCH);
+        .hasSize(ViewerEndpoints.MAX_EVENTS_PER_BATCH);
   }
 
   @Test
   void oversizedBodiesAndUnknownApiPathsGetJsonErrorsAndTheConnectionGoesOn() throws Exception {
     UUID title = title("Limits");
     String token = token("gina", title);
-    String huge = "{\"sessionId\":\"s1\",\"padding\":\"" + "x".repeat(ViewerApi.MAX_BODY_BYTES) + "\"}";
+    String huge = "{\"sessionId\":\"s1\",\"padding\":\"" + "x".repeat(ViewerEndpoints.MAX_BODY_BYTES) + "\"}";
 
     HttpResponse<String> tooLarge = send("POST", "/api/events", huge, bearer(token));
     assertThat(tooLarge.statusCode()).isEqualTo(413);
-    assertThat(json(tooLarge).get("error").asText()).isEqualTo("body_too_large");
+    assertThat(json(tooLarge).get("error").asText()).isEqualTo("too_large");
 
     HttpResponse<String> unknown = send("POST", "/api/no-such-endpoint", "{}", bearer(token));
     assertThat(unknown.statusCode()).isEqualTo(404);

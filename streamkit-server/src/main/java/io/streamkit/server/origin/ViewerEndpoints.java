@@ -10,12 +10,14 @@ import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
-import io.streamkit.core.progress.ProgressWriterFullException;
+import io.streamkit.core.analytics.PlaybackAnalytics;
+import io.streamkit.core.progress.ProgressWriter;
 import io.streamkit.core.progress.WatchProgress;
-import io.streamkit.core.store.StoreException;
+import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.UnknownTitleException;
 import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * and the catalog's moderation state ({@link io.streamkit.server.origin.TitleVisibility}) exactly as the token gate
  * does for media: a viewer token opens a published title, a preview token also a ready one.
  */
-final class ViewerApiHandler extends ApiRequestHandler {
+final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
 
+  /** The most events {@code POST /api/events} takes at once. */
+  static final int MAX_EVENTS_PER_BATCH = 500;
+  /** Enough for {@link #MAX_EVENTS_PER_BATCH} events with their attributes. */
+  static final int MAX_BODY_BYTES = 1024 * 1024;
   static final String PROGRESS = "progress";
   static final String CONTINUE_WATCHING = "continue-watching";
   static final String EVENTS = "events";
@@ -59,67 +64,73 @@ final class ViewerApiHandler extends ApiRequestHandler {
   static final int DEFAULT_PAGE_SIZE = 20;
   static final int MAX_PAGE_SIZE = 100;
 
-  private static final Logger LOG = LoggerFactory.getLogger(ViewerApiHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ViewerEndpoints.class);
 
-  private final ViewerApi api;
+  private final StreamkitStore store;
+  private final PlaybackTokenVerifier verifier;
+  private final AdminKey adminKey;
+  private final TitleVisibility visibility;
+  private final ProgressWriter progressWriter;
+  private final PlaybackAnalytics analytics;
 
-  ViewerApiHandler(ViewerApi api) {
-    this.api = api;
+  /**
+   * Starts the progress writer.
+   *
+   * @param verifier checks playback tokens; {@code null} refuses every viewer call (there is no viewer without one)
+   * @param adminKey the admin key for the analytics endpoints; {@code null} refuses them
+   */
+  ViewerEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, AdminKey adminKey,
+      TitleVisibility visibility) {
+    this.store = store;
+    this.verifier = verifier;
+    this.adminKey = adminKey;
+    this.visibility = visibility;
+    this.progressWriter = ProgressWriter.builder(store.progress()).build();
+    this.analytics = PlaybackAnalytics.of(store);
+  }
+
+  /** The writer behind {@code PUT /api/progress}; its {@link ProgressWriter#flush()} stores every heartbeat taken. */
+  ProgressWriter progressWriter() {
+    return progressWriter;
+  }
+
+  /** Stores every heartbeat answered 202 so far, then stops the writer. Call after the API executor has stopped. */
+  @Override
+  public void close() {
+    try {
+      progressWriter.flush();
+    } finally {
+      progressWriter.close();
+    }
+    LOG.info("viewer API stopped; progress writer {}", progressWriter.stats());
   }
 
   @Override
-  protected boolean claims(HttpMethod method, ApiPath path) {
-    boolean get = method.equals(HttpMethod.GET);
-    return switch (path.size()) {
-      case 1 -> (get && (path.segment(0).equals(CONTINUE_WATCHING) || path.segment(0).equals(ANALYTICS)))
-          || (method.equals(HttpMethod.POST) && path.segment(0).equals(EVENTS));
-      case 2 -> path.segment(0).equals(PROGRESS) && (get || method.equals(HttpMethod.PUT));
-      case 3 -> get && path.segment(0).equals(TITLES) && path.segment(2).equals(ANALYTICS);
+  public ApiExchange open(ApiCall call) {
+    boolean get = call.method().equals(HttpMethod.GET);
+    boolean ours = switch (call.size()) {
+      case 1 -> (get && (call.segment(0).equals(CONTINUE_WATCHING) || call.segment(0).equals(ANALYTICS)))
+          || (call.method().equals(HttpMethod.POST) && call.segment(0).equals(EVENTS));
+      case 2 -> call.segment(0).equals(PROGRESS) && (get || call.method().equals(HttpMethod.PUT));
+      case 3 -> get && call.segment(0).equals(TITLES) && call.segment(2).equals(ANALYTICS);
       default -> false;
     };
+    return ours ? ApiExchange.withBody(MAX_BODY_BYTES, body -> answer(call, body)) : null;
   }
 
-  @Override
-  protected int maxBodyBytes() {
-    return ViewerApi.MAX_BODY_BYTES;
-  }
-
-  @Override
-  protected void handle(ApiCall call) {
-    try {
-      api.workers.execute(() -> answer(call));
-    } catch (RejectedExecutionException e) {
-      call.failRetryLater("overloaded", "the origin has too many API calls waiting; retry in a second", 1);
-    }
-  }
-
-  private void answer(ApiCall call) {
-    ApiPath path = call.path();
-    try {
-      switch (path.segment(0)) {
-        case PROGRESS -> progress(call, path.segment(1));
-        case CONTINUE_WATCHING -> continueWatching(call);
-        case EVENTS -> events(call);
-        case ANALYTICS -> platformAnalytics(call);
-        default -> titleAnalytics(call, path.segment(1));
-      }
-    } catch (ProgressWriterFullException e) {
-      call.failRetryLater("progress_backlog", "too many progress heartbeats are waiting to be written;"
-          + " send the next heartbeat as usual", 2);
-    } catch (StoreException e) {
-      LOG.warn("viewer API: database call failed for {} /api/{}", call.method(), joined(path), e);
-      call.failRetryLater("store_unavailable", "the database did not complete the request; retry, and check"
-          + " the origin's log if it persists", 2);
-    } catch (RuntimeException e) {
-      LOG.error("viewer API: unexpected failure for {} /api/{}", call.method(), joined(path), e);
-      call.fail(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
-          "the origin failed to answer this request; see its log");
+  private void answer(ApiCall call, byte[] body) {
+    switch (call.segment(0)) {
+      case PROGRESS -> progress(call, call.segment(1), body);
+      case CONTINUE_WATCHING -> continueWatching(call);
+      case EVENTS -> events(call, body);
+      case ANALYTICS -> platformAnalytics(call);
+      default -> titleAnalytics(call, call.segment(1));
     }
   }
 
   // ---- viewer endpoints
 
-  private void progress(ApiCall call, String titleParameter) {
+  private void progress(ApiCall call, String titleParameter, byte[] requestBody) {
     Optional<PlaybackClaims> claims = viewer(call, titleParameter);
     if (claims.isEmpty()) {
       return;
@@ -130,7 +141,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
     }
     String viewer = claims.get().viewer();
     if (call.method().equals(HttpMethod.PUT)) {
-      JsonNode body = jsonObject(call);
+      JsonNode body = jsonObject(call, requestBody);
       if (body == null) {
         return;
       }
@@ -143,15 +154,15 @@ final class ViewerApiHandler extends ApiRequestHandler {
             + e.getMessage());
         return;
       }
-      api.progressWriter.submit(reading);
+      progressWriter.submit(reading);
       call.respond(HttpResponseStatus.ACCEPTED, null);
       return;
     }
     // Read-your-writes: a player that saved its position on pagehide and reloads at once must resume there, not at
     // the heartbeat before. Flushing costs one multi-row write of whatever waits, which the writer would do within
     // its interval anyway; resume reads are one per page load, not per heartbeat.
-    api.progressWriter.flush();
-    Optional<WatchProgress> stored = api.store.progress().get(viewer, titleId);
+    progressWriter.flush();
+    Optional<WatchProgress> stored = store.progress().get(viewer, titleId);
     if (stored.isEmpty()) {
       call.fail(HttpResponseStatus.NOT_FOUND, "no_progress", "viewer " + viewer + " has no saved position in title "
           + titleId + "; start from the beginning");
@@ -174,12 +185,12 @@ final class ViewerApiHandler extends ApiRequestHandler {
       call.fail(HttpResponseStatus.BAD_REQUEST, "bad_page", "GET /api/continue-watching: " + e.getMessage());
       return;
     }
-    api.progressWriter.flush();
-    Page<WatchProgress> rows = api.store.progress().continueWatching(claims.get().viewer(),
+    progressWriter.flush();
+    Page<WatchProgress> rows = store.progress().continueWatching(claims.get().viewer(),
         new PageRequest(page * size, size));
-    ArrayNode items = ApiCall.JSON.createArrayNode();
+    ArrayNode items = Responses.MAPPER.createArrayNode();
     for (WatchProgress row : rows.items()) {
-      Optional<Title> title = api.store.catalog().get(row.titleId());
+      Optional<Title> title = store.catalog().get(row.titleId());
       if (title.isEmpty()) {
         continue;
       }
@@ -191,19 +202,19 @@ final class ViewerApiHandler extends ApiRequestHandler {
           .put("clientTime", row.clientTimestamp().toString())
           .put("posterUrl", "/titles/" + row.titleId() + "/poster.jpg");
     }
-    ObjectNode response = ApiCall.JSON.createObjectNode();
+    ObjectNode response = Responses.MAPPER.createObjectNode();
     response.set("items", items);
     response.put("page", page).put("size", size).put("hasNext", rows.hasNext());
     call.respond(HttpResponseStatus.OK, response);
   }
 
-  private void events(ApiCall call) {
+  private void events(ApiCall call, byte[] requestBody) {
     Optional<PlaybackClaims> claims = viewer(call, null);
     if (claims.isEmpty()) {
       return;
     }
     UUID titleId = titleId(call, claims.get());
-    JsonNode body = titleId == null ? null : jsonObject(call);
+    JsonNode body = titleId == null ? null : jsonObject(call, requestBody);
     if (body == null) {
       return;
     }
@@ -213,9 +224,9 @@ final class ViewerApiHandler extends ApiRequestHandler {
           "POST /api/events: the body needs an \"events\" array of player events");
       return;
     }
-    if (events.size() > ViewerApi.MAX_EVENTS_PER_BATCH) {
+    if (events.size() > MAX_EVENTS_PER_BATCH) {
       call.fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_many_events", "POST /api/events: "
-          + events.size() + " events in one batch; send at most " + ViewerApi.MAX_EVENTS_PER_BATCH + " per batch");
+          + events.size() + " events in one batch; send at most " + MAX_EVENTS_PER_BATCH + " per batch");
       return;
     }
     List<PlaybackEvent> batch = new ArrayList<>(events.size());
@@ -238,13 +249,13 @@ final class ViewerApiHandler extends ApiRequestHandler {
       }
     }
     try {
-      api.store.events().appendBatch(batch);
+      store.events().appendBatch(batch);
     } catch (UnknownTitleException e) {
       call.fail(HttpResponseStatus.NOT_FOUND, "unknown_title", "POST /api/events: title " + titleId
           + " is no longer in the catalog; stop sending events for it");
       return;
     }
-    call.respond(HttpResponseStatus.ACCEPTED, ApiCall.JSON.createObjectNode().put("accepted", batch.size()));
+    call.respond(HttpResponseStatus.ACCEPTED, Responses.MAPPER.createObjectNode().put("accepted", batch.size()));
   }
 
   // ---- admin analytics
@@ -256,7 +267,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
     UUID titleId = uuidOrNull(titleParameter);
     if (titleId != null) {
       try {
-        call.respond(HttpResponseStatus.OK, api.analytics.title(titleId));
+        call.respond(HttpResponseStatus.OK, analytics.title(titleId));
         return;
       } catch (UnknownTitleException e) {
         // Answered below, like an id that is not a UUID at all.
@@ -268,7 +279,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
 
   private void platformAnalytics(ApiCall call) {
     if (admin(call)) {
-      call.respond(HttpResponseStatus.OK, api.analytics.platform());
+      call.respond(HttpResponseStatus.OK, analytics.platform());
     }
   }
 
@@ -279,7 +290,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
    * returns empty.
    */
   private Optional<PlaybackClaims> viewer(ApiCall call, String titleId) {
-    if (api.verifier == null) {
+    if (verifier == null) {
       call.fail(HttpResponseStatus.FORBIDDEN, "tokens_off", "viewer endpoints need playback tokens, and this origin"
           + " runs without a token verifier; start it with a signing key");
       return Optional.empty();
@@ -293,14 +304,14 @@ final class ViewerApiHandler extends ApiRequestHandler {
     try {
       PlaybackClaims claims;
       if (titleId != null) {
-        claims = api.verifier.authorise(token, titleId, call.client());
+        claims = verifier.authorise(token, titleId, call.client());
       } else {
-        claims = api.verifier.verify(token);
+        claims = verifier.verify(token);
         if (!claims.allowsClient(call.client())) {
           throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
         }
       }
-      if (!api.visibility.allows(claims)) {
+      if (!visibility.allowsNow(claims)) {
         call.fail(HttpResponseStatus.FORBIDDEN, "not_published", "title " + claims.titleId() + " is not published;"
             + " viewer tokens open published titles only, moderators preview ready titles with a preview token");
         return Optional.empty();
@@ -325,10 +336,10 @@ final class ViewerApiHandler extends ApiRequestHandler {
   }
 
   private boolean admin(ApiCall call) {
-    if (api.adminKey.authorises(call.headers())) {
+    if (adminKey.authorises(call.headers())) {
       return true;
     }
-    call.fail(HttpResponseStatus.UNAUTHORIZED, "unauthorized", api.adminKey.configured()
+    call.fail(HttpResponseStatus.UNAUTHORIZED, "unauthorized", adminKey.configured()
         ? "analytics need the admin key as Authorization: Bearer <key>"
         : "analytics need an admin key, and this origin runs without one; start it with --admin-key");
     return false;
@@ -336,16 +347,16 @@ final class ViewerApiHandler extends ApiRequestHandler {
 
   // ---- JSON reading
 
-  private static JsonNode jsonObject(ApiCall call) {
+  private static JsonNode jsonObject(ApiCall call, byte[] requestBody) {
     try {
-      JsonNode body = ApiCall.JSON.readTree(call.body());
+      JsonNode body = Responses.MAPPER.readTree(requestBody);
       if (body != null && body.isObject()) {
         return body;
       }
     } catch (IOException e) {
       // Answered below with the same message as a body that is not an object.
     }
-    call.fail(HttpResponseStatus.BAD_REQUEST, "bad_json", call.method() + " /api/" + joined(call.path())
+    call.fail(HttpResponseStatus.BAD_REQUEST, "bad_json", call.describe()
         + ": the body must be a JSON object (Content-Type: application/json)");
     return null;
   }
@@ -421,7 +432,7 @@ final class ViewerApiHandler extends ApiRequestHandler {
   // ---- JSON writing
 
   private static ObjectNode progressJson(WatchProgress progress) {
-    return ApiCall.JSON.createObjectNode()
+    return Responses.MAPPER.createObjectNode()
         .put("titleId", progress.titleId().toString())
         .put("positionSeconds", seconds(progress.position()))
         .put("durationSeconds", seconds(progress.duration()))
@@ -446,13 +457,5 @@ final class ViewerApiHandler extends ApiRequestHandler {
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  private static String joined(ApiPath path) {
-    StringBuilder joined = new StringBuilder();
-    for (int i = 0; i < path.size(); i++) {
-      joined.append(i == 0 ? "" : "/").append(path.segment(i));
-    }
-    return joined.toString();
   }
 }

@@ -1,0 +1,57 @@
+package io.streamkit.server.origin;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.Date;
+
+/**
+ * Conditional requests (RFC 9110 §13), the same for files, playlists and pages: {@code If-None-Match} with weak
+ * comparison (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), and {@code If-Range} (§13.1.5), which
+ * needs a strong match.
+ */
+final class HttpConditionals {
+
+  private HttpConditionals() {}
+
+  /** Whether the client's copy is current: answer 304. {@code modifiedMillis} is ignored when negative. */
+  static boolean notModified(HttpHeaders headers, String etag, long modifiedMillis) {
+    String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
+    if (ifNoneMatch != null) {
+      return anyMatches(ifNoneMatch, etag);
+    }
+    String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (ifModifiedSince != null && modifiedMillis >= 0) {
+      Date since = DateFormatter.parseHttpDate(ifModifiedSince);
+      return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
+    }
+    return false;
+  }
+
+  /** Whether an {@code If-None-Match} list (or {@code *}) names {@code etag}, compared weakly. */
+  static boolean anyMatches(String ifNoneMatch, String etag) {
+    int start = 0;
+    while (start <= ifNoneMatch.length()) {
+      int end = ifNoneMatch.indexOf(',', start);
+      if (end < 0) {
+        end = ifNoneMatch.length();
+      }
+      String tag = ifNoneMatch.substring(start, end).strip();
+      if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  /** Whether a {@code Range} may be honoured: no {@code If-Range}, or one that names the current representation. */
+  static boolean rangeAllowed(HttpHeaders headers, String etag, String lastModified) {
+    String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
+    if (ifRange == null) {
+      return true;
+    }
+    String validator = ifRange.strip();
+    return validator.equals(etag) || validator.equals(lastModified);
+  }
+}
