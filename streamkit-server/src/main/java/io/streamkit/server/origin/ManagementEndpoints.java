@@ -610,6 +610,8 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   static void checkTitleText(String name, String description) {
+    checkNoControlCharacters("name", name, false);
+    checkNoControlCharacters("description", description, true);
     if (name.isBlank() || name.length() > Title.MAX_NAME_LENGTH) {
       throw ApiException.badRequest("the title name must be 1 to " + Title.MAX_NAME_LENGTH + " characters, got "
           + name.length());
@@ -617,6 +619,16 @@ final class ManagementEndpoints implements ApiEndpoints {
     if (description.length() > Title.MAX_DESCRIPTION_LENGTH) {
       throw ApiException.badRequest("the title description must be at most " + Title.MAX_DESCRIPTION_LENGTH
           + " characters, got " + description.length());
+    }
+  }
+
+  private static void checkNoControlCharacters(String field, String text, boolean lineBreaksAllowed) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) && !(lineBreaksAllowed && (c == '\n' || c == '\t'))) {
+        throw ApiException.badRequest("the title " + field + " has a control character (U+"
+            + String.format("%04X", (int) c) + ") at position " + i + "; send plain text");
+      }
     }
   }
 

@@ -3,15 +3,10 @@ package io.streamkit.server.origin;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.cors.CorsConfig;
-import io.netty.handler.codec.http.cors.CorsConfigBuilder;
-import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
@@ -30,7 +25,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *                                              pipelined requests held until the response before them is complete
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
- *  cors                 CorsHandler            preflight OPTIONS answered here; CORS headers on every response
+ *  cors                 CrossOriginHandler     preflight OPTIONS answered here; CORS headers on cross-origin responses
  *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
@@ -60,16 +55,6 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String PLAYLIST = "playlist";
   static final String FILE = "file";
   static final String ERRORS = "errors";
-
-  /** Headers a player on another origin sends (Range for byte-range segments) and needs to read. */
-  static final CorsConfig CORS_CONFIG = CorsConfigBuilder.forAnyOrigin()
-      .allowedRequestMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)
-      .allowedRequestHeaders("Range", "If-None-Match", "If-Modified-Since", "If-Range", "Authorization")
-      .exposeHeaders("Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified", "Date")
-      .maxAge(86_400)
-      // Netty's default preflight Date is a java.util.Date the header converter quotes; send an RFC 9110 date.
-      .preflightResponseHeader(HttpHeaderNames.DATE, HttpDates::now)
-      .build();
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
@@ -110,7 +95,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     if (settings.sslContext() != null) {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
-    p.addLast(CORS, new CorsHandler(CORS_CONFIG));
+    p.addLast(CORS, CrossOriginHandler.INSTANCE);
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
     p.addLast(TOKEN_GATE, parts.tokenGate());

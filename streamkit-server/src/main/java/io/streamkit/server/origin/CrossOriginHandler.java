@@ -1,0 +1,90 @@
+package io.streamkit.server.origin;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Cross-origin resource sharing (WHATWG Fetch §3.2), so a player page on another origin can read segments and
+ * playlists: any origin may read ({@code Access-Control-Allow-Origin: *}; tokens, not cookies, carry authority), the
+ * headers players send ({@code Range} and the validators) are allowed, and the ones they read are exposed.
+ *
+ * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) is answered here.
+ * Other responses get the CORS headers when their request carried {@code Origin}. Netty's own {@code CorsHandler}
+ * builds its preflight answer with combined headers, which quote any value holding a comma — the {@code Date}
+ * included, which then is no HTTP date (RFC 9110 §5.6.7); this handler writes plain headers.
+ */
+@Sharable
+final class CrossOriginHandler extends ChannelDuplexHandler {
+
+  static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
+  static final AsciiString ALLOWED_METHODS = AsciiString.cached("GET, HEAD, OPTIONS");
+  static final AsciiString ALLOWED_HEADERS =
+      AsciiString.cached("Range, If-None-Match, If-Modified-Since, If-Range, Authorization");
+  static final AsciiString EXPOSED_HEADERS =
+      AsciiString.cached("Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Date");
+  static final AsciiString MAX_AGE_SECONDS = AsciiString.cached("86400");
+
+  static final CrossOriginHandler INSTANCE = new CrossOriginHandler();
+
+  private CrossOriginHandler() {}
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ConnectionState state = ConnectionState.of(ctx.channel());
+    if (msg instanceof HttpRequest request) {
+      HttpHeaders headers = request.headers();
+      state.crossOrigin = headers.contains(HttpHeaderNames.ORIGIN);
+      if (state.crossOrigin && request.method().equals(HttpMethod.OPTIONS)
+          && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+        state.discardingPreflightBody = !(msg instanceof LastHttpContent);
+        ReferenceCountUtil.release(msg);
+        answerPreflight(ctx, HttpUtil.isKeepAlive(request));
+        return;
+      }
+    } else if (msg instanceof HttpContent && state.discardingPreflightBody) {
+      state.discardingPreflightBody = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpResponse response && ConnectionState.of(ctx.channel()).crossOrigin
+        && !response.headers().contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+      response.headers()
+          .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)
+          .set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+    }
+    ctx.write(msg, promise);
+  }
+
+  private static void answerPreflight(ChannelHandlerContext ctx, boolean keepAlive) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    response.headers()
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+        .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
+        .set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    Responses.prepare(response, keepAlive);
+    ctx.writeAndFlush(response);
+  }
+}
