@@ -1,7 +1,9 @@
 package io.streamkit.core.title;
 
 import static io.streamkit.core.InvalidValueException.requireNonNull;
+import static io.streamkit.core.InvalidValueException.requireMultiLineText;
 import static io.streamkit.core.InvalidValueException.requireRange;
+import static io.streamkit.core.InvalidValueException.requireSingleLineText;
 import static io.streamkit.core.InvalidValueException.requireText;
 
 import io.streamkit.core.InvalidValueException;
@@ -16,8 +18,10 @@ import java.util.UUID;
  * A video in the catalog, as a {@link Catalog} returns it. Immutable; changes go through the catalog.
  *
  * @param id catalog id
- * @param name display name, 1 to {@link #MAX_NAME_LENGTH} characters, not blank
- * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters
+ * @param name display name, 1 to {@link #MAX_NAME_LENGTH} characters, not blank; new titles follow
+ *     {@link #checkName}
+ * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters; new titles
+ *     follow {@link #checkDescription}
  * @param status where the title is in the {@link TitleStatus} workflow
  * @param duration the source's duration, {@code null} until the source is probed
  * @param source what probing found, {@code null} until the source is probed
@@ -82,9 +86,39 @@ public record Title(
     return Optional.ofNullable(errorMessage);
   }
 
-  /** A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions. */
+  /**
+   * A title name as it will be stored: trimmed, 1 to {@link #MAX_NAME_LENGTH} characters, one line without control
+   * characters. Call it before accepting an upload, so that a bad name is refused before any bytes are taken.
+   *
+   * @return the trimmed name
+   * @throws InvalidValueException naming {@code title name}, and the code point and position of a bad character
+   */
+  public static String checkName(String name) {
+    return requireSingleLineText("title name", name, MAX_NAME_LENGTH);
+  }
+
+  /**
+   * A title description as it will be stored: line breaks normalised to {@code \n}, trimmed, at most
+   * {@link #MAX_DESCRIPTION_LENGTH} characters, possibly empty; line feeds and tabs are the only control characters
+   * allowed. Call it before accepting an upload, like {@link #checkName}.
+   *
+   * @return the normalised description
+   * @throws InvalidValueException naming {@code title description}, and the code point and position of a bad
+   *     character
+   */
+  public static String checkDescription(String description) {
+    return requireMultiLineText("title description", description, MAX_DESCRIPTION_LENGTH);
+  }
+
+  /**
+   * A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions; name and description
+   * normalised by {@link #checkName} and {@link #checkDescription}.
+   *
+   * @throws InvalidValueException if the name or description breaks those rules
+   */
   public static Title uploaded(UUID id, String name, String description, Instant now) {
-    return new Title(id, name, description, TitleStatus.UPLOADED, null, null, 0, null, List.of(), now, now);
+    return new Title(id, checkName(name), checkDescription(description), TitleStatus.UPLOADED, null, null, 0, null,
+        List.of(), now, now);
   }
 
   /**

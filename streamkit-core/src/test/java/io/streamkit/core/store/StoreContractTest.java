@@ -106,6 +106,26 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void controlCharactersInTitleTextAreRefusedBeforeTheDatabaseSeesThem() {
+    assertThatThrownBy(() -> store.catalog().create("Sintel\u0000", ""))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("title name").hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.catalog().create("Sintel", "A dragon\u0000"))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("title description")
+        .hasMessageContaining("U+0000");
+
+    assertThat(store.catalog().list(PageRequest.first(10)).items()).isEmpty();
+  }
+
+  @Test
+  void titleTextIsStoredTrimmedWithLineBreaksAndTabs() {
+    Title created = store.catalog().create("  Sintel\t", "Part one\r\n\tPart two \u00e9\ud83d\udc09\n");
+
+    Title read = store.catalog().get(created.id()).orElseThrow();
+    assertThat(read.name()).isEqualTo("Sintel");
+    assertThat(read.description()).isEqualTo("Part one\n\tPart two \u00e9\ud83d\udc09");
+  }
+
+  @Test
   void workflowMovesAreStoredAndIllegalMovesLeaveTheStatus() {
     UUID id = store.catalog().create("Sintel", "").id();
 

@@ -73,6 +73,51 @@ class TitleWorkflowTest {
   }
 
   @Test
+  void titleTextIsTrimmedAndDescriptionsKeepLineBreaksAndTabs() {
+    assertThat(Title.checkName("  Sintel \t")).isEqualTo("Sintel");
+    assertThat(Title.checkDescription(" Part one\r\n\tPart two\rEnd \n")).isEqualTo("Part one\n\tPart two\nEnd");
+    assertThat(Title.checkDescription("   ")).isEmpty();
+
+    Title created = Title.uploaded(UUID.randomUUID(), " Sintel ", "A dragon.\r\n", NOW);
+    assertThat(created.name()).isEqualTo("Sintel");
+    assertThat(created.description()).isEqualTo("A dragon.");
+  }
+
+  @Test
+  void controlCharactersInTitleTextNameFieldCodePointAndPositionOnOneLine() {
+    assertRefused(() -> Title.checkName("Sin\u0000tel"), "title name", "U+0000", "character 4");
+    assertRefused(() -> Title.checkName("Sin\ntel"), "title name", "U+000A", "character 4");
+    assertRefused(() -> Title.checkName("Sintel\u007f"), "title name", "U+007F", "character 7");
+    assertRefused(() -> Title.checkDescription("Line one\nbell\u0007"), "title description", "U+0007",
+        "character 14");
+    assertRefused(() -> Title.checkDescription("next\u0085line"), "title description", "U+0085", "character 5");
+    assertRefused(() -> Title.uploaded(UUID.randomUUID(), "ok", "nul\u0000", NOW), "title description", "U+0000",
+        "character 4");
+    assertRefused(() -> Title.checkName("broken \uD800 surrogate"), "title name", "U+D800", "character 8");
+  }
+
+  @Test
+  void titleTextLengthsAreCheckedAfterTrimming() {
+    assertThat(Title.checkName(" " + "x".repeat(Title.MAX_NAME_LENGTH) + " ")).hasSize(Title.MAX_NAME_LENGTH);
+    assertThatThrownBy(() -> Title.checkName("x".repeat(Title.MAX_NAME_LENGTH + 1)))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("title name must be at most 200 characters");
+    assertThatThrownBy(() -> Title.checkDescription("x".repeat(Title.MAX_DESCRIPTION_LENGTH + 1)))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("title description must be at most 5000 characters");
+    assertThatThrownBy(() -> Title.checkName(" \t ")).hasMessageContaining("title name must not be blank");
+    assertThatThrownBy(() -> Title.checkName(null)).hasMessage("title name is required, got nothing");
+  }
+
+  private static void assertRefused(Runnable call, String field, String codePoint, String position) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(InvalidValueException.class, e -> {
+          assertThat(e.field()).isEqualTo(field);
+          assertThat(e.getMessage()).startsWith(field).contains(codePoint).contains(position).contains("remove")
+              .doesNotContain("\u0000").doesNotContain("\n").doesNotContain("\r");
+        });
+  }
+
+  @Test
   void renditionsCheckTheirLimits() {
     assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 2_000_000, "avc1.64001f", 30, "720p/a.m3u8"))
         .isInstanceOf(InvalidValueException.class).hasMessageContaining("averageBitrate")
