@@ -113,7 +113,7 @@ public class InvalidValueException extends IllegalArgumentException {
   }
 
   /** The value abbreviated, control characters and unpaired surrogates escaped, so that a message stays one line. */
-  private static String escaped(String value) {
+  static String escaped(String value) {
     String shown = abbreviate(value);
     StringBuilder out = new StringBuilder(shown.length());
     shown.codePoints().forEach(codePoint -> {
@@ -127,8 +127,9 @@ public class InvalidValueException extends IllegalArgumentException {
   }
 
   /**
-   * An identifier chosen by an application (viewer ids, session ids, rendition names): 1 to {@code maxLength}
-   * characters, no whitespace or control characters, so it can travel in URLs, logs and SQL untouched.
+   * An identifier chosen by an application (session ids, rendition names; viewer ids follow the stricter
+   * {@link ViewerId}): 1 to {@code maxLength} characters, no whitespace or control characters, so it can travel in
+   * URLs, logs and SQL untouched.
    */
   public static String requireIdentifier(String field, String value, int maxLength) {
     requireNonNull(field, value);

@@ -1,10 +1,10 @@
 package io.streamkit.core.progress;
 
-import static io.streamkit.core.InvalidValueException.requireIdentifier;
 import static io.streamkit.core.InvalidValueException.requireNonNull;
 import static io.streamkit.core.InvalidValueException.requireRange;
 
 import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.ViewerId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * How far a viewer got in a title, as reported by one player heartbeat. Times are kept to the millisecond.
  *
- * @param viewerId the application's viewer id, 1 to {@link #MAX_VIEWER_ID_LENGTH} characters without whitespace
+ * @param viewerId the application's viewer id, following {@link ViewerId} (1 to {@link #MAX_VIEWER_ID_LENGTH} ASCII
+ *     letters, digits or {@code . _ ~ - @ : + |})
  * @param titleId the catalog id of the title
  * @param position playback position, 0 to {@code duration}
  * @param duration the title's duration as the player knows it, above 0
@@ -22,13 +23,13 @@ import java.util.UUID;
 public record WatchProgress(String viewerId, UUID titleId, Duration position, Duration duration,
     Instant clientTimestamp) {
 
-  public static final int MAX_VIEWER_ID_LENGTH = 128;
+  public static final int MAX_VIEWER_ID_LENGTH = ViewerId.MAX_LENGTH;
   /** A title counts as watched from 95 % of its duration on, so end credits do not keep it in "continue watching". */
   public static final int COMPLETED_PERCENT = 95;
   public static final Duration MAX_DURATION = Duration.ofHours(24);
 
   public WatchProgress {
-    requireIdentifier("viewerId", viewerId, MAX_VIEWER_ID_LENGTH);
+    ViewerId.require("viewerId", viewerId);
     requireNonNull("titleId", titleId);
     duration = requireRange("duration", requireNonNull("duration", duration).truncatedTo(ChronoUnit.MILLIS),
         Duration.ofMillis(1), MAX_DURATION);

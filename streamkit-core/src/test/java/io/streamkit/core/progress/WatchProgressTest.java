@@ -41,7 +41,12 @@ class WatchProgressTest {
     assertThatThrownBy(() -> WatchProgress.ofSeconds("", TITLE, 1, 60, AT))
         .hasMessageContaining("viewerId must be 1 to 128 characters");
     assertThatThrownBy(() -> WatchProgress.ofSeconds("alice smith", TITLE, 1, 60, AT))
-        .hasMessageContaining("viewerId must not contain whitespace").hasMessageContaining("'alice smith'");
+        .isInstanceOf(InvalidValueException.class).hasMessageStartingWith("viewerId may contain only")
+        .hasMessageContaining("U+0020 at character 6").hasMessageContaining("'alice smith'");
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("alice<b>", TITLE, 1, 60, AT))
+        .hasMessageContaining("U+003C at character 6");
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("x".repeat(129), TITLE, 1, 60, AT))
+        .hasMessageContaining("viewerId must be 1 to 128 characters");
     assertThatThrownBy(() -> WatchProgress.ofSeconds("viewer-1", null, 1, 60, AT))
         .hasMessage("titleId is required, got nothing");
   }

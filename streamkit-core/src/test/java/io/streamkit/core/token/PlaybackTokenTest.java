@@ -3,6 +3,14 @@ package io.streamkit.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.ViewerId;
+import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.token.TokenRejectedException.Reason;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +133,40 @@ class PlaybackTokenTest {
     assertThat(verifier.verify(token).titleId()).isEqualTo("big-buck-bunny");
     clock.now = NOW.plusSeconds(121);
     assertRejected(verifier, token, Reason.EXPIRED);
+  }
+
+  @Test
+  void viewerIdsFollowOneRuleWhenMintedAndWhenVerifiedAndTheProgressStoreAcceptsThem() throws Exception {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    for (String viewer : List.of("alice", "alice.smith+tv@example.com", "6f1c3a52-7d0e-4c1b-9a57-2f4a9d3e8b10",
+        "auth0|5f7c8ec7c33c6c004bbafe82", "urn:viewer:42", "x".repeat(ViewerId.MAX_LENGTH))) {
+      String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().viewer(viewer).build());
+      String verified = verifier.verify(token).viewer();
+      assertThat(verified).isEqualTo(viewer);
+      assertThat(new WatchProgress(verified, UUID.randomUUID(), Duration.ZERO, Duration.ofMinutes(1), NOW).viewerId())
+          .isEqualTo(viewer);
+    }
+
+    assertThatThrownBy(() -> claims().viewer("alice smith"))
+        .isInstanceOf(InvalidValueException.class).hasMessageStartingWith("viewer may contain only")
+        .hasMessageContaining("U+0020 at character 6").hasMessageContaining("'alice smith'");
+    assertThatThrownBy(() -> claims().viewer("alice\u0000")).hasMessageContaining("U+0000 at character 6")
+        .hasMessageNotContaining("\u0000");
+    assertThatThrownBy(() -> claims().viewer("jos\u00e9")).hasMessageContaining("U+00E9 at character 4");
+    assertThatThrownBy(() -> claims().viewer("x".repeat(ViewerId.MAX_LENGTH + 1)))
+        .hasMessageContaining("viewer must be 1 to 128 characters (129 given)");
+  }
+
+  @Test
+  void aTokenMintedElsewhereForAViewerIdOutsideTheRuleIsMalformed() throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .subject("alice smith").claim("title", "big-buck-bunny").expirationTime(Date.from(NOW.plusSeconds(60)))
+        .build());
+    jwt.sign(new MACSigner(SECRET));
+
+    assertThatThrownBy(() -> verifierAt(NOW, SECRET).verify(jwt.serialize()))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("U+0020");
   }
 
   @Test
