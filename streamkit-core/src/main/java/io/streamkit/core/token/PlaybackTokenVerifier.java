@@ -31,10 +31,15 @@ import java.util.Set;
  * tokens of its own algorithm, so an HS256 token cannot be checked against an ES256 public key used as an HMAC secret
  * (the classic algorithm-confusion attack). HMAC comparison is constant-time: nimbus-jose-jwt's {@code MACVerifier}
  * compares with {@code ConstantTimeUtils.areEqual}; ECDSA verification does not compare secrets.
+ *
+ * <p>Time. RFC 7519 requires the current time to be before {@code exp} (§4.1.4) and at or after {@code nbf} (§4.1.5),
+ * each allowing "some small leeway ... to account for clock skew". Both claims get the same leeway, the clock skew
+ * ({@link #DEFAULT_CLOCK_SKEW} unless set): a token is accepted from {@code nbf - skew} inclusive until
+ * {@code exp + skew} exclusive, so the minting side's clock may run ahead of or behind ours by the skew.
  */
 public final class PlaybackTokenVerifier {
 
-  /** Tolerated disagreement between the minting clock and ours when checking {@code exp} and {@code nbf}. */
+  /** Leeway for disagreement between the minting clock and ours, applied alike to {@code exp} and {@code nbf}. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(10);
   /** Verified tokens remembered; about 200 bytes each plus the token text. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
@@ -67,7 +72,7 @@ public final class PlaybackTokenVerifier {
   }
 
   /**
-   * Checks signature, expiry and not-before, and returns the claims.
+   * Checks signature, expiry and not-before (each with the clock skew as leeway), and returns the claims.
    *
    * @throws TokenRejectedException naming the reason when the token is refused
    */
@@ -81,10 +86,10 @@ public final class PlaybackTokenVerifier {
       cache.put(token, claims);
     }
     Instant now = clock.instant();
-    if (now.isAfter(claims.expiresAt().plus(clockSkew))) {
+    if (!now.isBefore(claims.expiresAt().plus(clockSkew))) {
       throw new TokenRejectedException(Reason.EXPIRED, "expired at " + claims.expiresAt());
     }
-    if (claims.notBefore().isPresent() && now.plus(clockSkew).isBefore(claims.notBefore().get())) {
+    if (claims.notBefore().isPresent() && now.isBefore(claims.notBefore().get().minus(clockSkew))) {
       throw new TokenRejectedException(Reason.NOT_YET_VALID, "not valid before " + claims.notBefore().get());
     }
     return claims;
@@ -202,6 +207,11 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
+    /**
+     * Leeway for {@code exp} and {@code nbf} alike, 0 to 5 minutes; {@link #DEFAULT_CLOCK_SKEW} by default.
+     *
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder clockSkew(Duration skew) {
       if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
         throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, got " + skew);

@@ -170,6 +170,26 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void expiryAndNotBeforeGetTheSameClockSkewAndTheirEdgesFollowRfc7519() {
+    Duration skew = Duration.ofSeconds(30);
+    MutableClock clock = new MutableClock(NOW);
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).clock(clock).clockSkew(skew)
+        .build();
+    Instant notBefore = NOW.plusSeconds(60);
+    Instant expiry = NOW.plusSeconds(120);
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().notBefore(notBefore).expiresAt(expiry).build());
+
+    clock.now = notBefore.minus(skew).minusMillis(1);
+    assertRejected(verifier, token, Reason.NOT_YET_VALID);
+    clock.now = notBefore.minus(skew);
+    assertThat(verifier.verify(token).expiresAt()).isEqualTo(expiry);
+    clock.now = expiry.plus(skew).minusMillis(1);
+    assertThat(verifier.verify(token).expiresAt()).isEqualTo(expiry);
+    clock.now = expiry.plus(skew);
+    assertRejected(verifier, token, Reason.EXPIRED);
+  }
+
+  @Test
   void authoriseChecksTitleAndClient() throws Exception {
     PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
     String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().clientIp("127.0.0.1").build());
