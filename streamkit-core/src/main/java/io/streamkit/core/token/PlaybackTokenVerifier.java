@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,7 +28,9 @@ import java.util.Set;
  * the clock, title, client address) run every time, so a cached token still stops working the second it expires.
  *
  * <p>Keys are looked up by {@code kid}; several keys may be held at once, which is how keys rotate: add the new key
- * to every origin, then mint with it, then drop the old one after the longest token lifetime. A key only verifies
+ * to every origin, then mint with it, then drop the old one after the longest token lifetime. A key added without an
+ * id answers to its RFC 7638 JWK thumbprint and, during the transition from earlier releases, to the legacy id those
+ * releases minted with (see {@code KeyIds}). A key only verifies
  * tokens of its own algorithm, so an HS256 token cannot be checked against an ES256 public key used as an HMAC secret
  * (the classic algorithm-confusion attack). HMAC comparison is constant-time: nimbus-jose-jwt's {@code MACVerifier}
  * compares with {@code ConstantTimeUtils.areEqual}; ECDSA verification does not compare secrets.
@@ -66,7 +69,10 @@ public final class PlaybackTokenVerifier {
     return new Builder();
   }
 
-  /** The key ids this verifier accepts, in the order they were added. */
+  /**
+   * The key ids this verifier accepts, in the order they were added; a key added without an id appears twice, as its
+   * RFC 7638 thumbprint and then its legacy id.
+   */
   public Set<String> keyIds() {
     return keys.keySet();
   }
@@ -138,7 +144,7 @@ public final class PlaybackTokenVerifier {
   private Key findKey(String keyId, JWSAlgorithm algorithm) {
     if (keyId == null) {
       Key only = null;
-      for (Key k : keys.values()) {
+      for (Key k : new LinkedHashSet<>(keys.values())) {
         if (k.algorithm().equals(algorithm)) {
           if (only != null) {
             throw new TokenRejectedException(Reason.UNKNOWN_KEY, "no kid and several " + algorithm + " keys");
@@ -168,27 +174,58 @@ public final class PlaybackTokenVerifier {
 
     private Builder() {}
 
-    /** Accepts HS256 tokens signed with this secret, under the key id derived from it. */
+    /**
+     * Accepts HS256 tokens signed with this secret under its RFC 7638 thumbprint, and under the legacy id earlier
+     * releases derived from it.
+     *
+     * @throws IllegalArgumentException for a secret shorter than 32 bytes, or one added before
+     */
     public Builder hs256(byte[] secret) {
-      return hs256(KeyIds.forSecret(PlaybackTokenSigner.requireSecret(secret)), secret);
+      Key key = hmac(secret);
+      return add(KeyIds.forSecret(secret), key).add(KeyIds.legacyForSecret(secret), key);
     }
 
+    /**
+     * Accepts HS256 tokens signed with this secret under {@code keyId} only.
+     *
+     * @throws IllegalArgumentException for a secret shorter than 32 bytes, or a key id blank, over 64 characters or
+     *     added before
+     */
     public Builder hs256(String keyId, byte[] secret) {
+      return add(keyId, hmac(secret));
+    }
+
+    /**
+     * Accepts ES256 tokens signed by the private half of this key under the public key's RFC 7638 thumbprint, and
+     * under the legacy id earlier releases derived from it.
+     *
+     * @throws IllegalArgumentException for a key not on P-256, or one added before
+     */
+    public Builder es256(ECPublicKey publicKey) {
+      Key key = ecdsa(publicKey);
+      return add(KeyIds.forPublicKey(publicKey), key).add(KeyIds.legacyForPublicKey(publicKey), key);
+    }
+
+    /**
+     * Accepts ES256 tokens signed by the private half of this key under {@code keyId} only.
+     *
+     * @throws IllegalArgumentException for a key not on P-256, or a key id blank, over 64 characters or added before
+     */
+    public Builder es256(String keyId, ECPublicKey publicKey) {
+      return add(keyId, ecdsa(publicKey));
+    }
+
+    private static Key hmac(byte[] secret) {
       try {
-        return add(keyId, new Key(JWSAlgorithm.HS256, new MACVerifier(PlaybackTokenSigner.requireSecret(secret))));
+        return new Key(JWSAlgorithm.HS256, new MACVerifier(PlaybackTokenSigner.requireSecret(secret)));
       } catch (JOSEException e) {
         throw new IllegalArgumentException("HS256 secret rejected: " + e.getMessage(), e);
       }
     }
 
-    /** Accepts ES256 tokens signed by the private half of this key, under the key id derived from it. */
-    public Builder es256(ECPublicKey publicKey) {
-      return es256(KeyIds.forPublicKey(publicKey), publicKey);
-    }
-
-    public Builder es256(String keyId, ECPublicKey publicKey) {
+    private static Key ecdsa(ECPublicKey publicKey) {
       try {
-        return add(keyId, new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey)));
+        return new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey));
       } catch (JOSEException e) {
         throw new IllegalArgumentException("ES256 public key rejected: " + e.getMessage(), e);
       }

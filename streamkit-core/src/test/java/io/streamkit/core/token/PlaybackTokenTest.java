@@ -3,9 +3,14 @@ package io.streamkit.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.streamkit.core.InvalidValueException;
@@ -18,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -37,6 +43,16 @@ class PlaybackTokenTest {
   private static final byte[] SECRET = "a-secret-that-is-long-enough-for-hs256!!".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OTHER_SECRET = "another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8);
   private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+
+  /** The P-256 key of RFC 7515 Appendix A.3. */
+  private static final String RFC_7515_A3_X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+  private static final String RFC_7515_A3_Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+  private static final String RFC_7515_A3_D = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
+  /** The RSA modulus of the example in RFC 7638 §3.1. */
+  private static final String RFC_7638_N = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6"
+      + "tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAt"
+      + "aSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIq"
+      + "bw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
 
   private static PlaybackClaims.Builder claims() {
     return PlaybackClaims.builder().viewer("alice").title("big-buck-bunny").expiresAt(NOW.plusSeconds(3600));
@@ -86,6 +102,78 @@ class PlaybackTokenTest {
     assertThat(PlaybackTokenSigner.hs256(SECRET).keyId()).isNotEqualTo(PlaybackTokenSigner.hs256(OTHER_SECRET).keyId());
     assertThatThrownBy(() -> verifierAt(NOW, SECRET).verify(newToken))
         .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_KEY));
+  }
+
+  @Test
+  void nimbusComputesTheRfc7638ExampleThumbprint() throws Exception {
+    RSAKey rfc7638Example = RSAKey.parse("{\"kty\":\"RSA\",\"n\":\"" + RFC_7638_N + "\",\"e\":\"AQAB\","
+        + "\"alg\":\"RS256\",\"kid\":\"2011-04-29\"}");
+
+    assertThat(rfc7638Example.computeThumbprint().toString()).isEqualTo("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+  }
+
+  @Test
+  void hs256KeyIdIsTheRfc7638ThumbprintOfTheOctetKey() throws Exception {
+    String canonicalJwk = "{\"k\":\"" + base64Url(SECRET) + "\",\"kty\":\"oct\"}";
+    String thumbprint = base64Url(MessageDigest.getInstance("SHA-256")
+        .digest(canonicalJwk.getBytes(StandardCharsets.UTF_8)));
+
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().build());
+
+    assertThat(thumbprint).isEqualTo("wqPYcEwtqRj6AraA1mzHuF3WYF-qtJjoqHOWT7hBKMg");
+    assertThat(PlaybackTokenSigner.hs256(SECRET).keyId()).isEqualTo(thumbprint);
+    assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo(thumbprint);
+    assertThat(verifierAt(NOW, SECRET).keyIds()).contains(thumbprint);
+  }
+
+  @Test
+  void es256KeyIdIsTheRfc7638ThumbprintOfThePublicKeyEvenWhenMintingFromThePrivateKeyAlone() throws Exception {
+    String canonicalJwk = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + RFC_7515_A3_X + "\",\"y\":\"" + RFC_7515_A3_Y
+        + "\"}";
+    String thumbprint = base64Url(MessageDigest.getInstance("SHA-256")
+        .digest(canonicalJwk.getBytes(StandardCharsets.UTF_8)));
+    PlaybackTokenSigner signer = PlaybackTokenSigner.es256(rfc7515A3PrivateKey());
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().es256(rfc7515A3PublicKey())
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+    assertThat(thumbprint).isEqualTo("oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U");
+    assertThat(signer.keyId()).isEqualTo(thumbprint);
+    assertThat(verifier.keyIds()).contains(thumbprint);
+    assertThat(verifier.verify(signer.sign(claims().build())).viewer()).isEqualTo("alice");
+  }
+
+  @Test
+  void es256KeyIdsAgreeForRandomKeysWhicheverSignTheirPointHas() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    for (int i = 0; i < 8; i++) {
+      KeyPair pair = generator.generateKeyPair();
+      String expected = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build().computeThumbprint()
+          .toString();
+      assertThat(PlaybackTokenSigner.es256((ECPrivateKey) pair.getPrivate()).keyId()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void tokensMintedWithTheEarlierKeyIdsStillVerify() {
+    String oldHs256 = PlaybackTokenSigner.hs256("hs-XoWHSd-pQRGG", SECRET).sign(claims().build());
+    String oldEs256 = PlaybackTokenSigner.es256("es-xKjXbs9fcSpv", rfc7515A3PrivateKey()).sign(claims().build());
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).es256(rfc7515A3PublicKey())
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+    assertThat(verifier.verify(oldHs256).viewer()).isEqualTo("alice");
+    assertThat(verifier.verify(oldEs256).viewer()).isEqualTo("alice");
+    assertThat(verifier.keyIds()).contains("hs-XoWHSd-pQRGG", "es-xKjXbs9fcSpv");
+    assertRejected(verifierAt(NOW, OTHER_SECRET), oldHs256, Reason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void aTokenWithoutKidFindsTheOneKeyOfItsAlgorithmDespiteItsTwoIds() throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .claim("title", "big-buck-bunny").expirationTime(Date.from(NOW.plusSeconds(60))).build());
+    jwt.sign(new MACSigner(SECRET));
+
+    assertThat(verifierAt(NOW, SECRET).verify(jwt.serialize()).titleId()).isEqualTo("big-buck-bunny");
   }
 
   @Test
@@ -261,6 +349,28 @@ class PlaybackTokenTest {
     }
     assertThat(cache.size()).isLessThanOrEqualTo(100);
     assertThat(cache.get("token-999")).isEqualTo(c);
+  }
+
+  private static String base64Url(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static ECPublicKey rfc7515A3PublicKey() {
+    try {
+      return new ECKey.Builder(Curve.P_256, new Base64URL(RFC_7515_A3_X), new Base64URL(RFC_7515_A3_Y)).build()
+          .toECPublicKey();
+    } catch (JOSEException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ECPrivateKey rfc7515A3PrivateKey() {
+    try {
+      return new ECKey.Builder(Curve.P_256, new Base64URL(RFC_7515_A3_X), new Base64URL(RFC_7515_A3_Y))
+          .d(new Base64URL(RFC_7515_A3_D)).build().toECPrivateKey();
+    } catch (JOSEException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static Path writePem(Path file, String type, byte[] der) throws Exception {
