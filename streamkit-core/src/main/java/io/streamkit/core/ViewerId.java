@@ -34,14 +34,14 @@ public final class ViewerId {
   public static String require(String field, String viewerId) {
     InvalidValueException.requireNonNull(field, viewerId);
     if (viewerId.isEmpty() || viewerId.length() > MAX_LENGTH) {
-      throw new InvalidValueException(field, InvalidValueException.escaped(viewerId), "must be 1 to " + MAX_LENGTH + " characters ("
-          + viewerId.length() + " given); use an id such as a UUID or an e-mail address");
+      throw new InvalidValueException(field, InvalidValueException.escaped(viewerId), "must be 1 to " + MAX_LENGTH
+          + " characters (" + viewerId.length() + " given); use an id such as a UUID or an e-mail address");
     }
     for (int i = 0; i < viewerId.length(); ) {
       int codePoint = viewerId.codePointAt(i);
       if (!allowed(codePoint)) {
-        throw new InvalidValueException(field, InvalidValueException.escaped(viewerId), "may contain only " + ALLOWED + " (found "
-            + String.format(Locale.ROOT, "U+%04X at character %d", codePoint, i + 1)
+        throw new InvalidValueException(field, InvalidValueException.escaped(viewerId), "may contain only "
+            + ALLOWED + " (found " + String.format(Locale.ROOT, "U+%04X at character %d", codePoint, i + 1)
             + "); map the application's id to one, e.g. a UUID");
       }
       i += Character.charCount(codePoint);

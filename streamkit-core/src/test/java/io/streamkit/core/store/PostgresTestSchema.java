@@ -41,6 +41,11 @@ public final class PostgresTestSchema {
     return new PostgresTestSchema(prefix + "_" + UUID.randomUUID().toString().replace("-", ""));
   }
 
+  /** The schema's name, for tests that reach it without a store. */
+  public String name() {
+    return name;
+  }
+
   /** A store builder on this schema; Flyway creates the schema when the store opens. */
   public StreamkitStore.Builder store() {
     return StreamkitStore.builder().jdbcUrl(System.getenv(URL_VARIABLE)).schema(name);

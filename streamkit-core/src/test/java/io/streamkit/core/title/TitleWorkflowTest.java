@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.core.InvalidValueException;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +26,63 @@ class TitleWorkflowTest {
       "FAILED, PROCESSING, true", "FAILED, READY, false", "REJECTED, PUBLISHED, false", "REJECTED, UPLOADED, false"})
   void workflowAllowsExactlyTheDocumentedMoves(TitleStatus from, TitleStatus to, boolean allowed) {
     assertThat(from.canMoveTo(to)).isEqualTo(allowed);
+  }
+
+  @Test
+  void theWorkflowIsExactlyTheDocumentedDiagram() {
+    Set<String> documented = Set.of("UPLOADED>PROCESSING", "UPLOADED>REJECTED", "PROCESSING>READY",
+        "PROCESSING>FAILED", "READY>PUBLISHED", "READY>REJECTED", "PUBLISHED>READY", "PUBLISHED>REJECTED",
+        "FAILED>PROCESSING");
+    Set<String> allowed = new HashSet<>();
+    for (TitleStatus from : TitleStatus.values()) {
+      for (TitleStatus to : TitleStatus.values()) {
+        if (from.canMoveTo(to)) {
+          allowed.add(from + ">" + to);
+        }
+      }
+    }
+    assertThat(allowed).isEqualTo(documented);
+  }
+
+  @Test
+  void aReasonIsKeptWhileTheTitleStaysInTheStatusItCameWith() {
+    Title published = uploaded.moveTo(TitleStatus.PROCESSING, NOW).moveTo(TitleStatus.READY, NOW)
+        .moveTo(TitleStatus.PUBLISHED, NOW);
+
+    Title unpublished = published.moveTo(TitleStatus.READY, "  Rights expire on 2026-04-01 ", NOW);
+    assertThat(unpublished.statusReasonIfAny()).hasValue("Rights expire on 2026-04-01");
+    assertThat(unpublished.errorMessageIfFailed()).isEmpty();
+    assertThat(unpublished.moveTo(TitleStatus.PUBLISHED, NOW).statusReasonIfAny()).isEmpty();
+
+    Title rejected = unpublished.moveTo(TitleStatus.REJECTED, "Contains copyrighted music", NOW);
+    assertThat(rejected.status()).isEqualTo(TitleStatus.REJECTED);
+    assertThat(rejected.statusReason()).isEqualTo("Contains copyrighted music");
+    assertThat(uploaded.moveTo(TitleStatus.REJECTED, NOW).statusReasonIfAny()).isEmpty();
+  }
+
+  @Test
+  void aFailureMessageIsTheStatusReasonOfAFailedTitleAndGoesOnRetry() {
+    Title failed = uploaded.moveTo(TitleStatus.PROCESSING, NOW).fail("no video stream", NOW);
+
+    assertThat(failed.statusReasonIfAny()).hasValue("no video stream");
+    assertThat(failed.errorMessageIfFailed()).hasValue("no video stream");
+    Title retried = failed.moveTo(TitleStatus.PROCESSING, NOW);
+    assertThat(retried.statusReasonIfAny()).isEmpty();
+    assertThat(retried.errorMessage()).isNull();
+    assertThatThrownBy(() -> failed.moveTo(TitleStatus.PROCESSING, "Disk cleaned up", NOW).moveTo(TitleStatus.FAILED,
+        "disk full", NOW)).isInstanceOf(InvalidValueException.class).hasMessageContaining("fail(errorMessage)");
+  }
+
+  @Test
+  void reasonsAreOneLineOfOneToAThousandCharacters() {
+    assertThat(Title.checkStatusReason(" Spam ")).isEqualTo("Spam");
+    assertRefused(() -> Title.checkStatusReason("Spam\nand more"), "status reason", "U+000A", "character 5");
+    assertThatThrownBy(() -> Title.checkStatusReason("x".repeat(Title.MAX_STATUS_REASON_LENGTH + 1)))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("status reason must be at most 1000");
+    assertThatThrownBy(() -> Title.checkStatusReason(" ")).hasMessageContaining("status reason must not be blank");
+    Title ready = uploaded.moveTo(TitleStatus.PROCESSING, NOW).moveTo(TitleStatus.READY, NOW);
+    assertThatThrownBy(() -> ready.moveTo(TitleStatus.REJECTED, "tab\there", NOW))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("U+0009");
   }
 
   @Test
