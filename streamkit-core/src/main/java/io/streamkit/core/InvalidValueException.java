@@ -1,6 +1,7 @@
 package io.streamkit.core;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -51,8 +52,84 @@ public class InvalidValueException extends IllegalArgumentException {
   }
 
   /**
-   * An identifier chosen by an application (viewer ids, session ids, rendition names): 1 to {@code maxLength}
-   * characters, no whitespace or control characters, so it can travel in URLs, logs and SQL untouched.
+   * One line of text for people (a title name, a reject reason), as it should be stored: surrounding whitespace
+   * removed, then 1 to {@code maxLength} characters, no control characters at all (Unicode category Cc, which
+   * includes line breaks and tabs) and no unpaired surrogates. PostgreSQL refuses U+0000 in text and cannot encode an
+   * unpaired surrogate; other control characters break logs and one-line displays.
+   *
+   * @return the trimmed text
+   * @throws InvalidValueException naming the field and, for a bad character, its code point and its position
+   *     (counted from 1 in the text as given); the message is one line whatever the text holds
+   */
+  public static String requireSingleLineText(String field, String value, int maxLength) {
+    requireNonNull(field, value);
+    String trimmed = value.strip();
+    requireCleanCharacters(field, value, trimmed, value.indexOf(trimmed), false);
+    if (trimmed.isEmpty()) {
+      throw new InvalidValueException(field, escaped(value), "must not be blank");
+    }
+    return requireMaxLength(field, trimmed, maxLength);
+  }
+
+  /**
+   * Paragraphs of text for people (a title description), as they should be stored: line breaks normalised to
+   * {@code \n} (CR LF and a lone CR, as HTML forms and some editors send them, become LF), surrounding whitespace
+   * removed, then at most {@code maxLength} characters; empty is allowed. Line breaks and tabs are the only control
+   * characters (Unicode category Cc) allowed; unpaired surrogates are refused as in {@link #requireSingleLineText}.
+   *
+   * @return the normalised text, possibly empty
+   * @throws InvalidValueException naming the field and, for a bad character, its code point and its position
+   *     (counted from 1 in the text as given); the message is one line whatever the text holds
+   */
+  public static String requireMultiLineText(String field, String value, int maxLength) {
+    requireNonNull(field, value);
+    requireCleanCharacters(field, value, value, 0, true);
+    return requireMaxLength(field, value.replace("\r\n", "\n").replace('\r', '\n').strip(), maxLength);
+  }
+
+  private static void requireCleanCharacters(String field, String value, String checked, int offset,
+      boolean multiLine) {
+    for (int i = 0; i < checked.length(); ) {
+      int codePoint = checked.codePointAt(i);
+      int type = Character.getType(codePoint);
+      boolean lineBreakOrTab = codePoint == '\n' || codePoint == '\r' || codePoint == '\t';
+      if ((type == Character.CONTROL && !(multiLine && lineBreakOrTab)) || type == Character.SURROGATE) {
+        String found = String.format(Locale.ROOT, "U+%04X at character %d", codePoint, offset + i + 1);
+        throw new InvalidValueException(field, escaped(value), type == Character.SURROGATE
+            ? "must be valid Unicode text (found the unpaired surrogate " + found + "); remove it, or send UTF-8"
+            : "must not contain control characters" + (multiLine ? " other than line breaks and tabs" : "")
+                + " (found " + found + "); remove it");
+      }
+      i += Character.charCount(codePoint);
+    }
+  }
+
+  private static String requireMaxLength(String field, String text, int maxLength) {
+    if (text.length() > maxLength) {
+      throw new InvalidValueException(field, escaped(text),
+          "must be at most " + maxLength + " characters, has " + text.length() + " after trimming");
+    }
+    return text;
+  }
+
+  /** The value abbreviated, control characters and unpaired surrogates escaped, so that a message stays one line. */
+  static String escaped(String value) {
+    String shown = abbreviate(value);
+    StringBuilder out = new StringBuilder(shown.length());
+    shown.codePoints().forEach(codePoint -> {
+      if (Character.isISOControl(codePoint) || Character.getType(codePoint) == Character.SURROGATE) {
+        out.append(String.format(Locale.ROOT, "\\u%04X", codePoint));
+      } else {
+        out.appendCodePoint(codePoint);
+      }
+    });
+    return out.toString();
+  }
+
+  /**
+   * An identifier chosen by an application (session ids, rendition names; viewer ids follow the stricter
+   * {@link ViewerId}): 1 to {@code maxLength} characters, no whitespace or control characters, so it can travel in
+   * URLs, logs and SQL untouched.
    */
   public static String requireIdentifier(String field, String value, int maxLength) {
     requireNonNull(field, value);

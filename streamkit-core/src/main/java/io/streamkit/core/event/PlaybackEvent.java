@@ -4,7 +4,7 @@ import static io.streamkit.core.InvalidValueException.requireIdentifier;
 import static io.streamkit.core.InvalidValueException.requireNonNull;
 
 import io.streamkit.core.InvalidValueException;
-import io.streamkit.core.progress.WatchProgress;
+import io.streamkit.core.ViewerId;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +17,7 @@ import java.util.UUID;
  * One thing that happened during playback, for analytics and quality-of-experience reports.
  *
  * @param type what happened
- * @param viewerId the application's viewer id
+ * @param viewerId the application's viewer id, following {@link ViewerId}
  * @param titleId the catalog id of the title
  * @param sessionId the playback session, 1 to {@link #MAX_SESSION_ID_LENGTH} characters without whitespace
  * @param position playback position when it happened, 0 or more
@@ -34,7 +34,7 @@ public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleI
 
   public PlaybackEvent {
     requireNonNull("event type", type);
-    requireIdentifier("viewerId", viewerId, WatchProgress.MAX_VIEWER_ID_LENGTH);
+    ViewerId.require("viewerId", viewerId);
     requireNonNull("titleId", titleId);
     requireIdentifier("sessionId", sessionId, MAX_SESSION_ID_LENGTH);
     requireNonNull("position", position);

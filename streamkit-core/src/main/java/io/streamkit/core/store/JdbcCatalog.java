@@ -36,7 +36,7 @@ final class JdbcCatalog implements Catalog {
 
   private static final String COLUMNS = "id, name, description, status, duration_ms, source_container,"
       + " source_video_codec, source_audio_codec, source_width, source_height, source_frame_rate, source_bitrate,"
-      + " progress_percent, error_message, created_at, updated_at";
+      + " progress_percent, status_reason, created_at, updated_at";
 
   private final JdbcRunner jdbc;
   private final Clock clock;
@@ -98,7 +98,12 @@ final class JdbcCatalog implements Catalog {
 
   @Override
   public Title transition(UUID id, TitleStatus target) {
-    return change(id, title -> title.moveTo(target, clock.instant()));
+    return transition(id, target, null);
+  }
+
+  @Override
+  public Title transition(UUID id, TitleStatus target, String reason) {
+    return change(id, title -> title.moveTo(target, reason, clock.instant()));
   }
 
   @Override
@@ -167,7 +172,7 @@ final class JdbcCatalog implements Catalog {
     Title changed = rule.apply(current);
     tx.execute("UPDATE streamkit_titles SET name = ?, description = ?, status = ?, duration_ms = ?,"
         + " source_container = ?, source_video_codec = ?, source_audio_codec = ?, source_width = ?,"
-        + " source_height = ?, source_frame_rate = ?, source_bitrate = ?, progress_percent = ?, error_message = ?,"
+        + " source_height = ?, source_frame_rate = ?, source_bitrate = ?, progress_percent = ?, status_reason = ?,"
         + " created_at = ?, updated_at = ? WHERE id = ?", s -> {
           bindColumnsAfterId(s, changed, 1);
           s.setObject(16, id);
@@ -223,7 +228,7 @@ final class JdbcCatalog implements Catalog {
     }
     setLong(s, i++, source == null ? null : source.bitrate());
     s.setInt(i++, t.progressPercent());
-    s.setString(i++, t.errorMessage());
+    s.setString(i++, t.statusReason());
     s.setObject(i++, timestamp(t.createdAt()));
     s.setObject(i, timestamp(t.updatedAt()));
   }
@@ -237,7 +242,7 @@ final class JdbcCatalog implements Catalog {
         row.getDouble("source_frame_rate"), row.getLong("source_bitrate"));
     return new Title(row.getObject("id", UUID.class), row.getString("name"), row.getString("description"),
         TitleStatus.valueOf(row.getString("status")), duration, source, row.getInt("progress_percent"),
-        row.getString("error_message"), List.of(), instant(row, "created_at"), instant(row, "updated_at"));
+        row.getString("status_reason"), List.of(), instant(row, "created_at"), instant(row, "updated_at"));
   }
 
   static OffsetDateTime timestamp(Instant instant) {

@@ -3,6 +3,7 @@ package io.streamkit.core.store;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
+import io.streamkit.core.ViewerId;
 import io.streamkit.core.progress.ProgressStore;
 import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.title.UnknownTitleException;
@@ -62,7 +63,7 @@ final class JdbcProgressStore implements ProgressStore {
 
   @Override
   public Optional<WatchProgress> get(String viewerId, UUID titleId) {
-    InvalidValueException.requireIdentifier("viewerId", viewerId, WatchProgress.MAX_VIEWER_ID_LENGTH);
+    ViewerId.require("viewerId", viewerId);
     InvalidValueException.requireNonNull("titleId", titleId);
     return jdbc.queryOne("SELECT viewer_id, title_id, position_ms, duration_ms, client_ts FROM streamkit_progress"
         + " WHERE viewer_id = ? AND title_id = ?", s -> {
@@ -73,7 +74,7 @@ final class JdbcProgressStore implements ProgressStore {
 
   @Override
   public Page<WatchProgress> continueWatching(String viewerId, PageRequest page) {
-    InvalidValueException.requireIdentifier("viewerId", viewerId, WatchProgress.MAX_VIEWER_ID_LENGTH);
+    ViewerId.require("viewerId", viewerId);
     InvalidValueException.requireNonNull("page", page);
     List<WatchProgress> rows = jdbc.query("SELECT viewer_id, title_id, position_ms, duration_ms, client_ts"
         + " FROM streamkit_progress WHERE viewer_id = ? AND position_ms > 0 AND completed = FALSE"

@@ -1,7 +1,9 @@
 package io.streamkit.core.title;
 
 import static io.streamkit.core.InvalidValueException.requireNonNull;
+import static io.streamkit.core.InvalidValueException.requireMultiLineText;
 import static io.streamkit.core.InvalidValueException.requireRange;
+import static io.streamkit.core.InvalidValueException.requireSingleLineText;
 import static io.streamkit.core.InvalidValueException.requireText;
 
 import io.streamkit.core.InvalidValueException;
@@ -16,13 +18,18 @@ import java.util.UUID;
  * A video in the catalog, as a {@link Catalog} returns it. Immutable; changes go through the catalog.
  *
  * @param id catalog id
- * @param name display name, 1 to {@link #MAX_NAME_LENGTH} characters, not blank
- * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters
+ * @param name display name, 1 to {@link #MAX_NAME_LENGTH} characters, not blank; new titles follow
+ *     {@link #checkName}
+ * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters; new titles
+ *     follow {@link #checkDescription}
  * @param status where the title is in the {@link TitleStatus} workflow
  * @param duration the source's duration, {@code null} until the source is probed
  * @param source what probing found, {@code null} until the source is probed
  * @param progressPercent processing progress, 0 to 100
- * @param errorMessage why processing failed; {@code null} unless the status is {@link TitleStatus#FAILED}
+ * @param statusReason why the title is in its status, one line: the processing error of a
+ *     {@link TitleStatus#FAILED} title, or the reason given with {@link Catalog#transition(UUID, TitleStatus, String)}
+ *     (a moderator's reason for {@link TitleStatus#REJECTED}, say); {@code null} when none was given. A status change
+ *     replaces it
  * @param renditions packaged variants, in ladder order
  * @param createdAt when the title was created
  * @param updatedAt when the title last changed
@@ -35,7 +42,7 @@ public record Title(
     Duration duration,
     SourceFacts source,
     int progressPercent,
-    String errorMessage,
+    String statusReason,
     List<Rendition> renditions,
     Instant createdAt,
     Instant updatedAt) {
@@ -43,6 +50,8 @@ public record Title(
   public static final int MAX_NAME_LENGTH = 200;
   public static final int MAX_DESCRIPTION_LENGTH = 5_000;
   public static final int MAX_ERROR_MESSAGE_LENGTH = 2_000;
+  /** The longest reason given with a status change; error messages may take {@link #MAX_ERROR_MESSAGE_LENGTH}. */
+  public static final int MAX_STATUS_REASON_LENGTH = 1_000;
   /** Twenty-four hours; longer sources are almost certainly a mistake (a live capture left running). */
   public static final Duration MAX_DURATION = Duration.ofHours(24);
 
@@ -59,8 +68,8 @@ public record Title(
       requireRange("title duration", duration, Duration.ofMillis(1), MAX_DURATION);
     }
     requireRange("progressPercent", progressPercent, 0, 100);
-    if (errorMessage != null) {
-      requireText("errorMessage", errorMessage, MAX_ERROR_MESSAGE_LENGTH);
+    if (statusReason != null) {
+      requireText("status reason", statusReason, MAX_ERROR_MESSAGE_LENGTH);
     }
     renditions = List.copyOf(requireNonNull("title renditions", renditions));
     if (renditions.stream().map(Rendition::name).distinct().count() != renditions.size()) {
@@ -78,37 +87,103 @@ public record Title(
     return Optional.ofNullable(source);
   }
 
-  public Optional<String> errorMessageIfFailed() {
-    return Optional.ofNullable(errorMessage);
+  /** Why the title is in its status, when a reason was given; see {@code statusReason} above. */
+  public Optional<String> statusReasonIfAny() {
+    return Optional.ofNullable(statusReason);
   }
 
-  /** A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions. */
-  public static Title uploaded(UUID id, String name, String description, Instant now) {
-    return new Title(id, name, description, TitleStatus.UPLOADED, null, null, 0, null, List.of(), now, now);
+  /** Why processing failed; {@code null} unless the status is {@link TitleStatus#FAILED}. */
+  public String errorMessage() {
+    return status == TitleStatus.FAILED ? statusReason : null;
+  }
+
+  /** Why processing failed, if the status is {@link TitleStatus#FAILED}. */
+  public Optional<String> errorMessageIfFailed() {
+    return Optional.ofNullable(errorMessage());
   }
 
   /**
-   * This title moved to {@code target}. Entering {@link TitleStatus#PROCESSING} resets progress and clears a previous
-   * error; entering {@link TitleStatus#READY} sets progress to 100.
+   * A title name as it will be stored: trimmed, 1 to {@link #MAX_NAME_LENGTH} characters, one line without control
+   * characters. Call it before accepting an upload, so that a bad name is refused before any bytes are taken.
+   *
+   * @return the trimmed name
+   * @throws InvalidValueException naming {@code title name}, and the code point and position of a bad character
+   */
+  public static String checkName(String name) {
+    return requireSingleLineText("title name", name, MAX_NAME_LENGTH);
+  }
+
+  /**
+   * A title description as it will be stored: line breaks normalised to {@code \n}, trimmed, at most
+   * {@link #MAX_DESCRIPTION_LENGTH} characters, possibly empty; line feeds and tabs are the only control characters
+   * allowed. Call it before accepting an upload, like {@link #checkName}.
+   *
+   * @return the normalised description
+   * @throws InvalidValueException naming {@code title description}, and the code point and position of a bad
+   *     character
+   */
+  public static String checkDescription(String description) {
+    return requireMultiLineText("title description", description, MAX_DESCRIPTION_LENGTH);
+  }
+
+  /**
+   * A reason for a status change as it will be stored: trimmed, 1 to {@link #MAX_STATUS_REASON_LENGTH} characters,
+   * one line without control characters.
+   *
+   * @return the trimmed reason
+   * @throws InvalidValueException naming {@code status reason}, and the code point and position of a bad character
+   */
+  public static String checkStatusReason(String reason) {
+    return requireSingleLineText("status reason", reason, MAX_STATUS_REASON_LENGTH);
+  }
+
+  /**
+   * A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions; name and description
+   * normalised by {@link #checkName} and {@link #checkDescription}.
+   *
+   * @throws InvalidValueException if the name or description breaks those rules
+   */
+  public static Title uploaded(UUID id, String name, String description, Instant now) {
+    return new Title(id, checkName(name), checkDescription(description), TitleStatus.UPLOADED, null, null, 0, null,
+        List.of(), now, now);
+  }
+
+  /**
+   * This title moved to {@code target} without a reason; see {@link #moveTo(TitleStatus, String, Instant)}.
    *
    * @throws IllegalTransitionException if the workflow does not allow the move
    */
   public Title moveTo(TitleStatus target, Instant now) {
+    return moveTo(target, null, now);
+  }
+
+  /**
+   * This title moved to {@code target}, keeping {@code reason} (checked by {@link #checkStatusReason}) until the
+   * next status change. Entering {@link TitleStatus#PROCESSING} resets progress and clears a previous error; entering
+   * {@link TitleStatus#READY} sets progress to 100.
+   *
+   * @param reason why, e.g. a moderator's reason for {@link TitleStatus#REJECTED}; {@code null} for none
+   * @throws IllegalTransitionException if the workflow does not allow the move
+   * @throws InvalidValueException for {@link TitleStatus#FAILED} (use {@link #fail}) or a bad reason
+   */
+  public Title moveTo(TitleStatus target, String reason, Instant now) {
     requireNonNull("target status", target);
     if (target == TitleStatus.FAILED) {
       throw new InvalidValueException("target status", target, "needs an error message; use fail(errorMessage)");
     }
+    String checkedReason = reason == null ? null : checkStatusReason(reason);
     status.checkMoveTo(target, id);
     int percent = switch (target) {
       case PROCESSING -> 0;
       case READY -> 100;
       default -> progressPercent;
     };
-    return new Title(id, name, description, target, duration, source, percent, null, renditions, createdAt, now);
+    return new Title(id, name, description, target, duration, source, percent, checkedReason, renditions, createdAt,
+        now);
   }
 
   /**
-   * This title moved to {@link TitleStatus#FAILED}, keeping why.
+   * This title moved to {@link TitleStatus#FAILED}, keeping why as its status reason.
    *
    * @throws IllegalTransitionException unless the title is {@link TitleStatus#PROCESSING}
    */
@@ -129,7 +204,7 @@ public record Title(
       throw new IllegalStateException("title " + id + " is " + status
           + "; progress can only be reported while it is PROCESSING");
     }
-    return new Title(id, name, description, status, duration, source, percent, errorMessage, renditions, createdAt,
+    return new Title(id, name, description, status, duration, source, percent, statusReason, renditions, createdAt,
         now);
   }
 
@@ -137,13 +212,13 @@ public record Title(
   public Title withSource(Duration duration, SourceFacts source, Instant now) {
     requireNonNull("title duration", duration);
     requireNonNull("title source", source);
-    return new Title(id, name, description, status, duration, source, progressPercent, errorMessage, renditions,
+    return new Title(id, name, description, status, duration, source, progressPercent, statusReason, renditions,
         createdAt, now);
   }
 
   /** This title with its packaged renditions replaced. */
   public Title withRenditions(List<Rendition> renditions, Instant now) {
-    return new Title(id, name, description, status, duration, source, progressPercent, errorMessage, renditions,
+    return new Title(id, name, description, status, duration, source, progressPercent, statusReason, renditions,
         createdAt, now);
   }
 }

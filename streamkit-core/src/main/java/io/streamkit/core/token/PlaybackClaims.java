@@ -1,5 +1,6 @@
 package io.streamkit.core.token;
 
+import io.streamkit.core.ViewerId;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
- * {@code ip}, {@code max_height} and {@code preview}.
+ * {@code ip}, {@code max_height} and {@code preview}. Viewer ids follow {@link ViewerId}.
  */
 public final class PlaybackClaims {
 
@@ -159,11 +160,17 @@ public final class PlaybackClaims {
 
     private Builder() {}
 
+    /**
+     * The viewer ({@code sub}), following the {@link ViewerId} rule: 1 to 128 ASCII letters, digits or
+     * {@code . _ ~ - @ : + |}, which admits UUIDs and e-mail addresses. The stores accept exactly these ids, so every
+     * token that verifies can read and write its viewer's progress; tokens minted elsewhere with another {@code sub}
+     * are refused as {@link TokenRejectedException.Reason#MALFORMED}.
+     *
+     * @throws io.streamkit.core.InvalidValueException naming {@code viewer}, and the code point and position of a
+     *     character outside the rule
+     */
     public Builder viewer(String viewer) {
-      if (viewer == null || viewer.isBlank() || viewer.length() > 256) {
-        throw new IllegalArgumentException("viewer must be 1 to 256 characters, got " + describe(viewer));
-      }
-      this.viewer = viewer;
+      this.viewer = ViewerId.require("viewer", viewer);
       return this;
     }
 

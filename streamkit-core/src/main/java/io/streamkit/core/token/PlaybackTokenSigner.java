@@ -33,7 +33,12 @@ public final class PlaybackTokenSigner {
     this.header = new JWSHeader.Builder(algorithm).keyID(keyId).type(JOSEObjectType.JWT).build();
   }
 
-  /** HS256 with a key id derived from the secret, so every origin holding the same secret recognises it. */
+  /**
+   * HS256 with the secret's RFC 7638 JWK thumbprint as key id, so every origin holding the same secret recognises it,
+   * and a minting service in another language computes the same id.
+   *
+   * @throws IllegalArgumentException for a secret shorter than {@link #MIN_HS256_SECRET_BYTES}
+   */
   public static PlaybackTokenSigner hs256(byte[] secret) {
     return hs256(KeyIds.forSecret(requireSecret(secret)), secret);
   }
@@ -46,9 +51,14 @@ public final class PlaybackTokenSigner {
     }
   }
 
-  /** ES256 with a key id derived from the key pair (the same id the verifier derives from the public key). */
+  /**
+   * ES256 with the RFC 7638 JWK thumbprint of the key pair's public key as key id (the same id the verifier derives
+   * from the public key alone), computed from the private key.
+   *
+   * @throws IllegalArgumentException for a key that is not on P-256
+   */
   public static PlaybackTokenSigner es256(ECPrivateKey privateKey) {
-    return es256(KeyIds.forPrivateKey(privateKey), privateKey);
+    return es256(KeyIds.forPublicKey(KeyIds.publicKeyOf(privateKey)), privateKey);
   }
 
   public static PlaybackTokenSigner es256(String keyId, ECPrivateKey privateKey) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,14 +28,21 @@ import java.util.Set;
  * the clock, title, client address) run every time, so a cached token still stops working the second it expires.
  *
  * <p>Keys are looked up by {@code kid}; several keys may be held at once, which is how keys rotate: add the new key
- * to every origin, then mint with it, then drop the old one after the longest token lifetime. A key only verifies
+ * to every origin, then mint with it, then drop the old one after the longest token lifetime. A key added without an
+ * id answers to its RFC 7638 JWK thumbprint and, during the transition from earlier releases, to the legacy id those
+ * releases minted with (see {@code KeyIds}). A key only verifies
  * tokens of its own algorithm, so an HS256 token cannot be checked against an ES256 public key used as an HMAC secret
  * (the classic algorithm-confusion attack). HMAC comparison is constant-time: nimbus-jose-jwt's {@code MACVerifier}
  * compares with {@code ConstantTimeUtils.areEqual}; ECDSA verification does not compare secrets.
+ *
+ * <p>Time. RFC 7519 requires the current time to be before {@code exp} (§4.1.4) and at or after {@code nbf} (§4.1.5),
+ * each allowing "some small leeway ... to account for clock skew". Both claims get the same leeway, the clock skew
+ * ({@link #DEFAULT_CLOCK_SKEW} unless set): a token is accepted from {@code nbf - skew} inclusive until
+ * {@code exp + skew} exclusive, so the minting side's clock may run ahead of or behind ours by the skew.
  */
 public final class PlaybackTokenVerifier {
 
-  /** Tolerated disagreement between the minting clock and ours when checking {@code exp} and {@code nbf}. */
+  /** Leeway for disagreement between the minting clock and ours, applied alike to {@code exp} and {@code nbf}. */
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(10);
   /** Verified tokens remembered; about 200 bytes each plus the token text. */
   public static final int DEFAULT_CACHE_SIZE = 100_000;
@@ -61,13 +69,16 @@ public final class PlaybackTokenVerifier {
     return new Builder();
   }
 
-  /** The key ids this verifier accepts, in the order they were added. */
+  /**
+   * The key ids this verifier accepts, in the order they were added; a key added without an id appears twice, as its
+   * RFC 7638 thumbprint and then its legacy id.
+   */
   public Set<String> keyIds() {
     return keys.keySet();
   }
 
   /**
-   * Checks signature, expiry and not-before, and returns the claims.
+   * Checks signature, expiry and not-before (each with the clock skew as leeway), and returns the claims.
    *
    * @throws TokenRejectedException naming the reason when the token is refused
    */
@@ -81,10 +92,10 @@ public final class PlaybackTokenVerifier {
       cache.put(token, claims);
     }
     Instant now = clock.instant();
-    if (now.isAfter(claims.expiresAt().plus(clockSkew))) {
+    if (!now.isBefore(claims.expiresAt().plus(clockSkew))) {
       throw new TokenRejectedException(Reason.EXPIRED, "expired at " + claims.expiresAt());
     }
-    if (claims.notBefore().isPresent() && now.plus(clockSkew).isBefore(claims.notBefore().get())) {
+    if (claims.notBefore().isPresent() && now.isBefore(claims.notBefore().get().minus(clockSkew))) {
       throw new TokenRejectedException(Reason.NOT_YET_VALID, "not valid before " + claims.notBefore().get());
     }
     return claims;
@@ -133,7 +144,7 @@ public final class PlaybackTokenVerifier {
   private Key findKey(String keyId, JWSAlgorithm algorithm) {
     if (keyId == null) {
       Key only = null;
-      for (Key k : keys.values()) {
+      for (Key k : new LinkedHashSet<>(keys.values())) {
         if (k.algorithm().equals(algorithm)) {
           if (only != null) {
             throw new TokenRejectedException(Reason.UNKNOWN_KEY, "no kid and several " + algorithm + " keys");
@@ -163,27 +174,58 @@ public final class PlaybackTokenVerifier {
 
     private Builder() {}
 
-    /** Accepts HS256 tokens signed with this secret, under the key id derived from it. */
+    /**
+     * Accepts HS256 tokens signed with this secret under its RFC 7638 thumbprint, and under the legacy id earlier
+     * releases derived from it.
+     *
+     * @throws IllegalArgumentException for a secret shorter than 32 bytes, or one added before
+     */
     public Builder hs256(byte[] secret) {
-      return hs256(KeyIds.forSecret(PlaybackTokenSigner.requireSecret(secret)), secret);
+      Key key = hmac(secret);
+      return add(KeyIds.forSecret(secret), key).add(KeyIds.legacyForSecret(secret), key);
     }
 
+    /**
+     * Accepts HS256 tokens signed with this secret under {@code keyId} only.
+     *
+     * @throws IllegalArgumentException for a secret shorter than 32 bytes, or a key id blank, over 64 characters or
+     *     added before
+     */
     public Builder hs256(String keyId, byte[] secret) {
+      return add(keyId, hmac(secret));
+    }
+
+    /**
+     * Accepts ES256 tokens signed by the private half of this key under the public key's RFC 7638 thumbprint, and
+     * under the legacy id earlier releases derived from it.
+     *
+     * @throws IllegalArgumentException for a key not on P-256, or one added before
+     */
+    public Builder es256(ECPublicKey publicKey) {
+      Key key = ecdsa(publicKey);
+      return add(KeyIds.forPublicKey(publicKey), key).add(KeyIds.legacyForPublicKey(publicKey), key);
+    }
+
+    /**
+     * Accepts ES256 tokens signed by the private half of this key under {@code keyId} only.
+     *
+     * @throws IllegalArgumentException for a key not on P-256, or a key id blank, over 64 characters or added before
+     */
+    public Builder es256(String keyId, ECPublicKey publicKey) {
+      return add(keyId, ecdsa(publicKey));
+    }
+
+    private static Key hmac(byte[] secret) {
       try {
-        return add(keyId, new Key(JWSAlgorithm.HS256, new MACVerifier(PlaybackTokenSigner.requireSecret(secret))));
+        return new Key(JWSAlgorithm.HS256, new MACVerifier(PlaybackTokenSigner.requireSecret(secret)));
       } catch (JOSEException e) {
         throw new IllegalArgumentException("HS256 secret rejected: " + e.getMessage(), e);
       }
     }
 
-    /** Accepts ES256 tokens signed by the private half of this key, under the key id derived from it. */
-    public Builder es256(ECPublicKey publicKey) {
-      return es256(KeyIds.forPublicKey(publicKey), publicKey);
-    }
-
-    public Builder es256(String keyId, ECPublicKey publicKey) {
+    private static Key ecdsa(ECPublicKey publicKey) {
       try {
-        return add(keyId, new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey)));
+        return new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey));
       } catch (JOSEException e) {
         throw new IllegalArgumentException("ES256 public key rejected: " + e.getMessage(), e);
       }
@@ -202,6 +244,11 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
+    /**
+     * Leeway for {@code exp} and {@code nbf} alike, 0 to 5 minutes; {@link #DEFAULT_CLOCK_SKEW} by default.
+     *
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder clockSkew(Duration skew) {
       if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
         throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, got " + skew);

@@ -36,5 +36,7 @@ class PlaybackEventTest {
         .hasMessageContaining("attributes must have at most 16 entries");
     assertThatThrownBy(() -> new PlaybackEvent(PlaybackEventType.ERROR, "v", title, "session one", Duration.ZERO,
         Map.of(), AT)).hasMessageContaining("sessionId");
+    assertThatThrownBy(() -> new PlaybackEvent(PlaybackEventType.PLAY, "jos\u00e9", title, "s", Duration.ZERO,
+        Map.of(), AT)).hasMessageStartingWith("viewerId may contain only").hasMessageContaining("U+00E9");
   }
 }

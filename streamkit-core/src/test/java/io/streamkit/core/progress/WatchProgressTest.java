@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,9 +43,38 @@ class WatchProgressTest {
     assertThatThrownBy(() -> WatchProgress.ofSeconds("", TITLE, 1, 60, AT))
         .hasMessageContaining("viewerId must be 1 to 128 characters");
     assertThatThrownBy(() -> WatchProgress.ofSeconds("alice smith", TITLE, 1, 60, AT))
-        .hasMessageContaining("viewerId must not contain whitespace").hasMessageContaining("'alice smith'");
+        .isInstanceOf(InvalidValueException.class).hasMessageStartingWith("viewerId may contain only")
+        .hasMessageContaining("U+0020 at character 6").hasMessageContaining("'alice smith'");
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("alice<b>", TITLE, 1, 60, AT))
+        .hasMessageContaining("U+003C at character 6");
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("x".repeat(129), TITLE, 1, 60, AT))
+        .hasMessageContaining("viewerId must be 1 to 128 characters");
     assertThatThrownBy(() -> WatchProgress.ofSeconds("viewer-1", null, 1, 60, AT))
         .hasMessage("titleId is required, got nothing");
+  }
+
+  @Test
+  void clientTimesMoreThanFiveMinutesAheadOfTheServerAreRefused() {
+    Instant serverNow = Instant.parse("2026-03-01T12:00:00Z");
+    Clock server = Clock.fixed(serverNow, ZoneOffset.UTC);
+    Instant limit = serverNow.plus(WatchProgress.MAX_CLIENT_CLOCK_AHEAD);
+
+    assertThat(WatchProgress.ofSeconds("v", TITLE, 1, 60, limit, server).clientTimestamp()).isEqualTo(limit);
+    assertThat(WatchProgress.ofSeconds("v", TITLE, 1, 60, Instant.EPOCH, server).clientTimestamp())
+        .isEqualTo(Instant.EPOCH);
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("v", TITLE, 1, 60, limit.plusMillis(1), server))
+        .isInstanceOfSatisfying(InvalidValueException.class, e -> assertThat(e.field()).isEqualTo("clientTimestamp"))
+        .hasMessageContaining("at most 5 minutes after the server's time 2026-03-01T12:00:00Z")
+        .hasMessageContaining("2026-03-01T12:05:00.001Z");
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("v", TITLE, 1, 60, Instant.EPOCH.minusMillis(1), server))
+        .hasMessageContaining("clientTimestamp").hasMessageContaining("1969-12-31T23:59:59.999Z");
+  }
+
+  @Test
+  void aClientTimeFarInTheFutureIsRefusedAgainstTheSystemClockToo() {
+    assertThatThrownBy(() -> WatchProgress.ofSeconds("v", TITLE, 1, 60, Instant.parse("+999999-01-01T00:00:00Z")))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("clientTimestamp")
+        .hasMessageContaining("+999999-01-01T00:00:00Z");
   }
 
   @Test

@@ -106,6 +106,26 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void controlCharactersInTitleTextAreRefusedBeforeTheDatabaseSeesThem() {
+    assertThatThrownBy(() -> store.catalog().create("Sintel\u0000", ""))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("title name").hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> store.catalog().create("Sintel", "A dragon\u0000"))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("title description")
+        .hasMessageContaining("U+0000");
+
+    assertThat(store.catalog().list(PageRequest.first(10)).items()).isEmpty();
+  }
+
+  @Test
+  void titleTextIsStoredTrimmedWithLineBreaksAndTabs() {
+    Title created = store.catalog().create("  Sintel\t", "Part one\r\n\tPart two \u00e9\ud83d\udc09\n");
+
+    Title read = store.catalog().get(created.id()).orElseThrow();
+    assertThat(read.name()).isEqualTo("Sintel");
+    assertThat(read.description()).isEqualTo("Part one\n\tPart two \u00e9\ud83d\udc09");
+  }
+
+  @Test
   void workflowMovesAreStoredAndIllegalMovesLeaveTheStatus() {
     UUID id = store.catalog().create("Sintel", "").id();
 
@@ -155,10 +175,41 @@ public abstract class StoreContractTest {
     Title failed = store.catalog().get(id).orElseThrow();
     assertThat(failed.status()).isEqualTo(TitleStatus.FAILED);
     assertThat(failed.errorMessage()).isEqualTo("input.mov has no video stream (found: audio aac 48 kHz)");
+    assertThat(failed.statusReasonIfAny()).hasValue(failed.errorMessage());
 
     Title retried = store.catalog().transition(id, TitleStatus.PROCESSING);
     assertThat(store.catalog().get(id).orElseThrow()).isEqualTo(retried);
     assertThat(retried.errorMessageIfFailed()).isEmpty();
+    assertThat(retried.statusReasonIfAny()).isEmpty();
+  }
+
+  @Test
+  void aStatusReasonIsStoredWithTheTitleAndClearedWhenItMovesOn() {
+    UUID id = store.catalog().create("Disputed", "").id();
+    store.catalog().transition(id, TitleStatus.PROCESSING);
+    store.catalog().transition(id, TitleStatus.READY);
+    store.catalog().transition(id, TitleStatus.PUBLISHED);
+
+    store.catalog().transition(id, TitleStatus.READY, "Rights expire on 2026-04-01");
+    assertThat(store.catalog().get(id).orElseThrow().statusReasonIfAny()).hasValue("Rights expire on 2026-04-01");
+    store.catalog().transition(id, TitleStatus.PUBLISHED);
+    assertThat(store.catalog().get(id).orElseThrow().statusReasonIfAny()).isEmpty();
+
+    Title rejected = store.catalog().transition(id, TitleStatus.REJECTED, "Contains copyrighted music \u266b");
+    Title read = store.catalog().get(id).orElseThrow();
+    assertThat(read).isEqualTo(rejected);
+    assertThat(read.status()).isEqualTo(TitleStatus.REJECTED);
+    assertThat(read.statusReasonIfAny()).hasValue("Contains copyrighted music \u266b");
+  }
+
+  @Test
+  void aBadReasonLeavesTheTitleWhereItWas() {
+    UUID id = store.catalog().create("Uploaded", "").id();
+
+    assertThatThrownBy(() -> store.catalog().transition(id, TitleStatus.REJECTED, "Spam\u0000"))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("status reason")
+        .hasMessageContaining("U+0000");
+    assertThat(store.catalog().get(id).orElseThrow().status()).isEqualTo(TitleStatus.UPLOADED);
   }
 
   @Test

@@ -3,6 +3,19 @@ package io.streamkit.core.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.ViewerId;
+import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.token.TokenRejectedException.Reason;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -18,6 +32,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +43,17 @@ class PlaybackTokenTest {
   private static final byte[] SECRET = "a-secret-that-is-long-enough-for-hs256!!".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OTHER_SECRET = "another-secret-that-is-long-enough-for-hs256".getBytes(StandardCharsets.UTF_8);
   private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+
+  /** The P-256 key of RFC 7515 Appendix A.3. */
+  private static final String RFC_7515_A3_X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU";
+  private static final String RFC_7515_A3_Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0";
+  private static final String RFC_7515_A3_D = "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI";
+  /** The RSA modulus of the example in RFC 7638 §3.1. */
+  private static final String RFC_7638_N =
+      "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjB"
+      + "ZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8"
+      + "KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_"
+      + "xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
 
   private static PlaybackClaims.Builder claims() {
     return PlaybackClaims.builder().viewer("alice").title("big-buck-bunny").expiresAt(NOW.plusSeconds(3600));
@@ -78,6 +106,78 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void nimbusComputesTheRfc7638ExampleThumbprint() throws Exception {
+    RSAKey rfc7638Example = RSAKey.parse("{\"kty\":\"RSA\",\"n\":\"" + RFC_7638_N + "\",\"e\":\"AQAB\","
+        + "\"alg\":\"RS256\",\"kid\":\"2011-04-29\"}");
+
+    assertThat(rfc7638Example.computeThumbprint().toString()).isEqualTo("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+  }
+
+  @Test
+  void hs256KeyIdIsTheRfc7638ThumbprintOfTheOctetKey() throws Exception {
+    String canonicalJwk = "{\"k\":\"" + base64Url(SECRET) + "\",\"kty\":\"oct\"}";
+    String thumbprint = base64Url(MessageDigest.getInstance("SHA-256")
+        .digest(canonicalJwk.getBytes(StandardCharsets.UTF_8)));
+
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().build());
+
+    assertThat(thumbprint).isEqualTo("wqPYcEwtqRj6AraA1mzHuF3WYF-qtJjoqHOWT7hBKMg");
+    assertThat(PlaybackTokenSigner.hs256(SECRET).keyId()).isEqualTo(thumbprint);
+    assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo(thumbprint);
+    assertThat(verifierAt(NOW, SECRET).keyIds()).contains(thumbprint);
+  }
+
+  @Test
+  void es256KeyIdIsTheRfc7638ThumbprintOfThePublicKeyEvenWhenMintingFromThePrivateKeyAlone() throws Exception {
+    String canonicalJwk = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + RFC_7515_A3_X + "\",\"y\":\"" + RFC_7515_A3_Y
+        + "\"}";
+    String thumbprint = base64Url(MessageDigest.getInstance("SHA-256")
+        .digest(canonicalJwk.getBytes(StandardCharsets.UTF_8)));
+    PlaybackTokenSigner signer = PlaybackTokenSigner.es256(rfc7515A3PrivateKey());
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().es256(rfc7515A3PublicKey())
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+    assertThat(thumbprint).isEqualTo("oKIywvGUpTVTyxMQ3bwIIeQUudfr_CkLMjCE19ECD-U");
+    assertThat(signer.keyId()).isEqualTo(thumbprint);
+    assertThat(verifier.keyIds()).contains(thumbprint);
+    assertThat(verifier.verify(signer.sign(claims().build())).viewer()).isEqualTo("alice");
+  }
+
+  @Test
+  void es256KeyIdsAgreeForRandomKeysWhicheverSignTheirPointHas() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    for (int i = 0; i < 8; i++) {
+      KeyPair pair = generator.generateKeyPair();
+      String expected = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic()).build().computeThumbprint()
+          .toString();
+      assertThat(PlaybackTokenSigner.es256((ECPrivateKey) pair.getPrivate()).keyId()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void tokensMintedWithTheEarlierKeyIdsStillVerify() {
+    String oldHs256 = PlaybackTokenSigner.hs256("hs-XoWHSd-pQRGG", SECRET).sign(claims().build());
+    String oldEs256 = PlaybackTokenSigner.es256("es-xKjXbs9fcSpv", rfc7515A3PrivateKey()).sign(claims().build());
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).es256(rfc7515A3PublicKey())
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+
+    assertThat(verifier.verify(oldHs256).viewer()).isEqualTo("alice");
+    assertThat(verifier.verify(oldEs256).viewer()).isEqualTo("alice");
+    assertThat(verifier.keyIds()).contains("hs-XoWHSd-pQRGG", "es-xKjXbs9fcSpv");
+    assertRejected(verifierAt(NOW, OTHER_SECRET), oldHs256, Reason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void aTokenWithoutKidFindsTheOneKeyOfItsAlgorithmDespiteItsTwoIds() throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .claim("title", "big-buck-bunny").expirationTime(Date.from(NOW.plusSeconds(60))).build());
+    jwt.sign(new MACSigner(SECRET));
+
+    assertThat(verifierAt(NOW, SECRET).verify(jwt.serialize()).titleId()).isEqualTo("big-buck-bunny");
+  }
+
+  @Test
   void tamperedPayloadFailsTheSignature() {
     String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().maxHeight(480).build());
     String[] parts = token.split("\\.");
@@ -121,6 +221,60 @@ class PlaybackTokenTest {
     clock.now = NOW.plusSeconds(61);
     assertThat(verifier.verify(token).titleId()).isEqualTo("big-buck-bunny");
     clock.now = NOW.plusSeconds(121);
+    assertRejected(verifier, token, Reason.EXPIRED);
+  }
+
+  @Test
+  void viewerIdsFollowOneRuleWhenMintedAndWhenVerifiedAndTheProgressStoreAcceptsThem() throws Exception {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    for (String viewer : List.of("alice", "alice.smith+tv@example.com", "6f1c3a52-7d0e-4c1b-9a57-2f4a9d3e8b10",
+        "auth0|5f7c8ec7c33c6c004bbafe82", "urn:viewer:42", "x".repeat(ViewerId.MAX_LENGTH))) {
+      String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().viewer(viewer).build());
+      String verified = verifier.verify(token).viewer();
+      assertThat(verified).isEqualTo(viewer);
+      assertThat(new WatchProgress(verified, UUID.randomUUID(), Duration.ZERO, Duration.ofMinutes(1), NOW).viewerId())
+          .isEqualTo(viewer);
+    }
+
+    assertThatThrownBy(() -> claims().viewer("alice smith"))
+        .isInstanceOf(InvalidValueException.class).hasMessageStartingWith("viewer may contain only")
+        .hasMessageContaining("U+0020 at character 6").hasMessageContaining("'alice smith'");
+    assertThatThrownBy(() -> claims().viewer("alice\u0000")).hasMessageContaining("U+0000 at character 6")
+        .hasMessageNotContaining("\u0000");
+    assertThatThrownBy(() -> claims().viewer("jos\u00e9")).hasMessageContaining("U+00E9 at character 4");
+    assertThatThrownBy(() -> claims().viewer("x".repeat(ViewerId.MAX_LENGTH + 1)))
+        .hasMessageContaining("viewer must be 1 to 128 characters (129 given)");
+  }
+
+  @Test
+  void aTokenMintedElsewhereForAViewerIdOutsideTheRuleIsMalformed() throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .subject("alice smith").claim("title", "big-buck-bunny").expirationTime(Date.from(NOW.plusSeconds(60)))
+        .build());
+    jwt.sign(new MACSigner(SECRET));
+
+    assertThatThrownBy(() -> verifierAt(NOW, SECRET).verify(jwt.serialize()))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("U+0020");
+  }
+
+  @Test
+  void expiryAndNotBeforeGetTheSameClockSkewAndTheirEdgesFollowRfc7519() {
+    Duration skew = Duration.ofSeconds(30);
+    MutableClock clock = new MutableClock(NOW);
+    PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).clock(clock).clockSkew(skew)
+        .build();
+    Instant notBefore = NOW.plusSeconds(60);
+    Instant expiry = NOW.plusSeconds(120);
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(claims().notBefore(notBefore).expiresAt(expiry).build());
+
+    clock.now = notBefore.minus(skew).minusMillis(1);
+    assertRejected(verifier, token, Reason.NOT_YET_VALID);
+    clock.now = notBefore.minus(skew);
+    assertThat(verifier.verify(token).expiresAt()).isEqualTo(expiry);
+    clock.now = expiry.plus(skew).minusMillis(1);
+    assertThat(verifier.verify(token).expiresAt()).isEqualTo(expiry);
+    clock.now = expiry.plus(skew);
     assertRejected(verifier, token, Reason.EXPIRED);
   }
 
@@ -235,6 +389,28 @@ class PlaybackTokenTest {
     @Override
     public Instant instant() {
       return now;
+    }
+  }
+
+  private static String base64Url(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static ECPublicKey rfc7515A3PublicKey() {
+    try {
+      return new ECKey.Builder(Curve.P_256, new Base64URL(RFC_7515_A3_X), new Base64URL(RFC_7515_A3_Y)).build()
+          .toECPublicKey();
+    } catch (JOSEException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ECPrivateKey rfc7515A3PrivateKey() {
+    try {
+      return new ECKey.Builder(Curve.P_256, new Base64URL(RFC_7515_A3_X), new Base64URL(RFC_7515_A3_Y))
+          .d(new Base64URL(RFC_7515_A3_D)).build().toECPrivateKey();
+    } catch (JOSEException e) {
+      throw new AssertionError(e);
     }
   }
 
