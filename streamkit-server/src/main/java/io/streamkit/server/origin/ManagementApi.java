@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -34,6 +35,8 @@ public final class ManagementApi {
   public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
   static final String INCOMING_PREFIX = ".incoming-";
   static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+  /** How long an unfinished resumable upload is kept after its last byte arrived (tus expiration extension). */
+  public static final Duration DEFAULT_UNFINISHED_UPLOAD_RETENTION = Duration.ofHours(24);
   /** How long an upload body may go without a byte before the connection is closed (nginx client_body_timeout). */
   public static final Duration DEFAULT_BODY_STALL_TIMEOUT = Duration.ofSeconds(60);
 
@@ -47,6 +50,7 @@ public final class ManagementApi {
   final PlaybackTokenSigner signer;
   final String publicBaseUrl;
   final Duration bodyStallTimeout;
+  final Duration unfinishedUploadRetention;
   private final byte[] expectedAuthorization;
 
   private ManagementApi(Builder b) {
@@ -55,13 +59,15 @@ public final class ManagementApi {
     this.workers = b.workers;
     this.dataDirectory = b.dataDirectory;
     this.uploads = b.dataDirectory.resolve(IngestWorkers.UPLOADS);
-    this.tus = new TusUploads(uploads.resolve("tus"));
+    this.tus = new TusUploads(uploads.resolve("tus"), b.unfinishedUploadRetention, Clock.systemUTC());
     this.maxUploadBytes = b.maxUploadBytes;
     this.signer = b.signer;
     this.publicBaseUrl = b.publicBaseUrl;
     this.bodyStallTimeout = b.bodyStallTimeout;
+    this.unfinishedUploadRetention = b.unfinishedUploadRetention;
     this.expectedAuthorization = ("Bearer " + b.adminKey).getBytes(StandardCharsets.UTF_8);
     discardIncomplete();
+    tus.removeExpired();
   }
 
   public static Builder builder() {
@@ -106,8 +112,22 @@ public final class ManagementApi {
     private PlaybackTokenSigner signer;
     private String publicBaseUrl;
     private Duration bodyStallTimeout = DEFAULT_BODY_STALL_TIMEOUT;
+    private Duration unfinishedUploadRetention = DEFAULT_UNFINISHED_UPLOAD_RETENTION;
 
     private Builder() {}
+
+    /**
+     * How long an unfinished resumable upload is kept after its last byte arrived, from 1 minute to 30 days (default
+     * 24 hours); after that it is deleted and its client must start again.
+     */
+    public Builder unfinishedUploadRetention(Duration retention) {
+      if (retention == null || retention.toMinutes() < 1 || retention.toDays() > 30) {
+        throw new IllegalArgumentException("unfinished upload retention must be between 1 minute and 30 days, got "
+            + retention);
+      }
+      this.unfinishedUploadRetention = retention;
+      return this;
+    }
 
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");

@@ -10,8 +10,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
+import io.streamkit.core.ViewerId;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -30,6 +32,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *  GET    /api/titles/{id}                  one title
  *  DELETE /api/titles/{id}                  stop its transcode, remove it and its files
  *  POST   /api/titles/{id}/publish          READY → PUBLISHED
- *  POST   /api/titles/{id}/reject           → REJECTED with {"reason": "..."}
+ *  POST   /api/titles/{id}/unpublish        PUBLISHED → READY
+ *  POST   /api/titles/{id}/retry            FAILED → PROCESSING, transcoded again from the kept source
+ *  POST   /api/titles/{id}/reject           → REJECTED with {"reason": "..."}, kept with the title
  *  POST   /api/titles/{id}/playback         a playback token and URLs
  *  OPTIONS, POST /api/uploads               tus 1.0 discovery and creation
  *  HEAD, PATCH, DELETE /api/uploads/{id}    tus offset, append, termination
@@ -66,7 +72,9 @@ import org.slf4j.LoggerFactory;
 final class ManagementEndpoints implements ApiEndpoints {
 
   static final String TUS_VERSION = "1.0.0";
-  static final String TUS_EXTENSIONS = "creation,termination";
+  static final String TUS_EXTENSIONS = "creation,termination,expiration";
+  /** How often creating an upload also sweeps away expired ones. */
+  static final Duration EXPIRED_UPLOAD_SWEEP = Duration.ofMinutes(10);
   static final String TITLES = "titles";
   static final String UPLOADS = "uploads";
   private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
@@ -75,6 +83,7 @@ final class ManagementEndpoints implements ApiEndpoints {
 
   private final ManagementApi api;
   private final TitleVisibility visibility;
+  private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
 
   ManagementEndpoints(ManagementApi api, TitleVisibility visibility) {
     this.api = api;
@@ -134,7 +143,10 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     return switch (call.segment(2)) {
       case "publish" -> ApiExchange.withoutBody(() -> call.respond(HttpResponseStatus.OK,
-          TitleJson.of(move(id, TitleStatus.PUBLISHED))));
+          TitleJson.of(move(id, TitleStatus.PUBLISHED, null))));
+      case "unpublish" -> ApiExchange.withoutBody(() -> call.respond(HttpResponseStatus.OK,
+          TitleJson.of(unpublish(id))));
+      case "retry" -> ApiExchange.withoutBody(() -> retry(call, id));
       case "reject" -> ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> reject(call, id,
           jsonObject(body)));
       case "playback" -> ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> playback(call, id,
@@ -197,9 +209,9 @@ final class ManagementEndpoints implements ApiEndpoints {
     call.respond(HttpResponseStatus.NO_CONTENT, null);
   }
 
-  private Title move(UUID id, TitleStatus target) {
+  private Title move(UUID id, TitleStatus target, String reason) {
     try {
-      Title moved = api.store.catalog().transition(id, target);
+      Title moved = api.store.catalog().transition(id, target, reason);
       visibility.invalidate(id.toString());
       return moved;
     } catch (IllegalTransitionException e) {
@@ -210,13 +222,51 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   private void reject(ApiCall call, UUID id, JsonNode body) {
-    String reason = body.path("reason").asText("").trim();
-    if (reason.isEmpty() || reason.length() > 1000) {
-      throw ApiException.badRequest("reject needs {\"reason\": \"...\"} of 1 to 1000 characters");
+    JsonNode reasonNode = body.get("reason");
+    String reason;
+    try {
+      reason = Title.checkStatusReason(reasonNode == null || !reasonNode.isTextual() ? "" : reasonNode.textValue());
+    } catch (InvalidValueException e) {
+      throw ApiException.badRequest("reject needs {\"reason\": \"...\"}, one line of 1 to 1000 characters: "
+          + LogText.escape(e.getMessage()));
     }
-    Title rejected = move(id, TitleStatus.REJECTED);
+    Title rejected = move(id, TitleStatus.REJECTED, reason);
     LOG.info("title {} rejected: {}", id, LogText.escape(reason));
     call.respond(HttpResponseStatus.OK, TitleJson.of(rejected));
+  }
+
+  /** {@code POST /api/titles/{id}/unpublish}: viewers lose the title at once; it stays READY for review. */
+  private Title unpublish(UUID id) {
+    Title title = title(id);
+    if (title.status() != TitleStatus.PUBLISHED) {
+      throw ApiException.conflict("illegal_transition", "title " + id + " is " + title.status() + "; only"
+          + " PUBLISHED titles can be unpublished");
+    }
+    return move(id, TitleStatus.READY, null);
+  }
+
+  /** {@code POST /api/titles/{id}/retry}: a FAILED title is transcoded again from its kept source. */
+  private void retry(ApiCall call, UUID id) {
+    Title title = title(id);
+    if (title.status() != TitleStatus.FAILED) {
+      throw ApiException.conflict("illegal_transition", "title " + id + " is " + title.status() + "; only FAILED"
+          + " titles can be retried");
+    }
+    Path source = IngestWorkers.sourceFile(api.dataDirectory, id);
+    if (!Files.isRegularFile(source)) {
+      throw ApiException.conflict("source_gone", "the uploaded source of title " + id + " is no longer kept;"
+          + " delete the title and upload the file again");
+    }
+    api.queue.enqueue(id, source.toString());
+    Title processing;
+    try {
+      processing = move(id, TitleStatus.PROCESSING, null);
+    } catch (RuntimeException e) {
+      api.queue.cancel(id);
+      throw e;
+    }
+    LOG.info("title {} queued again for transcoding", id);
+    call.respond(HttpResponseStatus.ACCEPTED, TitleJson.of(processing));
   }
 
   private void playback(ApiCall call, UUID id, JsonNode body) {
@@ -230,7 +280,13 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.conflict("not_playable", "title " + id + " is " + title.status() + "; only PUBLISHED titles"
           + " (or READY ones, for an admin preview) can be played");
     }
-    String viewer = body.path("viewerId").asText("");
+    JsonNode viewerNode = body.get("viewerId");
+    String viewer;
+    try {
+      viewer = ViewerId.require("viewerId", viewerNode == null || !viewerNode.isTextual() ? "" : viewerNode.textValue());
+    } catch (InvalidValueException e) {
+      throw ApiException.badRequest(LogText.escape(e.getMessage()));
+    }
     long ttl = body.path("ttlSeconds").asLong(ManagementApi.DEFAULT_TOKEN_TTL.toSeconds());
     if (ttl < 1 || ttl > ManagementApi.MAX_TOKEN_TTL.toSeconds()) {
       throw ApiException.badRequest("ttlSeconds must be between 1 and " + ManagementApi.MAX_TOKEN_TTL.toSeconds()
@@ -299,9 +355,8 @@ final class ManagementEndpoints implements ApiEndpoints {
             "upload Content-Type '" + LogText.escape(type) + "' is not a video; send video/* or"
                 + " application/octet-stream");
       }
-      this.name = decodedHeader(headers, "X-Title-Name", "Untitled");
-      this.description = decodedHeader(headers, "X-Title-Description", "");
-      checkTitleText(name, description);
+      this.name = titleName(decodedHeader(headers, "X-Title-Name", "Untitled"));
+      this.description = titleDescription(decodedHeader(headers, "X-Title-Description", ""));
     }
 
     @Override
@@ -370,7 +425,8 @@ final class ManagementEndpoints implements ApiEndpoints {
       return ApiExchange.withoutBody(() -> {
         TusUploads.Upload upload = upload(id);
         call.respond(tus(HttpResponseStatus.OK).set("Upload-Offset", upload.offset())
-            .set("Upload-Length", upload.length()).response);
+            .set("Upload-Length", upload.length())
+            .set("Upload-Expires", HttpDates.format(upload.expires().toEpochMilli())).response);
       });
     }
     if (method.equals(HttpMethod.DELETE)) {
@@ -411,13 +467,14 @@ final class ManagementEndpoints implements ApiEndpoints {
           + " bytes this server takes; upload a smaller file or raise --max-upload-bytes");
     }
     Map<String, String> metadata = tusMetadata(headers.get("Upload-Metadata"));
-    String name = metadata.getOrDefault("name", metadata.getOrDefault("filename", "Untitled")).trim();
-    String description = metadata.getOrDefault("description", "").trim();
-    checkTitleText(name, description);
+    String name = titleName(metadata.getOrDefault("name", metadata.getOrDefault("filename", "Untitled")));
+    String description = titleDescription(metadata.getOrDefault("description", ""));
     return ApiExchange.withoutBody(() -> {
+      removeExpiredUploads();
       TusUploads.Upload upload = api.tus.create(length, name, description);
       call.respond(tus(HttpResponseStatus.CREATED).set(HttpHeaderNames.LOCATION, "/api/uploads/" + upload.id())
-          .set("Upload-Offset", 0).response);
+          .set("Upload-Offset", 0).set("Upload-Expires", HttpDates.format(upload.expires().toEpochMilli()))
+          .response);
     });
   }
 
@@ -486,9 +543,11 @@ final class ManagementEndpoints implements ApiEndpoints {
         file.close();
         long now = offset + file.written();
         Responder response = tus(HttpResponseStatus.NO_CONTENT).set("Upload-Offset", now);
+        if (now < upload.length()) {
+          response.set("Upload-Expires", HttpDates.format(Files.getLastModifiedTime(upload.data()).toMillis()
+              + api.unfinishedUploadRetention.toMillis()));
+        }
         if (now == upload.length()) {
-          // Validated when the upload was created; checked again, so a bad name never costs the bytes.
-          checkTitleText(upload.name(), upload.description());
           Path incoming = api.uploads.resolve(ManagementApi.INCOMING_PREFIX + upload.id());
           Files.move(upload.data(), incoming, StandardCopyOption.ATOMIC_MOVE);
           Title title;
@@ -516,6 +575,18 @@ final class ManagementEndpoints implements ApiEndpoints {
         }
         api.tus.unlock(id);
         upload = null;
+      }
+    }
+  }
+
+  /** At most every {@link #EXPIRED_UPLOAD_SWEEP}, on the API executor like the upload it comes with. */
+  private void removeExpiredUploads() {
+    long last = lastSweepNanos.get();
+    if (System.nanoTime() - last > EXPIRED_UPLOAD_SWEEP.toNanos() && lastSweepNanos.compareAndSet(last,
+        System.nanoTime())) {
+      int removed = api.tus.removeExpired();
+      if (removed > 0) {
+        LOG.info("removed {} unfinished uploads idle for longer than their retention", removed);
       }
     }
   }
@@ -609,26 +680,20 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
   }
 
-  static void checkTitleText(String name, String description) {
-    checkNoControlCharacters("name", name, false);
-    checkNoControlCharacters("description", description, true);
-    if (name.isBlank() || name.length() > Title.MAX_NAME_LENGTH) {
-      throw ApiException.badRequest("the title name must be 1 to " + Title.MAX_NAME_LENGTH + " characters, got "
-          + name.length());
-    }
-    if (description.length() > Title.MAX_DESCRIPTION_LENGTH) {
-      throw ApiException.badRequest("the title description must be at most " + Title.MAX_DESCRIPTION_LENGTH
-          + " characters, got " + description.length());
+  /** The name as the catalog will store it, or 400 naming what is wrong (checked before any upload byte is taken). */
+  private static String titleName(String name) {
+    try {
+      return Title.checkName(name);
+    } catch (InvalidValueException e) {
+      throw ApiException.badRequest(LogText.escape(e.getMessage()));
     }
   }
 
-  private static void checkNoControlCharacters(String field, String text, boolean lineBreaksAllowed) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) && !(lineBreaksAllowed && (c == '\n' || c == '\t'))) {
-        throw ApiException.badRequest("the title " + field + " has a control character (U+"
-            + String.format("%04X", (int) c) + ") at position " + i + "; send plain text");
-      }
+  private static String titleDescription(String description) {
+    try {
+      return Title.checkDescription(description);
+    } catch (InvalidValueException e) {
+      throw ApiException.badRequest(LogText.escape(e.getMessage()));
     }
   }
 

@@ -27,6 +27,7 @@ final class TitleJson {
     } else {
       node.put("errorMessage", title.errorMessage());
     }
+    node.put("statusReason", title.statusReasonIfAny().orElse(null));
     if (title.duration() == null) {
       node.putNull("durationSeconds");
     } else {

@@ -249,12 +249,19 @@
     return b;
   }
 
+  // Only the moves the workflow allows from each status (docs/platform.md); the server refuses any other.
   function actionsFor(title) {
     const list = [];
     if (title.status === 'READY') {
       list.push(button('Publish', 'publish', () => moderate(title.id, 'publish')));
     }
-    if (title.status === 'READY' || title.status === 'UPLOADED' || title.status === 'PROCESSING') {
+    if (title.status === 'PUBLISHED') {
+      list.push(button('Unpublish', 'unpublish', () => moderate(title.id, 'unpublish')));
+    }
+    if (title.status === 'FAILED') {
+      list.push(button('Retry', 'retry', () => moderate(title.id, 'retry')));
+    }
+    if (title.status === 'UPLOADED' || title.status === 'READY' || title.status === 'PUBLISHED') {
       list.push(button('Reject', 'reject', () => reject(title.id)));
     }
     if (title.status === 'READY' || title.status === 'PUBLISHED') {
@@ -281,7 +288,7 @@
     }
     cell(row, 0).textContent = title.name;
     cell(row, 0).title = title.description || '';
-    cell(row, 1).textContent = title.status + (title.errorMessage ? ': ' + title.errorMessage : '');
+    cell(row, 1).textContent = title.status + (title.statusReason ? ': ' + title.statusReason : '');
     cell(row, 1).className = 'status-' + title.status;
     cell(row, 2).firstChild.value = title.progressPercent || 0;
     cell(row, 2).lastChild.textContent = ' ' + (title.progressPercent || 0) + ' %';

@@ -137,7 +137,70 @@ class ManagementApiTest {
     String message = failed.get("errorMessage").asText();
     assertThat(message).isNotBlank().doesNotContain("\n").contains("uploaded file")
         .doesNotContain(data.toString());
+    assertThat(failed.get("statusReason").asText()).isEqualTo(message);
     assertThat(data.resolve("titles").resolve(id)).doesNotExist();
+
+    HttpResponse<String> retried = send(admin("/api/titles/" + id + "/retry").POST(BodyPublishers.noBody()).build());
+    assertThat(retried.statusCode()).isEqualTo(202);
+    assertThat(body(retried).get("status").asText()).isEqualTo("PROCESSING");
+    JsonNode again = null;
+    deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && again == null) {
+      JsonNode title = body(send(admin("/api/titles/" + id).build()));
+      again = title.path("status").asText().equals("FAILED") ? title : null;
+      Thread.sleep(100);
+    }
+    assertThat(again).as("the retried transcode ran and failed the same way").isNotNull();
+    assertThat(again.get("errorMessage").asText()).isEqualTo(message);
+  }
+
+  @Test
+  void aRejectionKeepsItsReasonAndOnlyTheMovesTheWorkflowAllowsAreAccepted() throws Exception {
+    start(false);
+    String id = store.catalog().create("to review", "").id().toString();
+    assertThat(send(admin("/api/titles/" + id + "/retry").POST(BodyPublishers.noBody()).build()).statusCode())
+        .as("an UPLOADED title has not failed").isEqualTo(409);
+    HttpResponse<String> noReason = send(admin("/api/titles/" + id + "/reject")
+        .POST(BodyPublishers.ofString("{\"reason\":\"two\\nlines\"}")).build());
+    assertThat(noReason.statusCode()).isEqualTo(400);
+
+    HttpResponse<String> rejected = send(admin("/api/titles/" + id + "/reject")
+        .POST(BodyPublishers.ofString("{\"reason\":\"contains a logo we have no licence for\"}")).build());
+    assertThat(rejected.statusCode()).isEqualTo(200);
+    JsonNode stored = body(send(admin("/api/titles/" + id).build()));
+    assertThat(stored.get("status").asText()).isEqualTo("REJECTED");
+    assertThat(stored.get("statusReason").asText()).isEqualTo("contains a logo we have no licence for");
+    for (String move : new String[] {"publish", "unpublish", "retry"}) {
+      HttpResponse<String> refused = send(admin("/api/titles/" + id + "/" + move).POST(BodyPublishers.noBody())
+          .build());
+      assertThat(refused.statusCode()).as(move).isEqualTo(409);
+      assertThat(body(refused).get("message").asText()).as(move).contains("REJECTED");
+    }
+  }
+
+  @Test
+  void anUnfinishedTusUploadExpiresAfterItsRetention() throws Exception {
+    start(false);
+    HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "100").POST(BodyPublishers.noBody()).build());
+    assertThat(created.headers().firstValue("Upload-Expires")).isPresent();
+    String location = created.headers().firstValue("Location").orElseThrow();
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    HttpResponse<String> patched = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.ofByteArray(new byte[40])).build());
+    assertThat(patched.statusCode()).isEqualTo(204);
+    Instant expires = Instant.from(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.parse(
+        patched.headers().firstValue("Upload-Expires").orElseThrow()));
+    assertThat(expires).isBetween(Instant.now().plus(Duration.ofHours(23)), Instant.now().plus(Duration.ofHours(25)));
+
+    Path upload = data.resolve("uploads").resolve("tus").resolve(id);
+    Files.setLastModifiedTime(upload.resolve("data"), java.nio.file.attribute.FileTime.from(
+        Instant.now().minus(Duration.ofHours(25))));
+    HttpResponse<String> head = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .method("HEAD", BodyPublishers.noBody()).build());
+    assertThat(head.statusCode()).isEqualTo(404);
+    assertThat(upload).doesNotExist();
   }
 
   @Test
@@ -178,8 +241,18 @@ class ManagementApiTest {
         send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build());
     assertThat(published.statusCode()).isEqualTo(200);
     assertThat(body(published).get("status").asText()).isEqualTo("PUBLISHED");
-    Thread.sleep(1100);
-    assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode()).isEqualTo(200);
+    assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode())
+        .as("a publish on this node takes effect at once").isEqualTo(200);
+
+    HttpResponse<String> unpublished =
+        send(admin("/api/titles/" + id + "/unpublish").POST(BodyPublishers.noBody()).build());
+    assertThat(body(unpublished).get("status").asText()).isEqualTo("READY");
+    assertThat(get("/titles/" + id + "/master.m3u8?token=" + viewerToken).statusCode())
+        .as("viewers lose an unpublished title at once").isEqualTo(403);
+    assertThat(send(admin("/api/titles/" + id + "/unpublish").POST(BodyPublishers.noBody()).build()).statusCode())
+        .as("a READY title cannot be unpublished").isEqualTo(409);
+    assertThat(send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build()).statusCode())
+        .isEqualTo(200);
     JsonNode playback = body(send(admin("/api/titles/" + id + "/playback")
         .POST(BodyPublishers.ofString("{\"viewerId\":\"alice\",\"ttlSeconds\":600,\"maxHeight\":180}")).build()));
     assertThat(playback.get("preview").asBoolean()).isFalse();
@@ -281,7 +354,7 @@ class ManagementApiTest {
     HttpResponse<String> options = send(HttpRequest.newBuilder(uri("/api/uploads"))
         .method("OPTIONS", BodyPublishers.noBody()).build());
     assertThat(options.headers().firstValue("Tus-Version")).hasValue("1.0.0");
-    assertThat(options.headers().firstValue("Tus-Extension")).hasValue("creation,termination");
+    assertThat(options.headers().firstValue("Tus-Extension")).hasValue("creation,termination,expiration");
     assertThat(options.headers().firstValue("Tus-Max-Size")).hasValue(Long.toString(MAX_UPLOAD));
 
     HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.DateFormatter;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import java.io.ByteArrayOutputStream;
@@ -258,13 +259,64 @@ class ProbeRegressionTest {
   void aRejectReasonCannotForgeLogLines() throws Exception {
     Title title = store.catalog().create("to reject", "");
     try (CapturedLogs logs = new CapturedLogs()) {
-      HttpResponse<String> rejected = origin.http.send(admin("/api/titles/" + title.id() + "/reject")
+      HttpResponse<String> forged = origin.http.send(admin("/api/titles/" + title.id() + "/reject")
           .POST(BodyPublishers.ofString("{\"reason\":\"spam\\r\\n12:00:00 ERROR forged\\u001b[31m\"}")).build(),
           BodyHandlers.ofString());
+      assertThat(forged.statusCode()).as("a reason is one line of text").isEqualTo(400);
+      assertThat(forged.body()).doesNotContain("\r").doesNotContain("\u001b");
+
+      HttpResponse<String> rejected = origin.http.send(admin("/api/titles/" + title.id() + "/reject")
+          .POST(BodyPublishers.ofString("{\"reason\":\"spam \\\\ not \\u2028 ours\"}")).build(),
+          BodyHandlers.ofString());
       assertThat(rejected.statusCode()).isEqualTo(200);
-      assertThat(logs.lines()).anyMatch(line -> line.contains("rejected") && line.contains("spam\\r\\n12:00:00"))
-          .noneMatch(line -> line.contains("\n") || line.contains("\r") || line.contains("\u001b"));
+      assertThat(logs.lines()).anyMatch(line -> line.contains("rejected") && line.contains("spam"))
+          .noneMatch(line -> line.contains("\n") || line.contains("\r") || line.contains("\u001b")
+              || line.contains("\u2028"));
     }
+  }
+
+  @Test
+  void viewerIdsOutsideTheDocumentedSetGetNoToken() throws Exception {
+    Title title = publishedTitle();
+    for (String viewer : new String[] {"two words", "tab\\there", "x".repeat(129)}) {
+      HttpResponse<String> refused = origin.http.send(admin("/api/titles/" + title.id() + "/playback")
+          .POST(BodyPublishers.ofString("{\"viewerId\":\"" + viewer + "\"}")).build(), BodyHandlers.ofString());
+      assertThat(refused.statusCode()).as(viewer).isEqualTo(400);
+      assertThat(json.readTree(refused.body()).get("message").asText()).contains("viewerId");
+    }
+    HttpResponse<String> minted = origin.http.send(admin("/api/titles/" + title.id() + "/playback")
+        .POST(BodyPublishers.ofString("{\"viewerId\":\"auth0|5f7c8ec7c33c6c004bbafe82\"}")).build(),
+        BodyHandlers.ofString());
+    assertThat(minted.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientTimeFarInTheFutureIsRefusedSoItCannotFreezeThePosition() throws Exception {
+    Title title = publishedTitle();
+    String token = token(title.id().toString());
+    HttpResponse<String> future = putProgress(title, token, "+999999-01-01T00:00:00Z", 30);
+    assertThat(future.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(future.body()).get("message").asText()).contains("clientTime");
+
+    assertThat(putProgress(title, token, Instant.now().toString(), 42).statusCode()).isEqualTo(202);
+    HttpResponse<String> stored = origin.http.send(HttpRequest.newBuilder(origin.uri("/api/progress/" + title.id()
+        + "?token=" + token)).build(), BodyHandlers.ofString());
+    assertThat(json.readTree(stored.body()).get("positionSeconds").asDouble()).isEqualTo(42.0);
+  }
+
+  private static HttpResponse<String> putProgress(Title title, String token, String clientTime, int position)
+      throws Exception {
+    return origin.http.send(HttpRequest.newBuilder(origin.uri("/api/progress/" + title.id() + "?token=" + token))
+        .PUT(BodyPublishers.ofString("{\"positionSeconds\":" + position + ",\"durationSeconds\":600,"
+            + "\"clientTime\":\"" + clientTime + "\"}")).build(), BodyHandlers.ofString());
+  }
+
+  private static Title publishedTitle() {
+    Title title = store.catalog().create("probe", "");
+    for (TitleStatus next : List.of(TitleStatus.PROCESSING, TitleStatus.READY, TitleStatus.PUBLISHED)) {
+      title = store.catalog().transition(title.id(), next);
+    }
+    return title;
   }
 
   @Test
