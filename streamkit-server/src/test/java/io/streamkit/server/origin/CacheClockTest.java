@@ -1,0 +1,102 @@
+package io.streamkit.server.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.token.PlaybackClaims;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The origin's caches move with an injected clock: what they serve stale, for how long, and when they look again. */
+class CacheClockTest {
+
+  @TempDir Path data;
+
+  /** A Caffeine ticker the test moves by hand. */
+  private static final class ManualTicker implements Ticker {
+    private final AtomicLong nanos = new AtomicLong();
+
+    @Override
+    public long read() {
+      return nanos.get();
+    }
+
+    void advance(Duration by) {
+      nanos.addAndGet(by.toNanos());
+    }
+  }
+
+  @Test
+  void aStatusChangedElsewhereIsServedStaleUntilTheRefreshThenFollowed() {
+    ManualTicker ticker = new ManualTicker();
+    try (StreamkitStore store = StreamkitStore.builder().dataDirectory(data).build()) {
+      Title title = store.catalog().create("cached", "");
+      for (TitleStatus next : List.of(TitleStatus.PROCESSING, TitleStatus.READY, TitleStatus.PUBLISHED)) {
+        store.catalog().transition(title.id(), next);
+      }
+      Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker);
+      PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
+          .expiresAt(Instant.now().plusSeconds(60)).build();
+      CompletableFuture<Boolean> first = visibility.allows(viewer);
+      assertThat(first).as("the first lookup waits for the catalog, off the caller's thread").isNotDone();
+      runAll(loads);
+      assertThat(first.join()).isTrue();
+
+      store.catalog().transition(title.id(), TitleStatus.READY);
+      assertThat(visibility.allows(viewer)).as("cached, not yet due for a refresh").isCompletedWithValue(true);
+      assertThat(loads).isEmpty();
+      ticker.advance(TitleVisibility.REFRESH_AFTER.plusMillis(1));
+      assertThat(visibility.allows(viewer)).as("served stale at once while the refresh waits")
+          .isCompletedWithValue(true);
+      assertThat(loads).hasSize(1);
+      runAll(loads);
+      assertThat(visibility.allows(viewer)).as("refreshed").isCompletedWithValue(false);
+
+      store.catalog().transition(title.id(), TitleStatus.PUBLISHED);
+      visibility.invalidate(title.id().toString());
+      CompletableFuture<Boolean> reloaded = visibility.allows(viewer);
+      runAll(loads);
+      assertThat(reloaded.join()).as("a change on this node is followed at once").isTrue();
+    }
+  }
+
+  private static void runAll(Queue<Runnable> tasks) {
+    for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+      task.run();
+    }
+  }
+
+  @Test
+  void aDirectorySwappedForALinkIsTrustedOnlyUntilItsRecheck() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    Path titles = Files.createDirectories(data.resolve("titles"));
+    Path variant = Files.createDirectories(titles.resolve("a").resolve("v0"));
+    Files.writeString(variant.resolve("seg.m4s"), "a's segment");
+    Path other = Files.createDirectories(titles.resolve("b").resolve("v0"));
+    Files.writeString(other.resolve("seg.m4s"), "b's segment");
+    MediaRoot root = new MediaRoot(data, ticker);
+    RequestPath segment = RequestPath.parse("/titles/a/v0/seg.m4s");
+    assertThat(root.resolve(segment)).isNotNull();
+
+    Files.delete(variant.resolve("seg.m4s"));
+    Files.delete(variant);
+    Files.createSymbolicLink(variant, other);
+    ticker.advance(MediaRoot.DIRECTORY_RECHECK.minusMillis(1));
+    assertThat(root.resolve(segment)).as("within the recheck window the directory is trusted").isNotNull();
+    ticker.advance(Duration.ofMillis(2));
+    assertThat(root.resolve(segment)).as("rechecked: a link to another title").isNull();
+  }
+}
