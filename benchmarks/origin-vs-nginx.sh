@@ -7,7 +7,10 @@
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #
 # Points: {1–3 MB segment, media playlist} × {64, 1000 connections}, then a soak of 1000 connections for
-# SOAK_SECONDS playing a player's mix (master, media playlist, init, segments) against streamkit, sampling its RSS.
+# SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix (master, media playlist, init,
+# segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless clients (HostileClients:
+# bad escapes, smuggling, slow heads, resets mid-segment, garbage, oversized headers, forged tokens). Every valid
+# player must be served without an error, no request may get a 5xx, and the origin's log must hold no stack trace.
 # Prints a Markdown report on stdout (progress on stderr). Needs: nginx, wrk, Java 17, a built streamkit.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,7 @@ NGINX_PORT=${NGINX_PORT:-18080}
 STREAMKIT_PORT=${STREAMKIT_PORT_BENCH:-18081}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
 SERVE_ARGS=${SERVE_ARGS:-}   # extra `streamkit serve` options, e.g. SERVE_ARGS="--io-threads 1"
+HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-100}   # of the soak's 1000 connections
 JAR=streamkit-server/target/streamkit.jar
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
@@ -168,15 +172,23 @@ for what in segment playlist; do
   done
 done
 
-# --- soak: the player mix at 1000 connections against streamkit, RSS sampled every 5 s ---------------------------
+# --- soak: players and hostile clients, 1000 connections against streamkit, RSS sampled every 5 s ----------------
 rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$STREAMKIT_PID/status"; }
-log "soak: streamkit, 1000 connections, ${SOAK_SECONDS}s, player mix of ${#MIX[@]} URLs"
+PLAYERS=$((1000 - HOSTILE_CONNECTIONS))
+log "soak: streamkit, $PLAYERS players (mix of ${#MIX[@]} URLs) and $HOSTILE_CONNECTIONS hostile clients, ${SOAK_SECONDS}s"
 RSS_SAMPLES=("$(rss)")
-wrk -t"$THREADS" -c1000 -d"${SOAK_SECONDS}s" --latency --timeout 10s -s "$WORK/player-mix.lua" \
+java benchmarks/src/main/java/io/streamkit/benchmarks/server/HostileClients.java 127.0.0.1 "$STREAMKIT_PORT" \
+  "/titles/bench/$SEGMENT" "$TOKEN" "$HOSTILE_CONNECTIONS" "$SOAK_SECONDS" >"$WORK/hostile.txt" 2>&1 &
+HOSTILE_PID=$!
+wrk -t"$THREADS" -c"$PLAYERS" -d"${SOAK_SECONDS}s" --latency --timeout 10s -s "$WORK/player-mix.lua" \
   "http://127.0.0.1:$STREAMKIT_PORT" "${MIX[@]}" >"$WORK/soak.txt" 2>&1 &
 WRK_PID=$!
 while kill -0 "$WRK_PID" 2>/dev/null; do sleep 5; RSS_SAMPLES+=("$(rss)"); done
 wait "$WRK_PID" || true
+wait "$HOSTILE_PID" || true
+hostile_outcomes=$(grep -v '^5xx' "$WORK/hostile.txt" | paste -sd ';' - | sed 's/;/; /g')
+hostile_5xx=$(awk '/^5xx/ { print $2 }' "$WORK/hostile.txt")
+stack_lines=$(grep -cE '^[[:space:]]+at |^Caused by|Exception:' "$WORK/streamkit.log" || true)
 read -r soak_rps soak_mb soak_p50 soak_p99 soak_err < <(summarise <"$WORK/soak.txt")
 soak_requests=$(awk '/requests in/ { print $1 }' "$WORK/soak.txt")
 soak_error_detail=$( (grep -E "Socket errors|Non-2xx" "$WORK/soak.txt" || true) | tr -s ' ' | paste -sd ';' -)
@@ -202,9 +214,11 @@ $(printf '%s\n' "${ROWS[@]}")
 | segment throughput (MB/s) | $(ratio "$MB_segment_64_streamkit" "$MB_segment_64_nginx") | $(ratio "$MB_segment_1000_streamkit" "$MB_segment_1000_nginx") | ≥ 1.0 |
 | playlist requests/s | $(ratio "$RPS_playlist_64_streamkit" "$RPS_playlist_64_nginx") | $(ratio "$RPS_playlist_1000_streamkit" "$RPS_playlist_1000_nginx") | ≥ 0.8 |
 
-Soak (streamkit, 1000 connections, ${SOAK_SECONDS} s, player mix of ${#MIX[@]} URLs): $soak_requests requests,
-$soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors $soak_err (${soak_error_detail:-none}),
-5xx counted by the origin $metrics_5xx, rejections counted by the origin over the whole run: ${rejections:-none}. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
+Soak (streamkit, 1000 connections for ${SOAK_SECONDS} s: $PLAYERS players on a mix of ${#MIX[@]} URLs, $HOSTILE_CONNECTIONS hostile
+clients): players made $soak_requests requests, $soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors
+$soak_err (${soak_error_detail:-none}); hostile requests by kind and outcome: ${hostile_outcomes:-none}; 5xx answered to
+hostile clients $hostile_5xx, 5xx counted by the origin $metrics_5xx; stack-trace lines in the origin's log $stack_lines;
+rejections counted by the origin over the whole run: ${rejections:-none}. RSS (MB) every 5 s: ${RSS_SAMPLES[*]}.
 
 Load average (1/5/15 min) at start: $LOAD_START; at end: $LOAD_END (wrk and both servers share the cores; anything
 else running on the machine shows here).
