@@ -162,6 +162,7 @@ class ProbeRegressionTest {
       new Random(1).nextBytes(bytes);
       Files.write(big, bytes);
     }
+    String small = "/titles/" + TestTitles.FMP4 + "/v0/init.mp4?token=" + token(TestTitles.FMP4);
     try (CapturedLogs logs = new CapturedLogs()) {
       for (int i = 0; i < 5; i++) {
         Socket socket = connect(origin);
@@ -171,6 +172,12 @@ class ProbeRegressionTest {
         socket.getInputStream().readNBytes(64 * 1024);
         socket.setSoLinger(true, 0);
         socket.close();
+        // And a player that aborts between requests: the reset reaches the origin while it reads.
+        Socket idle = connect(origin);
+        send(idle, "GET " + small + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        idle.getInputStream().read(new byte[64 * 1024]);
+        idle.setSoLinger(true, 0);
+        idle.close();
       }
       Thread.sleep(500);
       assertThat(origin.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status())
