@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class IngestWorkersStopTest {
       Files.createDirectories(source.getParent());
       Files.copy(video, source);
       IngestJob job = queue.enqueue(title.id(), source.toString());
+      Set<Thread> before = Thread.getAllStackTraces().keySet();
       IngestWorkers workers = IngestWorkers.builder().store(store).queue(queue).dataDirectory(data).node("node-a")
           .ladder(Ladder.small()).preset("veryfast").pollInterval(Duration.ofMillis(50)).build().start();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -43,6 +45,11 @@ class IngestWorkersStopTest {
         assertThat(System.nanoTime()).as("transcode reaching 10%").isLessThan(deadline);
         Thread.sleep(50);
       }
+      List<Thread> transcoding = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+          .filter(t -> t.getName().startsWith("streamkit-encode-") || t.getName().startsWith("streamkit-ingest-"))
+          .toList();
+      assertThat(transcoding).extracting(Thread::getName).as("this test's worker and encoder threads")
+          .contains("streamkit-ingest-0").anyMatch(name -> name.startsWith("streamkit-encode-"));
 
       AtomicBoolean interruptedAfter = new AtomicBoolean();
       Thread closer = new Thread(() -> {
@@ -55,8 +62,7 @@ class IngestWorkersStopTest {
 
       assertThat(closer.isAlive()).isFalse();
       assertThat(interruptedAfter).as("the closing thread's interrupt is kept").isTrue();
-      assertThat(liveThreads()).as("threads still running after close() returned")
-          .noneMatch(name -> name.startsWith("streamkit-encode-") || name.startsWith("streamkit-ingest-"));
+      assertThat(transcoding).as("threads still running after close() returned").noneMatch(Thread::isAlive);
       IngestJob handedBack = queue.get(job.id()).orElseThrow();
       assertThat(handedBack.state()).isEqualTo(IngestJob.State.QUEUED);
       assertThat(handedBack.attempts()).as("a stop is not an attempt that killed the worker").isZero();
@@ -65,9 +71,5 @@ class IngestWorkersStopTest {
         assertThat(titles).as("nothing published, no staging left").isEmpty();
       }
     }
-  }
-
-  private static List<String> liveThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
   }
 }
