@@ -44,8 +44,14 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * INDEPENDENT-SEGMENTS): x264 runs with a fixed GOP of two seconds, scene-cut detection off and closed GOPs, and the
  * first frame at or after every segment boundary is sent as {@code AV_PICTURE_TYPE_I} with {@code forced-idr}, so
  * all renditions have an IDR at exactly the same instants whatever the segment duration.
+ *
+ * <p>Ownership of native state: the encoder, filter graph and muxer are used by the worker's own thread only, and
+ * that thread frees them as it ends, whether it finished, failed or was stopped; nothing else frees them while it may
+ * still run (only a worker whose thread never started has them freed by {@link #close()}). The worker keeps no
+ * pointer into the pipeline's native state: the audio time base is copied and every queued frame or packet is its own
+ * reference. So however a transcode ends, no native context is freed under a thread that can still touch it.
  */
-final class RenditionWorker implements Runnable {
+final class RenditionWorker {
 
   /** Frames queued per rendition; bounds memory while letting the decoder run ahead of a slow encoder. */
   static final int QUEUE_CAPACITY = 8;
@@ -71,6 +77,11 @@ final class RenditionWorker implements Runnable {
   private final int audioStream;
   private final int segmentSeconds;
   private final PosterCapture poster;
+  private final byte[] codecConfiguration;
+  private final Thread thread;
+  /** Whether {@link #thread} was started; read and written by the pipeline's thread only. */
+  private boolean started;
+  private volatile boolean ended;
   private volatile Throwable failure;
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
@@ -82,11 +93,15 @@ final class RenditionWorker implements Runnable {
     this.segmenter = segmenter;
     this.encoder = encoder;
     this.scaler = scaler;
-    this.audioTimeBase = audioTimeBase;
+    this.audioTimeBase = audioTimeBase == null ? null : Ffmpeg.rational(audioTimeBase.num(), audioTimeBase.den());
     this.videoStream = videoStream;
     this.audioStream = audioStream;
     this.segmentSeconds = segmentSeconds;
     this.poster = poster;
+    // With AV_CODEC_FLAG_GLOBAL_HEADER libx264 writes its SPS/PPS into extradata when it opens.
+    this.codecConfiguration = encoder == null ? null : extradata(encoder);
+    this.thread = new Thread(this::run, "streamkit-encode-" + name);
+    thread.setDaemon(true);
   }
 
   /**
@@ -186,6 +201,10 @@ final class RenditionWorker implements Runnable {
 
   /** The encoder's extradata (SPS/PPS), from which the {@code CODECS} attribute is derived. */
   byte[] codecConfiguration() {
+    return codecConfiguration;
+  }
+
+  private static byte[] extradata(AVCodecContext encoder) {
     byte[] bytes = new byte[encoder.extradata_size()];
     encoder.extradata().get(bytes);
     return bytes;
@@ -203,7 +222,7 @@ final class RenditionWorker implements Runnable {
     return audioStream >= 0;
   }
 
-  /** Queues a reference to {@code frame}; the worker frees it. Returns false if the worker has failed. */
+  /** Queues a reference to {@code frame}; the worker frees it. Returns false if the worker has ended. */
   boolean offerVideo(AVFrame frame, JobControl control) throws InterruptedException {
     return offer(new VideoFrame(frame), control);
   }
@@ -217,17 +236,67 @@ final class RenditionWorker implements Runnable {
   }
 
   private boolean offer(Item item, JobControl control) throws InterruptedException {
-    while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-      if (failure != null || control.cancelled()) {
-        release(item);
-        return false;
+    try {
+      while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        if (ended || control.cancelled()) {
+          release(item);
+          return false;
+        }
       }
+      return true;
+    } catch (InterruptedException e) {
+      release(item);
+      throw e;
     }
-    return true;
   }
 
-  @Override
-  public void run() {
+  /**
+   * Starts the worker's thread; from then on that thread alone uses this worker's native state, and frees it as it
+   * ends.
+   */
+  void start() {
+    thread.start();
+    started = true;
+  }
+
+  /** Asks the thread to end without finishing the output; it stops at its next wait for input. */
+  void stop() {
+    if (started) {
+      thread.interrupt();
+    }
+  }
+
+  /** Waits until the thread has written the whole output after {@link #offerEnd}, or failed. */
+  void awaitFinished() throws InterruptedException {
+    thread.join();
+  }
+
+  /**
+   * Stops the thread and waits until it has ended, however often the calling thread is interrupted meanwhile (its
+   * interrupt status is restored afterwards), then frees what no thread owns any more: the native state of a worker
+   * whose thread never started, and anything queued after the thread ended.
+   */
+  void close() {
+    stop();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (!started) {
+      freeNatives();
+    }
+    discardQueued();
+  }
+
+  private void run() {
     AVPacket packet = av_packet_alloc();
     try {
       while (true) {
@@ -252,14 +321,15 @@ final class RenditionWorker implements Runnable {
         encode(null, packet);
       }
       segmenter.finish();
+    } catch (InterruptedException e) {
+      // Stopped by the pipeline: the transcode is being abandoned, its output deleted.
     } catch (Throwable e) {
       failure = e;
     } finally {
+      ended = true;
       av_packet_free(packet);
-      Item left;
-      while ((left = queue.poll()) != null) {
-        release(left);
-      }
+      discardQueued();
+      freeNatives();
     }
   }
 
@@ -298,6 +368,13 @@ final class RenditionWorker implements Runnable {
     return (pts * den) / span != ((pts - 1) * den) / span;
   }
 
+  private void discardQueued() {
+    Item left;
+    while ((left = queue.poll()) != null) {
+      release(left);
+    }
+  }
+
   private static void release(Item item) {
     if (item instanceof VideoFrame video) {
       av_frame_free(video.frame());
@@ -306,8 +383,8 @@ final class RenditionWorker implements Runnable {
     }
   }
 
-  /** Frees the native encoder, filter graph and muxer; call after the thread has ended. */
-  void close() {
+  /** Frees the native encoder, filter graph and muxer: on the worker's thread as it ends, or if it never started. */
+  private void freeNatives() {
     if (scaler != null) {
       scaler.close();
     }

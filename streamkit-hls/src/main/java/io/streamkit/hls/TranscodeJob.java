@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  * the duration of the call) and publishes atomically: everything is written to a hidden staging directory beside
  * the output ({@code .NAME.staging-*}) which is renamed to the output only after the master playlist is written.
  * A failure or {@link #cancel()} deletes the staging directory, so the output either appears complete or not at all.
+ *
+ * <p>Stopping: {@link #cancel()}, or interrupting the thread in {@link #run()}, ends the run with a
+ * {@link CancellationException}; {@code run()} returns only once every encoder thread it started has ended and the
+ * staging directory is gone, and an interrupt is left set on the calling thread.
  */
 public final class TranscodeJob {
 
@@ -46,7 +50,10 @@ public final class TranscodeJob {
     this.listener = listener;
   }
 
-  /** Asks a running {@link #run()} to stop; it then throws {@link CancellationException}. Any thread may call. */
+  /**
+   * Asks a running {@link #run()} to stop; it then throws {@link CancellationException} unless the title was already
+   * being published. Any thread may call.
+   */
   public void cancel() {
     cancelled = true;
   }
@@ -55,7 +62,7 @@ public final class TranscodeJob {
    * Transcodes and publishes the title.
    *
    * @throws TranscodeException with a one-line message when the input cannot become a title or output fails
-   * @throws CancellationException when {@link #cancel()} was called
+   * @throws CancellationException when {@link #cancel()} was called or the calling thread was interrupted
    */
   public TranscodeResult run() {
     long started = System.nanoTime();
@@ -68,9 +75,10 @@ public final class TranscodeJob {
       Path staging = createStaging();
       try {
         ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
+        JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
         TranscodePipeline.Encoded encoded = new TranscodePipeline(opened, plan, staging, format, segmentSeconds,
-            preset, () -> cancelled, meter::decoded).run();
-        if (cancelled) {
+            preset, control, meter::decoded).run();
+        if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
         List<Rendition> renditions = TitlePackager.write(staging, encoded, format);
@@ -80,9 +88,6 @@ public final class TranscodeJob {
         meter.finished();
         return new TranscodeResult(output, output.resolve(TitlePackager.MASTER), renditions, encoded.hasAudio(),
             duration, (System.nanoTime() - started) / 1e9);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CancellationException("transcode of " + input + " interrupted");
       } finally {
         deleteRecursively(staging);
       }

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -58,6 +59,12 @@ import org.bytedeco.ffmpeg.global.avutil;
  * early) and made to end with the video actually decoded — not the duration the container claims, which a
  * truncated file overstates: encoded audio is held back until the video has reached it, packets past the video's end
  * are dropped, and {@code apad} supplies silence up to the end when the audio stops early.
+ *
+ * <p>Stopping: {@link JobControl#cancelled()} is checked for every packet read and while waiting on a full worker
+ * queue; once it is true the run ends with a {@link CancellationException}. However the run ends, {@link #close()}
+ * first stops every worker and waits for its thread to end (uninterruptibly), and only then frees the decoders,
+ * filter graphs and AAC encoder this thread used; each worker frees its own encoder, filter graph and muxer on its
+ * own thread (see {@link RenditionWorker}).
  */
 final class TranscodePipeline {
 
@@ -86,7 +93,6 @@ final class TranscodePipeline {
   private final FrameProgress progress;
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
   private final java.util.ArrayDeque<AVPacket> heldAudio = new java.util.ArrayDeque<>();
   private RenditionWorker audioWorker;
   private FilterChain uprightFilter;
@@ -113,7 +119,12 @@ final class TranscodePipeline {
     this.progress = progress;
   }
 
-  Encoded run() throws InterruptedException {
+  /**
+   * Decodes, encodes and segments the whole input into the staging directory.
+   *
+   * @throws CancellationException once {@link JobControl#cancelled()} is true
+   */
+  Encoded run() {
     MediaInfo info = input.info;
     String name = input.context.url().getString();
     AVStream videoStream = input.context.streams(info.video().streamIndex());
@@ -127,7 +138,7 @@ final class TranscodePipeline {
       }
       poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
       demux(videoStream, audioStream, name);
-      finishWorkers();
+      finishWorkers(name);
       if (decodedFrames == 0) {
         throw new TranscodeException(name + ": no video frame could be decoded; the file is truncated or corrupt");
       }
@@ -140,15 +151,13 @@ final class TranscodePipeline {
     }
   }
 
-  private void demux(AVStream videoStream, AVStream audioStream, String name) throws InterruptedException {
+  private void demux(AVStream videoStream, AVStream audioStream, String name) {
     AVPacket packet = av_packet_alloc();
     AVFrame frame = av_frame_alloc();
     try {
       while (av_read_frame(input.context, packet) >= 0) {
         try {
-          if (control.cancelled()) {
-            return;
-          }
+          throwIfCancelled(name);
           if (packet.stream_index() == videoStream.index()) {
             decode(videoDecoder, packet, frame, f -> onVideoFrame(f, videoStream));
           } else if (audioStream != null && packet.stream_index() == audioStream.index()) {
@@ -263,8 +272,7 @@ final class TranscodePipeline {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TranscodeException("transcode interrupted");
+      throw interrupted();
     }
   }
 
@@ -292,15 +300,8 @@ final class TranscodePipeline {
     } catch (java.io.IOException e) {
       throw new TranscodeException("cannot create rendition directory in " + staging + ": " + e.getMessage(), e);
     }
-    List<RenditionWorker> all = new ArrayList<>(videoWorkers);
-    if (audioWorker != null) {
-      all.add(audioWorker);
-    }
-    for (RenditionWorker worker : all) {
-      Thread thread = new Thread(worker, "streamkit-encode-" + worker.name());
-      thread.setDaemon(true);
-      thread.start();
-      threads.add(thread);
+    for (RenditionWorker worker : allWorkers()) {
+      worker.start();
     }
   }
 
@@ -396,22 +397,38 @@ final class TranscodePipeline {
         }
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TranscodeException("transcode interrupted");
+      throw interrupted();
     }
   }
 
-  private void finishWorkers() throws InterruptedException {
-    if (control.cancelled()) {
-      return;
+  private void finishWorkers(String name) {
+    try {
+      for (RenditionWorker worker : allWorkers()) {
+        if (!worker.offerEnd(control)) {
+          throwIfCancelled(name);
+          throwIfWorkerFailed();
+        }
+      }
+      for (RenditionWorker worker : allWorkers()) {
+        worker.awaitFinished();
+      }
+    } catch (InterruptedException e) {
+      throw interrupted();
     }
-    for (RenditionWorker worker : allWorkers()) {
-      worker.offerEnd(control);
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
+    throwIfCancelled(name);
     throwIfWorkerFailed();
+  }
+
+  private void throwIfCancelled(String name) {
+    if (control.cancelled()) {
+      throw new CancellationException("transcode of " + name + " cancelled");
+    }
+  }
+
+  /** A wait of this thread was interrupted: keep the interrupt status and end the run as cancelled. */
+  private static CancellationException interrupted() {
+    Thread.currentThread().interrupt();
+    return new CancellationException("transcode interrupted");
   }
 
   private void throwIfWorkerFailed() {
@@ -458,21 +475,16 @@ final class TranscodePipeline {
   }
 
   /**
-   * Stops any running worker (on failure or cancellation they may still wait for input) and frees every native
-   * resource. Segment files already written stay in the staging directory, which the caller removes.
+   * Stops every worker (on failure or cancellation they may still wait for input), waits until all their threads have
+   * ended, and only then frees this thread's native state. Segment files already written stay in the staging
+   * directory, which the caller removes once this returns, when nothing writes there any more.
    */
   private void close() {
-    for (Thread thread : threads) {
-      thread.interrupt();
+    List<RenditionWorker> workers = allWorkers();
+    for (RenditionWorker worker : workers) {
+      worker.stop();
     }
-    for (Thread thread : threads) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    for (RenditionWorker worker : allWorkers()) {
+    for (RenditionWorker worker : workers) {
       worker.close();
     }
     for (AVPacket packet : heldAudio) {

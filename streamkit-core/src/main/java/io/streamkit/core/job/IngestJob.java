@@ -11,7 +11,8 @@ import java.util.UUID;
  * @param titleId the title the source becomes
  * @param sourcePath where the uploaded source file lies, as the enqueuing process wrote it
  * @param state where the job is
- * @param attempts how many times a worker has claimed it; more than one means an earlier run died or lost its lease
+ * @param attempts how many times a worker has claimed it, less the claims handed back by a node shutting down; more
+ *     than one means an earlier run died or lost its lease
  * @param owner the worker node holding it while {@link State#RUNNING}, otherwise {@code null}
  * @param leaseUntil when the owner's hold ends unless renewed, otherwise {@code null}
  * @param errorMessage why the job failed, otherwise {@code null}

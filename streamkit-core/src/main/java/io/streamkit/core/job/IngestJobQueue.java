@@ -27,8 +27,9 @@ import javax.sql.DataSource;
  * other (the approach of db-scheduler and Que; no cluster protocol beyond the database's row locks). The claim stamps
  * the row RUNNING with the worker's node id and a lease; the worker renews the lease by {@link #heartbeat} while it
  * works. A job becomes claimable again when its lease has expired (its worker died or hung) or, at start-up, when the
- * node that held it says so through {@link #releaseHeldBy} (it was running here when this process died). Cancelling
- * deletes the row, which the running worker learns from its next heartbeat.
+ * node that held it says so through {@link #releaseHeldBy} (it was running here when this process died), or at once
+ * when a node shutting down hands it back through {@link #release}. Cancelling deletes the row, which the running
+ * worker learns from its next heartbeat.
  *
  * <p>Lease times come from this process's clock; nodes sharing a queue should run NTP-synchronised clocks, and the
  * lease should be long against their skew.
@@ -145,6 +146,17 @@ public final class IngestJobQueue {
     checkNode(node);
     return update("UPDATE streamkit_ingest_jobs SET state = 'QUEUED', owner = NULL, lease_until = NULL,"
         + " updated_at = ? WHERE state = 'RUNNING' AND owner = ?", clock.instant(), node);
+  }
+
+  /**
+   * Puts a job this node holds back in the queue without counting the attempt: its worker stopped because the node
+   * is shutting down, which says nothing about the source. {@code false} if the job was no longer this node's.
+   */
+  public boolean release(UUID jobId, String node) {
+    checkNode(node);
+    return update("UPDATE streamkit_ingest_jobs SET state = 'QUEUED', attempts = attempts - 1, owner = NULL,"
+        + " lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'RUNNING' AND owner = ?",
+        clock.instant(), jobId, node) == 1;
   }
 
   /** Removes the title's jobs, queued or running; a running worker stops at its next heartbeat. */

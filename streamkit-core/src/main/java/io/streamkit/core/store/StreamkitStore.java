@@ -98,6 +98,7 @@ public final class StreamkitStore implements AutoCloseable {
     return dialect.name();
   }
 
+  /** Closes the pool; the embedded H2 database closes with it (not earlier, by H2's own shutdown hook). */
   @Override
   public void close() {
     dataSource.close();
@@ -117,7 +118,10 @@ public final class StreamkitStore implements AutoCloseable {
     private Builder() {
     }
 
-    /** Keep an H2 database in this directory (created if missing). Excludes {@link #jdbcUrl}. */
+    /**
+     * Keep an H2 database in this directory (created if missing). Excludes {@link #jdbcUrl}. It stays open until
+     * {@link StreamkitStore#close()}, also while the JVM shuts down, so close the store when the application stops.
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = requireNonNull("dataDirectory", dataDirectory);
       return this;
@@ -211,6 +215,12 @@ public final class StreamkitStore implements AutoCloseable {
       }
       if (dialect instanceof PostgresDialect) {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+      }
+      if (jdbcUrl == null) {
+        // H2's own shutdown hook would close the embedded database while the application's hooks still use it
+        // (workers handing back their jobs at SIGTERM); close() closes it instead, last. A caller's own H2 URL is
+        // left as given: AUTO_SERVER, for one, refuses this setting.
+        config.addDataSourceProperty("DB_CLOSE_ON_EXIT", "FALSE");
       }
       HikariDataSource dataSource = null;
       try {

@@ -120,6 +120,21 @@ abstract class IngestJobQueueContractTest {
   }
 
   @Test
+  void aJobHandedBackAtShutdownIsQueuedAgainWithoutCountingTheAttempt() {
+    IngestJob job = queue.enqueue(newTitle(), "src");
+    queue.claim("node-a", LEASE).orElseThrow();
+
+    assertThat(queue.release(job.id(), "node-b")).as("only the holder hands a job back").isFalse();
+    assertThat(queue.release(job.id(), "node-a")).isTrue();
+    assertThat(queue.release(job.id(), "node-a")).as("already queued").isFalse();
+
+    IngestJob again = queue.claim("node-b", LEASE).orElseThrow();
+    assertThat(again.id()).isEqualTo(job.id());
+    assertThat(again.attempts()).isEqualTo(1);
+    assertThat(queue.heartbeat(job.id(), "node-a", LEASE)).isFalse();
+  }
+
+  @Test
   void cancellingRemovesQueuedAndRunningJobsAndStopsTheWorkerAtItsHeartbeat() {
     UUID running = newTitle();
     UUID waiting = newTitle();

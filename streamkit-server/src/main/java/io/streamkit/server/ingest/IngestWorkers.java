@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * job runs its lease is renewed every third of the lease; when a renewal fails (the title was deleted, or the lease
  * was lost to another node) the transcode is cancelled and anything it published is removed.
  *
+ * <p>Stopping: {@link #close()} cancels the transcodes under way and waits (up to {@link #STOP_TIMEOUT}) until every
+ * worker thread has ended, so each transcode has joined its encoder threads and freed its native state before the
+ * caller closes the store. Workers are never interrupted, so no database call or file write is cut short. A job whose
+ * transcode was stopped this way goes back to the queue without counting as an attempt.
+ *
  * <pre>{@code
  * try (IngestWorkers workers = IngestWorkers.builder().store(store).dataDirectory(data).workers(2).build().start()) {
  *   ...
@@ -64,6 +70,8 @@ public final class IngestWorkers implements AutoCloseable {
   /** A source that has killed its worker this many times is failed instead of tried again. */
   public static final int MAX_ATTEMPTS = 3;
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  /** How long {@link #close()} waits for transcodes to stop; a cancelled one stops within a frame per rendition. */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   public static final String TITLES = "titles";
   public static final String UPLOADS = "uploads";
   private static final String STAGING_MARK = ".staging-";
@@ -75,6 +83,8 @@ public final class IngestWorkers implements AutoCloseable {
   private final Path titles;
   private final ConcurrentHashMap<UUID, TranscodeJob> running = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
+  /** Counted down by {@link #close()}; idle workers wait on it instead of sleeping, so they wake at once. */
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
   private ScheduledExecutorService heartbeats;
   private volatile boolean stopping;
 
@@ -124,46 +134,64 @@ public final class IngestWorkers implements AutoCloseable {
     }
   }
 
-  /** Stops the workers; transcodes under way are cancelled and their jobs released for another node or restart. */
+  /**
+   * Stops the workers: transcodes under way are cancelled and their jobs released for another node or restart. Returns
+   * once every worker thread has ended, or after {@link #STOP_TIMEOUT} with a warning naming those still running.
+   */
   @Override
   public void close() {
     stopping = true;
+    stopSignal.countDown();
     running.values().forEach(TranscodeJob::cancel);
+    long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+    boolean interrupted = false;
     for (Thread thread : threads) {
-      thread.interrupt();
-    }
-    for (Thread thread : threads) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      while (thread.isAlive() && deadline - System.nanoTime() > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedJoin(thread, deadline - System.nanoTime());
+        } catch (InterruptedException e) {
+          // Stopping must not be cut short: the caller closes the store next. The interrupt is restored below.
+          interrupted = true;
+        }
       }
     }
-    if (heartbeats != null) {
-      heartbeats.shutdownNow();
+    List<String> stillRunning = threads.stream().filter(Thread::isAlive).map(Thread::getName).toList();
+    if (!stillRunning.isEmpty()) {
+      LOG.warn("ingest worker(s) {} did not stop within {} s; closing without them, their jobs go back to the queue",
+          stillRunning, STOP_TIMEOUT.toSeconds());
     }
-    config.queue.releaseHeldBy(config.node);
+    if (heartbeats != null) {
+      heartbeats.shutdown();
+    }
+    int released = config.queue.releaseHeldBy(config.node);
+    if (released > 0) {
+      LOG.info("{} ingest job(s) queued again as node {} stops", released, config.node);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void work() {
-    while (!stopping) {
-      try {
-        Optional<IngestJob> job = config.queue.claim(config.node, config.lease);
-        if (job.isPresent()) {
-          run(job.get());
-        } else {
-          Thread.sleep(config.pollInterval.toMillis());
+    try {
+      while (!stopping) {
+        try {
+          Optional<IngestJob> job = config.queue.claim(config.node, config.lease);
+          if (job.isPresent()) {
+            run(job.get());
+          } else {
+            stopSignal.await(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+          }
+        } catch (RuntimeException e) {
+          if (stopping) {
+            return;
+          }
+          LOG.error("ingest worker: {}", e.toString(), e);
+          stopSignal.await(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
-        if (stopping) {
-          return;
-        }
-        LOG.error("ingest worker: {}", e.toString(), e);
-        sleepQuietly(config.pollInterval);
       }
+    } catch (InterruptedException e) {
+      // Nothing here interrupts the workers; if something else does, this one ends.
     }
   }
 
@@ -211,6 +239,10 @@ public final class IngestWorkers implements AutoCloseable {
         .listener(p -> progress.report(p.percent()))
         .build();
     running.put(id, transcode);
+    // close() sets stopping before it cancels what is in running: one of the two sees the other.
+    if (stopping) {
+      transcode.cancel();
+    }
     long renewEvery = Math.max(200, config.lease.toMillis() / 3);
     LeaseKeeper lease = new LeaseKeeper(job, transcode);
     ScheduledFuture<?> renewal =
@@ -234,8 +266,10 @@ public final class IngestWorkers implements AutoCloseable {
     } catch (CancellationException e) {
       if (lease.lost) {
         deleteRecursively(output);
+      } else if (stopping && config.queue.release(job.id(), config.node)) {
+        LOG.info("transcode of title {} stopped as node {} stops; its job is queued again", id, config.node);
       }
-      // Otherwise this node is stopping; the job is released and runs again.
+      // Cancelled for neither reason: the title was deleted, and its job with it.
     } catch (TranscodeException e) {
       // The message reaches API clients: name the upload, not where this server keeps it.
       String message = e.getMessage() == null ? null : e.getMessage().replace(source.toString(), "the uploaded file");
@@ -343,14 +377,6 @@ public final class IngestWorkers implements AutoCloseable {
     Thread thread = new Thread(body, name);
     thread.setDaemon(true);
     return thread;
-  }
-
-  private static void sleepQuietly(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Renews the job's lease; cancels the transcode once the job is no longer this node's. */

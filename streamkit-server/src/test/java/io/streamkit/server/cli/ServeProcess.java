@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code streamkit serve} in a child JVM on a free port, so a test can kill it as an operator's crash would. */
+/**
+ * {@code streamkit serve} in a child JVM on a free port, so a test can kill it as an operator's crash would, or stop
+ * it as an operator does. The child runs in its data directory, where a JVM crash would leave its
+ * {@code hs_err_pid*.log}.
+ */
 final class ServeProcess implements AutoCloseable {
 
   static final String ADMIN_KEY = "child-admin-key-0123456789";
@@ -40,7 +44,8 @@ final class ServeProcess implements AutoCloseable {
         "--signing-key", SECRET, "--admin-key", ADMIN_KEY));
     command.addAll(List.of(options));
     Path log = Files.createTempFile("streamkit-serve", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = new ProcessBuilder(command).directory(data.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
     ServeProcess serve = new ServeProcess(process, port, log);
     serve.awaitHealthy();
     return serve;
@@ -72,6 +77,21 @@ final class ServeProcess implements AutoCloseable {
   String tail() throws IOException {
     List<String> lines = Files.readAllLines(log);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+  }
+
+  /** Everything the child wrote to stdout and stderr so far. */
+  String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** SIGTERM, as {@code systemctl stop} sends: shutdown hooks run. Returns the exit status. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("streamkit serve did not stop within 60 s of SIGTERM");
+    }
+    return process.exitValue();
   }
 
   /** {@code kill -9}: no shutdown hook, no cleanup. */
