@@ -24,7 +24,7 @@ import java.util.Random;
  * <pre>
  * mvn -B -q -DskipTests package -pl streamkit-examples -am
  * java -cp streamkit-abr/target/classes:streamkit-examples/target/classes \
- *     io.streamkit.examples.CustomAbrRuleExample ../shared/abr
+ *     io.streamkit.examples.CustomAbrRuleExample streamkit-abr/src/test/resources/pensieve
  * </pre>
  *
  * <p>With a directory holding {@code traces/} and {@code video_sizes/} (the Pensieve study's layout) it

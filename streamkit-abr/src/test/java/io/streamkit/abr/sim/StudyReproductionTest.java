@@ -2,9 +2,9 @@ package io.streamkit.abr.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reproduces the Pensieve study's published results on its 127 test traces (shared reference data
- * beside the repository, located by the {@code streamkit.shared.dir} system property).
+ * Reproduces the Pensieve study's published results on its 127 test traces (the study's data, kept in the test
+ * resources under {@code pensieve/}; see the README there).
  */
 class StudyReproductionTest {
 
@@ -25,16 +25,10 @@ class StudyReproductionTest {
   private static VideoModel video;
 
   @BeforeAll
-  static void load() {
-    String shared = System.getProperty("streamkit.shared.dir");
-    Path dir = shared == null ? null : Path.of(shared, "abr");
-    boolean present = dir != null && Files.isDirectory(dir.resolve("traces"));
-    if (!"true".equals(System.getenv("CI"))) {
-      assumeTrue(present, "the study's traces are not at " + dir + "; set -Dstreamkit.shared.dir to the shared data directory");
-    }
-    data = dir;
-    traces = TraceSet.read(dir.resolve("traces"));
-    video = VideoModel.readStudyLayout(dir.resolve("video_sizes"));
+  static void load() throws URISyntaxException {
+    data = Path.of(StudyReproductionTest.class.getResource("/pensieve").toURI());
+    traces = TraceSet.read(data.resolve("traces"));
+    video = VideoModel.readStudyLayout(data.resolve("video_sizes"));
   }
 
   @Test

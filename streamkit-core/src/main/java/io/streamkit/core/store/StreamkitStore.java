@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Embedded default: an H2 file database {@code streamkit.mv.db} in the data directory. Shared deployments use
+ * <p>Embedded default: an H2 file database {@code streamkit.mv.db} in the data directory, which stays open until
+ * {@link #close()} — even during JVM shutdown, so an application's shutdown hook can still write before it closes the
+ * store (H2 recovers a database that was never closed, losing nothing committed). Shared deployments use
  * PostgreSQL through {@link Builder#jdbcUrl}. The schema is managed by Flyway from
  * {@code classpath:db/streamkit/migration} with its own history table {@value #SCHEMA_HISTORY_TABLE}, so an
  * application's own Flyway migrations ({@code db/migration}, {@code flyway_schema_history}) in the same database are
@@ -216,12 +218,6 @@ public final class StreamkitStore implements AutoCloseable {
       if (dialect instanceof PostgresDialect) {
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
       }
-      if (jdbcUrl == null) {
-        // H2's own shutdown hook would close the embedded database while the application's hooks still use it
-        // (workers handing back their jobs at SIGTERM); close() closes it instead, last. A caller's own H2 URL is
-        // left as given: AUTO_SERVER, for one, refuses this setting.
-        config.addDataSourceProperty("DB_CLOSE_ON_EXIT", "FALSE");
-      }
       HikariDataSource dataSource = null;
       try {
         if (schemaName != null) {
@@ -293,7 +289,10 @@ public final class StreamkitStore implements AutoCloseable {
         throw new InvalidValueException("dataDirectory", directory,
             "must be a directory StreamKit can create and write (" + e.getMessage() + ")");
       }
-      return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_FILE_NAME);
+      // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the database while the application's hook is
+      // still writing to it (answered progress heartbeats, released jobs); the database closes with this store. A
+      // caller's own H2 URL is left as given: AUTO_SERVER, for one, refuses this setting.
+      return "jdbc:h2:file:" + directory.toAbsolutePath().resolve(H2_FILE_NAME) + ";DB_CLOSE_ON_EXIT=FALSE";
     }
   }
 }

@@ -35,19 +35,25 @@ public final class AbrSimCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--traces", required = true, paramLabel = "DIR", description = "Directory of traces, one 'time_s<TAB>Mbit/s' file each.")
+  @Option(names = "--traces", required = true, paramLabel = "DIR", description = "Directory of traces, one"
+      + " 'time_s<TAB>Mbit/s' file each; the Pensieve study's are in the source tree under"
+      + " streamkit-abr/src/test/resources/pensieve/traces.")
   Path traces;
 
-  @Option(names = "--video-sizes", required = true, paramLabel = "DIR", description = "Directory holding video_size_0 .. video_size_5 (bytes per chunk, one per line).")
+  @Option(names = "--video-sizes", required = true, paramLabel = "DIR", description = "Directory holding"
+      + " video_size_0 .. video_size_5 (bytes per chunk, one per line), e.g. .../pensieve/video_sizes.")
   Path videoSizes;
 
-  @Option(names = "--algorithm", required = true, paramLabel = "NAME", description = "throughput, bba, bola, dynamic, robustmpc or streamkit.")
+  @Option(names = "--algorithm", required = true, paramLabel = "NAME",
+      description = "throughput, bba, bola, dynamic, robustmpc or streamkit.")
   String algorithm;
 
-  @Option(names = "--qoe", defaultValue = "lin", paramLabel = "lin|log|hd", description = "QoE metric of the logs and summary (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--qoe", defaultValue = "lin", paramLabel = "lin|log|hd",
+      description = "QoE metric of the logs and summary (default: ${DEFAULT-VALUE}).")
   String qoe;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write one log per trace here: time_s bitrate_kbps buffer_s rebuffer_s chunk_bytes download_ms reward.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Write one log per trace here: time_s bitrate_kbps"
+      + " buffer_s rebuffer_s chunk_bytes download_ms reward.")
   Path out;
 
   @Option(names = "--json", description = "Print the summary as one JSON object.")
@@ -61,8 +67,9 @@ public final class AbrSimCommand implements Callable<Integer> {
     Simulator simulator = Simulator.study();
     if (video.chunkCount() < simulator.chunks()) {
       throw new IllegalArgumentException(
-          videoSizes.resolve("video_size_0") + ":" + (video.chunkCount() + 1) + ": the video has " + video.chunkCount()
-              + " chunks but a session plays " + simulator.chunks() + "; list at least " + simulator.chunks() + " sizes per rung");
+          videoSizes.resolve("video_size_0") + ":" + (video.chunkCount() + 1) + ": the video has "
+              + video.chunkCount() + " chunks but a session plays " + simulator.chunks() + "; list at least "
+              + simulator.chunks() + " sizes per rung");
     }
     TraceSet set = TraceSet.read(traces);
     List<SessionResult> sessions = set.play(simulator, video, rule);
@@ -82,7 +89,8 @@ public final class AbrSimCommand implements Callable<Integer> {
     } else {
       stdout.printf(Locale.ROOT, "algorithm        %s%n", rule.cliName());
       stdout.printf(Locale.ROOT, "traces           %d%n", summary.sessions());
-      stdout.printf(Locale.ROOT, "mean QoE_%-7s %.4f (chunks 2..%d)%n", metric.name().toLowerCase(Locale.ROOT), summary.meanQoe(), simulator.chunks());
+      stdout.printf(Locale.ROOT, "mean QoE_%-7s %.4f (chunks 2..%d)%n", metric.name().toLowerCase(Locale.ROOT),
+          summary.meanQoe(), simulator.chunks());
       stdout.printf(Locale.ROOT, "mean bitrate     %.1f kbit/s%n", summary.meanBitrateKbps());
       stdout.printf(Locale.ROOT, "total rebuffer   %.3f s%n", summary.totalRebufferSeconds());
       stdout.printf(Locale.ROOT, "switches         %d%n", summary.switches());

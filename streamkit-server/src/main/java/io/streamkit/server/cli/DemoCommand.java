@@ -8,24 +8,29 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.hls.SampleVideo;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.Loader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,16 +39,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code streamkit demo [FILE]}: the whole platform on one machine in one command. Embedded H2 and a local data
- * directory; generates a short test-pattern video with the bundled ffmpeg when no file is given; ingests it, publishes
+ * directory; generates a short test-pattern video ({@link SampleVideo}) when no file is given; ingests it, publishes
  * it and prints the admin and player URLs, then serves until Ctrl-C. The admin key and signing secret are generated
- * once and kept in the data directory, so URLs printed earlier keep working after a restart.
+ * once and kept in the data directory, readable by their owner only, so URLs printed earlier keep working after a
+ * restart.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-        "Run the platform locally: ingest FILE (or a generated sample), publish it and print the admin and player",
-        "URLs. Keeps serving until Ctrl-C."})
+        "Run the whole platform on this machine and print its admin and player URLs.",
+        "Ingests FILE (or a generated sample), publishes it and keeps serving until Ctrl-C."})
 public final class DemoCommand implements Callable<Integer> {
 
   static final String ADMIN_KEY_FILE = "demo-admin-key";
@@ -73,9 +79,10 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (file != null && !Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("demo: " + file + " is not a file; give a video file, or no argument for a"
+      throw new IllegalArgumentException(file + " is not a file; give a video file, or no argument for a"
           + " generated sample");
     }
+    RunningPlatform.requireFreePort(host, port);
     Files.createDirectories(data);
     String adminKey = secret(data.resolve(ADMIN_KEY_FILE));
     String signingSecret = secret(data.resolve(SIGNING_KEY_FILE));
@@ -85,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(secretBytes).build()).adminKey(adminKey);
     RunningPlatform platform = RunningPlatform.start(data, null, null, workers, Ladder.apple(), "veryfast", adminKey,
         ManagementApi.DEFAULT_MAX_UPLOAD_BYTES, signer, null, origin);
-    Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "streamkit-demo-stop"));
+    ProcessLifecycle.closeOnShutdown(platform);
     String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + platform.origin.port();
     out.println("StreamKit demo: data in " + data.toAbsolutePath() + ", serving " + base);
 
@@ -127,10 +134,9 @@ public final class DemoCommand implements Callable<Integer> {
       Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
       name = file.getFileName().toString();
     } else {
-      out.println("Generating a " + SAMPLE_SECONDS
-          + " s sample video (test pattern and tone) with the bundled ffmpeg...");
+      out.println("Generating a " + SAMPLE_SECONDS + " s sample video (test pattern and tone)...");
       out.flush();
-      generateSample(staged);
+      SampleVideo.write(staged, SAMPLE_SECONDS);
       name = "StreamKit sample";
     }
     Title title = platform.store.catalog().create(name, "Added by streamkit demo");
@@ -147,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
         return now;
       }
       if (now.status() == TitleStatus.FAILED) {
-        throw new IllegalArgumentException("demo: " + name + " could not be transcoded: " + now.errorMessage());
+        throw new IllegalArgumentException(name + " could not be transcoded: " + now.errorMessage());
       }
       if (now.status() == TitleStatus.PROCESSING && now.progressPercent() / 10 != shown) {
         shown = now.progressPercent() / 10;
@@ -155,21 +161,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
       }
       Thread.sleep(250);
-    }
-  }
-
-  /** Test pattern and a 440 Hz tone, 640x360, through the bundled ffmpeg's lavfi input. */
-  static void generateSample(Path target) throws IOException, InterruptedException {
-    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-    Process process = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", Integer.toString(SAMPLE_SECONDS), "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-f", "mp4", target.toString()).redirectErrorStream(true).start();
-    byte[] log = process.getInputStream().readAllBytes();
-    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("demo: the bundled ffmpeg could not generate the sample: "
-          + new String(log, StandardCharsets.UTF_8).lines().findFirst().orElse("exit " + process.exitValue()));
     }
   }
 
@@ -184,7 +175,15 @@ public final class DemoCommand implements Callable<Integer> {
     byte[] random = new byte[36];
     new SecureRandom().nextBytes(random);
     String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
+    Files.deleteIfExists(file);
+    // Created owner-only (0600) rather than tightened afterwards: never readable by others, even for a moment.
+    FileAttribute<?>[] ownerOnly = file.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    try (SeekableByteChannel channel = Files.newByteChannel(file,
+        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+      channel.write(ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
     return value;
   }
 }

@@ -8,13 +8,16 @@ import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.File;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code streamkit serve}: runs the origin until interrupted; SIGTERM/SIGINT drain responses in flight first.
@@ -24,10 +27,14 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-        "Serve titles under DIR/titles/<id>/ to players, gated by playback tokens; with --admin-key also the",
-        "management API (uploads, titles, moderation, playback tokens) and ingest workers transcoding uploads.",
-        "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish first."})
+        "Serve titles to players behind playback tokens, with the management API and ingest workers.",
+        "Titles are read from DIR/titles/<id>/; with --admin-key the management API (uploads, titles, moderation,"
+            + " playback tokens) and ingest workers transcoding uploads are on too.",
+        "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish, answered progress heartbeats are stored,"
+            + " then the database closes (exit status 143 after SIGTERM, 130 after Ctrl-C)."})
 public final class ServeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--port", defaultValue = "${env:STREAMKIT_PORT:-8080}", paramLabel = "P",
       description = "TCP port (env STREAMKIT_PORT, default 8080)")
@@ -37,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "address to listen on (env STREAMKIT_HOST, default 0.0.0.0)")
   String host;
 
-  @Option(names = "--data", defaultValue = "${env:STREAMKIT_DATA}", paramLabel = "DIR",
+  @Option(names = "--data", required = true, defaultValue = "${env:STREAMKIT_DATA}", paramLabel = "DIR",
       description = "data directory holding titles/<id>/master.m3u8 (env STREAMKIT_DATA)")
   Path data;
 
@@ -71,7 +78,8 @@ public final class ServeCommand implements Callable<Integer> {
       description = "base URL players reach this server at, for absolute URLs in playback responses")
   String publicUrl;
 
-  @Option(names = "--signing-key", defaultValue = "${env:STREAMKIT_SIGNING_KEY}", split = ",", paramLabel = "KEY",
+  @Option(names = "--signing-key", required = true, defaultValue = "${env:STREAMKIT_SIGNING_KEY}", split = ",",
+      paramLabel = "KEY",
       description = "HS256 secret (>= 32 bytes) or ES256 public key PEM file; repeat or separate with commas to "
           + "accept several during a key rotation (env STREAMKIT_SIGNING_KEY)")
   List<String> signingKeys;
@@ -136,9 +144,15 @@ public final class ServeCommand implements Callable<Integer> {
           + workers);
     }
     boolean api = adminKey != null && !adminKey.isBlank();
+    RunningPlatform.requireFreePort(host, port);
     RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, nodeId, workers, Ladder.named(ladder),
         preset, api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);
-    Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "streamkit-origin-drain"));
+    ProcessLifecycle.closeOnShutdown(platform);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("StreamKit serving " + dataDirectory.toAbsolutePath() + " at " + (tlsCert == null ? "http" : "https")
+        + "://" + host + ":" + platform.origin.port() + " (" + platform.store.databaseName() + " database"
+        + (api ? ", management API on" : "") + "); stop with Ctrl-C or SIGTERM");
+    out.flush();
     platform.origin.awaitClose();
     return 0;
   }
@@ -156,9 +170,6 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private Path checkedDataDirectory() {
-    if (data == null) {
-      throw new IllegalArgumentException("--data (or STREAMKIT_DATA) is required: the directory holding titles/<id>/");
-    }
     if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException("--data " + data + " is not a directory; create it and put titles in "
           + data.resolve("titles") + "/<id>/");

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code streamkit} command line: one entry point, one subcommand per job.
  *
- * <p>Every subcommand reports bad input as a single line on stderr and exits non-zero; stack traces
- * are for bugs, not for users.
+ * <p>Every subcommand reports bad input, and any other failure, as a single line on stderr and exits non-zero with
+ * nothing left running ({@link ProcessLifecycle}); stack traces are logged at debug level, never shown to users.
  */
 @Command(
     name = "streamkit",
@@ -19,13 +19,15 @@ public final class StreamkitCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    ProcessLifecycle.run(commandLine(), args);
   }
 
   /** The command tree; tests execute it in-process. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamkitCli());
-    cli.setExecutionExceptionHandler(new OneLineErrorHandler());
+    OneLineErrorHandler errors = new OneLineErrorHandler();
+    cli.setExecutionExceptionHandler(errors);
+    cli.setParameterExceptionHandler(errors);
     cli.addSubcommand(new ServeCommand());
     cli.addSubcommand(new TokenCommand());
     cli.addSubcommand(new TranscodeCommand());

@@ -25,7 +25,7 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--signing-key", defaultValue = "${env:STREAMKIT_SIGNING_KEY}", paramLabel = "KEY",
+  @Option(names = "--signing-key", required = true, defaultValue = "${env:STREAMKIT_SIGNING_KEY}", paramLabel = "KEY",
       description = "HS256 secret (at least 32 bytes) or ES256 private key PEM file (env STREAMKIT_SIGNING_KEY)")
   String signingKey;
 
@@ -50,7 +50,8 @@ public final class TokenCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (ttlSeconds <= 0 || ttlSeconds > MAX_TTL_SECONDS) {
-      throw new IllegalArgumentException("--ttl must be between 1 and " + MAX_TTL_SECONDS + " seconds, got " + ttlSeconds);
+      throw new IllegalArgumentException("--ttl must be between 1 and " + MAX_TTL_SECONDS + " seconds, got "
+          + ttlSeconds);
     }
     String base = baseUrl == null ? null : checkedBaseUrl(baseUrl);
     PlaybackTokenSigner signer = SigningKeys.signer(signingKey);

@@ -114,7 +114,8 @@ public final class IngestWorkers implements AutoCloseable {
     discardStaging();
     int released = config.queue.releaseHeldBy(config.node);
     if (released > 0) {
-      LOG.info("{} ingest job(s) were running when node {} stopped; queued again", released, config.node);
+      // Only a node that died holds jobs at start (an orderly stop releases them): worth a warning.
+      LOG.warn("{} ingest job(s) were running when node {} stopped; queued again", released, config.node);
     }
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "streamkit-ingest-lease"));
     for (int i = 0; i < config.workers; i++) {
