@@ -44,8 +44,11 @@ final class ServeProcess implements AutoCloseable {
         "--signing-key", SECRET, "--admin-key", ADMIN_KEY));
     command.addAll(List.of(options));
     Path log = Files.createTempFile("streamkit-serve", ".log");
-    Process process = new ProcessBuilder(command).directory(data.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(data.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    // The tests read the lifecycle lines (job stopped, queued again) that a default run keeps quiet.
+    builder.environment().put("STREAMKIT_LOG_LEVEL", "info");
+    Process process = builder.start();
     ServeProcess serve = new ServeProcess(process, port, log);
     serve.awaitHealthy();
     return serve;
