@@ -1,6 +1,6 @@
 package io.streamkit.examples;
 
-import io.streamkit.hls.Rendition;
+import io.streamkit.hls.PackagedRendition;
 import io.streamkit.hls.TranscodeResult;
 import io.streamkit.hls.Transcoder;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ public final class TranscodeExample {
         .listener(p -> System.out.printf("%5.1f%% %.1fx%n", p.percent(), p.speed()))
         .build()
         .run();
-    for (Rendition rendition : title.renditions()) {
+    for (PackagedRendition rendition : title.renditions()) {
       System.out.printf("%-6s %4dx%-4d peak %,d bit/s  average %,d bit/s  %s%n", rendition.name(), rendition.width(),
           rendition.height(), rendition.peakBandwidth(), rendition.averageBandwidth(), rendition.codecs());
     }

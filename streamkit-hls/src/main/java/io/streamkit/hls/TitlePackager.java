@@ -28,7 +28,7 @@ final class TitlePackager {
 
   private TitlePackager() {}
 
-  static List<Rendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format) {
+  static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format) {
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     MediaPlaylist audio = encoded.audioDirectory() == null ? null
         : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
@@ -38,7 +38,7 @@ final class TitlePackager {
           + "AUTOSELECT=YES,CHANNELS=\"2\",URI=\"" + TranscodePipeline.AUDIO_DIRECTORY + "/"
           + HlsSegmenter.PLAYLIST + "\"\n");
     }
-    List<Rendition> renditions = new ArrayList<>();
+    List<PackagedRendition> renditions = new ArrayList<>();
     StringBuilder iframeEntries = new StringBuilder();
     for (TranscodePipeline.EncodedVideo video : encoded.video()) {
       MediaPlaylist playlist = MediaPlaylist.read(video.directory().resolve(HlsSegmenter.PLAYLIST));
@@ -61,7 +61,7 @@ final class TitlePackager {
           .append(",AVERAGE-BANDWIDTH=").append(iframeBandwidth[1]).append(",CODECS=\"").append(avc)
           .append("\",RESOLUTION=").append(resolution).append(",URI=\"").append(name).append('/')
           .append(I_FRAME_PLAYLIST).append("\"\n");
-      renditions.add(new Rendition(name, uri, video.plan().width(), video.plan().height(), video.plan().frameRate(),
+      renditions.add(new PackagedRendition(name, uri, video.plan().width(), video.plan().height(), video.plan().frameRate(),
           codecs, video.plan().videoBitrate(), peak, average, playlist.segments().size()));
     }
     master.append(iframeEntries);

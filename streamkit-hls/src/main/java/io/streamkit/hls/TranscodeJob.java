@@ -81,7 +81,7 @@ public final class TranscodeJob {
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
-        List<Rendition> renditions = TitlePackager.write(staging, encoded, format);
+        List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format);
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
             .totalSeconds();
         publish(staging);

@@ -13,7 +13,7 @@ import java.util.List;
  * @param durationSeconds media duration as listed in the playlists
  * @param wallSeconds time the transcode took
  */
-public record TranscodeResult(Path directory, Path masterPlaylist, List<Rendition> renditions, boolean hasAudio,
+public record TranscodeResult(Path directory, Path masterPlaylist, List<PackagedRendition> renditions, boolean hasAudio,
     double durationSeconds, double wallSeconds) {
 
   /** Media seconds transcoded per wall-clock second. */

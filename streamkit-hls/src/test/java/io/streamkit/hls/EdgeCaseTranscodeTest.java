@@ -29,7 +29,7 @@ class EdgeCaseTranscodeTest {
     Path out = dir.resolve("title");
     TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 640, 360, true);
 
-    assertThat(result.renditions()).extracting(Rendition::height).containsExactly(360, 180);
+    assertThat(result.renditions()).extracting(PackagedRendition::height).containsExactly(360, 180);
     assertThat(result.hasAudio()).isTrue();
     assertThat(out.resolve("master.m3u8")).exists();
     assertThat(out.resolve("360p/index.m3u8")).exists();
@@ -49,7 +49,7 @@ class EdgeCaseTranscodeTest {
     Path out = dir.resolve("title");
     TranscodeResult result = Transcoder.builder().input(source).output(out).segmentSeconds(2).build().run();
     assertThat(HlsConformance.check(out, new HlsConformance.Source(1920, 1080, true, 2))).isEmpty();
-    assertThat(result.renditions()).extracting(Rendition::height).containsExactly(1080, 720, 540, 432, 360, 234);
+    assertThat(result.renditions()).extracting(PackagedRendition::height).containsExactly(1080, 720, 540, 432, 360, 234);
     assertThat(result.renditions()).allSatisfy(r -> {
       assertThat(r.codecs()).startsWith("avc1.64");
       assertThat(Integer.parseInt(r.codecs().substring(9, 11), 16)).isLessThanOrEqualTo(41);
@@ -111,7 +111,7 @@ class EdgeCaseTranscodeTest {
 
     Path out = dir.resolve("title");
     TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.TS, 180, 320, false);
-    Rendition top = result.renditions().get(0);
+    PackagedRendition top = result.renditions().get(0);
     assertThat(top.height()).isGreaterThan(top.width());
     byte[] gray = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-i",
         out.resolve(top.name()).resolve("seg_00000.ts").toString(), "-frames:v", "1", "-pix_fmt", "gray", "-f",

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class MasterPlaylist {
 
-  private record Entry(Variant variant, PlaylistTemplate template) {}
+  private record Entry(ManifestVariant variant, PlaylistTemplate template) {}
 
   private final PlaylistTemplate header;
   private final List<Entry> variants;
@@ -71,8 +71,8 @@ final class MasterPlaylist {
    */
   ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, VariantOrder order, byte[] token) {
     int cap = claims == null ? 0 : claims.maxHeight().orElse(0);
-    List<Variant> allowed = new ArrayList<>(variants.size());
-    Map<Variant, Entry> byVariant = new HashMap<>();
+    List<ManifestVariant> allowed = new ArrayList<>(variants.size());
+    Map<ManifestVariant, Entry> byVariant = new HashMap<>();
     for (Entry e : variants) {
       if (allows(cap, e.variant())) {
         allowed.add(e.variant());
@@ -82,10 +82,10 @@ final class MasterPlaylist {
     if (allowed.isEmpty()) {
       return null;
     }
-    List<Variant> ordered = order.order(List.copyOf(allowed), claims);
+    List<ManifestVariant> ordered = order.order(List.copyOf(allowed), claims);
     List<PlaylistTemplate> parts = new ArrayList<>(ordered.size() + iframes.size() + 1);
     parts.add(header);
-    for (Variant v : ordered) {
+    for (ManifestVariant v : ordered) {
       Entry e = byVariant.get(v);
       if (e != null) {
         parts.add(e.template());
@@ -134,11 +134,11 @@ final class MasterPlaylist {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  private static boolean allows(int cap, Variant v) {
+  private static boolean allows(int cap, ManifestVariant v) {
     return cap == 0 || v.height() == 0 || v.height() <= cap;
   }
 
-  private static Variant variant(String line, String uri) {
+  private static ManifestVariant variant(String line, String uri) {
     Map<String, String> a = attributes(line);
     int width = 0;
     int height = 0;
@@ -150,7 +150,7 @@ final class MasterPlaylist {
         height = parseInt(resolution.substring(x + 1));
       }
     }
-    return new Variant(uri, parseLong(a.get("BANDWIDTH")), parseLong(a.get("AVERAGE-BANDWIDTH")), width, height,
+    return new ManifestVariant(uri, parseLong(a.get("BANDWIDTH")), parseLong(a.get("AVERAGE-BANDWIDTH")), width, height,
         a.getOrDefault("CODECS", ""));
   }
 

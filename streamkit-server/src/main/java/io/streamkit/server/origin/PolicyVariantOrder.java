@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.streamkit.abr.policy.DeviceHints;
+import io.streamkit.abr.policy.Variant;
 import io.streamkit.abr.policy.VariantPolicy;
 import io.streamkit.core.token.PlaybackClaims;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class PolicyVariantOrder implements VariantOrder {
    */
   public static final double DEFAULT_START_THROUGHPUT_BPS = 3_000_000;
 
-  /** Frame rate handed to the policy, which does not use it for ordering; the origin's {@link Variant} omits it. */
+  /** Frame rate handed to the policy, which does not use it for ordering; a {@link ManifestVariant} has none. */
   private static final double UNUSED_FRAME_RATE = 30;
 
   private final double startThroughputBps;
@@ -43,14 +44,14 @@ public final class PolicyVariantOrder implements VariantOrder {
   }
 
   @Override
-  public List<Variant> order(List<Variant> allowed, PlaybackClaims claims) {
-    List<Variant> video = new ArrayList<>(allowed.size());
-    List<Variant> other = new ArrayList<>();
-    List<io.streamkit.abr.policy.Variant> modelled = new ArrayList<>(allowed.size());
-    for (Variant v : allowed) {
+  public List<ManifestVariant> order(List<ManifestVariant> allowed, PlaybackClaims claims) {
+    List<ManifestVariant> video = new ArrayList<>(allowed.size());
+    List<ManifestVariant> other = new ArrayList<>();
+    List<Variant> modelled = new ArrayList<>(allowed.size());
+    for (ManifestVariant v : allowed) {
       if (v.width() > 0 && v.height() > 0 && v.bandwidth() > 0) {
         long average = v.averageBandwidth() > 0 ? Math.min(v.averageBandwidth(), v.bandwidth()) : v.bandwidth();
-        modelled.add(new io.streamkit.abr.policy.Variant(video.size(), v.width(), v.height(), v.bandwidth(), average,
+        modelled.add(new Variant(video.size(), v.width(), v.height(), v.bandwidth(), average,
             v.codecs().isBlank() ? "unknown" : v.codecs(), UNUSED_FRAME_RATE));
         video.add(v);
       } else {
@@ -64,7 +65,7 @@ public final class PolicyVariantOrder implements VariantOrder {
     int[] order = new int[policy.size()];
     // The playlist was already filtered by the token's height limit, so none is applied again here.
     int count = policy.allowedVariants(VariantPolicy.NO_HEIGHT_LIMIT, DeviceHints.NONE, startThroughputBps, order);
-    List<Variant> ordered = new ArrayList<>(allowed.size());
+    List<ManifestVariant> ordered = new ArrayList<>(allowed.size());
     for (int i = 0; i < count; i++) {
       ordered.add(video.get(order[i]));
     }

@@ -15,5 +15,5 @@ import java.util.List;
 public interface VariantOrder {
 
   /** Returns the variants to list, first to last; it may drop variants but must not add any. */
-  List<Variant> order(List<Variant> allowed, PlaybackClaims claims);
+  List<ManifestVariant> order(List<ManifestVariant> allowed, PlaybackClaims claims);
 }

@@ -102,17 +102,17 @@ class PlaylistTemplateTest {
 
   @Test
   void policyOrderFallsBackToTheLowestVariant() {
-    Variant low = new Variant("a", 3_000_000, 0, 854, 480, "");
-    Variant high = new Variant("b", 6_000_000, 0, 1920, 1080, "");
+    ManifestVariant low = new ManifestVariant("a", 3_000_000, 0, 854, 480, "");
+    ManifestVariant high = new ManifestVariant("b", 6_000_000, 0, 1920, 1080, "");
     assertThat(new PolicyVariantOrder().order(List.of(high, low), null)).containsExactly(low, high);
   }
 
   @Test
   void policyOrderListsVariantsWithoutResolutionAfterTheVideoVariants() {
-    Variant audio = new Variant("aud", 128_000, 0, 0, 0, "mp4a.40.2");
-    Variant sd = new Variant("sd", 800_000, 700_000, 640, 360, "avc1.4d401e");
-    Variant hd = new Variant("hd", 1_900_000, 1_500_000, 1280, 720, "avc1.4d401f");
-    Variant fhd = new Variant("fhd", 6_000_000, 5_000_000, 1920, 1080, "avc1.640028");
+    ManifestVariant audio = new ManifestVariant("aud", 128_000, 0, 0, 0, "mp4a.40.2");
+    ManifestVariant sd = new ManifestVariant("sd", 800_000, 700_000, 640, 360, "avc1.4d401e");
+    ManifestVariant hd = new ManifestVariant("hd", 1_900_000, 1_500_000, 1280, 720, "avc1.4d401f");
+    ManifestVariant fhd = new ManifestVariant("fhd", 6_000_000, 5_000_000, 1920, 1080, "avc1.640028");
     assertThat(new PolicyVariantOrder().order(List.of(audio, fhd, sd, hd), null)).containsExactly(hd, sd, fhd, audio);
     assertThat(new PolicyVariantOrder(10_000_000).order(List.of(audio, fhd, sd, hd), null))
         .containsExactly(fhd, sd, hd, audio);

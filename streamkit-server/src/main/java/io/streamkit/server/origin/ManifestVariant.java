@@ -10,4 +10,4 @@ package io.streamkit.server.origin;
  * @param height picture height from {@code RESOLUTION}, or 0 for audio-only or absent
  * @param codecs the {@code CODECS} attribute, or an empty string
  */
-public record Variant(String uri, long bandwidth, long averageBandwidth, int width, int height, String codecs) {}
+public record ManifestVariant(String uri, long bandwidth, long averageBandwidth, int width, int height, String codecs) {}

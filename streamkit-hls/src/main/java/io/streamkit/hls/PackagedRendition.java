@@ -16,5 +16,5 @@ import io.streamkit.abr.ladder.FrameRate;
  * @param averageBandwidth {@code AVERAGE-BANDWIDTH}: bitrate over the whole title (audio included), in bit/s
  * @param segments number of media segments
  */
-public record Rendition(String name, String playlist, int width, int height, FrameRate frameRate, String codecs,
+public record PackagedRendition(String name, String playlist, int width, int height, FrameRate frameRate, String codecs,
     long targetBitrate, long peakBandwidth, long averageBandwidth, int segments) {}
