@@ -10,7 +10,7 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.hls.SampleVideo;
 import io.streamkit.server.origin.ManagementApi;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -5,7 +5,7 @@ import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.server.origin.OriginServer;
 import java.io.File;
 import java.io.PrintWriter;

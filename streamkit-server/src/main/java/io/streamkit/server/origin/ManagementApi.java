@@ -3,7 +3,7 @@ package io.streamkit.server.origin;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -18,7 +18,7 @@ import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;

@@ -13,7 +13,7 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -11,7 +11,7 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.TestVideos;
-import io.streamkit.server.ingest.IngestWorkers;
+import io.streamkit.hls.ingest.IngestWorkers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.streamkit.server.ingest;
+package io.streamkit.hls.ingest;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJob;

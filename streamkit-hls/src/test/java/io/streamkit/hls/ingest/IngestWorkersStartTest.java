@@ -1,4 +1,4 @@
-package io.streamkit.server.ingest;
+package io.streamkit.hls.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

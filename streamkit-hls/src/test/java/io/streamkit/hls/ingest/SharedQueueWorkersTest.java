@@ -1,4 +1,4 @@
-package io.streamkit.server.ingest;
+package io.streamkit.hls.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import io.streamkit.core.store.PostgresTestSchema;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
-import io.streamkit.server.TestVideos;
+import io.streamkit.hls.SampleVideo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,8 @@ class SharedQueueWorkersTest {
 
   @Test
   void twoNodesOnOnePostgresRunEachJobExactlyOnce() throws Exception {
-    Path video = TestVideos.make(data.resolve("clip.mp4"), 2, 192, 108);
+    Path video = data.resolve("clip.mp4");
+    SampleVideo.write(video, 2);
     try (StreamkitStore storeA = open(); StreamkitStore storeB = open()) {
       IngestJobQueue queueA = IngestJobQueue.in(storeA);
       List<UUID> titles = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.streamkit.server.ingest;
+package io.streamkit.hls.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
-import io.streamkit.server.TestVideos;
+import io.streamkit.hls.SampleVideo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,8 @@ class IngestWorkersStopTest {
 
   @Test
   void closeFromAnInterruptedThreadWaitsForTheTranscodeAndHandsTheJobBack() throws Exception {
-    Path video = TestVideos.make(data.resolve("long.mp4"), 20, 640, 360);
+    Path video = data.resolve("long.mp4");
+    SampleVideo.write(video, 20);
     try (StreamkitStore store = StreamkitStore.builder().dataDirectory(data.resolve("db")).build()) {
       IngestJobQueue queue = IngestJobQueue.in(store);
       Title title = store.catalog().create("Long", "");
