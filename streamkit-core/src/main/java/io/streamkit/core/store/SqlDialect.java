@@ -38,6 +38,18 @@ interface SqlDialect {
         + " names an unsupported database; use jdbc:postgresql://host:port/database or jdbc:h2:file:/path");
   }
 
+  /** The dialect of a database by its JDBC product name ({@code DatabaseMetaData.getDatabaseProductName()}). */
+  static SqlDialect forProductName(String productName) {
+    if ("PostgreSQL".equalsIgnoreCase(productName)) {
+      return new PostgresDialect();
+    }
+    if ("H2".equalsIgnoreCase(productName)) {
+      return new H2Dialect();
+    }
+    throw new IllegalArgumentException("the data source connects to " + productName
+        + ", which StreamKit does not support; use PostgreSQL or H2");
+  }
+
   /** Appends {@code rows} groups of {@code group}, separated by commas. */
   static String repeat(String group, int rows) {
     StringBuilder sql = new StringBuilder(rows * (group.length() + 1));

@@ -59,14 +59,17 @@ public final class StreamkitStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamkitStore.class);
   private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-  private final HikariDataSource dataSource;
+  private final DataSource dataSource;
+  /** Closes the pool this store opened; nothing for a data source the application owns. */
+  private final AutoCloseable closer;
   private final SqlDialect dialect;
   private final Catalog catalog;
   private final ProgressStore progress;
   private final EventStore events;
 
-  private StreamkitStore(HikariDataSource dataSource, SqlDialect dialect, Clock clock) {
+  private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
+    this.closer = closer;
     this.dialect = dialect;
     JdbcRunner jdbc = new JdbcRunner(dataSource);
     this.catalog = new JdbcCatalog(jdbc, clock);
@@ -100,16 +103,24 @@ public final class StreamkitStore implements AutoCloseable {
     return dialect.name();
   }
 
-  /** Closes the pool; the embedded H2 database closes with it (not earlier, by H2's own shutdown hook). */
+  /**
+   * Closes the pool this store opened; the embedded H2 database closes with it (not earlier, by H2's own shutdown
+   * hook). A data source given with {@link Builder#dataSource} stays open: its owner closes it.
+   */
   @Override
   public void close() {
-    dataSource.close();
+    try {
+      closer.close();
+    } catch (Exception e) {
+      throw new StoreException("cannot close the StreamKit database: " + e.getMessage(), e);
+    }
   }
 
   /** Where and how to connect; each setter checks its value at once. */
   public static final class Builder {
     private Path dataDirectory;
     private String jdbcUrl;
+    private DataSource dataSource;
     private String username;
     private String password;
     private String schema;
@@ -134,6 +145,16 @@ public final class StreamkitStore implements AutoCloseable {
       InvalidValueException.requireText("jdbcUrl", jdbcUrl, 4096);
       SqlDialect.forJdbcUrl(jdbcUrl);
       this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    /**
+     * Use the application's own connection pool (PostgreSQL or H2) instead of opening one; excludes every other
+     * connection setting. StreamKit migrates its tables in the data source's default schema (with its own history
+     * table, so the application's migrations are untouched) and never closes the data source.
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = requireNonNull("dataSource", dataSource);
       return this;
     }
 
@@ -187,6 +208,9 @@ public final class StreamkitStore implements AutoCloseable {
      * @throws StoreException if the database cannot be reached or migrated
      */
     public StreamkitStore build() {
+      if (dataSource != null) {
+        return buildOn(dataSource);
+      }
       if (dataDirectory != null && jdbcUrl != null) {
         throw new InvalidValueException("jdbcUrl", jdbcUrl,
             "cannot be used together with dataDirectory " + dataDirectory + "; choose one");
@@ -226,7 +250,7 @@ public final class StreamkitStore implements AutoCloseable {
         dataSource = new HikariDataSource(config);
         migrate(dataSource, schemaName);
         LOG.info("StreamKit store ready on {} ({} connections at most)", dialect.name(), poolSize);
-        return new StreamkitStore(dataSource, dialect, clock);
+        return new StreamkitStore(dataSource, dataSource, dialect, clock);
       } catch (RuntimeException e) {
         if (dataSource != null) {
           dataSource.close();
@@ -234,6 +258,28 @@ public final class StreamkitStore implements AutoCloseable {
         throw new StoreException("cannot open the StreamKit database at " + masked(url) + " (" + causeMessage(e)
             + "); check that it runs and the URL, user and password are right", e);
       }
+    }
+
+    private StreamkitStore buildOn(DataSource given) {
+      if (dataDirectory != null || jdbcUrl != null || username != null || password != null || schema != null) {
+        throw new InvalidValueException("dataSource", given.getClass().getSimpleName(), "cannot be used together"
+            + " with dataDirectory, jdbcUrl, username, password or schema; configure the data source itself");
+      }
+      SqlDialect dialect;
+      try (Connection connection = given.getConnection()) {
+        dialect = SqlDialect.forProductName(connection.getMetaData().getDatabaseProductName());
+      } catch (SQLException e) {
+        throw new StoreException("cannot open a connection from the given data source (" + causeMessage(e)
+            + "); check that its database runs", e);
+      }
+      try {
+        migrate(given, null);
+      } catch (RuntimeException e) {
+        throw new StoreException("cannot prepare StreamKit's tables through the given data source ("
+            + causeMessage(e) + ")", e);
+      }
+      LOG.info("StreamKit store ready on {} through the application's data source", dialect.name());
+      return new StreamkitStore(given, () -> { }, dialect, clock);
     }
 
     /** The pool's connections switch to the schema as they open, so it must exist before the pool starts. */

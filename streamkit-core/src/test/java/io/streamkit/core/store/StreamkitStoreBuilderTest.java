@@ -3,7 +3,12 @@ package io.streamkit.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.streamkit.core.InvalidValueException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +54,33 @@ class StreamkitStoreBuilderTest {
     try (StreamkitStore reopened = StreamkitStore.builder().dataDirectory(data).build()) {
       assertThat(reopened.catalog().get(id)).map(t -> t.name()).contains("Persisted");
     }
+  }
+
+  @Test
+  void anApplicationsOwnDataSourceIsUsedAndLeftOpen() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("app") + ";DB_CLOSE_ON_EXIT=FALSE");
+    try (HikariDataSource pool = new HikariDataSource(config)) {
+      try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE app_users (id INT PRIMARY KEY)");
+        s.execute("INSERT INTO app_users VALUES (1)");
+      }
+      UUID id;
+      try (StreamkitStore store = StreamkitStore.builder().dataSource(pool).build()) {
+        assertThat(store.databaseName()).isEqualTo("H2");
+        id = store.catalog().create("On the application's pool", "").id();
+      }
+      assertThat(pool.isClosed()).as("the application owns its pool").isFalse();
+      try (StreamkitStore again = StreamkitStore.builder().dataSource(pool).build();
+          Connection c = pool.getConnection(); Statement s = c.createStatement();
+          ResultSet users = s.executeQuery("SELECT COUNT(*) FROM app_users")) {
+        assertThat(again.catalog().get(id)).isPresent();
+        users.next();
+        assertThat(users.getInt(1)).as("the application's own table is untouched").isEqualTo(1);
+      }
+    }
+    assertThatThrownBy(() -> StreamkitStore.builder().dataSource(new HikariDataSource()).jdbcUrl("jdbc:h2:mem:x")
+        .build()).isInstanceOf(InvalidValueException.class).hasMessageContaining("configure the data source itself");
   }
 
   @Test
