@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
       "Simulate adaptive bitrate streaming over recorded network traces and report QoE.",
       "Summary: mean QoE over chunks 2..n, mean bitrate, total rebuffering, switches."
     })
-public final class AbrSimCommand implements Callable<Integer> {
+final class AbrSimCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

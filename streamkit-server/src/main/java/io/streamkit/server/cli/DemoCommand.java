@@ -7,11 +7,9 @@ import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
-import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.hls.SampleVideo;
-import io.streamkit.server.origin.ManagementApi;
+import io.streamkit.server.StreamkitPlatform;
 import io.streamkit.hls.ingest.IngestWorkers;
-import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -50,7 +48,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Run the whole platform on this machine and print its admin and player URLs.",
         "Ingests FILE (or a generated sample), publishes it and keeps serving until Ctrl-C."})
-public final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer> {
 
   static final String ADMIN_KEY_FILE = "demo-admin-key";
   static final String SIGNING_KEY_FILE = "demo-signing-key";
@@ -82,18 +80,17 @@ public final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException(file + " is not a file; give a video file, or no argument for a"
           + " generated sample");
     }
-    RunningPlatform.requireFreePort(host, port);
+    FreePort.require(host, port);
     Files.createDirectories(data);
     String adminKey = secret(data.resolve(ADMIN_KEY_FILE));
     String signingSecret = secret(data.resolve(SIGNING_KEY_FILE));
     byte[] secretBytes = PlaybackTokenSigner.secretFromText(signingSecret);
     PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(secretBytes);
-    OriginServer.Builder origin = OriginServer.builder().dataDirectory(data).host(host).port(port)
-        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(secretBytes).build()).adminKey(adminKey);
-    RunningPlatform platform = RunningPlatform.start(data, null, null, workers, Ladder.apple(), "veryfast", adminKey,
-        ManagementApi.DEFAULT_MAX_UPLOAD_BYTES, signer, null, origin);
+    StreamkitPlatform platform = StreamkitPlatform.builder().dataDirectory(data).hs256Secret(secretBytes)
+        .adminKey(adminKey).workers(workers).ladder(Ladder.apple()).preset("veryfast")
+        .origin(origin -> origin.host(host).port(port)).build().start();
     ProcessLifecycle.closeOnShutdown(platform);
-    String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + platform.origin.port();
+    String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + platform.port();
     out.println("StreamKit demo: data in " + data.toAbsolutePath() + ", serving " + base);
 
     Title title = existingSample(platform).orElse(null);
@@ -101,7 +98,7 @@ public final class DemoCommand implements Callable<Integer> {
       title = ingest(platform, out);
     }
     if (title.status() != TitleStatus.PUBLISHED) {
-      title = platform.store.catalog().transition(title.id(), TitleStatus.PUBLISHED);
+      title = platform.store().catalog().transition(title.id(), TitleStatus.PUBLISHED);
     }
     String token = signer.sign(PlaybackClaims.builder().viewer("demo-viewer").title(title.id().toString())
         .issuedAt(Instant.now()).expiresAt(Instant.now().plus(Duration.ofDays(1))).build());
@@ -112,21 +109,21 @@ public final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Serving until Ctrl-C.");
     out.flush();
-    platform.origin.awaitClose();
+    platform.awaitClose();
     return 0;
   }
 
   /** Without a FILE, a re-run reuses the newest published title instead of adding another sample. */
-  private Optional<Title> existingSample(RunningPlatform platform) {
+  private Optional<Title> existingSample(StreamkitPlatform platform) {
     if (file != null) {
       return Optional.empty();
     }
-    List<Title> published = platform.store.catalog()
+    List<Title> published = platform.store().catalog()
         .list(TitleStatus.PUBLISHED, PageRequest.first(1)).items();
     return published.stream().findFirst();
   }
 
-  private Title ingest(RunningPlatform platform, PrintWriter out) throws IOException, InterruptedException {
+  private Title ingest(StreamkitPlatform platform, PrintWriter out) throws IOException, InterruptedException {
     Path uploads = Files.createDirectories(data.resolve(IngestWorkers.UPLOADS));
     Path staged = uploads.resolve(".demo-" + System.nanoTime());
     String name;
@@ -139,15 +136,15 @@ public final class DemoCommand implements Callable<Integer> {
       SampleVideo.write(staged, SAMPLE_SECONDS);
       name = "StreamKit sample";
     }
-    Title title = platform.store.catalog().create(name, "Added by streamkit demo");
+    Title title = platform.store().catalog().create(name, "Added by streamkit demo");
     Path source = IngestWorkers.sourceFile(data.toAbsolutePath(), title.id());
     Files.move(staged, source, StandardCopyOption.ATOMIC_MOVE);
-    IngestJobQueue.in(platform.store).enqueue(title.id(), source.toString());
+    IngestJobQueue.in(platform.store()).enqueue(title.id(), source.toString());
     out.println("Transcoding " + name + " (title " + title.id() + ")...");
     out.flush();
     int shown = -1;
     while (true) {
-      Title now = platform.store.catalog().get(title.id()).orElseThrow();
+      Title now = platform.store().catalog().get(title.id()).orElseThrow();
       if (now.status() == TitleStatus.READY || now.status() == TitleStatus.PUBLISHED) {
         out.println("  100%");
         return now;

@@ -6,7 +6,8 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.hls.ingest.IngestWorkers;
-import io.streamkit.server.origin.OriginServer;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.StreamkitPlatform;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
             + " playback tokens) and ingest workers transcoding uploads are on too.",
         "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish, answered progress heartbeats are stored,"
             + " then the database closes (exit status 143 after SIGTERM, 130 after Ctrl-C)."})
-public final class ServeCommand implements Callable<Integer> {
+final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
@@ -120,20 +121,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dataDirectory = checkedDataDirectory();
-    OriginServer.Builder builder = OriginServer.builder()
-        .dataDirectory(dataDirectory)
-        .host(host)
-        .port(port)
-        .tokenVerifier(SigningKeys.verifier(signingKeys == null ? List.of() : signingKeys))
-        .adminKey(adminKey == null || adminKey.isBlank() ? null : adminKey)
-        .maxConnections(maxConnections)
-        .idleTimeout(seconds("--idle-timeout", idleTimeoutSeconds))
-        .requestHeadTimeout(seconds("--request-head-timeout", requestHeadTimeoutSeconds))
-        .writeStallTimeout(seconds("--write-stall-timeout", writeStallTimeoutSeconds))
-        .tls(sslContext());
-    if (ioThreads != 0) {
-      builder.ioThreads(ioThreads);
-    }
+    PlaybackTokenVerifier verifier = SigningKeys.verifier(signingKeys == null ? List.of() : signingKeys);
+    Duration idle = seconds("--idle-timeout", idleTimeoutSeconds);
+    Duration head = seconds("--request-head-timeout", requestHeadTimeoutSeconds);
+    Duration stall = seconds("--write-stall-timeout", writeStallTimeoutSeconds);
+    SslContext tls = sslContext();
     String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
     if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
       throw new IllegalArgumentException("--max-upload-bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
@@ -144,16 +136,43 @@ public final class ServeCommand implements Callable<Integer> {
           + workers);
     }
     boolean api = adminKey != null && !adminKey.isBlank();
-    RunningPlatform.requireFreePort(host, port);
-    RunningPlatform platform = RunningPlatform.start(dataDirectory, jdbcUrl, nodeId, workers, Ladder.named(ladder),
-        preset, api ? adminKey : null, maxUploadBytes, signer(), publicUrl, builder);
-    ProcessLifecycle.closeOnShutdown(platform);
+    StreamkitPlatform.Builder platform = StreamkitPlatform.builder()
+        .dataDirectory(dataDirectory)
+        .tokenVerifier(verifier)
+        .workers(workers)
+        .ladder(Ladder.named(ladder))
+        .preset(preset)
+        .maxUploadBytes(maxUploadBytes)
+        .publicBaseUrl(publicUrl)
+        .origin(origin -> {
+          origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
+              .writeStallTimeout(stall).tls(tls);
+          if (ioThreads != 0) {
+            origin.ioThreads(ioThreads);
+          }
+        });
+    PlaybackTokenSigner signer = signer();
+    if (signer != null) {
+      platform.tokenSigner(signer);
+    }
+    if (jdbcUrl != null) {
+      platform.jdbcUrl(jdbcUrl);
+    }
+    if (nodeId != null && !nodeId.isBlank()) {
+      platform.nodeId(nodeId);
+    }
+    if (api) {
+      platform.adminKey(adminKey);
+    }
+    FreePort.require(host, port);
+    StreamkitPlatform running = platform.build().start();
+    ProcessLifecycle.closeOnShutdown(running);
     PrintWriter out = spec.commandLine().getOut();
     out.println("StreamKit serving " + dataDirectory.toAbsolutePath() + " at " + (tlsCert == null ? "http" : "https")
-        + "://" + host + ":" + platform.origin.port() + " (" + platform.store.databaseName() + " database"
+        + "://" + host + ":" + running.port() + " (" + running.store().databaseName() + " database"
         + (api ? ", management API on" : "") + "); stop with Ctrl-C or SIGTERM");
     out.flush();
-    platform.origin.awaitClose();
+    running.awaitClose();
     return 0;
   }
 

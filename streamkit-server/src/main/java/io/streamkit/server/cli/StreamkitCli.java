@@ -23,7 +23,7 @@ public final class StreamkitCli implements Runnable {
   }
 
   /** The command tree; tests execute it in-process. */
-  public static CommandLine commandLine() {
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamkitCli());
     OneLineErrorHandler errors = new OneLineErrorHandler();
     cli.setExecutionExceptionHandler(errors);

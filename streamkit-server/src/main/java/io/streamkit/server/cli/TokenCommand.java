@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
         "Mint a playback token for one title.",
         "Prints the token; with --base-url the last line is the master playlist URL carrying it."})
-public final class TokenCommand implements Callable<Integer> {
+final class TokenCommand implements Callable<Integer> {
 
   /** A week: tokens are per playback session; longer grants belong to the application, not the token. */
   static final long MAX_TTL_SECONDS = 7 * 24 * 3600;

@@ -1,5 +1,6 @@
 package io.streamkit.server.origin;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,7 +9,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code /healthz} (always open, for load balancers) and {@code /metrics} (Prometheus text exposition format 0.0.4).
+ * {@code /healthz} (always open, for load balancers) and {@code /metrics} (Prometheus text exposition format 0.0.4,
+ * when the origin's registry is a Prometheus one; an application that gives its own registry scrapes that instead).
  * With an admin key configured, {@code /metrics} requires {@code Authorization: Bearer <key>}, compared in constant
  * time.
  */
@@ -18,14 +20,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}\n".getBytes(StandardCharsets.UTF_8);
 
-  private final PrometheusMeterRegistry registry;
+  private final MeterRegistry registry;
   private final AdminKey adminKey;
   private final OriginMetrics metrics;
 
-  AdminHandler(PrometheusMeterRegistry registry, String adminKey, OriginMetrics metrics) {
+  AdminHandler(MeterRegistry registry, AdminKey adminKey, OriginMetrics metrics) {
     super(false);
     this.registry = registry;
-    this.adminKey = new AdminKey(adminKey);
+    this.adminKey = adminKey;
     this.metrics = metrics;
   }
 
@@ -42,7 +44,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
             "unauthorized", "this endpoint needs the admin key as a bearer token");
         return;
       }
-      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+        Responses.error(ctx, metrics, Route.METRICS, request.keepAlive, HttpResponseStatus.NOT_FOUND, "not_found",
+            "this origin publishes its metrics to the application's own meter registry, not at /metrics");
+        return;
+      }
+      byte[] body = prometheus.scrape().getBytes(StandardCharsets.UTF_8);
       Responses.send(ctx, metrics, Route.METRICS,
           Responses.full(HttpResponseStatus.OK, body, PROMETHEUS_TEXT, Responses.NO_STORE),
           request.keepAlive, request.isHead());

@@ -9,19 +9,19 @@ import java.security.MessageDigest;
  * The admin key as a bearer credential ({@code Authorization: Bearer <key>}), compared in constant time so response
  * timing reveals nothing about how much of a guess was right. Without a configured key nothing is authorised.
  */
-public final class AdminKey {
+final class AdminKey {
 
   private final byte[] expectedAuthorization;
 
-  public AdminKey(String key) {
+  AdminKey(String key) {
     this.expectedAuthorization = key == null ? null : ("Bearer " + key).getBytes(StandardCharsets.UTF_8);
   }
 
-  public boolean configured() {
+  boolean configured() {
     return expectedAuthorization != null;
   }
 
-  public boolean authorises(HttpHeaders headers) {
+  boolean authorises(HttpHeaders headers) {
     String header = headers.get(HttpHeaderNames.AUTHORIZATION);
     return expectedAuthorization != null && header != null
         && MessageDigest.isEqual(expectedAuthorization, header.getBytes(StandardCharsets.UTF_8));

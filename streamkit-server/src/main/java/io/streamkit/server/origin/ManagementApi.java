@@ -6,11 +6,9 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * The platform's management API: uploads (whole-body and tus 1.0 resumable), titles, moderation and playback tokens,
- * under {@code /api/titles} and {@code /api/uploads}, authorised by the admin key. See {@code docs/openapi.yaml}.
+ * under {@code /api/titles} and {@code /api/uploads}, authorised by the origin's admin key
+ * ({@link OriginServer.Builder#adminKey}, the one key for this API, {@code /metrics} and the analytics). See
+ * {@code docs/openapi.yaml}.
  *
  * <p>Give it to {@link OriginServer.Builder#managementApi}; the origin serves it beside the viewer API, running
  * every database call and file operation on its API executor.
@@ -51,7 +51,6 @@ public final class ManagementApi {
   final String publicBaseUrl;
   final Duration bodyStallTimeout;
   final Duration unfinishedUploadRetention;
-  private final byte[] expectedAuthorization;
 
   private ManagementApi(Builder b) {
     this.store = b.store;
@@ -65,19 +64,12 @@ public final class ManagementApi {
     this.publicBaseUrl = b.publicBaseUrl;
     this.bodyStallTimeout = b.bodyStallTimeout;
     this.unfinishedUploadRetention = b.unfinishedUploadRetention;
-    this.expectedAuthorization = ("Bearer " + b.adminKey).getBytes(StandardCharsets.UTF_8);
     discardIncomplete();
     tus.removeExpired();
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
-  boolean authorises(String authorization) {
-    return authorization != null
-        && MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -107,7 +99,6 @@ public final class ManagementApi {
     private IngestJobQueue queue;
     private IngestWorkers workers;
     private Path dataDirectory;
-    private String adminKey;
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
     private PlaybackTokenSigner signer;
     private String publicBaseUrl;
@@ -151,15 +142,6 @@ public final class ManagementApi {
       return this;
     }
 
-    public Builder adminKey(String adminKey) {
-      if (adminKey == null || adminKey.length() < 16) {
-        throw new IllegalArgumentException("the management API needs an admin key of at least 16 characters, got "
-            + (adminKey == null ? "none" : adminKey.length() + " characters") + "; pass --admin-key");
-      }
-      this.adminKey = adminKey;
-      return this;
-    }
-
     public Builder maxUploadBytes(long maxUploadBytes) {
       if (maxUploadBytes < 1 || maxUploadBytes > MAX_UPLOAD_BYTES) {
         throw new IllegalArgumentException("max upload bytes must be between 1 and " + MAX_UPLOAD_BYTES + ", got "
@@ -196,8 +178,8 @@ public final class ManagementApi {
     }
 
     public ManagementApi build() {
-      if (store == null || dataDirectory == null || adminKey == null) {
-        throw new IllegalArgumentException("the management API needs store(...), dataDirectory(...) and adminKey(...)");
+      if (store == null || dataDirectory == null) {
+        throw new IllegalArgumentException("the management API needs store(...) and dataDirectory(...)");
       }
       return new ManagementApi(this);
     }

@@ -82,11 +82,13 @@ final class ManagementEndpoints implements ApiEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
 
   private final ManagementApi api;
+  private final AdminKey adminKey;
   private final TitleVisibility visibility;
   private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
 
-  ManagementEndpoints(ManagementApi api, TitleVisibility visibility) {
+  ManagementEndpoints(ManagementApi api, AdminKey adminKey, TitleVisibility visibility) {
     this.api = api;
+    this.adminKey = adminKey;
     this.visibility = visibility;
   }
 
@@ -106,7 +108,7 @@ final class ManagementEndpoints implements ApiEndpoints {
           .set("Tus-Version", TUS_VERSION).set("Tus-Max-Size", api.maxUploadBytes)
           .set("Tus-Extension", TUS_EXTENSIONS).response));
     }
-    if (!api.authorises(call.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+    if (!adminKey.authorises(call.headers())) {
       throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
           "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
     }

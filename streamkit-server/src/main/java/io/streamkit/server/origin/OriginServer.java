@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -74,7 +75,7 @@ public final class OriginServer implements AutoCloseable {
       Duration writeStallTimeout, int maxUriLength, int maxHeaderBytes, SslContext sslContext) {}
 
   private final Builder config;
-  private final PrometheusMeterRegistry registry;
+  private final MeterRegistry registry;
   private final OriginMetrics metrics;
   private final ChannelGroup channels = new DefaultChannelGroup("streamkit-origin", GlobalEventExecutor.INSTANCE);
   private EventLoopGroup acceptors;
@@ -101,14 +102,15 @@ public final class OriginServer implements AutoCloseable {
     PlaylistCache playlists = new PlaylistCache();
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
+    AdminKey adminKey = new AdminKey(config.adminKey);
     TitleVisibility visibility = null;
     OriginPipeline.ApiHandlerFactory api = null;
     if (config.store != null) {
       apiExecutor = new ApiExecutor(config.apiThreads);
       visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
-      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, new AdminKey(config.adminKey), visibility);
+      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility);
       List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints)
-          : List.of(new ManagementEndpoints(config.managementApi, visibility), viewerEndpoints);
+          : List.of(new ManagementEndpoints(config.managementApi, adminKey, visibility), viewerEndpoints);
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
@@ -116,7 +118,7 @@ public final class OriginServer implements AutoCloseable {
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(config.verifier, root, playlists, metrics, visibility),
-        new AdminHandler(registry, config.adminKey, metrics),
+        new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, config.sslContext != null, metrics),
         new PageHandler(metrics), api));
@@ -164,8 +166,8 @@ public final class OriginServer implements AutoCloseable {
     return config.store;
   }
 
-  /** The registry behind {@code /metrics}. */
-  public PrometheusMeterRegistry meterRegistry() {
+  /** The registry the origin's meters are in (behind {@code /metrics} when it is a Prometheus one). */
+  public MeterRegistry meterRegistry() {
     return registry;
   }
 
@@ -243,7 +245,7 @@ public final class OriginServer implements AutoCloseable {
     private boolean tokensOff;
     private String adminKey;
     private VariantOrder variantOrder = new PolicyVariantOrder();
-    private PrometheusMeterRegistry registry;
+    private MeterRegistry registry;
     private SslContext sslContext;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxUriLength = DEFAULT_MAX_URI_LENGTH;
@@ -292,7 +294,11 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
-    /** Protects {@code /metrics} with {@code Authorization: Bearer <key>}. */
+    /**
+     * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
+     * analytics endpoints and {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open and the
+     * analytics are refused; a management API needs it.
+     */
     public Builder adminKey(String adminKey) {
       if (adminKey != null && adminKey.length() < 16) {
         throw new IllegalArgumentException("admin key must be at least 16 characters, got " + adminKey.length());
@@ -306,8 +312,12 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
-    /** Publishes metrics into this registry instead of a new one with JVM metrics bound. */
-    public Builder meterRegistry(PrometheusMeterRegistry registry) {
+    /**
+     * Publishes the origin's meters into the application's registry (any Micrometer {@link MeterRegistry}) instead of
+     * a new Prometheus registry with JVM metrics bound; {@code /metrics} serves it only if it is a
+     * {@link PrometheusMeterRegistry}, otherwise the application exports it its own way.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
@@ -402,6 +412,10 @@ public final class OriginServer implements AutoCloseable {
       }
       if (managementApi != null && store == null) {
         throw new IllegalArgumentException("the management API needs the store: call store(...) too");
+      }
+      if (managementApi != null && adminKey == null) {
+        throw new IllegalArgumentException("the management API needs an admin key: call adminKey(...) with at least"
+            + " 16 characters");
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");

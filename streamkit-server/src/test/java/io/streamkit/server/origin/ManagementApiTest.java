@@ -63,13 +63,13 @@ class ManagementApiTest {
       workers = IngestWorkers.builder().store(store).dataDirectory(data).node("test-node").ladder(Ladder.small())
           .preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build().start();
     }
-    ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).adminKey(ADMIN_KEY)
+    ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data)
         .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET))
         .bodyStallTimeout(Duration.ofSeconds(1)).build();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1")
         .requestHeadTimeout(Duration.ofSeconds(1))
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
-        .store(store).managementApi(api).build().start();
+        .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
   }
 
   @AfterEach

@@ -61,10 +61,10 @@ class NonBlockingEventLoopTest {
     PostgresTestSchema.require("non-blocking event loop test");
     schema = PostgresTestSchema.create("streamkit_nonblocking");
     store = schema.store().build();
-    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(data).adminKey(ADMIN_KEY).build();
+    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(data).build();
     origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(1)
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(RunningOrigin.SECRET).build())
-        .store(store).managementApi(api).build().start();
+        .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
   }
 
   @AfterEach

@@ -77,7 +77,7 @@ class PlatformBrowserTest {
     workers = IngestWorkers.builder().store(store).dataDirectory(data).node("browser-test").ladder(LADDER)
         .preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(200)).build().start();
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data)
-        .adminKey(ADMIN_KEY).tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
+        .tokenSigner(PlaybackTokenSigner.hs256(SECRET)).build();
     origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
         .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();

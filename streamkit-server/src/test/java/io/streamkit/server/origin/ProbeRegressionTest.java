@@ -54,7 +54,7 @@ class ProbeRegressionTest {
   static void start() throws IOException {
     store = StreamkitStore.builder().dataDirectory(storeDirectory).build();
     Path data = TestTitles.dataDirectory();
-    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(data).adminKey(ADMIN_KEY)
+    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(data)
         .tokenSigner(PlaybackTokenSigner.hs256(RunningOrigin.SECRET)).build();
     origin = new RunningOrigin(b -> b.store(store).managementApi(api).adminKey(ADMIN_KEY).maxConnections(50));
     failingOrigin = new RunningOrigin(b -> b.variantOrder((variants, claims) -> {
