@@ -47,9 +47,19 @@ final class TitleVisibility {
         .buildAsync(new StatusLoader(catalog));
   }
 
-  /** Whether the claims may open their title; completes at once when the title's status is cached. */
+  private static final CompletableFuture<Boolean> ALLOWED = CompletableFuture.completedFuture(true);
+  private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(false);
+
+  /**
+   * Whether the claims may open their title; completes at once when the title's status is cached, and then without
+   * allocating (this runs for every segment request).
+   */
   CompletableFuture<Boolean> allows(PlaybackClaims claims) {
-    return statuses.get(claims.titleId()).thenApply(status -> allows(claims, status));
+    CompletableFuture<Optional<TitleStatus>> status = statuses.get(claims.titleId());
+    if (status.isDone() && !status.isCompletedExceptionally()) {
+      return allows(claims, status.join()) ? ALLOWED : REFUSED;
+    }
+    return status.thenApply(known -> allows(claims, known));
   }
 
   /** As {@link #allows}, waiting for the catalog if it must: only off the event loop. */
