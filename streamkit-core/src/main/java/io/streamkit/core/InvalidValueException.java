@@ -9,29 +9,47 @@ import java.util.Objects;
  * value, e.g. {@code position must be between 0 and the duration PT1M, got PT2M}.
  *
  * <p>The static {@code require...} methods are the single place where StreamKit's value types check their inputs, so
- * every type reports a broken rule in the same words.
+ * every type reports a broken rule in the same words. Each returns the value it accepted (some normalised, as
+ * documented), so a check reads as an assignment.
  */
 public class InvalidValueException extends IllegalArgumentException {
 
+  /** The name of the rejected field or parameter; see {@link #field()}. */
   private final String field;
   private final transient Object value;
 
+  /**
+   * A value that breaks a rule, with the message {@code <field> <rule>, got <value>}.
+   *
+   * @param field the field or parameter as the caller names it, e.g. {@code viewerId}
+   * @param value the rejected value; text is shown in quotes, {@code null} as {@code nothing}
+   * @param rule the broken rule, worded to follow the field name, e.g. {@code must be between 1 and 500}
+   */
   public InvalidValueException(String field, Object value, String rule) {
     super(field + " " + rule + ", got " + describe(value));
     this.field = field;
     this.value = value;
   }
 
-  /** The name of the field or parameter that was rejected. */
+  /** {@return the name of the field or parameter that was rejected} */
   public String field() {
     return field;
   }
 
-  /** The rejected value, as given. */
+  /** {@return the rejected value as given; {@code null} after the exception was serialised, as it is transient} */
   public Object value() {
     return value;
   }
 
+  /**
+   * Refuses {@code null}.
+   *
+   * @param <T> the type of the value
+   * @param field the name the message gives the value
+   * @param value the value to check
+   * @return {@code value}
+   * @throws InvalidValueException {@code <field> is required} if {@code value} is {@code null}
+   */
   public static <T> T requireNonNull(String field, T value) {
     if (value == null) {
       throw new InvalidValueException(field, null, "is required");
@@ -39,7 +57,16 @@ public class InvalidValueException extends IllegalArgumentException {
     return value;
   }
 
-  /** Free text for people (names, descriptions): not blank, at most {@code maxLength} characters. */
+  /**
+   * Free text for people (names, descriptions): not blank, at most {@code maxLength} characters. Unlike
+   * {@link #requireSingleLineText} it neither trims nor looks at the characters.
+   *
+   * @param field the name the message gives the value
+   * @param value the text to check
+   * @param maxLength the most characters ({@code char}s) allowed
+   * @return {@code value}, unchanged
+   * @throws InvalidValueException if the text is {@code null}, blank or too long
+   */
   public static String requireText(String field, String value, int maxLength) {
     requireNonNull(field, value);
     if (value.isBlank()) {
@@ -57,6 +84,9 @@ public class InvalidValueException extends IllegalArgumentException {
    * includes line breaks and tabs) and no unpaired surrogates. PostgreSQL refuses U+0000 in text and cannot encode an
    * unpaired surrogate; other control characters break logs and one-line displays.
    *
+   * @param field the name the message gives the value
+   * @param value the text to check
+   * @param maxLength the most characters ({@code char}s) allowed after trimming
    * @return the trimmed text
    * @throws InvalidValueException naming the field and, for a bad character, its code point and its position
    *     (counted from 1 in the text as given); the message is one line whatever the text holds
@@ -77,6 +107,9 @@ public class InvalidValueException extends IllegalArgumentException {
    * removed, then at most {@code maxLength} characters; empty is allowed. Line breaks and tabs are the only control
    * characters (Unicode category Cc) allowed; unpaired surrogates are refused as in {@link #requireSingleLineText}.
    *
+   * @param field the name the message gives the value
+   * @param value the text to check
+   * @param maxLength the most characters ({@code char}s) allowed after normalising and trimming
    * @return the normalised text, possibly empty
    * @throws InvalidValueException naming the field and, for a bad character, its code point and its position
    *     (counted from 1 in the text as given); the message is one line whatever the text holds
@@ -130,6 +163,13 @@ public class InvalidValueException extends IllegalArgumentException {
    * An identifier chosen by an application (session ids, rendition names; viewer ids follow the stricter
    * {@link ViewerId}): 1 to {@code maxLength} characters, no whitespace or control characters, so it can travel in
    * URLs, logs and SQL untouched.
+   *
+   * @param field the name the message gives the value
+   * @param value the identifier to check
+   * @param maxLength the most characters ({@code char}s) allowed
+   * @return {@code value}, unchanged
+   * @throws InvalidValueException if the identifier is {@code null}, empty, too long, or holds whitespace or a
+   *     control character
    */
   public static String requireIdentifier(String field, String value, int maxLength) {
     requireNonNull(field, value);
@@ -145,6 +185,16 @@ public class InvalidValueException extends IllegalArgumentException {
     return value;
   }
 
+  /**
+   * Refuses a whole number outside {@code [min, max]}.
+   *
+   * @param field the name the message gives the value
+   * @param value the number to check
+   * @param min the smallest value allowed
+   * @param max the largest value allowed
+   * @return {@code value}
+   * @throws InvalidValueException if {@code value} is below {@code min} or above {@code max}
+   */
   public static long requireRange(String field, long value, long min, long max) {
     if (value < min || value > max) {
       throw new InvalidValueException(field, value, "must be between " + min + " and " + max);
@@ -152,6 +202,16 @@ public class InvalidValueException extends IllegalArgumentException {
     return value;
   }
 
+  /**
+   * Refuses a number outside {@code (minExclusive, maxInclusive]}, NaN and the infinities.
+   *
+   * @param field the name the message gives the value
+   * @param value the number to check
+   * @param minExclusive the bound {@code value} must lie above
+   * @param maxInclusive the largest value allowed
+   * @return {@code value}
+   * @throws InvalidValueException if {@code value} is not finite or lies outside the range
+   */
   public static double requireRange(String field, double value, double minExclusive, double maxInclusive) {
     if (!Double.isFinite(value) || value <= minExclusive || value > maxInclusive) {
       throw new InvalidValueException(
@@ -160,6 +220,17 @@ public class InvalidValueException extends IllegalArgumentException {
     return value;
   }
 
+  /**
+   * Refuses a duration outside {@code [min, max]}.
+   *
+   * @param field the name the message gives the value
+   * @param value the duration to check
+   * @param min the shortest duration allowed
+   * @param max the longest duration allowed
+   * @return {@code value}
+   * @throws InvalidValueException if {@code value} is {@code null}, shorter than {@code min} or longer than
+   *     {@code max}
+   */
   public static Duration requireRange(String field, Duration value, Duration min, Duration max) {
     requireNonNull(field, value);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {

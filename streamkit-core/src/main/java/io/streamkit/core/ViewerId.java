@@ -25,11 +25,13 @@ public final class ViewerId {
   private ViewerId() {}
 
   /**
-   * Returns {@code viewerId} if it follows the rule.
+   * Checks a viewer id against the rule.
    *
    * @param field how the caller names the value in the message, e.g. {@code viewerId}
-   * @throws InvalidValueException naming the field and, for a character outside the set, its code point and
-   *     position (counted from 1)
+   * @param viewerId the id to check
+   * @return {@code viewerId}, unchanged
+   * @throws InvalidValueException naming the field when the id is {@code null}, empty or longer than
+   *     {@link #MAX_LENGTH}, and, for a character outside the set, its code point and position (counted from 1)
    */
   public static String require(String field, String viewerId) {
     InvalidValueException.requireNonNull(field, viewerId);

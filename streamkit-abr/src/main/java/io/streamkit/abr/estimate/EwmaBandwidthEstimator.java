@@ -15,10 +15,13 @@ package io.streamkit.abr.estimate;
  */
 public final class EwmaBandwidthEstimator {
 
-  /** hls.js VoD defaults: fast half-life 3 s, slow 9 s, default estimate 500 kbit/s, minimum sample 50 ms. */
+  /** hls.js VoD default ({@code abrEwmaFastVoD}): the fast average's half-life, 3 s of download. */
   public static final double DEFAULT_FAST_HALF_LIFE_SECONDS = 3;
+  /** hls.js VoD default ({@code abrEwmaSlowVoD}): the slow average's half-life, 9 s of download. */
   public static final double DEFAULT_SLOW_HALF_LIFE_SECONDS = 9;
+  /** hls.js default ({@code abrEwmaDefaultEstimate}): the estimate before any sample, 500 kbit/s. */
   public static final double DEFAULT_ESTIMATE_BPS = 500_000;
+  /** hls.js's minimum sample duration, 50 ms: shorter downloads count as this long. */
   public static final double DEFAULT_MIN_SAMPLE_SECONDS = 0.05;
   private static final double MIN_TOTAL_WEIGHT = 0.001;
   static final double NEGLIGIBLE_DECAY = 1e-20;
@@ -36,6 +39,7 @@ public final class EwmaBandwidthEstimator {
   private double slowDecay = 1;
   private double fastDecay = 1;
 
+  /** An estimator with hls.js's VoD defaults (the {@code DEFAULT_} constants). */
   public EwmaBandwidthEstimator() {
     this(DEFAULT_FAST_HALF_LIFE_SECONDS, DEFAULT_SLOW_HALF_LIFE_SECONDS, DEFAULT_ESTIMATE_BPS, DEFAULT_MIN_SAMPLE_SECONDS);
   }
@@ -45,6 +49,7 @@ public final class EwmaBandwidthEstimator {
    * @param slowHalfLifeSeconds the same for the slow average, at least the fast one
    * @param defaultEstimateBps estimate before any sample, positive
    * @param minSampleSeconds shortest download counted at its own duration, at least 0
+   * @throws IllegalArgumentException naming the first parameter out of range (NaN included)
    */
   public EwmaBandwidthEstimator(
       double fastHalfLifeSeconds, double slowHalfLifeSeconds, double defaultEstimateBps, double minSampleSeconds) {
@@ -75,6 +80,8 @@ public final class EwmaBandwidthEstimator {
    * @param bytes payload size, positive
    * @param seconds download duration (request to last byte), at least 0 (a cache hit may take no
    *     measurable time; it counts as the minimum sample duration)
+   * @throws IllegalArgumentException if {@code bytes} is not positive or {@code seconds} is negative, NaN or
+   *     infinite
    */
   public void sample(long bytes, double seconds) {
     if (bytes <= 0 || !(seconds >= 0) || seconds == Double.POSITIVE_INFINITY) {
@@ -94,12 +101,15 @@ public final class EwmaBandwidthEstimator {
     fastDecay = fastDecay < NEGLIGIBLE_DECAY ? 0 : fastDecay * fastKeep;
   }
 
-  /** Whether any sample was recorded. */
+  /** {@return whether any sample was recorded since construction or the last {@link #reset()}} */
   public boolean hasEstimate() {
     return totalWeight >= MIN_TOTAL_WEIGHT;
   }
 
-  /** Estimated bandwidth in bit/s: the smaller bias-corrected average, or the default before any sample. */
+  /**
+   * {@return the estimated bandwidth in bit/s: the smaller bias-corrected average, or the default before any
+   * sample}
+   */
   public double estimateBps() {
     if (!hasEstimate()) {
       return defaultEstimate;

@@ -24,11 +24,17 @@ public final class HarmonicMeanEstimator {
   private int sampleCount;
   private double prediction = Double.NaN;
 
+  /** An estimator over RobustMPC's window of {@value #DEFAULT_WINDOW} samples. */
   public HarmonicMeanEstimator() {
     this(DEFAULT_WINDOW);
   }
 
-  /** @param window samples and errors remembered, 1 to 64 */
+  /**
+   * An estimator over a window of your choice.
+   *
+   * @param window samples and errors remembered, 1 to 64
+   * @throws IllegalArgumentException if {@code window} is out of range
+   */
   public HarmonicMeanEstimator(int window) {
     if (window < 1 || window > 64) {
       throw new IllegalArgumentException("window must be within [1, 64], was " + window);
@@ -38,8 +44,10 @@ public final class HarmonicMeanEstimator {
   }
 
   /**
-   * Adds a throughput sample (any unit, positive).
+   * Adds a throughput sample; the oldest one leaves the window once it is full.
    *
+   * @param throughput the measured throughput, in any unit as long as every sample uses the same one; the
+   *     estimates come back in that unit
    * @throws IllegalArgumentException when the sample is not positive and finite
    */
   public void sample(double throughput) {
@@ -56,12 +64,12 @@ public final class HarmonicMeanEstimator {
     prediction = harmonicMean();
   }
 
-  /** Whether at least one sample was seen. */
+  /** {@return whether at least one sample was seen since construction or the last {@link #reset()}} */
   public boolean hasEstimate() {
     return sampleCount > 0;
   }
 
-  /** Harmonic mean of the remembered samples; NaN before the first sample. */
+  /** {@return the harmonic mean of the remembered samples, in the samples' unit; NaN before the first sample} */
   public double harmonicMean() {
     int n = sampleCount;
     if (n == 0) {
@@ -80,7 +88,10 @@ public final class HarmonicMeanEstimator {
     return 1.0 / (inverseSum / n);
   }
 
-  /** Largest relative prediction error among the remembered ones; 0 before the second sample. */
+  /**
+   * {@return the largest relative prediction error among the remembered ones, 0 or more (1 means off by the whole
+   * sample); 0 before the second sample}
+   */
   public double maxRecentError() {
     double max = 0;
     for (int i = 0; i < sampleCount; i++) {
@@ -89,7 +100,10 @@ public final class HarmonicMeanEstimator {
     return max;
   }
 
-  /** RobustMPC's conservative estimate: {@code harmonicMean / (1 + maxRecentError)}. */
+  /**
+   * {@return RobustMPC's conservative estimate, {@code harmonicMean / (1 + maxRecentError)}, in the samples' unit;
+   * NaN before the first sample}
+   */
   public double robustEstimate() {
     return harmonicMean() / (1 + maxRecentError());
   }

@@ -1,8 +1,8 @@
 package io.streamkit.abr.estimate;
 
 /**
- * Time-to-first-byte estimate, as hls.js keeps it: an exponentially weighted moving average (9 sample
- * half-life) whose sample weight {@code √2·e^(−t²/2)} (t in seconds) trusts typical sub-second
+ * Time-to-first-byte estimate, as hls.js keeps it: an exponentially weighted moving average (half-life
+ * 9 units of sample weight) whose sample weight {@code √2·e^(−t²/2)} (t in seconds) trusts typical sub-second
  * latencies fully and lets rare multi-second outliers count little. Samples below 5 ms are raised to
  * 5 ms. Bias-corrected like {@link EwmaBandwidthEstimator}; the default is returned until a sample.
  *
@@ -16,7 +16,12 @@ package io.streamkit.abr.estimate;
  */
 public final class LatencyEstimator {
 
+  /**
+   * hls.js's half-life (its slow bandwidth half-life, reused), 9 units of sample weight: a sub-second sample weighs
+   * about 1.4, so a sample's influence halves after about six more.
+   */
   public static final double DEFAULT_HALF_LIFE = 9;
+  /** hls.js's default, the estimate before any sample: 100 ms. */
   public static final double DEFAULT_LATENCY_SECONDS = 0.1;
   private static final double MIN_SAMPLE_SECONDS = 0.005;
   private static final double SQRT_2 = Math.sqrt(2);
@@ -30,13 +35,15 @@ public final class LatencyEstimator {
   /** {@code alpha^totalWeight} as a running product, so a read needs no exp. */
   private double decay = 1;
 
+  /** An estimator with the defaults above. */
   public LatencyEstimator() {
     this(DEFAULT_HALF_LIFE, DEFAULT_LATENCY_SECONDS);
   }
 
   /**
-   * @param halfLife weight after which a sample's influence halves, positive
+   * @param halfLife total sample weight after which a sample's influence halves, positive
    * @param defaultLatencySeconds estimate before any sample, at least 0
+   * @throws IllegalArgumentException naming the parameter out of range (NaN included)
    */
   public LatencyEstimator(double halfLife, double defaultLatencySeconds) {
     if (!(halfLife > 0)) {
@@ -49,7 +56,12 @@ public final class LatencyEstimator {
     this.defaultLatency = defaultLatencySeconds;
   }
 
-  /** Records one time to first byte in seconds (at least 0). */
+  /**
+   * Records one time to first byte.
+   *
+   * @param seconds request sent to first byte received, in seconds, at least 0
+   * @throws IllegalArgumentException if {@code seconds} is negative, NaN or infinite
+   */
   public void sample(double seconds) {
     if (!(seconds >= 0) || seconds == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("latency sample must be finite and at least 0, was " + seconds);
@@ -69,7 +81,7 @@ public final class LatencyEstimator {
     return Math.exp(y);
   }
 
-  /** Estimated latency in seconds. */
+  /** {@return the estimated time to first byte in seconds, or the default before any sample} */
   public double estimateSeconds() {
     if (totalWeight < MIN_TOTAL_WEIGHT) {
       return defaultLatency;

@@ -24,7 +24,9 @@ import java.util.List;
  */
 public final class ConvexHullLadder {
 
+  /** The most rungs chosen unless set: 6. */
   public static final int DEFAULT_MAX_RUNGS = 6;
+  /** The smallest bit-rate ratio between adjacent rungs unless set: 1.3. */
   public static final double DEFAULT_MIN_STEP_RATIO = 1.3;
 
   private final int maxRungs;
@@ -35,6 +37,7 @@ public final class ConvexHullLadder {
     this.minStepRatio = b.minStepRatio;
   }
 
+  /** {@return settings with {@link #DEFAULT_MAX_RUNGS} and {@link #DEFAULT_MIN_STEP_RATIO}} */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,6 +46,8 @@ public final class ConvexHullLadder {
    * The upper convex hull of the points in ascending bit rate; at each bit rate only the best quality
    * counts, and points that lower quality as the rate rises are dropped.
    *
+   * @param points the measured encodes, in any order and across any resolutions
+   * @return the hull's points, ascending in bit rate and strictly ascending in quality
    * @throws IllegalArgumentException when there are no points
    */
   public List<EncodePoint> hull(Collection<EncodePoint> points) {
@@ -77,6 +82,11 @@ public final class ConvexHullLadder {
   /**
    * Chooses at most {@link Builder#maxRungs} rungs on the hull, ascending in bit rate; the hull's
    * lowest and highest points are always included.
+   *
+   * @param points the measured encodes, in any order and across any resolutions
+   * @return the rungs, ascending in bit rate; fewer than {@link Builder#maxRungs} when the hull is short or its
+   *     points lie closer than {@link Builder#minStepRatio}
+   * @throws IllegalArgumentException when there are no points
    */
   public List<EncodePoint> rungs(Collection<EncodePoint> points) {
     List<EncodePoint> hull = hull(points);
@@ -113,7 +123,13 @@ public final class ConvexHullLadder {
 
     private Builder() {}
 
-    /** Most rungs to choose, 2 to 20. */
+    /**
+     * Sets the most rungs to choose; {@link #DEFAULT_MAX_RUNGS} by default.
+     *
+     * @param rungs 2 to 20
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder maxRungs(int rungs) {
       if (rungs < 2 || rungs > 20) {
         throw new IllegalArgumentException("maxRungs must be within [2, 20], was " + rungs);
@@ -122,7 +138,13 @@ public final class ConvexHullLadder {
       return this;
     }
 
-    /** Smallest bit-rate ratio between adjacent rungs, 1.05 to 4. */
+    /**
+     * Sets the smallest bit-rate ratio between adjacent rungs; {@link #DEFAULT_MIN_STEP_RATIO} by default.
+     *
+     * @param ratio 1.05 to 4
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder minStepRatio(double ratio) {
       if (!(ratio >= 1.05 && ratio <= 4)) {
         throw new IllegalArgumentException("minStepRatio must be within [1.05, 4], was " + ratio);
@@ -131,6 +153,7 @@ public final class ConvexHullLadder {
       return this;
     }
 
+    /** {@return a ladder chooser with these settings, immutable and thread-safe} */
     public ConvexHullLadder build() {
       return new ConvexHullLadder(this);
     }

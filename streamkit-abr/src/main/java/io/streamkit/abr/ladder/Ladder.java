@@ -23,14 +23,24 @@ import java.util.Set;
  *
  * <p>A ladder file has one rung per line, {@code SHORT_SIDE KBPS [MAX_FPS]}, e.g. {@code 720 3000 60}; blank lines
  * and lines starting with {@code #} are ignored.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class Ladder {
 
+  /** The most rungs a ladder may have. */
   public static final int MAX_RUNGS = 12;
 
   private final String name;
   private final List<Rung> rungs;
 
+  /**
+   * A ladder of the given rungs, sorted largest first (by short side, then bitrate).
+   *
+   * @param name the ladder's name, for messages and logs
+   * @param rungs 1 to {@link #MAX_RUNGS} rungs in any order, names unique
+   * @throws IllegalArgumentException if there are no rungs, too many, or two share a name
+   */
   public Ladder(String name, List<Rung> rungs) {
     if (rungs == null || rungs.isEmpty()) {
       throw new IllegalArgumentException("ladder " + name + " has no rungs; give at least one");
@@ -51,22 +61,31 @@ public final class Ladder {
         .toList();
   }
 
+  /** {@return the default preset, after Apple's HLS Authoring Specification: 1080p 6000k down to 234p 145k} */
   public static Ladder apple() {
     return new Ladder("apple", List.of(
         Rung.of(1080, 6000), Rung.of(720, 3000), Rung.of(540, 2000), Rung.of(432, 1100), Rung.of(360, 730),
         Rung.of(234, 145)));
   }
 
+  /** {@return the transcode benchmark's five rungs: 1080p 5000k, 720p 2800k, 480p 1400k, 360p 800k, 240p 400k} */
   public static Ladder bench() {
     return new Ladder("bench", List.of(
         Rung.of(1080, 5000), Rung.of(720, 2800), Rung.of(480, 1400), Rung.of(360, 800), Rung.of(240, 400)));
   }
 
+  /** {@return two rungs for previews and quick tests: 360p 800k and 180p 250k} */
   public static Ladder small() {
     return new Ladder("small", List.of(Rung.of(360, 800), Rung.of(180, 250)));
   }
 
-  /** A preset by name ({@code apple}, {@code bench}, {@code small}) or else a ladder file at that path. */
+  /**
+   * {@return a preset by name, in any case ({@code apple}, {@code bench}, {@code small}), or else the ladder file at
+   * that path}
+   *
+   * @param nameOrFile a preset name or a path
+   * @throws IllegalArgumentException if it is neither a preset nor a regular file, or the file is malformed
+   */
   public static Ladder named(String nameOrFile) {
     switch (nameOrFile.toLowerCase(Locale.ROOT)) {
       case "apple":
@@ -85,7 +104,16 @@ public final class Ladder {
     }
   }
 
-  /** Reads a ladder file ({@code SHORT_SIDE KBPS [MAX_FPS]} per line). */
+  /**
+   * Reads a ladder file ({@code SHORT_SIDE KBPS [MAX_FPS]} per line). Rungs are named {@code <SHORT_SIDE>p}, with
+   * {@code -<KBPS>k} appended when two share a short side; without {@code MAX_FPS} the cap is 30 fps up to
+   * {@value Rung#SMALL_RUNG_SHORT_SIDE}p and 60 above.
+   *
+   * @param file the ladder file; its file name becomes the ladder's name
+   * @return the ladder
+   * @throws IllegalArgumentException if the file cannot be read, or naming the line and the format when a line is
+   *     malformed or a rung out of range
+   */
   public static Ladder parse(Path file) {
     List<String> lines;
     try {
@@ -121,11 +149,12 @@ public final class Ladder {
     return new Ladder(file.getFileName().toString(), rungs);
   }
 
+  /** {@return the ladder's name, e.g. {@code apple}, or a ladder file's file name} */
   public String name() {
     return name;
   }
 
-  /** Largest first. */
+  /** {@return the rungs, largest picture first, unmodifiable} */
   public List<Rung> rungs() {
     return rungs;
   }

@@ -34,6 +34,13 @@ public final class LadderPlanner {
 
   private LadderPlanner() {}
 
+  /**
+   * Fits a ladder to a source by the rules above.
+   *
+   * @param ladder the authored ladder
+   * @param source what the source is like
+   * @return the renditions to encode, largest first; at least one
+   */
   public static List<PlannedRendition> plan(Ladder ladder, SourceVideo source) {
     List<PlannedRendition> planned = new ArrayList<>();
     Set<String> sizes = new HashSet<>();

@@ -5,12 +5,12 @@ package io.streamkit.abr.policy;
  * EXT-X-STREAM-INF}).
  *
  * @param index the caller's identifier for the variant (for example its position in the ladder); the policy returns these
- * @param width pixels
- * @param height pixels
+ * @param width in pixels
+ * @param height in pixels
  * @param peakBandwidthBps {@code BANDWIDTH}: the measured peak segment bit rate, bit/s
  * @param averageBandwidthBps {@code AVERAGE-BANDWIDTH}, bit/s
  * @param codecs {@code CODECS}, e.g. {@code avc1.64001f,mp4a.40.2}
- * @param frameRate {@code FRAME-RATE}
+ * @param frameRate {@code FRAME-RATE}, frames per second
  */
 public record Variant(
     int index,
@@ -21,6 +21,16 @@ public record Variant(
     String codecs,
     double frameRate) {
 
+  /**
+   * @param index the caller's identifier for the variant, unique within a policy
+   * @param width in pixels, positive
+   * @param height in pixels, positive
+   * @param peakBandwidthBps peak segment bit rate in bit/s, at least the average
+   * @param averageBandwidthBps average bit rate in bit/s, positive
+   * @param codecs RFC 6381 codecs string, not blank
+   * @param frameRate frames per second, positive
+   * @throws IllegalArgumentException naming the variant's index and the component out of range
+   */
   public Variant {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("variant " + index + ": width and height must be positive, were " + width + "x" + height);

@@ -39,9 +39,9 @@ public final class VariantPolicy {
   public static final double DEFAULT_UP_FACTOR = 0.7;
   /** Share of the throughput the current or a lower variant's average may use. */
   public static final double DEFAULT_DOWN_FACTOR = 0.9;
-  /** Buffer below which the recommendation never climbs. */
+  /** Buffer, in seconds, below which the recommendation never climbs. */
   public static final double DEFAULT_CLIMB_BUFFER_SECONDS = 10;
-  /** Buffer below which the recommendation falls to what a halved throughput sustains. */
+  /** Buffer, in seconds, below which the recommendation falls to what a halved throughput sustains. */
   public static final double DEFAULT_PANIC_BUFFER_SECONDS = 4;
 
   private final int[] index;
@@ -79,11 +79,17 @@ public final class VariantPolicy {
     panicBuffer = b.panicBufferSeconds;
   }
 
+  /**
+   * {@return settings for a policy over a title's variants, with the {@code DEFAULT_} constants}
+   *
+   * @param variants every variant of the title, in any order, indices unique
+   * @throws IllegalArgumentException if the list is {@code null} or empty, or indices repeat
+   */
   public static Builder builder(List<Variant> variants) {
     return new Builder(variants);
   }
 
-  /** Number of variants; an output array of this length always suffices. */
+  /** {@return the number of variants; an output array of this length always suffices} */
   public int size() {
     return index.length;
   }
@@ -91,10 +97,14 @@ public final class VariantPolicy {
   /**
    * The variants a session may use, start variant first, as caller indices.
    *
-   * @param maxHeight the token's height limit, or {@link #NO_HEIGHT_LIMIT}
-   * @param throughputSamplesBps recent throughput samples in bit/s (only the first {@code sampleCount} are read); may be empty
+   * @param maxHeight the token's height limit in pixels, or {@link #NO_HEIGHT_LIMIT}
+   * @param hints what the client said about itself, or {@link DeviceHints#NONE}
+   * @param throughputSamplesBps recent throughput samples in bit/s (only the first {@code sampleCount} are read;
+   *     samples that are not positive and finite are skipped); may be empty
+   * @param sampleCount how many samples to read, 0 to {@code throughputSamplesBps.length}
    * @param out receives the variant indices; at least {@link #size()} long
    * @return how many indices were written; 0 when the token allows no variant
+   * @throws IllegalArgumentException if {@code out} is too short or {@code sampleCount} out of range
    */
   public int allowedVariants(int maxHeight, DeviceHints hints, double[] throughputSamplesBps, int sampleCount, int[] out) {
     return allowedVariants(maxHeight, hints, harmonicMean(throughputSamplesBps, sampleCount), out);
@@ -103,6 +113,14 @@ public final class VariantPolicy {
   /**
    * As {@link #allowedVariants(int, DeviceHints, double[], int, int[])} with a throughput estimate in
    * bit/s, or {@code Double.NaN} when there is none.
+   *
+   * @param maxHeight the token's height limit in pixels, or {@link #NO_HEIGHT_LIMIT}
+   * @param hints what the client said about itself, or {@link DeviceHints#NONE}
+   * @param throughputBps the throughput estimate in bit/s; NaN, 0 or less means none, and
+   *     {@link Builder#startBandwidthBps} is assumed
+   * @param out receives the variant indices, start variant first; at least {@link #size()} long
+   * @return how many indices were written; 0 when the token allows no variant
+   * @throws IllegalArgumentException if {@code out} is too short
    */
   public int allowedVariants(int maxHeight, DeviceHints hints, double throughputBps, int[] out) {
     if (out.length < index.length) {
@@ -158,10 +176,14 @@ public final class VariantPolicy {
   /**
    * The variant to fetch next, by caller index: drop at once to what the throughput sustains (to what
    * half of it sustains when the buffer is nearly empty), climb at most one variant and only with a
-   * buffer of at least {@link Builder#climbBufferSeconds} and clear headroom.
+   * buffer of at least the climb level ({@link Builder#bufferLevels}) and clear headroom.
    *
    * @param currentIndex the caller index of the variant being played
-   * @param maxHeight the token's height limit, or {@link #NO_HEIGHT_LIMIT}
+   * @param throughputBps the throughput estimate in bit/s, or NaN when there is none (then
+   *     {@link Builder#startBandwidthBps} is assumed)
+   * @param bufferSeconds media buffered ahead of the play head, in seconds
+   * @param maxHeight the token's height limit in pixels, or {@link #NO_HEIGHT_LIMIT}
+   * @return the caller index of the variant to fetch next
    * @throws IllegalArgumentException when {@code currentIndex} names no variant
    */
   public int recommendNext(int currentIndex, double throughputBps, double bufferSeconds, int maxHeight) {
@@ -190,7 +212,15 @@ public final class VariantPolicy {
     return index[current];
   }
 
-  /** {@link #recommendNext(int, double, double, int)} without a height limit. */
+  /**
+   * {@link #recommendNext(int, double, double, int)} without a height limit.
+   *
+   * @param currentIndex the caller index of the variant being played
+   * @param throughputBps the throughput estimate in bit/s, or NaN when there is none
+   * @param bufferSeconds media buffered ahead of the play head, in seconds
+   * @return the caller index of the variant to fetch next
+   * @throws IllegalArgumentException when {@code currentIndex} names no variant
+   */
   public int recommendNext(int currentIndex, double throughputBps, double bufferSeconds) {
     return recommendNext(currentIndex, throughputBps, bufferSeconds, NO_HEIGHT_LIMIT);
   }
@@ -231,7 +261,7 @@ public final class VariantPolicy {
     return used == 0 ? Double.NaN : used / inverseSum;
   }
 
-  /** Settings; each setter validates at once. */
+  /** Settings; each setter validates at once. Not thread-safe. */
   public static final class Builder {
     private final List<Variant> variants;
     private double startSafetyFactor = DEFAULT_START_SAFETY_FACTOR;
@@ -253,7 +283,14 @@ public final class VariantPolicy {
       this.variants = List.copyOf(variants);
     }
 
-    /** Share of the estimate the start variant's peak may use, in (0, 1]. */
+    /**
+     * Sets the share of the throughput estimate the start variant's peak may use;
+     * {@link #DEFAULT_START_SAFETY_FACTOR} by default.
+     *
+     * @param factor in (0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder startSafetyFactor(double factor) {
       if (!(factor > 0 && factor <= 1)) {
         throw new IllegalArgumentException("startSafetyFactor must be within (0, 1], was " + factor);
@@ -262,7 +299,13 @@ public final class VariantPolicy {
       return this;
     }
 
-    /** Throughput assumed without samples, positive bit/s. */
+    /**
+     * Sets the throughput assumed without samples; {@link #DEFAULT_START_BANDWIDTH_BPS} by default.
+     *
+     * @param bps positive bit/s
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bps} is not positive
+     */
     public Builder startBandwidthBps(double bps) {
       if (!(bps > 0)) {
         throw new IllegalArgumentException("startBandwidthBps must be positive, was " + bps);
@@ -271,7 +314,13 @@ public final class VariantPolicy {
       return this;
     }
 
-    /** Largest peak allowed on a constrained network, positive bit/s. */
+    /**
+     * Sets the largest peak allowed on a constrained network; {@link #DEFAULT_CONSTRAINED_PEAK_BPS} by default.
+     *
+     * @param bps positive bit/s
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bps} is not positive
+     */
     public Builder constrainedPeakBps(long bps) {
       if (bps <= 0) {
         throw new IllegalArgumentException("constrainedPeakBps must be positive, was " + bps);
@@ -280,7 +329,15 @@ public final class VariantPolicy {
       return this;
     }
 
-    /** Shares of throughput for climbing and for staying, {@code 0 < up <= down <= 1}. */
+    /**
+     * Sets the shares of throughput a variant's average may use: a higher variant to climb to, and the current or a
+     * lower one to stay at; {@link #DEFAULT_UP_FACTOR} and {@link #DEFAULT_DOWN_FACTOR} by default.
+     *
+     * @param up the share for climbing, {@code 0 < up <= down}
+     * @param down the share for staying, {@code up <= down <= 1}
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 < up <= down <= 1}
+     */
     public Builder factors(double up, double down) {
       if (!(up > 0 && up <= down && down <= 1)) {
         throw new IllegalArgumentException("factors need 0 < up <= down <= 1, were up " + up + " and down " + down);
@@ -290,7 +347,15 @@ public final class VariantPolicy {
       return this;
     }
 
-    /** Buffer levels: below {@code panic} fall hard, below {@code climb} never climb; {@code 0 <= panic <= climb}. */
+    /**
+     * Sets the buffer levels: below {@code panic} fall hard, below {@code climb} never climb;
+     * {@link #DEFAULT_PANIC_BUFFER_SECONDS} and {@link #DEFAULT_CLIMB_BUFFER_SECONDS} by default.
+     *
+     * @param panicSeconds the panic level in seconds, {@code 0 <= panic <= climb}
+     * @param climbSeconds the climb level in seconds
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 <= panic <= climb}
+     */
     public Builder bufferLevels(double panicSeconds, double climbSeconds) {
       if (!(panicSeconds >= 0 && climbSeconds >= panicSeconds)) {
         throw new IllegalArgumentException(
@@ -301,6 +366,7 @@ public final class VariantPolicy {
       return this;
     }
 
+    /** {@return the policy, immutable and thread-safe} */
     public VariantPolicy build() {
       return new VariantPolicy(this);
     }

@@ -13,6 +13,7 @@ public interface AbrRule {
    * Picks the quality of chunk {@link PlaybackState#nextChunk()}, called once after every completed
    * chunk in order.
    *
+   * @param state the session as it stands after the last chunk; valid only during this call
    * @return a rung index in {@code [0, state.qualityCount())}
    */
   int nextQuality(PlaybackState state);

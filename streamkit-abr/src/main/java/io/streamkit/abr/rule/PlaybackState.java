@@ -9,36 +9,48 @@ package io.streamkit.abr.rule;
  */
 public interface PlaybackState {
 
-  /** Seconds of media buffered ahead of the play head, after the chunk just fetched was added. */
+  /** {@return the seconds of media buffered ahead of the play head, after the chunk just fetched was added} */
   double bufferSeconds();
 
-  /** Quality index (0 = lowest rung) of the chunk just fetched. */
+  /** {@return the quality index (0 = lowest rung) of the chunk just fetched} */
   int lastQuality();
 
-  /** Index of the chunk about to be requested (0-based); equals the number of chunks fetched so far. */
+  /** {@return the index of the chunk about to be requested (0-based); equals the number of chunks fetched so far} */
   int nextChunk();
 
-  /** Number of chunks in the session. */
+  /** {@return the number of chunks in the session} */
   int chunkCount();
 
-  /** Number of rungs in the ladder. */
+  /** {@return the number of rungs in the ladder} */
   int qualityCount();
 
-  /** Nominal bitrate of a rung in kbit/s; rungs ascend. */
+  /**
+   * {@return the nominal bitrate of a rung in kbit/s; rungs ascend}
+   *
+   * @param quality the rung, {@code 0} to {@code qualityCount() - 1}
+   */
   int bitrateKbps(int quality);
 
-  /** Size in bytes of a chunk at a quality. */
+  /**
+   * {@return the size in bytes of a chunk at a quality}
+   *
+   * @param quality the rung, {@code 0} to {@code qualityCount() - 1}
+   * @param chunk the chunk, {@code 0} to {@code chunkCount() - 1}
+   */
   long chunkBytes(int quality, int chunk);
 
-  /** Media duration of one chunk in seconds. */
+  /** {@return the media duration of one chunk in seconds} */
   double chunkSeconds();
 
-  /** Bytes of the chunk just fetched. */
+  /** {@return the size in bytes of the chunk just fetched} */
   long lastChunkBytes();
 
-  /** Wall time of the last fetch in seconds, request sent to last byte received. */
+  /** {@return the wall time of the last fetch in seconds, request sent to last byte received} */
   double lastDownloadSeconds();
 
-  /** Time to first byte of the last fetch in seconds (the part of the download time that does not scale with size). */
+  /**
+   * {@return the time to first byte of the last fetch in seconds} It is the part of the download time that does not
+   * scale with size.
+   */
   double lastLatencySeconds();
 }

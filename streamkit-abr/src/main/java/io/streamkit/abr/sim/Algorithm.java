@@ -14,11 +14,17 @@ import java.util.stream.Collectors;
 
 /** The built-in rules by the names the command line uses, each with its default settings. */
 public enum Algorithm implements Supplier<AbrRule> {
+  /** hls.js's rate-based rule, {@link ThroughputRule}. */
   THROUGHPUT(ThroughputRule::new),
+  /** Buffer-based BBA-0, {@link BbaRule}. */
   BBA(BbaRule::new),
+  /** BOLA with BOLA-O damping as in dash.js, {@link BolaRule}. */
   BOLA(BolaRule::new),
+  /** dash.js's DYNAMIC switch between throughput and BOLA, {@link DynamicRule}. */
   DYNAMIC(DynamicRule::new),
+  /** RobustMPC, {@link RobustMpcRule}. */
   ROBUSTMPC(RobustMpcRule::new),
+  /** StreamKit's own look-ahead rule, {@link StreamKitRule}. */
   STREAMKIT(StreamKitRule::new);
 
   private final Supplier<AbrRule> factory;
@@ -27,12 +33,15 @@ public enum Algorithm implements Supplier<AbrRule> {
     this.factory = factory;
   }
 
-  /** The command-line name: {@code throughput}, {@code bba}, {@code bola}, {@code dynamic}, {@code robustmpc}, {@code streamkit}. */
+  /**
+   * {@return the command-line name: {@code throughput}, {@code bba}, {@code bola}, {@code dynamic},
+   * {@code robustmpc} or {@code streamkit}}
+   */
   public String cliName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** A fresh rule for one session. */
+  /** {@return a fresh rule for one session, with default settings} */
   @Override
   public AbrRule get() {
     return factory.get();
@@ -41,6 +50,8 @@ public enum Algorithm implements Supplier<AbrRule> {
   /**
    * Looks up an algorithm by its command-line name.
    *
+   * @param name a name as {@link #cliName()} spells it, lower case
+   * @return the algorithm
    * @throws IllegalArgumentException listing the valid names
    */
   public static Algorithm fromName(String name) {

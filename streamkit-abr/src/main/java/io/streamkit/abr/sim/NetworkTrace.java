@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A recorded network: throughput samples over time, one per line as {@code time_seconds<TAB>Mbit/s}
  * (the Mahimahi-derived format of the Pensieve study's traces). Sample {@code i} gives the throughput
- * of the interval that ends at {@code time[i]}; the first sample only anchors the clock.
+ * of the interval that ends at {@code time[i]}; the first sample only anchors the clock. Immutable.
  */
 public final class NetworkTrace {
 
@@ -26,8 +26,12 @@ public final class NetworkTrace {
   }
 
   /**
-   * Builds a trace from samples.
+   * Builds a trace from samples; the arrays are copied.
    *
+   * @param name the trace's name, for logs and results
+   * @param timesSeconds sample times in seconds, ascending (equal times allowed)
+   * @param megabitsPerSecond throughput of the interval ending at each sample, in Mbit/s, 0 or more
+   * @return the trace
    * @throws IllegalArgumentException when there are fewer than two samples, times go backwards,
    *     throughput is negative or not finite, or no interval ever delivers a byte
    */
@@ -43,8 +47,10 @@ public final class NetworkTrace {
   }
 
   /**
-   * Reads a trace file.
+   * Reads a trace file; blank lines are skipped.
    *
+   * @param file one sample per line, {@code time_seconds<TAB>Mbit/s} (any whitespace separates)
+   * @return the trace, named by the file name
    * @throws IllegalArgumentException naming the file and line of the first malformed sample
    * @throws UncheckedIOException when the file cannot be read
    */
@@ -114,27 +120,35 @@ public final class NetworkTrace {
     }
   }
 
-  /** The trace's name (its file name when read from a file). */
+  /** {@return the trace's name (its file name when read from a file)} */
   public String name() {
     return name;
   }
 
-  /** Number of samples. */
+  /** {@return the number of samples, at least 2} */
   public int size() {
     return timesSeconds.length;
   }
 
-  /** Time of sample {@code i} in seconds. */
+  /**
+   * {@return the time of sample {@code i} in seconds}
+   *
+   * @param i the sample, {@code 0} to {@code size() - 1}
+   */
   public double timeSeconds(int i) {
     return timesSeconds[i];
   }
 
-  /** Throughput of the interval ending at sample {@code i}, in Mbit/s. */
+  /**
+   * {@return the throughput of the interval ending at sample {@code i}, in Mbit/s}
+   *
+   * @param i the sample, {@code 1} to {@code size() - 1} (sample 0's value closes no interval)
+   */
   public double megabitsPerSecond(int i) {
     return megabitsPerSecond[i];
   }
 
-  /** Mean throughput over the trace's intervals, weighted by duration, in Mbit/s. */
+  /** {@return the mean throughput over the trace's intervals, weighted by duration, in Mbit/s} */
   public double meanMegabitsPerSecond() {
     double bits = 0;
     for (int i = 1; i < timesSeconds.length; i++) {

@@ -21,15 +21,17 @@ public enum Qoe {
     this.rebufferPenalty = rebufferPenalty;
   }
 
-  /** Rebuffering penalty μ per second stalled. */
+  /** {@return the rebuffering penalty μ, in utility points per second stalled} */
   public double rebufferPenalty() {
     return rebufferPenalty;
   }
 
   /**
-   * Utility of a rung.
+   * {@return the utility of a rung}
    *
-   * @param bitratesKbps the ladder, ascending; {@code HD} needs the study's six rungs
+   * @param bitratesKbps the ladder in kbit/s, ascending; {@code HD} needs the study's six rungs
+   * @param quality the rung, an index into {@code bitratesKbps}
+   * @throws IllegalArgumentException for {@code HD} with a ladder of other than six rungs
    */
   public double utility(int[] bitratesKbps, int quality) {
     switch (this) {
@@ -46,7 +48,15 @@ public enum Qoe {
     }
   }
 
-  /** One chunk's reward, in the study's order of operations so logs reproduce to the last digit. */
+  /**
+   * {@return one chunk's reward, in the study's order of operations so logs reproduce to the last digit}
+   *
+   * @param bitratesKbps the ladder in kbit/s, ascending
+   * @param quality the chunk's rung
+   * @param previousQuality the previous chunk's rung (the same rung for the first chunk: no switch)
+   * @param rebufferSeconds the stall before the chunk, in seconds
+   * @throws IllegalArgumentException for {@code HD} with a ladder of other than six rungs
+   */
   public double reward(int[] bitratesKbps, int quality, int previousQuality, double rebufferSeconds) {
     if (this == LIN) {
       return bitratesKbps[quality] / 1000.0
@@ -57,7 +67,13 @@ public enum Qoe {
     return u - rebufferPenalty * rebufferSeconds - Math.abs(u - utility(bitratesKbps, previousQuality));
   }
 
-  /** Parses {@code lin}, {@code log} or {@code hd}. */
+  /**
+   * Parses a metric's name.
+   *
+   * @param name {@code lin}, {@code log} or {@code hd}, in any case
+   * @return the metric
+   * @throws IllegalArgumentException naming the valid names, for any other name
+   */
   public static Qoe fromName(String name) {
     for (Qoe qoe : values()) {
       if (qoe.name().equalsIgnoreCase(name)) {

@@ -23,12 +23,17 @@ import java.util.function.Supplier;
  */
 public final class Simulator {
 
-  /** The study's settings: 48 chunks, start at rung 1, 80 ms round trip, 0.95 payload share, 60 s cap, 500 ms sleeps. */
+  /** The study's chunks per session: 48 (192 s of its 4 s chunks). */
   public static final int DEFAULT_CHUNKS = 48;
+  /** The study's rung of the first chunk: 1, the second lowest. */
   public static final int DEFAULT_START_QUALITY = 1;
+  /** The study's round trip added to every download: 80 ms. */
   public static final double DEFAULT_ROUND_TRIP_SECONDS = 0.08;
+  /** The study's share of link throughput that carries payload: 0.95. */
   public static final double DEFAULT_PAYLOAD_SHARE = 0.95;
+  /** The study's buffer cap, above which the player sleeps: 60 s. */
   public static final double DEFAULT_BUFFER_CAP_SECONDS = 60;
+  /** The study's sleep step when the buffer is over the cap: 500 ms. */
   public static final double DEFAULT_SLEEP_STEP_SECONDS = 0.5;
 
   private final int chunks;
@@ -47,24 +52,28 @@ public final class Simulator {
     this.sleepStepMs = b.sleepStepSeconds * 1000;
   }
 
-  /** The study's session model. */
+  /** {@return a simulator with the study's session model, the {@code DEFAULT_} constants} */
   public static Simulator study() {
     return builder().build();
   }
 
+  /** {@return settings starting from the study's session model} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Number of chunks per session. */
+  /** {@return the number of chunks per session} */
   public int chunks() {
     return chunks;
   }
 
   /**
-   * Plays one session.
+   * Plays one session: the first {@link #chunks()} chunks of the video over the trace.
    *
+   * @param trace the network, walked from its first interval
+   * @param video the chunk sizes per rung
    * @param rules supplies a fresh rule for the session
+   * @return the per-chunk record of the session
    * @throws IllegalArgumentException when the video has fewer chunks than a session plays or fewer rungs than the start quality
    * @throws IllegalStateException when the rule returns a quality outside the ladder
    */
@@ -261,7 +270,13 @@ public final class Simulator {
 
     private Builder() {}
 
-    /** Chunks per session, at least 1. */
+    /**
+     * Sets the chunks per session; {@link #DEFAULT_CHUNKS} by default.
+     *
+     * @param chunks at least 1, and at most the video's chunk count when a session runs
+     * @return this builder
+     * @throws IllegalArgumentException if {@code chunks} is below 1
+     */
     public Builder chunks(int chunks) {
       if (chunks < 1) {
         throw new IllegalArgumentException("chunks must be at least 1, was " + chunks);
@@ -270,7 +285,13 @@ public final class Simulator {
       return this;
     }
 
-    /** Rung of the first chunk, at least 0. */
+    /**
+     * Sets the rung of the first chunk; {@link #DEFAULT_START_QUALITY} by default.
+     *
+     * @param startQuality at least 0, and below the video's rung count when a session runs
+     * @return this builder
+     * @throws IllegalArgumentException if {@code startQuality} is negative
+     */
     public Builder startQuality(int startQuality) {
       if (startQuality < 0) {
         throw new IllegalArgumentException("startQuality must be at least 0, was " + startQuality);
@@ -279,7 +300,13 @@ public final class Simulator {
       return this;
     }
 
-    /** Round trip added to every download, 0 to 10 s. */
+    /**
+     * Sets the round trip added to every download; {@link #DEFAULT_ROUND_TRIP_SECONDS} by default.
+     *
+     * @param seconds 0 to 10
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder roundTripSeconds(double seconds) {
       if (!(seconds >= 0 && seconds <= 10)) {
         throw new IllegalArgumentException("roundTripSeconds must be within [0, 10], was " + seconds);
@@ -288,7 +315,13 @@ public final class Simulator {
       return this;
     }
 
-    /** Share of link throughput that carries payload, in (0, 1]. */
+    /**
+     * Sets the share of link throughput that carries payload; {@link #DEFAULT_PAYLOAD_SHARE} by default.
+     *
+     * @param share in (0, 1]
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder payloadShare(double share) {
       if (!(share > 0 && share <= 1)) {
         throw new IllegalArgumentException("payloadShare must be within (0, 1], was " + share);
@@ -297,7 +330,13 @@ public final class Simulator {
       return this;
     }
 
-    /** Buffer cap above which the player sleeps, at least 1 s. */
+    /**
+     * Sets the buffer cap above which the player sleeps; {@link #DEFAULT_BUFFER_CAP_SECONDS} by default.
+     *
+     * @param seconds at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds} is below 1
+     */
     public Builder bufferCapSeconds(double seconds) {
       if (!(seconds >= 1)) {
         throw new IllegalArgumentException("bufferCapSeconds must be at least 1, was " + seconds);
@@ -306,7 +345,14 @@ public final class Simulator {
       return this;
     }
 
-    /** Granularity of the sleep when the buffer is full, in (0, 10] s. */
+    /**
+     * Sets the granularity of the sleep when the buffer is over the cap; {@link #DEFAULT_SLEEP_STEP_SECONDS} by
+     * default.
+     *
+     * @param seconds in (0, 10]
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder sleepStepSeconds(double seconds) {
       if (!(seconds > 0 && seconds <= 10)) {
         throw new IllegalArgumentException("sleepStepSeconds must be within (0, 10], was " + seconds);
@@ -315,6 +361,7 @@ public final class Simulator {
       return this;
     }
 
+    /** {@return a simulator with these settings, immutable and thread-safe} */
     public Simulator build() {
       return new Simulator(this);
     }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The video a simulated session plays: a ladder of nominal bitrates and the measured size of every
- * chunk at every rung (variable bit rate, so sizes differ chunk to chunk).
+ * chunk at every rung (variable bit rate, so sizes differ chunk to chunk). Immutable.
  */
 public final class VideoModel {
 
@@ -30,15 +30,20 @@ public final class VideoModel {
     this.chunkSeconds = chunkSeconds;
   }
 
-  /** The study's ladder, 300 to 4300 kbit/s. */
+  /** {@return a copy of the study's six-rung ladder in kbit/s: 300, 750, 1200, 1850, 2850, 4300} */
   public static int[] studyLadderKbps() {
     return STUDY_LADDER_KBPS.clone();
   }
 
   /**
-   * Builds a model from sizes indexed {@code [quality][chunk]}.
+   * Builds a model from sizes indexed {@code [quality][chunk]}; the arrays are copied.
    *
-   * @throws IllegalArgumentException when rungs do not ascend, a rung's chunk count differs, or a size is not positive
+   * @param bitratesKbps nominal bitrate of each rung in kbit/s, positive and ascending
+   * @param chunkBytes chunk sizes in bytes, one array per rung, all of the same non-zero length
+   * @param chunkSeconds media duration of every chunk, in seconds, positive
+   * @return the model
+   * @throws IllegalArgumentException when rungs do not ascend, a rung's chunk count differs, a size is not positive or
+   *     the chunk duration is not
    */
   public static VideoModel of(int[] bitratesKbps, long[][] chunkBytes, double chunkSeconds) {
     if (bitratesKbps.length < 1 || bitratesKbps.length != chunkBytes.length) {
@@ -69,8 +74,11 @@ public final class VideoModel {
 
   /**
    * Reads the study's layout: one file {@code video_size_Q} per rung Q of {@link #studyLadderKbps()},
-   * one chunk size in bytes per line.
+   * one chunk size in bytes per line, blank lines skipped; chunks last {@link #STUDY_CHUNK_SECONDS}.
    *
+   * @param directory the directory holding {@code video_size_0} to {@code video_size_5}
+   * @return the model
+   * @throws java.io.UncheckedIOException if a file cannot be read
    * @throws IllegalArgumentException naming the file and line of a malformed size, or of the first
    *     line where the files' chunk counts disagree
    */
@@ -119,27 +127,36 @@ public final class VideoModel {
     return of(STUDY_LADDER_KBPS, sizes, STUDY_CHUNK_SECONDS);
   }
 
-  /** Number of rungs. */
+  /** {@return the number of rungs} */
   public int qualityCount() {
     return bitratesKbps.length;
   }
 
-  /** Number of chunks. */
+  /** {@return the number of chunks, the same at every rung} */
   public int chunkCount() {
     return chunkBytes[0].length;
   }
 
-  /** Nominal bitrate of a rung in kbit/s. */
+  /**
+   * {@return the nominal bitrate of a rung in kbit/s}
+   *
+   * @param quality the rung, {@code 0} to {@code qualityCount() - 1}
+   */
   public int bitrateKbps(int quality) {
     return bitratesKbps[quality];
   }
 
-  /** Size of one chunk in bytes. */
+  /**
+   * {@return the size of one chunk in bytes}
+   *
+   * @param quality the rung, {@code 0} to {@code qualityCount() - 1}
+   * @param chunk the chunk, {@code 0} to {@code chunkCount() - 1}
+   */
   public long chunkBytes(int quality, int chunk) {
     return chunkBytes[quality][chunk];
   }
 
-  /** Chunk duration in seconds. */
+  /** {@return the media duration of every chunk, in seconds} */
   public double chunkSeconds() {
     return chunkSeconds;
   }

@@ -8,9 +8,9 @@ package io.streamkit.core.analytics;
  * @param publishedTitles titles viewers can play
  * @param plays playback sessions that started
  * @param uniqueViewers distinct viewers across all titles
- * @param watchTimeSeconds summed watch time
- * @param startupMsP50 median startup time, null without {@code startup} events
- * @param rebufferRatio stalled time / (watch time + stalled time)
+ * @param watchTimeSeconds summed watch time, in seconds
+ * @param startupMsP50 median startup time in milliseconds, null without {@code startup} events
+ * @param rebufferRatio stalled time / (watch time + stalled time), 0 to 1
  * @param errors {@code error} events
  */
 public record PlatformAnalytics(long titles, long publishedTitles, long plays, long uniqueViewers,

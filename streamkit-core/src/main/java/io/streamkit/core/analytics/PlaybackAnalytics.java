@@ -53,6 +53,7 @@ import javax.sql.DataSource;
  */
 public final class PlaybackAnalytics {
 
+  /** Equal slices of a title's duration in {@link TitleAnalytics#dropOff()}. */
   public static final int DROP_OFF_BUCKETS = 10;
   /** Events fetched per round trip during the pass over a title's events. */
   static final int FETCH_SIZE = 1_000;
@@ -68,16 +69,24 @@ public final class PlaybackAnalytics {
     this.dataSource = dataSource;
   }
 
-  /** Analytics over this store's tables. */
+  /**
+   * {@return analytics over the progress and event tables of {@code store}}
+   *
+   * @param store the store whose database is read; it stays the caller's to close
+   * @throws io.streamkit.core.InvalidValueException if {@code store} is {@code null}
+   */
   public static PlaybackAnalytics of(StreamkitStore store) {
     InvalidValueException.requireNonNull("store", store);
     return new PlaybackAnalytics(store.dataSource());
   }
 
   /**
-   * The report for one title.
+   * {@return the report for one title, read afresh from the database}
    *
+   * @param titleId the title's catalog id
    * @throws UnknownTitleException if the title is not in the catalog
+   * @throws io.streamkit.core.InvalidValueException if {@code titleId} is {@code null}
+   * @throws StoreException if the database cannot be read
    */
   public TitleAnalytics title(UUID titleId) {
     InvalidValueException.requireNonNull("titleId", titleId);
@@ -105,7 +114,11 @@ public final class PlaybackAnalytics {
     }
   }
 
-  /** The summary over every title. */
+  /**
+   * {@return the summary over every title, read afresh from the database}
+   *
+   * @throws StoreException if the database cannot be read
+   */
   public PlatformAnalytics platform() {
     try (Connection connection = dataSource.getConnection()) {
       long[] titles = longs(connection, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = '"

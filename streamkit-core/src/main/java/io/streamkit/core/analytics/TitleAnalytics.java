@@ -9,7 +9,8 @@ import java.util.UUID;
  * @param titleId the title
  * @param plays playback sessions that started (sent a {@code play} or {@code startup} event)
  * @param uniqueViewers viewers who sent an event or a progress reading for the title
- * @param watchTimeSeconds the sum over viewers of the position each one reached (see {@link PlaybackAnalytics})
+ * @param watchTimeSeconds the sum over viewers of the position each one reached, in seconds (see
+ *     {@link PlaybackAnalytics})
  * @param completionRate completed progress readings divided by unique viewers, 0 to 1
  * @param dropOff where viewers stopped: {@link PlaybackAnalytics#DROP_OFF_BUCKETS} equal slices of the duration
  * @param qoe quality of experience
@@ -17,12 +18,28 @@ import java.util.UUID;
 public record TitleAnalytics(UUID titleId, long plays, long uniqueViewers, double watchTimeSeconds,
     double completionRate, List<DropOffBucket> dropOff, Qoe qoe) {
 
+  /**
+   * Copies {@code dropOff}, so the report is immutable.
+   *
+   * @param titleId the title
+   * @param plays playback sessions that started
+   * @param uniqueViewers viewers who sent an event or a progress reading for the title
+   * @param watchTimeSeconds the sum over viewers of the position each one reached, in seconds
+   * @param completionRate completed progress readings divided by unique viewers, 0 to 1
+   * @param dropOff where viewers stopped, in ascending order of position
+   * @param qoe quality of experience
+   * @throws NullPointerException if {@code dropOff} is {@code null} or holds {@code null}
+   */
   public TitleAnalytics {
     dropOff = List.copyOf(dropOff);
   }
 
   /**
    * Viewers whose latest position lies in {@code [fromSeconds, toSeconds)} (the last bucket includes its end).
+   *
+   * @param fromSeconds where the slice of the title's duration starts, in seconds
+   * @param toSeconds where it ends, in seconds
+   * @param viewers viewers whose latest position falls in the slice
    */
   public record DropOffBucket(double fromSeconds, double toSeconds, long viewers) {
   }
@@ -30,8 +47,9 @@ public record TitleAnalytics(UUID titleId, long plays, long uniqueViewers, doubl
   /**
    * Quality of experience reported by players.
    *
-   * @param startupMsP50 median time from request to first frame, null without {@code startup} events
-   * @param startupMsP95 95th percentile of the same, null without {@code startup} events
+   * @param startupMsP50 median time from request to first frame in milliseconds, null without {@code startup}
+   *     events
+   * @param startupMsP95 95th percentile of the same in milliseconds, null without {@code startup} events
    * @param rebufferRatio stalled time / (watch time + stalled time), 0 to 1
    * @param averageBitrate time-weighted mean of the bitrates players reported, bits per second; null without reports
    * @param errors {@code error} events

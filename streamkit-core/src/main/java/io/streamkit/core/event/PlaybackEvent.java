@@ -27,11 +27,30 @@ import java.util.UUID;
 public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleId, String sessionId,
     Duration position, Map<String, String> attributes, Instant occurredAt) {
 
+  /** The longest session id, in characters; the store keeps it in a {@code VARCHAR(128)} column. */
   public static final int MAX_SESSION_ID_LENGTH = 128;
+  /** The most attribute entries one event may carry. */
   public static final int MAX_ATTRIBUTES = 16;
+  /** The longest attribute name, in characters; names follow the identifier rule (no whitespace or controls). */
   public static final int MAX_ATTRIBUTE_KEY_LENGTH = 64;
+  /** The longest attribute value, in characters. */
   public static final int MAX_ATTRIBUTE_VALUE_LENGTH = 256;
 
+  /**
+   * Checks every component, truncates {@code position} and {@code occurredAt} to the millisecond and keeps an
+   * unmodifiable copy of the attributes, sorted by name.
+   *
+   * @param type what happened
+   * @param viewerId the application's viewer id, following {@link ViewerId}
+   * @param titleId the catalog id of the title; whether it exists is checked when the event is stored
+   * @param sessionId the playback session, 1 to {@link #MAX_SESSION_ID_LENGTH} characters without whitespace or
+   *     control characters
+   * @param position playback position when it happened, 0 or more
+   * @param attributes at most {@link #MAX_ATTRIBUTES} entries; names 1 to {@link #MAX_ATTRIBUTE_KEY_LENGTH}
+   *     characters without whitespace, values non-null and at most {@link #MAX_ATTRIBUTE_VALUE_LENGTH} characters
+   * @param occurredAt when it happened
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
   public PlaybackEvent {
     requireNonNull("event type", type);
     ViewerId.require("viewerId", viewerId);

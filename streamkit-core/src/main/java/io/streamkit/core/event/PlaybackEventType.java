@@ -11,8 +11,11 @@ public enum PlaybackEventType {
   SESSION_START,
   /** First frame shown; attributes carry {@code startupMs} (request to first frame) and {@code bitrate}. */
   STARTUP,
+  /** Playback started or resumed at the viewer's request; counts the session as a play in analytics. */
   PLAY,
+  /** The viewer paused. */
   PAUSE,
+  /** The viewer moved the play head; the event's position is where playback continues. */
   SEEK,
   /** Playback stalled waiting for data. */
   REBUFFER_START,
@@ -25,16 +28,19 @@ public enum PlaybackEventType {
   VARIANT_SWITCH,
   /** A playback error; attributes carry {@code code} and {@code message}. */
   ERROR,
+  /** Playback reached the end of the title. */
   ENDED;
 
+  /** {@return the name on the wire and in the store: the constant's name in lower case, e.g. {@code rebuffer_start}} */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
   /**
-   * The type with this wire name.
+   * {@return the type with this wire name}
    *
-   * @throws InvalidValueException naming the accepted names
+   * @param wireName a name as {@link #wireName()} spells it; case matters
+   * @throws InvalidValueException naming the accepted names, for {@code null} or an unknown name
    */
   public static PlaybackEventType fromWireName(String wireName) {
     InvalidValueException.requireNonNull("event type", wireName);

@@ -23,9 +23,17 @@ public record IngestJob(UUID id, UUID titleId, String sourcePath, State state, i
 
   /** A job's life: queued, claimed by one worker, then done or failed. Deleting the title removes the job. */
   public enum State {
-    QUEUED, RUNNING, DONE, FAILED
+    /** Waiting for a worker, as enqueued or handed back. */
+    QUEUED,
+    /** Claimed by {@code owner} until {@code leaseUntil}; claimable again once the lease has expired. */
+    RUNNING,
+    /** The transcode finished. Final. */
+    DONE,
+    /** The transcode failed for good; {@code errorMessage} says why. Final. */
+    FAILED
   }
 
+  /** {@return why the job failed, when it did} */
   public Optional<String> errorMessageIfFailed() {
     return Optional.ofNullable(errorMessage);
   }

@@ -33,14 +33,24 @@ import javax.sql.DataSource;
  *
  * <p>Lease times come from this process's clock; nodes sharing a queue should run NTP-synchronised clocks, and the
  * lease should be long against their skew.
+ *
+ * <p>Thread-safe: every call is its own transaction. Database failures surface as {@link StoreException}; a
+ * {@code node} is 1 to {@link #MAX_NODE_ID_LENGTH} characters of text, not blank, and a {@code lease} lies between
+ * {@link #MIN_LEASE} and {@link #MAX_LEASE}, or the call throws {@link InvalidValueException}.
  */
 public final class IngestJobQueue {
 
+  /** A lease of 60 s; renew it well before it ends (StreamKit's ingest workers renew every third of the lease). */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+  /** The shortest lease accepted. */
   public static final Duration MIN_LEASE = Duration.ofSeconds(1);
+  /** The longest lease accepted: a worker that dies holds its job at most this long. */
   public static final Duration MAX_LEASE = Duration.ofHours(1);
+  /** The longest node id, in characters. */
   public static final int MAX_NODE_ID_LENGTH = 128;
+  /** The longest source path, in characters. */
   public static final int MAX_SOURCE_PATH_LENGTH = 4000;
+  /** Error messages longer than this many characters are cut to it by {@link #fail}. */
   public static final int MAX_ERROR_MESSAGE_LENGTH = 2000;
 
   private static final String COLUMNS =
@@ -54,17 +64,39 @@ public final class IngestJobQueue {
     this.clock = clock;
   }
 
-  /** The queue in {@code store}'s database (its schema migrations create the table). */
+  /**
+   * {@return the queue in {@code store}'s database, on the system UTC clock} The store's schema migrations create its
+   * table.
+   *
+   * @param store the store whose database holds the queue; it stays the caller's to close
+   * @throws InvalidValueException if {@code store} is {@code null}
+   */
   public static IngestJobQueue in(StreamkitStore store) {
     return in(store, Clock.systemUTC());
   }
 
+  /**
+   * {@return the queue in {@code store}'s database, with lease and creation times from {@code clock}}
+   *
+   * @param store the store whose database holds the queue; it stays the caller's to close
+   * @param clock the clock for lease deadlines and timestamps; tests pass a fixed or moving one
+   * @throws InvalidValueException if an argument is {@code null}
+   */
   public static IngestJobQueue in(StreamkitStore store, Clock clock) {
     return new IngestJobQueue(InvalidValueException.requireNonNull("store", store).dataSource(),
         InvalidValueException.requireNonNull("clock", clock));
   }
 
-  /** Queues the transcode of {@code sourcePath} into title {@code titleId}, which must exist in the catalog. */
+  /**
+   * Queues the transcode of {@code sourcePath} into title {@code titleId}.
+   *
+   * @param titleId the title the source becomes; it must be in the catalog
+   * @param sourcePath where the uploaded file lies, readable by every worker node, 1 to
+   *     {@link #MAX_SOURCE_PATH_LENGTH} characters
+   * @return the job as stored, {@link IngestJob.State#QUEUED}
+   * @throws InvalidValueException for a {@code null} title id or a blank or too long path
+   * @throws StoreException if the title is not in the catalog (a foreign-key violation) or the database fails
+   */
   public IngestJob enqueue(UUID titleId, String sourcePath) {
     InvalidValueException.requireNonNull("titleId", titleId);
     InvalidValueException.requireText("sourcePath", sourcePath, MAX_SOURCE_PATH_LENGTH);
@@ -76,8 +108,12 @@ public final class IngestJobQueue {
   }
 
   /**
-   * Takes the oldest job that is queued or whose lease has expired, holding it for {@code node} for {@code lease}.
-   * Empty when nothing is claimable.
+   * Takes the oldest job that is queued or whose lease has expired, holding it for {@code node} for {@code lease}
+   * and counting one more attempt. Never blocks on a job another worker is claiming at the same moment.
+   *
+   * @param node the id of the claiming worker node, stable across its restarts (see {@link #releaseHeldBy})
+   * @param lease how long the claim holds unless renewed by {@link #heartbeat}, e.g. {@link #DEFAULT_LEASE}
+   * @return the claimed job, {@link IngestJob.State#RUNNING}; empty when nothing is claimable
    */
   public Optional<IngestJob> claim(String node, Duration lease) {
     checkNode(node);
@@ -107,8 +143,13 @@ public final class IngestJobQueue {
   }
 
   /**
-   * Renews {@code node}'s lease on a running job. {@code false} means the job is no longer this node's to run: it was
-   * cancelled (its title deleted) or its lease expired and another worker took it; the caller should stop.
+   * Renews {@code node}'s lease on a running job, to {@code lease} from now.
+   *
+   * @param jobId the job being worked on
+   * @param node the worker node that claimed it
+   * @param lease the new hold, from now
+   * @return {@code false} if the job is no longer this node's to run: it was cancelled (its title deleted) or its
+   *     lease expired and another worker took it; the caller should stop
    */
   public boolean heartbeat(UUID jobId, String node, Duration lease) {
     checkNode(node);
@@ -118,14 +159,28 @@ public final class IngestJobQueue {
         + " WHERE id = ? AND state = 'RUNNING' AND owner = ?", now.plus(lease), now, jobId, node) == 1;
   }
 
-  /** Marks a job this node ran as done; {@code false} if it was no longer this node's (see {@link #heartbeat}). */
+  /**
+   * Marks a job this node ran as done.
+   *
+   * @param jobId the job
+   * @param node the worker node that claimed it
+   * @return {@code false} if the job was no longer this node's (see {@link #heartbeat}); nothing changed then
+   */
   public boolean complete(UUID jobId, String node) {
     checkNode(node);
     return update("UPDATE streamkit_ingest_jobs SET state = 'DONE', owner = NULL, lease_until = NULL, updated_at = ?"
         + " WHERE id = ? AND state = 'RUNNING' AND owner = ?", clock.instant(), jobId, node) == 1;
   }
 
-  /** Marks a job this node ran as failed for good, with the reason a user will read. */
+  /**
+   * Marks a job this node ran as failed for good; it is not retried.
+   *
+   * @param jobId the job
+   * @param node the worker node that claimed it
+   * @param errorMessage the reason a user will read, cut to {@link #MAX_ERROR_MESSAGE_LENGTH} characters
+   * @return {@code false} if the job was no longer this node's (see {@link #heartbeat}); nothing changed then
+   * @throws InvalidValueException if {@code errorMessage} is {@code null}
+   */
   public boolean fail(UUID jobId, String node, String errorMessage) {
     checkNode(node);
     InvalidValueException.requireNonNull("errorMessage", errorMessage);
@@ -138,8 +193,9 @@ public final class IngestJobQueue {
 
   /**
    * Puts every job {@code node} holds back in the queue. A node calls this as it starts, before its workers claim:
-   * whatever it held then was running when its previous process died.
+   * whatever it held then was running when its previous process died. The attempts stay counted.
    *
+   * @param node this node's id, as its previous process claimed with
    * @return how many jobs were released
    */
   public int releaseHeldBy(String node) {
@@ -150,7 +206,11 @@ public final class IngestJobQueue {
 
   /**
    * Puts a job this node holds back in the queue without counting the attempt: its worker stopped because the node
-   * is shutting down, which says nothing about the source. {@code false} if the job was no longer this node's.
+   * is shutting down, which says nothing about the source.
+   *
+   * @param jobId the job
+   * @param node the worker node that claimed it
+   * @return {@code false} if the job was no longer this node's; nothing changed then
    */
   public boolean release(UUID jobId, String node) {
     checkNode(node);
@@ -159,17 +219,32 @@ public final class IngestJobQueue {
         clock.instant(), jobId, node) == 1;
   }
 
-  /** Removes the title's jobs, queued or running; a running worker stops at its next heartbeat. */
+  /**
+   * Removes the title's jobs, whatever their state; a running worker learns it at its next heartbeat.
+   *
+   * @param titleId the title whose jobs go
+   * @return how many jobs were removed
+   * @throws InvalidValueException if {@code titleId} is {@code null}
+   */
   public int cancel(UUID titleId) {
     return update("DELETE FROM streamkit_ingest_jobs WHERE title_id = ?",
         InvalidValueException.requireNonNull("titleId", titleId));
   }
 
+  /**
+   * {@return the job as stored now, or empty if there is no such job (never queued, or cancelled)}
+   *
+   * @param jobId the job's id
+   */
   public Optional<IngestJob> get(UUID jobId) {
     return inTransaction(connection -> read(connection, jobId));
   }
 
-  /** The title's jobs, oldest first. */
+  /**
+   * {@return the title's jobs in every state, oldest first; empty for a title without jobs}
+   *
+   * @param titleId the title's catalog id
+   */
   public List<IngestJob> forTitle(UUID titleId) {
     return inTransaction(connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS

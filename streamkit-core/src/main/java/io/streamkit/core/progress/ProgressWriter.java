@@ -38,18 +38,32 @@ import org.slf4j.LoggerFactory;
  * meanwhile) and are retried after the next interval; readings for a title deleted from the catalog are dropped
  * with a warning. {@link #flush()} and {@link #close()} write on the calling thread and throw if the database
  * refuses. {@link #close()} writes everything taken before it, so an orderly shutdown loses nothing.
+ *
+ * <p>Thread-safe: any number of threads may submit at once. The background thread is a daemon named
+ * {@code streamkit-progress-writer}; close the writer to stop it.
  */
 public final class ProgressWriter implements AutoCloseable {
 
+  /** Longest wait of a reading before it is written: 500 ms. */
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
+  /** The shortest flush interval accepted. */
   public static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(1);
+  /** The longest flush interval accepted. */
   public static final Duration MAX_FLUSH_INTERVAL = Duration.ofMinutes(1);
+  /** Readings per write, and the number of waiting readings that triggers a write early: 1000. */
   public static final int DEFAULT_BATCH_SIZE = 1_000;
-  /** PostgreSQL binds at most 32767 parameters per statement; five per reading stays well below. */
+  /**
+   * The largest batch size accepted. Each batch is written in one transaction, which holds the locks of its rows
+   * until it commits; the limit keeps a write short for concurrent writers of the same rows.
+   */
   public static final int MAX_BATCH_SIZE = 5_000;
+  /** Distinct viewer-title pairs that may wait before {@link #submit} applies back-pressure: 100 000. */
   public static final int DEFAULT_MAX_PENDING = 100_000;
+  /** The largest {@code maxPending} accepted; a waiting reading takes a few hundred bytes of heap. */
   public static final int MAX_MAX_PENDING = 10_000_000;
+  /** How long {@link #submit} waits for room before it throws {@link ProgressWriterFullException}: 1 s. */
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(1);
+  /** The longest offer timeout accepted. */
   public static final Duration MAX_OFFER_TIMEOUT = Duration.ofMinutes(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(ProgressWriter.class);
@@ -89,14 +103,24 @@ public final class ProgressWriter implements AutoCloseable {
     flusher.start();
   }
 
-  /** A writer in front of {@code store}; nothing runs until {@link Builder#build()}. */
+  /**
+   * {@return settings for a writer in front of {@code store}, with the defaults above} Nothing runs until
+   * {@link Builder#build()}.
+   *
+   * @param store where readings are written; the writer never closes it
+   * @throws InvalidValueException if {@code store} is {@code null}
+   */
   public static Builder builder(ProgressStore store) {
     return new Builder(store);
   }
 
   /**
-   * Takes a reading; it reaches the store within about one flush interval.
+   * Takes a reading; it reaches the store within about one flush interval. A newer reading for the same viewer and
+   * title that is already waiting is kept instead (the older one is counted as coalesced). Blocks only when
+   * {@code maxPending} pairs wait, for at most the offer timeout.
    *
+   * @param reading the reading, usually from {@link WatchProgress#ofSeconds}
+   * @throws InvalidValueException if {@code reading} is {@code null}
    * @throws ProgressWriterFullException if no room freed up within the offer timeout
    * @throws IllegalStateException after {@link #close()}
    */
@@ -189,7 +213,7 @@ public final class ProgressWriter implements AutoCloseable {
     }
   }
 
-  /** Counters since the writer was built. */
+  /** {@return counters since the writer was built, and the readings waiting now} */
   public Stats stats() {
     int waiting;
     lock.lock();
@@ -331,31 +355,63 @@ public final class ProgressWriter implements AutoCloseable {
       this.store = requireNonNull("store", store);
     }
 
-    /** Longest time a reading waits before it is written; 500 ms by default. */
+    /**
+     * Sets the longest time a reading waits before it is written; {@link #DEFAULT_FLUSH_INTERVAL} by default.
+     *
+     * @param flushInterval {@link #MIN_FLUSH_INTERVAL} to {@link #MAX_FLUSH_INTERVAL}; also the pause before a
+     *     failed write is retried
+     * @return this builder
+     * @throws InvalidValueException if the interval is {@code null} or out of range
+     */
     public Builder flushInterval(Duration flushInterval) {
       this.flushInterval = requireRange("flushInterval", flushInterval, MIN_FLUSH_INTERVAL, MAX_FLUSH_INTERVAL);
       return this;
     }
 
-    /** Readings per statement, and how many waiting readings trigger a write before the interval ends. */
+    /**
+     * Sets the readings per write, which is also how many waiting readings trigger a write before the interval
+     * ends; {@link #DEFAULT_BATCH_SIZE} by default.
+     *
+     * @param batchSize 1 to {@link #MAX_BATCH_SIZE}, and at most {@code maxPending} (checked by {@link #build()})
+     * @return this builder
+     * @throws InvalidValueException if the size is out of range
+     */
     public Builder batchSize(int batchSize) {
       this.batchSize = (int) requireRange("batchSize", batchSize, 1, MAX_BATCH_SIZE);
       return this;
     }
 
-    /** Distinct viewer-title pairs that may wait before {@link #submit} applies back-pressure. */
+    /**
+     * Sets how many distinct viewer-title pairs may wait before {@link #submit} applies back-pressure;
+     * {@link #DEFAULT_MAX_PENDING} by default.
+     *
+     * @param maxPending 1 to {@link #MAX_MAX_PENDING}, and at least the batch size (checked by {@link #build()})
+     * @return this builder
+     * @throws InvalidValueException if the limit is out of range
+     */
     public Builder maxPending(int maxPending) {
       this.maxPending = (int) requireRange("maxPending", maxPending, 1, MAX_MAX_PENDING);
       return this;
     }
 
-    /** How long {@link #submit} waits for room before it throws {@link ProgressWriterFullException}; 0 = never. */
+    /**
+     * Sets how long {@link #submit} waits for room before it throws {@link ProgressWriterFullException};
+     * {@link #DEFAULT_OFFER_TIMEOUT} by default.
+     *
+     * @param offerTimeout 0 (throw at once when full) to {@link #MAX_OFFER_TIMEOUT}
+     * @return this builder
+     * @throws InvalidValueException if the timeout is {@code null} or out of range
+     */
     public Builder offerTimeout(Duration offerTimeout) {
       this.offerTimeout = requireRange("offerTimeout", offerTimeout, Duration.ZERO, MAX_OFFER_TIMEOUT);
       return this;
     }
 
-    /** Starts the writer's background thread. Close the writer to stop it. */
+    /**
+     * {@return a writer with these settings, its background thread started} Close the writer to stop it.
+     *
+     * @throws InvalidValueException if the batch size exceeds {@code maxPending}, since batches could never fill
+     */
     public ProgressWriter build() {
       if (batchSize > maxPending) {
         throw new InvalidValueException("batchSize", batchSize,

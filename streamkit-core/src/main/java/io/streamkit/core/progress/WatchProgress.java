@@ -26,9 +26,11 @@ import java.util.UUID;
 public record WatchProgress(String viewerId, UUID titleId, Duration position, Duration duration,
     Instant clientTimestamp) {
 
+  /** The longest viewer id, in characters: {@link ViewerId#MAX_LENGTH}. */
   public static final int MAX_VIEWER_ID_LENGTH = ViewerId.MAX_LENGTH;
   /** A title counts as watched from 95 % of its duration on, so end credits do not keep it in "continue watching". */
   public static final int COMPLETED_PERCENT = 95;
+  /** The longest title duration accepted: 24 hours, as for a catalog title. */
   public static final Duration MAX_DURATION = Duration.ofHours(24);
   /**
    * How far a player's clock may run ahead of the server's. Phones and browsers synchronise to within seconds; five
@@ -36,6 +38,16 @@ public record WatchProgress(String viewerId, UUID titleId, Duration position, Du
    */
   public static final Duration MAX_CLIENT_CLOCK_AHEAD = Duration.ofMinutes(5);
 
+  /**
+   * Checks every component and truncates the times to the millisecond; the client timestamp is taken as given.
+   *
+   * @param viewerId the application's viewer id, following {@link ViewerId}
+   * @param titleId the catalog id of the title; whether it exists is checked when the reading is stored
+   * @param position playback position, 0 to {@code duration}
+   * @param duration the title's duration as the player knows it, 1 ms to {@link #MAX_DURATION}
+   * @param clientTimestamp when the player took the reading
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
   public WatchProgress {
     ViewerId.require("viewerId", viewerId);
     requireNonNull("titleId", titleId);
@@ -52,6 +64,12 @@ public record WatchProgress(String viewerId, UUID titleId, Duration position, Du
    * A reading in seconds, as HTML media elements report {@code currentTime} and {@code duration}, with its client
    * timestamp checked against the system clock; see {@link #ofSeconds(String, UUID, double, double, Instant, Clock)}.
    *
+   * @param viewerId the application's viewer id, following {@link ViewerId}
+   * @param titleId the catalog id of the title
+   * @param positionSeconds the player's {@code currentTime}, in seconds
+   * @param durationSeconds the player's {@code duration}, in seconds
+   * @param clientTimestamp when the player took the reading, by the player's clock
+   * @return the reading, times rounded to the nanosecond and then truncated to the millisecond
    * @throws InvalidValueException for NaN, infinite or negative seconds, a position beyond the duration, or a client
    *     timestamp before 1970 or more than {@link #MAX_CLIENT_CLOCK_AHEAD} ahead of the system clock
    */
@@ -68,7 +86,13 @@ public record WatchProgress(String viewerId, UUID titleId, Duration position, Du
    * {@link #MAX_CLIENT_CLOCK_AHEAD} ahead of {@code serverClock} (a player's clock that is off by more is refused
    * rather than trusted), and not before 1970-01-01T00:00:00Z.
    *
+   * @param viewerId the application's viewer id, following {@link ViewerId}
+   * @param titleId the catalog id of the title
+   * @param positionSeconds the player's {@code currentTime}, in seconds
+   * @param durationSeconds the player's {@code duration}, in seconds, up to {@link #MAX_DURATION}
+   * @param clientTimestamp when the player took the reading, by the player's clock
    * @param serverClock the clock client timestamps are compared with
+   * @return the reading, times rounded to the nanosecond and then truncated to the millisecond
    * @throws InvalidValueException for NaN, infinite or negative seconds, a position beyond the duration, or a client
    *     timestamp outside that window
    */
@@ -86,12 +110,12 @@ public record WatchProgress(String viewerId, UUID titleId, Duration position, Du
         seconds("duration", durationSeconds), clientTimestamp);
   }
 
-  /** Whether the viewer reached {@link #COMPLETED_PERCENT} of the duration. */
+  /** {@return whether the viewer reached {@link #COMPLETED_PERCENT} of the duration} */
   public boolean completed() {
     return position.toMillis() * 100 >= duration.toMillis() * COMPLETED_PERCENT;
   }
 
-  /** Whether this reading belongs in "continue watching": started and not completed. */
+  /** {@return whether this reading belongs in "continue watching": started and not completed} */
   public boolean inProgress() {
     return !position.isZero() && !completed();
   }

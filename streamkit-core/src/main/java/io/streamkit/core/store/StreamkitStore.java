@@ -46,14 +46,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamkitStore implements AutoCloseable {
 
+  /** Flyway's history table for StreamKit's migrations, apart from an application's own. */
   public static final String SCHEMA_HISTORY_TABLE = "streamkit_schema_history";
+  /** Where StreamKit's Flyway migrations lie on the class path. */
   public static final String MIGRATIONS = "classpath:db/streamkit/migration";
+  /** Base name of the embedded H2 database in the data directory; H2 adds {@code .mv.db}. */
   public static final String H2_FILE_NAME = "streamkit";
+  /** Connections the pool opens at most, unless set: 10. */
   public static final int DEFAULT_POOL_SIZE = 10;
+  /** The largest pool size accepted. */
   public static final int MAX_POOL_SIZE = 200;
+  /** How long an operation waits for a free connection before it fails, unless set: 10 s. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
   /** HikariCP refuses connection timeouts below 250 ms. */
   public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+  /** The longest connection timeout accepted. */
   public static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamkitStore.class);
@@ -77,35 +84,48 @@ public final class StreamkitStore implements AutoCloseable {
     this.events = new JdbcEventStore(jdbc, dialect);
   }
 
+  /**
+   * {@return settings for a store} Choose where the database is with exactly one of {@link Builder#dataDirectory},
+   * {@link Builder#jdbcUrl} or {@link Builder#dataSource}.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the catalog of titles, thread-safe and valid until the store is closed} */
   public Catalog catalog() {
     return catalog;
   }
 
+  /** {@return the watch progress store, thread-safe and valid until the store is closed} */
   public ProgressStore progress() {
     return progress;
   }
 
+  /** {@return the playback event log, thread-safe and valid until the store is closed} */
   public EventStore events() {
     return events;
   }
 
-  /** The pool, for components that keep their own tables beside StreamKit's (job queues, analytics). */
+  /**
+   * {@return the pool, for components that keep their own tables beside StreamKit's (job queues, analytics)}
+   * A pool the store opened closes with the store; do not close it yourself.
+   */
   public DataSource dataSource() {
     return dataSource;
   }
 
-  /** {@code H2} or {@code PostgreSQL}. */
+  /** {@return the database product: {@code H2} or {@code PostgreSQL}} */
   public String databaseName() {
     return dialect.name();
   }
 
   /**
    * Closes the pool this store opened; the embedded H2 database closes with it (not earlier, by H2's own shutdown
-   * hook). A data source given with {@link Builder#dataSource} stays open: its owner closes it.
+   * hook). A data source given with {@link Builder#dataSource} stays open: its owner closes it. Calling it again
+   * does nothing.
+   *
+   * @throws StoreException if the pool cannot be closed
    */
   @Override
   public void close() {
@@ -134,13 +154,25 @@ public final class StreamkitStore implements AutoCloseable {
     /**
      * Keep an H2 database in this directory (created if missing). Excludes {@link #jdbcUrl}. It stays open until
      * {@link StreamkitStore#close()}, also while the JVM shuts down, so close the store when the application stops.
+     *
+     * @param dataDirectory where the H2 file {@value StreamkitStore#H2_FILE_NAME}{@code .mv.db} lies
+     * @return this builder
+     * @throws InvalidValueException if {@code dataDirectory} is {@code null}
      */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = requireNonNull("dataDirectory", dataDirectory);
       return this;
     }
 
-    /** Connect to this database, {@code jdbc:postgresql:...} or {@code jdbc:h2:...}. Excludes {@link #dataDirectory}. */
+    /**
+     * Connect to this database. Excludes {@link #dataDirectory}.
+     *
+     * @param jdbcUrl {@code jdbc:postgresql://host:port/database} or {@code jdbc:h2:...}, at most 4096 characters; a
+     *     password in the URL is masked in messages
+     * @return this builder
+     * @throws InvalidValueException if the URL is {@code null}, blank or too long
+     * @throws IllegalArgumentException if it names a database other than PostgreSQL or H2
+     */
     public Builder jdbcUrl(String jdbcUrl) {
       InvalidValueException.requireText("jdbcUrl", jdbcUrl, 4096);
       SqlDialect.forJdbcUrl(jdbcUrl);
@@ -152,17 +184,36 @@ public final class StreamkitStore implements AutoCloseable {
      * Use the application's own connection pool (PostgreSQL or H2) instead of opening one; excludes every other
      * connection setting. StreamKit migrates its tables in the data source's default schema (with its own history
      * table, so the application's migrations are untouched) and never closes the data source.
+     *
+     * @param dataSource the application's pool; its connections must allow creating tables
+     * @return this builder
+     * @throws InvalidValueException if {@code dataSource} is {@code null}
      */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = requireNonNull("dataSource", dataSource);
       return this;
     }
 
+    /**
+     * Sets the database user; none by default (the URL or the driver decides). Cannot be combined with
+     * {@link #dataSource}.
+     *
+     * @param username the user name
+     * @return this builder
+     * @throws InvalidValueException if {@code username} is {@code null}
+     */
     public Builder username(String username) {
       this.username = requireNonNull("username", username);
       return this;
     }
 
+    /**
+     * Sets the database password; none by default. Cannot be combined with {@link #dataSource}.
+     *
+     * @param password the password
+     * @return this builder
+     * @throws InvalidValueException if {@code password} is {@code null}
+     */
     public Builder password(String password) {
       this.password = requireNonNull("password", password);
       return this;
@@ -170,7 +221,12 @@ public final class StreamkitStore implements AutoCloseable {
 
     /**
      * Keep StreamKit's tables in this schema (created if missing) instead of the connection's default one: lower-case
-     * letters, digits and underscores, at most 63 characters (PostgreSQL's identifier limit).
+     * letters, digits and underscores, at most 63 characters (PostgreSQL's identifier limit). Cannot be combined
+     * with {@link #dataSource}.
+     *
+     * @param schema the schema name, e.g. {@code streamkit}; H2 stores it in upper case
+     * @return this builder
+     * @throws InvalidValueException if the name breaks the rule
      */
     public Builder schema(String schema) {
       requireNonNull("schema", schema);
@@ -182,29 +238,52 @@ public final class StreamkitStore implements AutoCloseable {
       return this;
     }
 
-    /** Most connections open at once; {@value StreamkitStore#DEFAULT_POOL_SIZE} by default. */
+    /**
+     * Sets the most connections open at once; {@value StreamkitStore#DEFAULT_POOL_SIZE} by default. Ignored with
+     * {@link #dataSource}, whose own settings apply.
+     *
+     * @param poolSize 1 to {@value StreamkitStore#MAX_POOL_SIZE}
+     * @return this builder
+     * @throws InvalidValueException if the size is out of range
+     */
     public Builder poolSize(int poolSize) {
       this.poolSize = (int) requireRange("poolSize", poolSize, 1, MAX_POOL_SIZE);
       return this;
     }
 
-    /** How long an operation waits for a free connection before it fails; 10 s by default. */
+    /**
+     * Sets how long an operation waits for a free connection before it fails with a {@link StoreException};
+     * {@link StreamkitStore#DEFAULT_CONNECTION_TIMEOUT} by default. Ignored with {@link #dataSource}.
+     *
+     * @param connectionTimeout {@link StreamkitStore#MIN_CONNECTION_TIMEOUT} to
+     *     {@link StreamkitStore#MAX_CONNECTION_TIMEOUT}
+     * @return this builder
+     * @throws InvalidValueException if the timeout is {@code null} or out of range
+     */
     public Builder connectionTimeout(Duration connectionTimeout) {
       this.connectionTimeout = requireRange("connectionTimeout", connectionTimeout, MIN_CONNECTION_TIMEOUT,
           MAX_CONNECTION_TIMEOUT);
       return this;
     }
 
-    /** The clock for catalog timestamps; the system UTC clock by default. */
+    /**
+     * Sets the clock for catalog timestamps; the system UTC clock by default.
+     *
+     * @param clock the clock; tests pass a fixed one
+     * @return this builder
+     * @throws InvalidValueException if {@code clock} is {@code null}
+     */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull("clock", clock);
       return this;
     }
 
     /**
-     * Opens the pool and migrates the schema.
+     * Opens the pool and migrates the schema, or with {@link #dataSource} migrates through the application's pool.
      *
-     * @throws InvalidValueException if the settings contradict each other
+     * @return the store, ready to use; close it when the application stops
+     * @throws InvalidValueException if the settings contradict each other, or the data directory cannot be
+     *     created
      * @throws StoreException if the database cannot be reached or migrated
      */
     public StreamkitStore build() {

@@ -14,25 +14,55 @@ import java.util.UUID;
  *
  * <p>Mutations on an id that is not in the catalog throw {@link UnknownTitleException}; invalid values throw
  * {@link io.streamkit.core.InvalidValueException}.
+ *
+ * <p>The implementation from {@link io.streamkit.core.store.StreamkitStore#catalog()} is thread-safe and safe to
+ * share between processes on one database; database failures surface as
+ * {@link io.streamkit.core.store.StoreException}.
  */
 public interface Catalog {
 
-  /** Adds a title in status {@link TitleStatus#UPLOADED}. */
+  /**
+   * Adds a title in status {@link TitleStatus#UPLOADED}, with a new random id.
+   *
+   * @param name display name, normalised by {@link Title#checkName}
+   * @param description longer text, possibly empty, normalised by {@link Title#checkDescription}
+   * @return the title as stored
+   * @throws io.streamkit.core.InvalidValueException if the name or description breaks its rule
+   */
   Title create(String name, String description);
 
+  /**
+   * {@return the title with its renditions, or empty if it is not in the catalog}
+   *
+   * @param id the title's catalog id
+   * @throws io.streamkit.core.InvalidValueException if {@code id} is {@code null}
+   */
   Optional<Title> get(UUID id);
 
-  /** Titles newest first. */
+  /**
+   * {@return a page of all titles, newest (by creation) first, each with its renditions}
+   *
+   * @param page which slice of the list to return
+   */
   Page<Title> list(PageRequest page);
 
-  /** Titles in {@code status}, newest first. */
+  /**
+   * {@return a page of the titles in {@code status}, newest (by creation) first, each with its renditions}
+   *
+   * @param status the status to list
+   * @param page which slice of the list to return
+   */
   Page<Title> list(TitleStatus status, PageRequest page);
 
   /**
    * Moves a title along the workflow without a reason; a reason stored with the previous status is cleared. See
    * {@link Title#moveTo(TitleStatus, Instant)}.
    *
+   * @param id the title's catalog id
+   * @param target the status to move to; not {@link TitleStatus#FAILED}, which goes through {@link #fail}
+   * @return the title as stored afterwards
    * @throws IllegalTransitionException if the workflow does not allow the move; the title keeps its status
+   * @throws io.streamkit.core.InvalidValueException for {@link TitleStatus#FAILED}
    */
   Title transition(UUID id, TitleStatus target);
 
@@ -42,28 +72,67 @@ public interface Catalog {
    * {@link TitleStatus#READY}); the reason stays until the next status change and reads back as
    * {@link Title#statusReasonIfAny()}. See {@link Title#moveTo(TitleStatus, String, Instant)}.
    *
+   * @param id the title's catalog id
+   * @param target the status to move to; not {@link TitleStatus#FAILED}, which goes through {@link #fail}
    * @param reason one line, 1 to {@link Title#MAX_STATUS_REASON_LENGTH} characters, checked by
    *     {@link Title#checkStatusReason}; {@code null} for none
+   * @return the title as stored afterwards
    * @throws IllegalTransitionException if the workflow does not allow the move; the title keeps its status
-   * @throws io.streamkit.core.InvalidValueException for a bad reason; the title keeps its status
+   * @throws io.streamkit.core.InvalidValueException for a bad reason or {@link TitleStatus#FAILED}; the title keeps
+   *     its status
    */
   Title transition(UUID id, TitleStatus target, String reason);
 
   /**
    * Marks processing as failed with the reason a user will read, stored as the title's status reason; see
    * {@link Title#fail}.
+   *
+   * @param id the title's catalog id
+   * @param errorMessage what went wrong and what to do, 1 to {@link Title#MAX_ERROR_MESSAGE_LENGTH} characters
+   * @return the title as stored afterwards, {@link TitleStatus#FAILED}
+   * @throws IllegalTransitionException unless the title is {@link TitleStatus#PROCESSING}
+   * @throws io.streamkit.core.InvalidValueException if the message is {@code null}, blank or too long
    */
   Title fail(UUID id, String errorMessage);
 
-  /** Records processing progress of a title in {@link TitleStatus#PROCESSING}. */
+  /**
+   * Records processing progress of a title in {@link TitleStatus#PROCESSING}.
+   *
+   * @param id the title's catalog id
+   * @param percent 0 to 100
+   * @return the title as stored afterwards
+   * @throws IllegalStateException unless the title is {@link TitleStatus#PROCESSING}
+   * @throws io.streamkit.core.InvalidValueException if {@code percent} is out of range
+   */
   Title reportProgress(UUID id, int percent);
 
-  /** Records what probing found. */
+  /**
+   * Records what probing found, in any status.
+   *
+   * @param id the title's catalog id
+   * @param duration the source's duration, 1 ms to {@link Title#MAX_DURATION}
+   * @param source the source's container and streams
+   * @return the title as stored afterwards
+   * @throws io.streamkit.core.InvalidValueException if an argument is {@code null} or the duration out of range
+   */
   Title describeSource(UUID id, Duration duration, SourceFacts source);
 
-  /** Replaces the title's renditions, in ladder order. */
+  /**
+   * Replaces the title's renditions, in any status.
+   *
+   * @param id the title's catalog id
+   * @param renditions the packaged variants in ladder order, names unique; empty removes them all
+   * @return the title as stored afterwards
+   * @throws io.streamkit.core.InvalidValueException if {@code renditions} is {@code null} or names repeat
+   */
   Title setRenditions(UUID id, List<Rendition> renditions);
 
-  /** Deletes a title with its renditions, watch progress and playback events. */
+  /**
+   * Deletes a title with its renditions, watch progress, playback events and ingest jobs. Files on disk are the
+   * caller's to remove.
+   *
+   * @param id the title's catalog id
+   * @throws UnknownTitleException if the title is not in the catalog
+   */
   void delete(UUID id);
 }

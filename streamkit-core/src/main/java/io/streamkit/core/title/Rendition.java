@@ -29,14 +29,31 @@ public record Rendition(
     double frameRate,
     String playlistPath) {
 
+  /** The longest rendition name, in characters. */
   public static final int MAX_NAME_LENGTH = 64;
   /** 8K UHD is 7680 wide; the limit leaves room for unusual aspect ratios. */
   public static final int MAX_DIMENSION = 16_384;
+  /** The highest bitrate accepted, in bits per second: 1 Gbit/s. */
   public static final long MAX_BITRATE = 1_000_000_000L;
+  /** The highest frame rate accepted, in frames per second. */
   public static final double MAX_FRAME_RATE = 1_000;
+  /** The longest codecs string, in characters. */
   public static final int MAX_CODECS_LENGTH = 200;
+  /** The longest playlist path, in characters. */
   public static final int MAX_PLAYLIST_PATH_LENGTH = 1_000;
 
+  /**
+   * @param name short name unique within the title, 1 to {@link #MAX_NAME_LENGTH} characters without whitespace
+   * @param width coded width in pixels, 1 to {@link #MAX_DIMENSION}
+   * @param height coded height in pixels, 1 to {@link #MAX_DIMENSION}
+   * @param peakBitrate peak segment bitrate in bits per second, 1 to {@link #MAX_BITRATE}
+   * @param averageBitrate average bitrate in bits per second, 1 to {@code peakBitrate}
+   * @param codecs RFC 6381 codecs string, not blank, at most {@link #MAX_CODECS_LENGTH} characters
+   * @param frameRate frames per second, above 0 and at most {@link #MAX_FRAME_RATE}
+   * @param playlistPath media playlist path relative to the title's directory, at most
+   *     {@link #MAX_PLAYLIST_PATH_LENGTH} characters, without a leading {@code /}, {@code ..} or backslashes
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
   public Rendition {
     requireIdentifier("rendition name", name, MAX_NAME_LENGTH);
     requireRange("rendition width", width, 1, MAX_DIMENSION);

@@ -19,8 +19,20 @@ import io.streamkit.core.InvalidValueException;
 public record SourceFacts(
     String container, String videoCodec, String audioCodec, int width, int height, double frameRate, long bitrate) {
 
+  /** The longest container or codec name, in characters. */
   public static final int MAX_NAME_LENGTH = 64;
 
+  /**
+   * @param container container format name, not blank, at most {@link #MAX_NAME_LENGTH} characters
+   * @param videoCodec video codec name, or {@code null} without video
+   * @param audioCodec audio codec name, or {@code null} without audio; at least one of the codecs is required
+   * @param width video width in pixels, 1 to {@link Rendition#MAX_DIMENSION} with video, 0 without
+   * @param height video height in pixels, 1 to {@link Rendition#MAX_DIMENSION} with video, 0 without
+   * @param frameRate video frames per second, above 0 and at most {@link Rendition#MAX_FRAME_RATE} with video, 0
+   *     without
+   * @param bitrate overall bitrate in bits per second, 0 (unknown) to ten times {@link Rendition#MAX_BITRATE}
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
   public SourceFacts {
     requireText("source container", container, MAX_NAME_LENGTH);
     if (videoCodec != null) {

@@ -47,14 +47,35 @@ public record Title(
     Instant createdAt,
     Instant updatedAt) {
 
+  /** The longest title name, in characters. */
   public static final int MAX_NAME_LENGTH = 200;
+  /** The longest description, in characters. */
   public static final int MAX_DESCRIPTION_LENGTH = 5_000;
+  /** The longest processing error message, in characters; also the most a stored status reason may hold. */
   public static final int MAX_ERROR_MESSAGE_LENGTH = 2_000;
   /** The longest reason given with a status change; error messages may take {@link #MAX_ERROR_MESSAGE_LENGTH}. */
   public static final int MAX_STATUS_REASON_LENGTH = 1_000;
   /** Twenty-four hours; longer sources are almost certainly a mistake (a live capture left running). */
   public static final Duration MAX_DURATION = Duration.ofHours(24);
 
+  /**
+   * Checks every component (the looser limits of stored titles: new names and descriptions go through
+   * {@link #uploaded}), copies the renditions and truncates the times to the millisecond.
+   *
+   * @param id catalog id
+   * @param name display name, not blank, at most {@link #MAX_NAME_LENGTH} characters
+   * @param description longer text, may be empty, at most {@link #MAX_DESCRIPTION_LENGTH} characters
+   * @param status where the title is in the workflow
+   * @param duration the source's duration, 1 ms to {@link #MAX_DURATION}, or {@code null} until probed
+   * @param source what probing found, or {@code null} until probed
+   * @param progressPercent processing progress, 0 to 100
+   * @param statusReason why the title is in its status, not blank and at most {@link #MAX_ERROR_MESSAGE_LENGTH}
+   *     characters, or {@code null}
+   * @param renditions packaged variants in ladder order, names unique
+   * @param createdAt when the title was created
+   * @param updatedAt when the title last changed
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
   public Title {
     requireNonNull("title id", id);
     requireText("title name", name, MAX_NAME_LENGTH);
@@ -79,25 +100,27 @@ public record Title(
     updatedAt = requireNonNull("title updatedAt", updatedAt).truncatedTo(ChronoUnit.MILLIS);
   }
 
+  /** {@return the source's duration, once the source is probed} */
   public Optional<Duration> durationIfKnown() {
     return Optional.ofNullable(duration);
   }
 
+  /** {@return what probing found in the source, once it is probed} */
   public Optional<SourceFacts> sourceIfKnown() {
     return Optional.ofNullable(source);
   }
 
-  /** Why the title is in its status, when a reason was given; see {@code statusReason} above. */
+  /** {@return why the title is in its status, when a reason was given; see {@code statusReason} above} */
   public Optional<String> statusReasonIfAny() {
     return Optional.ofNullable(statusReason);
   }
 
-  /** Why processing failed; {@code null} unless the status is {@link TitleStatus#FAILED}. */
+  /** {@return why processing failed; {@code null} unless the status is {@link TitleStatus#FAILED}} */
   public String errorMessage() {
     return status == TitleStatus.FAILED ? statusReason : null;
   }
 
-  /** Why processing failed, if the status is {@link TitleStatus#FAILED}. */
+  /** {@return why processing failed, if the status is {@link TitleStatus#FAILED}} */
   public Optional<String> errorMessageIfFailed() {
     return Optional.ofNullable(errorMessage());
   }
@@ -106,6 +129,7 @@ public record Title(
    * A title name as it will be stored: trimmed, 1 to {@link #MAX_NAME_LENGTH} characters, one line without control
    * characters. Call it before accepting an upload, so that a bad name is refused before any bytes are taken.
    *
+   * @param name the name as the user typed it
    * @return the trimmed name
    * @throws InvalidValueException naming {@code title name}, and the code point and position of a bad character
    */
@@ -118,6 +142,7 @@ public record Title(
    * {@link #MAX_DESCRIPTION_LENGTH} characters, possibly empty; line feeds and tabs are the only control characters
    * allowed. Call it before accepting an upload, like {@link #checkName}.
    *
+   * @param description the description as the user typed it
    * @return the normalised description
    * @throws InvalidValueException naming {@code title description}, and the code point and position of a bad
    *     character
@@ -130,6 +155,7 @@ public record Title(
    * A reason for a status change as it will be stored: trimmed, 1 to {@link #MAX_STATUS_REASON_LENGTH} characters,
    * one line without control characters.
    *
+   * @param reason the reason as the user typed it
    * @return the trimmed reason
    * @throws InvalidValueException naming {@code status reason}, and the code point and position of a bad character
    */
@@ -141,6 +167,11 @@ public record Title(
    * A new title as uploaded: status {@link TitleStatus#UPLOADED}, nothing probed, no renditions; name and description
    * normalised by {@link #checkName} and {@link #checkDescription}.
    *
+   * @param id the new title's catalog id
+   * @param name display name as the user typed it
+   * @param description longer text as the user typed it, possibly empty
+   * @param now the creation time, also its last change
+   * @return the new title, not yet stored
    * @throws InvalidValueException if the name or description breaks those rules
    */
   public static Title uploaded(UUID id, String name, String description, Instant now) {
@@ -151,7 +182,11 @@ public record Title(
   /**
    * This title moved to {@code target} without a reason; see {@link #moveTo(TitleStatus, String, Instant)}.
    *
+   * @param target the status to move to
+   * @param now the time of the change
+   * @return the moved title; this one is unchanged
    * @throws IllegalTransitionException if the workflow does not allow the move
+   * @throws InvalidValueException for {@link TitleStatus#FAILED} (use {@link #fail})
    */
   public Title moveTo(TitleStatus target, Instant now) {
     return moveTo(target, null, now);
@@ -162,7 +197,10 @@ public record Title(
    * next status change. Entering {@link TitleStatus#PROCESSING} resets progress and clears a previous error; entering
    * {@link TitleStatus#READY} sets progress to 100.
    *
+   * @param target the status to move to
    * @param reason why, e.g. a moderator's reason for {@link TitleStatus#REJECTED}; {@code null} for none
+   * @param now the time of the change
+   * @return the moved title; this one is unchanged
    * @throws IllegalTransitionException if the workflow does not allow the move
    * @throws InvalidValueException for {@link TitleStatus#FAILED} (use {@link #fail}) or a bad reason
    */
@@ -183,9 +221,14 @@ public record Title(
   }
 
   /**
-   * This title moved to {@link TitleStatus#FAILED}, keeping why as its status reason.
+   * This title moved to {@link TitleStatus#FAILED}, keeping why as its status reason. Progress stays where it was.
    *
+   * @param errorMessage what went wrong and what to do, not blank, at most {@link #MAX_ERROR_MESSAGE_LENGTH}
+   *     characters
+   * @param now the time of the change
+   * @return the failed title; this one is unchanged
    * @throws IllegalTransitionException unless the title is {@link TitleStatus#PROCESSING}
+   * @throws InvalidValueException if the message is {@code null}, blank or too long
    */
   public Title fail(String errorMessage, Instant now) {
     requireText("errorMessage", errorMessage, MAX_ERROR_MESSAGE_LENGTH);
@@ -197,7 +240,11 @@ public record Title(
   /**
    * This title with processing progress {@code percent}.
    *
+   * @param percent 0 to 100
+   * @param now the time of the change
+   * @return the changed title; this one is unchanged
    * @throws IllegalStateException unless the title is {@link TitleStatus#PROCESSING}
+   * @throws InvalidValueException if {@code percent} is out of range
    */
   public Title withProgressPercent(int percent, Instant now) {
     if (status != TitleStatus.PROCESSING) {
@@ -208,7 +255,15 @@ public record Title(
         now);
   }
 
-  /** This title with probed source facts. */
+  /**
+   * This title with probed source facts.
+   *
+   * @param duration the source's duration, 1 ms to {@link #MAX_DURATION}
+   * @param source what probing found
+   * @param now the time of the change
+   * @return the changed title; this one is unchanged
+   * @throws InvalidValueException if an argument is {@code null} or the duration out of range
+   */
   public Title withSource(Duration duration, SourceFacts source, Instant now) {
     requireNonNull("title duration", duration);
     requireNonNull("title source", source);
@@ -216,7 +271,14 @@ public record Title(
         createdAt, now);
   }
 
-  /** This title with its packaged renditions replaced. */
+  /**
+   * This title with its packaged renditions replaced.
+   *
+   * @param renditions the packaged variants in ladder order, names unique
+   * @param now the time of the change
+   * @return the changed title; this one is unchanged
+   * @throws InvalidValueException if {@code renditions} is {@code null} or names repeat
+   */
   public Title withRenditions(List<Rendition> renditions, Instant now) {
     return new Title(id, name, description, status, duration, source, progressPercent, statusReason, renditions,
         createdAt, now);

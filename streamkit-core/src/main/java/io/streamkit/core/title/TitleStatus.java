@@ -43,11 +43,16 @@ public enum TitleStatus {
     ALLOWED.put(REJECTED, EnumSet.noneOf(TitleStatus.class));
   }
 
-  /** The states a title in this state may move to. */
+  /** {@return the states a title in this state may move to, unmodifiable; empty for {@link #REJECTED}} */
   public Set<TitleStatus> allowedNext() {
     return Collections.unmodifiableSet(ALLOWED.get(this));
   }
 
+  /**
+   * {@return whether the workflow allows a title in this state to move to {@code target}}
+   *
+   * @param target the state to move to
+   */
   public boolean canMoveTo(TitleStatus target) {
     return ALLOWED.get(this).contains(target);
   }
@@ -55,6 +60,8 @@ public enum TitleStatus {
   /**
    * Refuses a move the workflow does not allow.
    *
+   * @param target the state to move to
+   * @param titleId the title that is to move, for the message
    * @throws IllegalTransitionException naming both states and the title
    */
   public void checkMoveTo(TitleStatus target, UUID titleId) {

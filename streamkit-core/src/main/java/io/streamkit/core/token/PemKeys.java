@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing.pem
  * openssl pkey -in signing.pem -pubout -out verify.pem
  * </pre>
+ *
+ * <p>Every failure is an {@link IllegalArgumentException} naming the file and, where one helps, the
+ * {@code openssl} command that produces the right key.
  */
 public final class PemKeys {
 
@@ -34,12 +37,26 @@ public final class PemKeys {
 
   private PemKeys() {}
 
-  /** Whether the file holds a PEM {@code PRIVATE KEY} or {@code EC PRIVATE KEY} block. */
+  /**
+   * {@return whether the file's first PEM block holds a private key ({@code PRIVATE KEY}, {@code EC PRIVATE KEY}
+   * and the like)} Lets a caller refuse a public key where a signing key is needed, before trying to read it.
+   *
+   * @param file the PEM file
+   * @throws IllegalArgumentException if the file does not exist or cannot be read
+   */
   public static boolean holdsPrivateKey(Path file) {
     String type = firstBlockType(read(file));
     return type != null && type.endsWith("PRIVATE KEY");
   }
 
+  /**
+   * Reads the private key that signs ES256 tokens.
+   *
+   * @param file a PEM file with a PKCS #8 {@code PRIVATE KEY} block on P-256
+   * @return the key
+   * @throws IllegalArgumentException if the file cannot be read, holds no such block (a SEC 1
+   *     {@code EC PRIVATE KEY} is named with the command that converts it), or the key is not on P-256
+   */
   public static ECPrivateKey readEcPrivateKey(Path file) {
     String pem = read(file);
     byte[] der = block(file, pem, "PRIVATE KEY", "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256");
@@ -52,6 +69,14 @@ public final class PemKeys {
     }
   }
 
+  /**
+   * Reads the public key that verifies ES256 tokens.
+   *
+   * @param file a PEM file with a {@code PUBLIC KEY} block on P-256
+   * @return the key
+   * @throws IllegalArgumentException if the file cannot be read, holds a private key (refused, so that origins are
+   *     not handed one), holds no {@code PUBLIC KEY} block, or the key is not on P-256
+   */
   public static ECPublicKey readEcPublicKey(Path file) {
     String pem = read(file);
     if ("PRIVATE KEY".equals(firstBlockType(pem)) || "EC PRIVATE KEY".equals(firstBlockType(pem))) {

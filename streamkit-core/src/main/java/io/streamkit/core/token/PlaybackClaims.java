@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
  * {@code ip}, {@code max_height} and {@code preview}. Viewer ids follow {@link ViewerId}.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class PlaybackClaims {
 
@@ -48,56 +50,68 @@ public final class PlaybackClaims {
     this.preview = b.preview;
   }
 
+  /**
+   * {@return an empty builder} {@link Builder#title} and {@link Builder#expiresAt} are required; the viewer defaults
+   * to {@code anonymous} and the session id to a random UUID.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The viewer ({@code sub}); {@code "anonymous"} when the application did not name one. */
+  /** {@return the viewer ({@code sub}); {@code anonymous} when the application did not name one} */
   public String viewer() {
     return viewer;
   }
 
-  /** The one title this token opens. */
+  /** {@return the one title this token opens, as {@link #TITLE_ID} allows} */
   public String titleId() {
     return titleId;
   }
 
-  /** Identifies this playback session in logs and analytics ({@code sid}). */
+  /** {@return the id of this playback session in logs and analytics ({@code sid})} */
   public String sessionId() {
     return sessionId;
   }
 
+  /** {@return when the token stops working ({@code exp}); verifiers allow their clock skew beyond it} */
   public Instant expiresAt() {
     return expiresAt;
   }
 
+  /** {@return the earliest time the token works ({@code nbf}), if set; verifiers allow their clock skew before it} */
   public Optional<Instant> notBefore() {
     return Optional.ofNullable(notBefore);
   }
 
+  /** {@return when the token was minted ({@code iat}), if set; for logs only, verifiers do not check it} */
   public Optional<Instant> issuedAt() {
     return Optional.ofNullable(issuedAt);
   }
 
-  /** The only client address allowed to use the token, when it is bound to one. */
+  /** {@return the only client address allowed to use the token, when it is bound to one} */
   public Optional<InetAddress> clientAddress() {
     return Optional.ofNullable(clientAddress);
   }
 
-  /** The tallest variant (in lines) this viewer may receive, when their plan caps it. */
+  /** {@return the tallest variant (in lines) this viewer may receive, when their plan caps it} */
   public OptionalInt maxHeight() {
     return maxHeight == 0 ? OptionalInt.empty() : OptionalInt.of(maxHeight);
   }
 
   /**
-   * Whether this token was issued to a moderator reviewing a title that is not yet published; an origin backed by a
-   * catalog lets only such tokens open titles that viewers cannot see yet.
+   * {@return whether this token was issued to a moderator reviewing a title that is not yet published} An origin
+   * backed by a catalog lets only such tokens open titles that viewers cannot see yet.
    */
   public boolean preview() {
     return preview;
   }
 
-  /** Whether {@code address} may use this token: always when unbound; IPv4-mapped IPv6 equals its IPv4 form. */
+  /**
+   * {@return whether {@code address} may use this token} Always when unbound; an IPv4-mapped IPv6 address
+   * ({@code ::ffff:a.b.c.d}) equals its IPv4 form.
+   *
+   * @param address the address the request came from
+   */
   public boolean allowsClient(InetAddress address) {
     if (clientAddress == null) {
       return true;
@@ -146,7 +160,7 @@ public final class PlaybackClaims {
         + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight) + (preview ? ", preview" : "") + "}";
   }
 
-  /** Collects claims and checks each value as it is set, naming the property and the limit. */
+  /** Collects claims and checks each value as it is set, naming the property and the limit. Not thread-safe. */
   public static final class Builder {
     private String viewer = "anonymous";
     private String titleId;
@@ -166,6 +180,8 @@ public final class PlaybackClaims {
      * token that verifies can read and write its viewer's progress; tokens minted elsewhere with another {@code sub}
      * are refused as {@link TokenRejectedException.Reason#MALFORMED}.
      *
+     * @param viewer the viewer id; {@code anonymous} if never set
+     * @return this builder
      * @throws io.streamkit.core.InvalidValueException naming {@code viewer}, and the code point and position of a
      *     character outside the rule
      */
@@ -174,6 +190,14 @@ public final class PlaybackClaims {
       return this;
     }
 
+    /**
+     * Sets the one title the token opens. Required.
+     *
+     * @param titleId 1 to 128 letters, digits, {@code .}, {@code -} or {@code _}, not starting with {@code .}
+     *     ({@link #TITLE_ID}): it is a path segment under {@code titles/}
+     * @return this builder
+     * @throws IllegalArgumentException if the id breaks that rule
+     */
     public Builder title(String titleId) {
       if (titleId == null || !TITLE_ID.matcher(titleId).matches()) {
         throw new IllegalArgumentException("title id " + describe(titleId)
@@ -183,6 +207,13 @@ public final class PlaybackClaims {
       return this;
     }
 
+    /**
+     * Sets the playback session's id; a random UUID if never set.
+     *
+     * @param sessionId 1 to 128 characters, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if the id is {@code null}, blank or too long
+     */
     public Builder sessionId(String sessionId) {
       if (sessionId == null || sessionId.isBlank() || sessionId.length() > 128) {
         throw new IllegalArgumentException("session id must be 1 to 128 characters, got " + describe(sessionId));
@@ -191,33 +222,72 @@ public final class PlaybackClaims {
       return this;
     }
 
+    /**
+     * Sets when the token stops working. Required. There is no revocation list: a token opens its title until
+     * then, so keep it to the length of a viewing.
+     *
+     * @param expiresAt the expiry, kept to the second in the token ({@code exp} is in whole seconds)
+     * @return this builder
+     * @throws NullPointerException if {@code expiresAt} is {@code null}
+     */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
       return this;
     }
 
+    /**
+     * Sets the earliest time the token works; none by default.
+     *
+     * @param notBefore the start, earlier than the expiry (checked by {@link #build()}); {@code null} for none
+     * @return this builder
+     */
     public Builder notBefore(Instant notBefore) {
       this.notBefore = notBefore;
       return this;
     }
 
+    /**
+     * Sets when the token was minted, for logs; none by default.
+     *
+     * @param issuedAt the minting time; {@code null} for none
+     * @return this builder
+     */
     public Builder issuedAt(Instant issuedAt) {
       this.issuedAt = issuedAt;
       return this;
     }
 
-    /** Binds the token to one client address, given as an IP literal (never a host name: no DNS is done). */
+    /**
+     * Binds the token to one client address, given as an IP literal (never a host name: no DNS is done).
+     *
+     * @param ipLiteral an IPv4 or IPv6 address such as {@code 203.0.113.7} or {@code 2001:db8::1}; {@code null}
+     *     unbinds the token
+     * @return this builder
+     * @throws IllegalArgumentException if the text is not an IP address literal
+     */
     public Builder clientIp(String ipLiteral) {
       this.clientAddress = ipLiteral == null ? null : parseIpLiteral(ipLiteral);
       return this;
     }
 
+    /**
+     * Binds the token to one client address.
+     *
+     * @param address the address; {@code null} unbinds the token
+     * @return this builder
+     */
     public Builder clientAddress(InetAddress address) {
       this.clientAddress = address;
       return this;
     }
 
-    /** Caps the variants this viewer receives; {@code 0} removes the cap. */
+    /**
+     * Caps the variants this viewer receives by picture height; no cap by default.
+     *
+     * @param maxHeight the tallest variant in lines, 1 to {@link #MAX_HEIGHT_LIMIT}; {@code 0} removes the cap
+     * @return this builder
+     * @throws IllegalArgumentException if the height is negative or above the limit
+     */
     public Builder maxHeight(int maxHeight) {
       if (maxHeight < 0 || maxHeight > MAX_HEIGHT_LIMIT) {
         throw new IllegalArgumentException(
@@ -227,12 +297,23 @@ public final class PlaybackClaims {
       return this;
     }
 
-    /** Marks a moderator's token for reviewing a title before it is published. */
+    /**
+     * Marks a moderator's token for reviewing a title before it is published; {@code false} by default.
+     *
+     * @param preview whether the token is for review
+     * @return this builder
+     */
     public Builder preview(boolean preview) {
       this.preview = preview;
       return this;
     }
 
+    /**
+     * {@return the claims}
+     *
+     * @throws IllegalArgumentException without a title or an expiry, or with a not-before that is not earlier than
+     *     the expiry
+     */
     public PlaybackClaims build() {
       if (titleId == null) {
         throw new IllegalArgumentException("a playback token needs a title id: call title(...)");

@@ -37,12 +37,24 @@ public final class PlaybackTokenSigner {
    * HS256 with the secret's RFC 7638 JWK thumbprint as key id, so every origin holding the same secret recognises it,
    * and a minting service in another language computes the same id.
    *
+   * @param secret the shared secret, at least {@link #MIN_HS256_SECRET_BYTES} bytes (e.g. from
+   *     {@code openssl rand -base64 48}, through {@link #secretFromText})
+   * @return the signer
    * @throws IllegalArgumentException for a secret shorter than {@link #MIN_HS256_SECRET_BYTES}
    */
   public static PlaybackTokenSigner hs256(byte[] secret) {
     return hs256(KeyIds.forSecret(requireSecret(secret)), secret);
   }
 
+  /**
+   * HS256 under a key id of the caller's choosing; verifiers must hold the secret under the same id
+   * ({@link PlaybackTokenVerifier.Builder#hs256(String, byte[])}).
+   *
+   * @param keyId the {@code kid}, 1 to 64 characters, not blank
+   * @param secret the shared secret, at least {@link #MIN_HS256_SECRET_BYTES} bytes
+   * @return the signer
+   * @throws IllegalArgumentException for a bad key id or a secret shorter than {@link #MIN_HS256_SECRET_BYTES}
+   */
   public static PlaybackTokenSigner hs256(String keyId, byte[] secret) {
     try {
       return new PlaybackTokenSigner(JWSAlgorithm.HS256, requireKeyId(keyId), new MACSigner(requireSecret(secret)));
@@ -55,12 +67,25 @@ public final class PlaybackTokenSigner {
    * ES256 with the RFC 7638 JWK thumbprint of the key pair's public key as key id (the same id the verifier derives
    * from the public key alone), computed from the private key.
    *
-   * @throws IllegalArgumentException for a key that is not on P-256
+   * @param privateKey the signing key, which must be on P-256: {@link PemKeys#readEcPrivateKey} refuses other
+   *     curves, this method does not, and {@link #sign} then fails
+   * @return the signer
+   * @throws IllegalArgumentException if the public key cannot be derived from the private key
    */
   public static PlaybackTokenSigner es256(ECPrivateKey privateKey) {
     return es256(KeyIds.forPublicKey(KeyIds.publicKeyOf(privateKey)), privateKey);
   }
 
+  /**
+   * ES256 under a key id of the caller's choosing; verifiers must hold the public key under the same id
+   * ({@link PlaybackTokenVerifier.Builder#es256(String, ECPublicKey)}).
+   *
+   * @param keyId the {@code kid}, 1 to 64 characters, not blank
+   * @param privateKey the signing key, which must be on P-256: {@link PemKeys#readEcPrivateKey} refuses other
+   *     curves, this method does not, and {@link #sign} then fails
+   * @return the signer
+   * @throws IllegalArgumentException for a bad key id or a key the JOSE library refuses
+   */
   public static PlaybackTokenSigner es256(String keyId, ECPrivateKey privateKey) {
     try {
       return new PlaybackTokenSigner(JWSAlgorithm.ES256, requireKeyId(keyId), new ECDSASigner(privateKey));
@@ -69,12 +94,18 @@ public final class PlaybackTokenSigner {
     }
   }
 
-  /** The {@code kid} written into every token this signer mints. */
+  /** {@return the {@code kid} written into every token this signer mints} */
   public String keyId() {
     return keyId;
   }
 
-  /** Signs the claims; the result is URL-safe and can be passed as a query parameter as is. */
+  /**
+   * Signs the claims.
+   *
+   * @param claims what the token grants
+   * @return the compact JWS, URL-safe, so it can be passed as a query parameter as is
+   * @throws IllegalStateException if the signature cannot be computed (a broken JCA provider)
+   */
   public String sign(PlaybackClaims claims) {
     SignedJWT jwt = new SignedJWT(header, ClaimsCodec.toJwt(claims));
     try {
@@ -93,7 +124,12 @@ public final class PlaybackTokenSigner {
     return secret;
   }
 
-  /** The bytes of a secret given as text (command line, environment): its UTF-8 encoding, used as is. */
+  /**
+   * {@return the bytes of a secret given as text (command line, environment): its UTF-8 encoding, used as is}
+   * Base64 text is not decoded, so minting and verifying sides must both take the text this way.
+   *
+   * @param text the secret as text
+   */
   public static byte[] secretFromText(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }

@@ -39,6 +39,8 @@ import java.util.Set;
  * each allowing "some small leeway ... to account for clock skew". Both claims get the same leeway, the clock skew
  * ({@link #DEFAULT_CLOCK_SKEW} unless set): a token is accepted from {@code nbf - skew} inclusive until
  * {@code exp + skew} exclusive, so the minting side's clock may run ahead of or behind ours by the skew.
+ *
+ * <p>Thread-safe: build one and share it across all request threads.
  */
 public final class PlaybackTokenVerifier {
 
@@ -65,22 +67,27 @@ public final class PlaybackTokenVerifier {
     this.cache = new VerifiedTokenCache(b.cacheSize, b.cacheTtl, b.clockSkew, clock);
   }
 
+  /** {@return an empty builder; add at least one key} */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * The key ids this verifier accepts, in the order they were added; a key added without an id appears twice, as its
-   * RFC 7638 thumbprint and then its legacy id.
+   * {@return the key ids this verifier accepts, in the order they were added} A key added without an id appears
+   * twice, as its RFC 7638 thumbprint and then its legacy id.
    */
   public Set<String> keyIds() {
     return keys.keySet();
   }
 
   /**
-   * Checks signature, expiry and not-before (each with the clock skew as leeway), and returns the claims.
+   * Checks signature, expiry and not-before (each with the clock skew as leeway), but not the title or the client;
+   * see {@link #authorise} for a request.
    *
-   * @throws TokenRejectedException naming the reason when the token is refused
+   * @param token the compact JWS as minted, at most {@link #MAX_TOKEN_CHARS} characters
+   * @return the verified claims
+   * @throws TokenRejectedException naming the reason when the token is refused ({@code null} or empty is
+   *     {@link TokenRejectedException.Reason#MISSING})
    */
   public PlaybackClaims verify(String token) {
     if (token == null || token.isEmpty()) {
@@ -104,6 +111,10 @@ public final class PlaybackTokenVerifier {
   /**
    * Verifies the token and checks that it opens {@code titleId} for {@code client}.
    *
+   * @param token the compact JWS as minted
+   * @param titleId the title the request is for, compared exactly with the token's title claim
+   * @param client the address the request came from
+   * @return the verified claims
    * @throws TokenRejectedException naming the reason when the request is not authorised
    */
   public PlaybackClaims authorise(String token, String titleId, InetAddress client) {
@@ -164,7 +175,7 @@ public final class PlaybackTokenVerifier {
     return key;
   }
 
-  /** Collects keys and limits; each value is checked as it is set. */
+  /** Collects keys and limits; each value is checked as it is set. Not thread-safe. */
   public static final class Builder {
     private final Map<String, Key> keys = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
@@ -178,6 +189,8 @@ public final class PlaybackTokenVerifier {
      * Accepts HS256 tokens signed with this secret under its RFC 7638 thumbprint, and under the legacy id earlier
      * releases derived from it.
      *
+     * @param secret the shared secret, at least {@link PlaybackTokenSigner#MIN_HS256_SECRET_BYTES} bytes
+     * @return this builder
      * @throws IllegalArgumentException for a secret shorter than 32 bytes, or one added before
      */
     public Builder hs256(byte[] secret) {
@@ -188,6 +201,9 @@ public final class PlaybackTokenVerifier {
     /**
      * Accepts HS256 tokens signed with this secret under {@code keyId} only.
      *
+     * @param keyId the {@code kid} the minting side uses, 1 to 64 characters
+     * @param secret the shared secret, at least {@link PlaybackTokenSigner#MIN_HS256_SECRET_BYTES} bytes
+     * @return this builder
      * @throws IllegalArgumentException for a secret shorter than 32 bytes, or a key id blank, over 64 characters or
      *     added before
      */
@@ -199,7 +215,11 @@ public final class PlaybackTokenVerifier {
      * Accepts ES256 tokens signed by the private half of this key under the public key's RFC 7638 thumbprint, and
      * under the legacy id earlier releases derived from it.
      *
-     * @throws IllegalArgumentException for a key not on P-256, or one added before
+     * @param publicKey the public key, which must be on P-256: {@link PemKeys#readEcPublicKey} refuses other curves,
+     *     this method does not, and no token then verifies against it
+     * @return this builder
+     * @throws IllegalArgumentException for a key the JOSE library refuses or on an unnamed curve, or one added
+     *     before
      */
     public Builder es256(ECPublicKey publicKey) {
       Key key = ecdsa(publicKey);
@@ -209,7 +229,12 @@ public final class PlaybackTokenVerifier {
     /**
      * Accepts ES256 tokens signed by the private half of this key under {@code keyId} only.
      *
-     * @throws IllegalArgumentException for a key not on P-256, or a key id blank, over 64 characters or added before
+     * @param keyId the {@code kid} the minting side uses, 1 to 64 characters
+     * @param publicKey the public key, which must be on P-256: {@link PemKeys#readEcPublicKey} refuses other curves,
+     *     this method does not, and no token then verifies against it
+     * @return this builder
+     * @throws IllegalArgumentException for a key the JOSE library refuses, or a key id blank, over 64 characters or
+     *     added before
      */
     public Builder es256(String keyId, ECPublicKey publicKey) {
       return add(keyId, ecdsa(publicKey));
@@ -239,14 +264,23 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
+    /**
+     * Sets the clock that expiry and not-before are checked against; the system UTC clock by default.
+     *
+     * @param clock the clock; tests pass one they move
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is {@code null}
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Leeway for {@code exp} and {@code nbf} alike, 0 to 5 minutes; {@link #DEFAULT_CLOCK_SKEW} by default.
+     * Sets the leeway for {@code exp} and {@code nbf} alike; {@link #DEFAULT_CLOCK_SKEW} by default.
      *
+     * @param skew 0 to 5 minutes
+     * @return this builder
      * @throws IllegalArgumentException outside that range
      */
     public Builder clockSkew(Duration skew) {
@@ -257,7 +291,13 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
-    /** How many verified tokens to remember; {@code 0} verifies every request's signature. */
+    /**
+     * Sets how many verified tokens to remember; {@link #DEFAULT_CACHE_SIZE} by default.
+     *
+     * @param size 0 to 10 000 000; {@code 0} verifies every request's signature
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
     public Builder cacheSize(int size) {
       if (size < 0 || size > 10_000_000) {
         throw new IllegalArgumentException("token cache size must be between 0 and 10000000, got " + size);
@@ -266,6 +306,14 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
+    /**
+     * Sets the longest a verified token is remembered; {@link #DEFAULT_CACHE_TTL} by default. An entry also goes
+     * when its token expires.
+     *
+     * @param ttl a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if {@code ttl} is zero or negative
+     */
     public Builder cacheTtl(Duration ttl) {
       if (ttl.isNegative() || ttl.isZero()) {
         throw new IllegalArgumentException("token cache ttl must be positive, got " + ttl);
@@ -274,6 +322,11 @@ public final class PlaybackTokenVerifier {
       return this;
     }
 
+    /**
+     * {@return the verifier}
+     *
+     * @throws IllegalArgumentException if no key was added
+     */
     public PlaybackTokenVerifier build() {
       if (keys.isEmpty()) {
         throw new IllegalArgumentException("a token verifier needs at least one key: call hs256(...) or es256(...)");

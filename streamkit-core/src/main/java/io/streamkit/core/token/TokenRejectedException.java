@@ -27,19 +27,28 @@ public final class TokenRejectedException extends RuntimeException {
     /** The token is bound to a client address and the request came from another one. */
     WRONG_CLIENT;
 
-    /** The name used in metric tags and logs, e.g. {@code bad_signature}. */
+    /** {@return the name used in metric tags and logs, e.g. {@code bad_signature}} */
     public String tag() {
       return name().toLowerCase(Locale.ROOT);
     }
   }
 
+  /** Why the token was refused; see {@link #reason()}. */
   private final Reason reason;
 
+  /**
+   * An exception with the message {@code playback token rejected (<reason>): <detail>}. It records no stack trace,
+   * since refusals are routine and may come in floods.
+   *
+   * @param reason why the token was refused
+   * @param detail what exactly failed, for logs; never shown to viewers
+   */
   public TokenRejectedException(Reason reason, String detail) {
     super("playback token rejected (" + reason.tag() + "): " + detail, null, false, false);
     this.reason = reason;
   }
 
+  /** {@return why the token was refused} */
   public Reason reason() {
     return reason;
   }

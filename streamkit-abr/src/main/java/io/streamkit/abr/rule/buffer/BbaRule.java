@@ -23,6 +23,7 @@ public final class BbaRule implements AbrRule {
   private final double reservoir;
   private final double cushion;
 
+  /** BBA-0 with the study's reservoir and cushion ({@code DEFAULT_} constants). */
   public BbaRule() {
     this(DEFAULT_RESERVOIR_SECONDS, DEFAULT_CUSHION_SECONDS);
   }
@@ -30,6 +31,7 @@ public final class BbaRule implements AbrRule {
   /**
    * @param reservoirSeconds buffer below which the lowest rung is chosen, at least 0
    * @param cushionSeconds span of the linear map above the reservoir, positive
+   * @throws IllegalArgumentException naming the parameter out of range (NaN included)
    */
   public BbaRule(double reservoirSeconds, double cushionSeconds) {
     if (!(reservoirSeconds >= 0)) {

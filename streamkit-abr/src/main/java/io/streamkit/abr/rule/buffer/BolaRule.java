@@ -35,6 +35,7 @@ public final class BolaRule implements AbrRule {
   private double vp;
   private boolean steady;
 
+  /** BOLA with dash.js's defaults ({@code DEFAULT_} constants). */
   public BolaRule() {
     this(DEFAULT_STABLE_BUFFER_SECONDS, DEFAULT_SAFETY_FACTOR);
   }
@@ -42,6 +43,7 @@ public final class BolaRule implements AbrRule {
   /**
    * @param stableBufferSeconds buffer BOLA aims to hold, positive (raised to 10 s + 2 s per rung)
    * @param safetyFactor share of the bandwidth estimate BOLA-O treats as sustainable, in (0, 1]
+   * @throws IllegalArgumentException naming the parameter out of range (NaN included)
    */
   public BolaRule(double stableBufferSeconds, double safetyFactor) {
     if (!(stableBufferSeconds > 0)) {

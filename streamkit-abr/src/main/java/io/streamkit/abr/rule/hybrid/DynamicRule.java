@@ -27,6 +27,7 @@ public final class DynamicRule implements AbrRule {
   private final double switchOff;
   private boolean bolaActive;
 
+  /** DYNAMIC with dash.js's switch levels ({@code DEFAULT_} constants) and default inner rules. */
   public DynamicRule() {
     this(DEFAULT_SWITCH_ON_SECONDS, DEFAULT_SWITCH_OFF_SECONDS);
   }
@@ -34,6 +35,7 @@ public final class DynamicRule implements AbrRule {
   /**
    * @param switchOnSeconds buffer at which BOLA takes over, positive
    * @param switchOffSeconds buffer below which throughput takes back over, in [0, switchOnSeconds]
+   * @throws IllegalArgumentException naming the parameter out of range (NaN included)
    */
   public DynamicRule(double switchOnSeconds, double switchOffSeconds) {
     if (!(switchOnSeconds > 0)) {
@@ -60,7 +62,7 @@ public final class DynamicRule implements AbrRule {
     return bolaActive ? byBola : byThroughput;
   }
 
-  /** Whether BOLA decided the last chunk. */
+  /** {@return whether BOLA made the last decision; before the first decision, {@code false}} */
   public boolean bolaActive() {
     return bolaActive;
   }

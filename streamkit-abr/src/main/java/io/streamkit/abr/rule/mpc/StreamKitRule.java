@@ -62,6 +62,7 @@ public final class StreamKitRule implements AbrRule {
   private final double rebufferPenalty;
   private LookaheadSearch search;
 
+  /** The rule with the tuned defaults ({@code DEFAULT_} constants). */
   public StreamKitRule() {
     this(DEFAULT_HORIZON, DEFAULT_TERMINAL_WEIGHT, DEFAULT_TERMINAL_CAP_CHUNKS, DEFAULT_ERROR_WEIGHT, DEFAULT_REBUFFER_PENALTY);
   }
@@ -72,6 +73,7 @@ public final class StreamKitRule implements AbrRule {
    * @param terminalCapChunks chunks of leftover buffer that still earn value, at least 0
    * @param errorWeight share of the largest recent prediction error the prediction is discounted by, 0 to 2
    * @param rebufferPenalty QoE points per second of stall in the plan, positive
+   * @throws IllegalArgumentException naming the parameter out of range (NaN included)
    */
   public StreamKitRule(
       int horizon, double terminalWeight, double terminalCapChunks, double errorWeight, double rebufferPenalty) {

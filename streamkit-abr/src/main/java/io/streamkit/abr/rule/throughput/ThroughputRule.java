@@ -22,6 +22,7 @@ public final class ThroughputRule implements AbrRule {
   private final double upFactor;
   private final double downFactor;
 
+  /** The rule with hls.js's defaults: a fresh {@link EwmaBandwidthEstimator} and the {@code DEFAULT_} factors. */
   public ThroughputRule() {
     this(new EwmaBandwidthEstimator(), DEFAULT_UP_FACTOR, DEFAULT_DOWN_FACTOR);
   }
@@ -30,6 +31,7 @@ public final class ThroughputRule implements AbrRule {
    * @param estimator a fresh estimator owned by this rule from now on
    * @param upFactor share of the estimate a higher rung may use, in (0, 1]
    * @param downFactor share of the estimate the current or a lower rung may use, in [upFactor, 1]
+   * @throws IllegalArgumentException naming the factor out of range (NaN included)
    */
   public ThroughputRule(EwmaBandwidthEstimator estimator, double upFactor, double downFactor) {
     if (!(upFactor > 0 && upFactor <= 1)) {
@@ -61,7 +63,7 @@ public final class ThroughputRule implements AbrRule {
     return 0;
   }
 
-  /** The current bandwidth estimate in bit/s (for rules that combine this one with others). */
+  /** {@return the current bandwidth estimate in bit/s (for rules that combine this one with others)} */
   public double estimateBps() {
     return estimator.estimateBps();
   }
