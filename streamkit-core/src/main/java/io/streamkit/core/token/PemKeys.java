@@ -94,9 +94,19 @@ public final class PemKeys {
   }
 
   private static void requireP256(Path file, ECParameterSpec params) {
-    if (params.getCurve().getField().getFieldSize() != P256_FIELD_BITS) {
-      throw new IllegalArgumentException(file + " holds a key on a " + params.getCurve().getField().getFieldSize()
-          + "-bit curve; ES256 needs P-256 (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
+    requireP256(file + " holds a key that", params);
+  }
+
+  /**
+   * Refuses a key on another curve than P-256, which ES256 is defined on (RFC 7518 §3.4).
+   *
+   * @param what the key as the message names it, followed by "is on a ...-bit curve"
+   */
+  static void requireP256(String what, ECParameterSpec params) {
+    int bits = params.getCurve().getField().getFieldSize();
+    if (bits != P256_FIELD_BITS) {
+      throw new IllegalArgumentException(what + " is on a " + bits + "-bit curve; ES256 needs P-256 (openssl"
+          + " genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)");
     }
   }
 

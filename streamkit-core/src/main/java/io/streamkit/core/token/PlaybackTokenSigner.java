@@ -67,12 +67,12 @@ public final class PlaybackTokenSigner {
    * ES256 with the RFC 7638 JWK thumbprint of the key pair's public key as key id (the same id the verifier derives
    * from the public key alone), computed from the private key.
    *
-   * @param privateKey the signing key, which must be on P-256: {@link PemKeys#readEcPrivateKey} refuses other
-   *     curves, this method does not, and {@link #sign} then fails
+   * @param privateKey the signing key, on P-256
    * @return the signer
-   * @throws IllegalArgumentException if the public key cannot be derived from the private key
+   * @throws IllegalArgumentException for a key on another curve, or if the public key cannot be derived from it
    */
   public static PlaybackTokenSigner es256(ECPrivateKey privateKey) {
+    PemKeys.requireP256("the ES256 private key", privateKey.getParams());
     return es256(KeyIds.forPublicKey(KeyIds.publicKeyOf(privateKey)), privateKey);
   }
 
@@ -81,12 +81,12 @@ public final class PlaybackTokenSigner {
    * ({@link PlaybackTokenVerifier.Builder#es256(String, ECPublicKey)}).
    *
    * @param keyId the {@code kid}, 1 to 64 characters, not blank
-   * @param privateKey the signing key, which must be on P-256: {@link PemKeys#readEcPrivateKey} refuses other
-   *     curves, this method does not, and {@link #sign} then fails
+   * @param privateKey the signing key, on P-256
    * @return the signer
-   * @throws IllegalArgumentException for a bad key id or a key the JOSE library refuses
+   * @throws IllegalArgumentException for a bad key id, a key on another curve or one the JOSE library refuses
    */
   public static PlaybackTokenSigner es256(String keyId, ECPrivateKey privateKey) {
+    PemKeys.requireP256("the ES256 private key", privateKey.getParams());
     try {
       return new PlaybackTokenSigner(JWSAlgorithm.ES256, requireKeyId(keyId), new ECDSASigner(privateKey));
     } catch (JOSEException e) {

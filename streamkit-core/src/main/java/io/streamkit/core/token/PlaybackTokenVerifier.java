@@ -215,14 +215,13 @@ public final class PlaybackTokenVerifier {
      * Accepts ES256 tokens signed by the private half of this key under the public key's RFC 7638 thumbprint, and
      * under the legacy id earlier releases derived from it.
      *
-     * @param publicKey the public key, which must be on P-256: {@link PemKeys#readEcPublicKey} refuses other curves,
-     *     this method does not, and no token then verifies against it
+     * @param publicKey the public key, on P-256
      * @return this builder
-     * @throws IllegalArgumentException for a key the JOSE library refuses or on an unnamed curve, or one added
-     *     before
+     * @throws IllegalArgumentException for a key on another curve, one the JOSE library refuses, or one added before
      */
     public Builder es256(ECPublicKey publicKey) {
       Key key = ecdsa(publicKey);
+      // ecdsa() has refused other curves, for which the thumbprint below would name a key ES256 cannot use.
       return add(KeyIds.forPublicKey(publicKey), key).add(KeyIds.legacyForPublicKey(publicKey), key);
     }
 
@@ -230,11 +229,10 @@ public final class PlaybackTokenVerifier {
      * Accepts ES256 tokens signed by the private half of this key under {@code keyId} only.
      *
      * @param keyId the {@code kid} the minting side uses, 1 to 64 characters
-     * @param publicKey the public key, which must be on P-256: {@link PemKeys#readEcPublicKey} refuses other curves,
-     *     this method does not, and no token then verifies against it
+     * @param publicKey the public key, on P-256
      * @return this builder
-     * @throws IllegalArgumentException for a key the JOSE library refuses, or a key id blank, over 64 characters or
-     *     added before
+     * @throws IllegalArgumentException for a key on another curve or one the JOSE library refuses, or a key id
+     *     blank, over 64 characters or added before
      */
     public Builder es256(String keyId, ECPublicKey publicKey) {
       return add(keyId, ecdsa(publicKey));
@@ -249,6 +247,7 @@ public final class PlaybackTokenVerifier {
     }
 
     private static Key ecdsa(ECPublicKey publicKey) {
+      PemKeys.requireP256("the ES256 public key", publicKey.getParams());
       try {
         return new Key(JWSAlgorithm.ES256, new ECDSAVerifier(publicKey));
       } catch (JOSEException e) {

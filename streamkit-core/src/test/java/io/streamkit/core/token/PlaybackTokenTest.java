@@ -313,6 +313,22 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void es256KeysOnAnotherCurveAreRefusedWhereTheyAreGiven() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp384r1"));
+    KeyPair p384 = generator.generateKeyPair();
+    assertThatThrownBy(() -> PlaybackTokenSigner.es256((ECPrivateKey) p384.getPrivate()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("384-bit curve")
+        .hasMessageContaining("P-256");
+    assertThatThrownBy(() -> PlaybackTokenSigner.es256("k1", (ECPrivateKey) p384.getPrivate()))
+        .hasMessageContaining("384-bit curve");
+    assertThatThrownBy(() -> PlaybackTokenVerifier.builder().es256((ECPublicKey) p384.getPublic()))
+        .hasMessageContaining("384-bit curve");
+    assertThatThrownBy(() -> PlaybackTokenVerifier.builder().es256("k1", (ECPublicKey) p384.getPublic()))
+        .hasMessageContaining("384-bit curve");
+  }
+
+  @Test
   void anHs256TokenCannotBeForgedWithTheEs256PublicKeyAsSecret() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
