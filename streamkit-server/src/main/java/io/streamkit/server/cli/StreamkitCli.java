@@ -44,6 +44,7 @@ public final class StreamkitCli implements Runnable {
     return cli;
   }
 
+  /** Prints the usage to standard output: {@code streamkit} without a subcommand does nothing else. */
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
