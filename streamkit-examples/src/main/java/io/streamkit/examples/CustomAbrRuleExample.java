@@ -54,6 +54,12 @@ public final class CustomAbrRuleExample {
     }
   }
 
+  /**
+   * Plays the traces and prints one line per rule.
+   *
+   * @param args optionally a directory in the Pensieve study's layout ({@code traces/}, {@code video_sizes/});
+   *     without one, generated traces and video
+   */
   public static void main(String[] args) {
     run(args.length > 0 ? Path.of(args[0]) : null, System.out);
   }

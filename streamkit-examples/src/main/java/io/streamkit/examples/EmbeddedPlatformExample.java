@@ -38,9 +38,22 @@ public final class EmbeddedPlatformExample {
 
   private EmbeddedPlatformExample() {}
 
-  /** What the walk through the API produced. */
+  /**
+   * What the walk through the API produced.
+   *
+   * @param titleId the id the upload created
+   * @param playerUrl the viewer's player page, with its playback token
+   * @param masterPlaylist the session manifest the viewer's token opened
+   * @param originRequests requests the origin counted in the application's meter registry
+   */
   public record Published(String titleId, String playerUrl, String masterPlaylist, double originRequests) {}
 
+  /**
+   * Runs the walk in a temporary directory and prints the player URL.
+   *
+   * @param args ignored
+   * @throws Exception if any step fails
+   */
   public static void main(String[] args) throws Exception {
     Published published = run(Files.createTempDirectory("streamkit-platform-example"));
     System.out.println("published " + published.titleId() + "; play it at " + published.playerUrl());
@@ -49,6 +62,12 @@ public final class EmbeddedPlatformExample {
   /**
    * Starts the platform in {@code data} on the application's pool and registry, uploads a generated clip, waits for
    * READY, publishes it and asks for a playback URL; stops everything before returning.
+   *
+   * @param data an empty directory for the platform's data and the application's H2 database
+   * @return the published title and what the viewer received
+   * @throws IOException if the API cannot be reached or the clip cannot be read
+   * @throws InterruptedException if the thread is interrupted while waiting
+   * @throws IllegalStateException if an API call fails or the title is not READY within 2 minutes
    */
   public static Published run(Path data) throws IOException, InterruptedException {
     byte[] secret = new byte[32];

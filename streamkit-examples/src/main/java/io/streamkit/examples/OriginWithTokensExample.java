@@ -32,7 +32,12 @@ public final class OriginWithTokensExample {
 
   private OriginWithTokensExample() {}
 
-  /** Serves a generated title until Ctrl-C, printing a player URL for a 360p-capped viewer. */
+  /**
+   * Serves a generated title on port 8080 until Ctrl-C, printing a master playlist URL for a 360p-capped viewer.
+   *
+   * @param args ignored
+   * @throws Exception if the title cannot be made or the port is in use
+   */
   public static void main(String[] args) throws Exception {
     Path data = Files.createTempDirectory("streamkit-example");
     byte[] secret = new byte[32];
@@ -45,7 +50,16 @@ public final class OriginWithTokensExample {
     }
   }
 
-  /** Writes a 6 s sample, packages it into {@code data/titles/sample}, and starts an origin that requires tokens. */
+  /**
+   * Writes a 6 s sample, packages it into {@code data/titles/sample}, and starts an origin that requires tokens.
+   *
+   * @param data an empty directory to serve from
+   * @param secret the HS256 secret tokens are checked with, at least 32 bytes
+   * @param port the TCP port, 0 for a free one
+   * @return the running origin; the caller closes it
+   * @throws IOException declared for file errors; writing and transcoding report theirs as
+   *     {@link io.streamkit.hls.TranscodeException}
+   */
   public static OriginServer start(Path data, byte[] secret, int port) throws IOException {
     Path source = data.resolve("source.mp4");
     SampleVideo.write(source, 6);
@@ -59,7 +73,14 @@ public final class OriginWithTokensExample {
         .start();
   }
 
-  /** A one-hour token for {@code viewer}, capped at {@code maxHeight} lines. */
+  /**
+   * Mints a token for the sample title.
+   *
+   * @param secret the HS256 secret the origin was started with
+   * @param viewer the viewer id (the token's {@code sub})
+   * @param maxHeight the tallest variant this viewer may receive, in lines
+   * @return a token valid for one hour
+   */
   public static String tokenFor(byte[] secret, String viewer, int maxHeight) {
     return PlaybackTokenSigner.hs256(secret).sign(PlaybackClaims.builder()
         .viewer(viewer)

@@ -31,14 +31,25 @@ public final class ProgressHeartbeatsExample {
   private final String titleId;
   private final String token;
 
-  /** A client for one viewing session of {@code titleId} on the origin at {@code base}. */
+  /**
+   * A client for one viewing session of {@code titleId} on the origin at {@code base}.
+   *
+   * @param base the origin's URL, e.g. {@code http://localhost:8080}
+   * @param titleId the title being watched
+   * @param token the viewer's playback token for that title
+   */
   public ProgressHeartbeatsExample(String base, String titleId, String token) {
     this.base = base;
     this.titleId = titleId;
     this.token = token;
   }
 
-  /** Sends heartbeats for the first minute of a ten-minute title, then prints where the viewer will resume. */
+  /**
+   * Sends heartbeats for the first minute of a ten-minute title, then prints where the viewer will resume.
+   *
+   * @param args the origin's URL, the title id and a playback token
+   * @throws Exception if the origin cannot be reached or refuses a call
+   */
   public static void main(String[] args) throws Exception {
     ProgressHeartbeatsExample player = new ProgressHeartbeatsExample(args[0], args[1], args[2]);
     for (int second = 0; second <= 60; second += 5) {
@@ -47,7 +58,15 @@ public final class ProgressHeartbeatsExample {
     System.out.println("resume at " + player.savedPosition() + " s; unfinished titles: " + player.continueWatching());
   }
 
-  /** Saves the position; the origin answers 202 and writes it behind, batched with other viewers'. */
+  /**
+   * Saves the position; the origin answers 202 and writes it behind, batched with other viewers'.
+   *
+   * @param positionSeconds where playback is, in seconds from the start
+   * @param durationSeconds the title's length, in seconds
+   * @return the HTTP status: 202 when accepted
+   * @throws IOException if the origin cannot be reached
+   * @throws InterruptedException if the thread is interrupted while waiting for the answer
+   */
   public int heartbeat(double positionSeconds, double durationSeconds) throws IOException, InterruptedException {
     String body = JSON.createObjectNode().put("positionSeconds", positionSeconds)
         .put("durationSeconds", durationSeconds).put("clientTime", Instant.now().toString()).toString();
@@ -55,12 +74,26 @@ public final class ProgressHeartbeatsExample {
         .statusCode();
   }
 
-  /** Where the viewer left off, in seconds. */
+  /**
+   * Reads the saved position.
+   *
+   * @return where the viewer left off, in seconds
+   * @throws IOException if the origin cannot be reached
+   * @throws InterruptedException if the thread is interrupted while waiting for the answer
+   * @throws IllegalStateException if the origin answers anything but 200
+   */
   public double savedPosition() throws IOException, InterruptedException {
     return json(send(HttpRequest.newBuilder(uri("/api/progress/" + titleId)))).get("positionSeconds").asDouble();
   }
 
-  /** The viewer's started and unfinished titles, newest first, as the API returns them. */
+  /**
+   * Lists what the viewer may want to continue.
+   *
+   * @return the viewer's started and unfinished titles, newest first, as the API returns them
+   * @throws IOException if the origin cannot be reached
+   * @throws InterruptedException if the thread is interrupted while waiting for the answer
+   * @throws IllegalStateException if the origin answers anything but 200
+   */
   public JsonNode continueWatching() throws IOException, InterruptedException {
     return json(send(HttpRequest.newBuilder(uri("/api/continue-watching")))).get("items");
   }

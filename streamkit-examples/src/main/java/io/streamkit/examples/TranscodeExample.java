@@ -18,6 +18,11 @@ public final class TranscodeExample {
 
   private TranscodeExample() {}
 
+  /**
+   * Transcodes, printing progress, then one line per rendition.
+   *
+   * @param args the input video file and the title directory to create
+   */
   public static void main(String[] args) {
     if (args.length != 2) {
       System.err.println("usage: TranscodeExample INPUT OUTPUT_DIR");

@@ -44,6 +44,15 @@ public final class MediaProbe {
 
   private MediaProbe() {}
 
+  /**
+   * Opens {@code file}, reads its container and stream parameters (no decoding) and closes it again. Safe to call
+   * from any thread.
+   *
+   * @param file the source to inspect
+   * @return the video and audio stream a transcode of {@code file} would use
+   * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable or not media,
+   *     has no video stream, or has a video codec the bundled FFmpeg cannot decode
+   */
   public static MediaInfo probe(Path file) {
     try (Opened opened = open(file)) {
       return opened.info;

@@ -77,10 +77,15 @@ import org.bytedeco.javacpp.BytePointer;
  */
 public final class SampleVideo {
 
+  /** Picture width of the sample, in pixels. */
   public static final int WIDTH = 640;
+  /** Picture height of the sample, in pixels. */
   public static final int HEIGHT = 360;
+  /** Constant frame rate of the sample, in frames per second; a keyframe comes every two seconds. */
   public static final int FRAME_RATE = 30;
+  /** Audio sample rate of the sample, in Hz: the rate every transcoded title's audio has. */
   public static final int SAMPLE_RATE = TranscodePipeline.AUDIO_SAMPLE_RATE;
+  /** Longest sample {@link #write} makes, in seconds. */
   public static final int MAX_SECONDS = 600;
 
   private static final int KEYFRAME_INTERVAL_FRAMES = 2 * FRAME_RATE;
@@ -91,6 +96,8 @@ public final class SampleVideo {
    * Writes {@code seconds} of the sample to {@code target} (replaced if it exists; any extension, the container is
    * always MP4). A failed write leaves no file behind.
    *
+   * @param target the file to write; its directory must exist
+   * @param seconds length of the sample, in whole seconds
    * @throws IllegalArgumentException if {@code seconds} is not between 1 and {@value #MAX_SECONDS}
    * @throws TranscodeException if FFmpeg cannot encode or write it
    */

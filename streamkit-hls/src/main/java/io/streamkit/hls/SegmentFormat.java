@@ -1,6 +1,6 @@
 package io.streamkit.hls;
 
-/** Container for HLS media segments. */
+/** Container for HLS media segments, chosen with {@link Transcoder.Builder#format}. */
 public enum SegmentFormat {
   /**
    * Fragmented MP4 (CMAF) segments with an {@code EXT-X-MAP} init segment (RFC 8216 section 3.3). The default. Audio

@@ -59,9 +59,12 @@ public final class TranscodeJob {
   }
 
   /**
-   * Transcodes and publishes the title.
+   * Transcodes and publishes the title. Run a job once: after a successful run its output exists, so a second call
+   * fails.
    *
-   * @throws TranscodeException with a one-line message when the input cannot become a title or output fails
+   * @return the published title, with the measured bitrates of its renditions
+   * @throws TranscodeException with a one-line message when the input cannot become a title, the output exists and
+   *     is not empty, or writing fails
    * @throws CancellationException when {@link #cancel()} was called or the calling thread was interrupted
    */
   public TranscodeResult run() {

@@ -17,26 +17,34 @@ import java.util.Set;
  *     .run();
  * }</pre>
  *
- * Defaults: fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder, x264 preset
- * {@value #DEFAULT_PRESET}.
+ * Defaults: fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder ({@link Ladder#apple()}), x264
+ * preset {@value #DEFAULT_PRESET}.
  */
 public final class Transcoder {
 
+  /** Segment duration used unless {@link Builder#segmentSeconds} says otherwise, in seconds (Apple spec 7.5). */
   public static final int DEFAULT_SEGMENT_SECONDS = 6;
-  /** At least one two-second GOP per segment. */
+  /** Shortest segment duration accepted, in seconds: at least one two-second GOP per segment. */
   public static final int MIN_SEGMENT_SECONDS = 2;
+  /** Longest segment duration accepted, in seconds. */
   public static final int MAX_SEGMENT_SECONDS = 30;
+  /** x264 preset used unless {@link Builder#preset} says otherwise. */
   public static final String DEFAULT_PRESET = "veryfast";
+  /** The x264 speed presets {@link Builder#preset} accepts (x264's own names, unordered). */
   public static final Set<String> PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
       "slow", "slower", "veryslow");
 
   private Transcoder() {}
 
+  /** {@return a new builder with the defaults above; {@code input} and {@code output} must be set} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Validates each value as it is set, naming the property and its limit. */
+  /**
+   * Validates each value as it is set, naming the property and its limit; {@link #build()} checks that the settings
+   * fit together. Not thread-safe: configure it on one thread.
+   */
   public static final class Builder {
     private Path input;
     private Path output;
@@ -48,27 +56,52 @@ public final class Transcoder {
 
     private Builder() {}
 
-    /** The source video file. */
+    /**
+     * The source video file (required). It is probed when the job runs, not here.
+     *
+     * @param input any file the bundled FFmpeg can demux, with at least one video stream
+     * @return this builder
+     * @throws NullPointerException if {@code input} is null
+     */
     public Builder input(Path input) {
       this.input = Objects.requireNonNull(input, "input");
       return this;
     }
 
     /**
-     * The title directory to create. It must not exist yet (or be empty); it appears, complete, only when the
-     * transcode succeeds.
+     * The title directory to create (required). It must not exist yet (or be empty); it appears, complete, only when
+     * the transcode succeeds, by a rename from a hidden staging directory made beside it.
+     *
+     * @param output directory path; its parent directories are created as needed
+     * @return this builder
+     * @throws NullPointerException if {@code output} is null
      */
     public Builder output(Path output) {
       this.output = Objects.requireNonNull(output, "output");
       return this;
     }
 
+    /**
+     * The segment container.
+     *
+     * @param format {@link SegmentFormat#FMP4} (default) or {@link SegmentFormat#TS}
+     * @return this builder
+     * @throws NullPointerException if {@code format} is null
+     */
     public Builder format(SegmentFormat format) {
       this.format = Objects.requireNonNull(format, "format");
       return this;
     }
 
-    /** Whole seconds, a multiple of the two-second keyframe interval is best; default 6 (Apple spec 7.5). */
+    /**
+     * The target segment duration. Segments are cut at keyframes, which come every two seconds, so a multiple of two
+     * gives equal segments; {@code EXT-X-TARGETDURATION} (RFC 8216 section 4.3.3.1) follows from the cut.
+     *
+     * @param seconds whole seconds, {@value Transcoder#MIN_SEGMENT_SECONDS} to
+     *     {@value Transcoder#MAX_SEGMENT_SECONDS}; default {@value Transcoder#DEFAULT_SEGMENT_SECONDS} (Apple spec 7.5)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds} is outside that range
+     */
     public Builder segmentSeconds(int seconds) {
       if (seconds < MIN_SEGMENT_SECONDS || seconds > MAX_SEGMENT_SECONDS) {
         throw new IllegalArgumentException("segmentSeconds must be between " + MIN_SEGMENT_SECONDS + " and "
@@ -78,12 +111,27 @@ public final class Transcoder {
       return this;
     }
 
+    /**
+     * The renditions to encode; they are fitted to the source when the job runs (no upscaling, aspect ratio kept,
+     * bitrates capped by the source's), see {@link io.streamkit.abr.ladder.LadderPlanner}.
+     *
+     * @param ladder the rungs to plan from; default {@link Ladder#apple()}
+     * @return this builder
+     * @throws NullPointerException if {@code ladder} is null
+     */
     public Builder ladder(Ladder ladder) {
       this.ladder = Objects.requireNonNull(ladder, "ladder");
       return this;
     }
 
-    /** x264 speed preset; faster presets trade compression for time. */
+    /**
+     * The x264 speed preset; faster presets trade compression (quality at the same bitrate) for time.
+     *
+     * @param preset one of {@link Transcoder#PRESETS}; default {@value Transcoder#DEFAULT_PRESET}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code preset} is not one of {@link Transcoder#PRESETS}
+     * @throws NullPointerException if {@code preset} is null
+     */
     public Builder preset(String preset) {
       if (!PRESETS.contains(preset)) {
         throw new IllegalArgumentException("preset must be one of " + PRESETS + ", got '" + preset + "'");
@@ -92,11 +140,27 @@ public final class Transcoder {
       return this;
     }
 
+    /**
+     * Where progress reports go, on the thread that runs the job.
+     *
+     * @param listener receives each report; default: none
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
     public Builder listener(TranscodeListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
+    /**
+     * Checks that the settings fit together and makes the job; nothing is read or written until
+     * {@link TranscodeJob#run()}.
+     *
+     * @return a job ready to run once
+     * @throws IllegalStateException if {@code input} or {@code output} is not set
+     * @throws IllegalArgumentException if {@code output} has no parent directory, is the input file, or is an existing
+     *     regular file
+     */
     public TranscodeJob build() {
       if (input == null) {
         throw new IllegalStateException("input is not set; call input(Path)");

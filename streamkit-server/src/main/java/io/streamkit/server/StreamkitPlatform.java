@@ -42,6 +42,9 @@ import javax.sql.DataSource;
  * heartbeat it answered, the workers hand their running jobs back to the queue, then the store closes — last, since
  * everything before it still writes. A store or data source the application passed in stays open: its owner closes
  * it.
+ *
+ * <p>Threads: {@link #start()} and {@link #close()} are meant for the thread that owns the platform;
+ * {@link #awaitClose()} may wait on any other.
  */
 public final class StreamkitPlatform implements AutoCloseable {
 
@@ -58,16 +61,26 @@ public final class StreamkitPlatform implements AutoCloseable {
     this.config = config;
   }
 
-  /** A new builder; {@link Builder#dataDirectory} is required. */
+  /**
+   * {@return a new builder; {@link Builder#dataDirectory} is required, and so is a choice about tokens:
+   * {@link Builder#hs256Secret}, {@link Builder#tokenVerifier} or {@link Builder#withoutTokens}}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * Opens the store (unless one was given), starts the ingest workers and the origin. If any part fails, the parts
-   * already started are stopped again before the failure is thrown.
+   * already started are stopped again before the failure is thrown. Call once.
    *
    * @return this platform, for try-with-resources
+   * @throws io.streamkit.core.store.StoreException if the database cannot be reached or migrated
+   * @throws IllegalArgumentException if a setting checked only here is invalid: the JDBC URL, the preset, the node
+   *     id, the public base URL, one made in {@link Builder#origin} or {@link Builder#managementApi}, or a data
+   *     directory that does not exist when only the origin uses it
+   * @throws IllegalStateException if the origin cannot listen on its host and port (e.g. the port is in use)
+   * @throws java.io.UncheckedIOException if the data directory or its {@code titles/}, {@code uploads/} or node id
+   *     file cannot be created
    */
   public StreamkitPlatform start() {
     try {
@@ -123,22 +136,26 @@ public final class StreamkitPlatform implements AutoCloseable {
     }
   }
 
-  /** The store behind the catalog, progress, events and job queue. */
+  /** {@return the store behind the catalog, progress, events and job queue; {@code null} before {@link #start()}} */
   public StreamkitStore store() {
     return store;
   }
 
-  /** The origin: its port, meter registry and graceful stop. */
+  /** {@return the running origin (its port, meter registry and graceful stop); {@code null} before {@link #start()}} */
   public OriginServer origin() {
     return origin;
   }
 
-  /** The port the origin listens on (the one chosen when {@code port(0)} was asked for). */
+  /** {@return the TCP port the origin listens on (the one chosen when {@code port(0)} was asked for)} */
   public int port() {
     return origin.port();
   }
 
-  /** Blocks until the platform has been closed. */
+  /**
+   * Blocks until the platform has been closed, by {@link #close()} on another thread or a shutdown hook.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted; the platform keeps running
+   */
   public void awaitClose() throws InterruptedException {
     origin.awaitClose();
   }
@@ -183,7 +200,11 @@ public final class StreamkitPlatform implements AutoCloseable {
     }
   }
 
-  /** What to start; every setter checks its value at once and names the limit it breaks. */
+  /**
+   * What to start. Setters check what they can at once and name the limit a value breaks; {@link #build()} checks
+   * that the settings fit together; values handed on to a part (JDBC URL, preset, node id, public base URL) are
+   * checked by {@link StreamkitPlatform#start()} when that part is made. Not thread-safe: configure it on one thread.
+   */
   public static final class Builder {
     private Path dataDirectory;
     private StreamkitStore store;
@@ -205,39 +226,81 @@ public final class StreamkitPlatform implements AutoCloseable {
 
     private Builder() {}
 
-    /** Titles, uploads, the node id and, by default, the embedded H2 database live here (created if missing). */
+    /**
+     * The data directory (required): titles, uploads, the node id and, by default, the embedded H2 database live
+     * here. The parts that write to it (the embedded database, the workers, the management API) create it if
+     * missing; an origin that only serves needs it to exist. Nodes sharing a database must share it, mounted at the
+     * same path.
+     *
+     * @param dataDirectory a directory path, made absolute here
+     * @return this builder
+     * @throws NullPointerException if {@code dataDirectory} is null
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
       return this;
     }
 
-    /** The application's own store; the platform uses it and leaves it open. Excludes dataSource and jdbcUrl. */
+    /**
+     * The application's own store; the platform uses it and leaves it open. Excludes {@link #dataSource} and
+     * {@link #jdbcUrl}; default: the platform opens its own.
+     *
+     * @param store an open store, closed by the application after the platform
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
+     */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** The application's own connection pool (PostgreSQL or H2); the platform migrates its tables, never closes it. */
+    /**
+     * The application's own connection pool; the platform migrates its tables into the pool's default schema and
+     * never closes it. Excludes {@link #store} and {@link #jdbcUrl}; default: an H2 database in the data directory.
+     *
+     * @param dataSource a PostgreSQL or H2 pool
+     * @return this builder
+     * @throws NullPointerException if {@code dataSource} is null
+     */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
       return this;
     }
 
-    /** A database by URL ({@code jdbc:postgresql:...}); the platform opens and closes its pool. */
+    /**
+     * A database by URL; the platform opens and closes its pool. Excludes {@link #store} and {@link #dataSource};
+     * default: an H2 database in the data directory.
+     *
+     * @param jdbcUrl {@code jdbc:postgresql:...} or {@code jdbc:h2:...}, checked by {@link StreamkitPlatform#start()}
+     * @return this builder
+     * @throws NullPointerException if {@code jdbcUrl} is null
+     */
     public Builder jdbcUrl(String jdbcUrl) {
       this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
       return this;
     }
 
-    /** The application's Micrometer registry for the origin's meters (default: a Prometheus one at /metrics). */
+    /**
+     * The registry the origin's meters go to; see {@link OriginServer.Builder#meterRegistry}.
+     *
+     * @param registry any Micrometer registry; default: a new Prometheus registry with JVM metrics, served at
+     *     {@code /metrics}
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
       return this;
     }
 
     /**
-     * The admin key (at least 16 characters): the one credential for the management API, the analytics endpoints
-     * and {@code /metrics}. Without it the management API is off.
+     * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
+     * analytics endpoints and {@code /metrics}. Default: none, and then the management API is off, the analytics are
+     * refused and {@code /metrics} is open.
+     *
+     * @param adminKey at least 16 characters; a random one, e.g. {@code openssl rand -hex 16}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code adminKey} is null or shorter than 16 characters
      */
     public Builder adminKey(String adminKey) {
       if (adminKey == null || adminKey.length() < 16) {
@@ -248,31 +311,64 @@ public final class StreamkitPlatform implements AutoCloseable {
       return this;
     }
 
-    /** Signs and checks playback tokens with one HS256 secret of at least 32 bytes. */
+    /**
+     * Signs and checks playback tokens with one HS256 secret: sets both {@link #tokenSigner} and
+     * {@link #tokenVerifier}.
+     *
+     * @param secret at least {@value PlaybackTokenSigner#MIN_HS256_SECRET_BYTES} random bytes, shared with whatever
+     *     else mints tokens
+     * @return this builder
+     * @throws IllegalArgumentException if {@code secret} is shorter than that
+     */
     public Builder hs256Secret(byte[] secret) {
       return tokenSigner(PlaybackTokenSigner.hs256(secret))
           .tokenVerifier(PlaybackTokenVerifier.builder().hs256(secret).build());
     }
 
-    /** Signs the tokens {@code POST /api/titles/{id}/playback} hands out; without it that endpoint answers 501. */
+    /**
+     * Signs the tokens {@code POST /api/titles/{id}/playback} hands out. Default: none, and then that endpoint
+     * answers 501.
+     *
+     * @param signer the signer, e.g. {@code PlaybackTokenSigner.hs256(secret)}
+     * @return this builder
+     * @throws NullPointerException if {@code signer} is null
+     */
     public Builder tokenSigner(PlaybackTokenSigner signer) {
       this.signer = Objects.requireNonNull(signer, "tokenSigner");
       return this;
     }
 
-    /** Checks playback tokens on every title request and viewer call. */
+    /**
+     * Checks playback tokens on every title request and viewer call. Either this (or {@link #hs256Secret}) or
+     * {@link #withoutTokens()} is required.
+     *
+     * @param verifier the verifier, holding every key tokens may be signed with
+     * @return this builder
+     * @throws NullPointerException if {@code verifier} is null
+     */
     public Builder tokenVerifier(PlaybackTokenVerifier verifier) {
       this.verifier = Objects.requireNonNull(verifier, "tokenVerifier");
       return this;
     }
 
-    /** Serves titles without tokens: only for an application that gates access in front of the origin. */
+    /**
+     * Serves titles without tokens: only for an application that gates access in front of the origin. Excludes
+     * {@link #tokenVerifier} and {@link #hs256Secret}.
+     *
+     * @return this builder
+     */
     public Builder withoutTokens() {
       this.tokensOff = true;
       return this;
     }
 
-    /** Ingest workers on this node, 0 to {@value IngestWorkers#MAX_WORKERS}; 0 leaves transcoding to other nodes. */
+    /**
+     * How many transcodes run at once on this node; 0 leaves transcoding to other nodes sharing the database.
+     *
+     * @param workers 0 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code workers} is outside that range
+     */
     public Builder workers(int workers) {
       if (workers < 0 || workers > IngestWorkers.MAX_WORKERS) {
         throw new IllegalArgumentException("workers must be between 0 and " + IngestWorkers.MAX_WORKERS + ", got "
@@ -282,52 +378,104 @@ public final class StreamkitPlatform implements AutoCloseable {
       return this;
     }
 
-    /** The ladder the workers plan renditions from (default: the ingest workers' default). */
+    /**
+     * The ladder the workers plan renditions from.
+     *
+     * @param ladder default {@link Ladder#apple()}
+     * @return this builder
+     * @throws NullPointerException if {@code ladder} is null
+     */
     public Builder ladder(Ladder ladder) {
       this.ladder = Objects.requireNonNull(ladder, "ladder");
       return this;
     }
 
-    /** The x264 preset the workers encode with (default: the ingest workers' default). */
+    /**
+     * The x264 speed preset the workers encode with; an unknown one fails {@link StreamkitPlatform#start()}.
+     *
+     * @param preset one of {@link io.streamkit.hls.Transcoder#PRESETS}; default
+     *     {@value io.streamkit.hls.Transcoder#DEFAULT_PRESET}
+     * @return this builder
+     * @throws NullPointerException if {@code preset} is null
+     */
     public Builder preset(String preset) {
       this.preset = Objects.requireNonNull(preset, "preset");
       return this;
     }
 
-    /** This node's id in the shared job queue (default: made once and kept in the data directory). */
+    /**
+     * This node's id in the shared job queue. It must stay the same across the node's restarts and differ between
+     * nodes; one that is blank or too long fails {@link StreamkitPlatform#start()} when workers run here.
+     *
+     * @param nodeId 1 to {@value IngestJobQueue#MAX_NODE_ID_LENGTH} characters; default: {@code node-<random UUID>},
+     *     made once and kept in the data directory's {@value StreamkitPlatform#NODE_ID_FILE} file
+     * @return this builder
+     * @throws NullPointerException if {@code nodeId} is null
+     */
     public Builder nodeId(String nodeId) {
       this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
       return this;
     }
 
-    /** The largest upload the management API takes; see {@link ManagementApi.Builder#maxUploadBytes}. */
+    /**
+     * The largest upload the management API takes; larger ones are answered 413. Checked by {@link #build()}.
+     *
+     * @param maxUploadBytes 1 to {@link ManagementApi#MAX_UPLOAD_BYTES} (1 PiB); default
+     *     {@link ManagementApi#DEFAULT_MAX_UPLOAD_BYTES} (10 GiB)
+     * @return this builder
+     */
     public Builder maxUploadBytes(long maxUploadBytes) {
       this.maxUploadBytes = maxUploadBytes;
       return this;
     }
 
-    /** Makes the URLs in playback responses absolute, e.g. {@code https://video.example.com}. */
+    /**
+     * Makes the URLs in playback responses absolute; see {@link ManagementApi.Builder#publicBaseUrl}. A malformed one
+     * fails {@link StreamkitPlatform#start()} when the management API is on.
+     *
+     * @param url {@code http(s)://host[:port][/path]}, e.g. {@code https://video.example.com}; default {@code null}:
+     *     relative URLs
+     * @return this builder
+     */
     public Builder publicBaseUrl(String url) {
       this.publicBaseUrl = url;
       return this;
     }
 
-    /** Further origin settings: host, port, TLS, limits, timeouts, I/O threads. */
+    /**
+     * Further origin settings: host, port, TLS, limits, timeouts, I/O threads. They are applied by
+     * {@link StreamkitPlatform#start()} after the platform's own (data directory, store, tokens, registry, admin key,
+     * management API), so a value that breaks a limit fails {@code start()}.
+     *
+     * @param settings called once with the origin's builder; default: the {@link OriginServer.Builder} defaults
+     * @return this builder
+     * @throws NullPointerException if {@code settings} is null
+     */
     public Builder origin(Consumer<OriginServer.Builder> settings) {
       this.origin = Objects.requireNonNull(settings, "origin");
       return this;
     }
 
-    /** Further management API settings: body stall timeout, unfinished upload retention. */
+    /**
+     * Further management API settings: body stall timeout, unfinished upload retention. Applied by
+     * {@link StreamkitPlatform#start()}, and only when an {@link #adminKey} turns the management API on.
+     *
+     * @param settings called once with the management API's builder; default: the {@link ManagementApi.Builder}
+     *     defaults
+     * @return this builder
+     * @throws NullPointerException if {@code settings} is null
+     */
     public Builder managementApi(Consumer<ManagementApi.Builder> settings) {
       this.managementApi = Objects.requireNonNull(settings, "managementApi");
       return this;
     }
 
     /**
-     * Checks that the settings fit together.
+     * Checks that the settings fit together; nothing is opened until {@link StreamkitPlatform#start()}.
      *
-     * @throws IllegalArgumentException naming the contradiction or the missing setting
+     * @return the platform, not yet started
+     * @throws IllegalArgumentException naming the contradiction or the missing setting: no data directory, more
+     *     than one of store, data source and JDBC URL, no token choice or two, or an upload limit out of range
      */
     public StreamkitPlatform build() {
       if (dataDirectory == null) {

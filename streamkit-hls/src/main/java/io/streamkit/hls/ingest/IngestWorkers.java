@@ -57,6 +57,9 @@ import org.slf4j.LoggerFactory;
  * caller closes the store. Workers are never interrupted, so no database call or file write is cut short. A job whose
  * transcode was stopped this way goes back to the queue without counting as an attempt.
  *
+ * <p>Threads: {@link #cancel} and {@link #close()} may be called from any thread; the workers are daemon threads named
+ * {@code streamkit-ingest-<n>}.
+ *
  * <pre>{@code
  * try (IngestWorkers workers = IngestWorkers.builder().store(store).dataDirectory(data).workers(2).build().start()) {
  *   ...
@@ -65,14 +68,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestWorkers implements AutoCloseable {
 
+  /** Worker threads unless {@link Builder#workers} says otherwise: one transcode at a time on this node. */
   public static final int DEFAULT_WORKERS = 1;
+  /** Most worker threads {@link Builder#workers} accepts. */
   public static final int MAX_WORKERS = 64;
   /** A source that has killed its worker this many times is failed instead of tried again. */
   public static final int MAX_ATTEMPTS = 3;
+  /** How long an idle worker waits before asking the queue again, unless {@link Builder#pollInterval} says. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
   /** How long {@link #close()} waits for transcodes to stop; a cancelled one stops within a frame per rendition. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /** Subdirectory of the data directory holding published titles, one {@code <id>/} each, as the origin serves them. */
   public static final String TITLES = "titles";
+  /** Subdirectory of the data directory holding uploaded sources until their title is READY ({@link #sourceFile}). */
   public static final String UPLOADS = "uploads";
   private static final String STAGING_MARK = ".staging-";
 
@@ -94,16 +102,28 @@ public final class IngestWorkers implements AutoCloseable {
     this.titles = config.dataDirectory.resolve(TITLES);
   }
 
+  /** {@return a new builder; {@code store}, {@code dataDirectory} and {@code node} must be set} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Where an uploaded source is kept until its title is READY. */
+  /**
+   * Where an uploaded source is kept until its title is READY: {@code <dataDirectory>/uploads/<titleId>.source}.
+   *
+   * @param dataDirectory the data directory the workers were built with
+   * @param titleId the title the source belongs to
+   * @return the source file's path (the file may not exist)
+   */
   public static Path sourceFile(Path dataDirectory, UUID titleId) {
     return dataDirectory.resolve(UPLOADS).resolve(titleId + ".source");
   }
 
-  /** Cleans what a previous process left, releases its jobs and starts the workers. */
+  /**
+   * Cleans what a previous process left, releases its jobs and starts the workers. Call once.
+   *
+   * @return this, for try-with-resources
+   * @throws UncheckedIOException if the {@code titles} or {@code uploads} directory cannot be created or listed
+   */
   public IngestWorkers start() {
     try {
       Files.createDirectories(titles);
@@ -127,7 +147,13 @@ public final class IngestWorkers implements AutoCloseable {
     return this;
   }
 
-  /** Stops a transcode of this title running on this node, if any; the job itself is removed by the caller. */
+  /**
+   * Stops a transcode of this title running on this node, if any, and returns at once; the transcode ends within
+   * about a frame per rendition and leaves nothing published. The job itself is removed by the caller (deleting the
+   * title does), or another worker would run it again.
+   *
+   * @param titleId the title whose transcode to stop
+   */
   public void cancel(UUID titleId) {
     TranscodeJob job = running.get(titleId);
     if (job != null) {
@@ -347,7 +373,15 @@ public final class IngestWorkers implements AutoCloseable {
         && !config.node.equals(job.owner()) && job.leaseUntil() != null && job.leaseUntil().isAfter(now));
   }
 
-  /** Removes a title's packaged files and its uploaded source from a data directory, as deleting the title does. */
+  /**
+   * Removes a title's packaged files and its uploaded source from a data directory, as deleting the title does.
+   * Files already gone are not an error.
+   *
+   * @param dataDirectory the data directory the workers were built with
+   * @param titleId the title whose files to remove
+   * @throws IOException if the uploaded source cannot be deleted
+   * @throws UncheckedIOException if the title directory cannot be deleted
+   */
   public static void deleteTitleFiles(Path dataDirectory, UUID titleId) throws IOException {
     deleteRecursively(dataDirectory.resolve(TITLES).resolve(titleId.toString()));
     Files.deleteIfExists(sourceFile(dataDirectory, titleId));
@@ -428,7 +462,7 @@ public final class IngestWorkers implements AutoCloseable {
     }
   }
 
-  /** Configuration; every setter checks its value at once. */
+  /** Configuration; every setter checks its value at once. Not thread-safe: configure it on one thread. */
   public static final class Builder {
     private StreamkitStore store;
     private IngestJobQueue queue;
@@ -444,23 +478,53 @@ public final class IngestWorkers implements AutoCloseable {
 
     private Builder() {}
 
-    /** The catalog the workers report to; the queue defaults to the one in the same database. */
+    /**
+     * The catalog the workers report to (required); the queue defaults to the one in the same database. The caller
+     * owns the store and closes it after {@link IngestWorkers#close()}.
+     *
+     * @param store an open store
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
+     */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
+    /**
+     * The job queue to claim from.
+     *
+     * @param queue default: {@code IngestJobQueue.in(store)}, the queue in the store's database
+     * @return this builder
+     * @throws NullPointerException if {@code queue} is null
+     */
     public Builder queue(IngestJobQueue queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
       return this;
     }
 
-    /** Titles are published under {@code <dir>/titles/<id>/}. */
+    /**
+     * The data directory (required): titles are published under {@code <dir>/titles/<id>/} and uploads wait in
+     * {@code <dir>/uploads/}; {@link IngestWorkers#start()} creates both. Nodes sharing a database must share this
+     * directory, mounted at the same path.
+     *
+     * @param dataDirectory a directory path, made absolute here
+     * @return this builder
+     * @throws NullPointerException if {@code dataDirectory} is null
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
       return this;
     }
 
+    /**
+     * How many transcodes run at once on this node. Each one also runs an encoder thread per rendition, so one worker
+     * already keeps several cores busy.
+     *
+     * @param workers 1 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code workers} is outside that range
+     */
     public Builder workers(int workers) {
       if (workers < 1 || workers > MAX_WORKERS) {
         throw new IllegalArgumentException("workers must be between 1 and " + MAX_WORKERS + ", got " + workers);
@@ -470,8 +534,12 @@ public final class IngestWorkers implements AutoCloseable {
     }
 
     /**
-     * This node's identity in the queue. It must stay the same across restarts of the same node (so the jobs it held
-     * are released at start) and differ between nodes sharing a database.
+     * This node's identity in the queue (required). It must stay the same across restarts of the same node (so the
+     * jobs it held are released at start) and differ between nodes sharing a database.
+     *
+     * @param node 1 to {@value IngestJobQueue#MAX_NODE_ID_LENGTH} characters, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if {@code node} is null, blank or longer than that
      */
     public Builder node(String node) {
       if (node == null || node.isBlank() || node.length() > IngestJobQueue.MAX_NODE_ID_LENGTH) {
@@ -482,6 +550,15 @@ public final class IngestWorkers implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a claimed job stays this node's without a renewal. While a transcode runs its lease is renewed every
+     * third of this (at least 200 ms apart); if this node dies, another node takes the job once the lease has run out.
+     *
+     * @param lease {@link IngestJobQueue#MIN_LEASE} (1 s) to {@link IngestJobQueue#MAX_LEASE} (1 h); default
+     *     {@link IngestJobQueue#DEFAULT_LEASE} (60 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lease} is null or outside that range
+     */
     public Builder lease(Duration lease) {
       if (lease == null || lease.compareTo(IngestJobQueue.MIN_LEASE) < 0
           || lease.compareTo(IngestJobQueue.MAX_LEASE) > 0) {
@@ -492,6 +569,13 @@ public final class IngestWorkers implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long an idle worker waits before asking the queue again; {@link IngestWorkers#close()} wakes it at once.
+     *
+     * @param interval 10 ms to 10 min; default {@link IngestWorkers#DEFAULT_POLL_INTERVAL} (500 ms)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is null or outside that range
+     */
     public Builder pollInterval(Duration interval) {
       if (interval == null || interval.toMillis() < 10 || interval.toMinutes() > 10) {
         throw new IllegalArgumentException("poll interval must be between 10 ms and 10 min, got " + interval);
@@ -500,28 +584,64 @@ public final class IngestWorkers implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The ladder every title is planned from; see {@link Transcoder.Builder#ladder}.
+     *
+     * @param ladder default {@link Ladder#apple()}
+     * @return this builder
+     * @throws NullPointerException if {@code ladder} is null
+     */
     public Builder ladder(Ladder ladder) {
       this.ladder = Objects.requireNonNull(ladder, "ladder");
       return this;
     }
 
+    /**
+     * The target segment duration of every title; see {@link Transcoder.Builder#segmentSeconds}.
+     *
+     * @param seconds {@value Transcoder#MIN_SEGMENT_SECONDS} to {@value Transcoder#MAX_SEGMENT_SECONDS}; default
+     *     {@value Transcoder#DEFAULT_SEGMENT_SECONDS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds} is outside that range
+     */
     public Builder segmentSeconds(int seconds) {
       Transcoder.builder().segmentSeconds(seconds);
       this.segmentSeconds = seconds;
       return this;
     }
 
+    /**
+     * The x264 speed preset every title is encoded with; see {@link Transcoder.Builder#preset}.
+     *
+     * @param preset one of {@link Transcoder#PRESETS}; default {@value Transcoder#DEFAULT_PRESET}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code preset} is not one of {@link Transcoder#PRESETS}
+     * @throws NullPointerException if {@code preset} is null
+     */
     public Builder preset(String preset) {
       Transcoder.builder().preset(preset);
       this.preset = preset;
       return this;
     }
 
+    /**
+     * The segment container of every title.
+     *
+     * @param format default {@link SegmentFormat#FMP4}
+     * @return this builder
+     * @throws NullPointerException if {@code format} is null
+     */
     public Builder format(SegmentFormat format) {
       this.format = Objects.requireNonNull(format, "format");
       return this;
     }
 
+    /**
+     * Checks that the required settings are there; nothing starts until {@link IngestWorkers#start()}.
+     *
+     * @return the workers, not yet started
+     * @throws IllegalArgumentException if {@code store}, {@code dataDirectory} or {@code node} is not set
+     */
     public IngestWorkers build() {
       if (store == null) {
         throw new IllegalArgumentException("ingest workers need a store: call store(...)");

@@ -18,6 +18,14 @@ public final class StreamkitCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /**
+   * Runs one {@code streamkit} command and ends the process with its exit status: 0 on success, 1 on a failure
+   * (reported as one line on stderr), 2 on invalid input, 130 or 143 when Ctrl-C or SIGTERM stopped it. Never
+   * returns normally.
+   *
+   * @param args a subcommand and its options, e.g. {@code serve --port 8080 --data /srv/streamkit}; none prints the
+   *     usage
+   */
   public static void main(String[] args) {
     ProcessLifecycle.run(commandLine(), args);
   }
@@ -36,6 +44,7 @@ public final class StreamkitCli implements Runnable {
     return cli;
   }
 
+  /** Prints the usage to standard output: {@code streamkit} without a subcommand does nothing else. */
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());

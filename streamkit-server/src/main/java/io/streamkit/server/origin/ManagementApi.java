@@ -22,16 +22,19 @@ import java.util.stream.Stream;
  * {@code docs/openapi.yaml}.
  *
  * <p>Give it to {@link OriginServer.Builder#managementApi}; the origin serves it beside the viewer API, running
- * every database call and file operation on its API executor.
+ * every database call and file operation on its API executor. Immutable once built.
  */
 public final class ManagementApi {
 
+  /** Largest upload, in bytes, unless {@link Builder#maxUploadBytes} says otherwise: 10 GiB. */
   public static final long DEFAULT_MAX_UPLOAD_BYTES = 10L << 30;
   /** One pebibyte: far beyond any video, small enough that byte counts never overflow. */
   public static final long MAX_UPLOAD_BYTES = 1L << 50;
+  /** Lifetime of a token from {@code POST /api/titles/{id}/playback} when the request gives no {@code ttlSeconds}. */
   public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
+  /** Longest {@code ttlSeconds} a playback request may ask for; a longer one is answered 400. */
   public static final Duration MAX_TOKEN_TTL = Duration.ofDays(7);
-  /** JSON request bodies (reject reasons, playback requests) are small; anything larger is refused. */
+  /** JSON request bodies (reject reasons, playback requests) are small; anything larger is answered 413. */
   public static final int MAX_JSON_BODY_BYTES = 64 * 1024;
   static final String INCOMING_PREFIX = ".incoming-";
   static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
@@ -68,6 +71,7 @@ public final class ManagementApi {
     tus.removeExpired();
   }
 
+  /** {@return a new builder; {@code store} and {@code dataDirectory} are required} */
   public static Builder builder() {
     return new Builder();
   }
@@ -93,7 +97,7 @@ public final class ManagementApi {
     }
   }
 
-  /** Configuration; every setter checks its value at once. */
+  /** Configuration; every setter checks its value at once. Not thread-safe: configure it on one thread. */
   public static final class Builder {
     private StreamkitStore store;
     private IngestJobQueue queue;
@@ -108,8 +112,12 @@ public final class ManagementApi {
     private Builder() {}
 
     /**
-     * How long an unfinished resumable upload is kept after its last byte arrived, from 1 minute to 30 days (default
-     * 24 hours); after that it is deleted and its client must start again.
+     * How long an unfinished resumable upload is kept after its last byte arrived; after that it is deleted and its
+     * client must start again. Responses carry the deadline as {@code Upload-Expires} (tus expiration extension).
+     *
+     * @param retention 1 minute to 30 days; default {@link #DEFAULT_UNFINISHED_UPLOAD_RETENTION} (24 h)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retention} is null or outside that range
      */
     public Builder unfinishedUploadRetention(Duration retention) {
       if (retention == null || retention.toMinutes() < 1 || retention.toDays() > 30) {
@@ -120,28 +128,64 @@ public final class ManagementApi {
       return this;
     }
 
+    /**
+     * The catalog titles are created in and moved through (required).
+     *
+     * @param store an open store, closed by its owner after the origin
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
+     */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** The queue uploads go to; by default the one in the store's database. */
+    /**
+     * The queue a completed upload's ingest job goes to.
+     *
+     * @param queue default: {@code IngestJobQueue.in(store)}, the queue in the store's database
+     * @return this builder
+     * @throws NullPointerException if {@code queue} is null
+     */
     public Builder queue(IngestJobQueue queue) {
       this.queue = Objects.requireNonNull(queue, "queue");
       return this;
     }
 
-    /** This node's workers, so deleting a title stops its transcode here at once rather than at the next lease. */
+    /**
+     * This node's workers, so deleting a title stops its transcode here at once rather than at the next lease
+     * renewal.
+     *
+     * @param workers the workers running on this node, or {@code null} (default) when none do
+     * @return this builder
+     */
     public Builder workers(IngestWorkers workers) {
       this.workers = workers;
       return this;
     }
 
+    /**
+     * The data directory (required), the same one the workers and the origin use: uploads are written under its
+     * {@code uploads/}, and titles deleted from its {@code titles/}.
+     *
+     * @param dataDirectory a directory path, made absolute here
+     * @return this builder
+     * @throws NullPointerException if {@code dataDirectory} is null
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
       return this;
     }
 
+    /**
+     * The largest upload taken. A larger one is answered 413 Content Too Large (RFC 9110 section 15.5.14): before a
+     * byte is written when {@code Content-Length} or {@code Upload-Length} says so, else as soon as the body passes
+     * the limit, and no file is left behind.
+     *
+     * @param maxUploadBytes 1 to {@link #MAX_UPLOAD_BYTES} (1 PiB); default {@link #DEFAULT_MAX_UPLOAD_BYTES} (10 GiB)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxUploadBytes} is outside that range
+     */
     public Builder maxUploadBytes(long maxUploadBytes) {
       if (maxUploadBytes < 1 || maxUploadBytes > MAX_UPLOAD_BYTES) {
         throw new IllegalArgumentException("max upload bytes must be between 1 and " + MAX_UPLOAD_BYTES + ", got "
@@ -151,13 +195,25 @@ public final class ManagementApi {
       return this;
     }
 
-    /** Signs playback tokens for {@code POST /api/titles/{id}/playback}; without it that endpoint answers 501. */
+    /**
+     * Signs playback tokens for {@code POST /api/titles/{id}/playback}; without it that endpoint answers 501.
+     *
+     * @param signer the signer, e.g. {@code PlaybackTokenSigner.hs256(secret)}, or {@code null} (default) for none
+     * @return this builder
+     */
     public Builder tokenSigner(PlaybackTokenSigner signer) {
       this.signer = signer;
       return this;
     }
 
-    /** Makes the URLs in playback responses absolute, e.g. {@code https://video.example.com}. */
+    /**
+     * Makes the URLs in playback responses absolute, for a player on another origin or behind a CDN.
+     *
+     * @param url {@code http(s)://host[:port][/path]}, e.g. {@code https://video.example.com}; trailing slashes are
+     *     dropped; default {@code null}: URLs relative to this origin
+     * @return this builder
+     * @throws IllegalArgumentException if {@code url} does not have that form
+     */
     public Builder publicBaseUrl(String url) {
       if (url != null && !url.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
         throw new IllegalArgumentException("public base URL must look like https://host[:port][/path], got " + url);
@@ -167,7 +223,12 @@ public final class ManagementApi {
     }
 
     /**
-     * Closes a connection whose request body has not advanced for this long; a resumable upload keeps what arrived.
+     * Closes a connection whose request body has not advanced for this long (like nginx's
+     * {@code client_body_timeout}); a whole-body upload's file is deleted, a resumable upload keeps what arrived.
+     *
+     * @param timeout 100 ms to 1 h; default {@link #DEFAULT_BODY_STALL_TIMEOUT} (60 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null or outside that range
      */
     public Builder bodyStallTimeout(Duration timeout) {
       if (timeout == null || timeout.toMillis() < 100 || timeout.toHours() > 1) {
@@ -177,6 +238,14 @@ public final class ManagementApi {
       return this;
     }
 
+    /**
+     * Makes the API and tidies its upload directory: creates it if missing, deletes partial whole-body uploads idle
+     * for ten minutes (cut off by a crash) and resumable uploads past their retention.
+     *
+     * @return the API, to give to {@link OriginServer.Builder#managementApi}
+     * @throws IllegalArgumentException if {@code store} or {@code dataDirectory} is not set
+     * @throws java.io.UncheckedIOException if the upload directory cannot be created or read
+     */
     public ManagementApi build() {
       if (store == null || dataDirectory == null) {
         throw new IllegalArgumentException("the management API needs store(...) and dataDirectory(...)");

@@ -19,8 +19,9 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  connection-limit     ConnectionLimiter      count open connections, refuse beyond the limit, join the drain group
  *  tls (optional)       SslHandler
  *  client-timeouts      ClientTimeoutHandler   idle keep-alive; whole-request-head deadline (slow loris); write stall
- *  http-codec           HttpRequestDecoder     limits: request line (URI) and header block sizes; ambiguous framing
- *                       + HttpResponseEncoder    (Content-Length with Transfer-Encoding) marked as a failed request
+ *  http-codec           FramingCheckedRequestDecoder + HttpResponseEncoder
+ *                                              limits: request line (URI) and header block sizes; ambiguous framing
+ *                                              (Content-Length with Transfer-Encoding) marked as a failed request
  *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle;
  *                                              pipelined requests held until the response before them is complete
  *  keep-alive           HttpServerKeepAliveHandler

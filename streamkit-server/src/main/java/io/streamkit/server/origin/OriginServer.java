@@ -51,14 +51,19 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * {@link #close()} stops accepting, lets responses in flight finish (up to the drain timeout), then stops.
+ * {@link #close()} stops accepting, lets responses in flight finish (up to the drain timeout), then stops. No request
+ * is ever handled on the caller's thread: I/O runs on the server's event loops, blocking API work on its API
+ * executor.
  */
 public final class OriginServer implements AutoCloseable {
 
+  /** TCP port unless {@link Builder#port} says otherwise. */
   public static final int DEFAULT_PORT = 8080;
+  /** Open connections allowed at once unless {@link Builder#maxConnections} says otherwise. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  /** Like nginx's default {@code large_client_header_buffers} line limit. */
+  /** Longest request URI, in bytes; like nginx's default {@code large_client_header_buffers} line limit. */
   public static final int DEFAULT_MAX_URI_LENGTH = 4096;
+  /** Largest request header block, in bytes (16 KiB). */
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
   /** How long a keep-alive connection may wait for its next request (nginx: 75 s). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -66,6 +71,7 @@ public final class OriginServer implements AutoCloseable {
   public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
   /** The longest a response may make no progress because the client stopped reading (nginx send_timeout: 60 s). */
   public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(60);
+  /** How long {@link #close()} lets responses in flight finish before it closes what is still open. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
@@ -92,11 +98,21 @@ public final class OriginServer implements AutoCloseable {
     this.metrics = new OriginMetrics(registry);
   }
 
+  /**
+   * {@return a new builder; {@link Builder#dataDirectory} is required, and so is a choice about tokens:
+   * {@link Builder#tokenVerifier} or {@link Builder#withoutTokens}}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Binds the port and starts serving; returns this server for try-with-resources. */
+  /**
+   * Binds the port and starts serving. Call once.
+   *
+   * @return this server, for try-with-resources
+   * @throws IllegalArgumentException if the data directory does not exist or cannot be read
+   * @throws IllegalStateException if the host and port cannot be bound (e.g. another process uses the port)
+   */
   public OriginServer start() {
     MediaRoot root = new MediaRoot(config.dataDirectory);
     PlaylistCache playlists = new PlaylistCache();
@@ -156,29 +172,35 @@ public final class OriginServer implements AutoCloseable {
     return this;
   }
 
-  /** The port actually bound (useful with port 0). */
+  /** {@return the TCP port actually bound (useful with port 0)} */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** The store behind the platform API ({@code /api/...}), or {@code null} for a delivery-only origin. */
+  /** {@return the store behind the platform API ({@code /api/...}), or {@code null} for a delivery-only origin} */
   public StreamkitStore store() {
     return config.store;
   }
 
-  /** The registry the origin's meters are in (behind {@code /metrics} when it is a Prometheus one). */
+  /** {@return the registry the origin's meters are in (behind {@code /metrics} when it is a Prometheus one)} */
   public MeterRegistry meterRegistry() {
     return registry;
   }
 
-  /** Blocks until the server has been closed. */
+  /**
+   * Blocks until the server has been closed, by {@link #close()} on another thread or a shutdown hook.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted; the server keeps running
+   */
   public void awaitClose() throws InterruptedException {
     stopped.await();
   }
 
   /**
    * Graceful stop: no new connections; idle keep-alive connections close now; connections with a response in flight
-   * close as soon as it is sent; whatever is still open after the drain timeout is closed.
+   * close as soon as it is sent; whatever is still open after the drain timeout is closed. Then API work already
+   * taken finishes and every progress heartbeat answered 202 is stored. Returns when all of that is done; calling it
+   * again, or before {@link #start()}, does nothing.
    */
   @Override
   public void close() {
@@ -236,7 +258,10 @@ public final class OriginServer implements AutoCloseable {
     return registry;
   }
 
-  /** Configuration; every setter checks its value at once and names the limit it breaks. */
+  /**
+   * Configuration; every setter checks its value at once and names the limit it breaks, and {@link #build()} checks
+   * that the settings fit together. Not thread-safe: configure it on one thread.
+   */
   public static final class Builder {
     private Path dataDirectory;
     private String host = "0.0.0.0";
@@ -262,18 +287,40 @@ public final class OriginServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** The data directory; titles are served from its {@code titles/<id>/} subdirectories. */
+    /**
+     * The data directory (required); titles are served from its {@code titles/<id>/} subdirectories. It must exist
+     * when the server starts.
+     *
+     * @param dataDirectory the directory, as {@code IngestWorkers} or {@code streamkit transcode} fill it
+     * @return this builder
+     * @throws NullPointerException if {@code dataDirectory} is null
+     */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
       return this;
     }
 
+    /**
+     * The address to listen on.
+     *
+     * @param host an IP address or host name, resolved when the server starts; default {@code 0.0.0.0} (every IPv4
+     *     interface), {@code 127.0.0.1} for this machine only
+     * @return this builder
+     * @throws NullPointerException if {@code host} is null
+     */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /** The TCP port; 0 picks a free one (see {@link OriginServer#port()}). */
+    /**
+     * The TCP port.
+     *
+     * @param port 0 to 65535, 0 picking a free one (see {@link OriginServer#port()}); default
+     *     {@value OriginServer#DEFAULT_PORT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is outside that range
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -282,13 +329,25 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
-    /** Requires a playback token on every title request. */
+    /**
+     * Requires a playback token on every title request; a missing or failing one is answered 403. Either this or
+     * {@link #withoutTokens()} is required.
+     *
+     * @param verifier the verifier, holding every key tokens may be signed with
+     * @return this builder
+     * @throws NullPointerException if {@code verifier} is null
+     */
     public Builder tokenVerifier(PlaybackTokenVerifier verifier) {
       this.verifier = Objects.requireNonNull(verifier, "verifier");
       return this;
     }
 
-    /** Serves titles without tokens: only for an application that gates access in front of the origin. */
+    /**
+     * Serves titles without tokens: only for an application that gates access in front of the origin. Excludes
+     * {@link #tokenVerifier}.
+     *
+     * @return this builder
+     */
     public Builder withoutTokens() {
       this.tokensOff = true;
       return this;
@@ -298,6 +357,10 @@ public final class OriginServer implements AutoCloseable {
      * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
      * analytics endpoints and {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open and the
      * analytics are refused; a management API needs it.
+     *
+     * @param adminKey at least 16 characters, e.g. {@code openssl rand -hex 16}; default {@code null}: no key
+     * @return this builder
+     * @throws IllegalArgumentException if {@code adminKey} is shorter than 16 characters
      */
     public Builder adminKey(String adminKey) {
       if (adminKey != null && adminKey.length() < 16) {
@@ -307,6 +370,14 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Decides the order of variants in each viewer's session manifest; players start with the first one listed.
+     *
+     * @param order default: a new {@link PolicyVariantOrder}, which assumes
+     *     {@link PolicyVariantOrder#DEFAULT_START_THROUGHPUT_BPS} at session start
+     * @return this builder
+     * @throws NullPointerException if {@code order} is null
+     */
     public Builder variantOrder(VariantOrder order) {
       this.variantOrder = Objects.requireNonNull(order, "variantOrder");
       return this;
@@ -316,13 +387,25 @@ public final class OriginServer implements AutoCloseable {
      * Publishes the origin's meters into the application's registry (any Micrometer {@link MeterRegistry}) instead of
      * a new Prometheus registry with JVM metrics bound; {@code /metrics} serves it only if it is a
      * {@link PrometheusMeterRegistry}, otherwise the application exports it its own way.
+     *
+     * @param registry default: a new {@link PrometheusMeterRegistry} with JVM memory, GC, thread, class loader and
+     *     processor metrics
+     * @return this builder
+     * @throws NullPointerException if {@code registry} is null
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** Serves HTTPS; segments then go as chunks through the cipher instead of sendfile. */
+    /**
+     * Serves HTTPS; segments then go as chunks through the cipher instead of sendfile.
+     *
+     * @param sslContext a server context ({@code SslContextBuilder.forServer(cert, key).build()}); default
+     *     {@code null}: plain HTTP
+     * @return this builder
+     * @throws IllegalArgumentException if {@code sslContext} is a client context
+     */
     public Builder tls(SslContext sslContext) {
       if (sslContext != null && !sslContext.isServer()) {
         throw new IllegalArgumentException("the TLS context must be a server context (SslContextBuilder.forServer)");
@@ -331,42 +414,102 @@ public final class OriginServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Open connections allowed at once; a connection beyond it is closed as soon as it is accepted (answering would
+     * cost what the limit protects) and counted as {@code too_many_connections}.
+     *
+     * @param max 1 to 1,000,000; default {@value OriginServer#DEFAULT_MAX_CONNECTIONS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is outside that range
+     */
     public Builder maxConnections(int max) {
       this.maxConnections = within("max connections", max, 1, 1_000_000);
       return this;
     }
 
+    /**
+     * Longest request URI; a longer request line is answered 414 URI Too Long (RFC 9110 section 15.5.15) and the
+     * connection closed.
+     *
+     * @param max bytes, 256 to 65,536; default {@value OriginServer#DEFAULT_MAX_URI_LENGTH}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is outside that range
+     */
     public Builder maxUriLength(int max) {
       this.maxUriLength = within("max URI length", max, 256, 65_536);
       return this;
     }
 
+    /**
+     * Largest request header block; a larger one is answered 431 Request Header Fields Too Large (RFC 6585 section 5)
+     * and the connection closed.
+     *
+     * @param max bytes, 1,024 to 1,048,576 (1 MiB); default {@value OriginServer#DEFAULT_MAX_HEADER_BYTES}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is outside that range
+     */
     public Builder maxHeaderBytes(int max) {
       this.maxHeaderBytes = within("max header bytes", max, 1024, 1024 * 1024);
       return this;
     }
 
+    /**
+     * How long a keep-alive connection may wait for its next request before it is closed.
+     *
+     * @param timeout positive; default {@link OriginServer#DEFAULT_IDLE_TIMEOUT} (60 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idle timeout", timeout);
       return this;
     }
 
+    /**
+     * How long a request head may take from its first byte to its last; the deadline is not extended by further
+     * bytes, which is what stops slow-loris clients. A connection that misses it is closed.
+     *
+     * @param timeout positive; default {@link OriginServer#DEFAULT_REQUEST_HEAD_TIMEOUT} (10 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public Builder requestHeadTimeout(Duration timeout) {
       this.requestHeadTimeout = positive("request head timeout", timeout);
       return this;
     }
 
-    /** Closes a connection whose response has made no progress for this long (the client stopped reading). */
+    /**
+     * Closes a connection whose response has made no progress for this long (the client stopped reading). A slow
+     * reader is fine; only a pause this long counts.
+     *
+     * @param timeout positive; default {@link OriginServer#DEFAULT_WRITE_STALL_TIMEOUT} (60 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public Builder writeStallTimeout(Duration timeout) {
       this.writeStallTimeout = positive("write stall timeout", timeout);
       return this;
     }
 
+    /**
+     * How long {@link OriginServer#close()} lets responses in flight finish before it closes what is still open.
+     *
+     * @param timeout positive; default {@link OriginServer#DEFAULT_DRAIN_TIMEOUT} (10 s)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+     */
     public Builder drainTimeout(Duration timeout) {
       this.drainTimeout = positive("drain timeout", timeout);
       return this;
     }
 
+    /**
+     * Event loop threads that move bytes; nothing on them waits for the database.
+     *
+     * @param threads 1 to 256; default one per available processor
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads} is outside that range
+     */
     public Builder ioThreads(int threads) {
       this.ioThreads = within("I/O threads", threads, 1, 256);
       return this;
@@ -374,14 +517,24 @@ public final class OriginServer implements AutoCloseable {
 
     /**
      * Threads for the API's blocking work (database calls, upload bodies, file moves), which never runs on the I/O
-     * threads; default {@value ApiExecutor#DEFAULT_THREADS}.
+     * threads.
+     *
+     * @param threads 1 to 256; default {@value ApiExecutor#DEFAULT_THREADS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threads} is outside that range
      */
     public Builder apiThreads(int threads) {
       this.apiThreads = within("API threads", threads, 1, 256);
       return this;
     }
 
-    /** Uses the epoll transport when the platform has it (default); {@code false} forces NIO. */
+    /**
+     * Uses the epoll transport when the operating system has it (Linux), otherwise NIO. Both send files with
+     * sendfile; epoll also corks the socket ({@code TCP_CORK}) so a response head travels with the first file bytes.
+     *
+     * @param enabled default {@code true}; {@code false} forces NIO
+     * @return this builder
+     */
     public Builder nativeTransport(boolean enabled) {
       this.nativeTransport = enabled;
       return this;
@@ -390,18 +543,36 @@ public final class OriginServer implements AutoCloseable {
     /**
      * The catalog, progress and event store behind the platform API; without one the origin only delivers media.
      * The caller owns the store and closes it after the server.
+     *
+     * @param store an open store; default none
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
      */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** Serves the management API ({@code /api/titles}, {@code /api/uploads}); needs {@link #store}. */
+    /**
+     * Serves the management API ({@code /api/titles}, {@code /api/uploads}); needs {@link #store} and
+     * {@link #adminKey}.
+     *
+     * @param api the built API; default none
+     * @return this builder
+     * @throws NullPointerException if {@code api} is null
+     */
     public Builder managementApi(ManagementApi api) {
       this.managementApi = Objects.requireNonNull(api, "managementApi");
       return this;
     }
 
+    /**
+     * Checks that the settings fit together; nothing is bound until {@link OriginServer#start()}.
+     *
+     * @return the server, not yet started
+     * @throws IllegalArgumentException naming the missing setting or the contradiction: no data directory, neither
+     *     or both of a token verifier and {@code withoutTokens()}, or a management API without store or admin key
+     */
     public OriginServer build() {
       if (dataDirectory == null) {
         throw new IllegalArgumentException("the origin needs a data directory: call dataDirectory(...)");

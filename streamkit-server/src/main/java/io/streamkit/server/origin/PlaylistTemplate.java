@@ -18,7 +18,10 @@ final class PlaylistTemplate {
   private static final byte[] TOKEN_AFTER_PATH = "?token=".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TOKEN_AFTER_QUERY = "&token=".getBytes(StandardCharsets.US_ASCII);
 
-  /** literals.length == joins.length + 1; after literal i (i < joins.length) comes joins[i] + token. */
+  /**
+   * {@code literals.length == joins.length + 1}; after literal {@code i} ({@code i < joins.length}) comes
+   * {@code joins[i]} + token.
+   */
   private final byte[][] literals;
   private final byte[][] joins;
   private final int literalBytes;

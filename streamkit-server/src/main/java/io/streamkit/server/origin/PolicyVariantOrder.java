@@ -34,7 +34,13 @@ public final class PolicyVariantOrder implements VariantOrder {
     this(DEFAULT_START_THROUGHPUT_BPS);
   }
 
-  /** @param startThroughputBps the throughput assumed at session start, in bits per second */
+  /**
+   * Assumes the given throughput at session start: higher starts sessions on richer variants, at more risk of an
+   * early stall.
+   *
+   * @param startThroughputBps the throughput assumed at session start, in bits per second; positive and finite
+   * @throws IllegalArgumentException if {@code startThroughputBps} is not a positive finite number
+   */
   public PolicyVariantOrder(double startThroughputBps) {
     if (!(startThroughputBps > 0) || Double.isInfinite(startThroughputBps)) {
       throw new IllegalArgumentException(

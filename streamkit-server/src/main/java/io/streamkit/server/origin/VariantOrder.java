@@ -14,6 +14,13 @@ import java.util.List;
 @FunctionalInterface
 public interface VariantOrder {
 
-  /** Returns the variants to list, first to last; it may drop variants but must not add any. */
+  /**
+   * Orders one viewer's variants. It runs on the origin's I/O thread, so it must not block.
+   *
+   * @param allowed the variants the viewer may receive, in master playlist order; unmodifiable, never empty
+   * @param claims the viewer's verified token (viewer, title, {@code max_height}), or {@code null} when the origin
+   *     serves without tokens
+   * @return the variants to list, first to last; it may drop variants, but any not in {@code allowed} are ignored
+   */
   List<ManifestVariant> order(List<ManifestVariant> allowed, PlaybackClaims claims);
 }
