@@ -271,12 +271,13 @@ public final class StreamkitPlatform implements AutoCloseable {
      * A database by URL; the platform opens and closes its pool. Excludes {@link #store} and {@link #dataSource};
      * default: an H2 database in the data directory.
      *
-     * @param jdbcUrl {@code jdbc:postgresql:...} or {@code jdbc:h2:...}, checked by {@link StreamkitPlatform#start()}
+     * @param jdbcUrl {@code jdbc:postgresql:...} or {@code jdbc:h2:...}
      * @return this builder
-     * @throws NullPointerException if {@code jdbcUrl} is null
+     * @throws IllegalArgumentException if {@code jdbcUrl} is missing or names another database
      */
     public Builder jdbcUrl(String jdbcUrl) {
-      this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      StreamkitStore.builder().jdbcUrl(jdbcUrl);
+      this.jdbcUrl = jdbcUrl;
       return this;
     }
 
@@ -391,53 +392,58 @@ public final class StreamkitPlatform implements AutoCloseable {
     }
 
     /**
-     * The x264 speed preset the workers encode with; an unknown one fails {@link StreamkitPlatform#start()}.
+     * The x264 speed preset the workers encode with.
      *
      * @param preset one of {@link io.streamkit.hls.Transcoder#PRESETS}; default
      *     {@value io.streamkit.hls.Transcoder#DEFAULT_PRESET}
      * @return this builder
-     * @throws NullPointerException if {@code preset} is null
+     * @throws IllegalArgumentException if {@code preset} is not one of them
      */
     public Builder preset(String preset) {
-      this.preset = Objects.requireNonNull(preset, "preset");
+      IngestWorkers.builder().preset(preset);
+      this.preset = preset;
       return this;
     }
 
     /**
      * This node's id in the shared job queue. It must stay the same across the node's restarts and differ between
-     * nodes; one that is blank or too long fails {@link StreamkitPlatform#start()} when workers run here.
+     * nodes.
      *
      * @param nodeId 1 to {@value IngestJobQueue#MAX_NODE_ID_LENGTH} characters; default: {@code node-<random UUID>},
      *     made once and kept in the data directory's {@value StreamkitPlatform#NODE_ID_FILE} file
      * @return this builder
-     * @throws NullPointerException if {@code nodeId} is null
+     * @throws IllegalArgumentException if {@code nodeId} is missing, blank or too long
      */
     public Builder nodeId(String nodeId) {
-      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      IngestWorkers.builder().node(nodeId);
+      this.nodeId = nodeId;
       return this;
     }
 
     /**
-     * The largest upload the management API takes; larger ones are answered 413. Checked by {@link #build()}.
+     * The largest upload the management API takes; larger ones are answered 413.
      *
      * @param maxUploadBytes 1 to {@link ManagementApi#MAX_UPLOAD_BYTES} (1 PiB); default
      *     {@link ManagementApi#DEFAULT_MAX_UPLOAD_BYTES} (10 GiB)
      * @return this builder
+     * @throws IllegalArgumentException if {@code maxUploadBytes} is outside that range
      */
     public Builder maxUploadBytes(long maxUploadBytes) {
+      ManagementApi.builder().maxUploadBytes(maxUploadBytes);
       this.maxUploadBytes = maxUploadBytes;
       return this;
     }
 
     /**
-     * Makes the URLs in playback responses absolute; see {@link ManagementApi.Builder#publicBaseUrl}. A malformed one
-     * fails {@link StreamkitPlatform#start()} when the management API is on.
+     * Makes the URLs in playback responses absolute; see {@link ManagementApi.Builder#publicBaseUrl}.
      *
      * @param url {@code http(s)://host[:port][/path]}, e.g. {@code https://video.example.com}; default {@code null}:
      *     relative URLs
      * @return this builder
+     * @throws IllegalArgumentException if {@code url} does not look like that
      */
     public Builder publicBaseUrl(String url) {
+      ManagementApi.builder().publicBaseUrl(url);
       this.publicBaseUrl = url;
       return this;
     }
@@ -492,10 +498,6 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
-      }
-      if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
-        throw new IllegalArgumentException("max upload bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
-            + ", got " + maxUploadBytes);
       }
       return new StreamkitPlatform(this);
     }

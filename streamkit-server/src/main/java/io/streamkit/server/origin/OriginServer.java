@@ -159,12 +159,13 @@ public final class OriginServer implements AutoCloseable {
         .childHandler(pipeline);
     try {
       serverChannel = bootstrap.bind(new InetSocketAddress(config.host, config.port)).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Netty rethrows the bind's IOException unchecked ("bind(..) failed: Address already in use").
       acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       closeApi();
       throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
-          + " (is another process using the port?)", e);
+          + "; choose another port, or stop the process using this one", e);
     }
     log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})", root.root(), config.host,
         port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
