@@ -30,8 +30,8 @@ import java.util.Set;
  * are not tags, comments or blank, and the values of the attributes named exactly {@code URI} in a tag's
  * attribute-list (RFC 8216 §4.1, §4.2; read here by a strict parser of its own). A session manifest lists only
  * variants and I-frame streams whose {@code RESOLUTION} fits the viewer's cap, lists every one that does (variants
- * in the file's order when the order is left alone, then the I-frame streams), invents no line, and {@link MasterPlaylist#deniedDirectories} refuses
- * exactly the directories that hold only taller streams.
+ * in the file's order when the order is left alone, then the I-frame streams), invents no line, and
+ * {@link MasterPlaylist#deniedDirectories} refuses exactly the directories that hold only taller streams.
  */
 class PlaylistFuzzTest {
 
