@@ -1,17 +1,24 @@
 package io.streamkit.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import java.text.ParseException;
+import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 
 /** Maps {@link PlaybackClaims} to and from a JWT claims set; the claim names live here and nowhere else. */
 final class ClaimsCodec {
 
+  static final String SUBJECT = "sub";
+  static final String EXPIRATION = "exp";
+  static final String NOT_BEFORE = "nbf";
+  static final String ISSUED_AT = "iat";
   static final String TITLE = "title";
   static final String SESSION = "sid";
   static final String CLIENT_IP = "ip";
   static final String MAX_HEIGHT = "max_height";
   static final String PREVIEW = "preview";
+  /** The seconds either side of the epoch that a {@link Date} (milliseconds in a long) can hold. */
+  static final long MAX_DATE_SECONDS = Long.MAX_VALUE / 1000;
 
   private ClaimsCodec() {}
 
@@ -31,45 +38,79 @@ final class ClaimsCodec {
     return jwt.build();
   }
 
-  static PlaybackClaims fromJwt(JWTClaimsSet jwt) {
+  /**
+   * Reads the claims from the token's payload, a JSON object (RFC 7519 §7.2 step 10), each claim with its own JSON
+   * type: strings, a boolean, {@code max_height} a whole number, and the dates NumericDates (RFC 7519 §2: seconds,
+   * fractions dropped) that a {@link Date} can hold. nimbus-jose-jwt's own claims set is not used because it turns a
+   * numeric {@code sub} into text and lets a date beyond {@code Date}'s range wrap around (an {@code nbf} in the far
+   * future became a date in the past), so a token could mean something other than what it says.
+   */
+  static PlaybackClaims fromJson(Map<String, Object> json) {
     try {
-      Date exp = jwt.getExpirationTime();
-      String title = jwt.getStringClaim(TITLE);
+      Instant exp = numericDate(json, EXPIRATION);
+      String title = string(json, TITLE);
       if (exp == null || title == null) {
         throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, "exp and title claims are required");
       }
-      PlaybackClaims.Builder b = PlaybackClaims.builder().title(title).expiresAt(exp.toInstant());
-      if (jwt.getSubject() != null) {
-        b.viewer(jwt.getSubject());
+      PlaybackClaims.Builder b = PlaybackClaims.builder().title(title).expiresAt(exp);
+      String viewer = string(json, SUBJECT);
+      if (viewer != null) {
+        b.viewer(viewer);
       }
-      String session = jwt.getStringClaim(SESSION);
+      String session = string(json, SESSION);
       if (session != null) {
         b.sessionId(session);
       }
-      Date nbf = jwt.getNotBeforeTime();
-      if (nbf != null) {
-        b.notBefore(nbf.toInstant());
-      }
-      Date iat = jwt.getIssueTime();
-      if (iat != null) {
-        b.issuedAt(iat.toInstant());
-      }
-      String ip = jwt.getStringClaim(CLIENT_IP);
+      b.notBefore(numericDate(json, NOT_BEFORE)).issuedAt(numericDate(json, ISSUED_AT));
+      String ip = string(json, CLIENT_IP);
       if (ip != null) {
         b.clientIp(ip);
       }
-      Integer maxHeight = jwt.getIntegerClaim(MAX_HEIGHT);
+      Object maxHeight = json.get(MAX_HEIGHT);
       if (maxHeight != null) {
-        b.maxHeight(maxHeight);
+        b.maxHeight(wholeNumber(maxHeight, MAX_HEIGHT));
       }
-      Boolean preview = jwt.getBooleanClaim(PREVIEW);
+      Object preview = json.get(PREVIEW);
       if (preview != null) {
-        b.preview(preview);
+        if (!(preview instanceof Boolean value)) {
+          throw new IllegalArgumentException(PREVIEW + " must be true or false");
+        }
+        b.preview(value);
       }
       return b.build();
-    } catch (ParseException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, e.getMessage());
     }
   }
 
+  private static String string(Map<String, Object> json, String name) {
+    Object value = json.get(name);
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    throw new IllegalArgumentException(name + " must be a string");
+  }
+
+  private static Instant numericDate(Map<String, Object> json, String name) {
+    Object value = json.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number number)) {
+      throw new IllegalArgumentException(name + " must be a number of seconds since the epoch");
+    }
+    long seconds = number instanceof Long l ? l : (long) number.doubleValue();
+    if (seconds < -MAX_DATE_SECONDS || seconds > MAX_DATE_SECONDS || !Double.isFinite(number.doubleValue())) {
+      throw new IllegalArgumentException(name + " " + number + " is beyond the dates a token can hold");
+    }
+    return Instant.ofEpochSecond(seconds);
+  }
+
+  private static int wholeNumber(Object value, String name) {
+    if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())
+        && Math.abs(number.doubleValue()) <= Integer.MAX_VALUE) {
+      return number.intValue();
+    }
+    throw new IllegalArgumentException(name + " must be a whole number, got " + value);
+  }
 }

@@ -333,16 +333,38 @@ public final class PlaybackClaims {
     }
   }
 
+  /**
+   * An IPv4 literal ({@code dec-octet}s, RFC 3986 §3.2.2: 0 to 255 without leading zeros) or an IPv6 literal; never a
+   * name lookup. A dotted string the JDK cannot read as an address (an octet over 255, a leading zero) would be sent to
+   * the resolver by {@link InetAddress#getByName}, so IPv4 is read here; a string with ':' is only ever read as IPv6.
+   */
   static InetAddress parseIpLiteral(String literal) {
-    boolean ipv4 = literal.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean ipv6 = literal.indexOf(':') >= 0 && literal.matches("[0-9A-Fa-f:.]+");
-    if (!ipv4 && !ipv6) {
+    byte[] ipv4 = ipv4Octets(literal);
+    boolean ipv6 = ipv4 == null && literal.indexOf(':') >= 0 && literal.matches("[0-9A-Fa-f:.]+");
+    if (ipv4 == null && !ipv6) {
       throw new IllegalArgumentException("client ip '" + literal + "' is not an IPv4 or IPv6 address literal");
     }
     try {
-      return InetAddress.getByName(literal);
+      return ipv4 != null ? InetAddress.getByAddress(ipv4) : InetAddress.getByName(literal);
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("client ip '" + literal + "' is not an IPv4 or IPv6 address literal", e);
     }
+  }
+
+  private static byte[] ipv4Octets(String literal) {
+    String[] parts = literal.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] octets = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i];
+      if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(part) > 255) {
+        return null;
+      }
+      octets[i] = (byte) Integer.parseInt(part);
+    }
+    return octets;
   }
 }

@@ -132,6 +132,10 @@ public final class PlaybackTokenVerifier {
     if (token.length() > MAX_TOKEN_CHARS) {
       throw new TokenRejectedException(Reason.MALFORMED, "longer than " + MAX_TOKEN_CHARS + " characters");
     }
+    if (!isCompactSerialization(token)) {
+      throw new TokenRejectedException(Reason.MALFORMED,
+          "not three canonical base64url parts joined by '.' (RFC 7515 §7.1)");
+    }
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -144,12 +148,54 @@ public final class PlaybackTokenVerifier {
       if (!jwt.verify(key.verifier())) {
         throw new TokenRejectedException(Reason.BAD_SIGNATURE, "signature does not verify");
       }
-      return ClaimsCodec.fromJwt(jwt.getJWTClaimsSet());
+      Map<String, Object> payload = jwt.getPayload().toJSONObject();
+      if (payload == null) {
+        throw new TokenRejectedException(Reason.MALFORMED, "the payload is not a JSON object");
+      }
+      return ClaimsCodec.fromJson(payload);
     } catch (JOSEException e) {
       throw new TokenRejectedException(Reason.BAD_SIGNATURE, e.getMessage());
-    } catch (ParseException e) {
-      throw new TokenRejectedException(Reason.MALFORMED, e.getMessage());
     }
+  }
+
+  /**
+   * RFC 7515 §7.1 and §2: three parts of base64url characters without padding, each in its canonical form (RFC 4648
+   * §3.5: the bits a last character leaves over are zero). The parser alone skips characters outside the alphabet
+   * and ignores left-over bits, so altered strings would verify as the same token and each fill the verified-token
+   * cache anew.
+   */
+  private static boolean isCompactSerialization(String token) {
+    int parts = 1;
+    int partLength = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (!canonicalEnd(token, i, partLength) || ++parts > 3) {
+          return false;
+        }
+        partLength = 0;
+      } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        partLength++;
+      } else {
+        return false;
+      }
+    }
+    return parts == 3 && canonicalEnd(token, token.length(), partLength);
+  }
+
+  /** Whether the part ending before {@code end} leaves no bits over: 4n, 4n+2 (4 zero bits) or 4n+3 (2) chars. */
+  private static boolean canonicalEnd(String token, int end, int partLength) {
+    int rest = partLength % 4;
+    if (rest == 0) {
+      return true;
+    }
+    if (rest == 1) {
+      return false;
+    }
+    char last = token.charAt(end - 1);
+    int value = last >= 'A' && last <= 'Z' ? last - 'A' : last >= 'a' && last <= 'z' ? last - 'a' + 26
+        : last >= '0' && last <= '9' ? last - '0' + 52 : last == '-' ? 62 : 63;
+    return (value & (rest == 2 ? 0x0f : 0x03)) == 0;
   }
 
   private Key findKey(String keyId, JWSAlgorithm algorithm) {

@@ -358,6 +358,17 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void aClientIpThatIsNotALiteralIsRefusedWithoutANameLookup() {
+    for (String notALiteral : List.of("999.1.1.1", "01.2.3.4", "1.2.3.256")) {
+      assertThatThrownBy(() -> PlaybackClaims.builder().clientIp(notALiteral))
+          .as(notALiteral).hasMessageContaining("not an IPv4 or IPv6 address literal")
+          .satisfies(e -> assertThat(e.getCause()).as("a failed lookup of " + notALiteral).isNull());
+    }
+    assertThat(PlaybackClaims.builder().title("t").expiresAt(NOW).clientIp("0.10.200.255").build().clientAddress())
+        .hasValueSatisfying(a -> assertThat(a.getHostAddress()).isEqualTo("0.10.200.255"));
+  }
+
+  @Test
   void cacheStaysWithinItsBound() {
     VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(1), Duration.ofSeconds(10),
         Clock.fixed(NOW, ZoneOffset.UTC));

@@ -5,7 +5,8 @@ package io.streamkit.server.origin;
  *
  * <p>Only single ranges are honoured; a multi-range request is answered with the whole file, which RFC 9110 §14.2
  * allows (a server may ignore {@code Range}) and which players never need: they ask for one range at a time.
- * A syntactically invalid header is ignored too, as §14.2 requires.
+ * A syntactically invalid header is ignored too, as §14.2 requires: positions are ASCII digits only, and only spaces
+ * and tabs may surround the range.
  */
 record ByteRange(long start, long length) {
 
@@ -21,36 +22,48 @@ record ByteRange(long start, long length) {
     if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
       return null;
     }
-    String spec = header.substring(6).strip();
+    String spec = OptionalWhitespace.trim(header.substring(6));
     int dash = spec.indexOf('-');
     if (dash < 0) {
       return null;
     }
-    try {
-      if (dash == 0) {
-        long suffix = Long.parseLong(spec.substring(1));
-        if (suffix <= 0) {
-          return suffix == 0 ? UNSATISFIABLE : null;
-        }
-        if (size == 0) {
-          return UNSATISFIABLE;
-        }
-        long length = Math.min(suffix, size);
-        return new ByteRange(size - length, length);
-      }
-      long first = Long.parseLong(spec.substring(0, dash));
-      String lastText = spec.substring(dash + 1);
-      long last = lastText.isEmpty() ? Long.MAX_VALUE : Long.parseLong(lastText);
-      if (first < 0 || last < first) {
+    String lastText = spec.substring(dash + 1);
+    if (dash == 0) {
+      long suffix = digits(lastText);
+      if (suffix < 0) {
         return null;
       }
-      if (first >= size) {
+      if (suffix == 0 || size == 0) {
         return UNSATISFIABLE;
       }
-      last = Math.min(last, size - 1);
-      return new ByteRange(first, last - first + 1);
-    } catch (NumberFormatException e) {
+      long length = Math.min(suffix, size);
+      return new ByteRange(size - length, length);
+    }
+    long first = digits(spec.substring(0, dash));
+    long last = lastText.isEmpty() ? Long.MAX_VALUE : digits(lastText);
+    if (first < 0 || last < first) {
       return null;
     }
+    if (first >= size) {
+      return UNSATISFIABLE;
+    }
+    last = Math.min(last, size - 1);
+    return new ByteRange(first, last - first + 1);
+  }
+
+  /**
+   * {@code 1*DIGIT} (RFC 9110 §14.1.2) as a long, or -1 for anything else: a sign, a non-ASCII digit, a number longer
+   * than 18 digits (a position no file reaches).
+   */
+  private static long digits(String text) {
+    if (text.isEmpty() || text.length() > 18) {
+      return -1;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Long.parseLong(text);
   }
 }

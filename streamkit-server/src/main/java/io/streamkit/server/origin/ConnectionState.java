@@ -1,6 +1,8 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
 import java.util.ArrayDeque;
 
@@ -34,6 +36,8 @@ final class ConnectionState {
   int outstanding;
   /** Whether the current response's head has been written and its last byte not yet. */
   boolean responseStarted;
+  /** Whether the request being answered is a HEAD, whose response carries no content (RFC 9110 §9.3.2). */
+  boolean answeringHead;
   /** Messages of pipelined requests that arrived while a response was outstanding, in order; {@code null} if none. */
   ArrayDeque<Object> held;
   /** When the current phase began, from {@link System#nanoTime()}. */
@@ -62,9 +66,10 @@ final class ConnectionState {
     phaseStartedNanos = System.nanoTime();
   }
 
-  void requestStarted() {
+  void requestStarted(HttpRequest request) {
     outstanding++;
     responseStarted = false;
+    answeringHead = request.method().equals(HttpMethod.HEAD);
     enter(Phase.RESPONDING);
   }
 

@@ -8,9 +8,15 @@ import java.util.Date;
 /**
  * Conditional requests (RFC 9110 §13), the same for files, playlists and pages: {@code If-None-Match} with weak
  * comparison (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), and {@code If-Range} (§13.1.5), which
- * needs a strong match.
+ * needs a strong match. Around list members and validators only {@link OptionalWhitespace} is ignored.
  */
 final class HttpConditionals {
+
+  /**
+   * No HTTP-date (§5.6.7) is longer: {@code Sunday, 06-Nov-94 08:49:37 GMT} is 30 characters. A longer value is not
+   * one and is ignored (§13.1.3), before Netty's parser, which throws on values over 64 characters.
+   */
+  static final int MAX_HTTP_DATE_CHARS = 40;
 
   private HttpConditionals() {}
 
@@ -21,7 +27,7 @@ final class HttpConditionals {
       return anyMatches(ifNoneMatch, etag);
     }
     String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-    if (ifModifiedSince != null && modifiedMillis >= 0) {
+    if (ifModifiedSince != null && ifModifiedSince.length() <= MAX_HTTP_DATE_CHARS && modifiedMillis >= 0) {
       Date since = DateFormatter.parseHttpDate(ifModifiedSince);
       return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
     }
@@ -36,7 +42,7 @@ final class HttpConditionals {
       if (end < 0) {
         end = ifNoneMatch.length();
       }
-      String tag = ifNoneMatch.substring(start, end).strip();
+      String tag = OptionalWhitespace.trim(ifNoneMatch.substring(start, end));
       if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
         return true;
       }
@@ -51,7 +57,7 @@ final class HttpConditionals {
     if (ifRange == null) {
       return true;
     }
-    String validator = ifRange.strip();
+    String validator = OptionalWhitespace.trim(ifRange);
     return validator.equals(etag) || validator.equals(lastModified);
   }
 }

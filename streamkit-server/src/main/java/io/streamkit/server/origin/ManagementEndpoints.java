@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -603,7 +604,7 @@ final class ManagementEndpoints implements ApiEndpoints {
         + " then HEAD the upload for its offset");
   }
 
-  private static Map<String, String> tusMetadata(String header) {
+  static Map<String, String> tusMetadata(String header) {
     Map<String, String> values = new HashMap<>();
     if (header == null || header.isBlank()) {
       return values;
@@ -611,11 +612,11 @@ final class ManagementEndpoints implements ApiEndpoints {
     for (String pair : header.split(",")) {
       String[] kv = pair.trim().split(" ", 2);
       try {
-        values.put(kv[0], kv.length == 2
-            ? new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8) : "");
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("Upload-Metadata value of '" + LogText.escape(kv[0]) + "' is not base64;"
-            + " encode each value");
+        values.put(kv[0], kv.length == 2 ? StandardCharsets.UTF_8.newDecoder()
+            .decode(ByteBuffer.wrap(Base64.getDecoder().decode(kv[1].trim()))).toString() : "");
+      } catch (IllegalArgumentException | CharacterCodingException e) {
+        throw ApiException.badRequest("Upload-Metadata value of '" + LogText.escape(kv[0]) + "' is not base64 of UTF-8"
+            + " text; encode each value as UTF-8, then base64");
       }
     }
     return values;

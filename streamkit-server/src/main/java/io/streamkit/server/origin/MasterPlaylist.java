@@ -6,6 +6,7 @@ import io.streamkit.core.token.PlaybackClaims;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,11 +73,15 @@ final class MasterPlaylist {
   ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, VariantOrder order, byte[] token) {
     int cap = claims == null ? 0 : claims.maxHeight().orElse(0);
     List<ManifestVariant> allowed = new ArrayList<>(variants.size());
-    Map<ManifestVariant, Entry> byVariant = new HashMap<>();
+    // By identity first: two entries may parse to equal variants (same URI and attributes read), yet each keeps its
+    // own lines; equal copies from an order that made new objects still find their entry.
+    Map<ManifestVariant, Entry> byIdentity = new IdentityHashMap<>();
+    Map<ManifestVariant, Entry> byValue = new HashMap<>();
     for (Entry e : variants) {
       if (allows(cap, e.variant())) {
         allowed.add(e.variant());
-        byVariant.put(e.variant(), e);
+        byIdentity.put(e.variant(), e);
+        byValue.putIfAbsent(e.variant(), e);
       }
     }
     if (allowed.isEmpty()) {
@@ -86,7 +91,7 @@ final class MasterPlaylist {
     List<PlaylistTemplate> parts = new ArrayList<>(ordered.size() + iframes.size() + 1);
     parts.add(header);
     for (ManifestVariant v : ordered) {
-      Entry e = byVariant.get(v);
+      Entry e = byIdentity.containsKey(v) ? byIdentity.get(v) : byValue.get(v);
       if (e != null) {
         parts.add(e.template());
       }

@@ -10,8 +10,9 @@ import java.util.List;
  * {@code ?token=...} (or {@code &token=...} when the URI has a query already), then the next literal. Parsed once per
  * file version; rendering touches no strings.
  *
- * <p>URIs are the non-comment lines and the {@code URI="..."} attributes of tags (RFC 8216 §4.1 and §4.2: EXT-X-MAP,
- * EXT-X-KEY, EXT-X-MEDIA, EXT-X-I-FRAME-STREAM-INF, EXT-X-SESSION-KEY ...). Lines are normalised to LF.
+ * <p>URIs are the lines that are neither blank nor start with {@code #}, and the quoted values of the attributes named
+ * exactly {@code URI} in the attribute-lists of tags (RFC 8216 §4.1 and §4.2: EXT-X-MAP, EXT-X-KEY, EXT-X-MEDIA,
+ * EXT-X-I-FRAME-STREAM-INF, EXT-X-SESSION-KEY ...). Lines are normalised to LF.
  */
 final class PlaylistTemplate {
 
@@ -85,24 +86,52 @@ final class PlaylistTemplate {
 
     void line(String line) {
       if (line.startsWith("#")) {
-        int from = 0;
-        int at;
-        while ((at = line.indexOf("URI=\"", from)) >= 0) {
-          int close = line.indexOf('"', at + 5);
-          if (close < 0) {
-            break;
-          }
-          text.append(line, from, close);
-          cut(line.substring(at + 5, close));
-          from = close;
-        }
-        text.append(line, from, line.length());
+        tag(line);
       } else if (!line.isBlank()) {
         text.append(line);
         cut(line);
       } else {
         text.append(line);
       }
+    }
+
+    /**
+     * Walks a tag's attribute-list (RFC 8216 §4.2) attribute by attribute and cuts after the value of each one named
+     * exactly {@code URI}, so that {@code URI="} inside a quoted value, in another attribute's name (an interstitial's
+     * {@code X-ASSET-URI}, which points elsewhere) or in a comment never takes a token. The walk stops where the list
+     * is malformed.
+     */
+    private void tag(String line) {
+      int from = 0;
+      int colon = line.startsWith("#EXT") ? line.indexOf(':') : -1;
+      int i = colon < 0 ? line.length() : colon + 1;
+      while (i < line.length()) {
+        int eq = line.indexOf('=', i);
+        if (eq < 0) {
+          break;
+        }
+        int end;
+        if (eq + 1 < line.length() && line.charAt(eq + 1) == '"') {
+          int close = line.indexOf('"', eq + 2);
+          if (close < 0) {
+            break;
+          }
+          if (eq - i == 3 && line.startsWith("URI", i)) {
+            text.append(line, from, close);
+            cut(line.substring(eq + 2, close));
+            from = close;
+          }
+          end = close + 1;
+        } else {
+          int comma = line.indexOf(',', eq);
+          end = comma < 0 ? line.length() : comma;
+        }
+        if (end >= line.length() || line.charAt(end) != ',') {
+          break;
+        }
+        i = end + 1;
+      }
+      text.append(line, from, line.length());
     }
 
     private void cut(String uri) {

@@ -1,11 +1,13 @@
 package io.streamkit.server.origin;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,6 +23,8 @@ import java.util.ArrayDeque;
  * codec it sees every request and every response, including the ones other handlers answer on their own (CORS
  * preflights, decoder errors), so the client timeouts, the shutdown drain and the final error handler always know
  * whether a connection is busy and whether its response has begun.
+ *
+ * <p>For the same reason it is where a response to HEAD loses any content a handler gave it (RFC 9110 §9.3.2).
  *
  * <p>HTTP/1.1 pipelining (RFC 9112 §9.3.2): responses must go out in the order the requests came. Handlers that
  * answer later, from another thread (the API's executor, a catalog lookup), could otherwise let a later request
@@ -42,22 +46,26 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
       state.held.add(msg);
       return;
     }
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest request) {
       if (state.outstanding > 0) {
         state.held = new ArrayDeque<>();
         state.held.add(msg);
         state.pauseReading(ctx.channel(), ConnectionState.ReadPause.PIPELINED);
         return;
       }
-      state.requestStarted();
+      state.requestStarted(request);
     }
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    ConnectionState state = ConnectionState.of(ctx.channel());
     if (msg instanceof HttpResponse response && !response.status().equals(HttpResponseStatus.CONTINUE)) {
-      ConnectionState.of(ctx.channel()).responseStarted = true;
+      state.responseStarted = true;
+    }
+    if (state.answeringHead && msg instanceof HttpContent content && content.content().isReadable()) {
+      msg = withoutContent(content);
     }
     if (msg instanceof LastHttpContent) {
       ChannelPromise done = promise.unvoid();
@@ -66,6 +74,16 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
     } else {
       ctx.write(msg, promise);
     }
+  }
+
+  /**
+   * RFC 9110 §9.3.2: the answer to HEAD has the headers (Content-Length included) and never the content, whichever
+   * handler wrote it; a body there would be read by a keep-alive client as the start of its next response.
+   */
+  private static HttpContent withoutContent(HttpContent content) {
+    HttpContent empty = content.replace(Unpooled.EMPTY_BUFFER);
+    content.release();
+    return empty;
   }
 
   @Override
@@ -108,8 +126,8 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
     boolean first = true;
     while (!held.isEmpty() && (first || !(held.peek() instanceof HttpRequest))) {
       Object msg = held.poll();
-      if (msg instanceof HttpRequest) {
-        state.requestStarted();
+      if (msg instanceof HttpRequest request) {
+        state.requestStarted(request);
         first = false;
       }
       ctx.fireChannelRead(msg);
