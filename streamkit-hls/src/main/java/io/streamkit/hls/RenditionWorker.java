@@ -4,10 +4,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
@@ -16,34 +13,28 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
  * One output rendition on its own thread: for a video rendition, scale the shared decoded frames to the rung's size
- * and rate, encode them with libx264 and segment them; for the fMP4 audio rendition, segment the shared AAC packets.
- * In TS mode a video rendition also muxes the shared AAC packets.
+ * and rate, encode them with the {@link H264Encoder} and segment them; for the fMP4 audio rendition, segment the
+ * shared AAC packets. In TS mode a video rendition also muxes the shared AAC packets.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
- * INDEPENDENT-SEGMENTS): x264 runs with a fixed GOP of two seconds, scene-cut detection off and closed GOPs, and the
- * first frame at or after every segment boundary is sent as {@code AV_PICTURE_TYPE_I} with {@code forced-idr}, so
- * all renditions have an IDR at exactly the same instants whatever the segment duration.
+ * INDEPENDENT-SEGMENTS): the encoder runs with a GOP of two seconds and the first frame at or after every segment
+ * boundary is sent as {@code AV_PICTURE_TYPE_I}, which it encodes as an IDR ({@link H264Encoder}), so all renditions
+ * have an IDR at exactly the same instants whatever the segment duration.
  *
  * <p>Ownership of native state: the encoder, filter graph and muxer are used by the worker's own thread only, and
  * that thread frees them as it ends, whether it finished, failed or was stopped; nothing else frees them while it may
@@ -78,6 +69,7 @@ final class RenditionWorker {
   private final int segmentSeconds;
   private final PosterCapture poster;
   private final byte[] codecConfiguration;
+  private final String encoderName;
   private final Thread thread;
   /** Whether {@link #thread} was started; read and written by the pipeline's thread only. */
   private boolean started;
@@ -98,8 +90,9 @@ final class RenditionWorker {
     this.audioStream = audioStream;
     this.segmentSeconds = segmentSeconds;
     this.poster = poster;
-    // With AV_CODEC_FLAG_GLOBAL_HEADER libx264 writes its SPS/PPS into extradata when it opens.
+    // With AV_CODEC_FLAG_GLOBAL_HEADER the encoder writes its SPS/PPS into extradata when it opens.
     this.codecConfiguration = encoder == null ? null : extradata(encoder);
+    this.encoderName = encoder == null ? null : encoder.codec().name().getString();
     this.thread = new Thread(this::run, "streamkit-encode-" + name);
     thread.setDaemon(true);
   }
@@ -114,7 +107,7 @@ final class RenditionWorker {
     AVCodecContext encoder = null;
     FilterChain scaler = null;
     try {
-      encoder = openX264(plan, preset);
+      encoder = openH264(plan, preset);
       String rate = plan.frameRate().toString();
       scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
           + ":flags=bicubic,setsar=1,format=yuv420p");
@@ -150,12 +143,9 @@ final class RenditionWorker {
     }
   }
 
-  private static AVCodecContext openX264(PlannedRendition plan, String preset) {
-    AVCodec codec = avcodec_find_encoder_by_name("libx264");
-    if (codec == null) {
-      throw new TranscodeException("libx264 is missing from the FFmpeg natives; use the linux-x86_64-gpl build");
-    }
-    AVCodecContext encoder = avcodec_alloc_context3(codec);
+  private static AVCodecContext openH264(PlannedRendition plan, String preset) {
+    H264Encoder h264 = H264Encoder.available();
+    AVCodecContext encoder = h264.allocate();
     int fpsNum = plan.frameRate().numerator();
     int fpsDen = plan.frameRate().denominator();
     int gop = (int) Math.round(KEYFRAME_INTERVAL_SECONDS * plan.frameRate().fps());
@@ -166,23 +156,14 @@ final class RenditionWorker {
         .rc_buffer_size((int) Math.min(Integer.MAX_VALUE, 2 * plan.videoBitrate()));
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-    // libavcodec defaults to one thread; x264's own frame threading keeps the largest rung off the critical path.
+    // libavcodec defaults to one thread; the encoder's own threading keeps the largest rung off the critical path.
     encoder.thread_count(0);
-    AVDictionary options = new AVDictionary(null);
     try {
-      // Private (libx264) options: the generic "profile" option of AVCodecContext does not take names.
-      Ffmpeg.check(av_opt_set(encoder.priv_data(), "preset", preset, 0), "unknown x264 preset " + preset);
-      Ffmpeg.check(av_opt_set(encoder.priv_data(), "profile", "high", 0), "cannot select H.264 High profile");
-      Ffmpeg.check(av_opt_set(encoder.priv_data(), "forced-idr", "1", 0), "cannot enable forced IDR frames");
-      av_dict_set(options, "x264-params", String.format(Locale.ROOT,
-          "keyint=%d:min-keyint=%d:scenecut=0:open-gop=0", gop, gop), 0);
-      Ffmpeg.check(avcodec_open2(encoder, codec, options), "cannot open libx264 for rendition " + plan.name());
+      h264.open(encoder, preset, "rendition " + plan.name());
       return encoder;
     } catch (RuntimeException e) {
       avcodec_free_context(encoder);
       throw e;
-    } finally {
-      av_dict_free(options);
     }
   }
 
@@ -342,13 +323,13 @@ final class RenditionWorker {
         poster.offer(frame, (double) pts * encoder.time_base().num() / encoder.time_base().den());
       }
     }
-    Ffmpeg.check(avcodec_send_frame(encoder, frame), "libx264 rejected a frame in rendition " + name);
+    Ffmpeg.check(avcodec_send_frame(encoder, frame), encoderName + " rejected a frame in rendition " + name);
     while (true) {
       int ret = avcodec_receive_packet(encoder, packet);
       if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
         return;
       }
-      Ffmpeg.check(ret, "libx264 failed in rendition " + name);
+      Ffmpeg.check(ret, encoderName + " failed in rendition " + name);
       segmenter.write(packet, encoder.time_base(), videoStream);
       av_packet_unref(packet);
     }

@@ -41,7 +41,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_compare_ts;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
@@ -65,7 +64,7 @@ import org.bytedeco.javacpp.BytePointer;
 
 /**
  * A generated sample video: FFmpeg's {@code testsrc2} test pattern with a 440 Hz {@code sine} tone, 640x360 at 30 fps,
- * H.264 (libx264) and AAC-LC stereo 48 kHz in MP4 — something to ingest when there is no video at hand.
+ * H.264 ({@link H264Encoder}) and AAC-LC stereo 48 kHz in MP4 — something to ingest when there is no video at hand.
  *
  * <p>The pattern and the tone come from libavfilter's source filters, pulled straight from a buffer sink. The ffmpeg
  * command line reaches the same sources through the {@code lavfi} input device of libavdevice, whose native library
@@ -108,7 +107,7 @@ public final class SampleVideo {
     Ffmpeg.load();
     try (Stream video = new Stream(String.format(Locale.ROOT,
             "testsrc2=size=%dx%d:rate=%d:duration=%d,format=yuv420p", WIDTH, HEIGHT, FRAME_RATE, seconds),
-            openX264(), true);
+            openH264(), true);
         Stream audio = new Stream(String.format(Locale.ROOT,
             "sine=frequency=440:sample_rate=%d:duration=%d,aformat=sample_fmts=fltp:channel_layouts=stereo",
             SAMPLE_RATE, seconds), openAac(), false);
@@ -131,18 +130,14 @@ public final class SampleVideo {
     }
   }
 
-  private static AVCodecContext openX264() {
-    AVCodec codec = avcodec_find_encoder_by_name("libx264");
-    if (codec == null) {
-      throw new TranscodeException("libx264 is missing from the FFmpeg natives; use the linux-x86_64-gpl build");
-    }
-    AVCodecContext encoder = avcodec_alloc_context3(codec);
+  private static AVCodecContext openH264() {
+    H264Encoder h264 = H264Encoder.available();
+    AVCodecContext encoder = h264.allocate();
     encoder.width(WIDTH).height(HEIGHT).pix_fmt(AV_PIX_FMT_YUV420P);
     encoder.time_base(Ffmpeg.rational(1, FRAME_RATE)).framerate(Ffmpeg.rational(FRAME_RATE, 1));
     encoder.gop_size(KEYFRAME_INTERVAL_FRAMES).flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     try {
-      Ffmpeg.check(av_opt_set(encoder.priv_data(), "preset", "veryfast", 0), "cannot select the x264 preset");
-      Ffmpeg.check(avcodec_open2(encoder, codec, (AVDictionary) null), "cannot open libx264 for the sample video");
+      h264.open(encoder, "veryfast", "the sample video");
       return encoder;
     } catch (RuntimeException e) {
       avcodec_free_context(encoder);
@@ -217,7 +212,7 @@ public final class SampleVideo {
             AVRational graphTimeBase = av_buffersink_get_time_base(sink);
             frame.pts(av_rescale_q(frame.pts(), graphTimeBase, encoder.time_base()));
             frame.duration(audio ? frame.nb_samples() : 1);
-            // testsrc2 marks every picture as I, which libx264 would obey; let the encoder choose, as ffmpeg does.
+            // testsrc2 marks every picture as I, which the encoder would obey; let the encoder choose, as ffmpeg does.
             frame.pict_type(AV_PICTURE_TYPE_NONE);
             nextPts = frame.pts() + frame.duration();
             Ffmpeg.check(avcodec_send_frame(encoder, frame), "the sample's encoder rejected a frame");
@@ -237,7 +232,7 @@ public final class SampleVideo {
         }
         Ffmpeg.check(ret, "the sample's encoder failed");
         if (packet.duration() == 0) {
-          // libx264 leaves packet durations unset; the MP4 muxer needs the last one, or the video ends a frame early.
+          // Encoders leave packet durations unset; the MP4 muxer needs the last one, or the video ends a frame early.
           packet.duration(1);
         }
         mp4.write(packet, encoder.time_base(), streamIndex);
