@@ -98,14 +98,24 @@ final class FuzzedOrigin implements AutoCloseable {
     }
     StringBuilder request = new StringBuilder(lines[0]).append("\r\n");
     Map<String, String> headers = new LinkedHashMap<>();
+    String folding = null;
     for (int i = 1; i < lines.length; i++) {
+      char first = lines[i].isEmpty() ? 0 : lines[i].charAt(0);
+      if (folding != null && (first == ' ' || first == '\t')) {
+        // obs-fold: the codec replaces it with a space, as RFC 9112 §5.2 lets a server do.
+        headers.put(folding, (headers.get(folding) + " " + lines[i].strip()).strip());
+        request.append(lines[i]).append("\r\n");
+        continue;
+      }
       int colon = lines[i].indexOf(':');
       String name = colon < 0 ? "" : lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+      folding = null;
       if (name.equals("content-length") || name.equals("transfer-encoding")) {
         continue;
       }
-      if (colon > 0) {
-        headers.putIfAbsent(name, lines[i].substring(colon + 1).strip());
+      if (colon > 0 && !headers.containsKey(name)) {
+        headers.put(name, lines[i].substring(colon + 1).strip());
+        folding = name;
       }
       request.append(lines[i]).append("\r\n");
     }
