@@ -109,6 +109,10 @@ final class ManagementEndpoints implements ApiEndpoints {
           .set("Tus-Version", TUS_VERSION).set("Tus-Max-Size", api.maxUploadBytes)
           .set("Tus-Extension", TUS_EXTENSIONS).response));
     }
+    if (tus) {
+      // tus 1.0 §5.1: every answer but to OPTIONS carries the version, the refusals below included.
+      call.alwaysSet("Tus-Resumable", TUS_VERSION);
+    }
     if (!adminKey.authorises(call.headers())) {
       throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
           "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
@@ -408,7 +412,6 @@ final class ManagementEndpoints implements ApiEndpoints {
   // ---- tus
 
   private ApiExchange openTus(ApiCall call, HttpMethod method) {
-    call.alwaysSet("Tus-Resumable", TUS_VERSION);
     if (!TUS_VERSION.equals(call.headers().get("Tus-Resumable"))) {
       call.alwaysSet("Tus-Version", TUS_VERSION);
       throw new ApiException(HttpResponseStatus.PRECONDITION_FAILED, "tus_version",

@@ -300,6 +300,10 @@ class ManagementApiTest {
     assertError(notPlayable, 409, "not_playable", "is UPLOADED");
     assertError(badStatus, 400, "bad_request", "'LIVE'");
     assertError(notVideo, 415, "unsupported_media_type", "text/plain");
+    HttpResponse<String> tusNoKey = send(HttpRequest.newBuilder(uri("/api/uploads")).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", "10").POST(BodyPublishers.noBody()).build());
+    assertError(tusNoKey, 401, "unauthorized", "admin key");
+    assertThat(tusNoKey.headers().firstValue("Tus-Resumable")).as("tus 1.0 on every answer").hasValue("1.0.0");
 
     HttpResponse<String> rejected = send(admin("/api/titles/" + uploaded.id() + "/reject")
         .POST(BodyPublishers.ofString("{\"reason\":\"not ours\"}")).build());
