@@ -29,6 +29,8 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
   private final long headNanos;
   private final long writeStallNanos;
   private final OriginMetrics metrics;
+  /** This connection's state, looked up once (every read passes here). */
+  private ConnectionState state;
   private ScheduledFuture<?> check;
   private Object lastMessage;
   private long lastProgress;
@@ -45,6 +47,7 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    state = ConnectionState.of(ctx.channel());
     if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
       schedule(ctx, shortestClock());
     }
@@ -52,7 +55,7 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ConnectionState.of(ctx.channel()).enter(ConnectionState.Phase.IDLE);
+    state.enter(ConnectionState.Phase.IDLE);
     if (check == null) {
       schedule(ctx, shortestClock());
     }
@@ -61,7 +64,6 @@ final class ClientTimeoutHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
     if (state.phase == ConnectionState.Phase.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
       state.enter(ConnectionState.Phase.RECEIVING_HEAD);
     }

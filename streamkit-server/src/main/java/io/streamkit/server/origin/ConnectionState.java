@@ -44,10 +44,6 @@ final class ConnectionState {
   long phaseStartedNanos = System.nanoTime();
   /** Set when the server shuts down: close after the response in flight, if any. */
   boolean draining;
-  /** Whether the current request came with {@code Origin}, so its response carries the CORS headers. */
-  boolean crossOrigin;
-  /** Whether the rest of a CORS preflight's body is being dropped. */
-  boolean discardingPreflightBody;
   /** Whether the body of the request being received goes on to the API handlers (otherwise it is discarded). */
   boolean forwardingBody;
   private int readPauses;

@@ -1,7 +1,6 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,7 +28,6 @@ import io.netty.util.ReferenceCountUtil;
  * builds its preflight answer with combined headers, which quote any value holding a comma — the {@code Date}
  * included, which then is no HTTP date (RFC 9110 §5.6.7); this handler writes plain headers.
  */
-@Sharable
 final class CrossOriginHandler extends ChannelDuplexHandler {
 
   static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
@@ -40,25 +38,28 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
       AsciiString.cached("Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Date");
   static final AsciiString MAX_AGE_SECONDS = AsciiString.cached("86400");
 
-  static final CrossOriginHandler INSTANCE = new CrossOriginHandler();
+  /** Whether the current request came with {@code Origin}, so its response carries the CORS headers. */
+  private boolean crossOrigin;
+  /** Whether the rest of a CORS preflight's body is being dropped. */
+  private boolean discardingPreflightBody;
 
-  private CrossOriginHandler() {}
+  /** One per connection: it remembers whether the request being answered is cross-origin. */
+  CrossOriginHandler() {}
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
     if (msg instanceof HttpRequest request) {
       HttpHeaders headers = request.headers();
-      state.crossOrigin = headers.contains(HttpHeaderNames.ORIGIN);
-      if (state.crossOrigin && request.method().equals(HttpMethod.OPTIONS)
+      crossOrigin = headers.contains(HttpHeaderNames.ORIGIN);
+      if (crossOrigin && request.method().equals(HttpMethod.OPTIONS)
           && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
-        state.discardingPreflightBody = !(msg instanceof LastHttpContent);
+        discardingPreflightBody = !(msg instanceof LastHttpContent);
         ReferenceCountUtil.release(msg);
         answerPreflight(ctx, HttpUtil.isKeepAlive(request));
         return;
       }
-    } else if (msg instanceof HttpContent && state.discardingPreflightBody) {
-      state.discardingPreflightBody = !(msg instanceof LastHttpContent);
+    } else if (discardingPreflightBody && msg instanceof HttpContent) {
+      discardingPreflightBody = !(msg instanceof LastHttpContent);
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -67,7 +68,7 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof HttpResponse response && ConnectionState.of(ctx.channel()).crossOrigin
+    if (crossOrigin && msg instanceof HttpResponse response
         && !response.headers().contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
       response.headers()
           .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)

@@ -91,12 +91,12 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(HTTP_CODEC, new CombinedChannelDuplexHandler<>(new FramingCheckedRequestDecoder(new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxUriLength() + 32).setMaxHeaderSize(settings.maxHeaderBytes())
         .setMaxChunkSize(8192)), new HttpResponseEncoder()));
-    p.addLast(REQUEST_CYCLE, RequestCycleHandler.INSTANCE);
+    p.addLast(REQUEST_CYCLE, new RequestCycleHandler());
     p.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
     if (settings.sslContext() != null) {
       p.addLast(CHUNKED, new ChunkedWriteHandler());
     }
-    p.addLast(CORS, CrossOriginHandler.INSTANCE);
+    p.addLast(CORS, new CrossOriginHandler());
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
     p.addLast(TOKEN_GATE, parts.tokenGate());

@@ -33,22 +33,21 @@ final class QueryString {
     if (raw == null || raw.isEmpty()) {
       return EMPTY;
     }
+    // indexOf rather than a loop over charAt: it runs for every request, and a token makes most of the query.
     int parameters = 1;
-    boolean escaped = false;
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '&' && ++parameters > MAX_PARAMETERS) {
+    for (int amp = raw.indexOf('&'); amp >= 0; amp = raw.indexOf('&', amp + 1)) {
+      if (++parameters > MAX_PARAMETERS) {
         throw new IllegalArgumentException("the query has more than " + MAX_PARAMETERS + " parameters");
-      } else if (c == '%') {
-        if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-            || Character.digit(raw.charAt(i + 2), 16) < 0) {
-          throw new IllegalArgumentException("the query has a malformed percent-escape at character " + i);
-        }
-        escaped = true;
-        i += 2;
       }
     }
-    if (escaped) {
+    int percent = raw.indexOf('%');
+    if (percent >= 0) {
+      for (int i = percent; i >= 0; i = raw.indexOf('%', i + 3)) {
+        if (i + 2 >= raw.length() || RequestPath.hexDigit(raw.charAt(i + 1)) < 0
+            || RequestPath.hexDigit(raw.charAt(i + 2)) < 0) {
+          throw new IllegalArgumentException("the query has a malformed percent-escape at character " + i);
+        }
+      }
       int start = 0;
       while (start <= raw.length()) {
         int end = raw.indexOf('&', start);
@@ -79,19 +78,16 @@ final class QueryString {
   }
 
   private static String decode(String raw, int from, int to) {
-    boolean plain = true;
-    for (int i = from; i < to && plain; i++) {
-      char c = raw.charAt(i);
-      plain = c != '%' && c != '+';
-    }
-    if (plain) {
+    int percent = raw.indexOf('%', from);
+    int plus = raw.indexOf('+', from);
+    if ((percent < 0 || percent >= to) && (plus < 0 || plus >= to)) {
       return raw.substring(from, to);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
     for (int i = from; i < to; i++) {
       char c = raw.charAt(i);
       if (c == '%') {
-        bytes.write(Character.digit(raw.charAt(i + 1), 16) << 4 | Character.digit(raw.charAt(i + 2), 16));
+        bytes.write(RequestPath.hexDigit(raw.charAt(i + 1)) << 4 | RequestPath.hexDigit(raw.charAt(i + 2)));
         i += 2;
       } else if (c == '+') {
         bytes.write(' ');

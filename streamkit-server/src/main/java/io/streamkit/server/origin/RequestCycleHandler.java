@@ -4,7 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
@@ -32,16 +31,23 @@ import java.util.ArrayDeque;
  * held here, reading from the socket pauses, and the held messages go down the pipeline one request at a time as
  * each response completes.
  */
-@Sharable
 final class RequestCycleHandler extends ChannelDuplexHandler {
 
-  static final RequestCycleHandler INSTANCE = new RequestCycleHandler();
+  /** This connection's state, looked up once: the handler sees every message, both ways. */
+  private ConnectionState state;
+  private ChannelFutureListener responseFinished;
 
-  private RequestCycleHandler() {}
+  /** One per connection. */
+  RequestCycleHandler() {}
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    state = ConnectionState.of(ctx.channel());
+    responseFinished = f -> responseFinished(ctx);
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
     if (state.held != null) {
       state.held.add(msg);
       return;
@@ -60,7 +66,6 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
     if (msg instanceof HttpResponse response && !response.status().equals(HttpResponseStatus.CONTINUE)) {
       state.responseStarted = true;
     }
@@ -69,7 +74,7 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
     }
     if (msg instanceof LastHttpContent) {
       ChannelPromise done = promise.unvoid();
-      done.addListener((ChannelFutureListener) f -> responseFinished(ctx));
+      done.addListener(responseFinished);
       ctx.write(msg, done);
     } else {
       ctx.write(msg, promise);
@@ -88,7 +93,6 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
     if (state.held != null) {
       state.held.forEach(ReferenceCountUtil::release);
       state.held = null;
@@ -97,9 +101,8 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
   }
 
   /** One response is complete: the connection is idle, or closes when draining, or takes its next held request. */
-  private static void responseFinished(ChannelHandlerContext ctx) {
+  private void responseFinished(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
-    ConnectionState state = ConnectionState.of(channel);
     if (state.outstanding > 0) {
       state.outstanding--;
     }
@@ -117,8 +120,7 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
   }
 
   /** Passes down the next held request with the messages that follow it, up to the request after it. */
-  private static void releaseHeld(ChannelHandlerContext ctx) {
-    ConnectionState state = ConnectionState.of(ctx.channel());
+  private void releaseHeld(ChannelHandlerContext ctx) {
     ArrayDeque<Object> held = state.held;
     if (held == null || state.outstanding > 0 || !ctx.channel().isActive()) {
       return;

@@ -93,8 +93,8 @@ final class RequestPath {
         if (i + 2 >= to) {
           return null;
         }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
+        int hi = hexDigit(raw.charAt(i + 1));
+        int lo = hexDigit(raw.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           return null;
         }
@@ -106,6 +106,15 @@ final class RequestPath {
     }
     String segment = out == null ? raw.substring(from, to) : out.toString();
     return segment.length() <= MAX_SEGMENT_CHARS && isSafe(segment) ? segment : null;
+  }
+
+  /** The value of an ASCII hex digit (RFC 3986 §2.1 HEXDIG, either case), or -1. */
+  static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char lower = (char) (c | 0x20);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
   }
 
   /** Letters, digits, '.', '-', '_', not starting with '.'; by hand, as it runs for every segment of every request. */

@@ -97,7 +97,7 @@ class PipelineHandlersTest {
   void aConnectionBusyRespondingIsNotTimedOutButAnIdleOneIs() throws Exception {
     EmbeddedChannel ch = new EmbeddedChannel(
         new ClientTimeoutHandler(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofSeconds(30), metrics),
-        RequestCycleHandler.INSTANCE);
+        new RequestCycleHandler());
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/big.m4s"));
     ch.readInbound();
 
@@ -114,7 +114,7 @@ class PipelineHandlersTest {
 
   @Test
   void aPipelinedRequestWaitsUntilTheResponseBeforeItIsComplete() {
-    EmbeddedChannel ch = new EmbeddedChannel(RequestCycleHandler.INSTANCE);
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestCycleHandler());
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a"));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/b"));
     assertThat(((HttpRequest) ch.readInbound()).uri()).isEqualTo("/a");
