@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,7 +90,8 @@ public final class IngestWorkers implements AutoCloseable {
   private final Catalog catalog;
   private final Path titles;
   private final ConcurrentHashMap<UUID, TranscodeJob> running = new ConcurrentHashMap<>();
-  private final List<Thread> threads = new ArrayList<>();
+  /** Worker threads and the lease thread; the executor may start the latter from a worker, hence copy-on-write. */
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
   /** Counted down by {@link #close()}; idle workers wait on it instead of sleeping, so they wake at once. */
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private ScheduledExecutorService heartbeats;
@@ -137,7 +138,11 @@ public final class IngestWorkers implements AutoCloseable {
       // Only a node that died holds jobs at start (an orderly stop releases them): worth a warning.
       LOG.warn("{} ingest job(s) were running when node {} stopped; queued again", released, config.node);
     }
-    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "streamkit-ingest-lease"));
+    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = daemon(r, "streamkit-ingest-lease");
+      threads.add(thread);
+      return thread;
+    });
     for (int i = 0; i < config.workers; i++) {
       Thread thread = daemon(this::work, "streamkit-ingest-" + i);
       threads.add(thread);
@@ -170,6 +175,10 @@ public final class IngestWorkers implements AutoCloseable {
     stopping = true;
     stopSignal.countDown();
     running.values().forEach(TranscodeJob::cancel);
+    if (heartbeats != null) {
+      // Its thread is among those joined below: a renewal in flight still uses the store the caller closes next.
+      heartbeats.shutdown();
+    }
     long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
     boolean interrupted = false;
     for (Thread thread : threads) {
@@ -186,9 +195,6 @@ public final class IngestWorkers implements AutoCloseable {
     if (!stillRunning.isEmpty()) {
       LOG.warn("ingest worker(s) {} did not stop within {} s; closing without them, their jobs go back to the queue",
           stillRunning, STOP_TIMEOUT.toSeconds());
-    }
-    if (heartbeats != null) {
-      heartbeats.shutdown();
     }
     int released = config.queue.releaseHeldBy(config.node);
     if (released > 0) {

@@ -29,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -397,6 +399,42 @@ class ManagementApiTest {
     assertThat(sha256(Files.readAllBytes(IngestWorkers.sourceFile(data, titleId)))).isEqualTo(sha256(file));
     assertThat(send(admin(location).header("Tus-Resumable", "1.0.0").method("HEAD", BodyPublishers.noBody())
         .build()).statusCode()).as("a finished upload is gone").isEqualTo(404);
+  }
+
+  @Test
+  void aCatalogFailureOnTheLastPatchKeepsTheUploadForARetry() throws Exception {
+    start(false);
+    byte[] file = new byte[256 * 1024];
+    new Random(11).nextBytes(file);
+    HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Integer.toString(file.length)).POST(BodyPublishers.noBody()).build());
+    String location = created.headers().firstValue("Location").orElseThrow();
+
+    // The catalog refuses every new title for a while, as a database that is failing would.
+    try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE streamkit_titles ADD CONSTRAINT no_new_titles CHECK (FALSE) NOCHECK");
+    }
+    HttpResponse<String> refused = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0").header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.ofByteArray(file)).build());
+    assertThat(refused.statusCode()).as(refused.body()).isGreaterThanOrEqualTo(500);
+    assertThat(refused.body()).doesNotContain("Exception").doesNotContain("CHECK");
+    assertThat(store.catalog().list(new PageRequest(0, 10)).items()).as("no half-made title").isEmpty();
+    HttpResponse<String> kept = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .method("HEAD", BodyPublishers.noBody()).build());
+    assertThat(kept.headers().firstValue("Upload-Offset")).as("the bytes are kept")
+        .hasValue(Integer.toString(file.length));
+
+    try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE streamkit_titles DROP CONSTRAINT no_new_titles");
+    }
+    HttpResponse<String> retried = send(admin(location).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", Integer.toString(file.length))
+        .header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.noBody()).build());
+    assertThat(retried.statusCode()).isEqualTo(204);
+    UUID titleId = UUID.fromString(retried.headers().firstValue("X-Title-Id").orElseThrow());
+    assertThat(sha256(Files.readAllBytes(IngestWorkers.sourceFile(data, titleId)))).isEqualTo(sha256(file));
   }
 
   /** The server sees the cut connection a moment after the client closes it. */
