@@ -6,6 +6,7 @@ package io.streamkit.core.storage;
  */
 public class StorageException extends RuntimeException {
 
+  /** Whether the failure is that the object does not exist; see {@link #missing()}. */
   private final boolean missing;
 
   /**

@@ -17,6 +17,10 @@ public record StoredObject(String key, long size, String etag, Instant lastModif
   /**
    * Checks the fields.
    *
+   * @param key the object's key
+   * @param size length in bytes
+   * @param etag the validator, without quotes
+   * @param lastModified when the object was last written
    * @throws NullPointerException if a field is null
    * @throws IllegalArgumentException if {@code size} is negative
    */
