@@ -5,21 +5,16 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
-import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Stream;
 
 /**
  * One configured transcode. {@link #run()} works on the calling thread (plus one encoder thread per rendition, for
- * the duration of the call) and publishes atomically: everything is written to a hidden staging directory beside
- * the output ({@code .NAME.staging-*}) which is renamed to the output only after the master playlist is written.
+ * the duration of the call) and publishes atomically: everything is written to a local staging directory first.
+ * For a directory output it is a hidden sibling ({@code .NAME.staging-*}) renamed to the output only after the master
+ * playlist is written; for a storage output the staged title is published as a new version
+ * ({@link io.streamkit.core.storage.TitleVersions}) that becomes visible only once every object is written.
  * A failure or {@link #cancel()} deletes the staging directory, so the output either appears complete or not at all.
  *
  * <p>Stopping: {@link #cancel()}, or interrupting the thread in {@link #run()}, ends the run with a
@@ -31,7 +26,7 @@ public final class TranscodeJob {
   static final long PROGRESS_INTERVAL_NANOS = 500_000_000L;
 
   private final Path input;
-  private final Path output;
+  private final TitleDestination destination;
   private final SegmentFormat format;
   private final int segmentSeconds;
   private final Ladder ladder;
@@ -39,10 +34,10 @@ public final class TranscodeJob {
   private final TranscodeListener listener;
   private volatile boolean cancelled;
 
-  TranscodeJob(Path input, Path output, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
+  TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
       TranscodeListener listener) {
     this.input = input;
-    this.output = output;
+    this.destination = destination;
     this.format = format;
     this.segmentSeconds = segmentSeconds;
     this.ladder = ladder;
@@ -63,19 +58,19 @@ public final class TranscodeJob {
    * fails.
    *
    * @return the published title, with the measured bitrates of its renditions
-   * @throws TranscodeException with a one-line message when the input cannot become a title, the output exists and
-   *     is not empty, or writing fails
+   * @throws TranscodeException with a one-line message when the input cannot become a title, the output already
+   *     holds a title, or writing fails
    * @throws CancellationException when {@link #cancel()} was called or the calling thread was interrupted
    */
   public TranscodeResult run() {
     long started = System.nanoTime();
-    refuseExistingOutput();
+    destination.refuseExisting();
     try (MediaProbe.Opened opened = MediaProbe.open(input)) {
       MediaInfo.Video video = opened.info.video();
       SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
           new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
       List<PlannedRendition> plan = LadderPlanner.plan(ladder, source);
-      Path staging = createStaging();
+      Path staging = destination.createStaging();
       try {
         ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
         JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
@@ -87,62 +82,13 @@ public final class TranscodeJob {
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format);
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
             .totalSeconds();
-        publish(staging);
+        String location = destination.publish(staging);
         meter.finished();
-        return new TranscodeResult(output, output.resolve(TitlePackager.MASTER), renditions, encoded.hasAudio(),
+        return new TranscodeResult(location, destination.masterPlaylist(location), renditions, encoded.hasAudio(),
             duration, (System.nanoTime() - started) / 1e9);
       } finally {
-        deleteRecursively(staging);
+        TitleDestination.deleteRecursively(staging);
       }
-    }
-  }
-
-  private void refuseExistingOutput() {
-    if (Files.isDirectory(output)) {
-      try (Stream<Path> entries = Files.list(output)) {
-        if (entries.findAny().isPresent()) {
-          throw new TranscodeException("output " + output + " already exists and is not empty; choose a new"
-              + " directory or delete it");
-        }
-      } catch (IOException e) {
-        throw new TranscodeException("cannot read output directory " + output + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private Path createStaging() {
-    Path parent = output.getParent();
-    try {
-      Files.createDirectories(parent);
-      return Files.createDirectory(parent.resolve("." + output.getFileName() + ".staging-"
-          + UUID.randomUUID().toString().substring(0, 8)));
-    } catch (IOException e) {
-      throw new TranscodeException("cannot create a staging directory in " + parent + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** rename(2) is atomic within one file system, and replaces an empty directory. */
-  private void publish(Path staging) {
-    try {
-      Files.move(staging, output, StandardCopyOption.ATOMIC_MOVE);
-    } catch (DirectoryNotEmptyException e) {
-      throw new TranscodeException("output " + output + " was filled by someone else during the transcode;"
-          + " choose a new directory");
-    } catch (IOException e) {
-      throw new TranscodeException("cannot publish " + output + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteRecursively(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new TranscodeException("cannot clean staging directory " + directory + ": " + e.getMessage(), e);
     }
   }
 

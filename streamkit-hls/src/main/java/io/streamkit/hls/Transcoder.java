@@ -1,6 +1,8 @@
 package io.streamkit.hls;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.storage.TitleVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -48,6 +50,10 @@ public final class Transcoder {
   public static final class Builder {
     private Path input;
     private Path output;
+    private MediaStorage storage;
+    private String titleKey;
+    private boolean replace;
+    private Path stagingDirectory = Path.of(System.getProperty("java.io.tmpdir"));
     private SegmentFormat format = SegmentFormat.FMP4;
     private int segmentSeconds = DEFAULT_SEGMENT_SECONDS;
     private Ladder ladder = Ladder.apple();
@@ -78,6 +84,52 @@ public final class Transcoder {
      */
     public Builder output(Path output) {
       this.output = Objects.requireNonNull(output, "output");
+      this.storage = null;
+      this.titleKey = null;
+      return this;
+    }
+
+    /**
+     * Publishes into a storage instead of a directory (replacing {@link #output(Path)}): the title is staged in a
+     * local temporary directory and published as a new version under {@code titleKey}
+     * ({@link TitleVersions}), visible only once every object is written.
+     *
+     * @param storage where to publish, such as an S3 bucket
+     * @param titleKey the title's key, e.g. {@code titles/42}; it must not hold a published title unless
+     *     {@link #replaceExisting} is set
+     * @return this builder
+     * @throws IllegalArgumentException if {@code titleKey} breaks the rules of {@link MediaStorage#checkKey}
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder output(MediaStorage storage, String titleKey) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      this.titleKey = MediaStorage.checkKey(Objects.requireNonNull(titleKey, "titleKey"));
+      this.output = null;
+      return this;
+    }
+
+    /**
+     * For a storage output: publish a new version even when the title key already holds one (a re-transcode); the
+     * old version stays readable until {@link TitleVersions#sweep} removes it.
+     *
+     * @param replace whether to replace a published title; default false
+     * @return this builder
+     */
+    public Builder replaceExisting(boolean replace) {
+      this.replace = replace;
+      return this;
+    }
+
+    /**
+     * For a storage output: the local directory the title is staged in before upload; it needs room for the whole
+     * packaged title.
+     *
+     * @param directory a directory (created when missing); default the system's temporary directory
+     * @return this builder
+     * @throws NullPointerException if {@code directory} is null
+     */
+    public Builder stagingDirectory(Path directory) {
+      this.stagingDirectory = Objects.requireNonNull(directory, "directory");
       return this;
     }
 
@@ -165,8 +217,12 @@ public final class Transcoder {
       if (input == null) {
         throw new IllegalStateException("input is not set; call input(Path)");
       }
+      if (storage != null) {
+        return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
+            format, segmentSeconds, ladder, preset, listener);
+      }
       if (output == null) {
-        throw new IllegalStateException("output is not set; call output(Path)");
+        throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
       }
       Path absoluteOutput = output.toAbsolutePath().normalize();
       if (absoluteOutput.getParent() == null) {
@@ -178,7 +234,8 @@ public final class Transcoder {
       if (Files.isRegularFile(absoluteOutput)) {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
-      return new TranscodeJob(input, absoluteOutput, format, segmentSeconds, ladder, preset, listener);
+      return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
+          preset, listener);
     }
   }
 }
