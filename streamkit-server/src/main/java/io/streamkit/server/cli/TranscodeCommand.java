@@ -6,6 +6,7 @@ import io.streamkit.hls.TranscodeJob;
 import io.streamkit.hls.TranscodeProgress;
 import io.streamkit.hls.TranscodeResult;
 import io.streamkit.hls.Transcoder;
+import io.streamkit.storage.s3.S3Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code streamkit transcode INPUT --out DIR}: one source file to one HLS title directory ({@code DIR/master.m3u8}),
- * with a progress bar on a terminal and a one-line summary.
+ * with a progress bar on a terminal and a one-line summary. {@code --out s3://BUCKET/KEY} publishes the title to S3
+ * instead, as a new version under {@code KEY} (see {@link io.streamkit.core.storage.TitleVersions}).
  */
 @Command(
     name = "transcode",
@@ -27,6 +29,7 @@ import picocli.CommandLine.Parameters;
 final class TranscodeCommand implements Callable<Integer> {
 
   static final int BAR_WIDTH = 30;
+  static final String S3_SCHEME = "s3://";
 
   enum Format {
     fmp4(SegmentFormat.FMP4),
@@ -44,9 +47,12 @@ final class TranscodeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "INPUT", description = "Source video file.")
   Path input;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "Title directory to create; must not exist or be empty.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "DIR|s3://BUCKET/KEY",
+      description = "Title directory to create (must not exist or be empty), or an S3 location such as"
+          + " s3://media/titles/42 that must not hold a title yet.")
+  String out;
+
+  @CommandLine.Mixin S3Options s3;
 
   @Option(names = "--format", paramLabel = "fmp4|ts", defaultValue = "fmp4",
       description = "Segment format (default: ${DEFAULT-VALUE}).")
@@ -69,9 +75,31 @@ final class TranscodeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
-    TranscodeJob job = Transcoder.builder()
-        .input(input)
-        .output(out)
+    Transcoder.Builder builder = Transcoder.builder().input(input);
+    if (out.startsWith(S3_SCHEME)) {
+      return transcodeToS3(builder, err, terminal);
+    }
+    builder.output(Path.of(out));
+    return run(builder, err, terminal);
+  }
+
+  /** The bucket is the location's first segment; the rest is the title's key (no storage prefix). */
+  private Integer transcodeToS3(Transcoder.Builder builder, PrintWriter err, boolean terminal) {
+    String rest = out.substring(S3_SCHEME.length());
+    int slash = rest.indexOf('/');
+    String key = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
+    if (key.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " names no key for the title;"
+          + " give s3://BUCKET/KEY, e.g. s3://media/titles/42");
+    }
+    try (S3Storage storage = s3.storage(S3_SCHEME + rest.substring(0, slash))) {
+      builder.output(storage, key);
+      return run(builder, err, terminal);
+    }
+  }
+
+  private Integer run(Transcoder.Builder builder, PrintWriter err, boolean terminal) {
+    TranscodeJob job = builder
         .format(format.segmentFormat)
         .segmentSeconds(segmentSeconds)
         .ladder(Ladder.named(ladder))

@@ -43,7 +43,14 @@ final class ChildCli implements AutoCloseable {
   }
 
   static ChildCli start(List<String> command) throws IOException {
-    return new ChildCli(new ProcessBuilder(command).start());
+    return start(command, java.util.Map.of());
+  }
+
+  /** Starts with these variables added to (or replacing those in) this JVM's environment. */
+  static ChildCli start(List<String> command, java.util.Map<String, String> environment) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    return new ChildCli(builder.start());
   }
 
   static int freePort() throws IOException {

@@ -1,0 +1,102 @@
+package io.streamkit.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.core.storage.StoredObject;
+import io.streamkit.core.storage.TitleVersions;
+import io.streamkit.storage.s3.S3ProxyServer;
+import io.streamkit.storage.s3.S3Storage;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Loader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code streamkit transcode --out s3://...} in a child JVM, as a user runs it, against a real S3 server. */
+class TranscodeToS3Test {
+
+  @TempDir static Path dir;
+  static S3ProxyServer server;
+  static Path source;
+
+  @BeforeAll
+  static void startServerAndMakeASource() throws Exception {
+    server = S3ProxyServer.start(dir, "media");
+    source = dir.resolve("clip.mp4");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
+        source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  private static ChildCli transcode(String out, Map<String, String> credentials) throws Exception {
+    ChildCli run = ChildCli.start(ChildCli.command(List.of(), "transcode", source.toString(), "--out", out,
+        "--s3-endpoint", server.endpoint().toString(), "--s3-path-style", "--s3-region", "us-east-1",
+        "--ladder", "small", "--preset", "ultrafast", "--segment-seconds", "2"), credentials);
+    assertThat(run.awaitExit(Duration.ofSeconds(120))).as("the command ends").isNotNull();
+    return run;
+  }
+
+  private static Map<String, String> credentials() {
+    return Map.of("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+  }
+
+  @Test
+  void aTitleGoesStraightToS3AndThenRefusesToBeOverwritten() throws Exception {
+    try (ChildCli run = transcode("s3://media/prod/titles/42", credentials())) {
+      assertThat(run.awaitExit(Duration.ZERO)).as(String.join("\n", run.all())).isZero();
+      assertThat(run.out()).singleElement().asString()
+          .matches("s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/master\\.m3u8: 1 renditions \\(320x180@.*");
+    }
+    try (S3Storage media = server.storage("s3://media").build()) {
+      String version = new TitleVersions(media).current("prod/titles/42").orElseThrow();
+      try (InputStream master = media.read(TitleVersions.key("prod/titles/42", version, "master.m3u8"))) {
+        assertThat(new String(master.readAllBytes(), StandardCharsets.UTF_8)).contains("180p/index.m3u8");
+      }
+      assertThat(media.list("prod/titles/42/" + version).stream().map(StoredObject::key))
+          .contains("prod/titles/42/" + version + "/180p/init.mp4")
+          .anyMatch(key -> key.endsWith(".m4s"));
+    }
+
+    try (ChildCli again = transcode("s3://media/prod/titles/42", credentials())) {
+      assertThat(again.awaitExit(Duration.ZERO)).isEqualTo(1);
+      assertThat(again.err()).singleElement().asString().startsWith("transcode: ")
+          .contains("s3://media/prod/titles/42 already holds a published title");
+    }
+  }
+
+  @Test
+  void wrongCredentialsFailInOneLineBeforeAnyWork() throws Exception {
+    try (ChildCli run = transcode("s3://media/titles/43", Map.of("AWS_ACCESS_KEY_ID", "someone",
+        "AWS_SECRET_ACCESS_KEY", "else"))) {
+      assertThat(run.awaitExit(Duration.ZERO)).isEqualTo(1);
+      assertThat(run.err()).singleElement().asString().startsWith("transcode: ")
+          .contains("s3://media/titles/43").contains("HTTP 403");
+    }
+    try (S3Storage media = server.storage("s3://media").build()) {
+      assertThat(media.list("titles/43")).isEmpty();
+    }
+  }
+
+  @Test
+  void aLocationWithoutAKeyIsAUsageError() throws Exception {
+    try (ChildCli run = transcode("s3://media", credentials())) {
+      assertThat(run.awaitExit(Duration.ZERO)).isEqualTo(2);
+      assertThat(String.join("\n", run.err())).contains("names no key for the title");
+    }
+  }
+}
