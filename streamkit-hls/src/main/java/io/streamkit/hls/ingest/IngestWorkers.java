@@ -3,6 +3,9 @@ package io.streamkit.hls.ingest;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.storage.StorageException;
+import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Catalog;
 import io.streamkit.core.title.Rendition;
@@ -18,9 +21,11 @@ import io.streamkit.hls.TranscodeJob;
 import io.streamkit.hls.TranscodeResult;
 import io.streamkit.hls.Transcoder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -52,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * job runs its lease is renewed every third of the lease; when a renewal fails (the title was deleted, or the lease
  * was lost to another node) the transcode is cancelled and anything it published is removed.
  *
+ * <p>With a {@link Builder#storage} (S3, say) nodes share sources and titles without a shared file system: the source
+ * is downloaded from {@code sources/<id>} into {@code <data>/work/}, the title is published as a new version under
+ * {@code titles/<id>} ({@link TitleVersions}: visible only once complete), and after READY the versions earlier runs
+ * left (a node killed mid-upload, a lease lost after publishing) are swept once idle for
+ * {@link Builder#orphanGrace}, and the source object is deleted. A storage failure sends the job back to the queue
+ * rather than failing the title.
+ *
  * <p>Stopping: {@link #close()} cancels the transcodes under way and waits (up to {@link #STOP_TIMEOUT}) until every
  * worker thread has ended, so each transcode has joined its encoder threads and freed its native state before the
  * caller closes the store. Workers are never interrupted, so no database call or file write is cut short. A job whose
@@ -82,6 +94,12 @@ public final class IngestWorkers implements AutoCloseable {
   public static final String TITLES = "titles";
   /** Subdirectory of the data directory holding uploaded sources until their title is READY ({@link #sourceFile}). */
   public static final String UPLOADS = "uploads";
+  /** With a storage: the key under which sources wait until their title is READY ({@link #sourceKey}). */
+  public static final String SOURCES = "sources";
+  /** With a storage: the data directory's subdirectory where sources are downloaded and titles staged. */
+  public static final String WORK = "work";
+  /** How long a title version no pointer names must have been idle before it is removed, unless set. */
+  public static final Duration DEFAULT_ORPHAN_GRACE = Duration.ofMinutes(10);
   private static final String STAGING_MARK = ".staging-";
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestWorkers.class);
@@ -120,6 +138,40 @@ public final class IngestWorkers implements AutoCloseable {
   }
 
   /**
+   * With a storage ({@link Builder#storage}): the key an uploaded source is kept under until its title is READY, and
+   * the source path its ingest job names.
+   *
+   * @param titleId the title the source belongs to
+   * @return {@code sources/<titleId>}
+   */
+  public static String sourceKey(UUID titleId) {
+    return SOURCES + "/" + titleId;
+  }
+
+  /**
+   * With a storage: the key a title is published under ({@link TitleVersions}), as the origin serves it.
+   *
+   * @param titleId the title
+   * @return {@code titles/<titleId>}
+   */
+  public static String titleKey(UUID titleId) {
+    return TITLES + "/" + titleId;
+  }
+
+  /**
+   * Removes a title's published objects and its uploaded source from a storage, as deleting the title does: the
+   * title's pointer goes first, so it stops being served at once. Objects already gone are not an error.
+   *
+   * @param storage the storage the workers were built with
+   * @param titleId the title whose objects to remove
+   * @throws io.streamkit.core.storage.StorageException if the storage fails
+   */
+  public static void deleteTitleObjects(MediaStorage storage, UUID titleId) {
+    new TitleVersions(storage).delete(titleKey(titleId));
+    storage.delete(sourceKey(titleId));
+  }
+
+  /**
    * Cleans what a previous process left, releases its jobs and starts the workers. Call once.
    *
    * @return this, for try-with-resources
@@ -127,12 +179,20 @@ public final class IngestWorkers implements AutoCloseable {
    */
   public IngestWorkers start() {
     try {
-      Files.createDirectories(titles);
-      Files.createDirectories(config.dataDirectory.resolve(UPLOADS));
+      if (config.storage == null) {
+        Files.createDirectories(titles);
+        Files.createDirectories(config.dataDirectory.resolve(UPLOADS));
+      } else {
+        // Nothing in the work directory outlives its job: what is there was left by a process that died.
+        deleteRecursively(workDirectory());
+        Files.createDirectories(workDirectory());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + titles + ": " + e.getMessage(), e);
     }
-    discardStaging();
+    if (config.storage == null) {
+      discardStaging();
+    }
     int released = config.queue.releaseHeldBy(config.node);
     if (released > 0) {
       // Only a node that died holds jobs at start (an orderly stop releases them): worth a warning.
@@ -148,7 +208,8 @@ public final class IngestWorkers implements AutoCloseable {
       threads.add(thread);
       thread.start();
     }
-    LOG.info("{} ingest worker(s) on node {} transcoding into {}", config.workers, config.node, titles);
+    LOG.info("{} ingest worker(s) on node {} transcoding into {}", config.workers, config.node,
+        config.storage == null ? titles : config.storage.describe(TITLES));
     return this;
   }
 
@@ -250,21 +311,58 @@ public final class IngestWorkers implements AutoCloseable {
             + " its lease each time); delete the title and upload the source again, or check the server's memory");
         return;
       }
-      // A run that died between publishing and READY left a complete directory; this run replaces it.
-      deleteRecursively(output);
+      if (config.storage == null) {
+        // A run that died between publishing and READY left a complete directory; this run replaces it.
+        deleteRecursively(output);
+      }
       transcode(job, output);
     } catch (UnknownTitleException e) {
+      removePublished(id, output);
+    }
+  }
+
+  /** What a run published for a title that is gone or no longer this node's to finish. */
+  private void removePublished(UUID id, Path output) {
+    if (config.storage == null) {
       deleteRecursively(output);
+    } else {
+      new TitleVersions(config.storage).delete(titleKey(id));
+    }
+  }
+
+  private Path workDirectory() {
+    return config.dataDirectory.resolve(WORK);
+  }
+
+  /** The source as a local file: the upload itself, or (with a storage) a copy downloaded into the work directory. */
+  private Path localSource(IngestJob job) {
+    if (config.storage == null) {
+      return Path.of(job.sourcePath());
+    }
+    return workDirectory().resolve(job.titleId() + ".source");
+  }
+
+  private void download(IngestJob job, Path target) {
+    try (InputStream in = config.storage.read(job.sourcePath())) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new StorageException("cannot download " + config.storage.describe(job.sourcePath()) + " to " + target
+          + ": " + e.getMessage(), e);
     }
   }
 
   private void transcode(IngestJob job, Path output) {
     UUID id = job.titleId();
-    Path source = Path.of(job.sourcePath());
+    Path source = localSource(job);
     ProgressReport progress = new ProgressReport(catalog, id);
-    TranscodeJob transcode = Transcoder.builder()
-        .input(source)
-        .output(output)
+    Transcoder.Builder builder = Transcoder.builder().input(source);
+    if (config.storage == null) {
+      builder.output(output);
+    } else {
+      // A run that died after publishing left a version; this one replaces it and the sweep removes it.
+      builder.output(config.storage, titleKey(id)).replaceExisting(true).stagingDirectory(workDirectory());
+    }
+    TranscodeJob transcode = builder
         .format(config.format)
         .segmentSeconds(config.segmentSeconds)
         .ladder(config.ladder)
@@ -281,11 +379,17 @@ public final class IngestWorkers implements AutoCloseable {
     ScheduledFuture<?> renewal =
         heartbeats.scheduleWithFixedDelay(lease, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     try {
+      if (config.storage != null) {
+        download(job, source);
+      }
       MediaInfo info = MediaProbe.probe(source);
       TranscodeResult result = transcode.run();
       renewal.cancel(false);
       if (lease.lost || !config.queue.heartbeat(job.id(), config.node, config.lease)) {
-        deleteRecursively(output);
+        if (config.storage == null) {
+          deleteRecursively(output);
+        }
+        // With a storage the version stays: the node that owns the job now publishes a newer one and sweeps this.
         return;
       }
       catalog.describeSource(id, Duration.ofMillis(Math.max(1, Math.round(result.durationSeconds() * 1000))),
@@ -293,26 +397,59 @@ public final class IngestWorkers implements AutoCloseable {
       catalog.setRenditions(id, renditions(result));
       catalog.transition(id, TitleStatus.READY);
       config.queue.complete(job.id(), config.node);
-      deleteQuietly(source);
+      if (config.storage == null) {
+        deleteQuietly(source);
+      } else {
+        sweepAndDropSource(id);
+      }
       LOG.info("title {} ready: {} renditions, {} s transcoded at {}x", id, result.renditions().size(),
           String.format("%.1f", result.durationSeconds()), String.format("%.2f", result.speed()));
     } catch (CancellationException e) {
-      if (lease.lost) {
+      if (lease.lost && config.storage == null) {
         deleteRecursively(output);
       } else if (stopping && config.queue.release(job.id(), config.node)) {
         LOG.info("transcode of title {} stopped as node {} stops; its job is queued again", id, config.node);
       }
       // Cancelled for neither reason: the title was deleted, and its job with it.
     } catch (TranscodeException e) {
+      if (e.getCause() instanceof StorageException storage) {
+        LOG.warn("title {}: {}; its job is queued again", id, storage.getMessage());
+        config.queue.release(job.id(), config.node);
+        return;
+      }
       // The message reaches API clients: name the upload, not where this server keeps it.
       String message = e.getMessage() == null ? null : e.getMessage().replace(source.toString(), "the uploaded file");
       LOG.warn("title {} failed on {}: {}", id, source, e.getMessage());
       fail(job, message);
+    } catch (StorageException e) {
+      if (e.missing()) {
+        fail(job, "the uploaded source is no longer in storage; upload it again");
+        return;
+      }
+      // The storage failing is not the source's fault: the job goes back to the queue for another try.
+      LOG.warn("title {}: {}; its job is queued again", id, e.getMessage());
+      config.queue.release(job.id(), config.node);
     } catch (UnknownTitleException e) {
-      deleteRecursively(output);
+      removePublished(id, output);
     } finally {
       renewal.cancel(false);
       running.remove(id);
+      if (config.storage != null) {
+        deleteQuietly(source);
+      }
+    }
+  }
+
+  /** After READY: versions left by runs that died are removed, and the source is no longer needed. */
+  private void sweepAndDropSource(UUID id) {
+    try {
+      int removed = new TitleVersions(config.storage).sweep(titleKey(id), config.orphanGrace, Instant.now());
+      if (removed > 0) {
+        LOG.info("title {}: removed {} object(s) left by earlier runs", id, removed);
+      }
+      config.storage.delete(sourceKey(id));
+    } catch (StorageException e) {
+      LOG.warn("title {} is ready, but cleaning up after it failed: {}", id, e.getMessage());
     }
   }
 
@@ -481,8 +618,42 @@ public final class IngestWorkers implements AutoCloseable {
     private int segmentSeconds = Transcoder.DEFAULT_SEGMENT_SECONDS;
     private String preset = Transcoder.DEFAULT_PRESET;
     private SegmentFormat format = SegmentFormat.FMP4;
+    private MediaStorage storage;
+    private Duration orphanGrace = DEFAULT_ORPHAN_GRACE;
 
     private Builder() {}
+
+    /**
+     * Keeps sources and titles in a storage instead of the data directory, so nodes share them without a shared
+     * file system: a job's source path is a storage key ({@link IngestWorkers#sourceKey}), downloaded into
+     * {@code <data>/work/} for the transcode, and titles are published as versions under
+     * {@link IngestWorkers#titleKey} ({@link TitleVersions}).
+     *
+     * @param storage where sources and titles live, such as an S3 bucket; the caller closes it
+     * @return this builder
+     * @throws NullPointerException if {@code storage} is null
+     */
+    public Builder storage(MediaStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /**
+     * With a storage: how long a title version that no pointer names must have gone without writes before the sweep
+     * after a publication removes it (what a run that died mid-upload left). A live upload writes continually, so
+     * this only needs to exceed the longest pause between two object writes.
+     *
+     * @param grace 1 s to 7 days; default {@link IngestWorkers#DEFAULT_ORPHAN_GRACE}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is null or outside that range
+     */
+    public Builder orphanGrace(Duration grace) {
+      if (grace == null || grace.toMillis() < 1000 || grace.toDays() > 7) {
+        throw new IllegalArgumentException("orphan grace must be between 1 s and 7 days, got " + grace);
+      }
+      this.orphanGrace = grace;
+      return this;
+    }
 
     /**
      * The catalog the workers report to (required); the queue defaults to the one in the same database. The caller
@@ -512,7 +683,8 @@ public final class IngestWorkers implements AutoCloseable {
     /**
      * The data directory (required): titles are published under {@code <dir>/titles/<id>/} and uploads wait in
      * {@code <dir>/uploads/}; {@link IngestWorkers#start()} creates both. Nodes sharing a database must share this
-     * directory, mounted at the same path.
+     * directory, mounted at the same path, unless they share a {@link #storage} instead (then only
+     * {@code <dir>/work/} is used, for this node's downloads and staging).
      *
      * @param dataDirectory a directory path, made absolute here
      * @return this builder
