@@ -101,6 +101,15 @@ public interface MediaStorage extends AutoCloseable {
    */
   String describe(String key);
 
+  /**
+   * Uploads from clients straight to this storage, when it supports them (S3 does, with pre-signed URLs).
+   *
+   * @return the direct-upload capability, or empty (the default) when clients must upload through the server
+   */
+  default java.util.Optional<DirectUploads> directUploads() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases the storage's connections and threads; the objects stay. */
   @Override
   void close();

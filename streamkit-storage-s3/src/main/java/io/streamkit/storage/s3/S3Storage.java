@@ -1,5 +1,6 @@
 package io.streamkit.storage.s3;
 
+import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -32,6 +34,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Objects in one S3 bucket, under an optional key prefix, on AWS or any S3-compatible service (MinIO, Ceph, s3proxy).
@@ -79,12 +82,16 @@ public final class S3Storage implements MediaStorage {
   private final long partSize;
   private volatile boolean batchDeleteRefused;
 
-  private S3Storage(S3Client client, String bucket, String prefix, long multipartThreshold, long partSize) {
+  private final S3DirectUploads directUploads;
+
+  private S3Storage(S3Client client, S3Presigner presigner, String bucket, String prefix, long multipartThreshold,
+      long partSize) {
     this.client = client;
     this.bucket = bucket;
     this.prefix = prefix;
     this.multipartThreshold = multipartThreshold;
     this.partSize = partSize;
+    this.directUploads = new S3DirectUploads(this, presigner, partSize);
   }
 
   /** {@return a builder; {@link Builder#location} or {@link Builder#bucket} must be set} */
@@ -298,6 +305,12 @@ public final class S3Storage implements MediaStorage {
     }
   }
 
+  /** Pre-signed multipart uploads: see {@link DirectUploads}. */
+  @Override
+  public Optional<DirectUploads> directUploads() {
+    return Optional.of(directUploads);
+  }
+
   @Override
   public String describe(String key) {
     return "s3://" + bucket + "/" + prefix + key;
@@ -306,6 +319,7 @@ public final class S3Storage implements MediaStorage {
   @Override
   public void close() {
     client.close();
+    directUploads.close();
   }
 
   @Override
@@ -313,7 +327,7 @@ public final class S3Storage implements MediaStorage {
     return "S3Storage[s3://" + bucket + "/" + prefix + "]";
   }
 
-  private StorageException failure(String operation, String key, Exception e) {
+  StorageException failure(String operation, String key, Exception e) {
     String reason = e instanceof S3Exception s3 && s3.awsErrorDetails() != null
         ? s3.awsErrorDetails().errorCode() + " (HTTP " + s3.statusCode() + ")" : e.getMessage();
     return new StorageException("cannot " + operation + " " + describe(key) + ": " + reason
@@ -512,11 +526,16 @@ public final class S3Storage implements MediaStorage {
       if (bucket == null) {
         throw new IllegalStateException("bucket is not set; call location(\"s3://BUCKET[/PREFIX]\") or bucket()");
       }
+      Region chosenRegion = Region.of(region != null ? region : defaultRegion());
+      AwsCredentialsProvider chosenCredentials = credentials != null ? credentials
+          : DefaultCredentialsProvider.builder().build();
+      S3Presigner.Builder presigner = S3Presigner.builder().region(chosenRegion).credentialsProvider(chosenCredentials)
+          .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
       var client = S3Client.builder()
           .httpClientBuilder(Apache5HttpClient.builder().connectionTimeout(connectTimeout)
               .socketTimeout(socketTimeout))
-          .region(Region.of(region != null ? region : defaultRegion()))
-          .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
+          .region(chosenRegion)
+          .credentialsProvider(chosenCredentials)
           .forcePathStyle(pathStyle)
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -525,8 +544,9 @@ public final class S3Storage implements MediaStorage {
               .maxAttempts(maxAttempts).build()));
       if (endpoint != null) {
         client.endpointOverride(endpoint);
+        presigner.endpointOverride(endpoint);
       }
-      return new S3Storage(client.build(), bucket, prefix, multipartThreshold, partSize);
+      return new S3Storage(client.build(), presigner.build(), bucket, prefix, multipartThreshold, partSize);
     }
 
     private static String defaultRegion() {

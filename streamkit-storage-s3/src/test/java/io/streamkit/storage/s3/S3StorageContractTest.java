@@ -3,13 +3,20 @@ package io.streamkit.storage.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.MediaStorageContract;
 import io.streamkit.core.storage.StorageException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +69,51 @@ class S3StorageContractTest extends MediaStorageContract {
     try (InputStream in = storage.read("sources/s", LARGE_BYTES - 10, 100)) {
       assertThat(in.readAllBytes()).hasSize(10);
     }
+  }
+
+  @Test
+  void aClientUploadsStraightToStorageThroughPreSignedPartUrls() throws Exception {
+    Path source = temp.resolve("direct.bin");
+    writeRandom(source, LARGE_BYTES, 4);
+    DirectUploads direct = storage.directUploads().orElseThrow();
+
+    DirectUploads.Started upload = direct.start("sources/direct", LARGE_BYTES, Duration.ofMinutes(10));
+    assertThat(upload.parts()).hasSize(3);
+    List<String> etags = new ArrayList<>();
+    HttpClient http = HttpClient.newHttpClient();
+    for (DirectUploads.Part part : upload.parts()) {
+      byte[] bytes = new byte[(int) part.length()];
+      try (var channel = java.nio.channels.FileChannel.open(source)) {
+        channel.read(java.nio.ByteBuffer.wrap(bytes), part.offset());
+      }
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(part.url())
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      etags.add(put.headers().firstValue("ETag").orElseThrow());
+    }
+    assertThat(storage.stat("sources/direct")).as("nothing is visible before completion").isEmpty();
+
+    assertThat(direct.complete("sources/direct", upload.uploadId(), etags).size()).isEqualTo(LARGE_BYTES);
+    try (InputStream in = storage.read("sources/direct")) {
+      assertThat(sha256(in)).isEqualTo(sha256(source));
+    }
+  }
+
+  @Test
+  void aDirectUploadWithAWrongPartIsRefusedAndCanBeAborted() throws Exception {
+    DirectUploads direct = storage.directUploads().orElseThrow();
+    DirectUploads.Started upload = direct.start("sources/bad", 10, Duration.ofMinutes(10));
+
+    assertThatThrownBy(() -> direct.complete("sources/bad", upload.uploadId(), List.of("\"0000\"")))
+        .isInstanceOf(StorageException.class).hasMessageContaining("s3://");
+    direct.abort("sources/bad", upload.uploadId());
+    S3Storage s3 = (S3Storage) storage;
+    assertThat(s3.client().listMultipartUploads(b -> b.bucket(s3.bucket())).uploads()).isEmpty();
+    assertThat(storage.stat("sources/bad")).isEmpty();
+    assertThatThrownBy(() -> direct.start("sources/x", 0, Duration.ofMinutes(1)))
+        .hasMessageContaining("upload size must be between 1 and");
+    assertThatThrownBy(() -> direct.start("sources/x", 1, Duration.ofDays(8)))
+        .hasMessageContaining("between 1 s and 7 days");
   }
 
   @Test
