@@ -400,7 +400,7 @@ public final class IngestWorkers implements AutoCloseable {
       if (config.storage == null) {
         deleteQuietly(source);
       } else {
-        sweepAndDropSource(id);
+        sweepAndDropSource(id, job.sourcePath());
       }
       LOG.info("title {} ready: {} renditions, {} s transcoded at {}x", id, result.renditions().size(),
           String.format("%.1f", result.durationSeconds()), String.format("%.2f", result.speed()));
@@ -441,13 +441,13 @@ public final class IngestWorkers implements AutoCloseable {
   }
 
   /** After READY: versions left by runs that died are removed, and the source is no longer needed. */
-  private void sweepAndDropSource(UUID id) {
+  private void sweepAndDropSource(UUID id, String sourceKey) {
     try {
       int removed = new TitleVersions(config.storage).sweep(titleKey(id), config.orphanGrace, Instant.now());
       if (removed > 0) {
         LOG.info("title {}: removed {} object(s) left by earlier runs", id, removed);
       }
-      config.storage.delete(sourceKey(id));
+      config.storage.delete(sourceKey);
     } catch (StorageException e) {
       LOG.warn("title {} is ready, but cleaning up after it failed: {}", id, e.getMessage());
     }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.progress.ProgressWriterFullException;
+import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.store.StoreException;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.UnknownTitleException;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * {@code Expect: 100-continue} and was never told to continue, in which case the connection closes after the answer.
  *
  * <p>Errors, in one place: {@link ApiException} as it says; {@link InvalidValueException} 400;
- * {@link UnknownTitleException} 404; {@link IllegalTransitionException} 409; {@link StoreException} and a full
- * progress writer 503 with {@code Retry-After}; anything else 500 with one log line.
+ * {@link UnknownTitleException} 404; {@link IllegalTransitionException} 409; {@link StoreException},
+ * {@link StorageException} and a full progress writer 503 with {@code Retry-After}; anything else 500 with one log
+ * line.
  */
 final class ApiHandler extends ChannelInboundHandlerAdapter {
 
@@ -334,6 +336,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       LOG.warn("{}: database call failed: {}", call.describe(), LogText.escape(failure.getMessage()));
       call.fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "store_unavailable", "the database did not complete the"
           + " request; retry, and check the origin's log if it persists");
+    } else if (failure instanceof StorageException) {
+      LOG.warn("{}: storage call failed: {}", call.describe(), LogText.escape(failure.getMessage()));
+      call.fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "storage_unavailable", "the media storage did not complete"
+          + " the request; retry, and check the origin's log if it persists");
     } else if (failure instanceof RejectedExecutionException) {
       call.fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down", "the origin is shutting down; retry on"
           + " another node or in a few seconds");

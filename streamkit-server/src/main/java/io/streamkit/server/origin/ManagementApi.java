@@ -3,6 +3,7 @@ package io.streamkit.server.origin;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,7 @@ public final class ManagementApi {
   final IngestJobQueue queue;
   final IngestWorkers workers;
   final Path dataDirectory;
+  final MediaStorage storage;
   final Path uploads;
   final TusUploads tus;
   final long maxUploadBytes;
@@ -60,6 +62,7 @@ public final class ManagementApi {
     this.queue = b.queue != null ? b.queue : IngestJobQueue.in(b.store);
     this.workers = b.workers;
     this.dataDirectory = b.dataDirectory;
+    this.storage = b.storage;
     this.uploads = b.dataDirectory.resolve(IngestWorkers.UPLOADS);
     this.tus = new TusUploads(uploads.resolve("tus"), b.unfinishedUploadRetention, Clock.systemUTC());
     this.maxUploadBytes = b.maxUploadBytes;
@@ -103,6 +106,7 @@ public final class ManagementApi {
     private IngestJobQueue queue;
     private IngestWorkers workers;
     private Path dataDirectory;
+    private MediaStorage storage;
     private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
     private PlaybackTokenSigner signer;
     private String publicBaseUrl;
@@ -174,6 +178,21 @@ public final class ManagementApi {
      */
     public Builder dataDirectory(Path dataDirectory) {
       this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory").toAbsolutePath();
+      return this;
+    }
+
+    /**
+     * Keeps sources and titles in a storage (S3, say) instead of the data directory, as the workers do
+     * ({@link IngestWorkers.Builder#storage}): a finished upload is copied to {@code sources/<id>} in the storage
+     * before its job is queued, and deleting a title removes its objects. Uploads in progress still collect in the
+     * data directory's {@code uploads/}, on the node that receives them.
+     *
+     * @param storage the storage the workers and the origin use
+     * @return this builder
+     * @throws NullPointerException if {@code storage} is null
+     */
+    public Builder storage(MediaStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
       return this;
     }
 

@@ -14,6 +14,9 @@ import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
 import io.streamkit.core.ViewerId;
+import io.streamkit.core.job.IngestJob;
+import io.streamkit.core.storage.DirectUploads;
+import io.streamkit.core.storage.StoredObject;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -61,6 +64,9 @@ import org.slf4j.LoggerFactory;
  *  POST   /api/titles/{id}/playback         a playback token and URLs
  *  OPTIONS, POST /api/uploads               tus 1.0 discovery and creation
  *  HEAD, PATCH, DELETE /api/uploads/{id}    tus offset, append, termination
+ *  POST   /api/uploads/s3                   direct upload: pre-signed part URLs (storage with direct uploads)
+ *  POST   /api/uploads/s3/complete          direct upload done → title UPLOADED, ingest job queued, 201
+ *  POST   /api/uploads/s3/abort             direct upload abandoned, its parts discarded
  * </pre>
  *
  * Upload bodies go to a file chunk by chunk as they arrive, so memory stays flat however large the upload; like
@@ -78,6 +84,10 @@ final class ManagementEndpoints implements ApiEndpoints {
   static final Duration EXPIRED_UPLOAD_SWEEP = Duration.ofMinutes(10);
   static final String TITLES = "titles";
   static final String UPLOADS = "uploads";
+  /** {@code /api/uploads/s3}: uploads straight to the storage with pre-signed part URLs. */
+  static final String DIRECT = "s3";
+  /** How long the part URLs of a direct upload work. */
+  static final Duration DIRECT_UPLOAD_VALIDITY = Duration.ofHours(6);
   private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
   private static final int MAX_PAGE_SIZE = 100;
   private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
@@ -104,6 +114,13 @@ final class ManagementEndpoints implements ApiEndpoints {
       return null;
     }
     HttpMethod method = call.method();
+    if (tus && call.size() >= 2 && call.segment(1).equals(DIRECT)) {
+      if (!adminKey.authorises(call.headers())) {
+        throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+            "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
+      }
+      return openDirect(call, method);
+    }
     if (tus && method.equals(HttpMethod.OPTIONS)) {
       return ApiExchange.withoutBody(() -> call.respond(tus(HttpResponseStatus.NO_CONTENT)
           .set("Tus-Version", TUS_VERSION).set("Tus-Max-Size", api.maxUploadBytes)
@@ -118,6 +135,116 @@ final class ManagementEndpoints implements ApiEndpoints {
           "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
     }
     return tus ? openTus(call, method) : openTitles(call, method);
+  }
+
+  // ---- direct uploads
+
+  private ApiExchange openDirect(ApiCall call, HttpMethod method) {
+    if (!method.equals(HttpMethod.POST)) {
+      throw notAllowed(method, "POST");
+    }
+    DirectUploads direct = api.storage == null ? null : api.storage.directUploads().orElse(null);
+    if (direct == null) {
+      throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "no_direct_uploads", "this server keeps media on"
+          + " a storage without pre-signed uploads; upload through POST /api/uploads (tus) instead");
+    }
+    if (call.size() == 2) {
+      return ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> startDirect(call, direct,
+          jsonObject(body)));
+    }
+    if (call.size() == 3 && call.segment(2).equals("complete")) {
+      return ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> completeDirect(call, direct,
+          jsonObject(body)));
+    }
+    if (call.size() == 3 && call.segment(2).equals("abort")) {
+      return ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> {
+        JsonNode request = jsonObject(body);
+        direct.abort(directKey(request), text(request, "uploadId"));
+        call.respond(HttpResponseStatus.NO_CONTENT, null);
+      });
+    }
+    throw ApiException.notFound("no API endpoint at " + call.describe());
+  }
+
+  /**
+   * {@code POST /api/uploads/s3} {@code {"size": N}}: a multipart upload of the source to {@code sources/<random>},
+   * with a pre-signed URL per part. Nothing is in the catalog until the completion.
+   */
+  private void startDirect(ApiCall call, DirectUploads direct, JsonNode request) {
+    long size = request.path("size").asLong(-1);
+    if (size < 1 || size > api.maxUploadBytes) {
+      throw ApiException.badRequest("size must be the file's length in bytes, 1 to " + api.maxUploadBytes
+          + ", got " + request.path("size"));
+    }
+    DirectUploads.Started upload = direct.start(IngestWorkers.SOURCES + "/" + UUID.randomUUID(), size,
+        DIRECT_UPLOAD_VALIDITY);
+    ObjectNode out = Responses.MAPPER.createObjectNode();
+    out.put("key", upload.key()).put("uploadId", upload.uploadId())
+        .put("expiresAt", upload.expiresAt().truncatedTo(ChronoUnit.SECONDS).toString());
+    ArrayNode parts = out.putArray("parts");
+    for (DirectUploads.Part part : upload.parts()) {
+      parts.addObject().put("partNumber", part.number()).put("offset", part.offset()).put("length", part.length())
+          .put("url", part.url().toString());
+    }
+    LOG.info("direct upload of {} bytes started: {} parts to {}", size, upload.parts().size(),
+        api.storage.describe(upload.key()));
+    call.respond(HttpResponseStatus.CREATED, out);
+  }
+
+  /**
+   * {@code POST /api/uploads/s3/complete} {@code {"key", "uploadId", "etags": [...], "name", "description"}}: the
+   * object is assembled, checked and becomes a title with its ingest job, as a finished tus upload does.
+   */
+  private void completeDirect(ApiCall call, DirectUploads direct, JsonNode request) {
+    String key = directKey(request);
+    String uploadId = text(request, "uploadId");
+    JsonNode etagNodes = request.path("etags");
+    if (!etagNodes.isArray() || etagNodes.isEmpty() || etagNodes.size() > 10_000) {
+      throw ApiException.badRequest("etags must list the ETag each part's PUT answered, in part order");
+    }
+    List<String> etags = new java.util.ArrayList<>();
+    etagNodes.forEach(etag -> etags.add(etag.asText()));
+    String name = titleName(request.path("name").asText("Untitled"));
+    String description = titleDescription(request.path("description").asText(""));
+    StoredObject source = direct.complete(key, uploadId, etags);
+    if (source.size() > api.maxUploadBytes) {
+      api.storage.delete(key);
+      throw new ApiException(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large", "the upload is "
+          + source.size() + " bytes, more than the " + api.maxUploadBytes + " this server takes");
+    }
+    Title title = api.store.catalog().create(name, description);
+    try {
+      api.queue.enqueue(title.id(), key);
+    } catch (RuntimeException e) {
+      api.store.catalog().delete(title.id());
+      throw e;
+    }
+    LOG.info("title {} uploaded directly ({} bytes) to {}: queued for transcoding", title.id(), source.size(),
+        api.storage.describe(key));
+    call.respond(HttpResponseStatus.CREATED, TitleJson.of(title));
+  }
+
+  /** The object key of a direct upload, as {@link #startDirect} made it: nothing else can be completed here. */
+  private static String directKey(JsonNode request) {
+    String key = text(request, "key");
+    String prefix = IngestWorkers.SOURCES + "/";
+    try {
+      if (key.startsWith(prefix) && UUID.fromString(key.substring(prefix.length())).toString()
+          .equals(key.substring(prefix.length()))) {
+        return key;
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the refusal
+    }
+    throw ApiException.badRequest("key must be the one POST /api/uploads/s3 answered (sources/<uuid>)");
+  }
+
+  private static String text(JsonNode request, String field) {
+    JsonNode node = request.get(field);
+    if (node == null || !node.isTextual() || node.textValue().isEmpty() || node.textValue().length() > 1024) {
+      throw ApiException.badRequest(field + " must be the text POST /api/uploads/s3 answered");
+    }
+    return node.textValue();
   }
 
   // ---- titles
@@ -210,9 +337,17 @@ final class ManagementEndpoints implements ApiEndpoints {
       api.workers.cancel(id);
     }
     api.queue.cancel(id);
+    List<String> sources = api.queue.forTitle(id).stream().map(IngestJob::sourcePath).distinct().toList();
     api.store.catalog().delete(id);
     visibility.invalidate(id.toString());
-    IngestWorkers.deleteTitleFiles(api.dataDirectory, id);
+    if (api.storage == null) {
+      IngestWorkers.deleteTitleFiles(api.dataDirectory, id);
+    } else {
+      IngestWorkers.deleteTitleObjects(api.storage, id);
+      for (String source : sources) {
+        api.storage.delete(source);
+      }
+    }
     call.respond(HttpResponseStatus.NO_CONTENT, null);
   }
 
@@ -259,12 +394,12 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.conflict("illegal_transition", "title " + id + " is " + title.status() + "; only FAILED"
           + " titles can be retried");
     }
-    Path source = IngestWorkers.sourceFile(api.dataDirectory, id);
-    if (!Files.isRegularFile(source)) {
+    String source = keptSource(id);
+    if (source == null) {
       throw ApiException.conflict("source_gone", "the uploaded source of title " + id + " is no longer kept;"
           + " delete the title and upload the file again");
     }
-    api.queue.enqueue(id, source.toString());
+    api.queue.enqueue(id, source);
     Title processing;
     try {
       processing = move(id, TitleStatus.PROCESSING, null);
@@ -274,6 +409,17 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     LOG.info("title {} queued again for transcoding", id);
     call.respond(HttpResponseStatus.ACCEPTED, TitleJson.of(processing));
+  }
+
+  /** The source a FAILED title's last job read, if it is still there; null otherwise. */
+  private String keptSource(UUID id) {
+    if (api.storage == null) {
+      Path source = IngestWorkers.sourceFile(api.dataDirectory, id);
+      return Files.isRegularFile(source) ? source.toString() : null;
+    }
+    List<IngestJob> jobs = api.queue.forTitle(id);
+    String source = jobs.isEmpty() ? IngestWorkers.sourceKey(id) : jobs.get(jobs.size() - 1).sourcePath();
+    return api.storage.stat(source).isPresent() ? source : null;
   }
 
   private void playback(ApiCall call, UUID id, JsonNode body) {
@@ -327,6 +473,9 @@ final class ManagementEndpoints implements ApiEndpoints {
    * a failure the row is removed and the file is back where it was, for the caller to keep or delete.
    */
   private Title admit(Path file, String name, String description) throws IOException {
+    if (api.storage != null) {
+      return admitToStorage(file, name, description);
+    }
     Title title = api.store.catalog().create(name, description);
     Path source = IngestWorkers.sourceFile(api.dataDirectory, title.id());
     try {
@@ -342,6 +491,32 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw e;
     }
     LOG.info("title {} uploaded ({} bytes): queued for transcoding", title.id(), Files.size(source));
+    return title;
+  }
+
+  /**
+   * As {@link #admit}, with the source copied to the storage ({@code sources/<id>}) so a worker on any node can read
+   * it; the local file is deleted once the job is queued.
+   */
+  private Title admitToStorage(Path file, String name, String description) throws IOException {
+    Title title = api.store.catalog().create(name, description);
+    String source = IngestWorkers.sourceKey(title.id());
+    long size = Files.size(file);
+    try {
+      api.storage.put(source, file);
+      try {
+        api.queue.enqueue(title.id(), source);
+      } catch (RuntimeException e) {
+        api.storage.delete(source);
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      api.store.catalog().delete(title.id());
+      throw e;
+    }
+    Files.deleteIfExists(file);
+    LOG.info("title {} uploaded ({} bytes) to {}: queued for transcoding", title.id(), size,
+        api.storage.describe(source));
     return title;
   }
 
