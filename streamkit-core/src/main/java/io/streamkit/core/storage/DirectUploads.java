@@ -37,6 +37,10 @@ public interface DirectUploads {
     /**
      * Copies the list.
      *
+     * @param key the object the upload will become
+     * @param uploadId the storage's id for the upload
+     * @param parts the parts in order
+     * @param expiresAt when the part URLs stop working
      * @throws NullPointerException if a field is null
      */
     public Started {
