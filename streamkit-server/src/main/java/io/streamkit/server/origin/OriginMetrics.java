@@ -32,6 +32,8 @@ final class OriginMetrics {
   static final String ADMIN_KEY = "admin_key";
   static final String VARIANT_NOT_ALLOWED = "variant_not_allowed";
   static final String TITLE_NOT_PUBLISHED = "title_not_published";
+  /** An edge asked about an {@code X-Original-URI} that is missing or no title URI. */
+  static final String BAD_ORIGINAL_URI = "bad_original_uri";
   /** Prefix of token rejection reasons, e.g. {@code token_expired}. */
   static final String TOKEN_PREFIX = "token_";
 

@@ -27,9 +27,11 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  keep-alive           HttpServerKeepAliveHandler
  *  chunked (TLS only)   ChunkedWriteHandler    files go as chunks when sendfile cannot be used
  *  cors                 CrossOriginHandler     preflight OPTIONS answered here; CORS headers on cross-origin responses
- *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route → OriginRequest
+ *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route, client address
+ *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
+ *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
  *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
@@ -51,6 +53,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String REQUEST_DECODER = "request-decoder";
   static final String PAGES = "pages";
   static final String TOKEN_GATE = "token-gate";
+  static final String EDGE_AUTH = "edge-auth";
   static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
@@ -59,7 +62,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
+      EdgeAuthHandler edgeAuth, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
       ApiHandlerFactory api) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
@@ -74,7 +77,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   OriginPipeline(Parts parts) {
     this.parts = parts;
-    this.requestDecoder = new RequestDecoder(parts.settings().metrics());
+    this.requestDecoder = new RequestDecoder(parts.settings().metrics(), parts.settings().trustedProxies());
     this.errors = new UncaughtErrorHandler(parts.settings().metrics());
   }
 
@@ -100,6 +103,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
     p.addLast(TOKEN_GATE, parts.tokenGate());
+    p.addLast(EDGE_AUTH, parts.edgeAuth());
     if (parts.api() != null) {
       p.addLast(API, parts.api().newHandler());
     }

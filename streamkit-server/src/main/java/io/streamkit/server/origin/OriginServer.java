@@ -27,7 +27,9 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -78,7 +80,8 @@ public final class OriginServer implements AutoCloseable {
 
   /** What the pipeline needs from the configuration. */
   record Settings(OriginMetrics metrics, Duration idleTimeout, Duration requestHeadTimeout,
-      Duration writeStallTimeout, int maxUriLength, int maxHeaderBytes, SslContext sslContext) {}
+      Duration writeStallTimeout, int maxUriLength, int maxHeaderBytes, SslContext sslContext,
+      TrustedProxies trustedProxies) {}
 
   private final Builder config;
   private final MeterRegistry registry;
@@ -117,7 +120,8 @@ public final class OriginServer implements AutoCloseable {
     MediaRoot root = new MediaRoot(config.dataDirectory);
     PlaylistCache playlists = new PlaylistCache();
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
-        config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext);
+        config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext,
+        config.trustedProxies);
     AdminKey adminKey = new AdminKey(config.adminKey);
     TitleVisibility visibility = null;
     OriginPipeline.ApiHandlerFactory api = null;
@@ -131,9 +135,10 @@ public final class OriginServer implements AutoCloseable {
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
     }
+    PlaybackAccess access = new PlaybackAccess(config.verifier, root, playlists, metrics, visibility);
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(config.verifier, root, playlists, metrics, visibility),
+        new TokenGate(access, metrics), new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, config.sslContext != null, metrics),
@@ -285,6 +290,7 @@ public final class OriginServer implements AutoCloseable {
     private boolean nativeTransport = true;
     private StreamkitStore store;
     private ManagementApi managementApi;
+    private TrustedProxies trustedProxies = TrustedProxies.NONE;
 
     private Builder() {}
 
@@ -381,6 +387,22 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder variantOrder(VariantOrder order) {
       this.variantOrder = Objects.requireNonNull(order, "variantOrder");
+      return this;
+    }
+
+    /**
+     * The proxies (a CDN edge, a load balancer) whose {@code X-Forwarded-For} the origin believes: for a request from
+     * one of them, the client address that IP-bound tokens are checked against is the last address in that header
+     * not itself a trusted proxy, instead of the proxy's own. Without any (the default) the header is ignored, so a
+     * viewer cannot claim another address. See {@code docs/cdn-edge.md}.
+     *
+     * @param addressesOrRanges IP literals or CIDR ranges, e.g. {@code 10.0.0.5}, {@code 10.0.0.0/8},
+     *     {@code fd00::/8}; none to trust no proxy; never host names (nothing is resolved)
+     * @return this builder
+     * @throws IllegalArgumentException naming the first entry that is not an IP literal or CIDR range
+     */
+    public Builder trustedProxies(String... addressesOrRanges) {
+      this.trustedProxies = TrustedProxies.of(Arrays.asList(addressesOrRanges));
       return this;
     }
 

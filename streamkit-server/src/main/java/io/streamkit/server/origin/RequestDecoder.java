@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * queries that fail {@link QueryString} (400, the connection kept). Request bodies are discarded, except for API
  * requests, whose body follows the {@link OriginRequest} down the pipeline as {@link HttpContent}.
  *
- * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /api/...} and the pages
- * ({@code /play}, {@code /admin}, {@code /pages}, {@code /webjars}); everything else is 404.
+ * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /edge/authorise},
+ * {@code /api/...} and the pages ({@code /play}, {@code /admin}, {@code /pages}, {@code /webjars}); everything else is
+ * 404. The client address is the connection's peer, or the viewer's address forwarded by a trusted proxy
+ * ({@link TrustedProxies}).
  */
 @Sharable
 final class RequestDecoder extends ChannelInboundHandlerAdapter {
@@ -44,6 +46,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   static final String TITLES = "titles";
   static final String HEALTH_PATH = "healthz";
   static final String METRICS_PATH = "metrics";
+  static final String EDGE_PATH = "edge";
+  static final String EDGE_AUTHORISE_PATH = "authorise";
   static final String TOKEN_PARAMETER = "token";
   static final String API_PATH = "api";
   static final Set<String> PAGE_PATHS = Set.of("play", "admin", "pages", "webjars");
@@ -55,9 +59,15 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestDecoder.class);
 
   private final OriginMetrics metrics;
+  private final TrustedProxies trustedProxies;
 
   RequestDecoder(OriginMetrics metrics) {
+    this(metrics, TrustedProxies.NONE);
+  }
+
+  RequestDecoder(OriginMetrics metrics, TrustedProxies trustedProxies) {
     this.metrics = metrics;
+    this.trustedProxies = trustedProxies;
   }
 
   @Override
@@ -123,7 +133,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
           "not_found", "nothing is served at this path");
       return;
     }
-    InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    InetAddress client = trustedProxies.client(peer, request.headers());
     boolean body = api && !(request instanceof LastHttpContent);
     ConnectionState.of(ctx.channel()).forwardingBody = body;
     ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, client, body));
@@ -139,6 +150,9 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     if (path.size() == 1 && first.equals(METRICS_PATH)) {
       return Route.METRICS;
+    }
+    if (path.size() == 2 && first.equals(EDGE_PATH) && path.segment(1).equals(EDGE_AUTHORISE_PATH)) {
+      return Route.EDGE_AUTH;
     }
     if (first.equals(API_PATH)) {
       return Route.API;

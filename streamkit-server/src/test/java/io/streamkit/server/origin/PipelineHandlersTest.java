@@ -60,7 +60,8 @@ class PipelineHandlersTest {
     byte[] secret = "embedded-channel-secret-of-32-bytes-min".getBytes(StandardCharsets.UTF_8);
     PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(secret).build();
     MediaRoot root = new MediaRoot(java.nio.file.Files.createTempDirectory("gate"));
-    EmbeddedChannel ch = new EmbeddedChannel(new TokenGate(verifier, root, new PlaylistCache(), metrics));
+    EmbeddedChannel ch = new EmbeddedChannel(new TokenGate(
+        new PlaybackAccess(verifier, root, new PlaylistCache(), metrics, null), metrics));
     String good = PlaybackTokenSigner.hs256(secret).sign(PlaybackClaims.builder().title("t1")
         .expiresAt(Instant.now().plusSeconds(60)).build());
 

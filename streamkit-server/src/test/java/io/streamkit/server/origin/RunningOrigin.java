@@ -84,6 +84,12 @@ final class RunningOrigin implements AutoCloseable {
     }
   }
 
+  /** {@return how many requests the origin has refused for {@code reason} so far} */
+  double rejections(String reason) {
+    var counter = server.meterRegistry().find(OriginMetrics.REJECTIONS).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   @Override
   public void close() {
     server.close();

@@ -1,11 +1,15 @@
 package io.streamkit.server.origin;
 
+import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.TitleStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -56,6 +60,35 @@ final class TestTitles {
 
   static Path title(String id) {
     return dataDirectory().resolve("titles").resolve(id);
+  }
+
+  /**
+   * A new catalog title moved on to {@code status} (through PROCESSING and READY), with the files of {@value #FMP4}
+   * copied into {@code data}'s {@code titles/<id>/}.
+   *
+   * @return the title's id
+   */
+  static String inCatalog(StreamkitStore store, Path data, TitleStatus status) throws IOException {
+    UUID id = store.catalog().create("test title", "").id();
+    for (TitleStatus next : List.of(TitleStatus.PROCESSING, TitleStatus.READY, TitleStatus.PUBLISHED)) {
+      store.catalog().transition(id, next);
+      if (next == status) {
+        break;
+      }
+    }
+    Path source = title(FMP4);
+    Path target = data.resolve("titles").resolve(id.toString());
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path copy = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(copy);
+        } else {
+          Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return id.toString();
   }
 
   private static void ffmpeg(Path workingDirectory, String... args) throws IOException {

@@ -1,0 +1,144 @@
+package io.streamkit.server.origin;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.core.token.TokenRejectedException;
+import java.net.InetAddress;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one decision whether a token opens a title path for a client, shared by the {@link TokenGate} (every title
+ * request) and the {@link EdgeAuthHandler} (a CDN edge asking on a viewer's behalf), so that the edge refuses exactly
+ * what the origin refuses:
+ *
+ * <ol>
+ *   <li>the token authorises the path's title for this client ({@link PlaybackTokenVerifier#authorise});
+ *   <li>backed by a catalog, moderation lets the token open the title ({@link TitleVisibility});
+ *   <li>for a viewer whose plan caps the picture height, the path is not in a directory that only taller variants
+ *       use, so a guessed URI does not bypass the plan.
+ * </ol>
+ *
+ * The reason for each refusal goes to the rejection counter; callers answer every refusal alike. When a title's
+ * status is not cached yet the decision waits for the catalog without blocking the event loop: the verdict is then
+ * given on the channel's loop when the catalog answers (pipelined requests behind it wait in
+ * {@link RequestCycleHandler}).
+ *
+ * <p>Without a verifier (an embedding application that does its own access control) there is nothing to decide;
+ * callers check {@link #enforced()}.
+ */
+final class PlaybackAccess {
+
+  /** What the caller does with the decision; called once per {@link #decide}, on the channel's event loop. */
+  interface Verdict<R> {
+
+    /** The request may go on with these claims. */
+    void allowed(ChannelHandlerContext ctx, R request, PlaybackClaims claims);
+
+    /** The request is refused; the reason has been counted. */
+    void refused(ChannelHandlerContext ctx, R request);
+
+    /** The catalog could not say whether the title may be opened; the failure has been logged. */
+    void catalogUnavailable(ChannelHandlerContext ctx, R request);
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlaybackAccess.class);
+
+  private final PlaybackTokenVerifier verifier;
+  private final MediaRoot root;
+  private final PlaylistCache playlists;
+  private final OriginMetrics metrics;
+  private final TitleVisibility visibility;
+
+  /**
+   * @param verifier {@code null} for an origin without tokens
+   * @param visibility {@code null} for an origin without a catalog
+   */
+  PlaybackAccess(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics,
+      TitleVisibility visibility) {
+    this.verifier = verifier;
+    this.root = root;
+    this.playlists = playlists;
+    this.metrics = metrics;
+    this.visibility = visibility;
+  }
+
+  /** {@return whether title requests need a token at all} */
+  boolean enforced() {
+    return verifier != null;
+  }
+
+  /**
+   * Decides whether {@code token} opens {@code titlePath} ({@code /titles/<id>/...}) for {@code client} and tells
+   * {@code verdict}; only while {@link #enforced()}.
+   */
+  <R> void decide(ChannelHandlerContext ctx, R request, String token, RequestPath titlePath, InetAddress client,
+      Verdict<R> verdict) {
+    String titleId = titlePath.segment(1);
+    PlaybackClaims claims;
+    try {
+      claims = verifier.authorise(token, titleId, client);
+    } catch (TokenRejectedException e) {
+      metrics.rejected(OriginMetrics.TOKEN_PREFIX + e.reason().tag());
+      verdict.refused(ctx, request);
+      return;
+    }
+    if (visibility == null) {
+      decideVariant(ctx, request, titlePath, claims, verdict);
+      return;
+    }
+    CompletableFuture<Boolean> allowed = visibility.allows(claims);
+    if (allowed.isDone() && !allowed.isCompletedExceptionally()) {
+      decideVisible(ctx, request, titlePath, claims, allowed.join(), verdict);
+      return;
+    }
+    allowed.whenCompleteAsync((visible, failure) -> {
+      try {
+        if (failure != null) {
+          LOG.warn("catalog lookup for title {} failed: {}", titleId, LogText.escape(String.valueOf(
+              failure.getMessage())));
+          verdict.catalogUnavailable(ctx, request);
+        } else {
+          decideVisible(ctx, request, titlePath, claims, visible, verdict);
+        }
+      } catch (RuntimeException e) {
+        ctx.fireExceptionCaught(e);
+      }
+    }, ctx.executor());
+  }
+
+  private <R> void decideVisible(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
+      boolean visible, Verdict<R> verdict) {
+    if (!visible) {
+      metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
+      verdict.refused(ctx, request);
+      return;
+    }
+    decideVariant(ctx, request, titlePath, claims, verdict);
+  }
+
+  private <R> void decideVariant(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
+      Verdict<R> verdict) {
+    if (claims.maxHeight().isPresent() && titlePath.size() > 3 && inDeniedVariant(titlePath, claims)) {
+      metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
+      verdict.refused(ctx, request);
+      return;
+    }
+    verdict.allowed(ctx, request, claims);
+  }
+
+  private boolean inDeniedVariant(RequestPath titlePath, PlaybackClaims claims) {
+    PlaylistCache.Parsed master = playlists.get(root.masterPlaylist(titlePath.segment(1)));
+    if (master == null || master.master() == null) {
+      return false;
+    }
+    Set<String> denied = master.master().deniedDirectories(claims.maxHeight().getAsInt());
+    if (denied.isEmpty()) {
+      return false;
+    }
+    return denied.contains(MasterPlaylist.directoryOf(titlePath.join(2)));
+  }
+}
