@@ -8,7 +8,9 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * answers; pipelined requests behind it wait in {@link RequestCycleHandler}); a catalog that cannot answer gets the
  * client a 503 with {@code Retry-After}.
  *
+ * <p>For a title in a media storage ({@link StoredTitles}) the master playlist the variant check needs may have to be
+ * fetched first; the request then waits for it the same way, off the event loop.
+ *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
 @Sharable
@@ -35,15 +40,18 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
   private final PlaylistCache playlists;
   private final OriginMetrics metrics;
   private final TitleVisibility visibility;
+  private final StoredTitles stored;
 
   TokenGate(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics) {
-    this(verifier, root, playlists, metrics, null);
+    this(verifier, root, playlists, metrics, null, null);
   }
 
+  /** With a catalog when {@code visibility} is not null; titles from {@code stored} when it is not null. */
   TokenGate(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics,
-      TitleVisibility visibility) {
+      TitleVisibility visibility, StoredTitles stored) {
     super(false);
     this.visibility = visibility;
+    this.stored = stored;
     this.verifier = verifier;
     this.root = root;
     this.playlists = playlists;
@@ -101,17 +109,55 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest> {
   }
 
   private void pass(ChannelHandlerContext ctx, OriginRequest request, PlaybackClaims claims) {
-    if (claims.maxHeight().isPresent() && request.path.size() > 3 && inDeniedVariant(request, claims)) {
-      metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
-      forbid(ctx, request);
-      return;
+    if (claims.maxHeight().isPresent() && request.path.size() > 3) {
+      if (stored != null) {
+        passIfAllowedStored(ctx, request, claims);
+        return;
+      }
+      if (inDeniedVariant(request, claims, playlists.get(root.masterPlaylist(request.path.segment(1))))) {
+        metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
+        forbid(ctx, request);
+        return;
+      }
     }
     request.claims = claims;
     ctx.fireChannelRead(request);
   }
 
-  private boolean inDeniedVariant(OriginRequest request, PlaybackClaims claims) {
-    PlaylistCache.Parsed master = playlists.get(root.masterPlaylist(request.path.segment(1)));
+  /** The variant check for a stored title, whose master playlist may have to be fetched first (off this loop). */
+  private void passIfAllowedStored(ChannelHandlerContext ctx, OriginRequest request, PlaybackClaims claims) {
+    CompletableFuture<StoredObjectCache.CachedObject> master = stored.masterPlaylist(request.path.segment(1));
+    if (master.isDone()) {
+      checkStoredVariant(ctx, request, claims, master);
+    } else {
+      master.whenCompleteAsync((object, failure) -> checkStoredVariant(ctx, request, claims, master), ctx.executor());
+    }
+  }
+
+  private void checkStoredVariant(ChannelHandlerContext ctx, OriginRequest request, PlaybackClaims claims,
+      CompletableFuture<StoredObjectCache.CachedObject> master) {
+    try {
+      StoredObjectCache.CachedObject object;
+      try {
+        object = master.join();
+      } catch (CompletionException | CancellationException e) {
+        stored.answerFailure(ctx, metrics, request, e);
+        return;
+      }
+      PlaylistCache.Parsed parsed = object == null ? null : playlists.get(object.file(), object.attributes());
+      if (inDeniedVariant(request, claims, parsed)) {
+        metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
+        forbid(ctx, request);
+        return;
+      }
+      request.claims = claims;
+      ctx.fireChannelRead(request);
+    } catch (RuntimeException e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private static boolean inDeniedVariant(OriginRequest request, PlaybackClaims claims, PlaylistCache.Parsed master) {
     if (master == null || master.master() == null) {
       return false;
     }
