@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -43,7 +44,14 @@ final class ChildCli implements AutoCloseable {
   }
 
   static ChildCli start(List<String> command) throws IOException {
-    return new ChildCli(new ProcessBuilder(command).start());
+    return start(command, Map.of());
+  }
+
+  /** As {@link #start(List)}, with these variables added to the environment, as a container would set them. */
+  static ChildCli start(List<String> command, Map<String, String> environment) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(environment);
+    return new ChildCli(builder.start());
   }
 
   static int freePort() throws IOException {
