@@ -210,6 +210,11 @@ class StorageOriginTest {
         Thread.sleep(100);
       }
       assertThat(cachedBytes(cache)).isLessThanOrEqualTo(OriginServer.MIN_CACHE_MAX_BYTES);
+      String metrics = new String(small.get("/metrics").body(), StandardCharsets.UTF_8);
+      assertThat(metrics).containsPattern("streamkit_origin_cache_evictions_total [1-9]")
+          .containsPattern("streamkit_origin_storage_fetches_total\\{outcome=\"ok\"} [1-9]")
+          .containsPattern("streamkit_origin_storage_fetched_bytes_total [1-9]")
+          .containsPattern("streamkit_origin_cache_size_bytes [0-9]");
     }
   }
 
