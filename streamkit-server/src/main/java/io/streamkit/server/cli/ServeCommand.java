@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -234,30 +235,17 @@ final class ServeCommand implements Callable<Integer> {
    * ingest settings, since its uploads would be transcoded into the data directory it does not serve.
    */
   private void checkStorageOptions(boolean stored) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     if (!stored) {
-      List<String> given = new java.util.ArrayList<>();
-      if (s3Endpoint != null) {
-        given.add("--s3-endpoint");
-      }
-      if (s3Region != null) {
-        given.add("--s3-region");
-      }
-      if (s3PathStyle) {
-        given.add("--s3-path-style");
-      }
-      if (cacheDir != null) {
-        given.add("--cache-dir");
-      }
-      if (cacheMaxBytes != null) {
-        given.add("--cache-max-bytes");
-      }
+      // Only what was typed: STREAMKIT_S3_* and STREAMKIT_CACHE_* variables without STREAMKIT_STORAGE are unused.
+      List<String> given = Stream.of("--s3-endpoint", "--s3-region", "--s3-path-style", "--cache-dir",
+          "--cache-max-bytes").filter(parsed::hasMatchedOption).toList();
       if (!given.isEmpty()) {
         throw new IllegalArgumentException(String.join(", ", given) + " only apply with --storage s3://BUCKET[/PREFIX]"
             + " (env STREAMKIT_STORAGE); add it, or leave them out to serve " + data.resolve("titles"));
       }
       return;
     }
-    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     for (String[] ingest : new String[][] {{"--workers", "STREAMKIT_WORKERS"}, {"--ladder", "STREAMKIT_LADDER"},
         {"--preset", "STREAMKIT_PRESET"}, {"--max-upload-bytes", "STREAMKIT_MAX_UPLOAD_BYTES"}}) {
       if (parsed.hasMatchedOption(ingest[0]) || System.getenv(ingest[1]) != null) {
