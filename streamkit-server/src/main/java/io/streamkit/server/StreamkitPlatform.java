@@ -3,6 +3,7 @@ package io.streamkit.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -37,6 +38,9 @@ import javax.sql.DataSource;
  *   platform.awaitClose();
  * }
  * }</pre>
+ *
+ * <p>With {@link Builder#storage} the platform is a delivery node for titles in S3 (or a compatible storage): the
+ * origin serves them through its disk cache, and no ingest workers or management API run on it.
  *
  * <p>{@link #close()} stops the parts in reverse order: the origin drains its connections and stores every progress
  * heartbeat it answered, the workers hand their running jobs back to the queue, then the store closes — last, since
@@ -99,9 +103,10 @@ public final class StreamkitPlatform implements AutoCloseable {
         ownsStore = true;
       }
       IngestJobQueue queue = IngestJobQueue.in(store);
-      if (config.workers > 0) {
+      int workerCount = config.storage != null && !config.workersSet ? 0 : config.workers;
+      if (workerCount > 0) {
         IngestWorkers.Builder w = IngestWorkers.builder().store(store).queue(queue).dataDirectory(config.dataDirectory)
-            .workers(config.workers).node(config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory));
+            .workers(workerCount).node(config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory));
         if (config.ladder != null) {
           w.ladder(config.ladder);
         }
@@ -111,6 +116,9 @@ public final class StreamkitPlatform implements AutoCloseable {
         workers = w.build().start();
       }
       OriginServer.Builder o = OriginServer.builder().dataDirectory(config.dataDirectory).store(store);
+      if (config.storage != null) {
+        o.storage(config.storage);
+      }
       if (config.verifier != null) {
         o.tokenVerifier(config.verifier);
       } else {
@@ -121,6 +129,8 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (config.adminKey != null) {
         o.adminKey(config.adminKey);
+      }
+      if (config.adminKey != null && config.storage == null) {
         ManagementApi.Builder api = ManagementApi.builder().store(store).queue(queue).workers(workers)
             .dataDirectory(config.dataDirectory).maxUploadBytes(config.maxUploadBytes).tokenSigner(config.signer)
             .publicBaseUrl(config.publicBaseUrl);
@@ -223,6 +233,9 @@ public final class StreamkitPlatform implements AutoCloseable {
     private String publicBaseUrl;
     private Consumer<OriginServer.Builder> origin = o -> { };
     private Consumer<ManagementApi.Builder> managementApi = a -> { };
+    private boolean workersSet;
+    private boolean managementApiSet;
+    private MediaStorage storage;
 
     private Builder() {}
 
@@ -366,7 +379,8 @@ public final class StreamkitPlatform implements AutoCloseable {
     /**
      * How many transcodes run at once on this node; 0 leaves transcoding to other nodes sharing the database.
      *
-     * @param workers 0 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}
+     * @param workers 0 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}, or 0
+     *     with a {@link #storage}
      * @return this builder
      * @throws IllegalArgumentException if {@code workers} is outside that range
      */
@@ -376,6 +390,7 @@ public final class StreamkitPlatform implements AutoCloseable {
             + workers);
       }
       this.workers = workers;
+      this.workersSet = true;
       return this;
     }
 
@@ -473,6 +488,26 @@ public final class StreamkitPlatform implements AutoCloseable {
      */
     public Builder managementApi(Consumer<ManagementApi.Builder> settings) {
       this.managementApi = Objects.requireNonNull(settings, "managementApi");
+      this.managementApiSet = true;
+      return this;
+    }
+
+    /**
+     * Serves titles from a media storage (S3 or compatible) through the origin's disk cache; see
+     * {@link OriginServer.Builder#storage}, and {@link OriginServer.Builder#cacheDirectory} and
+     * {@link OriginServer.Builder#cacheMaxBytes} (set through {@link #origin}) for the cache. Such a node only
+     * delivers: it runs no ingest workers and no management API (uploads would be transcoded into the data
+     * directory, which it does not serve); the admin key still guards {@code /metrics} and the analytics, and the
+     * catalog still decides which titles viewers may open. The application owns the storage and closes it after the
+     * platform.
+     *
+     * @param storage e.g. an {@code S3Storage} from module {@code streamkit-storage-s3}; default none: titles from the
+     *     data directory
+     * @return this builder
+     * @throws NullPointerException if {@code storage} is null
+     */
+    public Builder storage(MediaStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
       return this;
     }
 
@@ -481,7 +516,8 @@ public final class StreamkitPlatform implements AutoCloseable {
      *
      * @return the platform, not yet started
      * @throws IllegalArgumentException naming the contradiction or the missing setting: no data directory, more
-     *     than one of store, data source and JDBC URL, no token choice or two, or an upload limit out of range
+     *     than one of store, data source and JDBC URL, no token choice or two, an upload limit out of range, or a
+     *     storage with ingest workers or management API settings
      */
     public StreamkitPlatform build() {
       if (dataDirectory == null) {
@@ -498,6 +534,15 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
+      }
+      if (storage != null && workersSet && workers > 0) {
+        throw new IllegalArgumentException("cannot use storage(...) with workers(" + workers + "): ingest workers"
+            + " transcode into the data directory, which a storage origin does not serve; run them on nodes without a"
+            + " storage, or use workers(0)");
+      }
+      if (storage != null && managementApiSet) {
+        throw new IllegalArgumentException("cannot use storage(...) with managementApi(...): a storage origin runs no"
+            + " management API, whose uploads are transcoded into the data directory");
       }
       return new StreamkitPlatform(this);
     }

@@ -3,18 +3,25 @@ package io.streamkit.server.cli;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.StreamkitPlatform;
+import io.streamkit.server.origin.OriginServer;
+import io.streamkit.storage.s3.S3Storage;
 import java.io.File;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,6 +38,8 @@ import picocli.CommandLine.Spec;
         "Serve titles to players behind playback tokens, with the management API and ingest workers.",
         "Titles are read from DIR/titles/<id>/; with --admin-key the management API (uploads, titles, moderation,"
             + " playback tokens) and ingest workers transcoding uploads are on too.",
+        "With --storage s3://BUCKET[/PREFIX], titles published there are served through a disk cache instead; such"
+            + " a node runs no ingest workers or management API.",
         "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish, answered progress heartbeats are stored,"
             + " then the database closes (exit status 143 after SIGTERM, 130 after Ctrl-C)."})
 final class ServeCommand implements Callable<Integer> {
@@ -118,6 +127,34 @@ final class ServeCommand implements Callable<Integer> {
       description = "PKCS #8 private key for HTTPS (env STREAMKIT_TLS_KEY)")
   File tlsKey;
 
+  @Option(names = "--storage", defaultValue = "${env:STREAMKIT_STORAGE}", paramLabel = "s3://BUCKET[/PREFIX]",
+      description = "serve titles published into S3 or a compatible storage instead of DIR/titles, through a disk"
+          + " cache (env STREAMKIT_STORAGE); credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS"
+          + " default chain. Runs no ingest workers and no management API")
+  String storage;
+
+  @Option(names = "--s3-endpoint", defaultValue = "${env:STREAMKIT_S3_ENDPOINT}", paramLabel = "URL",
+      description = "S3-compatible service address, e.g. http://minio:9000 (env STREAMKIT_S3_ENDPOINT); default AWS")
+  String s3Endpoint;
+
+  @Option(names = "--s3-region", defaultValue = "${env:STREAMKIT_S3_REGION}", paramLabel = "REGION",
+      description = "S3 region (env STREAMKIT_S3_REGION); default AWS_REGION, else us-east-1")
+  String s3Region;
+
+  @Option(names = "--s3-path-style", defaultValue = "${env:STREAMKIT_S3_PATH_STYLE:-false}",
+      description = "address objects as ENDPOINT/BUCKET/KEY, as most S3-compatible services need"
+          + " (env STREAMKIT_S3_PATH_STYLE=true)")
+  boolean s3PathStyle;
+
+  @Option(names = "--cache-dir", defaultValue = "${env:STREAMKIT_CACHE_DIR}", paramLabel = "DIR",
+      description = "disk cache of objects fetched from --storage, emptied at start (env STREAMKIT_CACHE_DIR);"
+          + " default DIR/storage-cache")
+  Path cacheDir;
+
+  @Option(names = "--cache-max-bytes", defaultValue = "${env:STREAMKIT_CACHE_MAX_BYTES}", paramLabel = "BYTES",
+      description = "most bytes the disk cache keeps (env STREAMKIT_CACHE_MAX_BYTES, default 10 GiB)")
+  Long cacheMaxBytes;
+
   @Override
   public Integer call() throws Exception {
     Path dataDirectory = checkedDataDirectory();
@@ -136,10 +173,11 @@ final class ServeCommand implements Callable<Integer> {
           + workers);
     }
     boolean api = adminKey != null && !adminKey.isBlank();
+    boolean stored = storage != null && !storage.isBlank();
+    checkStorageOptions(stored);
     StreamkitPlatform.Builder platform = StreamkitPlatform.builder()
         .dataDirectory(dataDirectory)
         .tokenVerifier(verifier)
-        .workers(workers)
         .ladder(Ladder.named(ladder))
         .preset(preset)
         .maxUploadBytes(maxUploadBytes)
@@ -150,7 +188,16 @@ final class ServeCommand implements Callable<Integer> {
           if (ioThreads != 0) {
             origin.ioThreads(ioThreads);
           }
+          if (cacheDir != null) {
+            origin.cacheDirectory(cacheDir);
+          }
+          if (cacheMaxBytes != null) {
+            origin.cacheMaxBytes(cacheMaxBytes);
+          }
         });
+    if (!stored) {
+      platform.workers(workers);
+    }
     PlaybackTokenSigner signer = signer();
     if (signer != null) {
       platform.tokenSigner(signer);
@@ -165,15 +212,78 @@ final class ServeCommand implements Callable<Integer> {
       platform.adminKey(adminKey);
     }
     FreePort.require(host, port);
-    StreamkitPlatform running = platform.build().start();
-    ProcessLifecycle.closeOnShutdown(running);
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("StreamKit serving " + dataDirectory.toAbsolutePath() + " at " + (tlsCert == null ? "http" : "https")
-        + "://" + host + ":" + running.port() + " (" + running.store().databaseName() + " database"
-        + (api ? ", management API on" : "") + "); stop with Ctrl-C or SIGTERM");
-    out.flush();
-    running.awaitClose();
+    try (MediaStorage titles = stored ? s3Storage() : null) {
+      if (titles != null) {
+        platform.storage(titles);
+      }
+      StreamkitPlatform running = platform.build().start();
+      ProcessLifecycle.closeOnShutdown(running);
+      PrintWriter out = spec.commandLine().getOut();
+      String mode = !stored ? (api ? ", management API on" : "")
+          : ", titles from " + storage + "; no ingest workers or management API with --storage";
+      out.println("StreamKit serving " + (stored ? storage : dataDirectory.toAbsolutePath()) + " at "
+          + (tlsCert == null ? "http" : "https") + "://" + host + ":" + running.port() + " ("
+          + running.store().databaseName() + " database" + mode + "); stop with Ctrl-C or SIGTERM");
+      out.flush();
+      running.awaitClose();
+    }
     return 0;
+  }
+
+  /**
+   * Storage options belong together: S3 and cache settings need {@code --storage}, and a storage origin takes no
+   * ingest settings, since its uploads would be transcoded into the data directory it does not serve.
+   */
+  private void checkStorageOptions(boolean stored) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (!stored) {
+      // Only what was typed: STREAMKIT_S3_* and STREAMKIT_CACHE_* variables without STREAMKIT_STORAGE are unused.
+      List<String> given = Stream.of("--s3-endpoint", "--s3-region", "--s3-path-style", "--cache-dir",
+          "--cache-max-bytes").filter(parsed::hasMatchedOption).toList();
+      if (!given.isEmpty()) {
+        throw new IllegalArgumentException(String.join(", ", given) + " only apply with --storage s3://BUCKET[/PREFIX]"
+            + " (env STREAMKIT_STORAGE); add it, or leave them out to serve " + data.resolve("titles"));
+      }
+      return;
+    }
+    for (String[] ingest : new String[][] {{"--workers", "STREAMKIT_WORKERS"}, {"--ladder", "STREAMKIT_LADDER"},
+        {"--preset", "STREAMKIT_PRESET"}, {"--max-upload-bytes", "STREAMKIT_MAX_UPLOAD_BYTES"}}) {
+      if (parsed.hasMatchedOption(ingest[0]) || System.getenv(ingest[1]) != null) {
+        throw new IllegalArgumentException("--storage cannot be combined with " + ingest[0] + " (or " + ingest[1]
+            + "): a storage origin runs no ingest workers or management API yet, as uploads would be transcoded into"
+            + " the data directory it does not serve; publish titles into the storage (docs/storage.md) and drop "
+            + ingest[0]);
+      }
+    }
+    if (cacheMaxBytes != null && (cacheMaxBytes < OriginServer.MIN_CACHE_MAX_BYTES
+        || cacheMaxBytes > OriginServer.MAX_CACHE_MAX_BYTES)) {
+      throw new IllegalArgumentException("--cache-max-bytes must be between " + OriginServer.MIN_CACHE_MAX_BYTES
+          + " (1 MiB) and " + OriginServer.MAX_CACHE_MAX_BYTES + " (1 PiB), got " + cacheMaxBytes);
+    }
+  }
+
+  /** The storage {@code --storage} and the {@code --s3-*} options name; nothing is sent until the origin starts. */
+  private S3Storage s3Storage() {
+    S3Storage.Builder s3 = S3Storage.builder();
+    try {
+      s3.location(storage.strip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--storage: " + e.getMessage() + "; e.g. --storage s3://media/streamkit", e);
+    }
+    if (s3Endpoint != null && !s3Endpoint.isBlank()) {
+      URI endpoint;
+      try {
+        endpoint = new URI(s3Endpoint.strip());
+        s3.endpoint(endpoint);
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("--s3-endpoint '" + s3Endpoint + "' is not an http:// or https:// URL with"
+            + " a host, e.g. http://127.0.0.1:9000", e);
+      }
+    }
+    if (s3Region != null && !s3Region.isBlank()) {
+      s3.region(s3Region.strip());
+    }
+    return s3.pathStyle(s3PathStyle).build();
   }
 
   /** Tokens for the playback endpoint: the first HS256 secret, or an ES256 key file holding a private key. */

@@ -101,6 +101,11 @@ final class EdgeAuthHandler extends SimpleChannelInboundHandler<OriginRequest>
   }
 
   @Override
+  public void storageFailed(ChannelHandlerContext ctx, OriginRequest request, Throwable failure) {
+    access.answerStorageFailure(ctx, request, failure);
+  }
+
+  @Override
   public void catalogUnavailable(ChannelHandlerContext ctx, OriginRequest request) {
     Responses.error(ctx, metrics, Route.EDGE_AUTH, request.keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
         "catalog_unavailable", "the catalog did not answer; retry in a few seconds");

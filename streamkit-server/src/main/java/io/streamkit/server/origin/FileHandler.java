@@ -15,9 +15,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.streamkit.core.storage.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Serves segments, init segments, keys, subtitles and images under {@code /titles}.
@@ -34,6 +38,10 @@ import java.nio.file.StandardOpenOption;
  * → 206 with {@code Content-Range} (§14.4), past the end → 416 with {@code Content-Range: bytes *}{@code /size},
  * {@code If-Range} (§13.1.5) falling back to the whole file when the validator does not match. Segments never change
  * once written, so they are cacheable for a year and {@code immutable} (RFC 8246).
+ *
+ * <p>Titles in a media storage ({@link StoredTitles}) are served the same way from the disk cache, once the file is
+ * there; their {@code ETag} and {@code Last-Modified} come from the stored object, so every origin gives the same
+ * validators and a {@code 304} works behind a load balancer.
  */
 @Sharable
 final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -42,39 +50,113 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final int CHUNK_BYTES = 16 * 1024;
 
   private final MediaRoot root;
+  private final StoredTitles stored;
   private final boolean tls;
   private final OriginMetrics metrics;
 
   FileHandler(MediaRoot root, boolean tls, OriginMetrics metrics) {
+    this(root, null, tls, metrics);
+  }
+
+  /** Serves from {@code stored} when it is not null, otherwise from {@code root}. */
+  FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics) {
     super(false);
     this.root = root;
+    this.stored = stored;
     this.tls = tls;
     this.metrics = metrics;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) throws IOException {
+    if (stored != null) {
+      serveStored(ctx, request, false);
+      return;
+    }
     MediaRoot.File file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
     if (file == null) {
-      Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "no such file");
+      notFound(ctx, request);
       return;
     }
     FileChannel channel;
     try {
       channel = FileChannel.open(file.path(), StandardOpenOption.READ);
     } catch (IOException e) {
-      Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
-          "not_found", "no such file");
+      notFound(ctx, request);
       return;
     }
+    long modified = file.attributes().lastModifiedTime().toMillis();
+    send(ctx, request, channel, null, modified, HttpDates.format(modified));
+  }
+
+  /**
+   * A stored title's file: from the disk cache, fetched into it first if need be (off this loop; the response then
+   * continues on it), with the stored object's validators. A cached file deleted behind the cache's back is fetched
+   * again once.
+   */
+  private void serveStored(ChannelHandlerContext ctx, OriginRequest request, boolean again) {
+    if (request.route != Route.MEDIA) {
+      notFound(ctx, request);
+      return;
+    }
+    CompletableFuture<StoredObjectCache.CachedObject> lookup = stored.resolve(request.path);
+    if (lookup.isDone()) {
+      sendStored(ctx, request, lookup, again);
+    } else {
+      lookup.whenCompleteAsync((object, failure) -> sendStored(ctx, request, lookup, again), ctx.executor());
+    }
+  }
+
+  private void sendStored(ChannelHandlerContext ctx, OriginRequest request,
+      CompletableFuture<StoredObjectCache.CachedObject> lookup, boolean again) {
+    try {
+      StoredObjectCache.CachedObject object;
+      try {
+        object = lookup.join();
+      } catch (CompletionException | CancellationException e) {
+        stored.answerFailure(ctx, metrics, request, e);
+        return;
+      }
+      if (object == null) {
+        notFound(ctx, request);
+        return;
+      }
+      FileChannel channel;
+      try {
+        channel = FileChannel.open(object.file(), StandardOpenOption.READ);
+      } catch (IOException e) {
+        stored.forget(object);
+        if (again) {
+          stored.answerFailure(ctx, metrics, request, new StorageException("the disk cache lost "
+              + object.file() + " twice while serving it: " + e, e));
+        } else {
+          serveStored(ctx, request, true);
+        }
+        return;
+      }
+      send(ctx, request, channel, object.etag(), object.modifiedMillis(), object.lastModified());
+    } catch (IOException | RuntimeException e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private void notFound(ChannelHandlerContext ctx, OriginRequest request) {
+    Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND,
+        "not_found", "no such file");
+  }
+
+  /**
+   * Answers with the file open in {@code channel} (closed here unless handed to Netty). {@code etag} null means a
+   * local file's, made from its modification time and size as nginx makes it.
+   */
+  private void send(ChannelHandlerContext ctx, OriginRequest request, FileChannel channel, String etag,
+      long modified, String lastModified) throws IOException {
     boolean handedOver = false;
     try {
       long size = channel.size();
-      long modified = file.attributes().lastModifiedTime().toMillis();
-      String etag = '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size) + '"';
-      String lastModified = HttpDates.format(modified);
-
+      if (etag == null) {
+        etag = '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size) + '"';
+      }
       HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       HttpHeaders headers = response.headers();
       headers.set(HttpHeaderNames.ETAG, etag)

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The origin's meters. Counters are looked up once per (route, status) and kept, because a registry lookup per
@@ -16,6 +17,15 @@ final class OriginMetrics {
   static final String BYTES_SENT = "streamkit.origin.sent";
   static final String REJECTIONS = "streamkit.origin.rejections";
   static final String OPEN_CONNECTIONS = "streamkit.origin.connections.open";
+  static final String STORAGE_FETCHES = "streamkit.origin.storage.fetches";
+  static final String STORAGE_FETCHED = "streamkit.origin.storage.fetched";
+  static final String CACHE_SIZE = "streamkit.origin.cache.size";
+  static final String CACHE_EVICTIONS = "streamkit.origin.cache.evictions";
+
+  /** Outcomes of a fetch from storage into the disk cache. */
+  static final String FETCH_OK = "ok";
+  static final String FETCH_MISSING = "missing";
+  static final String FETCH_FAILED = "failed";
 
   static final String TOO_MANY_CONNECTIONS = "too_many_connections";
   static final String REQUEST_HEAD_TIMEOUT = "request_head_timeout";
@@ -78,6 +88,26 @@ final class OriginMetrics {
           .description("Requests and connections refused, by reason").tag("reason", k).register(registry));
     }
     c.increment();
+  }
+
+  /** Counts one fetch from storage into the disk cache and the bytes it brought. */
+  void fetched(String outcome, long bytes) {
+    Counter.builder(STORAGE_FETCHES).description("Objects fetched from the media storage into the disk cache, by"
+        + " outcome").tag("outcome", outcome).register(registry).increment();
+    if (bytes > 0) {
+      Counter.builder(STORAGE_FETCHED).baseUnit("bytes").description("Bytes fetched from the media storage")
+          .register(registry).increment(bytes);
+    }
+  }
+
+  void gaugeCacheBytes(AtomicLong bytes) {
+    Gauge.builder(CACHE_SIZE, bytes, AtomicLong::get).baseUnit("bytes")
+        .description("Bytes of stored objects held in the disk cache").register(registry);
+  }
+
+  void evicted() {
+    Counter.builder(CACHE_EVICTIONS).description("Objects evicted from the disk cache to stay within its size")
+        .register(registry).increment();
   }
 
   double rejections(String reason) {

@@ -23,6 +23,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
@@ -38,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The StreamKit origin: serves titles under {@code <data>/titles/<id>/} over HTTP/1.1 to players and CDNs, gated by
- * playback tokens, with session manifests, zero-copy segments and Prometheus metrics. See {@code docs/origin.md} for
- * URLs, headers and limits.
+ * The StreamKit origin: serves titles under {@code <data>/titles/<id>/}, or from a media storage such as S3 through
+ * a bounded disk cache ({@link Builder#storage}), over HTTP/1.1 to players and CDNs, gated by playback tokens, with
+ * session manifests, zero-copy segments and Prometheus metrics. See {@code docs/origin.md} for URLs, headers and
+ * limits, {@code docs/storage.md} for titles in storage.
  *
  * <pre>{@code
  * try (OriginServer origin = OriginServer.builder()
@@ -75,6 +77,14 @@ public final class OriginServer implements AutoCloseable {
   public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(60);
   /** How long {@link #close()} lets responses in flight finish before it closes what is still open. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /** Largest disk cache of a storage origin unless {@link Builder#cacheMaxBytes} says otherwise: 10 GiB. */
+  public static final long DEFAULT_CACHE_MAX_BYTES = 10L * 1024 * 1024 * 1024;
+  /** Smallest disk cache {@link Builder#cacheMaxBytes} accepts: 1 MiB. */
+  public static final long MIN_CACHE_MAX_BYTES = 1024 * 1024;
+  /** Largest disk cache {@link Builder#cacheMaxBytes} accepts: 1 PiB. */
+  public static final long MAX_CACHE_MAX_BYTES = 1L << 50;
+  /** The disk cache's directory under the data directory unless {@link Builder#cacheDirectory} says otherwise. */
+  public static final String DEFAULT_CACHE_DIRECTORY = "storage-cache";
 
   private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
 
@@ -94,6 +104,7 @@ public final class OriginServer implements AutoCloseable {
   private volatile boolean closing;
   private ApiExecutor apiExecutor;
   private ViewerEndpoints viewerEndpoints;
+  private StoredTitles storedTitles;
 
   private OriginServer(Builder config) {
     this.config = config;
@@ -113,12 +124,21 @@ public final class OriginServer implements AutoCloseable {
    * Binds the port and starts serving. Call once.
    *
    * @return this server, for try-with-resources
-   * @throws IllegalArgumentException if the data directory does not exist or cannot be read
-   * @throws IllegalStateException if the host and port cannot be bound (e.g. another process uses the port)
+   * @throws IllegalArgumentException if the data directory does not exist or cannot be read; for a storage origin, if
+   *     the cache directory holds files other than a StreamKit cache's or cannot be made
+   * @throws IllegalStateException if the host and port cannot be bound (e.g. another process uses the port); for a
+   *     storage origin, if the storage cannot be listed (unreachable, no such bucket, refused credentials) or another
+   *     running origin uses the cache directory
    */
   public OriginServer start() {
-    MediaRoot root = new MediaRoot(config.dataDirectory);
     PlaylistCache playlists = new PlaylistCache();
+    MediaRoot root = null;
+    if (config.storage == null) {
+      root = new MediaRoot(config.dataDirectory);
+    } else {
+      storedTitles = StoredTitles.open(config.storage, config.cacheDirectory(), config.cacheMaxBytes, playlists,
+          metrics);
+    }
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext,
         config.trustedProxies);
@@ -135,13 +155,13 @@ public final class OriginServer implements AutoCloseable {
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
     }
-    PlaybackAccess access = new PlaybackAccess(config.verifier, root, playlists, metrics, visibility);
+    PlaybackAccess access = new PlaybackAccess(config.verifier, root, storedTitles, playlists, metrics, visibility);
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(access, metrics), new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new AdminHandler(registry, adminKey, metrics),
-        new PlaylistHandler(root, playlists, config.variantOrder, config.verifier != null, metrics),
-        new FileHandler(root, config.sslContext != null, metrics),
+        new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
+        new FileHandler(root, storedTitles, config.sslContext != null, metrics),
         new PageHandler(metrics), api));
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
@@ -172,7 +192,8 @@ public final class OriginServer implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
           + "; choose another port, or stop the process using this one", e);
     }
-    log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})", root.root(), config.host,
+    log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})",
+        root != null ? root.root() : storedTitles.describe(), config.host,
         port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
         config.sslContext == null ? "" : ", TLS");
     return this;
@@ -244,13 +265,16 @@ public final class OriginServer implements AutoCloseable {
     log.info("origin stopped");
   }
 
-  /** API work already taken finishes, then every heartbeat answered 202 is stored. */
+  /** API work already taken finishes, then every heartbeat answered 202 is stored; storage fetches stop. */
   private void closeApi() {
     if (apiExecutor != null) {
       apiExecutor.close();
     }
     if (viewerEndpoints != null) {
       viewerEndpoints.close();
+    }
+    if (storedTitles != null) {
+      storedTitles.close();
     }
   }
 
@@ -291,12 +315,16 @@ public final class OriginServer implements AutoCloseable {
     private StreamkitStore store;
     private ManagementApi managementApi;
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
+    private MediaStorage storage;
+    private Path cacheDirectory;
+    private long cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
+    private boolean cacheMaxBytesSet;
 
     private Builder() {}
 
     /**
-     * The data directory (required); titles are served from its {@code titles/<id>/} subdirectories. It must exist
-     * when the server starts.
+     * The data directory (required, unless titles come from a {@link #storage} and {@link #cacheDirectory} is set);
+     * titles are served from its {@code titles/<id>/} subdirectories. It must exist when the server starts.
      *
      * @param dataDirectory the directory, as {@code IngestWorkers} or {@code streamkit transcode} fill it
      * @return this builder
@@ -590,15 +618,85 @@ public final class OriginServer implements AutoCloseable {
     }
 
     /**
+     * Serves titles from a media storage instead of the data directory: {@code /titles/<id>/<path>} is the object
+     * {@code titles/<id>/<version>/<path>}, the version being the one the title's pointer names now (titles are
+     * published there with {@link io.streamkit.core.storage.TitleVersions#publish}); a title without a pointer is
+     * 404. Objects are fetched once into a bounded disk cache ({@link #cacheDirectory}, {@link #cacheMaxBytes}) and
+     * served from it like local files, with the stored object's {@code ETag} and {@code Last-Modified}. A pointer is
+     * re-read at most a second after it was last read, so a republication or unpublication shows within about a
+     * second. When the storage fails or takes more than 15 s, the request is answered 503 with {@code Retry-After}.
+     * The caller owns the storage and closes it after the server. Excludes {@link #managementApi}, whose uploads are
+     * transcoded into the data directory.
+     *
+     * @param storage e.g. an {@code S3Storage} from module {@code streamkit-storage-s3}; listed once at
+     *     {@link OriginServer#start()} to check that it answers; default none: titles from the data directory
+     * @return this builder
+     * @throws NullPointerException if {@code storage} is null
+     */
+    public Builder storage(MediaStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+      return this;
+    }
+
+    /**
+     * The disk cache of a {@link #storage} origin. It is emptied at every start, so it must be empty or a StreamKit
+     * cache already (it holds a {@code .streamkit-cache} file); it is created if missing, and locked while
+     * the origin runs, so each origin needs its own.
+     *
+     * @param directory default {@value OriginServer#DEFAULT_CACHE_DIRECTORY} in the data directory
+     * @return this builder
+     * @throws NullPointerException if {@code directory} is null
+     */
+    public Builder cacheDirectory(Path directory) {
+      this.cacheDirectory = Objects.requireNonNull(directory, "cacheDirectory").toAbsolutePath();
+      return this;
+    }
+
+    /**
+     * The most bytes of stored objects the disk cache keeps; beyond it, the objects least likely to be asked for
+     * again are deleted (W-TinyLFU). Fetches under way are not counted until they complete; an object larger than
+     * the whole cache cannot be served (503).
+     *
+     * @param bytes {@value OriginServer#MIN_CACHE_MAX_BYTES} to {@value OriginServer#MAX_CACHE_MAX_BYTES}; default
+     *     {@value OriginServer#DEFAULT_CACHE_MAX_BYTES} (10 GiB)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is outside that range
+     */
+    public Builder cacheMaxBytes(long bytes) {
+      if (bytes < MIN_CACHE_MAX_BYTES || bytes > MAX_CACHE_MAX_BYTES) {
+        throw new IllegalArgumentException("cache max bytes must be between " + MIN_CACHE_MAX_BYTES + " (1 MiB) and "
+            + MAX_CACHE_MAX_BYTES + " (1 PiB), got " + bytes);
+      }
+      this.cacheMaxBytes = bytes;
+      this.cacheMaxBytesSet = true;
+      return this;
+    }
+
+    private Path cacheDirectory() {
+      return cacheDirectory != null ? cacheDirectory : dataDirectory.resolve(DEFAULT_CACHE_DIRECTORY);
+    }
+
+    /**
      * Checks that the settings fit together; nothing is bound until {@link OriginServer#start()}.
      *
      * @return the server, not yet started
-     * @throws IllegalArgumentException naming the missing setting or the contradiction: no data directory, neither
-     *     or both of a token verifier and {@code withoutTokens()}, or a management API without store or admin key
+     * @throws IllegalArgumentException naming the missing setting or the contradiction: no data directory (nor, for a
+     *     storage origin, a cache directory), neither or both of a token verifier and {@code withoutTokens()}, a
+     *     management API without store or admin key or with a storage, or cache settings without a storage
      */
     public OriginServer build() {
-      if (dataDirectory == null) {
-        throw new IllegalArgumentException("the origin needs a data directory: call dataDirectory(...)");
+      if (dataDirectory == null && (storage == null || cacheDirectory == null)) {
+        throw new IllegalArgumentException(storage == null
+            ? "the origin needs a data directory: call dataDirectory(...)"
+            : "the origin needs a directory for its disk cache: call cacheDirectory(...) or dataDirectory(...)");
+      }
+      if (storage == null && (cacheDirectory != null || cacheMaxBytesSet)) {
+        throw new IllegalArgumentException("cacheDirectory(...) and cacheMaxBytes(...) apply only to titles from a"
+            + " storage: call storage(...) too, or leave them out");
+      }
+      if (storage != null && managementApi != null) {
+        throw new IllegalArgumentException("cannot use storage(...) and managementApi(...) together: the management"
+            + " API transcodes uploads into the data directory, which a storage origin does not serve");
       }
       if (verifier == null && !tokensOff) {
         throw new IllegalArgumentException(

@@ -6,7 +6,9 @@ import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
 import java.net.InetAddress;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,12 @@ final class PlaybackAccess {
     /** The request is refused; the reason has been counted. */
     void refused(ChannelHandlerContext ctx, R request);
 
+    /**
+     * The media storage could not supply the stored title's master playlist the variant check needs; answer with
+     * {@link PlaybackAccess#answerStorageFailure}.
+     */
+    void storageFailed(ChannelHandlerContext ctx, R request, Throwable failure);
+
     /** The catalog could not say whether the title may be opened; the failure has been logged. */
     void catalogUnavailable(ChannelHandlerContext ctx, R request);
   }
@@ -49,18 +57,22 @@ final class PlaybackAccess {
 
   private final PlaybackTokenVerifier verifier;
   private final MediaRoot root;
+  private final StoredTitles stored;
   private final PlaylistCache playlists;
   private final OriginMetrics metrics;
   private final TitleVisibility visibility;
 
   /**
    * @param verifier {@code null} for an origin without tokens
+   * @param root the local titles, or {@code null} when they come from {@code stored}
+   * @param stored titles in a media storage, or {@code null} when they are local
    * @param visibility {@code null} for an origin without a catalog
    */
-  PlaybackAccess(PlaybackTokenVerifier verifier, MediaRoot root, PlaylistCache playlists, OriginMetrics metrics,
-      TitleVisibility visibility) {
+  PlaybackAccess(PlaybackTokenVerifier verifier, MediaRoot root, StoredTitles stored, PlaylistCache playlists,
+      OriginMetrics metrics, TitleVisibility visibility) {
     this.verifier = verifier;
     this.root = root;
+    this.stored = stored;
     this.playlists = playlists;
     this.metrics = metrics;
     this.visibility = visibility;
@@ -122,7 +134,43 @@ final class PlaybackAccess {
 
   private <R> void decideVariant(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
       Verdict<R> verdict) {
-    if (claims.maxHeight().isPresent() && titlePath.size() > 3 && inDeniedVariant(titlePath, claims)) {
+    if (claims.maxHeight().isEmpty() || titlePath.size() <= 3) {
+      verdict.allowed(ctx, request, claims);
+    } else if (stored == null) {
+      decideVariant(ctx, request, titlePath, claims, playlists.get(root.masterPlaylist(titlePath.segment(1))),
+          verdict);
+    } else {
+      // A stored title's master playlist may have to be fetched first (off this loop).
+      CompletableFuture<StoredObjectCache.CachedObject> master = stored.masterPlaylist(titlePath.segment(1));
+      if (master.isDone()) {
+        decideStoredVariant(ctx, request, titlePath, claims, master, verdict);
+      } else {
+        master.whenCompleteAsync((object, failure) -> decideStoredVariant(ctx, request, titlePath, claims, master,
+            verdict), ctx.executor());
+      }
+    }
+  }
+
+  private <R> void decideStoredVariant(ChannelHandlerContext ctx, R request, RequestPath titlePath,
+      PlaybackClaims claims, CompletableFuture<StoredObjectCache.CachedObject> master, Verdict<R> verdict) {
+    try {
+      StoredObjectCache.CachedObject object;
+      try {
+        object = master.join();
+      } catch (CompletionException | CancellationException e) {
+        verdict.storageFailed(ctx, request, e);
+        return;
+      }
+      decideVariant(ctx, request, titlePath, claims,
+          object == null ? null : playlists.get(object.file(), object.attributes()), verdict);
+    } catch (RuntimeException e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private <R> void decideVariant(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
+      PlaylistCache.Parsed master, Verdict<R> verdict) {
+    if (inDeniedVariant(titlePath, claims, master)) {
       metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
       verdict.refused(ctx, request);
       return;
@@ -130,8 +178,12 @@ final class PlaybackAccess {
     verdict.allowed(ctx, request, claims);
   }
 
-  private boolean inDeniedVariant(RequestPath titlePath, PlaybackClaims claims) {
-    PlaylistCache.Parsed master = playlists.get(root.masterPlaylist(titlePath.segment(1)));
+  /** Answers a request whose stored title could not be read: 503 with one (rate-limited) log line. */
+  void answerStorageFailure(ChannelHandlerContext ctx, OriginRequest request, Throwable failure) {
+    stored.answerFailure(ctx, metrics, request, failure);
+  }
+
+  private static boolean inDeniedVariant(RequestPath titlePath, PlaybackClaims claims, PlaylistCache.Parsed master) {
     if (master == null || master.master() == null) {
       return false;
     }

@@ -15,6 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -25,6 +28,9 @@ import java.util.zip.GZIPOutputStream;
  * <p>Caching: a playlist response depends only on its URL (the token is in it) and the file, so shared caches may
  * keep it, but never past the token's expiry: {@code max-age} is the smaller of {@link #MAX_AGE_SECONDS} and the
  * token's remaining lifetime. Compressed with gzip when the client asks and the playlist is big enough to gain.
+ *
+ * <p>A stored title's playlists ({@link StoredTitles}) come from the disk cache, parsed on the storage executor when
+ * they arrived, and are answered exactly as local ones.
  */
 @Sharable
 final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -35,6 +41,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
   private static final byte[] NO_TOKEN = new byte[0];
 
   private final MediaRoot root;
+  private final StoredTitles stored;
   private final PlaylistCache playlists;
   private final VariantOrder order;
   private final boolean spliceTokens;
@@ -42,8 +49,15 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   PlaylistHandler(MediaRoot root, PlaylistCache playlists, VariantOrder order, boolean spliceTokens,
       OriginMetrics metrics) {
+    this(root, null, playlists, order, spliceTokens, metrics);
+  }
+
+  /** Serves from {@code stored} when it is not null, otherwise from {@code root}. */
+  PlaylistHandler(MediaRoot root, StoredTitles stored, PlaylistCache playlists, VariantOrder order,
+      boolean spliceTokens, OriginMetrics metrics) {
     super(false);
     this.root = root;
+    this.stored = stored;
     this.playlists = playlists;
     this.order = order;
     this.spliceTokens = spliceTokens;
@@ -56,8 +70,37 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
       ctx.fireChannelRead(request);
       return;
     }
+    if (stored != null) {
+      CompletableFuture<StoredObjectCache.CachedObject> lookup = stored.resolve(request.path);
+      if (lookup.isDone()) {
+        respondStored(ctx, request, lookup);
+      } else {
+        lookup.whenCompleteAsync((object, failure) -> respondStored(ctx, request, lookup), ctx.executor());
+      }
+      return;
+    }
     MediaRoot.File file = root.resolve(request.path);
-    PlaylistCache.Parsed parsed = file == null ? null : playlists.get(file.path(), file.attributes());
+    respond(ctx, request, file == null ? null : playlists.get(file.path(), file.attributes()));
+  }
+
+  /** A stored title's playlist, from the disk cache (parsed when it arrived there); on the event loop. */
+  private void respondStored(ChannelHandlerContext ctx, OriginRequest request,
+      CompletableFuture<StoredObjectCache.CachedObject> lookup) {
+    try {
+      StoredObjectCache.CachedObject object;
+      try {
+        object = lookup.join();
+      } catch (CompletionException | CancellationException e) {
+        stored.answerFailure(ctx, metrics, request, e);
+        return;
+      }
+      respond(ctx, request, object == null ? null : playlists.get(object.file(), object.attributes()));
+    } catch (RuntimeException e) {
+      ctx.fireExceptionCaught(e);
+    }
+  }
+
+  private void respond(ChannelHandlerContext ctx, OriginRequest request, PlaylistCache.Parsed parsed) {
     if (parsed == null) {
       Responses.error(ctx, metrics, Route.PLAYLIST, request.keepAlive, HttpResponseStatus.NOT_FOUND,
           "not_found", "no such playlist");

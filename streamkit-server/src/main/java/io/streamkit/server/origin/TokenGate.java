@@ -11,7 +11,8 @@ import io.streamkit.core.token.PlaybackClaims;
  * client, a title moderation lets the token open, and, for viewers whose plan caps the picture height, not a media
  * playlist or segment of a taller variant (even when its URI is guessed). Every refusal is the same generic 403 so that
  * probing teaches nothing; the reason goes to the rejection counter. A catalog that cannot answer gets the client a
- * 503 with {@code Retry-After}.
+ * 503 with {@code Retry-After}; so does a media storage that cannot supply a stored title's master playlist, which the
+ * variant check needs ({@link StoredTitles}; fetched off the event loop).
  *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
@@ -47,6 +48,11 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
   public void refused(ChannelHandlerContext ctx, OriginRequest request) {
     Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.FORBIDDEN,
         "forbidden", "this request is not authorised");
+  }
+
+  @Override
+  public void storageFailed(ChannelHandlerContext ctx, OriginRequest request, Throwable failure) {
+    access.answerStorageFailure(ctx, request, failure);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -43,11 +44,11 @@ final class ChildCli implements AutoCloseable {
   }
 
   static ChildCli start(List<String> command) throws IOException {
-    return start(command, java.util.Map.of());
+    return start(command, Map.of());
   }
 
-  /** Starts with these variables added to (or replacing those in) this JVM's environment. */
-  static ChildCli start(List<String> command, java.util.Map<String, String> environment) throws IOException {
+  /** As {@link #start(List)}, with these variables added to the environment, as a container would set them. */
+  static ChildCli start(List<String> command, Map<String, String> environment) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     return new ChildCli(builder.start());

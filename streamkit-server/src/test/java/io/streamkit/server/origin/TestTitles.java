@@ -91,7 +91,8 @@ final class TestTitles {
     return id.toString();
   }
 
-  private static void ffmpeg(Path workingDirectory, String... args) throws IOException {
+  /** Runs the bundled ffmpeg in {@code workingDirectory}, e.g. to package a title of a test's own. */
+  static void ffmpeg(Path workingDirectory, String... args) throws IOException {
     String ffmpeg = org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
     List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-loglevel", "error", "-y"));
     command.addAll(List.of(args));
