@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -39,8 +40,10 @@ import javax.sql.DataSource;
  * }
  * }</pre>
  *
- * <p>With {@link Builder#storage} the platform is a delivery node for titles in S3 (or a compatible storage): the
- * origin serves them through its disk cache, and no ingest workers or management API run on it.
+ * <p>With {@link Builder#storage} sources and titles live in S3 (or a compatible storage) instead of the data
+ * directory: uploads are copied there, workers publish titles there as versions, and the origin serves them through
+ * its disk cache, so several platforms on one database and one bucket share everything without a shared disk
+ * ({@code docs/deployment.md}).
  *
  * <p>{@link #close()} stops the parts in reverse order: the origin drains its connections and stores every progress
  * heartbeat it answered, the workers hand their running jobs back to the queue, then the store closes — last, since
@@ -103,7 +106,7 @@ public final class StreamkitPlatform implements AutoCloseable {
         ownsStore = true;
       }
       IngestJobQueue queue = IngestJobQueue.in(store);
-      int workerCount = config.storage != null && !config.workersSet ? 0 : config.workers;
+      int workerCount = config.workers;
       if (workerCount > 0) {
         IngestWorkers.Builder w = IngestWorkers.builder().store(store).queue(queue).dataDirectory(config.dataDirectory)
             .workers(workerCount).node(config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory));
@@ -112,6 +115,12 @@ public final class StreamkitPlatform implements AutoCloseable {
         }
         if (config.preset != null) {
           w.preset(config.preset);
+        }
+        if (config.storage != null) {
+          w.storage(config.storage);
+        }
+        if (config.jobLease != null) {
+          w.lease(config.jobLease);
         }
         workers = w.build().start();
       }
@@ -130,10 +139,13 @@ public final class StreamkitPlatform implements AutoCloseable {
       if (config.adminKey != null) {
         o.adminKey(config.adminKey);
       }
-      if (config.adminKey != null && config.storage == null) {
+      if (config.adminKey != null) {
         ManagementApi.Builder api = ManagementApi.builder().store(store).queue(queue).workers(workers)
             .dataDirectory(config.dataDirectory).maxUploadBytes(config.maxUploadBytes).tokenSigner(config.signer)
             .publicBaseUrl(config.publicBaseUrl);
+        if (config.storage != null) {
+          api.storage(config.storage);
+        }
         config.managementApi.accept(api);
         o.managementApi(api.build());
       }
@@ -233,9 +245,8 @@ public final class StreamkitPlatform implements AutoCloseable {
     private String publicBaseUrl;
     private Consumer<OriginServer.Builder> origin = o -> { };
     private Consumer<ManagementApi.Builder> managementApi = a -> { };
-    private boolean workersSet;
-    private boolean managementApiSet;
     private MediaStorage storage;
+    private Duration jobLease;
 
     private Builder() {}
 
@@ -379,8 +390,7 @@ public final class StreamkitPlatform implements AutoCloseable {
     /**
      * How many transcodes run at once on this node; 0 leaves transcoding to other nodes sharing the database.
      *
-     * @param workers 0 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}, or 0
-     *     with a {@link #storage}
+     * @param workers 0 to {@value IngestWorkers#MAX_WORKERS}; default {@value IngestWorkers#DEFAULT_WORKERS}
      * @return this builder
      * @throws IllegalArgumentException if {@code workers} is outside that range
      */
@@ -390,7 +400,6 @@ public final class StreamkitPlatform implements AutoCloseable {
             + workers);
       }
       this.workers = workers;
-      this.workersSet = true;
       return this;
     }
 
@@ -488,18 +497,31 @@ public final class StreamkitPlatform implements AutoCloseable {
      */
     public Builder managementApi(Consumer<ManagementApi.Builder> settings) {
       this.managementApi = Objects.requireNonNull(settings, "managementApi");
-      this.managementApiSet = true;
       return this;
     }
 
     /**
-     * Serves titles from a media storage (S3 or compatible) through the origin's disk cache; see
-     * {@link OriginServer.Builder#storage}, and {@link OriginServer.Builder#cacheDirectory} and
-     * {@link OriginServer.Builder#cacheMaxBytes} (set through {@link #origin}) for the cache. Such a node only
-     * delivers: it runs no ingest workers and no management API (uploads would be transcoded into the data
-     * directory, which it does not serve); the admin key still guards {@code /metrics} and the analytics, and the
-     * catalog still decides which titles viewers may open. The application owns the storage and closes it after the
-     * platform.
+     * How long a claimed ingest job stays this node's without a renewal; after a crash, another node takes the job
+     * over once it runs out. See {@link IngestWorkers.Builder#lease}.
+     *
+     * @param lease 1 s to 1 h; default 60 s
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lease} is null or outside that range
+     */
+    public Builder jobLease(Duration lease) {
+      IngestWorkers.builder().lease(lease);
+      this.jobLease = lease;
+      return this;
+    }
+
+    /**
+     * Keeps sources and titles in a media storage (S3 or compatible) instead of the data directory: finished uploads
+     * are copied to it ({@link ManagementApi.Builder#storage}), workers download sources from it and publish titles
+     * to it as versions ({@link IngestWorkers.Builder#storage}), and the origin serves them through its disk cache
+     * ({@link OriginServer.Builder#storage}; {@link OriginServer.Builder#cacheDirectory} and
+     * {@link OriginServer.Builder#cacheMaxBytes}, set through {@link #origin}). Platforms on one database and one
+     * storage then share every title without a shared disk. The application owns the storage and closes it after
+     * the platform.
      *
      * @param storage e.g. an {@code S3Storage} from module {@code streamkit-storage-s3}; default none: titles from the
      *     data directory
@@ -516,8 +538,7 @@ public final class StreamkitPlatform implements AutoCloseable {
      *
      * @return the platform, not yet started
      * @throws IllegalArgumentException naming the contradiction or the missing setting: no data directory, more
-     *     than one of store, data source and JDBC URL, no token choice or two, an upload limit out of range, or a
-     *     storage with ingest workers or management API settings
+     *     than one of store, data source and JDBC URL, no token choice or two, or an upload limit out of range
      */
     public StreamkitPlatform build() {
       if (dataDirectory == null) {
@@ -534,15 +555,6 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
-      }
-      if (storage != null && workersSet && workers > 0) {
-        throw new IllegalArgumentException("cannot use storage(...) with workers(" + workers + "): ingest workers"
-            + " transcode into the data directory, which a storage origin does not serve; run them on nodes without a"
-            + " storage, or use workers(0)");
-      }
-      if (storage != null && managementApiSet) {
-        throw new IllegalArgumentException("cannot use storage(...) with managementApi(...): a storage origin runs no"
-            + " management API, whose uploads are transcoded into the data directory");
       }
       return new StreamkitPlatform(this);
     }

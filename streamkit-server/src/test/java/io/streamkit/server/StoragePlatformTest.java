@@ -1,7 +1,6 @@
 package io.streamkit.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.Title;
@@ -20,7 +19,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The platform as a delivery node for titles in S3: origin from storage, catalog moderation, no ingest. */
+/** The platform on S3: origin from storage under the catalog's moderation, the management API on the same bucket. */
 class StoragePlatformTest {
 
   private static final byte[] SECRET = "storage-platform-secret-32-bytes!!".getBytes(StandardCharsets.UTF_8);
@@ -29,7 +28,7 @@ class StoragePlatformTest {
   @TempDir Path temp;
 
   @Test
-  void aStoragePlatformServesStoredTitlesUnderTheCatalogsModerationWithoutIngest() throws Exception {
+  void aStoragePlatformServesStoredTitlesUnderTheCatalogsModeration() throws Exception {
     Path title = Files.createDirectories(temp.resolve("title/v0"));
     Files.writeString(title.getParent().resolve("master.m3u8"),
         "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=320x180\nv0/index.m3u8\n");
@@ -50,21 +49,11 @@ class StoragePlatformTest {
       // The catalog still decides: a title it knows that is not PUBLISHED stays closed to viewers.
       assertThat(get(platform, "/titles/" + inReview.id() + "/v0/seg_0.ts?token=" + token(inReview.id().toString()))
           .statusCode()).isEqualTo(403);
-      // No management API (it would transcode uploads into the data directory, which this node does not serve).
+      // The management API runs on the same storage; nothing is published into the data directory.
       assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
           + platform.port() + "/api/titles")).header("Authorization", "Bearer " + ADMIN_KEY).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
       assertThat(temp.resolve("data/titles")).doesNotExist();
-    }
-  }
-
-  @Test
-  void ingestSettingsAreRefusedWithAStorage() throws Exception {
-    try (S3Storage storage = S3Storage.builder().location("s3://media").region("us-east-1").build()) {
-      assertThatThrownBy(() -> StreamkitPlatform.builder().dataDirectory(temp).hs256Secret(SECRET).storage(storage)
-          .workers(2).build()).hasMessageContaining("cannot use storage(...) with workers(2)");
-      assertThatThrownBy(() -> StreamkitPlatform.builder().dataDirectory(temp).hs256Secret(SECRET).storage(storage)
-          .managementApi(api -> { }).build()).hasMessageContaining("cannot use storage(...) with managementApi(...)");
     }
   }
 

@@ -31,13 +31,14 @@ final class S3Options {
     S3Storage.Builder builder = S3Storage.builder().location(location).pathStyle(pathStyle);
     if (endpoint != null && !endpoint.isBlank()) {
       try {
-        builder.endpoint(new URI(endpoint));
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("--s3-endpoint '" + endpoint + "' is not a URL: " + e.getReason());
+        builder.endpoint(new URI(endpoint.strip()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("--s3-endpoint '" + endpoint + "' is not an http:// or https:// URL with"
+            + " a host, e.g. http://127.0.0.1:9000", e);
       }
     }
     if (region != null && !region.isBlank()) {
-      builder.region(region);
+      builder.region(region.strip());
     }
     return builder.build();
   }

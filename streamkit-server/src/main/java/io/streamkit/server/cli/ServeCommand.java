@@ -3,6 +3,7 @@ package io.streamkit.server.cli;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
@@ -38,8 +39,9 @@ import picocli.CommandLine.Spec;
         "Serve titles to players behind playback tokens, with the management API and ingest workers.",
         "Titles are read from DIR/titles/<id>/; with --admin-key the management API (uploads, titles, moderation,"
             + " playback tokens) and ingest workers transcoding uploads are on too.",
-        "With --storage s3://BUCKET[/PREFIX], titles published there are served through a disk cache instead; such"
-            + " a node runs no ingest workers or management API.",
+        "With --storage s3://BUCKET[/PREFIX], sources and titles live in S3 instead: uploads go there, workers publish"
+            + " there and titles are served through a disk cache, so several nodes share one database and one bucket"
+            + " (docs/deployment.md).",
         "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish, answered progress heartbeats are stored,"
             + " then the database closes (exit status 143 after SIGTERM, 130 after Ctrl-C)."})
 final class ServeCommand implements Callable<Integer> {
@@ -63,9 +65,20 @@ final class ServeCommand implements Callable<Integer> {
           + " default: H2 in the data directory")
   String db;
 
-  @Option(names = "--workers", defaultValue = "${env:STREAMKIT_WORKERS:-1}", paramLabel = "N",
-      description = "ingest workers transcoding uploads on this node (env STREAMKIT_WORKERS, default 1)")
+  @Option(names = {"--workers", "--ingest-workers"}, defaultValue = "${env:STREAMKIT_WORKERS:-1}", paramLabel = "N",
+      description = "ingest workers transcoding uploads on this node, 0 to leave transcoding to other nodes sharing"
+          + " the database (env STREAMKIT_WORKERS, default 1)")
   int workers;
+
+  @Option(names = "--job-lease", defaultValue = "${env:STREAMKIT_JOB_LEASE:-60}", paramLabel = "SECONDS",
+      description = "how long a claimed ingest job stays this node's without a renewal; after a crash another node"
+          + " takes it over once it runs out (env STREAMKIT_JOB_LEASE, default 60)")
+  long jobLeaseSeconds;
+
+  @Option(names = "--trusted-proxy", defaultValue = "${env:STREAMKIT_TRUSTED_PROXIES}", split = ",",
+      paramLabel = "ADDR|CIDR", description = "proxies (CDN edge, load balancer) whose X-Forwarded-For is believed for"
+          + " IP-bound tokens, e.g. 10.0.0.0/8 (env STREAMKIT_TRUSTED_PROXIES, comma-separated); default none")
+  List<String> trustedProxies;
 
   @Option(names = "--max-upload-bytes", defaultValue = "${env:STREAMKIT_MAX_UPLOAD_BYTES:-10737418240}",
       paramLabel = "BYTES", description = "largest upload accepted (env STREAMKIT_MAX_UPLOAD_BYTES, default 10 GiB)")
@@ -133,18 +146,7 @@ final class ServeCommand implements Callable<Integer> {
           + " default chain. Runs no ingest workers and no management API")
   String storage;
 
-  @Option(names = "--s3-endpoint", defaultValue = "${env:STREAMKIT_S3_ENDPOINT}", paramLabel = "URL",
-      description = "S3-compatible service address, e.g. http://minio:9000 (env STREAMKIT_S3_ENDPOINT); default AWS")
-  String s3Endpoint;
-
-  @Option(names = "--s3-region", defaultValue = "${env:STREAMKIT_S3_REGION}", paramLabel = "REGION",
-      description = "S3 region (env STREAMKIT_S3_REGION); default AWS_REGION, else us-east-1")
-  String s3Region;
-
-  @Option(names = "--s3-path-style", defaultValue = "${env:STREAMKIT_S3_PATH_STYLE:-false}",
-      description = "address objects as ENDPOINT/BUCKET/KEY, as most S3-compatible services need"
-          + " (env STREAMKIT_S3_PATH_STYLE=true)")
-  boolean s3PathStyle;
+  @CommandLine.Mixin S3Options s3;
 
   @Option(names = "--cache-dir", defaultValue = "${env:STREAMKIT_CACHE_DIR}", paramLabel = "DIR",
       description = "disk cache of objects fetched from --storage, emptied at start (env STREAMKIT_CACHE_DIR);"
@@ -168,9 +170,14 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--max-upload-bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
           + ", got " + maxUploadBytes);
     }
-    if (workers < 1 || workers > IngestWorkers.MAX_WORKERS) {
-      throw new IllegalArgumentException("--workers must be between 1 and " + IngestWorkers.MAX_WORKERS + ", got "
+    if (workers < 0 || workers > IngestWorkers.MAX_WORKERS) {
+      throw new IllegalArgumentException("--workers must be between 0 and " + IngestWorkers.MAX_WORKERS + ", got "
           + workers);
+    }
+    Duration lease = seconds("--job-lease", jobLeaseSeconds);
+    if (lease.compareTo(IngestJobQueue.MAX_LEASE) > 0) {
+      throw new IllegalArgumentException("--job-lease must be between 1 and " + IngestJobQueue.MAX_LEASE.toSeconds()
+          + " seconds, got " + jobLeaseSeconds);
     }
     boolean api = adminKey != null && !adminKey.isBlank();
     boolean stored = storage != null && !storage.isBlank();
@@ -182,9 +189,15 @@ final class ServeCommand implements Callable<Integer> {
         .preset(preset)
         .maxUploadBytes(maxUploadBytes)
         .publicBaseUrl(publicUrl)
+        .workers(workers)
+        .jobLease(lease)
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
               .writeStallTimeout(stall).tls(tls);
+          if (trustedProxies != null) {
+            origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())
+                .toArray(String[]::new));
+          }
           if (ioThreads != 0) {
             origin.ioThreads(ioThreads);
           }
@@ -195,9 +208,6 @@ final class ServeCommand implements Callable<Integer> {
             origin.cacheMaxBytes(cacheMaxBytes);
           }
         });
-    if (!stored) {
-      platform.workers(workers);
-    }
     PlaybackTokenSigner signer = signer();
     if (signer != null) {
       platform.tokenSigner(signer);
@@ -219,8 +229,7 @@ final class ServeCommand implements Callable<Integer> {
       StreamkitPlatform running = platform.build().start();
       ProcessLifecycle.closeOnShutdown(running);
       PrintWriter out = spec.commandLine().getOut();
-      String mode = !stored ? (api ? ", management API on" : "")
-          : ", titles from " + storage + "; no ingest workers or management API with --storage";
+      String mode = (api ? ", management API on" : "") + ", " + workers + " ingest worker" + (workers == 1 ? "" : "s");
       out.println("StreamKit serving " + (stored ? storage : dataDirectory.toAbsolutePath()) + " at "
           + (tlsCert == null ? "http" : "https") + "://" + host + ":" + running.port() + " ("
           + running.store().databaseName() + " database" + mode + "); stop with Ctrl-C or SIGTERM");
@@ -230,10 +239,7 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Storage options belong together: S3 and cache settings need {@code --storage}, and a storage origin takes no
-   * ingest settings, since its uploads would be transcoded into the data directory it does not serve.
-   */
+  /** Storage options belong together: S3 and cache settings need {@code --storage}. */
   private void checkStorageOptions(boolean stored) {
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
     if (!stored) {
@@ -246,15 +252,6 @@ final class ServeCommand implements Callable<Integer> {
       }
       return;
     }
-    for (String[] ingest : new String[][] {{"--workers", "STREAMKIT_WORKERS"}, {"--ladder", "STREAMKIT_LADDER"},
-        {"--preset", "STREAMKIT_PRESET"}, {"--max-upload-bytes", "STREAMKIT_MAX_UPLOAD_BYTES"}}) {
-      if (parsed.hasMatchedOption(ingest[0]) || System.getenv(ingest[1]) != null) {
-        throw new IllegalArgumentException("--storage cannot be combined with " + ingest[0] + " (or " + ingest[1]
-            + "): a storage origin runs no ingest workers or management API yet, as uploads would be transcoded into"
-            + " the data directory it does not serve; publish titles into the storage (docs/storage.md) and drop "
-            + ingest[0]);
-      }
-    }
     if (cacheMaxBytes != null && (cacheMaxBytes < OriginServer.MIN_CACHE_MAX_BYTES
         || cacheMaxBytes > OriginServer.MAX_CACHE_MAX_BYTES)) {
       throw new IllegalArgumentException("--cache-max-bytes must be between " + OriginServer.MIN_CACHE_MAX_BYTES
@@ -264,26 +261,12 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The storage {@code --storage} and the {@code --s3-*} options name; nothing is sent until the origin starts. */
   private S3Storage s3Storage() {
-    S3Storage.Builder s3 = S3Storage.builder();
     try {
-      s3.location(storage.strip());
+      return s3.storage(storage.strip());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--storage: " + e.getMessage() + "; e.g. --storage s3://media/streamkit", e);
+      throw new IllegalArgumentException(e.getMessage().startsWith("--") ? e.getMessage() : "--storage: "
+          + e.getMessage() + "; e.g. --storage s3://media/streamkit", e);
     }
-    if (s3Endpoint != null && !s3Endpoint.isBlank()) {
-      URI endpoint;
-      try {
-        endpoint = new URI(s3Endpoint.strip());
-        s3.endpoint(endpoint);
-      } catch (URISyntaxException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("--s3-endpoint '" + s3Endpoint + "' is not an http:// or https:// URL with"
-            + " a host, e.g. http://127.0.0.1:9000", e);
-      }
-    }
-    if (s3Region != null && !s3Region.isBlank()) {
-      s3.region(s3Region.strip());
-    }
-    return s3.pathStyle(s3PathStyle).build();
   }
 
   /** Tokens for the playback endpoint: the first HS256 secret, or an ES256 key file holding a private key. */

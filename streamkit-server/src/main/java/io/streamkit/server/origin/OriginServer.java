@@ -625,8 +625,8 @@ public final class OriginServer implements AutoCloseable {
      * served from it like local files, with the stored object's {@code ETag} and {@code Last-Modified}. A pointer is
      * re-read at most a second after it was last read, so a republication or unpublication shows within about a
      * second. When the storage fails or takes more than 15 s, the request is answered 503 with {@code Retry-After}.
-     * The caller owns the storage and closes it after the server. Excludes {@link #managementApi}, whose uploads are
-     * transcoded into the data directory.
+     * The caller owns the storage and closes it after the server. A {@link #managementApi} must keep media in the
+     * same storage ({@link ManagementApi.Builder#storage}), so its uploads become the titles this origin serves.
      *
      * @param storage e.g. an {@code S3Storage} from module {@code streamkit-storage-s3}; listed once at
      *     {@link OriginServer#start()} to check that it answers; default none: titles from the data directory
@@ -682,7 +682,7 @@ public final class OriginServer implements AutoCloseable {
      * @return the server, not yet started
      * @throws IllegalArgumentException naming the missing setting or the contradiction: no data directory (nor, for a
      *     storage origin, a cache directory), neither or both of a token verifier and {@code withoutTokens()}, a
-     *     management API without store or admin key or with a storage, or cache settings without a storage
+     *     management API without store or admin key or on another storage, or cache settings without a storage
      */
     public OriginServer build() {
       if (dataDirectory == null && (storage == null || cacheDirectory == null)) {
@@ -694,9 +694,12 @@ public final class OriginServer implements AutoCloseable {
         throw new IllegalArgumentException("cacheDirectory(...) and cacheMaxBytes(...) apply only to titles from a"
             + " storage: call storage(...) too, or leave them out");
       }
-      if (storage != null && managementApi != null) {
-        throw new IllegalArgumentException("cannot use storage(...) and managementApi(...) together: the management"
-            + " API transcodes uploads into the data directory, which a storage origin does not serve");
+      if (managementApi != null && managementApi.storage != storage) {
+        throw new IllegalArgumentException(storage == null
+            ? "the management API keeps media in a storage but the origin serves the data directory: call storage(...)"
+                + " with the same storage"
+            : "the origin serves titles from a storage but the management API does not keep media there: call"
+                + " ManagementApi.Builder.storage(...) with the same storage");
       }
       if (verifier == null && !tokensOff) {
         throw new IllegalArgumentException(

@@ -33,6 +33,12 @@ final class ServeProcess implements AutoCloseable {
   }
 
   static ServeProcess start(Path data, String maxHeap, String... options) throws Exception {
+    return start(data, maxHeap, java.util.Map.of(), options);
+  }
+
+  /** As {@link #start(Path, String, String...)}, with these variables added to the child's environment. */
+  static ServeProcess start(Path data, String maxHeap, java.util.Map<String, String> environment, String... options)
+      throws Exception {
     int port;
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
@@ -48,6 +54,7 @@ final class ServeProcess implements AutoCloseable {
         .redirectOutput(log.toFile());
     // The tests read the lifecycle lines (job stopped, queued again) that a default run keeps quiet.
     builder.environment().put("STREAMKIT_LOG_LEVEL", "info");
+    builder.environment().putAll(environment);
     Process process = builder.start();
     ServeProcess serve = new ServeProcess(process, port, log);
     serve.awaitHealthy();

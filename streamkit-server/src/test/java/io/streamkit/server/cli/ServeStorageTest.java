@@ -83,7 +83,7 @@ class ServeStorageTest {
 
       assertThat(started).as(String.join("\n", serve.all())).isNotNull()
           .startsWith("StreamKit serving s3://media/prod at http://127.0.0.1:" + port)
-          .contains("no ingest workers or management API with --storage");
+          .contains("1 ingest worker");
       String token = PlaybackTokenSigner.hs256(SECRET.getBytes(StandardCharsets.UTF_8)).sign(PlaybackClaims.builder()
           .title("t1").expiresAt(Instant.now().plusSeconds(600)).build());
       HttpClient http = HttpClient.newHttpClient();
@@ -123,7 +123,7 @@ class ServeStorageTest {
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
         "--storage", "s3://media", "--s3-endpoint", "ftp://host"), "--s3-endpoint 'ftp://host' is not an http://");
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
-        "--storage", "s3://media", "--workers", "2"), "--storage cannot be combined with --workers");
+        "--storage", "s3://media", "--workers", "-1"), "--workers must be between 0 and");
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
         "--storage", "s3://media", "--cache-max-bytes", "10"), "--cache-max-bytes must be between 1048576");
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,

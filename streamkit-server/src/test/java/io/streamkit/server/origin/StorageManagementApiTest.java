@@ -67,14 +67,15 @@ class StorageManagementApiTest {
     IngestWorkers.Builder w = IngestWorkers.builder().store(store).dataDirectory(data).node("test-node")
         .ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100));
     ManagementApi.Builder api = ManagementApi.builder().store(store).dataDirectory(data);
+    OriginServer.Builder o = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1").withoutTokens()
+        .adminKey(ADMIN_KEY).store(store);
     if (withStorage) {
       w.storage(bucket);
       api.storage(bucket);
+      o.storage(bucket);
     }
     workers = w.build().start();
-    origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1").withoutTokens().adminKey(ADMIN_KEY)
-        .store(store)
-        .managementApi(api.workers(workers).build()).build().start();
+    origin = o.managementApi(api.workers(workers).build()).build().start();
   }
 
   @AfterEach
