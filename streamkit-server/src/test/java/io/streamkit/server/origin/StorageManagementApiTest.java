@@ -123,6 +123,15 @@ class StorageManagementApiTest {
     }
   }
 
+  /** The worker drops the source right after the catalog says READY, so it may still be there a moment. */
+  private void awaitNoSources() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!bucket.list("sources").isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(bucket.list("sources")).as("the source is dropped once READY").isEmpty();
+  }
+
   @Test
   void anUploadThroughTheOriginIsTranscodedIntoTheBucketAndDeletedFromIt() throws Exception {
     start(true);
@@ -135,7 +144,7 @@ class StorageManagementApiTest {
     awaitReady(id);
 
     assertThat(new TitleVersions(bucket).current("titles/" + id)).isPresent();
-    assertThat(bucket.list("sources")).as("the source is dropped once READY").isEmpty();
+    awaitNoSources();
     try (var left = Files.list(data.resolve(IngestWorkers.UPLOADS))) {
       assertThat(left.filter(Files::isRegularFile)).as("nothing stays in the local upload directory").isEmpty();
     }
@@ -171,7 +180,7 @@ class StorageManagementApiTest {
     assertThat(title.get("name").asText()).isEqualTo("direct");
     awaitReady(title.get("id").asText());
     assertThat(new TitleVersions(bucket).current("titles/" + title.get("id").asText())).isPresent();
-    assertThat(bucket.list("sources")).isEmpty();
+    awaitNoSources();
   }
 
   @Test
