@@ -241,8 +241,9 @@ final class ServeCommand implements Callable<Integer> {
       List<String> given = Stream.of("--s3-endpoint", "--s3-region", "--s3-path-style", "--cache-dir",
           "--cache-max-bytes").filter(parsed::hasMatchedOption).toList();
       if (!given.isEmpty()) {
-        throw new IllegalArgumentException(String.join(", ", given) + " only apply with --storage s3://BUCKET[/PREFIX]"
-            + " (env STREAMKIT_STORAGE); add it, or leave them out to serve " + data.resolve("titles"));
+        throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " needs" : " need")
+            + " --storage s3://BUCKET[/PREFIX] (env STREAMKIT_STORAGE); add it, or leave "
+            + (given.size() == 1 ? "it" : "them") + " out to serve " + data.resolve("titles"));
       }
       return;
     }
