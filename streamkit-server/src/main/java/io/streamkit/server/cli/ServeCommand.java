@@ -141,9 +141,9 @@ final class ServeCommand implements Callable<Integer> {
   File tlsKey;
 
   @Option(names = "--storage", defaultValue = "${env:STREAMKIT_STORAGE}", paramLabel = "s3://BUCKET[/PREFIX]",
-      description = "serve titles published into S3 or a compatible storage instead of DIR/titles, through a disk"
-          + " cache (env STREAMKIT_STORAGE); credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS"
-          + " default chain. Runs no ingest workers and no management API")
+      description = "keep sources and titles in S3 or a compatible storage instead of DIR: uploads go there, workers"
+          + " publish there and titles are served through a disk cache (env STREAMKIT_STORAGE); credentials from"
+          + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the AWS default chain")
   String storage;
 
   @CommandLine.Mixin S3Options s3;
@@ -247,8 +247,9 @@ final class ServeCommand implements Callable<Integer> {
       List<String> given = Stream.of("--s3-endpoint", "--s3-region", "--s3-path-style", "--cache-dir",
           "--cache-max-bytes").filter(parsed::hasMatchedOption).toList();
       if (!given.isEmpty()) {
-        throw new IllegalArgumentException(String.join(", ", given) + " only apply with --storage s3://BUCKET[/PREFIX]"
-            + " (env STREAMKIT_STORAGE); add it, or leave them out to serve " + data.resolve("titles"));
+        throw new IllegalArgumentException(String.join(", ", given) + (given.size() == 1 ? " needs" : " need")
+            + " --storage s3://BUCKET[/PREFIX] (env STREAMKIT_STORAGE); add it, or leave "
+            + (given.size() == 1 ? "it" : "them") + " out to serve " + data.resolve("titles"));
       }
       return;
     }

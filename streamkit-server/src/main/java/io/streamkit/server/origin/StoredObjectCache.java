@@ -236,7 +236,7 @@ final class StoredObjectCache implements AutoCloseable {
     if (object.size() > maxBytes) {
       metrics.fetched(OriginMetrics.FETCH_FAILED, 0);
       throw new StorageException(storage.describe(key) + " is " + object.size() + " bytes, more than the whole disk"
-          + " cache (" + maxBytes + " bytes); raise the cache size", null);
+          + " cache (" + maxBytes + " bytes); raise the cache's maximum size (--cache-max-bytes)", null);
     }
     String name = Long.toString(names.incrementAndGet(), 36);
     Path part = temporary.resolve(name + ".part");

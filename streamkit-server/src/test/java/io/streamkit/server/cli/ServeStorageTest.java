@@ -127,7 +127,9 @@ class ServeStorageTest {
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
         "--storage", "s3://media", "--cache-max-bytes", "10"), "--cache-max-bytes must be between 1048576");
     assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
-        "--cache-dir", "/somewhere", "--s3-path-style"), "--s3-path-style, --cache-dir only apply with --storage");
+        "--cache-max-bytes", "1073741824"), "--cache-max-bytes needs --storage s3://BUCKET[/PREFIX]");
+    assertError(TokenAndServeCommandTest.run("serve", "--data", data.toString(), "--signing-key", SECRET,
+        "--cache-dir", "/somewhere", "--s3-path-style"), "--s3-path-style, --cache-dir need --storage s3://BUCKET[/PREFIX]");
   }
 
   private static void assertOneLineFailure(Map<String, String> env, String line) throws Exception {

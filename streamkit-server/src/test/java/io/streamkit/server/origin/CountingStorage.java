@@ -8,17 +8,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real storage with every read and stat counted per key: how a test sees what reached the storage. */
+/**
+ * A real storage with every read and stat counted per key: how a test sees what reached the storage. Reads of chosen
+ * keys can also be held back, as a slow storage holds them, until the test lets them go.
+ */
 final class CountingStorage implements MediaStorage {
 
   private final MediaStorage storage;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> stats = new ConcurrentHashMap<>();
+  private volatile String heldSuffix;
+  private volatile CountDownLatch release = new CountDownLatch(0);
 
   CountingStorage(MediaStorage storage) {
     this.storage = storage;
+  }
+
+  /** Holds every read of a key ending with {@code suffix} until the returned latch is counted down (at most 30 s). */
+  CountDownLatch holdReads(String suffix) {
+    release = new CountDownLatch(1);
+    heldSuffix = suffix;
+    return release;
+  }
+
+  private void maybeHold(String key) {
+    String suffix = heldSuffix;
+    if (suffix != null && key.endsWith(suffix)) {
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Reads of objects whose key starts with {@code prefix} and ends with {@code suffix}. */
@@ -60,6 +85,7 @@ final class CountingStorage implements MediaStorage {
   @Override
   public InputStream read(String key) {
     reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    maybeHold(key);
     return storage.read(key);
   }
 

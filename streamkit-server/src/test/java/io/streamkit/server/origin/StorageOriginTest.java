@@ -176,6 +176,40 @@ class StorageOriginTest {
   }
 
   @Test
+  void aSlowStorageNeverHoldsTheEventLoopSoCachedObjectsKeepFlowing() throws Exception {
+    String title = "slow";
+    versions.publish("titles/" + title, TestTitles.title(TestTitles.FMP4));
+    try (RunningOrigin oneLoop = new RunningOrigin(b -> b.storage(storage).cacheDirectory(temp.resolve("one-loop"))
+        .ioThreads(1))) {
+      String base = "/titles/" + title + "/v1/";
+      String token = "?token=" + oneLoop.token(title);
+      byte[] cached = oneLoop.get(base + "seg_00000.m4s" + token).body();
+      java.util.concurrent.CountDownLatch release = storage.holdReads("/" + title + "/" + versions
+          .current("titles/" + title).orElseThrow() + "/v1/seg_00001.m4s");
+      try {
+        CompletableFuture<HttpResponse<byte[]>> slow = CompletableFuture.supplyAsync(() -> {
+          try {
+            return oneLoop.get(base + "seg_00001.m4s" + token);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(300);
+        assertThat(slow).isNotDone();
+        for (int i = 0; i < 5; i++) {
+          long asked = System.nanoTime();
+          assertThat(oneLoop.get(base + "seg_00000.m4s" + token).body()).isEqualTo(cached);
+          assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(500));
+        }
+        release.countDown();
+        assertThat(slow.get().statusCode()).isEqualTo(200);
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
   void aCacheSmallerThanTheTitleEvictsAndStillServesEveryByte() throws Exception {
     String title = "larger-than-the-cache";
     Path files = Files.createDirectories(temp.resolve(title));
