@@ -26,7 +26,6 @@ if [ ! -f "$JAR" ]; then
   log "building $JAR"
   mvn -B -q -DskipTests package -pl streamkit-server -am
 fi
-S3PROXY_VERSION=$(mvn -B -q help:evaluate -Dexpression=s3proxy.version -DforceStdout -N)
 WORK=$(mktemp -d /tmp/streamkit-upload-bench.XXXXXX)
 S3_PID=""; SERVE_PID=""
 cleanup() {
@@ -37,8 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mvn -B -q dependency:copy -Dartifact="org.gaul:s3proxy:$S3PROXY_VERSION:jar:jar-with-dependencies" \
-  -DoutputDirectory="$WORK" -Dmdep.stripVersion=true -N
+# The s3proxy jar the storage tests use (streamkit-storage-s3/target/s3proxy/s3proxy.jar).
+S3PROXY_JAR=streamkit-storage-s3/target/s3proxy/s3proxy.jar
+[ -f "$S3PROXY_JAR" ] || mvn -B -q -pl streamkit-storage-s3 dependency:copy@s3proxy-for-tests
 mkdir -p "$WORK/s3/media" "$WORK/data"
 cat > "$WORK/s3proxy.conf" <<CONF
 s3proxy.endpoint=http://127.0.0.1:$S3_PORT
@@ -48,7 +48,7 @@ s3proxy.credential=bench-secret
 jclouds.provider=filesystem-nio2
 jclouds.filesystem.basedir=$WORK/s3
 CONF
-LOG_LEVEL=warn java -Xmx512m -jar "$WORK/s3proxy-jar-with-dependencies.jar" --properties "$WORK/s3proxy.conf" \
+LOG_LEVEL=warn java -Xmx512m -jar "$S3PROXY_JAR" --properties "$WORK/s3proxy.conf" \
   > "$WORK/s3proxy.log" 2>&1 &
 S3_PID=$!
 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret java -Xms256m -Xmx512m -jar "$JAR" serve \
