@@ -52,6 +52,13 @@ public interface DirectUploads {
   }
 
   /**
+   * Where part URLs point, for a page's Content-Security-Policy ({@code connect-src}): scheme, host and port.
+   *
+   * @return an origin such as {@code https://media.s3.eu-west-1.amazonaws.com}
+   */
+  URI uploadOrigin();
+
+  /**
    * Starts a multipart upload of a file of known size and pre-signs its parts.
    *
    * @param key the object to create

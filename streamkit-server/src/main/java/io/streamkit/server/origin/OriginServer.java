@@ -112,6 +112,14 @@ public final class OriginServer implements AutoCloseable {
     this.metrics = new OriginMetrics(registry);
   }
 
+  /** Where the admin page sends direct uploads, when the management API's storage takes them; else null. */
+  private static java.net.URI directUploadOrigin(ManagementApi api) {
+    if (api == null || api.storage == null) {
+      return null;
+    }
+    return api.storage.directUploads().map(io.streamkit.core.storage.DirectUploads::uploadOrigin).orElse(null);
+  }
+
   /**
    * {@return a new builder; {@link Builder#dataDirectory} is required, and so is a choice about tokens:
    * {@link Builder#tokenVerifier} or {@link Builder#withoutTokens}}
@@ -162,7 +170,7 @@ public final class OriginServer implements AutoCloseable {
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
-        new PageHandler(metrics), api));
+        new PageHandler(metrics, directUploadOrigin(config.managementApi)), api));
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;

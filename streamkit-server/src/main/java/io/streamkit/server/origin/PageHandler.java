@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamkit.core.token.PlaybackClaims;
+import java.net.URI;
 
 /**
  * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console
@@ -25,7 +26,8 @@ import io.streamkit.core.token.PlaybackClaims;
  * their scripts change with the server, so browsers revalidate them with the strong ETag ({@code no-cache}, answered
  * by 304 when unchanged). Pages send {@code Referrer-Policy: no-referrer} because the player's URL carries the
  * playback token, and a Content-Security-Policy that allows only this origin (plus {@code blob:}, which hls.js uses
- * for its media source and worker).
+ * for its media source and worker); on a server with direct uploads the admin page may also connect to the storage
+ * its pre-signed part URLs point to.
  */
 @Sharable
 final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -45,15 +47,27 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   private final ClassPathResources resources;
   private final OriginMetrics metrics;
+  private final String adminPolicy;
 
   PageHandler(OriginMetrics metrics) {
-    this(new ClassPathResources(PageHandler.class.getClassLoader()), metrics);
+    this(new ClassPathResources(PageHandler.class.getClassLoader()), metrics, null);
+  }
+
+  /** With {@code uploadOrigin}, the admin page may also send direct uploads there (pre-signed part URLs). */
+  PageHandler(OriginMetrics metrics, URI uploadOrigin) {
+    this(new ClassPathResources(PageHandler.class.getClassLoader()), metrics, uploadOrigin);
   }
 
   PageHandler(ClassPathResources resources, OriginMetrics metrics) {
+    this(resources, metrics, null);
+  }
+
+  private PageHandler(ClassPathResources resources, OriginMetrics metrics, URI uploadOrigin) {
     super(false);
     this.resources = resources;
     this.metrics = metrics;
+    this.adminPolicy = uploadOrigin == null ? CONTENT_SECURITY_POLICY
+        : CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' " + uploadOrigin);
   }
 
   @Override
@@ -94,7 +108,7 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
   }
 
-  private static FullHttpResponse respond(OriginRequest request, ClassPathResources.Resource resource) {
+  private FullHttpResponse respond(OriginRequest request, ClassPathResources.Resource resource) {
     String first = request.path.segment(0);
     boolean html = first.equals(PLAY) || first.equals(ADMIN);
     boolean unchanged = HttpConditionals.notModified(request.headers, resource.etag(), -1);
@@ -112,7 +126,7 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     if (html) {
       response.headers()
-          .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+          .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, first.equals(ADMIN) ? adminPolicy : CONTENT_SECURITY_POLICY)
           .set("Referrer-Policy", "no-referrer");
     }
     return response;

@@ -193,6 +193,68 @@
     }
   }
 
+  // Direct upload (docs/storage.md): on a server that keeps media in S3, the file goes straight to the bucket through
+  // pre-signed part URLs, never through the origin. The server answers 501 when it cannot pre-sign; then the
+  // resumable upload above is used. Each part is retried a few times; an upload that fails is aborted.
+  const PART_ATTEMPTS = 3;
+
+  function putPart(url, blob, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', url);   // the URL carries its own signature: no admin key goes to the storage
+      xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+      xhr.addEventListener('load', () => resolve(xhr));
+      xhr.addEventListener('error', () => reject(new Error('the connection to the storage was lost')));
+      xhr.send(blob);
+    });
+  }
+
+  async function directUpload(file, name, onProgress) {
+    const started = await fetch('/api/uploads/s3', {
+      method: 'POST',
+      headers: headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ size: file.size }),
+    });
+    if (started.status === 501 || started.status === 404) {
+      return false;
+    }
+    if (!started.ok) {
+      throw new Error(await errorText(started));
+    }
+    const upload = await started.json();
+    const done = { key: upload.key, uploadId: upload.uploadId };
+    try {
+      const etags = [];
+      let before = 0;
+      for (const part of upload.parts) {
+        let xhr = null;
+        for (let attempt = 1; attempt <= PART_ATTEMPTS && !(xhr && xhr.status === 200); attempt++) {
+          try {
+            xhr = await putPart(part.url, file.slice(part.offset, part.offset + part.length),
+              (sent) => onProgress(before + sent));
+          } catch (e) {
+            if (attempt === PART_ATTEMPTS) {
+              throw e;
+            }
+          }
+        }
+        const etag = xhr.getResponseHeader('ETag');
+        if (xhr.status !== 200 || !etag) {
+          throw new Error('the storage refused part ' + part.partNumber + ' (' + xhr.status + ')'
+            + (xhr.status === 200 ? '; its CORS rule must expose the ETag header' : ''));
+        }
+        etags.push(etag);
+        before += part.length;
+        onProgress(before);
+      }
+      await api('POST', '/api/uploads/s3/complete', Object.assign({ etags: etags, name: name }, done));
+      return true;
+    } catch (e) {
+      api('POST', '/api/uploads/s3/abort', done).catch(() => { /* the bucket's lifecycle rule clears it */ });
+      throw e;
+    }
+  }
+
   async function upload() {
     const file = fileField.files[0];
     if (!file) {
@@ -207,14 +269,19 @@
     uploadProgress.value = 0;
     uploadButton.disabled = true;
     uploadStatus.textContent = 'Uploading ' + file.name + '…';
+    const progress = (sent) => {
+      uploadProgress.value = file.size === 0 ? 100 : Math.floor((sent / file.size) * 100);
+    };
     try {
-      const url = await uploadUrl(file, name);
-      await sendChunks(file, url, (sent) => {
-        uploadProgress.value = file.size === 0 ? 100 : Math.floor((sent / file.size) * 100);
-      });
-      localStorage.removeItem(fingerprint(file));
+      const direct = await directUpload(file, name, progress);
+      if (!direct) {
+        const url = await uploadUrl(file, name);
+        await sendChunks(file, url, progress);
+        localStorage.removeItem(fingerprint(file));
+      }
       uploadProgress.value = 100;
-      uploadStatus.textContent = 'Uploaded ' + file.name + '; transcoding is queued.';
+      uploadStatus.textContent = 'Uploaded ' + file.name + (direct ? ' straight to storage' : '')
+        + '; transcoding is queued.';
       fileField.value = '';
       nameField.value = '';
       show('', false);

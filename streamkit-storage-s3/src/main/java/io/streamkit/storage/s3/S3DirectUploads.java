@@ -4,6 +4,7 @@ import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,20 @@ final class S3DirectUploads implements DirectUploads {
     this.storage = storage;
     this.presigner = presigner;
     this.partSize = partSize;
+  }
+
+  /** Pre-signs a request for a made-up upload (nothing is sent) and keeps its scheme, host and port. */
+  @Override
+  public URI uploadOrigin() {
+    URI url;
+    try {
+      url = presigner.presignUploadPart(p -> p.signatureDuration(Duration.ofMinutes(1))
+          .uploadPartRequest(u -> u.bucket(storage.bucket()).key(storage.objectKey("origin-probe")).uploadId("probe")
+              .partNumber(1))).url().toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("the SDK pre-signed an invalid URL: " + e.getMessage(), e);
+    }
+    return URI.create(url.getScheme() + "://" + url.getRawAuthority());
   }
 
   @Override

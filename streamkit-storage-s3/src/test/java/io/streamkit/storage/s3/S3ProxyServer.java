@@ -64,6 +64,9 @@ public final class S3ProxyServer implements AutoCloseable {
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS_KEY,
         "s3proxy.credential=" + SECRET_KEY,
+        // Browsers PUT parts of direct uploads from another origin and read each part's ETag.
+        "s3proxy.cors-allow-all=true",
+        "s3proxy.cors-exposed-headers=ETag",
         "jclouds.provider=filesystem-nio2",
         "jclouds.filesystem.basedir=" + data));
     Path log = directory.resolve("s3proxy.log");
