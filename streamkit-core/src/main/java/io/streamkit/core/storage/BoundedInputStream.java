@@ -4,12 +4,21 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Ends a stream after {@code limit} bytes; closing it closes the stream beneath. */
-final class BoundedInputStream extends FilterInputStream {
+/**
+ * Ends a stream after a number of bytes, as a {@link MediaStorage#read(String, long, long)} of a byte range does;
+ * closing it closes the stream beneath. For storage implementations that read ranges of files.
+ */
+public final class BoundedInputStream extends FilterInputStream {
 
   private long remaining;
 
-  BoundedInputStream(InputStream in, long limit) {
+  /**
+   * Reads at most {@code limit} bytes of {@code in}.
+   *
+   * @param in the stream to read, positioned at the range's first byte
+   * @param limit how many bytes to give at most, at least 0
+   */
+  public BoundedInputStream(InputStream in, long limit) {
     super(in);
     this.remaining = limit;
   }

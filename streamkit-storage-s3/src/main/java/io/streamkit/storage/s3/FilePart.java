@@ -1,6 +1,6 @@
 package io.streamkit.storage.s3;
 
-import java.io.FilterInputStream;
+import io.streamkit.core.storage.BoundedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,47 +59,9 @@ final class FilePart implements ContentStreamProvider {
     try {
       FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
       channel.position(offset);
-      return new Limited(Channels.newInputStream(channel), length);
+      return new BoundedInputStream(Channels.newInputStream(channel), length);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static final class Limited extends FilterInputStream {
-    private long remaining;
-
-    Limited(InputStream in, long remaining) {
-      super(in);
-      this.remaining = remaining;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buffer, int off, int len) throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(buffer, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 }
