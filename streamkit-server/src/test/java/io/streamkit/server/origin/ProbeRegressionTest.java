@@ -196,6 +196,13 @@ class ProbeRegressionTest {
         + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501);
   }
 
+  @Test
+  void aMethodThatIsNotATokenIsRefusedRatherThanTrimmedToHead() throws IOException {
+    // Netty trims "HEAD\0\0" to HEAD; answered as HEAD (no body), a client that sent that method waits for a body.
+    assertRefusedAndClosed("HEAD\0\0\0 /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+    assertRefusedAndClosed("GE\u0001T /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  }
+
   private static void assertRefusedAndClosed(String request, int status) throws IOException {
     try (Socket socket = connect(origin)) {
       send(socket, request);
