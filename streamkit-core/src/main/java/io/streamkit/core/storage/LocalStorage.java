@@ -129,10 +129,16 @@ public final class LocalStorage implements MediaStorage {
   }
 
   @Override
-  public InputStream read(String key) {
+  public OpenedObject open(String key) {
     Path file = file(key);
     try {
-      return Files.newInputStream(file);
+      InputStream content = Files.newInputStream(file);
+      try {
+        return new OpenedObject(describe(key, Files.readAttributes(file, BasicFileAttributes.class)), content);
+      } catch (IOException | RuntimeException e) {
+        content.close();
+        throw e;
+      }
     } catch (NoSuchFileException e) {
       throw StorageException.notFound(file.toString());
     } catch (IOException e) {

@@ -47,13 +47,25 @@ public interface MediaStorage extends AutoCloseable {
   Optional<StoredObject> stat(String key);
 
   /**
+   * Opens an object for reading, from the start, with what the storage says about it, in one request: a reader that
+   * needs the size or validator need not {@link #stat} first. Close it when done.
+   *
+   * @param key the object's key
+   * @return the object's description and content
+   * @throws StorageException if there is no such object ({@link StorageException#missing()}) or it cannot be read
+   */
+  OpenedObject open(String key);
+
+  /**
    * Opens an object for reading, from the start. Close the stream when done.
    *
    * @param key the object's key
    * @return the content as a stream
    * @throws StorageException if there is no such object ({@link StorageException#missing()}) or it cannot be read
    */
-  InputStream read(String key);
+  default InputStream read(String key) {
+    return open(key).content();
+  }
 
   /**
    * Opens a byte range of an object for reading. Close the stream when done.

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -79,6 +78,21 @@ public abstract class MediaStorageContract {
     assertThat(text(storage.read("titles/t/master.m3u8"))).isEqualTo("second, longer");
     assertThat(second.size()).isEqualTo(14);
     assertThat(second.etag()).isNotEqualTo(first.etag());
+  }
+
+  @Test
+  void anOpenedObjectSaysWhatAStatWouldWithoutAnotherRequest() throws Exception {
+    storage.put("titles/t/720p/seg-00002.m4s", "twelve bytes".getBytes(StandardCharsets.UTF_8));
+
+    try (OpenedObject opened = storage.open("titles/t/720p/seg-00002.m4s")) {
+      StoredObject stat = storage.stat("titles/t/720p/seg-00002.m4s").orElseThrow();
+      assertThat(opened.object().size()).isEqualTo(12);
+      assertThat(opened.object().etag()).isEqualTo(stat.etag());
+      assertThat(opened.object().lastModified()).isEqualTo(stat.lastModified());
+      assertThat(new String(opened.content().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("twelve bytes");
+    }
+    assertThatThrownBy(() -> storage.open("titles/t/none"))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.missing()).isTrue());
   }
 
   @Test
@@ -248,21 +262,20 @@ public abstract class MediaStorageContract {
   }
 
   /** The storage under test, recording the order of puts and failing from the {@code failAt}-th put on. */
-  private static final class Recording implements MediaStorage {
-    private final MediaStorage real;
+  private static final class Recording extends ForwardingStorage {
     private final List<String> order;
     private final int failAt;
     private final AtomicInteger puts = new AtomicInteger();
 
     Recording(MediaStorage real, List<String> order, int failAt) {
-      this.real = real;
+      super(real);
       this.order = order;
       this.failAt = failAt;
     }
 
     private void count(String key) {
       if (puts.incrementAndGet() >= failAt) {
-        throw new StorageException("cannot write " + real.describe(key) + ": disk full (simulated)", null);
+        throw new StorageException("cannot write " + storage.describe(key) + ": disk full (simulated)", null);
       }
       order.add(key);
     }
@@ -270,53 +283,13 @@ public abstract class MediaStorageContract {
     @Override
     public void put(String key, Path file) {
       count(key);
-      real.put(key, file);
+      storage.put(key, file);
     }
 
     @Override
     public void put(String key, byte[] content) {
       count(key);
-      real.put(key, content);
-    }
-
-    @Override
-    public Optional<StoredObject> stat(String key) {
-      return real.stat(key);
-    }
-
-    @Override
-    public InputStream read(String key) {
-      return real.read(key);
-    }
-
-    @Override
-    public InputStream read(String key, long offset, long length) {
-      return real.read(key, offset, length);
-    }
-
-    @Override
-    public List<StoredObject> list(String directory) {
-      return real.list(directory);
-    }
-
-    @Override
-    public void delete(String key) {
-      real.delete(key);
-    }
-
-    @Override
-    public int deleteAll(String directory) {
-      return real.deleteAll(directory);
-    }
-
-    @Override
-    public String describe(String key) {
-      return real.describe(key);
-    }
-
-    @Override
-    public void close() {
-      real.close();
+      storage.put(key, content);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.storage.OpenedObject;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -225,34 +225,34 @@ final class StoredObjectCache implements AutoCloseable {
     }
   }
 
-  /** On the executor: stat, stream into a temporary file, check the length, rename in. */
+  /**
+   * On the executor: one GET (its answer names the object's length, validator and time), streamed into a temporary
+   * file, the length checked, renamed in.
+   */
   private CachedObject fetch(String key) {
-    Optional<StoredObject> stat = storage.stat(key);
-    if (stat.isEmpty()) {
-      metrics.fetched(OriginMetrics.FETCH_MISSING, 0);
-      return null;
-    }
-    StoredObject object = stat.get();
-    if (object.size() > maxBytes) {
-      metrics.fetched(OriginMetrics.FETCH_FAILED, 0);
-      throw new StorageException(storage.describe(key) + " is " + object.size() + " bytes, more than the whole disk"
-          + " cache (" + maxBytes + " bytes); raise the cache's maximum size (--cache-max-bytes)", null);
-    }
     String name = Long.toString(names.incrementAndGet(), 36);
     Path part = temporary.resolve(name + ".part");
     long copied = 0;
     try {
-      try (InputStream in = storage.read(key);
-          OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        byte[] buffer = new byte[COPY_BUFFER_BYTES];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-          out.write(buffer, 0, n);
-          copied += n;
+      StoredObject object;
+      try (OpenedObject opened = storage.open(key)) {
+        object = opened.object();
+        if (object.size() > maxBytes) {
+          throw new StorageException(storage.describe(key) + " is " + object.size() + " bytes, more than the whole"
+              + " disk cache (" + maxBytes + " bytes); raise the cache's maximum size (--cache-max-bytes)", null);
+        }
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          byte[] buffer = new byte[COPY_BUFFER_BYTES];
+          InputStream in = opened.content();
+          for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            out.write(buffer, 0, n);
+            copied += n;
+          }
         }
       }
       if (copied != object.size()) {
         throw new StorageException("reading " + storage.describe(key) + " gave " + copied + " bytes where the storage"
-            + " listed " + object.size(), null);
+            + " announced " + object.size(), null);
       }
       Path file = objects.resolve(name);
       Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);

@@ -1,10 +1,10 @@
 package io.streamkit.server.origin;
 
+import io.streamkit.core.storage.ForwardingStorage;
 import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.storage.OpenedObject;
 import io.streamkit.core.storage.StoredObject;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,16 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real storage with every read and stat counted per key: how a test sees what reached the storage. Reads of chosen
  * keys can also be held back, as a slow storage holds them, until the test lets them go.
  */
-final class CountingStorage implements MediaStorage {
+final class CountingStorage extends ForwardingStorage {
 
-  private final MediaStorage storage;
   private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> stats = new ConcurrentHashMap<>();
   private volatile String heldSuffix;
   private volatile CountDownLatch release = new CountDownLatch(0);
 
   CountingStorage(MediaStorage storage) {
-    this.storage = storage;
+    super(storage);
   }
 
   /** Holds every read of a key ending with {@code suffix} until the returned latch is counted down (at most 30 s). */
@@ -67,56 +66,21 @@ final class CountingStorage implements MediaStorage {
   }
 
   @Override
-  public void put(String key, Path file) {
-    storage.put(key, file);
-  }
-
-  @Override
-  public void put(String key, byte[] content) {
-    storage.put(key, content);
-  }
-
-  @Override
   public Optional<StoredObject> stat(String key) {
     stats.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     return storage.stat(key);
   }
 
   @Override
-  public InputStream read(String key) {
+  public OpenedObject open(String key) {
     reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     maybeHold(key);
-    return storage.read(key);
+    return storage.open(key);
   }
 
   @Override
   public InputStream read(String key, long offset, long length) {
     reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     return storage.read(key, offset, length);
-  }
-
-  @Override
-  public List<StoredObject> list(String directory) {
-    return storage.list(directory);
-  }
-
-  @Override
-  public void delete(String key) {
-    storage.delete(key);
-  }
-
-  @Override
-  public int deleteAll(String directory) {
-    return storage.deleteAll(directory);
-  }
-
-  @Override
-  public String describe(String key) {
-    return storage.describe(key);
-  }
-
-  @Override
-  public void close() {
-    storage.close();
   }
 }

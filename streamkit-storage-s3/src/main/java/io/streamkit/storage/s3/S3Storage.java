@@ -2,6 +2,7 @@ package io.streamkit.storage.s3;
 
 import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.storage.OpenedObject;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -29,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -204,14 +207,19 @@ public final class S3Storage implements MediaStorage {
     }
   }
 
+  /** One GET: the response head carries the length, ETag and time the caller would otherwise HEAD for. */
   @Override
-  public InputStream read(String key) {
+  public OpenedObject open(String key) {
     String objectKey = objectKey(key);
+    ResponseInputStream<GetObjectResponse> content;
     try {
-      return client.getObject(b -> b.bucket(bucket).key(objectKey));
+      content = client.getObject(b -> b.bucket(bucket).key(objectKey));
     } catch (SdkException e) {
       throw readFailure(key, e);
     }
+    GetObjectResponse head = content.response();
+    return new OpenedObject(new StoredObject(key, head.contentLength(), unquoted(head.eTag()), head.lastModified()),
+        content);
   }
 
   @Override
