@@ -53,14 +53,8 @@ trap cleanup EXIT
 # --- the title: 720p, 4 s segments at a constant 4 Mbit/s (about 2 MB each), fMP4 --------------------------------
 DATA=$WORK/data
 TITLE=$DATA/titles/bench
-mkdir -p "$TITLE"
-FFMPEG=$(java -cp "$JAR" benchmarks/src/main/java/io/streamkit/benchmarks/server/BundledFfmpeg.java)
-log "encoding the benchmark title with $FFMPEG"
-(cd "$TITLE" && "$FFMPEG" -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=1280x720:rate=30 -t 24 \
-  -c:v libx264 -preset veryfast -g 120 -keyint_min 120 -sc_threshold 0 \
-  -b:v 4M -minrate 4M -maxrate 4M -bufsize 4M -x264-params nal-hrd=cbr \
-  -f hls -hls_time 4 -hls_playlist_type vod -hls_segment_type fmp4 -hls_segment_filename 'v%v/seg_%05d.m4s' \
-  -hls_fmp4_init_filename init.mp4 -master_pl_name master.m3u8 -var_stream_map 'v:0' 'v%v/index.m3u8')
+. benchmarks/bench-title.sh
+encode_bench_title "$TITLE"
 SEGMENT=v0/seg_00001.m4s
 SEGMENT_BYTES=$(stat -c %s "$TITLE/$SEGMENT")
 PLAYLIST_BYTES=$(stat -c %s "$TITLE/v0/index.m3u8")
