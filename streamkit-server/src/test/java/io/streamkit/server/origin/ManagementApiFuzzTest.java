@@ -36,7 +36,7 @@ class ManagementApiFuzzTest {
     if (e == null) {
       return;
     }
-    FuzzedOrigin.assertWellFormed(e);
+    origin.assertWellFormed(e);
     String what = e.method() + " " + e.target() + " -> " + e.status() + " " + e.text();
     String path = e.target().split("\\?", 2)[0];
     boolean management = path.startsWith("/api/titles") && !path.endsWith("/analytics")

@@ -44,7 +44,7 @@ class ViewerApiFuzzTest {
     if (e == null) {
       return;
     }
-    FuzzedOrigin.assertWellFormed(e);
+    origin.assertWellFormed(e);
     if (e.status() >= 300) {
       return;
     }
