@@ -31,7 +31,7 @@ public final class ContentKey {
     this.key = key;
   }
 
-  /** A new key with a new id, both from a {@link SecureRandom}. */
+  /** {@return a new key with a new id, both from a {@link SecureRandom}} */
   public static ContentKey generate() {
     byte[] id = new byte[ID_HEX_DIGITS / 2];
     byte[] key = new byte[KEY_BYTES];
@@ -43,6 +43,9 @@ public final class ContentKey {
   /**
    * A key read back from where it was kept.
    *
+   * @param id the key's id, 32 lower-case hex digits
+   * @param key the 16 key bytes, copied
+   * @return the key
    * @throws IllegalArgumentException when the id is not 32 lower-case hex digits or the key is not 16 bytes
    */
   public static ContentKey of(String id, byte[] key) {
@@ -57,7 +60,12 @@ public final class ContentKey {
     return new ContentKey(id, key.clone());
   }
 
-  /** Whether {@code text} has the form of a key id, so a request path can be refused before any look-up. */
+  /**
+   * Whether {@code text} has the form of a key id, so a request path can be refused before any look-up.
+   *
+   * @param text a candidate id, possibly {@code null}
+   * @return whether it is 32 lower-case hex digits
+   */
   public static boolean isId(String text) {
     if (text == null || text.length() != ID_HEX_DIGITS) {
       return false;

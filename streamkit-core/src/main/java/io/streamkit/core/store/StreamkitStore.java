@@ -8,6 +8,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.event.EventStore;
 import io.streamkit.core.progress.ProgressStore;
+import io.streamkit.core.protection.ContentKeyStore;
+import io.streamkit.core.protection.KeyWrapper;
+import io.streamkit.core.protection.MasterKeys;
 import io.streamkit.core.title.Catalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,12 +76,15 @@ public final class StreamkitStore implements AutoCloseable {
   private final Catalog catalog;
   private final ProgressStore progress;
   private final EventStore events;
+  private final JdbcRunner jdbc;
+  private final Clock clock;
 
   private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
     this.closer = closer;
     this.dialect = dialect;
-    JdbcRunner jdbc = new JdbcRunner(dataSource);
+    this.jdbc = new JdbcRunner(dataSource);
+    this.clock = clock;
     this.catalog = new JdbcCatalog(jdbc, clock);
     this.progress = new JdbcProgressStore(jdbc, dialect);
     this.events = new JdbcEventStore(jdbc, dialect);
@@ -105,6 +111,31 @@ public final class StreamkitStore implements AutoCloseable {
   /** {@return the playback event log, thread-safe and valid until the store is closed} */
   public EventStore events() {
     return events;
+  }
+
+  /**
+   * The content keys of encrypted titles, kept in this database wrapped by {@code wrapper} (envelope encryption: the
+   * database never holds a key in clear). Every origin and worker of a deployment uses the same master keys.
+   *
+   * @param wrapper the master keys ({@link MasterKeys}) or a KMS behind the same port
+   * @return the key store, thread-safe and valid until the store is closed
+   */
+  public ContentKeyStore contentKeys(KeyWrapper wrapper) {
+    return new JdbcContentKeyStore(jdbc, dialect, requireNonNull("wrapper", wrapper), clock);
+  }
+
+  /**
+   * Re-wraps every stored content key under {@code wrapper}'s current key-encryption key: the second step of a
+   * master key rotation (new key first in the list, old key kept below it; re-wrap; then drop the old key). The media
+   * and the content keys themselves are unchanged, so nothing is re-encrypted or re-published. Safe to run again.
+   *
+   * @param wrapper the new master key first, and every key that wrapped stored keys
+   * @return how many keys were re-wrapped
+   * @throws io.streamkit.core.protection.ContentKeyException if a stored key was wrapped under a key
+   *     {@code wrapper} does not hold
+   */
+  public int rewrapContentKeys(KeyWrapper wrapper) {
+    return new JdbcContentKeyStore(jdbc, dialect, requireNonNull("wrapper", wrapper), clock).rewrap();
   }
 
   /**

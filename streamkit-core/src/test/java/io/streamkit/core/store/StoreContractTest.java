@@ -11,6 +11,10 @@ import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.progress.ProgressWriter;
 import io.streamkit.core.progress.ProgressWriterFullException;
 import io.streamkit.core.progress.WatchProgress;
+import io.streamkit.core.protection.ContentKey;
+import io.streamkit.core.protection.ContentKeyException;
+import io.streamkit.core.protection.ContentKeyStore;
+import io.streamkit.core.protection.MasterKeys;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Rendition;
 import io.streamkit.core.title.SourceFacts;
@@ -71,6 +75,93 @@ public abstract class StoreContractTest {
   void closeStore() throws Exception {
     store.close();
     dropStore();
+  }
+
+  // ---- content keys
+
+  private static final String OLD_MASTER_TEXT = MasterKeys.generateText();
+  private static final MasterKeys OLD_MASTER = MasterKeys.parse(OLD_MASTER_TEXT, "test");
+
+  @Test
+  void contentKeysAreStoredWrappedAndReadBack() throws SQLException {
+    Title title = store.catalog().create("Encrypted", "");
+    ContentKeyStore keys = store.contentKeys(OLD_MASTER);
+    List<ContentKey> made = List.of(ContentKey.generate(), ContentKey.generate());
+    keys.save(title.id().toString(), made);
+    keys.save(title.id().toString(), made);
+
+    assertThat(keys.find(title.id().toString(), made.get(1).id())).contains(made.get(1));
+    assertThat(keys.find(title.id().toString(), ContentKey.generate().id())).isEmpty();
+    assertThat(keys.find(UUID.randomUUID().toString(), made.get(0).id())).isEmpty();
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT wrapped_key FROM streamkit_content_keys");
+        ResultSet rows = s.executeQuery()) {
+      int count = 0;
+      while (rows.next()) {
+        count++;
+        String stored = rows.getString(1);
+        for (ContentKey key : made) {
+          assertThat(stored).doesNotContain(java.util.Base64.getEncoder().encodeToString(key.key()))
+              .doesNotContain(java.util.HexFormat.of().formatHex(key.key()));
+        }
+      }
+      assertThat(count).as("one row per key, saving twice adds none").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aContentKeyNeedsItsMasterKeyAndItsOwnRow() throws SQLException {
+    Title first = store.catalog().create("First", "");
+    Title second = store.catalog().create("Second", "");
+    ContentKey key = ContentKey.generate();
+    store.contentKeys(OLD_MASTER).save(first.id().toString(), List.of(key));
+
+    MasterKeys stranger = MasterKeys.parse(MasterKeys.generateText(), "test");
+    assertThatThrownBy(() -> store.contentKeys(stranger).find(first.id().toString(), key.id()))
+        .isInstanceOf(ContentKeyException.class).hasMessageContaining("not among the configured ones");
+
+    // A wrapped key copied into another title's row does not unwrap there.
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement s = c.prepareStatement("INSERT INTO streamkit_content_keys (title_id, key_id,"
+            + " wrapping_key_id, wrapped_key, created_at) SELECT ?, key_id, wrapping_key_id, wrapped_key, created_at"
+            + " FROM streamkit_content_keys WHERE title_id = ?")) {
+      s.setObject(1, second.id());
+      s.setObject(2, first.id());
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> store.contentKeys(OLD_MASTER).find(second.id().toString(), key.id()))
+        .isInstanceOf(ContentKeyException.class).hasMessageContaining("belongs to another title");
+  }
+
+  @Test
+  void rotatingTheMasterKeyRewrapsEveryContentKeyAndKeepsThem() {
+    Title title = store.catalog().create("Encrypted", "");
+    List<ContentKey> made = IntStream.range(0, 3).mapToObj(i -> ContentKey.generate()).toList();
+    store.contentKeys(OLD_MASTER).save(title.id().toString(), made);
+    String newText = MasterKeys.generateText();
+    MasterKeys rotated = MasterKeys.parse(newText + "\n" + "# previous\n" + OLD_MASTER_TEXT, "test");
+
+    assertThat(store.rewrapContentKeys(rotated)).isEqualTo(3);
+    assertThat(store.rewrapContentKeys(rotated)).isZero();
+    MasterKeys newOnly = MasterKeys.parse(newText, "test");
+    for (ContentKey key : made) {
+      assertThat(store.contentKeys(newOnly).find(title.id().toString(), key.id())).contains(key);
+    }
+    assertThatThrownBy(() -> store.contentKeys(OLD_MASTER).find(title.id().toString(), made.get(0).id()))
+        .isInstanceOf(ContentKeyException.class);
+  }
+
+  @Test
+  void contentKeysGoWithTheirTitle() {
+    Title title = store.catalog().create("Encrypted", "");
+    ContentKey key = ContentKey.generate();
+    ContentKeyStore keys = store.contentKeys(OLD_MASTER);
+    keys.save(title.id().toString(), List.of(key));
+    store.catalog().delete(title.id());
+
+    assertThat(keys.find(title.id().toString(), key.id())).isEmpty();
+    assertThatThrownBy(() -> keys.save(UUID.randomUUID().toString(), List.of(key)))
+        .isInstanceOf(ContentKeyException.class).hasMessageContaining("no such title");
   }
 
   // ---- catalog
