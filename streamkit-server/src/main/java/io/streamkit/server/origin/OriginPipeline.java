@@ -32,6 +32,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
+ *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
+ *                                              looked up on the API executor
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
  *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
@@ -54,6 +56,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String PAGES = "pages";
   static final String TOKEN_GATE = "token-gate";
   static final String EDGE_AUTH = "edge-auth";
+  static final String KEYS = "keys";
   static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
@@ -62,7 +65,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      EdgeAuthHandler edgeAuth, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
+      EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
       ApiHandlerFactory api) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
@@ -104,6 +107,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(PAGES, parts.pages());
     p.addLast(TOKEN_GATE, parts.tokenGate());
     p.addLast(EDGE_AUTH, parts.edgeAuth());
+    p.addLast(KEYS, parts.keys());
     if (parts.api() != null) {
       p.addLast(API, parts.api().newHandler());
     }

@@ -24,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamkit.core.storage.MediaStorage;
+import io.streamkit.core.protection.ContentKeyStore;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
@@ -153,8 +154,10 @@ public final class OriginServer implements AutoCloseable {
     AdminKey adminKey = new AdminKey(config.adminKey);
     TitleVisibility visibility = null;
     OriginPipeline.ApiHandlerFactory api = null;
-    if (config.store != null) {
+    if (config.store != null || config.contentKeys != null) {
       apiExecutor = new ApiExecutor(config.apiThreads);
+    }
+    if (config.store != null) {
       visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility);
       List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints)
@@ -167,6 +170,7 @@ public final class OriginServer implements AutoCloseable {
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(access, metrics), new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
+        new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
@@ -319,6 +323,7 @@ public final class OriginServer implements AutoCloseable {
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int apiThreads = ApiExecutor.DEFAULT_THREADS;
+    private ContentKeyStore contentKeys;
     private boolean nativeTransport = true;
     private StreamkitStore store;
     private ManagementApi managementApi;
@@ -609,6 +614,21 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Answers the key URIs of encrypted titles ({@code /titles/<id>/keys/<key id>}) from this store, to requests
+     * that pass the same token check as the title's segments, with {@code Cache-Control: no-store}. Without it, key
+     * URIs are 404.
+     *
+     * @param keys the database's key store ({@code StreamkitStore.contentKeys}) or a
+     *     {@link io.streamkit.core.protection.ContentKeyFile}; default none
+     * @return this builder
+     * @throws NullPointerException if {@code keys} is null
+     */
+    public Builder contentKeys(ContentKeyStore keys) {
+      this.contentKeys = Objects.requireNonNull(keys, "contentKeys");
       return this;
     }
 

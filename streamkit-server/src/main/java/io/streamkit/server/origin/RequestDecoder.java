@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
   static final String TITLES = "titles";
+  /** The directory of a title's key URIs ({@code /titles/<id>/keys/<key id>}), reserved: no rendition is named so. */
+  static final String KEYS = "keys";
   static final String HEALTH_PATH = "healthz";
   static final String METRICS_PATH = "metrics";
   static final String EDGE_PATH = "edge";
@@ -156,6 +158,9 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     if (first.equals(API_PATH)) {
       return Route.API;
+    }
+    if (path.size() == 4 && first.equals(TITLES) && path.segment(2).equals(KEYS)) {
+      return Route.KEY;
     }
     if (path.size() >= 3 && first.equals(TITLES)) {
       return path.last().endsWith(".m3u8") ? Route.PLAYLIST : Route.MEDIA;

@@ -31,7 +31,8 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
-    if (!access.enforced() || (request.route != Route.PLAYLIST && request.route != Route.MEDIA)) {
+    if (!access.enforced()
+        || (request.route != Route.PLAYLIST && request.route != Route.MEDIA && request.route != Route.KEY)) {
       ctx.fireChannelRead(request);
       return;
     }
