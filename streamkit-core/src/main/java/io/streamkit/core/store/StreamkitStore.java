@@ -6,6 +6,8 @@ import static io.streamkit.core.InvalidValueException.requireRange;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.access.PlaybackSessions;
+import io.streamkit.core.access.Revocations;
 import io.streamkit.core.event.EventStore;
 import io.streamkit.core.progress.ProgressStore;
 import io.streamkit.core.protection.ContentKeyStore;
@@ -78,6 +80,8 @@ public final class StreamkitStore implements AutoCloseable {
   private final EventStore events;
   private final JdbcRunner jdbc;
   private final Clock clock;
+  private final Revocations revocations;
+  private final PlaybackSessions playbackSessions;
 
   private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -88,6 +92,8 @@ public final class StreamkitStore implements AutoCloseable {
     this.catalog = new JdbcCatalog(jdbc, clock);
     this.progress = new JdbcProgressStore(jdbc, dialect);
     this.events = new JdbcEventStore(jdbc, dialect);
+    this.revocations = new JdbcRevocations(jdbc, dialect, clock);
+    this.playbackSessions = new JdbcPlaybackSessions(jdbc, dialect, clock);
   }
 
   /**
@@ -111,6 +117,16 @@ public final class StreamkitStore implements AutoCloseable {
   /** {@return the playback event log, thread-safe and valid until the store is closed} */
   public EventStore events() {
     return events;
+  }
+
+  /** {@return revoked tokens: whole viewers and single sessions, thread-safe and valid until the store is closed} */
+  public Revocations revocations() {
+    return revocations;
+  }
+
+  /** {@return playback sessions in progress, for stream limits; thread-safe and valid until the store is closed} */
+  public PlaybackSessions playbackSessions() {
+    return playbackSessions;
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
+import io.streamkit.core.access.PlaybackSessions;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.progress.ProgressWriter;
@@ -75,6 +76,84 @@ public abstract class StoreContractTest {
   void closeStore() throws Exception {
     store.close();
     dropStore();
+  }
+
+  // ---- access policy
+
+  @Test
+  void revokingAViewerRefusesTokensIssuedUpToNowOnly() {
+    assertThat(store.revocations().viewerRevokedAt("alice")).isEmpty();
+    Instant revoked = store.revocations().revokeViewer("alice");
+
+    assertThat(store.revocations().viewerRevokedAt("alice")).contains(revoked);
+    assertThat(store.revocations().viewerRevokedAt("bob")).isEmpty();
+    assertThat(store.revocations().revokeViewer("alice")).as("revoking again moves the line")
+        .isAfterOrEqualTo(revoked);
+    assertThatThrownBy(() -> store.revocations().revokeViewer("not a viewer"))
+        .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void revokedSessionsAreForgottenOnceTheirTokensExpire() {
+    store.revocations().revokeSession("session-1", T0.plus(HOUR));
+    store.revocations().revokeSession("session-2", T0.minusSeconds(1));
+    store.revocations().revokeSession("session-2", T0.minusSeconds(1));
+
+    assertThat(store.revocations().isSessionRevoked("session-1")).isTrue();
+    assertThat(store.revocations().isSessionRevoked("session-3")).isFalse();
+    assertThat(store.revocations().purgeExpired()).isEqualTo(1);
+    assertThat(store.revocations().isSessionRevoked("session-2")).isFalse();
+    assertThat(store.revocations().isSessionRevoked("session-1")).isTrue();
+  }
+
+  @Test
+  void aViewerGetsAtMostMaxStreamsSessionsAndAnEndedOneFreesItsSlot() {
+    var sessions = store.playbackSessions();
+    Duration idle = Duration.ofDays(1);
+    assertThat(sessions.admit("s1", "alice", "t", 2, idle)).isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    assertThat(sessions.admit("s2", "alice", "t", 2, idle)).isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    assertThat(sessions.admit("s1", "alice", "t", 2, idle)).isEqualTo(PlaybackSessions.Admission.CONTINUED);
+    assertThat(sessions.admit("s3", "alice", "t", 2, idle)).isEqualTo(PlaybackSessions.Admission.REFUSED);
+    assertThat(sessions.admit("b1", "bob", "t", 2, idle)).as("another viewer")
+        .isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    assertThat(sessions.end("s1", "bob")).as("only the session's own viewer ends it").isFalse();
+    assertThat(sessions.end("s1", "alice")).isTrue();
+
+    assertThat(sessions.admit("s3", "alice", "t", 2, idle)).isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    assertThat(sessions.active("alice", idle)).isEqualTo(2);
+  }
+
+  @Test
+  void anIdleSessionEndsByItselfAndATouchedOneLives() {
+    var sessions = store.playbackSessions();
+    Duration idle = Duration.ofMillis(10);
+    assertThat(sessions.admit("s1", "alice", "t", 1, idle)).isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    // The stepping clock moves a millisecond per reading: twenty readings later s1 has gone idle.
+    IntStream.range(0, 20).forEach(i -> sessions.touch(List.of("unknown")));
+    assertThat(sessions.admit("s2", "alice", "t", 1, idle)).isEqualTo(PlaybackSessions.Admission.ADMITTED);
+    sessions.touch(List.of("s2"));
+    assertThat(sessions.admit("s3", "alice", "t", 1, idle)).isEqualTo(PlaybackSessions.Admission.REFUSED);
+  }
+
+  @Test
+  void concurrentAdmissionsOfOneViewerNeverExceedTheLimit() throws Exception {
+    var sessions = store.playbackSessions();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<PlaybackSessions.Admission>> results = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String id = "s" + i;
+        results.add(pool.submit(() -> sessions.admit(id, "alice", "t", 3, Duration.ofDays(1))));
+      }
+      int admitted = 0;
+      for (Future<PlaybackSessions.Admission> r : results) {
+        admitted += r.get(30, TimeUnit.SECONDS) == PlaybackSessions.Admission.ADMITTED ? 1 : 0;
+      }
+      assertThat(admitted).isEqualTo(3);
+      assertThat(sessions.active("alice", Duration.ofDays(1))).isEqualTo(3);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // ---- content keys

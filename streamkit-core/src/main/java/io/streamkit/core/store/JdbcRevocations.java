@@ -1,0 +1,80 @@
+package io.streamkit.core.store;
+
+import io.streamkit.core.ViewerId;
+import io.streamkit.core.access.Revocations;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/** {@link Revocations} in {@code streamkit_viewer_access} and {@code streamkit_revoked_sessions}. */
+final class JdbcRevocations implements Revocations {
+
+  private final JdbcRunner jdbc;
+  private final SqlDialect dialect;
+  private final Clock clock;
+
+  JdbcRevocations(JdbcRunner jdbc, SqlDialect dialect, Clock clock) {
+    this.jdbc = jdbc;
+    this.dialect = dialect;
+    this.clock = clock;
+  }
+
+  @Override
+  public Instant revokeViewer(String viewerId) {
+    String viewer = ViewerId.require("viewerId", viewerId);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    ViewerRows.ensure(jdbc, dialect, viewer);
+    jdbc.execute("UPDATE streamkit_viewer_access SET tokens_revoked_at = ? WHERE viewer_id = ?", s -> {
+      s.setTimestamp(1, Timestamp.from(now));
+      s.setString(2, viewer);
+    });
+    return now;
+  }
+
+  @Override
+  public Optional<Instant> viewerRevokedAt(String viewerId) {
+    return jdbc.queryOne("SELECT tokens_revoked_at FROM streamkit_viewer_access WHERE viewer_id = ?",
+            s -> s.setString(1, viewerId), row -> Optional.ofNullable(row.getTimestamp(1)).map(Timestamp::toInstant))
+        .flatMap(at -> at);
+  }
+
+  @Override
+  public void revokeSession(String sessionId, Instant until) {
+    if (sessionId == null || sessionId.isBlank() || sessionId.length() > 128) {
+      throw new IllegalArgumentException("session id must be 1 to 128 characters, got '" + sessionId + "'");
+    }
+    Timestamp now = Timestamp.from(clock.instant());
+    Timestamp expires = Timestamp.from(until);
+    jdbc.inTransaction(tx -> {
+      int updated = tx.execute("UPDATE streamkit_revoked_sessions SET revoked_at = ?, expires_at = ?"
+          + " WHERE session_id = ?", s -> {
+            s.setTimestamp(1, now);
+            s.setTimestamp(2, expires);
+            s.setString(3, sessionId);
+          });
+      if (updated == 0) {
+        tx.execute("INSERT INTO streamkit_revoked_sessions (session_id, revoked_at, expires_at) VALUES (?, ?, ?)",
+            s -> {
+              s.setString(1, sessionId);
+              s.setTimestamp(2, now);
+              s.setTimestamp(3, expires);
+            });
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public boolean isSessionRevoked(String sessionId) {
+    return jdbc.queryOne("SELECT 1 FROM streamkit_revoked_sessions WHERE session_id = ?",
+        s -> s.setString(1, sessionId), row -> true).isPresent();
+  }
+
+  @Override
+  public int purgeExpired() {
+    return jdbc.execute("DELETE FROM streamkit_revoked_sessions WHERE expires_at < ?",
+        s -> s.setTimestamp(1, Timestamp.from(clock.instant())));
+  }
+}
