@@ -16,6 +16,7 @@ final class ClaimsCodec {
   static final String SESSION = "sid";
   static final String CLIENT_IP = "ip";
   static final String MAX_HEIGHT = "max_height";
+  static final String MAX_STREAMS = "max_streams";
   static final String PREVIEW = "preview";
   /** The seconds either side of the epoch that a {@link Date} (milliseconds in a long) can hold. */
   static final long MAX_DATE_SECONDS = Long.MAX_VALUE / 1000;
@@ -32,6 +33,7 @@ final class ClaimsCodec {
     claims.issuedAt().ifPresent(t -> jwt.issueTime(Date.from(t)));
     claims.clientAddress().ifPresent(a -> jwt.claim(CLIENT_IP, a.getHostAddress()));
     claims.maxHeight().ifPresent(h -> jwt.claim(MAX_HEIGHT, h));
+    claims.maxStreams().ifPresent(n -> jwt.claim(MAX_STREAMS, n));
     if (claims.preview()) {
       jwt.claim(PREVIEW, true);
     }
@@ -40,7 +42,7 @@ final class ClaimsCodec {
 
   /**
    * Reads the claims from the token's payload, a JSON object (RFC 7519 §7.2 step 10), each claim with its own JSON
-   * type: strings, a boolean, {@code max_height} a whole number, and the dates NumericDates (RFC 7519 §2: seconds,
+   * type: strings, a boolean, {@code max_height} and {@code max_streams} whole numbers, and the dates NumericDates (RFC 7519 §2: seconds,
    * fractions dropped) that a {@link Date} can hold. nimbus-jose-jwt's own claims set is not used because it turns a
    * numeric {@code sub} into text and lets a date beyond {@code Date}'s range wrap around (an {@code nbf} in the far
    * future became a date in the past), so a token could mean something other than what it says.
@@ -69,6 +71,10 @@ final class ClaimsCodec {
       Object maxHeight = json.get(MAX_HEIGHT);
       if (maxHeight != null) {
         b.maxHeight(wholeNumber(maxHeight, MAX_HEIGHT));
+      }
+      Object maxStreams = json.get(MAX_STREAMS);
+      if (maxStreams != null) {
+        b.maxStreams(wholeNumber(maxStreams, MAX_STREAMS));
       }
       Object preview = json.get(PREVIEW);
       if (preview != null) {

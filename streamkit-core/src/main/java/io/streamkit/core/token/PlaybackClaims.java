@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
- * {@code ip}, {@code max_height} and {@code preview}. Viewer ids follow {@link ViewerId}.
+ * {@code ip}, {@code max_height}, {@code max_streams} and {@code preview}. Viewer ids follow {@link ViewerId}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -27,6 +27,8 @@ public final class PlaybackClaims {
   public static final Pattern TITLE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
   /** The largest {@code max_height} accepted: 8K UHD is 4320 lines; twice that leaves room without being absurd. */
   public static final int MAX_HEIGHT_LIMIT = 8640;
+  /** The largest {@code max_streams} accepted. */
+  public static final int MAX_STREAMS_LIMIT = 1000;
 
   private final String viewer;
   private final String titleId;
@@ -36,6 +38,7 @@ public final class PlaybackClaims {
   private final Instant issuedAt;
   private final InetAddress clientAddress;
   private final int maxHeight;
+  private final int maxStreams;
   private final boolean preview;
 
   private PlaybackClaims(Builder b) {
@@ -47,6 +50,7 @@ public final class PlaybackClaims {
     this.issuedAt = b.issuedAt;
     this.clientAddress = b.clientAddress;
     this.maxHeight = b.maxHeight;
+    this.maxStreams = b.maxStreams;
     this.preview = b.preview;
   }
 
@@ -99,6 +103,14 @@ public final class PlaybackClaims {
   }
 
   /**
+   * {@return how many streams the viewer's plan lets them watch at once ({@code max_streams}), when the token says;
+   * an origin then enforces it instead of its own default}
+   */
+  public OptionalInt maxStreams() {
+    return maxStreams == 0 ? OptionalInt.empty() : OptionalInt.of(maxStreams);
+  }
+
+  /**
    * {@return whether this token was issued to a moderator reviewing a title that is not yet published} An origin
    * backed by a catalog lets only such tokens open titles that viewers cannot see yet.
    */
@@ -143,7 +155,7 @@ public final class PlaybackClaims {
         && Objects.equals(notBefore, c.notBefore)
         && Objects.equals(issuedAt, c.issuedAt)
         && Objects.equals(clientAddress, c.clientAddress)
-        && maxHeight == c.maxHeight
+        && maxHeight == c.maxHeight && maxStreams == c.maxStreams
         && preview == c.preview;
   }
 
@@ -157,7 +169,8 @@ public final class PlaybackClaims {
     return "PlaybackClaims{viewer=" + viewer + ", title=" + titleId + ", session=" + sessionId + ", expires="
         + expiresAt + (notBefore == null ? "" : ", notBefore=" + notBefore)
         + (clientAddress == null ? "" : ", client=" + clientAddress.getHostAddress())
-        + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight) + (preview ? ", preview" : "") + "}";
+        + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight)
+        + (maxStreams == 0 ? "" : ", maxStreams=" + maxStreams) + (preview ? ", preview" : "") + "}";
   }
 
   /** Collects claims and checks each value as it is set, naming the property and the limit. Not thread-safe. */
@@ -170,6 +183,7 @@ public final class PlaybackClaims {
     private Instant issuedAt;
     private InetAddress clientAddress;
     private int maxHeight;
+    private int maxStreams;
     private boolean preview;
 
     private Builder() {}
@@ -294,6 +308,23 @@ public final class PlaybackClaims {
             "max height must be between 1 and " + MAX_HEIGHT_LIMIT + " lines (0 for no cap), got " + maxHeight);
       }
       this.maxHeight = maxHeight;
+      return this;
+    }
+
+    /**
+     * Caps how many streams the viewer watches at once, for a plan; an origin enforcing stream limits uses it instead
+     * of its default. No cap by default.
+     *
+     * @param maxStreams 1 to {@link #MAX_STREAMS_LIMIT}; {@code 0} removes the cap
+     * @return this builder
+     * @throws IllegalArgumentException if the number is negative or above the limit
+     */
+    public Builder maxStreams(int maxStreams) {
+      if (maxStreams < 0 || maxStreams > MAX_STREAMS_LIMIT) {
+        throw new IllegalArgumentException(
+            "max streams must be between 1 and " + MAX_STREAMS_LIMIT + " (0 for no cap), got " + maxStreams);
+      }
+      this.maxStreams = maxStreams;
       return this;
     }
 

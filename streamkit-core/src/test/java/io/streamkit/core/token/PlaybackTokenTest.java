@@ -70,13 +70,14 @@ class PlaybackTokenTest {
   @Test
   void hs256RoundTripKeepsEveryClaim() throws Exception {
     PlaybackClaims original = claims().sessionId("s-1").notBefore(NOW.minusSeconds(5)).issuedAt(NOW)
-        .clientIp("203.0.113.7").maxHeight(720).build();
+        .clientIp("203.0.113.7").maxHeight(720).maxStreams(2).build();
     String token = PlaybackTokenSigner.hs256(SECRET).sign(original);
 
     PlaybackClaims back = verifierAt(NOW, SECRET).verify(token);
 
     assertThat(back).isEqualTo(original);
     assertThat(back.maxHeight()).hasValue(720);
+    assertThat(back.maxStreams()).hasValue(2);
     assertThat(back.allowsClient(InetAddress.getByName("203.0.113.7"))).isTrue();
     assertThat(back.allowsClient(InetAddress.getByName("::ffff:203.0.113.7"))).isTrue();
     assertThat(back.allowsClient(InetAddress.getByName("203.0.113.8"))).isFalse();
@@ -352,6 +353,7 @@ class PlaybackTokenTest {
     assertThatThrownBy(() -> PlaybackClaims.builder().clientIp("example.com"))
         .hasMessageContaining("not an IPv4 or IPv6 address literal");
     assertThatThrownBy(() -> PlaybackClaims.builder().maxHeight(100_000)).hasMessageContaining("8640");
+    assertThatThrownBy(() -> PlaybackClaims.builder().maxStreams(-1)).hasMessageContaining("max streams");
     assertThatThrownBy(() -> PlaybackTokenVerifier.builder().build()).hasMessageContaining("at least one key");
     assertThatThrownBy(() -> PlaybackTokenVerifier.builder().hs256(SECRET).hs256(SECRET))
         .hasMessageContaining("added twice");

@@ -25,7 +25,7 @@ import java.util.OptionalInt;
  * {@link TokenRejectedException} ({@code malformed}, {@code expired} or {@code not_yet_valid}, never a signature or
  * key reason), never in another exception. Accepted claims are exactly what a standard JSON reader (Jackson, last
  * duplicate wins as RFC 7519 §4 allows) sees in the payload: {@code title}, {@code sub}, {@code sid}, {@code ip},
- * {@code preview} and {@code max_height} with their JSON types and values, {@code exp}, {@code nbf} and {@code iat}
+ * {@code preview}, {@code max_height} and {@code max_streams} with their JSON types and values, {@code exp}, {@code nbf} and {@code iat}
  * as the NumericDate seconds (RFC 7519 §2) they state. And the codec is its own inverse: signing the claims again
  * and verifying gives the same claims.
  */
@@ -72,6 +72,15 @@ class SignedClaimsFuzzTest {
       assertThat(claims.maxHeight()).isEqualTo(value == 0 ? OptionalInt.empty() : OptionalInt.of(value));
     } else {
       assertThat(claims.maxHeight()).isEmpty();
+    }
+    if (present(json, "max_streams")) {
+      JsonNode streams = json.get("max_streams");
+      assertThat(streams.canConvertToExactIntegral() && streams.canConvertToInt()).as("max_streams %s", streams)
+          .isTrue();
+      int value = streams.intValue();
+      assertThat(claims.maxStreams()).isEqualTo(value == 0 ? OptionalInt.empty() : OptionalInt.of(value));
+    } else {
+      assertThat(claims.maxStreams()).isEmpty();
     }
 
     assertThat(VERIFIER.verify(SIGNER.sign(claims))).isEqualTo(claims);
