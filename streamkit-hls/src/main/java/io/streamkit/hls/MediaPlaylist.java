@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * The parts of a media playlist (RFC 8216 section 4.3.3) the packager reads back after segmenting: target duration,
- * init segment and the segments with their durations and sizes on disk.
+ * media sequence number of the first segment (section 4.3.3.2, 0 when absent), init segment and the segments with
+ * their durations and sizes on disk.
  */
-record MediaPlaylist(Path file, int targetDuration, String mapUri, List<Segment> segments) {
+record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String mapUri, List<Segment> segments) {
 
   record Segment(String uri, double durationSeconds, long bytes) {
     double bitsPerSecond() {
@@ -27,6 +28,7 @@ record MediaPlaylist(Path file, int targetDuration, String mapUri, List<Segment>
       throw new UncheckedIOException("cannot read playlist " + file, e);
     }
     int target = 0;
+    long sequence = 0;
     String map = null;
     double pendingDuration = -1;
     List<Segment> segments = new ArrayList<>();
@@ -34,6 +36,8 @@ record MediaPlaylist(Path file, int targetDuration, String mapUri, List<Segment>
       String line = raw.strip();
       if (line.startsWith("#EXT-X-TARGETDURATION:")) {
         target = Integer.parseInt(line.substring("#EXT-X-TARGETDURATION:".length()));
+      } else if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
+        sequence = Long.parseLong(line.substring("#EXT-X-MEDIA-SEQUENCE:".length()));
       } else if (line.startsWith("#EXT-X-MAP:")) {
         int start = line.indexOf("URI=\"") + 5;
         map = line.substring(start, line.indexOf('"', start));
@@ -50,7 +54,7 @@ record MediaPlaylist(Path file, int targetDuration, String mapUri, List<Segment>
         pendingDuration = -1;
       }
     }
-    return new MediaPlaylist(file, target, map, List.copyOf(segments));
+    return new MediaPlaylist(file, target, sequence, map, List.copyOf(segments));
   }
 
   double totalSeconds() {

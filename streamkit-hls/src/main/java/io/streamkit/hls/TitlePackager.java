@@ -9,14 +9,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes what the segmenter does not: the multivariant (master) playlist and one I-frame playlist per video
- * rendition, from the segments actually on disk.
+ * Writes what the segmenter does not: the multivariant (master) playlist and, for a clear title, one I-frame playlist
+ * per video rendition, from the segments actually on disk.
  *
  * <p>RFC 8216 section 4.3.4.2: {@code BANDWIDTH} is the peak segment bitrate and {@code AVERAGE-BANDWIDTH} the
  * average, both including the audio rendition the variant plays with; {@code CODECS} comes from the encoder's SPS
  * (section 4.3.4.2, RFC 6381); {@code RESOLUTION} and {@code FRAME-RATE} as encoded. Section 4.3.4.3: each
  * {@code EXT-X-I-FRAME-STREAM-INF} points to a playlist of the IDR that opens each segment
  * ({@code EXT-X-I-FRAMES-ONLY}, section 4.3.3.6), located by {@link KeyframeLocator}.
+ *
+ * <p>An encrypted title ({@link SegmentEncryptor}, run before this) gets no I-frame playlists: their byte ranges
+ * start and end inside segments encrypted whole with AES-128-CBC, and section 5.2 defines decryption of a whole
+ * segment only (PKCS#7 padding ends it, the IV opens it), so a player cannot decrypt such a range. Its bitrates are
+ * measured on the encrypted segments, which is what a player downloads: padding adds 1 to 16 bytes per segment.
  */
 final class TitlePackager {
 
@@ -28,7 +33,8 @@ final class TitlePackager {
 
   private TitlePackager() {}
 
-  static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format) {
+  static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
+      boolean iFramePlaylists) {
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     MediaPlaylist audio = encoded.audioDirectory() == null ? null
         : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
@@ -56,11 +62,13 @@ final class TitlePackager {
         master.append(",AUDIO=\"" + AUDIO_GROUP + "\"");
       }
       master.append('\n').append(uri).append('\n');
-      long[] iframeBandwidth = writeIFramePlaylist(video.directory(), playlist, format, version);
-      iframeEntries.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(iframeBandwidth[0])
-          .append(",AVERAGE-BANDWIDTH=").append(iframeBandwidth[1]).append(",CODECS=\"").append(avc)
-          .append("\",RESOLUTION=").append(resolution).append(",URI=\"").append(name).append('/')
-          .append(I_FRAME_PLAYLIST).append("\"\n");
+      if (iFramePlaylists) {
+        long[] iframeBandwidth = writeIFramePlaylist(video.directory(), playlist, format, version);
+        iframeEntries.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(iframeBandwidth[0])
+            .append(",AVERAGE-BANDWIDTH=").append(iframeBandwidth[1]).append(",CODECS=\"").append(avc)
+            .append("\",RESOLUTION=").append(resolution).append(",URI=\"").append(name).append('/')
+            .append(I_FRAME_PLAYLIST).append("\"\n");
+      }
       renditions.add(new PackagedRendition(name, uri, video.plan().width(), video.plan().height(), video.plan().frameRate(),
           codecs, video.plan().videoBitrate(), peak, average, playlist.segments().size()));
     }

@@ -5,6 +5,7 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
+import io.streamkit.core.protection.ContentKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -16,6 +17,8 @@ import java.util.concurrent.CancellationException;
  * playlist is written; for a storage output the staged title is published as a new version
  * ({@link io.streamkit.core.storage.TitleVersions}) that becomes visible only once every object is written.
  * A failure or {@link #cancel()} deletes the staging directory, so the output either appears complete or not at all.
+ * An encrypted title ({@link Transcoder.Builder#encryption}) is encrypted there too, before its master playlist is
+ * written, so no clear segment is ever published.
  *
  * <p>Stopping: {@link #cancel()}, or interrupting the thread in {@link #run()}, ends the run with a
  * {@link CancellationException}; {@code run()} returns only once every encoder thread it started has ended and the
@@ -31,17 +34,19 @@ public final class TranscodeJob {
   private final int segmentSeconds;
   private final Ladder ladder;
   private final String preset;
+  private final SegmentEncryption encryption;
   private final TranscodeListener listener;
   private volatile boolean cancelled;
 
   TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
-      TranscodeListener listener) {
+      SegmentEncryption encryption, TranscodeListener listener) {
     this.input = input;
     this.destination = destination;
     this.format = format;
     this.segmentSeconds = segmentSeconds;
     this.ladder = ladder;
     this.preset = preset;
+    this.encryption = encryption;
     this.listener = listener;
   }
 
@@ -79,13 +84,18 @@ public final class TranscodeJob {
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
-        List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format);
+        List<ContentKey> keys = switch (encryption.method()) {
+          case NONE -> List.of();
+          case AES_128 -> SegmentEncryptor.encrypt(encoded, encryption.rotationSegments(), control);
+        };
+        List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format,
+            encryption.method() == SegmentEncryption.Method.NONE);
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
             .totalSeconds();
         String location = destination.publish(staging);
         meter.finished();
         return new TranscodeResult(location, destination.masterPlaylist(location), renditions, encoded.hasAudio(),
-            duration, (System.nanoTime() - started) / 1e9);
+            duration, (System.nanoTime() - started) / 1e9, keys);
       } finally {
         TitleDestination.deleteRecursively(staging);
       }

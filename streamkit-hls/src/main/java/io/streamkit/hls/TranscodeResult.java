@@ -1,5 +1,6 @@
 package io.streamkit.hls;
 
+import io.streamkit.core.protection.ContentKey;
 import java.util.List;
 
 /**
@@ -12,9 +13,12 @@ import java.util.List;
  * @param hasAudio whether the title carries an AAC-LC stereo 48 kHz audio track
  * @param durationSeconds media duration in seconds, as listed in the playlists (the sum of the segment durations)
  * @param wallSeconds wall-clock seconds the transcode took, from {@code run()} until the title was published
+ * @param contentKeys the keys that encrypt the title's segments, in the order of the runs of segments they encrypt
+ *     ({@link SegmentEncryption#aes128(int)}); empty for a clear title. They are not in the published title: the
+ *     title plays once the path its playlists name, {@code <title>/keys/<id>}, answers each key's 16 bytes
  */
 public record TranscodeResult(String location, String masterPlaylist, List<PackagedRendition> renditions, boolean hasAudio,
-    double durationSeconds, double wallSeconds) {
+    double durationSeconds, double wallSeconds, List<ContentKey> contentKeys) {
 
   /** {@return media seconds transcoded per wall-clock second, or 0 when no time was measured} */
   public double speed() {

@@ -19,7 +19,7 @@ import java.util.Set;
  *     .run();
  * }</pre>
  *
- * Defaults: fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder ({@link Ladder#apple()}), x264
+ * Defaults: clear fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder ({@link Ladder#apple()}), x264
  * preset {@value #DEFAULT_PRESET}.
  */
 public final class Transcoder {
@@ -58,6 +58,7 @@ public final class Transcoder {
     private int segmentSeconds = DEFAULT_SEGMENT_SECONDS;
     private Ladder ladder = Ladder.apple();
     private String preset = DEFAULT_PRESET;
+    private SegmentEncryption encryption = SegmentEncryption.none();
     private TranscodeListener listener = progress -> { };
 
     private Builder() {}
@@ -193,6 +194,21 @@ public final class Transcoder {
     }
 
     /**
+     * Encrypts the title's media segments. The keys come back in {@link TranscodeResult#contentKeys()} and are not
+     * published with the title: its media playlists name each key {@code ../keys/<id>}, which resolves to
+     * {@code <title>/keys/<id>}, so store the keys where that path is answered before the title is served. An
+     * encrypted title has no I-frame playlists.
+     *
+     * @param encryption {@link SegmentEncryption#none()} (default) or {@link SegmentEncryption#aes128(int)}
+     * @return this builder
+     * @throws NullPointerException if {@code encryption} is null
+     */
+    public Builder encryption(SegmentEncryption encryption) {
+      this.encryption = Objects.requireNonNull(encryption, "encryption");
+      return this;
+    }
+
+    /**
      * Where progress reports go, on the thread that runs the job.
      *
      * @param listener receives each report; default: none
@@ -219,7 +235,7 @@ public final class Transcoder {
       }
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
-            format, segmentSeconds, ladder, preset, listener);
+            format, segmentSeconds, ladder, preset, encryption, listener);
       }
       if (output == null) {
         throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
@@ -235,7 +251,7 @@ public final class Transcoder {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
-          preset, listener);
+          preset, encryption, listener);
     }
   }
 }

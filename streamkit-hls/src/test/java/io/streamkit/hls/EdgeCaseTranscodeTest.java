@@ -40,6 +40,11 @@ class EdgeCaseTranscodeTest {
     assertThat(poster[0] & 0xff).isEqualTo(0xff);
     assertThat(poster[1] & 0xff).isEqualTo(0xd8);
     assertThat(result.durationSeconds()).isCloseTo(5, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(result.contentKeys()).as("clear unless asked").isEmpty();
+    assertThat(Files.readString(out.resolve("360p/index.m3u8")) + Files.readString(out.resolve("audio/index.m3u8")))
+        .doesNotContain("#EXT-X-KEY");
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("#EXT-X-I-FRAME-STREAM-INF");
+    assertThat(out.resolve("360p/iframes.m3u8")).exists();
   }
 
   @Test

@@ -1,0 +1,65 @@
+package io.streamkit.hls;
+
+/**
+ * How a title's media segments are encrypted, chosen with {@link Transcoder.Builder#encryption}: not at all
+ * ({@link #none()}, the default) or whole segments with AES-128 ({@link #aes128(int)}, RFC 8216 section 5.2).
+ *
+ * <p>An encrypted title's media playlists name each key by a URI relative to the playlist,
+ * {@code ../}{@value #KEY_DIRECTORY}{@code /<key id>}, which from {@code <title>/<rendition>/index.m3u8} resolves to
+ * {@code <title>/}{@value #KEY_DIRECTORY}{@code /<key id>}. The keys themselves are never written into the title: they
+ * come back in {@link TranscodeResult#contentKeys()}, and the title plays once whatever serves it answers that path
+ * with the key's 16 bytes.
+ */
+public final class SegmentEncryption {
+
+  /** Fewest segments one key encrypts: a new key for every segment. */
+  public static final int MIN_ROTATION_SEGMENTS = 1;
+  /** Most segments one key encrypts: over 16 hours of 6-second segments, more than any title, so one key per title. */
+  public static final int MAX_ROTATION_SEGMENTS = 10_000;
+  /** The directory, beside the renditions' directories, that a title's key URIs point into. */
+  public static final String KEY_DIRECTORY = "keys";
+
+  /** The {@code METHOD} of {@code EXT-X-KEY} (RFC 8216 section 4.3.2.4) this setting produces. */
+  enum Method { NONE, AES_128 }
+
+  private static final SegmentEncryption NONE = new SegmentEncryption(Method.NONE, 0);
+
+  private final Method method;
+  private final int rotationSegments;
+
+  private SegmentEncryption(Method method, int rotationSegments) {
+    this.method = method;
+    this.rotationSegments = rotationSegments;
+  }
+
+  /** {@return clear segments, no keys: the default} */
+  public static SegmentEncryption none() {
+    return NONE;
+  }
+
+  /**
+   * Each whole media segment encrypted with AES-128-CBC and PKCS#7 padding ({@code METHOD=AES-128}, RFC 8216
+   * section 5.2), the init segment of fMP4 left clear. A title without I-frame playlists: their byte ranges point
+   * inside encrypted segments, which a player cannot decrypt as a part.
+   *
+   * @param rotationSegments how many consecutive segments share one key, {@value #MIN_ROTATION_SEGMENTS} to
+   *     {@value #MAX_ROTATION_SEGMENTS}; every rendition uses the same key for the same stretch of the timeline
+   * @return the setting
+   * @throws IllegalArgumentException if {@code rotationSegments} is outside that range
+   */
+  public static SegmentEncryption aes128(int rotationSegments) {
+    if (rotationSegments < MIN_ROTATION_SEGMENTS || rotationSegments > MAX_ROTATION_SEGMENTS) {
+      throw new IllegalArgumentException("aes128 rotationSegments must be between " + MIN_ROTATION_SEGMENTS + " and "
+          + MAX_ROTATION_SEGMENTS + ", got " + rotationSegments);
+    }
+    return new SegmentEncryption(Method.AES_128, rotationSegments);
+  }
+
+  Method method() {
+    return method;
+  }
+
+  int rotationSegments() {
+    return rotationSegments;
+  }
+}
