@@ -3,10 +3,13 @@ package io.streamkit.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.protection.ContentKeyFile;
+import io.streamkit.core.protection.KeyWrapper;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.origin.OriginServer;
@@ -122,6 +125,9 @@ public final class StreamkitPlatform implements AutoCloseable {
         if (config.jobLease != null) {
           w.lease(config.jobLease);
         }
+        if (config.encryption != null) {
+          w.encryption(config.encryption, store.contentKeys(config.masterKeys));
+        }
         workers = w.build().start();
       }
       OriginServer.Builder o = OriginServer.builder().dataDirectory(config.dataDirectory).store(store);
@@ -135,6 +141,11 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (config.meterRegistry != null) {
         o.meterRegistry(config.meterRegistry);
+      }
+      if (config.masterKeys != null) {
+        o.contentKeys(store.contentKeys(config.masterKeys));
+      } else if (config.keyFile != null) {
+        o.contentKeys(ContentKeyFile.at(config.keyFile));
       }
       if (config.adminKey != null) {
         o.adminKey(config.adminKey);
@@ -247,8 +258,50 @@ public final class StreamkitPlatform implements AutoCloseable {
     private Consumer<ManagementApi.Builder> managementApi = a -> { };
     private MediaStorage storage;
     private Duration jobLease;
+    private KeyWrapper masterKeys;
+    private SegmentEncryption encryption;
+    private Path keyFile;
 
     private Builder() {}
+
+    /**
+     * Keeps the content keys of encrypted titles in the database, wrapped under these master keys (envelope
+     * encryption), and answers the titles' key URIs from there. Every node of a deployment needs the same keys.
+     *
+     * @param masterKeys {@link io.streamkit.core.protection.MasterKeys} or a KMS behind the same port
+     * @return this builder
+     * @throws NullPointerException if {@code masterKeys} is null
+     */
+    public Builder masterKeys(KeyWrapper masterKeys) {
+      this.masterKeys = Objects.requireNonNull(masterKeys, "masterKeys");
+      return this;
+    }
+
+    /**
+     * Encrypts every title the ingest workers transcode from now on; needs {@link #masterKeys}. Titles transcoded
+     * before stay clear.
+     *
+     * @param encryption e.g. {@link SegmentEncryption#aes128(int)}; default none
+     * @return this builder
+     * @throws NullPointerException if {@code encryption} is null
+     */
+    public Builder encryption(SegmentEncryption encryption) {
+      this.encryption = Objects.requireNonNull(encryption, "encryption");
+      return this;
+    }
+
+    /**
+     * Answers key URIs from a key file written by {@code streamkit transcode --encrypt} (titles made apart and copied
+     * into the data directory); excludes {@link #masterKeys}.
+     *
+     * @param keyFile a {@link io.streamkit.core.protection.ContentKeyFile}'s path
+     * @return this builder
+     * @throws NullPointerException if {@code keyFile} is null
+     */
+    public Builder keyFile(Path keyFile) {
+      this.keyFile = Objects.requireNonNull(keyFile, "keyFile").toAbsolutePath();
+      return this;
+    }
 
     /**
      * The data directory (required): titles, uploads, the node id and, by default, the embedded H2 database live
@@ -555,6 +608,14 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");
+      }
+      if (encryption != null && masterKeys == null) {
+        throw new IllegalArgumentException("encrypted titles need master keys to wrap their content keys: call"
+            + " masterKeys(...) too");
+      }
+      if (masterKeys != null && keyFile != null) {
+        throw new IllegalArgumentException("cannot use masterKeys(...) and keyFile(...) together: keys come either from"
+            + " the database or from one key file");
       }
       return new StreamkitPlatform(this);
     }

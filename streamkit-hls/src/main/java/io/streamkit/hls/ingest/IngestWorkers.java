@@ -3,6 +3,7 @@ package io.streamkit.hls.ingest;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.protection.ContentKeyStore;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.TitleVersions;
@@ -15,6 +16,7 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.title.UnknownTitleException;
 import io.streamkit.hls.MediaInfo;
 import io.streamkit.hls.MediaProbe;
+import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.SegmentFormat;
 import io.streamkit.hls.TranscodeException;
 import io.streamkit.hls.TranscodeJob;
@@ -367,6 +369,7 @@ public final class IngestWorkers implements AutoCloseable {
         .segmentSeconds(config.segmentSeconds)
         .ladder(config.ladder)
         .preset(config.preset)
+        .encryption(config.encryption)
         .listener(p -> progress.report(p.percent()))
         .build();
     running.put(id, transcode);
@@ -395,6 +398,10 @@ public final class IngestWorkers implements AutoCloseable {
       catalog.describeSource(id, Duration.ofMillis(Math.max(1, Math.round(result.durationSeconds() * 1000))),
           sourceFacts(info, source));
       catalog.setRenditions(id, renditions(result));
+      if (!result.contentKeys().isEmpty()) {
+        // Before READY: a title that can be played has its keys where the origin looks for them.
+        config.contentKeys.save(id.toString(), result.contentKeys());
+      }
       catalog.transition(id, TitleStatus.READY);
       config.queue.complete(job.id(), config.node);
       if (config.storage == null) {
@@ -620,8 +627,25 @@ public final class IngestWorkers implements AutoCloseable {
     private SegmentFormat format = SegmentFormat.FMP4;
     private MediaStorage storage;
     private Duration orphanGrace = DEFAULT_ORPHAN_GRACE;
+    private SegmentEncryption encryption = SegmentEncryption.none();
+    private ContentKeyStore contentKeys;
 
     private Builder() {}
+
+    /**
+     * Encrypts every title transcoded from now on and keeps its keys in {@code keys} before the title becomes
+     * {@code READY}, so an origin answering key URIs from the same store plays it at once.
+     *
+     * @param encryption e.g. {@link SegmentEncryption#aes128(int)}; {@link SegmentEncryption#none()} turns it off
+     * @param keys where the keys go, such as {@code store.contentKeys(masterKeys)}
+     * @return this builder
+     * @throws NullPointerException if either is null
+     */
+    public Builder encryption(SegmentEncryption encryption, ContentKeyStore keys) {
+      this.encryption = Objects.requireNonNull(encryption, "encryption");
+      this.contentKeys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
 
     /**
      * Keeps sources and titles in a storage instead of the data directory, so nodes share them without a shared

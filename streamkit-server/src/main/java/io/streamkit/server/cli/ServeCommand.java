@@ -4,15 +4,18 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.protection.MasterKeys;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
+import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.StreamkitPlatform;
 import io.streamkit.server.origin.OriginServer;
 import io.streamkit.storage.s3.S3Storage;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -157,6 +160,27 @@ final class ServeCommand implements Callable<Integer> {
       description = "most bytes the disk cache keeps (env STREAMKIT_CACHE_MAX_BYTES, default 10 GiB)")
   Long cacheMaxBytes;
 
+  @Option(names = "--encrypt", defaultValue = "${env:STREAMKIT_ENCRYPT:-none}", paramLabel = "none|aes-128",
+      description = "encrypt every title the ingest workers transcode from now on (HLS METHOD=AES-128); its keys are"
+          + " kept in the database wrapped under the master key (env STREAMKIT_ENCRYPT, default none)")
+  String encrypt;
+
+  @Option(names = "--key-rotation-segments", defaultValue = "${env:STREAMKIT_KEY_ROTATION_SEGMENTS:-0}",
+      paramLabel = "N", description = "with --encrypt: a new key every N segments; 0 keeps one key per title"
+          + " (env STREAMKIT_KEY_ROTATION_SEGMENTS, default 0)")
+  int keyRotationSegments;
+
+  @Option(names = "--master-key-file", defaultValue = "${env:STREAMKIT_MASTER_KEY_FILE}", paramLabel = "FILE",
+      description = "base64 AES-256 master keys, one per line, the current one first, that wrap content keys in the"
+          + " database (env STREAMKIT_MASTER_KEY_FILE, or the keys themselves in STREAMKIT_MASTER_KEY); make one"
+          + " with: openssl rand -base64 32")
+  Path masterKeyFile;
+
+  @Option(names = "--key-file", defaultValue = "${env:STREAMKIT_KEY_FILE}", paramLabel = "FILE",
+      description = "answer key URIs from this key file, written by 'streamkit transcode --encrypt' for titles"
+          + " copied into DIR/titles (env STREAMKIT_KEY_FILE)")
+  Path keyFile;
+
   @Override
   public Integer call() throws Exception {
     Path dataDirectory = checkedDataDirectory();
@@ -221,6 +245,7 @@ final class ServeCommand implements Callable<Integer> {
     if (api) {
       platform.adminKey(adminKey);
     }
+    protection(platform);
     FreePort.require(host, port);
     try (MediaStorage titles = stored ? s3Storage() : null) {
       if (titles != null) {
@@ -237,6 +262,52 @@ final class ServeCommand implements Callable<Integer> {
       running.awaitClose();
     }
     return 0;
+  }
+
+  /**
+   * Content keys: wrapped in the database under {@code --master-key-file} (or {@code STREAMKIT_MASTER_KEY}), or read
+   * from a {@code --key-file}; {@code --encrypt} needs the former.
+   */
+  private void protection(StreamkitPlatform.Builder platform) throws IOException {
+    String inline = System.getenv("STREAMKIT_MASTER_KEY");
+    MasterKeys master = null;
+    if (masterKeyFile != null) {
+      if (!Files.isRegularFile(masterKeyFile)) {
+        throw new IllegalArgumentException("--master-key-file " + masterKeyFile + " does not exist; create it with:"
+            + " openssl rand -base64 32 > " + masterKeyFile + " && chmod 600 " + masterKeyFile);
+      }
+      master = MasterKeys.parse(Files.readString(masterKeyFile), "--master-key-file " + masterKeyFile);
+    } else if (inline != null && !inline.isBlank()) {
+      master = MasterKeys.parse(inline, "STREAMKIT_MASTER_KEY");
+    }
+    if (!encrypt.equals("none") && !encrypt.equals("aes-128")) {
+      throw new IllegalArgumentException("--encrypt " + encrypt + " is not a method; use aes-128, or none");
+    }
+    if (keyRotationSegments < 0 || keyRotationSegments > SegmentEncryption.MAX_ROTATION_SEGMENTS) {
+      throw new IllegalArgumentException("--key-rotation-segments must be between 0 (one key per title) and "
+          + SegmentEncryption.MAX_ROTATION_SEGMENTS + ", got " + keyRotationSegments);
+    }
+    if (master != null && keyFile != null) {
+      throw new IllegalArgumentException("--key-file cannot be combined with a master key: keys come either from the"
+          + " database (--master-key-file) or from one key file");
+    }
+    if (encrypt.equals("aes-128")) {
+      if (master == null) {
+        throw new IllegalArgumentException("--encrypt aes-128 needs a master key to wrap the content keys: add"
+            + " --master-key-file FILE (openssl rand -base64 32 > FILE) or set STREAMKIT_MASTER_KEY");
+      }
+      platform.encryption(SegmentEncryption.aes128(
+          keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments));
+    }
+    if (master != null) {
+      platform.masterKeys(master);
+    } else if (keyFile != null) {
+      if (!Files.isRegularFile(keyFile)) {
+        throw new IllegalArgumentException("--key-file " + keyFile + " does not exist; it is written by"
+            + " 'streamkit transcode INPUT --out DIR --encrypt aes-128'");
+      }
+      platform.keyFile(keyFile);
+    }
   }
 
   /** Storage options belong together: S3 and cache settings need {@code --storage}. */

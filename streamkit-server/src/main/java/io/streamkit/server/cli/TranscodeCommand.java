@@ -1,6 +1,8 @@
 package io.streamkit.server.cli;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.protection.ContentKeyFile;
+import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.SegmentFormat;
 import io.streamkit.hls.TranscodeJob;
 import io.streamkit.hls.TranscodeProgress;
@@ -71,20 +73,74 @@ final class TranscodeCommand implements Callable<Integer> {
       description = "x264 preset (default: ${DEFAULT-VALUE}).")
   String preset;
 
+  @Option(names = "--encrypt", paramLabel = "none|aes-128", defaultValue = "none",
+      description = "Encrypt every media segment: aes-128 (HLS METHOD=AES-128, whole segments). The keys go to"
+          + " --key-file, never into the title (default: ${DEFAULT-VALUE}).")
+  String encrypt;
+
+  @Option(names = "--key-rotation-segments", paramLabel = "N", defaultValue = "0",
+      description = "With --encrypt: a new key every N segments; 0 (default) keeps one key for the whole title.")
+  int keyRotationSegments;
+
+  @Option(names = "--key-file", paramLabel = "FILE",
+      description = "With --encrypt: the key file to append the title's keys to, outside the title directory"
+          + " (default: DIR.keys beside the title directory; required for an s3:// output). Point"
+          + " 'streamkit serve --key-file' at it.")
+  Path keyFile;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
     Transcoder.Builder builder = Transcoder.builder().input(input);
+    ContentKeyFile keys = encryption(builder);
     if (out.startsWith(S3_SCHEME)) {
-      return transcodeToS3(builder, err, terminal);
+      return transcodeToS3(builder, keys, err, terminal);
     }
     builder.output(Path.of(out));
-    return run(builder, err, terminal);
+    return run(builder, keys, Path.of(out).getFileName().toString(), err, terminal);
+  }
+
+  /** Sets the encryption {@code --encrypt} asks for; returns where its keys go, or null for a clear title. */
+  private ContentKeyFile encryption(Transcoder.Builder builder) {
+    if (!encrypt.equals("none") && !encrypt.equals("aes-128")) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt " + encrypt + " is not a method;"
+          + " use aes-128, or none for a clear title");
+    }
+    if (encrypt.equals("none")) {
+      for (String option : new String[] {"--key-rotation-segments", "--key-file"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), option + " needs --encrypt aes-128; add it,"
+              + " or leave " + option + " out for a clear title");
+        }
+      }
+      return null;
+    }
+    if (keyRotationSegments < 0 || keyRotationSegments > SegmentEncryption.MAX_ROTATION_SEGMENTS) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--key-rotation-segments must be between 0 (one"
+          + " key per title) and " + SegmentEncryption.MAX_ROTATION_SEGMENTS + ", got " + keyRotationSegments);
+    }
+    builder.encryption(SegmentEncryption.aes128(
+        keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments));
+    Path file = keyFile;
+    if (file == null) {
+      if (out.startsWith(S3_SCHEME)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt with an s3:// output needs"
+            + " --key-file FILE, where the title's keys are kept apart from the bucket");
+      }
+      Path title = Path.of(out).toAbsolutePath().normalize();
+      file = title.resolveSibling(title.getFileName() + ".keys");
+    }
+    Path title = out.startsWith(S3_SCHEME) ? null : Path.of(out).toAbsolutePath().normalize();
+    if (title != null && file.toAbsolutePath().normalize().startsWith(title)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--key-file " + file + " lies inside the title"
+          + " directory, where it would be served and copied with the media; put it outside " + title);
+    }
+    return ContentKeyFile.at(file);
   }
 
   /** The bucket is the location's first segment; the rest is the title's key (no storage prefix). */
-  private Integer transcodeToS3(Transcoder.Builder builder, PrintWriter err, boolean terminal) {
+  private Integer transcodeToS3(Transcoder.Builder builder, ContentKeyFile keys, PrintWriter err, boolean terminal) {
     String rest = out.substring(S3_SCHEME.length());
     int slash = rest.indexOf('/');
     String key = slash < 0 ? "" : rest.substring(slash + 1).replaceAll("/+$", "");
@@ -94,11 +150,13 @@ final class TranscodeCommand implements Callable<Integer> {
     }
     try (S3Storage storage = s3.storage(S3_SCHEME + rest.substring(0, slash))) {
       builder.output(storage, key);
-      return run(builder, err, terminal);
+      return run(builder, keys, key.substring(key.lastIndexOf('/') + 1), err, terminal);
     }
   }
 
-  private Integer run(Transcoder.Builder builder, PrintWriter err, boolean terminal) {
+  /** Runs the transcode; an encrypted title's keys are appended to {@code keys} under {@code titleId}. */
+  private Integer run(Transcoder.Builder builder, ContentKeyFile keys, String titleId, PrintWriter err,
+      boolean terminal) {
     TranscodeJob job = builder
         .format(format.segmentFormat)
         .segmentSeconds(segmentSeconds)
@@ -115,7 +173,15 @@ final class TranscodeCommand implements Callable<Integer> {
     if (terminal) {
       err.println();
     }
+    if (keys != null) {
+      keys.save(titleId, result.contentKeys());
+    }
     spec.commandLine().getOut().println(summary(result));
+    if (keys != null) {
+      spec.commandLine().getOut().println(result.contentKeys().size() + " content key"
+          + (result.contentKeys().size() == 1 ? "" : "s") + " of title '" + titleId + "' in " + keys.file()
+          + "; serve it with: streamkit serve --key-file " + keys.file());
+    }
     return 0;
   }
 
