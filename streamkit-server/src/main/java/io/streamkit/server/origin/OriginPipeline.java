@@ -31,6 +31,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
+ *  stream-limits        StreamLimitHandler     (with a store) a master playlist opens a playback session within
+ *                                              the viewer's concurrent-stream limit; other requests keep it alive
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
@@ -55,6 +57,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String REQUEST_DECODER = "request-decoder";
   static final String PAGES = "pages";
   static final String TOKEN_GATE = "token-gate";
+  static final String STREAM_LIMITS = "stream-limits";
   static final String EDGE_AUTH = "edge-auth";
   static final String KEYS = "keys";
   static final String API = "api";
@@ -65,7 +68,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
+      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
       ApiHandlerFactory api) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
@@ -106,6 +109,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
     p.addLast(TOKEN_GATE, parts.tokenGate());
+    if (parts.streamLimits() != null) {
+      p.addLast(STREAM_LIMITS, parts.streamLimits());
+    }
     p.addLast(EDGE_AUTH, parts.edgeAuth());
     p.addLast(KEYS, parts.keys());
     if (parts.api() != null) {

@@ -86,6 +86,12 @@ public final class OriginServer implements AutoCloseable {
   public static final long MAX_CACHE_MAX_BYTES = 1L << 50;
   /** The disk cache's directory under the data directory unless {@link Builder#cacheDirectory} says otherwise. */
   public static final String DEFAULT_CACHE_DIRECTORY = "storage-cache";
+  /** The largest default stream limit per viewer accepted. */
+  public static final int MAX_STREAMS_PER_VIEWER = 1000;
+  /** How long a playback session lives without requests, unless set: 60 s. */
+  public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** The shortest stream idle timeout: a few of the intervals at which sessions are marked as playing. */
+  public static final int MIN_STREAM_IDLE_SECONDS = 15;
 
   private static final Logger log = LoggerFactory.getLogger(OriginServer.class);
 
@@ -105,6 +111,7 @@ public final class OriginServer implements AutoCloseable {
   private volatile boolean closing;
   private ApiExecutor apiExecutor;
   private ViewerEndpoints viewerEndpoints;
+  private StreamLimitHandler streamLimits;
   private StoredTitles storedTitles;
 
   private OriginServer(Builder config) {
@@ -153,23 +160,29 @@ public final class OriginServer implements AutoCloseable {
         config.trustedProxies);
     AdminKey adminKey = new AdminKey(config.adminKey);
     TitleVisibility visibility = null;
+    TokenRevocations revocations = null;
     OriginPipeline.ApiHandlerFactory api = null;
     if (config.store != null || config.contentKeys != null) {
       apiExecutor = new ApiExecutor(config.apiThreads);
     }
     if (config.store != null) {
       visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
-      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility);
-      List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints)
-          : List.of(new ManagementEndpoints(config.managementApi, adminKey, visibility), viewerEndpoints);
+      revocations = new TokenRevocations(config.store.revocations(), apiExecutor.executor(), Ticker.systemTicker());
+      streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
+          config.streamIdleTimeout, apiExecutor.executor(), metrics);
+      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations);
+      AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, adminKey, revocations);
+      List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints, access)
+          : List.of(new ManagementEndpoints(config.managementApi, adminKey, visibility), viewerEndpoints, access);
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
     }
-    PlaybackAccess access = new PlaybackAccess(config.verifier, root, storedTitles, playlists, metrics, visibility);
+    PlaybackAccess access = new PlaybackAccess(config.verifier, root, storedTitles, playlists, metrics, visibility,
+        revocations);
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(access, metrics), new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
+        new TokenGate(access, metrics), streamLimits, new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
@@ -282,6 +295,9 @@ public final class OriginServer implements AutoCloseable {
     if (apiExecutor != null) {
       apiExecutor.close();
     }
+    if (streamLimits != null) {
+      streamLimits.close();
+    }
     if (viewerEndpoints != null) {
       viewerEndpoints.close();
     }
@@ -324,6 +340,8 @@ public final class OriginServer implements AutoCloseable {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int apiThreads = ApiExecutor.DEFAULT_THREADS;
     private ContentKeyStore contentKeys;
+    private int maxStreamsPerViewer;
+    private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
     private ManagementApi managementApi;
@@ -614,6 +632,38 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Limits how many streams one viewer watches at once, across every node on the same database: a title's master
+     * playlist opens a playback session, and a viewer's session beyond the limit is refused 403
+     * {@code too_many_streams}. A token's {@code max_streams} claim (a plan) overrides this default. Needs
+     * {@link #store}.
+     *
+     * @param max 1 to {@value #MAX_STREAMS_PER_VIEWER}; default 0: only tokens with {@code max_streams} are limited
+     * @return this builder
+     * @throws IllegalArgumentException outside 0 to {@value #MAX_STREAMS_PER_VIEWER}
+     */
+    public Builder maxStreamsPerViewer(int max) {
+      this.maxStreamsPerViewer = within("max streams per viewer", max, 0, MAX_STREAMS_PER_VIEWER);
+      return this;
+    }
+
+    /**
+     * How long a playback session lives without requests before its slot is free again.
+     *
+     * @param timeout {@value #MIN_STREAM_IDLE_SECONDS} s to 1 h; default 60 s
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "streamIdleTimeout");
+      if (timeout.toSeconds() < MIN_STREAM_IDLE_SECONDS || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("stream idle timeout must be between " + MIN_STREAM_IDLE_SECONDS
+            + " s and 1 h, got " + timeout);
+      }
+      this.streamIdleTimeout = timeout;
       return this;
     }
 

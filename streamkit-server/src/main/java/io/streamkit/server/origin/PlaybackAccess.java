@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the token authorises the path's title for this client ({@link PlaybackTokenVerifier#authorise});
- *   <li>backed by a catalog, moderation lets the token open the title ({@link TitleVisibility});
+ *   <li>backed by a catalog, moderation lets the token open the title ({@link TitleVisibility}) and the token was
+ *       not revoked ({@link TokenRevocations});
  *   <li>for a viewer whose plan caps the picture height, the path is not in a directory that only taller variants
  *       use, so a guessed URI does not bypass the plan.
  * </ol>
@@ -61,21 +63,24 @@ final class PlaybackAccess {
   private final PlaylistCache playlists;
   private final OriginMetrics metrics;
   private final TitleVisibility visibility;
+  private final TokenRevocations revocations;
 
   /**
    * @param verifier {@code null} for an origin without tokens
    * @param root the local titles, or {@code null} when they come from {@code stored}
    * @param stored titles in a media storage, or {@code null} when they are local
    * @param visibility {@code null} for an origin without a catalog
+   * @param revocations {@code null} for an origin without a catalog
    */
   PlaybackAccess(PlaybackTokenVerifier verifier, MediaRoot root, StoredTitles stored, PlaylistCache playlists,
-      OriginMetrics metrics, TitleVisibility visibility) {
+      OriginMetrics metrics, TitleVisibility visibility, TokenRevocations revocations) {
     this.verifier = verifier;
     this.root = root;
     this.stored = stored;
     this.playlists = playlists;
     this.metrics = metrics;
     this.visibility = visibility;
+    this.revocations = revocations;
   }
 
   /** {@return whether title requests need a token at all} */
@@ -102,34 +107,48 @@ final class PlaybackAccess {
       decideVariant(ctx, request, titlePath, claims, verdict);
       return;
     }
-    CompletableFuture<Boolean> allowed = visibility.allows(claims);
-    if (allowed.isDone() && !allowed.isCompletedExceptionally()) {
-      decideVisible(ctx, request, titlePath, claims, allowed.join(), verdict);
+    whenKnown(ctx, request, claims, visibility.allows(claims), verdict, visible -> {
+      if (!visible) {
+        metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
+        verdict.refused(ctx, request);
+      } else if (revocations == null) {
+        decideVariant(ctx, request, titlePath, claims, verdict);
+      } else {
+        whenKnown(ctx, request, claims, revocations.allows(claims), verdict, standing -> {
+          if (!standing) {
+            metrics.rejected(OriginMetrics.TOKEN_REVOKED);
+            verdict.refused(ctx, request);
+          } else {
+            decideVariant(ctx, request, titlePath, claims, verdict);
+          }
+        });
+      }
+    });
+  }
+
+  /**
+   * Runs {@code next} with the catalog's answer: at once when it is known, else on the channel's loop when the
+   * catalog answers; a catalog that fails makes the verdict {@link Verdict#catalogUnavailable}.
+   */
+  private <R> void whenKnown(ChannelHandlerContext ctx, R request, PlaybackClaims claims,
+      CompletableFuture<Boolean> answer, Verdict<R> verdict, Consumer<Boolean> next) {
+    if (answer.isDone() && !answer.isCompletedExceptionally()) {
+      next.accept(answer.join());
       return;
     }
-    allowed.whenCompleteAsync((visible, failure) -> {
+    answer.whenCompleteAsync((value, failure) -> {
       try {
         if (failure != null) {
-          LOG.warn("catalog lookup for title {} failed: {}", titleId, LogText.escape(String.valueOf(
+          LOG.warn("catalog lookup for title {} failed: {}", claims.titleId(), LogText.escape(String.valueOf(
               failure.getMessage())));
           verdict.catalogUnavailable(ctx, request);
         } else {
-          decideVisible(ctx, request, titlePath, claims, visible, verdict);
+          next.accept(value);
         }
       } catch (RuntimeException e) {
         ctx.fireExceptionCaught(e);
       }
     }, ctx.executor());
-  }
-
-  private <R> void decideVisible(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
-      boolean visible, Verdict<R> verdict) {
-    if (!visible) {
-      metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
-      verdict.refused(ctx, request);
-      return;
-    }
-    decideVariant(ctx, request, titlePath, claims, verdict);
   }
 
   private <R> void decideVariant(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,

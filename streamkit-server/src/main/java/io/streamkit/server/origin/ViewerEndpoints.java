@@ -70,6 +70,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   private final PlaybackTokenVerifier verifier;
   private final AdminKey adminKey;
   private final TitleVisibility visibility;
+  private final TokenRevocations revocations;
   private final ProgressWriter progressWriter;
   private final PlaybackAnalytics analytics;
 
@@ -80,11 +81,12 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
    * @param adminKey the admin key for the analytics endpoints; {@code null} refuses them
    */
   ViewerEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, AdminKey adminKey,
-      TitleVisibility visibility) {
+      TitleVisibility visibility, TokenRevocations revocations) {
     this.store = store;
     this.verifier = verifier;
     this.adminKey = adminKey;
     this.visibility = visibility;
+    this.revocations = revocations;
     this.progressWriter = ProgressWriter.builder(store.progress()).build();
     this.analytics = PlaybackAnalytics.of(store);
   }
@@ -314,6 +316,11 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       if (!visibility.allowsNow(claims)) {
         call.fail(HttpResponseStatus.FORBIDDEN, "not_published", "title " + claims.titleId() + " is not published;"
             + " viewer tokens open published titles only, moderators preview ready titles with a preview token");
+        return Optional.empty();
+      }
+      if (!revocations.allowsNow(claims)) {
+        call.fail(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked; request a new"
+            + " one");
         return Optional.empty();
       }
       return Optional.of(claims);
