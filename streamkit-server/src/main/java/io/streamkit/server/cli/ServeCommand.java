@@ -160,6 +160,17 @@ final class ServeCommand implements Callable<Integer> {
       description = "most bytes the disk cache keeps (env STREAMKIT_CACHE_MAX_BYTES, default 10 GiB)")
   Long cacheMaxBytes;
 
+  @Option(names = "--max-streams-per-viewer", defaultValue = "${env:STREAMKIT_MAX_STREAMS_PER_VIEWER:-0}",
+      paramLabel = "N", description = "most titles one viewer plays at once, across every node on the database; the"
+          + " next master playlist is refused 403 too_many_streams. A token's max_streams claim overrides it"
+          + " (env STREAMKIT_MAX_STREAMS_PER_VIEWER, default 0: only tokens with max_streams are limited)")
+  int maxStreamsPerViewer;
+
+  @Option(names = "--stream-idle-timeout", defaultValue = "${env:STREAMKIT_STREAM_IDLE_TIMEOUT:-60}",
+      paramLabel = "SECONDS", description = "a playback session without requests for this long frees its slot"
+          + " (env STREAMKIT_STREAM_IDLE_TIMEOUT, default 60)")
+  long streamIdleTimeoutSeconds;
+
   @Option(names = "--encrypt", defaultValue = "${env:STREAMKIT_ENCRYPT:-none}", paramLabel = "none|aes-128",
       description = "encrypt every title the ingest workers transcode from now on (HLS METHOD=AES-128); its keys are"
           + " kept in the database wrapped under the master key (env STREAMKIT_ENCRYPT, default none)")
@@ -188,6 +199,15 @@ final class ServeCommand implements Callable<Integer> {
     Duration idle = seconds("--idle-timeout", idleTimeoutSeconds);
     Duration head = seconds("--request-head-timeout", requestHeadTimeoutSeconds);
     Duration stall = seconds("--write-stall-timeout", writeStallTimeoutSeconds);
+    Duration streamIdle = seconds("--stream-idle-timeout", streamIdleTimeoutSeconds);
+    if (maxStreamsPerViewer < 0 || maxStreamsPerViewer > OriginServer.MAX_STREAMS_PER_VIEWER) {
+      throw new IllegalArgumentException("--max-streams-per-viewer must be between 0 (no default limit) and "
+          + OriginServer.MAX_STREAMS_PER_VIEWER + ", got " + maxStreamsPerViewer);
+    }
+    if (streamIdle.toSeconds() < OriginServer.MIN_STREAM_IDLE_SECONDS || streamIdle.toSeconds() > 3600) {
+      throw new IllegalArgumentException("--stream-idle-timeout must be between " + OriginServer.MIN_STREAM_IDLE_SECONDS
+          + " and 3600 seconds, got " + streamIdleTimeoutSeconds);
+    }
     SslContext tls = sslContext();
     String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
     if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
@@ -217,7 +237,8 @@ final class ServeCommand implements Callable<Integer> {
         .jobLease(lease)
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
-              .writeStallTimeout(stall).tls(tls);
+              .writeStallTimeout(stall).tls(tls).maxStreamsPerViewer(maxStreamsPerViewer)
+              .streamIdleTimeout(streamIdle);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())
                 .toArray(String[]::new));

@@ -453,6 +453,9 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (body.hasNonNull("maxHeight")) {
         b.maxHeight(body.get("maxHeight").asInt(-1));
       }
+      if (body.hasNonNull("maxStreams")) {
+        b.maxStreams(body.get("maxStreams").asInt(-1));
+      }
       claims = b.build();
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("playback request: " + e.getMessage());

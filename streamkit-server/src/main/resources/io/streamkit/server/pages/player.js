@@ -204,6 +204,8 @@
     window.addEventListener('pagehide', () => {
       saveProgress(true);
       flushEvents(true);
+      // Frees this device's stream slot at once rather than after the origin's idle timeout.
+      navigator.sendBeacon('/api/sessions/stop?token=' + encodeURIComponent(token));
     });
     setInterval(() => { if (!video.paused && !video.ended) saveProgress(false); }, HEARTBEAT_MS);
     setInterval(() => flushEvents(false), EVENT_FLUSH_MS);
@@ -237,8 +239,9 @@
         record('error', { message: data.type + ': ' + data.details + (code ? ' (HTTP ' + code + ')' : '') });
       }
       if (code === 403 || code === 401) {
-        show('This playback link is not valid for this title any more; ask for a new one.', true);
         hls.destroy();
+        show(refusalReason(data) || 'This playback link is not valid for this title any more; ask for a new one.',
+          true);
         return;
       }
       if (!data.fatal) {
@@ -260,6 +263,20 @@
     });
     hls.loadSource(source);
     hls.attachMedia(video);
+  }
+
+  // The origin's reason for refusing the master playlist when the viewer can act on it: too many streams at once.
+  function refusalReason(data) {
+    try {
+      const details = data.networkDetails;
+      const body = JSON.parse(details && typeof details.responseText === 'string' ? details.responseText : '');
+      if (body.error === 'too_many_streams' && typeof body.message === 'string') {
+        return body.message.charAt(0).toUpperCase() + body.message.slice(1) + '.';
+      }
+    } catch (e) {
+      // Not the origin's JSON error: the generic message stands.
+    }
+    return null;
   }
 
   function startNative(startPosition) {

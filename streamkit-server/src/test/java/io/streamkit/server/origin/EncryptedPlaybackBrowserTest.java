@@ -27,11 +27,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * An uploaded title encrypted by the platform's ingest (AES-128, a new key every segment, keys wrapped in the
  * database under a master key) plays in Chromium through hls.js, which fetches each key through the origin with the
- * viewer's token; without the token the key is refused.
+ * viewer's token; without the token the key is refused. With a limit of one stream, the viewer's second device is
+ * refused with a reason the player page shows, and may play once the first player has left.
  */
 class EncryptedPlaybackBrowserTest {
 
@@ -54,7 +57,7 @@ class EncryptedPlaybackBrowserTest {
         .adminKey(ADMIN_KEY).workers(1).ladder(LADDER).preset("ultrafast")
         .masterKeys(MasterKeys.parse(MasterKeys.generateText(), "test"))
         .encryption(SegmentEncryption.aes128(1))
-        .origin(o -> o.host("127.0.0.1").port(0).ioThreads(2))
+        .origin(o -> o.host("127.0.0.1").port(0).ioThreads(2).maxStreamsPerViewer(1))
         .build().start()) {
       String base = "http://127.0.0.1:" + platform.port();
       HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(base + "/api/titles"))
@@ -90,6 +93,25 @@ class EncryptedPlaybackBrowserTest {
         PlayerPage player = new PlayerPage(chromium);
         player.awaitCurrentTimeAbove(8, Duration.ofSeconds(60));
         assertThat(player.message()).doesNotContainIgnoringCase("error");
+        String firstTab = chromium.driver.getWindowHandle();
+
+        // A second device of the same viewer, with a limit of one stream: refused, with a reason the page shows.
+        String second = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("alice").title(id)
+            .expiresAt(Instant.now().plusSeconds(600)).build());
+        chromium.driver.switchTo().newWindow(WindowType.TAB);
+        chromium.driver.get(base + "/play/" + id + "?token=" + second);
+        PlayerPage secondPlayer = new PlayerPage(chromium);
+        new WebDriverWait(chromium.driver, Duration.ofSeconds(20))
+            .withMessage(() -> "no refusal shown; page says: " + secondPlayer.message())
+            .until(d -> secondPlayer.message().contains("too many devices"));
+        String secondTab = chromium.driver.getWindowHandle();
+
+        // Leaving the first player stops its session, so the second device may play.
+        chromium.driver.switchTo().window(firstTab);
+        chromium.driver.get("about:blank");
+        chromium.driver.switchTo().window(secondTab);
+        chromium.driver.navigate().refresh();
+        new PlayerPage(chromium).awaitCurrentTimeAbove(2, Duration.ofSeconds(60));
       }
       assertThat(keyResponses(platform) - keysBefore).as("hls.js fetched keys through the origin")
           .isGreaterThanOrEqualTo(2);
