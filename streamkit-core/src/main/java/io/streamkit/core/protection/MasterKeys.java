@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class MasterKeys implements KeyWrapper {
     for (byte[] key : keyBytes) {
       byId.put(idOf(key), new SecretKeySpec(key.clone(), "AES"));
     }
-    this.keys = Map.copyOf(byId);
+    this.keys = Collections.unmodifiableMap(byId);
     this.currentId = idOf(keyBytes.get(0));
   }
 
@@ -105,7 +106,7 @@ public final class MasterKeys implements KeyWrapper {
     return currentId;
   }
 
-  /** {@return the ids of every key held, the current one included} */
+  /** {@return the ids of every key held in the order given, the current one first} */
   public List<String> keyIds() {
     return List.copyOf(keys.keySet());
   }

@@ -41,6 +41,7 @@ public final class StreamkitCli implements Runnable {
     cli.addSubcommand(new TranscodeCommand());
     cli.addSubcommand(new AbrSimCommand());
     cli.addSubcommand(new DemoCommand());
+    cli.addSubcommand(new RewrapKeysCommand());
     return cli;
   }
 

@@ -41,6 +41,10 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--max-height", paramLabel = "H", description = "tallest variant the viewer may receive, in lines")
   Integer maxHeight;
 
+  @Option(names = "--max-streams", paramLabel = "N",
+      description = "streams the viewer may play at once (max_streams claim), overriding serve's default")
+  Integer maxStreams;
+
   @Option(names = "--client-ip", paramLabel = "IP", description = "bind the token to this client address")
   String clientIp;
 
@@ -60,6 +64,9 @@ final class TokenCommand implements Callable<Integer> {
         .expiresAt(now.plusSeconds(ttlSeconds));
     if (maxHeight != null) {
       claims.maxHeight(maxHeight);
+    }
+    if (maxStreams != null) {
+      claims.maxStreams(maxStreams);
     }
     if (clientIp != null) {
       claims.clientIp(clientIp);

@@ -40,7 +40,7 @@ class CliUsageTest {
     }
 
     assertThat(entries).extracting(entry -> entry.split("\\s+")[0])
-        .containsExactlyInAnyOrder("serve", "token", "transcode", "abr-sim", "demo");
+        .containsExactlyInAnyOrder("serve", "token", "transcode", "abr-sim", "demo", "rewrap-keys");
     assertThat(entries).allSatisfy(entry -> assertThat(entry).endsWith("."));
   }
 
