@@ -1,6 +1,7 @@
 package io.streamkit.core.access;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,14 @@ import java.util.Optional;
  * revocation is revoked too.
  */
 public interface Revocations {
+
+  /**
+   * A revocation as stored: a viewer's or a session's id and when it was revoked.
+   *
+   * @param id the viewer id or the session id
+   * @param revokedAt when: for a viewer, tokens issued at or before it are refused
+   */
+  record Revocation(String id, Instant revokedAt) {}
 
   /**
    * Revokes every token issued to the viewer until now.
@@ -44,6 +53,23 @@ public interface Revocations {
    * @param sessionId the session id
    */
   boolean isSessionRevoked(String sessionId);
+
+  /**
+   * Viewer revocations made at or after {@code since}, for origins that keep every revocation in memory and poll
+   * for new ones instead of asking per request.
+   *
+   * @param since the earliest revocation time wanted; {@link Instant#MIN} for all
+   * @return the revocations, each viewer once with its latest time
+   */
+  List<Revocation> viewersRevokedSince(Instant since);
+
+  /**
+   * Session revocations made at or after {@code since} whose tokens have not all expired.
+   *
+   * @param since the earliest revocation time wanted; {@link Instant#MIN} for all
+   * @return the revocations
+   */
+  List<Revocation> sessionsRevokedSince(Instant since);
 
   /**
    * Forgets session revocations whose tokens have all expired.

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /** {@link Revocations} in {@code streamkit_viewer_access} and {@code streamkit_revoked_sessions}. */
@@ -70,6 +71,28 @@ final class JdbcRevocations implements Revocations {
   public boolean isSessionRevoked(String sessionId) {
     return jdbc.queryOne("SELECT 1 FROM streamkit_revoked_sessions WHERE session_id = ?",
         s -> s.setString(1, sessionId), row -> true).isPresent();
+  }
+
+  @Override
+  public List<Revocation> viewersRevokedSince(Instant since) {
+    return jdbc.query("SELECT viewer_id, tokens_revoked_at FROM streamkit_viewer_access"
+            + " WHERE tokens_revoked_at >= ?", s -> s.setTimestamp(1, timestamp(since)),
+        row -> new Revocation(row.getString(1), row.getTimestamp(2).toInstant()));
+  }
+
+  @Override
+  public List<Revocation> sessionsRevokedSince(Instant since) {
+    return jdbc.query("SELECT session_id, revoked_at FROM streamkit_revoked_sessions WHERE revoked_at >= ?"
+            + " AND expires_at >= ?", s -> {
+              s.setTimestamp(1, timestamp(since));
+              s.setTimestamp(2, Timestamp.from(clock.instant()));
+            },
+        row -> new Revocation(row.getString(1), row.getTimestamp(2).toInstant()));
+  }
+
+  /** {@link Instant#MIN} and other instants before any stored time read as the epoch, which JDBC can hold. */
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.from(instant.isBefore(Instant.EPOCH) ? Instant.EPOCH : instant);
   }
 
   @Override

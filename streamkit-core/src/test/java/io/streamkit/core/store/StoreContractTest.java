@@ -89,6 +89,10 @@ public abstract class StoreContractTest {
     assertThat(store.revocations().viewerRevokedAt("bob")).isEmpty();
     assertThat(store.revocations().revokeViewer("alice")).as("revoking again moves the line")
         .isAfterOrEqualTo(revoked);
+    store.revocations().revokeViewer("bob");
+    assertThat(store.revocations().viewersRevokedSince(Instant.MIN))
+        .extracting(r -> r.id()).containsExactlyInAnyOrder("alice", "bob");
+    assertThat(store.revocations().viewersRevokedSince(revoked.plus(HOUR))).isEmpty();
     assertThatThrownBy(() -> store.revocations().revokeViewer("not a viewer"))
         .isInstanceOf(InvalidValueException.class);
   }
@@ -101,6 +105,8 @@ public abstract class StoreContractTest {
 
     assertThat(store.revocations().isSessionRevoked("session-1")).isTrue();
     assertThat(store.revocations().isSessionRevoked("session-3")).isFalse();
+    assertThat(store.revocations().sessionsRevokedSince(Instant.MIN)).as("session-2's tokens have all expired")
+        .extracting(r -> r.id()).containsExactly("session-1");
     assertThat(store.revocations().purgeExpired()).isEqualTo(1);
     assertThat(store.revocations().isSessionRevoked("session-2")).isFalse();
     assertThat(store.revocations().isSessionRevoked("session-1")).isTrue();

@@ -20,8 +20,7 @@ import java.time.Instant;
  *  POST /api/sessions/stop                 playback token: the player stopped; its stream slot is free at once
  * </pre>
  *
- * A revocation takes effect at once on this node and within {@link TitleVisibility#REFRESH_AFTER} of their cache
- * entries' last load on the others ({@link TokenRevocations}).
+ * A revocation takes effect at once on this node and within {@link TokenRevocations#POLL_INTERVAL} on the others.
  */
 final class AccessEndpoints implements ApiEndpoints {
 
@@ -79,7 +78,7 @@ final class AccessEndpoints implements ApiEndpoints {
       throw ApiException.badRequest(LogText.escape(e.getMessage()));
     }
     Instant revoked = store.revocations().revokeViewer(viewerId);
-    revocations.invalidateViewer(viewerId);
+    revocations.viewer(viewerId, revoked);
     ObjectNode out = Responses.MAPPER.createObjectNode().put("viewerId", viewerId)
         .put("tokensIssuedUntil", revoked.toString());
     call.respond(HttpResponseStatus.OK, out);
@@ -89,7 +88,7 @@ final class AccessEndpoints implements ApiEndpoints {
     // The session's tokens were minted for at most the longest token lifetime the API hands out.
     Instant until = Instant.now().plus(ManagementApi.MAX_TOKEN_TTL);
     store.revocations().revokeSession(sessionId, until);
-    revocations.invalidateSession(sessionId);
+    revocations.session(sessionId, Instant.now());
     call.respond(HttpResponseStatus.OK, Responses.MAPPER.createObjectNode().put("sessionId", sessionId)
         .put("revokedUntil", until.toString()));
   }

@@ -112,6 +112,7 @@ public final class OriginServer implements AutoCloseable {
   private ApiExecutor apiExecutor;
   private ViewerEndpoints viewerEndpoints;
   private StreamLimitHandler streamLimits;
+  private TokenRevocations tokenRevocations;
   private StoredTitles storedTitles;
 
   private OriginServer(Builder config) {
@@ -167,7 +168,9 @@ public final class OriginServer implements AutoCloseable {
     }
     if (config.store != null) {
       visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
-      revocations = new TokenRevocations(config.store.revocations(), apiExecutor.executor(), Ticker.systemTicker());
+      tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
+          Clock.systemUTC());
+      revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations);
@@ -297,6 +300,9 @@ public final class OriginServer implements AutoCloseable {
     }
     if (streamLimits != null) {
       streamLimits.close();
+    }
+    if (tokenRevocations != null) {
+      tokenRevocations.close();
     }
     if (viewerEndpoints != null) {
       viewerEndpoints.close();

@@ -111,17 +111,11 @@ final class PlaybackAccess {
       if (!visible) {
         metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
         verdict.refused(ctx, request);
-      } else if (revocations == null) {
-        decideVariant(ctx, request, titlePath, claims, verdict);
+      } else if (revocations != null && !revocations.allows(claims)) {
+        metrics.rejected(OriginMetrics.TOKEN_REVOKED);
+        verdict.refused(ctx, request);
       } else {
-        whenKnown(ctx, request, claims, revocations.allows(claims), verdict, standing -> {
-          if (!standing) {
-            metrics.rejected(OriginMetrics.TOKEN_REVOKED);
-            verdict.refused(ctx, request);
-          } else {
-            decideVariant(ctx, request, titlePath, claims, verdict);
-          }
-        });
+        decideVariant(ctx, request, titlePath, claims, verdict);
       }
     });
   }

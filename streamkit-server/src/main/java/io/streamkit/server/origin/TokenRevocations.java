@@ -1,99 +1,105 @@
 package io.streamkit.server.origin;
 
-import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
-import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamkit.core.access.Revocations;
+import io.streamkit.core.access.Revocations.Revocation;
 import io.streamkit.core.token.PlaybackClaims;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a token was revoked ({@link Revocations}): its viewer's tokens up to its issue time, or its session. Read
- * through Caffeine caches refreshed like {@link TitleVisibility}'s statuses: never blocking the event loop, a
- * revocation made on another node takes effect here within {@link TitleVisibility#REFRESH_AFTER} of the entry's last
- * load (at once on the node that made it, which {@link #invalidateViewer}s or {@link #invalidateSession}s), and a
- * failed reload keeps what was known.
+ * Every revocation ({@link Revocations}) in memory, so that checking a token is two hash look-ups and never a
+ * database call, however many viewers play: the whole set is loaded at start, then new revocations are polled every
+ * {@link #POLL_INTERVAL} (one indexed query per node per interval, not one per viewer), so a revocation made on
+ * another node takes effect here within about that time, and at once on the node that made it ({@link #viewer},
+ * {@link #session}). A failed poll keeps what is known and retries; each poll overlaps the previous one by
+ * {@link #OVERLAP}, so nodes whose clocks differ by less than that miss nothing. Revoked sessions are forgotten once
+ * every token they can hold has expired.
  */
-final class TokenRevocations {
+final class TokenRevocations implements AutoCloseable {
 
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
+  static final Duration OVERLAP = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(TokenRevocations.class);
-  private static final CompletableFuture<Boolean> ALLOWED = CompletableFuture.completedFuture(true);
-  private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(false);
 
-  private final AsyncLoadingCache<String, Optional<Instant>> viewers;
-  private final AsyncLoadingCache<String, Boolean> sessions;
+  private final Revocations revocations;
+  private final Duration sessionLifetime;
+  private final Clock clock;
+  private final Map<String, Instant> viewers = new ConcurrentHashMap<>();
+  private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService poller;
+  private Instant polledUntil = Instant.MIN;
 
-  TokenRevocations(Revocations revocations, Executor executor, Ticker ticker) {
-    this.viewers = cache(executor, ticker, revocations::viewerRevokedAt);
-    this.sessions = cache(executor, ticker, revocations::isSessionRevoked);
+  /**
+   * Loads every revocation; then polls on a thread of its own.
+   *
+   * @param sessionLifetime how long a revoked session's tokens can live: it is forgotten that long after
+   */
+  TokenRevocations(Revocations revocations, Duration sessionLifetime, Clock clock) {
+    this.revocations = revocations;
+    this.sessionLifetime = sessionLifetime;
+    this.clock = clock;
+    poll();
+    this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "streamkit-revocations");
+      thread.setDaemon(true);
+      return thread;
+    });
+    poller.scheduleWithFixedDelay(this::pollQuietly, POLL_INTERVAL.toMillis(), POLL_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
-  private static <V> AsyncLoadingCache<String, V> cache(Executor executor, Ticker ticker, Function<String, V> load) {
-    return Caffeine.newBuilder()
-        .maximumSize(TitleVisibility.MAX_TITLES)
-        .refreshAfterWrite(TitleVisibility.REFRESH_AFTER)
-        .expireAfterWrite(TitleVisibility.EXPIRE_AFTER)
-        .executor(executor)
-        .ticker(ticker)
-        .buildAsync(new KeepingLoader<>(load));
-  }
-
-  /** Whether the token still stands; completes at once, without allocating, when both answers are cached. */
-  CompletableFuture<Boolean> allows(PlaybackClaims claims) {
-    CompletableFuture<Optional<Instant>> viewer = viewers.get(claims.viewer());
-    CompletableFuture<Boolean> session = sessions.get(claims.sessionId());
-    if (viewer.isDone() && session.isDone() && !viewer.isCompletedExceptionally()
-        && !session.isCompletedExceptionally()) {
-      return allows(claims, viewer.join(), session.join()) ? ALLOWED : REFUSED;
-    }
-    return viewer.thenCombine(session, (revokedAt, revoked) -> allows(claims, revokedAt, revoked));
-  }
-
-  /** As {@link #allows}, waiting for the database if it must: only off the event loop. */
-  boolean allowsNow(PlaybackClaims claims) {
-    return allows(claims).join();
-  }
-
-  void invalidateViewer(String viewerId) {
-    viewers.synchronous().invalidate(viewerId);
-  }
-
-  void invalidateSession(String sessionId) {
-    sessions.synchronous().invalidate(sessionId);
-  }
-
-  private static boolean allows(PlaybackClaims claims, Optional<Instant> viewerRevokedAt, boolean sessionRevoked) {
-    if (sessionRevoked) {
+  /** Whether the token still stands: neither its session nor its viewer's tokens up to its issue time revoked. */
+  boolean allows(PlaybackClaims claims) {
+    if (!sessions.isEmpty() && sessions.containsKey(claims.sessionId())) {
       return false;
     }
-    return viewerRevokedAt.isEmpty()
-        || claims.issuedAt().map(issued -> issued.isAfter(viewerRevokedAt.get())).orElse(false);
+    Instant viewerRevokedAt = viewers.isEmpty() ? null : viewers.get(claims.viewer());
+    return viewerRevokedAt == null
+        || claims.issuedAt().map(issued -> issued.isAfter(viewerRevokedAt)).orElse(false);
   }
 
-  private record KeepingLoader<V>(Function<String, V> load) implements AsyncCacheLoader<String, V> {
+  /** A viewer revocation this node just stored: in effect here at once. */
+  void viewer(String viewerId, Instant revokedAt) {
+    viewers.merge(viewerId, revokedAt, (a, b) -> a.isAfter(b) ? a : b);
+  }
 
-    @Override
-    public CompletableFuture<V> asyncLoad(String key, Executor executor) {
-      return CompletableFuture.supplyAsync(() -> load.apply(key), executor);
-    }
+  /** A session revocation this node just stored: in effect here at once. */
+  void session(String sessionId, Instant revokedAt) {
+    sessions.put(sessionId, revokedAt);
+  }
 
-    @Override
-    public CompletableFuture<V> asyncReload(String key, V old, Executor executor) {
-      return CompletableFuture.supplyAsync(() -> {
-        try {
-          return load.apply(key);
-        } catch (RuntimeException e) {
-          LOG.warn("cannot refresh a revocation ({}); keeping the last known state", LogText.escape(e.getMessage()));
-          return old;
-        }
-      }, executor);
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read new revocations ({}); keeping the {} known and retrying",
+          LogText.escape(String.valueOf(e.getMessage())), viewers.size() + sessions.size());
     }
+  }
+
+  private void poll() {
+    Instant now = clock.instant();
+    Instant since = polledUntil.equals(Instant.MIN) ? Instant.MIN : polledUntil.minus(OVERLAP);
+    List<Revocation> newViewers = revocations.viewersRevokedSince(since);
+    List<Revocation> newSessions = revocations.sessionsRevokedSince(since);
+    newViewers.forEach(r -> viewer(r.id(), r.revokedAt()));
+    newSessions.forEach(r -> session(r.id(), r.revokedAt()));
+    Instant forgotten = now.minus(sessionLifetime);
+    sessions.values().removeIf(revokedAt -> revokedAt.isBefore(forgotten));
+    polledUntil = now;
+  }
+
+  @Override
+  public void close() {
+    poller.shutdownNow();
   }
 }

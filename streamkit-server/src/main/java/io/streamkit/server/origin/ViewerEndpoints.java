@@ -318,7 +318,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
             + " viewer tokens open published titles only, moderators preview ready titles with a preview token");
         return Optional.empty();
       }
-      if (!revocations.allowsNow(claims)) {
+      if (!revocations.allows(claims)) {
         call.fail(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked; request a new"
             + " one");
         return Optional.empty();
