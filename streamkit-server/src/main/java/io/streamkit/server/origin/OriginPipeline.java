@@ -30,6 +30,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route, client address
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
+ *  rate-limit           RateLimitHandler       per client: 429 for API and key requests over their limits, and for
+ *                                              title requests after too many failed token checks
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
@@ -54,6 +56,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String CORS = "cors";
   static final String REQUEST_DECODER = "request-decoder";
   static final String PAGES = "pages";
+  static final String RATE_LIMIT = "rate-limit";
   static final String TOKEN_GATE = "token-gate";
   static final String EDGE_AUTH = "edge-auth";
   static final String KEYS = "keys";
@@ -66,7 +69,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
-      ApiHandlerFactory api) {}
+      ApiHandlerFactory api, RateLimitHandler rateLimit) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
   @FunctionalInterface
@@ -105,6 +108,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(CORS, new CrossOriginHandler());
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
+    p.addLast(RATE_LIMIT, parts.rateLimit());
     p.addLast(TOKEN_GATE, parts.tokenGate());
     p.addLast(EDGE_AUTH, parts.edgeAuth());
     p.addLast(KEYS, parts.keys());
