@@ -43,8 +43,11 @@ public final class RateLimits {
   public static final int DEFAULT_KEYS_PER_MINUTE = 120;
   /** Failed token checks per minute (and in one burst) unless {@link Builder#failedTokenChecks} says otherwise. */
   public static final int DEFAULT_FAILED_TOKEN_CHECKS_PER_MINUTE = 20;
-  /** Clients with buckets kept per limit unless {@link Builder#maxClients} says otherwise. */
-  public static final int DEFAULT_MAX_CLIENTS = 100_000;
+  /**
+   * Clients with buckets kept per limit unless {@link Builder#maxClients} says otherwise: at about 500 bytes a bucket,
+   * at most some 10 MB per limit, 40 MB if a flood of addresses fills all four.
+   */
+  public static final int DEFAULT_MAX_CLIENTS = 20_000;
   /** Most requests one limit may allow per period. */
   public static final int MAX_REQUESTS = 1_000_000;
   /** Shortest period: {@code Retry-After} counts whole seconds. */
@@ -114,8 +117,8 @@ public final class RateLimits {
   }
 
   /**
-   * {@return the limits for a log line, e.g. {@code management API 600/min, ..., failed token checks 20/min per
-   * client, at most 100000 clients kept per limit}, or {@code none}}
+   * {@return the limits for a log line, e.g. {@code management API requests 600/min, ..., failed token checks 20/min
+   * per client, at most 20000 clients kept per limit}, or {@code none}}
    */
   @Override
   public String toString() {
@@ -197,7 +200,8 @@ public final class RateLimits {
     /**
      * Clients whose buckets each limit keeps; beyond it, the buckets of the clients least likely to come back are
      * dropped (W-TinyLFU), as are buckets idle for their limit's period, which are full again anyway. A dropped
-     * bucket starts full. Each kept bucket costs a few hundred bytes.
+     * bucket starts full, so a bound too small for the clients active within one period loosens the limits, never
+     * tightens them. Each kept bucket costs about 500 bytes of heap.
      *
      * @param max 1,000 to 10,000,000; default {@value RateLimits#DEFAULT_MAX_CLIENTS}
      * @return this builder

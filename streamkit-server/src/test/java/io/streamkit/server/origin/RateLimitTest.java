@@ -204,7 +204,7 @@ class RateLimitTest {
         .hasMessage("rate limit max clients must be between 1000 and 10000000, got 10");
     assertThat(RateLimits.none().limitsAnything()).isFalse();
     assertThat(RateLimits.defaults()).hasToString("management API requests 600/min, viewer API requests 600/min,"
-        + " key requests 120/min, failed token checks 20/min per client, at most 100000 clients kept per limit");
+        + " key requests 120/min, failed token checks 20/min per client, at most 20000 clients kept per limit");
     assertThat(RateLimits.builder().failedTokenChecks(5, Duration.ofSeconds(90)).keys(7, Duration.ofHours(2)).build()
         .toString()).contains("key requests 7/2h").contains("failed token checks 5/90s");
   }
