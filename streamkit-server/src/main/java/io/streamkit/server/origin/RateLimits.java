@@ -111,11 +111,6 @@ public final class RateLimits {
     return new Builder();
   }
 
-  /** {@return whether any request is limited} */
-  public boolean limitsAnything() {
-    return !limits.isEmpty();
-  }
-
   /**
    * {@return the limits for a log line, e.g. {@code management API requests 600/min, ..., failed token checks 20/min
    * per client, at most 20000 clients kept per limit}, or {@code none}}

@@ -202,7 +202,7 @@ class RateLimitTest {
         .hasMessage("rate limit period of key requests must be between 1 s and 1 day, got PT0.5S");
     assertThatThrownBy(() -> RateLimits.builder().maxClients(10))
         .hasMessage("rate limit max clients must be between 1000 and 10000000, got 10");
-    assertThat(RateLimits.none().limitsAnything()).isFalse();
+    assertThat(RateLimits.none()).hasToString("none");
     assertThat(RateLimits.defaults()).hasToString("management API requests 600/min, viewer API requests 600/min,"
         + " key requests 120/min, failed token checks 20/min per client, at most 20000 clients kept per limit");
     assertThat(RateLimits.builder().failedTokenChecks(5, Duration.ofSeconds(90)).keys(7, Duration.ofHours(2)).build()
