@@ -13,6 +13,7 @@ import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.StreamkitPlatform;
 import io.streamkit.server.origin.OriginServer;
+import io.streamkit.server.origin.RateLimits;
 import io.streamkit.storage.s3.S3Storage;
 import java.io.File;
 import java.io.IOException;
@@ -22,8 +23,12 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,6 +53,9 @@ import picocli.CommandLine.Spec;
         "Stops gracefully on SIGTERM or Ctrl-C: responses in flight finish, answered progress heartbeats are stored,"
             + " then the database closes (exit status 143 after SIGTERM, 130 after Ctrl-C)."})
 final class ServeCommand implements Callable<Integer> {
+
+  /** A {@code --rate-limit-*} value: requests, then a period of whole seconds, minutes or hours. */
+  private static final Pattern RATE = Pattern.compile("(\\d{1,7})/(\\d{0,5})(s|min|h)");
 
   @Spec CommandSpec spec;
 
@@ -82,6 +90,30 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "ADDR|CIDR", description = "proxies (CDN edge, load balancer) whose X-Forwarded-For is believed for"
           + " IP-bound tokens, e.g. 10.0.0.0/8 (env STREAMKIT_TRUSTED_PROXIES, comma-separated); default none")
   List<String> trustedProxies;
+
+  @Option(names = "--rate-limit-management-api", defaultValue = "${env:STREAMKIT_RATE_LIMIT_MANAGEMENT_API}",
+      paramLabel = "N/PERIOD", description = "management API requests (/api/titles, /api/uploads, /api/analytics) per"
+          + " client, e.g. 600/min, 20/10s, 5000/h (env STREAMKIT_RATE_LIMIT_MANAGEMENT_API, default 600/min)")
+  String managementApiRate;
+
+  @Option(names = "--rate-limit-viewer-api", defaultValue = "${env:STREAMKIT_RATE_LIMIT_VIEWER_API}",
+      paramLabel = "N/PERIOD", description = "viewer API requests (progress, events, continue-watching) per client"
+          + " (env STREAMKIT_RATE_LIMIT_VIEWER_API, default 600/min)")
+  String viewerApiRate;
+
+  @Option(names = "--rate-limit-keys", defaultValue = "${env:STREAMKIT_RATE_LIMIT_KEYS}", paramLabel = "N/PERIOD",
+      description = "content key requests per client (env STREAMKIT_RATE_LIMIT_KEYS, default 120/min)")
+  String keysRate;
+
+  @Option(names = "--rate-limit-failed-tokens", defaultValue = "${env:STREAMKIT_RATE_LIMIT_FAILED_TOKENS}",
+      paramLabel = "N/PERIOD", description = "title requests refused for their token per client before its title"
+          + " requests get 429 (env STREAMKIT_RATE_LIMIT_FAILED_TOKENS, default 20/min)")
+  String failedTokensRate;
+
+  @Option(names = "--no-rate-limits", defaultValue = "${env:STREAMKIT_NO_RATE_LIMITS:-false}", fallbackValue = "true",
+      arity = "0..1", paramLabel = "BOOL", description = "limit no client's requests, e.g. when a gateway in front"
+          + " does (env STREAMKIT_NO_RATE_LIMITS); limits apply per client, so behind a proxy set --trusted-proxy")
+  boolean noRateLimits;
 
   @Option(names = "--max-upload-bytes", defaultValue = "${env:STREAMKIT_MAX_UPLOAD_BYTES:-10737418240}",
       paramLabel = "BYTES", description = "largest upload accepted (env STREAMKIT_MAX_UPLOAD_BYTES, default 10 GiB)")
@@ -209,6 +241,7 @@ final class ServeCommand implements Callable<Integer> {
           + " and 3600 seconds, got " + streamIdleTimeoutSeconds);
     }
     SslContext tls = sslContext();
+    RateLimits rateLimits = rateLimits();
     String jdbcUrl = db == null || db.isBlank() ? null : checkedJdbcUrl(db);
     if (maxUploadBytes < 1 || maxUploadBytes > ManagementApi.MAX_UPLOAD_BYTES) {
       throw new IllegalArgumentException("--max-upload-bytes must be between 1 and " + ManagementApi.MAX_UPLOAD_BYTES
@@ -237,7 +270,7 @@ final class ServeCommand implements Callable<Integer> {
         .jobLease(lease)
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
-              .writeStallTimeout(stall).tls(tls).maxStreamsPerViewer(maxStreamsPerViewer)
+              .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)
               .streamIdleTimeout(streamIdle);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())
@@ -372,6 +405,49 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** The defaults, with what the {@code --rate-limit-*} options change, or none with {@code --no-rate-limits}. */
+  private RateLimits rateLimits() {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("--rate-limit-management-api", managementApiRate);
+    given.put("--rate-limit-viewer-api", viewerApiRate);
+    given.put("--rate-limit-keys", keysRate);
+    given.put("--rate-limit-failed-tokens", failedTokensRate);
+    given.values().removeIf(value -> value == null || value.isBlank());
+    if (noRateLimits) {
+      if (!given.isEmpty()) {
+        throw new IllegalArgumentException("cannot use --no-rate-limits with " + String.join(", ", given.keySet())
+            + "; leave out one or the other (the options also come from STREAMKIT_* variables)");
+      }
+      return RateLimits.none();
+    }
+    RateLimits.Builder limits = RateLimits.builder();
+    given.forEach((option, value) -> {
+      Matcher rate = RATE.matcher(value.strip());
+      if (!rate.matches()) {
+        throw new IllegalArgumentException(option + " '" + value + "' is not a rate: give requests per period, e.g."
+            + " 600/min, 20/10s or 5000/h");
+      }
+      int requests = Integer.parseInt(rate.group(1));
+      long count = rate.group(2).isEmpty() ? 1 : Long.parseLong(rate.group(2));
+      Duration period = switch (rate.group(3)) {
+        case "s" -> Duration.ofSeconds(count);
+        case "min" -> Duration.ofMinutes(count);
+        default -> Duration.ofHours(count);
+      };
+      try {
+        switch (option) {
+          case "--rate-limit-management-api" -> limits.managementApi(requests, period);
+          case "--rate-limit-viewer-api" -> limits.viewerApi(requests, period);
+          case "--rate-limit-keys" -> limits.keys(requests, period);
+          default -> limits.failedTokenChecks(requests, period);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(option + " " + value + ": " + e.getMessage(), e);
+      }
+    });
+    return limits.build();
   }
 
   private Path checkedDataDirectory() {

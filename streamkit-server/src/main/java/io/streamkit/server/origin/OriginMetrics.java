@@ -48,6 +48,8 @@ final class OriginMetrics {
   static final String BAD_ORIGINAL_URI = "bad_original_uri";
   /** Prefix of token rejection reasons, e.g. {@code token_expired}. */
   static final String TOKEN_PREFIX = "token_";
+  /** Prefix of rate limit refusals, by limit: e.g. {@code rate_limited_viewer_api} ({@link RateLimitClass}). */
+  static final String RATE_LIMITED_PREFIX = "rate_limited_";
 
   private final MeterRegistry registry;
   /** [route][status - 100]; filled lazily. A racing double fill is harmless: the registry returns one counter. */

@@ -30,6 +30,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route, client address
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
+ *  rate-limit           RateLimitHandler       per client: 429 for API and key requests over their limits, and for
+ *                                              title requests after too many failed token checks
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  stream-limits        StreamLimitHandler     (with a store) a master playlist opens a playback session within
  *                                              the viewer's concurrent-stream limit; other requests keep it alive
@@ -56,6 +58,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String CORS = "cors";
   static final String REQUEST_DECODER = "request-decoder";
   static final String PAGES = "pages";
+  static final String RATE_LIMIT = "rate-limit";
   static final String TOKEN_GATE = "token-gate";
   static final String STREAM_LIMITS = "stream-limits";
   static final String EDGE_AUTH = "edge-auth";
@@ -68,8 +71,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin, PlaylistHandler playlist, FileHandler file, PageHandler pages,
-      ApiHandlerFactory api) {}
+      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin,
+      PlaylistHandler playlist, FileHandler file, PageHandler pages, ApiHandlerFactory api,
+      RateLimitHandler rateLimit) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
   @FunctionalInterface
@@ -108,6 +112,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(CORS, new CrossOriginHandler());
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(PAGES, parts.pages());
+    p.addLast(RATE_LIMIT, parts.rateLimit());
     p.addLast(TOKEN_GATE, parts.tokenGate());
     if (parts.streamLimits() != null) {
       p.addLast(STREAM_LIMITS, parts.streamLimits());

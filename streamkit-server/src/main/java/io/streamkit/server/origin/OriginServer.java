@@ -183,14 +183,17 @@ public final class OriginServer implements AutoCloseable {
     }
     PlaybackAccess access = new PlaybackAccess(config.verifier, root, storedTitles, playlists, metrics, visibility,
         revocations);
+    ClientRateLimiter rateLimiter = new ClientRateLimiter(config.rateLimits);
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
-        new TokenGate(access, metrics), streamLimits, new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
+        new TokenGate(access, metrics, rateLimiter), streamLimits,
+        new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
-        new PageHandler(metrics, directUploadOrigin(config.managementApi)), api));
+        new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
+        new RateLimitHandler(rateLimiter, metrics)));
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -224,6 +227,7 @@ public final class OriginServer implements AutoCloseable {
         root != null ? root.root() : storedTitles.describe(), config.host,
         port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
         config.sslContext == null ? "" : ", TLS");
+    log.info("rate limits: {}", config.rateLimits);
     return this;
   }
 
@@ -352,6 +356,7 @@ public final class OriginServer implements AutoCloseable {
     private StreamkitStore store;
     private ManagementApi managementApi;
     private TrustedProxies trustedProxies = TrustedProxies.NONE;
+    private RateLimits rateLimits = RateLimits.none();
     private MediaStorage storage;
     private Path cacheDirectory;
     private long cacheMaxBytes = DEFAULT_CACHE_MAX_BYTES;
@@ -468,6 +473,26 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder trustedProxies(String... addressesOrRanges) {
       this.trustedProxies = TrustedProxies.of(Arrays.asList(addressesOrRanges));
+      return this;
+    }
+
+    /**
+     * Limits how many API requests, key requests and failed token checks each client may make; beyond a limit the
+     * client is answered {@code 429 Too Many Requests} with {@code Retry-After}, counted as
+     * {@code rate_limited_<limit>}. Playlists and segments are not limited. The client is the viewer behind a
+     * {@link #trustedProxies trusted proxy}, else the connection's peer, so behind an untrusted proxy all its viewers
+     * share one allowance. See {@link RateLimits} and {@code docs/security.md}.
+     *
+     * <p>Off unless set here, unlike {@code streamkit serve}, which applies {@link RateLimits#defaults()}: an
+     * application embedding the origin may sit behind its own gateway, which the origin cannot tell from a client,
+     * or already limit requests itself, and turning limits on under it would answer its users 429 after an upgrade.
+     *
+     * @param limits e.g. {@link RateLimits#defaults()}; default {@link RateLimits#none()}
+     * @return this builder
+     * @throws NullPointerException if {@code limits} is null
+     */
+    public Builder rateLimits(RateLimits limits) {
+      this.rateLimits = Objects.requireNonNull(limits, "rateLimits");
       return this;
     }
 

@@ -14,6 +14,9 @@ import io.streamkit.core.token.PlaybackClaims;
  * 503 with {@code Retry-After}; so does a media storage that cannot supply a stored title's master playlist, which the
  * variant check needs ({@link StoredTitles}; fetched off the event loop).
  *
+ * <p>Each refusal takes one from the client's failed-token bucket ({@link RateLimits}); while it is empty, the
+ * {@link RateLimitHandler} before this gate answers the client's title requests 429 without a token check.
+ *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
 @Sharable
@@ -22,17 +25,23 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
 
   private final PlaybackAccess access;
   private final OriginMetrics metrics;
+  private final ClientRateLimiter rateLimiter;
 
-  TokenGate(PlaybackAccess access, OriginMetrics metrics) {
+  TokenGate(PlaybackAccess access, OriginMetrics metrics, ClientRateLimiter rateLimiter) {
     super(false);
     this.access = access;
     this.metrics = metrics;
+    this.rateLimiter = rateLimiter;
+  }
+
+  /** {@return whether requests on {@code route} need a token: title playlists, media and keys} */
+  static boolean gates(Route route) {
+    return route == Route.PLAYLIST || route == Route.MEDIA || route == Route.KEY;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
-    if (!access.enforced()
-        || (request.route != Route.PLAYLIST && request.route != Route.MEDIA && request.route != Route.KEY)) {
+    if (!access.enforced() || !gates(request.route)) {
       ctx.fireChannelRead(request);
       return;
     }
@@ -47,6 +56,7 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
 
   @Override
   public void refused(ChannelHandlerContext ctx, OriginRequest request) {
+    rateLimiter.take(RateLimitClass.FAILED_TOKENS, request.client);
     Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.FORBIDDEN,
         "forbidden", "this request is not authorised");
   }

@@ -93,10 +93,16 @@ class TokenAndServeCommandTest {
         "admin key must be at least 16 characters");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--tls-cert", "x.pem"),
         "needs both --tls-cert and --tls-key");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--rate-limit-keys", "12/fortnight"),
+        "--rate-limit-keys '12/fortnight' is not a rate: give requests per period, e.g. 600/min");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--rate-limit-viewer-api", "0/min"),
+        "--rate-limit-viewer-api 0/min: rate limit of viewer API requests must allow between 1 and");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--no-rate-limits",
+        "--rate-limit-keys", "5/s"), "cannot use --no-rate-limits with --rate-limit-keys");
   }
 
   @Test
-  void serveServesWhatTokenMints(@TempDir Path dir) throws Exception {
+  void serveServesWhatTokenMintsAndLimitsFailedTokenChecks(@TempDir Path dir) throws Exception {
     Path title = Files.createDirectories(dir.resolve("titles/t1/v0"));
     Files.writeString(title.getParent().resolve("master.m3u8"),
         "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=500000,RESOLUTION=320x180\nv0/index.m3u8\n");
@@ -108,7 +114,7 @@ class TokenAndServeCommandTest {
       port = probe.getLocalPort();
     }
     String[] serve = {"serve", "--port", Integer.toString(port), "--host", "127.0.0.1", "--data", dir.toString(),
-        "--signing-key", SECRET};
+        "--signing-key", SECRET, "--rate-limit-failed-tokens", "2/min"};
     Thread server = new Thread(() -> run(serve), "serve-under-test");
     server.setDaemon(true);
     server.start();
@@ -127,6 +133,16 @@ class TokenAndServeCommandTest {
     assertThat(master).isNotNull();
     assertThat(master.statusCode()).isEqualTo(200);
     assertThat(master.body()).contains("v0/index.m3u8?token=");
+
+    URI guessed = URI.create("http://127.0.0.1:" + port + "/titles/t1/master.m3u8?token=guess");
+    for (int i = 0; i < 2; i++) {
+      assertThat(http.send(HttpRequest.newBuilder(guessed).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(403);
+    }
+    HttpResponse<String> locked = http.send(HttpRequest.newBuilder(URI.create(minted.lastLine())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(locked.statusCode()).as("two failed token checks lock this client out for a while").isEqualTo(429);
+    assertThat(locked.headers().firstValue("Retry-After")).hasValue("30");
   }
 
   private static void assertError(Run r, String message) {

@@ -61,7 +61,8 @@ class PipelineHandlersTest {
     PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(secret).build();
     MediaRoot root = new MediaRoot(java.nio.file.Files.createTempDirectory("gate"));
     EmbeddedChannel ch = new EmbeddedChannel(new TokenGate(
-        new PlaybackAccess(verifier, root, null, new PlaylistCache(), metrics, null, null), metrics));
+        new PlaybackAccess(verifier, root, null, new PlaylistCache(), metrics, null, null), metrics,
+        new ClientRateLimiter(RateLimits.none())));
     String good = PlaybackTokenSigner.hs256(secret).sign(PlaybackClaims.builder().title("t1")
         .expiresAt(Instant.now().plusSeconds(60)).build());
 
