@@ -35,7 +35,8 @@ final class ClientRateLimiter {
   private static final int IPV6_SUBSCRIBER_PREFIX_BYTES = 8;
 
   private final Map<RateLimitClass, Bandwidth> bandwidths = new EnumMap<>(RateLimitClass.class);
-  private final Map<RateLimitClass, Cache<InetAddress, Bucket>> buckets = new EnumMap<>(RateLimitClass.class);
+  /** Keyed by {@link #key(InetAddress)} of a client, or by a token for {@link RateLimitClass#KEYS}. */
+  private final Map<RateLimitClass, Cache<Object, Bucket>> buckets = new EnumMap<>(RateLimitClass.class);
   private final TimeMeter time;
 
   ClientRateLimiter(RateLimits limits) {
@@ -65,11 +66,26 @@ final class ClientRateLimiter {
    * @return 0 when the request may go on, else the whole seconds until the bucket has a request again (at least 1)
    */
   long take(RateLimitClass limitClass, InetAddress client) {
-    Cache<InetAddress, Bucket> cache = buckets.get(limitClass);
-    if (cache == null || client == null) {
+    return client == null ? 0 : takeFor(limitClass, key(client));
+  }
+
+  /**
+   * Counts one request made with {@code token} against a limit: key requests are limited per playback token (one
+   * viewer's session), so viewers behind one address each have their own allowance.
+   *
+   * @param token {@code null} or empty is not limited here (the token gate refuses it)
+   * @return as {@link #take}
+   */
+  long takeForToken(RateLimitClass limitClass, String token) {
+    return token == null || token.isEmpty() ? 0 : takeFor(limitClass, token);
+  }
+
+  private long takeFor(RateLimitClass limitClass, Object who) {
+    Cache<Object, Bucket> cache = buckets.get(limitClass);
+    if (cache == null) {
       return 0;
     }
-    ConsumptionProbe probe = cache.get(key(client), k -> newBucket(limitClass)).tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = cache.get(who, k -> newBucket(limitClass)).tryConsumeAndReturnRemaining(1);
     return probe.isConsumed() ? 0 : seconds(probe.getNanosToWaitForRefill());
   }
 
@@ -78,7 +94,7 @@ final class ClientRateLimiter {
    * nothing is taken}
    */
   long emptyFor(RateLimitClass limitClass, InetAddress client) {
-    Cache<InetAddress, Bucket> cache = buckets.get(limitClass);
+    Cache<Object, Bucket> cache = buckets.get(limitClass);
     if (cache == null || client == null) {
       return 0;
     }

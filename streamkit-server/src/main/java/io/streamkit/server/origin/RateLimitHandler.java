@@ -45,10 +45,12 @@ final class RateLimitHandler extends SimpleChannelInboundHandler<OriginRequest> 
     }
     RateLimitClass limitClass = RateLimitClass.of(request);
     if (limitClass != null) {
-      long wait = limiter.take(limitClass, request.client);
+      boolean perToken = limitClass == RateLimitClass.KEYS;
+      long wait = perToken ? limiter.takeForToken(limitClass, request.token)
+          : limiter.take(limitClass, request.client);
       if (wait > 0) {
-        refuse(ctx, request, limitClass, wait, "too many " + limitClass.description + " from this address; retry"
-            + " after " + wait + " s");
+        refuse(ctx, request, limitClass, wait, "too many " + limitClass.description
+            + (perToken ? " with this token" : " from this address") + "; retry after " + wait + " s");
         return;
       }
     }

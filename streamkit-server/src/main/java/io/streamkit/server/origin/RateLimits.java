@@ -18,8 +18,9 @@ import java.util.StringJoiner;
  *   <li><b>management API</b> ({@code /api/titles}, {@code /api/uploads}, {@code /api/analytics}): scripted floods of
  *       database work and admin-key guessing;
  *   <li><b>viewer API</b> (the rest of {@code /api}: progress, events, continue-watching);
- *   <li><b>keys</b> ({@code /titles/<id>/keys/<key id>}), counted before the token check, so key probing costs a
- *       client its own allowance;
+ *   <li><b>keys</b> ({@code /titles/<id>/keys/<key id>}), counted per playback token (one viewer's session, so viewers
+ *       sharing an address each have their own allowance) before the token check: a player fetches each key once,
+ *       and a token fetching keys by the hundred is being used to harvest them;
  *   <li><b>failed token checks</b>: each request the token gate refuses (403) takes one; while the bucket is empty,
  *       the client's title requests (playlists, segments, keys) are answered 429 before their token is verified, which
  *       stops token guessing and spares the verifier.
@@ -166,8 +167,8 @@ public final class RateLimits {
     }
 
     /**
-     * Requests for content keys ({@code /titles/<id>/keys/<key id>}) one client may make, counted before the token
-     * check: {@code requests} at once, refilled evenly over {@code period}.
+     * Requests for content keys ({@code /titles/<id>/keys/<key id>}) one playback token may make, counted before the
+     * token check: {@code requests} at once, refilled evenly over {@code period}.
      *
      * @param requests 1 to {@value RateLimits#MAX_REQUESTS}; default {@value RateLimits#DEFAULT_KEYS_PER_MINUTE}
      * @param period {@link RateLimits#MIN_PERIOD} (1 s) to {@link RateLimits#MAX_PERIOD} (1 day); default 1 min

@@ -157,7 +157,7 @@ class RateLimitTest {
   }
 
   @Test
-  void segmentsAndPlaylistsAreNotLimitedButKeyRequestsAre() throws Exception {
+  void segmentsAndPlaylistsAreNotLimitedButKeyRequestsArePerToken() throws Exception {
     RateLimits tight = limits().viewerApi(1, Duration.ofMinutes(1)).managementApi(1, Duration.ofMinutes(1))
         .keys(2, Duration.ofMinutes(1)).failedTokenChecks(1, Duration.ofMinutes(1)).build();
     try (RunningOrigin origin = new RunningOrigin(b -> b.rateLimits(tight))) {
@@ -176,8 +176,11 @@ class RateLimitTest {
       HttpResponse<byte[]> refused = origin.get(key);
       assertThat(refused.statusCode()).isEqualTo(429);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("30");
-      assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("too many key requests");
+      assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("too many key requests with this token");
       assertThat(origin.rejections("rate_limited_keys")).isEqualTo(1);
+      String otherSession = origin.token(TestTitles.FMP4);
+      assertThat(origin.get(key.replace(token, otherSession)).statusCode())
+          .as("another viewer's session from the same address has its own allowance").isEqualTo(404);
     }
   }
 
