@@ -51,16 +51,12 @@ cleanup() {
 trap cleanup EXIT
 FFMPEG=$(java -cp "$JAR" benchmarks/src/main/java/io/streamkit/benchmarks/server/BundledFfmpeg.java)
 
-# Runs a command; prints "wall cpu" in seconds (cpu = user + system of the command and its children).
+# Runs a command; prints "wall cpu" in seconds (cpu = user + system of the command and its children, as bash's
+# time keyword reports them).
 timed() {
-  local start end before after
-  before=$(awk '{print $14+$15+$16+$17}' /proc/$BASHPID/stat)
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>"$WORK/last.err" || { cat "$WORK/last.err" >&2; exit 1; }
-  end=$(date +%s.%N)
-  after=$(awk '{print $14+$15+$16+$17}' /proc/$BASHPID/stat)
-  awk -v s="$start" -v e="$end" -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN { printf "%.2f %.2f\n", e - s, (a - b) / hz }'
+  local TIMEFORMAT='%R %U %S' times
+  times=$( { time "$@" >/dev/null 2>"$WORK/last.err"; } 2>&1 ) || { cat "$WORK/last.err" >&2; exit 1; }
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<<"$times"
 }
 
 echo "## Encryption cost, $(date -u +%Y-%m-%d), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
