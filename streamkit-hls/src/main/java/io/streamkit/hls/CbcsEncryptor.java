@@ -30,8 +30,10 @@ import javax.crypto.spec.SecretKeySpec;
  * (section 10.4.1 requires constant IVs for {@code 'cbcs'}). No {@code pssh}: no DRM system is named here.
  *
  * <p>Samples (section 10.4.2): AVC video is encrypted per NAL unit, with the 1:9 pattern (one 16-byte block encrypted,
- * nine clear); each NAL unit's length prefix, header and the first {@value #CLEAR_NAL_BYTES} bytes of a slice (which
- * hold the slice header the encoder writes) stay clear, as do whole non-slice NAL units (SPS, PPS, SEI). The protected
+ * nine clear); each NAL unit's length prefix and the first {@value #CLEAR_NAL_BYTES} bytes of a slice NAL unit (its
+ * header and slice header, which section 10.4.2 keeps clear; the slice header is not parsed, 32 bytes is the clear
+ * lead of Apple's H.264 SAMPLE-AES and holds typical slice headers) stay clear, as do whole non-slice NAL units (SPS,
+ * PPS, SEI). The protected
  * range of each subsample is a whole number of blocks ending at the end of the NAL unit, the remainder added to its
  * clear bytes. The CBC chain restarts from the constant IV at every subsample and runs through the encrypted blocks
  * only (section 10.4.2). Audio is encrypted whole-block ({@code crypt_byte_block = skip_byte_block = 0}, section 10.4.1:
@@ -49,7 +51,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class CbcsEncryptor {
 
-  /** Bytes of each slice NAL unit left clear after its length prefix: its header and slice header. */
+  /** Bytes of each slice NAL unit left clear after its length prefix: its header and (typically) slice header. */
   static final int CLEAR_NAL_BYTES = 32;
   /** One AES block. */
   static final int BLOCK = 16;
