@@ -10,11 +10,12 @@ import java.util.List;
 /**
  * The parts of a media playlist (RFC 8216 section 4.3.3) the packager reads back after segmenting: target duration,
  * media sequence number of the first segment (section 4.3.3.2, 0 when absent), init segment and the segments with
- * their durations and sizes on disk.
+ * their durations, sizes on disk and the {@code EXT-X-KEY} tag that applies to them (section 4.3.2.4).
  */
 record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String mapUri, List<Segment> segments) {
 
-  record Segment(String uri, double durationSeconds, long bytes) {
+  /** A segment; {@code keyTag} is the whole {@code EXT-X-KEY} line in effect, or null for a clear segment. */
+  record Segment(String uri, double durationSeconds, long bytes, String keyTag) {
     double bitsPerSecond() {
       return durationSeconds > 0 ? bytes * 8 / durationSeconds : 0;
     }
@@ -30,6 +31,7 @@ record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String m
     int target = 0;
     long sequence = 0;
     String map = null;
+    String key = null;
     double pendingDuration = -1;
     List<Segment> segments = new ArrayList<>();
     for (String raw : lines) {
@@ -41,13 +43,15 @@ record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String m
       } else if (line.startsWith("#EXT-X-MAP:")) {
         int start = line.indexOf("URI=\"") + 5;
         map = line.substring(start, line.indexOf('"', start));
+      } else if (line.startsWith("#EXT-X-KEY:")) {
+        key = line.contains("METHOD=NONE") ? null : line;
       } else if (line.startsWith("#EXTINF:")) {
         String value = line.substring("#EXTINF:".length());
         int comma = value.indexOf(',');
         pendingDuration = Double.parseDouble(comma < 0 ? value : value.substring(0, comma));
       } else if (!line.isEmpty() && !line.startsWith("#") && pendingDuration >= 0) {
         try {
-          segments.add(new Segment(line, pendingDuration, Files.size(file.resolveSibling(line))));
+          segments.add(new Segment(line, pendingDuration, Files.size(file.resolveSibling(line)), key));
         } catch (IOException e) {
           throw new UncheckedIOException("segment " + line + " listed in " + file + " is missing", e);
         }

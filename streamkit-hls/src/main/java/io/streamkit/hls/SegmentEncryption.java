@@ -2,7 +2,8 @@ package io.streamkit.hls;
 
 /**
  * How a title's media segments are encrypted, chosen with {@link Transcoder.Builder#encryption}: not at all
- * ({@link #none()}, the default) or whole segments with AES-128 ({@link #aes128(int)}, RFC 8216 section 5.2).
+ * ({@link #none()}, the default), whole segments with AES-128 ({@link #aes128(int)}, RFC 8216 section 5.2), or the
+ * samples inside fMP4 segments with Common Encryption {@code 'cbcs'} ({@link #cbcs(int)}, HLS {@code SAMPLE-AES}).
  *
  * <p>An encrypted title's media playlists name each key by a URI relative to the playlist,
  * {@code ../}{@value #KEY_DIRECTORY}{@code /<key id>}, which from {@code <title>/<rendition>/index.m3u8} resolves to
@@ -20,7 +21,7 @@ public final class SegmentEncryption {
   public static final String KEY_DIRECTORY = "keys";
 
   /** The {@code METHOD} of {@code EXT-X-KEY} (RFC 8216 section 4.3.2.4) this setting produces. */
-  enum Method { NONE, AES_128 }
+  enum Method { NONE, AES_128, SAMPLE_AES }
 
   private static final SegmentEncryption NONE = new SegmentEncryption(Method.NONE, 0);
 
@@ -48,11 +49,33 @@ public final class SegmentEncryption {
    * @throws IllegalArgumentException if {@code rotationSegments} is outside that range
    */
   public static SegmentEncryption aes128(int rotationSegments) {
+    return new SegmentEncryption(Method.AES_128, checkRotation("aes128", rotationSegments));
+  }
+
+  /**
+   * The samples inside each fMP4 segment encrypted with Common Encryption's {@code 'cbcs'} scheme (ISO/IEC 23001-7:
+   * AES-128-CBC, video with the 1:9 pattern and its NAL unit headers clear, audio whole), declared in the init
+   * segments ({@code encv}/{@code enca} with {@code tenc}) and by {@code METHOD=SAMPLE-AES} (RFC 8216 section
+   * 4.3.2.4): the format a commercial DRM (FairPlay, Widevine, PlayReady) licenses with the same key ids. Segments
+   * keep their sizes and structure, the title keeps its I-frame playlists. fMP4 only
+   * ({@link Transcoder.Builder#format}); transport stream titles use {@link #aes128(int)}.
+   *
+   * @param rotationSegments how many consecutive segments share one key, {@value #MIN_ROTATION_SEGMENTS} to
+   *     {@value #MAX_ROTATION_SEGMENTS}; every rendition uses the same key for the same stretch of the timeline, the
+   *     first key is each track's default and the segments of a later key name it in a {@code 'seig'} sample group
+   * @return the setting
+   * @throws IllegalArgumentException if {@code rotationSegments} is outside that range
+   */
+  public static SegmentEncryption cbcs(int rotationSegments) {
+    return new SegmentEncryption(Method.SAMPLE_AES, checkRotation("cbcs", rotationSegments));
+  }
+
+  private static int checkRotation(String method, int rotationSegments) {
     if (rotationSegments < MIN_ROTATION_SEGMENTS || rotationSegments > MAX_ROTATION_SEGMENTS) {
-      throw new IllegalArgumentException("aes128 rotationSegments must be between " + MIN_ROTATION_SEGMENTS + " and "
-          + MAX_ROTATION_SEGMENTS + ", got " + rotationSegments);
+      throw new IllegalArgumentException(method + " rotationSegments must be between " + MIN_ROTATION_SEGMENTS
+          + " and " + MAX_ROTATION_SEGMENTS + ", got " + rotationSegments);
     }
-    return new SegmentEncryption(Method.AES_128, rotationSegments);
+    return rotationSegments;
   }
 
   Method method() {

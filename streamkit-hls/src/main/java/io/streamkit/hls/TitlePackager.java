@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Writes what the segmenter does not: the multivariant (master) playlist and, for a clear title, one I-frame playlist
- * per video rendition, from the segments actually on disk.
+ * Writes what the segmenter does not: the multivariant (master) playlist and, unless the title is encrypted with
+ * AES-128, one I-frame playlist per video rendition, from the segments actually on disk.
  *
  * <p>RFC 8216 section 4.3.4.2: {@code BANDWIDTH} is the peak segment bitrate and {@code AVERAGE-BANDWIDTH} the
  * average, both including the audio rendition the variant plays with; {@code CODECS} comes from the encoder's SPS
@@ -18,10 +18,14 @@ import java.util.Locale;
  * {@code EXT-X-I-FRAME-STREAM-INF} points to a playlist of the IDR that opens each segment
  * ({@code EXT-X-I-FRAMES-ONLY}, section 4.3.3.6), located by {@link KeyframeLocator}.
  *
- * <p>An encrypted title ({@link SegmentEncryptor}, run before this) gets no I-frame playlists: their byte ranges
- * start and end inside segments encrypted whole with AES-128-CBC, and section 5.2 defines decryption of a whole
- * segment only (PKCS#7 padding ends it, the IV opens it), so a player cannot decrypt such a range. Its bitrates are
- * measured on the encrypted segments, which is what a player downloads: padding adds 1 to 16 bytes per segment.
+ * <p>A title encrypted with AES-128 ({@link SegmentEncryptor}, run before this) gets no I-frame playlists: their
+ * byte ranges start and end inside segments encrypted whole with AES-128-CBC, and section 5.2 defines decryption of a
+ * whole segment only (PKCS#7 padding ends it, the IV opens it), so a player cannot decrypt such a range. A title
+ * encrypted with {@code 'cbcs'} keeps them: each range still holds the whole {@code moof}, with the subsample map of
+ * its samples, and the whole first sample, which decrypts alone (the CBC chain restarts at every subsample, ISO/IEC
+ * 23001-7 section 10.4.2); the I-frame playlist repeats the media playlist's {@code EXT-X-KEY} tags. Bitrates are
+ * measured on the encrypted segments, which is what a player downloads: AES-128 padding adds 1 to 16 bytes per
+ * segment, {@code 'cbcs'} its sample encryption boxes.
  */
 final class TitlePackager {
 
@@ -87,7 +91,12 @@ final class TitlePackager {
     }
     double peak = 0;
     long bytes = 0;
+    String keyTag = null;
     for (MediaPlaylist.Segment segment : playlist.segments()) {
+      if (segment.keyTag() != null && !segment.keyTag().equals(keyTag)) {
+        out.append(segment.keyTag()).append('\n');
+      }
+      keyTag = segment.keyTag();
       long length = KeyframeLocator.firstFrameLength(directory.resolve(segment.uri()), format);
       out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", segment.durationSeconds()))
           .append("#EXT-X-BYTERANGE:").append(length).append("@0\n").append(segment.uri()).append('\n');

@@ -86,10 +86,10 @@ public final class TranscodeJob {
         }
         List<ContentKey> keys = switch (encryption.method()) {
           case NONE -> List.of();
-          case AES_128 -> SegmentEncryptor.encrypt(encoded, encryption.rotationSegments(), control);
+          case AES_128, SAMPLE_AES -> SegmentEncryptor.encrypt(encoded, encryption, control);
         };
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format,
-            encryption.method() == SegmentEncryption.Method.NONE);
+            encryption.method() != SegmentEncryption.Method.AES_128);
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
             .totalSeconds();
         String location = destination.publish(staging);

@@ -196,10 +196,11 @@ public final class Transcoder {
     /**
      * Encrypts the title's media segments. The keys come back in {@link TranscodeResult#contentKeys()} and are not
      * published with the title: its media playlists name each key {@code ../keys/<id>}, which resolves to
-     * {@code <title>/keys/<id>}, so store the keys where that path is answered before the title is served. An
-     * encrypted title has no I-frame playlists.
+     * {@code <title>/keys/<id>}, so store the keys where that path is answered before the title is served. A title
+     * encrypted with {@link SegmentEncryption#aes128(int)} has no I-frame playlists.
      *
-     * @param encryption {@link SegmentEncryption#none()} (default) or {@link SegmentEncryption#aes128(int)}
+     * @param encryption {@link SegmentEncryption#none()} (default), {@link SegmentEncryption#aes128(int)} or, for
+     *     fMP4 only, {@link SegmentEncryption#cbcs(int)}
      * @return this builder
      * @throws NullPointerException if {@code encryption} is null
      */
@@ -227,11 +228,15 @@ public final class Transcoder {
      * @return a job ready to run once
      * @throws IllegalStateException if {@code input} or {@code output} is not set
      * @throws IllegalArgumentException if {@code output} has no parent directory, is the input file, or is an existing
-     *     regular file
+     *     regular file, or if {@link SegmentEncryption#cbcs(int)} is asked of a transport stream title
      */
     public TranscodeJob build() {
       if (input == null) {
         throw new IllegalStateException("input is not set; call input(Path)");
+      }
+      if (encryption.method() == SegmentEncryption.Method.SAMPLE_AES && format != SegmentFormat.FMP4) {
+        throw new IllegalArgumentException("cbcs encryption needs fMP4 segments, not " + format
+            + "; use SegmentEncryption.aes128 for a TS title, or format(SegmentFormat.FMP4)");
       }
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
