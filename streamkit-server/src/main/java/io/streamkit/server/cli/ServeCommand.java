@@ -203,9 +203,10 @@ final class ServeCommand implements Callable<Integer> {
           + " (env STREAMKIT_STREAM_IDLE_TIMEOUT, default 60)")
   long streamIdleTimeoutSeconds;
 
-  @Option(names = "--encrypt", defaultValue = "${env:STREAMKIT_ENCRYPT:-none}", paramLabel = "none|aes-128",
-      description = "encrypt every title the ingest workers transcode from now on (HLS METHOD=AES-128); its keys are"
-          + " kept in the database wrapped under the master key (env STREAMKIT_ENCRYPT, default none)")
+  @Option(names = "--encrypt", defaultValue = "${env:STREAMKIT_ENCRYPT:-none}", paramLabel = "none|aes-128|cbcs",
+      description = "encrypt every title the ingest workers transcode from now on: aes-128 (HLS METHOD=AES-128) or"
+          + " cbcs (CMAF sample encryption, fMP4, for DRM players); its keys are kept in the database wrapped under"
+          + " the master key (env STREAMKIT_ENCRYPT, default none)")
   String encrypt;
 
   @Option(names = "--key-rotation-segments", defaultValue = "${env:STREAMKIT_KEY_ROTATION_SEGMENTS:-0}",
@@ -334,8 +335,8 @@ final class ServeCommand implements Callable<Integer> {
     } else if (inline != null && !inline.isBlank()) {
       master = MasterKeys.parse(inline, "STREAMKIT_MASTER_KEY");
     }
-    if (!encrypt.equals("none") && !encrypt.equals("aes-128")) {
-      throw new IllegalArgumentException("--encrypt " + encrypt + " is not a method; use aes-128, or none");
+    if (!encrypt.equals("none") && !encrypt.equals("aes-128") && !encrypt.equals("cbcs")) {
+      throw new IllegalArgumentException("--encrypt " + encrypt + " is not a method; use aes-128 or cbcs, or none");
     }
     if (keyRotationSegments < 0 || keyRotationSegments > SegmentEncryption.MAX_ROTATION_SEGMENTS) {
       throw new IllegalArgumentException("--key-rotation-segments must be between 0 (one key per title) and "
@@ -345,13 +346,14 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--key-file cannot be combined with a master key: keys come either from the"
           + " database (--master-key-file) or from one key file");
     }
-    if (encrypt.equals("aes-128")) {
+    if (!encrypt.equals("none")) {
       if (master == null) {
-        throw new IllegalArgumentException("--encrypt aes-128 needs a master key to wrap the content keys: add"
-            + " --master-key-file FILE (openssl rand -base64 32 > FILE) or set STREAMKIT_MASTER_KEY");
+        throw new IllegalArgumentException("--encrypt " + encrypt + " needs a master key to wrap the content keys:"
+            + " add --master-key-file FILE (openssl rand -base64 32 > FILE) or set STREAMKIT_MASTER_KEY");
       }
-      platform.encryption(SegmentEncryption.aes128(
-          keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments));
+      int rotation = keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments;
+      platform.encryption(encrypt.equals("cbcs") ? SegmentEncryption.cbcs(rotation)
+          : SegmentEncryption.aes128(rotation));
     }
     if (master != null) {
       platform.masterKeys(master);

@@ -12,6 +12,7 @@ import io.streamkit.storage.s3.S3Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -73,9 +74,10 @@ final class TranscodeCommand implements Callable<Integer> {
       description = "x264 preset (default: ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--encrypt", paramLabel = "none|aes-128", defaultValue = "none",
-      description = "Encrypt every media segment: aes-128 (HLS METHOD=AES-128, whole segments). The keys go to"
-          + " --key-file, never into the title (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--encrypt", paramLabel = "none|aes-128|cbcs", defaultValue = "none",
+      description = "Encrypt every media segment: aes-128 (HLS METHOD=AES-128, whole segments, any player) or cbcs"
+          + " (CMAF sample encryption, METHOD=SAMPLE-AES, fMP4 only, for DRM players). The keys go to --key-file,"
+          + " never into the title (default: ${DEFAULT-VALUE}).")
   String encrypt;
 
   @Option(names = "--key-rotation-segments", paramLabel = "N", defaultValue = "0",
@@ -103,15 +105,15 @@ final class TranscodeCommand implements Callable<Integer> {
 
   /** Sets the encryption {@code --encrypt} asks for; returns where its keys go, or null for a clear title. */
   private ContentKeyFile encryption(Transcoder.Builder builder) {
-    if (!encrypt.equals("none") && !encrypt.equals("aes-128")) {
+    if (!Set.of("none", "aes-128", "cbcs").contains(encrypt)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt " + encrypt + " is not a method;"
-          + " use aes-128, or none for a clear title");
+          + " use aes-128 or cbcs, or none for a clear title");
     }
     if (encrypt.equals("none")) {
       for (String option : new String[] {"--key-rotation-segments", "--key-file"}) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
-          throw new CommandLine.ParameterException(spec.commandLine(), option + " needs --encrypt aes-128; add it,"
-              + " or leave " + option + " out for a clear title");
+          throw new CommandLine.ParameterException(spec.commandLine(), option + " needs --encrypt aes-128 or cbcs;"
+              + " add it, or leave " + option + " out for a clear title");
         }
       }
       return null;
@@ -120,8 +122,12 @@ final class TranscodeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--key-rotation-segments must be between 0 (one"
           + " key per title) and " + SegmentEncryption.MAX_ROTATION_SEGMENTS + ", got " + keyRotationSegments);
     }
-    builder.encryption(SegmentEncryption.aes128(
-        keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments));
+    int rotation = keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments;
+    if (encrypt.equals("cbcs") && format == Format.ts) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt cbcs needs fMP4 segments; drop"
+          + " --format ts, or use --encrypt aes-128 for a TS title");
+    }
+    builder.encryption(encrypt.equals("cbcs") ? SegmentEncryption.cbcs(rotation) : SegmentEncryption.aes128(rotation));
     Path file = keyFile;
     if (file == null) {
       if (out.startsWith(S3_SCHEME)) {

@@ -50,6 +50,39 @@ class TranscodeCommandTest {
   }
 
   @Test
+  void encryptedTitlesKeepTheirKeysInAKeyFileBesideTheTitle() throws Exception {
+    Path source = dir.resolve("clip.mp4");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    Path out = dir.resolve("movie");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--encrypt", "cbcs",
+        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    Path keys = dir.resolve("movie.keys");
+    assertThat(run.out()).contains("1 content key of title 'movie' in " + keys)
+        .contains("streamkit serve --key-file " + keys);
+    String kid = Files.readString(keys).split(" ")[1];
+    assertThat(Files.readString(out.resolve("180p/index.m3u8")))
+        .contains("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"../keys/" + kid + "\"");
+    try (var files = Files.walk(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.endsWith(".keys"));
+    }
+
+    Run ts = streamkit("transcode", source.toString(), "--out", dir.resolve("ts").toString(), "--format", "ts",
+        "--encrypt", "cbcs");
+    assertThat(ts.status()).isEqualTo(2);
+    assertThat(ts.err()).contains("--encrypt cbcs needs fMP4 segments");
+    Run inside = streamkit("transcode", source.toString(), "--out", dir.resolve("x").toString(), "--encrypt",
+        "aes-128", "--key-file", dir.resolve("x").resolve("k.keys").toString());
+    assertThat(inside.status()).isEqualTo(2);
+    assertThat(inside.err()).contains("lies inside the title directory");
+  }
+
+  @Test
   void badInputIsOneLineOnStderrWithNonZeroStatusAndNoOutput() {
     Path out = dir.resolve("title");
     Run run = streamkit("transcode", dir.resolve("missing.mov").toString(), "--out", out.toString());
