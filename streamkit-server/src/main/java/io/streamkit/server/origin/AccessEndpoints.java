@@ -28,6 +28,8 @@ final class AccessEndpoints implements ApiEndpoints {
   static final String SESSIONS = "sessions";
   static final String REVOKE = "revoke";
   static final String STOP = "stop";
+  /** Session ids ({@code sid}) are at most this long, as {@code PlaybackClaims} allows. */
+  static final int MAX_SESSION_ID_CHARS = 128;
 
   private final StreamkitStore store;
   private final PlaybackTokenVerifier verifier;
@@ -85,6 +87,10 @@ final class AccessEndpoints implements ApiEndpoints {
   }
 
   private void revokeSession(ApiCall call, String sessionId) {
+    if (sessionId.length() > MAX_SESSION_ID_CHARS) {
+      throw ApiException.badRequest("session id must be at most " + MAX_SESSION_ID_CHARS + " characters, got "
+          + sessionId.length() + "; use the sid claim of the session's token");
+    }
     // The session's tokens were minted for at most the longest token lifetime the API hands out.
     Instant until = Instant.now().plus(ManagementApi.MAX_TOKEN_TTL);
     store.revocations().revokeSession(sessionId, until);

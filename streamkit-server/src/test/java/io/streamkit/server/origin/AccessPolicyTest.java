@@ -107,6 +107,8 @@ class AccessPolicyTest {
     String television = first.token(alice("television"));
     assertThat(second.get(segment(phone)).statusCode()).isEqualTo(200);
 
+    assertThat(post(first, "/api/sessions/phone/revoke", false).statusCode()).as("admin key needed").isEqualTo(401);
+    assertThat(post(first, "/api/sessions/" + "x".repeat(200) + "/revoke", true).statusCode()).isEqualTo(400);
     assertThat(post(first, "/api/sessions/phone/revoke", true).statusCode()).isEqualTo(200);
 
     assertThat(first.get(segment(phone)).statusCode()).isEqualTo(403);
