@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamkit.core.protection.ContentKey;
+import io.streamkit.core.protection.MasterKeys;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,8 @@ class AccessPolicyTest {
 
   private static final String ADMIN_KEY = "access-policy-admin-key-0123456789";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MasterKeys MASTER = MasterKeys.parse(MasterKeys.generateText(), "test");
+  private static final ContentKey KEY = ContentKey.generate();
 
   @TempDir Path data;
   private StreamkitStore store;
@@ -38,12 +43,18 @@ class AccessPolicyTest {
   void start() throws Exception {
     store = StreamkitStore.builder().dataDirectory(data.resolve("db")).build();
     title = TestTitles.inCatalog(store, data, TitleStatus.PUBLISHED);
+    store.contentKeys(MASTER).save(title, List.of(KEY));
     first = node();
     second = node();
   }
 
   private RunningOrigin node() {
-    return new RunningOrigin(b -> b.dataDirectory(data).store(store).adminKey(ADMIN_KEY).maxStreamsPerViewer(2));
+    return new RunningOrigin(b -> b.dataDirectory(data).store(store).adminKey(ADMIN_KEY).maxStreamsPerViewer(2)
+        .contentKeys(store.contentKeys(MASTER)));
+  }
+
+  private String key(String token) {
+    return "/titles/" + title + "/keys/" + KEY.id() + "?token=" + token;
   }
 
   @AfterEach
@@ -81,6 +92,7 @@ class AccessPolicyTest {
     String bob = first.token(alice("b1").viewer("bob"));
     assertThat(first.get(segment(before)).statusCode()).isEqualTo(200);
     assertThat(second.get(segment(before)).statusCode()).isEqualTo(200);
+    assertThat(first.get(key(before)).body()).isEqualTo(KEY.key());
 
     assertThat(post(first, "/api/viewers/alice/revoke", false).statusCode()).as("admin key needed").isEqualTo(401);
     HttpResponse<String> revoked = post(first, "/api/viewers/alice/revoke", true);
@@ -89,6 +101,7 @@ class AccessPolicyTest {
 
     assertThat(first.get(segment(before)).statusCode()).as("at once on the node that revoked").isEqualTo(403);
     assertThat(first.get(master(before)).statusCode()).isEqualTo(403);
+    assertThat(first.get(key(before)).statusCode()).as("and the title's keys").isEqualTo(403);
     assertThat(first.rejections(OriginMetrics.TOKEN_REVOKED)).isPositive();
     HttpResponse<byte[]> progress = first.get("/api/progress/" + title + "?token=" + before);
     assertThat(progress.statusCode()).as("the viewer API refuses it too").isEqualTo(403);
