@@ -5,7 +5,8 @@
 #      --key-rotation-segments 1` (a key per segment, the most keys a title can have), timed alternately, wall and
 #      CPU (user + system) seconds, for each of several real sources;
 #   2. origin throughput: one segment of the clear title and the same segment of the encrypted one served by
-#      `streamkit serve` (token checked on every request) under wrk, alternately, and the key URI itself.
+#      `streamkit serve` (token checked on every request, rate limits off so one token can be replayed) under wrk,
+#      alternately, and the key URI itself.
 #
 #   benchmarks/encryption-cost.sh                     # 2 alternations per source, 10 s wrk points
 #   RUNS=3 DURATION=15s benchmarks/encryption-cost.sh
@@ -88,8 +89,9 @@ mkdir -p "$DATA/titles"
 mv "$WORK/clear" "$DATA/titles/clear"
 mv "$WORK/enc" "$DATA/titles/enc"
 # The key file names the title by its directory as transcoded ("enc"), which is the id it is served under.
+# Without rate limits: by default one token may fetch 120 keys a minute, and wrk uses one token for all its requests.
 java -Xms256m -Xmx512m -jar "$JAR" serve --host 127.0.0.1 --port "$PORT" --data "$DATA" --signing-key "$SECRET" \
-  --key-file "$WORK/enc.keys" 2>"$WORK/serve.log" &
+  --key-file "$WORK/enc.keys" --no-rate-limits >"$WORK/serve.out" 2>"$WORK/serve.log" &
 SERVE_PID=$!
 token() { java -jar "$JAR" token --signing-key "$SECRET" --title "$1" --ttl 7200 --base-url "http://127.0.0.1:$PORT" | tail -n 1 | sed 's/.*token=//'; }
 CLEAR_TOKEN=$(token clear)
@@ -133,7 +135,7 @@ for round in $(seq 1 "$RUNS"); do
   read -r r m p50 p99 e < <(point "/titles/enc/$SEGMENT?token=$ENC_TOKEN")
   echo "| $round | encrypted segment | $r | $m | $p50 | $p99 | $e |"
   read -r r m p50 p99 e < <(point "/titles/enc/$KEY?token=$ENC_TOKEN")
-  echo "| $round | key (16 B, no-store, key file) | $r | $m | $p50 | $p99 | $e |"
+  echo "| $round | key (16 B, no-store, from the key file) | $r | $m | $p50 | $p99 | $e |"
 done
 echo
 echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
