@@ -10,6 +10,7 @@
 #
 #   benchmarks/encryption-cost.sh                     # 2 alternations per source, 10 s wrk points
 #   RUNS=3 DURATION=15s benchmarks/encryption-cost.sh
+#   ENCRYPT=cbcs benchmarks/encryption-cost.sh        # the same with CMAF cbcs sample encryption
 #
 # Sources: the Debian sample videos (docs in the test-media notes) looped to SECONDS_PER_SOURCE with the bundled
 # ffmpeg: movie-hello.mp4 (H.264 1280x720 30 fps, forensics-samples-files), oa4_launch.webm (VP8 640x360 24 fps,
@@ -19,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-2}
+ENCRYPT=${ENCRYPT:-aes-128}   # or cbcs (CMAF sample encryption)
 DURATION=${DURATION:-10s}
 SECONDS_PER_SOURCE=${SECONDS_PER_SOURCE:-30}
 PORT=${PORT:-18091}
@@ -62,7 +64,7 @@ timed() {
 
 echo "## Encryption cost, $(date -u +%Y-%m-%d), $(nproc) cores, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "### Transcode: clear vs \`--encrypt aes-128 --key-rotation-segments 1\` (default ladder, x264 veryfast)"
+echo "### Transcode: clear vs \`--encrypt $ENCRYPT --key-rotation-segments 1\` (default ladder, x264 veryfast)"
 echo
 echo "| source | run | clear wall | clear CPU | encrypted wall | encrypted CPU | wall ratio | CPU ratio |"
 echo "|---|---|---|---|---|---|---|---|"
@@ -76,7 +78,7 @@ for source in "${SOURCES[@]}"; do
     log "$name run $run: clear"
     read -r cw cc < <(timed java -jar "$JAR" transcode "$looped" --out "$WORK/clear")
     log "$name run $run: encrypted"
-    read -r ew ec < <(timed java -jar "$JAR" transcode "$looped" --out "$WORK/enc" --encrypt aes-128 \
+    read -r ew ec < <(timed java -jar "$JAR" transcode "$looped" --out "$WORK/enc" --encrypt "$ENCRYPT" \
       --key-rotation-segments 1 --key-file "$WORK/enc.keys")
     awk -v n="$name" -v r="$run" -v cw="$cw" -v cc="$cc" -v ew="$ew" -v ec="$ec" \
       'BEGIN { printf "| %s | %d | %.2f s | %.2f s | %.2f s | %.2f s | %.3f× | %.3f× |\n", n, r, cw, cc, ew, ec, ew / cw, ec / cc }'
