@@ -101,7 +101,22 @@
     return RESUME_STORAGE_PREFIX + [file.name, file.size, file.lastModified].join('/');
   }
 
-  function tusRequest(method, url, extraHeaders, body, onProgress) {
+  // A tus request; over the server's rate limit (429) it waits as long as Retry-After says and sends the same request
+  // again (the server stored nothing of a refused request), so a limit slows an upload down but never fails it.
+  async function tusRequest(method, url, extraHeaders, body, onProgress) {
+    for (;;) {
+      const xhr = await tusRequestOnce(method, url, extraHeaders, body, onProgress);
+      if (xhr.status !== 429) {
+        return xhr;
+      }
+      const wait = Math.max(1, Number(xhr.getResponseHeader('Retry-After')) || 1);
+      uploadStatus.textContent = 'The server asks to slow down; going on in ' + wait + ' s…';
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      uploadStatus.textContent = '';
+    }
+  }
+
+  function tusRequestOnce(method, url, extraHeaders, body, onProgress) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open(method, url);
