@@ -78,6 +78,11 @@ public final class SegmentEncryption {
     return rotationSegments;
   }
 
+  /** {@return whether segments are encrypted at all} */
+  public boolean encrypts() {
+    return method != Method.NONE;
+  }
+
   Method method() {
     return method;
   }

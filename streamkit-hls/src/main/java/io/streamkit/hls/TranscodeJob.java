@@ -6,6 +6,7 @@ import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
 import io.streamkit.core.protection.ContentKey;
+import io.streamkit.core.protection.ContentKeyStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -35,11 +36,12 @@ public final class TranscodeJob {
   private final Ladder ladder;
   private final String preset;
   private final SegmentEncryption encryption;
+  private final KeyDestination keys;
   private final TranscodeListener listener;
   private volatile boolean cancelled;
 
   TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
-      SegmentEncryption encryption, TranscodeListener listener) {
+      SegmentEncryption encryption, KeyDestination keys, TranscodeListener listener) {
     this.input = input;
     this.destination = destination;
     this.format = format;
@@ -47,6 +49,7 @@ public final class TranscodeJob {
     this.ladder = ladder;
     this.preset = preset;
     this.encryption = encryption;
+    this.keys = keys;
     this.listener = listener;
   }
 
@@ -84,10 +87,13 @@ public final class TranscodeJob {
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
-        List<ContentKey> keys = switch (encryption.method()) {
+        List<ContentKey> contentKeys = switch (encryption.method()) {
           case NONE -> List.of();
           case AES_128, SAMPLE_AES -> SegmentEncryptor.encrypt(encoded, encryption, control);
         };
+        if (keys != null) {
+          keys.keep(contentKeys);
+        }
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format,
             encryption.method() != SegmentEncryption.Method.AES_128);
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
@@ -95,9 +101,22 @@ public final class TranscodeJob {
         String location = destination.publish(staging);
         meter.finished();
         return new TranscodeResult(location, destination.masterPlaylist(location), renditions, encoded.hasAudio(),
-            duration, (System.nanoTime() - started) / 1e9, keys);
+            duration, (System.nanoTime() - started) / 1e9, contentKeys);
       } finally {
         TitleDestination.deleteRecursively(staging);
+      }
+    }
+  }
+
+  /** Where an encrypted title's keys are kept before it is published ({@link Transcoder.Builder#keys}). */
+  record KeyDestination(ContentKeyStore store, String titleId) {
+
+    void keep(List<ContentKey> contentKeys) {
+      try {
+        store.save(titleId, contentKeys);
+      } catch (RuntimeException e) {
+        throw new TranscodeException("cannot keep the content keys of title " + titleId + " in " + store.describe()
+            + ": " + e.getMessage() + "; nothing was published", e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.protection.ContentKeyStore;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.TitleVersions;
 import java.nio.file.Files;
@@ -59,6 +60,8 @@ public final class Transcoder {
     private Ladder ladder = Ladder.apple();
     private String preset = DEFAULT_PRESET;
     private SegmentEncryption encryption = SegmentEncryption.none();
+    private ContentKeyStore keyStore;
+    private String keyTitleId;
     private TranscodeListener listener = progress -> { };
 
     private Builder() {}
@@ -210,6 +213,22 @@ public final class Transcoder {
     }
 
     /**
+     * Keeps an encrypted title's keys in {@code store} under {@code titleId} before the title is published, so a
+     * published title always has its keys: when they cannot be kept, the run fails and publishes nothing. The keys
+     * still come back in {@link TranscodeResult#contentKeys()}.
+     *
+     * @param store e.g. a {@link io.streamkit.core.protection.ContentKeyFile} or a database's key store
+     * @param titleId the id the title will be served under ({@code /titles/<id>/keys/...})
+     * @return this builder
+     * @throws NullPointerException if either is null
+     */
+    public Builder keys(ContentKeyStore store, String titleId) {
+      this.keyStore = Objects.requireNonNull(store, "store");
+      this.keyTitleId = Objects.requireNonNull(titleId, "titleId");
+      return this;
+    }
+
+    /**
      * Where progress reports go, on the thread that runs the job.
      *
      * @param listener receives each report; default: none
@@ -226,7 +245,8 @@ public final class Transcoder {
      * {@link TranscodeJob#run()}.
      *
      * @return a job ready to run once
-     * @throws IllegalStateException if {@code input} or {@code output} is not set
+     * @throws IllegalStateException if {@code input} or {@code output} is not set, or {@code keys} without
+     *     encryption
      * @throws IllegalArgumentException if {@code output} has no parent directory, is the input file, or is an existing
      *     regular file, or if {@link SegmentEncryption#cbcs(int)} is asked of a transport stream title
      */
@@ -238,9 +258,14 @@ public final class Transcoder {
         throw new IllegalArgumentException("cbcs encryption needs fMP4 segments, not " + format
             + "; use SegmentEncryption.aes128 for a TS title, or format(SegmentFormat.FMP4)");
       }
+      if (keyStore != null && encryption.method() == SegmentEncryption.Method.NONE) {
+        throw new IllegalStateException("keys(...) is set but the title is not encrypted; call encryption(...) too");
+      }
+      TranscodeJob.KeyDestination keys = keyStore == null ? null
+          : new TranscodeJob.KeyDestination(keyStore, keyTitleId);
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
-            format, segmentSeconds, ladder, preset, encryption, listener);
+            format, segmentSeconds, ladder, preset, encryption, keys, listener);
       }
       if (output == null) {
         throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
@@ -256,7 +281,7 @@ public final class Transcoder {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
-          preset, encryption, listener);
+          preset, encryption, keys, listener);
     }
   }
 }

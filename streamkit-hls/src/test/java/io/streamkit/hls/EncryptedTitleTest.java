@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.protection.ContentKey;
+import io.streamkit.core.protection.ContentKeyFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -88,6 +89,29 @@ class EncryptedTitleTest {
     assertEncryptedSegmentsDecryptTo(playlist, keys, 1, "a:0", "aac", -1);
     assertThat(Files.readString(out.resolve("master.m3u8"))).doesNotContain("#EXT-X-I-FRAME-STREAM-INF");
     assertFfmpegPlaysOnlyWithTheKeys(out, "180p/index.m3u8", 5 * FPS, keys);
+  }
+
+  @Test
+  void keysThatCannotBeKeptPublishNothingAndKeysThatCanAreKeptBeforePublishing() throws Exception {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x180", "30", 3, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path notADirectory = Files.writeString(dir.resolve("not-a-directory"), "");
+    Path out = dir.resolve("title");
+    TranscodeJob broken = Transcoder.builder().input(source).output(out).ladder(Ladder.small()).preset("ultrafast")
+        .encryption(SegmentEncryption.aes128(1)).keys(ContentKeyFile.at(notADirectory.resolve("k.keys")), "title")
+        .build();
+
+    assertThatThrownBy(broken::run).isInstanceOf(TranscodeException.class)
+        .hasMessageContaining("cannot keep the content keys of title title").hasMessageEndingWith("nothing was published");
+    assertThat(out).doesNotExist();
+
+    ContentKeyFile file = ContentKeyFile.at(dir.resolve("title.keys"));
+    TranscodeResult result = Transcoder.builder().input(source).output(out).ladder(Ladder.small()).preset("ultrafast")
+        .encryption(SegmentEncryption.aes128(1)).keys(file, "title").build().run();
+    assertThat(result.contentKeys()).isNotEmpty()
+        .allSatisfy(key -> assertThat(file.find("title", key.id())).contains(key));
+    assertThatThrownBy(() -> Transcoder.builder().input(source).output(dir.resolve("clear")).keys(file, "clear")
+        .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("not encrypted");
   }
 
   @Test

@@ -364,6 +364,10 @@ public final class IngestWorkers implements AutoCloseable {
       // A run that died after publishing left a version; this one replaces it and the sweep removes it.
       builder.output(config.storage, titleKey(id)).replaceExisting(true).stagingDirectory(workDirectory());
     }
+    if (config.contentKeys != null && config.encryption.encrypts()) {
+      // Kept before the title is published: a published version always has its keys.
+      builder.keys(config.contentKeys, id.toString());
+    }
     TranscodeJob transcode = builder
         .format(config.format)
         .segmentSeconds(config.segmentSeconds)
@@ -398,10 +402,6 @@ public final class IngestWorkers implements AutoCloseable {
       catalog.describeSource(id, Duration.ofMillis(Math.max(1, Math.round(result.durationSeconds() * 1000))),
           sourceFacts(info, source));
       catalog.setRenditions(id, renditions(result));
-      if (!result.contentKeys().isEmpty()) {
-        // Before READY: a title that can be played has its keys where the origin looks for them.
-        config.contentKeys.save(id.toString(), result.contentKeys());
-      }
       catalog.transition(id, TitleStatus.READY);
       config.queue.complete(job.id(), config.node);
       if (config.storage == null) {

@@ -160,9 +160,12 @@ final class TranscodeCommand implements Callable<Integer> {
     }
   }
 
-  /** Runs the transcode; an encrypted title's keys are appended to {@code keys} under {@code titleId}. */
+  /** Runs the transcode; an encrypted title's keys go to {@code keys} under {@code titleId} before it is published. */
   private Integer run(Transcoder.Builder builder, ContentKeyFile keys, String titleId, PrintWriter err,
       boolean terminal) {
+    if (keys != null) {
+      builder.keys(keys, titleId);
+    }
     TranscodeJob job = builder
         .format(format.segmentFormat)
         .segmentSeconds(segmentSeconds)
@@ -178,9 +181,6 @@ final class TranscodeCommand implements Callable<Integer> {
     TranscodeResult result = job.run();
     if (terminal) {
       err.println();
-    }
-    if (keys != null) {
-      keys.save(titleId, result.contentKeys());
     }
     spec.commandLine().getOut().println(summary(result));
     if (keys != null) {
