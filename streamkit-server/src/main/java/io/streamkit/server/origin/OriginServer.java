@@ -173,7 +173,8 @@ public final class OriginServer implements AutoCloseable {
       revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
-      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations);
+      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations,
+          streamLimits);
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, adminKey, revocations);
       List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints, access)
           : List.of(new ManagementEndpoints(config.managementApi, adminKey, visibility), viewerEndpoints, access);

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * message to show. The limit is the token's {@code max_streams} claim, else the origin's default; moderators' preview
  * tokens are not limited.
  *
- * <p>Every other title request of a limited session marks it as still playing; marks are written in one statement
- * every {@link #TOUCH_INTERVAL}, so segments cost no database call. A session without requests for the idle time ends
+ * <p>Every other title request of a limited session marks it as still playing, and so does each of the player's
+ * progress heartbeats ({@link #stillPlaying}), which reach the origin behind a CDN edge too; marks are written in one
+ * statement every {@link #TOUCH_INTERVAL}, so segments cost no database call. A session without requests for the idle time ends
  * by itself; a player that stops says so ({@code POST /api/sessions/stop}) and frees its slot at once.
  */
 @Sharable
@@ -66,10 +67,25 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
         TimeUnit.MILLISECONDS);
   }
 
+  /** The stream limit that applies to a token; 0 for none. */
+  private int limit(PlaybackClaims claims) {
+    return claims == null || claims.preview() ? 0 : claims.maxStreams().orElse(defaultMaxStreams);
+  }
+
+  /**
+   * Marks a limited session as still playing on behalf of a request that does not pass through this handler: the
+   * player's progress heartbeats, which reach the origin even when a CDN edge serves every segment from its cache.
+   */
+  void stillPlaying(PlaybackClaims claims) {
+    if (limit(claims) > 0) {
+      touched.add(claims.sessionId());
+    }
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     PlaybackClaims claims = request.claims;
-    int limit = claims == null || claims.preview() ? 0 : claims.maxStreams().orElse(defaultMaxStreams);
+    int limit = limit(claims);
     if (limit == 0 || (request.route != Route.PLAYLIST && request.route != Route.MEDIA && request.route != Route.KEY)) {
       ctx.fireChannelRead(request);
       return;

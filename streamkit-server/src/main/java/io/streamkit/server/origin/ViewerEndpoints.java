@@ -71,6 +71,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   private final AdminKey adminKey;
   private final TitleVisibility visibility;
   private final TokenRevocations revocations;
+  private final StreamLimitHandler streamLimits;
   private final ProgressWriter progressWriter;
   private final PlaybackAnalytics analytics;
 
@@ -81,12 +82,13 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
    * @param adminKey the admin key for the analytics endpoints; {@code null} refuses them
    */
   ViewerEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, AdminKey adminKey,
-      TitleVisibility visibility, TokenRevocations revocations) {
+      TitleVisibility visibility, TokenRevocations revocations, StreamLimitHandler streamLimits) {
     this.store = store;
     this.verifier = verifier;
     this.adminKey = adminKey;
     this.visibility = visibility;
     this.revocations = revocations;
+    this.streamLimits = streamLimits;
     this.progressWriter = ProgressWriter.builder(store.progress()).build();
     this.analytics = PlaybackAnalytics.of(store);
   }
@@ -157,6 +159,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
         return;
       }
       progressWriter.submit(reading);
+      streamLimits.stillPlaying(claims.get());
       call.respond(HttpResponseStatus.ACCEPTED, null);
       return;
     }

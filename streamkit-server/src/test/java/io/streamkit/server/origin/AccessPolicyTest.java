@@ -152,6 +152,38 @@ class AccessPolicyTest {
   }
 
   @Test
+  void progressHeartbeatsKeepASessionAliveWhereSegmentsComeFromACdn() throws Exception {
+    String token = first.token(alice("behind-a-cdn"));
+    assertThat(first.get(master(token)).statusCode()).isEqualTo(200);
+    Instant admitted = lastSeen("behind-a-cdn");
+    Thread.sleep(1100);
+
+    HttpResponse<String> heartbeat = first.http.send(HttpRequest.newBuilder(first.uri("/api/progress/" + title))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"positionSeconds\":3,\"durationSeconds\":20,\"clientTime\":\""
+            + Instant.now() + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(heartbeat.statusCode()).as(heartbeat.body()).isEqualTo(202);
+
+    long deadline = System.nanoTime() + StreamLimitHandler.TOUCH_INTERVAL.plusSeconds(5).toNanos();
+    while (!lastSeen("behind-a-cdn").isAfter(admitted.plusSeconds(1)) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertThat(lastSeen("behind-a-cdn")).as("the heartbeat, not a segment, marked the session as playing")
+        .isAfter(admitted.plusSeconds(1));
+  }
+
+  private Instant lastSeen(String session) throws Exception {
+    try (var c = store.dataSource().getConnection();
+        var s = c.prepareStatement("SELECT last_seen_at FROM streamkit_playback_sessions WHERE session_id = ?")) {
+      s.setString(1, session);
+      try (var rows = s.executeQuery()) {
+        assertThat(rows.next()).as("session %s in the database", session).isTrue();
+        return rows.getTimestamp(1).toInstant();
+      }
+    }
+  }
+
+  @Test
   void aPlansMaxStreamsClaimOverridesTheDefault() throws Exception {
     assertThat(first.get(master(first.token(alice("a").maxStreams(1)))).statusCode()).isEqualTo(200);
     assertThat(first.get(master(first.token(alice("b").maxStreams(1)))).statusCode()).isEqualTo(403);
