@@ -39,18 +39,10 @@ final class RewrapKeysCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MasterKeys keys;
-    String inline = System.getenv("STREAMKIT_MASTER_KEY");
-    if (masterKeyFile != null) {
-      if (!Files.isRegularFile(masterKeyFile)) {
-        throw new IllegalArgumentException("--master-key-file " + masterKeyFile + " does not exist");
-      }
-      keys = MasterKeys.parse(Files.readString(masterKeyFile), "--master-key-file " + masterKeyFile);
-    } else if (inline != null && !inline.isBlank()) {
-      keys = MasterKeys.parse(inline, "STREAMKIT_MASTER_KEY");
-    } else {
+    MasterKeys keys = EncryptionOptions.masterKeys(masterKeyFile);
+    if (keys == null) {
       throw new IllegalArgumentException("rewrap-keys needs the master keys: --master-key-file FILE (new key first,"
-          + " old keys below) or STREAMKIT_MASTER_KEY");
+          + " old keys below) or " + EncryptionOptions.MASTER_KEY_VARIABLE);
     }
     boolean shared = db != null && !db.isBlank();
     if (shared == (data != null)) {

@@ -324,36 +324,19 @@ final class ServeCommand implements Callable<Integer> {
    * from a {@code --key-file}; {@code --encrypt} needs the former.
    */
   private void protection(StreamkitPlatform.Builder platform) throws IOException {
-    String inline = System.getenv("STREAMKIT_MASTER_KEY");
-    MasterKeys master = null;
-    if (masterKeyFile != null) {
-      if (!Files.isRegularFile(masterKeyFile)) {
-        throw new IllegalArgumentException("--master-key-file " + masterKeyFile + " does not exist; create it with:"
-            + " openssl rand -base64 32 > " + masterKeyFile + " && chmod 600 " + masterKeyFile);
-      }
-      master = MasterKeys.parse(Files.readString(masterKeyFile), "--master-key-file " + masterKeyFile);
-    } else if (inline != null && !inline.isBlank()) {
-      master = MasterKeys.parse(inline, "STREAMKIT_MASTER_KEY");
-    }
-    if (!encrypt.equals("none") && !encrypt.equals("aes-128") && !encrypt.equals("cbcs")) {
-      throw new IllegalArgumentException("--encrypt " + encrypt + " is not a method; use aes-128 or cbcs, or none");
-    }
-    if (keyRotationSegments < 0 || keyRotationSegments > SegmentEncryption.MAX_ROTATION_SEGMENTS) {
-      throw new IllegalArgumentException("--key-rotation-segments must be between 0 (one key per title) and "
-          + SegmentEncryption.MAX_ROTATION_SEGMENTS + ", got " + keyRotationSegments);
-    }
+    MasterKeys master = EncryptionOptions.masterKeys(masterKeyFile);
+    SegmentEncryption encryption = EncryptionOptions.segmentEncryption(encrypt, keyRotationSegments);
     if (master != null && keyFile != null) {
       throw new IllegalArgumentException("--key-file cannot be combined with a master key: keys come either from the"
           + " database (--master-key-file) or from one key file");
     }
-    if (!encrypt.equals("none")) {
+    if (encryption.encrypts()) {
       if (master == null) {
         throw new IllegalArgumentException("--encrypt " + encrypt + " needs a master key to wrap the content keys:"
-            + " add --master-key-file FILE (openssl rand -base64 32 > FILE) or set STREAMKIT_MASTER_KEY");
+            + " add --master-key-file FILE (openssl rand -base64 32 > FILE) or set "
+            + EncryptionOptions.MASTER_KEY_VARIABLE);
       }
-      int rotation = keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments;
-      platform.encryption(encrypt.equals("cbcs") ? SegmentEncryption.cbcs(rotation)
-          : SegmentEncryption.aes128(rotation));
+      platform.encryption(encryption);
     }
     if (master != null) {
       platform.masterKeys(master);

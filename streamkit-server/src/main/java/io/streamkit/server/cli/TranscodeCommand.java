@@ -12,7 +12,6 @@ import io.streamkit.storage.s3.S3Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -105,11 +104,13 @@ final class TranscodeCommand implements Callable<Integer> {
 
   /** Sets the encryption {@code --encrypt} asks for; returns where its keys go, or null for a clear title. */
   private ContentKeyFile encryption(Transcoder.Builder builder) {
-    if (!Set.of("none", "aes-128", "cbcs").contains(encrypt)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt " + encrypt + " is not a method;"
-          + " use aes-128 or cbcs, or none for a clear title");
+    SegmentEncryption encryption;
+    try {
+      encryption = EncryptionOptions.segmentEncryption(encrypt, keyRotationSegments);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (encrypt.equals("none")) {
+    if (!encryption.encrypts()) {
       for (String option : new String[] {"--key-rotation-segments", "--key-file"}) {
         if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
           throw new CommandLine.ParameterException(spec.commandLine(), option + " needs --encrypt aes-128 or cbcs;"
@@ -118,16 +119,11 @@ final class TranscodeCommand implements Callable<Integer> {
       }
       return null;
     }
-    if (keyRotationSegments < 0 || keyRotationSegments > SegmentEncryption.MAX_ROTATION_SEGMENTS) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--key-rotation-segments must be between 0 (one"
-          + " key per title) and " + SegmentEncryption.MAX_ROTATION_SEGMENTS + ", got " + keyRotationSegments);
-    }
-    int rotation = keyRotationSegments == 0 ? SegmentEncryption.MAX_ROTATION_SEGMENTS : keyRotationSegments;
     if (encrypt.equals("cbcs") && format == Format.ts) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--encrypt cbcs needs fMP4 segments; drop"
           + " --format ts, or use --encrypt aes-128 for a TS title");
     }
-    builder.encryption(encrypt.equals("cbcs") ? SegmentEncryption.cbcs(rotation) : SegmentEncryption.aes128(rotation));
+    builder.encryption(encryption);
     Path file = keyFile;
     if (file == null) {
       if (out.startsWith(S3_SCHEME)) {

@@ -99,6 +99,16 @@ class TokenAndServeCommandTest {
         "--rate-limit-viewer-api 0/min: rate limit of viewer API requests must allow between 1 and");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--no-rate-limits",
         "--rate-limit-keys", "5/s"), "cannot use --no-rate-limits with --rate-limit-keys");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--encrypt", "rot13"),
+        "--encrypt rot13 is not a method; use aes-128 or cbcs");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--encrypt", "aes-128"),
+        "--encrypt aes-128 needs a master key to wrap the content keys: add --master-key-file FILE");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--master-key-file",
+        dir.resolve("master.key").toString()), "--master-key-file " + dir.resolve("master.key") + " does not exist");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--max-streams-per-viewer", "-1"),
+        "--max-streams-per-viewer must be between 0");
+    assertError(run("token", "--signing-key", SECRET, "--title", "t", "--max-streams", "5000"),
+        "max streams must be between 1 and 1000");
   }
 
   @Test
