@@ -155,8 +155,8 @@ class PlaylistFuzzTest {
 
   /**
    * One EXT-X-STREAM-INF with its URI line (the next line that is not blank or a tag, RFC 8216 §4.3.4.2) or one
-   * EXT-X-I-FRAME-STREAM-INF, lines stripped; {@code known} when its attribute-list is well-formed and its
-   * {@code RESOLUTION}, if any, a decimal-resolution, so that its height is beyond doubt.
+   * EXT-X-I-FRAME-STREAM-INF, lines stripped; {@code known} when its attribute-list is well-formed (no name twice) and
+   * its {@code RESOLUTION}, if any, a decimal-resolution, so that its height is beyond doubt.
    */
   private record Stream(boolean iframe, String tag, String uri, Long height, boolean known) {}
 
@@ -183,8 +183,12 @@ class PlaylistFuzzTest {
         i = next;
       }
       boolean resolution = attributes != null && attributes.stream().anyMatch(a -> a.name().equals("RESOLUTION"));
+      // RFC 8216 §4.2: an attribute-list MUST NOT name an attribute twice; which URI or RESOLUTION such a line means
+      // is anyone's guess, so its stream is not known.
+      boolean unique = attributes != null
+          && attributes.stream().map(Attribute::name).distinct().count() == attributes.size();
       Long height = height(attributes);
-      out.add(new Stream(!variant, line, uri, height, attributes != null && (!resolution || height != null)));
+      out.add(new Stream(!variant, line, uri, height, unique && (!resolution || height != null)));
     }
     return out;
   }
