@@ -28,6 +28,7 @@ public interface Revocations {
    *
    * @param viewerId the viewer ({@code sub})
    * @return the revocation time: tokens issued at or before it are refused
+   * @throws io.streamkit.core.InvalidValueException if the id breaks the {@code ViewerId} rule
    */
   Instant revokeViewer(String viewerId);
 
@@ -44,6 +45,7 @@ public interface Revocations {
    *
    * @param sessionId the session id
    * @param until when the entry may be forgotten
+   * @throws io.streamkit.core.InvalidValueException if the id is blank or longer than a token's {@code sid} may be
    */
   void revokeSession(String sessionId, Instant until);
 

@@ -1,5 +1,6 @@
 package io.streamkit.core.store;
 
+import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.ViewerId;
 import io.streamkit.core.access.Revocations;
 import java.sql.Timestamp;
@@ -11,6 +12,9 @@ import java.util.Optional;
 
 /** {@link Revocations} in {@code streamkit_viewer_access} and {@code streamkit_revoked_sessions}. */
 final class JdbcRevocations implements Revocations {
+
+  /** Session ids ({@code sid}) are as long as {@code PlaybackClaims} lets them be. */
+  static final int MAX_SESSION_ID_CHARS = 128;
 
   private final JdbcRunner jdbc;
   private final SqlDialect dialect;
@@ -43,9 +47,7 @@ final class JdbcRevocations implements Revocations {
 
   @Override
   public void revokeSession(String sessionId, Instant until) {
-    if (sessionId == null || sessionId.isBlank() || sessionId.length() > 128) {
-      throw new IllegalArgumentException("session id must be 1 to 128 characters, got '" + sessionId + "'");
-    }
+    InvalidValueException.requireText("sessionId", sessionId, MAX_SESSION_ID_CHARS);
     Timestamp now = Timestamp.from(clock.instant());
     Timestamp expires = Timestamp.from(until);
     jdbc.inTransaction(tx -> {

@@ -3,8 +3,6 @@ package io.streamkit.server.origin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.streamkit.core.InvalidValueException;
-import io.streamkit.core.ViewerId;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -28,8 +26,6 @@ final class AccessEndpoints implements ApiEndpoints {
   static final String SESSIONS = "sessions";
   static final String REVOKE = "revoke";
   static final String STOP = "stop";
-  /** Session ids ({@code sid}) are at most this long, as {@code PlaybackClaims} allows. */
-  static final int MAX_SESSION_ID_CHARS = 128;
 
   private final StreamkitStore store;
   private final PlaybackTokenVerifier verifier;
@@ -74,11 +70,6 @@ final class AccessEndpoints implements ApiEndpoints {
   }
 
   private void revokeViewer(ApiCall call, String viewerId) {
-    try {
-      ViewerId.require("viewerId", viewerId);
-    } catch (InvalidValueException e) {
-      throw ApiException.badRequest(LogText.escape(e.getMessage()));
-    }
     Instant revoked = store.revocations().revokeViewer(viewerId);
     revocations.viewer(viewerId, revoked);
     ObjectNode out = Responses.MAPPER.createObjectNode().put("viewerId", viewerId)
@@ -87,10 +78,6 @@ final class AccessEndpoints implements ApiEndpoints {
   }
 
   private void revokeSession(ApiCall call, String sessionId) {
-    if (sessionId.length() > MAX_SESSION_ID_CHARS) {
-      throw ApiException.badRequest("session id must be at most " + MAX_SESSION_ID_CHARS + " characters, got "
-          + sessionId.length() + "; use the sid claim of the session's token");
-    }
     // The session's tokens were minted for at most the longest token lifetime the API hands out.
     Instant until = Instant.now().plus(ManagementApi.MAX_TOKEN_TTL);
     store.revocations().revokeSession(sessionId, until);

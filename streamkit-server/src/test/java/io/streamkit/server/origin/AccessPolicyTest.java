@@ -95,6 +95,7 @@ class AccessPolicyTest {
     assertThat(first.get(key(before)).body()).isEqualTo(KEY.key());
 
     assertThat(post(first, "/api/viewers/alice/revoke", false).statusCode()).as("admin key needed").isEqualTo(401);
+    assertThat(post(first, "/api/viewers/" + "a".repeat(200) + "/revoke", true).statusCode()).isEqualTo(400);
     HttpResponse<String> revoked = post(first, "/api/viewers/alice/revoke", true);
     assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
     Instant line = Instant.parse(JSON.readTree(revoked.body()).get("tokensIssuedUntil").asText());
