@@ -455,9 +455,19 @@ class StorageOriginTest {
     }
   }
 
+  /**
+   * The bytes the cache holds on disk. The origin evicts while this walks, so a directory can vanish under the walk;
+   * then the walk starts again (eviction only shrinks the cache, so it ends).
+   */
   private static long cachedBytes(Path cache) throws Exception {
-    try (Stream<Path> files = Files.walk(cache.resolve(StoredObjectCache.OBJECTS))) {
-      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    while (true) {
+      try (Stream<Path> files = Files.walk(cache.resolve(StoredObjectCache.OBJECTS))) {
+        return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+          throw e;
+        }
+      }
     }
   }
 }
