@@ -9,6 +9,7 @@ import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.access.PlaybackSessions;
 import io.streamkit.core.access.Revocations;
 import io.streamkit.core.event.EventStore;
+import io.streamkit.core.live.LiveStreams;
 import io.streamkit.core.progress.ProgressStore;
 import io.streamkit.core.protection.ContentKeyStore;
 import io.streamkit.core.protection.KeyWrapper;
@@ -82,6 +83,7 @@ public final class StreamkitStore implements AutoCloseable {
   private final Clock clock;
   private final Revocations revocations;
   private final PlaybackSessions playbackSessions;
+  private final LiveStreams liveStreams;
 
   private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -94,6 +96,7 @@ public final class StreamkitStore implements AutoCloseable {
     this.events = new JdbcEventStore(jdbc, dialect);
     this.revocations = new JdbcRevocations(jdbc, dialect, clock);
     this.playbackSessions = new JdbcPlaybackSessions(jdbc, dialect, clock);
+    this.liveStreams = new JdbcLiveStreams(jdbc, dialect, clock);
   }
 
   /**
@@ -127,6 +130,11 @@ public final class StreamkitStore implements AutoCloseable {
   /** {@return playback sessions in progress, for stream limits; thread-safe and valid until the store is closed} */
   public PlaybackSessions playbackSessions() {
     return playbackSessions;
+  }
+
+  /** {@return live streams and their stream keys (hashed), thread-safe and valid until the store is closed} */
+  public LiveStreams liveStreams() {
+    return liveStreams;
   }
 
   /**
