@@ -11,6 +11,7 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.ingest.IngestWorkers;
+import io.streamkit.server.live.LiveEvents;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.server.origin.OriginServer;
 import java.io.IOException;
@@ -60,12 +61,15 @@ public final class StreamkitPlatform implements AutoCloseable {
 
   /** Keeps a data directory's node id across restarts, so the queue can hand back what it held at a crash. */
   public static final String NODE_ID_FILE = "node-id";
+  /** Where live events are recorded while they run, in the data directory. */
+  public static final String LIVE_DIRECTORY = "live";
 
   private final Builder config;
   private StreamkitStore store;
   private boolean ownsStore;
   private IngestWorkers workers;
   private OriginServer origin;
+  private LiveEvents live;
 
   private StreamkitPlatform(Builder config) {
     this.config = config;
@@ -158,7 +162,16 @@ public final class StreamkitPlatform implements AutoCloseable {
           api.storage(config.storage);
         }
         config.managementApi.accept(api);
-        o.managementApi(api.build());
+        ManagementApi built = api.build();
+        o.managementApi(built);
+        if (config.liveSettings != null) {
+          LiveEvents.Builder l = LiveEvents.builder().streams(store.liveStreams())
+              .workDirectory(config.dataDirectory.resolve(LIVE_DIRECTORY))
+              .recordings((file, name) -> built.ingest(file, name, "").id());
+          config.liveSettings.accept(l);
+          live = l.build().start();
+          o.live(live);
+        }
       }
       config.origin.accept(o);
       origin = o.build().start();
@@ -193,10 +206,17 @@ public final class StreamkitPlatform implements AutoCloseable {
     origin.awaitClose();
   }
 
-  /** Stops the origin, then the workers, then the store (unless the application passed it in). Idempotent. */
+  /**
+   * Ends live events (their recordings become titles), stops the origin, then the workers, then the store (unless
+   * the application passed it in). Idempotent.
+   */
   @Override
   public void close() {
     try {
+      if (live != null) {
+        live.close();
+        live = null;
+      }
       if (origin != null) {
         origin.close();
       }
@@ -261,8 +281,25 @@ public final class StreamkitPlatform implements AutoCloseable {
     private KeyWrapper masterKeys;
     private SegmentEncryption encryption;
     private Path keyFile;
+    private Consumer<LiveEvents.Builder> liveSettings;
 
     private Builder() {}
+
+    /**
+     * Turns live streaming on: streams in the store ({@code /api/live}), RTMP publishers in, Low-Latency HLS out under
+     * {@code /live/<id>/}, recordings admitted as titles when an event ends. Needs an {@link #adminKey} (the live
+     * endpoints and recordings go through the management API). The platform sets the streams, the work directory
+     * ({@code live/} in the data directory) and where recordings go; {@code settings} sets the rest, usually
+     * {@link LiveEvents.Builder#rtmp} and the segment, window and reconnect settings.
+     *
+     * @param settings called once with the live events' builder
+     * @return this builder
+     * @throws NullPointerException if {@code settings} is null
+     */
+    public Builder live(Consumer<LiveEvents.Builder> settings) {
+      this.liveSettings = Objects.requireNonNull(settings, "live");
+      return this;
+    }
 
     /**
      * Keeps the content keys of encrypted titles in the database, wrapped under these master keys (envelope
@@ -612,6 +649,10 @@ public final class StreamkitPlatform implements AutoCloseable {
       if (encryption != null && masterKeys == null) {
         throw new IllegalArgumentException("encrypted titles need master keys to wrap their content keys: call"
             + " masterKeys(...) too");
+      }
+      if (liveSettings != null && adminKey == null) {
+        throw new IllegalArgumentException("live streaming needs the management API for its streams and recordings:"
+            + " set adminKey(...) too");
       }
       if (masterKeys != null && keyFile != null) {
         throw new IllegalArgumentException("cannot use masterKeys(...) and keyFile(...) together: keys come either from"

@@ -18,8 +18,13 @@ final class FreePort {
    * port) always is.
    */
   static void require(String host, int port) {
+    require(host, port, "--port");
+  }
+
+  /** As {@link #require(String, int)}, naming {@code option} as the one to change. */
+  static void require(String host, int port, String option) {
     if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+      throw new IllegalArgumentException(option + " must be between 0 and 65535, got " + port);
     }
     if (port == 0) {
       return;
@@ -35,11 +40,11 @@ final class FreePort {
     } catch (BindException e) {
       String reason = String.valueOf(e.getMessage());
       if (reason.contains("in use")) {
-        throw new IllegalArgumentException("port " + port + " is in use; pass --port with a free one (e.g. --port "
-            + (port < 65_535 ? port + 1 : 8080) + ") or stop the program using it");
+        throw new IllegalArgumentException("port " + port + " is in use; pass " + option + " with a free one (e.g. "
+            + option + " " + (port < 65_535 ? port + 1 : 8080) + ") or stop the program using it");
       }
       throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + reason + "); pass --host"
-          + " with an address of this machine, or --port above 1023 when not running as root");
+          + " with an address of this machine, or " + option + " above 1023 when not running as root");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }

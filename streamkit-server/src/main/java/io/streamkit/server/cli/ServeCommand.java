@@ -225,6 +225,21 @@ final class ServeCommand implements Callable<Integer> {
           + " copied into DIR/titles (env STREAMKIT_KEY_FILE)")
   Path keyFile;
 
+  @Option(names = "--rtmp-port", defaultValue = "${env:STREAMKIT_RTMP_PORT:--1}", paramLabel = "P",
+      description = "accept live streams from RTMP publishers (OBS, ffmpeg) on this port, e.g. 1935, and serve them as"
+          + " Low-Latency HLS under /live/<id>/; needs --admin-key (env STREAMKIT_RTMP_PORT, default off)")
+  int rtmpPort;
+
+  @Option(names = "--live-dvr", defaultValue = "${env:STREAMKIT_LIVE_DVR:-false}", fallbackValue = "true",
+      description = "live playlists list every segment since the stream started (EXT-X-PLAYLIST-TYPE:EVENT), so"
+          + " viewers can rewind; default a sliding window (env STREAMKIT_LIVE_DVR)")
+  boolean liveDvr;
+
+  @Option(names = "--live-reconnect-grace", defaultValue = "${env:STREAMKIT_LIVE_RECONNECT_GRACE:-10}",
+      paramLabel = "SECONDS", description = "how long a dropped publisher may take to come back and continue the same"
+          + " event (env STREAMKIT_LIVE_RECONNECT_GRACE, default 10)")
+  int liveReconnectGraceSeconds;
+
   @Override
   public Integer call() throws Exception {
     Path dataDirectory = checkedDataDirectory();
@@ -301,6 +316,7 @@ final class ServeCommand implements Callable<Integer> {
       platform.adminKey(adminKey);
     }
     protection(platform);
+    live(platform, api);
     FreePort.require(host, port);
     try (MediaStorage titles = stored ? s3Storage() : null) {
       if (titles != null) {
@@ -309,7 +325,8 @@ final class ServeCommand implements Callable<Integer> {
       StreamkitPlatform running = platform.build().start();
       ProcessLifecycle.closeOnShutdown(running);
       PrintWriter out = spec.commandLine().getOut();
-      String mode = (api ? ", management API on" : "") + ", " + workers + " ingest worker" + (workers == 1 ? "" : "s");
+      String mode = (api ? ", management API on" : "") + (rtmpPort >= 0 ? ", RTMP ingest on port " + rtmpPort : "")
+          + ", " + workers + " ingest worker" + (workers == 1 ? "" : "s");
       out.println("StreamKit serving " + (stored ? storage : dataDirectory.toAbsolutePath()) + " at "
           + (tlsCert == null ? "http" : "https") + "://" + host + ":" + running.port() + " ("
           + running.store().databaseName() + " database" + mode + "); stop with Ctrl-C or SIGTERM");
@@ -317,6 +334,26 @@ final class ServeCommand implements Callable<Integer> {
       running.awaitClose();
     }
     return 0;
+  }
+
+  /** Live streaming, when an RTMP port is given. */
+  private void live(StreamkitPlatform.Builder platform, boolean api) {
+    if (rtmpPort < 0) {
+      return;
+    }
+    if (rtmpPort > 65_535) {
+      throw new IllegalArgumentException("--rtmp-port must be between 0 and 65535, got " + rtmpPort);
+    }
+    if (!api) {
+      throw new IllegalArgumentException("--rtmp-port needs --admin-key: live streams are created and their"
+          + " recordings admitted through the management API");
+    }
+    if (rtmpPort == port) {
+      throw new IllegalArgumentException("--rtmp-port " + rtmpPort + " is also the HTTP --port; choose another");
+    }
+    Duration grace = Duration.ofSeconds(Math.max(0, liveReconnectGraceSeconds));
+    FreePort.require(host, rtmpPort, "--rtmp-port");
+    platform.live(live -> live.rtmp(host, rtmpPort).dvr(liveDvr).reconnectGrace(grace));
   }
 
   /**

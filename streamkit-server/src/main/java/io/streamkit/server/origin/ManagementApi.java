@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.streamkit.core.job.IngestJobQueue;
+import io.streamkit.core.title.Title;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.storage.MediaStorage;
@@ -9,12 +10,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The platform's management API: uploads (whole-body and tus 1.0 resumable), titles, moderation and playback tokens,
@@ -44,6 +48,8 @@ public final class ManagementApi {
   /** How long an upload body may go without a byte before the connection is closed (nginx client_body_timeout). */
   public static final Duration DEFAULT_BODY_STALL_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
+
   final StreamkitStore store;
   final IngestJobQueue queue;
   final IngestWorkers workers;
@@ -72,6 +78,74 @@ public final class ManagementApi {
     this.unfinishedUploadRetention = b.unfinishedUploadRetention;
     discardIncomplete();
     tus.removeExpired();
+  }
+
+  /**
+   * Admits a local file as an upload: a title in the catalog (status {@code UPLOADED}), the file moved into place
+   * (or copied to the storage and deleted) and its transcode queued, exactly as an upload through the API. A live
+   * event's recording enters the catalog this way.
+   *
+   * @param file the source video; moved or deleted on success, left where it was on failure
+   * @param name the title's name, validated as the catalog does
+   * @param description the title's description, may be empty
+   * @return the new title
+   * @throws io.streamkit.core.InvalidValueException if the name or description is not valid
+   * @throws IOException if the file cannot be moved into place
+   */
+  public Title ingest(Path file, String name, String description) throws IOException {
+    return admit(file, Title.checkName(name), Title.checkDescription(description));
+  }
+
+  /**
+   * Turns a complete upload into a title: catalog row, source moved into place, ingest job queued. All or nothing: on
+   * a failure the row is removed and the file is back where it was, for the caller to keep or delete.
+   */
+  Title admit(Path file, String name, String description) throws IOException {
+    if (storage != null) {
+      return admitToStorage(file, name, description);
+    }
+    Title title = store.catalog().create(name, description);
+    Path source = IngestWorkers.sourceFile(dataDirectory, title.id());
+    try {
+      Files.move(file, source, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        queue.enqueue(title.id(), source.toString());
+      } catch (RuntimeException e) {
+        Files.move(source, file, StandardCopyOption.ATOMIC_MOVE);
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      store.catalog().delete(title.id());
+      throw e;
+    }
+    LOG.info("title {} uploaded ({} bytes): queued for transcoding", title.id(), Files.size(source));
+    return title;
+  }
+
+  /**
+   * As {@link #admit}, with the source copied to the storage ({@code sources/<id>}) so a worker on any node can read
+   * it; the local file is deleted once the job is queued.
+   */
+  private Title admitToStorage(Path file, String name, String description) throws IOException {
+    Title title = store.catalog().create(name, description);
+    String source = IngestWorkers.sourceKey(title.id());
+    long size = Files.size(file);
+    try {
+      storage.put(source, file);
+      try {
+        queue.enqueue(title.id(), source);
+      } catch (RuntimeException e) {
+        storage.delete(source);
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      store.catalog().delete(title.id());
+      throw e;
+    }
+    Files.deleteIfExists(file);
+    LOG.info("title {} uploaded ({} bytes) to {}: queued for transcoding", title.id(), size,
+        storage.describe(source));
+    return title;
   }
 
   /** {@return a new builder; {@code store} and {@code dataDirectory} are required} */

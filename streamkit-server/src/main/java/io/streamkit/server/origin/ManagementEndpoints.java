@@ -423,16 +423,33 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   private void playback(ApiCall call, UUID id, JsonNode body) {
-    if (api.signer == null) {
-      throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "no_signing_key", "this server holds only a public"
-          + " key and cannot sign tokens; start it with an HS256 --signing-key or sign tokens in your application");
-    }
+    requireSigner(api);
     Title title = title(id);
     boolean preview = title.status() == TitleStatus.READY;
     if (!preview && title.status() != TitleStatus.PUBLISHED) {
       throw ApiException.conflict("not_playable", "title " + id + " is " + title.status() + "; only PUBLISHED titles"
           + " (or READY ones, for an admin preview) can be played");
     }
+    ObjectNode out = grant(api, body, id.toString(), preview, "/titles/" + id + "/master.m3u8", "/play/" + id);
+    out.put("preview", preview);
+    call.respond(HttpResponseStatus.OK, out);
+  }
+
+  /** 501 when this server cannot sign playback tokens. */
+  static void requireSigner(ManagementApi api) {
+    if (api.signer == null) {
+      throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "no_signing_key", "this server holds only a public"
+          + " key and cannot sign tokens; start it with an HS256 --signing-key or sign tokens in your application");
+    }
+  }
+
+  /**
+   * Signs a playback token for {@code id} (a title, or a live stream) from a playback request's body
+   * ({@code viewerId}, {@code ttlSeconds}, {@code maxHeight}, {@code maxStreams}) and answers it with the URLs a
+   * player opens; 400 naming the field that is wrong.
+   */
+  static ObjectNode grant(ManagementApi api, JsonNode body, String id, boolean preview, String masterPath,
+      String playerPath) {
     JsonNode viewerNode = body.get("viewerId");
     String viewer;
     try {
@@ -448,7 +465,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     Instant expires = Instant.now().plusSeconds(ttl);
     PlaybackClaims claims;
     try {
-      PlaybackClaims.Builder b = PlaybackClaims.builder().viewer(viewer).title(id.toString()).expiresAt(expires)
+      PlaybackClaims.Builder b = PlaybackClaims.builder().viewer(viewer).title(id).expiresAt(expires)
           .issuedAt(Instant.now()).preview(preview);
       if (body.hasNonNull("maxHeight")) {
         b.maxHeight(body.get("maxHeight").asInt(-1));
@@ -464,64 +481,13 @@ final class ManagementEndpoints implements ApiEndpoints {
     String base = api.publicBaseUrl == null ? "" : api.publicBaseUrl;
     ObjectNode out = Responses.MAPPER.createObjectNode();
     out.put("token", token);
-    out.put("masterUrl", base + "/titles/" + id + "/master.m3u8?token=" + token);
-    out.put("playerUrl", base + "/play/" + id + "?token=" + token);
+    out.put("masterUrl", base + masterPath + "?token=" + token);
+    out.put("playerUrl", base + playerPath + "?token=" + token);
     out.put("expiresAt", expires.truncatedTo(ChronoUnit.SECONDS).toString());
-    out.put("preview", preview);
-    call.respond(HttpResponseStatus.OK, out);
+    return out;
   }
 
-  /**
-   * Turns a complete upload into a title: catalog row, source moved into place, ingest job queued. All or nothing: on
-   * a failure the row is removed and the file is back where it was, for the caller to keep or delete.
-   */
-  private Title admit(Path file, String name, String description) throws IOException {
-    if (api.storage != null) {
-      return admitToStorage(file, name, description);
-    }
-    Title title = api.store.catalog().create(name, description);
-    Path source = IngestWorkers.sourceFile(api.dataDirectory, title.id());
-    try {
-      Files.move(file, source, StandardCopyOption.ATOMIC_MOVE);
-      try {
-        api.queue.enqueue(title.id(), source.toString());
-      } catch (RuntimeException e) {
-        Files.move(source, file, StandardCopyOption.ATOMIC_MOVE);
-        throw e;
-      }
-    } catch (IOException | RuntimeException e) {
-      api.store.catalog().delete(title.id());
-      throw e;
-    }
-    LOG.info("title {} uploaded ({} bytes): queued for transcoding", title.id(), Files.size(source));
-    return title;
-  }
 
-  /**
-   * As {@link #admit}, with the source copied to the storage ({@code sources/<id>}) so a worker on any node can read
-   * it; the local file is deleted once the job is queued.
-   */
-  private Title admitToStorage(Path file, String name, String description) throws IOException {
-    Title title = api.store.catalog().create(name, description);
-    String source = IngestWorkers.sourceKey(title.id());
-    long size = Files.size(file);
-    try {
-      api.storage.put(source, file);
-      try {
-        api.queue.enqueue(title.id(), source);
-      } catch (RuntimeException e) {
-        api.storage.delete(source);
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      api.store.catalog().delete(title.id());
-      throw e;
-    }
-    Files.deleteIfExists(file);
-    LOG.info("title {} uploaded ({} bytes) to {}: queued for transcoding", title.id(), size,
-        api.storage.describe(source));
-    return title;
-  }
 
   /** {@code POST /api/titles}: the request body is the video; name and description come in headers. */
   private final class WholeUpload implements ApiExchange {
@@ -573,7 +539,7 @@ final class ManagementEndpoints implements ApiEndpoints {
         file.delete();
         throw ApiException.badRequest("the upload is empty; send the video file as the request body");
       }
-      Title title = admit(file.path(), name, description);
+      Title title = api.admit(file.path(), name, description);
       FullHttpResponse response = Responses.json(HttpResponseStatus.ACCEPTED, TitleJson.of(title));
       response.headers().set(HttpHeaderNames.LOCATION, "/api/titles/" + title.id());
       call.respond(response);
@@ -736,7 +702,7 @@ final class ManagementEndpoints implements ApiEndpoints {
           Files.move(upload.data(), incoming, StandardCopyOption.ATOMIC_MOVE);
           Title title;
           try {
-            title = admit(incoming, upload.name(), upload.description());
+            title = api.admit(incoming, upload.name(), upload.description());
           } catch (RuntimeException e) {
             Files.move(incoming, upload.data(), StandardCopyOption.ATOMIC_MOVE);
             throw e;
@@ -830,11 +796,11 @@ final class ManagementEndpoints implements ApiEndpoints {
     return ApiException.notFound("title " + id + " does not exist; list titles with GET /api/titles");
   }
 
-  private static ApiException notAllowed(HttpMethod method, String allowed) {
+  static ApiException notAllowed(HttpMethod method, String allowed) {
     return ApiException.methodNotAllowed(method + " is not supported here; use " + allowed, allowed);
   }
 
-  private static JsonNode jsonObject(byte[] bytes) {
+  static JsonNode jsonObject(byte[] bytes) {
     if (bytes.length == 0) {
       return Responses.MAPPER.createObjectNode();
     }
@@ -881,7 +847,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
   }
 
-  private static int intParameter(ApiCall call, String name, int fallback, int min, int max) {
+  static int intParameter(ApiCall call, String name, int fallback, int min, int max) {
     String text = call.queryParameter(name);
     if (text == null || text.isEmpty()) {
       return fallback;

@@ -38,6 +38,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
+ *  live (with live)     LiveHandler            /live/{id}/...: a live stream's playlists (blocking reloads answered
+ *                                              when the part exists, no thread parked), parts and segments
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
  *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
@@ -63,6 +65,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String STREAM_LIMITS = "stream-limits";
   static final String EDGE_AUTH = "edge-auth";
   static final String KEYS = "keys";
+  static final String LIVE = "live";
   static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
@@ -73,7 +76,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin,
       PlaylistHandler playlist, FileHandler file, PageHandler pages, ApiHandlerFactory api,
-      RateLimitHandler rateLimit) {}
+      RateLimitHandler rateLimit, LiveHandler live) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
   @FunctionalInterface
@@ -119,6 +122,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(EDGE_AUTH, parts.edgeAuth());
     p.addLast(KEYS, parts.keys());
+    if (parts.live() != null) {
+      p.addLast(LIVE, parts.live());
+    }
     if (parts.api() != null) {
       p.addLast(API, parts.api().newHandler());
     }

@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.protection.ContentKeyStore;
+import io.streamkit.server.live.LiveEvents;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -176,8 +178,15 @@ public final class OriginServer implements AutoCloseable {
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations,
           streamLimits);
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, adminKey, revocations);
-      List<ApiEndpoints> families = config.managementApi == null ? List.of(viewerEndpoints, access)
-          : List.of(new ManagementEndpoints(config.managementApi, adminKey, visibility), viewerEndpoints, access);
+      List<ApiEndpoints> families = new ArrayList<>();
+      if (config.managementApi != null) {
+        families.add(new ManagementEndpoints(config.managementApi, adminKey, visibility));
+        if (config.live != null) {
+          families.add(new LiveEndpoints(config.managementApi, config.live, adminKey));
+        }
+      }
+      families.add(viewerEndpoints);
+      families.add(access);
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
@@ -194,7 +203,10 @@ public final class OriginServer implements AutoCloseable {
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
-        new RateLimitHandler(rateLimiter, metrics)));
+        new RateLimitHandler(rateLimiter, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
+    if (config.live != null) {
+      config.live.bindTo(registry);
+    }
 
     boolean epoll = config.nativeTransport && Epoll.isAvailable();
     Class<? extends ServerChannel> channelType;
@@ -351,6 +363,7 @@ public final class OriginServer implements AutoCloseable {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int apiThreads = ApiExecutor.DEFAULT_THREADS;
     private ContentKeyStore contentKeys;
+    private LiveEvents live;
     private int maxStreamsPerViewer;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
@@ -711,6 +724,20 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder contentKeys(ContentKeyStore keys) {
       this.contentKeys = Objects.requireNonNull(keys, "contentKeys");
+      return this;
+    }
+
+    /**
+     * Serves these live streams under {@code /live/<id>/} (behind the same token gate as titles) and, with a
+     * {@link #managementApi}, their endpoints under {@code /api/live}. The origin binds its meter registry to them;
+     * their owner starts and closes them.
+     *
+     * @param live the live events; default none ({@code /live/...} is 404)
+     * @return this builder
+     * @throws NullPointerException if {@code live} is null
+     */
+    public Builder live(LiveEvents live) {
+      this.live = Objects.requireNonNull(live, "live");
       return this;
     }
 

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>for a viewer whose plan caps the picture height, the path is not in a directory that only taller variants
  *       use, so a guessed URI does not bypass the plan.
  * </ol>
+
+ * A live stream's path ({@code /live/<id>/...}) needs the first step and an unrevoked token; its heights are capped by
+ * the {@link LiveHandler}, which knows the stream's renditions.
  *
  * The reason for each refusal goes to the rejection counter; callers answer every refusal alike. When a title's
  * status is not cached yet the decision waits for the catalog without blocking the event loop: the verdict is then
@@ -101,6 +104,16 @@ final class PlaybackAccess {
     } catch (TokenRejectedException e) {
       metrics.rejected(OriginMetrics.TOKEN_PREFIX + e.reason().tag());
       verdict.refused(ctx, request);
+      return;
+    }
+    if (titlePath.segment(0).equals(RequestDecoder.LIVE)) {
+      // A live stream is not in the catalog: the live handler knows whether it is on air and caps its heights.
+      if (revocations != null && !revocations.allows(claims)) {
+        metrics.rejected(OriginMetrics.TOKEN_REVOKED);
+        verdict.refused(ctx, request);
+      } else {
+        verdict.allowed(ctx, request, claims);
+      }
       return;
     }
     if (visibility == null) {

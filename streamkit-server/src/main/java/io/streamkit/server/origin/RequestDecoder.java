@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * queries that fail {@link QueryString} (400, the connection kept). Request bodies are discarded, except for API
  * requests, whose body follows the {@link OriginRequest} down the pipeline as {@link HttpContent}.
  *
- * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /edge/authorise},
+ * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /live/<id>/<path>},
+ * {@code /edge/authorise},
  * {@code /api/...} and the pages ({@code /play}, {@code /admin}, {@code /pages}, {@code /webjars}); everything else is
  * 404. The client address is the connection's peer, or the viewer's address forwarded by a trusted proxy
  * ({@link TrustedProxies}).
@@ -46,6 +47,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   static final String TITLES = "titles";
   /** The directory of a title's key URIs ({@code /titles/<id>/keys/<key id>}), reserved: no rendition is named so. */
   static final String KEYS = "keys";
+  /** The root of live streams' paths ({@code /live/<id>/...}). */
+  static final String LIVE = "live";
   static final String HEALTH_PATH = "healthz";
   static final String METRICS_PATH = "metrics";
   static final String EDGE_PATH = "edge";
@@ -164,6 +167,9 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     if (path.size() >= 3 && first.equals(TITLES)) {
       return path.last().endsWith(".m3u8") ? Route.PLAYLIST : Route.MEDIA;
+    }
+    if (path.size() >= 3 && first.equals(LIVE)) {
+      return Route.LIVE;
     }
     if (PAGE_PATHS.contains(first)) {
       return Route.PAGE;

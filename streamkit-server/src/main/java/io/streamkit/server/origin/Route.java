@@ -8,6 +8,8 @@ enum Route {
   MEDIA("media"),
   /** {@code /titles/<id>/keys/<key id>}: a content key of an encrypted title, answered from the key store. */
   KEY("key"),
+  /** {@code /live/<id>/...}: a live stream's playlists, parts and segments, answered by the live handler. */
+  LIVE("live"),
   /** {@code /edge/authorise}: a CDN edge asking whether a viewer's token opens a title URI. */
   EDGE_AUTH("edge_auth"),
   /** The platform API under {@code /api/}: JSON requests and responses, answered by API handlers. */

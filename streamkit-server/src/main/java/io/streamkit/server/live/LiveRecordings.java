@@ -1,0 +1,20 @@
+package io.streamkit.server.live;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Where a finished live event's recording goes: admitted like an upload, so that it is transcoded, reviewed and
+ * published as any other title.
+ */
+@FunctionalInterface
+public interface LiveRecordings {
+
+  /**
+   * Takes {@code source}, an MP4 file of the recording that the callee may move or delete, as a new title.
+   *
+   * @return the new title's id
+   * @throws Exception if the recording could not be admitted; the event's recording directory is then kept
+   */
+  UUID admit(Path source, String name) throws Exception;
+}
