@@ -146,7 +146,7 @@ final class LiveEndpoints implements ApiEndpoints {
           : " (title " + stream.recordingTitleId() + ")"));
     }
     ObjectNode out = ManagementEndpoints.grant(api, body, id, false, "/live/" + id + "/master.m3u8",
-        "/play/" + id);
+        "/play/" + id + "?live=1");
     out.put("live", true);
     call.respond(HttpResponseStatus.OK, out);
   }

@@ -482,7 +482,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     ObjectNode out = Responses.MAPPER.createObjectNode();
     out.put("token", token);
     out.put("masterUrl", base + masterPath + "?token=" + token);
-    out.put("playerUrl", base + playerPath + "?token=" + token);
+    out.put("playerUrl", base + playerPath + (playerPath.indexOf('?') < 0 ? "?" : "&") + "token=" + token);
     out.put("expiresAt", expires.truncatedTo(ChronoUnit.SECONDS).toString());
     return out;
   }

@@ -1,5 +1,7 @@
 // StreamKit player page: hls.js playback of one title with a playback token, resume from the saved position,
 // progress heartbeats and batched QoE events to the viewer API (see the platform API contract in docs/openapi.yaml).
+// With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
+// the distance to the live edge, and neither resumes nor saves a position.
 (function () {
   'use strict';
 
@@ -21,7 +23,11 @@
   const message = document.getElementById('message');
 
   const titleId = decodeURIComponent(location.pathname.split('/')[2] || '');
-  const token = new URLSearchParams(location.search).get('token') || '';
+  const query = new URLSearchParams(location.search);
+  const token = query.get('token') || '';
+  const live = query.get('live') === '1';
+  const liveBadge = document.getElementById('live-badge');
+  const LIVE_EDGE_REFRESH_MS = 500;
   const sessionId = randomId();
   const queue = [];
   let hls = null;
@@ -91,7 +97,7 @@
   }
 
   function saveProgress(leaving) {
-    if (!isFinite(video.duration) || video.duration <= 0) {
+    if (live || !isFinite(video.duration) || video.duration <= 0) {
       return;
     }
     const body = {
@@ -109,6 +115,9 @@
   }
 
   async function savedPosition() {
+    if (live) {
+      return 0;
+    }
     try {
       const r = await api('GET', '/api/progress/' + encodeURIComponent(titleId));
       if (!r.ok) {
@@ -211,13 +220,41 @@
     setInterval(() => flushEvents(false), EVENT_FLUSH_MS);
   }
 
+  function masterUrl() {
+    return '/' + (live ? 'live' : 'titles') + '/' + encodeURIComponent(titleId) + '/master.m3u8?token='
+      + encodeURIComponent(token);
+  }
+
+  // The LIVE badge and how far behind the live edge the picture is (hls.js's latency estimate, from the program
+  // date-times and the playlist's end). When the stream ends the badge says so.
+  function watchLiveEdge() {
+    liveBadge.hidden = false;
+    setInterval(() => {
+      if (!hls || video.ended) {
+        return;
+      }
+      const behind = hls.latency;
+      window.streamkitPlayer.liveLatency = isFinite(behind) ? behind : null;
+      liveBadge.textContent = isFinite(behind) && behind > 0 ? 'LIVE · ' + behind.toFixed(1) + ' s behind' : 'LIVE';
+    }, LIVE_EDGE_REFRESH_MS);
+    video.addEventListener('ended', () => {
+      liveBadge.textContent = 'ENDED';
+      liveBadge.className = 'live-badge ended';
+      show('The live stream has ended.', false);
+    });
+  }
+
   function startHls(startPosition) {
-    const source = '/titles/' + encodeURIComponent(titleId) + '/master.m3u8?token=' + encodeURIComponent(token);
-    hls = new Hls({
+    const source = masterUrl();
+    const config = live ? {
+      lowLatencyMode: true,
+      backBufferLength: FORWARD_BUFFER_SECONDS,
+    } : {
       startPosition: startPosition > 0 ? startPosition : -1,
       maxBufferLength: FORWARD_BUFFER_SECONDS,
       maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
-    });
+    };
+    hls = new Hls(config);
     window.streamkitPlayer.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       fillQualities();
@@ -280,7 +317,7 @@
   }
 
   function startNative(startPosition) {
-    video.src = '/titles/' + encodeURIComponent(titleId) + '/master.m3u8?token=' + encodeURIComponent(token);
+    video.src = masterUrl();
     video.addEventListener('loadedmetadata', () => {
       if (startPosition > 0) {
         video.currentTime = startPosition;
@@ -297,6 +334,8 @@
     switches: [],
     levelHeight: undefined,
     resumedFrom: null,
+    live: live,
+    liveLatency: null,
     flush: () => { saveProgress(false); flushEvents(false); },
   };
 
@@ -306,6 +345,9 @@
       return;
     }
     watchMediaElement();
+    if (live) {
+      watchLiveEdge();
+    }
     const startPosition = await savedPosition();
     window.streamkitPlayer.resumedFrom = startPosition;
     startedAt = performance.now();
