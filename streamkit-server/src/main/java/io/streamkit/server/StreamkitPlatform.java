@@ -168,6 +168,9 @@ public final class StreamkitPlatform implements AutoCloseable {
           LiveEvents.Builder l = LiveEvents.builder().streams(store.liveStreams())
               .workDirectory(config.dataDirectory.resolve(LIVE_DIRECTORY))
               .recordings((file, name) -> built.ingest(file, name, "").id());
+          if (config.ladder != null) {
+            l.ladder(config.ladder);
+          }
           config.liveSettings.accept(l);
           live = l.build().start();
           o.live(live);
