@@ -24,7 +24,7 @@ import java.util.Locale;
  *       {@code CAN-SKIP-UNTIL} before the end of the playlist (the skip boundary of section 6.2.5.1), with the same
  *       media and discontinuity sequence numbers as the full playlist so a client can merge them;</li>
  *   <li>section 6.2.2 {@code EXT-X-DISCONTINUITY-SEQUENCE}: the number of discontinuities that left the window;
- *       section 4.4.4.3 a new {@code EXT-X-MAP} wherever the initialisation segment changes, repeated before the
+ *       section 4.4.4.5 a new {@code EXT-X-MAP} wherever the initialisation segment changes, repeated before the
  *       first segment a delta update lists so that it reads alone; section 4.4.4.6 a program date-time on every
  *       segment; section 4.4.4.7 {@code EXT-X-GAP} for a segment a rendition lacks.</li>
  * </ul>

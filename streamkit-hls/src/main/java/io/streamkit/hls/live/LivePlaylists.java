@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  *
  * <p>An event is one or more runs — a publisher that reconnects starts a new run of the same event. The first run
  * starts at media sequence number 0; later runs continue the numbering, and their first segment carries
- * {@code EXT-X-DISCONTINUITY} and a new {@code EXT-X-MAP} (RFC 8216bis sections 4.4.4.3, 4.4.4.4). Every rendition
+ * {@code EXT-X-DISCONTINUITY} and a new {@code EXT-X-MAP} (RFC 8216bis sections 4.4.4.3, 4.4.4.5). Every rendition
  * keeps the same msn for the same interval: a rendition that missed segments another one has (it was dropped, or
  * absent from a run) lists them as {@code EXT-X-GAP} (section 4.4.4.7), so rendition reports and blocking reloads
  * mean the same position in every playlist.
@@ -499,7 +499,7 @@ public final class LivePlaylists implements LiveSink {
    * Turns the recording into a video-on-demand title directory, after {@link #endEvent()}: a VOD media playlist
    * {@code <rendition>/index.m3u8} per rendition that has every segment of the event ({@code EXT-X-PLAYLIST-TYPE:VOD},
    * {@code EXT-X-ENDLIST}, {@code EXT-X-DISCONTINUITY} and a new {@code EXT-X-MAP} where a run begins, RFC 8216bis
-   * sections 4.4.3.5, 4.4.3.4, 4.4.4.3) and a {@code master.m3u8} with measured {@code BANDWIDTH} and
+   * sections 4.4.3.5, 4.4.3.4, 4.4.4.3, 4.4.4.5) and a {@code master.m3u8} with measured {@code BANDWIDTH} and
    * {@code AVERAGE-BANDWIDTH}. A rendition that lacks part of the event (dropped, or absent from a run) is left out:
    * its segments stay on disk, unlisted.
    *

@@ -141,7 +141,7 @@ final class LiveTrack {
     initRun = run;
   }
 
-  /** Begins the segment {@code msn} of a run; {@code discontinuity} when it follows an earlier run's media. */
+  /** A run that produces this rendition begins; {@code discontinuity} when earlier runs came before it. */
   void startRun(boolean discontinuity) {
     openDiscontinuity = discontinuity;
     nextDateTime = null;

@@ -224,8 +224,8 @@ public final class LlHlsConformance {
           violations.add(at + ": listed at media sequence number " + segment.msn() + " (4.4.3.2)");
         }
       }
-      if (segment.map() == null && p.lines().stream().anyMatch(l -> l.startsWith("#EXT-X-MAP:"))) {
-        violations.add(at + ": no EXT-X-MAP in effect (4.4.4.5)");
+      if (segment.map() == null && fragmentedMp4(segment)) {
+        violations.add(at + ": fragmented MP4 media with no EXT-X-MAP in effect (4.4.4.5, 3.1.2)");
       }
       checkParts(p, segment, at, violations);
     }
@@ -237,6 +237,12 @@ public final class LlHlsConformance {
       }
     }
     return violations;
+  }
+
+  private static boolean fragmentedMp4(Segment segment) {
+    String uri = segment.open() ? segment.parts().get(0).uri() : segment.uri();
+    String path = stripQuery(uri);
+    return path.endsWith(".m4s") || path.endsWith(".mp4");
   }
 
   private static void checkServerControl(Playlist p, boolean lowLatency, List<String> violations) {
