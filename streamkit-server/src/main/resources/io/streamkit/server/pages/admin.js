@@ -456,6 +456,150 @@
     }
   }
 
+  // --- live streams -------------------------------------------------------------------------------------------
+  // Shown only when the server takes RTMP publishers (GET /api/live answers); health comes from the node on air.
+  const liveSection = document.getElementById('live');
+  const liveBody = document.querySelector('#live-streams tbody');
+  const liveKey = document.getElementById('live-key');
+  const liveRows = new Map();
+
+  function showKey(stream) {
+    liveKey.textContent = stream.rtmpUrl
+      ? 'Publish to ' + stream.rtmpUrl + ' (shown once; keep it secret)'
+      : 'Stream key ' + stream.streamKey + ' (shown once; keep it secret)';
+  }
+
+  function inputText(health) {
+    if (!health || !health.width) {
+      return '';
+    }
+    return health.width + '×' + health.height + ' · ' + number(health.inputFrameRate, 1) + ' fps · '
+      + Math.round((health.inputBitsPerSecond || 0) / 1000) + ' kbit/s';
+  }
+
+  function encoderText(health) {
+    if (!health || health.encoderSpeed === undefined) {
+      return '';
+    }
+    const dropped = (health.droppedRenditions || []).length;
+    return number(health.encoderSpeed, 2) + '× real time · ' + (health.segments || 0) + ' segments'
+      + (health.droppedFrames ? ' · ' + health.droppedFrames + ' frames dropped' : '')
+      + (dropped ? ' · ' + dropped + ' rendition' + (dropped === 1 ? '' : 's') + ' dropped' : '');
+  }
+
+  function renderLive(stream) {
+    let row = liveRows.get(stream.id);
+    if (!row) {
+      row = document.createElement('tr');
+      row.dataset.liveId = stream.id;
+      for (let i = 0; i < 7; i++) {
+        row.appendChild(document.createElement('td'));
+      }
+      liveRows.set(stream.id, row);
+    }
+    const health = stream.health;
+    cell(row, 0).textContent = stream.name;
+    cell(row, 1).textContent = stream.status + (health && health.runs > 1 ? ' (reconnected)' : '');
+    cell(row, 1).className = 'status-' + stream.status;
+    cell(row, 2).textContent = inputText(health);
+    cell(row, 3).textContent = encoderText(health);
+    cell(row, 4).textContent = health ? String(health.viewers) : '';
+    cell(row, 5).textContent = stream.recordingTitleId || '';
+    if (row.dataset.status !== stream.status) {
+      row.dataset.status = stream.status;
+      const actions = [];
+      if (stream.status === 'LIVE') {
+        actions.push(button('Watch', 'play', () => watchLive(stream.id)));
+      }
+      actions.push(button('New key', 'rotate', () => rotateKey(stream.id)));
+      if (stream.status !== 'LIVE') {
+        actions.push(button('Delete', 'delete', () => removeLive(stream.id, stream.name)));
+      }
+      cell(row, 6).replaceChildren(...actions);
+    }
+    return row;
+  }
+
+  async function refreshLive() {
+    if (!adminKey()) {
+      return;
+    }
+    const response = await fetch('/api/live?page=0&size=100', { headers: headers() });
+    if (response.status === 404) {
+      liveSection.hidden = true;
+      return;
+    }
+    if (!response.ok) {
+      return;
+    }
+    liveSection.hidden = false;
+    const page = await response.json();
+    const seen = new Set();
+    page.items.forEach((stream, index) => {
+      seen.add(stream.id);
+      const row = renderLive(stream);
+      if (liveBody.children[index] !== row) {
+        liveBody.insertBefore(row, liveBody.children[index] || null);
+      }
+    });
+    for (const [id, row] of liveRows) {
+      if (!seen.has(id)) {
+        row.remove();
+        liveRows.delete(id);
+      }
+    }
+  }
+
+  async function createLive() {
+    const name = document.getElementById('live-name').value.trim();
+    if (!name) {
+      show('Give the live stream a name.', true);
+      return;
+    }
+    try {
+      const stream = await api('POST', '/api/live', { name: name });
+      showKey(stream);
+      refreshLive();
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  async function rotateKey(id) {
+    if (!window.confirm('Issue a new stream key? The current key stops working for new connections.')) {
+      return;
+    }
+    try {
+      showKey(await api('POST', '/api/live/' + id + '/key'));
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  async function removeLive(id, name) {
+    if (!window.confirm('Delete the live stream “' + name + '”? Its recordings stay as titles.')) {
+      return;
+    }
+    try {
+      await api('DELETE', '/api/live/' + id);
+      refreshLive();
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
+  async function watchLive(id) {
+    try {
+      const grant = await api('POST', '/api/live/' + id + '/playback', {
+        viewerId: viewerField.value.trim() || 'preview',
+        ttlSeconds: PLAY_TTL_SECONDS,
+      });
+      location.href = grant.playerUrl;
+    } catch (e) {
+      show(e.message, true);
+    }
+  }
+
   // --- analytics ----------------------------------------------------------------------------------------------
   function figures(container, entries) {
     container.replaceChildren(...entries.map(([label, value]) => {
@@ -566,6 +710,9 @@
 
   restoreKey();
   uploadButton.addEventListener('click', upload);
+  document.getElementById('live-create').addEventListener('click', createLive);
   refresh();
+  refreshLive().catch(() => {});
   setInterval(refresh, POLL_MS);
+  setInterval(() => refreshLive().catch(() => {}), POLL_MS);
 })();

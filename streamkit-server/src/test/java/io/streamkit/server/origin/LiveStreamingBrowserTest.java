@@ -27,12 +27,16 @@ import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Live streaming end to end, as a broadcaster and a viewer meet it: a stream created through the API, a real file
  * published over RTMP by ffmpeg, the Low-Latency HLS playlists checked against the specification through the
- * token-gated origin (blocking reloads, delta updates, preload hints), the stream played live in Chromium by hls.js
+ * token-gated origin (blocking reloads, delta updates, preload hints), the stream's health on the admin page, the
+ * stream played live in Chromium by hls.js
  * in low-latency mode, the publisher dropped and reconnected (the event continues after an
  * {@code EXT-X-DISCONTINUITY}), the stream ended, and its recording played as an ordinary title.
  */
@@ -114,6 +118,16 @@ class LiveStreamingBrowserTest {
     assertThat(LlHlsConformance.check(delta)).as(delta).isEmpty();
 
     try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      // The admin page lists the stream on air with its health.
+      chromium.driver.get(base + "/admin");
+      chromium.driver.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY, Keys.TAB);
+      By row = By.cssSelector("#live-streams tr[data-live-id='" + id + "']");
+      new WebDriverWait(chromium.driver, Duration.ofSeconds(15))
+          .withMessage(() -> "the admin page does not show the stream's health: "
+              + chromium.driver.findElements(row).stream().map(WebElement::getText).toList())
+          .until(d -> d.findElements(row).stream().anyMatch(r -> r.getText().contains("LIVE")
+              && r.getText().contains("640×360") && r.getText().contains("× real time")));
+
       // The viewer plays live, close to the edge.
       chromium.driver.get(playback.get("playerUrl").asText().startsWith("http") ? playback.get("playerUrl").asText()
           : base + playback.get("playerUrl").asText());
