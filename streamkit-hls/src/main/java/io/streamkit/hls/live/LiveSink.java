@@ -13,24 +13,44 @@ import java.util.List;
  */
 public interface LiveSink {
 
-  /** A run starts: the renditions it will produce (video first, highest first, then audio), before any media. */
+  /**
+   * A run starts: the renditions it will produce (video first, highest first, then audio), before any media.
+   *
+   * @param renditions the renditions of this run, in that order
+   */
   void start(List<LiveRendition> renditions);
 
-  /** A rendition's initialisation segment ({@code ftyp}+{@code moov}); before its first part of the run. */
+  /**
+   * A rendition's initialisation segment ({@code ftyp}+{@code moov}); before its first part of the run.
+   *
+   * @param rendition the rendition's name
+   * @param initSegment the CMAF header bytes
+   */
   void init(String rendition, byte[] initSegment);
 
   /**
    * One chunk of a rendition: a partial segment of {@code durationSeconds}, independent when it starts with an IDR
    * (always for audio).
+   *
+   * @param rendition the rendition's name
+   * @param chunk one {@code moof}+{@code mdat} chunk
+   * @param durationSeconds the media time the chunk covers, from its timestamps
+   * @param independent whether the chunk starts with an IDR
    */
   void part(String rendition, byte[] chunk, double durationSeconds, boolean independent);
 
-  /** Closes the rendition's current segment: the parts since its previous {@code segmentEnd}. */
+  /**
+   * Closes the rendition's current segment: the parts since its previous {@code segmentEnd}.
+   *
+   * @param rendition the rendition's name
+   */
   void segmentEnd(String rendition);
 
   /**
    * The transcoder stopped producing a rendition to keep up with real time (the top video rendition first); it
    * produces no more parts for it in this run.
+   *
+   * @param rendition the rendition's name
    */
   void dropped(String rendition);
 
