@@ -23,7 +23,12 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -34,8 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured live transcode ({@link LiveTranscoder}): decode the input once, encode every rendition on the
- * calling thread (x264's own slice threads use the cores), cut CMAF parts and segments in media time.
+ * One configured live transcode ({@link LiveTranscoder}): decode the input once on the calling thread, scale and
+ * encode each frame in every rung at once on one encoder thread per core (started by {@link #run()} and ended
+ * before it returns), then cut CMAF parts and segments in media time on the calling thread, which alone calls the
+ * sink.
  *
  * <p>Timeline: output time 0 is the first video frame; every timestamp is the input's relative to it, so a run
  * starts at 0 and the packager numbers the segments. A video frame timed at or before the previous one is dropped
@@ -79,6 +86,7 @@ public final class LiveTranscode {
   private FlvInput input;
   private AudioEncoding audio;
   private CmafTrack audioTrack;
+  private ExecutorService encoders;
   private boolean started;
   private long runStarted;
   private long zeroPts = AV_NOPTS_VALUE;
@@ -240,9 +248,7 @@ public final class LiveTranscode {
       dropRun++;
     } else {
       dropRun = 0;
-      for (VideoRung rung : rungs) {
-        rung.encode(frame, seconds);
-      }
+      encodeRungs(frame, seconds);
     }
     videoEndSeconds = seconds + frameSeconds;
     releaseAudio(false);
@@ -294,6 +300,15 @@ public final class LiveTranscode {
           AudioEncoding.CODECS));
     }
     plan = planned;
+    int threads = Math.min(rungs.size(), Runtime.getRuntime().availableProcessors());
+    if (threads > 1) {
+      AtomicInteger count = new AtomicInteger();
+      encoders = Executors.newFixedThreadPool(threads, task -> {
+        Thread thread = new Thread(task, "streamkit-live-" + name + "-" + count.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+    }
     sink.start(List.copyOf(described));
     for (VideoRung rung : rungs) {
       rung.track().announce();
@@ -316,13 +331,60 @@ public final class LiveTranscode {
     return FALLBACK_FRAME_RATE;
   }
 
+  /**
+   * Encodes the frame in every rung, the rungs spread over the encoder threads when there are several, then writes
+   * the packets on this thread, so the sink is only ever called from here.
+   */
+  private void encodeRungs(AVFrame frame, double seconds) {
+    if (encoders == null || rungs.size() == 1) {
+      rungs.forEach(rung -> rung.encode(frame, seconds));
+    } else {
+      List<Future<?>> pending = new ArrayList<>(rungs.size());
+      for (VideoRung rung : rungs) {
+        pending.add(encoders.submit(() -> rung.encode(frame, seconds)));
+      }
+      awaitAll(pending);
+    }
+    rungs.forEach(VideoRung::writeEncoded);
+  }
+
+  /** Waits for every task, even after one failed, so no encoder is still running when this returns. */
+  private void awaitAll(List<Future<?>> tasks) {
+    RuntimeException failure = null;
+    boolean interrupted = false;
+    for (Future<?> task : tasks) {
+      while (true) {
+        try {
+          task.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException r ? r
+                : new TranscodeException("encoding failed: " + e.getCause(), e.getCause());
+          }
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      // An interrupt asks the run to end, as stop() does.
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
   /** The degradation steps of the class comment, in order. */
   private void degradeIfBehind(double seconds) {
     double lag = meter.lagSeconds();
     if (lag <= settings.maxLagSeconds() || droppingFrames) {
       return;
     }
-    String behind = String.format(Locale.ROOT, "%.1f s behind real time (allowed %.1f s, encoder speed %.2fx)",
+    String behind = String.format(Locale.ROOT, "%.2f s behind real time (allowed %.2f s, encoder speed %.2fx)",
         lag, settings.maxLagSeconds(), meter.speed());
     if (Double.isNaN(rungDroppedAt) && rungs.size() > 1) {
       VideoRung top = rungs.remove(0);
@@ -357,6 +419,10 @@ public final class LiveTranscode {
   }
 
   private void close() {
+    if (encoders != null) {
+      // Idle here: every task was awaited before this thread moved on.
+      encoders.shutdownNow();
+    }
     for (VideoRung rung : rungs) {
       rung.close();
     }

@@ -2,6 +2,7 @@ package io.streamkit.hls.live;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_clone;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
@@ -30,6 +31,8 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.hls.TranscodeException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -59,6 +62,8 @@ final class VideoRung implements AutoCloseable {
   private final AVCodecContext encoder;
   private final AVFrame scaled = av_frame_alloc();
   private final AVPacket packet = av_packet_alloc();
+  /** Packets encoded but not yet handed to the track: encoding may run on a worker, the track on the caller. */
+  private final List<AVPacket> encoded = new ArrayList<>();
   private String codecs;
   private CmafTrack track;
   private SwsContext scaler;
@@ -155,8 +160,9 @@ final class VideoRung implements AutoCloseable {
   }
 
   /**
-   * Encodes {@code source} (a decoded picture, left untouched) if it lands on a new tick of this rung's clock;
-   * {@code mediaSeconds} is its time on the output timeline.
+   * Encodes {@code source} (a decoded picture, only read, so rungs may encode it at once on several threads) if it
+   * lands on a new tick of this rung's clock; {@code mediaSeconds} is its time on the output timeline. The packets
+   * wait for {@link #writeEncoded()}.
    */
   void encode(AVFrame source, double mediaSeconds) {
     long tick = (long) Math.floor(mediaSeconds * plan.frameRate().fps() + 0.5 - 1e-6);
@@ -187,10 +193,29 @@ final class VideoRung implements AutoCloseable {
     send(scaled);
   }
 
+  /** Hands the packets encoded so far to the track, which may call the sink: on the transcoder's thread. */
+  void writeEncoded() {
+    try {
+      for (AVPacket ready : encoded) {
+        track.write(ready);
+      }
+    } finally {
+      discardEncoded();
+    }
+  }
+
   /** Drains the encoder and closes the track's last part and segment. */
   void finish() {
     send(null);
+    writeEncoded();
     track.finish();
+  }
+
+  private void discardEncoded() {
+    for (AVPacket ready : encoded) {
+      av_packet_free(ready);
+    }
+    encoded.clear();
   }
 
   private void send(AVFrame frame) {
@@ -201,16 +226,14 @@ final class VideoRung implements AutoCloseable {
         return;
       }
       FfmpegCall.check(ret, X264 + " failed in rendition " + plan.name());
-      try {
-        track.write(packet);
-      } finally {
-        av_packet_unref(packet);
-      }
+      encoded.add(av_packet_clone(packet));
+      av_packet_unref(packet);
     }
   }
 
   @Override
   public void close() {
+    discardEncoded();
     if (track != null) {
       track.close();
       track = null;
