@@ -54,7 +54,7 @@ import org.bytedeco.javacpp.Pointer;
  *       4.4.4.9 exempts;
  *   <li>a packet's duration is the distance to the next one, so the track has no holes when frames were dropped and
  *       a part's duration is exactly the media time its samples cover: each packet is held back until the next one
- *       arrives (one frame of delay); the last packet of the run gets its nominal duration.
+ *       arrives (one frame of delay); the last packet of the run lasts until the end of the input.
  * </ul>
  *
  * <p>Used from the transcoder's thread only. The write callback is one shared native thunk (JavaCPP allocates a
@@ -162,10 +162,13 @@ final class CmafTrack implements AutoCloseable {
     pending = next;
   }
 
-  /** Writes the held packet with its nominal duration and closes the last part and segment. */
-  void finish() {
+  /**
+   * Writes the held packet, lasting until {@code endPts} (the input's end, in the encoder's time base) or at least
+   * its nominal duration, and closes the last part and segment.
+   */
+  void finish(long endPts) {
     if (pending != null) {
-      place(pending, nominalDuration);
+      place(pending, Math.max(nominalDuration, endPts - pending.pts()));
       pending = null;
     }
     if (partOpen) {

@@ -402,12 +402,12 @@ public final class LiveTranscode {
 
   private void finish() {
     for (VideoRung rung : rungs) {
-      rung.finish();
+      rung.finish(videoEndSeconds);
     }
     if (audio != null && audioTrack != null) {
       audio.encodeQueued(true);
       releaseAudio(true);
-      audioTrack.finish();
+      audioTrack.finish(0);
     }
   }
 

@@ -219,8 +219,10 @@ public final class LiveTranscoder {
       }
       double partsPerSegment = segmentSeconds / partSeconds;
       if (partSeconds > segmentSeconds || Math.abs(partsPerSegment - Math.rint(partsPerSegment)) > 1e-6) {
+        double fitting = partSeconds >= 1 ? 1 : partSeconds >= 0.5 ? 0.5 : partSeconds >= 0.25 ? 0.25
+            : partSeconds >= 0.2 ? 0.2 : MIN_PART_SECONDS;
         throw new IllegalStateException("segmentSeconds (" + segmentSeconds + ") must be a whole number of "
-            + "partSeconds (" + partSeconds + "), e.g. partSeconds " + segmentSeconds / Math.ceil(partsPerSegment));
+            + "partSeconds (" + partSeconds + "), e.g. partSeconds " + fitting);
       }
       return new LiveTranscode(new LiveTranscode.Settings(input, sink, ladder, renditions, segmentSeconds,
           partSeconds, preset, name, Double.isNaN(maxLagSeconds) ? segmentSeconds : maxLagSeconds));

@@ -165,7 +165,7 @@ final class VideoRung implements AutoCloseable {
    * wait for {@link #writeEncoded()}.
    */
   void encode(AVFrame source, double mediaSeconds) {
-    long tick = (long) Math.floor(mediaSeconds * plan.frameRate().fps() + 0.5 - 1e-6);
+    long tick = tickOf(mediaSeconds);
     if (tick <= lastTick) {
       return;
     }
@@ -204,11 +204,15 @@ final class VideoRung implements AutoCloseable {
     }
   }
 
-  /** Drains the encoder and closes the track's last part and segment. */
-  void finish() {
+  /** Drains the encoder and closes the track's last part and segment, which ends at {@code endSeconds}. */
+  void finish(double endSeconds) {
     send(null);
     writeEncoded();
-    track.finish();
+    track.finish(tickOf(endSeconds));
+  }
+
+  private long tickOf(double mediaSeconds) {
+    return (long) Math.floor(mediaSeconds * plan.frameRate().fps() + 0.5 - 1e-6);
   }
 
   private void discardEncoded() {

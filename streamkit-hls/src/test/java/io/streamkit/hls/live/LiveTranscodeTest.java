@@ -137,6 +137,47 @@ class LiveTranscodeTest {
   }
 
   @Test
+  void reconnectingPublisherKeepsThePlanScaledFromTheNewInput() throws Exception {
+    RecordingSink first = new RecordingSink();
+    LiveTranscode live;
+    try (InputStream in = Files.newInputStream(flv("640x360", 25, 2))) {
+      live = LiveTranscoder.builder().input(in).sink(first).ladder(Ladder.small()).build();
+      live.run();
+    }
+    RecordingSink second = new RecordingSink();
+    try (InputStream in = Files.newInputStream(flv("480x360", 30, 2))) {
+      LiveTranscoder.builder().input(in).sink(second).renditions(live.renditions()).build().run();
+    }
+
+    assertEquals(first.renditions.stream().map(r -> r.name() + " " + r.width() + "x" + r.height()).toList(),
+        second.renditions.stream().map(r -> r.name() + " " + r.width() + "x" + r.height()).toList());
+    Path segment = dir.resolve("again.mp4");
+    Files.write(segment, second.tracks.get("360p").playable(0));
+    assertEquals("h264,640,360,50", probe(segment, "v:0", "stream=codec_name,width,height,nb_read_frames"));
+  }
+
+  @Test
+  void timestampJumpIsClosedUpAndPartsKeepTheirTarget() throws Exception {
+    Path source = dir.resolve("jump.flv");
+    // Ten seconds are added to every timestamp from 2 s on, as a publisher that paused its clock would send.
+    FfmpegTool.ffmpeg("-t", "4", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+        "-t", "4", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-vf", "setpts=PTS+if(gte(T\\,2)\\,10/TB\\,0)", "-af", "asetpts=PTS+if(gte(T\\,2)\\,10/TB\\,0)",
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-c:a", "aac", "-f", "flv", source.toString());
+    RecordingSink sink = new RecordingSink();
+    try (InputStream in = Files.newInputStream(source)) {
+      LiveTranscoder.builder().input(in).sink(sink).ladder(Ladder.small()).build().run();
+    }
+
+    RecordingSink.Track video = sink.tracks.get("180p");
+    assertEquals(4, video.seconds(), 0.1, "the 10 s jump is closed up");
+    assertEquals(4, sink.tracks.get("audio").seconds(), 0.15, "audio follows the video");
+    for (RecordingSink.Part part : video.allParts()) {
+      assertTrue(part.seconds() <= LiveTranscoder.DEFAULT_PART_SECONDS + 1e-9, "part of " + part.seconds() + " s");
+    }
+  }
+
+  @Test
   void encoderBehindRealTimeDropsTheTopRenditionFirst() throws Exception {
     Path source = flv("1280x720", 30, 4);
     RecordingSink sink = new RecordingSink();
