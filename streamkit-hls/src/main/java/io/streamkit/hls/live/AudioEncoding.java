@@ -72,6 +72,9 @@ final class AudioEncoding implements AutoCloseable {
   private final AVPacket packet = av_packet_alloc();
   private final ArrayDeque<AVPacket> held = new ArrayDeque<>();
   private SwrContext resampler;
+  private int inputRate;
+  private int inputFormat;
+  private int inputChannels;
   /** Samples queued for the encoder since the start: the output time of the next sample. */
   private long samplesQueued;
   private long samplesEncoded;
@@ -110,7 +113,9 @@ final class AudioEncoding implements AutoCloseable {
     if (mediaSeconds > queuedSeconds + RESYNC_SECONDS) {
       queueSilence(Math.round((mediaSeconds - queuedSeconds) * SAMPLE_RATE));
     }
-    if (resampler == null) {
+    if (resampler == null || decoded.sample_rate() != inputRate || decoded.format() != inputFormat
+        || decoded.ch_layout().nb_channels() != inputChannels) {
+      // The publisher changed its audio: start over from the new format (what the old resampler held is lost).
       openResampler(decoded);
     }
     av_frame_unref(converted);
@@ -123,6 +128,13 @@ final class AudioEncoding implements AutoCloseable {
   }
 
   private void openResampler(AVFrame decoded) {
+    if (resampler != null) {
+      swr_free(resampler);
+      resampler = null;
+    }
+    inputRate = decoded.sample_rate();
+    inputFormat = decoded.format();
+    inputChannels = decoded.ch_layout().nb_channels();
     AVChannelLayout layout = decoded.ch_layout();
     if (layout.order() == AV_CHANNEL_ORDER_UNSPEC) {
       av_channel_layout_default(layout, layout.nb_channels());

@@ -78,8 +78,8 @@ final class FlvInput implements AutoCloseable {
   private AVStream audio;
   private AVCodecContext videoDecoder;
   private AVCodecContext audioDecoder;
-  private volatile long bytesRead;
-  private volatile long waitNanos;
+  private long bytesRead;
+  private long waitNanos;
   private IOException failure;
 
   private FlvInput(String name, InputStream in, BooleanSupplier stopped) {

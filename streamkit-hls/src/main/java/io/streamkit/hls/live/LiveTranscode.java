@@ -45,9 +45,9 @@ import org.slf4j.LoggerFactory;
  * sink.
  *
  * <p>Timeline: output time 0 is the first video frame; every timestamp is the input's relative to it, so a run
- * starts at 0 and the packager numbers the segments. A video frame timed at or before the previous one is dropped
- * and counted; a jump forward of more than {@value #MAX_TIMESTAMP_JUMP_SECONDS} s (a publisher that paused or
- * restarted its clock) is closed up, the output continuing one frame after the last, for audio too.
+ * starts at 0 and the packager numbers the segments. A jump of more than {@value #MAX_TIMESTAMP_JUMP_SECONDS} s
+ * either way (a publisher that paused or restarted its clock) is closed up, the output continuing one frame after
+ * the last, for audio too; within that, a video frame timed at or before the previous one is dropped and counted.
  *
  * <p>Real time: a {@link RealTimeMeter} measures how far the output falls behind a real-time input. Beyond the
  * allowed lag (one segment) the transcode degrades predictably, each step logged in one WARN line: first it stops
@@ -228,15 +228,15 @@ public final class LiveTranscode {
       offsetSeconds += seconds;
       seconds = 0;
       start(frame);
-    } else if (seconds <= lastVideoSeconds) {
-      droppedFrames++;
-      return;
-    } else if (seconds - lastVideoSeconds > MAX_TIMESTAMP_JUMP_SECONDS) {
+    } else if (Math.abs(seconds - lastVideoSeconds) > MAX_TIMESTAMP_JUMP_SECONDS) {
       double jump = seconds - lastVideoSeconds - frameSeconds;
       offsetSeconds += jump;
       seconds -= jump;
-      LOG.info("live {}: input timestamps jumped {} s forward at {} s; closed up", name,
-          String.format(Locale.ROOT, "%.3f", jump), String.format(Locale.ROOT, "%.3f", seconds));
+      LOG.info("live {}: input timestamps jumped {} s at {} s; closed up", name,
+          String.format(Locale.ROOT, "%+.3f", jump), String.format(Locale.ROOT, "%.3f", seconds));
+    } else if (seconds <= lastVideoSeconds) {
+      droppedFrames++;
+      return;
     }
     lastVideoSeconds = seconds;
     inputWidth = frame.width();

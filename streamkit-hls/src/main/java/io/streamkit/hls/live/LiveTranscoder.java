@@ -27,6 +27,8 @@ import java.util.Set;
  */
 public final class LiveTranscoder {
 
+  /** The name of the audio rendition. */
+  public static final String AUDIO = "audio";
   /** Segment duration used unless {@link Builder#segmentSeconds} says otherwise, in seconds. */
   public static final int DEFAULT_SEGMENT_SECONDS = 2;
   /** Shortest segment duration accepted, in seconds. */
@@ -228,7 +230,4 @@ public final class LiveTranscoder {
           partSeconds, preset, name, Double.isNaN(maxLagSeconds) ? segmentSeconds : maxLagSeconds));
     }
   }
-
-  /** The name of the audio rendition. */
-  public static final String AUDIO = "audio";
 }

@@ -93,6 +93,33 @@ class LiveTranscodeTest {
   }
 
   @Test
+  void stopFromAnotherThreadClosesTheLastSegmentsAndEnds() throws Exception {
+    Path source = flv("640x360", 25, SECONDS);
+    RecordingSink sink = new RecordingSink();
+    try (InputStream in = new RealTimeStream(Files.newInputStream(source), Files.size(source), SECONDS)) {
+      LiveTranscode live = LiveTranscoder.builder().input(in).sink(sink).ladder(Ladder.small()).build();
+      Thread stopper = new Thread(() -> {
+        try {
+          while (live.stats().segments() < 1) {
+            Thread.sleep(20);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        live.stop();
+      });
+      stopper.start();
+      live.run();
+      stopper.join();
+    }
+
+    assertEquals("end", sink.calls.get(sink.calls.size() - 1));
+    double seconds = sink.tracks.get("360p").seconds();
+    assertTrue(seconds >= 2 && seconds < SECONDS - 1, "stopped early: " + seconds);
+    sink.tracks.forEach((name, track) -> assertTrue(track.open.isEmpty(), name + " closed its last segment"));
+  }
+
+  @Test
   void garbageInputEndsWithOneLineErrorAndEnd() {
     byte[] garbage = new byte[64 * 1024];
     new Random(7).nextBytes(garbage);
