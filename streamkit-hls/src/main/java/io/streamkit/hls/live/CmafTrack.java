@@ -49,9 +49,9 @@ import org.bytedeco.javacpp.Pointer;
  *       that is the frame the encoder was told to make an IDR, so every rendition's segment {@code n} starts at the
  *       same instant (RFC 8216bis section 6.2.4, Apple HLS authoring specification 1.13);
  *   <li>within a segment a part is closed before the packet that would make it last longer than the part target,
- *       so no part exceeds {@code EXT-X-PART-INF:PART-TARGET} (RFC 8216bis section 4.4.3.7). At 25 fps and 0.5 s
- *       that gives parts of 12 frames (0.48 s) and a short last part per segment, which the 85% rule of section
- *       4.4.4.9 exempts;
+ *       so no part exceeds {@code EXT-X-PART-INF:PART-TARGET} (RFC 8216bis sections 4.4.3.7 and 4.4.4.9). At 25 fps
+ *       and 0.5 s that gives parts of 12 frames (0.48 s) and a short last part per segment; the last part of a
+ *       segment is the one a packager may let fall well below the target;
  *   <li>a packet's duration is the distance to the next one, so the track has no holes when frames were dropped and
  *       a part's duration is exactly the media time its samples cover: each packet is held back until the next one
  *       arrives (one frame of delay); the last packet of the run lasts until the end of the input.

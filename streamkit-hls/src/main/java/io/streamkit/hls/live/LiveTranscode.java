@@ -127,7 +127,7 @@ public final class LiveTranscode {
         audio = AudioEncoding.open();
       }
       String ending = demux();
-      if (!started) {
+      if (!started && !stopped) {
         throw new TranscodeException(name + ": " + ending + " before a video frame could be decoded; publish H.264 "
             + "video");
       }

@@ -41,7 +41,8 @@ public final class LiveTranscoder {
   public static final double MIN_PART_SECONDS = 0.1;
   /**
    * x264 preset used unless {@link Builder#preset} says otherwise: with {@code tune=zerolatency} it keeps the default
-   * ladder of a 1080p30 input (six rungs, 1080p to 234p) in real time on two cores.
+   * ladder of a 1080p30 input (six rungs, 1080p to 234p) in real time on two cores, where {@code superfast} does
+   * not. It turns CABAC off, so its streams are Constrained Baseline, as their {@code CODECS} value says.
    */
   public static final String DEFAULT_PRESET = "ultrafast";
 
