@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
@@ -87,6 +88,8 @@ public final class LiveTranscode {
   private AudioEncoding audio;
   private CmafTrack audioTrack;
   private ExecutorService encoders;
+  private final List<Future<?>> inFlight = new ArrayList<>();
+  private AVFrame inFlightFrame;
   private boolean started;
   private long runStarted;
   private long zeroPts = AV_NOPTS_VALUE;
@@ -301,7 +304,7 @@ public final class LiveTranscode {
     }
     plan = planned;
     int threads = Math.min(rungs.size(), Runtime.getRuntime().availableProcessors());
-    if (threads > 1) {
+    if (rungs.size() > 1) {
       AtomicInteger count = new AtomicInteger();
       encoders = Executors.newFixedThreadPool(threads, task -> {
         Thread thread = new Thread(task, "streamkit-live-" + name + "-" + count.incrementAndGet());
@@ -332,20 +335,40 @@ public final class LiveTranscode {
   }
 
   /**
-   * Encodes the frame in every rung, the rungs spread over the encoder threads when there are several, then writes
-   * the packets on this thread, so the sink is only ever called from here.
+   * Encodes the frame in every rung, the rungs spread over the encoder threads, one frame behind the decoder: this
+   * thread first collects the previous frame's packets and writes them (so the sink is only ever called from here),
+   * then hands the workers a reference to this frame and goes back to decoding the next one.
    */
   private void encodeRungs(AVFrame frame, double seconds) {
-    if (encoders == null || rungs.size() == 1) {
+    writeEncodedFrame();
+    if (encoders == null) {
       rungs.forEach(rung -> rung.encode(frame, seconds));
-    } else {
-      List<Future<?>> pending = new ArrayList<>(rungs.size());
-      for (VideoRung rung : rungs) {
-        pending.add(encoders.submit(() -> rung.encode(frame, seconds)));
-      }
-      awaitAll(pending);
+      rungs.forEach(VideoRung::writeEncoded);
+      return;
     }
-    rungs.forEach(VideoRung::writeEncoded);
+    inFlightFrame = av_frame_clone(frame);
+    if (inFlightFrame == null) {
+      throw new OutOfMemoryError("cannot reference a decoded frame");
+    }
+    AVFrame shared = inFlightFrame;
+    for (VideoRung rung : rungs) {
+      inFlight.add(encoders.submit(() -> rung.encode(shared, seconds)));
+    }
+  }
+
+  /** Waits for the frame the encoder threads are working on, writes its packets and releases it. */
+  private void writeEncodedFrame() {
+    if (inFlightFrame == null) {
+      return;
+    }
+    try {
+      awaitAll(inFlight);
+      rungs.forEach(VideoRung::writeEncoded);
+    } finally {
+      inFlight.clear();
+      av_frame_free(inFlightFrame);
+      inFlightFrame = null;
+    }
   }
 
   /** Waits for every task, even after one failed, so no encoder is still running when this returns. */
@@ -387,6 +410,7 @@ public final class LiveTranscode {
     String behind = String.format(Locale.ROOT, "%.2f s behind real time (allowed %.2f s, encoder speed %.2fx)",
         lag, settings.maxLagSeconds(), meter.speed());
     if (Double.isNaN(rungDroppedAt) && rungs.size() > 1) {
+      writeEncodedFrame();
       VideoRung top = rungs.remove(0);
       String dropped = top.plan().name();
       top.close();
@@ -401,6 +425,7 @@ public final class LiveTranscode {
   }
 
   private void finish() {
+    writeEncodedFrame();
     for (VideoRung rung : rungs) {
       rung.finish(videoEndSeconds);
     }
@@ -420,8 +445,17 @@ public final class LiveTranscode {
 
   private void close() {
     if (encoders != null) {
-      // Idle here: every task was awaited before this thread moved on.
-      encoders.shutdownNow();
+      encoders.shutdown();
+      // After a failure a frame may still be in flight: no rung is freed while a worker can touch it.
+      try {
+        awaitAll(inFlight);
+      } catch (RuntimeException alreadyFailing) {
+        // The run is ending with the failure that left the frame in flight; this one adds nothing.
+      }
+      inFlight.clear();
+      if (inFlightFrame != null) {
+        av_frame_free(inFlightFrame);
+      }
     }
     for (VideoRung rung : rungs) {
       rung.close();

@@ -123,7 +123,7 @@ final class VideoRung implements AutoCloseable {
       // A GOP one frame longer than the segment: the forced IDR at each boundary always comes first, even when a
       // 29.97 fps segment holds one frame more than its rounded length.
       av_dict_set(options, "x264-params", String.format(Locale.ROOT,
-          "keyint=%d:scenecut=0:open-gop=0:bframes=0", gop + 1), 0);
+          "keyint=%d:scenecut=0:open-gop=0:bframes=0:cabac=1:8x8dct=1", gop + 1), 0);
       FfmpegCall.check(avcodec_open2(encoder, codec, options), "cannot open " + X264 + " for " + purpose);
       return encoder;
     } catch (RuntimeException e) {
