@@ -42,7 +42,7 @@ public final class LiveTranscoder {
   /**
    * x264 preset used unless {@link Builder#preset} says otherwise: with {@code tune=zerolatency} it keeps the default
    * ladder of a 1080p30 input (six rungs, 1080p to 234p) in real time on two cores, where {@code superfast} does
-   * not. It turns CABAC off, so its streams are Constrained Baseline, as their {@code CODECS} value says.
+   * not. CABAC and 8x8 transforms, which ultrafast turns off, are turned back on so every rung is High profile.
    */
   public static final String DEFAULT_PRESET = "ultrafast";
 

@@ -51,7 +51,9 @@ import org.bytedeco.javacpp.DoublePointer;
  * frame that goes in) and a GOP of exactly one segment, with the first frame of every segment sent as
  * {@code AV_PICTURE_TYPE_I} and {@code forced-idr=1}, scene-cut detection off and closed GOPs, so every rung has an
  * IDR at the same instants and each segment starts with one (RFC 8216bis section 6.2.4; Apple HLS authoring
- * specification 1.13). High profile, VBV capped at the plan's maximum rate over one second.
+ * specification 1.13). High profile whatever the preset (CABAC and 8x8 transforms stay on even in
+ * {@code ultrafast}, as the authoring specification 1.3 asks of the larger rungs), VBV capped at the plan's maximum
+ * rate over one second.
  */
 final class VideoRung implements AutoCloseable {
 

@@ -68,9 +68,13 @@ class LiveTranscodeTest {
       assertEquals(SECONDS, track.seconds(), 0.05, name + ": parts cover the input");
     }
 
+    sink.renditions.stream().filter(r -> !r.audio())
+        .forEach(r -> assertTrue(r.codecs().startsWith("avc1.64"), "High profile: " + r.codecs()));
     Path segment = dir.resolve("360p-1.mp4");
     Files.write(segment, sink.tracks.get("360p").playable(1));
     assertEquals("h264,640,360,50", probe(segment, "v:0", "stream=codec_name,width,height,nb_read_frames"));
+    assertEquals("1,I", FfmpegTool.ffprobe("-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries",
+        "frame=key_frame,pict_type", "-of", "csv=p=0", segment.toString()).strip(), "segment starts with an IDR");
     Path small = dir.resolve("180p-3.mp4");
     Files.write(small, sink.tracks.get("180p").playable(3));
     assertEquals("h264,320,180,50", probe(small, "v:0", "stream=codec_name,width,height,nb_read_frames"));
