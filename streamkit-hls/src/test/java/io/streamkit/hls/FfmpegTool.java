@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Loader;
 
-/** Runs the ffmpeg and ffprobe executables bundled with the FFmpeg natives. */
-final class FfmpegTool {
+/** Runs the ffmpeg and ffprobe executables bundled with the FFmpeg natives; public for the tests of sub-packages. */
+public final class FfmpegTool {
 
   static final String FFMPEG = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
   static final String FFPROBE = Loader.load(org.bytedeco.ffmpeg.ffprobe.class);
@@ -39,7 +39,7 @@ final class FfmpegTool {
   }
 
   /** Runs the bundled ffmpeg with {@code -y -v error} and the arguments; fails the test on a non-zero exit. */
-  static void ffmpeg(String... args) {
+  public static void ffmpeg(String... args) {
     List<String> command = new ArrayList<>(List.of(FFMPEG, "-hide_banner", "-y", "-v", "error"));
     command.addAll(List.of(args));
     Output out = run(command);
@@ -48,7 +48,7 @@ final class FfmpegTool {
     }
   }
 
-  static String ffprobe(String... args) {
+  public static String ffprobe(String... args) {
     List<String> command = new ArrayList<>(List.of(FFPROBE, "-hide_banner", "-v", "error"));
     command.addAll(List.of(args));
     Output out = run(command);
