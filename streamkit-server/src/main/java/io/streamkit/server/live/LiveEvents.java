@@ -169,22 +169,23 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
   private final class Publishers implements RtmpPublishers {
 
     @Override
-    public String authorize(String app, String streamKey, InetSocketAddress client) {
+    public Optional<String> authorize(String app, String streamKey, InetSocketAddress client) {
       if (closing) {
-        return "the server is stopping";
+        return Optional.of("the server is stopping");
       }
       if (!APPLICATION.equals(app)) {
-        return "unknown application '" + app + "'; publish to rtmp://HOST:PORT/" + APPLICATION + "/<stream key>";
+        return Optional.of("unknown application '" + app + "'; publish to rtmp://HOST:PORT/" + APPLICATION
+            + "/<stream key>");
       }
       Optional<LiveStream> stream = config.streams.findByStreamKey(streamKey);
       if (stream.isEmpty()) {
-        return "unknown or revoked stream key";
+        return Optional.of("unknown or revoked stream key");
       }
       Event event = events.get(stream.get().id());
       if (event != null && event.running()) {
-        return "stream " + stream.get().id() + " already has a publisher";
+        return Optional.of("stream " + stream.get().id() + " already has a publisher");
       }
-      return null;
+      return Optional.empty();
     }
 
     @Override
