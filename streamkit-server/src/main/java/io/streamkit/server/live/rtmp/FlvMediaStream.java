@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * A publication's media as an FLV byte stream (Adobe "Video File Format Specification" v10.1, Annex E): the FLV header
@@ -41,7 +40,7 @@ final class FlvMediaStream extends InputStream {
   };
 
   private final Channel channel;
-  private final Consumer<String> closeConnection;
+  private final RtmpConnection connection;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
@@ -52,13 +51,10 @@ final class FlvMediaStream extends InputStream {
   private String failure;
   private boolean closed;
 
-  /**
-   * @param channel the publisher's connection, paused and resumed for backpressure
-   * @param closeConnection closes the connection, with the reason for its log line, when the consumer closes
-   */
-  FlvMediaStream(Channel channel, Consumer<String> closeConnection) {
-    this.channel = channel;
-    this.closeConnection = closeConnection;
+  /** @param connection the publisher's connection, paused and resumed for backpressure, closed with this stream */
+  FlvMediaStream(RtmpConnection connection) {
+    this.connection = connection;
+    this.channel = connection.channel;
     append(HEADER.clone());
   }
 
@@ -118,7 +114,7 @@ final class FlvMediaStream extends InputStream {
   void fail(String reason) {
     lock.lock();
     try {
-      if (!ended) {
+      if (!ended && failure == null) {
         failure = reason;
       }
       readable.signalAll();
@@ -188,18 +184,24 @@ final class FlvMediaStream extends InputStream {
 
   @Override
   public void close() {
+    boolean over;
     lock.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
+      over = ended || failure != null;
       chunks.clear();
       unread = 0;
       readable.signalAll();
     } finally {
       lock.unlock();
     }
-    closeConnection.accept("the media reader closed its stream");
+    if (over) {
+      connection.closeQuietly();
+    } else {
+      connection.close("the media reader closed its stream");
+    }
   }
 }

@@ -157,7 +157,7 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     liveKey = key;
-    media = new FlvMediaStream(ctx.channel(), connection::close);
+    media = new FlvMediaStream(connection);
     publication = new RtmpPublication(app, streamKey, connection, media);
     publishedAtNanos = nanoTime.getAsLong();
     send(ctx, STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0, Amf0.NULL,
