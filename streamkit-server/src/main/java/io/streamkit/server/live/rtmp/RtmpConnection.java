@@ -22,7 +22,7 @@ final class RtmpConnection {
 
   RtmpConnection(Channel channel) {
     this.channel = channel;
-    this.client = (InetSocketAddress) channel.remoteAddress();
+    this.client = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
   }
 
   /** Closes the connection, logging {@code reason} unless it is already closing; safe from any thread. */
