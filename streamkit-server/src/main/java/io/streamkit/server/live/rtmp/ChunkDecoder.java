@@ -40,6 +40,8 @@ final class ChunkDecoder extends ByteToMessageDecoder {
   static final int MAX_CHUNK_STREAMS = 64;
 
   private static final int EXTENDED = 0xFFFFFF;
+  /** Message header bytes by chunk format 0 to 3 (§5.3.1.2). */
+  private static final int[] MESSAGE_HEADER_BYTES = {11, 7, 3, 0};
 
   private final int maxMessageBytes;
   private final int ownWindow;
@@ -88,42 +90,41 @@ final class ChunkDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable()) {
-      int start = in.readerIndex();
-      RtmpMessage message;
-      try {
-        message = chunk(in);
-      } catch (IndexOutOfBoundsException incomplete) {
-        // Only reached by a header cut short; bounds are checked before any state changes.
-        in.readerIndex(start);
-        return;
-      }
-      if (message == Incomplete.MARK) {
-        in.readerIndex(start);
-        return;
-      }
-      if (message != null && !control(message)) {
-        out.add(message);
-      }
+    while (in.isReadable() && chunk(in, out)) {
+      // one whole chunk consumed; a message it completed is in out
     }
   }
 
-  /** Marks a chunk not yet wholly received. */
-  private static final class Incomplete {
-    static final RtmpMessage MARK = new RtmpMessage(-1, 0, 0, io.netty.buffer.Unpooled.EMPTY_BUFFER);
-  }
-
-  /** Reads one chunk: a completed message, {@code null} for a chunk in the middle, or {@link Incomplete#MARK}. */
-  private RtmpMessage chunk(ByteBuf in) {
-    int first = in.readUnsignedByte();
+  /** Reads one chunk if all of it has arrived, adding the message it completes to {@code out}. */
+  private boolean chunk(ByteBuf in, List<Object> out) {
+    int start = in.readerIndex();
+    int first = in.getUnsignedByte(start);
     int format = first >>> 6;
-    int csid = first & 0x3F;
-    if (csid == 0) {
-      csid = 64 + in.readUnsignedByte();
-    } else if (csid == 1) {
-      csid = 64 + in.readUnsignedByte() + 256 * in.readUnsignedByte();
+    int basicHeader = switch (first & 0x3F) {
+      case 0 -> 2;
+      case 1 -> 3;
+      default -> 1;
+    };
+    if (in.readableBytes() < basicHeader) {
+      return false;
     }
+    int csid = switch (basicHeader) {
+      case 2 -> 64 + in.getUnsignedByte(start + 1);
+      case 3 -> 64 + in.getUnsignedByte(start + 1) + 256 * in.getUnsignedByte(start + 2);
+      default -> first & 0x3F;
+    };
     ChunkStream stream = streams.get(csid);
+    int header = basicHeader + MESSAGE_HEADER_BYTES[format];
+    if (in.readableBytes() < header) {
+      return false;
+    }
+    boolean extended = format <= 2
+        ? in.getUnsignedMedium(start + basicHeader) == EXTENDED
+        : stream != null && stream.extended;
+    if (in.readableBytes() < header + (extended ? 4 : 0)) {
+      return false;
+    }
+    in.skipBytes(basicHeader);
     if (stream == null) {
       if (format != 0) {
         throw new CorruptedFrameException("chunk stream " + csid + " starts with a format " + format
@@ -137,10 +138,8 @@ final class ChunkDecoder extends ByteToMessageDecoder {
     int length = stream == null ? 0 : stream.length;
     int typeId = stream == null ? 0 : stream.typeId;
     int streamId = stream == null ? 0 : stream.streamId;
-    boolean extended = stream != null && stream.extended;
     if (format <= 2) {
       timestampField = in.readUnsignedMedium();
-      extended = timestampField == EXTENDED;
     }
     if (format <= 1) {
       length = in.readUnsignedMedium();
@@ -167,7 +166,8 @@ final class ChunkDecoder extends ByteToMessageDecoder {
     }
     int payload = Math.min(chunkSize, remaining);
     if (in.readableBytes() < payload) {
-      return Incomplete.MARK;
+      in.readerIndex(start);
+      return false;
     }
     // The whole chunk is here: commit.
     if (stream == null) {
@@ -188,13 +188,15 @@ final class ChunkDecoder extends ByteToMessageDecoder {
       stream.partial = in.alloc().buffer(length, length);
     }
     stream.partial.writeBytes(in, payload);
-    if (stream.partial.writerIndex() < stream.length) {
-      return null;
+    if (stream.partial.writerIndex() == stream.length) {
+      RtmpMessage message = new RtmpMessage(stream.typeId, stream.streamId, stream.timestamp, stream.partial);
+      stream.partial = null;
+      pendingDeclared -= stream.length;
+      if (!control(message)) {
+        out.add(message);
+      }
     }
-    ByteBuf body = stream.partial;
-    stream.partial = null;
-    pendingDeclared -= stream.length;
-    return new RtmpMessage(stream.typeId, stream.streamId, stream.timestamp, body);
+    return true;
   }
 
   /** Applies a chunk-layer control message; {@code true} if it was one (and is consumed). */

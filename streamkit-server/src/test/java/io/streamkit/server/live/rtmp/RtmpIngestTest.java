@@ -13,9 +13,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.streamkit.server.TestVideos;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,6 +182,40 @@ class RtmpIngestTest {
     assertThat(outcome.bytes()).isLessThan(200_000);
     assertThat(exitCode(ffmpeg, 10)).isNotZero();
     assertThat(closings()).anyMatch(line -> line.contains("the media reader closed its stream"));
+  }
+
+  @Test
+  void aPublisherKilledMidStreamFailsItsReaderPromptly() throws Exception {
+    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"));
+    publishers.started("alpha").get(10, TimeUnit.SECONDS);
+    Thread.sleep(1_000);
+
+    ffmpeg.destroyForcibly().waitFor();
+    long killed = System.nanoTime();
+    RecordingPublishers.Outcome outcome = publishers.outcome("alpha").get(5, TimeUnit.SECONDS);
+    assertThat((System.nanoTime() - killed) / 1_000_000).isLessThan(1_000);
+    assertThat(outcome.failure()).hasMessageContaining("lost before the publication ended");
+    assertThat(outcome.bytes()).isGreaterThan(0);
+  }
+
+  @Test
+  void aPlayerIsRefusedAndConnectionsBeyondTheLimitAreClosed() throws Exception {
+    Process player = new ProcessBuilder(RtmpClients.FFMPEG, "-hide_banner", "-loglevel", "error",
+        "-i", "rtmp://127.0.0.1:" + server.port() + "/live/alpha", "-f", "null", "-")
+        .redirectErrorStream(true).redirectOutput(out.resolve("player.log").toFile()).start();
+    assertThat(exitCode(player, 15)).isNotZero();
+    assertThat(closings()).anyMatch(line -> line.contains("only accepts publishers"));
+
+    try (RtmpServer single = RtmpServer.builder().port(0).bindAddress("127.0.0.1").publishers(publishers)
+        .maxConnections(1).build().start();
+        Socket first = handshaken(single.port());
+        Socket second = new Socket("127.0.0.1", single.port())) {
+      assertThat(millisUntilClosed(second, 2_000)).isLessThan(1_000);
+      assertThat(closings()).anyMatch(line -> line.contains("more than 1 connections open"));
+      first.setSoTimeout(300);
+      assertThatThrownBy(() -> first.getInputStream().read()).as("the connection within the limit stays open")
+          .isInstanceOf(SocketTimeoutException.class);
+    }
   }
 
   @Test
