@@ -24,12 +24,19 @@ final class RtmpClients {
 
   /** A running ffmpeg publishing {@code clip} to {@code rtmp://127.0.0.1:port/live/key}, copying its streams. */
   static Process publish(int port, String key, Path clip, boolean realTime, Path log) throws IOException {
+    return publish(port, key, clip, realTime, log, "-c", "copy");
+  }
+
+  /** A running ffmpeg publishing {@code clip} with the given codec options. */
+  static Process publish(int port, String key, Path clip, boolean realTime, Path log, String... codecs)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of(FFMPEG, "-hide_banner", "-loglevel", "error"));
     if (realTime) {
       command.add("-re");
     }
-    command.addAll(List.of("-i", clip.toString(), "-c", "copy", "-f", "flv",
-        "rtmp://127.0.0.1:" + port + "/live/" + key));
+    command.addAll(List.of("-i", clip.toString()));
+    command.addAll(List.of(codecs));
+    command.addAll(List.of("-f", "flv", "rtmp://127.0.0.1:" + port + "/live/" + key));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 

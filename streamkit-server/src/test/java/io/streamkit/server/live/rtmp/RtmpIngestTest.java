@@ -81,7 +81,9 @@ class RtmpIngestTest {
 
   @Test
   void aPublishedClipArrivesAsFlvWithItsH264VideoAacAudioAndDuration() throws Exception {
-    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"));
+    // Encoding as it publishes, as a live encoder does.
+    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"),
+        "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac");
 
     assertThat(exitCode(ffmpeg, 30)).as(Files.readString(out.resolve("alpha.log"))).isZero();
     RecordingPublishers.Outcome outcome = publishers.outcome("alpha").get(10, TimeUnit.SECONDS);
@@ -196,6 +198,18 @@ class RtmpIngestTest {
     assertThat((System.nanoTime() - killed) / 1_000_000).isLessThan(1_000);
     assertThat(outcome.failure()).hasMessageContaining("lost before the publication ended");
     assertThat(outcome.bytes()).isGreaterThan(0);
+  }
+
+  @Test
+  void anApplicationClosingAPublicationDisconnectsItsPublisher() throws Exception {
+    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"));
+    RtmpPublication publication = publishers.started("alpha").get(10, TimeUnit.SECONDS);
+
+    publication.close("stream key revoked");
+    assertThat(exitCode(ffmpeg, 10)).isNotZero();
+    assertThat(publishers.outcome("alpha").get(5, TimeUnit.SECONDS).failure())
+        .hasMessage("publication closed: stream key revoked");
+    assertThat(closings()).anyMatch(line -> line.endsWith("closing: stream key revoked"));
   }
 
   @Test
