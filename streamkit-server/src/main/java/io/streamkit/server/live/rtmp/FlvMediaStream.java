@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * delivers.
  *
  * <p>The end of a publication is the end of the stream once buffered bytes are read; a connection lost before that
- * is an {@link IOException} as soon as the buffered bytes are read. Closing this stream from the consumer side closes
- * the connection.
+ * is an {@link IOException} as soon as the buffered bytes are read. Closing this stream from the consumer side before
+ * its end closes the connection.
  */
 final class FlvMediaStream extends InputStream {
 
@@ -198,9 +198,9 @@ final class FlvMediaStream extends InputStream {
     } finally {
       lock.unlock();
     }
-    if (over) {
-      connection.closeQuietly();
-    } else {
+    // After the end, the publisher is finishing its own goodbye (FCUnpublish, then deleteStream) and closes the
+    // connection itself; closing it under that would break the publisher's last writes.
+    if (!over) {
       connection.close("the media reader closed its stream");
     }
   }

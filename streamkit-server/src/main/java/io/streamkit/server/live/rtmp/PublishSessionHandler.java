@@ -158,6 +158,7 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
     }
     liveKey = key;
     media = new FlvMediaStream(connection);
+    connection.publishing(media);
     publication = new RtmpPublication(app, streamKey, connection, media);
     publishedAtNanos = nanoTime.getAsLong();
     send(ctx, STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0, Amf0.NULL,
@@ -198,7 +199,6 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
     if (mediaMillis - wallMillis > maxLeadMillis) {
       String reason = "media timestamps lead real time by " + (mediaMillis - wallMillis) + " ms, more than the "
           + maxLeadMillis + " ms allowed: publish in real time (ffmpeg -re)";
-      media.fail(reason);
       connection.close(reason);
       return;
     }

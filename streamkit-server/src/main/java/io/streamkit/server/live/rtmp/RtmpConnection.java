@@ -1,6 +1,7 @@
 package io.streamkit.server.live.rtmp;
 
 import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One publisher's connection as the handlers share it: the peer, the bytes received, and the one place that closes
- * it with one log line saying why, however many handlers or threads decide to close it at once.
+ * it with one log line saying why, however many handlers or threads decide to close it at once. The same reason
+ * reaches the reader of the connection's media, if it is publishing.
  */
 final class RtmpConnection {
 
@@ -19,14 +21,31 @@ final class RtmpConnection {
   final InetSocketAddress client;
   final AtomicLong bytesReceived = new AtomicLong();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile FlvMediaStream media;
+
+  /** The connection of each channel, for whoever holds only the channel (the server, when it closes). */
+  static final AttributeKey<RtmpConnection> KEY = AttributeKey.valueOf(RtmpConnection.class, "connection");
 
   RtmpConnection(Channel channel) {
+    channel.attr(KEY).set(this);
     this.channel = channel;
     this.client = channel.remoteAddress() instanceof InetSocketAddress address ? address : null;
   }
 
-  /** Closes the connection, logging {@code reason} unless it is already closing; safe from any thread. */
+  /** The connection is publishing: its reader hears why, should this server close it. */
+  void publishing(FlvMediaStream media) {
+    this.media = media;
+  }
+
+  /**
+   * Closes the connection, logging {@code reason} unless it is already closing, and fails its media stream with the
+   * same reason; safe from any thread.
+   */
   void close(String reason) {
+    FlvMediaStream publishing = media;
+    if (publishing != null) {
+      publishing.fail(reason);
+    }
     if (closing.compareAndSet(false, true)) {
       if (channel.isActive()) {
         log.info("rtmp {}: closing: {}", describe(), printable(reason));

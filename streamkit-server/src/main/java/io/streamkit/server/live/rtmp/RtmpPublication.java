@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
  *
  * <p>{@link #media()} ends (returns -1) when the publisher ends the publication ({@code FCUnpublish} or
  * {@code deleteStream}), and throws an {@link java.io.IOException} when the connection is lost or closed by the
- * server first (idle, faster than real time, bad input, server closing). Closing it closes the connection.
+ * server first (idle, faster than real time, bad input, server closing), with the reason as its message. Closing it
+ * before its end closes the connection.
  */
 public final class RtmpPublication {
 
@@ -57,12 +58,12 @@ public final class RtmpPublication {
 
   /**
    * Ends the publication from the application's side, for example when its stream key is revoked: the connection is
-   * closed, with {@code reason} in the log line, and the media stream fails once its buffered bytes are read.
+   * closed, with {@code reason} in the log line, and the media stream fails with {@code reason} once its buffered
+   * bytes are read.
    *
    * @param reason why, for the log
    */
   public void close(String reason) {
-    media.fail("publication closed: " + reason);
     connection.close(reason);
   }
 

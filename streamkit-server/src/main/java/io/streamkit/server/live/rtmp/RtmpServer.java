@@ -72,6 +72,7 @@ public final class RtmpServer implements AutoCloseable {
   private EventLoopGroup workers;
   private ChannelGroup channels;
   private Channel serverChannel;
+  private boolean closed;
 
   private RtmpServer(Settings settings) {
     this.settings = settings;
@@ -131,14 +132,22 @@ public final class RtmpServer implements AutoCloseable {
 
   /**
    * Stops accepting and closes every connection; the readers of open publications get an
-   * {@link java.io.IOException}. Does nothing if the server is not started.
+   * {@link java.io.IOException} saying the server is closing. Does nothing if the server is not started or already
+   * closed.
    */
   @Override
   public synchronized void close() {
-    if (serverChannel == null) {
+    if (serverChannel == null || closed) {
       return;
     }
+    closed = true;
     serverChannel.close().syncUninterruptibly();
+    channels.forEach(channel -> {
+      RtmpConnection connection = channel.attr(RtmpConnection.KEY).get();
+      if (connection != null) {
+        connection.close("the server is closing");
+      }
+    });
     channels.close().awaitUninterruptibly();
     shutDownLoops();
   }

@@ -208,8 +208,19 @@ class RtmpIngestTest {
     publication.close("stream key revoked");
     assertThat(exitCode(ffmpeg, 10)).isNotZero();
     assertThat(publishers.outcome("alpha").get(5, TimeUnit.SECONDS).failure())
-        .hasMessage("publication closed: stream key revoked");
+        .hasMessage("stream key revoked");
     assertThat(closings()).anyMatch(line -> line.endsWith("closing: stream key revoked"));
+  }
+
+  @Test
+  void closingTheServerFailsTheReadersOfLivePublicationsWithThatReason() throws Exception {
+    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"));
+    publishers.started("alpha").get(10, TimeUnit.SECONDS);
+
+    server.close();
+    assertThat(publishers.outcome("alpha").get(5, TimeUnit.SECONDS).failure())
+        .hasMessage("the server is closing");
+    assertThat(exitCode(ffmpeg, 10)).isNotZero();
   }
 
   @Test
