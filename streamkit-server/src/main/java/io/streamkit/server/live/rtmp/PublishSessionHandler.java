@@ -1,6 +1,8 @@
 package io.streamkit.server.live.rtmp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,6 +43,9 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
   static final int WINDOW = 5_000_000;
   /** The chunk size this side writes with. */
   static final int OUT_CHUNK_SIZE = 4096;
+
+  /** The AMF0 string "@setDataFrame" as it starts a data message. */
+  private static final ByteBuf SET_DATA_FRAME = Unpooled.unreleasableBuffer(amf0("@setDataFrame"));
 
   private final RtmpConnection connection;
   private final RtmpPublishers publishers;
@@ -205,16 +210,15 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
     media.tag(message.typeId, message.timestamp, message.payload);
   }
 
-  private void data(RtmpMessage message) throws Amf0.MalformedException {
+  private void data(RtmpMessage message) {
     if (publication == null || ended) {
       return;
     }
     ByteBuf body = message.payload;
     // "@setDataFrame" asks the server to keep what follows (onMetaData and its object) as the stream's data: in FLV
-    // that is the script tag itself.
-    ByteBuf peek = body.duplicate();
-    if (peek.isReadable() && Amf0.read(peek) instanceof String handler && handler.equals("@setDataFrame")) {
-      body.readerIndex(peek.readerIndex());
+    // that is the script tag itself. Other data messages (onCuePoint...) pass through as they are.
+    if (ByteBufUtil.equals(body, body.readerIndex(), SET_DATA_FRAME, 0, SET_DATA_FRAME.readableBytes())) {
+      body.skipBytes(SET_DATA_FRAME.readableBytes());
     }
     media.tag(RtmpMessage.DATA_AMF0, message.timestamp, body);
   }
@@ -268,11 +272,18 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(message(streamId, typeId, values));
   }
 
+  private static ByteBuf amf0(Object... values) {
+    ByteBuf buf = Unpooled.buffer();
+    Amf0.write(buf, values);
+    return buf;
+  }
+
   private static RtmpMessage message(int streamId, int typeId, Object... values) {
-    ByteBuf payload = io.netty.buffer.Unpooled.buffer();
+    ByteBuf payload;
     if (typeId == RtmpMessage.COMMAND_AMF0) {
-      Amf0.write(payload, values);
+      payload = amf0(values);
     } else {
+      payload = Unpooled.buffer(5);
       // Protocol control messages: 32-bit values, then (Set Peer Bandwidth) the one-byte limit type (§5.4).
       payload.writeInt(((Number) values[0]).intValue());
       if (values.length > 1) {

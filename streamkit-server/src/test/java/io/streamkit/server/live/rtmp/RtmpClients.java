@@ -74,6 +74,12 @@ final class RtmpClients {
     return new Probe(streams.lines().map(String::trim).filter(s -> !s.isEmpty()).sorted().toList(), video, audio);
   }
 
+  /** The {@code encoder} the file's metadata names: ffmpeg puts it in onMetaData, which FLV keeps as a script tag. */
+  static String metadataEncoder(Path file) throws IOException, InterruptedException {
+    return run(FFPROBE, "-v", "error", "-show_entries", "format_tags=encoder", "-of", "csv=p=0", file.toString())
+        .trim();
+  }
+
   private static String run(String... command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

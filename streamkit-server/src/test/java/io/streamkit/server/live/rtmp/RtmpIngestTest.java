@@ -95,6 +95,7 @@ class RtmpIngestTest {
     assertThat(probe.codecs()).containsExactly("aac", "h264");
     assertThat(probe.lastVideoSeconds()).isBetween(CLIP_SECONDS - 0.3, CLIP_SECONDS + 0.3);
     assertThat(probe.lastAudioSeconds()).isBetween(CLIP_SECONDS - 0.3, CLIP_SECONDS + 0.3);
+    assertThat(RtmpClients.metadataEncoder(outcome.file())).startsWith("Lavf");
     assertThat(closings()).isEmpty();
   }
 
