@@ -1,0 +1,33 @@
+package io.streamkit.server.live.rtmp;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * The application's side of RTMP ingest: who may publish, and what becomes of an accepted publication.
+ *
+ * <p>Both methods run on the connection's event loop and must not block: a catalog lookup belongs in a cache the
+ * application keeps fresh (for example Caffeine with {@code refreshAfterWrite}), and the media is read on a thread of
+ * the application's own.
+ */
+public interface RtmpPublishers {
+
+  /**
+   * Decides, when a publisher sends {@code publish}, whether it may publish. Called only for a stream key that is not
+   * already publishing on this server (a second publisher on a live key is refused before this is asked).
+   *
+   * @param app the application name from {@code connect}, {@code live} in {@code rtmp://host/live/KEY}
+   * @param streamKey the stream key from {@code publish}, as sent (including any {@code ?query})
+   * @param client the publisher's address
+   * @return a reason to refuse, sent to the publisher and logged, or {@link Optional#empty()} to accept
+   */
+  Optional<String> authorize(String app, String streamKey, InetSocketAddress client);
+
+  /**
+   * An accepted publication has started. Read {@link RtmpPublication#media()} on a thread of your own until its end;
+   * an exception thrown here closes the publication.
+   *
+   * @param publication the publication
+   */
+  void publishing(RtmpPublication publication);
+}
