@@ -160,7 +160,9 @@ final class LiveMediaPlaylist {
       double segmentEnd = segmentStart + segment.durationSeconds();
       if (i >= skipped) {
         map = segmentTags(out, segment, map, query);
-        if (segmentEnd > partsFrom) {
+        // Once the event has ended a player needs whole segments only; listing parts would make it wait for the
+        // middle of the last part to be buffered (hls.js), which a shorter audio track never lets happen.
+        if (!ended && segmentEnd > partsFrom) {
           parts(out, segment, query);
         }
         if (segment.gap()) {

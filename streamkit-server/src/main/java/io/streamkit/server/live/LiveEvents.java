@@ -35,7 +35,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -74,6 +77,7 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
   /** The RTMP application publishers use: {@code rtmp://host:port/live/<stream key>}. */
   public static final String APPLICATION = "live";
 
+  private static final int LOOKUP_THREADS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(LiveEvents.class);
   private static final DateTimeFormatter RECORDED =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -82,6 +86,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
   private final ConcurrentMap<String, Event> events = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "streamkit-live-timers");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Store lookups for publishers (key checks, going on air): never on the RTMP event loop. */
+  private final ExecutorService lookups = Executors.newFixedThreadPool(LOOKUP_THREADS, r -> {
+    Thread t = new Thread(r, "streamkit-live-lookups");
     t.setDaemon(true);
     return t;
   });
@@ -163,39 +173,44 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       end(event);
     }
     timers.shutdownNow();
+    lookups.shutdownNow();
   }
 
   /** The RTMP server's questions, answered from the store. */
   private final class Publishers implements RtmpPublishers {
 
     @Override
-    public Optional<String> authorize(String app, String streamKey, InetSocketAddress client) {
+    public CompletionStage<Optional<String>> authorize(String app, String streamKey, InetSocketAddress client) {
       if (closing) {
-        return Optional.of("the server is stopping");
+        return CompletableFuture.completedFuture(Optional.of("the server is stopping"));
       }
       if (!APPLICATION.equals(app)) {
-        return Optional.of("unknown application '" + app + "'; publish to rtmp://HOST:PORT/" + APPLICATION
-            + "/<stream key>");
+        return CompletableFuture.completedFuture(Optional.of("unknown application '" + app + "'; publish to"
+            + " rtmp://HOST:PORT/" + APPLICATION + "/<stream key>"));
       }
-      Optional<LiveStream> stream = config.streams.findByStreamKey(streamKey);
-      if (stream.isEmpty()) {
-        return Optional.of("unknown or revoked stream key");
-      }
-      Event event = events.get(stream.get().id());
-      if (event != null && event.running()) {
-        return Optional.of("stream " + stream.get().id() + " already has a publisher");
-      }
-      return Optional.empty();
+      return CompletableFuture.supplyAsync(() -> {
+        Optional<LiveStream> stream = config.streams.findByStreamKey(streamKey);
+        if (stream.isEmpty()) {
+          return Optional.of("unknown or revoked stream key");
+        }
+        Event event = events.get(stream.get().id());
+        if (event != null && event.running()) {
+          return Optional.of("stream " + stream.get().id() + " already has a publisher");
+        }
+        return Optional.<String>empty();
+      }, lookups);
     }
 
     @Override
     public void publishing(RtmpPublication publication) {
-      Optional<LiveStream> stream = config.streams.findByStreamKey(publication.streamKey());
-      if (stream.isEmpty() || closing) {
-        publication.close("stream key revoked");
-        return;
-      }
-      begin(stream.get(), publication);
+      lookups.execute(() -> {
+        Optional<LiveStream> stream = config.streams.findByStreamKey(publication.streamKey());
+        if (stream.isEmpty() || closing) {
+          publication.close("stream key revoked");
+          return;
+        }
+        begin(stream.get(), publication);
+      });
     }
   }
 

@@ -230,18 +230,23 @@
   function watchLiveEdge() {
     liveBadge.hidden = false;
     setInterval(() => {
-      if (!hls || video.ended) {
+      if (!hls || video.ended || liveBadge.textContent === 'ENDED') {
         return;
       }
       const behind = hls.latency;
       window.streamkitPlayer.liveLatency = isFinite(behind) ? behind : null;
       liveBadge.textContent = isFinite(behind) && behind > 0 ? 'LIVE · ' + behind.toFixed(1) + ' s behind' : 'LIVE';
     }, LIVE_EDGE_REFRESH_MS);
-    video.addEventListener('ended', () => {
+    video.addEventListener('ended', showLiveEnded);
+  }
+
+  // The playlist ended (EXT-X-ENDLIST): the broadcast is over, though the last seconds may still be playing.
+  function showLiveEnded() {
+    if (liveBadge.textContent !== 'ENDED') {
       liveBadge.textContent = 'ENDED';
       liveBadge.className = 'live-badge ended';
       show('The live stream has ended.', false);
-    });
+    }
   }
 
   function startHls(startPosition) {
@@ -260,6 +265,13 @@
       fillQualities();
       play();
     });
+    if (live) {
+      hls.on(Hls.Events.LEVEL_UPDATED, (event, data) => {
+        if (data.details && data.details.live === false) {
+          showLiveEnded();
+        }
+      });
+    }
     hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => {
       const level = hls.levels[data.level];
       const previous = window.streamkitPlayer.levelHeight;

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
@@ -146,13 +148,39 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
     if (alreadyPublishing(ctx, key, live.get(key))) {
       return;
     }
-    Optional<String> refusal;
+    CompletionStage<Optional<String>> decision;
     try {
-      refusal = publishers.authorize(app, streamKey, connection.client);
+      decision = publishers.authorize(app, streamKey, connection.client);
     } catch (RuntimeException e) {
-      refusal = Optional.of("authorisation failed: " + e);
+      decision = CompletableFuture.completedFuture(Optional.of("authorisation failed: " + e));
     }
-    if (refusal != null && refusal.isPresent()) {
+    CompletableFuture<Optional<String>> answer = decision.toCompletableFuture();
+    if (answer.isDone()) {
+      authorised(ctx, streamKey, key, refusal(answer));
+      return;
+    }
+    // Nothing more is read until the application has decided; its answer continues on this connection's loop.
+    ctx.channel().config().setAutoRead(false);
+    answer.whenComplete((refusal, failure) -> ctx.executor().execute(() -> {
+      ctx.channel().config().setAutoRead(true);
+      if (ctx.channel().isActive() && !ended) {
+        authorised(ctx, streamKey, key, refusal(answer));
+      }
+    }));
+  }
+
+  /** The application's answer; a failed or empty-handed one refuses. */
+  private static Optional<String> refusal(CompletableFuture<Optional<String>> answer) {
+    try {
+      Optional<String> refusal = answer.join();
+      return refusal == null ? Optional.empty() : refusal;
+    } catch (RuntimeException e) {
+      return Optional.of("authorisation failed: " + (e.getCause() != null ? e.getCause() : e));
+    }
+  }
+
+  private void authorised(ChannelHandlerContext ctx, String streamKey, String key, Optional<String> refusal) {
+    if (refusal.isPresent()) {
       refuse(ctx, "NetStream.Publish.Failed", "publish refused: " + refusal.get(),
           "publish of " + RtmpConnection.printable(key) + " refused: " + RtmpConnection.printable(refusal.get()));
       return;

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,8 +50,10 @@ class ChunkStreamFuzzTest {
       RtmpConnection connection = new RtmpConnection(channel);
       RtmpPublishers publishers = new RtmpPublishers() {
         @Override
-        public Optional<String> authorize(String app, String streamKey, InetSocketAddress client) {
-          return streamKey.startsWith("refused") ? Optional.of("refused") : Optional.empty();
+        public CompletionStage<Optional<String>> authorize(String app, String streamKey,
+            InetSocketAddress client) {
+          return CompletableFuture.completedFuture(
+              streamKey.startsWith("refused") ? Optional.of("refused") : Optional.empty());
         }
 
         @Override

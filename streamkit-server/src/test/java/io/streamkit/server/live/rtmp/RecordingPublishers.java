@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -42,8 +43,9 @@ final class RecordingPublishers implements RtmpPublishers {
   }
 
   @Override
-  public Optional<String> authorize(String app, String streamKey, InetSocketAddress client) {
-    return keys.contains(streamKey) ? Optional.empty() : Optional.of("unknown stream key");
+  public CompletionStage<Optional<String>> authorize(String app, String streamKey, InetSocketAddress client) {
+    return CompletableFuture.completedFuture(
+        keys.contains(streamKey) ? Optional.empty() : Optional.of("unknown stream key"));
   }
 
   @Override
