@@ -67,12 +67,19 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
 
   /** How recently a playback session must have fetched from a stream to count as one of its viewers. */
   public static final Duration VIEWER_WINDOW = Duration.ofSeconds(10);
+  /** How long a dropped publisher may take to come back, by default. */
   public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
+  /** The longest reconnect grace. */
   public static final Duration MAX_RECONNECT_GRACE = Duration.ofMinutes(10);
+  /** How long an ended event's playlists stay served, by default. */
   public static final Duration DEFAULT_ENDED_LINGER = Duration.ofMinutes(2);
+  /** Live segment duration by default: short, so that a standard HLS player is a few seconds behind. */
   public static final int DEFAULT_SEGMENT_SECONDS = 2;
+  /** The longest live segment. */
   public static final int MAX_SEGMENT_SECONDS = 10;
+  /** Partial segment duration by default: PART-HOLD-BACK is three of them. */
   public static final double DEFAULT_PART_SECONDS = 0.5;
+  /** Segments a live playlist lists by default. */
   public static final int DEFAULT_WINDOW_SEGMENTS = 10;
   /** The RTMP application publishers use: {@code rtmp://host:port/live/<stream key>}. */
   public static final String APPLICATION = "live";
@@ -140,13 +147,22 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
     return Duration.ofSeconds(config.segmentSeconds);
   }
 
-  /** {@return the playlists of the stream's current (or just ended) event on this node, if any} */
+  /**
+   * {@return the playlists of the stream's current (or just ended) event on this node, if any}
+   *
+   * @param streamId the live stream's id
+   */
   public Optional<LivePlaylists> playlists(String streamId) {
     Event event = events.get(streamId);
     return event == null ? Optional.empty() : Optional.of(event.playlists);
   }
 
-  /** Counts {@code sessionId} as watching {@code streamId} now. */
+  /**
+   * Counts {@code sessionId} as watching {@code streamId} now.
+   *
+   * @param streamId the live stream's id
+   * @param sessionId the playback session (the token's {@code sid})
+   */
   public void watched(String streamId, String sessionId) {
     Event event = events.get(streamId);
     if (event != null && sessionId != null) {
@@ -154,7 +170,11 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
     }
   }
 
-  /** {@return how the stream's event on this node is doing, if one is on air or lingering} */
+  /**
+   * {@return how the stream's event on this node is doing, if one is on air or lingering}
+   *
+   * @param streamId the live stream's id
+   */
   public Optional<LiveHealth> health(String streamId) {
     Event event = events.get(streamId);
     return event == null ? Optional.empty() : Optional.of(event.health());
@@ -491,37 +511,68 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
 
     private Builder() {}
 
-    /** The live streams and their keys (required): usually {@code StreamkitStore.liveStreams()}. */
+    /**
+     * The live streams and their keys (required).
+     *
+     * @param streams usually {@code StreamkitStore.liveStreams()}
+     * @return this builder
+     */
     public Builder streams(LiveStreams streams) {
       this.streams = java.util.Objects.requireNonNull(streams, "streams");
       return this;
     }
 
-    /** Where events are recorded while they run (required); each event's directory is removed after it ends. */
+    /**
+     * Where events are recorded while they run (required); each event's directory is removed after it ends.
+     *
+     * @param directory a directory on the same file system as the data directory, so recordings move in
+     * @return this builder
+     */
     public Builder workDirectory(Path directory) {
       this.workDirectory = java.util.Objects.requireNonNull(directory, "workDirectory");
       return this;
     }
 
-    /** Where finished recordings go; without it a recording stays in the work directory until the event lingers out. */
+    /**
+     * Where finished recordings go; without it a recording is removed with its event.
+     *
+     * @param recordings usually the management API's {@code ingest}
+     * @return this builder
+     */
     public Builder recordings(LiveRecordings recordings) {
       this.recordings = recordings;
       return this;
     }
 
-    /** The ladder live renditions are planned from; default the transcoder's. */
+    /**
+     * The ladder live renditions are planned from.
+     *
+     * @param ladder default {@link LiveTranscoder}'s
+     * @return this builder
+     */
     public Builder ladder(Ladder ladder) {
       this.ladder = ladder;
       return this;
     }
 
-    /** The x264 preset of live encodes; default the live transcoder's, which keeps real time on two cores. */
+    /**
+     * The x264 preset of live encodes.
+     *
+     * @param preset default {@link LiveTranscoder}'s, which keeps a 1080p ladder in real time on two cores
+     * @return this builder
+     */
     public Builder preset(String preset) {
       this.preset = preset;
       return this;
     }
 
-    /** Listens for RTMP publishers on {@code host:port} ({@code port} 0 picks a free one); off by default. */
+    /**
+     * Listens for RTMP publishers on {@code host:port}; off by default.
+     *
+     * @param host the address to bind, e.g. {@code 0.0.0.0}
+     * @param port 0 to 65535; 0 picks a free one ({@link LiveEvents#rtmpPort()} tells which)
+     * @return this builder
+     */
     public Builder rtmp(String host, int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("RTMP port must be between 0 and 65535, got " + port);
@@ -531,7 +582,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Segment duration in seconds, 1 to {@link #MAX_SEGMENT_SECONDS}; default {@link #DEFAULT_SEGMENT_SECONDS}. */
+    /**
+     * Segment duration.
+     *
+     * @param seconds 1 to {@link LiveEvents#MAX_SEGMENT_SECONDS}; default {@link LiveEvents#DEFAULT_SEGMENT_SECONDS}
+     * @return this builder
+     */
     public Builder segmentSeconds(int seconds) {
       if (seconds < 1 || seconds > MAX_SEGMENT_SECONDS) {
         throw new IllegalArgumentException("live segment duration must be 1 to " + MAX_SEGMENT_SECONDS
@@ -541,7 +597,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Partial segment duration in seconds; a segment is a whole number of parts. Default 0.5. */
+    /**
+     * Partial segment duration; a segment must be a whole number of parts.
+     *
+     * @param seconds 0.1 to 2; default {@link LiveEvents#DEFAULT_PART_SECONDS}
+     * @return this builder
+     */
     public Builder partSeconds(double seconds) {
       if (!(seconds >= 0.1) || seconds > 2) {
         throw new IllegalArgumentException("live part duration must be 0.1 to 2 seconds, got " + seconds);
@@ -550,7 +611,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Segments a live playlist lists (sliding window); default {@link #DEFAULT_WINDOW_SEGMENTS}. */
+    /**
+     * Segments a live playlist lists (sliding window).
+     *
+     * @param segments 3 to 10000; default {@link LiveEvents#DEFAULT_WINDOW_SEGMENTS}
+     * @return this builder
+     */
     public Builder windowSegments(int segments) {
       if (segments < 3 || segments > 10_000) {
         throw new IllegalArgumentException("live window must be 3 to 10000 segments, got " + segments);
@@ -559,13 +625,23 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Lists every segment since the event started ({@code EXT-X-PLAYLIST-TYPE:EVENT}), so viewers can rewind. */
+    /**
+     * Lists every segment since the event started ({@code EXT-X-PLAYLIST-TYPE:EVENT}), so viewers can rewind.
+     *
+     * @param dvr default false: a sliding window
+     * @return this builder
+     */
     public Builder dvr(boolean dvr) {
       this.dvr = dvr;
       return this;
     }
 
-    /** How long a dropped publisher may take to come back and continue the event; default 10 s. */
+    /**
+     * How long a dropped publisher may take to come back and continue the event.
+     *
+     * @param grace 0 to {@link LiveEvents#MAX_RECONNECT_GRACE}; default {@link LiveEvents#DEFAULT_RECONNECT_GRACE}
+     * @return this builder
+     */
     public Builder reconnectGrace(Duration grace) {
       if (grace.isNegative() || grace.compareTo(MAX_RECONNECT_GRACE) > 0) {
         throw new IllegalArgumentException("reconnect grace must be 0 to " + MAX_RECONNECT_GRACE.toMinutes()
@@ -575,7 +651,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** How long an ended event's playlists stay served; default 2 minutes. */
+    /**
+     * How long an ended event's playlists stay served, so players finish what they buffered.
+     *
+     * @param linger not negative; default {@link LiveEvents#DEFAULT_ENDED_LINGER}
+     * @return this builder
+     */
     public Builder endedLinger(Duration linger) {
       if (linger.isNegative()) {
         throw new IllegalArgumentException("ended linger must not be negative, got " + linger);
@@ -584,7 +665,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** The clock for program date-times and event times; default UTC system clock. */
+    /**
+     * The clock for program date-times and event times.
+     *
+     * @param clock default the UTC system clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = java.util.Objects.requireNonNull(clock, "clock");
       return this;
