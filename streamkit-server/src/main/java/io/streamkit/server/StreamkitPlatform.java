@@ -195,6 +195,11 @@ public final class StreamkitPlatform implements AutoCloseable {
     return origin;
   }
 
+  /** {@return the live events when {@link Builder#live} turned them on, else {@code null}} */
+  public LiveEvents live() {
+    return live;
+  }
+
   /** {@return the TCP port the origin listens on (the one chosen when {@code port(0)} was asked for)} */
   public int port() {
     return origin.port();

@@ -325,7 +325,8 @@ final class ServeCommand implements Callable<Integer> {
       StreamkitPlatform running = platform.build().start();
       ProcessLifecycle.closeOnShutdown(running);
       PrintWriter out = spec.commandLine().getOut();
-      String mode = (api ? ", management API on" : "") + (rtmpPort >= 0 ? ", RTMP ingest on port " + rtmpPort : "")
+      String mode = (api ? ", management API on" : "")
+          + (running.live() != null ? ", RTMP ingest on port " + running.live().rtmpPort() : "")
           + ", " + workers + " ingest worker" + (workers == 1 ? "" : "s");
       out.println("StreamKit serving " + (stored ? storage : dataDirectory.toAbsolutePath()) + " at "
           + (tlsCert == null ? "http" : "https") + "://" + host + ":" + running.port() + " ("

@@ -25,6 +25,7 @@ import picocli.CommandLine;
 class TokenAndServeCommandTest {
 
   private static final String SECRET = "cli-test-secret-that-is-long-enough-123";
+  private static final String ADMIN_KEY = "cli-test-admin-key-that-is-long-enough";
 
   record Run(int exitCode, String out, String err) {
     String lastLine() {
@@ -107,6 +108,12 @@ class TokenAndServeCommandTest {
         dir.resolve("master.key").toString()), "--master-key-file " + dir.resolve("master.key") + " does not exist");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--max-streams-per-viewer", "-1"),
         "--max-streams-per-viewer must be between 0");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--rtmp-port", "1935"),
+        "--rtmp-port needs --admin-key");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
+        "--rtmp-port", "70000"), "--rtmp-port must be between 0 and 65535, got 70000");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
+        "--port", "18080", "--rtmp-port", "18080"), "--rtmp-port 18080 is also the HTTP --port");
     assertError(run("token", "--signing-key", SECRET, "--title", "t", "--max-streams", "5000"),
         "max streams must be between 1 and 1000");
   }
