@@ -64,12 +64,19 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
 
   /** How recently a playback session must have fetched from a stream to count as one of its viewers. */
   public static final Duration VIEWER_WINDOW = Duration.ofSeconds(10);
+  /** Default {@link Builder#reconnectGrace}. */
   public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
+  /** Largest {@link Builder#reconnectGrace}. */
   public static final Duration MAX_RECONNECT_GRACE = Duration.ofMinutes(10);
+  /** Default {@link Builder#endedLinger}. */
   public static final Duration DEFAULT_ENDED_LINGER = Duration.ofMinutes(2);
+  /** Default {@link Builder#segmentSeconds}. */
   public static final int DEFAULT_SEGMENT_SECONDS = 2;
+  /** Largest {@link Builder#segmentSeconds}. */
   public static final int MAX_SEGMENT_SECONDS = 10;
+  /** Default {@link Builder#partSeconds}. */
   public static final double DEFAULT_PART_SECONDS = 0.5;
+  /** Default {@link Builder#windowSegments}. */
   public static final int DEFAULT_WINDOW_SEGMENTS = 10;
   /** The RTMP application publishers use: {@code rtmp://host:port/live/<stream key>}. */
   public static final String APPLICATION = "live";
@@ -130,13 +137,22 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
     return Duration.ofSeconds(config.segmentSeconds);
   }
 
-  /** {@return the playlists of the stream's current (or just ended) event on this node, if any} */
+  /**
+   * {@return the playlists of the stream's current (or just ended) event on this node, if any}
+   *
+   * @param streamId the live stream's id
+   */
   public Optional<LivePlaylists> playlists(String streamId) {
     Event event = events.get(streamId);
     return event == null ? Optional.empty() : Optional.of(event.playlists);
   }
 
-  /** Counts {@code sessionId} as watching {@code streamId} now. */
+  /**
+   * Counts {@code sessionId} as watching {@code streamId} now.
+   *
+   * @param streamId the live stream's id
+   * @param sessionId the playback session's id, from its token; {@code null} counts nobody
+   */
   public void watched(String streamId, String sessionId) {
     Event event = events.get(streamId);
     if (event != null && sessionId != null) {
@@ -144,7 +160,11 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
     }
   }
 
-  /** {@return how the stream's event on this node is doing, if one is on air or lingering} */
+  /**
+   * {@return how the stream's event on this node is doing, if one is on air or lingering}
+   *
+   * @param streamId the live stream's id
+   */
   public Optional<LiveHealth> health(String streamId) {
     Event event = events.get(streamId);
     return event == null ? Optional.empty() : Optional.of(event.health());
@@ -476,37 +496,68 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
 
     private Builder() {}
 
-    /** The live streams and their keys (required): usually {@code StreamkitStore.liveStreams()}. */
+    /**
+     * The live streams and their keys (required): usually {@code StreamkitStore.liveStreams()}.
+     *
+     * @param streams the store's live streams
+     * @return this builder
+     */
     public Builder streams(LiveStreams streams) {
       this.streams = java.util.Objects.requireNonNull(streams, "streams");
       return this;
     }
 
-    /** Where events are recorded while they run (required); each event's directory is removed after it ends. */
+    /**
+     * Where events are recorded while they run (required); each event's directory is removed after it ends.
+     *
+     * @param directory a writable directory
+     * @return this builder
+     */
     public Builder workDirectory(Path directory) {
       this.workDirectory = java.util.Objects.requireNonNull(directory, "workDirectory");
       return this;
     }
 
-    /** Where finished recordings go; without it a recording stays in the work directory until the event lingers out. */
+    /**
+     * Where finished recordings go; without it a recording stays in the work directory until the event lingers out.
+     *
+     * @param recordings the admission of recordings; {@code null} for none
+     * @return this builder
+     */
     public Builder recordings(LiveRecordings recordings) {
       this.recordings = recordings;
       return this;
     }
 
-    /** The ladder live renditions are planned from; default the transcoder's. */
+    /**
+     * The ladder live renditions are planned from; default the transcoder's.
+     *
+     * @param ladder the ladder
+     * @return this builder
+     */
     public Builder ladder(Ladder ladder) {
       this.ladder = ladder;
       return this;
     }
 
-    /** The x264 preset of live encodes; default the live transcoder's, which keeps real time on two cores. */
+    /**
+     * The x264 preset of live encodes; default the live transcoder's, which keeps real time on two cores.
+     *
+     * @param preset an x264 preset name, such as {@code ultrafast}
+     * @return this builder
+     */
     public Builder preset(String preset) {
       this.preset = preset;
       return this;
     }
 
-    /** Listens for RTMP publishers on {@code host:port} ({@code port} 0 picks a free one); off by default. */
+    /**
+     * Listens for RTMP publishers on {@code host:port} ({@code port} 0 picks a free one); off by default.
+     *
+     * @param host the address to bind
+     * @param port the port, 0 for any free one
+     * @return this builder
+     */
     public Builder rtmp(String host, int port) {
       if (port < 0 || port > 65_535) {
         throw new IllegalArgumentException("RTMP port must be between 0 and 65535, got " + port);
@@ -516,7 +567,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Segment duration in seconds, 1 to {@link #MAX_SEGMENT_SECONDS}; default {@link #DEFAULT_SEGMENT_SECONDS}. */
+    /**
+     * Segment duration in seconds, 1 to {@link #MAX_SEGMENT_SECONDS}; default {@link #DEFAULT_SEGMENT_SECONDS}.
+     *
+     * @param seconds the duration in seconds
+     * @return this builder
+     */
     public Builder segmentSeconds(int seconds) {
       if (seconds < 1 || seconds > MAX_SEGMENT_SECONDS) {
         throw new IllegalArgumentException("live segment duration must be 1 to " + MAX_SEGMENT_SECONDS
@@ -526,7 +582,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Partial segment duration in seconds; a segment is a whole number of parts. Default 0.5. */
+    /**
+     * Partial segment duration in seconds; a segment is a whole number of parts. Default 0.5.
+     *
+     * @param seconds the duration in seconds
+     * @return this builder
+     */
     public Builder partSeconds(double seconds) {
       if (!(seconds >= 0.1) || seconds > 2) {
         throw new IllegalArgumentException("live part duration must be 0.1 to 2 seconds, got " + seconds);
@@ -535,7 +596,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Segments a live playlist lists (sliding window); default {@link #DEFAULT_WINDOW_SEGMENTS}. */
+    /**
+     * Segments a live playlist lists (sliding window); default {@link #DEFAULT_WINDOW_SEGMENTS}.
+     *
+     * @param segments the number of segments
+     * @return this builder
+     */
     public Builder windowSegments(int segments) {
       if (segments < 3 || segments > 10_000) {
         throw new IllegalArgumentException("live window must be 3 to 10000 segments, got " + segments);
@@ -544,13 +610,23 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** Lists every segment since the event started ({@code EXT-X-PLAYLIST-TYPE:EVENT}), so viewers can rewind. */
+    /**
+     * Lists every segment since the event started ({@code EXT-X-PLAYLIST-TYPE:EVENT}), so viewers can rewind.
+     *
+     * @param dvr whether to list the whole event
+     * @return this builder
+     */
     public Builder dvr(boolean dvr) {
       this.dvr = dvr;
       return this;
     }
 
-    /** How long a dropped publisher may take to come back and continue the event; default 10 s. */
+    /**
+     * How long a dropped publisher may take to come back and continue the event; default 10 s.
+     *
+     * @param grace the grace period
+     * @return this builder
+     */
     public Builder reconnectGrace(Duration grace) {
       if (grace.isNegative() || grace.compareTo(MAX_RECONNECT_GRACE) > 0) {
         throw new IllegalArgumentException("reconnect grace must be 0 to " + MAX_RECONNECT_GRACE.toMinutes()
@@ -560,7 +636,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** How long an ended event's playlists stay served; default 2 minutes. */
+    /**
+     * How long an ended event's playlists stay served; default 2 minutes.
+     *
+     * @param linger how long
+     * @return this builder
+     */
     public Builder endedLinger(Duration linger) {
       if (linger.isNegative()) {
         throw new IllegalArgumentException("ended linger must not be negative, got " + linger);
@@ -569,7 +650,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       return this;
     }
 
-    /** The clock for program date-times and event times; default UTC system clock. */
+    /**
+     * The clock for program date-times and event times; default UTC system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = java.util.Objects.requireNonNull(clock, "clock");
       return this;

@@ -13,6 +13,8 @@ public interface LiveRecordings {
   /**
    * Takes {@code source}, an MP4 file of the recording that the callee may move or delete, as a new title.
    *
+   * @param source the recording, one MP4 file
+   * @param name the new title's name
    * @return the new title's id
    * @throws Exception if the recording could not be admitted; the event's recording directory is then kept
    */
