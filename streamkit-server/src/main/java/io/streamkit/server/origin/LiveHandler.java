@@ -205,9 +205,13 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }, ctx.executor());
   }
 
+  /**
+   * The wait itself times out, not a copy of it: {@link LivePlaylists#whenAvailable} forgets a future once it is
+   * completed, so waits abandoned during a stall do not pile up on the stream until it resumes.
+   */
   private CompletableFuture<Void> await(CompletableFuture<Void> available) {
     long millis = BLOCKING_TARGET_DURATIONS * events.segmentDuration().toMillis();
-    return available.copy().orTimeout(millis, TimeUnit.MILLISECONDS);
+    return available.orTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
   private void render(ChannelHandlerContext ctx, OriginRequest request, LivePlaylists live, String rendition,
