@@ -309,8 +309,11 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
       event.lastStats = transcode.stats();
       event.transcode = null;
       if (!closing) {
-        event.graceTimer = timers.schedule(() -> endUnlessResumed(event), config.reconnectGrace.toMillis(),
-            TimeUnit.MILLISECONDS);
+        // Held while the timer is stored: a short grace fires before schedule() returns, and must see its timer.
+        synchronized (event) {
+          event.graceTimer = timers.schedule(() -> endUnlessResumed(event), config.reconnectGrace.toMillis(),
+              TimeUnit.MILLISECONDS);
+        }
         LOG.info("live stream {}: publisher gone; the event ends unless it reconnects within {} s", event.id,
             config.reconnectGrace.toSeconds());
       }
@@ -318,8 +321,10 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
   }
 
   private void endUnlessResumed(Event event) {
-    boolean idle = events.computeIfPresent(event.id, (k, e) -> e) == event && event.transcode == null
-        && event.graceTimer != null;
+    boolean idle;
+    synchronized (event) {
+      idle = events.get(event.id) == event && event.transcode == null && event.graceTimer != null;
+    }
     if (idle) {
       end(event);
     }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,8 +78,15 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     String query = request.token == null ? "" : RequestDecoder.TOKEN_PARAMETER + "=" + request.token;
     if (request.path.size() == 3 && request.path.last().equals(MASTER_PLAYLIST)) {
-      String master = live.masterPlaylist(r -> allowed(request, r), query);
-      sendPlaylist(ctx, request, master);
+      List<LiveRendition> renditions = live.renditions();
+      boolean video = renditions.stream().anyMatch(r -> !r.audio());
+      if (video && renditions.stream().noneMatch(r -> !r.audio() && allowed(request, r))) {
+        // Every picture is taller than the viewer's cap: refused, as a title's master playlist is, rather than a
+        // playlist with no variant to play.
+        forbidden(ctx, request);
+        return;
+      }
+      sendPlaylist(ctx, request, live.masterPlaylist(r -> allowed(request, r), query));
       return;
     }
     if (request.path.size() != 4) {
@@ -88,9 +96,7 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
     String rendition = request.path.segment(2);
     Optional<LiveRendition> known = live.renditions().stream().filter(r -> r.name().equals(rendition)).findFirst();
     if (known.isPresent() && !allowed(request, known.get())) {
-      metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
-      Responses.error(ctx, metrics, Route.LIVE, request.keepAlive, HttpResponseStatus.FORBIDDEN, "forbidden",
-          "this request is not authorised");
+      forbidden(ctx, request);
       return;
     }
     String file = request.path.last();
@@ -199,9 +205,13 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }, ctx.executor());
   }
 
+  /**
+   * The wait itself times out, not a copy of it: {@link LivePlaylists#whenAvailable} forgets a future once it is
+   * completed, so waits abandoned during a stall do not pile up on the stream until it resumes.
+   */
   private CompletableFuture<Void> await(CompletableFuture<Void> available) {
     long millis = BLOCKING_TARGET_DURATIONS * events.segmentDuration().toMillis();
-    return available.copy().orTimeout(millis, TimeUnit.MILLISECONDS);
+    return available.orTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
   private void render(ChannelHandlerContext ctx, OriginRequest request, LivePlaylists live, String rendition,
@@ -242,6 +252,12 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
     FullHttpResponse response = Responses.full(HttpResponseStatus.OK, bytes, MediaTypes.of(request.path.last()),
         IMMUTABLE);
     Responses.send(ctx, metrics, Route.LIVE, response, request.keepAlive, request.isHead());
+  }
+
+  private void forbidden(ChannelHandlerContext ctx, OriginRequest request) {
+    metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);
+    Responses.error(ctx, metrics, Route.LIVE, request.keepAlive, HttpResponseStatus.FORBIDDEN, "forbidden",
+        "this request is not authorised");
   }
 
   private void notFound(ChannelHandlerContext ctx, OriginRequest request, String message) {
