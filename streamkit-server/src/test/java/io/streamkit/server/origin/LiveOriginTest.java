@@ -196,13 +196,13 @@ class LiveOriginTest {
         .isEqualTo(400);
     assertThat(LlHlsConformance.check(atEdge)).as(atEdge).isEmpty();
 
-    long asked = System.nanoTime();
+    // Segment next + 1 had not begun when this was asked (the playlist above had just opened segment next): an
+    // answer that holds it complete is one that waited for it.
     String complete = text(get(media + "&_HLS_msn=" + (next + 1)));
-    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+    assertThat(LlHlsConformance.parse(atEdge).complete()).as(atEdge).noneMatch(s -> s.msn() == next + 1);
     assertThat(LlHlsConformance.check(complete)).as(complete).isEmpty();
     assertThat(LlHlsConformance.parse(complete).complete()).as(complete)
         .anyMatch(s -> s.msn() == next + 1);
-    assertThat(waited).as("ms until segment %s was complete", next + 1).isGreaterThan(500);
 
     long twoAhead = LlHlsConformance.parse(complete).segments().stream()
         .mapToLong(LlHlsConformance.Segment::msn).max().orElseThrow() + 2;
@@ -283,10 +283,9 @@ class LiveOriginTest {
     Thread.sleep(500);
     assertThat(waiting).as("answered before the wait is over").noneMatch(CompletableFuture::isDone);
     assertThat(hinted).as("the hinted part, answered before it exists").isNotDone();
-    long health = System.nanoTime();
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - health))
-        .as("ms for /healthz while 50 blocking requests wait on the only event-loop thread").isLessThan(500);
+    assertThat(waiting).as("/healthz was answered on the only event-loop thread while 50 blocking requests waited")
+        .noneMatch(CompletableFuture::isDone);
 
     waiting.add(hinted);
     for (CompletableFuture<HttpResponse<byte[]>> request : waiting) {
