@@ -65,7 +65,7 @@ import org.bytedeco.javacpp.Loader;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.live.LiveViewersBenchmark \
- *     [viewers=1000] [seconds=60] [rendition=top|bottom|NAME]
+ *     [viewers=1000] [seconds=60] [rendition=second|top|bottom|NAME]
  * </pre>
  *
  * Prints a Markdown report on stdout (progress on stderr) and exits non-zero on any error.
@@ -75,6 +75,7 @@ public final class LiveViewersBenchmark {
   private static final String ADMIN_KEY = "live-viewers-benchmark-admin-key";
   private static final String SIGNING_KEY = "live-viewers-benchmark-signing-key-0123456789";
   private static final Pattern PRELOAD_HINT = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_(\\d+)_(\\d+)");
+  private static final Pattern LISTED_PART = Pattern.compile("#EXT-X-PART:[^\\n]*URI=\"part_(\\d+)_(\\d+)");
   private static final Pattern STREAM_INF = Pattern.compile("#EXT-X-STREAM-INF:[^\\n]*BANDWIDTH=(\\d+)[^\\n]*\\n"
       + "([^/\\n]+)/index\\.m3u8");
   private static final long REQUEST_TIMEOUT_SECONDS = 15;
@@ -90,7 +91,9 @@ public final class LiveViewersBenchmark {
   private final AtomicLong partBytes = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong unannounced = new AtomicLong();
+  private final AtomicLong rolledOver = new AtomicLong();
   private volatile boolean running = true;
+  private volatile String unannouncedExample = "";
   private String base;
 
   private LiveViewersBenchmark() {}
@@ -98,7 +101,7 @@ public final class LiveViewersBenchmark {
   public static void main(String[] args) throws Exception {
     int viewers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-    String rendition = args.length > 2 ? args[2] : "top";
+    String rendition = args.length > 2 ? args[2] : "second";
     System.exit(new LiveViewersBenchmark().run(viewers, seconds, rendition) ? 0 : 1);
   }
 
@@ -113,7 +116,12 @@ public final class LiveViewersBenchmark {
       int rtmpPort = freePort();
       base = "http://127.0.0.1:" + port;
       origin = startOrigin(work, port, rtmpPort);
-      awaitOrigin(origin);
+      try {
+        awaitOrigin(origin);
+      } catch (IllegalStateException e) {
+        System.err.println(Files.readString(work.resolve("origin.log")));
+        throw e;
+      }
 
       JsonNode stream = api("POST", "/api/live", "{\"name\":\"Viewer load\"}");
       String id = stream.get("id").asText();
@@ -213,8 +221,12 @@ public final class LiveViewersBenchmark {
         parts, partBytes.get() / elapsed / 1e6, firstReceived.size());
     System.out.printf(Locale.ROOT, "- errors: %d %s%s%n", errorCount, errors.isEmpty() ? "" : errors,
         errorExamples.isEmpty() ? "" : " e.g. " + errorExamples);
-    System.out.printf(Locale.ROOT, "- reconnects after the origin closed a connection: %d; announced part missing "
-        + "from the answer: %d%n", reconnects.get(), unannounced.get());
+    System.out.printf(Locale.ROOT, "- reconnects after the origin closed a connection: %d; blocking reloads answered "
+        + "without the part asked for or a later one: %d; hinted part that the segment closed before, so the next "
+        + "segment's first part was fetched: %d%n", reconnects.get(), unannounced.get(), rolledOver.get());
+    if (!unannouncedExample.isEmpty()) {
+      System.err.println(unannouncedExample);
+    }
     System.out.println();
     System.out.println("| per part and client | p50 ms | p90 ms | p99 ms | max ms |");
     System.out.println("|---|---|---|---|---|");
@@ -285,7 +297,10 @@ public final class LiveViewersBenchmark {
         Long.toString(requests.get())};
   }
 
-  /** The rendition directory to load: the highest or lowest bandwidth of the multivariant playlist, or by name. */
+  /**
+   * The rendition directory to load, by its rank in bandwidth in the multivariant playlist or by name. The default,
+   * the second highest, is kept when the transcoder falls behind: the top one is the first it stops (docs/live.md).
+   */
   private static String pick(String master, String choice) {
     Matcher m = STREAM_INF.matcher(master);
     List<String[]> variants = new ArrayList<>();
@@ -298,6 +313,7 @@ public final class LiveViewersBenchmark {
     }
     return switch (choice) {
       case "top" -> variants.get(0)[1];
+      case "second" -> variants.get(Math.min(1, variants.size() - 1))[1];
       case "bottom" -> variants.get(variants.size() - 1)[1];
       default -> variants.stream().filter(v -> v[1].equals(choice)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("rendition " + choice + " is not in " + master))[1];
@@ -312,6 +328,7 @@ public final class LiveViewersBenchmark {
         "serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--rtmp-port", Integer.toString(rtmpPort),
         "--data", work.resolve("data").toString(), "--signing-key", SIGNING_KEY, "--admin-key", ADMIN_KEY,
         "--no-rate-limits", "--workers", "0"));
+    Files.createDirectories(work.resolve("data"));
     log("origin: %s", String.join(" ", command.subList(command.indexOf("serve"), command.size())));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("origin.log").toFile())
         .start();
@@ -469,24 +486,34 @@ public final class LiveViewersBenchmark {
         firstReceived.merge(key, now, Math::min);
         msn = nextMsn;
         part = nextPart;
+        awaitingPart = false;
       } else {
         String playlist = response.content().toString(StandardCharsets.UTF_8);
         Matcher hint = PRELOAD_HINT.matcher(playlist);
         if (!hint.find()) {
-          error("no preload hint", playlist);
+          error(playlist.contains("#EXT-X-ENDLIST") ? "rendition ended" : "no preload hint", playlist);
           msn = -1;
           again(ctx, keepAlive);
           return;
         }
         nextMsn = Long.parseLong(hint.group(1));
         nextPart = Integer.parseInt(hint.group(2));
-        if (msn >= 0 && playlist.contains("URI=\"part_" + msn + "_" + part + ".m4s")) {
+        long[] listed = msn < 0 ? null : firstListedFrom(playlist, msn, part);
+        if (listed != null) {
+          // The part asked for, or the next one when the segment closed before the hinted part (a hint is a guess:
+          // RFC 8216bis section 4.4.5.3).
+          if (listed[0] != msn || listed[1] != part) {
+            rolledOver.incrementAndGet();
+          }
+          msn = listed[0];
+          part = (int) listed[1];
           announcedAt = now;
           firstAnnounced.merge(key(msn, part), now, Math::min);
           awaitingPart = true;
         } else {
-          if (msn >= 0) {
-            unannounced.incrementAndGet();
+          if (msn >= 0 && unannounced.incrementAndGet() == 1) {
+            unannouncedExample = "asked part_" + msn + "_" + part + ", got …"
+                + playlist.substring(Math.max(0, playlist.length() - 600));
           }
           msn = nextMsn;
           part = nextPart;
@@ -562,6 +589,21 @@ public final class LiveViewersBenchmark {
         finished.countDown();
       }
     }
+  }
+
+  /** The first part listed at or after part {@code part} of segment {@code msn}, as {msn, part}, or null. */
+  private static long[] firstListedFrom(String playlist, long msn, int part) {
+    Matcher m = LISTED_PART.matcher(playlist);
+    long[] first = null;
+    while (m.find()) {
+      long listedMsn = Long.parseLong(m.group(1));
+      int listedPart = Integer.parseInt(m.group(2));
+      boolean atOrAfter = listedMsn > msn || (listedMsn == msn && listedPart >= part);
+      if (atOrAfter && (first == null || listedMsn < first[0] || (listedMsn == first[0] && listedPart < first[1]))) {
+        first = new long[] {listedMsn, listedPart};
+      }
+    }
+    return first;
   }
 
   private static long key(long msn, int part) {
