@@ -60,10 +60,13 @@ public final class LiveCapacityBenchmark {
       log("1080p30 as fast as possible");
       Run unpaced = Run.of(List.of(hd), false);
       System.out.printf(Locale.ROOT, "1080p30 read as fast as it is taken: %.1f s of media in %.1f s, %.2f× real "
-          + "time, %.2f CPU s per media s (load average before %s, after %s); renditions %s%n%n",
+          + "time, %.2f CPU s per media s (load average before %s, after %s); renditions %s; dropped frames %d, "
+          + "dropped renditions %s (the transcoder degrades whenever its work falls behind the media it is given, "
+          + "paced or not)%n%n",
           unpaced.mediaSeconds(), unpaced.wallSeconds, unpaced.mediaSeconds() / unpaced.wallSeconds,
           unpaced.cpuSeconds / unpaced.mediaSeconds(), unpaced.loadBefore, unpaced.loadAfter,
-          unpaced.streams.get(0).renditions());
+          unpaced.streams.get(0).renditions(), unpaced.droppedFrames(),
+          unpaced.droppedRenditions().isEmpty() ? "none" : unpaced.droppedRenditions());
 
       System.out.println("| input | streams | speed mean (min stream) | speed min sample | headroom | CPU s per media s "
           + "(all streams) | dropped frames | dropped renditions | load avg before → after | verdict |");

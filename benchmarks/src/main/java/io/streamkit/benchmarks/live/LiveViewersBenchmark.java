@@ -137,11 +137,18 @@ public final class LiveViewersBenchmark {
         }
         Thread.sleep(500);
       }
-      JsonNode playback = api("POST", "/api/live/" + id + "/playback", "{\"viewerId\":\"load\"}");
-      String token = playback.get("token").asText();
-      String master = get(base + playback.get("masterUrl").asText()).body();
+      // Every viewer has its own playback token, as every player would.
+      List<String> tokens = new ArrayList<>();
+      String masterUrl = null;
+      for (int v = 0; v < viewers; v++) {
+        JsonNode playback = api("POST", "/api/live/" + id + "/playback", "{\"viewerId\":\"viewer-" + v + "\"}");
+        tokens.add(playback.get("token").asText());
+        masterUrl = playback.get("masterUrl").asText();
+      }
+      String master = get(base + masterUrl).body();
       String rendition = pick(master, renditionChoice);
       String directory = "/live/" + id + "/" + rendition + "/";
+      JsonNode healthBefore = api("GET", "/api/live/" + id, null).path("health");
       log("%d viewers on %s for %d s", viewers, rendition, seconds);
 
       String loadBefore = ProcessSample.loadAverage();
@@ -159,7 +166,7 @@ public final class LiveViewersBenchmark {
             .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
             .remoteAddress(new InetSocketAddress("127.0.0.1", port));
         for (int v = 0; v < viewers; v++) {
-          Viewer viewer = new Viewer(bootstrap, directory, token, finished);
+          Viewer viewer = new Viewer(bootstrap, directory, tokens.get(v), finished);
           clients.add(viewer);
           // Spread the connects over a second, as viewers arriving, not a SYN flood.
           group.next().schedule(viewer::connect, v * 1000L / viewers, TimeUnit.MILLISECONDS);
@@ -182,7 +189,7 @@ public final class LiveViewersBenchmark {
       String loadAfter = ProcessSample.loadAverage();
       JsonNode health = api("GET", "/api/live/" + id, null).path("health");
       return report(viewers, seconds, rendition, elapsed, clients, samples, cpuStart, cpuEnd, loadBefore, loadAfter,
-          health, work.resolve("origin.log"));
+          healthBefore, health, work.resolve("origin.log"));
     } finally {
       if (publisher != null) {
         publisher.destroy();
@@ -204,7 +211,7 @@ public final class LiveViewersBenchmark {
 
   private boolean report(int viewers, int seconds, String rendition, double elapsed, List<Viewer> clients,
       List<String[]> samples, double[] cpuStart, double[] cpuEnd, String loadBefore, String loadAfter,
-      JsonNode health, Path originLog) throws IOException {
+      JsonNode healthBefore, JsonNode health, Path originLog) throws IOException {
     long[] delivery = latencies(clients, 0);
     long[] fetch = latencies(clients, 1);
     long[] announceSpread = latencies(clients, 2);
@@ -248,10 +255,13 @@ public final class LiveViewersBenchmark {
       System.out.println("| " + String.join(" | ", sample) + " |");
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "Stream health at the end: encoder speed %.2f, dropped frames %d, dropped "
-        + "renditions %s, segments %d, viewers %d%n", health.path("encoderSpeed").asDouble(),
-        health.path("droppedFrames").asLong(), health.path("droppedRenditions"), health.path("segments").asLong(),
-        health.path("viewers").asLong());
+    for (JsonNode[] moment : new JsonNode[][] {{healthBefore}, {health}}) {
+      JsonNode h = moment[0];
+      System.out.printf(Locale.ROOT, "Stream health %s: encoder speed %.2f, dropped frames %d, dropped "
+          + "renditions %s, segments %d, viewers %d%n", h == healthBefore ? "before the viewers" : "at the end",
+          h.path("encoderSpeed").asDouble(), h.path("droppedFrames").asLong(), h.path("droppedRenditions"),
+          h.path("segments").asLong(), h.path("viewers").asLong());
+    }
     List<String> problems = Files.readAllLines(originLog).stream()
         .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception")).toList();
     System.out.printf(Locale.ROOT, "Origin log: %d WARN/ERROR/exception lines%s%n", problems.size(),
