@@ -157,6 +157,7 @@ public final class LiveViewersBenchmark {
       long publisherPid = publisher.pid();
       double[] cpuStart = {ProcessSample.cpuSeconds(originPid), ProcessSample.ownCpuSeconds(),
           ProcessSample.cpuSeconds(publisherPid), ProcessSample.machineCpuSeconds()};
+      Map<String, Double> originThreadsStart = ProcessSample.threadCpuSeconds(originPid);
       EventLoopGroup group = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors());
       List<Viewer> clients = new ArrayList<>();
       CountDownLatch finished = new CountDownLatch(viewers);
@@ -186,10 +187,11 @@ public final class LiveViewersBenchmark {
       double elapsed = (System.nanoTime() - start) / 1e9;
       double[] cpuEnd = {ProcessSample.cpuSeconds(originPid), ProcessSample.ownCpuSeconds(),
           ProcessSample.cpuSeconds(publisherPid), ProcessSample.machineCpuSeconds()};
+      Map<String, Double> originThreads = byName(originThreadsStart, ProcessSample.threadCpuSeconds(originPid));
       String loadAfter = ProcessSample.loadAverage();
       JsonNode health = api("GET", "/api/live/" + id, null).path("health");
       return report(viewers, seconds, rendition, elapsed, clients, samples, cpuStart, cpuEnd, loadBefore, loadAfter,
-          healthBefore, health, work.resolve("origin.log"));
+          healthBefore, health, originThreads, work.resolve("origin.log"));
     } finally {
       if (publisher != null) {
         publisher.destroy();
@@ -211,7 +213,7 @@ public final class LiveViewersBenchmark {
 
   private boolean report(int viewers, int seconds, String rendition, double elapsed, List<Viewer> clients,
       List<String[]> samples, double[] cpuStart, double[] cpuEnd, String loadBefore, String loadAfter,
-      JsonNode healthBefore, JsonNode health, Path originLog) throws IOException {
+      JsonNode healthBefore, JsonNode health, Map<String, Double> originThreads, Path originLog) throws IOException {
     long[] delivery = latencies(clients, 0);
     long[] fetch = latencies(clients, 1);
     long[] announceSpread = latencies(clients, 2);
@@ -249,6 +251,11 @@ public final class LiveViewersBenchmark {
         (cpuEnd[1] - cpuStart[1]) / wall, (cpuEnd[2] - cpuStart[2]) / wall, (cpuEnd[3] - cpuStart[3]) / wall,
         ((cpuEnd[3] - cpuStart[3]) - (cpuEnd[0] - cpuStart[0]) - (cpuEnd[1] - cpuStart[1])
             - (cpuEnd[2] - cpuStart[2])) / wall);
+    System.out.print("Origin CPU by thread group (cores busy on average):");
+    originThreads.entrySet().stream().sorted(Map.Entry.comparingByValue(Comparator.reverseOrder())).limit(8)
+        .forEach(e -> System.out.printf(Locale.ROOT, " %s %.2f;", e.getKey(), e.getValue() / wall));
+    System.out.println();
+    System.out.println();
     System.out.println("| t s | origin RSS MiB | origin cores | load generator cores | publisher cores | requests |");
     System.out.println("|---|---|---|---|---|---|");
     for (String[] sample : samples) {
@@ -267,6 +274,16 @@ public final class LiveViewersBenchmark {
     System.out.printf(Locale.ROOT, "Origin log: %d WARN/ERROR/exception lines%s%n", problems.size(),
         problems.isEmpty() ? "" : "; first: " + problems.get(0));
     return errorCount == 0 && parts > 0;
+  }
+
+  /** CPU seconds used between two snapshots, summed by thread name with digits and trailing dashes taken out. */
+  private static Map<String, Double> byName(Map<String, Double> start, Map<String, Double> end) {
+    Map<String, Double> groups = new java.util.TreeMap<>();
+    end.forEach((thread, seconds) -> {
+      String name = thread.substring(thread.indexOf('\t') + 1).replaceAll("[0-9]+", "#").replaceAll("[-#]+$", "");
+      groups.merge(name, seconds - start.getOrDefault(thread, 0.0), Double::sum);
+    });
+    return groups;
   }
 
   private static void row(String name, long[] micros) {

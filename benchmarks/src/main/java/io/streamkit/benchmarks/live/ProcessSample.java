@@ -31,6 +31,30 @@ final class ProcessSample {
     }
   }
 
+  /**
+   * {@return CPU seconds of each thread of process {@code pid} by thread id, with the thread's name (as the kernel
+   * keeps it: 15 characters) before a tab}
+   */
+  static java.util.Map<String, Double> threadCpuSeconds(long pid) {
+    java.util.Map<String, Double> threads = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          threads.put(task.getFileName() + "\t" + name,
+              (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException threadGone) {
+          // a thread that ended between the listing and the read
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return threads;
+    }
+    return threads;
+  }
+
   /** {@return the resident set size of process {@code pid} in MiB, 0 once it is gone} */
   static double rssMebibytes(long pid) {
     try {
