@@ -225,8 +225,8 @@ public final class LiveViewersBenchmark {
         + "all on the same %d cores%n%n", viewers, rendition, seconds, Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().availableProcessors());
     System.out.printf(Locale.ROOT, "load average before %s, after %s%n%n", loadBefore, loadAfter);
-    System.out.printf(Locale.ROOT, "- requests: %d (%.0f/s): %d blocking playlist reloads and part GETs; parts "
-        + "delivered %d (%.1f MB/s), distinct parts %d%n", requests.get(), requests.get() / elapsed, requests.get(),
+    System.out.printf(Locale.ROOT, "- requests (blocking playlist reloads and part GETs): %d (%.0f/s); parts "
+        + "delivered %d (%.1f MB/s), distinct parts %d%n", requests.get(), requests.get() / elapsed,
         parts, partBytes.get() / elapsed / 1e6, firstReceived.size());
     System.out.printf(Locale.ROOT, "- errors: %d %s%s%n", errorCount, errors.isEmpty() ? "" : errors,
         errorExamples.isEmpty() ? "" : " e.g. " + errorExamples);
