@@ -94,6 +94,7 @@ public final class LiveViewersBenchmark {
   private final AtomicLong rolledOver = new AtomicLong();
   private volatile boolean running = true;
   private volatile String unannouncedExample = "";
+  private long originStarted;
   private String base;
 
   private LiveViewersBenchmark() {}
@@ -191,7 +192,8 @@ public final class LiveViewersBenchmark {
       String loadAfter = ProcessSample.loadAverage();
       JsonNode health = api("GET", "/api/live/" + id, null).path("health");
       return report(viewers, seconds, rendition, elapsed, clients, samples, cpuStart, cpuEnd, loadBefore, loadAfter,
-          healthBefore, health, originThreads, work.resolve("origin.log"));
+          healthBefore, health, originThreads, work.resolve("origin.log"),
+          heapAfterGc(work.resolve("gc.log"), (start - originStarted) / 1e9, seconds));
     } finally {
       if (publisher != null) {
         publisher.destroy();
@@ -213,7 +215,8 @@ public final class LiveViewersBenchmark {
 
   private boolean report(int viewers, int seconds, String rendition, double elapsed, List<Viewer> clients,
       List<String[]> samples, double[] cpuStart, double[] cpuEnd, String loadBefore, String loadAfter,
-      JsonNode healthBefore, JsonNode health, Map<String, Double> originThreads, Path originLog) throws IOException {
+      JsonNode healthBefore, JsonNode health, Map<String, Double> originThreads, Path originLog, String heap)
+      throws IOException {
     long[] delivery = latencies(clients, 0);
     long[] fetch = latencies(clients, 1);
     long[] announceSpread = latencies(clients, 2);
@@ -262,6 +265,8 @@ public final class LiveViewersBenchmark {
       System.out.println("| " + String.join(" | ", sample) + " |");
     }
     System.out.println();
+    System.out.println("Origin heap after GC (-Xlog:gc), MiB, the last collection in each 5 s of the run: " + heap);
+    System.out.println();
     for (JsonNode[] moment : new JsonNode[][] {{healthBefore}, {health}}) {
       JsonNode h = moment[0];
       System.out.printf(Locale.ROOT, "Stream health %s: encoder speed %.2f, dropped frames %d, dropped "
@@ -274,6 +279,27 @@ public final class LiveViewersBenchmark {
     System.out.printf(Locale.ROOT, "Origin log: %d WARN/ERROR/exception lines%s%n", problems.size(),
         problems.isEmpty() ? "" : "; first: " + problems.get(0));
     return errorCount == 0 && parts > 0;
+  }
+
+  /** The heap after the last collection of each {@value #SAMPLE_SECONDS} s of the run, from the origin's GC log. */
+  private static String heapAfterGc(Path gcLog, double runStartUptime, int seconds) throws IOException {
+    Pattern line = Pattern.compile("\\[(\\d+\\.\\d+)s\\].*GC\\(\\d+\\).* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    String[] buckets = new String[seconds / SAMPLE_SECONDS + 1];
+    for (String entry : Files.readAllLines(gcLog)) {
+      Matcher m = line.matcher(entry);
+      if (m.find()) {
+        double at = Double.parseDouble(m.group(1)) - runStartUptime;
+        int bucket = (int) (at / SAMPLE_SECONDS);
+        if (at >= 0 && bucket < buckets.length) {
+          buckets[bucket] = m.group(3);
+        }
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int b = 0; b < buckets.length; b++) {
+      out.append(b == 0 ? "" : " ").append(buckets[b] == null ? "–" : buckets[b]);
+    }
+    return out.toString();
   }
 
   /** CPU seconds used between two snapshots, summed by thread name with digits and trailing dashes taken out. */
@@ -351,6 +377,9 @@ public final class LiveViewersBenchmark {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString()));
     command.addAll(List.of(System.getProperty("streamkit.origin.jvm", "-Xms256m -Xmx512m").trim().split("\\s+")));
+    // The heap after each collection, to tell live data from garbage that RSS cannot.
+    command.add("-Xlog:gc:file=" + work.resolve("gc.log"));
+    originStarted = System.nanoTime();
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.streamkit.server.cli.StreamkitCli",
         "serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--rtmp-port", Integer.toString(rtmpPort),
         "--data", work.resolve("data").toString(), "--signing-key", SIGNING_KEY, "--admin-key", ADMIN_KEY,
