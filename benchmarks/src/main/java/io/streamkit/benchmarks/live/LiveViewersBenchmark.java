@@ -321,7 +321,11 @@ public final class LiveViewersBenchmark {
     return sorted.length == 0 ? 0 : sorted[Math.max(0, (int) Math.ceil(fraction * sorted.length) - 1)] / 1000.0;
   }
 
-  /** Sorted latencies in µs of every part every client received; {@code kind} as in {@link #report}. */
+  /**
+   * Sorted latencies in µs of every part every client received, {@code kind} 0: receipt minus first announcement to
+   * any client; 1: receipt minus the client's own announcement; 2: own minus first announcement; 3: receipt minus the
+   * first receipt by any client.
+   */
   private long[] latencies(List<Viewer> clients, int kind) {
     long[] all = new long[clients.stream().mapToInt(c -> c.received).sum()];
     int n = 0;
@@ -455,6 +459,9 @@ public final class LiveViewersBenchmark {
     private long msn = -1;
     private int part = -1;
     private long announcedAt;
+    /** The part the last playlist's preload hint named. */
+    private long nextMsn;
+    private int nextPart;
     private ScheduledFuture<?> timeout;
     long[] keys = new long[256];
     long[] receipts = new long[256];
@@ -586,9 +593,6 @@ public final class LiveViewersBenchmark {
         requestPlaylist();
       }
     }
-
-    private long nextMsn;
-    private int nextPart;
 
     private void again(ChannelHandlerContext ctx, boolean keepAlive) {
       if (!keepAlive) {
