@@ -191,8 +191,7 @@ public final class LiveLatencyBenchmark {
     chromium.driver.get(url);
     chromium.script(resource("probe.js"));
     chromium.script("window.latencyProbe.start(document.getElementById('video'), "
-        + (playerPage ? "() => window.streamkitPlayer && window.streamkitPlayer.hls" : "() => window.hls")
-        + ", arguments[0])", topLevel);
+        + (playerPage ? "() => window.streamkitPlayer && window.streamkitPlayer.hls" : "() => window.hls") + ")");
     try {
       await("playback starts", () -> {
         publisher.check();
@@ -202,6 +201,9 @@ public final class LiveLatencyBenchmark {
     } catch (IllegalStateException e) {
       throw new IllegalStateException(e.getMessage() + " on " + url + "; the page: "
           + chromium.script("return window.latencyProbe.diagnose()"), e);
+    }
+    if (topLevel) {
+      log("pinned to the " + chromium.script("return window.latencyProbe.pinTop()") + "-line rendition");
     }
     log("playing; warming up for " + warmupSeconds + " s");
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));

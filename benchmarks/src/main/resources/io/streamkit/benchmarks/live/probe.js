@@ -86,9 +86,8 @@
   }
 
   window.latencyProbe = {
-    // Starts watching `videoElement`; `hlsGetter` returns the hls.js instance (or null). With `topLevel`, playback is
-    // pinned to the rendition with the most lines.
-    start(videoElement, hlsGetter, topLevel) {
+    // Starts watching `videoElement`; `hlsGetter` returns the hls.js instance (or null).
+    start(videoElement, hlsGetter) {
       video = videoElement;
       hlsOf = hlsGetter;
       video.requestVideoFrameCallback(onFrame);
@@ -112,22 +111,18 @@
           state.hlsLatencies.push(hls.latency);
         }
       }, 500);
-      if (topLevel) {
-        const pin = () => {
-          const hls = hlsOf();
-          if (!hls || !hls.levels || hls.levels.length === 0) {
-            setTimeout(pin, 200);
-            return;
-          }
-          if (hls.levels.length === 1) {
-            return;
-          }
-          let top = 0;
-          hls.levels.forEach((level, i) => { if (level.height > hls.levels[top].height) top = i; });
-          hls.currentLevel = top;
-        };
-        pin();
+    },
+    // Pins playback to the rendition with the most lines from the next fragment on (nextLevel: no buffer flush, and
+    // hls.js's ABR stops choosing). Called once playback runs: pinning while hls.js starts up stalled its start.
+    pinTop() {
+      const hls = hlsOf();
+      if (!hls || !hls.levels || hls.levels.length < 2) {
+        return null;
       }
+      let top = 0;
+      hls.levels.forEach((level, i) => { if (level.height > hls.levels[top].height) top = i; });
+      hls.nextLevel = top;
+      return hls.levels[top].height;
     },
     record(on) {
       if (on) {
@@ -146,7 +141,7 @@
         readyState: video.readyState, networkState: video.networkState, paused: video.paused,
         currentTime: video.currentTime, error: video.error && video.error.message,
         buffered: Array.from({ length: video.buffered.length }, (x, i) => [video.buffered.start(i), video.buffered.end(i)]),
-        errors: state.errors, events: state.events,
+        errors: state.errors, events: state.events, requests: window.requests,
       });
     },
     results() {
