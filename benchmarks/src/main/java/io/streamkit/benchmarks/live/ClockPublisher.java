@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +52,6 @@ final class ClockPublisher implements AutoCloseable {
   private final Thread thread;
   private final byte[] texture;
   private final byte[] frame;
-  private final AtomicLong framesWritten = new AtomicLong();
   private final AtomicLong framesSkipped = new AtomicLong();
   private volatile boolean running = true;
   private volatile Exception failure;
@@ -92,10 +90,6 @@ final class ClockPublisher implements AutoCloseable {
     return publisher;
   }
 
-  long framesWritten() {
-    return framesWritten.get();
-  }
-
   long framesSkipped() {
     return framesSkipped.get();
   }
@@ -126,7 +120,6 @@ final class ClockPublisher implements AutoCloseable {
         render(n, System.currentTimeMillis());
         out.write(frame);
         out.flush();
-        framesWritten.incrementAndGet();
         n++;
       }
     } catch (IOException e) {
@@ -234,10 +227,5 @@ final class ClockPublisher implements AutoCloseable {
     } finally {
       ffmpeg.destroyForcibly();
     }
-  }
-
-  @Override
-  public String toString() {
-    return String.format(Locale.ROOT, "%dx%d %d fps", width, height, fps);
   }
 }
