@@ -203,7 +203,8 @@ public final class LiveLatencyBenchmark {
           + chromium.script("return window.latencyProbe.diagnose()"), e);
     }
     if (topLevel) {
-      log("pinned to the " + chromium.script("return window.latencyProbe.pinTop()") + "-line rendition");
+      Object pinned = chromium.script("return window.latencyProbe.pinTop()");
+      log(pinned == null ? "one rendition, nothing to pin" : "pinned to the " + pinned + "-line rendition");
     }
     log("playing; warming up for " + warmupSeconds + " s");
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
