@@ -24,7 +24,10 @@ import io.netty.util.ReferenceCountUtil;
  * headers players send ({@code Range} and the validators) are allowed, and the ones they read are exposed.
  *
  * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) is answered here.
- * Other responses get the CORS headers when their request carried {@code Origin}. Netty's own {@code CorsHandler}
+ * Every other response gets the CORS headers, whether its request carried {@code Origin} or not: a segment is cached
+ * for a year, and a browser (or a CDN) that cached it for a same-origin page must be able to hand the same copy to a
+ * player on another origin. Sending them only to cross-origin requests would need {@code Vary: Origin}, which splits
+ * every shared cache entry by the embedding site. Netty's own {@code CorsHandler}
  * builds its preflight answer with combined headers, which quote any value holding a comma — the {@code Date}
  * included, which then is no HTTP date (RFC 9110 §5.6.7); this handler writes plain headers.
  */
@@ -38,20 +41,17 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
       AsciiString.cached("Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Date");
   static final AsciiString MAX_AGE_SECONDS = AsciiString.cached("86400");
 
-  /** Whether the current request came with {@code Origin}, so its response carries the CORS headers. */
-  private boolean crossOrigin;
   /** Whether the rest of a CORS preflight's body is being dropped. */
   private boolean discardingPreflightBody;
 
-  /** One per connection: it remembers whether the request being answered is cross-origin. */
+  /** One per connection: it remembers whether a preflight's body is being dropped. */
   CrossOriginHandler() {}
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest request) {
       HttpHeaders headers = request.headers();
-      crossOrigin = headers.contains(HttpHeaderNames.ORIGIN);
-      if (crossOrigin && request.method().equals(HttpMethod.OPTIONS)
+      if (headers.contains(HttpHeaderNames.ORIGIN) && request.method().equals(HttpMethod.OPTIONS)
           && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
         discardingPreflightBody = !(msg instanceof LastHttpContent);
         ReferenceCountUtil.release(msg);
@@ -68,7 +68,7 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (crossOrigin && msg instanceof HttpResponse response
+    if (msg instanceof HttpResponse response
         && !response.headers().contains(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
       response.headers()
           .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)

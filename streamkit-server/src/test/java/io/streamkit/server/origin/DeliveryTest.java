@@ -181,6 +181,12 @@ class DeliveryTest {
     assertThat(get.headers().firstValue("access-control-allow-origin")).hasValue("*");
     assertThat(String.join(",", get.headers().allValues("access-control-expose-headers")))
         .contains("Content-Range").contains("Content-Length").contains("ETag");
+
+    // The same immutable segment fetched by a same-origin page first: a browser cache hands that copy to the
+    // cross-origin player, so it must carry the headers too.
+    HttpResponse<byte[]> sameOrigin = origin.get(segmentPath);
+    assertThat(sameOrigin.headers().firstValue("access-control-allow-origin")).hasValue("*");
+    assertThat(sameOrigin.headers().firstValue("vary").orElse("")).doesNotContainIgnoringCase("origin");
   }
 
   @Test
