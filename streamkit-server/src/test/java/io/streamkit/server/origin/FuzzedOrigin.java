@@ -107,8 +107,9 @@ final class FuzzedOrigin implements AutoCloseable {
     for (int i = 1; i < lines.length; i++) {
       char first = lines[i].isEmpty() ? 0 : lines[i].charAt(0);
       if (folding != null && (first == ' ' || first == '\t')) {
-        // obs-fold: the codec replaces it with a space, as RFC 9112 §5.2 lets a server do.
-        headers.put(folding, (headers.get(folding) + " " + lines[i].strip()).strip());
+        // obs-fold: the codec replaces it with a space, as RFC 9112 §5.2 lets a server do, and trims the continued
+        // line as String.trim() does (every control character, NUL included), not only whitespace.
+        headers.put(folding, (headers.get(folding) + " " + lines[i].trim()).strip());
         request.append(lines[i]).append("\r\n");
         continue;
       }
