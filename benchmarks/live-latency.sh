@@ -43,7 +43,7 @@ if [ "${BUILD:-0}" = 1 ] || [ ! -f "$JAR" ] || [ ! -f "$BENCH_JAR" ]; then
   mvn -B -q -DskipTests -Dmaven.javadoc.skip=true package -pl benchmarks -am
 fi
 
-WORK=$(mktemp -d /tmp/streamkit-live-latency.XXXXXX)
+WORK=$(mktemp -d -t streamkit-live-latency.XXXXXX)
 NGINX_PID=""; STREAMKIT_PID=""
 cleanup() {
   [ -n "$STREAMKIT_PID" ] && kill "$STREAMKIT_PID" 2>/dev/null || true
