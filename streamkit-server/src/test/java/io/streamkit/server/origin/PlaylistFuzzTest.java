@@ -133,6 +133,11 @@ class PlaylistFuzzTest {
         int close = s.tag().indexOf('"', at + 5);
         mayBeAllowed.add(MasterPlaylist.directoryOf(s.tag().substring(at + 5, close < 0 ? s.tag().length() : close)));
       }
+      // An unknown stream's unquoted URI= value (up to the next comma) may be read as its URI too.
+      for (int at = s.tag().indexOf("URI="); !s.known() && at >= 0; at = s.tag().indexOf("URI=", at + 1)) {
+        int comma = s.tag().indexOf(',', at + 4);
+        mayBeAllowed.add(MasterPlaylist.directoryOf(s.tag().substring(at + 4, comma < 0 ? s.tag().length() : comma)));
+      }
     }
     for (Stream s : file) {
       String directory = MasterPlaylist.directoryOf(s.uri());
