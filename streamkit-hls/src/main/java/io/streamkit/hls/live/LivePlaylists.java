@@ -463,6 +463,15 @@ public final class LivePlaylists implements LiveSink {
   }
 
   /**
+   * {@return whether this event has (or had) a rendition of that name, i.e. whether {@link #mediaPlaylist} answers}
+   *
+   * @param rendition the rendition's name
+   */
+  public boolean hasRendition(String rendition) {
+    return tracks.containsKey(rendition);
+  }
+
+  /**
    * The live edge: the msn of the segment holding the last part produced.
    *
    * @param rendition the rendition's name

@@ -157,7 +157,7 @@ final class LiveHandler extends SimpleChannelInboundHandler<OriginRequest> {
       badRequest(ctx, request, "_HLS_msn and _HLS_part must be non-negative integers");
       return;
     }
-    if (live.mediaPlaylist(rendition, false, "").isEmpty()) {
+    if (!live.hasRendition(rendition)) {
       notFound(ctx, request, "no such rendition in this live stream");
       return;
     }
