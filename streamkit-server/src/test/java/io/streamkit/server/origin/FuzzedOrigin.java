@@ -129,7 +129,9 @@ final class FuzzedOrigin implements AutoCloseable {
       request.append("Content-Length: ").append(body.length()).append("\r\n");
     }
     request.append("\r\n").append(body);
-    String[] requestLine = lines[0].split(" ", -1);
+    // The codec's reading of the request line (Netty's HttpObjectDecoder): bytes up to and including space, and DEL,
+    // before it are skipped; its parts are separated by runs of space, tab, vertical tab, form feed or CR.
+    String[] requestLine = lines[0].replaceFirst("^[\\x00-\\x20\\x7F]+", "").split("[ \\t\\x0B\\f\\r]+", -1);
     String method = requestLine[0];
     String target = requestLine.length > 1 ? requestLine[1] : "";
 
