@@ -32,13 +32,14 @@ final class TitlePackager {
   static final String MASTER = "master.m3u8";
   static final String I_FRAME_PLAYLIST = "iframes.m3u8";
   static final String AUDIO_GROUP = "audio";
+  static final String SUBTITLE_GROUP = "subs";
   /** AAC-LC (ISO/IEC 14496-3 object type 2), RFC 6381. */
   static final String AAC_LC = "mp4a.40.2";
 
   private TitlePackager() {}
 
   static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
-      boolean iFramePlaylists) {
+      boolean iFramePlaylists, List<SubtitlePackager.Rendition> subtitles) {
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     MediaPlaylist audio = encoded.audioDirectory() == null ? null
         : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
@@ -48,6 +49,7 @@ final class TitlePackager {
           + "AUTOSELECT=YES,CHANNELS=\"2\",URI=\"" + TranscodePipeline.AUDIO_DIRECTORY + "/"
           + HlsSegmenter.PLAYLIST + "\"\n");
     }
+    appendSubtitleMedia(master, subtitles);
     List<PackagedRendition> renditions = new ArrayList<>();
     StringBuilder iframeEntries = new StringBuilder();
     for (TranscodePipeline.EncodedVideo video : encoded.video()) {
@@ -65,6 +67,9 @@ final class TitlePackager {
       if (audio != null) {
         master.append(",AUDIO=\"" + AUDIO_GROUP + "\"");
       }
+      if (!subtitles.isEmpty()) {
+        master.append(",SUBTITLES=\"" + SUBTITLE_GROUP + "\"");
+      }
       master.append('\n').append(uri).append('\n');
       if (iFramePlaylists) {
         long[] iframeBandwidth = writeIFramePlaylist(video.directory(), playlist, format, version);
@@ -79,6 +84,20 @@ final class TitlePackager {
     master.append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
     return List.copyOf(renditions);
+  }
+
+  /**
+   * RFC 8216 section 4.3.4.1: one {@code EXT-X-MEDIA} of {@code TYPE=SUBTITLES} per track, all in one group that
+   * every variant names ({@code SUBTITLES}, section 4.3.4.2); {@code AUTOSELECT=YES} lets a player pick the track
+   * matching the viewer's language, and is required beside {@code DEFAULT=YES}.
+   */
+  private static void appendSubtitleMedia(StringBuilder master, List<SubtitlePackager.Rendition> subtitles) {
+    for (SubtitlePackager.Rendition subtitle : subtitles) {
+      master.append("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"").append(SUBTITLE_GROUP).append("\",LANGUAGE=\"")
+          .append(subtitle.language()).append("\",NAME=\"").append(subtitle.name()).append("\",DEFAULT=")
+          .append(subtitle.isDefault() ? "YES" : "NO").append(",AUTOSELECT=YES,URI=\"").append(subtitle.uri())
+          .append("\"\n");
+    }
   }
 
   /** Returns the I-frame stream's peak and average bitrate. */

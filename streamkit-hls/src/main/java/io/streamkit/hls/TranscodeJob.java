@@ -8,6 +8,7 @@ import io.streamkit.abr.ladder.SourceVideo;
 import io.streamkit.core.protection.ContentKey;
 import io.streamkit.core.protection.ContentKeyStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
@@ -38,10 +39,11 @@ public final class TranscodeJob {
   private final SegmentEncryption encryption;
   private final KeyDestination keys;
   private final TranscodeListener listener;
+  private final List<SidecarSubtitles> subtitles;
   private volatile boolean cancelled;
 
   TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
-      SegmentEncryption encryption, KeyDestination keys, TranscodeListener listener) {
+      SegmentEncryption encryption, KeyDestination keys, TranscodeListener listener, List<SidecarSubtitles> subtitles) {
     this.input = input;
     this.destination = destination;
     this.format = format;
@@ -51,6 +53,7 @@ public final class TranscodeJob {
     this.encryption = encryption;
     this.keys = keys;
     this.listener = listener;
+    this.subtitles = subtitles;
   }
 
   /**
@@ -73,7 +76,12 @@ public final class TranscodeJob {
   public TranscodeResult run() {
     long started = System.nanoTime();
     destination.refuseExisting();
+    List<SubtitleTrack> subtitleTracks = new ArrayList<>();
+    for (SidecarSubtitles sidecar : subtitles) {
+      subtitleTracks.add(sidecar.read());
+    }
     try (MediaProbe.Opened opened = MediaProbe.open(input)) {
+      subtitleTracks.addAll(EmbeddedSubtitles.extract(input, opened.info));
       MediaInfo.Video video = opened.info.video();
       SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
           new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
@@ -87,6 +95,11 @@ public final class TranscodeJob {
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
+        MediaPlaylist topVideo = MediaPlaylist.read(
+            encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST));
+        // Before encryption: the first video timestamp is read from the clear segments.
+        List<SubtitlePackager.Rendition> subtitleRenditions = SubtitlePackager.write(staging, subtitleTracks,
+            topVideo, format);
         List<ContentKey> contentKeys = switch (encryption.method()) {
           case NONE -> List.of();
           case AES_128, SAMPLE_AES -> SegmentEncryptor.encrypt(encoded, encryption, control);
@@ -95,9 +108,8 @@ public final class TranscodeJob {
           keys.keep(contentKeys);
         }
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format,
-            encryption.method() != SegmentEncryption.Method.AES_128);
-        double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
-            .totalSeconds();
+            encryption.method() != SegmentEncryption.Method.AES_128, subtitleRenditions);
+        double duration = topVideo.totalSeconds();
         String location = destination.publish(staging);
         meter.finished();
         return new TranscodeResult(location, destination.masterPlaylist(location), renditions, encoded.hasAudio(),
@@ -105,6 +117,15 @@ public final class TranscodeJob {
       } finally {
         TitleDestination.deleteRecursively(staging);
       }
+    }
+  }
+
+  /** A subtitle file given to {@link Transcoder.Builder#subtitles}, checked there. */
+  record SidecarSubtitles(Path file, String language, String label, boolean isDefault) {
+
+    SubtitleTrack read() {
+      return new SubtitleTrack(file.getFileName().toString(), language, label, isDefault,
+          SubtitleReader.read(file), true);
     }
   }
 

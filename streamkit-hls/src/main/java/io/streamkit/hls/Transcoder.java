@@ -6,6 +6,10 @@ import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.TitleVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IllformedLocaleException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -37,6 +41,11 @@ public final class Transcoder {
   public static final Set<String> PRESETS = Set.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
       "slow", "slower", "veryslow");
 
+  /** Most subtitle files one title takes ({@link Builder#subtitles}). */
+  public static final int MAX_SUBTITLE_TRACKS = 32;
+  /** Longest subtitle label ({@link Builder#subtitles}), in characters: it is a menu entry. */
+  public static final int MAX_SUBTITLE_LABEL_LENGTH = 64;
+
   private Transcoder() {}
 
   /** {@return a new builder with the defaults above; {@code input} and {@code output} must be set} */
@@ -63,6 +72,7 @@ public final class Transcoder {
     private ContentKeyStore keyStore;
     private String keyTitleId;
     private TranscodeListener listener = progress -> { };
+    private final List<TranscodeJob.SidecarSubtitles> subtitles = new ArrayList<>();
 
     private Builder() {}
 
@@ -229,6 +239,56 @@ public final class Transcoder {
     }
 
     /**
+     * Adds a subtitle track from a SubRip ({@code .srt}) or WebVTT ({@code .vtt}) file in UTF-8. It is packaged as
+     * segmented WebVTT in {@code subtitles/<language>/} and named in the master playlist
+     * ({@code EXT-X-MEDIA:TYPE=SUBTITLES}), aligned with the video segments. The file is read when the job runs,
+     * before anything is encoded: a broken timing line, a cue ending before it starts, a byte that is not UTF-8 or an
+     * empty file fails the run with the file name and line; so does a cue starting after the end of the video, once
+     * that is known. Text subtitle streams of the input itself are packaged too, without being added here.
+     *
+     * @param file the subtitle file; it must exist
+     * @param language BCP 47 language tag (RFC 5646) such as {@code en}, {@code pt-BR} or {@code und} (unknown)
+     * @param label the name players show, 1 to {@value Transcoder#MAX_SUBTITLE_LABEL_LENGTH} characters without
+     *     double quotes or control characters, unique among this title's subtitle files
+     * @param isDefault whether players show this track without being asked; at most one track may be the default
+     * @return this builder
+     * @throws IllegalArgumentException if the file does not exist, the language is not a BCP 47 tag, the label breaks
+     *     the rules above, or more than {@value Transcoder#MAX_SUBTITLE_TRACKS} tracks are added
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder subtitles(Path file, String language, String label, boolean isDefault) {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(language, "language");
+      Objects.requireNonNull(label, "label");
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("subtitles file " + file + " does not exist; check the path");
+      }
+      String tag = languageTag(language);
+      if (label.isBlank() || label.length() > MAX_SUBTITLE_LABEL_LENGTH
+          || label.chars().anyMatch(c -> c == '"' || Character.isISOControl(c))) {
+        throw new IllegalArgumentException("subtitle label must be 1 to " + MAX_SUBTITLE_LABEL_LENGTH
+            + " characters without double quotes or control characters (RFC 8216 section 4.2 quoted-string), got '"
+            + label + "'");
+      }
+      if (subtitles.size() == MAX_SUBTITLE_TRACKS) {
+        throw new IllegalArgumentException("at most " + MAX_SUBTITLE_TRACKS + " subtitle files per title; "
+            + file + " is one too many");
+      }
+      for (TranscodeJob.SidecarSubtitles other : subtitles) {
+        if (other.label().equals(label.strip())) {
+          throw new IllegalArgumentException("subtitle label '" + label + "' is used by " + other.file()
+              + " already; give each track its own label");
+        }
+        if (isDefault && other.isDefault()) {
+          throw new IllegalArgumentException("subtitles " + file + " and " + other.file() + " are both marked"
+              + " default; a title has at most one default subtitle track");
+        }
+      }
+      subtitles.add(new TranscodeJob.SidecarSubtitles(file, tag, label.strip(), isDefault));
+      return this;
+    }
+
+    /**
      * Where progress reports go, on the thread that runs the job.
      *
      * @param listener receives each report; default: none
@@ -265,7 +325,7 @@ public final class Transcoder {
           : new TranscodeJob.KeyDestination(keyStore, keyTitleId);
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
-            format, segmentSeconds, ladder, preset, encryption, keys, listener);
+            format, segmentSeconds, ladder, preset, encryption, keys, listener, List.copyOf(subtitles));
       }
       if (output == null) {
         throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
@@ -281,7 +341,24 @@ public final class Transcoder {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
-          preset, encryption, keys, listener);
+          preset, encryption, keys, listener, List.copyOf(subtitles));
+    }
+  }
+
+  /**
+   * Checks a BCP 47 language tag (RFC 5646): well-formed, with an ISO 639 primary language of two or three letters
+   * (or {@code und}); returns it in canonical case, e.g. {@code pt-BR}.
+   */
+  static String languageTag(String language) {
+    try {
+      Locale locale = new Locale.Builder().setLanguageTag(language).build();
+      if (!language.split("-", 2)[0].matches("[A-Za-z]{2,3}")) {
+        throw new IllformedLocaleException("primary language must have 2 or 3 letters");
+      }
+      return locale.toLanguageTag();
+    } catch (IllformedLocaleException e) {
+      throw new IllegalArgumentException("subtitle language must be a BCP 47 tag such as en, pt-BR or und,"
+          + " got '" + language + "'");
     }
   }
 }
