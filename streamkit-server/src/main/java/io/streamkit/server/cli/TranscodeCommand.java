@@ -11,7 +11,11 @@ import io.streamkit.hls.Transcoder;
 import io.streamkit.storage.s3.S3Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -89,17 +93,67 @@ final class TranscodeCommand implements Callable<Integer> {
           + " 'streamkit serve --key-file' at it.")
   Path keyFile;
 
+  @Option(names = "--subtitles", paramLabel = "FILE[:LANG]",
+      description = "Add a SubRip (.srt) or WebVTT (.vtt) file in UTF-8 as a subtitle track; repeatable. LANG is a"
+          + " BCP 47 tag such as en or pt-BR (default: from a name like movie.en.srt, else und). Text subtitle"
+          + " streams of INPUT are added without this option.")
+  List<String> subtitles = new ArrayList<>();
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
     Transcoder.Builder builder = Transcoder.builder().input(input);
+    addSubtitles(builder);
     ContentKeyFile keys = encryption(builder);
     if (out.startsWith(S3_SCHEME)) {
       return transcodeToS3(builder, keys, err, terminal);
     }
     builder.output(Path.of(out));
     return run(builder, keys, Path.of(out).getFileName().toString(), err, terminal);
+  }
+
+  /**
+   * Each {@code --subtitles FILE[:LANG]}: the text after the last colon is the language when it is a BCP 47 tag (a
+   * path may hold colons too), else a second extension such as {@code movie.pt-BR.srt} names it. The label is the
+   * language's English name, numbered when two tracks share it; no track is the default, so players choose by the
+   * viewer's language ({@code AUTOSELECT=YES}).
+   */
+  private void addSubtitles(Transcoder.Builder builder) {
+    Set<String> labels = new HashSet<>();
+    for (String value : subtitles) {
+      int colon = value.lastIndexOf(':');
+      String file = value;
+      String language = null;
+      if (colon > 0 && isLanguageTag(value.substring(colon + 1))) {
+        file = value.substring(0, colon);
+        language = value.substring(colon + 1);
+      } else {
+        String name = Path.of(value).getFileName().toString();
+        String[] parts = name.split("\\.");
+        language = parts.length >= 3 && isLanguageTag(parts[parts.length - 2]) ? parts[parts.length - 2] : "und";
+      }
+      String english = Locale.forLanguageTag(language).getDisplayName(Locale.ENGLISH);
+      String label = english.isEmpty() || language.equals("und") ? "Subtitles" : english;
+      String unique = label;
+      for (int n = 2; !labels.add(unique); n++) {
+        unique = label + " (" + n + ")";
+      }
+      try {
+        builder.subtitles(Path.of(file), language, unique, false);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--subtitles " + value + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static boolean isLanguageTag(String text) {
+    try {
+      new Locale.Builder().setLanguageTag(text);
+      return text.split("-", 2)[0].matches("[A-Za-z]{2,3}");
+    } catch (java.util.IllformedLocaleException e) {
+      return false;
+    }
   }
 
   /** Sets the encryption {@code --encrypt} asks for; returns where its keys go, or null for a clear title. */

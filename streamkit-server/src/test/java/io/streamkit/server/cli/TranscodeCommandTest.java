@@ -83,6 +83,37 @@ class TranscodeCommandTest {
   }
 
   @Test
+  void subtitleFilesBecomeSubtitleRenditionsNamedByTheirLanguage() throws Exception {
+    Path source = dir.resolve("clip.mp4");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Path english = Files.writeString(dir.resolve("movie.en.srt"), "1\n00:00:01,000 --> 00:00:02,000\nHello\n");
+    Path brazilian = Files.writeString(dir.resolve("pt.vtt"), "WEBVTT\n\n00:01.000 --> 00:02.000\nOlá\n");
+
+    Path out = dir.resolve("title");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--segment-seconds", "2",
+        "--ladder", "small", "--preset", "ultrafast", "--subtitles", english.toString(), "--subtitles",
+        brazilian + ":pt-BR");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(Files.readString(out.resolve("master.m3u8")))
+        .contains("LANGUAGE=\"en\",NAME=\"English\",DEFAULT=NO,AUTOSELECT=YES,URI=\"subtitles/en/index.m3u8\"")
+        .contains("LANGUAGE=\"pt-BR\",NAME=\"Portuguese (Brazil)\",DEFAULT=NO,AUTOSELECT=YES,"
+            + "URI=\"subtitles/pt-BR/index.m3u8\"");
+    assertThat(Files.readString(out.resolve("subtitles/pt-BR/seg_00000.vtt"))).contains("Olá");
+
+    Path broken = Files.writeString(dir.resolve("broken.srt"), "1\n00:00:03,000 --> 00:00:01,000\nx\n");
+    Run bad = streamkit("transcode", source.toString(), "--out", dir.resolve("t2").toString(), "--subtitles",
+        broken + ":en");
+    assertThat(bad.status()).isEqualTo(1);
+    assertThat(bad.err().strip()).isEqualTo("transcode: broken.srt line 2: cue end 00:00:01,000 is before its"
+        + " start 00:00:03,000; fix the timing");
+    assertThat(dir.resolve("t2")).doesNotExist();
+  }
+
+  @Test
   void badInputIsOneLineOnStderrWithNonZeroStatusAndNoOutput() {
     Path out = dir.resolve("title");
     Run run = streamkit("transcode", dir.resolve("missing.mov").toString(), "--out", out.toString());
