@@ -306,12 +306,36 @@
         hls.destroy();
       }
     });
+    watchSubtitles();
     quality.addEventListener('change', () => {
       // currentLevel switches at once (flushing the buffer); -1 hands the choice back to hls.js's ABR.
       hls.currentLevel = Number(quality.value);
     });
     hls.loadSource(source);
     hls.attachMedia(video);
+  }
+
+  // Subtitle menu: the title's EXT-X-MEDIA TYPE=SUBTITLES tracks, shown only when it has some; hls.js fetches the
+  // chosen track's WebVTT segments and renders the cues natively on the video element.
+  function watchSubtitles() {
+    const choice = document.getElementById('subtitles-choice');
+    const subtitles = document.getElementById('subtitles');
+    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (event, data) => {
+      while (subtitles.options.length > 1) {
+        subtitles.remove(1);
+      }
+      data.subtitleTracks.forEach((track, index) =>
+        subtitles.add(new Option(track.name + (track.lang ? ' (' + track.lang + ')' : ''), String(index))));
+      subtitles.value = String(hls.subtitleTrack);
+      choice.hidden = data.subtitleTracks.length === 0;
+    });
+    hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (event, data) => {
+      subtitles.value = String(data.id);
+    });
+    subtitles.addEventListener('change', () => {
+      hls.subtitleDisplay = true;
+      hls.subtitleTrack = Number(subtitles.value);
+    });
   }
 
   // The origin's reason for refusing the master playlist when the viewer can act on it: too many streams at once.

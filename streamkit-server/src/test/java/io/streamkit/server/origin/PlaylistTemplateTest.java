@@ -87,6 +87,35 @@ class PlaylistTemplateTest {
   }
 
   @Test
+  void theSessionManifestKeepsSubtitleRenditionsWithTheTokenForEveryAllowedVariant() {
+    MasterPlaylist master = MasterPlaylist.parse("""
+        #EXTM3U
+        #EXT-X-VERSION:7
+        #EXT-X-INDEPENDENT-SEGMENTS
+        #EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="en",NAME="English",DEFAULT=YES,AUTOSELECT=YES,\
+        URI="subtitles/en/index.m3u8"
+        #EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",LANGUAGE="pt-BR",NAME="Português",DEFAULT=NO,AUTOSELECT=YES,\
+        URI="subtitles/pt-BR/index.m3u8"
+        #EXT-X-STREAM-INF:BANDWIDTH=5000000,CODECS="avc1.640028",RESOLUTION=1920x1080,SUBTITLES="subs"
+        v1080/index.m3u8
+        #EXT-X-STREAM-INF:BANDWIDTH=800000,CODECS="avc1.42c01e",RESOLUTION=640x360,SUBTITLES="subs"
+        v360/index.m3u8
+        """);
+    PlaybackClaims capped = PlaybackClaims.builder().title("t").maxHeight(720)
+        .expiresAt(Instant.now().plusSeconds(60)).build();
+
+    String out = master.render(UnpooledByteBufAllocator.DEFAULT, capped, new PolicyVariantOrder(),
+        "TKN".getBytes(StandardCharsets.US_ASCII)).toString(StandardCharsets.UTF_8);
+
+    assertThat(out).contains("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",LANGUAGE=\"en\",NAME=\"English\","
+        + "DEFAULT=YES,AUTOSELECT=YES,URI=\"subtitles/en/index.m3u8?token=TKN\"\n")
+        .contains("NAME=\"Português\",DEFAULT=NO,AUTOSELECT=YES,URI=\"subtitles/pt-BR/index.m3u8?token=TKN\"\n")
+        .contains("RESOLUTION=640x360,SUBTITLES=\"subs\"\nv360/index.m3u8?token=TKN\n")
+        .doesNotContain("v1080");
+    assertThat(master.deniedDirectories(720)).containsExactly("v1080");
+  }
+
+  @Test
   void noAllowedVariantRendersNothing() {
     PlaybackClaims tiny = PlaybackClaims.builder().title("t").maxHeight(144)
         .expiresAt(Instant.now().plusSeconds(60)).build();
