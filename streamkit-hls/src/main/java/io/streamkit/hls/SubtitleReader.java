@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
  * are skipped, a cue block is an optional identifier line, the timing line ({@code start --> end} followed by the
  * cue settings, §6.3) and the payload, kept as written. SubRip: blocks of an optional counter line, the timing line
  * ({@code 00:00:01,000 --> 00:00:04,000}) and the text, whose {@code <i>}, {@code <b>} and {@code <u>} tags are WebVTT
- * cue spans too; {@code <font>} tags and {@code {\an8}}-style overrides are dropped and {@code &} and any other
- * {@code <} escaped so the text stays literal in WebVTT. Unlike a browser's lenient parser, a broken timing line or a
- * cue ending before it starts is an error here: the file is checked once, when the title is made, so it is the place
- * to say which line to fix.
+ * cue spans too; {@code <font>} tags and {@code {\an8}}-style overrides are dropped and {@code &}, any other
+ * {@code <} and {@code -->} escaped so the text stays literal in WebVTT; a line left empty is dropped. Unlike a
+ * browser's lenient parser, a broken timing line or a cue ending before it starts is an error here: the file is
+ * checked once, when the title is made, so it is the place to say which line to fix.
  */
 final class SubtitleReader {
 
@@ -202,7 +202,11 @@ final class SubtitleReader {
       checkOrder(name, timingLine, start, finish, timing.group(1), timing.group(6));
       List<String> text = new ArrayList<>();
       for (String line : lines.subList(timingLine + 1, end)) {
-        text.add(subRipText(line));
+        String converted = subRipText(line);
+        // A line of markup only would leave an empty line, which ends a WebVTT cue (W3C WebVTT §4.1).
+        if (!converted.isEmpty()) {
+          text.add(converted);
+        }
       }
       addCue(cues, start, finish, String.join("\n", text), "", timingLine + 1);
       i = end;
@@ -222,7 +226,7 @@ final class SubtitleReader {
       position = tag.end();
     }
     out.append(text.substring(position));
-    return out.toString().replaceAll("<(?!/?[ibu]>)", "&lt;").strip();
+    return out.toString().replaceAll("<(?!/?[ibu]>)", "&lt;").replace("-->", "--&gt;").strip();
   }
 
   /** Keeps cues with text; an empty payload shows nothing, and dropping it keeps the segments small. */
