@@ -1,6 +1,8 @@
 /**
  * Video files to adaptive-bitrate HLS titles (RFC 8216): one source in, one directory out with a master playlist,
- * and a media playlist, segments and (for a clear title) an I-frame playlist per rendition.
+ * and a media playlist, segments and (for a clear title) an I-frame playlist per rendition, plus segmented WebVTT
+ * per subtitle track (sidecar files given to {@link io.streamkit.hls.Transcoder.Builder#subtitles} and the source's
+ * text subtitle streams).
  *
  * <p>Public API: {@link io.streamkit.hls.MediaProbe} (what is in a file, as a {@link io.streamkit.hls.MediaInfo}),
  * {@link io.streamkit.hls.Transcoder} (a builder for a {@link io.streamkit.hls.TranscodeJob}, which runs on the calling
