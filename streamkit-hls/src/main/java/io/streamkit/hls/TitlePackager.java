@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes what the segmenter does not: the multivariant (master) playlist and, unless the title is encrypted with
@@ -26,12 +30,21 @@ import java.util.Locale;
  * 23001-7 section 10.4.2); the I-frame playlist repeats the media playlist's {@code EXT-X-KEY} tags. Bitrates are
  * measured on the encrypted segments, which is what a player downloads: AES-128 padding adds 1 to 16 bytes per
  * segment, {@code 'cbcs'} its sample encryption boxes.
+ *
+ * <p>Audio (fMP4; a TS title muxes its main track into every variant): every source track is one {@code EXT-X-MEDIA}
+ * rendition of the stereo group {@value #AUDIO_GROUP} (section 4.3.4.1). When a track has 5.1, a second group
+ * {@value #SURROUND_GROUP} holds the 5.1 rendition of each such track and the stereo rendition of the others, so every
+ * language is in both groups, and each video variant is listed a second time with {@code AUDIO="audio-surround"}
+ * after the stereo ones: a player that cannot play six channels keeps to the stereo variants (Apple HLS authoring
+ * spec, multichannel audio comes with a stereo alternative). Section 4.3.4.2: a variant's {@code BANDWIDTH} covers
+ * every rendition of its group, so each group adds its largest rendition's peak and average.
  */
 final class TitlePackager {
 
   static final String MASTER = "master.m3u8";
   static final String I_FRAME_PLAYLIST = "iframes.m3u8";
   static final String AUDIO_GROUP = "audio";
+  static final String SURROUND_GROUP = "audio-surround";
   /** AAC-LC (ISO/IEC 14496-3 object type 2), RFC 6381. */
   static final String AAC_LC = "mp4a.40.2";
 
@@ -40,32 +53,35 @@ final class TitlePackager {
   static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
       boolean iFramePlaylists) {
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
-    MediaPlaylist audio = encoded.audioDirectory() == null ? null
-        : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
     StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-    if (audio != null) {
-      master.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"" + AUDIO_GROUP + "\",NAME=\"Main\",DEFAULT=YES,"
-          + "AUTOSELECT=YES,CHANNELS=\"2\",URI=\"" + TranscodePipeline.AUDIO_DIRECTORY + "/"
-          + HlsSegmenter.PLAYLIST + "\"\n");
-    }
+    Map<String, long[]> audioGroups = writeAudioGroups(master, encoded.audio());
     List<PackagedRendition> renditions = new ArrayList<>();
     StringBuilder iframeEntries = new StringBuilder();
+    StringBuilder surroundVariants = new StringBuilder();
     for (TranscodePipeline.EncodedVideo video : encoded.video()) {
       MediaPlaylist playlist = MediaPlaylist.read(video.directory().resolve(HlsSegmenter.PLAYLIST));
       String avc = AvcCodecString.of(video.codecConfiguration());
       String codecs = encoded.hasAudio() ? avc + "," + AAC_LC : avc;
-      long peak = playlist.peakBitsPerSecond() + (audio == null ? 0 : audio.peakBitsPerSecond());
-      long average = playlist.averageBitsPerSecond() + (audio == null ? 0 : audio.averageBitsPerSecond());
+      long[] stereo = audioGroups.getOrDefault(AUDIO_GROUP, new long[2]);
+      long peak = playlist.peakBitsPerSecond() + stereo[0];
+      long average = playlist.averageBitsPerSecond() + stereo[1];
       String name = video.plan().name();
       String uri = name + "/" + HlsSegmenter.PLAYLIST;
       String resolution = video.plan().width() + "x" + video.plan().height();
+      String rest = ",CODECS=\"" + codecs + "\",RESOLUTION=" + resolution + ",FRAME-RATE="
+          + video.plan().frameRate().toPlaylistValue();
       master.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(peak).append(",AVERAGE-BANDWIDTH=").append(average)
-          .append(",CODECS=\"").append(codecs).append("\",RESOLUTION=").append(resolution)
-          .append(",FRAME-RATE=").append(video.plan().frameRate().toPlaylistValue());
-      if (audio != null) {
+          .append(rest);
+      if (audioGroups.containsKey(AUDIO_GROUP)) {
         master.append(",AUDIO=\"" + AUDIO_GROUP + "\"");
       }
       master.append('\n').append(uri).append('\n');
+      long[] surround = audioGroups.get(SURROUND_GROUP);
+      if (surround != null) {
+        surroundVariants.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(playlist.peakBitsPerSecond() + surround[0])
+            .append(",AVERAGE-BANDWIDTH=").append(playlist.averageBitsPerSecond() + surround[1]).append(rest)
+            .append(",AUDIO=\"" + SURROUND_GROUP + "\"\n").append(uri).append('\n');
+      }
       if (iFramePlaylists) {
         long[] iframeBandwidth = writeIFramePlaylist(video.directory(), playlist, format, version);
         iframeEntries.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(iframeBandwidth[0])
@@ -76,9 +92,92 @@ final class TitlePackager {
       renditions.add(new PackagedRendition(name, uri, video.plan().width(), video.plan().height(), video.plan().frameRate(),
           codecs, video.plan().videoBitrate(), peak, average, playlist.segments().size()));
     }
-    master.append(iframeEntries);
+    master.append(surroundVariants).append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
     return List.copyOf(renditions);
+  }
+
+  /**
+   * Appends the {@code EXT-X-MEDIA} lines of the audio renditions and returns, per group, the peak and average
+   * bitrate of its largest rendition, which every variant playing with that group adds to its own.
+   *
+   * <p>Attributes (RFC 8216 section 4.3.4.1): {@code LANGUAGE} is the track's BCP 47 tag, left out when the source
+   * does not say; {@code NAME} is the track's title, else its language's name, else "Track n", and unique within a
+   * group (section 4.3.4.1.1); {@code DEFAULT=YES} marks the main track only. A commentary track has
+   * {@code AUTOSELECT=NO}: it talks over the programme, so a player choosing a track from the viewer's language alone
+   * must never pick it; it stays in the menu. An audio description carries {@code CHARACTERISTICS}
+   * {@code public.accessibility.describes-video} and a track for the hearing impaired
+   * {@code public.accessibility.enhances-speech-intelligibility} (Apple's media characteristics), so a player picks
+   * them when the viewer's accessibility settings ask for them.
+   */
+  private static Map<String, long[]> writeAudioGroups(StringBuilder master,
+      List<TranscodePipeline.EncodedAudio> audio) {
+    Map<String, long[]> groups = new LinkedHashMap<>();
+    if (audio.isEmpty()) {
+      return groups;
+    }
+    Map<Integer, String> names = renditionNames(audio);
+    List<TranscodePipeline.EncodedAudio> stereo = audio.stream().filter(a -> a.channels() == 2).toList();
+    writeAudioGroup(master, AUDIO_GROUP, stereo, names, groups);
+    if (audio.stream().anyMatch(a -> a.channels() > 2)) {
+      List<TranscodePipeline.EncodedAudio> surround = stereo.stream()
+          .map(s -> audio.stream().filter(a -> a.trackNumber() == s.trackNumber() && a.channels() > 2).findFirst()
+              .orElse(s))
+          .toList();
+      writeAudioGroup(master, SURROUND_GROUP, surround, names, groups);
+    }
+    return groups;
+  }
+
+  private static void writeAudioGroup(StringBuilder master, String group, List<TranscodePipeline.EncodedAudio> members,
+      Map<Integer, String> names, Map<String, long[]> groups) {
+    long[] largest = new long[2];
+    for (TranscodePipeline.EncodedAudio rendition : members) {
+      MediaInfo.Audio track = rendition.track();
+      master.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(group).append('"');
+      track.language().ifPresent(l -> master.append(",LANGUAGE=\"").append(l).append('"'));
+      master.append(",NAME=\"").append(names.get(rendition.trackNumber())).append('"')
+          .append(",DEFAULT=").append(rendition.main() ? "YES" : "NO")
+          .append(",AUTOSELECT=").append(rendition.main() || !track.commentary() ? "YES" : "NO");
+      List<String> characteristics = new ArrayList<>();
+      if (track.describesVideo()) {
+        characteristics.add("public.accessibility.describes-video");
+      }
+      if (track.hearingImpaired()) {
+        characteristics.add("public.accessibility.enhances-speech-intelligibility");
+      }
+      if (!characteristics.isEmpty()) {
+        master.append(",CHARACTERISTICS=\"").append(String.join(",", characteristics)).append('"');
+      }
+      master.append(",CHANNELS=\"").append(rendition.channels()).append("\",URI=\"")
+          .append(rendition.directory().getFileName()).append('/').append(HlsSegmenter.PLAYLIST).append("\"\n");
+      MediaPlaylist playlist = MediaPlaylist.read(rendition.directory().resolve(HlsSegmenter.PLAYLIST));
+      largest[0] = Math.max(largest[0], playlist.peakBitsPerSecond());
+      largest[1] = Math.max(largest[1], playlist.averageBitsPerSecond());
+    }
+    groups.put(group, largest);
+  }
+
+  /** Each track's {@code NAME}, by track number; a name already taken gets the track number appended. */
+  private static Map<Integer, String> renditionNames(List<TranscodePipeline.EncodedAudio> audio) {
+    Map<Integer, String> names = new LinkedHashMap<>();
+    Set<String> taken = new HashSet<>();
+    for (TranscodePipeline.EncodedAudio rendition : audio) {
+      MediaInfo.Audio track = rendition.track();
+      if (names.containsKey(rendition.trackNumber())) {
+        continue;
+      }
+      String name = track.title()
+          .or(() -> track.language().flatMap(LanguageTag::displayName))
+          .orElse("Track " + rendition.trackNumber())
+          .replace('"', '\'');
+      if (!taken.add(name)) {
+        name = name + " (" + rendition.trackNumber() + ")";
+        taken.add(name);
+      }
+      names.put(rendition.trackNumber(), name);
+    }
+    return names;
   }
 
   /** Returns the I-frame stream's peak and average bitrate. */
