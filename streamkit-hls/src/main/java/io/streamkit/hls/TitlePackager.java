@@ -105,7 +105,9 @@ final class TitlePackager {
    * does not say; {@code NAME} is the track's title, else its language's name, else "Track n", and unique within a
    * group (section 4.3.4.1.1); {@code DEFAULT=YES} marks the main track only. A commentary track has
    * {@code AUTOSELECT=NO}: it talks over the programme, so a player choosing a track from the viewer's language alone
-   * must never pick it; it stays in the menu. An audio description carries {@code CHARACTERISTICS}
+   * must never pick it; it stays in the menu. So does a track with the same language and characteristics as an
+   * earlier selectable one (the main track comes first): the automatic choice then has a single answer. An audio
+   * description carries {@code CHARACTERISTICS}
    * {@code public.accessibility.describes-video} and a track for the hearing impaired
    * {@code public.accessibility.enhances-speech-intelligibility} (Apple's media characteristics), so a player picks
    * them when the viewer's accessibility settings ask for them.
@@ -132,13 +134,9 @@ final class TitlePackager {
   private static void writeAudioGroup(StringBuilder master, String group, List<TranscodePipeline.EncodedAudio> members,
       Map<Integer, String> names, Map<String, long[]> groups) {
     long[] largest = new long[2];
+    Set<String> selectable = new HashSet<>();
     for (TranscodePipeline.EncodedAudio rendition : members) {
       MediaInfo.Audio track = rendition.track();
-      master.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(group).append('"');
-      track.language().ifPresent(l -> master.append(",LANGUAGE=\"").append(l).append('"'));
-      master.append(",NAME=\"").append(names.get(rendition.trackNumber())).append('"')
-          .append(",DEFAULT=").append(rendition.main() ? "YES" : "NO")
-          .append(",AUTOSELECT=").append(rendition.main() || !track.commentary() ? "YES" : "NO");
       List<String> characteristics = new ArrayList<>();
       if (track.describesVideo()) {
         characteristics.add("public.accessibility.describes-video");
@@ -146,6 +144,16 @@ final class TitlePackager {
       if (track.hearingImpaired()) {
         characteristics.add("public.accessibility.enhances-speech-intelligibility");
       }
+      boolean autoselect = rendition.main()
+          || !track.commentary() && selectable.add(track.language().orElse("") + characteristics);
+      if (rendition.main()) {
+        selectable.add(track.language().orElse("") + characteristics);
+      }
+      master.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(group).append('"');
+      track.language().ifPresent(l -> master.append(",LANGUAGE=\"").append(l).append('"'));
+      master.append(",NAME=\"").append(names.get(rendition.trackNumber())).append('"')
+          .append(",DEFAULT=").append(rendition.main() ? "YES" : "NO")
+          .append(",AUTOSELECT=").append(autoselect ? "YES" : "NO");
       if (!characteristics.isEmpty()) {
         master.append(",CHARACTERISTICS=\"").append(String.join(",", characteristics)).append('"');
       }

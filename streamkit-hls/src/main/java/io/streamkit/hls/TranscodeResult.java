@@ -9,8 +9,10 @@ import java.util.List;
  * @param location where the title was published: for a directory output its absolute path (servable as static
  *     files), for a storage output the version's location such as {@code s3://media/titles/42/v20261202...}
  * @param masterPlaylist the master playlist's location: {@code location/master.m3u8}
- * @param renditions video variants in master playlist order, largest first
- * @param hasAudio whether the title carries an AAC-LC stereo 48 kHz audio track
+ * @param renditions video variants in master playlist order, largest first, as they play with the stereo audio group;
+ *     when a source track has 5.1, the master playlist lists each again with the 5.1 group after these
+ * @param hasAudio whether the title carries AAC-LC 48 kHz audio: in fMP4 a stereo rendition per source track and a 5.1
+ *     one per track of six or more channels, in MPEG-TS the main track in stereo, muxed into every variant
  * @param durationSeconds media duration in seconds, as listed in the playlists (the sum of the segment durations)
  * @param wallSeconds wall-clock seconds the transcode took, from {@code run()} until the title was published
  * @param contentKeys the keys that encrypt the title's segments, in the order of the runs of segments they encrypt

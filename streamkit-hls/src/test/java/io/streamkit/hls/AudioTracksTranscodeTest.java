@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * A source with five audio tracks, each a tone of its own frequency so a swapped track is heard: French stereo
  * (660 Hz), English stereo marked default (440 Hz), an English director's commentary (880 Hz), German 5.1 (1320 Hz)
- * and an untitled English audio description (550 Hz). The fMP4 title must offer every track, the 5.1 one also as
- * 5.1 in its own group, and stay conformant; the TS title carries the default track only.
+ * an untitled English audio description (550 Hz) and a second untitled English track (770 Hz). The fMP4 title must
+ * offer every track, the 5.1 one also as 5.1 in its own group, and stay conformant; the TS title carries the default
+ * track only.
  */
 class AudioTracksTranscodeTest {
 
   private static final double SECONDS = 7;
-  private static final int[] TONES = {660, 440, 880, 1320, 550};
+  private static final int[] TONES = {660, 440, 880, 1320, 550, 770};
 
   @TempDir static Path dir;
   private static Path source;
@@ -40,16 +41,18 @@ class AudioTracksTranscodeTest {
         "-f", "lavfi", "-i", "sine=frequency=880:sample_rate=48000",
         "-f", "lavfi", "-i", "sine=frequency=1320:sample_rate=48000,pan=5.1|c0=c0|c1=c0|c2=c0|c4=c0|c5=c0",
         "-f", "lavfi", "-i", "sine=frequency=550:sample_rate=48000",
+        "-f", "lavfi", "-i", "sine=frequency=770:sample_rate=48000",
         "-t", Double.toString(SECONDS),
-        "-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:a", "-map", "4:a", "-map", "5:a",
+        "-map", "0:v", "-map", "1:a", "-map", "2:a", "-map", "3:a", "-map", "4:a", "-map", "5:a", "-map", "6:a",
         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac",
-        "-ac:a:0", "2", "-ac:a:1", "2", "-ac:a:2", "2", "-ac:a:4", "2",
+        "-ac:a:0", "2", "-ac:a:1", "2", "-ac:a:2", "2", "-ac:a:4", "2", "-ac:a:5", "2",
         "-metadata:s:a:0", "language=fre", "-disposition:a:0", "0",
         "-metadata:s:a:1", "language=eng", "-disposition:a:1", "default",
         "-metadata:s:a:2", "language=eng", "-metadata:s:a:2", "title=Director's commentary",
         "-disposition:a:2", "comment",
         "-metadata:s:a:3", "language=ger", "-disposition:a:3", "0",
-        "-metadata:s:a:4", "language=eng", "-disposition:a:4", "visual_impaired+descriptions");
+        "-metadata:s:a:4", "language=eng", "-disposition:a:4", "visual_impaired+descriptions",
+        "-metadata:s:a:5", "language=eng", "-disposition:a:5", "0");
   }
 
   @Test
@@ -58,8 +61,8 @@ class AudioTracksTranscodeTest {
 
     assertThat(info.audioTracks()).extracting(MediaInfo.Audio::language)
         .containsExactly(Optional.of("fr"), Optional.of("en"), Optional.of("en"), Optional.of("de"),
-            Optional.of("en"));
-    assertThat(info.audioTracks()).extracting(MediaInfo.Audio::channels).containsExactly(2, 2, 2, 6, 2);
+            Optional.of("en"), Optional.of("en"));
+    assertThat(info.audioTracks()).extracting(MediaInfo.Audio::channels).containsExactly(2, 2, 2, 6, 2, 2);
     assertThat(info.audioTracks().get(2).title()).contains("Director's commentary");
     assertThat(info.audioTracks().get(2).commentary()).isTrue();
     assertThat(info.audioTracks().get(4).describesVideo()).isTrue();
@@ -79,12 +82,14 @@ class AudioTracksTranscodeTest {
         media("audio", "en", "Director's commentary", false, false, null, 2, "audio-en-3"),
         media("audio", "de", "Deutsch", false, true, null, 2, "audio-de-4"),
         media("audio", "en", "English (5)", false, true, "public.accessibility.describes-video", 2, "audio-en-5"),
+        media("audio", "en", "English (6)", false, false, null, 2, "audio-en-6"),
         media("audio-surround", "en", "English", true, true, null, 2, "audio"),
         media("audio-surround", "fr", "Français", false, true, null, 2, "audio-fr-1"),
         media("audio-surround", "en", "Director's commentary", false, false, null, 2, "audio-en-3"),
         media("audio-surround", "de", "Deutsch", false, true, null, 6, "audio-surround-de-4"),
         media("audio-surround", "en", "English (5)", false, true, "public.accessibility.describes-video", 2,
-            "audio-en-5"));
+            "audio-en-5"),
+        media("audio-surround", "en", "English (6)", false, false, null, 2, "audio-en-6"));
 
     List<Map<String, String>> variants = master.stream().filter(l -> l.startsWith("#EXT-X-STREAM-INF:"))
         .map(HlsConformance::attributes).toList();
@@ -102,7 +107,7 @@ class AudioTracksTranscodeTest {
 
     HlsConformance.Playlist video = HlsConformance.Playlist.read(out.resolve("360p/index.m3u8"));
     Map<String, Integer> toneOfDirectory = Map.of("audio-fr-1", 660, "audio", 440, "audio-en-3", 880,
-        "audio-de-4", 1320, "audio-surround-de-4", 1320, "audio-en-5", 550);
+        "audio-de-4", 1320, "audio-surround-de-4", 1320, "audio-en-5", 550, "audio-en-6", 770);
     for (Map.Entry<String, Integer> rendition : toneOfDirectory.entrySet()) {
       Path playlist = out.resolve(rendition.getKey()).resolve("index.m3u8");
       int channels = rendition.getKey().startsWith("audio-surround") ? 6 : 2;
