@@ -19,6 +19,10 @@ public record MediaInfo(String container, double durationSeconds, Video video, L
   /**
    * Copies the track list, which may be empty.
    *
+   * @param container demuxer name(s)
+   * @param durationSeconds duration of the file in seconds, or 0 when unknown
+   * @param video the video stream that would be transcoded
+   * @param audioTracks every decodable audio stream, in container order
    * @throws NullPointerException if {@code audioTracks} or one of its elements is null
    */
   public MediaInfo {
