@@ -49,6 +49,17 @@ final class HlsSegmenter implements AutoCloseable {
     return stream.index();
   }
 
+  /**
+   * Tags stream {@code index} with its language (an ISO 639-2 code), which the fMP4 muxer writes into the track's
+   * {@code mdhd} box (ISO/IEC 14496-12 section 8.4.2) and the TS muxer into an ISO 639 language descriptor.
+   */
+  void tagLanguage(int index, String iso639) {
+    AVStream stream = context.streams(index);
+    AVDictionary metadata = stream.metadata() == null ? new AVDictionary(null) : stream.metadata();
+    Ffmpeg.check(av_dict_set(metadata, "language", iso639, 0), "cannot tag the language in " + directory);
+    stream.metadata(metadata);
+  }
+
   void writeHeader(SegmentFormat format, int segmentSeconds) {
     AVDictionary options = new AVDictionary(null);
     try {

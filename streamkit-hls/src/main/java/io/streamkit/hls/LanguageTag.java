@@ -3,6 +3,7 @@ package io.streamkit.hls;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.MissingResourceException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -57,6 +58,19 @@ final class LanguageTag {
       return tag.equals("und") ? Optional.empty() : Optional.of(tag);
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@return the ISO 639-2/T code of a BCP 47 tag's language, as MP4 and MPEG-TS store it, e.g. {@code fra} for
+   * {@code fr-CA}; empty when the JDK knows none}
+   */
+  static Optional<String> toIso639Part2(String tag) {
+    try {
+      String code = Locale.forLanguageTag(tag).getISO3Language();
+      return code.length() == 3 ? Optional.of(code) : Optional.empty();
+    } catch (MissingResourceException e) {
+      return Optional.empty();
+    }
   }
 
   /**

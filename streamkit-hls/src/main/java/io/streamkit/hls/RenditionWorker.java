@@ -128,12 +128,18 @@ final class RenditionWorker {
     }
   }
 
-  /** One audio-only rendition of an fMP4 title, called {@code name} in thread names and errors. */
-  static RenditionWorker audio(Path directory, String name, AVCodecContext audioEncoder, SegmentFormat format,
-      int segmentSeconds) {
+  /**
+   * One audio-only rendition of an fMP4 title, called {@code name} in thread names and errors; {@code language} is
+   * its ISO 639-2 code, or null.
+   */
+  static RenditionWorker audio(Path directory, String name, AVCodecContext audioEncoder, String language,
+      SegmentFormat format, int segmentSeconds) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     try {
       int audio = segmenter.addStream(audioEncoder);
+      if (language != null) {
+        segmenter.tagLanguage(audio, language);
+      }
       segmenter.writeHeader(format, segmentSeconds);
       return new RenditionWorker(name, directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
           segmentSeconds, null);

@@ -368,8 +368,9 @@ final class TranscodePipeline {
         for (AudioTrack track : audioTracks) {
           for (AudioOutput output : track.outputs) {
             String directory = audioDirectoryName(track.source, track.number, track.main, output.channels);
+            String language = track.source.language().flatMap(LanguageTag::toIso639Part2).orElse(null);
             output.worker = RenditionWorker.audio(Files.createDirectory(staging.resolve(directory)), directory,
-                output.encoder, format, segmentSeconds);
+                output.encoder, language, format, segmentSeconds);
           }
         }
       }

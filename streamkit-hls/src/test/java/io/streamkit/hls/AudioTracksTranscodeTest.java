@@ -117,6 +117,11 @@ class AudioTracksTranscodeTest {
       assertThat(stream).as(rendition.getKey()).containsEntry("codec_name", "aac").containsEntry("profile", "LC")
           .containsEntry("channels", Integer.toString(channels)).containsEntry("sample_rate", "48000");
       assertThat(dominantTone(playlist)).as("tone of %s", rendition.getKey()).isEqualTo(rendition.getValue());
+      String language = rendition.getKey().contains("-fr-") ? "fra" : rendition.getKey().contains("-de-") ? "deu"
+          : "eng";
+      assertThat(FfmpegTool.ffprobe("-select_streams", "a:0", "-show_entries", "stream_tags=language", "-of",
+          "csv=p=0", out.resolve(rendition.getKey()).resolve("init.mp4").toString()).strip())
+          .as("language in the init segment of %s", rendition.getKey()).isEqualTo(language);
 
       HlsConformance.Playlist audio = HlsConformance.Playlist.read(playlist);
       assertThat(audio.segments).as(rendition.getKey()).hasSameSizeAs(video.segments);
@@ -149,6 +154,12 @@ class AudioTracksTranscodeTest {
       "English|none", "12|none"})
   void containerLanguagesBecomeShortestBcp47Tags(String container, String expected) {
     assertThat(LanguageTag.fromContainer(container)).isEqualTo(Optional.ofNullable(expected));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', nullValues = "none", value = {"en|eng", "fr-CA|fra", "yue|yue", "xx|none"})
+  void tagsGoBackToTheThreeLetterCodesContainersStore(String tag, String expected) {
+    assertThat(LanguageTag.toIso639Part2(tag)).isEqualTo(Optional.ofNullable(expected));
   }
 
   private static String media(String group, String language, String name, boolean isDefault, boolean autoselect,
