@@ -20,14 +20,17 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_describe;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_sample_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import java.nio.file.Files;
@@ -194,9 +197,9 @@ final class TranscodePipeline {
           input.context.streams(source.streamIndex()));
       audioTracks.add(track);
       track.decoder = openDecoder(track.stream, name);
-      track.outputs.add(new AudioOutput(STEREO_CHANNELS, AUDIO_BITRATE));
+      track.outputs.add(new AudioOutput(track, STEREO_CHANNELS, AUDIO_BITRATE));
       if (format == SegmentFormat.FMP4 && source.surround()) {
-        track.outputs.add(new AudioOutput(MediaInfo.Audio.SURROUND_CHANNELS, SURROUND_AUDIO_BITRATE));
+        track.outputs.add(new AudioOutput(track, MediaInfo.Audio.SURROUND_CHANNELS, SURROUND_AUDIO_BITRATE));
       }
     }
   }
@@ -433,13 +436,15 @@ final class TranscodePipeline {
    * them, and (fMP4) the worker that segments them.
    */
   private final class AudioOutput {
+    final AudioTrack track;
     final int channels;
     final AVCodecContext encoder;
     final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
     FilterChain filter;
     RenditionWorker worker;
 
-    AudioOutput(int channels, long bitrate) {
+    AudioOutput(AudioTrack track, int channels, long bitrate) {
+      this.track = track;
       this.channels = channels;
       this.encoder = openAacEncoder(channels, bitrate);
     }
@@ -455,12 +460,34 @@ final class TranscodePipeline {
 
     /** At the end of the source: encodes the rest up to the video's end and passes on what the video covers. */
     void finish() {
-      if (filter != null) {
-        filter.push(null);
-        filter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
+      if (filter == null) {
+        pushSilence();
       }
+      filter.push(null);
+      filter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
       encode(null);
       release(true);
+    }
+
+    /**
+     * A track without a single decoded frame (no packets, or none decodable) still becomes a rendition as long as
+     * the video, of silence: one silent sample at the start, which {@code apad} then pads to the video's end. An
+     * empty rendition would be a playlist of one zero-length segment, which players reject.
+     */
+    private void pushSilence() {
+      AVCodecContext decoder = track.decoder;
+      int sampleFormat = decoder.sample_fmt() < 0 ? AV_SAMPLE_FMT_FLTP : decoder.sample_fmt();
+      AVFrame silence = av_frame_alloc();
+      try {
+        silence.format(sampleFormat).sample_rate(decoder.sample_rate()).nb_samples(1).pts(0);
+        Ffmpeg.check(av_channel_layout_copy(silence.ch_layout(), decoder.ch_layout()),
+            "cannot copy the channel layout of audio track " + track.number);
+        Ffmpeg.check(av_frame_get_buffer(silence, 0), "cannot allocate a silent audio frame");
+        av_samples_set_silence(silence.extended_data(), 0, 1, silence.ch_layout().nb_channels(), sampleFormat);
+        push(silence, track.stream);
+      } finally {
+        av_frame_free(silence);
+      }
     }
 
     private void encode(AVFrame frame) {

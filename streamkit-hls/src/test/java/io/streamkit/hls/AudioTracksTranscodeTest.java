@@ -148,6 +148,21 @@ class AudioTracksTranscodeTest {
     assertThat(dominantTone(variant)).as("the default English track").isEqualTo(440);
   }
 
+  @Test
+  void aTrackWithoutASingleFrameBecomesSilenceAsLongAsTheVideo() {
+    Path silent = TitleFixture.generate(dir, "empty-track.mkv", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-f", "lavfi", "-i", "sine=frequency=660:sample_rate=48000,atrim=end_sample=0",
+        "-t", "4", "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast",
+        "-c:a", "aac", "-metadata:s:a:1", "language=spa");
+    Path out = dir.resolve("empty-track");
+    TitleFixture.transcodeConforming(silent, out, SegmentFormat.FMP4, 320, 180, true);
+
+    String volume = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "info", "-i",
+        out.resolve("audio-es-2/index.m3u8").toString(), "-af", "volumedetect", "-f", "null", "-")).stderr();
+    assertThat(volume).as("the empty Spanish track plays as silence").contains("max_volume: -91.0 dB");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', nullValues = "none", value = {
       "eng|en", "fra|fr", "fre|fr", "ger|de", "chi|zh", "yue|yue", "und|none", "|none", "en-gb|en-GB",
