@@ -55,7 +55,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
  * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
  * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
- * every video rendition, as HLS players expect of TS titles with a single audio track.
+ * every video rendition, as before (its variants have no separate audio renditions).
  *
  * <p>This is the lower-level libav* API rather than JavaCV's grabber/recorder: the recorder converts every frame
  * through its own buffers and cannot share one decoded frame between N encoders or force IDRs per frame.
@@ -76,7 +76,7 @@ final class TranscodePipeline {
 
   static final int AUDIO_SAMPLE_RATE = 48_000;
   static final long AUDIO_BITRATE = 128_000;
-  /** 5.1 AAC-LC: three times the stereo rate, 64 kbit/s per full-range channel (Apple HLS authoring spec 2.x). */
+  /** 5.1 AAC-LC: 64 kbit/s for each of six channels, what the stereo rate spends per channel. */
   static final long SURROUND_AUDIO_BITRATE = 384_000;
   static final int STEREO_CHANNELS = 2;
   static final int AAC_FRAME_SIZE = 1024;
