@@ -28,6 +28,8 @@ final class HlsSegmenter implements AutoCloseable {
 
   static final String PLAYLIST = "index.m3u8";
   static final String INIT_SEGMENT = "init.mp4";
+  /** Media segment file names, numbered from the playlist's media sequence number (0), before the extension. */
+  static final String SEGMENT_NAME = "seg_%05d.";
 
   private final AVFormatContext context = new AVFormatContext(null);
   private final Path directory;
@@ -56,7 +58,7 @@ final class HlsSegmenter implements AutoCloseable {
       av_dict_set(options, "hls_playlist_type", "vod", 0);
       av_dict_set(options, "hls_list_size", "0", 0);
       av_dict_set(options, "hls_segment_type", format.muxerValue, 0);
-      av_dict_set(options, "hls_segment_filename", directory.resolve("seg_%05d." + format.extension).toString(), 0);
+      av_dict_set(options, "hls_segment_filename", directory.resolve(SEGMENT_NAME + format.extension).toString(), 0);
       av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
       av_dict_set(options, "hls_flags", "independent_segments", 0);
       Ffmpeg.check(avformat_write_header(context, options), "cannot start HLS output in " + directory);

@@ -26,6 +26,8 @@ import java.util.Locale;
  * 23001-7 section 10.4.2); the I-frame playlist repeats the media playlist's {@code EXT-X-KEY} tags. Bitrates are
  * measured on the encrypted segments, which is what a player downloads: AES-128 padding adds 1 to 16 bytes per
  * segment, {@code 'cbcs'} its sample encryption boxes.
+ *
+ * <p>A clear fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
  */
 final class TitlePackager {
 
@@ -37,8 +39,13 @@ final class TitlePackager {
 
   private TitlePackager() {}
 
+  /**
+   * Writes the master playlist, the I-frame playlists unless {@code encryption} is AES-128, and for a clear fMP4
+   * title the DASH manifest ({@link DashManifest}).
+   */
   static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
-      boolean iFramePlaylists) {
+      SegmentEncryption.Method encryption) {
+    boolean iFramePlaylists = encryption != SegmentEncryption.Method.AES_128;
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     MediaPlaylist audio = encoded.audioDirectory() == null ? null
         : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
@@ -78,7 +85,15 @@ final class TitlePackager {
     }
     master.append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
+    if (writesDashManifest(format, encryption)) {
+      DashManifest.write(title, encoded);
+    }
     return List.copyOf(renditions);
+  }
+
+  /** {@return whether a title of this format and encryption gets a DASH manifest: clear fMP4 titles only} */
+  static boolean writesDashManifest(SegmentFormat format, SegmentEncryption.Method encryption) {
+    return format == SegmentFormat.FMP4 && encryption == SegmentEncryption.Method.NONE;
   }
 
   /** Returns the I-frame stream's peak and average bitrate. */
