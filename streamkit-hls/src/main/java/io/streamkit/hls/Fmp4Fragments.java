@@ -39,8 +39,11 @@ final class Fmp4Fragments {
   record Track(int id, long timescale, String handler, long defaultDuration, long defaultSize, int defaultFlags,
       int channels, int sampleRate) {}
 
-  /** One sample: its absolute byte offset in the segment file, size, duration in track ticks and flags. */
-  record Sample(long offset, long size, long duration, int flags) {
+  /**
+   * One sample: its absolute byte offset in the segment file, size, duration in track ticks, flags and composition
+   * time offset (0 when the run has none).
+   */
+  record Sample(long offset, long size, long duration, int flags, int compositionOffset) {
     boolean sync() {
       return (flags & NON_SYNC_SAMPLE) == 0;
     }
@@ -195,11 +198,15 @@ final class Fmp4Fragments {
             sampleFlags = in.getInt(field);
             field += 4;
           }
-          field += (flags & 0x800) != 0 ? 4 : 0;
+          int compositionOffset = 0;
+          if ((flags & 0x800) != 0) {
+            compositionOffset = in.getInt(field);
+            field += 4;
+          }
           if (size < 0 || position + size > in.limit()) {
             throw damaged(file, "sample " + s + " of the fragment at byte " + moof + " lies outside the file");
           }
-          samples.add(new Sample(position, size, duration, sampleFlags));
+          samples.add(new Sample(position, size, duration, sampleFlags, compositionOffset));
           position += size;
         }
         next = position;
@@ -212,7 +219,18 @@ final class Fmp4Fragments {
         List.copyOf(samples));
   }
 
-  private static int find(ByteBuffer in, int from, int to, String type, Path file) {
+  /** A box of {@code type} around {@code payload} (section 4.2), 32-bit size. */
+  static byte[] box(String type, byte[] payload) {
+    return ByteBuffer.allocate(8 + payload.length).putInt(8 + payload.length)
+        .put(type.getBytes(StandardCharsets.ISO_8859_1)).put(payload).array();
+  }
+
+  /** A full box (section 4.2): version and flags, then {@code payload}. */
+  static byte[] fullBox(String type, int version, int flags, byte[] payload) {
+    return box(type, ByteBuffer.allocate(4 + payload.length).putInt(version << 24 | flags).put(payload).array());
+  }
+
+  static int find(ByteBuffer in, int from, int to, String type, Path file) {
     for (int box = from; box < to; box = end(in, box, file)) {
       if (type(in, box + 4).equals(type)) {
         return box;
@@ -222,7 +240,7 @@ final class Fmp4Fragments {
   }
 
   /** The end of the box at {@code box}: 32-bit sizes, a 64-bit {@code largesize} (1) or to the end of file (0). */
-  private static int end(ByteBuffer in, int box, Path file) {
+  static int end(ByteBuffer in, int box, Path file) {
     if (box + 8 > in.limit()) {
       throw damaged(file, "a box header at byte " + box + " is cut off");
     }
@@ -238,7 +256,7 @@ final class Fmp4Fragments {
     return (int) (box + size);
   }
 
-  private static String type(ByteBuffer in, int offset) {
+  static String type(ByteBuffer in, int offset) {
     return new String(in.array(), offset, 4, StandardCharsets.ISO_8859_1);
   }
 

@@ -23,6 +23,7 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * One media playlist and its segments, written by libavformat's {@code hls} muxer (VOD playlist, all segments
  * listed, {@code EXT-X-INDEPENDENT-SEGMENTS}). It cuts a segment at the first key frame at or after each multiple of
  * the segment duration; the encoders force an IDR exactly there, so every rendition is cut at the same instants.
+ * An fMP4 video rendition then gets a fragment per IDR ({@link KeyframeFragmenter}).
  */
 final class HlsSegmenter implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class HlsSegmenter implements AutoCloseable {
 
   private final AVFormatContext context = new AVFormatContext(null);
   private final Path directory;
+  private SegmentFormat format;
   private boolean headerWritten;
   private boolean finished;
 
@@ -52,6 +54,7 @@ final class HlsSegmenter implements AutoCloseable {
   }
 
   void writeHeader(SegmentFormat format, int segmentSeconds) {
+    this.format = format;
     AVDictionary options = new AVDictionary(null);
     try {
       av_dict_set(options, "hls_time", Integer.toString(segmentSeconds), 0);
@@ -78,6 +81,9 @@ final class HlsSegmenter implements AutoCloseable {
   void finish() {
     Ffmpeg.check(av_write_trailer(context), "cannot finish playlist in " + directory);
     finished = true;
+    if (format == SegmentFormat.FMP4) {
+      KeyframeFragmenter.split(directory);
+    }
   }
 
   @Override
