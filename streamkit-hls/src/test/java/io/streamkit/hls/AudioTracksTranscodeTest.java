@@ -105,6 +105,11 @@ class AudioTracksTranscodeTest {
       assertThat(result.renditions().get(i).peakBandwidth()).isEqualTo(stereo);
     }
 
+    String mpd = Files.readString(out.resolve("manifest.mpd"));
+    assertThat(mpd.split("contentType=\"audio\"", -1)).as("an audio AdaptationSet per rendition").hasSize(8);
+    assertThat(mpd).contains("lang=\"fr\"").contains("lang=\"de\"").contains("value=\"commentary\"")
+        .contains("value=\"description\"");
+
     HlsConformance.Playlist video = HlsConformance.Playlist.read(out.resolve("360p/index.m3u8"));
     Map<String, Integer> toneOfDirectory = Map.of("audio-fr-1", 660, "audio", 440, "audio-en-3", 880,
         "audio-de-4", 1320, "audio-surround-de-4", 1320, "audio-en-5", 550, "audio-en-6", 770);
