@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -50,21 +49,13 @@ import org.bytedeco.ffmpeg.global.avutil;
  *
  * <p>Timing follows the transcode's timeline ({@link TranscodePipeline}): 0 is the start of the video stream. The
  * event's time is the packet's PTS plus the decoder's display offsets, its end the display end or else the packet
- * duration. The stream's {@code language} tag (ISO 639-2, bibliographic or terminology code) becomes a BCP 47 tag
- * (RFC 5646 section 2.2.1: the ISO 639-1 code when there is one), its {@code title} tag the label.
+ * duration. The stream's {@code language} tag becomes a BCP 47 tag ({@link LanguageTag}, {@code und} when it says
+ * nothing), its {@code title} tag the label, else the language's name.
  *
  * <p>The source is read a second time for this, with every other stream discarded by the demuxer: subtitles are a
  * few kilobytes and the pass costs a read of the file, not a decode, and the encode pipeline stays free of them.
  */
 final class EmbeddedSubtitles {
-
-  /** ISO 639-2 bibliographic codes (Matroska's) that differ from the terminology codes {@link Locale} knows. */
-  private static final Map<String, String> BIBLIOGRAPHIC = Map.ofEntries(Map.entry("alb", "sq"),
-      Map.entry("arm", "hy"), Map.entry("baq", "eu"), Map.entry("bur", "my"), Map.entry("chi", "zh"),
-      Map.entry("cze", "cs"), Map.entry("dut", "nl"), Map.entry("fre", "fr"), Map.entry("geo", "ka"),
-      Map.entry("ger", "de"), Map.entry("gre", "el"), Map.entry("ice", "is"), Map.entry("mac", "mk"),
-      Map.entry("mao", "mi"), Map.entry("may", "ms"), Map.entry("per", "fa"), Map.entry("rum", "ro"),
-      Map.entry("slo", "sk"), Map.entry("tib", "bo"), Map.entry("wel", "cy"));
 
   private EmbeddedSubtitles() {}
 
@@ -99,7 +90,7 @@ final class EmbeddedSubtitles {
       List<SubtitleTrack> tracks = new ArrayList<>();
       for (Map.Entry<Integer, Stream> entry : streams.entrySet()) {
         Stream stream = entry.getValue();
-        String language = languageTag(tag(stream.stream.metadata(), "language"));
+        String language = LanguageTag.fromContainer(tag(stream.stream.metadata(), "language")).orElse("und");
         tracks.add(new SubtitleTrack(name + " subtitle stream #" + entry.getKey(), language,
             label(tag(stream.stream.metadata(), "title"), language), false, List.copyOf(stream.cues), false));
       }
@@ -209,30 +200,7 @@ final class EmbeddedSubtitles {
     return entry == null || entry.value() == null ? null : entry.value().getString(StandardCharsets.UTF_8).strip();
   }
 
-  /** ISO 639-2 (or already BCP 47) to BCP 47; {@code und} for a missing or unusable tag. */
-  static String languageTag(String language) {
-    if (language == null || language.isEmpty()) {
-      return "und";
-    }
-    String lower = language.toLowerCase(Locale.ROOT);
-    if (BIBLIOGRAPHIC.containsKey(lower)) {
-      return BIBLIOGRAPHIC.get(lower);
-    }
-    if (lower.length() == 3) {
-      for (String two : Locale.getISOLanguages()) {
-        if (new Locale(two).getISO3Language().equals(lower)) {
-          return two;
-        }
-      }
-    }
-    try {
-      return Transcoder.languageTag(language);
-    } catch (IllegalArgumentException e) {
-      return "und";
-    }
-  }
-
-  /** The stream's title when it is a usable label, else the language's English name. */
+  /** The stream's title when it is a usable label, else the language's name in that language. */
   private static String label(String title, String language) {
     if (title != null) {
       String clean = title.replaceAll("[\"\\p{Cntrl}]", "").strip();
@@ -241,7 +209,6 @@ final class EmbeddedSubtitles {
             : clean.substring(0, Transcoder.MAX_SUBTITLE_LABEL_LENGTH);
       }
     }
-    String name = Locale.forLanguageTag(language).getDisplayName(Locale.ENGLISH);
-    return name.isEmpty() || language.equals("und") ? "Subtitles" : name;
+    return LanguageTag.displayName(language).orElse("Subtitles");
   }
 }

@@ -1,18 +1,42 @@
 package io.streamkit.hls;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * What {@link MediaProbe} found in a source file: the container, and the one video and (optional) audio stream a
+ * What {@link MediaProbe} found in a source file: the container, the one video stream and the audio streams a
  * transcode would use.
  *
  * @param container demuxer name(s), e.g. {@code mov,mp4,m4a,3gp,3g2,mj2}
  * @param durationSeconds duration of the file in seconds, or 0 when the container does not say
  * @param video the video stream that would be transcoded: of several, the one with the most pixels (cover art is
  *     not a video stream)
- * @param audio the audio stream that would be transcoded: the first one, if the bundled FFmpeg can decode it
+ * @param audioTracks every audio stream the bundled FFmpeg can decode, in container order; an fMP4 title gets one
+ *     audio rendition per track, see {@link #audio()} for the one a transport stream title carries
  */
-public record MediaInfo(String container, double durationSeconds, Video video, Optional<Audio> audio) {
+public record MediaInfo(String container, double durationSeconds, Video video, List<Audio> audioTracks) {
+
+  /**
+   * Copies the track list, which may be empty.
+   *
+   * @param container demuxer name(s)
+   * @param durationSeconds duration of the file in seconds, or 0 when unknown
+   * @param video the video stream that would be transcoded
+   * @param audioTracks every decodable audio stream, in container order
+   * @throws NullPointerException if {@code audioTracks} or one of its elements is null
+   */
+  public MediaInfo {
+    audioTracks = List.copyOf(audioTracks);
+  }
+
+  /**
+   * {@return the main audio track: the first one marked default, else the first one; empty when the source has no
+   * decodable audio} It is the {@code DEFAULT=YES} rendition of an fMP4 title and the only audio of a transport
+   * stream title.
+   */
+  public Optional<Audio> audio() {
+    return audioTracks.stream().filter(Audio::isDefault).findFirst().or(() -> audioTracks.stream().findFirst());
+  }
 
   /**
    * The video stream's parameters as stored, before rotation or sample aspect ratio are applied; see
@@ -59,12 +83,31 @@ public record MediaInfo(String container, double durationSeconds, Video video, O
   }
 
   /**
-   * The audio stream's parameters as stored; a transcode resamples it to AAC-LC stereo 48 kHz whatever they are.
+   * An audio stream's parameters and labels as stored; a transcode resamples it to AAC-LC stereo 48 kHz whatever
+   * they are (and, with {@link #SURROUND_CHANNELS} or more channels, to 5.1 as well).
    *
    * @param streamIndex index of the stream in the container
    * @param codec decoder name, e.g. {@code aac}
    * @param channels channel count
    * @param sampleRate samples per second, in Hz
+   * @param language the stream's {@code language} tag as a BCP 47 language tag (RFC 5646), e.g. {@code en} for
+   *     {@code eng}; empty when absent, {@code und} or malformed
+   * @param title the stream's {@code title} tag, e.g. {@code Director's commentary}; empty when absent or blank
+   * @param isDefault whether the stream carries the default disposition
+   * @param commentary whether the stream is marked as commentary
+   * @param describesVideo whether the stream is marked for the visually impaired or as an audio description
+   * @param hearingImpaired whether the stream is marked for the hearing impaired (e.g. clear dialogue)
    */
-  public record Audio(int streamIndex, String codec, int channels, int sampleRate) {}
+  public record Audio(int streamIndex, String codec, int channels, int sampleRate, Optional<String> language,
+      Optional<String> title, boolean isDefault, boolean commentary, boolean describesVideo,
+      boolean hearingImpaired) {
+
+    /** Channel count from which a track also gets a 5.1 rendition. */
+    public static final int SURROUND_CHANNELS = 6;
+
+    /** {@return whether the track has {@link #SURROUND_CHANNELS} or more channels} */
+    public boolean surround() {
+      return channels >= SURROUND_CHANNELS;
+    }
+  }
 }

@@ -1,10 +1,16 @@
 package io.streamkit.hls;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_COMMENT;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DESCRIPTIONS;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_HEARING_IMPAIRED;
+import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_VISUAL_IMPAIRED;
 import static org.bytedeco.ffmpeg.global.avformat.av_guess_sample_aspect_ratio;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
@@ -13,6 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 
@@ -26,6 +33,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.javacpp.IntPointer;
@@ -49,7 +57,7 @@ public final class MediaProbe {
    * from any thread.
    *
    * @param file the source to inspect
-   * @return the video and audio stream a transcode of {@code file} would use
+   * @return the video stream and the audio streams a transcode of {@code file} would use
    * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable or not media,
    *     has no video stream, or has a video codec the bundled FFmpeg cannot decode
    */
@@ -112,7 +120,7 @@ public final class MediaProbe {
 
   private static MediaInfo describe(String name, AVFormatContext context) {
     AVStream videoStream = null;
-    AVStream audioStream = null;
+    List<AVStream> audioStreams = new ArrayList<>();
     List<String> found = new ArrayList<>();
     for (int i = 0; i < context.nb_streams(); i++) {
       AVStream stream = context.streams(i);
@@ -125,9 +133,7 @@ public final class MediaProbe {
         }
       } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
         found.add("audio " + codec + " " + par.sample_rate() + " Hz " + par.ch_layout().nb_channels() + " ch");
-        if (audioStream == null) {
-          audioStream = stream;
-        }
+        audioStreams.add(stream);
       }
     }
     if (videoStream == null) {
@@ -162,15 +168,27 @@ public final class MediaProbe {
     long bitrate = Math.max(0, par.bit_rate());
     MediaInfo.Video video = new MediaInfo.Video(videoStream.index(), codec, par.width(), par.height(), rateNum,
         rateDen, variable, rotation(par), pixelFormat, sarNum, sarDen, interlaced, bitrate);
-    Optional<MediaInfo.Audio> audio = Optional.empty();
-    if (audioStream != null && avcodec_find_decoder(audioStream.codecpar().codec_id()) != null
-        && audioStream.codecpar().sample_rate() > 0) {
-      AVCodecParameters a = audioStream.codecpar();
-      audio = Optional.of(new MediaInfo.Audio(audioStream.index(), avcodec_get_name(a.codec_id()).getString(),
-          a.ch_layout().nb_channels(), a.sample_rate()));
+    List<MediaInfo.Audio> audio = new ArrayList<>();
+    for (AVStream stream : audioStreams) {
+      AVCodecParameters a = stream.codecpar();
+      if (avcodec_find_decoder(a.codec_id()) != null && a.sample_rate() > 0 && a.ch_layout().nb_channels() > 0) {
+        int disposition = stream.disposition();
+        audio.add(new MediaInfo.Audio(stream.index(), avcodec_get_name(a.codec_id()).getString(),
+            a.ch_layout().nb_channels(), a.sample_rate(), LanguageTag.fromContainer(tag(stream, "language")),
+            Optional.ofNullable(tag(stream, "title")).map(String::strip).filter(t -> !t.isEmpty()),
+            (disposition & AV_DISPOSITION_DEFAULT) != 0, (disposition & AV_DISPOSITION_COMMENT) != 0,
+            (disposition & (AV_DISPOSITION_VISUAL_IMPAIRED | AV_DISPOSITION_DESCRIPTIONS)) != 0,
+            (disposition & AV_DISPOSITION_HEARING_IMPAIRED) != 0));
+      }
     }
     double duration = context.duration() == AV_NOPTS_VALUE ? 0 : (double) context.duration() / AV_TIME_BASE;
     return new MediaInfo(context.iformat().name().getString(), duration, video, audio);
+  }
+
+  /** A stream metadata value, e.g. {@code language}, or null when the stream has none. */
+  private static String tag(AVStream stream, String key) {
+    AVDictionaryEntry entry = av_dict_get(stream.metadata(), key, null, 0);
+    return entry == null || entry.value() == null ? null : entry.value().getString(UTF_8);
   }
 
   private static boolean believable(AVRational rate) {

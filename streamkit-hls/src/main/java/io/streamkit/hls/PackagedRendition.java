@@ -13,8 +13,9 @@ import io.streamkit.abr.ladder.FrameRate;
  * @param frameRate constant output frame rate ({@code FRAME-RATE})
  * @param codecs the {@code CODECS} attribute (RFC 6381), e.g. {@code avc1.64001f,mp4a.40.2}
  * @param targetBitrate the video bitrate the encoder aimed for, in bit/s
- * @param peakBandwidth {@code BANDWIDTH}: largest segment bitrate (audio included), in bit/s
- * @param averageBandwidth {@code AVERAGE-BANDWIDTH}: bitrate over the whole title (audio included), in bit/s
+ * @param peakBandwidth {@code BANDWIDTH}: largest segment bitrate, in bit/s, audio included (the largest stereo audio
+ *     rendition's, which section 4.3.4.2 asks of a variant with an audio group)
+ * @param averageBandwidth {@code AVERAGE-BANDWIDTH}: bitrate over the whole title, in bit/s, audio included likewise
  * @param segments number of media segments; the same for every variant of a title (segments are aligned)
  */
 public record PackagedRendition(String name, String playlist, int width, int height, FrameRate frameRate, String codecs,

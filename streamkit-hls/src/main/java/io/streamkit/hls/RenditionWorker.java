@@ -28,8 +28,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
  * One output rendition on its own thread: for a video rendition, scale the shared decoded frames to the rung's size
- * and rate, encode them with the {@link H264Encoder} and segment them; for the fMP4 audio rendition, segment the
- * shared AAC packets. In TS mode a video rendition also muxes the shared AAC packets.
+ * and rate, encode them with the {@link H264Encoder} and segment them; for an fMP4 audio rendition, segment its AAC
+ * packets. In TS mode a video rendition also muxes the shared AAC packets.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
  * INDEPENDENT-SEGMENTS): the encoder runs with a GOP of two seconds and the first frame at or after every segment
@@ -128,14 +128,20 @@ final class RenditionWorker {
     }
   }
 
-  /** The audio-only rendition of an fMP4 title. */
-  static RenditionWorker audio(Path directory, AVCodecContext audioEncoder, SegmentFormat format,
-      int segmentSeconds) {
+  /**
+   * One audio-only rendition of an fMP4 title, called {@code name} in thread names and errors; {@code language} is
+   * its ISO 639-2 code, or null.
+   */
+  static RenditionWorker audio(Path directory, String name, AVCodecContext audioEncoder, String language,
+      SegmentFormat format, int segmentSeconds) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     try {
       int audio = segmenter.addStream(audioEncoder);
+      if (language != null) {
+        segmenter.tagLanguage(audio, language);
+      }
       segmenter.writeHeader(format, segmentSeconds);
-      return new RenditionWorker("audio", directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
+      return new RenditionWorker(name, directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
           segmentSeconds, null);
     } catch (RuntimeException e) {
       segmenter.close();

@@ -96,8 +96,8 @@ final class SegmentEncryptor {
     for (TranscodePipeline.EncodedVideo video : encoded.video()) {
       encryptor.encryptPlaylist(video.directory().resolve(HlsSegmenter.PLAYLIST));
     }
-    if (encoded.audioDirectory() != null) {
-      encryptor.encryptPlaylist(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
+    for (TranscodePipeline.EncodedAudio audio : encoded.audio()) {
+      encryptor.encryptPlaylist(audio.directory().resolve(HlsSegmenter.PLAYLIST));
     }
     return List.copyOf(encryptor.keys);
   }

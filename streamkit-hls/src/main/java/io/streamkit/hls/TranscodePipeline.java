@@ -20,14 +20,17 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_describe;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_sample_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import java.nio.file.Files;
@@ -48,8 +51,11 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
  * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
- * rung, which scales and encodes it. Audio is decoded, resampled to 48 kHz stereo (down-mixing multichannel) and
- * AAC-LC encoded once on the caller's thread; the packets are shared by every output that carries audio.
+ * rung, which scales and encodes it. Each audio track is decoded once on the caller's thread and, per output, resampled
+ * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
+ * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
+ * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
+ * every video rendition, as before (its variants have no separate audio renditions).
  *
  * <p>This is the lower-level libav* API rather than JavaCV's grabber/recorder: the recorder converts every frame
  * through its own buffers and cannot share one decoded frame between N encoders or force IDRs per frame.
@@ -63,18 +69,38 @@ import org.bytedeco.ffmpeg.global.avutil;
  * <p>Stopping: {@link JobControl#cancelled()} is checked for every packet read and while waiting on a full worker
  * queue; once it is true the run ends with a {@link CancellationException}. However the run ends, {@link #close()}
  * first stops every worker and waits for its thread to end (uninterruptibly), and only then frees the decoders,
- * filter graphs and AAC encoder this thread used; each worker frees its own encoder, filter graph and muxer on its
+ * filter graphs and AAC encoders this thread used; each worker frees its own encoder, filter graph and muxer on its
  * own thread (see {@link RenditionWorker}).
  */
 final class TranscodePipeline {
 
   static final int AUDIO_SAMPLE_RATE = 48_000;
   static final long AUDIO_BITRATE = 128_000;
+  /** 5.1 AAC-LC: 64 kbit/s for each of six channels, what the stereo rate spends per channel. */
+  static final long SURROUND_AUDIO_BITRATE = 384_000;
+  static final int STEREO_CHANNELS = 2;
   static final int AAC_FRAME_SIZE = 1024;
+  /** The main track's stereo rendition keeps the directory name of titles made when there was one audio track. */
   static final String AUDIO_DIRECTORY = "audio";
 
-  /** What the encoders produced, before packaging. */
-  record Encoded(List<EncodedVideo> video, Path audioDirectory, boolean hasAudio) {}
+  /**
+   * What the encoders produced, before packaging.
+   *
+   * @param audio the audio renditions (fMP4), main track's stereo first; empty for a TS title, whose audio is muxed
+   * @param hasAudio whether the title carries audio at all
+   */
+  record Encoded(List<EncodedVideo> video, List<EncodedAudio> audio, boolean hasAudio) {}
+
+  /**
+   * One audio rendition.
+   *
+   * @param track the source track it was made from
+   * @param trackNumber 1-based position of the track among the source's decodable audio tracks
+   * @param main whether the track is the source's main track ({@link MediaInfo#audio()})
+   * @param channels 2, or 6 for a 5.1 rendition
+   * @param directory where its playlist is
+   */
+  record EncodedAudio(MediaInfo.Audio track, int trackNumber, boolean main, int channels, Path directory) {}
 
   /** One encoded video rendition: where its playlist is and the SPS/PPS its encoder emitted. */
   record EncodedVideo(PlannedRendition plan, Path directory, byte[] codecConfiguration) {}
@@ -93,13 +119,9 @@ final class TranscodePipeline {
   private final FrameProgress progress;
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
-  private final java.util.ArrayDeque<AVPacket> heldAudio = new java.util.ArrayDeque<>();
-  private RenditionWorker audioWorker;
+  private final List<AudioTrack> audioTracks = new ArrayList<>();
   private FilterChain uprightFilter;
-  private FilterChain audioFilter;
   private AVCodecContext videoDecoder;
-  private AVCodecContext audioDecoder;
-  private AVCodecContext audioEncoder;
   private PosterCapture poster;
   private long videoStart;
   private long decodedFrames;
@@ -129,15 +151,11 @@ final class TranscodePipeline {
     String name = input.context.url().getString();
     AVStream videoStream = input.context.streams(info.video().streamIndex());
     videoStart = videoStream.start_time() == AV_NOPTS_VALUE ? 0 : videoStream.start_time();
-    AVStream audioStream = info.audio().map(a -> input.context.streams(a.streamIndex())).orElse(null);
     try {
       videoDecoder = openDecoder(videoStream, name);
-      if (audioStream != null) {
-        audioDecoder = openDecoder(audioStream, name);
-        audioEncoder = openAacEncoder();
-      }
+      openAudioTracks(name);
       poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
-      demux(videoStream, audioStream, name);
+      demux(videoStream, name);
       finishWorkers(name);
       if (decodedFrames == 0) {
         throw new TranscodeException(name + ": no video frame could be decoded; the file is truncated or corrupt");
@@ -145,13 +163,63 @@ final class TranscodePipeline {
       List<EncodedVideo> video = videoWorkers.stream()
           .map(w -> new EncodedVideo(w.plan(), w.directory(), w.codecConfiguration()))
           .toList();
-      return new Encoded(video, audioWorker == null ? null : audioWorker.directory(), audioEncoder != null);
+      List<EncodedAudio> audio = new ArrayList<>();
+      for (AudioTrack track : audioTracks) {
+        for (AudioOutput output : track.outputs) {
+          if (output.worker != null) {
+            audio.add(new EncodedAudio(track.source, track.number, track.main, output.channels,
+                output.worker.directory()));
+          }
+        }
+      }
+      return new Encoded(video, List.copyOf(audio), !audioTracks.isEmpty());
     } finally {
       close();
     }
   }
 
-  private void demux(AVStream videoStream, AVStream audioStream, String name) {
+  /**
+   * One decoder per track the title carries: every decodable track in fMP4, the main one in TS. The main track comes
+   * first, so its stereo output is the first audio rendition.
+   */
+  private void openAudioTracks(String name) {
+    MediaInfo.Audio main = input.info.audio().orElse(null);
+    if (main == null) {
+      return;
+    }
+    List<MediaInfo.Audio> all = input.info.audioTracks();
+    List<MediaInfo.Audio> carried = format == SegmentFormat.TS ? List.of(main) : all;
+    List<MediaInfo.Audio> ordered = new ArrayList<>(carried);
+    ordered.remove(main);
+    ordered.add(0, main);
+    for (MediaInfo.Audio source : ordered) {
+      AudioTrack track = new AudioTrack(source, all.indexOf(source) + 1, source == main,
+          input.context.streams(source.streamIndex()));
+      audioTracks.add(track);
+      track.decoder = openDecoder(track.stream, name);
+      track.outputs.add(new AudioOutput(track, STEREO_CHANNELS, AUDIO_BITRATE));
+      if (format == SegmentFormat.FMP4 && source.surround()) {
+        track.outputs.add(new AudioOutput(track, MediaInfo.Audio.SURROUND_CHANNELS, SURROUND_AUDIO_BITRATE));
+      }
+    }
+  }
+
+  /**
+   * The directory of an audio rendition: {@code audio} for the main track's stereo output, as before titles had
+   * several tracks; {@code audio-<language>-<n>} (or {@code audio-<n>} without a language) for another track's, and
+   * {@code audio-surround-<language>-<n>} for a 5.1 output, {@code n} being the track's 1-based position among the
+   * source's audio tracks so names never collide.
+   */
+  static String audioDirectoryName(MediaInfo.Audio track, int trackNumber, boolean main, int channels) {
+    boolean surround = channels > STEREO_CHANNELS;
+    if (main && !surround) {
+      return AUDIO_DIRECTORY;
+    }
+    return AUDIO_DIRECTORY + (surround ? "-surround" : "")
+        + track.language().map(l -> "-" + l.toLowerCase(Locale.ROOT)).orElse("") + "-" + trackNumber;
+  }
+
+  private void demux(AVStream videoStream, String name) {
     AVPacket packet = av_packet_alloc();
     AVFrame frame = av_frame_alloc();
     try {
@@ -160,8 +228,12 @@ final class TranscodePipeline {
           throwIfCancelled(name);
           if (packet.stream_index() == videoStream.index()) {
             decode(videoDecoder, packet, frame, f -> onVideoFrame(f, videoStream));
-          } else if (audioStream != null && packet.stream_index() == audioStream.index()) {
-            decode(audioDecoder, packet, frame, f -> onAudioFrame(f, audioStream));
+          } else {
+            for (AudioTrack track : audioTracks) {
+              if (packet.stream_index() == track.stream.index()) {
+                decode(track.decoder, packet, frame, track::onFrame);
+              }
+            }
           }
         } finally {
           av_packet_unref(packet);
@@ -173,14 +245,11 @@ final class TranscodePipeline {
         uprightFilter.push(null);
         uprightFilter.drain(this::distributeVideo);
       }
-      if (audioStream != null) {
-        decode(audioDecoder, null, frame, f -> onAudioFrame(f, audioStream));
-        if (audioFilter != null) {
-          audioFilter.push(null);
-          audioFilter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encodeAudio);
+      for (AudioTrack track : audioTracks) {
+        decode(track.decoder, null, frame, track::onFrame);
+        for (AudioOutput output : track.outputs) {
+          output.finish();
         }
-        encodeAudio(null);
-        releaseAudio(true);
       }
     } finally {
       av_frame_free(frame);
@@ -231,7 +300,11 @@ final class TranscodePipeline {
     } else {
       distributeVideo(frame);
     }
-    releaseAudio(false);
+    for (AudioTrack track : audioTracks) {
+      for (AudioOutput output : track.outputs) {
+        output.release(false);
+      }
+    }
   }
 
   /**
@@ -286,16 +359,23 @@ final class TranscodePipeline {
 
   private void startWorkers(String sourceArgs) {
     try {
-      boolean muxedAudio = audioEncoder != null && format == SegmentFormat.TS;
+      AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
+          ? audioTracks.get(0).outputs.get(0).encoder : null;
       for (int i = 0; i < plan.size(); i++) {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
         videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
-            muxedAudio ? audioEncoder : null, i == 0 ? poster : null));
+            muxedAudio, i == 0 ? poster : null));
       }
-      if (audioEncoder != null && format == SegmentFormat.FMP4) {
-        audioWorker = RenditionWorker.audio(Files.createDirectory(staging.resolve(AUDIO_DIRECTORY)), audioEncoder,
-            format, segmentSeconds);
+      if (format == SegmentFormat.FMP4) {
+        for (AudioTrack track : audioTracks) {
+          for (AudioOutput output : track.outputs) {
+            String directory = audioDirectoryName(track.source, track.number, track.main, output.channels);
+            String language = track.source.language().flatMap(LanguageTag::toIso639Part2).orElse(null);
+            output.worker = RenditionWorker.audio(Files.createDirectory(staging.resolve(directory)), directory,
+                output.encoder, language, format, segmentSeconds);
+          }
+        }
       }
     } catch (java.io.IOException e) {
       throw new TranscodeException("cannot create rendition directory in " + staging + ": " + e.getMessage(), e);
@@ -305,22 +385,190 @@ final class TranscodePipeline {
     }
   }
 
-  private void onAudioFrame(AVFrame frame, AVStream stream) {
-    if (audioFilter == null) {
-      audioFilter = FilterChain.audio(audioSourceArgs(frame, stream), audioFilterDescription(), AAC_FRAME_SIZE);
+  /** One source audio track: its decoder, and the outputs each of its decoded frames goes to. */
+  private final class AudioTrack {
+    final MediaInfo.Audio source;
+    final int number;
+    final boolean main;
+    final AVStream stream;
+    final List<AudioOutput> outputs = new ArrayList<>();
+    AVCodecContext decoder;
+
+    AudioTrack(MediaInfo.Audio source, int number, boolean main, AVStream stream) {
+      this.source = source;
+      this.number = number;
+      this.main = main;
+      this.stream = stream;
     }
-    long pts = frame.best_effort_timestamp();
-    if (pts != AV_NOPTS_VALUE) {
-      AVRational videoBase = input.context.streams(input.info.video().streamIndex()).time_base();
-      frame.pts(pts - av_rescale_q(videoStart, videoBase, stream.time_base()));
+
+    /** Moves the frame onto the video's timeline and gives each output a reference to it. */
+    void onFrame(AVFrame frame) {
+      long pts = frame.best_effort_timestamp();
+      if (pts != AV_NOPTS_VALUE) {
+        AVRational videoBase = input.context.streams(input.info.video().streamIndex()).time_base();
+        frame.pts(pts - av_rescale_q(videoStart, videoBase, stream.time_base()));
+      }
+      for (AudioOutput output : outputs) {
+        AVFrame reference = av_frame_clone(frame);
+        if (reference == null) {
+          throw new OutOfMemoryError("cannot reference a decoded audio frame");
+        }
+        try {
+          output.push(reference, stream);
+        } finally {
+          av_frame_free(reference);
+        }
+      }
     }
-    audioFilter.push(frame);
-    audioFilter.drain(this::encodeAudio);
+
+    void close() {
+      for (AudioOutput output : outputs) {
+        output.close();
+      }
+      if (decoder != null) {
+        avcodec_free_context(decoder);
+      }
+    }
   }
 
-  private static String audioFilterDescription() {
+  /**
+   * One AAC-LC output of a track: its resampling filter, encoder, the encoded packets held until the video covers
+   * them, and (fMP4) the worker that segments them.
+   */
+  private final class AudioOutput {
+    final AudioTrack track;
+    final int channels;
+    final AVCodecContext encoder;
+    final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
+    FilterChain filter;
+    RenditionWorker worker;
+
+    AudioOutput(AudioTrack track, int channels, long bitrate) {
+      this.track = track;
+      this.channels = channels;
+      this.encoder = openAacEncoder(channels, bitrate);
+    }
+
+    /** Filters and encodes {@code frame}, whose references move to the filter graph. */
+    void push(AVFrame frame, AVStream stream) {
+      if (filter == null) {
+        filter = FilterChain.audio(audioSourceArgs(frame, stream), audioFilterDescription(channels), AAC_FRAME_SIZE);
+      }
+      filter.push(frame);
+      filter.drain(this::encode);
+    }
+
+    /** At the end of the source: encodes the rest up to the video's end and passes on what the video covers. */
+    void finish() {
+      if (filter == null) {
+        pushSilence();
+      }
+      filter.push(null);
+      filter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
+      encode(null);
+      release(true);
+    }
+
+    /**
+     * A track without a single decoded frame (no packets, or none decodable) still becomes a rendition as long as
+     * the video, of silence: one silent sample at the start, which {@code apad} then pads to the video's end. An
+     * empty rendition would be a playlist of one zero-length segment, which players reject.
+     */
+    private void pushSilence() {
+      AVCodecContext decoder = track.decoder;
+      int sampleFormat = decoder.sample_fmt() < 0 ? AV_SAMPLE_FMT_FLTP : decoder.sample_fmt();
+      AVFrame silence = av_frame_alloc();
+      try {
+        silence.format(sampleFormat).sample_rate(decoder.sample_rate()).nb_samples(1).pts(0);
+        Ffmpeg.check(av_channel_layout_copy(silence.ch_layout(), decoder.ch_layout()),
+            "cannot copy the channel layout of audio track " + track.number);
+        Ffmpeg.check(av_frame_get_buffer(silence, 0), "cannot allocate a silent audio frame");
+        av_samples_set_silence(silence.extended_data(), 0, 1, silence.ch_layout().nb_channels(), sampleFormat);
+        push(silence, track.stream);
+      } finally {
+        av_frame_free(silence);
+      }
+    }
+
+    private void encode(AVFrame frame) {
+      Ffmpeg.check(avcodec_send_frame(encoder, frame), "AAC encoder rejected audio");
+      AVPacket packet = av_packet_alloc();
+      try {
+        while (true) {
+          int ret = avcodec_receive_packet(encoder, packet);
+          if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+            return;
+          }
+          Ffmpeg.check(ret, "AAC encoder failed");
+          held.add(av_packet_clone(packet));
+          av_packet_unref(packet);
+        }
+      } finally {
+        av_packet_free(packet);
+      }
+    }
+
+    /**
+     * Passes held packets on once the decoded video covers them; at the end of the source, those starting before the
+     * video's end are passed on and the rest dropped.
+     */
+    void release(boolean end) {
+      if (videoWorkers.isEmpty()) {
+        return;
+      }
+      long videoEnd = Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE);
+      while (!held.isEmpty()) {
+        AVPacket packet = held.peekFirst();
+        boolean covered = end ? packet.pts() < videoEnd : packet.pts() + packet.duration() <= videoEnd;
+        if (!covered) {
+          break;
+        }
+        distribute(held.pollFirst());
+      }
+      if (end) {
+        discardHeld();
+      }
+    }
+
+    /** Gives {@code packet} (owned) to this output's worker, or in TS to every video rendition. */
+    private void distribute(AVPacket packet) {
+      try {
+        if (worker != null) {
+          worker.offerAudio(packet, control);
+          return;
+        }
+        for (int i = 0; i < videoWorkers.size(); i++) {
+          AVPacket copy = i == videoWorkers.size() - 1 ? packet : av_packet_clone(packet);
+          if (!videoWorkers.get(i).offerAudio(copy, control)) {
+            if (copy != packet) {
+              av_packet_free(packet);
+            }
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        throw interrupted();
+      }
+    }
+
+    private void discardHeld() {
+      held.forEach(p -> av_packet_free(p));
+      held.clear();
+    }
+
+    void close() {
+      discardHeld();
+      if (filter != null) {
+        filter.close();
+      }
+      avcodec_free_context(encoder);
+    }
+  }
+
+  private static String audioFilterDescription(int channels) {
     return "aresample=" + AUDIO_SAMPLE_RATE + ":async=1:first_pts=0,"
-        + "aformat=sample_fmts=fltp:sample_rates=" + AUDIO_SAMPLE_RATE + ":channel_layouts=stereo,apad";
+        + "aformat=sample_fmts=fltp:sample_rates=" + AUDIO_SAMPLE_RATE + ":channel_layouts="
+        + (channels == STEREO_CHANNELS ? "stereo" : "5.1") + ",apad";
   }
 
   private static String audioSourceArgs(AVFrame frame, AVStream stream) {
@@ -337,68 +585,6 @@ final class TranscodePipeline {
     return String.format(Locale.ROOT, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
         stream.time_base().num(), stream.time_base().den(), frame.sample_rate(),
         av_get_sample_fmt_name(frame.format()).getString(), new String(text, 0, end));
-  }
-
-  private void encodeAudio(AVFrame frame) {
-    Ffmpeg.check(avcodec_send_frame(audioEncoder, frame), "AAC encoder rejected audio");
-    AVPacket packet = av_packet_alloc();
-    try {
-      while (true) {
-        int ret = avcodec_receive_packet(audioEncoder, packet);
-        if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
-          return;
-        }
-        Ffmpeg.check(ret, "AAC encoder failed");
-        heldAudio.add(av_packet_clone(packet));
-        av_packet_unref(packet);
-      }
-    } finally {
-      av_packet_free(packet);
-    }
-  }
-
-  /**
-   * Passes held audio packets on once the decoded video covers them; at the end of the source, those starting before
-   * the video's end are passed on and the rest dropped.
-   */
-  private void releaseAudio(boolean end) {
-    if (videoWorkers.isEmpty()) {
-      return;
-    }
-    long videoEnd = Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE);
-    while (!heldAudio.isEmpty()) {
-      AVPacket packet = heldAudio.peekFirst();
-      boolean covered = end ? packet.pts() < videoEnd : packet.pts() + packet.duration() <= videoEnd;
-      if (!covered) {
-        break;
-      }
-      distributeAudio(heldAudio.pollFirst());
-    }
-    if (end) {
-      heldAudio.forEach(p -> av_packet_free(p));
-      heldAudio.clear();
-    }
-  }
-
-  /** Gives {@code packet} (owned) to every output that carries audio. */
-  private void distributeAudio(AVPacket packet) {
-    try {
-      if (audioWorker != null) {
-        audioWorker.offerAudio(packet, control);
-        return;
-      }
-      for (int i = 0; i < videoWorkers.size(); i++) {
-        AVPacket copy = i == videoWorkers.size() - 1 ? packet : av_packet_clone(packet);
-        if (!videoWorkers.get(i).offerAudio(copy, control)) {
-          if (copy != packet) {
-            av_packet_free(packet);
-          }
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      throw interrupted();
-    }
   }
 
   private void finishWorkers(String name) {
@@ -445,8 +631,12 @@ final class TranscodePipeline {
 
   private List<RenditionWorker> allWorkers() {
     List<RenditionWorker> all = new ArrayList<>(videoWorkers);
-    if (audioWorker != null) {
-      all.add(audioWorker);
+    for (AudioTrack track : audioTracks) {
+      for (AudioOutput output : track.outputs) {
+        if (output.worker != null) {
+          all.add(output.worker);
+        }
+      }
     }
     return all;
   }
@@ -462,12 +652,12 @@ final class TranscodePipeline {
     return decoder;
   }
 
-  private static AVCodecContext openAacEncoder() {
+  private static AVCodecContext openAacEncoder(int channels, long bitrate) {
     AVCodec codec = avcodec_find_encoder_by_name("aac");
     AVCodecContext encoder = avcodec_alloc_context3(codec);
-    encoder.sample_rate(AUDIO_SAMPLE_RATE).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(AUDIO_BITRATE)
+    encoder.sample_rate(AUDIO_SAMPLE_RATE).sample_fmt(AV_SAMPLE_FMT_FLTP).bit_rate(bitrate)
         .time_base(Ffmpeg.rational(1, AUDIO_SAMPLE_RATE));
-    av_channel_layout_default(encoder.ch_layout(), 2);
+    av_channel_layout_default(encoder.ch_layout(), channels);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     Ffmpeg.check(avcodec_open2(encoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
         "cannot open the AAC encoder");
@@ -487,24 +677,14 @@ final class TranscodePipeline {
     for (RenditionWorker worker : workers) {
       worker.close();
     }
-    for (AVPacket packet : heldAudio) {
-      av_packet_free(packet);
+    for (AudioTrack track : audioTracks) {
+      track.close();
     }
-    heldAudio.clear();
     if (uprightFilter != null) {
       uprightFilter.close();
     }
-    if (audioFilter != null) {
-      audioFilter.close();
-    }
     if (videoDecoder != null) {
       avcodec_free_context(videoDecoder);
-    }
-    if (audioDecoder != null) {
-      avcodec_free_context(audioDecoder);
-    }
-    if (audioEncoder != null) {
-      avcodec_free_context(audioEncoder);
     }
   }
 }

@@ -27,7 +27,10 @@ final class HlsConformance {
   private final Path title;
   private final Source source;
   private final List<String> violations = new ArrayList<>();
-  private boolean audioChecked;
+  /** Audio renditions (or TS variants with muxed audio) whose audio was already checked. */
+  private final java.util.Set<Path> audioChecked = new java.util.HashSet<>();
+  /** Channel count each audio rendition's {@code CHANNELS} attribute announces. */
+  private final Map<Path, String> announcedChannels = new java.util.HashMap<>();
 
   private HlsConformance(Path title, Source source) {
     this.title = title;
@@ -67,7 +70,7 @@ final class HlsConformance {
     }
     List<Variant> variants = new ArrayList<>();
     List<Map<String, String>> iframes = new ArrayList<>();
-    Map<String, String> audioGroup = null;
+    Map<String, List<Playlist>> audioGroups = new LinkedHashMap<>();
     for (int i = 0; i < master.size(); i++) {
       String line = master.get(i);
       if (line.startsWith("#EXT-X-STREAM-INF:")) {
@@ -75,18 +78,24 @@ final class HlsConformance {
       } else if (line.startsWith("#EXT-X-I-FRAME-STREAM-INF:")) {
         iframes.add(attributes(line));
       } else if (line.startsWith("#EXT-X-MEDIA:") && line.contains("TYPE=AUDIO")) {
-        audioGroup = attributes(line);
+        Map<String, String> media = attributes(line);
+        Playlist rendition = Playlist.read(title.resolve(media.get("URI")));
+        audioGroups.computeIfAbsent(media.get("GROUP-ID"), g -> new ArrayList<>()).add(rendition);
+        announcedChannels.put(rendition.file, media.get("CHANNELS"));
       }
     }
     if (variants.isEmpty()) {
       fail("master: no variants");
       return;
     }
-    Playlist audio = audioGroup == null ? null : Playlist.read(title.resolve(audioGroup.get("URI")));
-    if (audio != null) {
-      checkMediaPlaylist("audio", audio);
+    checkAudioGroups(audioGroups);
+    for (List<Playlist> group : audioGroups.values()) {
+      for (Playlist rendition : group) {
+        checkMediaPlaylist(title.relativize(rendition.file).toString(), rendition);
+      }
     }
     Playlist reference = null;
+    java.util.Set<String> checkedVideo = new java.util.HashSet<>();
     for (Variant variant : variants) {
       Map<String, String> a = variant.attributes();
       String name = variant.uri();
@@ -125,8 +134,16 @@ final class HlsConformance {
       }
       Path playlistFile = title.resolve(variant.uri());
       Playlist playlist = Playlist.read(playlistFile);
+      List<Playlist> audio = a.containsKey("AUDIO") ? audioGroups.get(a.get("AUDIO")) : List.of();
+      if (audio == null) {
+        fail(name + ": AUDIO=\"" + a.get("AUDIO") + "\" names no EXT-X-MEDIA group [4.3.4.2]");
+        continue;
+      }
+      checkBandwidth(name + " with " + a.getOrDefault("AUDIO", "muxed audio"), a, playlist, audio);
+      if (!checkedVideo.add(variant.uri())) {
+        continue;
+      }
       checkMediaPlaylist(name, playlist);
-      checkBandwidth(name, a, playlist, audio);
       if (reference == null) {
         reference = playlist;
       } else {
@@ -136,8 +153,8 @@ final class HlsConformance {
       checkKeyframeCadence(name, playlist, fps);
       checkDuration(name, playlist, fps, audio);
     }
-    if (iframes.size() != variants.size()) {
-      fail("master: " + iframes.size() + " I-frame playlists for " + variants.size() + " variants [6.1]");
+    if (iframes.size() != checkedVideo.size()) {
+      fail("master: " + iframes.size() + " I-frame playlists for " + checkedVideo.size() + " video renditions [6.1]");
     }
     for (Map<String, String> iframe : iframes) {
       checkIFramePlaylist(iframe);
@@ -197,9 +214,39 @@ final class HlsConformance {
     }
   }
 
-  private void checkBandwidth(String name, Map<String, String> attributes, Playlist video, Playlist audio) {
-    double peak = video.peakBitsPerSecond() + (audio == null ? 0 : audio.peakBitsPerSecond());
-    double average = video.averageBitsPerSecond() + (audio == null ? 0 : audio.averageBitsPerSecond());
+  /**
+   * RFC 8216 section 4.3.4.1.1: the renditions of a group have distinct NAMEs, at most one is DEFAULT=YES, and a
+   * DEFAULT=YES rendition is AUTOSELECT=YES.
+   */
+  private void checkAudioGroups(Map<String, List<Playlist>> groups) {
+    Map<String, List<Map<String, String>>> byGroup = new LinkedHashMap<>();
+    for (String line : lines(title.resolve("master.m3u8"))) {
+      if (line.startsWith("#EXT-X-MEDIA:") && line.contains("TYPE=AUDIO")) {
+        Map<String, String> media = attributes(line);
+        byGroup.computeIfAbsent(media.get("GROUP-ID"), g -> new ArrayList<>()).add(media);
+      }
+    }
+    byGroup.forEach((group, members) -> {
+      if (members.stream().map(m -> m.get("NAME")).distinct().count() != members.size()) {
+        fail("audio group " + group + ": NAME values repeat [4.3.4.1.1]");
+      }
+      if (members.stream().filter(m -> "YES".equals(m.get("DEFAULT"))).count() > 1) {
+        fail("audio group " + group + ": more than one DEFAULT=YES [4.3.4.1.1]");
+      }
+      for (Map<String, String> m : members) {
+        if ("YES".equals(m.get("DEFAULT")) && "NO".equals(m.get("AUTOSELECT"))) {
+          fail("audio group " + group + ": " + m.get("NAME") + " is DEFAULT=YES but AUTOSELECT=NO [4.3.4.1]");
+        }
+      }
+    });
+  }
+
+  /** The variant's bitrates cover its video plus the largest rendition of its audio group [4.3.4.2]. */
+  private void checkBandwidth(String name, Map<String, String> attributes, Playlist video, List<Playlist> audio) {
+    double peak = video.peakBitsPerSecond()
+        + audio.stream().mapToDouble(Playlist::peakBitsPerSecond).max().orElse(0);
+    double average = video.averageBitsPerSecond()
+        + audio.stream().mapToDouble(Playlist::averageBitsPerSecond).max().orElse(0);
     long bandwidth = Long.parseLong(attributes.get("BANDWIDTH"));
     long averageBandwidth = Long.parseLong(attributes.get("AVERAGE-BANDWIDTH"));
     if (peak > bandwidth * 1.10) {
@@ -277,13 +324,17 @@ final class HlsConformance {
   }
 
   private void checkAudioStream(String name, Path media) {
+    checkAudioStream(name, media, "2");
+  }
+
+  private void checkAudioStream(String name, Path media, String channels) {
     Map<String, String> audio = keyValues(FfmpegTool.ffprobe("-select_streams", "a:0", "-show_entries",
         "stream=codec_name,profile,channels,sample_rate", "-of", "default=nw=1", media.toString()));
     if (!"aac".equals(audio.get("codec_name")) || !"LC".equals(audio.get("profile"))) {
       fail(name + ": audio " + audio.get("codec_name") + " " + audio.get("profile") + ", not AAC-LC [2.3]");
     }
-    if (!"2".equals(audio.get("channels"))) {
-      fail(name + ": " + audio.get("channels") + " audio channels, not stereo [2.3]");
+    if (!channels.equals(audio.get("channels"))) {
+      fail(name + ": " + audio.get("channels") + " audio channels, not the " + channels + " announced [2.3]");
     }
     if (!"48000".equals(audio.get("sample_rate")) && !"44100".equals(audio.get("sample_rate"))) {
       fail(name + ": audio sample rate " + audio.get("sample_rate"));
@@ -294,7 +345,7 @@ final class HlsConformance {
    * The sum of EXTINF equals the media's duration within a frame per segment [8.1]; audio (muxed or in the audio
    * rendition) lasts as long as the video.
    */
-  private void checkDuration(String name, Playlist playlist, double fps, Playlist audio) {
+  private void checkDuration(String name, Playlist playlist, double fps, List<Playlist> audioRenditions) {
     double[] videoTimes = packetTimes(playlist.file, "v:0");
     for (int i = 1; i < videoTimes.length; i++) {
       double step = videoTimes[i] - videoTimes[i - 1];
@@ -304,30 +355,30 @@ final class HlsConformance {
         break;
       }
     }
-    Path audioFile = audio != null ? audio.file : playlist.hasMuxedAudio() ? playlist.file : null;
-    if (audioFile != null && videoTimes.length > 0) {
-      double[] audioTimes = packetTimes(audioFile, "a:0");
-      if (audioTimes.length == 0 || Math.abs(audioTimes[0] - videoTimes[0]) > 0.1) {
-        fail(name + ": audio starts at " + (audioTimes.length == 0 ? "never" : audioTimes[0] + " s") + ", video at "
-            + videoTimes[0] + " s (A/V drift)");
-      }
-    }
     long frames = videoTimes.length;
     double media = frames / fps;
     double listed = playlist.totalSeconds();
     if (Math.abs(media - listed) > playlist.segments.size() / fps + 1e-3) {
       fail(name + ": EXTINF total " + listed + " s but " + frames + " frames = " + media + " s [8.1]");
     }
-    Path audioPlaylist = audio != null ? audio.file : playlist.hasMuxedAudio() ? playlist.file : null;
-    if (audioPlaylist != null) {
-      if (audio != null && audioChecked) {
-        return;
+    List<Playlist> audio = !audioRenditions.isEmpty() ? audioRenditions
+        : playlist.hasMuxedAudio() ? List.of(playlist) : List.of();
+    for (Playlist rendition : audio) {
+      if (!audioChecked.add(rendition.file)) {
+        continue;
       }
-      audioChecked = true;
-      checkAudioStream(name + " audio", audio != null ? audio.standalone(0) : playlist.standalone(0));
-      double audioSeconds = packets(audioPlaylist, "a:0") * 1024 / 48000.0;
+      String audioName = rendition == playlist ? name + " audio" : title.relativize(rendition.file).toString();
+      if (videoTimes.length > 0) {
+        double[] audioTimes = packetTimes(rendition.file, "a:0");
+        if (audioTimes.length == 0 || Math.abs(audioTimes[0] - videoTimes[0]) > 0.1) {
+          fail(audioName + ": audio starts at " + (audioTimes.length == 0 ? "never" : audioTimes[0] + " s")
+              + ", video at " + videoTimes[0] + " s (A/V drift)");
+        }
+      }
+      checkAudioStream(audioName, rendition.standalone(0), announcedChannels.getOrDefault(rendition.file, "2"));
+      double audioSeconds = packets(rendition.file, "a:0") * 1024 / 48000.0;
       if (Math.abs(audioSeconds - media) > 0.15) {
-        fail(name + ": audio lasts " + audioSeconds + " s, video " + media + " s");
+        fail(audioName + ": audio lasts " + audioSeconds + " s, video " + media + " s");
       }
     }
   }
@@ -346,7 +397,6 @@ final class HlsConformance {
     String map = null;
     long length = -1;
     long offset = 0;
-    int checked = 0;
     for (String line : lines) {
       if (line.startsWith("#EXT-X-MAP:")) {
         map = attributes(line).get("URI");
@@ -354,7 +404,7 @@ final class HlsConformance {
         String[] range = line.substring("#EXT-X-BYTERANGE:".length()).split("@");
         length = Long.parseLong(range[0]);
         offset = range.length > 1 ? Long.parseLong(range[1]) : 0;
-      } else if (!line.startsWith("#") && !line.isBlank() && checked < 2) {
+      } else if (!line.startsWith("#") && !line.isBlank()) {
         try {
           byte[] segment = Files.readAllBytes(file.resolveSibling(line));
           Path frame = Files.createTempFile(SCRATCH, "iframe", ".mp4");
@@ -372,7 +422,6 @@ final class HlsConformance {
         } catch (IOException | RuntimeException e) {
           fail(uri + ": byte range of " + line + " unreadable: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        checked++;
       }
     }
   }

@@ -92,8 +92,5 @@ class SubtitleReaderTest {
   void assEventsLoseOverrideTagsAndKeepLineBreaks() {
     assertThat(EmbeddedSubtitles.assText("0,0,Default,,0,0,0,,{\\i1}Hello{\\i0}, world\\Nsecond & <line>"))
         .isEqualTo("Hello, world\nsecond &amp; &lt;line>");
-    assertThat(EmbeddedSubtitles.languageTag("ger")).isEqualTo("de");
-    assertThat(EmbeddedSubtitles.languageTag("eng")).isEqualTo("en");
-    assertThat(EmbeddedSubtitles.languageTag(null)).isEqualTo("und");
   }
 }

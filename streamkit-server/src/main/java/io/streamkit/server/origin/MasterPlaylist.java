@@ -46,11 +46,12 @@ final class MasterPlaylist {
       String line = lines[i].strip();
       if (line.startsWith("#EXT-X-STREAM-INF:")) {
         int uriLine = i + 1;
-        while (uriLine < lines.length && (lines[uriLine].isBlank() || lines[uriLine].startsWith("#"))) {
+        while (uriLine < lines.length && (lines[uriLine].isBlank() || lines[uriLine].strip().startsWith("#"))) {
           uriLine++;
         }
         if (uriLine == lines.length) {
-          break;
+          // A variant without a URI line is no variant; the tags after it are still read.
+          continue;
         }
         String uri = lines[uriLine].strip();
         variants.add(new Entry(variant(line, uri), PlaylistTemplate.ofLines(List.of(line, uri))));

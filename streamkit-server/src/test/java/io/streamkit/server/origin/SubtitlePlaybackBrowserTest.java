@@ -81,7 +81,7 @@ class SubtitlePlaybackBrowserTest {
       String titleBase = base + "/titles/" + id + "/";
       String master = new String(get(titleBase + "master.m3u8?token=" + token).body(), StandardCharsets.UTF_8);
       Matcher media = Pattern.compile("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",LANGUAGE=\"de\","
-          + "NAME=\"German\",DEFAULT=NO,AUTOSELECT=YES,URI=\"([^\"]+)\"").matcher(master);
+          + "NAME=\"Deutsch\",DEFAULT=NO,AUTOSELECT=YES,URI=\"([^\"]+)\"").matcher(master);
       assertThat(media.find()).as(master).isTrue();
       assertThat(media.group(1)).isEqualTo("subtitles/de/index.m3u8?token=" + token);
       assertThat(master.lines().filter(l -> l.startsWith("#EXT-X-STREAM-INF:")))
@@ -105,7 +105,7 @@ class SubtitlePlaybackBrowserTest {
             .until(d -> d.findElement(By.id("subtitles-choice")).isDisplayed());
         assertThat(chromium.script("return window.streamkitPlayer.hls.subtitleTracks.map(t => t.lang)"))
             .isEqualTo(List.of("de"));
-        new Select(chromium.driver.findElement(By.id("subtitles"))).selectByVisibleText("German (de)");
+        new Select(chromium.driver.findElement(By.id("subtitles"))).selectByVisibleText("Deutsch (de)");
         chromium.script("const v = document.getElementById('video'); v.pause(); v.currentTime = 8;");
         new WebDriverWait(chromium.driver, Duration.ofSeconds(30))
             .withMessage(() -> "no active cue at 8 s; tracks: " + chromium.script("return JSON.stringify("
