@@ -488,16 +488,16 @@ final class CbcsEncryptor {
     return fourCc.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static byte[] box(String type, byte[] payload) {
-    return ByteBuffer.allocate(8 + payload.length).putInt(8 + payload.length).put(ascii(type)).put(payload).array();
-  }
-
   private static byte[] fullBox(String type, int version, int flags, int payloadBytes) {
     return withHeader(type, version, flags, new byte[payloadBytes]);
   }
 
   private static byte[] withHeader(String type, int version, int flags, byte[] payload) {
-    return box(type, ByteBuffer.allocate(4 + payload.length).putInt(version << 24 | flags).put(payload).array());
+    return Fmp4Fragments.fullBox(type, version, flags, payload);
+  }
+
+  private static byte[] box(String type, byte[] payload) {
+    return Fmp4Fragments.box(type, payload);
   }
 
   private static byte[] concat(byte[]... parts) {

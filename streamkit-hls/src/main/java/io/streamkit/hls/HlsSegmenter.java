@@ -23,14 +23,18 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * One media playlist and its segments, written by libavformat's {@code hls} muxer (VOD playlist, all segments
  * listed, {@code EXT-X-INDEPENDENT-SEGMENTS}). It cuts a segment at the first key frame at or after each multiple of
  * the segment duration; the encoders force an IDR exactly there, so every rendition is cut at the same instants.
+ * An fMP4 video rendition then gets a fragment per IDR ({@link KeyframeFragmenter}).
  */
 final class HlsSegmenter implements AutoCloseable {
 
   static final String PLAYLIST = "index.m3u8";
   static final String INIT_SEGMENT = "init.mp4";
+  /** Media segment file names, numbered from the playlist's media sequence number (0), before the extension. */
+  static final String SEGMENT_NAME = "seg_%05d.";
 
   private final AVFormatContext context = new AVFormatContext(null);
   private final Path directory;
+  private SegmentFormat format;
   private boolean headerWritten;
   private boolean finished;
 
@@ -50,13 +54,14 @@ final class HlsSegmenter implements AutoCloseable {
   }
 
   void writeHeader(SegmentFormat format, int segmentSeconds) {
+    this.format = format;
     AVDictionary options = new AVDictionary(null);
     try {
       av_dict_set(options, "hls_time", Integer.toString(segmentSeconds), 0);
       av_dict_set(options, "hls_playlist_type", "vod", 0);
       av_dict_set(options, "hls_list_size", "0", 0);
       av_dict_set(options, "hls_segment_type", format.muxerValue, 0);
-      av_dict_set(options, "hls_segment_filename", directory.resolve("seg_%05d." + format.extension).toString(), 0);
+      av_dict_set(options, "hls_segment_filename", directory.resolve(SEGMENT_NAME + format.extension).toString(), 0);
       av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
       av_dict_set(options, "hls_flags", "independent_segments", 0);
       Ffmpeg.check(avformat_write_header(context, options), "cannot start HLS output in " + directory);
@@ -76,6 +81,9 @@ final class HlsSegmenter implements AutoCloseable {
   void finish() {
     Ffmpeg.check(av_write_trailer(context), "cannot finish playlist in " + directory);
     finished = true;
+    if (format == SegmentFormat.FMP4) {
+      KeyframeFragmenter.split(directory);
+    }
   }
 
   @Override

@@ -34,8 +34,11 @@ interface TitleDestination {
   /** {@return where the title will be, for messages} */
   String describe();
 
-  /** {@return the location of the master playlist of a title published at {@code location}} */
-  String masterPlaylist(String location);
+  /**
+   * {@return the location of the file {@code name} at the root of a title published at {@code location}, such as its
+   * master playlist}
+   */
+  String titleFile(String location, String name);
 
   /**
    * A directory on the local file system: staged in a hidden sibling ({@code .NAME.staging-*}) and renamed into
@@ -88,8 +91,8 @@ interface TitleDestination {
     }
 
     @Override
-    public String masterPlaylist(String location) {
-      return Path.of(location).resolve(TitlePackager.MASTER).toString();
+    public String titleFile(String location, String name) {
+      return Path.of(location).resolve(name).toString();
     }
   }
 
@@ -142,8 +145,8 @@ interface TitleDestination {
     }
 
     @Override
-    public String masterPlaylist(String location) {
-      return location + "/" + TitlePackager.MASTER;
+    public String titleFile(String location, String name) {
+      return location + "/" + name;
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.Locale;
  * <p>RFC 8216 section 4.3.4.2: {@code BANDWIDTH} is the peak segment bitrate and {@code AVERAGE-BANDWIDTH} the
  * average, both including the audio rendition the variant plays with; {@code CODECS} comes from the encoder's SPS
  * (section 4.3.4.2, RFC 6381); {@code RESOLUTION} and {@code FRAME-RATE} as encoded. Section 4.3.4.3: each
- * {@code EXT-X-I-FRAME-STREAM-INF} points to a playlist of the IDR that opens each segment
- * ({@code EXT-X-I-FRAMES-ONLY}, section 4.3.3.6), located by {@link KeyframeLocator}.
+ * {@code EXT-X-I-FRAME-STREAM-INF} points to a playlist of every IDR ({@code EXT-X-I-FRAMES-ONLY}, section 4.3.3.6;
+ * with 2 s GOPs three per 6 s segment), located by {@link KeyframeLocator}.
  *
  * <p>A title encrypted with AES-128 ({@link SegmentEncryptor}, run before this) gets no I-frame playlists: their
  * byte ranges start and end inside segments encrypted whole with AES-128-CBC, and section 5.2 defines decryption of a
@@ -26,6 +26,8 @@ import java.util.Locale;
  * 23001-7 section 10.4.2); the I-frame playlist repeats the media playlist's {@code EXT-X-KEY} tags. Bitrates are
  * measured on the encrypted segments, which is what a player downloads: AES-128 padding adds 1 to 16 bytes per
  * segment, {@code 'cbcs'} its sample encryption boxes.
+ *
+ * <p>A clear fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
  */
 final class TitlePackager {
 
@@ -37,8 +39,13 @@ final class TitlePackager {
 
   private TitlePackager() {}
 
+  /**
+   * Writes the master playlist, the I-frame playlists unless {@code encryption} is AES-128, and for a clear fMP4
+   * title the DASH manifest ({@link DashManifest}).
+   */
   static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
-      boolean iFramePlaylists) {
+      SegmentEncryption.Method encryption) {
+    boolean iFramePlaylists = encryption != SegmentEncryption.Method.AES_128;
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     MediaPlaylist audio = encoded.audioDirectory() == null ? null
         : MediaPlaylist.read(encoded.audioDirectory().resolve(HlsSegmenter.PLAYLIST));
@@ -78,31 +85,58 @@ final class TitlePackager {
     }
     master.append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
+    if (writesDashManifest(format, encryption)) {
+      DashManifest.write(title, encoded);
+    }
     return List.copyOf(renditions);
   }
 
-  /** Returns the I-frame stream's peak and average bitrate. */
+  /** {@return whether a title of this format and encryption gets a DASH manifest: clear fMP4 titles only} */
+  static boolean writesDashManifest(SegmentFormat format, SegmentEncryption.Method encryption) {
+    return format == SegmentFormat.FMP4 && encryption == SegmentEncryption.Method.NONE;
+  }
+
+  /**
+   * Writes the I-frame playlist of every IDR of the rendition, each {@code EXTINF} the time to the next IDR (the
+   * last one's to the end of the media); returns the I-frame stream's peak and average bitrate.
+   */
   private static long[] writeIFramePlaylist(Path directory, MediaPlaylist playlist, SegmentFormat format,
       int version) {
     StringBuilder out = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-TARGETDURATION:"
         + playlist.targetDuration() + "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-I-FRAMES-ONLY\n");
+    Fmp4Fragments.Track track = null;
     if (playlist.mapUri() != null) {
       out.append("#EXT-X-MAP:URI=\"").append(playlist.mapUri()).append("\"\n");
+      track = Fmp4Fragments.track(directory.resolve(playlist.mapUri()));
     }
+    List<MediaPlaylist.Segment> segments = new ArrayList<>();
+    List<KeyframeLocator.Keyframe> keyframes = new ArrayList<>();
+    for (MediaPlaylist.Segment segment : playlist.segments()) {
+      Path file = directory.resolve(segment.uri());
+      for (KeyframeLocator.Keyframe keyframe : format == SegmentFormat.FMP4 ? KeyframeLocator.fmp4(file, track)
+          : KeyframeLocator.ts(file)) {
+        segments.add(segment);
+        keyframes.add(keyframe);
+      }
+    }
+    double end = keyframes.isEmpty() ? 0 : keyframes.get(0).seconds() + playlist.totalSeconds();
     double peak = 0;
     long bytes = 0;
     String keyTag = null;
-    for (MediaPlaylist.Segment segment : playlist.segments()) {
+    for (int i = 0; i < keyframes.size(); i++) {
+      MediaPlaylist.Segment segment = segments.get(i);
+      KeyframeLocator.Keyframe keyframe = keyframes.get(i);
       if (segment.keyTag() != null && !segment.keyTag().equals(keyTag)) {
         out.append(segment.keyTag()).append('\n');
       }
       keyTag = segment.keyTag();
-      long length = KeyframeLocator.firstFrameLength(directory.resolve(segment.uri()), format);
-      out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", segment.durationSeconds()))
-          .append("#EXT-X-BYTERANGE:").append(length).append("@0\n").append(segment.uri()).append('\n');
-      bytes += length;
-      if (segment.durationSeconds() > 0) {
-        peak = Math.max(peak, length * 8 / segment.durationSeconds());
+      double duration = (i + 1 < keyframes.size() ? keyframes.get(i + 1).seconds() : end) - keyframe.seconds();
+      out.append(String.format(Locale.ROOT, "#EXTINF:%.6f,\n", duration))
+          .append("#EXT-X-BYTERANGE:").append(keyframe.length()).append('@').append(keyframe.offset()).append('\n')
+          .append(segment.uri()).append('\n');
+      bytes += keyframe.length();
+      if (duration > 0) {
+        peak = Math.max(peak, keyframe.length() * 8 / duration);
       }
     }
     out.append("#EXT-X-ENDLIST\n");

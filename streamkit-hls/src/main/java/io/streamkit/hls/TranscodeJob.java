@@ -94,14 +94,15 @@ public final class TranscodeJob {
         if (keys != null) {
           keys.keep(contentKeys);
         }
-        List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format,
-            encryption.method() != SegmentEncryption.Method.AES_128);
+        List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format, encryption.method());
         double duration = MediaPlaylist.read(encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST))
             .totalSeconds();
         String location = destination.publish(staging);
         meter.finished();
-        return new TranscodeResult(location, destination.masterPlaylist(location), renditions, encoded.hasAudio(),
-            duration, (System.nanoTime() - started) / 1e9, contentKeys);
+        String dashManifest = TitlePackager.writesDashManifest(format, encryption.method())
+            ? destination.titleFile(location, DashManifest.MANIFEST) : null;
+        return new TranscodeResult(location, destination.titleFile(location, TitlePackager.MASTER), dashManifest,
+            renditions, encoded.hasAudio(), duration, (System.nanoTime() - started) / 1e9, contentKeys);
       } finally {
         TitleDestination.deleteRecursively(staging);
       }

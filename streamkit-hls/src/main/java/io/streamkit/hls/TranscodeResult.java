@@ -9,16 +9,19 @@ import java.util.List;
  * @param location where the title was published: for a directory output its absolute path (servable as static
  *     files), for a storage output the version's location such as {@code s3://media/titles/42/v20261202...}
  * @param masterPlaylist the master playlist's location: {@code location/master.m3u8}
+ * @param dashManifest the MPEG-DASH manifest's location, {@code location/manifest.mpd}, over the same segments as the
+ *     HLS playlists; null unless the title has clear fMP4 segments (TS and encrypted titles have no DASH manifest)
  * @param renditions video variants in master playlist order, largest first
  * @param hasAudio whether the title carries an AAC-LC stereo 48 kHz audio track
  * @param durationSeconds media duration in seconds, as listed in the playlists (the sum of the segment durations)
  * @param wallSeconds wall-clock seconds the transcode took, from {@code run()} until the title was published
  * @param contentKeys the keys that encrypt the title's segments, in the order of the runs of segments they encrypt
- *     ({@link SegmentEncryption#aes128(int)}, {@link SegmentEncryption#cbcs(int)}); empty for a clear title. They are not in the published title: the
- *     title plays once the path its playlists name, {@code <title>/keys/<id>}, answers each key's 16 bytes
+ *     ({@link SegmentEncryption#aes128(int)}, {@link SegmentEncryption#cbcs(int)}); empty for a clear title. They are
+ *     not in the published title: the title plays once the path its playlists name, {@code <title>/keys/<id>}, answers each key's 16 bytes
  */
-public record TranscodeResult(String location, String masterPlaylist, List<PackagedRendition> renditions, boolean hasAudio,
-    double durationSeconds, double wallSeconds, List<ContentKey> contentKeys) {
+public record TranscodeResult(String location, String masterPlaylist, String dashManifest,
+    List<PackagedRendition> renditions, boolean hasAudio, double durationSeconds, double wallSeconds,
+    List<ContentKey> contentKeys) {
 
   /** {@return media seconds transcoded per wall-clock second, or 0 when no time was measured} */
   public double speed() {

@@ -94,9 +94,13 @@ class CbcsTitleTest {
     for (int i = 0; i < 3; i++) {
       String range = iframes.get(indexOfFirst(iframes, "seg_0000" + i + ".m4s") - 1);
       int length = Integer.parseInt(range.substring("#EXT-X-BYTERANGE:".length(), range.indexOf('@')));
+      int offset = Integer.parseInt(range.substring(range.indexOf('@') + 1));
       byte[] segment = Files.readAllBytes(encrypted.resolve("180p/seg_0000" + i + ".m4s"));
-      Path iframe = Files.write(dir.resolve("iframe" + i + ".mp4"),
-          concat(Files.readAllBytes(encrypted.resolve("180p/init.mp4")), java.util.Arrays.copyOf(segment, length)));
+      assertThat(new String(segment, offset + 4, 4, StandardCharsets.US_ASCII)).as("range " + i + " opens a moof")
+          .isEqualTo("moof");
+      Path iframe = Files.write(dir.resolve("iframe" + i + ".mp4"), concat(
+          Files.readAllBytes(encrypted.resolve("180p/init.mp4")),
+          java.util.Arrays.copyOfRange(segment, offset, offset + length)));
       assertThat(frameMd5(iframe, "0:v:0", keys.get(i / 2))).as("I-frame " + i)
           .containsExactly(frameMd5(join(encrypted, "180p", i, i + 1), "0:v:0", keys.get(i / 2)).get(0));
     }

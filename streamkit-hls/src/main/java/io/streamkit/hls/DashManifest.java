@@ -1,0 +1,196 @@
+package io.streamkit.hls;
+
+import io.streamkit.abr.ladder.PlannedRendition;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the MPEG-DASH manifest ({@value #MANIFEST}, ISO/IEC 23009-1) of a clear fMP4 title beside its master
+ * playlist, over the very same init and media segments: the title plays over DASH and HLS without a second copy.
+ *
+ * <p>Shape (section 5.3): a static MPD (section 5.3.1.2, {@code type="static"}) of the ISO base media file format
+ * live profile (section 8.4, {@code urn:mpeg:dash:profile:isoff-live:2011}: one {@code SegmentTemplate} per
+ * Representation, segments addressed by number); one Period; a video AdaptationSet with one Representation per rung
+ * and, when the title has audio, an audio AdaptationSet with the shared audio rendition. The CMAF profile is not
+ * claimed: the segmenter writes DASH brands ({@code msdh}), not the CMAF brands section 8.12 requires.
+ *
+ * <p>URLs appear only in {@code SegmentTemplate@initialization} and {@code SegmentTemplate@media}, relative to the
+ * manifest at the title root ({@code <rendition>/init.mp4}, {@code <rendition>/seg_$Number%05d$.m4s}, section
+ * 5.3.9.4.4); there is no {@code BaseURL}, so an origin that rewrites or signs URLs finds them in those two attributes.
+ *
+ * <p>Timing (section 5.3.9.6): each Representation's {@code SegmentTimeline} is read from its fragments on disk
+ * ({@link Fmp4Fragments}): {@code S@t} is the first fragment's {@code tfdt}, {@code S@d} the sum of its samples'
+ * durations, in the track timescale of the init segment's {@code mdhd}; consecutive segments of equal duration share
+ * one {@code S} with {@code @r}. The rounded {@code EXTINF} values play no part, so the timeline is exact.
+ *
+ * <p>{@code @bandwidth} (section 5.3.5.2) is the Representation's peak segment bitrate measured the same way as the
+ * HLS {@code BANDWIDTH} ({@link MediaPlaylist#peakBitsPerSecond()}), per Representation: a video Representation's
+ * plus the audio Representation's is the HLS variant's {@code BANDWIDTH}. {@code minBufferTime} is the longest
+ * segment, enough buffer for a channel of that bitrate to deliver any segment in time. Segments start with an IDR of
+ * a closed GOP, hence {@code startWithSAP="1"} (SAP type 1, Annex I).
+ *
+ * <p>Not written for TS titles (the isoff-live profile needs ISO BMFF segments) nor for encrypted ones (their keys
+ * are served for HLS; a DASH client would need {@code ContentProtection} descriptors this title does not carry).
+ */
+final class DashManifest {
+
+  static final String MANIFEST = "manifest.mpd";
+  static final String NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
+  static final String PROFILE = "urn:mpeg:dash:profile:isoff-live:2011";
+  /** ISO/IEC 23009-1 section 5.8.5.2 (Role scheme) and ISO/IEC 23001-8 ChannelConfiguration (CICP). */
+  static final String ROLE_SCHEME = "urn:mpeg:dash:role:2011";
+  static final String CHANNEL_CONFIGURATION_SCHEME = "urn:mpeg:mpegB:cicp:ChannelConfiguration";
+  /** ISO 639-2 code for an undetermined language: the source does not say. */
+  static final String UNDETERMINED_LANGUAGE = "und";
+
+  /** One {@code S} element: {@code repeat} more segments of the same duration follow the first. */
+  record TimelineEntry(long start, long duration, int repeat) {}
+
+  /** A Representation's segments as read from disk. */
+  private record Timeline(Fmp4Fragments.Track track, long startNumber, List<TimelineEntry> entries, long ticks,
+      long longestSegment) {}
+
+  private DashManifest() {}
+
+  static void write(Path title, TranscodePipeline.Encoded encoded) {
+    StringBuilder video = new StringBuilder();
+    double duration = 0;
+    double longestSegment = 0;
+    int maxWidth = 0;
+    int maxHeight = 0;
+    for (TranscodePipeline.EncodedVideo rendition : encoded.video()) {
+      PlannedRendition plan = rendition.plan();
+      MediaPlaylist playlist = MediaPlaylist.read(rendition.directory().resolve(HlsSegmenter.PLAYLIST));
+      Timeline timeline = timeline(rendition.directory(), playlist);
+      duration = Math.max(duration, seconds(timeline.ticks(), timeline.track()));
+      longestSegment = Math.max(longestSegment, seconds(timeline.longestSegment(), timeline.track()));
+      maxWidth = Math.max(maxWidth, plan.width());
+      maxHeight = Math.max(maxHeight, plan.height());
+      video.append("      <Representation id=\"").append(escape(plan.name())).append("\" bandwidth=\"")
+          .append(playlist.peakBitsPerSecond()).append("\" width=\"").append(plan.width()).append("\" height=\"")
+          .append(plan.height()).append("\" frameRate=\"").append(plan.frameRate()).append("\" sar=\"1:1\" codecs=\"")
+          .append(AvcCodecString.of(rendition.codecConfiguration())).append("\">\n");
+      segmentTemplate(video, plan.name(), timeline);
+      video.append("      </Representation>\n");
+    }
+    StringBuilder audio = new StringBuilder();
+    if (encoded.audioDirectory() != null) {
+      Path directory = encoded.audioDirectory();
+      MediaPlaylist playlist = MediaPlaylist.read(directory.resolve(HlsSegmenter.PLAYLIST));
+      Timeline timeline = timeline(directory, playlist);
+      duration = Math.max(duration, seconds(timeline.ticks(), timeline.track()));
+      longestSegment = Math.max(longestSegment, seconds(timeline.longestSegment(), timeline.track()));
+      String name = TranscodePipeline.AUDIO_DIRECTORY;
+      audio.append("    <AdaptationSet id=\"1\" contentType=\"audio\" mimeType=\"audio/mp4\" lang=\"")
+          .append(UNDETERMINED_LANGUAGE).append("\" segmentAlignment=\"true\" startWithSAP=\"1\">\n")
+          .append("      <AudioChannelConfiguration schemeIdUri=\"").append(CHANNEL_CONFIGURATION_SCHEME)
+          .append("\" value=\"").append(timeline.track().channels()).append("\"/>\n")
+          .append("      <Role schemeIdUri=\"").append(ROLE_SCHEME).append("\" value=\"main\"/>\n")
+          .append("      <Representation id=\"").append(name).append("\" bandwidth=\"")
+          .append(playlist.peakBitsPerSecond()).append("\" codecs=\"").append(TitlePackager.AAC_LC)
+          .append("\" audioSamplingRate=\"").append(timeline.track().sampleRate()).append("\">\n");
+      segmentTemplate(audio, name, timeline);
+      audio.append("      </Representation>\n    </AdaptationSet>\n");
+    }
+    int divisor = gcd(maxWidth, maxHeight);
+    StringBuilder mpd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .append("<MPD xmlns=\"").append(NAMESPACE).append("\" type=\"static\" profiles=\"").append(PROFILE)
+        .append("\" mediaPresentationDuration=\"").append(xsDuration(duration)).append("\" minBufferTime=\"")
+        .append(xsDuration(longestSegment)).append("\">\n")
+        .append("  <Period id=\"0\" start=\"PT0S\">\n")
+        .append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
+        .append(" startWithSAP=\"1\" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight)
+        .append("\" par=\"").append(maxWidth / divisor).append(':').append(maxHeight / divisor).append("\">\n")
+        .append(video).append("    </AdaptationSet>\n").append(audio)
+        .append("  </Period>\n</MPD>\n");
+    try {
+      Files.writeString(title.resolve(MANIFEST), mpd);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + title.resolve(MANIFEST), e);
+    }
+  }
+
+  /**
+   * Reads a rendition's timeline: one entry per media segment of its playlist, whose files are numbered from the
+   * media sequence number on (section 5.3.9.4.4: {@code $Number$} counts from {@code startNumber}).
+   */
+  private static Timeline timeline(Path directory, MediaPlaylist playlist) {
+    Fmp4Fragments.Track track = Fmp4Fragments.track(directory.resolve(HlsSegmenter.INIT_SEGMENT));
+    List<TimelineEntry> entries = new ArrayList<>();
+    long ticks = 0;
+    long longest = 0;
+    long number = playlist.mediaSequence();
+    for (MediaPlaylist.Segment segment : playlist.segments()) {
+      String expected = String.format(HlsSegmenter.SEGMENT_NAME, number) + SegmentFormat.FMP4.extension;
+      if (!segment.uri().equals(expected)) {
+        throw new IllegalStateException(playlist.file() + " lists " + segment.uri() + " where the segment template"
+            + " expects " + expected);
+      }
+      number++;
+      List<Fmp4Fragments.Fragment> fragments = Fmp4Fragments.fragments(directory.resolve(segment.uri()), track);
+      if (fragments.isEmpty()) {
+        throw new TranscodeException("cannot write " + MANIFEST + ": segment " + directory.resolve(segment.uri())
+            + " holds no fragment; transcode the title again");
+      }
+      long start = fragments.get(0).baseMediaDecodeTime();
+      long duration = fragments.stream().mapToLong(Fmp4Fragments.Fragment::duration).sum();
+      ticks += duration;
+      longest = Math.max(longest, duration);
+      TimelineEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+      if (last != null && last.duration() == duration
+          && last.start() + (last.repeat() + 1) * last.duration() == start) {
+        entries.set(entries.size() - 1, new TimelineEntry(last.start(), duration, last.repeat() + 1));
+      } else {
+        entries.add(new TimelineEntry(start, duration, 0));
+      }
+    }
+    return new Timeline(track, playlist.mediaSequence(), List.copyOf(entries), ticks, longest);
+  }
+
+  private static void segmentTemplate(StringBuilder out, String rendition, Timeline timeline) {
+    String media = HlsSegmenter.SEGMENT_NAME.replace("%05d", "$Number%05d$") + SegmentFormat.FMP4.extension;
+    out.append("        <SegmentTemplate timescale=\"").append(timeline.track().timescale())
+        .append("\" startNumber=\"").append(timeline.startNumber()).append("\" initialization=\"")
+        .append(escape(rendition)).append('/').append(HlsSegmenter.INIT_SEGMENT).append("\" media=\"")
+        .append(escape(rendition)).append('/').append(media).append("\">\n          <SegmentTimeline>\n");
+    long expectedStart = -1;
+    for (TimelineEntry entry : timeline.entries()) {
+      out.append("            <S");
+      // S@t may be left out when a segment starts where the previous one ended (section 5.3.9.6.3).
+      if (entry.start() != expectedStart) {
+        out.append(" t=\"").append(entry.start()).append('"');
+      }
+      out.append(" d=\"").append(entry.duration()).append('"');
+      if (entry.repeat() > 0) {
+        out.append(" r=\"").append(entry.repeat()).append('"');
+      }
+      out.append("/>\n");
+      expectedStart = entry.start() + (entry.repeat() + 1) * entry.duration();
+    }
+    out.append("          </SegmentTimeline>\n        </SegmentTemplate>\n");
+  }
+
+  private static double seconds(long ticks, Fmp4Fragments.Track track) {
+    return (double) ticks / track.timescale();
+  }
+
+  /** An {@code xs:duration} in seconds, to the millisecond. */
+  static String xsDuration(double seconds) {
+    BigDecimal value = BigDecimal.valueOf(seconds).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
+    return "PT" + (value.signum() == 0 ? "0" : value.toPlainString()) + "S";
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? Math.max(a, 1) : gcd(b, a % b);
+  }
+
+  private static String escape(String value) {
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;");
+  }
+}
