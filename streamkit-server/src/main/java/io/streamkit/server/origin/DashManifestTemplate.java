@@ -74,12 +74,13 @@ final class DashManifestTemplate {
   private record Group(boolean adaptationSet, int height, List<Part> parts) implements Part {}
 
   private final List<Part> parts;
-  private final List<Integer> videoHeights;
+  /** The shortest video Representation, or 0 when the manifest lists none. */
+  private final int shortestVideo;
   private final int urlCount;
 
-  private DashManifestTemplate(List<Part> parts, List<Integer> videoHeights, int urlCount) {
+  private DashManifestTemplate(List<Part> parts, int shortestVideo, int urlCount) {
     this.parts = parts;
-    this.videoHeights = videoHeights;
+    this.shortestVideo = shortestVideo;
     this.urlCount = urlCount;
   }
 
@@ -94,12 +95,13 @@ final class DashManifestTemplate {
    * @throws IllegalArgumentException if it is not well-formed XML, has a DOCTYPE, or its root is not an {@code MPD}
    */
   static DashManifestTemplate parse(byte[] xml) {
-    XMLInputFactory factory = XMLInputFactory.newFactory();
+    // The JDK's own parser, whatever StAX implementation a dependency puts on the class path.
+    XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
     factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     factory.setProperty(XMLInputFactory.IS_COALESCING, true);
     factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    trySetProperty(factory, XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     XMLStreamReader reader = null;
     try {
       reader = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
@@ -117,12 +119,6 @@ final class DashManifestTemplate {
     }
   }
 
-  private static void trySetProperty(XMLInputFactory factory, String name, Object value) {
-    if (factory.isPropertySupported(name)) {
-      factory.setProperty(name, value);
-    }
-  }
-
   /** How many URLs take a token. */
   int urlCount() {
     return urlCount;
@@ -137,7 +133,7 @@ final class DashManifestTemplate {
    */
   ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, byte[] token) {
     int cap = claims == null ? 0 : claims.maxHeight().orElse(0);
-    if (!videoHeights.isEmpty() && videoHeights.stream().noneMatch(h -> allows(cap, h))) {
+    if (shortestVideo > 0 && !allows(cap, shortestVideo)) {
       return null;
     }
     ByteBuf out = alloc.buffer();
@@ -188,7 +184,7 @@ final class DashManifestTemplate {
     private final Deque<List<Part>> open = new ArrayDeque<>();
     /** For each open element: the group it starts, if any, and the height its Representations inherit. */
     private final Deque<OpenElement> elements = new ArrayDeque<>();
-    private final List<Integer> videoHeights = new ArrayList<>();
+    private int shortestVideo;
     private int urlCount;
     private boolean startTagOpen;
     private boolean inBaseUrl;
@@ -230,7 +226,7 @@ final class DashManifestTemplate {
         throw new IllegalArgumentException("the document has no MPD element");
       }
       cutLiteral();
-      return new DashManifestTemplate(List.copyOf(open.pop()), List.copyOf(videoHeights), urlCount);
+      return new DashManifestTemplate(List.copyOf(open.pop()), shortestVideo, urlCount);
     }
 
     private void startElement(XMLStreamReader r) {
@@ -247,7 +243,7 @@ final class DashManifestTemplate {
         }
         openGroup();
         if (representation && height > 0) {
-          videoHeights.add(height);
+          shortestVideo = shortestVideo == 0 ? height : Math.min(shortestVideo, height);
         }
       }
       elements.push(new OpenElement(representation ? GroupKind.REPRESENTATION
