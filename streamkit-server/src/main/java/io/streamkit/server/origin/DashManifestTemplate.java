@@ -107,7 +107,8 @@ final class DashManifestTemplate {
       reader = factory.createXMLStreamReader(new ByteArrayInputStream(xml));
       return new Writer().read(reader);
     } catch (XMLStreamException e) {
-      throw new IllegalArgumentException("not well-formed XML (" + e.getMessage().replaceAll("\\s+", " ") + ")", e);
+      throw new IllegalArgumentException("not well-formed XML ("
+          + String.valueOf(e.getMessage()).replaceAll("\\s+", " ") + ")", e);
     } finally {
       if (reader != null) {
         try {
@@ -197,7 +198,7 @@ final class DashManifestTemplate {
       text.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
       boolean root = true;
       while (r.hasNext()) {
-        int event = r.next();
+        int event = next(r);
         if (event != XMLStreamConstants.END_ELEMENT) {
           closeStartTag();
         }
@@ -227,6 +228,20 @@ final class DashManifestTemplate {
       }
       cutLiteral();
       return new DashManifestTemplate(List.copyOf(open.pop()), shortestVideo, urlCount);
+    }
+
+    /**
+     * The next event. The JDK's parser reports some malformed input as an unchecked exception (a control character in
+     * a DOCTYPE makes it look up a message it does not have: {@code MissingResourceException}); that is bad input too.
+     */
+    private static int next(XMLStreamReader r) throws XMLStreamException {
+      try {
+        return r.next();
+      } catch (XMLStreamException | IllegalArgumentException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new XMLStreamException(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      }
     }
 
     private void startElement(XMLStreamReader r) {
