@@ -17,7 +17,8 @@ import java.util.List;
  * @param wallSeconds wall-clock seconds the transcode took, from {@code run()} until the title was published
  * @param contentKeys the keys that encrypt the title's segments, in the order of the runs of segments they encrypt
  *     ({@link SegmentEncryption#aes128(int)}, {@link SegmentEncryption#cbcs(int)}); empty for a clear title. They are
- *     not in the published title: the title plays once the path its playlists name, {@code <title>/keys/<id>}, answers each key's 16 bytes
+ *     not in the published title: the title plays once the path its playlists name, {@code <title>/keys/<id>},
+ *     answers each key's 16 bytes
  */
 public record TranscodeResult(String location, String masterPlaylist, String dashManifest,
     List<PackagedRendition> renditions, boolean hasAudio, double durationSeconds, double wallSeconds,

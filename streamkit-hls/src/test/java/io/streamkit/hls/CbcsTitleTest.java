@@ -154,6 +154,47 @@ class CbcsTitleTest {
     }
   }
 
+  /**
+   * A 6 s segment with 2 s GOPs holds three fragments, one per IDR: each is encrypted with its own sample encryption
+   * boxes, the whole segment decrypts, and each I-frame range, from its moof, decrypts alone to its IDR's frame.
+   */
+  @Test
+  void segmentsWithAFragmentPerIdrDecryptWholeAndIdrByIdr() throws Exception {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x180", "30", 5, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path encrypted = dir.resolve("encrypted");
+    TranscodeResult result = Transcoder.builder().input(source).output(encrypted)
+        .ladder(new Ladder("one", List.of(io.streamkit.abr.ladder.Rung.of(180, 250)))).preset("ultrafast")
+        .segmentSeconds(6).encryption(SegmentEncryption.cbcs(1)).build().run();
+    ContentKey key = result.contentKeys().get(0);
+    Path rendition = encrypted.resolve("180p");
+    byte[] segment = Files.readAllBytes(rendition.resolve("seg_00000.m4s"));
+    assertThat(Fmp4Fragments.fragments(segment, Fmp4Fragments.track(rendition.resolve("init.mp4")),
+        rendition.resolve("seg_00000.m4s"))).as("a fragment per IDR").hasSize(3);
+
+    List<String> frames = frameMd5(join(encrypted, "180p", 0, 1), "0:v:0", key);
+    assertThat(frames).as("every frame decrypted").hasSize(150);
+    assertThat(frameMd5(join(encrypted, "180p", 0, 1), "0:v:0", null)).as("without the key").isNotEqualTo(frames);
+    List<String> ranges = Files.readAllLines(rendition.resolve("iframes.m3u8")).stream()
+        .filter(l -> l.startsWith("#EXT-X-BYTERANGE:")).toList();
+    assertThat(ranges).hasSize(3);
+    for (int i = 0; i < ranges.size(); i++) {
+      String range = ranges.get(i);
+      int length = Integer.parseInt(range.substring("#EXT-X-BYTERANGE:".length(), range.indexOf('@')));
+      int offset = Integer.parseInt(range.substring(range.indexOf('@') + 1));
+      Path iframe = Files.write(dir.resolve("idr" + i + ".mp4"), concat(
+          Files.readAllBytes(rendition.resolve("init.mp4")), java.util.Arrays.copyOfRange(segment, offset, offset + length)));
+      List<String> decrypted = frameMd5(iframe, "0:v:0", key);
+      assertThat(decrypted).as("I-frame " + i).hasSize(1);
+      assertThat(md5(decrypted.get(0))).as("I-frame " + i + " is the frame at " + 2 * i + " s")
+          .isEqualTo(md5(frames.get(60 * i)));
+    }
+  }
+
+  private static String md5(String frameMd5Line) {
+    return frameMd5Line.substring(frameMd5Line.lastIndexOf(',') + 1).strip();
+  }
+
   @Test
   void transportStreamTitlesAreRefusedAndRotationIsCheckedAgainstItsLimits() {
     assertThatThrownBy(() -> Transcoder.builder().input(dir.resolve("in.mp4")).output(dir.resolve("out"))

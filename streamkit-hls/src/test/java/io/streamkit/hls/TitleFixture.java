@@ -56,6 +56,9 @@ final class TitleFixture {
     TranscodeResult result = transcode(source, out, format, ladder);
     assertThat(HlsConformance.check(out, new HlsConformance.Source(displayWidth, displayHeight, audio, SEGMENT_SECONDS)))
         .as("HLS-RULES.md violations for %s", source.getFileName()).isEmpty();
+    if (format == SegmentFormat.FMP4) {
+      assertThat(DashConformance.check(out)).as("DASH manifest violations for %s", source.getFileName()).isEmpty();
+    }
     assertNoStaging(out.getParent());
     return result;
   }

@@ -179,6 +179,9 @@ final class TranscodeCommand implements Callable<Integer> {
       err.println();
     }
     spec.commandLine().getOut().println(summary(result));
+    if (result.dashManifest() != null) {
+      spec.commandLine().getOut().println("DASH manifest: " + result.dashManifest());
+    }
     if (keys != null) {
       spec.commandLine().getOut().println(result.contentKeys().size() + " content key"
           + (result.contentKeys().size() == 1 ? "" : "s") + " of title '" + titleId + "' in " + keys.file()

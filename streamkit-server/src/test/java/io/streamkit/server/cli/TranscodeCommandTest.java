@@ -46,7 +46,15 @@ class TranscodeCommandTest {
     assertThat(out.resolve("master.m3u8")).exists();
     assertThat(Files.readString(out.resolve("master.m3u8"))).contains("180p/index.m3u8");
     assertThat(out.resolve("180p/seg_00000.ts")).exists();
-    assertThat(run.out()).contains("master.m3u8: 1 renditions (320x180@").contains("AAC stereo");
+    assertThat(run.out()).contains("master.m3u8: 1 renditions (320x180@").contains("AAC stereo")
+        .as("a TS title has no DASH manifest").doesNotContain("DASH manifest");
+
+    Path fmp4 = dir.resolve("fmp4");
+    Run dash = streamkit("transcode", source.toString(), "--out", fmp4.toString(), "--segment-seconds", "2",
+        "--ladder", "small", "--preset", "ultrafast");
+    assertThat(dash.status()).as(dash.err()).isZero();
+    assertThat(dash.out()).contains("DASH manifest: " + fmp4.resolve("manifest.mpd"));
+    assertThat(Files.readString(fmp4.resolve("manifest.mpd"))).contains("media=\"180p/seg_$Number%05d$.m4s\"");
   }
 
   @Test
@@ -64,7 +72,9 @@ class TranscodeCommandTest {
     assertThat(run.status()).as(run.err()).isZero();
     Path keys = dir.resolve("movie.keys");
     assertThat(run.out()).contains("1 content key of title 'movie' in " + keys)
-        .contains("streamkit serve --key-file " + keys);
+        .contains("streamkit serve --key-file " + keys)
+        .as("an encrypted title has no DASH manifest").doesNotContain("DASH manifest");
+    assertThat(out.resolve("manifest.mpd")).doesNotExist();
     String kid = Files.readString(keys).split(" ")[1];
     assertThat(Files.readString(out.resolve("180p/index.m3u8")))
         .contains("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"../keys/" + kid + "\"");

@@ -1,0 +1,207 @@
+package io.streamkit.hls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+/**
+ * Checks a title's DASH manifest against ISO/IEC 23009-1 and against the title's own HLS playlists, reading the XML
+ * with the JDK's parser and the playlists as text; independent of the writer so it can catch its mistakes.
+ */
+final class DashConformance {
+
+  static final String NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
+
+  /**
+   * The elements and attributes a manifest of this shape may use, from the MPD schema of ISO/IEC 23009-1
+   * (DASH-MPD.xsd): MPDtype (5.3.1.2), PeriodType (5.3.2.2), AdaptationSetType (5.3.3.2) and RepresentationBaseType
+   * (5.3.7.2), RepresentationType (5.3.5.2), SegmentTemplateType with MultipleSegmentBaseType and SegmentBaseType
+   * (5.3.9.2 to 5.3.9.4), SegmentTimelineType's S (5.3.9.6), DescriptorType (5.8.2) for Role and
+   * AudioChannelConfiguration.
+   */
+  private static final Set<String> REPRESENTATION_BASE = Set.of("profiles", "width", "height", "sar", "frameRate",
+      "audioSamplingRate", "mimeType", "segmentProfiles", "codecs", "maximumSAPPeriod", "startWithSAP",
+      "maxPlayoutRate", "codingDependency", "scanType", "selectionPriority", "tag");
+  private static final Set<String> DESCRIPTOR = Set.of("schemeIdUri", "value", "id");
+  static final Map<String, Set<String>> SCHEMA = Map.of(
+      "MPD", Set.of("xmlns", "id", "profiles", "type", "availabilityStartTime", "publishTime",
+          "availabilityEndTime", "mediaPresentationDuration", "minimumUpdatePeriod", "minBufferTime",
+          "timeShiftBufferDepth", "suggestedPresentationDelay", "maxSegmentDuration", "maxSubsegmentDuration"),
+      "Period", Set.of("id", "start", "duration", "bitstreamSwitching"),
+      "AdaptationSet", union(REPRESENTATION_BASE, Set.of("id", "group", "lang", "contentType", "par", "minBandwidth",
+          "maxBandwidth", "minWidth", "maxWidth", "minHeight", "maxHeight", "minFrameRate", "maxFrameRate",
+          "segmentAlignment", "subsegmentAlignment", "subsegmentStartsWithSAP", "bitstreamSwitching")),
+      "Representation", union(REPRESENTATION_BASE, Set.of("id", "bandwidth", "qualityRanking", "dependencyId",
+          "associationId", "associationType", "mediaStreamStructureId")),
+      "SegmentTemplate", Set.of("timescale", "presentationTimeOffset", "eptDelta", "pdDelta",
+          "presentationDuration", "timeShiftBufferDepth", "indexRange", "indexRangeExact", "availabilityTimeOffset",
+          "availabilityTimeComplete", "duration", "startNumber", "endNumber", "media", "index", "initialization",
+          "bitstreamSwitching"),
+      "SegmentTimeline", Set.of(),
+      "S", Set.of("t", "n", "d", "r", "k"),
+      "Role", DESCRIPTOR,
+      "AudioChannelConfiguration", DESCRIPTOR);
+
+  private final Path title;
+  private final List<String> violations = new ArrayList<>();
+
+  private DashConformance(Path title) {
+    this.title = title;
+  }
+
+  /** Every rule the title's {@code manifest.mpd} breaks, one line each; empty when it conforms. */
+  static List<String> check(Path title) {
+    DashConformance conformance = new DashConformance(title);
+    try {
+      conformance.checkAll(parse(title.resolve("manifest.mpd")));
+    } catch (Exception e) {
+      conformance.violations.add("manifest.mpd: " + e);
+    }
+    return conformance.violations;
+  }
+
+  static Document parse(Path manifest) throws Exception {
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    return factory.newDocumentBuilder().parse(manifest.toFile());
+  }
+
+  private void checkAll(Document mpd) throws Exception {
+    Element root = mpd.getDocumentElement();
+    if (!NAMESPACE.equals(root.getNamespaceURI()) || !root.getLocalName().equals("MPD")) {
+      violations.add("root is " + root.getTagName() + " in " + root.getNamespaceURI() + ", not MPD in " + NAMESPACE);
+    }
+    for (Element element : descendants(root)) {
+      Set<String> allowed = SCHEMA.get(element.getLocalName());
+      if (allowed == null || !NAMESPACE.equals(element.getNamespaceURI())) {
+        violations.add(element.getTagName() + " is not an MPD element");
+        continue;
+      }
+      NamedNodeMap attributes = element.getAttributes();
+      for (int i = 0; i < attributes.getLength(); i++) {
+        if (!allowed.contains(attributes.item(i).getNodeName())) {
+          violations.add(element.getLocalName() + "@" + attributes.item(i).getNodeName() + " is not in the schema");
+        }
+      }
+    }
+    Map<String, Long> variantBandwidth = new HashMap<>();
+    List<String> master = Files.readAllLines(title.resolve("master.m3u8"));
+    for (int i = 0; i < master.size(); i++) {
+      if (master.get(i).startsWith("#EXT-X-STREAM-INF:")) {
+        String uri = master.get(i + 1);
+        variantBandwidth.put(uri.substring(0, uri.indexOf('/')),
+            Long.parseLong(HlsConformance.attributes(master.get(i)).get("BANDWIDTH")));
+      }
+    }
+    long audioBandwidth = 0;
+    Map<String, Long> videoBandwidth = new HashMap<>();
+    for (Element set : children(children(root, "Period").get(0), "AdaptationSet")) {
+      boolean audio = set.getAttribute("contentType").equals("audio");
+      for (Element representation : children(set, "Representation")) {
+        String id = representation.getAttribute("id");
+        long bandwidth = Long.parseLong(representation.getAttribute("bandwidth"));
+        double oneSample = audio ? 1024.0 / Integer.parseInt(representation.getAttribute("audioSamplingRate"))
+            : 1 / frameRate(representation.getAttribute("frameRate"));
+        if (audio) {
+          audioBandwidth = bandwidth;
+        } else {
+          videoBandwidth.put(id, bandwidth);
+          if (!representation.hasAttribute("height")) {
+            violations.add(id + ": no @height");
+          }
+        }
+        checkTimeline(id, children(representation, "SegmentTemplate").get(0),
+            title.resolve(id).resolve("index.m3u8"), oneSample);
+      }
+    }
+    if (!videoBandwidth.keySet().equals(variantBandwidth.keySet())) {
+      violations.add("video Representations " + videoBandwidth.keySet() + ", HLS variants "
+          + variantBandwidth.keySet());
+    }
+    for (Map.Entry<String, Long> video : videoBandwidth.entrySet()) {
+      Long hls = variantBandwidth.get(video.getKey());
+      if (hls != null && video.getValue() + audioBandwidth != hls) {
+        violations.add(video.getKey() + ": bandwidth " + video.getValue() + " + audio " + audioBandwidth
+            + " is not the HLS BANDWIDTH " + hls);
+      }
+    }
+  }
+
+  /**
+   * Expands the timeline: every template URL names a file, as many segments as the HLS playlist, and a total
+   * duration within one sample (plus rounding) of the playlist's.
+   */
+  private void checkTimeline(String id, Element template, Path playlist, double oneSample) {
+    long timescale = Long.parseLong(template.getAttribute("timescale"));
+    long number = Long.parseLong(template.getAttribute("startNumber"));
+    if (!Files.isRegularFile(title.resolve(template.getAttribute("initialization")))) {
+      violations.add(id + ": initialization " + template.getAttribute("initialization") + " does not exist");
+    }
+    String media = template.getAttribute("media");
+    long ticks = 0;
+    int segments = 0;
+    for (Element s : children(children(template, "SegmentTimeline").get(0), "S")) {
+      int repeat = s.hasAttribute("r") ? Integer.parseInt(s.getAttribute("r")) : 0;
+      for (int r = 0; r <= repeat; r++) {
+        String uri = media.replace("$Number%05d$", String.format("%05d", number++));
+        if (!Files.isRegularFile(title.resolve(uri))) {
+          violations.add(id + ": segment " + uri + " does not exist");
+        }
+        segments++;
+        ticks += Long.parseLong(s.getAttribute("d"));
+      }
+    }
+    MediaPlaylist hls = MediaPlaylist.read(playlist);
+    if (segments != hls.segments().size()) {
+      violations.add(id + ": " + segments + " segments, the HLS playlist " + hls.segments().size());
+    }
+    double seconds = (double) ticks / timescale;
+    if (Math.abs(seconds - hls.totalSeconds()) > oneSample + 0.001) {
+      violations.add(id + ": timeline lasts " + seconds + " s, the HLS playlist " + hls.totalSeconds() + " s");
+    }
+  }
+
+  private static double frameRate(String value) {
+    int slash = value.indexOf('/');
+    return slash < 0 ? Double.parseDouble(value)
+        : Double.parseDouble(value.substring(0, slash)) / Double.parseDouble(value.substring(slash + 1));
+  }
+
+  static List<Element> descendants(Element root) {
+    List<Element> all = new ArrayList<>(List.of(root));
+    for (int i = 0; i < all.size(); i++) {
+      for (Node child = all.get(i).getFirstChild(); child != null; child = child.getNextSibling()) {
+        if (child instanceof Element element) {
+          all.add(element);
+        }
+      }
+    }
+    return all;
+  }
+
+  static List<Element> children(Element parent, String name) {
+    List<Element> found = new ArrayList<>();
+    for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+      if (child instanceof Element element && element.getLocalName().equals(name)) {
+        found.add(element);
+      }
+    }
+    return found;
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+}
