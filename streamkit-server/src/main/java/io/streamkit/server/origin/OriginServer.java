@@ -682,7 +682,7 @@ public final class OriginServer implements AutoCloseable {
 
     /**
      * Limits how many streams one viewer watches at once, across every node on the same database: a title's master
-     * playlist opens a playback session, and a viewer's session beyond the limit is refused 403
+     * playlist (or DASH manifest) opens a playback session, and a viewer's session beyond the limit is refused 403
      * {@code too_many_streams}. A token's {@code max_streams} claim (a plan) overrides this default. Needs
      * {@link #store}.
      *

@@ -166,7 +166,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       return Route.KEY;
     }
     if (path.size() >= 3 && first.equals(TITLES)) {
-      return path.last().endsWith(".m3u8") ? Route.PLAYLIST : Route.MEDIA;
+      String last = path.last();
+      return last.endsWith(".m3u8") ? Route.PLAYLIST : last.endsWith(".mpd") ? Route.MANIFEST : Route.MEDIA;
     }
     if (path.size() >= 3 && first.equals(LIVE)) {
       return Route.LIVE;

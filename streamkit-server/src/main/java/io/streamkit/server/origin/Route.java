@@ -5,6 +5,8 @@ enum Route {
   HEALTH("health"),
   METRICS("metrics"),
   PLAYLIST("playlist"),
+  /** {@code /titles/<id>/....mpd}: a DASH manifest (ISO/IEC 23009-1), personalised like a master playlist. */
+  MANIFEST("manifest"),
   MEDIA("media"),
   /** {@code /titles/<id>/keys/<key id>}: a content key of an encrypted title, answered from the key store. */
   KEY("key"),
