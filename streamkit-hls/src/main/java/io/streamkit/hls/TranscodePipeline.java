@@ -91,6 +91,7 @@ final class TranscodePipeline {
   private final String preset;
   private final JobControl control;
   private final FrameProgress progress;
+  private final StoryboardCapture storyboard;
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
   private final java.util.ArrayDeque<AVPacket> heldAudio = new java.util.ArrayDeque<>();
@@ -108,7 +109,7 @@ final class TranscodePipeline {
   private double videoEndSeconds;
 
   TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
-      int segmentSeconds, String preset, JobControl control, FrameProgress progress) {
+      int segmentSeconds, String preset, JobControl control, FrameProgress progress, StoryboardCapture storyboard) {
     this.input = input;
     this.plan = plan;
     this.staging = staging;
@@ -117,6 +118,7 @@ final class TranscodePipeline {
     this.preset = preset;
     this.control = control;
     this.progress = progress;
+    this.storyboard = storyboard;
   }
 
   /**
@@ -291,7 +293,7 @@ final class TranscodePipeline {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
         videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
-            muxedAudio ? audioEncoder : null, i == 0 ? poster : null));
+            muxedAudio ? audioEncoder : null, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
       }
       if (audioEncoder != null && format == SegmentFormat.FMP4) {
         audioWorker = RenditionWorker.audio(Files.createDirectory(staging.resolve(AUDIO_DIRECTORY)), audioEncoder,
