@@ -17,6 +17,7 @@ import io.streamkit.core.ViewerId;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.StoredObject;
+import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -431,8 +432,24 @@ final class ManagementEndpoints implements ApiEndpoints {
           + " (or READY ones, for an admin preview) can be played");
     }
     ObjectNode out = grant(api, body, id.toString(), preview, "/titles/" + id + "/master.m3u8", "/play/" + id);
+    if (hasStoryboard(id)) {
+      out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + "/titles/" + id + "/"
+          + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
+    }
     out.put("preview", preview);
     call.respond(HttpResponseStatus.OK, out);
+  }
+
+  /** Whether the title's published files include a storyboard index (on the API executor: this may ask storage). */
+  private boolean hasStoryboard(UUID id) {
+    String index = StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX;
+    if (api.storage == null) {
+      return Files.isRegularFile(api.dataDirectory.resolve(IngestWorkers.TITLES).resolve(id.toString())
+          .resolve(index));
+    }
+    String titleKey = IngestWorkers.titleKey(id);
+    return new TitleVersions(api.storage).current(titleKey)
+        .flatMap(version -> api.storage.stat(TitleVersions.key(titleKey, version, index))).isPresent();
   }
 
   /** 501 when this server cannot sign playback tokens. */

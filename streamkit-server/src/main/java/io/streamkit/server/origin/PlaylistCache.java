@@ -19,7 +19,10 @@ final class PlaylistCache {
   /** Playlists larger than this are refused: a VOD media playlist of a three-hour film is about 300 KB. */
   static final long MAX_PLAYLIST_BYTES = 8L * 1024 * 1024;
 
-  /** A parsed playlist: exactly one of {@code master} and {@code media} is set. */
+  /**
+   * A parsed playlist: exactly one of {@code master} and {@code media} is set; a storyboard index
+   * ({@link StoryboardHandler}) is a {@code media} template.
+   */
   record Parsed(long modifiedMillis, long size, MasterPlaylist master, PlaylistTemplate media) {}
 
   private final Cache<Path, Parsed> entries = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).build();
@@ -49,7 +52,9 @@ final class PlaylistCache {
     } catch (IOException e) {
       return null;
     }
-    Parsed parsed = MasterPlaylist.isMaster(text)
+    Parsed parsed = file.getFileName().toString().equals(StoryboardHandler.INDEX)
+        ? new Parsed(modified, attributes.size(), null, PlaylistTemplate.parseStoryboard(text))
+        : MasterPlaylist.isMaster(text)
         ? new Parsed(modified, attributes.size(), MasterPlaylist.parse(text), null)
         : new Parsed(modified, attributes.size(), null, PlaylistTemplate.parse(text));
     entries.put(file, parsed);

@@ -6,6 +6,8 @@ enum Route {
   METRICS("metrics"),
   PLAYLIST("playlist"),
   MEDIA("media"),
+  /** {@code /titles/<id>/storyboard/storyboard.vtt}: a title's thumbnail index, its image URLs given the token. */
+  STORYBOARD("storyboard"),
   /** {@code /titles/<id>/keys/<key id>}: a content key of an encrypted title, answered from the key store. */
   KEY("key"),
   /** {@code /live/<id>/...}: a live stream's playlists, parts and segments, answered by the live handler. */
