@@ -52,7 +52,8 @@ final class PlaylistCache {
     } catch (IOException e) {
       return null;
     }
-    Parsed parsed = file.getFileName().toString().equals(StoryboardHandler.INDEX)
+    // By content, not name: a stored title's files sit in the disk cache under names of their own.
+    Parsed parsed = StoryboardHandler.isIndex(text)
         ? new Parsed(modified, attributes.size(), null, PlaylistTemplate.parseStoryboard(text))
         : MasterPlaylist.isMaster(text)
         ? new Parsed(modified, attributes.size(), MasterPlaylist.parse(text), null)

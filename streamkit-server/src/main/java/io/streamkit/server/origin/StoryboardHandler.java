@@ -47,6 +47,11 @@ final class StoryboardHandler extends SimpleChannelInboundHandler<OriginRequest>
     this.metrics = metrics;
   }
 
+  /** Whether {@code text} is a WebVTT file: "WEBVTT" first, after an optional byte order mark (W3C WebVTT 4.1). */
+  static boolean isIndex(String text) {
+    return text.startsWith("WEBVTT") || text.startsWith("\uFEFFWEBVTT");
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     if (request.route != Route.STORYBOARD) {
