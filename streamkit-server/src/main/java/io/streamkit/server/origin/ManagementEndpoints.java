@@ -433,28 +433,33 @@ final class ManagementEndpoints implements ApiEndpoints {
           + " (or READY ones, for an admin preview) can be played");
     }
     String titlePath = "/" + TitlePointers.titleKey(id.toString()) + "/";
-    ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST,
-        hasDashManifest(id) ? titlePath + PlaylistHandler.DASH_MANIFEST : null, "/play/" + id);
+    String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
+        ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
+    ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
+        "/play/" + id);
+    if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
+      out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
+          + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
+    }
     out.put("preview", preview);
     call.respond(HttpResponseStatus.OK, out);
   }
 
   /**
-   * Whether the title was packaged with a DASH manifest (clear fMP4 titles are; TS and encrypted ones are not): in
-   * the data directory, or in the version of the title the storage shows now. On the API executor: it may wait for
-   * the storage.
+   * Whether the title's published files include {@code relative} (a DASH manifest, a storyboard index): in the data
+   * directory, or in the version of the title the storage shows now. On the API executor: it may wait for the storage.
    */
-  private boolean hasDashManifest(UUID id) {
+  private boolean hasTitleFile(UUID id, String relative, String what) {
     String titleKey = TitlePointers.titleKey(id.toString());
     if (api.storage == null) {
-      return Files.isRegularFile(api.dataDirectory.resolve(titleKey).resolve(PlaylistHandler.DASH_MANIFEST));
+      return Files.isRegularFile(api.dataDirectory.resolve(titleKey).resolve(relative));
     }
     try {
       return new TitleVersions(api.storage).current(titleKey)
-          .flatMap(version -> api.storage.stat(TitleVersions.key(titleKey, version, PlaylistHandler.DASH_MANIFEST)))
+          .flatMap(version -> api.storage.stat(TitleVersions.key(titleKey, version, relative)))
           .isPresent();
     } catch (StorageException e) {
-      LOG.warn("cannot tell whether title {} has a DASH manifest (answering without dashUrl): {}", id,
+      LOG.warn("cannot tell whether title {} has {} (answering without its URL): {}", id, what,
           LogText.escape(String.valueOf(e.getMessage())));
       return false;
     }

@@ -46,6 +46,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  admin                AdminHandler           /healthz, /metrics
  *  playlist             PlaylistHandler        *.m3u8, *.mpd: session manifest (HLS or DASH) or media playlist,
  *                                              token spliced in
+ *  storyboard           StoryboardHandler      /titles/{id}/storyboard/storyboard.vtt: thumbnail index, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
  *  errors               UncaughtErrorHandler   whatever a handler threw: 500 if no response started, else close
  * </pre>
@@ -71,13 +72,14 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
+  static final String STORYBOARD = "storyboard";
   static final String FILE = "file";
   static final String ERRORS = "errors";
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin,
-      PlaylistHandler playlist, FileHandler file, PageHandler pages, ApiHandlerFactory api,
+      PlaylistHandler playlist, StoryboardHandler storyboard, FileHandler file, PageHandler pages, ApiHandlerFactory api,
       RateLimitHandler rateLimit, LiveHandler live) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
@@ -132,6 +134,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(ADMIN, parts.admin());
     p.addLast(PLAYLIST, parts.playlist());
+    p.addLast(STORYBOARD, parts.storyboard());
     p.addLast(FILE, parts.file());
     p.addLast(ERRORS, errors);
   }

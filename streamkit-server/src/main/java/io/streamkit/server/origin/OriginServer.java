@@ -201,6 +201,7 @@ public final class OriginServer implements AutoCloseable {
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
+        new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
         new RateLimitHandler(rateLimiter, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));

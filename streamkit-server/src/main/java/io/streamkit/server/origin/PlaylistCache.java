@@ -24,7 +24,8 @@ final class PlaylistCache {
   /**
    * A parsed file: one of {@code master}, {@code media} and {@code dash} is set, or none for a manifest that could
    * not be read (remembered so that it is logged once). Which one is decided by the content, not the name (a stored
-   * title's cached file has none): an XML document is a DASH manifest, anything else a playlist.
+   * title's cached file has none): an XML document is a DASH manifest, a storyboard index ({@link StoryboardHandler})
+   * a {@code media} template, anything else a playlist.
    */
   record Parsed(long modifiedMillis, long size, MasterPlaylist master, PlaylistTemplate media, DashManifestTemplate dash) {}
 
@@ -70,6 +71,8 @@ final class PlaylistCache {
             LogText.escape(e.getMessage()));
         parsed = new Parsed(modified, attributes.size(), null, null, null);
       }
+    } else if (StoryboardHandler.isIndex(text)) {
+      parsed = new Parsed(modified, attributes.size(), null, PlaylistTemplate.parseStoryboard(text), null);
     } else if (MasterPlaylist.isMaster(text)) {
       parsed = new Parsed(modified, attributes.size(), MasterPlaylist.parse(text), null, null);
     } else {

@@ -147,7 +147,8 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
     Responses.send(ctx, metrics, request.route, response, request.keepAlive, request.isHead());
   }
 
-  private static long maxAge(OriginRequest request) {
+  /** The {@code max-age} of a response with the request's token spliced in: never past the token's expiry. */
+  static long maxAge(OriginRequest request) {
     if (request.claims == null) {
       return MAX_AGE_SECONDS;
     }
@@ -155,12 +156,13 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
     return Math.max(0, Math.min(MAX_AGE_SECONDS, left));
   }
 
-  private static boolean acceptsGzip(OriginRequest request) {
+  static boolean acceptsGzip(OriginRequest request) {
     String accept = request.headers.get(HttpHeaderNames.ACCEPT_ENCODING);
     return accept != null && accept.contains("gzip");
   }
 
-  private static ByteBuf gzip(ChannelHandlerContext ctx, ByteBuf plain) {
+  /** {@code plain} (released) compressed with gzip. */
+  static ByteBuf gzip(ChannelHandlerContext ctx, ByteBuf plain) {
     ByteBuf out = ctx.alloc().buffer(plain.readableBytes() / 3 + 64);
     try (GZIPOutputStream gz = new GZIPOutputStream(new ByteBufOutputStream(out))) {
       plain.readBytes(gz, plain.readableBytes());
