@@ -1,23 +1,7 @@
 package io.streamkit.hls;
 
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
 
 /**
  * Writes the poster: the top rendition's first frame at or after {@link #POSTER_FRACTION} of the duration (capped
@@ -47,29 +31,6 @@ final class PosterCapture {
     }
     written = true;
     atChosenTime = seconds >= atSeconds;
-    AVCodecContext jpeg = avcodec_alloc_context3(avcodec_find_encoder_by_name("mjpeg"));
-    AVPacket packet = av_packet_alloc();
-    try {
-      jpeg.width(frame.width()).height(frame.height()).pix_fmt(AV_PIX_FMT_YUV420P)
-          .time_base(Ffmpeg.rational(1, 25)).strict_std_compliance(avcodec.FF_COMPLIANCE_UNOFFICIAL);
-      jpeg.flags(jpeg.flags() | avcodec.AV_CODEC_FLAG_QSCALE).global_quality(3 * org.bytedeco.ffmpeg.global.avutil.FF_QP2LAMBDA);
-      Ffmpeg.check(avcodec_open2(jpeg, jpeg.codec(), (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
-          "cannot open the JPEG encoder for the poster");
-      int pictType = frame.pict_type();
-      long pts = frame.pts();
-      frame.pts(0);
-      Ffmpeg.check(avcodec_send_frame(jpeg, frame), "cannot encode the poster");
-      frame.pts(pts).pict_type(pictType);
-      Ffmpeg.check(avcodec_send_frame(jpeg, null), "cannot encode the poster");
-      Ffmpeg.check(avcodec_receive_packet(jpeg, packet), "cannot encode the poster");
-      byte[] bytes = new byte[packet.size()];
-      packet.data().get(bytes);
-      Files.write(file, bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write poster " + file, e);
-    } finally {
-      av_packet_free(packet);
-      avcodec_free_context(jpeg);
-    }
+    JpegPicture.write(frame, file, "the poster");
   }
 }

@@ -68,6 +68,7 @@ final class RenditionWorker {
   private final int audioStream;
   private final int segmentSeconds;
   private final PosterCapture poster;
+  private final StoryboardCapture storyboard;
   private final byte[] codecConfiguration;
   private final String encoderName;
   private final Thread thread;
@@ -78,7 +79,7 @@ final class RenditionWorker {
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
       AVCodecContext encoder, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream,
-      int segmentSeconds, PosterCapture poster) {
+      int segmentSeconds, PosterCapture poster, StoryboardCapture storyboard) {
     this.name = name;
     this.directory = directory;
     this.plan = plan;
@@ -90,6 +91,7 @@ final class RenditionWorker {
     this.audioStream = audioStream;
     this.segmentSeconds = segmentSeconds;
     this.poster = poster;
+    this.storyboard = storyboard;
     // With AV_CODEC_FLAG_GLOBAL_HEADER the encoder writes its SPS/PPS into extradata when it opens.
     this.codecConfiguration = encoder == null ? null : extradata(encoder);
     this.encoderName = encoder == null ? null : encoder.codec().name().getString();
@@ -99,10 +101,12 @@ final class RenditionWorker {
 
   /**
    * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments);
-   * {@code audioEncoder} is non-null when audio is muxed into this rendition.
+   * {@code audioEncoder} is non-null when audio is muxed into this rendition; {@code poster} and {@code storyboard},
+   * when non-null, are given every encoded frame.
    */
   static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, SegmentFormat format,
-      int segmentSeconds, String preset, AVCodecContext audioEncoder, PosterCapture poster) {
+      int segmentSeconds, String preset, AVCodecContext audioEncoder, PosterCapture poster,
+      StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     AVCodecContext encoder = null;
     FilterChain scaler = null;
@@ -115,7 +119,8 @@ final class RenditionWorker {
       int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
       segmenter.writeHeader(format, segmentSeconds);
       return new RenditionWorker(plan.name(), directory, plan, segmenter, encoder, scaler,
-          audioEncoder == null ? null : audioEncoder.time_base(), video, audio, segmentSeconds, poster);
+          audioEncoder == null ? null : audioEncoder.time_base(), video, audio, segmentSeconds, poster,
+          storyboard);
     } catch (RuntimeException e) {
       if (scaler != null) {
         scaler.close();
@@ -142,7 +147,7 @@ final class RenditionWorker {
       }
       segmenter.writeHeader(format, segmentSeconds);
       return new RenditionWorker(name, directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
-          segmentSeconds, null);
+          segmentSeconds, null, null);
     } catch (RuntimeException e) {
       segmenter.close();
       throw e;
@@ -325,8 +330,12 @@ final class RenditionWorker {
       long pts = av_rescale_q(frame.pts(), scaler.outputTimeBase(), encoder.time_base());
       frame.pts(pts);
       frame.pict_type(startsSegment(pts) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+      double seconds = (double) pts * encoder.time_base().num() / encoder.time_base().den();
       if (poster != null) {
-        poster.offer(frame, (double) pts * encoder.time_base().num() / encoder.time_base().den());
+        poster.offer(frame, seconds);
+      }
+      if (storyboard != null) {
+        storyboard.offer(frame, seconds);
       }
     }
     Ffmpeg.check(avcodec_send_frame(encoder, frame), encoderName + " rejected a frame in rendition " + name);

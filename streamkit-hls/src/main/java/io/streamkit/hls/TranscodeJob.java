@@ -38,12 +38,15 @@ public final class TranscodeJob {
   private final String preset;
   private final SegmentEncryption encryption;
   private final KeyDestination keys;
+  private final boolean storyboard;
+  private final int storyboardSeconds;
   private final TranscodeListener listener;
   private final List<SidecarSubtitles> subtitles;
   private volatile boolean cancelled;
 
   TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
-      SegmentEncryption encryption, KeyDestination keys, TranscodeListener listener, List<SidecarSubtitles> subtitles) {
+      SegmentEncryption encryption, KeyDestination keys, boolean storyboard, int storyboardSeconds,
+      TranscodeListener listener, List<SidecarSubtitles> subtitles) {
     this.input = input;
     this.destination = destination;
     this.format = format;
@@ -52,6 +55,8 @@ public final class TranscodeJob {
     this.preset = preset;
     this.encryption = encryption;
     this.keys = keys;
+    this.storyboard = storyboard;
+    this.storyboardSeconds = storyboardSeconds;
     this.listener = listener;
     this.subtitles = subtitles;
   }
@@ -90,8 +95,11 @@ public final class TranscodeJob {
       try {
         ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
         JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
+        StoryboardCapture storyboardCapture = storyboard ? new StoryboardCapture(
+            staging.resolve(StoryboardCapture.DIRECTORY), storyboardSeconds != Transcoder.AUTOMATIC_STORYBOARD_SECONDS
+                ? storyboardSeconds : StoryboardCapture.automaticSeconds(opened.info.durationSeconds())) : null;
         TranscodePipeline.Encoded encoded = new TranscodePipeline(opened, plan, staging, format, segmentSeconds,
-            preset, control, meter::decoded).run();
+            preset, control, meter::decoded, storyboardCapture).run();
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
@@ -110,6 +118,9 @@ public final class TranscodeJob {
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format, encryption.method(),
             subtitleRenditions);
         double duration = topVideo.totalSeconds();
+        if (storyboardCapture != null) {
+          storyboardCapture.finish(duration);
+        }
         String location = destination.publish(staging);
         meter.finished();
         String dashManifest = TitlePackager.writesDashManifest(format, encryption.method())

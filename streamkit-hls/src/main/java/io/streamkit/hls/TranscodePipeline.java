@@ -117,6 +117,7 @@ final class TranscodePipeline {
   private final String preset;
   private final JobControl control;
   private final FrameProgress progress;
+  private final StoryboardCapture storyboard;
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
   private final List<AudioTrack> audioTracks = new ArrayList<>();
@@ -130,7 +131,7 @@ final class TranscodePipeline {
   private double videoEndSeconds;
 
   TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
-      int segmentSeconds, String preset, JobControl control, FrameProgress progress) {
+      int segmentSeconds, String preset, JobControl control, FrameProgress progress, StoryboardCapture storyboard) {
     this.input = input;
     this.plan = plan;
     this.staging = staging;
@@ -139,6 +140,7 @@ final class TranscodePipeline {
     this.preset = preset;
     this.control = control;
     this.progress = progress;
+    this.storyboard = storyboard;
   }
 
   /**
@@ -365,7 +367,7 @@ final class TranscodePipeline {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
         videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
-            muxedAudio, i == 0 ? poster : null));
+            muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
       }
       if (format == SegmentFormat.FMP4) {
         for (AudioTrack track : audioTracks) {

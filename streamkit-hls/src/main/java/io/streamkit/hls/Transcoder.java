@@ -25,7 +25,8 @@ import java.util.Set;
  * }</pre>
  *
  * Defaults: clear fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder ({@link Ladder#apple()}), x264
- * preset {@value #DEFAULT_PRESET}.
+ * preset {@value #DEFAULT_PRESET}, and a storyboard (thumbnail sprite sheets with a WebVTT index in
+ * {@code storyboard/}) with a tile every 2 s, or less often for a long title ({@link Builder#storyboardSeconds}).
  */
 public final class Transcoder {
 
@@ -45,6 +46,12 @@ public final class Transcoder {
   public static final int MAX_SUBTITLE_TRACKS = 32;
   /** Longest subtitle label ({@link Builder#subtitles}), in characters: it is a menu entry. */
   public static final int MAX_SUBTITLE_LABEL_LENGTH = 64;
+  /** Shortest storyboard interval accepted, in seconds. */
+  public static final int MIN_STORYBOARD_SECONDS = 1;
+  /** Longest storyboard interval accepted, in seconds: beyond it the thumbnails no longer help to find a scene. */
+  public static final int MAX_STORYBOARD_SECONDS = 60;
+  /** The builder's storyboard interval until one is set: chosen from the source's duration when the job runs. */
+  static final int AUTOMATIC_STORYBOARD_SECONDS = 0;
 
   private Transcoder() {}
 
@@ -71,6 +78,8 @@ public final class Transcoder {
     private SegmentEncryption encryption = SegmentEncryption.none();
     private ContentKeyStore keyStore;
     private String keyTitleId;
+    private boolean storyboard = true;
+    private int storyboardSeconds = AUTOMATIC_STORYBOARD_SECONDS;
     private TranscodeListener listener = progress -> { };
     private final List<TranscodeJob.SidecarSubtitles> subtitles = new ArrayList<>();
 
@@ -289,6 +298,38 @@ public final class Transcoder {
     }
 
     /**
+     * Writes the storyboard with a thumbnail every {@code seconds} instead of the automatic interval (every 2 s, but
+     * at most 500 thumbnails, so a two-hour title gets one every 15 s). The storyboard is
+     * {@code storyboard/storyboard.vtt}, a WebVTT file whose cues point at 256-pixel-wide tiles of JPEG sprite sheets
+     * ({@code storyboard/sheet_000.jpg#xywh=x,y,w,h}, W3C Media Fragments URI 1.0 section 4.2.1), for seek-bar
+     * previews.
+     *
+     * @param seconds whole seconds between thumbnails, {@value Transcoder#MIN_STORYBOARD_SECONDS} to
+     *     {@value Transcoder#MAX_STORYBOARD_SECONDS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code seconds} is outside that range
+     */
+    public Builder storyboardSeconds(int seconds) {
+      if (seconds < MIN_STORYBOARD_SECONDS || seconds > MAX_STORYBOARD_SECONDS) {
+        throw new IllegalArgumentException("storyboardSeconds must be between " + MIN_STORYBOARD_SECONDS + " and "
+            + MAX_STORYBOARD_SECONDS + ", got " + seconds + "; use storyboard(false) for no storyboard");
+      }
+      this.storyboardSeconds = seconds;
+      return this;
+    }
+
+    /**
+     * Whether to write the storyboard ({@link #storyboardSeconds}).
+     *
+     * @param enabled false for a title without {@code storyboard/}; default true
+     * @return this builder
+     */
+    public Builder storyboard(boolean enabled) {
+      this.storyboard = enabled;
+      return this;
+    }
+
+    /**
      * Where progress reports go, on the thread that runs the job.
      *
      * @param listener receives each report; default: none
@@ -305,8 +346,8 @@ public final class Transcoder {
      * {@link TranscodeJob#run()}.
      *
      * @return a job ready to run once
-     * @throws IllegalStateException if {@code input} or {@code output} is not set, or {@code keys} without
-     *     encryption
+     * @throws IllegalStateException if {@code input} or {@code output} is not set, {@code keys} without
+     *     encryption, or {@code storyboardSeconds} with {@code storyboard(false)}
      * @throws IllegalArgumentException if {@code output} has no parent directory, is the input file, or is an existing
      *     regular file, or if {@link SegmentEncryption#cbcs(int)} is asked of a transport stream title
      */
@@ -321,11 +362,16 @@ public final class Transcoder {
       if (keyStore != null && encryption.method() == SegmentEncryption.Method.NONE) {
         throw new IllegalStateException("keys(...) is set but the title is not encrypted; call encryption(...) too");
       }
+      if (!storyboard && storyboardSeconds != AUTOMATIC_STORYBOARD_SECONDS) {
+        throw new IllegalStateException("cannot use storyboardSeconds(" + storyboardSeconds + ") together with"
+            + " storyboard(false); drop one of them");
+      }
       TranscodeJob.KeyDestination keys = keyStore == null ? null
           : new TranscodeJob.KeyDestination(keyStore, keyTitleId);
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
-            format, segmentSeconds, ladder, preset, encryption, keys, listener, List.copyOf(subtitles));
+            format, segmentSeconds, ladder, preset, encryption, keys, storyboard, storyboardSeconds, listener,
+            List.copyOf(subtitles));
       }
       if (output == null) {
         throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
@@ -341,7 +387,7 @@ public final class Transcoder {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
-          preset, encryption, keys, listener, List.copyOf(subtitles));
+          preset, encryption, keys, storyboard, storyboardSeconds, listener, List.copyOf(subtitles));
     }
   }
 

@@ -99,12 +99,19 @@ final class TranscodeCommand implements Callable<Integer> {
           + " streams of INPUT are added without this option.")
   List<String> subtitles = new ArrayList<>();
 
+  @Option(names = "--storyboard-interval", paramLabel = "auto|off|SECONDS", defaultValue = "auto",
+      description = "Seconds between storyboard thumbnails (storyboard/storyboard.vtt with JPEG sprite sheets, for"
+          + " seek-bar previews), " + Transcoder.MIN_STORYBOARD_SECONDS + " to " + Transcoder.MAX_STORYBOARD_SECONDS
+          + "; auto: every 2 s, less often for titles over 1000 s; off: no storyboard (default: ${DEFAULT-VALUE}).")
+  String storyboardInterval;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
     Transcoder.Builder builder = Transcoder.builder().input(input);
     addSubtitles(builder);
+    storyboard(builder);
     ContentKeyFile keys = encryption(builder);
     if (out.startsWith(S3_SCHEME)) {
       return transcodeToS3(builder, keys, err, terminal);
@@ -143,6 +150,23 @@ final class TranscodeCommand implements Callable<Integer> {
         builder.subtitles(Path.of(file), language, unique, false);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--subtitles " + value + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Sets the storyboard {@code --storyboard-interval} asks for. */
+  private void storyboard(Transcoder.Builder builder) {
+    switch (storyboardInterval) {
+      case "auto" -> { }
+      case "off" -> builder.storyboard(false);
+      default -> {
+        try {
+          builder.storyboardSeconds(Integer.parseInt(storyboardInterval));
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--storyboard-interval must be auto, off or"
+              + " whole seconds from " + Transcoder.MIN_STORYBOARD_SECONDS + " to " + Transcoder.MAX_STORYBOARD_SECONDS
+              + ", got '" + storyboardInterval + "'");
+        }
       }
     }
   }

@@ -145,7 +145,7 @@ final class LiveEndpoints implements ApiEndpoints {
           + " publishing to it, or play its recording" + (stream.recordingTitleId() == null ? ""
           : " (title " + stream.recordingTitleId() + ")"));
     }
-    ObjectNode out = ManagementEndpoints.grant(api, body, id, false, "/live/" + id + "/master.m3u8",
+    ObjectNode out = ManagementEndpoints.grant(api, body, id, false, "/live/" + id + "/master.m3u8", null,
         "/play/" + id + "?live=1");
     out.put("live", true);
     call.respond(HttpResponseStatus.OK, out);

@@ -16,7 +16,9 @@ import io.streamkit.core.PageRequest;
 import io.streamkit.core.ViewerId;
 import io.streamkit.core.job.IngestJob;
 import io.streamkit.core.storage.DirectUploads;
+import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
+import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -430,9 +432,37 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.conflict("not_playable", "title " + id + " is " + title.status() + "; only PUBLISHED titles"
           + " (or READY ones, for an admin preview) can be played");
     }
-    ObjectNode out = grant(api, body, id.toString(), preview, "/titles/" + id + "/master.m3u8", "/play/" + id);
+    String titlePath = "/" + TitlePointers.titleKey(id.toString()) + "/";
+    String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
+        ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
+    ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
+        "/play/" + id);
+    if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
+      out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
+          + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
+    }
     out.put("preview", preview);
     call.respond(HttpResponseStatus.OK, out);
+  }
+
+  /**
+   * Whether the title's published files include {@code relative} (a DASH manifest, a storyboard index): in the data
+   * directory, or in the version of the title the storage shows now. On the API executor: it may wait for the storage.
+   */
+  private boolean hasTitleFile(UUID id, String relative, String what) {
+    String titleKey = TitlePointers.titleKey(id.toString());
+    if (api.storage == null) {
+      return Files.isRegularFile(api.dataDirectory.resolve(titleKey).resolve(relative));
+    }
+    try {
+      return new TitleVersions(api.storage).current(titleKey)
+          .flatMap(version -> api.storage.stat(TitleVersions.key(titleKey, version, relative)))
+          .isPresent();
+    } catch (StorageException e) {
+      LOG.warn("cannot tell whether title {} has {} (answering without its URL): {}", id, what,
+          LogText.escape(String.valueOf(e.getMessage())));
+      return false;
+    }
   }
 
   /** 501 when this server cannot sign playback tokens. */
@@ -446,10 +476,10 @@ final class ManagementEndpoints implements ApiEndpoints {
   /**
    * Signs a playback token for {@code id} (a title, or a live stream) from a playback request's body
    * ({@code viewerId}, {@code ttlSeconds}, {@code maxHeight}, {@code maxStreams}) and answers it with the URLs a
-   * player opens; 400 naming the field that is wrong.
+   * player opens ({@code dashUrl} only with a {@code dashPath}); 400 naming the field that is wrong.
    */
   static ObjectNode grant(ManagementApi api, JsonNode body, String id, boolean preview, String masterPath,
-      String playerPath) {
+      String dashPath, String playerPath) {
     JsonNode viewerNode = body.get("viewerId");
     String viewer;
     try {
@@ -482,6 +512,9 @@ final class ManagementEndpoints implements ApiEndpoints {
     ObjectNode out = Responses.MAPPER.createObjectNode();
     out.put("token", token);
     out.put("masterUrl", base + masterPath + "?token=" + token);
+    if (dashPath != null) {
+      out.put("dashUrl", base + dashPath + "?token=" + token);
+    }
     out.put("playerUrl", base + playerPath + (playerPath.indexOf('?') < 0 ? "?" : "&") + "token=" + token);
     out.put("expiresAt", expires.truncatedTo(ChronoUnit.SECONDS).toString());
     return out;

@@ -7,10 +7,13 @@ import java.util.Map;
 final class MediaTypes {
 
   static final String PLAYLIST = "application/vnd.apple.mpegurl";
+  /** ISO/IEC 23009-1 Annex C (IANA registration of application/dash+xml). */
+  static final String DASH_MANIFEST = "application/dash+xml";
   static final String OCTET_STREAM = "application/octet-stream";
 
   private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
       Map.entry("m3u8", PLAYLIST),
+      Map.entry("mpd", DASH_MANIFEST),
       Map.entry("m4s", "video/iso.segment"), // RFC 8216 §3.3 / IANA registration for fMP4 media segments
       Map.entry("mp4", "video/mp4"),
       Map.entry("m4a", "audio/mp4"),

@@ -29,12 +29,13 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  cors                 CrossOriginHandler     preflight OPTIONS answered here; CORS headers on cross-origin responses
  *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route, client address
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
- *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, hls.js
+ *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, players
  *  rate-limit           RateLimitHandler       per client: 429 for API and key requests over their limits, and for
  *                                              title requests after too many failed token checks
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
- *  stream-limits        StreamLimitHandler     (with a store) a master playlist opens a playback session within
- *                                              the viewer's concurrent-stream limit; other requests keep it alive
+ *  stream-limits        StreamLimitHandler     (with a store) a master playlist or DASH manifest opens a playback
+ *                                              session within the viewer's concurrent-stream limit; other requests
+ *                                              keep it alive
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
@@ -43,7 +44,9 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
  *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
- *  playlist             PlaylistHandler        *.m3u8: session manifest or media playlist, token spliced in
+ *  playlist             PlaylistHandler        *.m3u8, *.mpd: session manifest (HLS or DASH) or media playlist,
+ *                                              token spliced in
+ *  storyboard           StoryboardHandler      /titles/{id}/storyboard/storyboard.vtt: thumbnail index, token spliced in
  *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
  *  errors               UncaughtErrorHandler   whatever a handler threw: 500 if no response started, else close
  * </pre>
@@ -69,13 +72,14 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String API = "api";
   static final String ADMIN = "admin";
   static final String PLAYLIST = "playlist";
+  static final String STORYBOARD = "storyboard";
   static final String FILE = "file";
   static final String ERRORS = "errors";
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
       StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin,
-      PlaylistHandler playlist, FileHandler file, PageHandler pages, ApiHandlerFactory api,
+      PlaylistHandler playlist, StoryboardHandler storyboard, FileHandler file, PageHandler pages, ApiHandlerFactory api,
       RateLimitHandler rateLimit, LiveHandler live) {}
 
   /** A new {@link ApiHandler} per connection, or none for an origin without a store. */
@@ -130,6 +134,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(ADMIN, parts.admin());
     p.addLast(PLAYLIST, parts.playlist());
+    p.addLast(STORYBOARD, parts.storyboard());
     p.addLast(FILE, parts.file());
     p.addLast(ERRORS, errors);
   }

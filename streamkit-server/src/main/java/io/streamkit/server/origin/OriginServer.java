@@ -201,6 +201,7 @@ public final class OriginServer implements AutoCloseable {
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
+        new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
         new RateLimitHandler(rateLimiter, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
@@ -682,7 +683,7 @@ public final class OriginServer implements AutoCloseable {
 
     /**
      * Limits how many streams one viewer watches at once, across every node on the same database: a title's master
-     * playlist opens a playback session, and a viewer's session beyond the limit is refused 403
+     * playlist (or DASH manifest) opens a playback session, and a viewer's session beyond the limit is refused 403
      * {@code too_many_streams}. A token's {@code max_streams} claim (a plan) overrides this default. Needs
      * {@link #store}.
      *

@@ -14,8 +14,9 @@ import java.net.URI;
 
 /**
  * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console
- * ({@code /admin}), their scripts and styles ({@code /pages/<name>.js|css}) and hls.js from its webjar
- * ({@code /webjars/...}), all read from the class path, for GET and HEAD (the request decoder refuses other methods).
+ * ({@code /admin}), their scripts and styles ({@code /pages/<name>.js|css}) and the players ({@code /webjars/...}: hls.js
+ * from its webjar, dash.js and Shaka Player laid out the same way by the build from their npm packages), all read
+ * from the class path, for GET and HEAD (the request decoder refuses other methods).
  * Requests on other routes go on down the pipeline.
  *
  * <p>Paths arrive checked by {@link RequestPath}'s allow-list (letters, digits, '.', '-', '_', no leading dot), so

@@ -49,6 +49,38 @@ final class PlaylistTemplate {
     return s.build();
   }
 
+  /**
+   * A storyboard index (W3C WebVTT section 4.1): the payload lines of each cue, those after its timing line (the line
+   * with {@code -->}) up to the blank line that ends it, are image URLs. The token goes before a URL's fragment
+   * ({@code sheet_000.jpg?token=...#xywh=0,0,256,144}; RFC 3986 section 3: the query precedes the fragment), which
+   * the template keeps as literal text.
+   */
+  static PlaylistTemplate parseStoryboard(String text) {
+    Splitter s = new Splitter();
+    String[] lines = text.split("\r?\n", -1);
+    boolean inCue = false;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (line.isBlank()) {
+        inCue = false;
+        s.text.append(line);
+      } else if (inCue) {
+        int hash = line.indexOf('#');
+        String uri = hash < 0 ? line : line.substring(0, hash);
+        s.text.append(uri);
+        s.cut(uri);
+        s.text.append(line, uri.length(), line.length());
+      } else {
+        s.text.append(line);
+        inCue = line.contains("-->");
+      }
+      if (i < lines.length - 1) {
+        s.text.append('\n');
+      }
+    }
+    return s.build();
+  }
+
   static PlaylistTemplate ofLines(List<String> lines) {
     Splitter s = new Splitter();
     for (String line : lines) {

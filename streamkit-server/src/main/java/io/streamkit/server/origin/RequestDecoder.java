@@ -165,8 +165,13 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     if (path.size() == 4 && first.equals(TITLES) && path.segment(2).equals(KEYS)) {
       return Route.KEY;
     }
+    if (path.size() == 4 && first.equals(TITLES) && path.segment(2).equals(StoryboardHandler.DIRECTORY)
+        && path.last().equals(StoryboardHandler.INDEX)) {
+      return Route.STORYBOARD;
+    }
     if (path.size() >= 3 && first.equals(TITLES)) {
-      return path.last().endsWith(".m3u8") ? Route.PLAYLIST : Route.MEDIA;
+      String last = path.last();
+      return last.endsWith(".m3u8") ? Route.PLAYLIST : last.endsWith(".mpd") ? Route.MANIFEST : Route.MEDIA;
     }
     if (path.size() >= 3 && first.equals(LIVE)) {
       return Route.LIVE;

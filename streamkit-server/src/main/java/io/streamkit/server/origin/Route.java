@@ -5,7 +5,11 @@ enum Route {
   HEALTH("health"),
   METRICS("metrics"),
   PLAYLIST("playlist"),
+  /** {@code /titles/<id>/....mpd}: a DASH manifest (ISO/IEC 23009-1), personalised like a master playlist. */
+  MANIFEST("manifest"),
   MEDIA("media"),
+  /** {@code /titles/<id>/storyboard/storyboard.vtt}: a title's thumbnail index, its image URLs given the token. */
+  STORYBOARD("storyboard"),
   /** {@code /titles/<id>/keys/<key id>}: a content key of an encrypted title, answered from the key store. */
   KEY("key"),
   /** {@code /live/<id>/...}: a live stream's playlists, parts and segments, answered by the live handler. */

@@ -83,8 +83,9 @@ final class StoredTitles implements AutoCloseable {
     try {
       this.cache = new StoredObjectCache(storage, cacheDirectory, cacheMaxBytes, executor, quietExecutor,
           MAX_PENDING_FETCHES, metrics, (key, object) -> {
-            // Parsed here, off the event loop, so the first playlist request finds the template ready.
-            if (key.endsWith(".m3u8")) {
+            // Parsed here, off the event loop, so the first playlist or manifest request finds the template ready.
+            if (key.endsWith(".m3u8") || key.endsWith(".mpd")
+                || key.endsWith("/" + StoryboardHandler.INDEX)) {
               playlists.get(object.file(), object.attributes());
             }
           });

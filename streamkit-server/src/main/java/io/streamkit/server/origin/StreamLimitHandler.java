@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Concurrent-stream limits per viewer: a title's master playlist opens a playback session (the token's {@code sid})
+ * Concurrent-stream limits per viewer: a title's master playlist (or DASH manifest) opens a playback session (the token's {@code sid})
  * only while the viewer has fewer than their limit of other sessions in progress ({@link PlaybackSessions}, in the
  * database, so the limit holds across origin nodes); beyond it the player gets 403 {@code too_many_streams} with a
  * message to show. The limit is the token's {@code max_streams} claim, else the origin's default; moderators' preview
@@ -86,11 +86,12 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     PlaybackClaims claims = request.claims;
     int limit = limit(claims);
-    if (limit == 0 || (request.route != Route.PLAYLIST && request.route != Route.MEDIA && request.route != Route.KEY)) {
+    if (limit == 0 || (request.route != Route.PLAYLIST && request.route != Route.MANIFEST
+        && request.route != Route.MEDIA && request.route != Route.KEY)) {
       ctx.fireChannelRead(request);
       return;
     }
-    if (request.route != Route.PLAYLIST || request.path.size() != 3 || !request.path.last().equals(MASTER_PLAYLIST)) {
+    if (!opensSession(request)) {
       touched.add(claims.sessionId());
       ctx.fireChannelRead(request);
       return;
@@ -123,6 +124,12 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
       Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.SERVICE_UNAVAILABLE,
           "overloaded", "the origin is shutting down or overloaded; retry in a few seconds");
     }
+  }
+
+  /** A title's master playlist or DASH manifest: what a player loads first, once per playback. */
+  private static boolean opensSession(OriginRequest request) {
+    return request.path.size() == 3 && (request.route == Route.PLAYLIST && request.path.last().equals(MASTER_PLAYLIST)
+        || request.route == Route.MANIFEST && request.path.last().equals(PlaylistHandler.DASH_MANIFEST));
   }
 
   private void writeTouches() {

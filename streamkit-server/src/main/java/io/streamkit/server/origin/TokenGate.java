@@ -34,9 +34,13 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
     this.rateLimiter = rateLimiter;
   }
 
-  /** {@return whether requests on {@code route} need a token: title playlists, media and keys, and live streams} */
+  /**
+   * {@return whether requests on {@code route} need a token: title playlists, DASH manifests, media, storyboards and
+   * keys, and live streams}
+   */
   static boolean gates(Route route) {
-    return route == Route.PLAYLIST || route == Route.MEDIA || route == Route.KEY || route == Route.LIVE;
+    return route == Route.PLAYLIST || route == Route.MANIFEST || route == Route.MEDIA || route == Route.STORYBOARD
+        || route == Route.KEY || route == Route.LIVE;
   }
 
   @Override

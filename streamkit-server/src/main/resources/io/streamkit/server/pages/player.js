@@ -1,5 +1,8 @@
-// StreamKit player page: hls.js playback of one title with a playback token, resume from the saved position,
-// progress heartbeats and batched QoE events to the viewer API (see the platform API contract in docs/openapi.yaml).
+// StreamKit player page: playback of one title with a playback token, resume from the saved position, progress
+// heartbeats and batched QoE events to the viewer API (see the platform API contract in docs/openapi.yaml).
+// The engine is chosen with ?engine= (or the Engine select, which reloads with it): hls (default, hls.js on
+// master.m3u8), dashjs (dash.js on manifest.mpd) or shaka (Shaka Player on manifest.mpd). The DASH players are
+// served by this origin from their npm packages, loaded only when chosen.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 (function () {
@@ -16,7 +19,14 @@
   // pace with playback let the ABR react to the network as it is now rather than once per several minutes.
   const FORWARD_BUFFER_SECONDS = 15;
 
+  // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
+  const DASH_ENGINES = {
+    dashjs: { script: '/webjars/dashjs/5.2.1/dist/modern/umd/dash.all.min.js', start: startDashJs },
+    shaka: { script: '/webjars/shaka-player/5.2.12/dist/shaka-player.compiled.js', start: startShaka },
+  };
+
   const video = document.getElementById('video');
+  const engineSelect = document.getElementById('engine');
   const quality = document.getElementById('quality');
   const speed = document.getElementById('speed');
   const levelNow = document.getElementById('level-now');
@@ -26,6 +36,13 @@
   const query = new URLSearchParams(location.search);
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
+  const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
+  // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one.
+  const engine = {
+    levels: () => [],
+    currentHeight: () => null,
+    setLevel: () => {},
+  };
   const liveBadge = document.getElementById('live-badge');
   const LIVE_EDGE_REFRESH_MS = 500;
   const sessionId = randomId();
@@ -137,10 +154,7 @@
   }
 
   function currentLevelHeight() {
-    if (!hls || hls.currentLevel < 0 || !hls.levels[hls.currentLevel]) {
-      return video.videoHeight || null;
-    }
-    return hls.levels[hls.currentLevel].height;
+    return engine.currentHeight() || video.videoHeight || null;
   }
 
   function levelLabel(level) {
@@ -148,14 +162,33 @@
     return (level.height ? level.height + 'p' : 'audio') + ' · ' + kbps + ' kbit/s';
   }
 
+  // Levels are {height, bitrate}; the option values are their indexes in engine.levels().
   function fillQualities() {
     while (quality.options.length > 1) {
       quality.remove(1);
     }
-    hls.levels
+    engine.levels()
       .map((level, index) => ({ level: level, index: index }))
       .sort((a, b) => b.level.bitrate - a.level.bitrate)
       .forEach((entry) => quality.add(new Option(levelLabel(entry.level), String(entry.index))));
+  }
+
+  // Every engine reports its switches here: the page shows the level, tests read it, QoE gets variant_switch.
+  function levelSwitched(level) {
+    const previous = window.streamkitPlayer.levelHeight;
+    window.streamkitPlayer.levelHeight = level ? level.height : null;
+    window.streamkitPlayer.switches.push({ height: level ? level.height : null });
+    levelNow.textContent = level ? 'Playing ' + levelLabel(level) : '';
+    if (level && previous !== undefined && previous !== level.height) {
+      record('variant_switch', { fromHeight: previous, toHeight: level.height, bitrate: level.bitrate });
+    }
+  }
+
+  // A DASH player's fatal error: shown, counted as a QoE error, and kept for tests.
+  function failed(text) {
+    window.streamkitPlayer.errors.push(text);
+    record('error', { message: text });
+    show('Playback failed: ' + text, true);
   }
 
   function play() {
@@ -175,8 +208,8 @@
     video.addEventListener('playing', () => {
       if (!startupSent) {
         startupSent = true;
-        const level = hls && hls.levels[hls.currentLevel];
-        const startup = { startupMs: Math.round(performance.now() - startedAt) };
+        const level = engine.levels().find((l) => l.height && l.height === engine.currentHeight());
+        const startup = { startupMs: Math.round(performance.now() - startedAt), engine: engineName };
         if (level) {
           startup.bitrate = level.bitrate;
         }
@@ -261,6 +294,11 @@
     };
     hls = new Hls(config);
     window.streamkitPlayer.hls = hls;
+    engine.levels = () => hls.levels.map((level) => ({ height: level.height, bitrate: level.bitrate }));
+    engine.currentHeight = () => (hls.currentLevel >= 0 && hls.levels[hls.currentLevel]
+      ? hls.levels[hls.currentLevel].height : null);
+    // currentLevel switches at once (flushing the buffer); -1 hands the choice back to hls.js's ABR.
+    engine.setLevel = (index) => { hls.currentLevel = index; };
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       fillQualities();
       play();
@@ -272,16 +310,7 @@
         }
       });
     }
-    hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => {
-      const level = hls.levels[data.level];
-      const previous = window.streamkitPlayer.levelHeight;
-      window.streamkitPlayer.levelHeight = level ? level.height : null;
-      window.streamkitPlayer.switches.push({ level: data.level, height: level ? level.height : null });
-      levelNow.textContent = level ? 'Playing ' + levelLabel(level) : '';
-      if (level && previous !== undefined && previous !== level.height) {
-        record('variant_switch', { fromHeight: previous, toHeight: level.height, bitrate: level.bitrate });
-      }
-    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => levelSwitched(engine.levels()[data.level]));
     hls.on(Hls.Events.ERROR, (event, data) => {
       const code = data.response && data.response.code;
       if (data.fatal || code === 403) {
@@ -307,10 +336,6 @@
       }
     });
     watchSubtitles();
-    quality.addEventListener('change', () => {
-      // currentLevel switches at once (flushing the buffer); -1 hands the choice back to hls.js's ABR.
-      hls.currentLevel = Number(quality.value);
-    });
     hls.loadSource(source);
     hls.attachMedia(video);
   }
@@ -335,6 +360,118 @@
     subtitles.addEventListener('change', () => {
       hls.subtitleDisplay = true;
       hls.subtitleTrack = Number(subtitles.value);
+    });
+  }
+
+  function dashUrl() {
+    return '/titles/' + encodeURIComponent(titleId) + '/manifest.mpd?token=' + encodeURIComponent(token);
+  }
+
+  function startDashJs(startPosition) {
+    const player = dashjs.MediaPlayer().create();
+    window.streamkitPlayer.dashjs = player;
+    player.updateSettings({ streaming: { buffer: {
+      bufferTimeDefault: FORWARD_BUFFER_SECONDS,
+      bufferTimeAtTopQuality: FORWARD_BUFFER_SECONDS,
+      bufferTimeAtTopQualityLongForm: FORWARD_BUFFER_SECONDS,
+    } } });
+    const level = (r) => (r ? { height: r.height, bitrate: r.bandwidth } : null);
+    engine.levels = () => player.getRepresentationsByType('video').map(level);
+    engine.currentHeight = () => {
+      const r = player.getCurrentRepresentationForType('video');
+      return r ? r.height : null;
+    };
+    engine.setLevel = (index) => {
+      player.updateSettings({ streaming: { abr: { autoSwitchBitrate: { video: index < 0 } } } });
+      if (index >= 0) {
+        player.setRepresentationForTypeByIndex('video', index, true);
+      }
+    };
+    const events = dashjs.MediaPlayer.events;
+    player.on(events.STREAM_INITIALIZED, () => {
+      fillQualities();
+      levelSwitched(level(player.getCurrentRepresentationForType('video')));
+    });
+    player.on(events.QUALITY_CHANGE_RENDERED, (e) => {
+      if (e.mediaType === 'video') {
+        levelSwitched(level(player.getCurrentRepresentationForType('video')));
+      }
+    });
+    player.on(events.ERROR, (e) => {
+      const error = e.error || {};
+      failed('dash.js ' + (error.code || '') + ' ' + (error.message || e.type));
+      player.reset();
+    });
+    player.initialize(video, dashUrl(), true, startPosition > 0 ? startPosition : undefined);
+  }
+
+  async function startShaka(startPosition) {
+    shaka.polyfill.installAll();
+    if (!shaka.Player.isBrowserSupported()) {
+      show('This browser cannot play DASH (no Media Source Extensions).', true);
+      return;
+    }
+    const player = new shaka.Player();
+    window.streamkitPlayer.shaka = player;
+    player.configure({ streaming: { bufferingGoal: FORWARD_BUFFER_SECONDS } });
+    // One quality per picture height: Shaka's variants pair each video track with each audio track.
+    const videoTracks = () => {
+      const byHeight = new Map();
+      player.getVariantTracks().forEach((t) => {
+        if (t.height && (!byHeight.has(t.height) || t.active)) {
+          byHeight.set(t.height, t);
+        }
+      });
+      return Array.from(byHeight.values());
+    };
+    const active = () => player.getVariantTracks().find((t) => t.active);
+    engine.levels = () => videoTracks().map((t) => ({ height: t.height, bitrate: t.bandwidth }));
+    engine.currentHeight = () => (active() ? active().height : null);
+    engine.setLevel = (index) => {
+      player.configure({ abr: { enabled: index < 0 } });
+      const track = videoTracks()[index];
+      if (track) {
+        player.selectVariantTrack(track, true);
+      }
+    };
+    const switched = () => {
+      const t = active();
+      levelSwitched(t ? { height: t.height, bitrate: t.bandwidth } : null);
+    };
+    player.addEventListener('adaptation', switched);
+    player.addEventListener('variantchanged', switched);
+    player.addEventListener('error', (e) => failed('Shaka Player ' + e.detail.code));
+    try {
+      await player.attach(video);
+      await player.load(dashUrl(), startPosition > 0 ? startPosition : null);
+    } catch (e) {
+      failed('Shaka Player ' + (e && e.code ? e.code : e));
+      return;
+    }
+    fillQualities();
+    switched();
+    play();
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('cannot load ' + src));
+      document.body.appendChild(script);
+    });
+  }
+
+  // The select reloads the page with ?engine=, so each player starts clean (and resumes where this one was).
+  function offerEngines() {
+    engineSelect.value = engineName;
+    engineSelect.disabled = live;
+    engineSelect.addEventListener('change', () => {
+      const next = new URLSearchParams(location.search);
+      next.set('engine', engineSelect.value);
+      saveProgress(false);
+      location.search = next.toString();
     });
   }
 
@@ -365,6 +502,8 @@
 
   window.streamkitPlayer = {
     hls: null,
+    engine: engineName,
+    errors: [],
     sessionId: sessionId,
     currentLevelHeight: currentLevelHeight,
     switches: [],
@@ -381,13 +520,23 @@
       return;
     }
     watchMediaElement();
+    offerEngines();
+    quality.addEventListener('change', () => engine.setLevel(Number(quality.value)));
     if (live) {
       watchLiveEdge();
     }
     const startPosition = await savedPosition();
     window.streamkitPlayer.resumedFrom = startPosition;
     startedAt = performance.now();
-    if (window.Hls && Hls.isSupported()) {
+    if (DASH_ENGINES[engineName]) {
+      try {
+        await loadScript(DASH_ENGINES[engineName].script);
+      } catch (e) {
+        failed(e.message);
+        return;
+      }
+      DASH_ENGINES[engineName].start(startPosition);
+    } else if (window.Hls && Hls.isSupported()) {
       startHls(startPosition);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
       startNative(startPosition);

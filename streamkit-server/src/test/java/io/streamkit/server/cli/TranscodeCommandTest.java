@@ -40,10 +40,14 @@ class TranscodeCommandTest {
 
     Path out = dir.resolve("title");
     Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--format", "ts",
-        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast");
+        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast", "--storyboard-interval", "1");
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(out.resolve("master.m3u8")).exists();
+    assertThat(Files.readString(out.resolve("storyboard/storyboard.vtt"))).startsWith("WEBVTT\n")
+        .contains("00:00:01.000 --> 00:00:02.000\nsheet_000.jpg#xywh=")
+        .contains("\n\n00:00:02.000 --> ");
+    assertThat(out.resolve("storyboard/sheet_000.jpg")).isNotEmptyFile();
     assertThat(Files.readString(out.resolve("master.m3u8"))).contains("180p/index.m3u8");
     assertThat(out.resolve("180p/seg_00000.ts")).exists();
     assertThat(run.out()).contains("master.m3u8: 1 renditions (320x180@").contains("AAC stereo")
@@ -67,9 +71,10 @@ class TranscodeCommandTest {
 
     Path out = dir.resolve("movie");
     Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--encrypt", "cbcs",
-        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast");
+        "--segment-seconds", "2", "--ladder", "small", "--preset", "ultrafast", "--storyboard-interval", "off");
 
     assertThat(run.status()).as(run.err()).isZero();
+    assertThat(out.resolve("storyboard")).as("--storyboard-interval off").doesNotExist();
     Path keys = dir.resolve("movie.keys");
     assertThat(run.out()).contains("1 content key of title 'movie' in " + keys)
         .contains("streamkit serve --key-file " + keys)
@@ -131,6 +136,18 @@ class TranscodeCommandTest {
     assertThat(run.err().strip()).startsWith("transcode: ").contains("missing.mov does not exist")
         .doesNotContain("\n");
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aStoryboardIntervalOutOfRangeIsOneLineNamingTheLimits() {
+    for (String interval : new String[] {"0", "61", "often"}) {
+      Run run = streamkit("transcode", "in.mp4", "--out", dir.resolve("t").toString(), "--storyboard-interval",
+          interval);
+      assertThat(run.status()).isEqualTo(2);
+      assertThat(run.err()).contains("--storyboard-interval must be auto, off or whole seconds from 1 to 60, got '"
+          + interval + "'");
+    }
+    assertThat(dir.resolve("t")).doesNotExist();
   }
 
   @Test

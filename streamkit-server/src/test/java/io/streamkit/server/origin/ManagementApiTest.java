@@ -259,6 +259,18 @@ class ManagementApiTest {
         .POST(BodyPublishers.ofString("{\"viewerId\":\"alice\",\"ttlSeconds\":600,\"maxHeight\":180}")).build()));
     assertThat(playback.get("preview").asBoolean()).isFalse();
     assertThat(get(playback.get("masterUrl").asText()).body()).contains("#EXT-X-STREAM-INF");
+    HttpResponse<String> dash = get(playback.get("dashUrl").asText());
+    assertThat(dash.statusCode()).as("a clear fMP4 title is also offered as DASH").isEqualTo(200);
+    assertThat(dash.headers().firstValue("Content-Type")).hasValue("application/dash+xml");
+    assertThat(dash.body()).contains("<Representation").contains("init.mp4?token=");
+    String token = playback.get("token").asText();
+    assertThat(playback.get("storyboardUrl").asText())
+        .isEqualTo("/titles/" + id + "/storyboard/storyboard.vtt?token=" + token);
+    HttpResponse<String> storyboard = get(playback.get("storyboardUrl").asText());
+    assertThat(storyboard.statusCode()).isEqualTo(200);
+    assertThat(storyboard.body()).startsWith("WEBVTT\n").contains("sheet_000.jpg?token=" + token + "#xywh=");
+    assertThat(get("/titles/" + id + "/storyboard/sheet_000.jpg?token=" + token).headers()
+        .firstValue("Content-Type")).hasValue("image/jpeg");
 
     JsonNode listed = body(send(admin("/api/titles?status=PUBLISHED&size=5").build()));
     assertThat(listed.get("total").asInt()).isEqualTo(1);

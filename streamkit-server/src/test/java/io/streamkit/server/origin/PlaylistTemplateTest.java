@@ -62,6 +62,29 @@ class PlaylistTemplateTest {
   }
 
   @Test
+  void aStoryboardIndexTakesTheTokenBeforeEachImageFragmentAndNowhereElse() {
+    String vtt = """
+        WEBVTT
+
+        NOTE sheets of 256x144 tiles
+
+        00:00:00.000 --> 00:00:02.000
+        sheet_000.jpg#xywh=0,0,256,144
+
+        intro
+        00:00:02.000 --> 00:00:04.500
+        sheet_000.jpg?v=2#xywh=256,0,256,144
+        """;
+    PlaylistTemplate t = PlaylistTemplate.parseStoryboard(vtt);
+
+    assertThat(t.uriCount()).isEqualTo(2);
+    assertThat(render(t, "TKN")).isEqualTo(vtt
+        .replace("sheet_000.jpg#", "sheet_000.jpg?token=TKN#")
+        .replace("sheet_000.jpg?v=2#", "sheet_000.jpg?v=2&token=TKN#"));
+    assertThat(render(PlaylistTemplate.parseStoryboard(vtt.replace("\n", "\r\n")), "")).isEqualTo(vtt);
+  }
+
+  @Test
   void withoutATokenThePlaylistIsUnchanged() {
     assertThat(render(PlaylistTemplate.parse(MEDIA), "")).isEqualTo(MEDIA);
     assertThat(render(PlaylistTemplate.parse(MEDIA.replace("\n", "\r\n")), "")).isEqualTo(MEDIA);

@@ -302,6 +302,7 @@ class ProbeRegressionTest {
         .POST(BodyPublishers.ofString("{\"viewerId\":\"auth0|5f7c8ec7c33c6c004bbafe82\"}")).build(),
         BodyHandlers.ofString());
     assertThat(minted.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(minted.body()).has("storyboardUrl")).as("a title without a storyboard").isFalse();
   }
 
   @Test

@@ -3,10 +3,14 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.storage.StoredObject;
 import io.streamkit.core.storage.TitleVersions;
+import io.streamkit.hls.Transcoder;
+import io.streamkit.server.TestVideos;
 import io.streamkit.storage.s3.S3ProxyServer;
 import io.streamkit.storage.s3.S3Storage;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +104,28 @@ class StorageOriginTest {
         .statusCode()).isEqualTo(304);
     assertThat(origin.get(path, "If-None-Match", "\"other\"").body()).isEqualTo(segment);
     assertThat(origin.get(path, "Range", "bytes=" + segment.length + "-").statusCode()).isEqualTo(416);
+  }
+
+  @Test
+  void aTitleTranscodedIntoStorageServesItsStoryboardWithTheTokenInEverySheetUrl() throws Exception {
+    Path source = TestVideos.make(temp.resolve("boarded.mp4"), 3, 320, 180);
+    Transcoder.builder().input(source).output(s3Storage, "titles/boarded")
+        .stagingDirectory(temp.resolve("staging")).ladder(Ladder.small()).preset("ultrafast")
+        .segmentSeconds(2).storyboardSeconds(1).build().run();
+    String token = origin.token("boarded");
+
+    HttpResponse<byte[]> index = origin.get("/titles/boarded/storyboard/storyboard.vtt?token=" + token);
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("content-type")).hasValue(StoryboardHandler.CONTENT_TYPE);
+    String vtt = new String(index.body(), StandardCharsets.UTF_8);
+    assertThat(vtt).startsWith("WEBVTT\n").contains("\nsheet_000.jpg?token=" + token + "#xywh=0,0,256,144\n")
+        .contains("\nsheet_000.jpg?token=" + token + "#xywh=512,0,256,144\n");
+    HttpResponse<byte[]> sheet = origin.get("/titles/boarded/storyboard/sheet_000.jpg?token=" + token);
+    assertThat(sheet.statusCode()).isEqualTo(200);
+    assertThat(sheet.headers().firstValue("content-type")).hasValue("image/jpeg");
+    assertThat(ImageIO.read(new ByteArrayInputStream(sheet.body())).getWidth())
+        .isEqualTo(3 * 256);
+    assertThat(origin.get("/titles/boarded/storyboard/storyboard.vtt").statusCode()).isEqualTo(403);
   }
 
   @Test
