@@ -15,9 +15,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -50,9 +47,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final int GZIP_MIN_BYTES = 1024;
   private static final byte[] NO_TOKEN = new byte[0];
 
-  private final MediaRoot root;
-  private final StoredTitles stored;
-  private final PlaylistCache playlists;
+  private final TemplateLookup playlists;
   private final VariantOrder order;
   private final boolean spliceTokens;
   private final OriginMetrics metrics;
@@ -66,9 +61,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
   PlaylistHandler(MediaRoot root, StoredTitles stored, PlaylistCache playlists, VariantOrder order,
       boolean spliceTokens, OriginMetrics metrics) {
     super(false);
-    this.root = root;
-    this.stored = stored;
-    this.playlists = playlists;
+    this.playlists = new TemplateLookup(root, stored, playlists, metrics);
     this.order = order;
     this.spliceTokens = spliceTokens;
     this.metrics = metrics;
@@ -80,34 +73,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
       ctx.fireChannelRead(request);
       return;
     }
-    if (stored != null) {
-      CompletableFuture<StoredObjectCache.CachedObject> lookup = stored.resolve(request.path);
-      if (lookup.isDone()) {
-        respondStored(ctx, request, lookup);
-      } else {
-        lookup.whenCompleteAsync((object, failure) -> respondStored(ctx, request, lookup), ctx.executor());
-      }
-      return;
-    }
-    MediaRoot.File file = root.resolve(request.path);
-    respond(ctx, request, file == null ? null : playlists.get(file.path(), file.attributes()));
-  }
-
-  /** A stored title's playlist, from the disk cache (parsed when it arrived there); on the event loop. */
-  private void respondStored(ChannelHandlerContext ctx, OriginRequest request,
-      CompletableFuture<StoredObjectCache.CachedObject> lookup) {
-    try {
-      StoredObjectCache.CachedObject object;
-      try {
-        object = lookup.join();
-      } catch (CompletionException | CancellationException e) {
-        stored.answerFailure(ctx, metrics, request, e);
-        return;
-      }
-      respond(ctx, request, object == null ? null : playlists.get(object.file(), object.attributes()));
-    } catch (RuntimeException e) {
-      ctx.fireExceptionCaught(e);
-    }
+    playlists.find(ctx, request, this::respond);
   }
 
   private void respond(ChannelHandlerContext ctx, OriginRequest request, PlaylistCache.Parsed parsed) {

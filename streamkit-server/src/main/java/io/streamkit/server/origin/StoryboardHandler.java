@@ -11,9 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Serves a title's storyboard index, {@code /titles/<id>/storyboard/storyboard.vtt}: a WebVTT file whose cues name
@@ -30,9 +27,7 @@ final class StoryboardHandler extends SimpleChannelInboundHandler<OriginRequest>
   static final String CONTENT_TYPE = "text/vtt; charset=utf-8";
   private static final byte[] NO_TOKEN = new byte[0];
 
-  private final MediaRoot root;
-  private final StoredTitles stored;
-  private final PlaylistCache templates;
+  private final TemplateLookup templates;
   private final boolean spliceTokens;
   private final OriginMetrics metrics;
 
@@ -40,9 +35,7 @@ final class StoryboardHandler extends SimpleChannelInboundHandler<OriginRequest>
   StoryboardHandler(MediaRoot root, StoredTitles stored, PlaylistCache templates, boolean spliceTokens,
       OriginMetrics metrics) {
     super(false);
-    this.root = root;
-    this.stored = stored;
-    this.templates = templates;
+    this.templates = new TemplateLookup(root, stored, templates, metrics);
     this.spliceTokens = spliceTokens;
     this.metrics = metrics;
   }
@@ -58,33 +51,7 @@ final class StoryboardHandler extends SimpleChannelInboundHandler<OriginRequest>
       ctx.fireChannelRead(request);
       return;
     }
-    if (stored == null) {
-      MediaRoot.File file = root.resolve(request.path);
-      respond(ctx, request, file == null ? null : templates.get(file.path(), file.attributes()));
-      return;
-    }
-    CompletableFuture<StoredObjectCache.CachedObject> lookup = stored.resolve(request.path);
-    if (lookup.isDone()) {
-      respondStored(ctx, request, lookup);
-    } else {
-      lookup.whenCompleteAsync((object, failure) -> respondStored(ctx, request, lookup), ctx.executor());
-    }
-  }
-
-  private void respondStored(ChannelHandlerContext ctx, OriginRequest request,
-      CompletableFuture<StoredObjectCache.CachedObject> lookup) {
-    try {
-      StoredObjectCache.CachedObject object;
-      try {
-        object = lookup.join();
-      } catch (CompletionException | CancellationException e) {
-        stored.answerFailure(ctx, metrics, request, e);
-        return;
-      }
-      respond(ctx, request, object == null ? null : templates.get(object.file(), object.attributes()));
-    } catch (RuntimeException e) {
-      ctx.fireExceptionCaught(e);
-    }
+    templates.find(ctx, request, this::respond);
   }
 
   private void respond(ChannelHandlerContext ctx, OriginRequest request, PlaylistCache.Parsed parsed) {
