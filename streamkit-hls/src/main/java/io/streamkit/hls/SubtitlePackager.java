@@ -47,7 +47,14 @@ final class SubtitlePackager {
     if (tracks.isEmpty()) {
       return List.of();
     }
-    long mpegTs = VideoTimelineStart.of(video, format);
+    return write(title, tracks, video, VideoTimelineStart.of(video, format));
+  }
+
+  /**
+   * As {@link #write(Path, List, MediaPlaylist, SegmentFormat)}, with the first video frame's timestamp already known
+   * ({@code X-TIMESTAMP-MAP=MPEGTS}).
+   */
+  static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, long mpegTs) {
     double[] boundaries = new double[video.segments().size() + 1];
     for (int i = 0; i < video.segments().size(); i++) {
       boundaries[i + 1] = boundaries[i] + video.segments().get(i).durationSeconds();

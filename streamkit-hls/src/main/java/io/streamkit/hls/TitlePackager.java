@@ -121,11 +121,15 @@ final class TitlePackager {
    */
   private static void appendSubtitleMedia(StringBuilder master, List<SubtitlePackager.Rendition> subtitles) {
     for (SubtitlePackager.Rendition subtitle : subtitles) {
-      master.append("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"").append(SUBTITLE_GROUP).append("\",LANGUAGE=\"")
-          .append(subtitle.language()).append("\",NAME=\"").append(subtitle.name()).append("\",DEFAULT=")
-          .append(subtitle.isDefault() ? "YES" : "NO").append(",AUTOSELECT=YES,URI=\"").append(subtitle.uri())
-          .append("\"\n");
+      master.append(subtitleMedia(subtitle)).append('\n');
     }
+  }
+
+  /** The {@code EXT-X-MEDIA} line of one subtitle rendition, without its line end. */
+  static String subtitleMedia(SubtitlePackager.Rendition subtitle) {
+    return "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"" + SUBTITLE_GROUP + "\",LANGUAGE=\"" + subtitle.language()
+        + "\",NAME=\"" + subtitle.name() + "\",DEFAULT=" + (subtitle.isDefault() ? "YES" : "NO")
+        + ",AUTOSELECT=YES,URI=\"" + subtitle.uri() + "\"";
   }
 
   /**

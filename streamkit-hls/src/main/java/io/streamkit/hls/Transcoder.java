@@ -273,12 +273,7 @@ public final class Transcoder {
         throw new IllegalArgumentException("subtitles file " + file + " does not exist; check the path");
       }
       String tag = languageTag(language);
-      if (label.isBlank() || label.length() > MAX_SUBTITLE_LABEL_LENGTH
-          || label.chars().anyMatch(c -> c == '"' || Character.isISOControl(c))) {
-        throw new IllegalArgumentException("subtitle label must be 1 to " + MAX_SUBTITLE_LABEL_LENGTH
-            + " characters without double quotes or control characters (RFC 8216 section 4.2 quoted-string), got '"
-            + label + "'");
-      }
+      subtitleLabel(label);
       if (subtitles.size() == MAX_SUBTITLE_TRACKS) {
         throw new IllegalArgumentException("at most " + MAX_SUBTITLE_TRACKS + " subtitle files per title; "
             + file + " is one too many");
@@ -389,6 +384,20 @@ public final class Transcoder {
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
           preset, encryption, keys, storyboard, storyboardSeconds, listener, List.copyOf(subtitles));
     }
+  }
+
+  /**
+   * Checks a subtitle label: 1 to {@value #MAX_SUBTITLE_LABEL_LENGTH} characters without double quotes or control
+   * characters, since it becomes an RFC 8216 section 4.2 quoted-string; returns it stripped.
+   */
+  static String subtitleLabel(String label) {
+    if (label.isBlank() || label.length() > MAX_SUBTITLE_LABEL_LENGTH
+        || label.chars().anyMatch(c -> c == '"' || Character.isISOControl(c))) {
+      throw new IllegalArgumentException("subtitle label must be 1 to " + MAX_SUBTITLE_LABEL_LENGTH
+          + " characters without double quotes or control characters (RFC 8216 section 4.2 quoted-string), got '"
+          + label + "'");
+    }
+    return label.strip();
   }
 
   /**

@@ -10,7 +10,8 @@
  * be cancelled from any thread) and {@link io.streamkit.hls.TranscodeResult} with its measured
  * {@link io.streamkit.hls.PackagedRendition}s; {@link io.streamkit.hls.SegmentFormat} chooses fMP4 or MPEG-TS
  * segments and {@link io.streamkit.hls.SegmentEncryption} clear or AES-128 encrypted ones, whose keys come back in the
- * result; {@link io.streamkit.hls.SampleVideo} writes a test-pattern video to ingest. Failures are
+ * result; {@link io.streamkit.hls.TitleSubtitles} adds subtitle tracks to a packaged title and removes them;
+ * {@link io.streamkit.hls.SampleVideo} writes a test-pattern video to ingest. Failures are
  * {@link io.streamkit.hls.TranscodeException}s with one-line messages. Everything else in this package (decoder loop,
  * per-rendition workers, segmenter, playlist writing) is package-private. To transcode what the platform's job queue
  * holds, see {@link io.streamkit.hls.ingest.IngestWorkers}.

@@ -23,6 +23,8 @@ import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.hls.TitleSubtitles;
+import io.streamkit.hls.TranscodeException;
 import io.streamkit.hls.ingest.IngestWorkers;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -48,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,9 @@ import org.slf4j.LoggerFactory;
  *  POST   /api/titles/{id}/retry            FAILED → PROCESSING, transcoded again from the kept source
  *  POST   /api/titles/{id}/reject           → REJECTED with {"reason": "..."}, kept with the title
  *  POST   /api/titles/{id}/playback         a playback token and URLs
+ *  GET    /api/titles/{id}/subtitles        its subtitle tracks
+ *  POST   /api/titles/{id}/subtitles        ?lang=&label=[&default=true], body SubRip or WebVTT → a new track
+ *  DELETE /api/titles/{id}/subtitles/{lang} removes a track
  *  OPTIONS, POST /api/uploads               tus 1.0 discovery and creation
  *  HEAD, PATCH, DELETE /api/uploads/{id}    tus offset, append, termination
  *  POST   /api/uploads/s3                   direct upload: pre-signed part URLs (storage with direct uploads)
@@ -86,6 +92,7 @@ final class ManagementEndpoints implements ApiEndpoints {
   static final Duration EXPIRED_UPLOAD_SWEEP = Duration.ofMinutes(10);
   static final String TITLES = "titles";
   static final String UPLOADS = "uploads";
+  static final String SUBTITLES = "subtitles";
   /** {@code /api/uploads/s3}: uploads straight to the storage with pre-signed part URLs. */
   static final String DIRECT = "s3";
   /** How long the part URLs of a direct upload work. */
@@ -271,6 +278,9 @@ final class ManagementEndpoints implements ApiEndpoints {
       }
       throw notAllowed(method, "GET, DELETE");
     }
+    if (call.segment(2).equals(SUBTITLES)) {
+      return openSubtitles(call, method, id);
+    }
     if (call.size() != 3) {
       throw ApiException.notFound("no API endpoint at " + call.describe());
     }
@@ -289,6 +299,112 @@ final class ManagementEndpoints implements ApiEndpoints {
           jsonObject(body)));
       default -> throw ApiException.notFound("no API endpoint at " + call.describe());
     };
+  }
+
+  // ---- subtitles of a packaged title
+
+  /**
+   * {@code GET|POST /api/titles/{id}/subtitles}, {@code DELETE /api/titles/{id}/subtitles/{lang}}: the title's
+   * subtitle tracks, edited in place by {@link TitleSubtitles}. The request is checked before the body is taken.
+   */
+  private ApiExchange openSubtitles(ApiCall call, HttpMethod method, UUID id) {
+    if (call.size() == 3 && method.equals(HttpMethod.GET)) {
+      return ApiExchange.withoutBody(() -> {
+        ObjectNode out = Responses.MAPPER.createObjectNode();
+        ArrayNode items = out.putArray("items");
+        TitleSubtitles.list(subtitledTitle(id)).forEach(track -> items.add(trackJson(track)));
+        call.respond(HttpResponseStatus.OK, out);
+      });
+    }
+    if (call.size() == 3 && method.equals(HttpMethod.POST)) {
+      TitleSubtitles.Format format = subtitleFormat(call.headers().get(HttpHeaderNames.CONTENT_TYPE, ""));
+      String language = call.queryParameter("lang");
+      String label = call.queryParameter("label");
+      if (language == null || language.isBlank() || label == null || label.isBlank()) {
+        throw ApiException.badRequest("name the track with the query parameters lang (a BCP 47 tag such as en) and"
+            + " label (the name players show), e.g. ?lang=en&label=English");
+      }
+      String defaultText = call.queryParameter("default");
+      if (defaultText != null && !defaultText.equals("true") && !defaultText.equals("false")) {
+        throw ApiException.badRequest("query parameter default must be true or false, got '"
+            + LogText.escape(defaultText) + "'");
+      }
+      return ApiExchange.withBody(TitleSubtitles.MAX_FILE_BYTES, body -> {
+        if (body.length == 0) {
+          throw ApiException.badRequest("the request body is empty; send the subtitle file as the body");
+        }
+        Path title = subtitledTitle(id);
+        TitleSubtitles.Track track = subtitleEdit(() -> TitleSubtitles.add(title, body, format, language, label,
+            "true".equals(defaultText)));
+        LOG.info("title {}: {} subtitle track '{}' added", id, track.language(), LogText.escape(track.label()));
+        call.respond(HttpResponseStatus.CREATED, trackJson(track));
+      });
+    }
+    if (call.size() == 3) {
+      throw notAllowed(method, "GET, POST");
+    }
+    if (call.size() != 4) {
+      throw ApiException.notFound("no API endpoint at " + call.describe());
+    }
+    if (!method.equals(HttpMethod.DELETE)) {
+      throw notAllowed(method, "DELETE");
+    }
+    String language = call.segment(3);
+    return ApiExchange.withoutBody(() -> {
+      TitleSubtitles.Track removed = subtitleEdit(() -> TitleSubtitles.remove(subtitledTitle(id), language));
+      if (removed == null) {
+        throw ApiException.notFound("title " + id + " has no subtitle track '" + LogText.escape(language) + "'; list"
+            + " them with GET /api/titles/" + id + "/subtitles");
+      }
+      LOG.info("title {}: {} subtitle track removed", id, removed.language());
+      call.respond(HttpResponseStatus.NO_CONTENT, null);
+    });
+  }
+
+  /** The subtitle format a {@code Content-Type} names, or 415. */
+  private static TitleSubtitles.Format subtitleFormat(String contentType) {
+    String mediaType = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    return switch (mediaType) {
+      case "text/vtt" -> TitleSubtitles.Format.WEBVTT;
+      case "application/x-subrip" -> TitleSubtitles.Format.SUBRIP;
+      default -> throw new ApiException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+          "subtitle Content-Type '" + LogText.escape(contentType) + "' is not taken; send a WebVTT file as text/vtt"
+              + " or a SubRip file as application/x-subrip");
+    };
+  }
+
+  /**
+   * The directory of a title whose subtitles can change: transcoded (READY or PUBLISHED) and kept in the data
+   * directory. A title in the storage is published as immutable versions ({@code TitleVersions}), so its subtitles
+   * are given at transcode time.
+   */
+  private Path subtitledTitle(UUID id) {
+    Title title = title(id);
+    if (api.storage != null) {
+      throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "stored_title", "this server keeps titles in a"
+          + " storage, whose published versions do not change; give subtitles at transcode time");
+    }
+    if (title.status() != TitleStatus.READY && title.status() != TitleStatus.PUBLISHED) {
+      throw ApiException.conflict("not_packaged", "title " + id + " is " + title.status() + "; subtitles can be"
+          + " edited once it is READY or PUBLISHED");
+    }
+    return api.dataDirectory.resolve(TitlePointers.titleKey(id.toString()));
+  }
+
+  /** Runs an edit of {@link TitleSubtitles}, turning its refusals into 400 (bad file or value) and 409 (conflict). */
+  private static <T> T subtitleEdit(Supplier<T> edit) {
+    try {
+      return edit.get();
+    } catch (TranscodeException | IllegalArgumentException e) {
+      throw ApiException.badRequest(LogText.escape(e.getMessage()));
+    } catch (IllegalStateException e) {
+      throw ApiException.conflict("subtitle_conflict", LogText.escape(e.getMessage()));
+    }
+  }
+
+  private static ObjectNode trackJson(TitleSubtitles.Track track) {
+    return Responses.MAPPER.createObjectNode().put("lang", track.language()).put("label", track.label())
+        .put("default", track.isDefault()).put("uri", track.uri());
   }
 
   private void list(ApiCall call) {

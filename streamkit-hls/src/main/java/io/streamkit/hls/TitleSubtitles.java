@@ -1,0 +1,356 @@
+package io.streamkit.hls;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Adds subtitle tracks to a title that is already packaged in a directory, lists them and removes them, the way the
+ * transcoder packages a sidecar file ({@link Transcoder.Builder#subtitles}): segmented WebVTT in
+ * {@code subtitles/<language>/}, aligned with the top video rendition's segments, and one {@code EXT-X-MEDIA} line of
+ * the subtitle group in {@code master.m3u8}.
+ *
+ * <p>RFC 8216 section 4.3.4.1: the members of the group have different {@code NAME}s and at most one has
+ * {@code DEFAULT=YES}, so a label already taken is refused and a new default track takes the mark from the old one.
+ * Section 4.3.4.2: every {@code EXT-X-STREAM-INF} names the group ({@code SUBTITLES="subs"}) while it has a member,
+ * and none does once the last track is removed, since a variant must not name an empty group.
+ *
+ * <p>A reader never sees half an edit: a new track's files are written in a hidden directory inside the title and
+ * renamed into place before the master names them; the master is replaced by renaming a complete copy over it
+ * (rename within a directory is atomic on POSIX file systems); a removed track's files go only after the master no
+ * longer names them. Its modified time always moves forward, so a cache keyed by modified time and size, such as the
+ * origin's, never keeps the old master. Any refusal leaves the title exactly as it was. Edits are serialised within
+ * this process; a title is edited by one process at a time.
+ *
+ * <p>The cues are timed like the transcoder's: the {@code X-TIMESTAMP-MAP} of every segment names the title's first
+ * video frame (RFC 8216 section 3.5), read from a subtitle track the title already has or else from the top video
+ * rendition's first segment. A title encrypted whole-segment with AES-128 and without subtitles cannot be read that
+ * way, and takes its subtitles at transcode time.
+ */
+public final class TitleSubtitles {
+
+  /** Largest subtitle file taken, in bytes: a feature film's SubRip file is about 100 KB. */
+  public static final int MAX_FILE_BYTES = 4 << 20;
+
+  /** The subtitle file formats read ({@link SubtitleReader}). */
+  public enum Format {
+    /** SubRip, {@code .srt}, {@code application/x-subrip}. */
+    SUBRIP(".srt"),
+    /** WebVTT, {@code .vtt}, {@code text/vtt}. */
+    WEBVTT(".vtt");
+
+    private final String extension;
+
+    Format(String extension) {
+      this.extension = extension;
+    }
+  }
+
+  /**
+   * A subtitle track of a title, as its master playlist names it.
+   *
+   * @param language the BCP 47 language tag ({@code LANGUAGE})
+   * @param label the name players show ({@code NAME})
+   * @param isDefault whether players show it without being asked ({@code DEFAULT=YES})
+   * @param uri its media playlist, relative to the title, e.g. {@code subtitles/en/index.m3u8}
+   */
+  public record Track(String language, String label, boolean isDefault, String uri) {
+
+    /** The track's directory under {@code subtitles/}, which names it for {@link #remove}. */
+    String directory() {
+      String[] parts = uri.split("/");
+      return parts.length == 3 ? parts[1] : uri;
+    }
+  }
+
+  private static final Pattern ATTRIBUTE = Pattern.compile("([A-Z0-9-]+)=(\"[^\"]*\"|[^,]*)");
+  private static final Pattern SUBTITLE_GROUP_ATTRIBUTE = Pattern.compile(",SUBTITLES=\"[^\"]*\"");
+  private static final Pattern TIMESTAMP_MAP = Pattern.compile("X-TIMESTAMP-MAP=MPEGTS:(\\d+)");
+  private static final String MEDIA = "#EXT-X-MEDIA:";
+  private static final String STREAM_INF = "#EXT-X-STREAM-INF:";
+  private static final Object EDITS = new Object();
+
+  private TitleSubtitles() {}
+
+  /**
+   * The subtitle tracks the title's master playlist names, in its order.
+   *
+   * @param title the title directory, holding {@code master.m3u8}
+   * @return the tracks, empty when it has none
+   * @throws IllegalStateException if the directory holds no packaged title
+   * @throws UncheckedIOException if the master playlist cannot be read
+   */
+  public static List<Track> list(Path title) {
+    return tracks(readMaster(title));
+  }
+
+  /**
+   * Packages a subtitle file as a new track of the title and names it in the master playlist.
+   *
+   * @param title the title directory, holding {@code master.m3u8} and its renditions
+   * @param file the subtitle file's bytes, UTF-8, at most {@link #MAX_FILE_BYTES}
+   * @param format how to read it; a file starting with {@code WEBVTT} is read as WebVTT either way
+   * @param language BCP 47 language tag such as {@code en} or {@code pt-BR}; the title may have one track per language
+   * @param label the name players show, 1 to {@value Transcoder#MAX_SUBTITLE_LABEL_LENGTH} characters without double
+   *     quotes or control characters, not used by another of the title's tracks
+   * @param isDefault whether players show it without being asked; the title's previous default track loses the mark
+   * @return the new track
+   * @throws IllegalArgumentException if the language, label or size breaks the rules above
+   * @throws TranscodeException with one line naming the line to fix when the file is not UTF-8, has no cue or a
+   *     broken one, or a cue starts after the end of the video
+   * @throws IllegalStateException if the directory holds no packaged title, the title already has a track in that
+   *     language or with that label, has {@value Transcoder#MAX_SUBTITLE_TRACKS} tracks, or is encrypted whole-segment
+   *     without subtitles to time the new ones against
+   * @throws UncheckedIOException if writing fails; the title is then as it was
+   */
+  public static Track add(Path title, byte[] file, Format format, String language, String label,
+      boolean isDefault) {
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(format, "format");
+    String tag = Transcoder.languageTag(Objects.requireNonNull(language, "language"));
+    String name = Transcoder.subtitleLabel(Objects.requireNonNull(label, "label"));
+    if (file.length > MAX_FILE_BYTES) {
+      throw new IllegalArgumentException("the subtitle file is " + file.length + " bytes, more than the "
+          + MAX_FILE_BYTES + " taken; split it or remove styling");
+    }
+    List<SubtitleCue> cues = SubtitleReader.parse(tag + format.extension, file);
+    synchronized (EDITS) {
+      List<String> master = readMaster(title);
+      List<Track> tracks = tracks(master);
+      for (Track track : tracks) {
+        if (track.language().equalsIgnoreCase(tag) || track.directory().equalsIgnoreCase(tag)) {
+          throw new IllegalStateException("the title already has a subtitle track in " + tag + " (" + track.uri()
+              + "); remove it first to replace it");
+        }
+        if (track.label().equals(name)) {
+          throw new IllegalStateException("the title's " + track.language() + " subtitle track is labelled '"
+              + name + "' already; give each track its own label");
+        }
+      }
+      if (tracks.size() >= Transcoder.MAX_SUBTITLE_TRACKS) {
+        throw new IllegalStateException("the title has " + tracks.size() + " subtitle tracks, the most it takes;"
+            + " remove one first");
+      }
+      MediaPlaylist video = MediaPlaylist.read(title.resolve(topVideoUri(master)));
+      long mpegTs = firstFrameTimestamp(title, tracks, video);
+      Path staging = null;
+      Path directory = title.resolve(SubtitlePackager.DIRECTORY).resolve(tag);
+      boolean placed = false;
+      try {
+        staging = Files.createTempDirectory(title, ".subtitles-");
+        SubtitlePackager.Rendition rendition = SubtitlePackager.write(staging,
+            List.of(new SubtitleTrack(tag + format.extension, tag, name, isDefault, cues, true)), video, mpegTs)
+            .get(0);
+        // Left by an edit that crashed before its master was written: no master names it.
+        TitleDestination.deleteRecursively(directory);
+        Files.createDirectories(directory.getParent());
+        Files.move(staging.resolve(SubtitlePackager.DIRECTORY).resolve(tag), directory,
+            StandardCopyOption.ATOMIC_MOVE);
+        placed = true;
+        writeMaster(title, withSubtitleMedia(master, TitlePackager.subtitleMedia(rendition), null));
+        return new Track(tag, name, isDefault, rendition.uri());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot add subtitles to " + title + ": " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        if (placed) {
+          TitleDestination.deleteRecursively(directory);
+        }
+        throw e;
+      } finally {
+        if (staging != null) {
+          TitleDestination.deleteRecursively(staging);
+        }
+      }
+    }
+  }
+
+  /**
+   * Removes a subtitle track: the master playlist stops naming it, then its files are deleted.
+   *
+   * @param title the title directory
+   * @param language the track's language, or the directory in its URI ({@code en-2} for a second English track the
+   *     transcoder packaged)
+   * @return the removed track, or {@code null} when the title has none by that name
+   * @throws IllegalStateException if the directory holds no packaged title
+   * @throws UncheckedIOException if the master playlist cannot be rewritten; the title is then as it was
+   */
+  public static Track remove(Path title, String language) {
+    Objects.requireNonNull(language, "language");
+    synchronized (EDITS) {
+      List<String> master = readMaster(title);
+      Track removed = tracks(master).stream().filter(t -> t.directory().equalsIgnoreCase(language)).findFirst()
+          .orElse(null);
+      if (removed == null) {
+        return null;
+      }
+      writeMaster(title, withSubtitleMedia(master, null, removed));
+      TitleDestination.deleteRecursively(title.resolve(SubtitlePackager.DIRECTORY).resolve(removed.directory()));
+      return removed;
+    }
+  }
+
+  private static List<String> readMaster(Path title) {
+    Path master = title.resolve(TitlePackager.MASTER);
+    if (!Files.isRegularFile(master)) {
+      throw new IllegalStateException("the title has no " + TitlePackager.MASTER + " yet; add subtitles once it is"
+          + " transcoded");
+    }
+    try {
+      return Files.readAllLines(master, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + master + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<Track> tracks(List<String> master) {
+    List<Track> tracks = new ArrayList<>();
+    for (String line : master) {
+      if (isSubtitleMedia(line)) {
+        String language = attribute(line, "LANGUAGE");
+        tracks.add(new Track(language == null ? "und" : language, Objects.requireNonNullElse(attribute(line, "NAME"),
+            ""), "YES".equals(attribute(line, "DEFAULT")), Objects.requireNonNullElse(attribute(line, "URI"), "")));
+      }
+    }
+    return tracks;
+  }
+
+  private static boolean isSubtitleMedia(String line) {
+    return line.startsWith(MEDIA) && "SUBTITLES".equals(attribute(line, "TYPE"));
+  }
+
+  /** An attribute's value (RFC 8216 section 4.2), unquoted, or null. */
+  private static String attribute(String line, String name) {
+    Matcher m = ATTRIBUTE.matcher(line.substring(line.indexOf(':') + 1));
+    while (m.find()) {
+      if (m.group(1).equals(name)) {
+        String value = m.group(2);
+        return value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
+      }
+    }
+    return null;
+  }
+
+  /** The URI of the first variant: the transcoder lists the top rendition first. */
+  private static String topVideoUri(List<String> master) {
+    for (int i = 0; i < master.size(); i++) {
+      if (master.get(i).startsWith(STREAM_INF)) {
+        for (int j = i + 1; j < master.size(); j++) {
+          String uri = master.get(j).strip();
+          if (!uri.isEmpty() && !uri.startsWith("#")) {
+            return uri;
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("the title's " + TitlePackager.MASTER + " lists no video variant; package the"
+        + " title again");
+  }
+
+  /**
+   * The {@code MPEGTS} value the title's subtitle segments map to: an existing track's, so that every track is timed
+   * alike, else the top video rendition's first frame ({@link VideoTimelineStart}).
+   */
+  private static long firstFrameTimestamp(Path title, List<Track> tracks, MediaPlaylist video) {
+    for (Track track : tracks) {
+      Path playlist = title.resolve(track.uri());
+      if (Files.isRegularFile(playlist)) {
+        MediaPlaylist subtitles = MediaPlaylist.read(playlist);
+        try {
+          Matcher map = TIMESTAMP_MAP.matcher(Files.readString(
+              playlist.resolveSibling(subtitles.segments().get(0).uri()), StandardCharsets.UTF_8));
+          if (map.find()) {
+            return Long.parseLong(map.group(1));
+          }
+        } catch (IOException | RuntimeException e) {
+          // A damaged track: time against the video instead.
+        }
+      }
+    }
+    String key = video.segments().get(0).keyTag();
+    if (key != null && key.contains("METHOD=AES-128")) {
+      throw new IllegalStateException("the title's segments are encrypted whole with AES-128, so its first video"
+          + " timestamp cannot be read; add subtitles to an encrypted title when transcoding it");
+    }
+    return VideoTimelineStart.of(video, video.mapUri() != null ? SegmentFormat.FMP4 : SegmentFormat.TS);
+  }
+
+  /**
+   * The master with {@code added} after its last {@code EXT-X-MEDIA} line (before the first variant when it has
+   * none) and without {@code removed}'s line; a new default takes the mark from the others, and every variant names
+   * the subtitle group exactly when a member is left.
+   */
+  private static List<String> withSubtitleMedia(List<String> master, String added, Track removed) {
+    boolean addedDefault = added != null && "YES".equals(attribute(added, "DEFAULT"));
+    int remaining = added == null ? 0 : 1;
+    List<String> out = new ArrayList<>();
+    int insertAt = -1;
+    for (String line : master) {
+      if (isSubtitleMedia(line)) {
+        if (removed != null && removed.uri().equals(attribute(line, "URI"))) {
+          continue;
+        }
+        remaining++;
+        out.add(addedDefault ? line.replace(",DEFAULT=YES", ",DEFAULT=NO") : line);
+        insertAt = out.size();
+      } else if (line.startsWith(MEDIA)) {
+        out.add(line);
+        insertAt = out.size();
+      } else {
+        if (line.startsWith(STREAM_INF) && insertAt < 0) {
+          insertAt = out.size();
+        }
+        out.add(line);
+      }
+    }
+    if (added != null) {
+      out.add(insertAt < 0 ? out.size() : insertAt, added);
+    }
+    String group = ",SUBTITLES=\"" + TitlePackager.SUBTITLE_GROUP + "\"";
+    for (int i = 0; i < out.size(); i++) {
+      String line = out.get(i);
+      if (line.startsWith(STREAM_INF)) {
+        String without = SUBTITLE_GROUP_ATTRIBUTE.matcher(line).replaceAll("");
+        out.set(i, remaining > 0 ? without + group : without);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the master playlist by renaming a complete copy over it, its modified time later than the old one's
+   * even within the file system's clock resolution.
+   */
+  private static void writeMaster(Path title, List<String> lines) {
+    Path master = title.resolve(TitlePackager.MASTER);
+    Path temporary = null;
+    try {
+      FileTime previous = Files.getLastModifiedTime(master);
+      temporary = Files.createTempFile(title, ".master-", ".m3u8");
+      Files.writeString(temporary, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+      long now = System.currentTimeMillis();
+      Files.setLastModifiedTime(temporary, FileTime.fromMillis(Math.max(now, previous.toMillis() + 1000)));
+      Files.move(temporary, master, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      temporary = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + master + ": " + e.getMessage(), e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+          // Hidden, never named by the master; the original stands.
+        }
+      }
+    }
+  }
+}

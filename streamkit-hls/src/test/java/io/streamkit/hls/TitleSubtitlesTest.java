@@ -1,0 +1,73 @@
+package io.streamkit.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.abr.ladder.Ladder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A track added to a packaged title is exactly the one the transcoder would have written from the same file: removed
+ * from a title transcoded with it and added again, the master playlist and every WebVTT segment are byte for byte
+ * what the transcoder wrote (the first video frame's timestamp read back from the published segments, fMP4 and TS).
+ */
+class TitleSubtitlesTest {
+
+  private static final String SRT = "1\n00:00:00,500 --> 00:00:02,000\n<i>First</i> line\n\n"
+      + "2\n00:00:02,500 --> 00:00:03,500\nAcross the boundary\n";
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @EnumSource(SegmentFormat.class)
+  void aRemovedTrackAddedAgainIsWhatTheTranscoderWrote(SegmentFormat format) throws IOException {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x240", "25", 6, true, "-c:v", "libx264", "-preset",
+        "veryfast", "-c:a", "aac");
+    Path srt = Files.writeString(dir.resolve("en.srt"), SRT);
+    Path title = dir.resolve("title");
+    Transcoder.builder().input(source).output(title).format(format).ladder(Ladder.small()).preset("ultrafast")
+        .segmentSeconds(TitleFixture.SEGMENT_SECONDS).subtitles(srt, "en", "English", true).build().run();
+    byte[] transcodedMaster = Files.readAllBytes(title.resolve("master.m3u8"));
+    Map<String, String> transcodedTrack = files(title.resolve("subtitles/en"));
+    assertThat(TitleSubtitles.list(title))
+        .containsExactly(new TitleSubtitles.Track("en", "English", true, "subtitles/en/index.m3u8"));
+
+    assertThat(TitleSubtitles.remove(title, "EN")).isNotNull();
+    String bare = Files.readString(title.resolve("master.m3u8"));
+    assertThat(bare).doesNotContain("SUBTITLES");
+    assertThat(title.resolve("subtitles/en")).doesNotExist();
+    assertThat(TitleSubtitles.list(title)).isEmpty();
+    assertThat(TitleSubtitles.remove(title, "en")).isNull();
+
+    // What a crash between placing a track and naming it leaves: no master names it, so it is replaced.
+    Files.createDirectories(title.resolve("subtitles/en"));
+    Files.writeString(title.resolve("subtitles/en/seg_00009.vtt"), "left over");
+    TitleSubtitles.add(title, SRT.getBytes(StandardCharsets.UTF_8), TitleSubtitles.Format.SUBRIP, "en", "English",
+        true);
+    assertThat(title.resolve("master.m3u8")).hasBinaryContent(transcodedMaster);
+    assertThat(files(title.resolve("subtitles/en"))).isEqualTo(transcodedTrack);
+    try (Stream<Path> names = Files.list(title)) {
+      assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+    }
+    assertThat(HlsConformance.check(title, new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS)))
+        .isEmpty();
+  }
+
+  private static Map<String, String> files(Path directory) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> paths = Files.list(directory)) {
+      for (Path path : paths.toList()) {
+        files.put(path.getFileName().toString(), Files.readString(path));
+      }
+    }
+    return files;
+  }
+}
