@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
@@ -34,7 +35,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * German 5.1 track and an embedded SubRip subtitle track — transcoded once and served by this origin. The title has
  * both HLS audio groups, the subtitle group, I-frame playlists listing every IDR, the DASH manifest with a text
  * Adaptation Set and the storyboard. Then in each engine of the player page (hls.js, dash.js, Shaka Player) playback
- * advances, choosing the English subtitles in the page's menu shows the cue of the playhead, and choosing French in
+ * advances, choosing the English subtitles in the page's menu shows the cue of the playhead at the time the source
+ * gives it relative to the first frame (encoded with B-frames, so that frame is not at 0), and choosing French in
  * the page's audio menu makes the player fetch the French audio segments.
  */
 class MultiTrackPlaybackBrowserTest {
@@ -67,10 +69,14 @@ class MultiTrackPlaybackBrowserTest {
         "-metadata:s:a:2", "language=ger", "-disposition:a:2", "0",
         "-metadata:s:s:0", "language=eng", source.toString());
     Path title = data.resolve("titles").resolve(TITLE);
-    Transcoder.builder().input(source).output(title).ladder(LADDER).preset("ultrafast").segmentSeconds(2)
+    Transcoder.builder().input(source).output(title).ladder(LADDER).preset("veryfast").segmentSeconds(2)
         .storyboardSeconds(2).build().run();
+    List<Double> keyframes = keyframeTimes(title.resolve("360p"));
     assertThat(Files.readAllLines(title.resolve("360p/iframes.m3u8")).stream().filter(l -> l.startsWith("#EXTINF")))
-        .as("an I-frame entry per IDR").hasSize(keyframes(title.resolve("360p")));
+        .as("an I-frame entry per IDR").hasSize(keyframes.size());
+    // B-frames (veryfast): the first frame is presented a reorder delay after media time 0.
+    double firstFrame = keyframes.get(0);
+    assertThat(firstFrame).isPositive();
 
     try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
@@ -115,6 +121,11 @@ class MultiTrackPlaybackBrowserTest {
         await(chromium, () -> engine + ": no active cue at 6 s; text tracks " + textTracks(chromium),
             () -> activeCueText(chromium) != null);
         assertThat(activeCueText(chromium)).as(engine).isEqualTo("Second line");
+        // Within a frame (25 fps) of where the source put it relative to the first frame, in every engine: hls.js
+        // maps it through X-TIMESTAMP-MAP, the DASH players read the whole-title file shifted onto the Period.
+        assertThat(((Number) chromium.script("return Array.from(document.getElementById('video').textTracks)"
+            + ".filter(t => t.mode === 'showing')[0].activeCues[0].startTime")).doubleValue())
+            .as(engine + ": cue start on the media timeline").isCloseTo(5.0 + firstFrame, within(0.04));
         assertThat(chromium.script("return window.streamkitPlayer.errors")).as(engine).asList().isEmpty();
       }
       assertThat(origin.meterRegistry().find(OriginMetrics.REJECTIONS).counters())
@@ -122,8 +133,8 @@ class MultiTrackPlaybackBrowserTest {
     }
   }
 
-  /** The key frames of a rendition, counted by ffprobe over its init segment and media segments joined. */
-  private static int keyframes(Path rendition) throws Exception {
+  /** The key frames' presentation times in a rendition, read by ffprobe from its init and media segments joined. */
+  private static List<Double> keyframeTimes(Path rendition) throws Exception {
     Path joined = rendition.resolveSibling("joined.mp4");
     try (OutputStream out = Files.newOutputStream(joined)) {
       out.write(Files.readAllBytes(rendition.resolve("init.mp4")));
@@ -136,7 +147,7 @@ class MultiTrackPlaybackBrowserTest {
     String frames = FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey",
         "-show_entries", "frame=pts_time", "-of", "csv=p=0", joined.toString());
     Files.delete(joined);
-    return (int) frames.lines().filter(l -> !l.isBlank()).count();
+    return frames.lines().filter(l -> !l.isBlank()).map(l -> Double.parseDouble(l.split(",")[0])).sorted().toList();
   }
 
   /** The option of a menu for a language: labelled with the bare tag or ending in it, as "Français (fr)". */
