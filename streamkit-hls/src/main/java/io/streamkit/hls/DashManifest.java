@@ -18,12 +18,22 @@ import java.util.List;
  * live profile (section 8.4, {@code urn:mpeg:dash:profile:isoff-live:2011}: one {@code SegmentTemplate} per
  * Representation, segments addressed by number); one Period; a video AdaptationSet with one Representation per rung
  * and one audio AdaptationSet per audio rendition (each source track in stereo, and in 5.1 for a surround track), with
- * the track's language ({@code und} when the source does not say) and Role. The CMAF profile is not
+ * the track's language ({@code und} when the source does not say) and Role; one text AdaptationSet per subtitle track
+ * (below). The CMAF profile is not
  * claimed: the segmenter writes DASH brands ({@code msdh}), not the CMAF brands section 8.12 requires.
  *
  * <p>URLs appear only in {@code SegmentTemplate@initialization} and {@code SegmentTemplate@media}, relative to the
  * manifest at the title root ({@code <rendition>/init.mp4}, {@code <rendition>/seg_$Number%05d$.m4s}, section
- * 5.3.9.4.4); there is no {@code BaseURL}, so an origin that rewrites or signs URLs finds them in those two attributes.
+ * 5.3.9.4.4), and in the {@code BaseURL} of text Representations; an origin that rewrites or signs URLs finds them
+ * there.
+ *
+ * <p>Subtitles: each track is a text AdaptationSet ({@code contentType="text"}, {@code mimeType="text/vtt"}, the
+ * track's {@code lang}), with {@code Role} {@code subtitle} (section 5.8.5.5) and a {@code Label} holding the track's
+ * name, the text a player shows in its menu (section 5.3.10). Its one Representation is a single whole-title WebVTT
+ * file named by {@code BaseURL} (section 5.6), with no segment information: section 5.3.9.1 lets a Representation
+ * whose {@code BaseURL} is one media segment do without, and dash.js and Shaka load such a file whole. Its cues are
+ * on the Period's timeline ({@link SubtitlePackager}). Its {@code @bandwidth} is the file's size over the title's
+ * duration.
  *
  * <p>Timing (section 5.3.9.6): each Representation's {@code SegmentTimeline} is read from its fragments on disk
  * ({@link Fmp4Fragments}): {@code S@t} is the first fragment's {@code tfdt}, {@code S@d} the sum of its samples'
@@ -59,7 +69,7 @@ final class DashManifest {
 
   private DashManifest() {}
 
-  static void write(Path title, TranscodePipeline.Encoded encoded) {
+  static void write(Path title, TranscodePipeline.Encoded encoded, List<SubtitlePackager.Rendition> subtitles) {
     StringBuilder video = new StringBuilder();
     double duration = 0;
     double longestSegment = 0;
@@ -103,6 +113,20 @@ final class DashManifest {
       segmentTemplate(audio, name, timeline);
       audio.append("      </Representation>\n    </AdaptationSet>\n");
     }
+    StringBuilder text = new StringBuilder();
+    for (SubtitlePackager.Rendition subtitle : subtitles) {
+      long bits = 8 * size(title.resolve(subtitle.wholeTitleUri()));
+      String id = subtitle.wholeTitleUri().substring(0, subtitle.wholeTitleUri().lastIndexOf('/'))
+          .replace('/', '-');
+      text.append("    <AdaptationSet id=\"").append(adaptationSet++)
+          .append("\" contentType=\"text\" mimeType=\"text/vtt\" lang=\"").append(escape(subtitle.language()))
+          .append("\">\n      <Role schemeIdUri=\"").append(ROLE_SCHEME).append("\" value=\"subtitle\"/>\n")
+          .append("      <Label>").append(escape(subtitle.name())).append("</Label>\n")
+          .append("      <Representation id=\"").append(escape(id)).append("\" bandwidth=\"")
+          .append(Math.max(1, Math.round(bits / Math.max(duration, 1)))).append("\">\n        <BaseURL>")
+          .append(escape(subtitle.wholeTitleUri())).append("</BaseURL>\n      </Representation>\n")
+          .append("    </AdaptationSet>\n");
+    }
     int divisor = gcd(maxWidth, maxHeight);
     StringBuilder mpd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .append("<MPD xmlns=\"").append(NAMESPACE).append("\" type=\"static\" profiles=\"").append(PROFILE)
@@ -112,7 +136,7 @@ final class DashManifest {
         .append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
         .append(" startWithSAP=\"1\" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight)
         .append("\" par=\"").append(maxWidth / divisor).append(':').append(maxHeight / divisor).append("\">\n")
-        .append(video).append("    </AdaptationSet>\n").append(audio)
+        .append(video).append("    </AdaptationSet>\n").append(audio).append(text)
         .append("  </Period>\n</MPD>\n");
     try {
       Files.writeString(title.resolve(MANIFEST), mpd);
@@ -197,6 +221,14 @@ final class DashManifest {
       expectedStart = entry.start() + (entry.repeat() + 1) * entry.duration();
     }
     out.append("          </SegmentTimeline>\n        </SegmentTemplate>\n");
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   private static double seconds(long ticks, Fmp4Fragments.Track track) {

@@ -25,6 +25,15 @@ import java.util.Set;
  * boundary must be in both (hls.js removes the duplicate by its timing and text). A segment without cues is still
  * written, with the header only (RFC 8216 section 3.5 requires the header; the playlist must not have gaps).
  *
+ * <p>DASH (ISO/IEC 23009-1): a title that gets a DASH manifest also gets one whole-title WebVTT file per track,
+ * {@code subtitles/<language>/}{@value #WHOLE_TITLE}, which its text Adaptation Set names through {@code BaseURL}
+ * ({@link DashManifest}). A WebVTT file outside ISO BMFF has no {@code X-TIMESTAMP-MAP} in DASH: its cue times are
+ * read as presentation times of the Period. The Period starts at media time 0 (no {@code presentationTimeOffset}, and
+ * {@code S@t} is the fragments' own {@code tfdt}), while the title's cues count from the first video frame, which the
+ * segments present at the PTS {@link VideoTimelineStart} reads (the encoder's reorder delay). So each cue is shifted
+ * by that PTS, in milliseconds, to show with the same frame as over HLS; a cue shifted past the end of the video is
+ * dropped and one running past it ends there, so every cue lies within {@code mediaPresentationDuration}.
+ *
  * <p>Subtitle segments are not encrypted: they are small, public-by-nature text, and Apple's authoring specification
  * allows clear WebVTT beside encrypted media.
  */
@@ -32,18 +41,27 @@ final class SubtitlePackager {
 
   static final String DIRECTORY = "subtitles";
   static final String SEGMENT_PATTERN = "seg_%05d.vtt";
+  /** The whole-title WebVTT file of a DASH text Adaptation Set, beside the segments. */
+  static final String WHOLE_TITLE = "all.vtt";
 
-  /** One written subtitle rendition, as the master playlist names it. */
-  record Rendition(String language, String name, boolean isDefault, String uri) {}
+  /**
+   * One written subtitle rendition, as the master playlist names it.
+   *
+   * @param uri the media playlist, relative to the title
+   * @param wholeTitleUri the whole-title WebVTT file relative to the title, or null when none was written
+   */
+  record Rendition(String language, String name, boolean isDefault, String uri, String wholeTitleUri) {}
 
   private SubtitlePackager() {}
 
   /**
-   * Writes every track under {@code title}, timed against {@code video} (the top rendition's media playlist).
+   * Writes every track under {@code title}, timed against {@code video} (the top rendition's media playlist), and
+   * with {@code wholeTitle} also each track's whole-title file for DASH.
    *
    * @throws TranscodeException when a sidecar cue starts after the end of the video
    */
-  static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, SegmentFormat format) {
+  static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, SegmentFormat format,
+      boolean wholeTitle) {
     if (tracks.isEmpty()) {
       return List.of();
     }
@@ -60,6 +78,7 @@ final class SubtitlePackager {
       boundaries[i + 1] = boundaries[i] + video.segments().get(i).durationSeconds();
     }
     long durationMillis = Math.round(boundaries[boundaries.length - 1] * 1000);
+    long shiftMillis = Math.round(mpegTs / (VideoTimelineStart.MPEG_CLOCK_HZ / 1000.0));
     String header = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:" + mpegTs + ",LOCAL:00:00:00.000\n\n";
     Set<String> directories = new HashSet<>();
     Set<String> names = new HashSet<>();
@@ -80,7 +99,13 @@ final class SubtitlePackager {
       for (int i = 0; i < video.segments().size(); i++) {
         segments.add(new StringBuilder(header));
       }
+      StringBuilder whole = new StringBuilder("WEBVTT\n\n");
       for (SubtitleCue cue : track.cues()) {
+        long start = cue.startMillis() + shiftMillis;
+        if (start < durationMillis) {
+          whole.append(new SubtitleCue(start, Math.min(cue.endMillis() + shiftMillis, durationMillis), cue.text(),
+              cue.settings(), cue.line()).webVttBlock());
+        }
         if (cue.startMillis() >= durationMillis) {
           if (track.sidecar()) {
             throw new TranscodeException(track.origin() + " line " + cue.line() + ": cue starts at "
@@ -109,11 +134,15 @@ final class SubtitlePackager {
         }
         playlist.append("#EXT-X-ENDLIST\n");
         Files.writeString(directory.resolve(HlsSegmenter.PLAYLIST), playlist);
+        if (wholeTitle) {
+          Files.writeString(directory.resolve(WHOLE_TITLE), whole);
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write subtitles in " + directory, e);
       }
-      renditions.add(new Rendition(track.language(), name, track.isDefault(),
-          DIRECTORY + "/" + directoryName + "/" + HlsSegmenter.PLAYLIST));
+      String prefix = DIRECTORY + "/" + directoryName + "/";
+      renditions.add(new Rendition(track.language(), name, track.isDefault(), prefix + HlsSegmenter.PLAYLIST,
+          wholeTitle ? prefix + WHOLE_TITLE : null));
     }
     return List.copyOf(renditions);
   }

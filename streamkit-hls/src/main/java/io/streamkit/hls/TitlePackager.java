@@ -109,7 +109,7 @@ final class TitlePackager {
     master.append(surroundVariants).append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
     if (writesDashManifest(format, encryption)) {
-      DashManifest.write(title, encoded);
+      DashManifest.write(title, encoded, subtitles);
     }
     return List.copyOf(renditions);
   }

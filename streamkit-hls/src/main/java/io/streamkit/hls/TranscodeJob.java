@@ -106,8 +106,9 @@ public final class TranscodeJob {
         MediaPlaylist topVideo = MediaPlaylist.read(
             encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST));
         // Before encryption: the first video timestamp is read from the clear segments.
+        // The same renditions feed the master playlist and, for a clear fMP4 title, the DASH manifest.
         List<SubtitlePackager.Rendition> subtitleRenditions = SubtitlePackager.write(staging, subtitleTracks,
-            topVideo, format);
+            topVideo, format, TitlePackager.writesDashManifest(format, encryption.method()));
         List<ContentKey> contentKeys = switch (encryption.method()) {
           case NONE -> List.of();
           case AES_128, SAMPLE_AES -> SegmentEncryptor.encrypt(encoded, encryption, control);

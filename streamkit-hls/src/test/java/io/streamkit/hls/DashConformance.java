@@ -1,13 +1,17 @@
 package io.streamkit.hls;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -27,30 +31,35 @@ final class DashConformance {
    * (DASH-MPD.xsd): MPDtype (5.3.1.2), PeriodType (5.3.2.2), AdaptationSetType (5.3.3.2) and RepresentationBaseType
    * (5.3.7.2), RepresentationType (5.3.5.2), SegmentTemplateType with MultipleSegmentBaseType and SegmentBaseType
    * (5.3.9.2 to 5.3.9.4), SegmentTimelineType's S (5.3.9.6), DescriptorType (5.8.2) for Role and
-   * AudioChannelConfiguration.
+   * AudioChannelConfiguration, LabelType (5.3.10.2) for Label and BaseURLType (5.6) for BaseURL.
    */
   private static final Set<String> REPRESENTATION_BASE = Set.of("profiles", "width", "height", "sar", "frameRate",
       "audioSamplingRate", "mimeType", "segmentProfiles", "codecs", "maximumSAPPeriod", "startWithSAP",
       "maxPlayoutRate", "codingDependency", "scanType", "selectionPriority", "tag");
   private static final Set<String> DESCRIPTOR = Set.of("schemeIdUri", "value", "id");
-  static final Map<String, Set<String>> SCHEMA = Map.of(
-      "MPD", Set.of("xmlns", "id", "profiles", "type", "availabilityStartTime", "publishTime",
+  static final Map<String, Set<String>> SCHEMA = Map.ofEntries(
+      Map.entry("MPD", Set.of("xmlns", "id", "profiles", "type", "availabilityStartTime", "publishTime",
           "availabilityEndTime", "mediaPresentationDuration", "minimumUpdatePeriod", "minBufferTime",
-          "timeShiftBufferDepth", "suggestedPresentationDelay", "maxSegmentDuration", "maxSubsegmentDuration"),
-      "Period", Set.of("id", "start", "duration", "bitstreamSwitching"),
-      "AdaptationSet", union(REPRESENTATION_BASE, Set.of("id", "group", "lang", "contentType", "par", "minBandwidth",
+          "timeShiftBufferDepth", "suggestedPresentationDelay", "maxSegmentDuration", "maxSubsegmentDuration")),
+      Map.entry("Period", Set.of("id", "start", "duration", "bitstreamSwitching")),
+      Map.entry("AdaptationSet", union(REPRESENTATION_BASE, Set.of("id", "group", "lang", "contentType", "par", "minBandwidth",
           "maxBandwidth", "minWidth", "maxWidth", "minHeight", "maxHeight", "minFrameRate", "maxFrameRate",
-          "segmentAlignment", "subsegmentAlignment", "subsegmentStartsWithSAP", "bitstreamSwitching")),
-      "Representation", union(REPRESENTATION_BASE, Set.of("id", "bandwidth", "qualityRanking", "dependencyId",
-          "associationId", "associationType", "mediaStreamStructureId")),
-      "SegmentTemplate", Set.of("timescale", "presentationTimeOffset", "eptDelta", "pdDelta",
+          "segmentAlignment", "subsegmentAlignment", "subsegmentStartsWithSAP", "bitstreamSwitching"))),
+      Map.entry("Representation", union(REPRESENTATION_BASE, Set.of("id", "bandwidth", "qualityRanking", "dependencyId",
+          "associationId", "associationType", "mediaStreamStructureId"))),
+      Map.entry("SegmentTemplate", Set.of("timescale", "presentationTimeOffset", "eptDelta", "pdDelta",
           "presentationDuration", "timeShiftBufferDepth", "indexRange", "indexRangeExact", "availabilityTimeOffset",
           "availabilityTimeComplete", "duration", "startNumber", "endNumber", "media", "index", "initialization",
-          "bitstreamSwitching"),
-      "SegmentTimeline", Set.of(),
-      "S", Set.of("t", "n", "d", "r", "k"),
-      "Role", DESCRIPTOR,
-      "AudioChannelConfiguration", DESCRIPTOR);
+          "bitstreamSwitching")),
+      Map.entry("SegmentTimeline", Set.of()),
+      Map.entry("S", Set.of("t", "n", "d", "r", "k")),
+      Map.entry("Role", DESCRIPTOR),
+      Map.entry("AudioChannelConfiguration", DESCRIPTOR),
+      Map.entry("Label", Set.of("id", "lang")),
+      Map.entry("BaseURL", Set.of("serviceLocation", "byteRange", "availabilityTimeOffset",
+          "availabilityTimeComplete", "timeShiftBufferDepth", "rangeAccess")));
+  private static final Pattern CUE_TIMING = Pattern.compile(
+      "^(\\d{2,}):(\\d{2}):(\\d{2})\\.(\\d{3}) --> (\\d{2,}):(\\d{2}):(\\d{2})\\.(\\d{3})(?: .*)?$");
 
   private final Path title;
   private final List<String> violations = new ArrayList<>();
@@ -106,7 +115,15 @@ final class DashConformance {
     }
     long audioBandwidth = 0;
     Map<String, Long> videoBandwidth = new HashMap<>();
+    double duration = Duration.parse(root.getAttribute("mediaPresentationDuration")).toNanos() / 1e9;
+    long hlsSubtitles = master.stream().filter(l -> l.startsWith("#EXT-X-MEDIA:TYPE=SUBTITLES,")).count();
+    long textSets = 0;
     for (Element set : children(children(root, "Period").get(0), "AdaptationSet")) {
+      if (set.getAttribute("contentType").equals("text")) {
+        checkText(set, duration);
+        textSets++;
+        continue;
+      }
       boolean audio = set.getAttribute("contentType").equals("audio");
       for (Element representation : children(set, "Representation")) {
         String id = representation.getAttribute("id");
@@ -126,6 +143,9 @@ final class DashConformance {
             title.resolve(id).resolve("index.m3u8"), oneSample);
       }
     }
+    if (textSets != hlsSubtitles) {
+      violations.add(textSets + " text AdaptationSets, " + hlsSubtitles + " HLS subtitle renditions");
+    }
     if (!videoBandwidth.keySet().equals(variantBandwidth.keySet())) {
       violations.add("video Representations " + videoBandwidth.keySet() + ", HLS variants "
           + variantBandwidth.keySet());
@@ -137,6 +157,64 @@ final class DashConformance {
             + " is not the HLS BANDWIDTH " + hls);
       }
     }
+  }
+
+  /**
+   * A subtitle Adaptation Set: WebVTT with a language, the subtitle Role and a Label, one Representation whose
+   * {@code BaseURL} names a file of the title that parses as WebVTT (W3C WebVTT section 4.1: the {@code WEBVTT}
+   * signature, then cue blocks whose timings are ordered) with every cue within the presentation.
+   */
+  private void checkText(Element set, double duration) throws IOException {
+    String lang = set.getAttribute("lang");
+    if (!set.getAttribute("mimeType").equals("text/vtt") || lang.isEmpty()) {
+      violations.add("text AdaptationSet " + set.getAttribute("id") + ": mimeType " + set.getAttribute("mimeType")
+          + ", lang '" + lang + "'");
+    }
+    List<Element> roles = children(set, "Role");
+    if (roles.size() != 1 || !roles.get(0).getAttribute("schemeIdUri").equals("urn:mpeg:dash:role:2011")
+        || !roles.get(0).getAttribute("value").equals("subtitle")) {
+      violations.add(lang + ": no subtitle Role");
+    }
+    if (children(set, "Label").size() != 1 || children(set, "Label").get(0).getTextContent().isBlank()) {
+      violations.add(lang + ": no Label");
+    }
+    List<Element> representations = children(set, "Representation");
+    List<Element> baseUrls = representations.size() == 1 ? children(representations.get(0), "BaseURL") : List.of();
+    if (baseUrls.size() != 1) {
+      violations.add(lang + ": " + representations.size() + " Representations, " + baseUrls.size() + " BaseURLs");
+      return;
+    }
+    Path file = title.resolve(baseUrls.get(0).getTextContent().strip());
+    if (!Files.isRegularFile(file)) {
+      violations.add(lang + ": " + file.getFileName() + " does not exist");
+      return;
+    }
+    List<String> lines = Files.readAllLines(file);
+    if (lines.isEmpty() || !lines.get(0).equals("WEBVTT")) {
+      violations.add(lang + ": " + file + " does not start with WEBVTT");
+    }
+    long previousStart = 0;
+    for (String line : lines) {
+      if (!line.contains("-->")) {
+        continue;
+      }
+      Matcher timing = CUE_TIMING.matcher(line);
+      if (!timing.matches()) {
+        violations.add(lang + ": bad cue timing '" + line + "'");
+        continue;
+      }
+      long start = millis(timing, 1);
+      long end = millis(timing, 5);
+      if (start < previousStart || end < start || end > Math.round(duration * 1000)) {
+        violations.add(lang + ": cue " + line + " is out of order or outside the " + duration + " s presentation");
+      }
+      previousStart = start;
+    }
+  }
+
+  private static long millis(Matcher timing, int group) {
+    return ((Long.parseLong(timing.group(group)) * 60 + Long.parseLong(timing.group(group + 1))) * 60
+        + Long.parseLong(timing.group(group + 2))) * 1000 + Long.parseLong(timing.group(group + 3));
   }
 
   /**

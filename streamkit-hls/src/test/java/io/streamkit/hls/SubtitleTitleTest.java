@@ -69,6 +69,19 @@ class SubtitleTitleTest {
     assertThat(segments.get(3)).isEqualTo(header + "00:00:09.200 --> 00:00:09.800\nLast\n\n");
     assertThat(HlsConformance.check(out, new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS)))
         .isEmpty();
+
+    // DASH has no X-TIMESTAMP-MAP: the whole-title file is on the Period's timeline, shifted by the first frame's PTS.
+    long shift = Math.round(firstFramePts / 90.0);
+    assertThat(Files.readString(out.resolve("subtitles/en/all.vtt"))).isEqualTo("WEBVTT\n\n"
+        + SubtitleCue.webVttTime(500 + shift) + " --> " + SubtitleCue.webVttTime(2000 + shift) + "\n<i>First</i> line\n\n"
+        + SubtitleCue.webVttTime(2500 + shift) + " --> " + SubtitleCue.webVttTime(3500 + shift)
+        + "\nAcross the boundary\n\n"
+        + SubtitleCue.webVttTime(9200 + shift) + " --> " + SubtitleCue.webVttTime(9800 + shift) + "\nLast\n\n");
+    assertThat(DashConformance.check(out)).as("DASH violations").isEmpty();
+    String mpd = Files.readString(out.resolve("manifest.mpd"));
+    assertThat(mpd).contains("<AdaptationSet id=\"2\" contentType=\"text\" mimeType=\"text/vtt\" lang=\"en\">\n"
+        + "      <Role schemeIdUri=\"urn:mpeg:dash:role:2011\" value=\"subtitle\"/>\n"
+        + "      <Label>English</Label>\n").contains("<BaseURL>subtitles/en/all.vtt</BaseURL>");
   }
 
   @Test
@@ -89,6 +102,7 @@ class SubtitleTitleTest {
         SegmentFormat.TS));
     assertThat(segment(out, "fr", 1)).isEqualTo("WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:" + firstFramePts
         + ",LOCAL:00:00:00.000\n\n00:00:04.000 --> 00:00:05.000 line:0\nBonjour\n\n");
+    assertThat(out.resolve("subtitles/fr/all.vtt")).as("a TS title has no DASH manifest").doesNotExist();
     assertThat(HlsConformance.check(out, new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS)))
         .isEmpty();
   }

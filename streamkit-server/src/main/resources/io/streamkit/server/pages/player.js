@@ -3,6 +3,7 @@
 // The engine is chosen with ?engine= (or the Engine select, which reloads with it): hls (default, hls.js on
 // master.m3u8), dashjs (dash.js on manifest.mpd) or shaka (Shaka Player on manifest.mpd). The DASH players are
 // served by this origin from their npm packages, loaded only when chosen.
+// Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 (function () {
@@ -37,11 +38,18 @@
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
   const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
-  // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one.
+  // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one; the same
+  // for audio tracks and subtitle tracks ({label, lang}; the current text track is -1 when subtitles are off).
   const engine = {
     levels: () => [],
     currentHeight: () => null,
     setLevel: () => {},
+    audioTracks: () => [],
+    currentAudio: () => -1,
+    setAudio: () => {},
+    textTracks: () => [],
+    currentText: () => -1,
+    setText: () => {},
   };
   const liveBadge = document.getElementById('live-badge');
   const LIVE_EDGE_REFRESH_MS = 500;
@@ -171,6 +179,31 @@
       .map((level, index) => ({ level: level, index: index }))
       .sort((a, b) => b.level.bitrate - a.level.bitrate)
       .forEach((entry) => quality.add(new Option(levelLabel(entry.level), String(entry.index))));
+  }
+
+  function trackLabel(track) {
+    return track.label && track.lang ? track.label + ' (' + track.lang + ')' : (track.label || track.lang || '?');
+  }
+
+  function fillMenu(select, tracks, current, keep) {
+    while (select.options.length > keep) {
+      select.remove(keep);
+    }
+    tracks.forEach((track, index) => select.add(new Option(trackLabel(track), String(index))));
+    select.value = String(current);
+  }
+
+  // Audio and subtitle menus, from whichever engine runs: each engine calls this when its tracks or its choice change.
+  // The audio menu shows when there is a choice; the subtitle menu ("Off" first) when the title has subtitles.
+  function fillTrackMenus() {
+    const audio = engine.audioTracks();
+    const text = engine.textTracks();
+    fillMenu(document.getElementById('audio'), audio, engine.currentAudio(), 0);
+    fillMenu(document.getElementById('subtitles'), text, engine.currentText(), 1);
+    document.getElementById('audio-choice').hidden = audio.length < 2;
+    document.getElementById('subtitles-choice').hidden = text.length === 0;
+    const playing = audio[engine.currentAudio()];
+    window.streamkitPlayer.audioLanguage = playing ? playing.lang : null;
   }
 
   // Every engine reports its switches here: the page shows the level, tests read it, QoE gets variant_switch.
@@ -335,32 +368,26 @@
         hls.destroy();
       }
     });
-    watchSubtitles();
+    watchTracks();
     hls.loadSource(source);
     hls.attachMedia(video);
   }
 
-  // Subtitle menu: the title's EXT-X-MEDIA TYPE=SUBTITLES tracks, shown only when it has some; hls.js fetches the
-  // chosen track's WebVTT segments and renders the cues natively on the video element.
-  function watchSubtitles() {
-    const choice = document.getElementById('subtitles-choice');
-    const subtitles = document.getElementById('subtitles');
-    hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, (event, data) => {
-      while (subtitles.options.length > 1) {
-        subtitles.remove(1);
-      }
-      data.subtitleTracks.forEach((track, index) =>
-        subtitles.add(new Option(track.name + (track.lang ? ' (' + track.lang + ')' : ''), String(index))));
-      subtitles.value = String(hls.subtitleTrack);
-      choice.hidden = data.subtitleTracks.length === 0;
-    });
-    hls.on(Hls.Events.SUBTITLE_TRACK_SWITCH, (event, data) => {
-      subtitles.value = String(data.id);
-    });
-    subtitles.addEventListener('change', () => {
-      hls.subtitleDisplay = true;
-      hls.subtitleTrack = Number(subtitles.value);
-    });
+  // The title's EXT-X-MEDIA renditions (RFC 8216 section 4.3.4.1): hls.js lists the audio tracks of the playing
+  // variant's group and the subtitle tracks, fetches the chosen subtitle track's WebVTT segments and renders the cues
+  // natively on the video element.
+  function watchTracks() {
+    engine.audioTracks = () => hls.audioTracks.map((t) => ({ label: t.name, lang: t.lang }));
+    engine.currentAudio = () => hls.audioTrack;
+    engine.setAudio = (index) => { hls.audioTrack = index; };
+    engine.textTracks = () => hls.subtitleTracks.map((t) => ({ label: t.name, lang: t.lang }));
+    engine.currentText = () => (hls.subtitleDisplay ? hls.subtitleTrack : -1);
+    engine.setText = (index) => {
+      hls.subtitleDisplay = index >= 0;
+      hls.subtitleTrack = index;
+    };
+    [Hls.Events.AUDIO_TRACKS_UPDATED, Hls.Events.AUDIO_TRACK_SWITCHED, Hls.Events.SUBTITLE_TRACKS_UPDATED,
+      Hls.Events.SUBTITLE_TRACK_SWITCH].forEach((e) => hls.on(e, fillTrackMenus));
   }
 
   function dashUrl() {
@@ -387,9 +414,25 @@
         player.setRepresentationForTypeByIndex('video', index, true);
       }
     };
+    // Tracks are the manifest's AdaptationSets (their lang and Label); the text ones are WebVTT files that dash.js
+    // renders as native text tracks of the video element.
+    const label = (t) => (t.labels && t.labels.length > 0 ? t.labels[0].text : null);
+    const indexOf = (tracks, t) => (t ? tracks.findIndex((c) => c.id === t.id) : -1);
+    engine.audioTracks = () => player.getTracksFor('audio').map((t) => ({ label: label(t), lang: t.lang }));
+    engine.currentAudio = () => indexOf(player.getTracksFor('audio'), player.getCurrentTrackFor('audio'));
+    engine.setAudio = (index) => player.setCurrentTrack(player.getTracksFor('audio')[index]);
+    engine.textTracks = () => player.getTracksFor('text').map((t) => ({ label: label(t), lang: t.lang }));
+    engine.currentText = () => (player.isTextEnabled()
+      ? indexOf(player.getTracksFor('text'), player.getCurrentTrackFor('text')) : -1);
+    engine.setText = (index) => {
+      player.enableText(index >= 0);
+      player.setTextTrack(index);
+    };
     const events = dashjs.MediaPlayer.events;
+    [events.TEXT_TRACKS_ADDED, events.TRACK_CHANGE_RENDERED].forEach((e) => player.on(e, fillTrackMenus));
     player.on(events.STREAM_INITIALIZED, () => {
       fillQualities();
+      fillTrackMenus();
       levelSwitched(level(player.getCurrentRepresentationForType('video')));
     });
     player.on(events.QUALITY_CHANGE_RENDERED, (e) => {
@@ -438,6 +481,18 @@
       const t = active();
       levelSwitched(t ? { height: t.height, bitrate: t.bandwidth } : null);
     };
+    // Shaka Player 5 lists the audio tracks playable with the current video track (its variants pair each audio
+    // track with each video track) and the text tracks, the manifest's WebVTT files rendered as native text tracks of
+    // the video element; selecting a text track shows it, selecting none hides subtitles.
+    const audioLabel = (t) => (t.label || '') + (t.channelsCount > 2 ? ' ' + (t.channelsCount - 1) + '.1' : '');
+    engine.audioTracks = () => player.getAudioTracks().map((t) => ({ label: audioLabel(t), lang: t.language }));
+    engine.currentAudio = () => player.getAudioTracks().findIndex((t) => t.active);
+    engine.setAudio = (index) => player.selectAudioTrack(player.getAudioTracks()[index]);
+    engine.textTracks = () => player.getTextTracks().map((t) => ({ label: t.label, lang: t.language }));
+    engine.currentText = () => player.getTextTracks().findIndex((t) => t.active);
+    engine.setText = (index) => player.selectTextTrack(index >= 0 ? player.getTextTracks()[index] : null);
+    ['trackschanged', 'variantchanged', 'audiotrackschanged', 'audiotrackchanged', 'textchanged'].forEach((e) =>
+      player.addEventListener(e, fillTrackMenus));
     player.addEventListener('adaptation', switched);
     player.addEventListener('variantchanged', switched);
     player.addEventListener('error', (e) => failed('Shaka Player ' + e.detail.code));
@@ -449,6 +504,7 @@
       return;
     }
     fillQualities();
+    fillTrackMenus();
     switched();
     play();
   }
@@ -511,6 +567,7 @@
     resumedFrom: null,
     live: live,
     liveLatency: null,
+    audioLanguage: null,
     flush: () => { saveProgress(false); flushEvents(false); },
   };
 
@@ -522,6 +579,8 @@
     watchMediaElement();
     offerEngines();
     quality.addEventListener('change', () => engine.setLevel(Number(quality.value)));
+    document.getElementById('audio').addEventListener('change', (e) => engine.setAudio(Number(e.target.value)));
+    document.getElementById('subtitles').addEventListener('change', (e) => engine.setText(Number(e.target.value)));
     if (live) {
       watchLiveEdge();
     }
