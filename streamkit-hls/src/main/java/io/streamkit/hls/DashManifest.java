@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes the MPEG-DASH manifest ({@value #MANIFEST}, ISO/IEC 23009-1) of a clear fMP4 title beside its master
@@ -67,6 +70,10 @@ final class DashManifest {
   private record Timeline(Fmp4Fragments.Track track, long startNumber, List<TimelineEntry> entries, long ticks,
       long longestSegment) {}
 
+  private static final Pattern PRESENTATION_DURATION = Pattern.compile("mediaPresentationDuration=\"([^\"]+)\"");
+  private static final Pattern ADAPTATION_SET_ID = Pattern.compile("<AdaptationSet id=\"(\\d+)\"");
+  private static final String PERIOD_END = "  </Period>\n";
+
   private DashManifest() {}
 
   static void write(Path title, TranscodePipeline.Encoded encoded, List<SubtitlePackager.Rendition> subtitles) {
@@ -115,17 +122,7 @@ final class DashManifest {
     }
     StringBuilder text = new StringBuilder();
     for (SubtitlePackager.Rendition subtitle : subtitles) {
-      long bits = 8 * size(title.resolve(subtitle.wholeTitleUri()));
-      String id = subtitle.wholeTitleUri().substring(0, subtitle.wholeTitleUri().lastIndexOf('/'))
-          .replace('/', '-');
-      text.append("    <AdaptationSet id=\"").append(adaptationSet++)
-          .append("\" contentType=\"text\" mimeType=\"text/vtt\" lang=\"").append(escape(subtitle.language()))
-          .append("\">\n      <Role schemeIdUri=\"").append(ROLE_SCHEME).append("\" value=\"subtitle\"/>\n")
-          .append("      <Label>").append(escape(subtitle.name())).append("</Label>\n")
-          .append("      <Representation id=\"").append(escape(id)).append("\" bandwidth=\"")
-          .append(Math.max(1, Math.round(bits / Math.max(duration, 1)))).append("\">\n        <BaseURL>")
-          .append(escape(subtitle.wholeTitleUri())).append("</BaseURL>\n      </Representation>\n")
-          .append("    </AdaptationSet>\n");
+      text.append(textAdaptationSet(title, adaptationSet++, subtitle, duration));
     }
     int divisor = gcd(maxWidth, maxHeight);
     StringBuilder mpd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -143,6 +140,69 @@ final class DashManifest {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + title.resolve(MANIFEST), e);
     }
+  }
+
+  /**
+   * Adds a text AdaptationSet for a subtitle track packaged after the manifest was written (a sidecar file added to a
+   * published title), before the end of the Period, with the next free AdaptationSet id; the manifest is replaced
+   * whole by a rename, so a reader sees the old or the new one.
+   */
+  static void addText(Path title, SubtitlePackager.Rendition subtitle) {
+    String mpd = read(title);
+    Matcher duration = PRESENTATION_DURATION.matcher(mpd);
+    if (!duration.find()) {
+      throw new IllegalStateException(title.resolve(MANIFEST) + " has no mediaPresentationDuration; package the"
+          + " title again");
+    }
+    int next = 0;
+    for (Matcher id = ADAPTATION_SET_ID.matcher(mpd); id.find(); ) {
+      next = Math.max(next, Integer.parseInt(id.group(1)) + 1);
+    }
+    double seconds = java.time.Duration.parse(duration.group(1)).toNanos() / 1e9;
+    int end = mpd.lastIndexOf(PERIOD_END);
+    replace(title, mpd.substring(0, end) + textAdaptationSet(title, next, subtitle, seconds) + mpd.substring(end));
+  }
+
+  /** Removes the text AdaptationSet whose BaseURL is {@code wholeTitleUri}; a manifest without one is left as it is. */
+  static void removeText(Path title, String wholeTitleUri) {
+    String mpd = read(title);
+    Matcher set = Pattern.compile("    <AdaptationSet id=\"\\d+\" contentType=\"text\"[^\n]*\n"
+        + "(?:(?!    </AdaptationSet>\n)[^\n]*\n)*?        <BaseURL>" + Pattern.quote(escape(wholeTitleUri))
+        + "</BaseURL>\n(?:[^\n]*\n)*?    </AdaptationSet>\n").matcher(mpd);
+    if (set.find()) {
+      replace(title, mpd.substring(0, set.start()) + mpd.substring(set.end()));
+    }
+  }
+
+  /**
+   * One subtitle track as a text AdaptationSet (section 5.3.3): Role {@code subtitle} (section 5.8.5.5), its name as
+   * Label (section 5.3.10), and one Representation whose BaseURL (section 5.6) is the whole-title WebVTT file; its
+   * bandwidth is the file's size over the title's duration.
+   */
+  private static String textAdaptationSet(Path title, int id, SubtitlePackager.Rendition subtitle,
+      double durationSeconds) {
+    long bits = 8 * size(title.resolve(subtitle.wholeTitleUri()));
+    String representation = subtitle.wholeTitleUri().substring(0, subtitle.wholeTitleUri().lastIndexOf('/'))
+        .replace('/', '-');
+    return "    <AdaptationSet id=\"" + id + "\" contentType=\"text\" mimeType=\"text/vtt\" lang=\""
+        + escape(subtitle.language()) + "\">\n      <Role schemeIdUri=\"" + ROLE_SCHEME + "\" value=\"subtitle\"/>\n"
+        + "      <Label>" + escape(subtitle.name()) + "</Label>\n"
+        + "      <Representation id=\"" + escape(representation) + "\" bandwidth=\""
+        + Math.max(1, Math.round(bits / Math.max(durationSeconds, 1))) + "\">\n        <BaseURL>"
+        + escape(subtitle.wholeTitleUri()) + "</BaseURL>\n      </Representation>\n"
+        + "    </AdaptationSet>\n";
+  }
+
+  private static String read(Path title) {
+    try {
+      return Files.readString(title.resolve(MANIFEST), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + title.resolve(MANIFEST) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void replace(Path title, String mpd) {
+    FileReplacement.replace(title.resolve(MANIFEST), mpd);
   }
 
   /**

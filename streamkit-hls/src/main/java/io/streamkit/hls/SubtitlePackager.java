@@ -65,14 +65,15 @@ final class SubtitlePackager {
     if (tracks.isEmpty()) {
       return List.of();
     }
-    return write(title, tracks, video, VideoTimelineStart.of(video, format));
+    return write(title, tracks, video, VideoTimelineStart.of(video, format), wholeTitle);
   }
 
   /**
-   * As {@link #write(Path, List, MediaPlaylist, SegmentFormat)}, with the first video frame's timestamp already known
-   * ({@code X-TIMESTAMP-MAP=MPEGTS}).
+   * As {@link #write(Path, List, MediaPlaylist, SegmentFormat, boolean)}, with the first video frame's timestamp
+   * already known ({@code X-TIMESTAMP-MAP=MPEGTS}).
    */
-  static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, long mpegTs) {
+  static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, long mpegTs,
+      boolean wholeTitle) {
     double[] boundaries = new double[video.segments().size() + 1];
     for (int i = 0; i < video.segments().size(); i++) {
       boundaries[i + 1] = boundaries[i] + video.segments().get(i).durationSeconds();

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -148,16 +147,28 @@ public final class TitleSubtitles {
       boolean placed = false;
       try {
         staging = Files.createTempDirectory(title, ".subtitles-");
+        // A title with a DASH manifest gets the whole-title WebVTT file its text AdaptationSet names.
+        boolean dash = Files.isRegularFile(title.resolve(DashManifest.MANIFEST));
         SubtitlePackager.Rendition rendition = SubtitlePackager.write(staging,
-            List.of(new SubtitleTrack(tag + format.extension, tag, name, isDefault, cues, true)), video, mpegTs)
-            .get(0);
+            List.of(new SubtitleTrack(tag + format.extension, tag, name, isDefault, cues, true)), video, mpegTs,
+            dash).get(0);
         // Left by an edit that crashed before its master was written: no master names it.
         TitleDestination.deleteRecursively(directory);
         Files.createDirectories(directory.getParent());
         Files.move(staging.resolve(SubtitlePackager.DIRECTORY).resolve(tag), directory,
             StandardCopyOption.ATOMIC_MOVE);
         placed = true;
-        writeMaster(title, withSubtitleMedia(master, TitlePackager.subtitleMedia(rendition), null));
+        if (dash) {
+          DashManifest.addText(title, rendition);
+        }
+        try {
+          writeMaster(title, withSubtitleMedia(master, TitlePackager.subtitleMedia(rendition), null));
+        } catch (RuntimeException e) {
+          if (dash) {
+            DashManifest.removeText(title, rendition.wholeTitleUri());
+          }
+          throw e;
+        }
         return new Track(tag, name, isDefault, rendition.uri());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot add subtitles to " + title + ": " + e.getMessage(), e);
@@ -194,6 +205,15 @@ public final class TitleSubtitles {
         return null;
       }
       writeMaster(title, withSubtitleMedia(master, null, removed));
+      if (Files.isRegularFile(title.resolve(DashManifest.MANIFEST))) {
+        try {
+          DashManifest.removeText(title, SubtitlePackager.DIRECTORY + "/" + removed.directory() + "/"
+              + SubtitlePackager.WHOLE_TITLE);
+        } catch (RuntimeException e) {
+          writeMaster(title, master);
+          throw e;
+        }
+      }
       TitleDestination.deleteRecursively(title.resolve(SubtitlePackager.DIRECTORY).resolve(removed.directory()));
       return removed;
     }
@@ -326,31 +346,7 @@ public final class TitleSubtitles {
     return out;
   }
 
-  /**
-   * Replaces the master playlist by renaming a complete copy over it, its modified time later than the old one's
-   * even within the file system's clock resolution.
-   */
   private static void writeMaster(Path title, List<String> lines) {
-    Path master = title.resolve(TitlePackager.MASTER);
-    Path temporary = null;
-    try {
-      FileTime previous = Files.getLastModifiedTime(master);
-      temporary = Files.createTempFile(title, ".master-", ".m3u8");
-      Files.writeString(temporary, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-      long now = System.currentTimeMillis();
-      Files.setLastModifiedTime(temporary, FileTime.fromMillis(Math.max(now, previous.toMillis() + 1000)));
-      Files.move(temporary, master, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      temporary = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite " + master + ": " + e.getMessage(), e);
-    } finally {
-      if (temporary != null) {
-        try {
-          Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-          // Hidden, never named by the master; the original stands.
-        }
-      }
-    }
+    FileReplacement.replace(title.resolve(TitlePackager.MASTER), String.join("\n", lines) + "\n");
   }
 }

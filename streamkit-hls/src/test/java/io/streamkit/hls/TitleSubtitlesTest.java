@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A track added to a packaged title is exactly the one the transcoder would have written from the same file: removed
  * from a title transcoded with it and added again, the master playlist and every WebVTT segment are byte for byte
- * what the transcoder wrote (the first video frame's timestamp read back from the published segments, fMP4 and TS).
+ * what the transcoder wrote (the first video frame's timestamp read back from the published segments, fMP4 and TS),
+ * and so is a clear fMP4 title's DASH manifest, whose text AdaptationSet goes and comes back with the track.
  */
 class TitleSubtitlesTest {
 
@@ -36,6 +37,10 @@ class TitleSubtitlesTest {
     Transcoder.builder().input(source).output(title).format(format).ladder(Ladder.small()).preset("ultrafast")
         .segmentSeconds(TitleFixture.SEGMENT_SECONDS).subtitles(srt, "en", "English", true).build().run();
     byte[] transcodedMaster = Files.readAllBytes(title.resolve("master.m3u8"));
+    Path manifest = title.resolve(DashManifest.MANIFEST);
+    boolean dash = format == SegmentFormat.FMP4;
+    assertThat(Files.exists(manifest)).isEqualTo(dash);
+    byte[] transcodedManifest = dash ? Files.readAllBytes(manifest) : null;
     Map<String, String> transcodedTrack = files(title.resolve("subtitles/en"));
     assertThat(TitleSubtitles.list(title))
         .containsExactly(new TitleSubtitles.Track("en", "English", true, "subtitles/en/index.m3u8"));
@@ -46,6 +51,10 @@ class TitleSubtitlesTest {
     assertThat(title.resolve("subtitles/en")).doesNotExist();
     assertThat(TitleSubtitles.list(title)).isEmpty();
     assertThat(TitleSubtitles.remove(title, "en")).isNull();
+    if (dash) {
+      assertThat(Files.readString(manifest)).doesNotContain("contentType=\"text\"").doesNotContain("all.vtt");
+      assertThat(DashConformance.check(title)).isEmpty();
+    }
 
     // What a crash between placing a track and naming it leaves: no master names it, so it is replaced.
     Files.createDirectories(title.resolve("subtitles/en"));
@@ -54,6 +63,10 @@ class TitleSubtitlesTest {
         true);
     assertThat(title.resolve("master.m3u8")).hasBinaryContent(transcodedMaster);
     assertThat(files(title.resolve("subtitles/en"))).isEqualTo(transcodedTrack);
+    if (dash) {
+      assertThat(manifest).hasBinaryContent(transcodedManifest);
+      assertThat(DashConformance.check(title)).isEmpty();
+    }
     try (Stream<Path> names = Files.list(title)) {
       assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
     }

@@ -68,8 +68,11 @@ class TranscodeToS3Test {
   void aTitleGoesStraightToS3AndThenRefusesToBeOverwritten() throws Exception {
     try (ChildCli run = transcode("s3://media/prod/titles/42", credentials())) {
       assertThat(run.awaitExit(Duration.ZERO)).as(String.join("\n", run.all())).isZero();
-      assertThat(run.out()).singleElement().asString()
+      assertThat(run.out()).hasSize(2);
+      assertThat(run.out().get(0))
           .matches("s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/master\\.m3u8: 1 renditions \\(320x180@.*");
+      assertThat(run.out().get(1))
+          .matches("DASH manifest: s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/manifest\\.mpd");
     }
     try (S3Storage media = server.storage("s3://media").build()) {
       String version = new TitleVersions(media).current("prod/titles/42").orElseThrow();
@@ -77,7 +80,7 @@ class TranscodeToS3Test {
         assertThat(new String(master.readAllBytes(), StandardCharsets.UTF_8)).contains("180p/index.m3u8");
       }
       assertThat(media.list("prod/titles/42/" + version).stream().map(StoredObject::key))
-          .contains("prod/titles/42/" + version + "/180p/init.mp4")
+          .contains("prod/titles/42/" + version + "/180p/init.mp4", "prod/titles/42/" + version + "/manifest.mpd")
           .anyMatch(key -> key.endsWith(".m4s"));
     }
 
