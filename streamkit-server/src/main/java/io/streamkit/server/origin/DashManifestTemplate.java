@@ -267,7 +267,9 @@ final class DashManifestTemplate {
       for (int i = 0; i < r.getNamespaceCount(); i++) {
         String prefix = r.getNamespacePrefix(i);
         text.append(' ').append(prefix == null || prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix).append("=\"");
-        escape(r.getNamespaceURI(i), true);
+        // xmlns="" (undeclaring the default namespace) reads as a null URI.
+        String uri = r.getNamespaceURI(i);
+        escape(uri == null ? "" : uri, true);
         text.append('"');
       }
       for (int i = 0; i < r.getAttributeCount(); i++) {
