@@ -275,6 +275,11 @@ final class DashManifestTemplate {
       for (int i = 0; i < r.getAttributeCount(); i++) {
         String attribute = r.getAttributeLocalName(i);
         boolean unqualified = r.getAttributePrefix(i) == null || r.getAttributePrefix(i).isEmpty();
+        if (unqualified && attribute.equals("xmlns") || "xmlns".equals(r.getAttributePrefix(i))) {
+          // A namespace declaration the parser also reports as an attribute (it does so for XML 1.1 documents) is
+          // written once, with the namespaces above.
+          continue;
+        }
         String value = r.getAttributeValue(i);
         if (adaptationSet && unqualified && BOUNDS.contains(attribute)) {
           cutLiteral();
