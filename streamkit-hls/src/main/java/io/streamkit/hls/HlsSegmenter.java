@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2
 import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
@@ -23,7 +24,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * One media playlist and its segments, written by libavformat's {@code hls} muxer (VOD playlist, all segments
  * listed, {@code EXT-X-INDEPENDENT-SEGMENTS}). It cuts a segment at the first key frame at or after each multiple of
  * the segment duration; the encoders force an IDR exactly there, so every rendition is cut at the same instants.
- * An fMP4 video rendition then gets a fragment per IDR ({@link KeyframeFragmenter}).
+ * An fMP4 video rendition then gets a fragment per IDR ({@link KeyframeFragmenter}), and every playlist the
+ * measured duration of each segment ({@link SegmentDurations}) instead of the muxer's, whose last segment's is short.
  */
 final class HlsSegmenter implements AutoCloseable {
 
@@ -34,6 +36,9 @@ final class HlsSegmenter implements AutoCloseable {
 
   private final AVFormatContext context = new AVFormatContext(null);
   private final Path directory;
+  private final SegmentDurations durations = new SegmentDurations();
+  /** The stream the segments are timed by: the video stream, else the first one. */
+  private int timingStream = -1;
   private SegmentFormat format;
   private boolean headerWritten;
   private boolean finished;
@@ -50,6 +55,10 @@ final class HlsSegmenter implements AutoCloseable {
     Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "cannot copy encoder parameters");
     stream.time_base(encoder.time_base());
     stream.codecpar().codec_tag(0);
+    if (timingStream < 0 || encoder.codec_type() == AVMEDIA_TYPE_VIDEO
+        && context.streams(timingStream).codecpar().codec_type() != AVMEDIA_TYPE_VIDEO) {
+      timingStream = stream.index();
+    }
     return stream.index();
   }
 
@@ -85,6 +94,9 @@ final class HlsSegmenter implements AutoCloseable {
   /** Writes one packet timed in {@code timeBase}; the packet's data is consumed. */
   void write(AVPacket packet, AVRational timeBase, int streamIndex) {
     packet.stream_index(streamIndex);
+    if (streamIndex == timingStream) {
+      durations.record(packet, timeBase);
+    }
     av_packet_rescale_ts(packet, timeBase, context.streams(streamIndex).time_base());
     Ffmpeg.check(av_interleaved_write_frame(context, packet), "cannot write segment in " + directory);
   }
@@ -95,6 +107,7 @@ final class HlsSegmenter implements AutoCloseable {
     if (format == SegmentFormat.FMP4) {
       KeyframeFragmenter.split(directory);
     }
+    durations.rewrite(directory, format);
   }
 
   @Override

@@ -18,6 +18,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +74,11 @@ final class RenditionWorker {
   private final byte[] codecConfiguration;
   private final String encoderName;
   private final Thread thread;
+  /**
+   * Duration of each frame sent to the encoder and not yet back as a packet, by PTS (encoder time base): the encoder
+   * gives its packets none, and the muxer needs each one to time the last frame of the title.
+   */
+  private final Map<Long, Long> frameDurations = new HashMap<>();
   /** Whether {@link #thread} was started; read and written by the pipeline's thread only. */
   private boolean started;
   private volatile boolean ended;
@@ -329,6 +336,7 @@ final class RenditionWorker {
     if (frame != null) {
       long pts = av_rescale_q(frame.pts(), scaler.outputTimeBase(), encoder.time_base());
       frame.pts(pts);
+      frameDurations.put(pts, av_rescale_q(frame.duration(), scaler.outputTimeBase(), encoder.time_base()));
       frame.pict_type(startsSegment(pts) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
       double seconds = (double) pts * encoder.time_base().num() / encoder.time_base().den();
       if (poster != null) {
@@ -345,6 +353,10 @@ final class RenditionWorker {
         return;
       }
       Ffmpeg.check(ret, encoderName + " failed in rendition " + name);
+      Long duration = frameDurations.remove(packet.pts());
+      if (packet.duration() <= 0 && duration != null) {
+        packet.duration(duration);
+      }
       segmenter.write(packet, encoder.time_base(), videoStream);
       av_packet_unref(packet);
     }
