@@ -287,8 +287,11 @@ final class TranscodePipeline {
     frame.pts(pts - videoStart);
     decodedFrames++;
     double seconds = frame.pts() * avutil.av_q2d(stream.time_base());
+    // A frame lasts as long as the stream says (variable frame rate); the nominal rate is for streams that do not.
     MediaInfo.Video video = input.info.video();
-    videoEndSeconds = Math.max(videoEndSeconds, seconds + (double) video.frameRateDen() / video.frameRateNum());
+    double frameSeconds = frame.duration() > 0 ? frame.duration() * avutil.av_q2d(stream.time_base())
+        : (double) video.frameRateDen() / video.frameRateNum();
+    videoEndSeconds = Math.max(videoEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && uprightFilter == null) {
       String upright = uprightFilterDescription();
