@@ -218,8 +218,9 @@ final class DashConformance {
   }
 
   /**
-   * Expands the timeline: every template URL names a file, as many segments as the HLS playlist, and a total
-   * duration within one sample (plus rounding) of the playlist's.
+   * Expands the timeline: every template URL names a file, as many segments as the HLS playlist, each as long as
+   * its {@code EXTINF} (written to the microsecond), and a total duration within one sample (plus rounding) of the
+   * playlist's.
    */
   private void checkTimeline(String id, Element template, Path playlist, double oneSample) {
     long timescale = Long.parseLong(template.getAttribute("timescale"));
@@ -230,6 +231,7 @@ final class DashConformance {
     String media = template.getAttribute("media");
     long ticks = 0;
     int segments = 0;
+    List<Long> durations = new ArrayList<>();
     for (Element s : children(children(template, "SegmentTimeline").get(0), "S")) {
       int repeat = s.hasAttribute("r") ? Integer.parseInt(s.getAttribute("r")) : 0;
       for (int r = 0; r <= repeat; r++) {
@@ -239,11 +241,19 @@ final class DashConformance {
         }
         segments++;
         ticks += Long.parseLong(s.getAttribute("d"));
+        durations.add(Long.parseLong(s.getAttribute("d")));
       }
     }
     MediaPlaylist hls = MediaPlaylist.read(playlist);
     if (segments != hls.segments().size()) {
       violations.add(id + ": " + segments + " segments, the HLS playlist " + hls.segments().size());
+    }
+    for (int i = 0; i < Math.min(segments, hls.segments().size()); i++) {
+      double extinf = hls.segments().get(i).durationSeconds();
+      if (Math.abs((double) durations.get(i) / timescale - extinf) > 1e-6) {
+        violations.add(id + ": segment " + i + " lasts " + durations.get(i) + "/" + timescale + " s, its EXTINF "
+            + extinf + " s");
+      }
     }
     double seconds = (double) ticks / timescale;
     if (Math.abs(seconds - hls.totalSeconds()) > oneSample + 0.001) {
