@@ -17,11 +17,13 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * into the media playlist's {@code EXTINF} tags (RFC 8216 section 4.3.2.1) in place of the muxer's own values.
  *
  * <p>Why not the muxer's values: libavformat's {@code hls} muxer (FFmpeg 7.1) times a segment it cuts by the PTS
- * difference of the two key frames around it, which is exact, but the last one by adding up packet durations from
- * its second packet in decode order on; a packet without a duration (libx264 sets none) makes it take that packet's
- * PTS minus the segment's first instead. The last {@code EXTINF} then lacks at least the last frame's duration, and
- * with B-frames more or less depending on which frame the encoder happened to code last, so renditions of one title
- * disagreed (1.95 s and 1.90 s for a 2 s tail at 20 fps).
+ * difference of the two key frames around it, which is exact, but the last one by adding up packet durations in
+ * decode order from the PTS of its second packet on; a packet without a duration (libx264 sets none) makes it take
+ * that packet's PTS minus the segment's first instead. The last {@code EXTINF} then lacked at least the last frame's
+ * duration, and with B-frames more or less depending on which frame the encoder happened to code last, so renditions
+ * of one title disagreed (1.95 s and 1.90 s for a 2 s tail at 20 fps). Even with packet durations the sum overstates
+ * the segment whenever its second packet in decode order is not its second frame (a P-frame coded ahead of
+ * B-frames).
  *
  * <p>Here a segment lasts from the PTS of its earliest frame to the end of its latest one (PTS plus the frame's own
  * duration, so variable frame durations count as they are), in the packets' exact time base: the sum of a
