@@ -3,7 +3,10 @@
 // The engine is chosen with ?engine= (or the Engine select, which reloads with it): hls (default, hls.js on
 // master.m3u8), dashjs (dash.js on manifest.mpd) or shaka (Shaka Player on manifest.mpd). The DASH players are
 // served by this origin from their npm packages, loaded only when chosen.
-// Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus.
+// Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus, named as the
+// manifest names them (HLS NAME, DASH Label) with the language.
+// A 'cbcs' title plays in the DASH engines through EME with the W3C Clear Key system: both players read the licence
+// URL (dashif:Laurl, the origin's /titles/<id>/keys/clearkey with the token) from the manifest's ContentProtection.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 (function () {
