@@ -59,12 +59,12 @@ import java.util.regex.Pattern;
  *
  * <p>A {@code 'cbcs'} title ({@link CbcsEncryptor}) gets the manifest too, over the same encrypted segments: every
  * AdaptationSet of media carries two {@code ContentProtection} descriptors (section 5.8.4.1). The first,
- * {@value #MP4_PROTECTION_SCHEME} with {@code value="cbcs"} and {@code cenc:default_KID} (ISO/IEC 23001-7 section
- * 11.2), names the scheme and the {@code tenc} key id. The second is the W3C Clear Key system
+ * {@value #MP4_PROTECTION_SCHEME} with {@code value="cbcs"} and {@code cenc:default_KID} (ISO/IEC 23001-7's DASH
+ * signalling), names the scheme and the {@code tenc} key id. The second is the W3C Clear Key system
  * ({@value #CLEAR_KEY_SYSTEM}, DASH-IF IOP "Clear Key" guidelines): its {@code dashif:Laurl} is the licence URL,
  * {@value #CLEAR_KEY_LICENSE} relative to the manifest (the origin makes it absolute and gives it the viewer's
  * token), and its {@code cenc:pssh} is a version 1 {@code pssh} box of the W3C common system id (Common SystemID and
- * PSSH Box Format, section 4) listing every key id of the title. With the key ids in the init data, a player asks for
+ * PSSH Box Format) listing every key id of the title. With the key ids in the init data, a player asks for
  * all of a title's keys in its first licence request, so segments of a rotated key, named only by their
  * {@code 'seig'} sample group, decrypt without a second request the segments could not trigger.
  *
@@ -79,9 +79,9 @@ final class DashManifest {
   /** ISO/IEC 23009-1 section 5.8.5.2 (Role scheme) and ISO/IEC 23001-8 ChannelConfiguration (CICP). */
   static final String ROLE_SCHEME = "urn:mpeg:dash:role:2011";
   static final String CHANNEL_CONFIGURATION_SCHEME = "urn:mpeg:mpegB:cicp:ChannelConfiguration";
-  /** ISO/IEC 23009-1 section 5.8.5.2: the Common Encryption scheme of the segments, named by {@code @value}. */
+  /** ISO/IEC 23009-1 section 5.8.4.1: the Common Encryption scheme of the segments, named by {@code @value}. */
   static final String MP4_PROTECTION_SCHEME = "urn:mpeg:dash:mp4protection:2011";
-  /** ISO/IEC 23001-7 section 11.2: the namespace of {@code default_KID} and {@code pssh}. */
+  /** ISO/IEC 23001-7 (its DASH signalling): the namespace of {@code default_KID} and {@code pssh}. */
   static final String CENC_NAMESPACE = "urn:mpeg:cenc:2013";
   /** DASH-IF IOP content protection namespace of {@code Laurl}. */
   static final String DASHIF_NAMESPACE = "https://dashif.org/CPS";

@@ -196,7 +196,7 @@ final class DashConformance {
   }
 
   /**
-   * ISO/IEC 23009-1 section 5.8.4.1 with ISO/IEC 23001-7 section 11.2 and the DASH-IF Clear Key guidelines: an
+   * ISO/IEC 23009-1 section 5.8.4.1 with the DASH signalling of ISO/IEC 23001-7 and the DASH-IF Clear Key guidelines: an
    * AdaptationSet of a title whose HLS playlists say {@code SAMPLE-AES} carries the {@code mp4protection} descriptor
    * with {@code value="cbcs"} and the init segment's {@code tenc} key id as {@code cenc:default_KID}, and a Clear Key
    * descriptor with a licence URL ({@code dashif:Laurl}) and a {@code cenc:pssh} of the W3C common system id listing
