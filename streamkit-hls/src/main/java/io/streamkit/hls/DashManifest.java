@@ -1,15 +1,20 @@
 package io.streamkit.hls;
 
 import io.streamkit.abr.ladder.PlannedRendition;
+import io.streamkit.core.protection.ContentKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,8 +54,22 @@ import java.util.regex.Pattern;
  * segment, enough buffer for a channel of that bitrate to deliver any segment in time. Segments start with an IDR of
  * a closed GOP, hence {@code startWithSAP="1"} (SAP type 1, Annex I).
  *
- * <p>Not written for TS titles (the isoff-live profile needs ISO BMFF segments) nor for encrypted ones (their keys
- * are served for HLS; a DASH client would need {@code ContentProtection} descriptors this title does not carry).
+ * <p>Audio AdaptationSets carry a {@code Label} (section 5.3.10) with the {@code NAME} of the track's HLS
+ * {@code EXT-X-MEDIA} ({@link TitlePackager}), so a DASH player's menu names a track as an HLS player's does.
+ *
+ * <p>A {@code 'cbcs'} title ({@link CbcsEncryptor}) gets the manifest too, over the same encrypted segments: every
+ * AdaptationSet of media carries two {@code ContentProtection} descriptors (section 5.8.4.1). The first,
+ * {@value #MP4_PROTECTION_SCHEME} with {@code value="cbcs"} and {@code cenc:default_KID} (ISO/IEC 23001-7's DASH
+ * signalling), names the scheme and the {@code tenc} key id. The second is the W3C Clear Key system
+ * ({@value #CLEAR_KEY_SYSTEM}, DASH-IF IOP "Clear Key" guidelines): its {@code dashif:Laurl} is the licence URL,
+ * {@value #CLEAR_KEY_LICENSE} relative to the manifest (the origin makes it absolute and gives it the viewer's
+ * token), and its {@code cenc:pssh} is a version 1 {@code pssh} box of the W3C common system id (Common SystemID and
+ * PSSH Box Format) listing every key id of the title. With the key ids in the init data, a player asks for
+ * all of a title's keys in its first licence request, so segments of a rotated key, named only by their
+ * {@code 'seig'} sample group, decrypt without a second request the segments could not trigger.
+ *
+ * <p>Not written for TS titles (the isoff-live profile needs ISO BMFF segments) nor for AES-128 ones (a whole
+ * segment encrypted is not Common Encryption; those play over HLS only).
  */
 final class DashManifest {
 
@@ -60,6 +79,18 @@ final class DashManifest {
   /** ISO/IEC 23009-1 section 5.8.5.2 (Role scheme) and ISO/IEC 23001-8 ChannelConfiguration (CICP). */
   static final String ROLE_SCHEME = "urn:mpeg:dash:role:2011";
   static final String CHANNEL_CONFIGURATION_SCHEME = "urn:mpeg:mpegB:cicp:ChannelConfiguration";
+  /** ISO/IEC 23009-1 section 5.8.4.1: the Common Encryption scheme of the segments, named by {@code @value}. */
+  static final String MP4_PROTECTION_SCHEME = "urn:mpeg:dash:mp4protection:2011";
+  /** ISO/IEC 23001-7 (its DASH signalling): the namespace of {@code default_KID} and {@code pssh}. */
+  static final String CENC_NAMESPACE = "urn:mpeg:cenc:2013";
+  /** DASH-IF IOP content protection namespace of {@code Laurl}. */
+  static final String DASHIF_NAMESPACE = "https://dashif.org/CPS";
+  /** The W3C Clear Key system as a DASH scheme: {@code urn:uuid:} and its system id. */
+  static final String CLEAR_KEY_SYSTEM = "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e";
+  /** The W3C common PSSH system id (Common SystemID and PSSH Box Format), which lists key ids for any system. */
+  private static final byte[] COMMON_SYSTEM_ID = HexFormat.of().parseHex("1077efecc0b24d02ace33c1e52e2fb4b");
+  /** The Clear Key licence URL, relative to the manifest: beside the title's key URIs. */
+  static final String CLEAR_KEY_LICENSE = SegmentEncryption.KEY_DIRECTORY + "/" + SegmentEncryption.CLEAR_KEY_LICENSE;
   /** ISO 639-2 code for an undetermined language: the source does not say. */
   static final String UNDETERMINED_LANGUAGE = "und";
 
@@ -76,7 +107,13 @@ final class DashManifest {
 
   private DashManifest() {}
 
-  static void write(Path title, TranscodePipeline.Encoded encoded, List<SubtitlePackager.Rendition> subtitles) {
+  /**
+   * @param keys the title's {@code 'cbcs'} keys, the first the default; empty for a clear title
+   */
+  static void write(Path title, TranscodePipeline.Encoded encoded, List<SubtitlePackager.Rendition> subtitles,
+      List<ContentKey> keys) {
+    String protection = contentProtection(keys);
+    Map<Integer, String> audioNames = TitlePackager.renditionNames(encoded.audio());
     StringBuilder video = new StringBuilder();
     double duration = 0;
     double longestSegment = 0;
@@ -112,6 +149,8 @@ final class DashManifest {
           .append("\" segmentAlignment=\"true\" startWithSAP=\"1\">\n")
           .append("      <AudioChannelConfiguration schemeIdUri=\"").append(CHANNEL_CONFIGURATION_SCHEME)
           .append("\" value=\"").append(timeline.track().channels()).append("\"/>\n")
+          .append(protection)
+          .append("      <Label>").append(escape(audioNames.get(rendition.trackNumber()))).append("</Label>\n")
           .append("      <Role schemeIdUri=\"").append(ROLE_SCHEME).append("\" value=\"").append(role(rendition))
           .append("\"/>\n")
           .append("      <Representation id=\"").append(name).append("\" bandwidth=\"")
@@ -126,14 +165,16 @@ final class DashManifest {
     }
     int divisor = gcd(maxWidth, maxHeight);
     StringBuilder mpd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .append("<MPD xmlns=\"").append(NAMESPACE).append("\" type=\"static\" profiles=\"").append(PROFILE)
+        .append("<MPD xmlns=\"").append(NAMESPACE)
+        .append(keys.isEmpty() ? "" : "\" xmlns:cenc=\"" + CENC_NAMESPACE + "\" xmlns:dashif=\"" + DASHIF_NAMESPACE)
+        .append("\" type=\"static\" profiles=\"").append(PROFILE)
         .append("\" mediaPresentationDuration=\"").append(xsDuration(duration)).append("\" minBufferTime=\"")
         .append(xsDuration(longestSegment)).append("\">\n")
         .append("  <Period id=\"0\" start=\"PT0S\">\n")
         .append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
         .append(" startWithSAP=\"1\" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight)
         .append("\" par=\"").append(maxWidth / divisor).append(':').append(maxHeight / divisor).append("\">\n")
-        .append(video).append("    </AdaptationSet>\n").append(audio).append(text)
+        .append(protection).append(video).append("    </AdaptationSet>\n").append(audio).append(text)
         .append("  </Period>\n</MPD>\n");
     try {
       Files.writeString(title.resolve(MANIFEST), mpd);
@@ -172,6 +213,30 @@ final class DashManifest {
     if (set.find()) {
       replace(title, mpd.substring(0, set.start()) + mpd.substring(set.end()));
     }
+  }
+
+  /**
+   * The {@code ContentProtection} descriptors of an AdaptationSet of a {@code 'cbcs'} title (see the class comment),
+   * or nothing for a clear one. Section 5.8.4.1: {@code cenc:default_KID} is the key id in UUID form.
+   */
+  private static String contentProtection(List<ContentKey> keys) {
+    if (keys.isEmpty()) {
+      return "";
+    }
+    String kid = keys.get(0).id();
+    String uuid = kid.substring(0, 8) + "-" + kid.substring(8, 12) + "-" + kid.substring(12, 16) + "-"
+        + kid.substring(16, 20) + "-" + kid.substring(20);
+    ByteBuffer pssh = ByteBuffer.allocate(32 + ContentKey.KEY_BYTES * keys.size() + 4);
+    pssh.putInt(pssh.capacity()).put("pssh".getBytes(StandardCharsets.US_ASCII)).putInt(0x01000000)
+        .put(COMMON_SYSTEM_ID).putInt(keys.size());
+    keys.forEach(k -> pssh.put(HexFormat.of().parseHex(k.id())));
+    pssh.putInt(0);
+    return "      <ContentProtection schemeIdUri=\"" + MP4_PROTECTION_SCHEME + "\" value=\"cbcs\" cenc:default_KID=\""
+        + uuid + "\"/>\n"
+        + "      <ContentProtection schemeIdUri=\"" + CLEAR_KEY_SYSTEM + "\" value=\"ClearKey1.0\">\n"
+        + "        <dashif:Laurl licenseType=\"EME-1.0\">" + CLEAR_KEY_LICENSE + "</dashif:Laurl>\n"
+        + "        <cenc:pssh>" + Base64.getEncoder().encodeToString(pssh.array()) + "</cenc:pssh>\n"
+        + "      </ContentProtection>\n";
   }
 
   /**

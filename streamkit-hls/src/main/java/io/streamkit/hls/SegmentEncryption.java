@@ -19,6 +19,11 @@ public final class SegmentEncryption {
   public static final int MAX_ROTATION_SEGMENTS = 10_000;
   /** The directory, beside the renditions' directories, that a title's key URIs point into. */
   public static final String KEY_DIRECTORY = "keys";
+  /**
+   * The W3C Clear Key licence URI of a {@code 'cbcs'} title's DASH manifest, in {@value #KEY_DIRECTORY}: whatever
+   * serves {@code <title>/keys/clearkey} answers an EME Clear Key licence request with the title's keys.
+   */
+  public static final String CLEAR_KEY_LICENSE = "clearkey";
 
   /** The {@code METHOD} of {@code EXT-X-KEY} (RFC 8216 section 4.3.2.4) this setting produces. */
   enum Method { NONE, AES_128, SAMPLE_AES }

@@ -1,5 +1,6 @@
 package io.streamkit.hls;
 
+import io.streamkit.core.protection.ContentKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ import java.util.Set;
  * spec, multichannel audio comes with a stereo alternative). Section 4.3.4.2: a variant's {@code BANDWIDTH} covers
  * every rendition of its group, so each group adds its largest rendition's peak and average.
  *
- * <p>A clear fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
+ * <p>A clear or {@code 'cbcs'} fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
+ * An AES-128 title does not: a segment encrypted whole is not Common Encryption, which DASH players decrypt.
  */
 final class TitlePackager {
 
@@ -54,11 +56,13 @@ final class TitlePackager {
   private TitlePackager() {}
 
   /**
-   * Writes the master playlist, the I-frame playlists unless {@code encryption} is AES-128, and for a clear fMP4
-   * title the DASH manifest ({@link DashManifest}).
+   * Writes the master playlist, the I-frame playlists unless {@code encryption} is AES-128, and for a clear or
+   * {@code 'cbcs'} fMP4 title the DASH manifest ({@link DashManifest}).
+   *
+   * @param keys the keys {@link SegmentEncryptor} encrypted the title with, empty for a clear title
    */
   static List<PackagedRendition> write(Path title, TranscodePipeline.Encoded encoded, SegmentFormat format,
-      SegmentEncryption.Method encryption, List<SubtitlePackager.Rendition> subtitles) {
+      SegmentEncryption.Method encryption, List<ContentKey> keys, List<SubtitlePackager.Rendition> subtitles) {
     boolean iFramePlaylists = encryption != SegmentEncryption.Method.AES_128;
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-INDEPENDENT-SEGMENTS\n");
@@ -109,7 +113,7 @@ final class TitlePackager {
     master.append(surroundVariants).append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
     if (writesDashManifest(format, encryption)) {
-      DashManifest.write(title, encoded, subtitles);
+      DashManifest.write(title, encoded, subtitles, keys);
     }
     return List.copyOf(renditions);
   }
@@ -202,7 +206,7 @@ final class TitlePackager {
   }
 
   /** Each track's {@code NAME}, by track number; a name already taken gets the track number appended. */
-  private static Map<Integer, String> renditionNames(List<TranscodePipeline.EncodedAudio> audio) {
+  static Map<Integer, String> renditionNames(List<TranscodePipeline.EncodedAudio> audio) {
     Map<Integer, String> names = new LinkedHashMap<>();
     Set<String> taken = new HashSet<>();
     for (TranscodePipeline.EncodedAudio rendition : audio) {
@@ -223,9 +227,9 @@ final class TitlePackager {
     return names;
   }
 
-  /** {@return whether a title of this format and encryption gets a DASH manifest: clear fMP4 titles only} */
+  /** {@return whether a title of this format and encryption gets a DASH manifest: clear and 'cbcs' fMP4 titles} */
   static boolean writesDashManifest(SegmentFormat format, SegmentEncryption.Method encryption) {
-    return format == SegmentFormat.FMP4 && encryption == SegmentEncryption.Method.NONE;
+    return format == SegmentFormat.FMP4 && encryption != SegmentEncryption.Method.AES_128;
   }
 
   /**

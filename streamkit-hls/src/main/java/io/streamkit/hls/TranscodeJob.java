@@ -106,7 +106,7 @@ public final class TranscodeJob {
         MediaPlaylist topVideo = MediaPlaylist.read(
             encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST));
         // Before encryption: the first video timestamp is read from the clear segments.
-        // The same renditions feed the master playlist and, for a clear fMP4 title, the DASH manifest.
+        // The same renditions feed the master playlist and, for a clear or 'cbcs' fMP4 title, the DASH manifest.
         List<SubtitlePackager.Rendition> subtitleRenditions = SubtitlePackager.write(staging, subtitleTracks,
             topVideo, format, TitlePackager.writesDashManifest(format, encryption.method()));
         List<ContentKey> contentKeys = switch (encryption.method()) {
@@ -117,7 +117,7 @@ public final class TranscodeJob {
           keys.keep(contentKeys);
         }
         List<PackagedRendition> renditions = TitlePackager.write(staging, encoded, format, encryption.method(),
-            subtitleRenditions);
+            contentKeys, subtitleRenditions);
         double duration = topVideo.totalSeconds();
         if (storyboardCapture != null) {
           storyboardCapture.finish(duration);

@@ -10,7 +10,8 @@ import java.util.List;
  *     files), for a storage output the version's location such as {@code s3://media/titles/42/v20261202...}
  * @param masterPlaylist the master playlist's location: {@code location/master.m3u8}
  * @param dashManifest the MPEG-DASH manifest's location, {@code location/manifest.mpd}, over the same segments as the
- *     HLS playlists; null unless the title has clear fMP4 segments (TS and encrypted titles have no DASH manifest)
+ *     HLS playlists; null unless the title has fMP4 segments, clear or {@code 'cbcs'} (TS and AES-128 titles have no
+ *     DASH manifest)
  * @param renditions video variants in master playlist order, largest first, as they play with the stereo audio group;
  *     when a source track has 5.1, the master playlist lists each again with the 5.1 group after these
  * @param hasAudio whether the title carries AAC-LC 48 kHz audio: in fMP4 a stereo rendition per source track and a 5.1

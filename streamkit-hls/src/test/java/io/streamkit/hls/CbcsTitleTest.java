@@ -40,6 +40,21 @@ class CbcsTitleTest {
     // 5 s in 2 s segments: 3 segments, keys for segments 0-1 and 2.
     List<ContentKey> keys = result.contentKeys();
     assertThat(keys).hasSize(2);
+
+    // DASH over the same segments (ISO/IEC 23009-1 section 5.8.4.1): the video and the audio AdaptationSet each
+    // name 'cbcs' with the first key as default_KID, and a Clear Key licence URL whose pssh lists both keys.
+    assertThat(result.dashManifest()).isEqualTo(encrypted.resolve("manifest.mpd").toString());
+    assertThat(DashConformance.check(encrypted)).as("DASH violations").isEmpty();
+    Path manifest = encrypted.resolve("manifest.mpd");
+    String mpd = Files.readString(manifest);
+    String firstKid = uuid(keys.get(0).id());
+    assertThat(mpd.split("schemeIdUri=\"urn:mpeg:dash:mp4protection:2011\" value=\"cbcs\" cenc:default_KID=\""
+        + firstKid + "\"", -1)).as(mpd).hasSize(3);
+    assertThat(mpd.split("<dashif:Laurl licenseType=\"EME-1.0\">keys/clearkey</dashif:Laurl>", -1)).hasSize(3);
+    Files.writeString(manifest, mpd.replace(firstKid, uuid(keys.get(1).id())));
+    assertThat(DashConformance.check(encrypted)).as("a default_KID that is not the tenc's is caught")
+        .anyMatch(v -> v.contains("default_KID"));
+    Files.writeString(manifest, mpd);
     for (String rendition : List.of("180p", "audio")) {
       Path playlist = encrypted.resolve(rendition).resolve("index.m3u8");
       List<String> lines = Files.readAllLines(playlist);
@@ -211,6 +226,11 @@ class CbcsTitleTest {
   private static TranscodeResult transcode(Path source, Path out, SegmentEncryption encryption) {
     return Transcoder.builder().input(source).output(out).ladder(Ladder.small()).preset("ultrafast")
         .segmentSeconds(2).encryption(encryption).build().run();
+  }
+
+  /** A key id in the UUID form of {@code cenc:default_KID}. */
+  private static String uuid(String hex) {
+    return hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
   }
 
   /** The rendition's init segment followed by its segments {@code from} to {@code to - 1}, as one file. */

@@ -1,12 +1,15 @@
 package io.streamkit.hls;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +34,8 @@ final class DashConformance {
    * (DASH-MPD.xsd): MPDtype (5.3.1.2), PeriodType (5.3.2.2), AdaptationSetType (5.3.3.2) and RepresentationBaseType
    * (5.3.7.2), RepresentationType (5.3.5.2), SegmentTemplateType with MultipleSegmentBaseType and SegmentBaseType
    * (5.3.9.2 to 5.3.9.4), SegmentTimelineType's S (5.3.9.6), DescriptorType (5.8.2) for Role and
-   * AudioChannelConfiguration, LabelType (5.3.10.2) for Label and BaseURLType (5.6) for BaseURL.
+   * AudioChannelConfiguration, ContentProtectionType (5.8.4.1) with ISO/IEC 23001-7's {@code cenc:default_KID},
+   * LabelType (5.3.10.2) for Label and BaseURLType (5.6) for BaseURL.
    */
   private static final Set<String> REPRESENTATION_BASE = Set.of("profiles", "width", "height", "sar", "frameRate",
       "audioSamplingRate", "mimeType", "segmentProfiles", "codecs", "maximumSAPPeriod", "startWithSAP",
@@ -55,9 +59,17 @@ final class DashConformance {
       Map.entry("S", Set.of("t", "n", "d", "r", "k")),
       Map.entry("Role", DESCRIPTOR),
       Map.entry("AudioChannelConfiguration", DESCRIPTOR),
+      Map.entry("ContentProtection", union(DESCRIPTOR, Set.of("robustness", "refId", "ref", "cenc:default_KID"))),
       Map.entry("Label", Set.of("id", "lang")),
       Map.entry("BaseURL", Set.of("serviceLocation", "byteRange", "availabilityTimeOffset",
           "availabilityTimeComplete", "timeShiftBufferDepth", "rangeAccess")));
+  static final String MP4_PROTECTION = "urn:mpeg:dash:mp4protection:2011";
+  static final String CLEAR_KEY = "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e";
+  static final String CENC_NAMESPACE = "urn:mpeg:cenc:2013";
+  static final String DASHIF_NAMESPACE = "https://dashif.org/CPS";
+  /** W3C Common SystemID and PSSH Box Format, section 2. */
+  static final String COMMON_SYSTEM_ID = "1077efecc0b24d02ace33c1e52e2fb4b";
+  private static final Pattern KEY_URI = Pattern.compile("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"\\.\\./keys/([0-9a-f]{32})\"");
   private static final Pattern CUE_TIMING = Pattern.compile(
       "^(\\d{2,}):(\\d{2}):(\\d{2})\\.(\\d{3}) --> (\\d{2,}):(\\d{2}):(\\d{2})\\.(\\d{3})(?: .*)?$");
 
@@ -91,7 +103,14 @@ final class DashConformance {
       violations.add("root is " + root.getTagName() + " in " + root.getNamespaceURI() + ", not MPD in " + NAMESPACE);
     }
     for (Element element : descendants(root)) {
+      if (element.getParentNode() instanceof Element parent && parent.getLocalName().equals("ContentProtection")
+          && !NAMESPACE.equals(element.getNamespaceURI())) {
+        continue; // DescriptorType takes elements of other namespaces (xs:any ##other)
+      }
       Set<String> allowed = SCHEMA.get(element.getLocalName());
+      if (element == root) {
+        allowed = union(allowed, Set.of("xmlns:cenc", "xmlns:dashif"));
+      }
       if (allowed == null || !NAMESPACE.equals(element.getNamespaceURI())) {
         violations.add(element.getTagName() + " is not an MPD element");
         continue;
@@ -118,6 +137,13 @@ final class DashConformance {
     double duration = Duration.parse(root.getAttribute("mediaPresentationDuration")).toNanos() / 1e9;
     long hlsSubtitles = master.stream().filter(l -> l.startsWith("#EXT-X-MEDIA:TYPE=SUBTITLES,")).count();
     long textSets = 0;
+    Map<String, String> audioNames = new HashMap<>();
+    for (String line : master) {
+      if (line.startsWith("#EXT-X-MEDIA:TYPE=AUDIO,")) {
+        Map<String, String> media = HlsConformance.attributes(line);
+        audioNames.put(media.get("URI").substring(0, media.get("URI").indexOf('/')), media.get("NAME"));
+      }
+    }
     for (Element set : children(children(root, "Period").get(0), "AdaptationSet")) {
       if (set.getAttribute("contentType").equals("text")) {
         checkText(set, duration);
@@ -125,6 +151,16 @@ final class DashConformance {
         continue;
       }
       boolean audio = set.getAttribute("contentType").equals("audio");
+      String firstRendition = children(set, "Representation").get(0).getAttribute("id");
+      checkContentProtection(set, firstRendition);
+      if (audio) {
+        List<Element> labels = children(set, "Label");
+        String name = audioNames.get(firstRendition);
+        if (labels.size() != 1 || !labels.get(0).getTextContent().equals(name)) {
+          violations.add(firstRendition + ": Label " + labels.stream().map(Element::getTextContent).toList()
+              + ", HLS NAME " + name);
+        }
+      }
       for (Element representation : children(set, "Representation")) {
         String id = representation.getAttribute("id");
         long bandwidth = Long.parseLong(representation.getAttribute("bandwidth"));
@@ -157,6 +193,86 @@ final class DashConformance {
             + " is not the HLS BANDWIDTH " + hls);
       }
     }
+  }
+
+  /**
+   * ISO/IEC 23009-1 section 5.8.4.1 with the DASH signalling of ISO/IEC 23001-7 and the DASH-IF Clear Key guidelines: an
+   * AdaptationSet of a title whose HLS playlists say {@code SAMPLE-AES} carries the {@code mp4protection} descriptor
+   * with {@code value="cbcs"} and the init segment's {@code tenc} key id as {@code cenc:default_KID}, and a Clear Key
+   * descriptor with a licence URL ({@code dashif:Laurl}) and a {@code cenc:pssh} of the W3C common system id listing
+   * every key id of the playlists; a clear title carries none.
+   */
+  private void checkContentProtection(Element set, String rendition) throws IOException {
+    List<Element> descriptors = children(set, "ContentProtection");
+    List<String> keyIds = new ArrayList<>();
+    for (String line : Files.readAllLines(title.resolve(rendition).resolve("index.m3u8"))) {
+      Matcher key = KEY_URI.matcher(line);
+      if (key.lookingAt() && !keyIds.contains(key.group(1))) {
+        keyIds.add(key.group(1));
+      }
+    }
+    if (keyIds.isEmpty()) {
+      if (!descriptors.isEmpty()) {
+        violations.add(rendition + ": ContentProtection in a clear title");
+      }
+      return;
+    }
+    Element mp4 = descriptors.stream().filter(d -> d.getAttribute("schemeIdUri").equals(MP4_PROTECTION))
+        .findFirst().orElse(null);
+    Element clearKey = descriptors.stream().filter(d -> d.getAttribute("schemeIdUri").equals(CLEAR_KEY))
+        .findFirst().orElse(null);
+    if (mp4 == null || clearKey == null) {
+      violations.add(rendition + ": SAMPLE-AES in HLS, ContentProtection " + descriptors.stream()
+          .map(d -> d.getAttribute("schemeIdUri")).toList());
+      return;
+    }
+    String kid = mp4.getAttributeNS(CENC_NAMESPACE, "default_KID");
+    String tencKid = tencKeyId(Files.readAllBytes(title.resolve(rendition).resolve("init.mp4")));
+    if (!mp4.getAttribute("value").equals("cbcs") || !kid.matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+        || !kid.replace("-", "").equals(tencKid) || !tencKid.equals(keyIds.get(0))) {
+      violations.add(rendition + ": mp4protection value " + mp4.getAttribute("value") + " default_KID " + kid
+          + ", tenc KID " + tencKid + ", first HLS key " + keyIds.get(0));
+    }
+    List<Element> laurl = children(clearKey, "Laurl").stream()
+        .filter(e -> DASHIF_NAMESPACE.equals(e.getNamespaceURI())).toList();
+    if (laurl.size() != 1 || !laurl.get(0).getTextContent().strip().equals("keys/clearkey")) {
+      violations.add(rendition + ": Clear Key descriptor without dashif:Laurl keys/clearkey");
+    }
+    List<Element> pssh = children(clearKey, "pssh").stream()
+        .filter(e -> CENC_NAMESPACE.equals(e.getNamespaceURI())).toList();
+    List<String> listed = pssh.size() == 1 ? psshKeyIds(Base64.getDecoder().decode(pssh.get(0).getTextContent()))
+        : List.of();
+    if (!listed.equals(keyIds)) {
+      violations.add(rendition + ": cenc:pssh lists " + listed + ", the HLS playlist's keys are " + keyIds);
+    }
+  }
+
+  /** The {@code default_KID} of the first {@code tenc} box (ISO/IEC 23001-7 section 8.2), in hex. */
+  private static String tencKeyId(byte[] init) {
+    for (int i = 4; i + 28 <= init.length; i++) {
+      if (init[i] == 't' && init[i + 1] == 'e' && init[i + 2] == 'n' && init[i + 3] == 'c') {
+        return HexFormat.of().formatHex(init, i + 12, i + 28);
+      }
+    }
+    return "";
+  }
+
+  /** The key ids of a version 1 {@code pssh} box of the common system id, or nothing if it is not one. */
+  private static List<String> psshKeyIds(byte[] box) {
+    ByteBuffer in = ByteBuffer.wrap(box);
+    if (box.length < 36 || in.getInt(0) != box.length || in.getInt(4) != 0x70737368 || box[8] != 1
+        || !HexFormat.of().formatHex(box, 12, 28).equals(COMMON_SYSTEM_ID)) {
+      return List.of();
+    }
+    int count = in.getInt(28);
+    if (box.length != 32 + 16 * count + 4) {
+      return List.of();
+    }
+    List<String> ids = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      ids.add(HexFormat.of().formatHex(box, 32 + 16 * k, 48 + 16 * k));
+    }
+    return ids;
   }
 
   /**

@@ -46,6 +46,8 @@ class EncryptedTitleTest {
     List<ContentKey> keys = result.contentKeys();
     assertThat(keys).hasSize(3);
     assertThat(keys.stream().map(ContentKey::id).distinct()).hasSize(3);
+    assertThat(result.dashManifest()).as("AES-128 is not Common Encryption: HLS only").isNull();
+    assertThat(out.resolve("manifest.mpd")).doesNotExist();
     assertThat(result.renditions()).extracting(PackagedRendition::name).containsExactly("360p", "180p");
     for (String rendition : List.of("360p", "180p")) {
       Playlist playlist = Playlist.read(out.resolve(rendition).resolve("index.m3u8"));

@@ -35,6 +35,13 @@ import javax.xml.stream.XMLStreamReader;
  * player's segment requests would carry no token. A verified token is a JWS in compact form (Base64url and dots),
  * so it needs no XML escaping and holds no {@code $}, which a SegmentTemplate would read as an identifier (§5.3.9.4.4).
  *
+ * <p>Licence URLs: the text of a {@code Laurl} in a {@code ContentProtection} (DASH-IF IOP, namespace
+ * {@value #DASHIF_NAMESPACE}, and the older Clear Key namespace {@value #CLEAR_KEY_NAMESPACE}) takes the token too,
+ * since a licence request passes the same gate as a key request. Players send the licence request to that URL as
+ * it is, without resolving it against the MPD's URL (dash.js and Shaka Player both), so a relative one is made
+ * path-absolute with the manifest's directory ({@code keys/clearkey} in {@code /titles/t/manifest.mpd} becomes
+ * {@code /titles/t/keys/clearkey}).
+ *
  * <p>Height caps: a Representation's {@code @height} (or its Adaptation Set's, §5.3.7 common attributes) is compared
  * with the token's {@code max_height} exactly as the master playlist's variants are; Representations above it are left
  * out, and an Adaptation Set left with none is left out too (§5.3.3.1: an Adaptation Set holds one or more
@@ -46,6 +53,8 @@ import javax.xml.stream.XMLStreamReader;
 final class DashManifestTemplate {
 
   static final String NAMESPACE = "urn:mpeg:dash:schema:mpd:2011";
+  static final String DASHIF_NAMESPACE = "https://dashif.org/CPS";
+  static final String CLEAR_KEY_NAMESPACE = "http://dashif.org/guidelines/clearKey";
   private static final Set<String> TEMPLATE_URLS = Set.of("initialization", "media", "index", "bitstreamSwitching");
   private static final Set<String> URL_TYPE_ELEMENTS = Set.of("Initialization", "RepresentationIndex",
       "BitstreamSwitching");
@@ -54,7 +63,10 @@ final class DashManifestTemplate {
   private static final byte[] TOKEN_AFTER_PATH = "?token=".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TOKEN_AFTER_QUERY = "&amp;token=".getBytes(StandardCharsets.US_ASCII);
 
-  private sealed interface Part permits Literal, Token, Bound, Group {}
+  private sealed interface Part permits Literal, Token, Bound, Group, Directory {}
+
+  /** Where a relative licence URL starts: the manifest's directory goes here. */
+  private record Directory() implements Part {}
 
   private record Literal(byte[] bytes) implements Part {}
 
@@ -130,22 +142,27 @@ final class DashManifestTemplate {
    *
    * @param claims the viewer's claims, or {@code null} when the origin serves without tokens
    * @param token the token to splice after every URL; empty to write the URLs as they are
+   * @param directory the manifest's directory as a path-absolute URL ending in {@code /}, which relative licence URLs
+   *     are resolved against
    * @return the manifest, or {@code null} when it lists video and the claims allow none of it
    */
-  ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, byte[] token) {
+  ByteBuf render(ByteBufAllocator alloc, PlaybackClaims claims, byte[] token, byte[] directory) {
     int cap = claims == null ? 0 : claims.maxHeight().orElse(0);
     if (shortestVideo > 0 && !allows(cap, shortestVideo)) {
       return null;
     }
     ByteBuf out = alloc.buffer();
-    write(out, parts, cap, token, true);
+    write(out, parts, cap, token, directory, true);
     return out;
   }
 
-  private static void write(ByteBuf out, List<Part> parts, int cap, byte[] token, boolean bounds) {
+  private static void write(ByteBuf out, List<Part> parts, int cap, byte[] token, byte[] directory,
+      boolean bounds) {
     for (Part part : parts) {
       if (part instanceof Literal literal) {
         out.writeBytes(literal.bytes());
+      } else if (part instanceof Directory) {
+        out.writeBytes(directory);
       } else if (part instanceof Token t) {
         if (token.length > 0) {
           out.writeBytes(t.join()).writeBytes(token);
@@ -165,7 +182,7 @@ final class DashManifestTemplate {
         }
         boolean shown = group.adaptationSet() ? listed == 0 || kept > 0 : allows(cap, group.height());
         if (shown) {
-          write(out, group.parts(), cap, token, kept == listed);
+          write(out, group.parts(), cap, token, directory, kept == listed);
         }
       }
     }
@@ -189,6 +206,7 @@ final class DashManifestTemplate {
     private int urlCount;
     private boolean startTagOpen;
     private boolean inBaseUrl;
+    private boolean inLicenseUrl;
 
     Writer() {
       open.push(new ArrayList<>());
@@ -299,6 +317,8 @@ final class DashManifestTemplate {
       }
       startTagOpen = true;
       inBaseUrl = dash && name.equals("BaseURL");
+      inLicenseUrl = name.equals("Laurl") && (DASHIF_NAMESPACE.equals(r.getNamespaceURI())
+          || CLEAR_KEY_NAMESPACE.equals(r.getNamespaceURI()));
     }
 
     private static boolean isUrl(String element, String attribute) {
@@ -315,6 +335,7 @@ final class DashManifestTemplate {
         text.append("</").append(qualified(r.getPrefix(), r.getLocalName())).append('>');
       }
       inBaseUrl = false;
+      inLicenseUrl = false;
       OpenElement element = elements.pop();
       if (element.group() != GroupKind.NONE) {
         cutLiteral();
@@ -326,17 +347,31 @@ final class DashManifestTemplate {
 
     private void characters(XMLStreamReader r) {
       String value = r.getText();
-      if (inBaseUrl && !value.isBlank()) {
+      if ((inBaseUrl || inLicenseUrl) && !value.isBlank()) {
         int end = value.length();
         while (Character.isWhitespace(value.charAt(end - 1))) {
           end--;
         }
-        escape(value.substring(0, end), false);
+        int start = 0;
+        while (inLicenseUrl && Character.isWhitespace(value.charAt(start))) {
+          start++;
+        }
+        escape(value.substring(0, start), false);
+        if (inLicenseUrl && isRelative(value.substring(start, end))) {
+          cutLiteral();
+          open.peek().add(new Directory());
+        }
+        escape(value.substring(start, end), false);
         cut(value.substring(0, end).strip());
         escape(value.substring(end), false);
       } else {
         escape(value, false);
       }
+    }
+
+    /** RFC 3986 §4.2: a relative-path reference, neither with a scheme nor starting with {@code /}. */
+    private static boolean isRelative(String url) {
+      return !url.startsWith("/") && !url.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*");
     }
 
     private void closeStartTag() {

@@ -29,9 +29,11 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  cors                 CrossOriginHandler     preflight OPTIONS answered here; CORS headers on cross-origin responses
  *  request-decoder      RequestDecoder         the one parse: method, framing, path, query, route, client address
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
+ *  license-body         LicenseRequestReader   a Clear Key licence request's body read whole (413 over its limit)
+ *                                              before the request goes on
  *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, players
- *  rate-limit           RateLimitHandler       per client: 429 for API and key requests over their limits, and for
- *                                              title requests after too many failed token checks
+ *  rate-limit           RateLimitHandler       per client: 429 for API, key and licence requests over their limits,
+ *                                              and for title requests after too many failed token checks
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
  *  stream-limits        StreamLimitHandler     (with a store) a master playlist or DASH manifest opens a playback
  *                                              session within the viewer's concurrent-stream limit; other requests
@@ -39,6 +41,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
+ *  licenses             ClearKeyLicenseHandler POST /titles/{id}/keys/clearkey: a JSON Web Key Set of the title's keys
+ *                                              a Clear Key licence request names, no-store, on the API executor
  *  live (with live)     LiveHandler            /live/{id}/...: a live stream's playlists (blocking reloads answered
  *                                              when the part exists, no thread parked), parts and segments
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
@@ -67,7 +71,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String TOKEN_GATE = "token-gate";
   static final String STREAM_LIMITS = "stream-limits";
   static final String EDGE_AUTH = "edge-auth";
+  static final String LICENSE_BODY = "license-body";
   static final String KEYS = "keys";
+  static final String LICENSES = "licenses";
   static final String LIVE = "live";
   static final String API = "api";
   static final String ADMIN = "admin";
@@ -78,7 +84,8 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, AdminHandler admin,
+      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, ClearKeyLicenseHandler licenses,
+      AdminHandler admin,
       PlaylistHandler playlist, StoryboardHandler storyboard, FileHandler file, PageHandler pages, ApiHandlerFactory api,
       RateLimitHandler rateLimit, LiveHandler live) {}
 
@@ -118,6 +125,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(CORS, new CrossOriginHandler());
     p.addLast(REQUEST_DECODER, requestDecoder);
+    p.addLast(LICENSE_BODY, new LicenseRequestReader(settings.metrics()));
     p.addLast(PAGES, parts.pages());
     p.addLast(RATE_LIMIT, parts.rateLimit());
     p.addLast(TOKEN_GATE, parts.tokenGate());
@@ -126,6 +134,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(EDGE_AUTH, parts.edgeAuth());
     p.addLast(KEYS, parts.keys());
+    p.addLast(LICENSES, parts.licenses());
     if (parts.live() != null) {
       p.addLast(LIVE, parts.live());
     }

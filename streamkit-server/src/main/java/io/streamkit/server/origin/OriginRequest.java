@@ -20,9 +20,14 @@ final class OriginRequest {
   final QueryString query;
   final String token;
   final InetAddress client;
-  /** Whether a body follows as {@code HttpContent} messages (API requests only; other bodies are discarded). */
+  /**
+   * Whether a body follows as {@code HttpContent} messages (API and licence requests only; other bodies are
+   * discarded).
+   */
   final boolean hasBody;
   PlaybackClaims claims;
+  /** The whole body of a licence request, once {@link LicenseRequestReader} has read it; empty otherwise. */
+  byte[] body = new byte[0];
 
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,
       QueryString query, InetAddress client, boolean hasBody) {

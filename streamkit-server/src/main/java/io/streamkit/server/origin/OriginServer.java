@@ -199,6 +199,7 @@ public final class OriginServer implements AutoCloseable {
         new TokenGate(access, metrics, rateLimiter), streamLimits,
         new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
+        new ClearKeyLicenseHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),

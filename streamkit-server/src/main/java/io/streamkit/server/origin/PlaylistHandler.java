@@ -76,6 +76,12 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
     playlists.find(ctx, request, this::respond);
   }
 
+  /** The directory of the requested file as a path-absolute URL: {@code /titles/t/} for {@code /titles/t/a.mpd}. */
+  private static byte[] directory(RequestPath path) {
+    String parent = path.size() > 1 ? String.join("/", path.segments().subList(0, path.size() - 1)) + "/" : "";
+    return ("/" + parent).getBytes(StandardCharsets.UTF_8);
+  }
+
   private void respond(ChannelHandlerContext ctx, OriginRequest request, PlaylistCache.Parsed parsed) {
     boolean dash = request.route == Route.MANIFEST;
     if (parsed == null || dash != (parsed.dash() != null)) {
@@ -87,7 +93,7 @@ final class PlaylistHandler extends SimpleChannelInboundHandler<OriginRequest> {
         ? request.token.getBytes(StandardCharsets.US_ASCII) : NO_TOKEN;
     ByteBuf body;
     if (parsed.master() != null || dash) {
-      body = dash ? parsed.dash().render(ctx.alloc(), request.claims, token)
+      body = dash ? parsed.dash().render(ctx.alloc(), request.claims, token, directory(request.path))
           : parsed.master().render(ctx.alloc(), request.claims, order, token);
       if (body == null) {
         metrics.rejected(OriginMetrics.VARIANT_NOT_ALLOWED);

@@ -35,7 +35,7 @@ enum RateLimitClass {
     return switch (request.route) {
       case API -> request.path.size() > 1 && MANAGEMENT.contains(request.path.segment(1)) ? MANAGEMENT_API
           : VIEWER_API;
-      case KEY -> KEYS;
+      case KEY, LICENSE -> KEYS;
       default -> null;
     };
   }

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * anything else → 400, each closing the connection because the stream can no longer be trusted); ambiguous framing
  * (RFC 9112 §6.1: {@code Content-Length} with {@code Transfer-Encoding}, or a final transfer coding other than
  * {@code chunked} → 400; another coding before {@code chunked} → 501; each closing the connection); methods other than
- * GET/HEAD/OPTIONS (405; the API also takes POST, PUT, PATCH and DELETE); paths that fail {@link RequestPath} and
- * queries that fail {@link QueryString} (400, the connection kept). Request bodies are discarded, except for API
- * requests, whose body follows the {@link OriginRequest} down the pipeline as {@link HttpContent}.
+ * GET/HEAD/OPTIONS (405; the API also takes POST, PUT, PATCH and DELETE, and a Clear Key licence URL takes POST
+ * only); paths that fail {@link RequestPath} and
+ * queries that fail {@link QueryString} (400, the connection kept). Request bodies are discarded, except for API and
+ * licence requests, whose body follows the {@link OriginRequest} down the pipeline as {@link HttpContent}.
  *
  * <p>Routes: {@code /healthz}, {@code /metrics}, {@code /titles/<id>/<path>}, {@code /live/<id>/<path>},
  * {@code /edge/authorise},
@@ -47,6 +48,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   static final String TITLES = "titles";
   /** The directory of a title's key URIs ({@code /titles/<id>/keys/<key id>}), reserved: no rendition is named so. */
   static final String KEYS = "keys";
+  /** The Clear Key licence URL among a title's keys ({@code /titles/<id>/keys/clearkey}); no key id is named so. */
+  static final String CLEAR_KEY_LICENSE = "clearkey";
   /** The root of live streams' paths ({@code /live/<id>/...}). */
   static final String LIVE = "live";
   static final String HEALTH_PATH = "healthz";
@@ -127,7 +130,17 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
           Responses.JSON, Responses.NO_STORE)), keepAlive, false);
       return;
     }
-    if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD) && !(api && API_METHODS.contains(method))) {
+    boolean license = route == Route.LICENSE;
+    if (license && !method.equals(HttpMethod.POST)) {
+      metrics.rejected(OriginMetrics.METHOD_NOT_ALLOWED);
+      FullHttpResponse refusal = Responses.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+          method.name() + " is not served here; POST a Clear Key licence request");
+      refusal.headers().set(HttpHeaderNames.ALLOW, "POST, OPTIONS");
+      Responses.send(ctx, metrics, route, refusal, keepAlive, false);
+      return;
+    }
+    if (!license && !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)
+        && !(api && API_METHODS.contains(method))) {
       metrics.rejected(OriginMetrics.METHOD_NOT_ALLOWED);
       Responses.error(ctx, metrics, route, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED,
           "method_not_allowed", method.name() + " is not served here; use GET, HEAD or OPTIONS");
@@ -140,7 +153,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     InetAddress client = trustedProxies.client(peer, request.headers());
-    boolean body = api && !(request instanceof LastHttpContent);
+    boolean body = (api || license) && !(request instanceof LastHttpContent);
     ConnectionState.of(ctx.channel()).forwardingBody = body;
     ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, client, body));
   }
@@ -163,7 +176,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       return Route.API;
     }
     if (path.size() == 4 && first.equals(TITLES) && path.segment(2).equals(KEYS)) {
-      return Route.KEY;
+      return path.segment(3).equals(CLEAR_KEY_LICENSE) ? Route.LICENSE : Route.KEY;
     }
     if (path.size() == 4 && first.equals(TITLES) && path.segment(2).equals(StoryboardHandler.DIRECTORY)
         && path.last().equals(StoryboardHandler.INDEX)) {

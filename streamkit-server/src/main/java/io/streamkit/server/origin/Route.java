@@ -12,6 +12,8 @@ enum Route {
   STORYBOARD("storyboard"),
   /** {@code /titles/<id>/keys/<key id>}: a content key of an encrypted title, answered from the key store. */
   KEY("key"),
+  /** {@code POST /titles/<id>/keys/clearkey}: a W3C Clear Key licence request for keys of a {@code 'cbcs'} title. */
+  LICENSE("license"),
   /** {@code /live/<id>/...}: a live stream's playlists, parts and segments, answered by the live handler. */
   LIVE("live"),
   /** {@code /edge/authorise}: a CDN edge asking whether a viewer's token opens a title URI. */

@@ -87,7 +87,7 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
     PlaybackClaims claims = request.claims;
     int limit = limit(claims);
     if (limit == 0 || (request.route != Route.PLAYLIST && request.route != Route.MANIFEST
-        && request.route != Route.MEDIA && request.route != Route.KEY)) {
+        && request.route != Route.MEDIA && request.route != Route.KEY && request.route != Route.LICENSE)) {
       ctx.fireChannelRead(request);
       return;
     }

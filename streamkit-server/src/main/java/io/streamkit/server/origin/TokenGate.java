@@ -35,12 +35,12 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
   }
 
   /**
-   * {@return whether requests on {@code route} need a token: title playlists, DASH manifests, media, storyboards and
-   * keys, and live streams}
+   * {@return whether requests on {@code route} need a token: title playlists, DASH manifests, media, storyboards,
+   * keys and licences, and live streams}
    */
   static boolean gates(Route route) {
     return route == Route.PLAYLIST || route == Route.MANIFEST || route == Route.MEDIA || route == Route.STORYBOARD
-        || route == Route.KEY || route == Route.LIVE;
+        || route == Route.KEY || route == Route.LICENSE || route == Route.LIVE;
   }
 
   @Override

@@ -3,7 +3,10 @@
 // The engine is chosen with ?engine= (or the Engine select, which reloads with it): hls (default, hls.js on
 // master.m3u8), dashjs (dash.js on manifest.mpd) or shaka (Shaka Player on manifest.mpd). The DASH players are
 // served by this origin from their npm packages, loaded only when chosen.
-// Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus.
+// Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus, named as the
+// manifest names them (HLS NAME, DASH Label) with the language.
+// A 'cbcs' title plays in the DASH engines through EME with the W3C Clear Key system: both players read the licence
+// URL (dashif:Laurl, the origin's /titles/<id>/keys/clearkey with the token) from the manifest's ContentProtection.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 (function () {
@@ -394,7 +397,24 @@
     return '/titles/' + encodeURIComponent(titleId) + '/manifest.mpd?token=' + encodeURIComponent(token);
   }
 
+  // dash.js 5 passes Clear Key init data to generateRequest() as 'keyids' even when it is the manifest's cenc:pssh,
+  // a pssh box (ISO/IEC 23001-7 section 8.1), which the CDM then refuses with a TypeError. A pssh box is 'cenc' init
+  // data (W3C EME Initialization Data Format Registry), so it is named so here; the CDM then reads from it every key
+  // id of the title, rotated keys included, and asks for them all in one licence request.
+  function passPsshAsCenc() {
+    const generateRequest = MediaKeySession.prototype.generateRequest;
+    MediaKeySession.prototype.generateRequest = function (type, initData) {
+      const bytes = ArrayBuffer.isView(initData)
+        ? new Uint8Array(initData.buffer, initData.byteOffset, initData.byteLength) : new Uint8Array(initData);
+      const pssh = bytes.length > 8 && String.fromCharCode(bytes[4], bytes[5], bytes[6], bytes[7]) === 'pssh';
+      return generateRequest.call(this, type === 'keyids' && pssh ? 'cenc' : type, initData);
+    };
+  }
+
   function startDashJs(startPosition) {
+    if (window.MediaKeySession) {
+      passPsshAsCenc();
+    }
     const player = dashjs.MediaPlayer().create();
     window.streamkitPlayer.dashjs = player;
     player.updateSettings({ streaming: { buffer: {

@@ -69,13 +69,16 @@ class DashManifestFuzzTest {
     }
   }
 
+  private static final byte[] DIRECTORY = "/titles/t/".getBytes(StandardCharsets.US_ASCII);
+
   private static String render(DashManifestTemplate template, int cap, String token) {
     PlaybackClaims.Builder claims = PlaybackClaims.builder().viewer("v").title("t")
         .expiresAt(Instant.now().plusSeconds(60));
     if (cap > 0) {
       claims.maxHeight(cap);
     }
-    ByteBuf out = template.render(ALLOC, claims.build(), token.getBytes(StandardCharsets.US_ASCII));
+    ByteBuf out = template.render(ALLOC, claims.build(), token.getBytes(StandardCharsets.US_ASCII),
+        DIRECTORY);
     if (out == null) {
       return null;
     }

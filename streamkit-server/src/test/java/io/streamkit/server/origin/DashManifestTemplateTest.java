@@ -56,7 +56,7 @@ class DashManifestTemplateTest {
       claims.maxHeight(maxHeight);
     }
     ByteBuf out = manifest.render(UnpooledByteBufAllocator.DEFAULT, claims.build(),
-        token.getBytes(StandardCharsets.US_ASCII));
+        token.getBytes(StandardCharsets.US_ASCII), "/titles/t/".getBytes(StandardCharsets.US_ASCII));
     if (out == null) {
       return null;
     }
@@ -89,6 +89,28 @@ class DashManifestTemplateTest {
     assertThat(templates.get(0).getAttribute("timescale")).isEqualTo("1000");
     assertThat(rendered.getDocumentElement().getAttribute("mediaPresentationDuration")).isEqualTo("PT8S");
     assertThat(out).contains("<!-- written by a test -->").contains("xmlns:cenc=\"urn:mpeg:cenc:2013\"");
+  }
+
+  @Test
+  void aClearKeyLicenceUrlTakesTheTokenAndARelativeOneBecomesPathAbsolute() throws Exception {
+    String protection = """
+          <ContentProtection schemeIdUri="urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e" value="ClearKey1.0">
+            <dashif:Laurl xmlns:dashif="https://dashif.org/CPS" licenseType="EME-1.0">%s</dashif:Laurl>
+          </ContentProtection>
+          <Representation id="audio\"""";
+    String relative = MPD.replace("      <Representation id=\"audio\"", protection.formatted("keys/clearkey"));
+    String absolute = MPD.replace("      <Representation id=\"audio\"",
+        protection.formatted(" https://licences.example/clearkey?title=t "));
+
+    Document rendered = DashWalk.parse(render(parse(relative), null, TOKEN).getBytes(StandardCharsets.UTF_8));
+    assertThat(DashWalk.elements(rendered.getDocumentElement(), "Laurl").get(0).getTextContent())
+        .as("players send the licence request to the URL as written, so it must not stay relative to the MPD")
+        .isEqualTo("/titles/t/keys/clearkey?token=" + TOKEN);
+    assertThat(parse(relative).urlCount()).isEqualTo(8);
+    rendered = DashWalk.parse(render(parse(absolute), null, TOKEN).getBytes(StandardCharsets.UTF_8));
+    assertThat(DashWalk.elements(rendered.getDocumentElement(), "Laurl").get(0).getTextContent())
+        .isEqualTo(" https://licences.example/clearkey?title=t&token=" + TOKEN + " ");
+    assertThat(render(parse(relative), null, "")).contains(">/titles/t/keys/clearkey</dashif:Laurl>");
   }
 
   @Test

@@ -37,7 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Adaptation Set and the storyboard. Then in each engine of the player page (hls.js, dash.js, Shaka Player) playback
  * advances, choosing the English subtitles in the page's menu shows the cue of the playhead at the time the source
  * gives it relative to the first frame (encoded with B-frames, so that frame is not at 0), and choosing French in
- * the page's audio menu makes the player fetch the French audio segments.
+ * the page's audio menu, where it is named as in the HLS master playlist (the DASH manifest's Label), makes the player
+ * fetch the French audio segments.
  */
 class MultiTrackPlaybackBrowserTest {
 
@@ -90,8 +91,14 @@ class MultiTrackPlaybackBrowserTest {
           .contains("GROUP-ID=\"audio\",LANGUAGE=\"fr\"").contains("GROUP-ID=\"audio-surround\",LANGUAGE=\"de\"")
           .contains("#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",LANGUAGE=\"en\"")
           .contains("#EXT-X-I-FRAME-STREAM-INF:");
+      // The audio menu names a track as HLS does (EXT-X-MEDIA NAME); the DASH manifest carries it as the Label.
+      java.util.regex.Matcher french = java.util.regex.Pattern.compile(
+          "GROUP-ID=\"audio\",LANGUAGE=\"fr\",NAME=\"([^\"]+)\"").matcher(master);
+      assertThat(french.find()).as(master).isTrue();
+      String frenchName = french.group(1);
       String mpd = get(titleBase + "manifest.mpd?token=" + token);
-      assertThat(mpd).contains("contentType=\"text\" mimeType=\"text/vtt\" lang=\"en\"")
+      assertThat(mpd).contains("<Label>" + frenchName + "</Label>")
+          .contains("contentType=\"text\" mimeType=\"text/vtt\" lang=\"en\"")
           .contains("<BaseURL>subtitles/en/all.vtt?token=" + token + "</BaseURL>");
       assertThat(get(titleBase + "subtitles/en/all.vtt?token=" + token)).startsWith("WEBVTT\n")
           .contains("\nSecond line\n");
@@ -106,6 +113,8 @@ class MultiTrackPlaybackBrowserTest {
         await(chromium, () -> engine + ": no audio menu with French",
             () -> option("audio", "fr", chromium) != null);
         assertThat(chromium.script("return window.streamkitPlayer.audioLanguage")).as(engine).isEqualTo("en");
+        assertThat(option("audio", "fr", chromium).getText()).as(engine + ": the French track's name in the menu")
+            .isEqualTo(frenchName + " (fr)");
         chromium.script("performance.clearResourceTimings()");
         new Select(chromium.driver.findElement(By.id("audio")))
             .selectByValue(option("audio", "fr", chromium).getAttribute("value"));
