@@ -6,6 +6,7 @@
 // Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
+// hls.js picks bitrates with StreamKit's own rule (streamkit-abr.js) on titles; ?abr=hlsjs keeps hls.js's built-in ABR.
 (function () {
   'use strict';
 
@@ -38,6 +39,7 @@
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
   const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
+  const abrName = live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit';
   // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one; the same
   // for audio tracks and subtitle tracks ({label, lang}; the current text track is -1 when subtitles are off).
   const engine = {
@@ -325,6 +327,11 @@
       maxBufferLength: FORWARD_BUFFER_SECONDS,
       maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
     };
+    if (abrName === 'streamkit') {
+      // The look-ahead reads the next segments' sizes from the packager's segment-sizes.json, through the token gate.
+      config.abrController = StreamKitAbr.controllerFor('/titles/' + encodeURIComponent(titleId)
+        + '/segment-sizes.json?token=' + encodeURIComponent(token));
+    }
     hls = new Hls(config);
     window.streamkitPlayer.hls = hls;
     engine.levels = () => hls.levels.map((level) => ({ height: level.height, bitrate: level.bitrate }));
@@ -559,6 +566,7 @@
   window.streamkitPlayer = {
     hls: null,
     engine: engineName,
+    abr: abrName,
     errors: [],
     sessionId: sessionId,
     currentLevelHeight: currentLevelHeight,
