@@ -39,7 +39,9 @@
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
   const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
-  const abrName = live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit';
+  // Which rule picks the bitrates: StreamKit's in hls.js, hls.js's own, or the DASH player's (named as the engine).
+  const abrName = engineName !== 'hls' ? engineName
+    : (live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit');
   // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one; the same
   // for audio tracks and subtitle tracks ({label, lang}; the current text track is -1 when subtitles are off).
   const engine = {
