@@ -42,11 +42,17 @@ import java.util.Set;
  *
  * <p>A clear or {@code 'cbcs'} fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
  * An AES-128 title does not: a segment encrypted whole is not Common Encryption, which DASH players decrypt.
+ *
+ * <p>Every title gets {@value #SEGMENT_SIZES}, the size in bytes of every video segment of every rendition as
+ * packaged ({@code {"renditions":[{"uri":"720p/index.m3u8","segmentBytes":[...]}]}}): a look-ahead bitrate rule in the
+ * player (the player page's StreamKit rule) predicts the download time of the next few segments at every rung from
+ * them, which the playlists do not tell (a {@code BANDWIDTH} is a peak, an {@code EXTINF} a duration).
  */
 final class TitlePackager {
 
   static final String MASTER = "master.m3u8";
   static final String I_FRAME_PLAYLIST = "iframes.m3u8";
+  static final String SEGMENT_SIZES = "segment-sizes.json";
   static final String AUDIO_GROUP = "audio";
   static final String SUBTITLE_GROUP = "subs";
   static final String SURROUND_GROUP = "audio-surround";
@@ -71,6 +77,7 @@ final class TitlePackager {
     List<PackagedRendition> renditions = new ArrayList<>();
     StringBuilder iframeEntries = new StringBuilder();
     StringBuilder surroundVariants = new StringBuilder();
+    StringBuilder segmentSizes = new StringBuilder();
     for (TranscodePipeline.EncodedVideo video : encoded.video()) {
       MediaPlaylist playlist = MediaPlaylist.read(video.directory().resolve(HlsSegmenter.PLAYLIST));
       String avc = AvcCodecString.of(video.codecConfiguration());
@@ -80,6 +87,7 @@ final class TitlePackager {
       long average = playlist.averageBitsPerSecond() + stereo[1];
       String name = video.plan().name();
       String uri = name + "/" + HlsSegmenter.PLAYLIST;
+      appendSegmentSizes(segmentSizes, uri, playlist);
       String resolution = video.plan().width() + "x" + video.plan().height();
       String rest = ",CODECS=\"" + codecs + "\",RESOLUTION=" + resolution + ",FRAME-RATE="
           + video.plan().frameRate().toPlaylistValue();
@@ -112,6 +120,7 @@ final class TitlePackager {
     }
     master.append(surroundVariants).append(iframeEntries);
     write(title.resolve(MASTER), master.toString());
+    write(title.resolve(SEGMENT_SIZES), "{\"renditions\":[" + segmentSizes + "]}\n");
     if (writesDashManifest(format, encryption)) {
       DashManifest.write(title, encoded, subtitles, keys);
     }
@@ -279,6 +288,16 @@ final class TitlePackager {
     write(directory.resolve(I_FRAME_PLAYLIST), out.toString());
     double total = playlist.totalSeconds();
     return new long[] {(long) Math.ceil(peak), total > 0 ? (long) Math.ceil(bytes * 8 / total) : 0};
+  }
+
+  /** One rendition's entry of {@value #SEGMENT_SIZES}; rendition names match [a-z0-9_-]+ ({@code Rung}). */
+  private static void appendSegmentSizes(StringBuilder json, String uri, MediaPlaylist playlist) {
+    json.append(json.length() == 0 ? "" : ",").append("{\"uri\":\"").append(uri).append("\",\"segmentBytes\":[");
+    List<MediaPlaylist.Segment> segments = playlist.segments();
+    for (int i = 0; i < segments.size(); i++) {
+      json.append(i == 0 ? "" : ",").append(segments.get(i).bytes());
+    }
+    json.append("]}");
   }
 
   private static void write(Path file, String text) {

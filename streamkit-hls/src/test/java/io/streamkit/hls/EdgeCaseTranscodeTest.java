@@ -35,6 +35,7 @@ class EdgeCaseTranscodeTest {
     assertThat(out.resolve("360p/index.m3u8")).exists();
     assertThat(out.resolve("360p/init.mp4")).exists();
     assertThat(out.resolve("audio/index.m3u8")).exists();
+    assertThat(out.resolve("segment-sizes.json")).exists();
     assertThat(Files.readString(out.resolve("master.m3u8"))).contains("TYPE=AUDIO").doesNotContain("/" + dir);
     byte[] poster = Files.readAllBytes(out.resolve("poster.jpg"));
     assertThat(poster[0] & 0xff).isEqualTo(0xff);

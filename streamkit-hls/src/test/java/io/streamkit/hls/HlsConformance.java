@@ -1,5 +1,7 @@
 package io.streamkit.hls;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -154,6 +156,7 @@ final class HlsConformance {
       checkSegments(name, playlist, width, height, fps);
       checkKeyframeCadence(name, playlist, fps);
       checkDuration(name, playlist, fps, audio);
+      checkPublishedSizes(name, playlist);
     }
     if (iframes.size() != checkedVideo.size()) {
       fail("master: " + iframes.size() + " I-frame playlists for " + checkedVideo.size() + " video renditions [6.1]");
@@ -165,6 +168,27 @@ final class HlsConformance {
         title.resolve("master.m3u8").toString(), "-map", "0", "-f", "null", "-"));
     if (decode.exitCode() != 0) {
       fail("ffmpeg -xerror decode of master.m3u8 failed: " + decode.stderr().lines().findFirst().orElse(""));
+    }
+  }
+
+  /** segment-sizes.json lists every video segment's size as on disk, for the player's look-ahead bitrate rule. */
+  private void checkPublishedSizes(String name, Playlist playlist) {
+    JsonNode sizes;
+    try {
+      sizes = new ObjectMapper().readTree(title.resolve("segment-sizes.json").toFile());
+    } catch (IOException e) {
+      fail("segment-sizes.json: not readable JSON (" + e.getMessage() + ")");
+      return;
+    }
+    List<Long> published = new ArrayList<>();
+    for (JsonNode rendition : sizes.path("renditions")) {
+      if (rendition.path("uri").asText().equals(name)) {
+        rendition.path("segmentBytes").forEach(n -> published.add(n.asLong()));
+      }
+    }
+    List<Long> onDisk = playlist.segments.stream().map(Playlist.Segment::bytes).toList();
+    if (!published.equals(onDisk)) {
+      fail(name + ": segment-sizes.json lists " + published + " but the segments have " + onDisk + " bytes");
     }
   }
 

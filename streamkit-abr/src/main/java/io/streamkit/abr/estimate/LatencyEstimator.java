@@ -9,7 +9,8 @@ package io.streamkit.abr.estimate;
  * <p>Both exponentials of an update have small arguments for typical samples (below 0.5 for the
  * weight when t is under a second, below 0.11 for the decay), where a degree-6 Taylor polynomial is
  * accurate to 5·10⁻⁶ and 10⁻¹⁰ and costs a few multiplications instead of {@code Math.exp}; larger
- * arguments fall back to {@code Math.exp}.
+ * arguments fall back to {@link StrictMath#exp}, fdlibm's algorithm, which is also what JavaScript engines run for
+ * {@code Math.exp}: the player page's port of {@code StreamKitRule} computes the same estimate to the last bit.
  *
  * <p>A rule that knows the latency can model a download as {@code latency + bytes / bandwidth} and so
  * stop under-rating small chunks, whose duration is mostly round trip.
@@ -52,7 +53,7 @@ public final class LatencyEstimator {
     if (!(defaultLatencySeconds >= 0)) {
       throw new IllegalArgumentException("defaultLatencySeconds must be at least 0, was " + defaultLatencySeconds);
     }
-    this.lnAlpha = Math.log(0.5) / halfLife;
+    this.lnAlpha = StrictMath.log(0.5) / halfLife;
     this.defaultLatency = defaultLatencySeconds;
   }
 
@@ -73,12 +74,12 @@ public final class LatencyEstimator {
     decay = decay < EwmaBandwidthEstimator.NEGLIGIBLE_DECAY ? 0 : decay * keep; // no subnormal products
   }
 
-  /** {@code e^y}: Taylor polynomial for |y| < 0.5, {@link Math#exp} beyond. */
+  /** {@code e^y}: Taylor polynomial for |y| < 0.5, {@link StrictMath#exp} beyond. */
   private static double exp(double y) {
     if (y > -SMALL_ARGUMENT && y < SMALL_ARGUMENT) {
       return 1 + y * (1 + y * (1.0 / 2 + y * (1.0 / 6 + y * (1.0 / 24 + y * (1.0 / 120 + y * (1.0 / 720))))));
     }
-    return Math.exp(y);
+    return StrictMath.exp(y);
   }
 
   /** {@return the estimated time to first byte in seconds, or the default before any sample} */

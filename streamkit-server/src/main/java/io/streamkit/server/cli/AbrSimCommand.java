@@ -1,6 +1,7 @@
 package io.streamkit.server.cli;
 
 import io.streamkit.abr.sim.Algorithm;
+import io.streamkit.abr.sim.LteTraces;
 import io.streamkit.abr.sim.Qoe;
 import io.streamkit.abr.sim.SessionResult;
 import io.streamkit.abr.sim.Simulator;
@@ -35,10 +36,15 @@ final class AbrSimCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--traces", required = true, paramLabel = "DIR", description = "Directory of traces, one"
+  @Option(names = "--traces", paramLabel = "DIR", description = "Directory of traces, one"
       + " 'time_s<TAB>Mbit/s' file each; the Pensieve study's are in the source tree under"
       + " streamkit-abr/src/test/resources/pensieve/traces.")
   Path traces;
+
+  @Option(names = "--lte-seed", paramLabel = "SEED", description = "Instead of --traces: the outage family, "
+      + LteTraces.DEFAULT_COUNT + " generated LTE-like traces (correlated log-normal throughput, bursts, outages of "
+      + LteTraces.MIN_OUTAGE_SECONDS + " to " + LteTraces.MAX_OUTAGE_SECONDS + " s), the same for the same seed.")
+  Long lteSeed;
 
   @Option(names = "--video-sizes", required = true, paramLabel = "DIR", description = "Directory holding"
       + " video_size_0 .. video_size_5 (bytes per chunk, one per line), e.g. .../pensieve/video_sizes.")
@@ -71,7 +77,11 @@ final class AbrSimCommand implements Callable<Integer> {
               + video.chunkCount() + " chunks but a session plays " + simulator.chunks() + "; list at least "
               + simulator.chunks() + " sizes per rung");
     }
-    TraceSet set = TraceSet.read(traces);
+    if ((traces == null) == (lteSeed == null)) {
+      throw new IllegalArgumentException("give either --traces DIR (recorded traces) or --lte-seed SEED (generated "
+          + "LTE-like traces), not " + (traces == null ? "neither" : "both"));
+    }
+    TraceSet set = traces != null ? TraceSet.read(traces) : LteTraces.generate(lteSeed, LteTraces.DEFAULT_COUNT);
     List<SessionResult> sessions = set.play(simulator, video, rule);
     if (out != null) {
       writeLogs(sessions, metric);

@@ -9,6 +9,7 @@
 // URL (dashif:Laurl, the origin's /titles/<id>/keys/clearkey with the token) from the manifest's ContentProtection.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
+// hls.js picks bitrates with StreamKit's own rule (streamkit-abr.js) on titles; ?abr=hlsjs keeps hls.js's built-in ABR.
 (function () {
   'use strict';
 
@@ -41,6 +42,9 @@
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
   const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
+  // Which rule picks the bitrates: StreamKit's in hls.js, hls.js's own, or the DASH player's (named as the engine).
+  const abrName = engineName !== 'hls' ? engineName
+    : (live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit');
   // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one; the same
   // for audio tracks and subtitle tracks ({label, lang}; the current text track is -1 when subtitles are off).
   const engine = {
@@ -328,6 +332,11 @@
       maxBufferLength: FORWARD_BUFFER_SECONDS,
       maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
     };
+    if (abrName === 'streamkit') {
+      // The look-ahead reads the next segments' sizes from the packager's segment-sizes.json, through the token gate.
+      config.abrController = StreamKitAbr.controllerFor('/titles/' + encodeURIComponent(titleId)
+        + '/segment-sizes.json?token=' + encodeURIComponent(token));
+    }
     hls = new Hls(config);
     window.streamkitPlayer.hls = hls;
     engine.levels = () => hls.levels.map((level) => ({ height: level.height, bitrate: level.bitrate }));
@@ -579,6 +588,7 @@
   window.streamkitPlayer = {
     hls: null,
     engine: engineName,
+    abr: abrName,
     errors: [],
     sessionId: sessionId,
     currentLevelHeight: currentLevelHeight,

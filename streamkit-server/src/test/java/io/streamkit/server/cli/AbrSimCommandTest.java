@@ -73,6 +73,23 @@ class AbrSimCommandTest {
   }
 
   @Test
+  void theOutageFamilyIsGeneratedFromItsSeedAndScoresTheSameEveryRun() {
+    assertThat(run("abr-sim", "--lte-seed", "7", "--video-sizes", sizes.toString(), "--algorithm", "robustmpc",
+        "--json")).as(err.toString()).isZero();
+    String first = out.toString().strip();
+    assertThat(first).startsWith("{\"algorithm\":\"robustmpc\",\"qoe\":\"lin\",\"traces\":100,");
+    out.getBuffer().setLength(0);
+    assertThat(run("abr-sim", "--lte-seed", "7", "--video-sizes", sizes.toString(), "--algorithm", "robustmpc",
+        "--json")).isZero();
+    assertThat(out.toString().strip()).isEqualTo(first);
+
+    assertThat(run("abr-sim", "--lte-seed", "7", "--traces", traces.toString(), "--video-sizes", sizes.toString(),
+        "--algorithm", "bba")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("abr-sim: give either --traces DIR (recorded traces) or --lte-seed "
+        + "SEED (generated LTE-like traces), not both");
+  }
+
+  @Test
   void badInputIsOneLineNamingTheFileAndLine() throws Exception {
     assertThat(run("abr-sim", "--traces", traces.toString(), "--video-sizes", sizes.toString(), "--algorithm", "pensieve"))
         .isEqualTo(1);

@@ -61,6 +61,8 @@ class DashPlaybackBrowserTest {
         player.awaitCurrentTimeAbove(4, Duration.ofSeconds(60));
 
         assertThat(chromium.script("return window.streamkitPlayer.engine")).isEqualTo(engine);
+        assertThat(chromium.script("return window.streamkitPlayer.abr")).as("the DASH player picks bitrates")
+            .isEqualTo(engine);
         assertThat(chromium.script("return window.streamkitPlayer.errors")).as(engine).asList().isEmpty();
         assertThat(player.message()).as(engine).doesNotContainIgnoringCase("failed");
         Integer height = player.levelHeight();

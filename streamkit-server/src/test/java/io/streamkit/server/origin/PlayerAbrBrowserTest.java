@@ -1,0 +1,85 @@
+package io.streamkit.server.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.Rung;
+import io.streamkit.core.token.PlaybackClaims;
+import io.streamkit.core.token.PlaybackTokenSigner;
+import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.hls.Transcoder;
+import io.streamkit.server.TestVideos;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The player page picks hls.js's levels with StreamKit's rule by default and with hls.js's own ABR under
+ * {@code ?abr=hlsjs}. A transcoded three-rung title plays in both modes. By default the page's hls.js runs the
+ * StreamKit controller, which reads the title's segment sizes through the token gate, decides the level of every
+ * fragment after the first, and every fragment it decided was loaded at the level it chose. With {@code ?abr=hlsjs}
+ * the controller is hls.js's, which keeps no decision log, and the sizes file is never requested.
+ */
+class PlayerAbrBrowserTest {
+
+  static final byte[] SECRET = "player-abr-browser-test-secret-of-32-bytes+".getBytes(StandardCharsets.UTF_8);
+  static final Ladder LADDER = new Ladder("player-abr-test", List.of(Rung.of(480, 1500), Rung.of(360, 700),
+      Rung.of(180, 200)));
+
+  @TempDir Path data;
+
+  @Test
+  void theStreamKitRuleDecidesByDefaultAndHlsJsDecidesWhenAsked() throws Exception {
+    HeadlessChromium.assumeInstalled();
+    Path source = TestVideos.make(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 20, 854, 480);
+    String id = "abr-title";
+    Transcoder.builder().input(source).output(data.resolve("titles").resolve(id)).ladder(LADDER)
+        .preset("ultrafast").segmentSeconds(2).build().run();
+
+    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
+        HeadlessChromium chromium = HeadlessChromium.start()) {
+      String base = "http://127.0.0.1:" + origin.port();
+      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("alice").title(id)
+          .expiresAt(Instant.now().plusSeconds(600)).build());
+
+      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+      PlayerPage player = new PlayerPage(chromium);
+      player.awaitCurrentTimeAbove(6, Duration.ofSeconds(60));
+      assertThat(chromium.script("return window.streamkitPlayer.abr")).isEqualTo("streamkit");
+      assertThat(chromium.script("return window.streamkitPlayer.errors")).asList().isEmpty();
+      assertThat(chromium.script("return window.streamkitPlayer.hls.levels.length")).isEqualTo(3L);
+      assertThat(chromium.script("return window.streamkitPlayer.hls.abrController.sizesByUri.size"))
+          .as("rungs whose segment sizes the controller read").isEqualTo(3L);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> decisions =
+          (List<Map<String, Object>>) chromium.script("return window.streamkitPlayer.hls.abrController.decisions");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> loaded =
+          (List<Map<String, Object>>) chromium.script("return window.streamkitPlayer.hls.abrController.loaded");
+      assertThat(decisions).as("the rule's decisions in the first 6 s").hasSizeGreaterThanOrEqualTo(3);
+      for (Map<String, Object> decision : decisions) {
+        loaded.stream().filter(f -> f.get("chunk").equals(decision.get("chunk"))).forEach(f ->
+            assertThat(f.get("level")).as("level of chunk %s, decided %s; loaded %s", decision.get("chunk"),
+                decisions, loaded).isEqualTo(decision.get("level")));
+      }
+      assertThat(loaded.stream().filter(f -> ((Number) f.get("chunk")).intValue() > 0))
+          .as("fragments after the first that the rule decided").hasSizeGreaterThanOrEqualTo(3)
+          .allMatch(f -> decisions.stream().anyMatch(d -> d.get("chunk").equals(f.get("chunk"))));
+
+      chromium.driver.get(base + "/play/" + id + "?abr=hlsjs&token=" + token);
+      player.awaitCurrentTimeAbove(4, Duration.ofSeconds(60));
+      assertThat(chromium.script("return window.streamkitPlayer.abr")).isEqualTo("hlsjs");
+      assertThat(chromium.script("return window.streamkitPlayer.hls.abrController.decisions")).isNull();
+      assertThat(chromium.script("return performance.getEntriesByType('resource')"
+          + ".filter(e => e.name.includes('segment-sizes.json')).length")).isEqualTo(0L);
+      assertThat(chromium.script("return window.streamkitPlayer.errors")).asList().isEmpty();
+    }
+  }
+}
