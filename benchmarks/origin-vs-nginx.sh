@@ -5,8 +5,11 @@
 #   benchmarks/origin-vs-nginx.sh                       # 15 s per point, 60 s soak
 #   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
+#   SIZES="16k 1m" CONNECTIONS=64 benchmarks/origin-vs-nginx.sh                # part of the matrix
 #
-# Points: {1–3 MB segment, media playlist} × {64, 1000 connections}, then a soak of 1000 connections for
+# Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes, .m4s, in the title), media playlist} ×
+# {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the server used per GB sent
+# (utime + stime from /proc: the java process; nginx's master and workers), then a soak of 1000 connections for
 # SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix (master, media playlist, init,
 # segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless clients (HostileClients:
 # bad escapes, smuggling, slow heads, resets mid-segment, garbage, oversized headers, forged tokens). Every valid
@@ -25,7 +28,9 @@ STREAMKIT_PORT=${STREAMKIT_PORT_BENCH:-18081}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
 SERVE_ARGS=${SERVE_ARGS:-}   # extra `streamkit serve` options, e.g. SERVE_ARGS="--io-threads 1"
 HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-100}   # of the soak's 1000 connections
-JAR=streamkit-server/target/streamkit.jar
+SIZES=${SIZES:-16k 128k 256k 1m 2m 4m}   # object sizes of the matrix (k = KiB, m = MiB)
+CONNECTIONS=${CONNECTIONS:-64 1000}
+JAR=${JAR:-streamkit-server/target/streamkit.jar}   # or a jar built elsewhere
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -62,6 +67,13 @@ if [ "$SEGMENT_BYTES" -lt 1000000 ] || [ "$SEGMENT_BYTES" -gt 3000000 ]; then
   echo "origin-vs-nginx: segment is $SEGMENT_BYTES bytes, outside 1-3 MB; check the encoder settings" >&2; exit 1
 fi
 log "segment $SEGMENT_BYTES bytes, media playlist $PLAYLIST_BYTES bytes"
+# Objects of each size in the title (so the origin checks the token on them), of random bytes, served as segments.
+mkdir -p "$TITLE/sizes"
+for size in $SIZES; do
+  kib=${size%k}; [ "$size" != "${size%m}" ] && kib=$(( ${size%m} * 1024 ))
+  [[ "$kib" =~ ^[0-9]+$ ]] || { echo "origin-vs-nginx: size '$size' in SIZES is not <n>k or <n>m" >&2; exit 1; }
+  head -c $(( kib * 1024 )) /dev/urandom > "$TITLE/sizes/object_$size.m4s"
+done
 
 # --- nginx -----------------------------------------------------------------------------------------------------
 mkdir -p "$WORK/nginx"
@@ -92,7 +104,7 @@ NGINX_PID=$!
 # --- streamkit ----------------------------------------------------------------------------------------------------
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port "$STREAMKIT_PORT" --data "$DATA" --signing-key "$SECRET" \
-  $SERVE_ARGS 2>"$WORK/streamkit.log" &
+  $SERVE_ARGS >"$WORK/streamkit.log" 2>&1 &
 STREAMKIT_PID=$!
 TOKEN_URL=$(java -jar "$JAR" token --signing-key "$SECRET" --title bench --ttl 7200 --base-url "http://127.0.0.1:$STREAMKIT_PORT" | tail -n 1)
 TOKEN=${TOKEN_URL##*token=}
@@ -147,21 +159,40 @@ point() { # name url connections duration
   wrk -t"$THREADS" -c"$3" -d"$4" --latency --timeout 10s "$2" 2>&1 | summarise
 }
 
+CLK_TCK=$(getconf CLK_TCK)
+seconds() { case $1 in *s) echo "${1%s}";; *m) echo $(( ${1%m} * 60 ));; *h) echo $(( ${1%h} * 3600 ));; *) echo "$1";; esac; }
+DURATION_SECONDS=$(seconds "$DURATION")
+# CPU ticks (utime + stime) of a process and its children: nginx's work is done by its workers.
+cpu_ticks() {
+  local pid total=0
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$total"
+}
+
 ROWS=()
-for what in segment playlist; do
-  path=/titles/bench/$SEGMENT
+OBJECTS=()
+for size in $SIZES; do OBJECTS+=("$size"); done
+OBJECTS+=(playlist)
+for what in "${OBJECTS[@]}"; do
+  path=/titles/bench/sizes/object_$what.m4s
   [ "$what" = playlist ] && path=/titles/bench/v0/index.m3u8
-  for conns in 64 1000; do
+  for conns in $CONNECTIONS; do
     for server in nginx streamkit; do
-      port=$NGINX_PORT; [ "$server" = streamkit ] && port=$STREAMKIT_PORT
+      port=$NGINX_PORT; pid=$NGINX_PID
+      [ "$server" = streamkit ] && { port=$STREAMKIT_PORT; pid=$STREAMKIT_PID; }
       url="http://127.0.0.1:$port$path?token=$TOKEN"
       log "warm-up $server $what c=$conns"
       point "$server" "$url" "$conns" "$WARMUP" >/dev/null
       log "measure $server $what c=$conns for $DURATION"
+      cpu0=$(cpu_ticks "$pid")
       read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
-      ROWS+=("| $what | $conns | $server | $rps | $mb | $p50 | $p99 | $err |")
+      cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$CLK_TCK" 'BEGIN { printf "%.1f", (b - a) / t }')
+      per_gb=$(awk -v c="$cpu" -v mb="$mb" -v d="$DURATION_SECONDS" \
+        'BEGIN { printf "%.2f", (mb > 0 ? c / (mb * d / 1024) : 0) }')
+      ROWS+=("| $what | $conns | $server | $rps | $mb | $p50 | $p99 | $err | $cpu | $per_gb |")
       eval "RPS_${what}_${conns}_${server}=$rps"
-      eval "MB_${what}_${conns}_${server}=$mb"
     done
   done
 done
@@ -195,18 +226,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Segment: $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
+both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Objects: random bytes
+of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
 
-| object | connections | server | requests/s | MB/s | p50 | p99 | errors |
-|---|---|---|---|---|---|---|---|
+| object | connections | server | requests/s | MB/s | p50 | p99 | errors | server CPU s | CPU s per GB |
+|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${ROWS[@]}")
 
-| ratio streamkit / nginx | 64 connections | 1000 connections | target |
-|---|---|---|---|
-| segment throughput (MB/s) | $(ratio "$MB_segment_64_streamkit" "$MB_segment_64_nginx") | $(ratio "$MB_segment_1000_streamkit" "$MB_segment_1000_nginx") | ≥ 1.0 |
-| playlist requests/s | $(ratio "$RPS_playlist_64_streamkit" "$RPS_playlist_64_nginx") | $(ratio "$RPS_playlist_1000_streamkit" "$RPS_playlist_1000_nginx") | ≥ 0.8 |
+| ratio streamkit / nginx, requests/s | $(for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done)
+|---|$(for c in $CONNECTIONS; do printf -- '---|'; done)
+$(for what in "${OBJECTS[@]}"; do
+  printf '| %s | ' "$what"
+  for c in $CONNECTIONS; do
+    a="RPS_${what}_${c}_streamkit"; b="RPS_${what}_${c}_nginx"; printf '%s | ' "$(ratio "${!a}" "${!b}")"
+  done
+  echo
+done)
 
 Soak (streamkit, 1000 connections for ${SOAK_SECONDS} s: $PLAYERS players on a mix of ${#MIX[@]} URLs, $HOSTILE_CONNECTIONS hostile
 clients): players made $soak_requests requests, $soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors

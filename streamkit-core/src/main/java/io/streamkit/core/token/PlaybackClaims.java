@@ -1,6 +1,7 @@
 package io.streamkit.core.token;
 
 import io.streamkit.core.ViewerId;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -128,7 +129,15 @@ public final class PlaybackClaims {
     if (clientAddress == null) {
       return true;
     }
+    if (clientAddress instanceof Inet4Address && address instanceof Inet4Address) {
+      return clientAddress.equals(address); // compares the addresses without copying them: this runs per request
+    }
     return Arrays.equals(canonical(clientAddress), canonical(address));
+  }
+
+  /** The instant {@code notBefore}, or {@code null}: for the verifier's per-request check, without an Optional. */
+  Instant notBeforeOrNull() {
+    return notBefore;
   }
 
   private static byte[] canonical(InetAddress address) {

@@ -46,6 +46,11 @@ final class ConnectionState {
   boolean draining;
   /** Whether the body of the request being received goes on to the API handlers (otherwise it is discarded). */
   boolean forwardingBody;
+  /** The last request's path and token, whose parts the next request reuses when it repeats them. */
+  RequestPath lastPath;
+  String lastToken;
+  /** The accounting of the response being written (at most one per connection); {@code null} until the first. */
+  Responses.Accounting accounting;
   private int readPauses;
 
   static ConnectionState of(Channel channel) {

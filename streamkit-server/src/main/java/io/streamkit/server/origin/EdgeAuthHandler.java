@@ -66,11 +66,11 @@ final class EdgeAuthHandler extends SimpleChannelInboundHandler<OriginRequest>
     String original = request.headers.get(ORIGINAL_URI);
     int queryStart = original == null ? -1 : original.indexOf('?');
     RequestPath path = original == null ? null
-        : RequestPath.parse(queryStart < 0 ? original : original.substring(0, queryStart));
+        : RequestPath.parse(original, queryStart < 0 ? original.length() : queryStart, null);
     QueryString query = null;
     if (path != null) {
       try {
-        query = QueryString.parse(queryStart < 0 ? null : original.substring(queryStart + 1));
+        query = queryStart < 0 ? QueryString.EMPTY : QueryString.parse(original, queryStart + 1);
       } catch (IllegalArgumentException e) {
         query = null;
       }

@@ -1,6 +1,9 @@
 package io.streamkit.server.origin;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
@@ -9,16 +12,22 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.util.AsciiString;
 import io.streamkit.core.storage.StorageException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -42,17 +51,42 @@ import java.util.concurrent.CompletionException;
  * <p>Titles in a media storage ({@link StoredTitles}) are served the same way from the disk cache, once the file is
  * there; their {@code ETag} and {@code Last-Modified} come from the stored object, so every origin gives the same
  * validators and a {@code 304} works behind a load balancer.
+ *
+ * <p>Per request cost: the response headers that depend only on the file ({@code ETag}, {@code Last-Modified},
+ * {@code Content-Type}, {@code Content-Length}) are encoded once per version of a file, a {@link FileHead} kept per
+ * path and used while the size and modification time read on this request still match it; fixed values are constants,
+ * and the listener that uncorks the socket is one for all responses.
  */
 @Sharable
 final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final int CHUNK_BYTES = 16 * 1024;
+  static final long MAX_HEADS = 50_000;
+
+  private static final AsciiString IMMUTABLE_VALUE = AsciiString.cached(IMMUTABLE);
+  private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
+  private static final FileAttribute<?>[] NO_ATTRIBUTES = new FileAttribute<?>[0];
+  /** Ends a response's corking ({@code TCP_CORK}): the tail goes out at once. */
+  private static final ChannelFutureListener UNCORK = f -> {
+    if (f.channel() instanceof EpollSocketChannel epoll && epoll.isOpen()) {
+      epoll.config().setTcpCork(false);
+    }
+  };
+
+  /**
+   * The headers one version of a file is answered with, encoded once: the version is its size and modification
+   * time, and for a stored title the stored object's {@code ETag}.
+   */
+  record FileHead(long size, long modifiedMillis, AsciiString etag, AsciiString lastModified,
+      AsciiString contentLength, AsciiString contentType) {}
 
   private final MediaRoot root;
   private final StoredTitles stored;
   private final boolean tls;
   private final OriginMetrics metrics;
+  /** Keyed by the file's path; bounded, and checked against the file on every request. */
+  private final Cache<Path, FileHead> heads = Caffeine.newBuilder().maximumSize(MAX_HEADS).build();
 
   FileHandler(MediaRoot root, boolean tls, OriginMetrics metrics) {
     this(root, null, tls, metrics);
@@ -80,13 +114,12 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     FileChannel channel;
     try {
-      channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+      channel = FileChannel.open(file.path(), READ, NO_ATTRIBUTES);
     } catch (IOException e) {
       notFound(ctx, request);
       return;
     }
-    long modified = file.attributes().lastModifiedTime().toMillis();
-    send(ctx, request, channel, null, modified, HttpDates.format(modified));
+    send(ctx, request, channel, file.path(), null, file.attributes().lastModifiedTime().toMillis(), null);
   }
 
   /**
@@ -123,7 +156,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       }
       FileChannel channel;
       try {
-        channel = FileChannel.open(object.file(), StandardOpenOption.READ);
+        channel = FileChannel.open(object.file(), READ, NO_ATTRIBUTES);
       } catch (IOException e) {
         stored.forget(object);
         if (again) {
@@ -134,7 +167,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         }
         return;
       }
-      send(ctx, request, channel, object.etag(), object.modifiedMillis(), object.lastModified());
+      send(ctx, request, channel, object.file(), object.etag(), object.modifiedMillis(), object.lastModified());
     } catch (IOException | RuntimeException e) {
       ctx.fireExceptionCaught(e);
     }
@@ -146,33 +179,31 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   }
 
   /**
-   * Answers with the file open in {@code channel} (closed here unless handed to Netty). {@code etag} null means a
-   * local file's, made from its modification time and size as nginx makes it.
+   * Answers with the file open in {@code channel} (closed here unless handed to Netty). {@code etag} and
+   * {@code lastModified} null mean a local file's, made from its modification time and size as nginx makes them.
    */
-  private void send(ChannelHandlerContext ctx, OriginRequest request, FileChannel channel, String etag,
+  private void send(ChannelHandlerContext ctx, OriginRequest request, FileChannel channel, Path file, String etag,
       long modified, String lastModified) throws IOException {
     boolean handedOver = false;
     try {
-      long size = channel.size();
-      if (etag == null) {
-        etag = '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size) + '"';
-      }
+      FileHead head = head(file, request.path.last(), channel.size(), modified, etag, lastModified);
+      long size = head.size();
       HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       HttpHeaders headers = response.headers();
-      headers.set(HttpHeaderNames.ETAG, etag)
-          .set(HttpHeaderNames.LAST_MODIFIED, lastModified)
-          .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE)
-          .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+      headers.set(HttpHeaderNames.ETAG, head.etag())
+          .set(HttpHeaderNames.LAST_MODIFIED, head.lastModified())
+          .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE_VALUE)
+          .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
 
-      if (HttpConditionals.notModified(request.headers, etag, modified)) {
+      if (HttpConditionals.notModified(request.headers, head.etag(), modified)) {
         // RFC 9110 §8.6: a 304 may carry the length the 200 would have had; it also keeps the connection reusable.
         response.setStatus(HttpResponseStatus.NOT_MODIFIED);
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, size);
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
         finish(ctx, request, response);
         return;
       }
-      headers.set(HttpHeaderNames.CONTENT_TYPE, MediaTypes.of(request.path.last()));
-      ByteRange range = HttpConditionals.rangeAllowed(request.headers, etag, lastModified)
+      headers.set(HttpHeaderNames.CONTENT_TYPE, head.contentType());
+      ByteRange range = HttpConditionals.rangeAllowed(request.headers, head.etag(), head.lastModified())
           ? ByteRange.parse(request.headers.get(HttpHeaderNames.RANGE), size) : null;
       if (range == ByteRange.UNSATISFIABLE) {
         response.setStatus(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
@@ -186,9 +217,11 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         start = range.start();
         length = range.length();
         response.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
-        headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + '-' + range.end() + '/' + size);
+        headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + '-' + range.end() + '/' + size)
+            .set(HttpHeaderNames.CONTENT_LENGTH, length);
+      } else {
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
       }
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
       if (request.isHead() || length == 0) {
         finish(ctx, request, response);
         return;
@@ -199,19 +232,15 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         ctx.write(response);
         last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, CHUNK_BYTES)));
       } else {
-        EpollSocketChannel epoll = ctx.channel() instanceof EpollSocketChannel e ? e : null;
-        if (epoll != null) {
-          epoll.config().setTcpCork(true);
+        boolean corked = ctx.channel() instanceof EpollSocketChannel;
+        if (corked) {
+          ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
         ctx.write(response);
         ctx.write(new DefaultFileRegion(channel, start, length));
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (epoll != null) {
-          last.addListener(f -> {
-            if (epoll.isOpen()) {
-              epoll.config().setTcpCork(false);
-            }
-          });
+        if (corked) {
+          last.addListener(UNCORK);
         }
       }
       handedOver = true;
@@ -223,10 +252,30 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
   }
 
+  /**
+   * The headers of {@code file} at this size and modification time: the cached ones while they still describe it,
+   * else new ones (kept for the next request). {@code size} is the open file's, so a file replaced since it was
+   * checked is still answered with its own length.
+   */
+  private FileHead head(Path file, String name, long size, long modified, String etag, String lastModified) {
+    FileHead head = heads.getIfPresent(file);
+    if (head != null && head.size() == size && head.modifiedMillis() == modified
+        && (etag == null || head.etag().contentEquals(etag))) {
+      return head;
+    }
+    head = new FileHead(size, modified,
+        new AsciiString(etag != null ? etag : '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size)
+            + '"'),
+        new AsciiString(lastModified != null ? lastModified : HttpDates.format(modified)),
+        new AsciiString(Long.toString(size)), new AsciiString(MediaTypes.of(name)));
+    heads.put(file, head);
+    return head;
+  }
+
   /** Sends a response without a body (304, 416, HEAD, empty file). */
   private void finish(ChannelHandlerContext ctx, OriginRequest request, HttpResponse response) {
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
     }
     Responses.prepare(response, request.keepAlive);
     ctx.write(response);

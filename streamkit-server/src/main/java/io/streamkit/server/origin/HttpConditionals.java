@@ -3,6 +3,7 @@ package io.streamkit.server.origin;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Date;
 
 /**
@@ -21,7 +22,7 @@ final class HttpConditionals {
   private HttpConditionals() {}
 
   /** Whether the client's copy is current: answer 304. {@code modifiedMillis} is ignored when negative. */
-  static boolean notModified(HttpHeaders headers, String etag, long modifiedMillis) {
+  static boolean notModified(HttpHeaders headers, CharSequence etag, long modifiedMillis) {
     String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
     if (ifNoneMatch != null) {
       return anyMatches(ifNoneMatch, etag);
@@ -35,7 +36,7 @@ final class HttpConditionals {
   }
 
   /** Whether an {@code If-None-Match} list (or {@code *}) names {@code etag}, compared weakly. */
-  static boolean anyMatches(String ifNoneMatch, String etag) {
+  static boolean anyMatches(String ifNoneMatch, CharSequence etag) {
     int start = 0;
     while (start <= ifNoneMatch.length()) {
       int end = ifNoneMatch.indexOf(',', start);
@@ -43,7 +44,7 @@ final class HttpConditionals {
         end = ifNoneMatch.length();
       }
       String tag = OptionalWhitespace.trim(ifNoneMatch.substring(start, end));
-      if (tag.equals("*") || (tag.startsWith("W/") ? tag.substring(2) : tag).equals(etag)) {
+      if (tag.equals("*") || AsciiString.contentEquals(tag.startsWith("W/") ? tag.substring(2) : tag, etag)) {
         return true;
       }
       start = end + 1;
@@ -52,12 +53,12 @@ final class HttpConditionals {
   }
 
   /** Whether a {@code Range} may be honoured: no {@code If-Range}, or one that names the current representation. */
-  static boolean rangeAllowed(HttpHeaders headers, String etag, String lastModified) {
+  static boolean rangeAllowed(HttpHeaders headers, CharSequence etag, CharSequence lastModified) {
     String ifRange = headers.get(HttpHeaderNames.IF_RANGE);
     if (ifRange == null) {
       return true;
     }
     String validator = OptionalWhitespace.trim(ifRange);
-    return validator.equals(etag) || validator.equals(lastModified);
+    return AsciiString.contentEquals(validator, etag) || AsciiString.contentEquals(validator, lastModified);
   }
 }

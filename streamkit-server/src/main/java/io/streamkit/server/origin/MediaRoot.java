@@ -23,6 +23,9 @@ import java.time.Duration;
  * title, is trusted for {@link #DIRECTORY_RECHECK} (the same idea as nginx's {@code open_file_cache_valid}) in a
  * bounded Caffeine cache; the file itself is {@code lstat}ed on every request, and only a symlinked file pays for a
  * full resolution.
+ *
+ * <p>Where a request path's title, directory and file lie is a function of the path alone, so it is worked out once
+ * per path (for paths that named a file) and kept in a bounded cache; the checks above still run on every request.
  */
 final class MediaRoot {
 
@@ -30,12 +33,18 @@ final class MediaRoot {
   static final Duration DIRECTORY_RECHECK = Duration.ofSeconds(1);
   static final long MAX_TRUSTED_DIRECTORIES = 50_000;
 
+  static final long MAX_LOCATIONS = 50_000;
+
   /** A regular file inside its title, with the attributes read while checking it. */
   record File(Path path, BasicFileAttributes attributes) {}
+
+  /** Where a request path's file would lie, and the directories it must lie in. */
+  private record Location(Path title, Path directory, Path file) {}
 
   private final Path realRoot;
   private final Path titles;
   private final Cache<Path, Boolean> trustedDirectories;
+  private final Cache<RequestPath, Location> locations;
 
   MediaRoot(Path dataDirectory) {
     this(dataDirectory, Ticker.systemTicker());
@@ -53,6 +62,7 @@ final class MediaRoot {
         .expireAfterWrite(DIRECTORY_RECHECK)
         .ticker(ticker)
         .build();
+    this.locations = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS).build();
   }
 
   Path root() {
@@ -67,16 +77,16 @@ final class MediaRoot {
     if (path.size() < 3 || !path.segment(0).equals(RequestDecoder.TITLES)) {
       return null;
     }
-    Path title = titles.resolve(path.segment(1));
-    Path directory = title;
-    int last = path.size() - 1;
-    for (int i = 2; i < last; i++) {
-      directory = directory.resolve(path.segment(i));
+    Location location = locations.getIfPresent(path);
+    boolean known = location != null;
+    if (!known) {
+      location = locate(path);
     }
-    if (!directoryInside(directory, title)) {
+    Path title = location.title();
+    if (!directoryInside(location.directory(), title)) {
       return null;
     }
-    Path file = directory.resolve(path.segment(last));
+    Path file = location.file();
     try {
       BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attributes.isSymbolicLink()) {
@@ -86,10 +96,26 @@ final class MediaRoot {
         }
         attributes = Files.readAttributes(real, BasicFileAttributes.class);
       }
-      return attributes.isRegularFile() ? new File(file, attributes) : null;
+      if (!attributes.isRegularFile()) {
+        return null;
+      }
+      if (!known) {
+        locations.put(path, location);
+      }
+      return new File(file, attributes);
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private Location locate(RequestPath path) {
+    Path title = titles.resolve(path.segment(1));
+    Path directory = title;
+    int last = path.size() - 1;
+    for (int i = 2; i < last; i++) {
+      directory = directory.resolve(path.segment(i));
+    }
+    return new Location(title, directory, directory.resolve(path.segment(last)));
   }
 
   /** Whether {@code directory} really lies in {@code title}, and {@code title} really is where it is named. */

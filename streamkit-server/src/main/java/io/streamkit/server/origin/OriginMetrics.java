@@ -55,7 +55,8 @@ final class OriginMetrics {
   /** [route][status - 100]; filled lazily. A racing double fill is harmless: the registry returns one counter. */
   private final Counter[][] requests = new Counter[Route.values().length][500];
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> bytes = new ConcurrentHashMap<>();
+  /** [route]; filled lazily like {@link #requests}. */
+  private final Counter[] bytes = new Counter[Route.values().length];
 
   OriginMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -76,10 +77,11 @@ final class OriginMetrics {
     }
     c.increment();
     if (bodyBytes > 0) {
-      Counter b = bytes.get(route.tag());
+      Counter b = bytes[route.ordinal()];
       if (b == null) {
-        b = bytes.computeIfAbsent(route.tag(), k -> Counter.builder(BYTES_SENT).baseUnit("bytes")
-            .description("Response body bytes sent").tag("route", k).register(registry));
+        b = Counter.builder(BYTES_SENT).baseUnit("bytes").description("Response body bytes sent")
+            .tag("route", route.tag()).register(registry);
+        bytes[route.ordinal()] = b;
       }
       b.increment(bodyBytes);
     }

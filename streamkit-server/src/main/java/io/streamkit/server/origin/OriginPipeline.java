@@ -1,5 +1,6 @@
 package io.streamkit.server.origin;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -107,6 +108,11 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    addHandlers(ch);
+  }
+
+  /** Adds this origin's handlers to {@code ch}: a socket's, or a channel a benchmark drives in memory. */
+  void addHandlers(Channel ch) {
     OriginServer.Settings settings = parts.settings();
     ChannelPipeline p = ch.pipeline();
     p.addLast(CONNECTION_LIMIT, parts.connectionLimiter());

@@ -29,15 +29,16 @@ final class OriginRequest {
   /** The whole body of a licence request, once {@link LicenseRequestReader} has read it; empty otherwise. */
   byte[] body = new byte[0];
 
+  /** {@code token} is the {@code token} parameter of {@code query}, read once by the {@link RequestDecoder}. */
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,
-      QueryString query, InetAddress client, boolean hasBody) {
+      QueryString query, String token, InetAddress client, boolean hasBody) {
     this.method = method;
     this.headers = headers;
     this.keepAlive = keepAlive;
     this.route = route;
     this.path = path;
     this.query = query;
-    this.token = query.get(RequestDecoder.TOKEN_PARAMETER);
+    this.token = token;
     this.client = client;
     this.hasBody = hasBody;
   }

@@ -116,6 +116,8 @@ public final class OriginServer implements AutoCloseable {
   private StreamLimitHandler streamLimits;
   private TokenRevocations tokenRevocations;
   private StoredTitles storedTitles;
+  /** The local titles, or {@code null} for a storage origin; set by {@link #newPipeline()}. */
+  private MediaRoot mediaRoot;
 
   private OriginServer(Builder config) {
     this.config = config;
@@ -150,6 +152,49 @@ public final class OriginServer implements AutoCloseable {
    *     running origin uses the cache directory
    */
   public OriginServer start() {
+    OriginPipeline pipeline = newPipeline();
+    MediaRoot root = mediaRoot;
+    boolean epoll = config.nativeTransport && Epoll.isAvailable();
+    Class<? extends ServerChannel> channelType;
+    if (epoll) {
+      acceptors = new EpollEventLoopGroup(1);
+      workers = new EpollEventLoopGroup(config.ioThreads);
+      channelType = EpollServerSocketChannel.class;
+    } else {
+      acceptors = new NioEventLoopGroup(1);
+      workers = new NioEventLoopGroup(config.ioThreads);
+      channelType = NioServerSocketChannel.class;
+    }
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(pipeline);
+    try {
+      serverChannel = bootstrap.bind(new InetSocketAddress(config.host, config.port)).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      // Netty rethrows the bind's IOException unchecked ("bind(..) failed: Address already in use").
+      acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      closeApi();
+      throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
+          + "; choose another port, or stop the process using this one", e);
+    }
+    log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})",
+        root != null ? root.root() : storedTitles.describe(), config.host,
+        port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
+        config.sslContext == null ? "" : ", TLS");
+    log.info("rate limits: {}", config.rateLimits);
+    return this;
+  }
+
+  /**
+   * Makes the handlers every connection's pipeline is built from, and the executors and caches behind them: the first
+   * half of {@link #start()}, apart so that a benchmark can drive the real pipeline without a socket.
+   */
+  OriginPipeline newPipeline() {
     PlaylistCache playlists = new PlaylistCache();
     MediaRoot root = null;
     if (config.storage == null) {
@@ -209,41 +254,8 @@ public final class OriginServer implements AutoCloseable {
     if (config.live != null) {
       config.live.bindTo(registry);
     }
-
-    boolean epoll = config.nativeTransport && Epoll.isAvailable();
-    Class<? extends ServerChannel> channelType;
-    if (epoll) {
-      acceptors = new EpollEventLoopGroup(1);
-      workers = new EpollEventLoopGroup(config.ioThreads);
-      channelType = EpollServerSocketChannel.class;
-    } else {
-      acceptors = new NioEventLoopGroup(1);
-      workers = new NioEventLoopGroup(config.ioThreads);
-      channelType = NioServerSocketChannel.class;
-    }
-    ServerBootstrap bootstrap = new ServerBootstrap()
-        .group(acceptors, workers)
-        .channel(channelType)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(pipeline);
-    try {
-      serverChannel = bootstrap.bind(new InetSocketAddress(config.host, config.port)).syncUninterruptibly().channel();
-    } catch (Exception e) {
-      // Netty rethrows the bind's IOException unchecked ("bind(..) failed: Address already in use").
-      acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      closeApi();
-      throw new IllegalStateException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage()
-          + "; choose another port, or stop the process using this one", e);
-    }
-    log.info("origin serving {} on {}:{} ({} transport, {} I/O threads, tokens {}{})",
-        root != null ? root.root() : storedTitles.describe(), config.host,
-        port(), epoll ? "epoll" : "nio", config.ioThreads, config.verifier == null ? "off" : "required",
-        config.sslContext == null ? "" : ", TLS");
-    log.info("rate limits: {}", config.rateLimits);
-    return this;
+    mediaRoot = root;
+    return pipeline;
   }
 
   /** {@return the TCP port actually bound (useful with port 0)} */

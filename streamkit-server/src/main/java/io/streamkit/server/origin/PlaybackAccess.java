@@ -120,29 +120,35 @@ final class PlaybackAccess {
       decideVariant(ctx, request, titlePath, claims, verdict);
       return;
     }
-    whenKnown(ctx, request, claims, visibility.allows(claims), verdict, visible -> {
-      if (!visible) {
-        metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
-        verdict.refused(ctx, request);
-      } else if (revocations != null && !revocations.allows(claims)) {
-        metrics.rejected(OriginMetrics.TOKEN_REVOKED);
-        verdict.refused(ctx, request);
-      } else {
-        decideVariant(ctx, request, titlePath, claims, verdict);
-      }
-    });
+    CompletableFuture<Boolean> visible = visibility.allows(claims);
+    if (visible.isDone() && !visible.isCompletedExceptionally()) {
+      // The usual case, a cached status: decided here, with no continuation made per request.
+      decideVisible(ctx, request, titlePath, claims, visible.join(), verdict);
+    } else {
+      whenKnown(ctx, request, claims, visible, verdict,
+          known -> decideVisible(ctx, request, titlePath, claims, known, verdict));
+    }
+  }
+
+  private <R> void decideVisible(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
+      boolean visible, Verdict<R> verdict) {
+    if (!visible) {
+      metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
+      verdict.refused(ctx, request);
+    } else if (revocations != null && !revocations.allows(claims)) {
+      metrics.rejected(OriginMetrics.TOKEN_REVOKED);
+      verdict.refused(ctx, request);
+    } else {
+      decideVariant(ctx, request, titlePath, claims, verdict);
+    }
   }
 
   /**
-   * Runs {@code next} with the catalog's answer: at once when it is known, else on the channel's loop when the
-   * catalog answers; a catalog that fails makes the verdict {@link Verdict#catalogUnavailable}.
+   * Runs {@code next} with the catalog's answer on the channel's loop when the catalog answers; a catalog that fails
+   * makes the verdict {@link Verdict#catalogUnavailable}.
    */
   private <R> void whenKnown(ChannelHandlerContext ctx, R request, PlaybackClaims claims,
       CompletableFuture<Boolean> answer, Verdict<R> verdict, Consumer<Boolean> next) {
-    if (answer.isDone() && !answer.isCompletedExceptionally()) {
-      next.accept(answer.join());
-      return;
-    }
     answer.whenCompleteAsync((value, failure) -> {
       try {
         if (failure != null) {

@@ -10,18 +10,22 @@ import java.nio.charset.StandardCharsets;
  * The query of a request target ({@code application/x-www-form-urlencoded}, WHATWG URL §5.1), checked once when the
  * request is decoded so that no handler meets a malformed escape later: every {@code %} must be followed by two hex
  * digits and the decoded bytes must be UTF-8. A query without {@code %} or {@code +} (a playback token is base64url)
- * costs one scan and no allocation; values are decoded when asked for.
+ * costs one scan and no copy: the query is read where it lies in the request target, and values are decoded when
+ * asked for.
  */
 final class QueryString {
 
-  static final QueryString EMPTY = new QueryString("");
+  static final QueryString EMPTY = new QueryString("", 0);
   /** Longer queries are refused; the request line limit is the outer bound, this keeps one value's decode small. */
   static final int MAX_PARAMETERS = 64;
 
-  private final String raw;
+  /** The text the query is the end of, from {@link #from}. */
+  private final String source;
+  private final int from;
 
-  private QueryString(String raw) {
-    this.raw = raw;
+  private QueryString(String source, int from) {
+    this.source = source;
+    this.from = from;
   }
 
   /**
@@ -30,57 +34,78 @@ final class QueryString {
    * @throws IllegalArgumentException naming what is wrong, without echoing the query (it may hold a token)
    */
   static QueryString parse(String raw) {
-    if (raw == null || raw.isEmpty()) {
+    return raw == null ? EMPTY : parse(raw, 0);
+  }
+
+  /**
+   * Checks the query that is the end of {@code source} from {@code from} on (a request target after its {@code ?}).
+   *
+   * @throws IllegalArgumentException naming what is wrong, without echoing the query (it may hold a token)
+   */
+  static QueryString parse(String source, int from) {
+    if (from >= source.length()) {
       return EMPTY;
     }
     // indexOf rather than a loop over charAt: it runs for every request, and a token makes most of the query.
     int parameters = 1;
-    for (int amp = raw.indexOf('&'); amp >= 0; amp = raw.indexOf('&', amp + 1)) {
+    for (int amp = source.indexOf('&', from); amp >= 0; amp = source.indexOf('&', amp + 1)) {
       if (++parameters > MAX_PARAMETERS) {
         throw new IllegalArgumentException("the query has more than " + MAX_PARAMETERS + " parameters");
       }
     }
-    int percent = raw.indexOf('%');
+    int percent = source.indexOf('%', from);
     if (percent >= 0) {
-      for (int i = percent; i >= 0; i = raw.indexOf('%', i + 3)) {
-        if (i + 2 >= raw.length() || RequestPath.hexDigit(raw.charAt(i + 1)) < 0
-            || RequestPath.hexDigit(raw.charAt(i + 2)) < 0) {
-          throw new IllegalArgumentException("the query has a malformed percent-escape at character " + i);
+      for (int i = percent; i >= 0; i = source.indexOf('%', i + 3)) {
+        if (i + 2 >= source.length() || RequestPath.hexDigit(source.charAt(i + 1)) < 0
+            || RequestPath.hexDigit(source.charAt(i + 2)) < 0) {
+          throw new IllegalArgumentException("the query has a malformed percent-escape at character " + (i - from));
         }
       }
-      int start = 0;
-      while (start <= raw.length()) {
-        int end = raw.indexOf('&', start);
-        end = end < 0 ? raw.length() : end;
-        decode(raw, start, end);
+      int start = from;
+      while (start <= source.length()) {
+        int end = source.indexOf('&', start);
+        end = end < 0 ? source.length() : end;
+        decode(source, start, end, null);
         start = end + 1;
       }
     }
-    return new QueryString(raw);
+    return new QueryString(source, from);
   }
 
   /** The decoded value of the first parameter called {@code name}, or {@code null}. */
   String get(String name) {
-    int i = 0;
-    while (i < raw.length()) {
-      int end = raw.indexOf('&', i);
+    return get(name, null);
+  }
+
+  /**
+   * As {@link #get(String)}, but returns {@code known} itself when the value equals it: a connection's requests
+   * carry the same token, so the token is not copied out of each request target.
+   */
+  String get(String name, String known) {
+    int i = from;
+    int length = source.length();
+    while (i < length) {
+      int end = source.indexOf('&', i);
       if (end < 0) {
-        end = raw.length();
+        end = length;
       }
-      if (end - i >= name.length() && raw.startsWith(name, i)
-          && (end - i == name.length() || raw.charAt(i + name.length()) == '=')) {
+      if (end - i >= name.length() && source.startsWith(name, i)
+          && (end - i == name.length() || source.charAt(i + name.length()) == '=')) {
         int valueStart = Math.min(end, i + name.length() + 1);
-        return decode(raw, valueStart, end);
+        return decode(source, valueStart, end, known);
       }
       i = end + 1;
     }
     return null;
   }
 
-  private static String decode(String raw, int from, int to) {
+  private static String decode(String raw, int from, int to, String known) {
     int percent = raw.indexOf('%', from);
     int plus = raw.indexOf('+', from);
     if ((percent < 0 || percent >= to) && (plus < 0 || plus >= to)) {
+      if (known != null && known.length() == to - from && raw.regionMatches(from, known, 0, to - from)) {
+        return known;
+      }
       return raw.substring(from, to);
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);

@@ -95,7 +95,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       return;
     }
     ReferenceCountUtil.release(msg);
-    ConnectionState.of(ctx.channel()).forwardingBody = false;
+    ConnectionState state = ConnectionState.of(ctx.channel());
+    state.forwardingBody = false;
     DecoderResult result = request.decoderResult();
     if (!result.isSuccess()) {
       refuseUnparseable(ctx, result.cause());
@@ -108,7 +109,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     String uri = request.uri();
     int queryStart = uri.indexOf('?');
-    RequestPath path = RequestPath.parse(queryStart < 0 ? uri : uri.substring(0, queryStart));
+    // Read in place, reusing what the connection's last request had: no copy of the target or its token.
+    RequestPath path = RequestPath.parse(uri, queryStart < 0 ? uri.length() : queryStart, state.lastPath);
     if (path == null) {
       refuse(ctx, keepAlive, OriginMetrics.BAD_PATH, "the request path is not valid: use letters, digits, '.', '-'"
           + " and '_' in each segment, with well-formed percent-escapes");
@@ -116,7 +118,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     QueryString query;
     try {
-      query = QueryString.parse(queryStart < 0 ? null : uri.substring(queryStart + 1));
+      query = queryStart < 0 ? QueryString.EMPTY : QueryString.parse(uri, queryStart + 1);
     } catch (IllegalArgumentException e) {
       refuse(ctx, keepAlive, OriginMetrics.BAD_QUERY, e.getMessage() + "; percent-encode the query as UTF-8");
       return;
@@ -154,8 +156,14 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     InetAddress client = trustedProxies.client(peer, request.headers());
     boolean body = (api || license) && !(request instanceof LastHttpContent);
-    ConnectionState.of(ctx.channel()).forwardingBody = body;
-    ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, client, body));
+    state.forwardingBody = body;
+    String token = query.get(TOKEN_PARAMETER, state.lastToken);
+    state.lastPath = path;
+    if (token != null) {
+      state.lastToken = token;
+    }
+    ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, token, client,
+        body));
   }
 
   static Route route(RequestPath path) {

@@ -1,6 +1,6 @@
 package io.streamkit.server.origin;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,32 +19,44 @@ final class RequestPath {
 
   static final int MAX_SEGMENTS = 16;
   static final int MAX_SEGMENT_CHARS = 255;
+  private static final RequestPath ROOT = new RequestPath(new String[0]);
 
-  private final List<String> segments;
+  private final String[] segments;
 
-  private RequestPath(List<String> segments) {
+  private RequestPath(String[] segments) {
     this.segments = segments;
   }
 
   List<String> segments() {
-    return segments;
+    return List.of(segments);
   }
 
   String segment(int i) {
-    return segments.get(i);
+    return segments[i];
   }
 
   int size() {
-    return segments.size();
+    return segments.length;
   }
 
   String last() {
-    return segments.get(segments.size() - 1);
+    return segments[segments.length - 1];
   }
 
   /** The segments from {@code from} on, joined with '/'. */
   String join(int from) {
-    return String.join("/", segments.subList(from, segments.size()));
+    return String.join("/", Arrays.asList(segments).subList(from, segments.length));
+  }
+
+  /** Equal when the segments are: a key for what is cached per path ({@link MediaRoot}). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RequestPath other && Arrays.equals(segments, other.segments);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(segments);
   }
 
   /**
@@ -53,35 +65,60 @@ final class RequestPath {
    * @return the path, or {@code null} when any segment is unsafe
    */
   static RequestPath parse(String rawPath) {
-    if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
-      return null;
-    }
-    if (rawPath.length() == 1) {
-      return new RequestPath(List.of());
-    }
-    if (rawPath.endsWith("/")) {
-      rawPath = rawPath.substring(0, rawPath.length() - 1);
-    }
-    List<String> segments = new ArrayList<>(6);
-    int start = 1;
-    while (start <= rawPath.length()) {
-      int end = rawPath.indexOf('/', start);
-      if (end < 0) {
-        end = rawPath.length();
-      }
-      String segment = decode(rawPath, start, end);
-      if (segment == null || segments.size() == MAX_SEGMENTS) {
-        return null;
-      }
-      segments.add(segment);
-      start = end + 1;
-    }
-    return new RequestPath(List.copyOf(segments));
+    return parse(rawPath, rawPath.length(), null);
   }
 
-  private static String decode(String raw, int from, int to) {
+  /**
+   * Parses {@code target} up to {@code end} (the start of its query, or its length). Segments equal to those of
+   * {@code previous} (the connection's last path) are taken from it rather than copied again: a player's requests
+   * differ in the file name, seldom in the title and rendition; a path equal to {@code previous} is
+   * {@code previous}.
+   *
+   * @return the path, or {@code null} when any segment is unsafe
+   */
+  static RequestPath parse(String target, int end, RequestPath previous) {
+    if (end == 0 || target.charAt(0) != '/') {
+      return null;
+    }
+    if (end == 1) {
+      return ROOT;
+    }
+    if (target.charAt(end - 1) == '/') {
+      end--;
+    }
+    int count = 1;
+    for (int slash = target.indexOf('/', 1); slash >= 0 && slash < end; slash = target.indexOf('/', slash + 1)) {
+      if (++count > MAX_SEGMENTS) {
+        return null;
+      }
+    }
+    String[] known = previous == null ? null : previous.segments;
+    String[] segments = new String[count];
+    boolean same = known != null && known.length == count;
+    int start = 1;
+    for (int i = 0; i < count; i++) {
+      int stop = target.indexOf('/', start);
+      if (stop < 0 || stop > end) {
+        stop = end;
+      }
+      String segment = decode(target, start, stop, known != null && i < known.length ? known[i] : null);
+      if (segment == null) {
+        return null;
+      }
+      same = same && segment == known[i];
+      segments[i] = segment;
+      start = stop + 1;
+    }
+    return same ? previous : new RequestPath(segments);
+  }
+
+  /** One segment, decoded and checked; {@code known} itself when the raw segment is exactly it (already checked). */
+  private static String decode(String raw, int from, int to, String known) {
     if (to == from || to - from > MAX_SEGMENT_CHARS * 3) {
       return null;
+    }
+    if (known != null && known.length() == to - from && raw.regionMatches(from, known, 0, to - from)) {
+      return known;
     }
     StringBuilder out = null;
     for (int i = from; i < to; i++) {

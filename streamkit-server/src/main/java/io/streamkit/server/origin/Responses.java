@@ -126,12 +126,53 @@ final class Responses {
     }
   }
 
+  /**
+   * Counts the response once its last write succeeds. A connection answers one request at a time
+   * ({@link RequestCycleHandler}), so on its event loop one listener per connection, refilled per response, does it
+   * without a new object per request; anything else (another thread, a second response in flight) gets its own.
+   */
   static void whenWritten(ChannelHandlerContext ctx, ChannelFuture lastWrite, OriginMetrics metrics, Route route,
       int status, long bodyBytes) {
+    if (ctx.executor().inEventLoop()) {
+      ConnectionState state = ConnectionState.of(ctx.channel());
+      if (state.accounting == null) {
+        state.accounting = new Accounting();
+      }
+      if (!state.accounting.pending) {
+        state.accounting.await(lastWrite, metrics, route, status, bodyBytes);
+        return;
+      }
+    }
     lastWrite.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         metrics.responded(route, status, bodyBytes);
       }
     });
+  }
+
+  /** What one response is counted as when its last write succeeds; used on the connection's event loop only. */
+  static final class Accounting implements ChannelFutureListener {
+    private boolean pending;
+    private OriginMetrics metrics;
+    private Route route;
+    private int status;
+    private long bodyBytes;
+
+    void await(ChannelFuture lastWrite, OriginMetrics metrics, Route route, int status, long bodyBytes) {
+      this.pending = true;
+      this.metrics = metrics;
+      this.route = route;
+      this.status = status;
+      this.bodyBytes = bodyBytes;
+      lastWrite.addListener(this);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      pending = false;
+      if (future.isSuccess()) {
+        metrics.responded(route, status, bodyBytes);
+      }
+    }
   }
 }

@@ -8,18 +8,25 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Single handlers on {@link EmbeddedChannel}: what each lets through, what it answers, what it counts. */
 class PipelineHandlersTest {
@@ -133,9 +140,65 @@ class PipelineHandlersTest {
     ch.finishAndReleaseAll();
   }
 
+  @Test
+  void eachRequestOnAKeptAliveConnectionHasItsOwnPathAndToken() {
+    EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(metrics));
+    String[] targets = {"/titles/t1/v0/seg_1.m4s?token=abc", "/titles/t1/v0/seg_2.m4s?token=abc",
+        "/titles/t1/v0/seg_2.m4s?token=abd", "/titles/t1/v0/seg%5F2.m4s?token=ab%63", "/titles/t2/v0/seg_2.m4s"};
+    String[][] expected = {{"t1", "seg_1.m4s", "abc"}, {"t1", "seg_2.m4s", "abc"}, {"t1", "seg_2.m4s", "abd"},
+        {"t1", "seg_2.m4s", "abc"}, {"t2", "seg_2.m4s", null}};
+    for (int i = 0; i < targets.length; i++) {
+      ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, targets[i]));
+      OriginRequest request = ch.readInbound();
+      assertThat(request.path.segment(1)).as(targets[i]).isEqualTo(expected[i][0]);
+      assertThat(request.path.last()).as(targets[i]).isEqualTo(expected[i][1]);
+      assertThat(request.token).as(targets[i]).isEqualTo(expected[i][2]);
+    }
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aChangedFileIsAnsweredWithItsNewHeadersAndALinkPlantedInItsPlaceIsNotFollowed(@TempDir Path data)
+      throws Exception {
+    Path segment = Files.createDirectories(data.resolve("titles/t1/v0")).resolve("seg_1.m4s");
+    Files.write(segment, new byte[10]);
+    Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data), false, metrics));
+
+    HttpResponse first = serve(ch);
+    assertThat(first.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("10");
+
+    Files.write(segment, new byte[20]);
+    Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:05Z")));
+    HttpResponse second = serve(ch);
+    assertThat(second.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("20");
+    assertThat(second.headers().get(HttpHeaderNames.ETAG)).isNotEqualTo(first.headers().get(HttpHeaderNames.ETAG));
+    assertThat(second.headers().get(HttpHeaderNames.LAST_MODIFIED)).isEqualTo("Thu, 01 Jan 2026 00:00:05 GMT");
+
+    Path secret = Files.write(data.resolve("secret.db"), new byte[30]);
+    Files.delete(segment);
+    Files.createSymbolicLink(segment, secret);
+    assertThat(serve(ch).status().code()).isEqualTo(404);
+    ch.finishAndReleaseAll();
+  }
+
+  /** One GET of the segment through {@code ch}; every message written is released. */
+  private static HttpResponse serve(EmbeddedChannel ch) {
+    ch.writeInbound(request("/titles/t1/v0/seg_1.m4s", null));
+    HttpResponse response = null;
+    for (Object written = ch.readOutbound(); written != null; written = ch.readOutbound()) {
+      if (written instanceof HttpResponse r && response == null) {
+        response = r;
+      }
+      ReferenceCountUtil.release(written);
+    }
+    return response;
+  }
+
   private static OriginRequest request(String path, String token) {
     RequestPath p = RequestPath.parse(path);
-    return new OriginRequest(HttpMethod.GET, new DefaultHttpHeaders(), true, RequestDecoder.route(p), p,
-        QueryString.parse(token == null ? null : "token=" + token), InetAddress.getLoopbackAddress(), false);
+    QueryString query = QueryString.parse(token == null ? null : "token=" + token);
+    return new OriginRequest(HttpMethod.GET, new DefaultHttpHeaders(), true, RequestDecoder.route(p), p, query,
+        query.get(RequestDecoder.TOKEN_PARAMETER), InetAddress.getLoopbackAddress(), false);
   }
 }
