@@ -188,7 +188,10 @@ public final class TitleVersions {
     return e;
   }
 
-  /** Media first, then media playlists, then the master playlist: the order a reader can never see half of. */
+  /**
+   * Media first, then media playlists (and the DASH manifest), then the master playlist: the order a reader can never
+   * see half of.
+   */
   private static List<String> filesIn(Path directory) {
     List<String> files = filesUnder(directory);
     if (!files.contains(MASTER)) {
@@ -216,7 +219,7 @@ public final class TitleVersions {
     if (relative.equals(MASTER)) {
       return 2;
     }
-    return relative.endsWith(".m3u8") ? 1 : 0;
+    return relative.endsWith(".m3u8") || relative.endsWith(".mpd") ? 1 : 0;
   }
 
   /**
