@@ -350,7 +350,7 @@ final class ManagementEndpoints implements ApiEndpoints {
         boolean isDefault = "true".equals(defaultText);
         TitleSubtitles.Track track = subtitleEdit(() -> api.storage == null
             ? TitleSubtitles.add(api.dataDirectory.resolve(titleKey), body, format, language, label, isDefault)
-            : published(id, TitleSubtitles.add(new TitleVersions(api.storage), titleKey, body, format, language,
+            : published(id, TitleSubtitles.add(sweptVersions(id, titleKey), titleKey, body, format, language,
                 label, isDefault)));
         LOG.info("title {}: {} subtitle track '{}' added", id, track.language(), LogText.escape(track.label()));
         call.respond(HttpResponseStatus.CREATED, trackJson(track));
@@ -370,7 +370,7 @@ final class ManagementEndpoints implements ApiEndpoints {
       String titleKey = subtitledTitle(id);
       TitleSubtitles.Track removed = subtitleEdit(() -> api.storage == null
           ? TitleSubtitles.remove(api.dataDirectory.resolve(titleKey), language)
-          : published(id, TitleSubtitles.remove(new TitleVersions(api.storage), titleKey, language)));
+          : published(id, TitleSubtitles.remove(sweptVersions(id, titleKey), titleKey, language)));
       if (removed == null) {
         throw ApiException.notFound("title " + id + " has no subtitle track '" + LogText.escape(language) + "'; list"
             + " them with GET /api/titles/" + id + "/subtitles");
@@ -403,6 +403,26 @@ final class ManagementEndpoints implements ApiEndpoints {
           + " edited once it is READY or PUBLISHED");
     }
     return TitlePointers.titleKey(id.toString());
+  }
+
+  /**
+   * The storage's titles, once the versions of this one that earlier edits replaced are swept under the workers'
+   * orphan grace ({@link TitleVersions#sweep}, as after a transcode): before the edit, so the version it replaces
+   * stays for the origins that have not yet read the new pointer. A sweep that fails only delays the cleanup.
+   */
+  private TitleVersions sweptVersions(UUID id, String titleKey) {
+    TitleVersions versions = new TitleVersions(api.storage);
+    Duration grace = api.workers != null ? api.workers.orphanGrace() : IngestWorkers.DEFAULT_ORPHAN_GRACE;
+    try {
+      int removed = versions.sweep(titleKey, grace, Instant.now());
+      if (removed > 0) {
+        LOG.info("title {}: removed {} object(s) of replaced versions", id, removed);
+      }
+    } catch (StorageException e) {
+      LOG.warn("title {}: cannot sweep replaced versions (left for the next edit): {}", id,
+          LogText.escape(String.valueOf(e.getMessage())));
+    }
+    return versions;
   }
 
   /** A stored title's edit is done: this origin serves the new version from the next request. */

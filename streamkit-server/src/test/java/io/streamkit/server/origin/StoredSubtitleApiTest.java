@@ -26,9 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -41,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Subtitles of a title kept in S3 (a real S3 server, s3proxy), edited through the management API: each edit publishes
  * a new version of the title that the viewer's session master names at once (the token spliced into the subtitle
  * URIs), whose cue files are served; only the subtitle files and the rewritten playlists are uploaded (the segments
- * are copied inside the bucket), and the version the title showed before is left exactly as it was. A bad file is
- * refused with the line to fix and publishes nothing; edits sent at once both land.
+ * are copied inside the bucket), and the version the title showed before is left exactly as it was until a later
+ * edit's sweep finds it idle past the workers' grace. A bad file is refused with the line to fix and publishes
+ * nothing; edits sent at once both land.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StoredSubtitleApiTest {
@@ -51,6 +55,7 @@ class StoredSubtitleApiTest {
   private static final byte[] SECRET = "stored-subtitle-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8);
   private static final String SRT = "1\n00:00:01,000 --> 00:00:02,500\nHello <i>there</i>\n\n"
       + "2\n00:00:03,000 --> 00:00:05,000\nSecond line\n";
+  private static final Duration ORPHAN_GRACE = Duration.ofSeconds(1);
   private static final String VTT = "WEBVTT\n\n00:00.500 --> 00:01.500\nBonjour\n";
 
   @TempDir static Path data;
@@ -88,7 +93,7 @@ class StoredSubtitleApiTest {
     };
     store = StreamkitStore.builder().dataDirectory(data).build();
     workers = IngestWorkers.builder().store(store).dataDirectory(data).storage(recording).node("test-node")
-        .ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build()
+        .orphanGrace(ORPHAN_GRACE).ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build()
         .start();
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).storage(recording)
         .build();
@@ -169,6 +174,13 @@ class StoredSubtitleApiTest {
       }
     });
     assertThat(objects(original)).as("the version viewers had is untouched").isEqualTo(originalObjects);
+    // S3 times objects to the second: wait until the transcoder's version is surely idle for longer than the grace.
+    Instant originalWritten = bucket.list(titleKey + "/" + original).stream().map(StoredObject::lastModified)
+        .max(Comparator.naturalOrder()).orElseThrow();
+    long idle = Duration.between(Instant.now(), originalWritten.plus(ORPHAN_GRACE).plusSeconds(1)).toMillis();
+    if (idle > 0) {
+      Thread.sleep(idle);
+    }
 
     assertThat(send(admin("/api/titles/" + id + "/subtitles/en").DELETE().build()).statusCode()).isEqualTo(204);
 
@@ -176,8 +188,14 @@ class StoredSubtitleApiTest {
     assertThat(session("manifest.mpd")).doesNotContain("contentType=\"text\"");
     assertThat(get("/titles/" + id + "/subtitles/en/seg_00000.vtt?token=" + token).statusCode()).isEqualTo(404);
     assertThat(trackLanguages()).isEmpty();
-    Map<String, String> withoutTrack = objects(versions.current(titleKey).orElseThrow());
-    assertThat(withoutTrack).as("back to the transcoder's files").isEqualTo(originalObjects);
+    String withoutTrack = versions.current(titleKey).orElseThrow();
+    assertThat(objects(withoutTrack)).as("back to the transcoder's files").isEqualTo(originalObjects);
+    assertThat(bucket.list(titleKey)).extracting(StoredObject::key)
+        .as("the sweep before the edit removed the version replaced earlier, idle past the workers' grace, and kept"
+            + " the one this edit replaced")
+        .noneMatch(key -> key.startsWith(titleKey + "/" + original + "/"))
+        .anyMatch(key -> key.startsWith(titleKey + "/" + withTrack + "/"))
+        .anyMatch(key -> key.startsWith(titleKey + "/" + withoutTrack + "/"));
     HttpResponse<String> again = send(admin("/api/titles/" + id + "/subtitles/en").DELETE().build());
     assertThat(again.statusCode()).isEqualTo(404);
     assertThat(message(again)).contains("has no subtitle track 'en'");
@@ -186,7 +204,7 @@ class StoredSubtitleApiTest {
   @Test
   void aBadFileIsRefusedWithItsLineAndPublishesNothing() throws Exception {
     String before = versions.current(titleKey).orElseThrow();
-    int objectsBefore = bucket.list(titleKey).size();
+    Set<String> versionsBefore = versionsInBucket();
 
     HttpResponse<String> refused = upload("?lang=en&label=English", "application/x-subrip",
         "1\n00:00:01 --> 00:00:02\nNo milliseconds\n");
@@ -195,7 +213,7 @@ class StoredSubtitleApiTest {
     assertThat(message(refused)).contains("en.srt line 2: broken timing line '00:00:01 --> 00:00:02'")
         .doesNotContain("\n").doesNotContain(data.toString());
     assertThat(versions.current(titleKey)).contains(before);
-    assertThat(bucket.list(titleKey)).hasSize(objectsBefore);
+    assertThat(versionsBefore).as("no version was added").containsAll(versionsInBucket());
   }
 
   @Test
@@ -226,6 +244,18 @@ class StoredSubtitleApiTest {
       objects.put(object.key().substring(prefix.length()), object.size() + " " + object.etag());
     }
     return objects;
+  }
+
+  /** The versions of the title in the bucket, whether the pointer names them or not. */
+  private Set<String> versionsInBucket() {
+    Set<String> names = new TreeSet<>();
+    for (StoredObject object : bucket.list(titleKey)) {
+      String rest = object.key().substring(titleKey.length() + 1);
+      if (rest.contains("/")) {
+        names.add(rest.substring(0, rest.indexOf('/')));
+      }
+    }
+    return names;
   }
 
   private List<String> trackLanguages() throws Exception {
