@@ -159,13 +159,15 @@ public final class TitleSubtitles {
    */
   public static Track add(TitleVersions versions, String title, byte[] file, Format format, String language,
       String label, boolean isDefault) {
-    return onStagedVersion(versions, title, (files, version) -> {
-      Track track = add(files, file, format, language, label, isDefault);
-      List<String> changed = new ArrayList<>(playlists(files));
-      changed.add(SubtitlePackager.DIRECTORY + "/" + track.directory());
-      versions.publishChange(title, version, files.directory(), changed, List.of());
-      return track;
-    });
+    synchronized (EDITS) {
+      return onStagedVersion(versions, title, (files, version) -> {
+        Track track = add(files, file, format, language, label, isDefault);
+        List<String> changed = new ArrayList<>(playlists(files));
+        changed.add(SubtitlePackager.DIRECTORY + "/" + track.directory());
+        versions.publishChange(title, version, files.directory(), changed, List.of());
+        return track;
+      });
+    }
   }
 
   private static Track add(TitleFiles files, byte[] file, Format format, String language, String label,
@@ -271,15 +273,17 @@ public final class TitleSubtitles {
    * @throws io.streamkit.core.storage.StorageException if the storage fails; the title then shows what it showed
    */
   public static Track remove(TitleVersions versions, String title, String language) {
-    return onStagedVersion(versions, title, (files, version) -> {
-      Track removed = remove(files, language);
-      if (removed != null) {
-        String uri = removed.uri();
-        versions.publishChange(title, version, files.directory(), playlists(files),
-            List.of(uri.contains("/") ? uri.substring(0, uri.lastIndexOf('/')) : uri));
-      }
-      return removed;
-    });
+    synchronized (EDITS) {
+      return onStagedVersion(versions, title, (files, version) -> {
+        Track removed = remove(files, language);
+        if (removed != null) {
+          String uri = removed.uri();
+          versions.publishChange(title, version, files.directory(), playlists(files),
+              List.of(uri.contains("/") ? uri.substring(0, uri.lastIndexOf('/')) : uri));
+        }
+        return removed;
+      });
+    }
   }
 
   private static Track remove(TitleFiles files, String language) {
@@ -312,22 +316,21 @@ public final class TitleSubtitles {
     T apply(TitleFiles staged, String version);
   }
 
-  private static <T> T onStagedVersion(TitleVersions versions, String title, StagedWork<T> edit) {
+  /** Runs {@code work} on a staging directory that fetches the files it asks for from the title's current version. */
+  private static <T> T onStagedVersion(TitleVersions versions, String title, StagedWork<T> work) {
     Objects.requireNonNull(versions, "versions");
-    synchronized (EDITS) {
-      String version = versions.current(title).orElseThrow(() -> new IllegalStateException("the title is not"
-          + " published in the storage yet; edit its subtitles once it is transcoded"));
-      Path staging;
-      try {
-        staging = Files.createTempDirectory("streamkit-subtitles-");
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot stage an edit of " + title + ": " + e.getMessage(), e);
-      }
-      try {
-        return edit.apply(TitleFiles.staged(staging, versions.storage(), title, version), version);
-      } finally {
-        TitleDestination.deleteRecursively(staging);
-      }
+    String version = versions.current(title).orElseThrow(() -> new IllegalStateException("the title is not"
+        + " published in the storage yet; edit its subtitles once it is transcoded"));
+    Path staging;
+    try {
+      staging = Files.createTempDirectory("streamkit-subtitles-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage an edit of " + title + ": " + e.getMessage(), e);
+    }
+    try {
+      return work.apply(TitleFiles.staged(staging, versions.storage(), title, version), version);
+    } finally {
+      TitleDestination.deleteRecursively(staging);
     }
   }
 
