@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The parts of a media playlist (RFC 8216 section 4.3.3) the packager reads back after segmenting: target duration,
@@ -22,6 +23,20 @@ record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String m
   }
 
   static MediaPlaylist read(Path file) {
+    return read(file, uri -> {
+      try {
+        return Files.size(file.resolveSibling(uri));
+      } catch (IOException e) {
+        throw new UncheckedIOException("segment " + uri + " listed in " + file + " is missing", e);
+      }
+    });
+  }
+
+  /**
+   * As {@link #read(Path)}, with each segment's size from {@code sizeOf} (given the URI as listed) rather than from a
+   * file beside the playlist: for a playlist staged without its segments.
+   */
+  static MediaPlaylist read(Path file, ToLongFunction<String> sizeOf) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
@@ -50,11 +65,7 @@ record MediaPlaylist(Path file, int targetDuration, long mediaSequence, String m
         int comma = value.indexOf(',');
         pendingDuration = Double.parseDouble(comma < 0 ? value : value.substring(0, comma));
       } else if (!line.isEmpty() && !line.startsWith("#") && pendingDuration >= 0) {
-        try {
-          segments.add(new Segment(line, pendingDuration, Files.size(file.resolveSibling(line)), key));
-        } catch (IOException e) {
-          throw new UncheckedIOException("segment " + line + " listed in " + file + " is missing", e);
-        }
+        segments.add(new Segment(line, pendingDuration, sizeOf.applyAsLong(line), key));
         pendingDuration = -1;
       }
     }

@@ -1,5 +1,6 @@
 package io.streamkit.hls;
 
+import io.streamkit.core.storage.TitleVersions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,13 @@ import java.util.regex.Pattern;
  * longer names them. Its modified time always moves forward, so a cache keyed by modified time and size, such as the
  * origin's, never keeps the old master. Any refusal leaves the title exactly as it was. Edits are serialised within
  * this process; a title is edited by one process at a time.
+ *
+ * <p>A title kept in a storage ({@link TitleVersions}) is never changed in place: the same edit runs on a staging
+ * directory that holds only the files it reads from the version the title shows (the master playlist, the DASH
+ * manifest, the top video rendition's playlist and first segment, an existing track's first cue segment), and the
+ * result becomes a new version ({@link TitleVersions#publishChange}) whose other objects are copied inside the
+ * storage, the pointer switched last; so a viewer sees the old track set or the new one, each complete. An edit made
+ * from a version another process has replaced meanwhile is refused rather than allowed to drop that change.
  *
  * <p>The cues are timed like the transcoder's: the {@code X-TIMESTAMP-MAP} of every segment names the title's first
  * video frame (RFC 8216 section 3.5), read from a subtitle track the title already has or else from the top video
@@ -89,7 +97,20 @@ public final class TitleSubtitles {
    * @throws UncheckedIOException if the master playlist cannot be read
    */
   public static List<Track> list(Path title) {
-    return tracks(readMaster(title));
+    return tracks(readMaster(TitleFiles.in(title)));
+  }
+
+  /**
+   * The subtitle tracks of a title kept in a storage, as the master playlist of the version it shows now names them.
+   *
+   * @param versions the storage's titles
+   * @param title the title's key, e.g. {@code titles/42}
+   * @return the tracks, empty when it has none
+   * @throws IllegalStateException if the title is not published in the storage
+   * @throws io.streamkit.core.storage.StorageException if the storage fails
+   */
+  public static List<Track> list(TitleVersions versions, String title) {
+    return onStagedVersion(versions, title, (files, version) -> tracks(readMaster(files)));
   }
 
   /**
@@ -113,7 +134,44 @@ public final class TitleSubtitles {
    */
   public static Track add(Path title, byte[] file, Format format, String language, String label,
       boolean isDefault) {
-    Objects.requireNonNull(title, "title");
+    return add(TitleFiles.in(Objects.requireNonNull(title, "title")), file, format, language, label, isDefault);
+  }
+
+  /**
+   * As {@link #add(Path, byte[], Format, String, String, boolean)}, for a title kept in a storage: the edit runs on a
+   * staging copy of the few files it reads from the version the title shows now, and its result is published as a
+   * new version ({@link TitleVersions#publishChange}): the new track's files and the rewritten playlists uploaded,
+   * every other object copied inside the storage, the title pointed at it last.
+   *
+   * @param versions the storage's titles
+   * @param title the title's key, e.g. {@code titles/42}
+   * @param file the subtitle file's bytes
+   * @param format how to read it
+   * @param language BCP 47 language tag
+   * @param label the name players show
+   * @param isDefault whether players show it without being asked
+   * @return the new track
+   * @throws IllegalArgumentException as for a title directory
+   * @throws TranscodeException as for a title directory
+   * @throws IllegalStateException as for a title directory, when the title is not published in the storage, or when
+   *     it got a new version while this one was made; the title then shows what it showed
+   * @throws io.streamkit.core.storage.StorageException if the storage fails; the title then shows what it showed
+   */
+  public static Track add(TitleVersions versions, String title, byte[] file, Format format, String language,
+      String label, boolean isDefault) {
+    synchronized (EDITS) {
+      return onStagedVersion(versions, title, (files, version) -> {
+        Track track = add(files, file, format, language, label, isDefault);
+        List<String> changed = new ArrayList<>(playlists(files));
+        changed.add(SubtitlePackager.DIRECTORY + "/" + track.directory());
+        versions.publishChange(title, version, files.directory(), changed, List.of());
+        return track;
+      });
+    }
+  }
+
+  private static Track add(TitleFiles files, byte[] file, Format format, String language, String label,
+      boolean isDefault) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(format, "format");
     String tag = Transcoder.languageTag(Objects.requireNonNull(language, "language"));
@@ -124,7 +182,8 @@ public final class TitleSubtitles {
     }
     List<SubtitleCue> cues = SubtitleReader.parse(tag + format.extension, file);
     synchronized (EDITS) {
-      List<String> master = readMaster(title);
+      Path title = files.directory();
+      List<String> master = readMaster(files);
       List<Track> tracks = tracks(master);
       for (Track track : tracks) {
         if (track.language().equalsIgnoreCase(tag) || track.directory().equalsIgnoreCase(tag)) {
@@ -140,15 +199,16 @@ public final class TitleSubtitles {
         throw new IllegalStateException("the title has " + tracks.size() + " subtitle tracks, the most it takes;"
             + " remove one first");
       }
-      MediaPlaylist video = MediaPlaylist.read(title.resolve(topVideoUri(master)));
-      long mpegTs = firstFrameTimestamp(title, tracks, video);
+      String videoUri = topVideoUri(master);
+      MediaPlaylist video = files.playlist(videoUri);
+      long mpegTs = firstFrameTimestamp(files, tracks, videoUri, video);
       Path staging = null;
       Path directory = title.resolve(SubtitlePackager.DIRECTORY).resolve(tag);
       boolean placed = false;
       try {
         staging = Files.createTempDirectory(title, ".subtitles-");
         // A title with a DASH manifest gets the whole-title WebVTT file its text AdaptationSet names.
-        boolean dash = Files.isRegularFile(title.resolve(DashManifest.MANIFEST));
+        boolean dash = Files.isRegularFile(files.need(DashManifest.MANIFEST));
         SubtitlePackager.Rendition rendition = SubtitlePackager.write(staging,
             List.of(new SubtitleTrack(tag + format.extension, tag, name, isDefault, cues, true)), video, mpegTs,
             dash).get(0);
@@ -196,16 +256,48 @@ public final class TitleSubtitles {
    * @throws UncheckedIOException if the master playlist cannot be rewritten; the title is then as it was
    */
   public static Track remove(Path title, String language) {
+    return remove(TitleFiles.in(Objects.requireNonNull(title, "title")), language);
+  }
+
+  /**
+   * As {@link #remove(Path, String)}, for a title kept in a storage: published as a new version
+   * ({@link TitleVersions#publishChange}) without the track's files, with the rewritten playlists, every other object
+   * copied inside the storage.
+   *
+   * @param versions the storage's titles
+   * @param title the title's key, e.g. {@code titles/42}
+   * @param language the track's language, or the directory in its URI
+   * @return the removed track, or {@code null} when the title has none by that name
+   * @throws IllegalStateException if the title is not published in the storage, or got a new version while this one
+   *     was made; the title then shows what it showed
+   * @throws io.streamkit.core.storage.StorageException if the storage fails; the title then shows what it showed
+   */
+  public static Track remove(TitleVersions versions, String title, String language) {
+    synchronized (EDITS) {
+      return onStagedVersion(versions, title, (files, version) -> {
+        Track removed = remove(files, language);
+        if (removed != null) {
+          String uri = removed.uri();
+          versions.publishChange(title, version, files.directory(), playlists(files),
+              List.of(uri.contains("/") ? uri.substring(0, uri.lastIndexOf('/')) : uri));
+        }
+        return removed;
+      });
+    }
+  }
+
+  private static Track remove(TitleFiles files, String language) {
     Objects.requireNonNull(language, "language");
     synchronized (EDITS) {
-      List<String> master = readMaster(title);
+      Path title = files.directory();
+      List<String> master = readMaster(files);
       Track removed = tracks(master).stream().filter(t -> t.directory().equalsIgnoreCase(language)).findFirst()
           .orElse(null);
       if (removed == null) {
         return null;
       }
       writeMaster(title, withSubtitleMedia(master, null, removed));
-      if (Files.isRegularFile(title.resolve(DashManifest.MANIFEST))) {
+      if (Files.isRegularFile(files.need(DashManifest.MANIFEST))) {
         try {
           DashManifest.removeText(title, SubtitlePackager.DIRECTORY + "/" + removed.directory() + "/"
               + SubtitlePackager.WHOLE_TITLE);
@@ -219,8 +311,37 @@ public final class TitleSubtitles {
     }
   }
 
-  private static List<String> readMaster(Path title) {
-    Path master = title.resolve(TitlePackager.MASTER);
+  /** Work on a staging copy of the version a stored title shows. */
+  private interface StagedWork<T> {
+    T apply(TitleFiles staged, String version);
+  }
+
+  /** Runs {@code work} on a staging directory that fetches the files it asks for from the title's current version. */
+  private static <T> T onStagedVersion(TitleVersions versions, String title, StagedWork<T> work) {
+    Objects.requireNonNull(versions, "versions");
+    String version = versions.current(title).orElseThrow(() -> new IllegalStateException("the title is not"
+        + " published in the storage yet; edit its subtitles once it is transcoded"));
+    Path staging;
+    try {
+      staging = Files.createTempDirectory("streamkit-subtitles-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage an edit of " + title + ": " + e.getMessage(), e);
+    }
+    try {
+      return work.apply(TitleFiles.staged(staging, versions.storage(), title, version), version);
+    } finally {
+      TitleDestination.deleteRecursively(staging);
+    }
+  }
+
+  /** The title-wide playlists an edit rewrites: the master playlist, and the DASH manifest when the title has one. */
+  private static List<String> playlists(TitleFiles files) {
+    return Files.isRegularFile(files.need(DashManifest.MANIFEST))
+        ? List.of(TitlePackager.MASTER, DashManifest.MANIFEST) : List.of(TitlePackager.MASTER);
+  }
+
+  private static List<String> readMaster(TitleFiles files) {
+    Path master = files.need(TitlePackager.MASTER);
     if (!Files.isRegularFile(master)) {
       throw new IllegalStateException("the title has no " + TitlePackager.MASTER + " yet; add subtitles once it is"
           + " transcoded");
@@ -280,14 +401,14 @@ public final class TitleSubtitles {
    * The {@code MPEGTS} value the title's subtitle segments map to: an existing track's, so that every track is timed
    * alike, else the top video rendition's first frame ({@link VideoTimelineStart}).
    */
-  private static long firstFrameTimestamp(Path title, List<Track> tracks, MediaPlaylist video) {
+  private static long firstFrameTimestamp(TitleFiles files, List<Track> tracks, String videoUri,
+      MediaPlaylist video) {
     for (Track track : tracks) {
-      Path playlist = title.resolve(track.uri());
-      if (Files.isRegularFile(playlist)) {
-        MediaPlaylist subtitles = MediaPlaylist.read(playlist);
+      if (Files.isRegularFile(files.need(track.uri()))) {
         try {
+          MediaPlaylist subtitles = files.playlist(track.uri());
           Matcher map = TIMESTAMP_MAP.matcher(Files.readString(
-              playlist.resolveSibling(subtitles.segments().get(0).uri()), StandardCharsets.UTF_8));
+              files.need(TitleFiles.sibling(track.uri(), subtitles.segments().get(0).uri())), StandardCharsets.UTF_8));
           if (map.find()) {
             return Long.parseLong(map.group(1));
           }
@@ -300,6 +421,10 @@ public final class TitleSubtitles {
     if (key != null && key.contains("METHOD=AES-128")) {
       throw new IllegalStateException("the title's segments are encrypted whole with AES-128, so its first video"
           + " timestamp cannot be read; add subtitles to an encrypted title when transcoding it");
+    }
+    files.need(TitleFiles.sibling(videoUri, video.segments().get(0).uri()));
+    if (video.mapUri() != null) {
+      files.need(TitleFiles.sibling(videoUri, video.mapUri()));
     }
     return VideoTimelineStart.of(video, video.mapUri() != null ? SegmentFormat.FMP4 : SegmentFormat.TS);
   }

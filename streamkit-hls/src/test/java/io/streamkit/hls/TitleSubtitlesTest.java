@@ -3,13 +3,18 @@ package io.streamkit.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.storage.LocalStorage;
+import io.streamkit.core.storage.StoredObject;
+import io.streamkit.core.storage.TitleVersions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A track added to a packaged title is exactly the one the transcoder would have written from the same file: removed
  * from a title transcoded with it and added again, the master playlist and every WebVTT segment are byte for byte
  * what the transcoder wrote (the first video frame's timestamp read back from the published segments, fMP4 and TS),
- * and so is a clear fMP4 title's DASH manifest, whose text AdaptationSet goes and comes back with the track.
+ * and so is a clear fMP4 title's DASH manifest, whose text AdaptationSet goes and comes back with the track. A title
+ * kept in a storage gets the same files, in new versions, the published one left as it was.
  */
 class TitleSubtitlesTest {
 
@@ -72,6 +78,50 @@ class TitleSubtitlesTest {
     }
     assertThat(HlsConformance.check(title, new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS)))
         .isEmpty();
+  }
+
+  @Test
+  void aStoredTitlesTrackRemovedAndAddedAgainIsWhatTheTranscoderWroteInNewVersionsBesideAnUntouchedOne()
+      throws IOException {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x240", "25", 6, true, "-c:v", "libx264", "-preset",
+        "veryfast", "-c:a", "aac");
+    Path srt = Files.writeString(dir.resolve("en.srt"), SRT);
+    Path title = dir.resolve("title");
+    Transcoder.builder().input(source).output(title).format(SegmentFormat.FMP4).ladder(Ladder.small())
+        .preset("ultrafast").segmentSeconds(TitleFixture.SEGMENT_SECONDS).subtitles(srt, "en", "English", true)
+        .build().run();
+    LocalStorage storage = LocalStorage.in(dir.resolve("storage"));
+    TitleVersions versions = new TitleVersions(storage);
+    String published = versions.publish("titles/1", title);
+    Map<String, String> publishedObjects = objects(storage, "titles/1/" + published);
+
+    assertThat(TitleSubtitles.remove(versions, "titles/1", "en")).isNotNull();
+    String bare = versions.current("titles/1").orElseThrow();
+    assertThat(TitleSubtitles.list(versions, "titles/1")).isEmpty();
+    assertThat(TitleSubtitles.remove(versions, "titles/1", "en")).isNull();
+    assertThat(objects(storage, "titles/1/" + bare).keySet()).noneMatch(key -> key.startsWith("subtitles/"));
+    TitleSubtitles.add(versions, "titles/1", SRT.getBytes(StandardCharsets.UTF_8), TitleSubtitles.Format.SUBRIP,
+        "en", "English", true);
+
+    String again = versions.current("titles/1").orElseThrow();
+    assertThat(again).isNotIn(published, bare);
+    assertThat(TitleSubtitles.list(versions, "titles/1"))
+        .containsExactly(new TitleSubtitles.Track("en", "English", true, "subtitles/en/index.m3u8"));
+    // Every file is what the transcoder wrote, the segments included (copied inside the storage, not re-encoded).
+    assertThat(objects(storage, "titles/1/" + again)).isEqualTo(publishedObjects);
+    assertThat(objects(storage, "titles/1/" + published)).isEqualTo(publishedObjects);
+    assertThat(HlsConformance.check(storage.file("titles/1/" + again),
+        new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS))).isEmpty();
+  }
+
+  /** The objects under a key, by path below it, with a digest of their content. */
+  private static Map<String, String> objects(LocalStorage storage, String directory) throws IOException {
+    Map<String, String> objects = new TreeMap<>();
+    for (StoredObject object : storage.list(directory)) {
+      byte[] content = Files.readAllBytes(storage.file(object.key()));
+      objects.put(object.key().substring(directory.length() + 1), content.length + ":" + Arrays.hashCode(content));
+    }
+    return objects;
   }
 
   private static Map<String, String> files(Path directory) throws IOException {

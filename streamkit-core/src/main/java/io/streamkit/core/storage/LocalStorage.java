@@ -7,6 +7,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -79,6 +80,22 @@ public final class LocalStorage implements MediaStorage {
   public void put(String key, byte[] content) {
     Path target = file(key);
     write(target, temporary -> Files.write(temporary, content));
+  }
+
+  /** A hard link to the source's file: objects are never changed in place (a put renames a new file over). */
+  @Override
+  public void copy(String from, String to) {
+    Path source = file(from);
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw StorageException.notFound(source.toString());
+    }
+    write(file(to), temporary -> {
+      try {
+        Files.createLink(temporary, source);
+      } catch (UnsupportedOperationException | FileSystemException e) {
+        Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+      }
+    });
   }
 
   private interface Writer {

@@ -1,7 +1,10 @@
 package io.streamkit.core.storage;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +39,37 @@ public interface MediaStorage extends AutoCloseable {
    * @throws IllegalArgumentException if {@code key} breaks the rules of {@link #checkKey}
    */
   void put(String key, byte[] content);
+
+  /**
+   * Copies an object to another key, replacing any object there. Storages that can copy in place do so without the
+   * content passing through this process (S3 copies server-side, a local storage links the file); the default reads
+   * the object into a temporary file and puts that.
+   *
+   * @param from the object to copy
+   * @param to where to write the copy
+   * @throws StorageException if there is no object {@code from} ({@link StorageException#missing()}) or the copy
+   *     fails
+   * @throws IllegalArgumentException if a key breaks the rules of {@link #checkKey}
+   */
+  default void copy(String from, String to) {
+    checkKey(to);
+    Path temporary = null;
+    try (InputStream in = read(from)) {
+      temporary = Files.createTempFile("streamkit-copy-", ".tmp");
+      Files.copy(in, temporary, StandardCopyOption.REPLACE_EXISTING);
+      put(to, temporary);
+    } catch (IOException e) {
+      throw new StorageException("cannot copy " + describe(from) + " to " + describe(to) + ": " + e, e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // the copy's own outcome is the one to report
+        }
+      }
+    }
+  }
 
   /**
    * Looks an object up without reading it.

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -74,7 +75,7 @@ public final class TitleVersions {
   public String publish(String title, Path directory) {
     MediaStorage.checkKey(title);
     List<String> files = filesIn(directory);
-    String version = "v" + STAMP.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+    String version = newVersion();
     String versionKey = title + "/" + version;
     try {
       for (String relative : files) {
@@ -82,26 +83,117 @@ public final class TitleVersions {
       }
       storage.put(title + "/" + POINTER, (version + "\n").getBytes(StandardCharsets.US_ASCII));
     } catch (RuntimeException e) {
-      try {
-        storage.deleteAll(versionKey);
-      } catch (RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
-      }
-      throw e;
+      throw deletingVersion(versionKey, e);
     }
     return version;
   }
 
-  /** Media first, then media playlists, then the master playlist: the order a reader can never see half of. */
-  private static List<String> filesIn(Path directory) {
-    List<String> files = new ArrayList<>();
-    try (Stream<Path> paths = Files.walk(directory)) {
-      paths.filter(Files::isRegularFile).map(directory::relativize)
-          .filter(relative -> Stream.of(relative.toString().split("/")).noneMatch(name -> name.startsWith(".")))
-          .forEach(relative -> files.add(MediaStorage.checkKey(relative.toString().replace('\\', '/'))));
-    } catch (IOException e) {
-      throw new StorageException("cannot read title directory " + directory + ": " + e, e);
+  /**
+   * Publishes a new version that is {@code base} with some files changed, added or left out, and points the title at
+   * it if the title still shows {@code base}: how a published title is edited (a subtitle track added or removed)
+   * without being packaged again. The files of {@code base} the change does not touch are copied with
+   * {@link MediaStorage#copy} (server-side on S3, a hard link on a local storage: no media passes through this
+   * process), the changed files are put, and all of it in {@link #publish}'s order, the master playlist last and the
+   * pointer after it; {@code base} itself is not touched, so a player still reading it keeps its segments until
+   * {@link #sweep} removes it like any replaced version.
+   *
+   * <p>Why a copy rather than a reference to {@code base}'s objects: a version is self-contained, so readers resolve
+   * any request with {@link #key} and one pointer read, and {@link #sweep} can drop any version the pointer does not
+   * name. The cost is one copy request per unchanged object and, until the sweep, the storage of both versions.
+   *
+   * <p>The pointer has no compare-and-set on every storage, so the check that the title still shows {@code base} is a
+   * read just before the pointer is written: a change made meanwhile by another process is refused (the new version
+   * is deleted), except within the moment between that read and the write. Callers serialise their own changes.
+   *
+   * @param title the title's key
+   * @param base the version the change was made from, as {@link #current} gave it
+   * @param directory where the changed files are
+   * @param changed paths relative to {@code directory}, and to the title, of files or directories that replace or
+   *     join those of {@code base}; a directory replaces {@code base}'s directory of that name whole
+   * @param removed paths of files or directories of {@code base} that the new version leaves out
+   * @return the new version's name
+   * @throws IllegalStateException if the title no longer shows {@code base}; nothing is then published
+   * @throws IllegalArgumentException if a changed path is not in {@code directory}, or {@code base} is not a version
+   *     name
+   * @throws StorageException if a copy or write fails; the title then still shows {@code base}
+   */
+  public String publishChange(String title, String base, Path directory, Collection<String> changed,
+      Collection<String> removed) {
+    MediaStorage.checkKey(title);
+    if (!VERSION.matcher(base).matches()) {
+      throw new IllegalArgumentException("'" + base + "' is not a version name; give one current() returned");
     }
+    Map<String, Path> puts = new HashMap<>();
+    for (String path : changed) {
+      Path changedPath = directory.resolve(MediaStorage.checkKey(path));
+      if (!Files.exists(changedPath)) {
+        throw new IllegalArgumentException("changed file " + path + " is not in " + directory);
+      }
+      for (String relative : Files.isDirectory(changedPath) ? filesUnder(changedPath) : List.of("")) {
+        String file = relative.isEmpty() ? path : path + "/" + relative;
+        puts.put(file, directory.resolve(file));
+      }
+    }
+    List<String> replaced = new ArrayList<>(changed);
+    replaced.addAll(removed);
+    String basePrefix = title + "/" + base + "/";
+    List<String> copies = new ArrayList<>();
+    for (StoredObject object : storage.list(title + "/" + base)) {
+      String relative = object.key().substring(basePrefix.length());
+      if (replaced.stream().noneMatch(path -> relative.equals(path) || relative.startsWith(path + "/"))) {
+        copies.add(relative);
+      }
+    }
+    if (!copies.contains(MASTER) && !puts.containsKey(MASTER)) {
+      throw new IllegalStateException("version " + base + " of " + title + " has no " + MASTER + "; publish the"
+          + " title again");
+    }
+    List<String> files = new ArrayList<>(copies);
+    files.addAll(puts.keySet());
+    files.sort(Comparator.comparingInt(TitleVersions::publishOrder).thenComparing(Comparator.naturalOrder()));
+    String version = newVersion();
+    String versionKey = title + "/" + version;
+    try {
+      for (String relative : files) {
+        Path file = puts.get(relative);
+        if (file == null) {
+          storage.copy(basePrefix + relative, versionKey + "/" + relative);
+        } else {
+          storage.put(versionKey + "/" + relative, file);
+        }
+      }
+      Optional<String> now = current(title);
+      if (!now.equals(Optional.of(base))) {
+        throw new IllegalStateException(title + " changed while this change was published (it shows "
+            + now.orElse("no version") + ", not " + base + "); read it again and repeat the change");
+      }
+      storage.put(title + "/" + POINTER, (version + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (RuntimeException e) {
+      throw deletingVersion(versionKey, e);
+    }
+    return version;
+  }
+
+  private static String newVersion() {
+    return "v" + STAMP.format(Instant.now()) + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt());
+  }
+
+  /** Deletes what a failed publication wrote (what cannot be deleted is left to {@link #sweep}) and returns e. */
+  private RuntimeException deletingVersion(String versionKey, RuntimeException e) {
+    try {
+      storage.deleteAll(versionKey);
+    } catch (RuntimeException cleanup) {
+      e.addSuppressed(cleanup);
+    }
+    return e;
+  }
+
+  /**
+   * Media first, then media playlists (and the DASH manifest), then the master playlist: the order a reader can never
+   * see half of.
+   */
+  private static List<String> filesIn(Path directory) {
+    List<String> files = filesUnder(directory);
     if (!files.contains(MASTER)) {
       throw new IllegalArgumentException("title directory " + directory + " has no " + MASTER
           + "; publish a complete, packaged title");
@@ -110,11 +202,24 @@ public final class TitleVersions {
     return files;
   }
 
+  /** The regular files under a directory, relative to it, hidden ones left out. */
+  private static List<String> filesUnder(Path directory) {
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.filter(Files::isRegularFile).map(directory::relativize)
+          .filter(relative -> Stream.of(relative.toString().split("/")).noneMatch(name -> name.startsWith(".")))
+          .forEach(relative -> files.add(MediaStorage.checkKey(relative.toString().replace('\\', '/'))));
+    } catch (IOException e) {
+      throw new StorageException("cannot read title directory " + directory + ": " + e, e);
+    }
+    return files;
+  }
+
   private static int publishOrder(String relative) {
     if (relative.equals(MASTER)) {
       return 2;
     }
-    return relative.endsWith(".m3u8") ? 1 : 0;
+    return relative.endsWith(".m3u8") || relative.endsWith(".mpd") ? 1 : 0;
   }
 
   /**

@@ -29,6 +29,11 @@ public abstract class ForwardingStorage implements MediaStorage {
   }
 
   @Override
+  public void copy(String from, String to) {
+    storage.copy(from, to);
+  }
+
+  @Override
   public Optional<StoredObject> stat(String key) {
     return storage.stat(key);
   }

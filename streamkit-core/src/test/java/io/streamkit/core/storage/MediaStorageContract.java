@@ -213,6 +213,64 @@ public abstract class MediaStorageContract {
     assertThat(storage.list("titles/11")).isEmpty();
   }
 
+  @Test
+  void aCopyHasTheSourcesContentAndAMissingSourceIsNamed() throws Exception {
+    Path source = temp.resolve("copied.bin");
+    writeRandom(source, 100_000, 2);
+    storage.put("titles/c/a/seg-1.m4s", source);
+
+    storage.copy("titles/c/a/seg-1.m4s", "titles/c/b/seg-1.m4s");
+    storage.put("titles/c/a/seg-1.m4s", "replaced".getBytes(StandardCharsets.UTF_8));
+
+    try (InputStream in = storage.read("titles/c/b/seg-1.m4s")) {
+      assertThat(sha256(in)).isEqualTo(sha256(source));
+    }
+    assertThatThrownBy(() -> storage.copy("titles/c/none", "titles/c/b/none"))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.missing()).isTrue())
+        .hasMessageContaining("titles/c/none");
+    assertThat(storage.stat("titles/c/b/none")).isEmpty();
+  }
+
+  @Test
+  void aChangedVersionHasTheChangeAndCopiesOfTheRestWhileTheBaseStaysAsItWas() throws Exception {
+    TitleVersions versions = new TitleVersions(storage);
+    String base = versions.publish("titles/12", packagedTitle("base"));
+    List<StoredObject> baseObjects = storage.list("titles/12/" + base);
+    Path change = Files.createDirectories(temp.resolve("change"));
+    Files.createDirectories(change.resolve("subtitles/en"));
+    Files.writeString(change.resolve("subtitles/en/index.m3u8"), "#EXTM3U\n");
+    Files.writeString(change.resolve("master.m3u8"), "#EXTM3U\n#EXT-X-MEDIA:TYPE=SUBTITLES\n");
+    List<String> order = new ArrayList<>();
+
+    String changed = new TitleVersions(new Recording(storage, order, Integer.MAX_VALUE))
+        .publishChange("titles/12", base, change, List.of("master.m3u8", "subtitles"), List.of("720p/seg-2.m4s"));
+
+    assertThat(versions.current("titles/12")).contains(changed);
+    String prefix = "titles/12/" + changed + "/";
+    assertThat(text(storage.read(prefix + "master.m3u8"))).contains("SUBTITLES");
+    assertThat(text(storage.read(prefix + "720p/seg-1.m4s"))).isEqualTo("segment 1 base");
+    assertThat(storage.stat(prefix + "720p/seg-2.m4s")).isEmpty();
+    assertThat(order).containsExactly(prefix + "subtitles/en/index.m3u8", prefix + "master.m3u8",
+        "titles/12/" + TitleVersions.POINTER);
+    assertThat(storage.list("titles/12/" + base)).isEqualTo(baseObjects);
+  }
+
+  @Test
+  void aChangeMadeFromAReplacedVersionIsRefusedAndLeavesNothing() throws Exception {
+    TitleVersions versions = new TitleVersions(storage);
+    String base = versions.publish("titles/13", packagedTitle("base"));
+    Path change = Files.createDirectories(temp.resolve("change"));
+    Files.writeString(change.resolve("master.m3u8"), "#EXTM3U\n");
+    String first = versions.publishChange("titles/13", base, change, List.of("master.m3u8"), List.of());
+
+    assertThatThrownBy(() -> versions.publishChange("titles/13", base, change, List.of("master.m3u8"), List.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("shows " + first + ", not " + base);
+
+    assertThat(versions.current("titles/13")).contains(first);
+    assertThat(storage.list("titles/13")).extracting(StoredObject::key)
+        .allMatch(key -> key.contains(base) || key.contains(first) || key.endsWith(TitleVersions.POINTER));
+  }
+
   /** A small title directory: the shape the packager writes, with text standing in for media. */
   protected Path packagedTitle(String tag) throws IOException {
     Path title = Files.createDirectories(temp.resolve("title-" + tag));

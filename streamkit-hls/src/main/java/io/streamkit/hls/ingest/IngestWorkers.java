@@ -230,6 +230,17 @@ public final class IngestWorkers implements AutoCloseable {
   }
 
   /**
+   * With a storage: how long a title version no pointer names must go without writes before a sweep removes it, as
+   * {@link Builder#orphanGrace} set it; other code that sweeps titles uses it too, so every sweep keeps versions as
+   * long.
+   *
+   * @return the grace period
+   */
+  public Duration orphanGrace() {
+    return config.orphanGrace;
+  }
+
+  /**
    * Stops the workers: transcodes under way are cancelled and their jobs released for another node or restart. Returns
    * once every worker thread has ended, or after {@link #STOP_TIMEOUT} with a warning naming those still running.
    */

@@ -50,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,12 +105,20 @@ final class ManagementEndpoints implements ApiEndpoints {
   private final ManagementApi api;
   private final AdminKey adminKey;
   private final TitleVisibility visibility;
+  private final Consumer<String> versionPublished;
   private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
 
-  ManagementEndpoints(ManagementApi api, AdminKey adminKey, TitleVisibility visibility) {
+  /**
+   * The endpoints.
+   *
+   * @param versionPublished told the id of a stored title this API gave a new version, so the origin serves it at once
+   */
+  ManagementEndpoints(ManagementApi api, AdminKey adminKey, TitleVisibility visibility,
+      Consumer<String> versionPublished) {
     this.api = api;
     this.adminKey = adminKey;
     this.visibility = visibility;
+    this.versionPublished = versionPublished;
   }
 
   @Override
@@ -312,7 +321,11 @@ final class ManagementEndpoints implements ApiEndpoints {
       return ApiExchange.withoutBody(() -> {
         ObjectNode out = Responses.MAPPER.createObjectNode();
         ArrayNode items = out.putArray("items");
-        TitleSubtitles.list(subtitledTitle(id)).forEach(track -> items.add(trackJson(track)));
+        String titleKey = subtitledTitle(id);
+        List<TitleSubtitles.Track> tracks = subtitleEdit(() -> api.storage == null
+            ? TitleSubtitles.list(api.dataDirectory.resolve(titleKey))
+            : TitleSubtitles.list(new TitleVersions(api.storage), titleKey));
+        tracks.forEach(track -> items.add(trackJson(track)));
         call.respond(HttpResponseStatus.OK, out);
       });
     }
@@ -333,9 +346,12 @@ final class ManagementEndpoints implements ApiEndpoints {
         if (body.length == 0) {
           throw ApiException.badRequest("the request body is empty; send the subtitle file as the body");
         }
-        Path title = subtitledTitle(id);
-        TitleSubtitles.Track track = subtitleEdit(() -> TitleSubtitles.add(title, body, format, language, label,
-            "true".equals(defaultText)));
+        String titleKey = subtitledTitle(id);
+        boolean isDefault = "true".equals(defaultText);
+        TitleSubtitles.Track track = subtitleEdit(() -> api.storage == null
+            ? TitleSubtitles.add(api.dataDirectory.resolve(titleKey), body, format, language, label, isDefault)
+            : published(id, TitleSubtitles.add(sweptVersions(id, titleKey), titleKey, body, format, language,
+                label, isDefault)));
         LOG.info("title {}: {} subtitle track '{}' added", id, track.language(), LogText.escape(track.label()));
         call.respond(HttpResponseStatus.CREATED, trackJson(track));
       });
@@ -351,7 +367,10 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     String language = call.segment(3);
     return ApiExchange.withoutBody(() -> {
-      TitleSubtitles.Track removed = subtitleEdit(() -> TitleSubtitles.remove(subtitledTitle(id), language));
+      String titleKey = subtitledTitle(id);
+      TitleSubtitles.Track removed = subtitleEdit(() -> api.storage == null
+          ? TitleSubtitles.remove(api.dataDirectory.resolve(titleKey), language)
+          : published(id, TitleSubtitles.remove(sweptVersions(id, titleKey), titleKey, language)));
       if (removed == null) {
         throw ApiException.notFound("title " + id + " has no subtitle track '" + LogText.escape(language) + "'; list"
             + " them with GET /api/titles/" + id + "/subtitles");
@@ -374,24 +393,50 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   /**
-   * The directory of a title whose subtitles can change: transcoded (READY or PUBLISHED) and kept in the data
-   * directory. A title in the storage is published as immutable versions ({@code TitleVersions}), so its subtitles
-   * are given at transcode time.
+   * The key of a title whose subtitles can change, transcoded (READY or PUBLISHED): its directory under the data
+   * directory, or its key in the storage, where an edit publishes a new version ({@link TitleSubtitles}).
    */
-  private Path subtitledTitle(UUID id) {
+  private String subtitledTitle(UUID id) {
     Title title = title(id);
-    if (api.storage != null) {
-      throw new ApiException(HttpResponseStatus.NOT_IMPLEMENTED, "stored_title", "this server keeps titles in a"
-          + " storage, whose published versions do not change; give subtitles at transcode time");
-    }
     if (title.status() != TitleStatus.READY && title.status() != TitleStatus.PUBLISHED) {
       throw ApiException.conflict("not_packaged", "title " + id + " is " + title.status() + "; subtitles can be"
           + " edited once it is READY or PUBLISHED");
     }
-    return api.dataDirectory.resolve(TitlePointers.titleKey(id.toString()));
+    return TitlePointers.titleKey(id.toString());
   }
 
-  /** Runs an edit of {@link TitleSubtitles}, turning its refusals into 400 (bad file or value) and 409 (conflict). */
+  /**
+   * The storage's titles, once the versions of this one that earlier edits replaced are swept under the workers'
+   * orphan grace ({@link TitleVersions#sweep}, as after a transcode): before the edit, so the version it replaces
+   * stays for the origins that have not yet read the new pointer. A sweep that fails only delays the cleanup.
+   */
+  private TitleVersions sweptVersions(UUID id, String titleKey) {
+    TitleVersions versions = new TitleVersions(api.storage);
+    Duration grace = api.workers != null ? api.workers.orphanGrace() : IngestWorkers.DEFAULT_ORPHAN_GRACE;
+    try {
+      int removed = versions.sweep(titleKey, grace, Instant.now());
+      if (removed > 0) {
+        LOG.info("title {}: removed {} object(s) of replaced versions", id, removed);
+      }
+    } catch (StorageException e) {
+      LOG.warn("title {}: cannot sweep replaced versions (left for the next edit): {}", id,
+          LogText.escape(String.valueOf(e.getMessage())));
+    }
+    return versions;
+  }
+
+  /** A stored title's edit is done: this origin serves the new version from the next request. */
+  private <T> T published(UUID id, T edit) {
+    if (edit != null) {
+      versionPublished.accept(id.toString());
+    }
+    return edit;
+  }
+
+  /**
+   * Runs an edit of {@link TitleSubtitles}, turning its refusals into 400 (bad file or value) and 409 (conflict: a
+   * track already there, or a stored title changed meanwhile by another node).
+   */
   private static <T> T subtitleEdit(Supplier<T> edit) {
     try {
       return edit.get();

@@ -225,7 +225,9 @@ public final class OriginServer implements AutoCloseable {
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, adminKey, revocations);
       List<ApiEndpoints> families = new ArrayList<>();
       if (config.managementApi != null) {
-        families.add(new ManagementEndpoints(config.managementApi, adminKey, visibility));
+        StoredTitles stored = storedTitles;
+        families.add(new ManagementEndpoints(config.managementApi, adminKey, visibility,
+            stored == null ? titleId -> { } : stored::versionChanged));
         if (config.live != null) {
           families.add(new LiveEndpoints(config.managementApi, config.live, adminKey));
         }

@@ -155,6 +155,15 @@ final class StoredTitles implements AutoCloseable {
     return cache.get(key);
   }
 
+  /**
+   * Serves the version a title's pointer names now from its next request on, rather than after
+   * {@link TitlePointers#REFRESH_AFTER}: for an edit made through this node's API (other origins follow within that
+   * time).
+   */
+  void versionChanged(String titleId) {
+    pointers.invalidate(titleId);
+  }
+
   /** Drops a cached object whose file has vanished, so the next request fetches it again. */
   void forget(StoredObjectCache.CachedObject stale) {
     cache.forget(stale);

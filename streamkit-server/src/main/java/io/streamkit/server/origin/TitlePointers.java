@@ -81,6 +81,11 @@ final class TitlePointers {
     return pointer.answer();
   }
 
+  /** Forgets a title's version, so that its next request reads the pointer: this node just moved it. */
+  void invalidate(String titleId) {
+    versions.synchronous().invalidate(titleId);
+  }
+
   /** The storage key of a title. */
   static String titleKey(String titleId) {
     return RequestDecoder.TITLES + "/" + titleId;

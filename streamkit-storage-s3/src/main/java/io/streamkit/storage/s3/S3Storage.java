@@ -189,6 +189,33 @@ public final class S3Storage implements MediaStorage {
     }
   }
 
+  /**
+   * A server-side copy (CopyObject): the content does not pass through this process. S3 copies objects of up to
+   * {@value #MAX_PART_BYTES} bytes that way and refuses larger ones with {@code InvalidRequest}; those are streamed
+   * through a temporary file instead.
+   */
+  @Override
+  public void copy(String from, String to) {
+    String source = objectKey(from);
+    String target = objectKey(to);
+    try {
+      client.copyObject(b -> b.sourceBucket(bucket).sourceKey(source).destinationBucket(bucket)
+          .destinationKey(target));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        throw StorageException.notFound(describe(from));
+      }
+      if (e.statusCode() == 400 && e.awsErrorDetails() != null
+          && "InvalidRequest".equals(e.awsErrorDetails().errorCode())) {
+        MediaStorage.super.copy(from, to);
+        return;
+      }
+      throw failure("copy " + describe(from) + " to", to, e);
+    } catch (SdkException e) {
+      throw failure("copy " + describe(from) + " to", to, e);
+    }
+  }
+
   @Override
   public Optional<StoredObject> stat(String key) {
     String objectKey = objectKey(key);
