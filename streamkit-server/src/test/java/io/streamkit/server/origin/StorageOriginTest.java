@@ -174,6 +174,7 @@ class StorageOriginTest {
     versions.publish("titles/" + title, TestTitles.title(TestTitles.FMP4));
     String path = "/titles/" + title + "/v0/seg_00003.m4s?token=" + origin.token(title);
     byte[] expected = Files.readAllBytes(TestTitles.title(TestTitles.FMP4).resolve("v0/seg_00003.m4s"));
+    long started = System.nanoTime();
     ExecutorService players = Executors.newFixedThreadPool(10);
     try {
       List<CompletableFuture<HttpResponse<byte[]>>> atOnce = new ArrayList<>();
@@ -200,7 +201,10 @@ class StorageOriginTest {
     assertThat(storage.reads("titles/" + title + "/", "/v0/seg_00003.m4s")).isEqualTo(1);
     assertThat(storage.stats("titles/" + title + "/", "/v0/seg_00003.m4s")).as("the GET's answer names its length")
         .isZero();
-    assertThat(storage.reads("titles/" + title + "/" + TitleVersions.POINTER)).isEqualTo(1);
+    // The pointer is re-read once a refresh interval has passed (on a loaded machine the twenty requests can take
+    // longer than one), never per request.
+    long refreshes = (System.nanoTime() - started) / TitlePointers.REFRESH_AFTER.toNanos();
+    assertThat(storage.reads("titles/" + title + "/" + TitleVersions.POINTER)).isBetween(1, 1 + (int) refreshes);
   }
 
   @Test
