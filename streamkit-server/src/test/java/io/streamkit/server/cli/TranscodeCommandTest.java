@@ -62,6 +62,26 @@ class TranscodeCommandTest {
   }
 
   @Test
+  void transcodesAnAudioFileIntoAnAudioOnlyTitle() throws Exception {
+    Path source = dir.resolve("episode.mp3");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "3",
+        "-c:a", "libmp3lame", source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+
+    Path out = dir.resolve("episode");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--segment-seconds", "2");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains(out.resolve("master.m3u8") + ": audio-only, 1 AAC variant (audio@")
+        .contains("DASH manifest: " + out.resolve("manifest.mpd"));
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("CODECS=\"mp4a.40.2\"")
+        .doesNotContain("RESOLUTION");
+    assertThat(out.resolve("storyboard")).doesNotExist();
+  }
+
+  @Test
   void encryptedTitlesKeepTheirKeysInAKeyFileBesideTheTitle() throws Exception {
     Path source = dir.resolve("clip.mp4");
     String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
