@@ -3,8 +3,9 @@ package io.streamkit.hls;
 import io.streamkit.abr.ladder.FrameRate;
 
 /**
- * One variant of a packaged title — a video variant, or an audio-only variant of an audio-only title — with its bitrates as measured on the written segments: the values of its
- * {@code EXT-X-STREAM-INF} entry in the master playlist (RFC 8216 section 4.3.4.2).
+ * One variant of a packaged title — a video variant, or an audio-only variant of an audio-only title — with its
+ * bitrates as measured on the written segments: the values of its {@code EXT-X-STREAM-INF} entry in the master
+ * playlist (RFC 8216 section 4.3.4.2).
  *
  * @param name rung name, e.g. {@code 720p}, or the audio rendition's name, e.g. {@code audio}; also the directory
  *     holding its playlist and segments

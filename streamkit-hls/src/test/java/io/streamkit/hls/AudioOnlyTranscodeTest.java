@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Audio-only sources (podcast episodes) become titles of audio renditions: an M4A with an English (440 Hz, default)
- * and a French (660 Hz) track, and single-track MP3, Ogg Opus, FLAC and WAV files. Each title must conform as far as the
- * rules apply to audio, last as long as its source, and carry no picture: no video variant, poster, storyboard or
+ * and a French (660 Hz) track, and single-track MP3, Ogg Opus, FLAC and WAV files. Each title must conform as far as
+ * the rules apply to audio, last as long as its source, and carry no picture: no video variant, poster, storyboard or
  * I-frame playlist.
  */
 class AudioOnlyTranscodeTest {
@@ -89,6 +89,11 @@ class AudioOnlyTranscodeTest {
     assertLastsAsLongAsTheSource(out.resolve("audio-fr-2/index.m3u8"), result);
     assertThat(AudioTracksTranscodeTest.dominantTone(out.resolve("audio-fr-2/index.m3u8"), 440, 660))
         .as("the French track's tone").isEqualTo(660);
+
+    byte[] transcript = "1\n00:00:01,000 --> 00:00:02,000\nHello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> TitleSubtitles.add(out, transcript, TitleSubtitles.Format.SUBRIP, "en", "English", false))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("audio-only");
+    assertThat(out.resolve("subtitles")).doesNotExist();
   }
 
   @Test

@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A podcast-style title — an M4A with an English (default) and a French track, no video — transcoded and served by
- * this origin, played in each engine of the player page: playback advances with no error, and the page shows its
- * audio panel, not a black picture.
+ * this origin, played in each engine of the player page with a height-capped token: playback advances with no error,
+ * the page shows its audio panel, not a black picture, and choosing French in the audio menu makes the player fetch
+ * the French rendition's segments and play on.
  */
 class AudioOnlyPlaybackBrowserTest {
 
@@ -65,6 +66,21 @@ class AudioOnlyPlaybackBrowserTest {
         assertThat(chromium.script("return performance.getEntriesByType('resource').map(e => e.name)"
             + ".filter(n => n.includes('/titles/" + TITLE + "/audio/seg_')).length")).as(engine)
             .isNotEqualTo(0L);
+
+        new WebDriverWait(chromium.driver, Duration.ofSeconds(20)).withMessage(engine + ": no French in the audio menu")
+            .until(d -> chromium.driver.findElement(By.id("audio")).findElements(By.tagName("option")).stream()
+                .anyMatch(o -> o.getText().endsWith("(fr)") || o.getText().equals("fr")));
+        chromium.script("performance.clearResourceTimings()");
+        new org.openqa.selenium.support.ui.Select(chromium.driver.findElement(By.id("audio"))).selectByValue(
+            chromium.driver.findElement(By.id("audio")).findElements(By.tagName("option")).stream()
+                .filter(o -> o.getText().endsWith("(fr)") || o.getText().equals("fr")).findFirst().orElseThrow()
+                .getAttribute("value"));
+        new WebDriverWait(chromium.driver, Duration.ofSeconds(30)).withMessage(engine + ": no French segment fetched")
+            .until(d -> ((Number) chromium.script("return performance.getEntriesByType('resource').map(e => e.name)"
+                + ".filter(n => n.includes('/audio-fr-2/seg_')).length")).intValue() > 0);
+        double before = player.currentTime();
+        player.awaitCurrentTimeAbove(before + 1, Duration.ofSeconds(30));
+        assertThat(chromium.script("return window.streamkitPlayer.errors")).as(engine).asList().isEmpty();
       }
       assertThat(origin.meterRegistry().find(OriginMetrics.REJECTIONS).counters())
           .as("no request of any player was refused").allMatch(c -> c.count() == 0);
