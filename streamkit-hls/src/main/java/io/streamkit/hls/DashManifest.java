@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * Representation, segments addressed by number); one Period; a video AdaptationSet with one Representation per rung
  * and one audio AdaptationSet per audio rendition (each source track in stereo, and in 5.1 for a surround track), with
  * the track's language ({@code und} when the source does not say) and Role; one text AdaptationSet per subtitle track
- * (below). The CMAF profile is not
+ * (below). An audio-only title has no video AdaptationSet, only its audio ones. The CMAF profile is not
  * claimed: the segmenter writes DASH brands ({@code msdh}), not the CMAF brands section 8.12 requires.
  *
  * <p>URLs appear only in {@code SegmentTemplate@initialization} and {@code SegmentTemplate@media}, relative to the
@@ -163,19 +163,21 @@ final class DashManifest {
     for (SubtitlePackager.Rendition subtitle : subtitles) {
       text.append(textAdaptationSet(title, adaptationSet++, subtitle, duration));
     }
-    int divisor = gcd(maxWidth, maxHeight);
     StringBuilder mpd = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         .append("<MPD xmlns=\"").append(NAMESPACE)
         .append(keys.isEmpty() ? "" : "\" xmlns:cenc=\"" + CENC_NAMESPACE + "\" xmlns:dashif=\"" + DASHIF_NAMESPACE)
         .append("\" type=\"static\" profiles=\"").append(PROFILE)
         .append("\" mediaPresentationDuration=\"").append(xsDuration(duration)).append("\" minBufferTime=\"")
         .append(xsDuration(longestSegment)).append("\">\n")
-        .append("  <Period id=\"0\" start=\"PT0S\">\n")
-        .append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
-        .append(" startWithSAP=\"1\" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight)
-        .append("\" par=\"").append(maxWidth / divisor).append(':').append(maxHeight / divisor).append("\">\n")
-        .append(protection).append(video).append("    </AdaptationSet>\n").append(audio).append(text)
-        .append("  </Period>\n</MPD>\n");
+        .append("  <Period id=\"0\" start=\"PT0S\">\n");
+    if (!encoded.video().isEmpty()) {
+      int divisor = gcd(maxWidth, maxHeight);
+      mpd.append("    <AdaptationSet id=\"0\" contentType=\"video\" mimeType=\"video/mp4\" segmentAlignment=\"true\"")
+          .append(" startWithSAP=\"1\" maxWidth=\"").append(maxWidth).append("\" maxHeight=\"").append(maxHeight)
+          .append("\" par=\"").append(maxWidth / divisor).append(':').append(maxHeight / divisor).append("\">\n")
+          .append(protection).append(video).append("    </AdaptationSet>\n");
+    }
+    mpd.append(audio).append(text).append("  </Period>\n</MPD>\n");
     try {
       Files.writeString(title.resolve(MANIFEST), mpd);
     } catch (IOException e) {

@@ -107,7 +107,8 @@ final class HlsSegmenter implements AutoCloseable {
     if (format == SegmentFormat.FMP4) {
       KeyframeFragmenter.split(directory);
     }
-    durations.rewrite(directory, format);
+    durations.rewrite(directory, format,
+        context.streams(timingStream).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO);
   }
 
   @Override

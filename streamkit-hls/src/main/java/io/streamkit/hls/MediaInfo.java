@@ -5,28 +5,38 @@ import java.util.Optional;
 
 /**
  * What {@link MediaProbe} found in a source file: the container, the one video stream and the audio streams a
- * transcode would use.
+ * transcode would use. A source without video is audio-only ({@link #audioOnly()}), such as a podcast episode: it
+ * becomes a title of audio renditions only.
  *
  * @param container demuxer name(s), e.g. {@code mov,mp4,m4a,3gp,3g2,mj2}
  * @param durationSeconds duration of the file in seconds, or 0 when the container does not say
  * @param video the video stream that would be transcoded: of several, the one with the most pixels (cover art is
- *     not a video stream)
+ *     not a video stream); null for an audio-only source
  * @param audioTracks every audio stream the bundled FFmpeg can decode, in container order; an fMP4 title gets one
  *     audio rendition per track, see {@link #audio()} for the one a transport stream title carries
  */
 public record MediaInfo(String container, double durationSeconds, Video video, List<Audio> audioTracks) {
 
   /**
-   * Copies the track list, which may be empty.
+   * Copies the track list, which may be empty when there is video.
    *
    * @param container demuxer name(s)
    * @param durationSeconds duration of the file in seconds, or 0 when unknown
-   * @param video the video stream that would be transcoded
+   * @param video the video stream that would be transcoded, or null for an audio-only source
    * @param audioTracks every decodable audio stream, in container order
    * @throws NullPointerException if {@code audioTracks} or one of its elements is null
+   * @throws IllegalArgumentException if there is neither video nor an audio track
    */
   public MediaInfo {
     audioTracks = List.copyOf(audioTracks);
+    if (video == null && audioTracks.isEmpty()) {
+      throw new IllegalArgumentException("a source needs a video stream or an audio track");
+    }
+  }
+
+  /** {@return whether the source has no video stream, only audio tracks} */
+  public boolean audioOnly() {
+    return video == null;
   }
 
   /**

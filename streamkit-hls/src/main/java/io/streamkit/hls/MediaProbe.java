@@ -21,6 +21,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_media_type_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 
 import java.io.IOException;
@@ -41,9 +42,10 @@ import org.bytedeco.javacpp.IntPointer;
 /**
  * Reads a source's container and stream parameters with libavformat, without decoding it.
  *
- * <p>Every input that cannot become a video title is rejected here with one line naming the file and the reason:
- * missing, empty, not media, no video stream (audio-only files are rejected: StreamKit titles are video), or a video
- * codec the bundled FFmpeg cannot decode.
+ * <p>A source with audio but no video (cover art does not count as video) is audio-only, a podcast-style title of
+ * audio renditions ({@link MediaInfo#audioOnly()}). Every input that cannot become a title is rejected here with one
+ * line naming the file and the reason: missing, empty, not media, neither a video stream nor a decodable audio
+ * stream, or a video codec the bundled FFmpeg cannot decode.
  */
 public final class MediaProbe {
 
@@ -57,9 +59,11 @@ public final class MediaProbe {
    * from any thread.
    *
    * @param file the source to inspect
-   * @return the video stream and the audio streams a transcode of {@code file} would use
+   * @return the video stream (none for an audio-only source) and the audio streams a transcode of {@code file} would
+   *     use
    * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable or not media,
-   *     has no video stream, or has a video codec the bundled FFmpeg cannot decode
+   *     has neither a video stream nor a decodable audio stream, or has a video codec the bundled FFmpeg cannot
+   *     decode
    */
   public static MediaInfo probe(Path file) {
     try (Opened opened = open(file)) {
@@ -94,7 +98,7 @@ public final class MediaProbe {
     }
     try {
       if (Files.size(file) == 0) {
-        throw new TranscodeException(name + " is empty (0 bytes); give a video file");
+        throw new TranscodeException(name + " is empty (0 bytes); give a video or audio file");
       }
     } catch (IOException e) {
       throw new TranscodeException("cannot read " + name + ": " + e.getMessage(), e);
@@ -103,7 +107,7 @@ public final class MediaProbe {
     int ret = avformat_open_input(context, name, null, null);
     if (ret < 0) {
       throw new TranscodeException(name + " is not a readable media file (FFmpeg: " + Ffmpeg.errorText(ret)
-          + "); give a video file such as MP4, MOV, MKV or WebM");
+          + "); give a video file such as MP4, MOV, MKV or WebM, or an audio file such as M4A, MP3, Ogg or WAV");
     }
     try {
       ret = avformat_find_stream_info(context, (org.bytedeco.javacpp.PointerPointer<?>) null);
@@ -134,12 +138,21 @@ public final class MediaProbe {
       } else if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
         found.add("audio " + codec + " " + par.sample_rate() + " Hz " + par.ch_layout().nb_channels() + " ch");
         audioStreams.add(stream);
+      } else if (par.codec_type() != AVMEDIA_TYPE_VIDEO) {
+        org.bytedeco.javacpp.BytePointer type = av_get_media_type_string(par.codec_type());
+        found.add((type == null ? "data" : type.getString()) + " " + codec);
       }
     }
+    List<MediaInfo.Audio> audio = decodableAudio(audioStreams);
+    double duration = context.duration() == AV_NOPTS_VALUE ? 0 : (double) context.duration() / AV_TIME_BASE;
+    String container = context.iformat().name().getString();
     if (videoStream == null) {
-      throw new TranscodeException(name + " has no video stream (found: "
-          + (found.isEmpty() ? "no streams" : String.join(", ", found))
-          + "); StreamKit packages video titles, audio-only files are not supported");
+      if (audio.isEmpty()) {
+        throw new TranscodeException(name + " has no video stream and no decodable audio stream (found: "
+            + (found.isEmpty() ? "no streams" : String.join(", ", found))
+            + "); give a video file, or an audio file in a codec such as AAC, MP3, Opus, Vorbis, FLAC or PCM");
+      }
+      return new MediaInfo(container, duration, null, audio);
     }
     AVCodecParameters par = videoStream.codecpar();
     String codec = avcodec_get_name(par.codec_id()).getString();
@@ -168,6 +181,11 @@ public final class MediaProbe {
     long bitrate = Math.max(0, par.bit_rate());
     MediaInfo.Video video = new MediaInfo.Video(videoStream.index(), codec, par.width(), par.height(), rateNum,
         rateDen, variable, rotation(par), pixelFormat, sarNum, sarDen, interlaced, bitrate);
+    return new MediaInfo(container, duration, video, audio);
+  }
+
+  /** The audio streams the bundled FFmpeg can decode, with their labels, in container order. */
+  private static List<MediaInfo.Audio> decodableAudio(List<AVStream> audioStreams) {
     List<MediaInfo.Audio> audio = new ArrayList<>();
     for (AVStream stream : audioStreams) {
       AVCodecParameters a = stream.codecpar();
@@ -181,8 +199,7 @@ public final class MediaProbe {
             (disposition & AV_DISPOSITION_HEARING_IMPAIRED) != 0));
       }
     }
-    double duration = context.duration() == AV_NOPTS_VALUE ? 0 : (double) context.duration() / AV_TIME_BASE;
-    return new MediaInfo(context.iformat().name().getString(), duration, video, audio);
+    return audio;
   }
 
   /** A stream metadata value, e.g. {@code language}, or null when the stream has none. */

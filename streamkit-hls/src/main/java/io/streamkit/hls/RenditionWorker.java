@@ -141,8 +141,8 @@ final class RenditionWorker {
   }
 
   /**
-   * One audio-only rendition of an fMP4 title, called {@code name} in thread names and errors; {@code language} is
-   * its ISO 639-2 code, or null.
+   * One audio-only rendition of an fMP4 title or of an audio-only TS title, called {@code name} in thread names and
+   * errors; {@code language} is its ISO 639-2 code, or null.
    */
   static RenditionWorker audio(Path directory, String name, AVCodecContext audioEncoder, String language,
       SegmentFormat format, int segmentSeconds) {

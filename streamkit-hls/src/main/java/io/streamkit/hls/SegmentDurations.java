@@ -1,6 +1,12 @@
 package io.streamkit.hls;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
@@ -32,6 +39,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * a key packet (a video IDR; every AAC packet is one), so counting the key samples of each segment (fMP4: the sync
  * samples of its fragments, ISO/IEC 14496-12 section 8.8.3.1; MPEG-TS: the video PES packets flagged
  * {@code random_access_indicator}, {@link KeyframeLocator}) divides the decode-order packet record into segments.
+ * An audio-only MPEG-TS rendition has no video PES: its segments' AAC frames, each a key packet, are counted by
+ * demuxing the segment (a PES may carry several ADTS frames, which libavformat's parser splits).
  */
 final class SegmentDurations {
 
@@ -68,9 +77,10 @@ final class SegmentDurations {
 
   /**
    * Rewrites the {@code EXTINF} of every segment of the playlist in {@code directory} with its measured duration, and
-   * raises {@code EXT-X-TARGETDURATION} if a duration now rounds above it (section 4.3.3.1).
+   * raises {@code EXT-X-TARGETDURATION} if a duration now rounds above it (section 4.3.3.1); {@code videoTimed} says
+   * whether the recorded packets are video (else they are the audio of an audio-only rendition).
    */
-  void rewrite(Path directory, SegmentFormat format) {
+  void rewrite(Path directory, SegmentFormat format, boolean videoTimed) {
     Path file = directory.resolve(HlsSegmenter.PLAYLIST);
     MediaPlaylist playlist = MediaPlaylist.read(file);
     Fmp4Fragments.Track track = format == SegmentFormat.FMP4
@@ -79,7 +89,8 @@ final class SegmentDurations {
     int run = 0;
     for (MediaPlaylist.Segment segment : playlist.segments()) {
       Path media = directory.resolve(segment.uri());
-      int keys = format == SegmentFormat.FMP4 ? syncSamples(media, track) : KeyframeLocator.ts(media).size();
+      int keys = format == SegmentFormat.FMP4 ? syncSamples(media, track)
+          : videoTimed ? KeyframeLocator.ts(media).size() : demuxedPackets(media);
       if (keys == 0 || run + keys > runs) {
         throw mismatch(file, segment.uri() + " holds " + keys + " key frames, " + (runs - run) + " remain");
       }
@@ -96,6 +107,28 @@ final class SegmentDurations {
       throw mismatch(file, "the segments hold " + run + " key frames of the " + runs + " written");
     }
     write(file, playlist.targetDuration(), seconds);
+  }
+
+  /** The packets libavformat reads from a segment: for an audio-only TS segment, its AAC frames. */
+  private static int demuxedPackets(Path segment) {
+    AVFormatContext context = new AVFormatContext(null);
+    int ret = avformat_open_input(context, segment.toString(), null, null);
+    if (ret < 0) {
+      throw new TranscodeException("cannot read " + segment + " (FFmpeg: " + Ffmpeg.errorText(ret)
+          + "); the segmenter's output is damaged, transcode the title again");
+    }
+    AVPacket packet = av_packet_alloc();
+    try {
+      int count = 0;
+      while (av_read_frame(context, packet) >= 0) {
+        count++;
+        av_packet_unref(packet);
+      }
+      return count;
+    } finally {
+      av_packet_free(packet);
+      avformat_close_input(context);
+    }
   }
 
   private static int syncSamples(Path segment, Fmp4Fragments.Track track) {

@@ -40,6 +40,15 @@ import java.util.Set;
  * spec, multichannel audio comes with a stereo alternative). Section 4.3.4.2: a variant's {@code BANDWIDTH} covers
  * every rendition of its group, so each group adds its largest rendition's peak and average.
  *
+ * <p>Audio-only titles (a source without video): the variants are the audio renditions themselves, so a player
+ * needs no video to start. In fMP4 the {@code EXT-X-MEDIA} groups are written as above, and each group gets one
+ * {@code EXT-X-STREAM-INF} whose URI is the group's main rendition, with {@code AUDIO} naming the group so a player
+ * can offer the other languages (the variant's own audio is that of the {@code DEFAULT=YES} member); its
+ * {@code BANDWIDTH} and {@code AVERAGE-BANDWIDTH} are the group's largest, as for a video variant. A TS audio-only
+ * title has one variant, the main track's MPEG-TS rendition, and no {@code EXT-X-MEDIA}. Every such variant has
+ * {@code CODECS="mp4a.40.2"} and neither {@code RESOLUTION} nor {@code FRAME-RATE} (section 4.3.4.2: both apply to
+ * video), and there are no I-frame playlists: there are no frames to show.
+ *
  * <p>A clear or {@code 'cbcs'} fMP4 title also gets a DASH manifest over the same segments ({@link DashManifest}).
  * An AES-128 title does not: a segment encrypted whole is not Common Encryption, which DASH players decrypt.
  *
@@ -72,6 +81,14 @@ final class TitlePackager {
     boolean iFramePlaylists = encryption != SegmentEncryption.Method.AES_128;
     int version = format == SegmentFormat.FMP4 ? 7 : 4;
     StringBuilder master = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:" + version + "\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+    if (encoded.video().isEmpty()) {
+      List<PackagedRendition> variants = writeAudioOnlyVariants(master, encoded.audio(), format);
+      write(title.resolve(MASTER), master.toString());
+      if (writesDashManifest(format, encryption)) {
+        DashManifest.write(title, encoded, subtitles, keys);
+      }
+      return variants;
+    }
     Map<String, long[]> audioGroups = writeAudioGroups(master, encoded.audio());
     appendSubtitleMedia(master, subtitles);
     List<PackagedRendition> renditions = new ArrayList<>();
@@ -128,6 +145,37 @@ final class TitlePackager {
   }
 
   /**
+   * The variants of an audio-only title (see the class comment): in fMP4 the audio groups and one variant per group,
+   * playing the group's main rendition; in TS the one rendition as the one variant.
+   */
+  private static List<PackagedRendition> writeAudioOnlyVariants(StringBuilder master,
+      List<TranscodePipeline.EncodedAudio> audio, SegmentFormat format) {
+    Map<String, long[]> bitrates = format == SegmentFormat.FMP4 ? writeAudioGroups(master, audio) : Map.of();
+    Map<String, List<TranscodePipeline.EncodedAudio>> groups = format == SegmentFormat.FMP4 ? audioGroups(audio)
+        : Map.of(AUDIO_GROUP, List.of(audio.get(0)));
+    List<PackagedRendition> variants = new ArrayList<>();
+    for (Map.Entry<String, List<TranscodePipeline.EncodedAudio>> group : groups.entrySet()) {
+      TranscodePipeline.EncodedAudio main = group.getValue().get(0);
+      String name = main.directory().getFileName().toString();
+      String uri = name + "/" + HlsSegmenter.PLAYLIST;
+      MediaPlaylist playlist = MediaPlaylist.read(main.directory().resolve(HlsSegmenter.PLAYLIST));
+      long[] bitrate = bitrates.getOrDefault(group.getKey(),
+          new long[] {playlist.peakBitsPerSecond(), playlist.averageBitsPerSecond()});
+      master.append("#EXT-X-STREAM-INF:BANDWIDTH=").append(bitrate[0]).append(",AVERAGE-BANDWIDTH=")
+          .append(bitrate[1]).append(",CODECS=\"").append(AAC_LC).append('"');
+      if (bitrates.containsKey(group.getKey())) {
+        master.append(",AUDIO=\"").append(group.getKey()).append('"');
+      }
+      master.append('\n').append(uri).append('\n');
+      long target = main.channels() > TranscodePipeline.STEREO_CHANNELS ? TranscodePipeline.SURROUND_AUDIO_BITRATE
+          : TranscodePipeline.AUDIO_BITRATE;
+      variants.add(new PackagedRendition(name, uri, 0, 0, null, AAC_LC, target, bitrate[0], bitrate[1],
+          playlist.segments().size()));
+    }
+    return List.copyOf(variants);
+  }
+
+  /**
    * RFC 8216 section 4.3.4.1: one {@code EXT-X-MEDIA} of {@code TYPE=SUBTITLES} per track, all in one group that
    * every variant names ({@code SUBTITLES}, section 4.3.4.2); {@code AUTOSELECT=YES} lets a player pick the track
    * matching the viewer's language, and is required beside {@code DEFAULT=YES}.
@@ -167,14 +215,25 @@ final class TitlePackager {
       return groups;
     }
     Map<Integer, String> names = renditionNames(audio);
+    audioGroups(audio).forEach((group, members) -> writeAudioGroup(master, group, members, names, groups));
+    return groups;
+  }
+
+  /**
+   * The members of each audio group, the main track's rendition first: {@value #AUDIO_GROUP} holds every stereo
+   * rendition and, when a track has 5.1, {@value #SURROUND_GROUP} the 5.1 rendition of each such track and the stereo
+   * rendition of the others.
+   */
+  private static Map<String, List<TranscodePipeline.EncodedAudio>> audioGroups(
+      List<TranscodePipeline.EncodedAudio> audio) {
+    Map<String, List<TranscodePipeline.EncodedAudio>> groups = new LinkedHashMap<>();
     List<TranscodePipeline.EncodedAudio> stereo = audio.stream().filter(a -> a.channels() == 2).toList();
-    writeAudioGroup(master, AUDIO_GROUP, stereo, names, groups);
+    groups.put(AUDIO_GROUP, stereo);
     if (audio.stream().anyMatch(a -> a.channels() > 2)) {
-      List<TranscodePipeline.EncodedAudio> surround = stereo.stream()
+      groups.put(SURROUND_GROUP, stereo.stream()
           .map(s -> audio.stream().filter(a -> a.trackNumber() == s.trackNumber() && a.channels() > 2).findFirst()
               .orElse(s))
-          .toList();
-      writeAudioGroup(master, SURROUND_GROUP, surround, names, groups);
+          .toList());
     }
     return groups;
   }

@@ -127,9 +127,10 @@ public final class TitleSubtitles {
    * @throws IllegalArgumentException if the language, label or size breaks the rules above
    * @throws TranscodeException with one line naming the line to fix when the file is not UTF-8, has no cue or a
    *     broken one, or a cue starts after the end of the video
-   * @throws IllegalStateException if the directory holds no packaged title, the title already has a track in that
-   *     language or with that label, has {@value Transcoder#MAX_SUBTITLE_TRACKS} tracks, or is encrypted whole-segment
-   *     without subtitles to time the new ones against
+   * @throws IllegalStateException if the directory holds no packaged title, the title is audio-only (audio-only
+   *     titles carry no subtitles), already has a track in that language or with that label, has
+   *     {@value Transcoder#MAX_SUBTITLE_TRACKS} tracks, or is encrypted whole-segment without subtitles to time the new
+   *     ones against
    * @throws UncheckedIOException if writing fails; the title is then as it was
    */
   public static Track add(Path title, byte[] file, Format format, String language, String label,
@@ -384,6 +385,10 @@ public final class TitleSubtitles {
   /** The URI of the first variant: the transcoder lists the top rendition first. */
   private static String topVideoUri(List<String> master) {
     for (int i = 0; i < master.size(); i++) {
+      if (master.get(i).startsWith(STREAM_INF) && attribute(master.get(i), "RESOLUTION") == null) {
+        throw new IllegalStateException("the title is audio-only (its variants have no picture) and audio-only"
+            + " titles carry no subtitles");
+      }
       if (master.get(i).startsWith(STREAM_INF)) {
         for (int j = i + 1; j < master.size(); j++) {
           String uri = master.get(j).strip();

@@ -86,16 +86,25 @@ public final class TranscodeJob {
       subtitleTracks.add(sidecar.read());
     }
     try (MediaProbe.Opened opened = MediaProbe.open(input)) {
-      subtitleTracks.addAll(EmbeddedSubtitles.extract(input, opened.info));
-      MediaInfo.Video video = opened.info.video();
-      SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
-          new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
-      List<PlannedRendition> plan = LadderPlanner.plan(ladder, source);
+      boolean audioOnly = opened.info.audioOnly();
+      if (audioOnly && !subtitleTracks.isEmpty()) {
+        throw new TranscodeException(input + " is audio-only (no video stream) and audio-only titles carry no"
+            + " subtitles; leave out the subtitle files " + subtitles.stream().map(s -> s.file().getFileName()
+            .toString()).toList());
+      }
+      List<PlannedRendition> plan = List.of();
+      if (!audioOnly) {
+        subtitleTracks.addAll(EmbeddedSubtitles.extract(input, opened.info));
+        MediaInfo.Video video = opened.info.video();
+        SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
+            new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
+        plan = LadderPlanner.plan(ladder, source);
+      }
       Path staging = destination.createStaging();
       try {
         ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
         JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
-        StoryboardCapture storyboardCapture = storyboard ? new StoryboardCapture(
+        StoryboardCapture storyboardCapture = storyboard && !audioOnly ? new StoryboardCapture(
             staging.resolve(StoryboardCapture.DIRECTORY), storyboardSeconds != Transcoder.AUTOMATIC_STORYBOARD_SECONDS
                 ? storyboardSeconds : StoryboardCapture.automaticSeconds(opened.info.durationSeconds())) : null;
         TranscodePipeline.Encoded encoded = new TranscodePipeline(opened, plan, staging, format, segmentSeconds,
@@ -103,8 +112,9 @@ public final class TranscodeJob {
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
-        MediaPlaylist topVideo = MediaPlaylist.read(
-            encoded.video().get(0).directory().resolve(HlsSegmenter.PLAYLIST));
+        // The top video rendition, or an audio-only title's main audio rendition: its segments are the title's.
+        MediaPlaylist topVideo = MediaPlaylist.read((audioOnly ? encoded.audio().get(0).directory()
+            : encoded.video().get(0).directory()).resolve(HlsSegmenter.PLAYLIST));
         // Before encryption: the first video timestamp is read from the clear segments.
         // The same renditions feed the master playlist and, for a clear or 'cbcs' fMP4 title, the DASH manifest.
         List<SubtitlePackager.Rendition> subtitleRenditions = SubtitlePackager.write(staging, subtitleTracks,

@@ -57,10 +57,16 @@ import org.bytedeco.ffmpeg.global.avutil;
  * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
  * every video rendition, as before (its variants have no separate audio renditions).
  *
+ * <p>Audio-only sources ({@link MediaInfo#audioOnly()}, e.g. a podcast episode) take the same audio path with no
+ * video worker: every output is an audio rendition of its own in fMP4 and in TS alike (a TS title then carries the
+ * main track only, as an MPEG-TS segment stream of one AAC elementary stream), and the main track's decoded audio is
+ * the clock the video would otherwise be: timeline, progress and end.
+ *
  * <p>This is the lower-level libav* API rather than JavaCV's grabber/recorder: the recorder converts every frame
  * through its own buffers and cannot share one decoded frame between N encoders or force IDRs per frame.
  *
- * <p>Timeline: every timestamp is made relative to the start of the video stream. Audio is aligned to it with
+ * <p>Timeline: every timestamp is made relative to the start of the video stream (of the main audio track for an
+ * audio-only source). Audio is aligned to it with
  * {@code aresample=async=1:first_pts=0} (silence is inserted when audio starts late, samples dropped when it starts
  * early) and made to end with the video actually decoded — not the duration the container claims, which a
  * truncated file overstates: encoded audio is held back until the video has reached it, packets past the video's end
@@ -86,7 +92,9 @@ final class TranscodePipeline {
   /**
    * What the encoders produced, before packaging.
    *
-   * @param audio the audio renditions (fMP4), main track's stereo first; empty for a TS title, whose audio is muxed
+   * @param video the video renditions, largest first; empty for an audio-only source
+   * @param audio the audio renditions (fMP4, and the one of an audio-only TS title), main track's stereo first; empty
+   *     for a TS video title, whose audio is muxed
    * @param hasAudio whether the title carries audio at all
    */
   record Encoded(List<EncodedVideo> video, List<EncodedAudio> audio, boolean hasAudio) {}
@@ -124,11 +132,19 @@ final class TranscodePipeline {
   private FilterChain uprightFilter;
   private AVCodecContext videoDecoder;
   private PosterCapture poster;
-  private long videoStart;
+  /** The stream whose start is 0 on the output timeline: the video, or the main audio track of an audio-only source. */
+  private AVStream timelineStream;
+  /** The start of {@link #timelineStream}, in its time base. */
+  private long timelineStart;
+  /** Video frames decoded, or the main track's audio frames for an audio-only source. */
   private long decodedFrames;
   private long lastVideoPts = AV_NOPTS_VALUE;
-  /** End of the video decoded so far, in seconds on the output timeline. */
-  private double videoEndSeconds;
+  /**
+   * End of the video decoded so far (of the main audio track for an audio-only source), in seconds on the output
+   * timeline; every audio output ends there.
+   */
+  private double timelineEndSeconds;
+  private boolean workersStarted;
 
   TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
       int segmentSeconds, String preset, JobControl control, FrameProgress progress, StoryboardCapture storyboard) {
@@ -151,17 +167,26 @@ final class TranscodePipeline {
   Encoded run() {
     MediaInfo info = input.info;
     String name = input.context.url().getString();
-    AVStream videoStream = input.context.streams(info.video().streamIndex());
-    videoStart = videoStream.start_time() == AV_NOPTS_VALUE ? 0 : videoStream.start_time();
+    AVStream videoStream = info.audioOnly() ? null : input.context.streams(info.video().streamIndex());
+    timelineStream = videoStream != null ? videoStream
+        : input.context.streams(info.audio().orElseThrow().streamIndex());
+    timelineStart = timelineStream.start_time() == AV_NOPTS_VALUE ? 0 : timelineStream.start_time();
     try {
-      videoDecoder = openDecoder(videoStream, name);
-      openAudioTracks(name);
-      poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
-      demux(videoStream, name);
-      finishWorkers(name);
-      if (decodedFrames == 0) {
-        throw new TranscodeException(name + ": no video frame could be decoded; the file is truncated or corrupt");
+      if (videoStream != null) {
+        videoDecoder = openDecoder(videoStream, name);
       }
+      openAudioTracks(name);
+      if (videoStream != null) {
+        poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
+      } else {
+        startWorkers(null);
+      }
+      demux(videoStream, name);
+      if (decodedFrames == 0) {
+        throw new TranscodeException(name + ": no " + (videoStream != null ? "video" : "audio")
+            + " frame could be decoded; the file is truncated or corrupt");
+      }
+      finishWorkers(name);
       List<EncodedVideo> video = videoWorkers.stream()
           .map(w -> new EncodedVideo(w.plan(), w.directory(), w.codecConfiguration()))
           .toList();
@@ -228,7 +253,7 @@ final class TranscodePipeline {
       while (av_read_frame(input.context, packet) >= 0) {
         try {
           throwIfCancelled(name);
-          if (packet.stream_index() == videoStream.index()) {
+          if (videoStream != null && packet.stream_index() == videoStream.index()) {
             decode(videoDecoder, packet, frame, f -> onVideoFrame(f, videoStream));
           } else {
             for (AudioTrack track : audioTracks) {
@@ -242,7 +267,9 @@ final class TranscodePipeline {
         }
         throwIfWorkerFailed();
       }
-      decode(videoDecoder, null, frame, f -> onVideoFrame(f, videoStream));
+      if (videoStream != null) {
+        decode(videoDecoder, null, frame, f -> onVideoFrame(f, videoStream));
+      }
       if (uprightFilter != null) {
         uprightFilter.push(null);
         uprightFilter.drain(this::distributeVideo);
@@ -281,17 +308,17 @@ final class TranscodePipeline {
   private void onVideoFrame(AVFrame frame, AVStream stream) {
     long pts = frame.best_effort_timestamp();
     if (pts == AV_NOPTS_VALUE) {
-      pts = lastVideoPts == AV_NOPTS_VALUE ? videoStart : lastVideoPts + Math.max(1, frame.duration());
+      pts = lastVideoPts == AV_NOPTS_VALUE ? timelineStart : lastVideoPts + Math.max(1, frame.duration());
     }
     lastVideoPts = pts;
-    frame.pts(pts - videoStart);
+    frame.pts(pts - timelineStart);
     decodedFrames++;
     double seconds = frame.pts() * avutil.av_q2d(stream.time_base());
     // A frame lasts as long as the stream says (variable frame rate); the nominal rate is for streams that do not.
     MediaInfo.Video video = input.info.video();
     double frameSeconds = frame.duration() > 0 ? frame.duration() * avutil.av_q2d(stream.time_base())
         : (double) video.frameRateDen() / video.frameRateNum();
-    videoEndSeconds = Math.max(videoEndSeconds, seconds + frameSeconds);
+    timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && uprightFilter == null) {
       String upright = uprightFilterDescription();
@@ -305,6 +332,11 @@ final class TranscodePipeline {
     } else {
       distributeVideo(frame);
     }
+    releaseAudio();
+  }
+
+  /** Passes on the audio the timeline now covers. */
+  private void releaseAudio() {
     for (AudioTrack track : audioTracks) {
       for (AudioOutput output : track.outputs) {
         output.release(false);
@@ -336,7 +368,7 @@ final class TranscodePipeline {
   }
 
   private void distributeVideo(AVFrame frame) {
-    if (videoWorkers.isEmpty()) {
+    if (!workersStarted) {
       startWorkers(videoSourceArgs(frame, distributedTimeBase()));
     }
     try {
@@ -362,6 +394,7 @@ final class TranscodePipeline {
         sarNum > 0 ? sarNum : 1, sarNum > 0 && sarDen > 0 ? sarDen : 1);
   }
 
+  /** Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source. */
   private void startWorkers(String sourceArgs) {
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
@@ -372,7 +405,7 @@ final class TranscodePipeline {
         videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
             muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
       }
-      if (format == SegmentFormat.FMP4) {
+      if (format == SegmentFormat.FMP4 || input.info.audioOnly()) {
         for (AudioTrack track : audioTracks) {
           for (AudioOutput output : track.outputs) {
             String directory = audioDirectoryName(track.source, track.number, track.main, output.channels);
@@ -388,6 +421,7 @@ final class TranscodePipeline {
     for (RenditionWorker worker : allWorkers()) {
       worker.start();
     }
+    workersStarted = true;
   }
 
   /** One source audio track: its decoder, and the outputs each of its decoded frames goes to. */
@@ -406,12 +440,21 @@ final class TranscodePipeline {
       this.stream = stream;
     }
 
-    /** Moves the frame onto the video's timeline and gives each output a reference to it. */
+    /**
+     * Moves the frame onto the title's timeline and gives each output a reference to it; the main track of an
+     * audio-only source also advances the timeline's end, as video frames do otherwise.
+     */
     void onFrame(AVFrame frame) {
       long pts = frame.best_effort_timestamp();
       if (pts != AV_NOPTS_VALUE) {
-        AVRational videoBase = input.context.streams(input.info.video().streamIndex()).time_base();
-        frame.pts(pts - av_rescale_q(videoStart, videoBase, stream.time_base()));
+        frame.pts(pts - av_rescale_q(timelineStart, timelineStream.time_base(), stream.time_base()));
+      }
+      boolean clock = main && input.info.audioOnly();
+      double start = pts == AV_NOPTS_VALUE ? timelineEndSeconds : frame.pts() * avutil.av_q2d(stream.time_base());
+      double end = start + (double) frame.nb_samples() / Math.max(1, frame.sample_rate());
+      if (clock) {
+        decodedFrames++;
+        progress.decoded(start);
       }
       for (AudioOutput output : outputs) {
         AVFrame reference = av_frame_clone(frame);
@@ -423,6 +466,10 @@ final class TranscodePipeline {
         } finally {
           av_frame_free(reference);
         }
+      }
+      if (clock) {
+        timelineEndSeconds = Math.max(timelineEndSeconds, end);
+        releaseAudio();
       }
     }
 
@@ -463,13 +510,13 @@ final class TranscodePipeline {
       filter.drain(this::encode);
     }
 
-    /** At the end of the source: encodes the rest up to the video's end and passes on what the video covers. */
+    /** At the end of the source: encodes the rest up to the timeline's end and passes on what it covers. */
     void finish() {
       if (filter == null) {
         pushSilence();
       }
       filter.push(null);
-      filter.drainBefore(Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
+      filter.drainBefore(Math.round(timelineEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
       encode(null);
       release(true);
     }
@@ -514,14 +561,14 @@ final class TranscodePipeline {
     }
 
     /**
-     * Passes held packets on once the decoded video covers them; at the end of the source, those starting before the
-     * video's end are passed on and the rest dropped.
+     * Passes held packets on once the decoded timeline (video, or the main audio track) covers them; at the end of
+     * the source, those starting before the timeline's end are passed on and the rest dropped.
      */
     void release(boolean end) {
-      if (videoWorkers.isEmpty()) {
+      if (!workersStarted) {
         return;
       }
-      long videoEnd = Math.round(videoEndSeconds * AUDIO_SAMPLE_RATE);
+      long videoEnd = Math.round(timelineEndSeconds * AUDIO_SAMPLE_RATE);
       while (!held.isEmpty()) {
         AVPacket packet = held.peekFirst();
         boolean covered = end ? packet.pts() < videoEnd : packet.pts() + packet.duration() <= videoEnd;

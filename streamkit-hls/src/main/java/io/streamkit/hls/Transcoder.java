@@ -27,6 +27,10 @@ import java.util.Set;
  * Defaults: clear fMP4 segments of {@value #DEFAULT_SEGMENT_SECONDS} s, the Apple ladder ({@link Ladder#apple()}), x264
  * preset {@value #DEFAULT_PRESET}, and a storyboard (thumbnail sprite sheets with a WebVTT index in
  * {@code storyboard/}) with a tile every 2 s, or less often for a long title ({@link Builder#storyboardSeconds}).
+ *
+ * <p>A source without video becomes an audio-only title: each audio track packaged as for a video title (AAC-LC
+ * 48 kHz stereo, plus 5.1 for a surround track; the main track only in TS), audio-only variants in the master
+ * playlist, and no poster, storyboard, I-frame playlists or subtitles.
  */
 public final class Transcoder {
 
@@ -86,9 +90,10 @@ public final class Transcoder {
     private Builder() {}
 
     /**
-     * The source video file (required). It is probed when the job runs, not here.
+     * The source video or audio file (required). It is probed when the job runs, not here.
      *
-     * @param input any file the bundled FFmpeg can demux, with at least one video stream
+     * @param input any file the bundled FFmpeg can demux, with a video stream or, for an audio-only title (a
+     *     podcast episode, say), at least one decodable audio stream
      * @return this builder
      * @throws NullPointerException if {@code input} is null
      */

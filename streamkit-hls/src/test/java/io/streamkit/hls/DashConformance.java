@@ -126,7 +126,8 @@ final class DashConformance {
     List<String> master = Files.readAllLines(title.resolve("master.m3u8"));
     for (int i = 0; i < master.size(); i++) {
       if (master.get(i).startsWith("#EXT-X-STREAM-INF:")
-          && !"audio-surround".equals(HlsConformance.attributes(master.get(i)).get("AUDIO"))) {
+          && !"audio-surround".equals(HlsConformance.attributes(master.get(i)).get("AUDIO"))
+          && HlsConformance.attributes(master.get(i)).get("CODECS").startsWith("avc1")) {
         String uri = master.get(i + 1);
         variantBandwidth.put(uri.substring(0, uri.indexOf('/')),
             Long.parseLong(HlsConformance.attributes(master.get(i)).get("BANDWIDTH")));

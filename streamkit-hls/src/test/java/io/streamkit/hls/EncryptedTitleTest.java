@@ -126,6 +126,27 @@ class EncryptedTitleTest {
     assertThatThrownBy(() -> Transcoder.builder().encryption(null)).isInstanceOf(NullPointerException.class);
   }
 
+  @Test
+  void audioOnlyTransportStreamTitleIsEncryptedLikeAnyOther() throws Exception {
+    Path source = TitleFixture.generate(dir, "episode.mp3", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+        "-t", "5", "-c:a", "libmp3lame");
+    Path out = dir.resolve("title");
+
+    TranscodeResult result = transcode(source, out, SegmentFormat.TS, SegmentEncryption.aes128(1));
+
+    assertThat(result.audioOnly()).isTrue();
+    Playlist audio = Playlist.read(out.resolve("audio/index.m3u8"));
+    assertThat(audio.keyIds()).isEqualTo(result.contentKeys().stream().map(ContentKey::id).toList());
+    assertEncryptedSegmentsDecryptTo(audio, result.contentKeys(), 1, "a:0", "aac", -1);
+    Path keyDirectory = Files.createDirectory(out.resolve(SegmentEncryption.KEY_DIRECTORY));
+    for (ContentKey key : result.contentKeys()) {
+      Files.write(keyDirectory.resolve(key.id()), key.key());
+    }
+    FfmpegTool.Output decode = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-xerror",
+        "-allowed_extensions", "ALL", "-i", out.resolve("master.m3u8").toString(), "-map", "0", "-f", "null", "-"));
+    assertThat(decode.exitCode()).as("ffmpeg -xerror decode with the keys: " + decode.stderr()).isZero();
+  }
+
   private static TranscodeResult transcode(Path source, Path out, SegmentFormat format, SegmentEncryption encryption) {
     return Transcoder.builder().input(source).output(out).format(format).ladder(Ladder.small()).preset("ultrafast")
         .segmentSeconds(2).encryption(encryption).build().run();

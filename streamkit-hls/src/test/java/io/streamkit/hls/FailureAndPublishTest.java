@@ -64,10 +64,10 @@ class FailureAndPublishTest {
   }
 
   @Test
-  void audioOnlyFileIsRejectedNamingWhatWasFound() {
-    Path audio = TitleFixture.generate(dir, "song.m4a", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", "2", "-c:a", "aac");
-    assertRejected(audio, "has no video stream (found: audio aac 48000 Hz");
+  void fileWithNeitherVideoNorAudioIsRejectedNamingWhatWasFound() throws Exception {
+    Path subtitlesOnly = Files.writeString(dir.resolve("captions.srt"), "1\n00:00:01,000 --> 00:00:02,000\nHi\n");
+    assertRejected(subtitlesOnly, "captions.srt has no video stream and no decodable audio stream"
+        + " (found: subtitle subrip)");
   }
 
   @Test

@@ -20,8 +20,16 @@ import java.util.regex.Pattern;
  */
 final class HlsConformance {
 
-  /** What is known about the source the title was made from. */
-  record Source(int displayWidth, int displayHeight, boolean hasAudio, int segmentSeconds) {}
+  /** What is known about the source the title was made from; a display size of 0x0 means an audio-only source. */
+  record Source(int displayWidth, int displayHeight, boolean hasAudio, int segmentSeconds) {
+
+    static Source audioOnly(int segmentSeconds) {
+      return new Source(0, 0, true, segmentSeconds);
+    }
+  }
+
+  /** One AAC-LC frame at 48 kHz, in seconds: how closely audio durations can match. */
+  private static final double AAC_FRAME_SECONDS = 1024 / 48000.0;
 
   private static final Pattern ATTRIBUTE = Pattern.compile("([A-Z0-9-]+)=(\"[^\"]*\"|[^,]*)");
   private static final Pattern CODECS = Pattern.compile("avc1\\.[0-9a-f]{6}(,mp4a\\.40\\.2)?");
@@ -96,6 +104,11 @@ final class HlsConformance {
         checkMediaPlaylist(title.relativize(rendition.file).toString(), rendition);
       }
     }
+    if (source.displayWidth() == 0) {
+      checkAudioOnly(variants, audioGroups, iframes);
+      checkDecodes();
+      return;
+    }
     Playlist reference = null;
     double referenceFps = 0;
     java.util.Set<String> checkedVideo = new java.util.HashSet<>();
@@ -164,6 +177,10 @@ final class HlsConformance {
     for (Map<String, String> iframe : iframes) {
       checkIFramePlaylist(iframe);
     }
+    checkDecodes();
+  }
+
+  private void checkDecodes() {
     FfmpegTool.Output decode = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-xerror", "-i",
         title.resolve("master.m3u8").toString(), "-map", "0", "-f", "null", "-"));
     if (decode.exitCode() != 0) {
@@ -189,6 +206,60 @@ final class HlsConformance {
     List<Long> onDisk = playlist.segments.stream().map(Playlist.Segment::bytes).toList();
     if (!published.equals(onDisk)) {
       fail(name + ": segment-sizes.json lists " + published + " but the segments have " + onDisk + " bytes");
+    }
+  }
+
+  /**
+   * An audio-only title: every variant is audio ({@code CODECS="mp4a.40.2"}, no {@code RESOLUTION} or
+   * {@code FRAME-RATE}, which apply to video [4.3.4.2]) and covers the largest rendition of its group; every audio
+   * rendition is AAC-LC, its EXTINF total within a frame per segment of its packets [8.1], and aligned with the
+   * others; no I-frame playlists.
+   */
+  private void checkAudioOnly(List<Variant> variants, Map<String, List<Playlist>> audioGroups,
+      List<Map<String, String>> iframes) {
+    if (!iframes.isEmpty()) {
+      fail("master: I-frame playlists in an audio-only title");
+    }
+    List<Playlist> renditions = new ArrayList<>();
+    audioGroups.values().forEach(renditions::addAll);
+    for (Variant variant : variants) {
+      Map<String, String> a = variant.attributes();
+      String name = variant.uri();
+      if (!a.containsKey("BANDWIDTH") || !a.containsKey("AVERAGE-BANDWIDTH")) {
+        fail(name + ": EXT-X-STREAM-INF lacks BANDWIDTH or AVERAGE-BANDWIDTH");
+        return;
+      }
+      if (!"mp4a.40.2".equals(a.get("CODECS"))) {
+        fail(name + ": CODECS " + a.get("CODECS") + " is not mp4a.40.2 for an audio-only variant");
+      }
+      if (a.containsKey("RESOLUTION") || a.containsKey("FRAME-RATE")) {
+        fail(name + ": an audio-only variant has RESOLUTION or FRAME-RATE");
+      }
+      Playlist playlist = Playlist.read(title.resolve(variant.uri()));
+      List<Playlist> group = a.containsKey("AUDIO") ? audioGroups.get(a.get("AUDIO")) : List.of(playlist);
+      if (group == null || group.stream().noneMatch(p -> p.file.equals(playlist.file))) {
+        fail(name + ": AUDIO=\"" + a.get("AUDIO") + "\" names no group holding the variant's own playlist");
+        continue;
+      }
+      checkBandwidth(name, a, group.stream().mapToDouble(Playlist::peakBitsPerSecond).max().orElse(0),
+          group.stream().mapToDouble(Playlist::averageBitsPerSecond).max().orElse(0));
+      if (!a.containsKey("AUDIO")) {
+        checkMediaPlaylist(name, playlist);
+        renditions.add(playlist);
+      }
+    }
+    for (Playlist rendition : renditions) {
+      String name = title.relativize(rendition.file).toString();
+      if (!audioChecked.add(rendition.file)) {
+        continue;
+      }
+      checkAligned(name, renditions.get(0), rendition, AAC_FRAME_SECONDS);
+      checkAudioStream(name, rendition.standalone(0), announcedChannels.getOrDefault(rendition.file, "2"));
+      double audioSeconds = packets(rendition.file, "a:0") * AAC_FRAME_SECONDS;
+      if (Math.abs(audioSeconds - rendition.totalSeconds()) > rendition.segments.size() * AAC_FRAME_SECONDS + 1e-3) {
+        fail(name + ": EXTINF total " + rendition.totalSeconds() + " s but the audio lasts " + audioSeconds
+            + " s [8.1]");
+      }
     }
   }
 
@@ -269,10 +340,13 @@ final class HlsConformance {
 
   /** The variant's bitrates cover its video plus the largest rendition of its audio group [4.3.4.2]. */
   private void checkBandwidth(String name, Map<String, String> attributes, Playlist video, List<Playlist> audio) {
-    double peak = video.peakBitsPerSecond()
-        + audio.stream().mapToDouble(Playlist::peakBitsPerSecond).max().orElse(0);
-    double average = video.averageBitsPerSecond()
-        + audio.stream().mapToDouble(Playlist::averageBitsPerSecond).max().orElse(0);
+    checkBandwidth(name, attributes,
+        video.peakBitsPerSecond() + audio.stream().mapToDouble(Playlist::peakBitsPerSecond).max().orElse(0),
+        video.averageBitsPerSecond() + audio.stream().mapToDouble(Playlist::averageBitsPerSecond).max().orElse(0));
+  }
+
+  /** {@code BANDWIDTH} and {@code AVERAGE-BANDWIDTH} against the measured peak and average [1.26, 1.27]. */
+  private void checkBandwidth(String name, Map<String, String> attributes, double peak, double average) {
     long bandwidth = Long.parseLong(attributes.get("BANDWIDTH"));
     long averageBandwidth = Long.parseLong(attributes.get("AVERAGE-BANDWIDTH"));
     if (peak > bandwidth * 1.10) {

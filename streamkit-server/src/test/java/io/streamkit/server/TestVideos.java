@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.Loader;
 
-/** Small real videos made with the bundled ffmpeg, for tests that upload and transcode. */
+/** Small real videos (and audio files) made with the bundled ffmpeg, for tests that upload and transcode. */
 public final class TestVideos {
 
   private TestVideos() {}
@@ -32,6 +32,15 @@ public final class TestVideos {
         "-vf", "noise=alls=30:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
         "-b:v", bitsPerSecond, "-maxrate", bitsPerSecond, "-bufsize", "8M", "-c:a", "aac", "-b:a", "96k",
         "-shortest", "-f", "mp4");
+  }
+
+  /**
+   * An audio-only file, as a podcast episode is: a 440 Hz tone at 44.1 kHz, in the format {@code target}'s extension
+   * names (MP3 for {@code .mp3}, AAC in MP4 for {@code .m4a}, and so on).
+   */
+  public static Path makeAudio(Path target, int seconds) throws IOException, InterruptedException {
+    return ffmpeg(target, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", Integer.toString(seconds),
+        "-ac", "2");
   }
 
   private static Path ffmpeg(Path target, String... args) throws IOException, InterruptedException {

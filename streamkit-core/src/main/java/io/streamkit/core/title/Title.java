@@ -110,6 +110,14 @@ public record Title(
     return Optional.ofNullable(source);
   }
 
+  /**
+   * {@return whether the title is packaged and audio only (its source had no video, e.g. a podcast episode): it has
+   * renditions and none has a picture, so there is no poster or storyboard to show}
+   */
+  public boolean audioOnly() {
+    return !renditions.isEmpty() && renditions.stream().allMatch(Rendition::audioOnly);
+  }
+
   /** {@return why the title is in its status, when a reason was given; see {@code statusReason} above} */
   public Optional<String> statusReasonIfAny() {
     return Optional.ofNullable(statusReason);

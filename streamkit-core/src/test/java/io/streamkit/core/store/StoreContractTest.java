@@ -422,6 +422,21 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void audioOnlyTitleKeepsItsPicturelessSourceAndRenditions() {
+    UUID id = store.catalog().create("Episode 12", "").id();
+    SourceFacts facts = new SourceFacts("mp3", null, "mp3", 0, 0, 0, 128_000);
+    store.catalog().describeSource(id, Duration.ofMillis(1_801_500), facts);
+    List<Rendition> variants = List.of(
+        new Rendition("audio", 0, 0, 140_000, 131_000, "mp4a.40.2", 0, "audio/index.m3u8"));
+    store.catalog().setRenditions(id, variants);
+
+    Title read = store.catalog().get(id).orElseThrow();
+    assertThat(read.source()).isEqualTo(facts);
+    assertThat(read.renditions()).containsExactlyElementsOf(variants);
+    assertThat(read.renditions().get(0).audioOnly()).isTrue();
+  }
+
+  @Test
   void listPagesNewestFirstAndFiltersByStatus() {
     List<UUID> created = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

@@ -185,6 +185,11 @@ class TitleWorkflowTest {
         .hasMessageContaining("rendition width must be between 1 and 16384, got 0");
     assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 900_000, "avc1", Double.NaN, "a.m3u8"))
         .hasMessageContaining("rendition frameRate");
+    assertThat(new Rendition("audio", 0, 0, 140_000, 130_000, "mp4a.40.2", 0, "audio/index.m3u8").audioOnly())
+        .as("an audio-only variant has no picture").isTrue();
+    assertThatThrownBy(() -> new Rendition("audio", 0, 0, 140_000, 130_000, "mp4a.40.2", 30, "audio/index.m3u8"))
+        .as("no size but a frame rate is neither video nor audio-only")
+        .hasMessageContaining("rendition width must be between 1 and 16384, got 0");
     assertThatThrownBy(() -> new Rendition("720p", 1280, 720, 1_000_000, 900_000, "avc1", 30, "../etc/passwd"))
         .hasMessageContaining("rendition playlistPath");
   }

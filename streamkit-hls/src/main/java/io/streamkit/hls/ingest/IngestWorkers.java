@@ -480,16 +480,16 @@ public final class IngestWorkers implements AutoCloseable {
 
   private static SourceFacts sourceFacts(MediaInfo info, Path source) {
     MediaInfo.Video video = info.video();
-    double fps = video.frameRateDen() == 0 ? 0 : (double) video.frameRateNum() / video.frameRateDen();
+    double fps = video == null || video.frameRateDen() == 0 ? 0 : (double) video.frameRateNum() / video.frameRateDen();
     long bitrate = 0;
     try {
       bitrate = info.durationSeconds() > 0 ? Math.round(Files.size(source) * 8 / info.durationSeconds()) : 0;
     } catch (IOException e) {
       // The bitrate is informative only.
     }
-    return new SourceFacts(shorten(info.container()), shorten(video.codec()),
-        info.audio().map(a -> shorten(a.codec())).orElse(null), video.displayWidth(), video.displayHeight(), fps,
-        bitrate);
+    return new SourceFacts(shorten(info.container()), video == null ? null : shorten(video.codec()),
+        info.audio().map(a -> shorten(a.codec())).orElse(null), video == null ? 0 : video.displayWidth(),
+        video == null ? 0 : video.displayHeight(), fps, bitrate);
   }
 
   private static String shorten(String name) {
@@ -497,10 +497,11 @@ public final class IngestWorkers implements AutoCloseable {
         : name.substring(0, SourceFacts.MAX_NAME_LENGTH);
   }
 
+  /** The catalog's rows of the title's variants; an audio-only variant's has no size and frame rate 0. */
   private static List<Rendition> renditions(TranscodeResult result) {
     return result.renditions().stream().map(r -> new Rendition(r.name(), r.width(), r.height(), r.peakBandwidth(),
         Math.min(r.averageBandwidth(), r.peakBandwidth()), r.codecs(),
-        (double) r.frameRate().numerator() / r.frameRate().denominator(), r.playlist())).toList();
+        r.audioOnly() ? 0 : (double) r.frameRate().numerator() / r.frameRate().denominator(), r.playlist())).toList();
   }
 
   /**

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "transcode",
     mixinStandardHelpOptions = true,
-    description = "Transcode a video file into an adaptive-bitrate HLS title (DIR/master.m3u8).")
+    description = "Transcode a video file into an adaptive-bitrate HLS title (DIR/master.m3u8), or an audio file"
+        + " into an audio-only one.")
 final class TranscodeCommand implements Callable<Integer> {
 
   static final int BAR_WIDTH = 30;
@@ -50,7 +51,7 @@ final class TranscodeCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "INPUT", description = "Source video file.")
+  @Parameters(index = "0", paramLabel = "INPUT", description = "Source video or audio file.")
   Path input;
 
   @Option(names = "--out", required = true, paramLabel = "DIR|s3://BUCKET/KEY",
@@ -275,6 +276,14 @@ final class TranscodeCommand implements Callable<Integer> {
   }
 
   static String summary(TranscodeResult result) {
+    if (result.audioOnly()) {
+      String variants = result.renditions().stream()
+          .map(r -> String.format(Locale.ROOT, "%s@%.0fk", r.name(), r.peakBandwidth() / 1e3))
+          .collect(Collectors.joining(" "));
+      return String.format(Locale.ROOT, "%s: audio-only, %d AAC variant%s (%s), %.1f s of media in %.1f s (%.2fx)",
+          result.masterPlaylist(), result.renditions().size(), result.renditions().size() == 1 ? "" : "s", variants,
+          result.durationSeconds(), result.wallSeconds(), result.speed());
+    }
     String renditions = result.renditions().stream()
         .map(r -> String.format(Locale.ROOT, "%dx%d@%.1fM", r.width(), r.height(), r.peakBandwidth() / 1e6))
         .collect(Collectors.joining(" "));

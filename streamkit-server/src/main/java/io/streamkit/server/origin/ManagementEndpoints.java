@@ -683,7 +683,10 @@ final class ManagementEndpoints implements ApiEndpoints {
 
 
 
-  /** {@code POST /api/titles}: the request body is the video; name and description come in headers. */
+  /**
+   * {@code POST /api/titles}: the request body is the video (or the audio of an audio-only title); name and
+   * description come in headers.
+   */
   private final class WholeUpload implements ApiExchange {
     private final ApiCall call;
     private final String name;
@@ -695,10 +698,11 @@ final class ManagementEndpoints implements ApiEndpoints {
       HttpHeaders headers = call.headers();
       String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "");
       String mediaType = type.split(";")[0].trim().toLowerCase(Locale.ROOT);
-      if (!mediaType.startsWith("video/") && !mediaType.equals("application/octet-stream")) {
+      if (!mediaType.startsWith("video/") && !mediaType.startsWith("audio/")
+          && !mediaType.equals("application/octet-stream")) {
         throw new ApiException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-            "upload Content-Type '" + LogText.escape(type) + "' is not a video; send video/* or"
-                + " application/octet-stream");
+            "upload Content-Type '" + LogText.escape(type) + "' is neither video nor audio; send video/*, audio/*"
+                + " or application/octet-stream");
       }
       this.name = titleName(decodedHeader(headers, "X-Title-Name", "Untitled"));
       this.description = titleDescription(decodedHeader(headers, "X-Title-Description", ""));

@@ -47,7 +47,8 @@ final class TitleJson {
           .put("frameRate", r.frameRate());
     }
     node.put("masterPath", "/titles/" + id + "/master.m3u8");
-    node.put("posterPath", "/titles/" + id + "/poster.jpg");
+    // An audio-only title has no picture to show, so no poster.
+    node.put("posterPath", title.audioOnly() ? null : "/titles/" + id + "/poster.jpg");
     return node;
   }
 }

@@ -205,7 +205,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           .put("positionSeconds", seconds(row.position()))
           .put("durationSeconds", seconds(row.duration()))
           .put("clientTime", row.clientTimestamp().toString())
-          .put("posterUrl", "/titles/" + row.titleId() + "/poster.jpg");
+          .put("posterUrl", title.get().audioOnly() ? null : "/titles/" + row.titleId() + "/poster.jpg");
     }
     ObjectNode response = Responses.MAPPER.createObjectNode();
     response.set("items", items);

@@ -7,6 +7,8 @@
 // manifest names them (HLS NAME, DASH Label) with the language.
 // A 'cbcs' title plays in the DASH engines through EME with the W3C Clear Key system: both players read the licence
 // URL (dashif:Laurl, the origin's /titles/<id>/keys/clearkey with the token) from the manifest's ContentProtection.
+// An audio-only title (a podcast episode: no variant has a picture) shows a panel saying so above a video element
+// shrunk to its controls, instead of a black picture.
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 // hls.js picks bitrates with StreamKit's own rule (streamkit-abr.js) on titles; ?abr=hlsjs keeps hls.js's built-in ABR.
@@ -213,6 +215,16 @@
     window.streamkitPlayer.audioLanguage = playing ? playing.lang : null;
   }
 
+  // Once the engine knows the title's qualities: when none has a picture the title is audio only, and the page shows
+  // the audio panel (with what plays) instead of an empty black video area.
+  function showPictureOrAudio() {
+    const levels = engine.levels();
+    const audioOnly = levels.every((level) => !level.height);
+    window.streamkitPlayer.audioOnly = audioOnly;
+    document.body.classList.toggle('audio-only', audioOnly);
+    document.getElementById('audio-only').hidden = !audioOnly;
+  }
+
   // Every engine reports its switches here: the page shows the level, tests read it, QoE gets variant_switch.
   function levelSwitched(level) {
     const previous = window.streamkitPlayer.levelHeight;
@@ -346,6 +358,7 @@
     engine.setLevel = (index) => { hls.currentLevel = index; };
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
       fillQualities();
+      showPictureOrAudio();
       play();
     });
     if (live) {
@@ -461,6 +474,7 @@
     [events.TEXT_TRACKS_ADDED, events.TRACK_CHANGE_RENDERED].forEach((e) => player.on(e, fillTrackMenus));
     player.on(events.STREAM_INITIALIZED, () => {
       fillQualities();
+      showPictureOrAudio();
       fillTrackMenus();
       levelSwitched(level(player.getCurrentRepresentationForType('video')));
     });
@@ -533,6 +547,7 @@
       return;
     }
     fillQualities();
+    showPictureOrAudio();
     fillTrackMenus();
     switched();
     play();

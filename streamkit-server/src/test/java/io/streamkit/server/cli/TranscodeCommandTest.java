@@ -62,6 +62,26 @@ class TranscodeCommandTest {
   }
 
   @Test
+  void transcodesAnAudioFileIntoAnAudioOnlyTitle() throws Exception {
+    Path source = dir.resolve("episode.mp3");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "3",
+        "-c:a", "libmp3lame", source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+
+    Path out = dir.resolve("episode");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--segment-seconds", "2");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains(out.resolve("master.m3u8") + ": audio-only, 1 AAC variant (audio@")
+        .contains("DASH manifest: " + out.resolve("manifest.mpd"));
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("CODECS=\"mp4a.40.2\"")
+        .doesNotContain("RESOLUTION");
+    assertThat(out.resolve("storyboard")).doesNotExist();
+  }
+
+  @Test
   void encryptedTitlesKeepTheirKeysInAKeyFileBesideTheTitle() throws Exception {
     Path source = dir.resolve("clip.mp4");
     String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
@@ -78,8 +98,9 @@ class TranscodeCommandTest {
     Path keys = dir.resolve("movie.keys");
     assertThat(run.out()).contains("1 content key of title 'movie' in " + keys)
         .contains("streamkit serve --key-file " + keys)
-        .as("an encrypted title has no DASH manifest").doesNotContain("DASH manifest");
-    assertThat(out.resolve("manifest.mpd")).doesNotExist();
+        .as("a 'cbcs' title has a DASH manifest over its encrypted segments")
+        .contains("DASH manifest: " + out.resolve("manifest.mpd"));
+    assertThat(Files.readString(out.resolve("manifest.mpd"))).contains("value=\"cbcs\"");
     String kid = Files.readString(keys).split(" ")[1];
     assertThat(Files.readString(out.resolve("180p/index.m3u8")))
         .contains("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"../keys/" + kid + "\"");

@@ -281,6 +281,51 @@ class ManagementApiTest {
     assertThat(data.resolve("titles").resolve(id)).doesNotExist();
   }
 
+  @Test
+  void anAudioUploadBecomesAnAudioOnlyTitleThatPlaysWithAToken() throws Exception {
+    start(true);
+    Path audio = TestVideos.makeAudio(data.resolve("episode.mp3"), 5);
+
+    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "audio/mpeg")
+        .header("X-Title-Name", "Episode%201").POST(BodyPublishers.ofFile(audio)).build());
+    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
+    String id = body(uploaded).get("id").asText();
+
+    JsonNode ready = awaitStatus(id, TitleStatus.READY);
+    assertThat(ready.get("durationSeconds").asDouble()).isBetween(4.9, 5.1);
+    assertThat(ready.get("renditions")).singleElement().satisfies(r -> {
+      assertThat(r.get("width").asInt()).isZero();
+      assertThat(r.get("height").asInt()).isZero();
+      assertThat(r.get("frameRate").asDouble()).isZero();
+      assertThat(r.get("codecs").asText()).isEqualTo("mp4a.40.2");
+    });
+    assertThat(ready.get("posterPath").isNull()).as("no picture, no poster").isTrue();
+    Title stored = store.catalog().get(UUID.fromString(id)).orElseThrow();
+    assertThat(stored.sourceIfKnown()).hasValueSatisfying(s -> {
+      assertThat(s.videoCodec()).isNull();
+      assertThat(s.audioCodec()).isEqualTo("mp3");
+    });
+
+    assertThat(send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build()).statusCode())
+        .isEqualTo(200);
+    JsonNode playback = body(send(admin("/api/titles/" + id + "/playback")
+        .POST(BodyPublishers.ofString("{\"viewerId\":\"alice\",\"ttlSeconds\":600,\"maxHeight\":360}")).build()));
+    assertThat(playback.has("storyboardUrl")).as("an audio-only title has no storyboard").isFalse();
+    String token = playback.get("token").asText();
+    String master = get(playback.get("masterUrl").asText()).body();
+    assertThat(master).as("a height cap keeps audio-only variants")
+        .contains("CODECS=\"mp4a.40.2\"").contains("audio/index.m3u8?token=" + token).doesNotContain("RESOLUTION");
+    HttpResponse<String> media = get("/titles/" + id + "/audio/index.m3u8?token=" + token);
+    assertThat(media.statusCode()).isEqualTo(200);
+    String segment = media.body().lines().filter(l -> l.startsWith("seg_")).findFirst().orElseThrow();
+    HttpResponse<String> first = get("/titles/" + id + "/audio/" + segment);
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.headers().firstValue("Content-Type")).hasValue("video/iso.segment");
+    HttpResponse<String> dash = get(playback.get("dashUrl").asText());
+    assertThat(dash.statusCode()).isEqualTo(200);
+    assertThat(dash.body()).contains("contentType=\"audio\"").doesNotContain("contentType=\"video\"");
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)).build());
   }

@@ -109,6 +109,9 @@ class MultiTrackPlaybackBrowserTest {
         PlayerPage player = new PlayerPage(chromium);
         player.awaitCurrentTimeAbove(1, Duration.ofSeconds(60));
         assertThat(chromium.script("return window.streamkitPlayer.engine")).isEqualTo(engine);
+        assertThat(chromium.script("return window.streamkitPlayer.audioOnly")).as(engine + ": a video title")
+            .isEqualTo(false);
+        assertThat(chromium.driver.findElement(By.id("audio-only")).isDisplayed()).as(engine).isFalse();
 
         await(chromium, () -> engine + ": no audio menu with French",
             () -> option("audio", "fr", chromium) != null);
