@@ -23,6 +23,13 @@ import io.netty.util.ReferenceCountUtil;
  * playlists: any origin may read ({@code Access-Control-Allow-Origin: *}; tokens, not cookies, carry authority), the
  * headers players send ({@code Range} and the validators) are allowed, and the ones they read are exposed.
  *
+ * <p>The Clear Key licence URL ({@code POST /titles/<id>/keys/clearkey}) takes a JSON body, and a player that labels it
+ * {@code Content-Type: application/json} (not a CORS-safelisted request header, Fetch §2.2.2) sends a preflight first;
+ * a preflight for that route alone allows {@code POST} and {@code Content-Type} (Fetch §3.2.5: the preflight succeeds
+ * only if the method and every requested header are listed). Media routes stay read-only: their preflights list
+ * {@code GET} and {@code HEAD}, and the licence route's lists no {@code Range} (its token comes in {@code ?token=},
+ * as on every title route).
+ *
  * <p>A preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) is answered here.
  * Every other response gets the CORS headers, whether its request carried {@code Origin} or not: a segment is cached
  * for a year, and a browser (or a CDN) that cached it for a same-origin page must be able to hand the same copy to a
@@ -39,6 +46,8 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
       AsciiString.cached("Range, If-None-Match, If-Modified-Since, If-Range, Authorization");
   static final AsciiString EXPOSED_HEADERS =
       AsciiString.cached("Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Date");
+  static final AsciiString LICENSE_METHODS = AsciiString.cached("POST, OPTIONS");
+  static final AsciiString LICENSE_HEADERS = AsciiString.cached("Content-Type");
   static final AsciiString MAX_AGE_SECONDS = AsciiString.cached("86400");
 
   /** Whether the rest of a CORS preflight's body is being dropped. */
@@ -55,7 +64,7 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
           && headers.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
         discardingPreflightBody = !(msg instanceof LastHttpContent);
         ReferenceCountUtil.release(msg);
-        answerPreflight(ctx, HttpUtil.isKeepAlive(request));
+        answerPreflight(ctx, HttpUtil.isKeepAlive(request), isLicenseRoute(request.uri()));
         return;
       }
     } else if (discardingPreflightBody && msg instanceof HttpContent) {
@@ -77,12 +86,19 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
     ctx.write(msg, promise);
   }
 
-  private static void answerPreflight(ChannelHandlerContext ctx, boolean keepAlive) {
+  /** Whether a preflight's target is a Clear Key licence URL, routed as the request decoder will route it. */
+  private static boolean isLicenseRoute(String uri) {
+    int queryStart = uri.indexOf('?');
+    RequestPath path = RequestPath.parse(uri, queryStart < 0 ? uri.length() : queryStart, null);
+    return path != null && RequestDecoder.route(path) == Route.LICENSE;
+  }
+
+  private static void answerPreflight(ChannelHandlerContext ctx, boolean keepAlive, boolean license) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     response.headers()
         .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, ANY_ORIGIN)
-        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS)
-        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, license ? LICENSE_METHODS : ALLOWED_METHODS)
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, license ? LICENSE_HEADERS : ALLOWED_HEADERS)
         .set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS)
         .set(HttpHeaderNames.CONTENT_LENGTH, 0);
     Responses.prepare(response, keepAlive);

@@ -2,7 +2,8 @@
 // heartbeats and batched QoE events to the viewer API (see the platform API contract in docs/openapi.yaml).
 // The engine is chosen with ?engine= (or the Engine select, which reloads with it): hls (default, hls.js on
 // master.m3u8), dashjs (dash.js on manifest.mpd) or shaka (Shaka Player on manifest.mpd). The DASH players are
-// served by this origin from their npm packages, loaded only when chosen.
+// served by this origin from their npm packages, loaded only when chosen, and offered only for a title with a DASH
+// manifest: for an HLS-only title (AES-128, MPEG-TS) ?engine=dashjs|shaka plays in hls.js with a notice saying so.
 // Every engine offers the title's audio tracks and subtitle tracks in the Audio and Subtitles menus, named as the
 // manifest names them (HLS NAME, DASH Label) with the language.
 // A 'cbcs' title plays in the DASH engines through EME with the W3C Clear Key system: both players read the licence
@@ -28,8 +29,10 @@
 
   // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
   const DASH_ENGINES = {
-    dashjs: { script: '/webjars/dashjs/5.2.1/dist/modern/umd/dash.all.min.js', start: startDashJs },
-    shaka: { script: '/webjars/shaka-player/5.2.12/dist/shaka-player.compiled.js', start: startShaka },
+    dashjs: { name: 'dash.js', script: '/webjars/dashjs/5.2.1/dist/modern/umd/dash.all.min.js', start: startDashJs },
+    shaka: {
+      name: 'Shaka Player', script: '/webjars/shaka-player/5.2.12/dist/shaka-player.compiled.js', start: startShaka,
+    },
   };
 
   const video = document.getElementById('video');
@@ -43,10 +46,9 @@
   const query = new URLSearchParams(location.search);
   const token = query.get('token') || '';
   const live = query.get('live') === '1';
-  const engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
-  // Which rule picks the bitrates: StreamKit's in hls.js, hls.js's own, or the DASH player's (named as the engine).
-  const abrName = engineName !== 'hls' ? engineName
-    : (live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit');
+  // A DASH engine gives way to hls.js when the title has no DASH manifest (see withdrawDashEngines).
+  let engineName = !live && DASH_ENGINES[query.get('engine')] ? query.get('engine') : 'hls';
+  let abrName = abrFor(engineName);
   // What the page asks of whichever player runs: its video qualities, the one playing, and how to pick one; the same
   // for audio tracks and subtitle tracks ({label, lang}; the current text track is -1 when subtitles are off).
   const engine = {
@@ -69,6 +71,12 @@
   let startupSent = false;
   let rebufferingSince = null;
   let lastSaved = null;
+
+  // Which rule picks the bitrates: StreamKit's in hls.js, hls.js's own, or the DASH player's (named as the engine).
+  function abrFor(name) {
+    return name !== 'hls' ? name
+      : (live || query.get('abr') === 'hlsjs' || !window.StreamKitAbr ? 'hlsjs' : 'streamkit');
+  }
 
   function randomId() {
     // crypto.randomUUID needs a secure context; getRandomValues does not.
@@ -575,6 +583,38 @@
     });
   }
 
+  // Only titles packaged with a DASH manifest have one (AES-128 and MPEG-TS titles are HLS only), and a player page
+  // knows just its token: a HEAD of the manifest (the same session as the playback that follows) tells.
+  async function hasDashManifest() {
+    try {
+      return (await fetch(dashUrl(), { method: 'HEAD' })).ok;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // The DASH engines leave the select; one asked for by ?engine= gives way to hls.js, saying so in a line of its own
+  // (the status line is cleared once playback starts).
+  function withdrawDashEngines() {
+    Object.keys(DASH_ENGINES).forEach((name) => {
+      const option = engineSelect.querySelector('option[value="' + name + '"]');
+      if (option) {
+        option.remove();
+      }
+    });
+    if (DASH_ENGINES[engineName]) {
+      const notice = document.getElementById('engine-notice');
+      notice.textContent = 'This title has no DASH manifest (it is HLS only), so it plays with hls.js instead of '
+        + DASH_ENGINES[engineName].name + '.';
+      notice.hidden = false;
+      engineName = 'hls';
+      abrName = abrFor(engineName);
+      window.streamkitPlayer.engine = engineName;
+      window.streamkitPlayer.abr = abrName;
+      engineSelect.value = engineName;
+    }
+  }
+
   // The origin's reason for refusing the master playlist when the viewer can act on it: too many streams at once.
   function refusalReason(data) {
     try {
@@ -629,7 +669,10 @@
     if (live) {
       watchLiveEdge();
     }
-    const startPosition = await savedPosition();
+    const [startPosition, dashOffered] = await Promise.all([savedPosition(), live || hasDashManifest()]);
+    if (!dashOffered) {
+      withdrawDashEngines();
+    }
     window.streamkitPlayer.resumedFrom = startPosition;
     startedAt = performance.now();
     if (DASH_ENGINES[engineName]) {

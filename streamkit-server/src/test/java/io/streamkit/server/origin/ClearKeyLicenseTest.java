@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Clear Key licence URL of a {@code 'cbcs'} title's DASH manifest answers an EME licence request with the JSON
  * Web Keys it names, opens with exactly the tokens that open the title's key URIs, gives out no other title's key,
- * and answers malformed requests with a sentence saying what to send, never with a stack trace.
+ * answers malformed requests with a sentence saying what to send, never with a stack trace, and lets a player on
+ * another origin post its JSON request (the CORS preflight allows POST and Content-Type there, and only there).
  */
 class ClearKeyLicenseTest {
 
@@ -87,6 +88,32 @@ class ClearKeyLicenseTest {
       assertThat(jwk.get("kid").asText()).isEqualTo(kid(expected)).doesNotContain("=");
       assertThat(base64url.decode(jwk.get("k").asText())).isEqualTo(expected.key());
     }
+  }
+
+  @Test
+  void aPlayerOnAnotherOriginMayPostAJsonLicenceRequest() throws Exception {
+    String path = LICENSE_PATH + "?token=" + token();
+    RunningOrigin.RawResponse preflight = origin.raw("OPTIONS " + path + " HTTP/1.1\r\nHost: x\r\n"
+        + "Origin: https://player.example\r\nAccess-Control-Request-Method: POST\r\n"
+        + "Access-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n");
+    assertThat(preflight.status()).isEqualTo(200);
+    assertThat(preflight.headers().get("access-control-allow-origin")).isEqualTo("*");
+    assertThat(List.of(preflight.headers().get("access-control-allow-methods").split(",\\s*"))).contains("POST");
+    assertThat(preflight.headers().get("access-control-allow-headers")).containsIgnoringCase("content-type");
+
+    RunningOrigin.RawResponse licence = origin.raw("POST " + path + " HTTP/1.1\r\nHost: x\r\n"
+        + "Origin: https://player.example\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + request(FIRST).length() + "\r\nConnection: close\r\n\r\n" + request(FIRST));
+    assertThat(licence.status()).as(licence.text()).isEqualTo(200);
+    assertThat(licence.headers().get("access-control-allow-origin")).isEqualTo("*");
+    assertThat(JSON.readTree(licence.text()).get("keys").get(0).get("kid").asText()).isEqualTo(kid(FIRST));
+
+    // A media route's preflight stays read-only: no POST, no Content-Type.
+    RunningOrigin.RawResponse media = origin.raw("OPTIONS /titles/" + TestTitles.FMP4 + "/master.m3u8 HTTP/1.1\r\n"
+        + "Host: x\r\nOrigin: https://player.example\r\nAccess-Control-Request-Method: POST\r\n"
+        + "Access-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n");
+    assertThat(media.headers().get("access-control-allow-methods")).doesNotContain("POST");
+    assertThat(media.headers().get("access-control-allow-headers")).doesNotContainIgnoringCase("content-type");
   }
 
   @Test

@@ -33,8 +33,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * An uploaded title encrypted by the platform's ingest (AES-128, a new key every segment, keys wrapped in the
  * database under a master key) plays in Chromium through hls.js, which fetches each key through the origin with the
- * viewer's token; without the token the key is refused. With a limit of one stream, the viewer's second device is
- * refused with a reason the player page shows, and may play once the first player has left.
+ * viewer's token; without the token the key is refused. Such a title has no DASH manifest: the playback answer names
+ * none, and the player page asked for Shaka Player plays it in hls.js with a notice. With a limit of one stream, the
+ * viewer's second device is refused with a reason the player page shows, and may play once the first player has left.
  */
 class EncryptedPlaybackBrowserTest {
 
@@ -87,12 +88,29 @@ class EncryptedPlaybackBrowserTest {
             .noneMatch(name -> name.contains("key"));
       }
 
+      // An AES-128 title is HLS only: the playback answer names no DASH manifest, and there is none.
+      HttpResponse<String> playback = http.send(admin(base + "/api/titles/" + id + "/playback")
+          .header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"viewerId\":\"alice\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(playback.statusCode()).as(playback.body()).isEqualTo(200);
+      assertThat(json.readTree(playback.body()).has("masterUrl")).as(playback.body()).isTrue();
+      assertThat(json.readTree(playback.body()).has("dashUrl")).as(playback.body()).isFalse();
+      assertThat(get(base + "/titles/" + id + "/manifest.mpd?token=" + token).statusCode()).isEqualTo(404);
+
       double keysBefore = keyResponses(platform);
       try (HeadlessChromium chromium = HeadlessChromium.start()) {
-        chromium.driver.get(base + "/play/" + id + "?token=" + token);
+        // Asked for Shaka Player, the page plays the title in hls.js instead and says so.
+        chromium.driver.get(base + "/play/" + id + "?engine=shaka&token=" + token);
         PlayerPage player = new PlayerPage(chromium);
         player.awaitCurrentTimeAbove(8, Duration.ofSeconds(60));
         assertThat(player.message()).doesNotContainIgnoringCase("error");
+        assertThat(chromium.script("return window.streamkitPlayer.engine")).isEqualTo("hls");
+        assertThat(chromium.script("return window.streamkitPlayer.hls !== null")).isEqualTo(true);
+        assertThat(chromium.script("return document.getElementById('engine-notice').hidden")).isEqualTo(false);
+        assertThat(chromium.script("return document.getElementById('engine-notice').textContent"))
+            .asString().contains("no DASH manifest").contains("hls.js instead of Shaka Player");
+        assertThat(chromium.script("return Array.from(document.querySelectorAll('#engine option'), o => o.value)"))
+            .as("only the HLS engine is offered").isEqualTo(List.of("hls"));
         String firstTab = chromium.driver.getWindowHandle();
 
         // A second device of the same viewer, with a limit of one stream: refused, with a reason the page shows.
