@@ -101,12 +101,11 @@ class LiveSegmentDurationTest {
         }
       }
 
-      RecordingSink.Track track = parts.tracks.get(rendition.name());
-      int index = 0;
-      for (RecordingSink.Part part : track.allParts()) {
-        Path media = withInit(playlist.getParent().resolve("init_0.mp4"), part.bytes(),
-            "part_" + index++ + ".mp4");
-        assertThat(part.seconds()).as(rendition.name() + " part " + index)
+      // Each part's duration as handed to the playlists, which print it as EXT-X-PART:DURATION.
+      List<RecordingSink.Part> all = parts.tracks.get(rendition.name()).allParts();
+      for (int i = 0; i < all.size(); i++) {
+        Path media = withInit(playlist.getParent().resolve("init_0.mp4"), all.get(i).bytes(), "part_" + i + ".mp4");
+        assertThat(all.get(i).seconds()).as(rendition.name() + " part " + i)
             .isCloseTo(span(packets(media, stream)), within(MEASURED));
       }
     }
