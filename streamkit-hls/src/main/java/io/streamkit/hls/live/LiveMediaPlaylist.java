@@ -217,8 +217,9 @@ final class LiveMediaPlaylist {
     }
   }
 
+  /** A duration to the microsecond, as the titles' playlists write it: exact for every timescale used. */
   static String decimal(double seconds) {
-    return String.format(Locale.ROOT, "%.5f", seconds);
+    return String.format(Locale.ROOT, "%.6f", seconds);
   }
 
   static String dateTime(Instant instant) {

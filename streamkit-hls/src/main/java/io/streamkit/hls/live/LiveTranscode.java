@@ -67,6 +67,8 @@ public final class LiveTranscode {
   static final double MAX_TIMESTAMP_JUMP_SECONDS = 1.0;
   private static final Logger LOG = LoggerFactory.getLogger(LiveTranscode.class);
   private static final FrameRate FALLBACK_FRAME_RATE = FrameRate.FPS_30;
+  /** Farthest apart, in fps, a declared and a probed frame rate may be and still be the same rate. */
+  static final double DECLARED_RATE_TOLERANCE = 0.01;
 
   /** What {@link LiveTranscoder.Builder} validated. */
   record Settings(InputStream input, LiveSink sink, Ladder ladder, List<PlannedRendition> renditions,
@@ -324,14 +326,31 @@ public final class LiveTranscode {
         audioTrack == null ? " (no audio)" : " + audio");
   }
 
-  /** The input's declared frame rate (FLV metadata or measured while probing), else 30 fps. */
+  /**
+   * The input's frame rate, else 30 fps. FLV declares it in {@code onMetaData} as a double that libavformat turns
+   * into {@code avg_frame_rate} with numerator and denominator at most 1000 ({@code av_d2q}), so 23.976 fps becomes
+   * 983/41 instead of 24000/1001: 17 ppm slow, which would stretch every segment's media by that much (2.002035 s
+   * for 48 frames) and drop a frame whenever the stretch adds up to one. {@code r_frame_rate}, which probing
+   * derives from the frames' timestamps and snaps to the exact standard rate, is taken when the two agree within
+   * {@value #DECLARED_RATE_TOLERANCE} fps; otherwise the declared rate, else the probed one.
+   */
   private FrameRate inputFrameRate() {
-    for (AVRational candidate : List.of(input.video().avg_frame_rate(), input.video().r_frame_rate())) {
-      if (candidate.num() > 0 && candidate.den() > 0 && av_q2d(candidate) <= 240) {
+    AVRational declared = input.video().avg_frame_rate();
+    AVRational probed = input.video().r_frame_rate();
+    if (believable(declared) && believable(probed)
+        && Math.abs(av_q2d(declared) - av_q2d(probed)) <= DECLARED_RATE_TOLERANCE) {
+      return new FrameRate(probed.num(), probed.den());
+    }
+    for (AVRational candidate : List.of(declared, probed)) {
+      if (believable(candidate)) {
         return new FrameRate(candidate.num(), candidate.den());
       }
     }
     return FALLBACK_FRAME_RATE;
+  }
+
+  private static boolean believable(AVRational rate) {
+    return rate.num() > 0 && rate.den() > 0 && av_q2d(rate) <= 240;
   }
 
   /**

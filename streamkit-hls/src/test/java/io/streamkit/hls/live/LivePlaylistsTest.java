@@ -70,7 +70,7 @@ class LivePlaylistsTest {
     String afterReconnect = live.mediaPlaylist("720p", false, "").orElseThrow();
     assertThat(afterReconnect).contains("#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init_1.mp4\"\n"
         + "#EXT-X-PROGRAM-DATE-TIME:" + LiveMediaPlaylist.dateTime(reconnected) + "\n"
-        + "#EXT-X-PART:DURATION=0.50000,URI=\"part_9_0.m4s\",INDEPENDENT=YES\n");
+        + "#EXT-X-PART:DURATION=0.500000,URI=\"part_9_0.m4s\",INDEPENDENT=YES\n");
     publisher.parts(7 + 4 * 6);
     assertThat(violations).isEmpty();
 

@@ -82,8 +82,8 @@ public final class LlHlsConformance {
   private static final Pattern PART_URI = Pattern.compile("part_(\\d+)_(\\d+)\\.m4s");
   /** Section 4.4.4.9: parts other than the last of a segment or an independent one are at least 85% of the target. */
   private static final double SHORT_PART_FRACTION = 0.85;
-  /** Playlists print durations with five decimals: allow their rounding. */
-  private static final double PRINTED = 0.00001;
+  /** Playlists print durations to the microsecond: allow their rounding. */
+  private static final double PRINTED = 0.000001;
   private static final Duration DATE_TIME_SLACK = Duration.ofMillis(2);
 
   private LlHlsConformance() {}

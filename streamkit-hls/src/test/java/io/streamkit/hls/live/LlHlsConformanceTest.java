@@ -29,7 +29,7 @@ class LlHlsConformanceTest {
       if (msn == 23) {
         out.append(parts(23, 4));
       }
-      out.append("#EXTINF:2.00000,\nseg_").append(msn).append(".m4s\n");
+      out.append("#EXTINF:2.000000,\nseg_").append(msn).append(".m4s\n");
     }
     out.append("#EXT-X-PROGRAM-DATE-TIME:").append(start.plusSeconds(28)).append('\n').append(parts(24, 2));
     out.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(hint).append("\"\n");
@@ -42,7 +42,7 @@ class LlHlsConformanceTest {
   private static String parts(int msn, int count) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      out.append("#EXT-X-PART:DURATION=0.50000,URI=\"part_").append(msn).append('_').append(i).append(".m4s\"")
+      out.append("#EXT-X-PART:DURATION=0.500000,URI=\"part_").append(msn).append('_').append(i).append(".m4s\"")
           .append(i == 0 ? ",INDEPENDENT=YES" : "").append('\n');
     }
     return out.toString();
@@ -74,7 +74,7 @@ class LlHlsConformanceTest {
     assertThat(LlHlsConformance.checkDelta(GOOD, delta(3))).isEmpty();
     assertThat(LlHlsConformance.checkDelta(GOOD, delta(1))).isEmpty();
     String next = GOOD.replace("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_2.m4s?token=a\"",
-        "#EXT-X-PART:DURATION=0.50000,URI=\"part_24_2.m4s\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_3.m4s\"");
+        "#EXT-X-PART:DURATION=0.500000,URI=\"part_24_2.m4s\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_3.m4s\"");
     assertThat(LlHlsConformance.check(next)).isEmpty();
     assertThat(LlHlsConformance.checkHint(GOOD, next)).isEmpty();
     assertThat(LlHlsConformance.checkReports(GOOD, Map.of("../360p/index.m3u8", GOOD)::get)).isEmpty();
@@ -82,10 +82,10 @@ class LlHlsConformanceTest {
 
   @ParameterizedTest(name = "{2}")
   @CsvSource(delimiter = '|', value = {
-      "DURATION=0.50000,URI=\"part_23_1.m4s\"|DURATION=0.70000,URI=\"part_23_1.m4s\"|above PART-TARGET",
-      "DURATION=0.50000,URI=\"part_23_2.m4s\"|DURATION=0.30000,URI=\"part_23_2.m4s\"|under 85% of PART-TARGET",
-      "#EXTINF:2.00000,\\nseg_23|#EXTINF:1.50000,\\nseg_23|parts sum to",
-      "#EXTINF:2.00000,\\nseg_12|#EXTINF:2.60000,\\nseg_12|rounds above EXT-X-TARGETDURATION",
+      "DURATION=0.500000,URI=\"part_23_1.m4s\"|DURATION=0.700000,URI=\"part_23_1.m4s\"|above PART-TARGET",
+      "DURATION=0.500000,URI=\"part_23_2.m4s\"|DURATION=0.300000,URI=\"part_23_2.m4s\"|under 85% of PART-TARGET",
+      "#EXTINF:2.000000,\\nseg_23|#EXTINF:1.500000,\\nseg_23|parts sum to",
+      "#EXTINF:2.000000,\\nseg_12|#EXTINF:2.600000,\\nseg_12|rounds above EXT-X-TARGETDURATION",
       "PART-HOLD-BACK=1.5|PART-HOLD-BACK=0.9|below twice PART-TARGET",
       "PART-HOLD-BACK=1.5|PART-HOLD-BACK=1.2|below three PART-TARGETs",
       "CAN-SKIP-UNTIL=12.0|CAN-SKIP-UNTIL=6.0|below six target durations",
@@ -126,7 +126,7 @@ class LlHlsConformanceTest {
   @Test
   void aHintThatIsNotTheNextPartAndAReportOfAMissingPartAreCaught() {
     String skippedAPart = GOOD.replace("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_2.m4s?token=a\"",
-        "#EXT-X-PART:DURATION=0.50000,URI=\"part_24_3.m4s\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_4.m4s\"");
+        "#EXT-X-PART:DURATION=0.500000,URI=\"part_24_3.m4s\"\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_24_4.m4s\"");
     assertThat(LlHlsConformance.checkHint(GOOD, skippedAPart))
         .anyMatch(v -> v.contains("hinted part_24_2.m4s but the next part listed is part_24_3.m4s"));
     assertThat(LlHlsConformance.checkHint(GOOD, GOOD)).anyMatch(v -> v.contains("lists no part that before did not"));
