@@ -29,10 +29,24 @@ final class HttpConditionals {
     }
     String ifModifiedSince = headers.get(HttpHeaderNames.IF_MODIFIED_SINCE);
     if (ifModifiedSince != null && ifModifiedSince.length() <= MAX_HTTP_DATE_CHARS && modifiedMillis >= 0) {
+      if (isFirstCenturyFixdate(ifModifiedSince)) {
+        return false;
+      }
       Date since = DateFormatter.parseHttpDate(ifModifiedSince);
       return since != null && modifiedMillis / 1000 <= since.getTime() / 1000;
     }
     return false;
+  }
+
+  /**
+   * Whether {@code value} is shaped as an IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}, §5.6.7) whose
+   * four-digit year is below 100. Netty's parser reads any year 0–99 as RFC 850's two-digit one (26 as 2026), also
+   * when an IMF-fixdate writes it with four digits ({@code 0026}); such a date is in the first century, before every
+   * file's modification time, so the file has been modified since.
+   */
+  private static boolean isFirstCenturyFixdate(String value) {
+    return value.length() == 29 && value.charAt(3) == ',' && value.charAt(11) == ' ' && value.charAt(12) == '0'
+        && value.charAt(13) == '0';
   }
 
   /** Whether an {@code If-None-Match} list (or {@code *}) names {@code etag}, compared weakly. */
