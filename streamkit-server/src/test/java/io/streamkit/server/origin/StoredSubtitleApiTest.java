@@ -93,7 +93,8 @@ class StoredSubtitleApiTest {
     };
     store = StreamkitStore.builder().dataDirectory(data).build();
     workers = IngestWorkers.builder().store(store).dataDirectory(data).storage(recording).node("test-node")
-        .orphanGrace(ORPHAN_GRACE).ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build()
+        .orphanGrace(ORPHAN_GRACE).ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2)
+        .pollInterval(Duration.ofMillis(100)).build()
         .start();
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data).storage(recording)
         .build();
@@ -101,21 +102,9 @@ class StoredSubtitleApiTest {
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
         .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
     Path video = TestVideos.make(data.resolve("video.mp4"), 6, 320, 180);
-    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
-        .header("X-Title-Name", "stored captions").POST(BodyPublishers.ofFile(video)).build());
-    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
-    id = json.readTree(uploaded.body()).get("id").asText();
+    id = PublishedUpload.publish(http, URI.create("http://127.0.0.1:" + origin.port()), ADMIN_KEY, video,
+        "stored captions");
     titleKey = "titles/" + id;
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    String status = "";
-    while (!status.equals("READY") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      status = json.readTree(send(admin("/api/titles/" + id).build()).body()).path("status").asText();
-      assertThat(status).isNotEqualTo("FAILED");
-    }
-    assertThat(status).isEqualTo("READY");
-    assertThat(send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build()).statusCode())
-        .isEqualTo(200);
     token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("viewer").title(id)
         .expiresAt(Instant.now().plusSeconds(600)).build());
   }

@@ -70,20 +70,7 @@ class SubtitleApiTest {
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
         .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
     Path video = TestVideos.make(data.resolve("video.mp4"), SOURCE_SECONDS, 320, 180);
-    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
-        .header("X-Title-Name", "captions").POST(BodyPublishers.ofFile(video)).build());
-    assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
-    id = json.readTree(uploaded.body()).get("id").asText();
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    String status = "";
-    while (!status.equals("READY") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      status = json.readTree(send(admin("/api/titles/" + id).build()).body()).path("status").asText();
-      assertThat(status).isNotEqualTo("FAILED");
-    }
-    assertThat(status).isEqualTo("READY");
-    assertThat(send(admin("/api/titles/" + id + "/publish").POST(BodyPublishers.noBody()).build()).statusCode())
-        .isEqualTo(200);
+    id = PublishedUpload.publish(http, URI.create("http://127.0.0.1:" + origin.port()), ADMIN_KEY, video, "captions");
     title = data.resolve("titles").resolve(id);
     token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("viewer").title(id)
         .expiresAt(Instant.now().plusSeconds(600)).build());
