@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.util.AsciiString;
 import io.streamkit.core.storage.StorageException;
 import java.io.IOException;
@@ -102,24 +101,22 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) throws IOException {
+  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     if (stored != null) {
       serveStored(ctx, request, false);
       return;
     }
-    MediaRoot.File file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
+    OpenFile file = request.route == Route.MEDIA ? root.open(request.path) : null;
     if (file == null) {
       notFound(ctx, request);
       return;
     }
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(file.path(), READ, NO_ATTRIBUTES);
-    } catch (IOException e) {
-      notFound(ctx, request);
-      return;
+    FileHead head = file.head();
+    if (head == null) {
+      head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
+      file.head(head);
     }
-    send(ctx, request, channel, file.path(), null, file.attributes().lastModifiedTime().toMillis(), null);
+    send(ctx, request, file, head);
   }
 
   /**
@@ -154,9 +151,15 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         notFound(ctx, request);
         return;
       }
-      FileChannel channel;
+      OpenFile file;
       try {
-        channel = FileChannel.open(object.file(), READ, NO_ATTRIBUTES);
+        FileChannel channel = FileChannel.open(object.file(), READ, NO_ATTRIBUTES);
+        try {
+          file = OpenFile.single(channel, object.modifiedMillis());
+        } catch (IOException e) {
+          channel.close();
+          throw e;
+        }
       } catch (IOException e) {
         stored.forget(object);
         if (again) {
@@ -167,8 +170,16 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         }
         return;
       }
-      send(ctx, request, channel, object.file(), object.etag(), object.modifiedMillis(), object.lastModified());
-    } catch (IOException | RuntimeException e) {
+      FileHead head;
+      try {
+        head = head(object.file(), request.path.last(), file.size(), object.modifiedMillis(), object.etag(),
+            object.lastModified());
+      } catch (RuntimeException e) {
+        file.release();
+        throw e;
+      }
+      send(ctx, request, file, head);
+    } catch (RuntimeException e) {
       ctx.fireExceptionCaught(e);
     }
   }
@@ -178,15 +189,10 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         "not_found", "no such file");
   }
 
-  /**
-   * Answers with the file open in {@code channel} (closed here unless handed to Netty). {@code etag} and
-   * {@code lastModified} null mean a local file's, made from its modification time and size as nginx makes them.
-   */
-  private void send(ChannelHandlerContext ctx, OriginRequest request, FileChannel channel, Path file, String etag,
-      long modified, String lastModified) throws IOException {
+  /** Answers with {@code file} as {@code head} describes it; the reference to {@code file} goes to the body or here. */
+  private void send(ChannelHandlerContext ctx, OriginRequest request, OpenFile file, FileHead head) {
     boolean handedOver = false;
     try {
-      FileHead head = head(file, request.path.last(), channel.size(), modified, etag, lastModified);
       long size = head.size();
       HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       HttpHeaders headers = response.headers();
@@ -195,7 +201,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
           .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE_VALUE)
           .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
 
-      if (HttpConditionals.notModified(request.headers, head.etag(), modified)) {
+      if (HttpConditionals.notModified(request.headers, head.etag(), head.modifiedMillis())) {
         // RFC 9110 §8.6: a 304 may carry the length the 200 would have had; it also keeps the connection reusable.
         response.setStatus(HttpResponseStatus.NOT_MODIFIED);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
@@ -229,25 +235,30 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       Responses.prepare(response, request.keepAlive);
       ChannelFuture last;
       if (tls) {
+        HttpChunkedInput chunks = new HttpChunkedInput(file.chunks(start, length, CHUNK_BYTES));
+        handedOver = true;
         ctx.write(response);
-        last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, CHUNK_BYTES)));
+        last = ctx.writeAndFlush(chunks);
       } else {
         boolean corked = ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
+        DefaultFileRegion region = file.region(start, length);
+        handedOver = true;
         ctx.write(response);
-        ctx.write(new DefaultFileRegion(channel, start, length));
+        ctx.write(region);
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (corked) {
           last.addListener(UNCORK);
         }
       }
-      handedOver = true;
       Responses.whenWritten(ctx, last, metrics, request.route, response.status().code(), length);
+    } catch (IOException e) {
+      ctx.fireExceptionCaught(e);
     } finally {
       if (!handedOver) {
-        channel.close();
+        file.release();
       }
     }
   }
@@ -263,13 +274,17 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         && (etag == null || head.etag().contentEquals(etag))) {
       return head;
     }
-    head = new FileHead(size, modified,
+    head = newHead(size, modified, etag, lastModified, name);
+    heads.put(file, head);
+    return head;
+  }
+
+  private static FileHead newHead(long size, long modified, String etag, String lastModified, String name) {
+    return new FileHead(size, modified,
         new AsciiString(etag != null ? etag : '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size)
             + '"'),
         new AsciiString(lastModified != null ? lastModified : HttpDates.format(modified)),
         new AsciiString(Long.toString(size)), new AsciiString(MediaTypes.of(name)));
-    heads.put(file, head);
-    return head;
   }
 
   /** Sends a response without a body (304, 416, HEAD, empty file). */

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,7 +164,8 @@ class PipelineHandlersTest {
     Path segment = Files.createDirectories(data.resolve("titles/t1/v0")).resolve("seg_1.m4s");
     Files.write(segment, new byte[10]);
     Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
-    EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data), false, metrics));
+    AtomicLong nanos = new AtomicLong();
+    EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data, nanos::get), false, metrics));
 
     HttpResponse first = serve(ch);
     assertThat(first.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("10");
@@ -178,6 +180,10 @@ class PipelineHandlersTest {
     Path secret = Files.write(data.resolve("secret.db"), new byte[30]);
     Files.delete(segment);
     Files.createSymbolicLink(segment, secret);
+    HttpResponse kept = serve(ch);
+    assertThat(kept.status().code()).as("the open file, until the path is checked again").isEqualTo(200);
+    assertThat(kept.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("20");
+    nanos.addAndGet(MediaRoot.FILE_RECHECK.toNanos());
     assertThat(serve(ch).status().code()).isEqualTo(404);
     ch.finishAndReleaseAll();
   }
