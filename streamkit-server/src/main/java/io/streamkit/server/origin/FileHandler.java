@@ -9,14 +9,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.streamkit.core.storage.StorageException;
@@ -194,7 +192,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     boolean handedOver = false;
     try {
       long size = head.size();
-      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      HttpResponse response = ConnectionState.of(ctx.channel()).fileResponse();
       HttpHeaders headers = response.headers();
       headers.set(HttpHeaderNames.ETAG, head.etag())
           .set(HttpHeaderNames.LAST_MODIFIED, head.lastModified())
@@ -224,7 +222,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         length = range.length();
         response.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
         headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + '-' + range.end() + '/' + size)
-            .set(HttpHeaderNames.CONTENT_LENGTH, length);
+            .set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
       } else {
         headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
       }
@@ -246,8 +244,9 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         }
         DefaultFileRegion region = file.region(start, length);
         handedOver = true;
-        ctx.write(response);
-        ctx.write(region);
+        // No promise per write: a failed write fails the last one too, and the connection closes on it.
+        ctx.write(response, ctx.voidPromise());
+        ctx.write(region, ctx.voidPromise());
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (corked) {
           last.addListener(UNCORK);
