@@ -51,8 +51,10 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Per request cost: the response headers that depend only on the file ({@code ETag}, {@code Last-Modified},
  * {@code Content-Type}, {@code Content-Length}) are encoded once per version of a file, a {@link FileHead} kept per
- * path and used while the size and modification time read on this request still match it; fixed values are constants,
- * and the listener that uncorks the socket is one for all responses.
+ * path and used while the size and modification time read on this request still match it (a local file's are kept
+ * with its {@link OpenFile}); fixed values are constants, and the listener that uncorks the socket is one for all
+ * responses. A local file is sent from the descriptor {@link MediaRoot#open} keeps open, and the response head is the
+ * connection's own, reused ({@link ConnectionState#fileResponse()}), with {@link ResponseHeaders}.
  */
 @Sharable
 final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
