@@ -1,8 +1,12 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import java.util.ArrayDeque;
 
@@ -51,6 +55,10 @@ final class ConnectionState {
   String lastToken;
   /** The accounting of the response being written (at most one per connection); {@code null} until the first. */
   Responses.Accounting accounting;
+  /** The response head this connection's file responses reuse ({@link #fileResponse()}); {@code null} until the first. */
+  private DefaultHttpResponse fileResponse;
+  /** Whether {@link #fileResponse} belongs to a response whose last byte is not written yet. */
+  private boolean fileResponseInUse;
   private int readPauses;
 
   static ConnectionState of(Channel channel) {
@@ -72,6 +80,31 @@ final class ConnectionState {
     responseStarted = false;
     answeringHead = request.method().equals(HttpMethod.HEAD);
     enter(Phase.RESPONDING);
+  }
+
+  /**
+   * A {@code 200 OK} response head with no headers, for a file response: the connection's own, reused, when its last
+   * use is over ({@link #responseFinished()}), else a new one. A connection writes one response at a time
+   * ({@link RequestCycleHandler}), and Netty's encoder is done with a head before the response's last byte is
+   * written, so after that nothing reads it. Call on the channel's event loop.
+   */
+  HttpResponse fileResponse() {
+    if (fileResponseInUse) {
+      return new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, new ResponseHeaders());
+    }
+    if (fileResponse == null) {
+      fileResponse = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, new ResponseHeaders());
+    } else {
+      fileResponse.setStatus(HttpResponseStatus.OK);
+      fileResponse.headers().clear();
+    }
+    fileResponseInUse = true;
+    return fileResponse;
+  }
+
+  /** The last byte of the connection's current response has been written (or its write failed). */
+  void responseFinished() {
+    fileResponseInUse = false;
   }
 
   /** Stops reading from the socket for this reason (idempotent). Call on the channel's event loop. */

@@ -9,16 +9,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.util.AsciiString;
 import io.streamkit.core.storage.StorageException;
 import java.io.IOException;
@@ -54,8 +51,10 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Per request cost: the response headers that depend only on the file ({@code ETag}, {@code Last-Modified},
  * {@code Content-Type}, {@code Content-Length}) are encoded once per version of a file, a {@link FileHead} kept per
- * path and used while the size and modification time read on this request still match it; fixed values are constants,
- * and the listener that uncorks the socket is one for all responses.
+ * path and used while the size and modification time read on this request still match it (a local file's are kept
+ * with its {@link OpenFile}); fixed values are constants, and the listener that uncorks the socket is one for all
+ * responses. A local file is sent from the descriptor {@link MediaRoot#open} keeps open, and the response head is the
+ * connection's own, reused ({@link ConnectionState#fileResponse()}), with {@link ResponseHeaders}.
  */
 @Sharable
 final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -102,24 +101,22 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) throws IOException {
+  protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     if (stored != null) {
       serveStored(ctx, request, false);
       return;
     }
-    MediaRoot.File file = request.route == Route.MEDIA ? root.resolve(request.path) : null;
+    OpenFile file = request.route == Route.MEDIA ? root.open(request.path) : null;
     if (file == null) {
       notFound(ctx, request);
       return;
     }
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(file.path(), READ, NO_ATTRIBUTES);
-    } catch (IOException e) {
-      notFound(ctx, request);
-      return;
+    FileHead head = file.head();
+    if (head == null) {
+      head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
+      file.head(head);
     }
-    send(ctx, request, channel, file.path(), null, file.attributes().lastModifiedTime().toMillis(), null);
+    send(ctx, request, file, head);
   }
 
   /**
@@ -154,9 +151,15 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         notFound(ctx, request);
         return;
       }
-      FileChannel channel;
+      OpenFile file;
       try {
-        channel = FileChannel.open(object.file(), READ, NO_ATTRIBUTES);
+        FileChannel channel = FileChannel.open(object.file(), READ, NO_ATTRIBUTES);
+        try {
+          file = OpenFile.single(channel, object.modifiedMillis());
+        } catch (IOException e) {
+          channel.close();
+          throw e;
+        }
       } catch (IOException e) {
         stored.forget(object);
         if (again) {
@@ -167,8 +170,16 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         }
         return;
       }
-      send(ctx, request, channel, object.file(), object.etag(), object.modifiedMillis(), object.lastModified());
-    } catch (IOException | RuntimeException e) {
+      FileHead head;
+      try {
+        head = head(object.file(), request.path.last(), file.size(), object.modifiedMillis(), object.etag(),
+            object.lastModified());
+      } catch (RuntimeException e) {
+        file.release();
+        throw e;
+      }
+      send(ctx, request, file, head);
+    } catch (RuntimeException e) {
       ctx.fireExceptionCaught(e);
     }
   }
@@ -178,24 +189,19 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         "not_found", "no such file");
   }
 
-  /**
-   * Answers with the file open in {@code channel} (closed here unless handed to Netty). {@code etag} and
-   * {@code lastModified} null mean a local file's, made from its modification time and size as nginx makes them.
-   */
-  private void send(ChannelHandlerContext ctx, OriginRequest request, FileChannel channel, Path file, String etag,
-      long modified, String lastModified) throws IOException {
+  /** Answers with {@code file} as {@code head} describes it; the reference to {@code file} goes to the body or here. */
+  private void send(ChannelHandlerContext ctx, OriginRequest request, OpenFile file, FileHead head) {
     boolean handedOver = false;
     try {
-      FileHead head = head(file, request.path.last(), channel.size(), modified, etag, lastModified);
       long size = head.size();
-      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      HttpResponse response = ConnectionState.of(ctx.channel()).fileResponse();
       HttpHeaders headers = response.headers();
       headers.set(HttpHeaderNames.ETAG, head.etag())
           .set(HttpHeaderNames.LAST_MODIFIED, head.lastModified())
           .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE_VALUE)
           .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
 
-      if (HttpConditionals.notModified(request.headers, head.etag(), modified)) {
+      if (HttpConditionals.notModified(request.headers, head.etag(), head.modifiedMillis())) {
         // RFC 9110 §8.6: a 304 may carry the length the 200 would have had; it also keeps the connection reusable.
         response.setStatus(HttpResponseStatus.NOT_MODIFIED);
         headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
@@ -218,7 +224,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         length = range.length();
         response.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
         headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + '-' + range.end() + '/' + size)
-            .set(HttpHeaderNames.CONTENT_LENGTH, length);
+            .set(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
       } else {
         headers.set(HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
       }
@@ -229,25 +235,31 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       Responses.prepare(response, request.keepAlive);
       ChannelFuture last;
       if (tls) {
+        HttpChunkedInput chunks = new HttpChunkedInput(file.chunks(start, length, CHUNK_BYTES));
+        handedOver = true;
         ctx.write(response);
-        last = ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(channel, start, length, CHUNK_BYTES)));
+        last = ctx.writeAndFlush(chunks);
       } else {
         boolean corked = ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
-        ctx.write(response);
-        ctx.write(new DefaultFileRegion(channel, start, length));
+        DefaultFileRegion region = file.region(start, length);
+        handedOver = true;
+        // No promise per write: a failed write fails the last one too, and the connection closes on it.
+        ctx.write(response, ctx.voidPromise());
+        ctx.write(region, ctx.voidPromise());
         last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         if (corked) {
           last.addListener(UNCORK);
         }
       }
-      handedOver = true;
       Responses.whenWritten(ctx, last, metrics, request.route, response.status().code(), length);
+    } catch (IOException e) {
+      ctx.fireExceptionCaught(e);
     } finally {
       if (!handedOver) {
-        channel.close();
+        file.release();
       }
     }
   }
@@ -263,13 +275,17 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         && (etag == null || head.etag().contentEquals(etag))) {
       return head;
     }
-    head = new FileHead(size, modified,
+    head = newHead(size, modified, etag, lastModified, name);
+    heads.put(file, head);
+    return head;
+  }
+
+  private static FileHead newHead(long size, long modified, String etag, String lastModified, String name) {
+    return new FileHead(size, modified,
         new AsciiString(etag != null ? etag : '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size)
             + '"'),
         new AsciiString(lastModified != null ? lastModified : HttpDates.format(modified)),
         new AsciiString(Long.toString(size)), new AsciiString(MediaTypes.of(name)));
-    heads.put(file, head);
-    return head;
   }
 
   /** Sends a response without a body (304, 416, HEAD, empty file). */

@@ -4,9 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 
@@ -25,7 +27,16 @@ import java.time.Duration;
  * full resolution.
  *
  * <p>Where a request path's title, directory and file lie is a function of the path alone, so it is worked out once
- * per path (for paths that named a file) and kept in a bounded cache; the checks above still run on every request.
+ * per path (for paths that named a file) and kept in a bounded cache.
+ *
+ * <p>Files served are kept open ({@link #open}), as nginx's {@code open_file_cache} with {@code open_file_cache_valid}
+ * does: a bounded Caffeine cache of {@link OpenFile}s keyed by the file's path, each trusted for {@link #FILE_RECHECK}
+ * after the path was last checked ({@code lstat}, the symbolic-link rule above, regular file). Within that time a
+ * request costs an {@code fstat} of the open descriptor, no {@code lstat} and no {@code open}; a size that differs from
+ * the one checked (a file rewritten in place) has the path checked at once. When the check finds another file (new
+ * identity, size or modification time), the new one is opened and replaces the old in the cache; the old descriptor
+ * closes when the last response sending it is done ({@link OpenFile}'s references). So a file deleted or replaced by a
+ * rename is still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title.
  */
 final class MediaRoot {
 
@@ -34,6 +45,11 @@ final class MediaRoot {
   static final long MAX_TRUSTED_DIRECTORIES = 50_000;
 
   static final long MAX_LOCATIONS = 50_000;
+
+  /** How long an open file is served before its path is checked again. */
+  static final Duration FILE_RECHECK = Duration.ofSeconds(1);
+  /** Open descriptors kept at most (each response in flight may hold one more until it is done). */
+  static final long MAX_OPEN_FILES = 1_000;
 
   /** A regular file inside its title, with the attributes read while checking it. */
   record File(Path path, BasicFileAttributes attributes) {}
@@ -45,6 +61,9 @@ final class MediaRoot {
   private final Path titles;
   private final Cache<Path, Boolean> trustedDirectories;
   private final Cache<RequestPath, Location> locations;
+  private final Cache<Path, OpenFile> openFiles;
+  private final Ticker ticker;
+  private final long fileRecheckNanos = FILE_RECHECK.toNanos();
 
   MediaRoot(Path dataDirectory) {
     this(dataDirectory, Ticker.systemTicker());
@@ -63,6 +82,13 @@ final class MediaRoot {
         .ticker(ticker)
         .build();
     this.locations = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS).build();
+    this.ticker = ticker;
+    // Evicted, replaced or invalidated: the cache's reference goes; responses still sending the file keep theirs.
+    this.openFiles = Caffeine.newBuilder()
+        .maximumSize(MAX_OPEN_FILES)
+        .executor(Runnable::run)
+        .<Path, OpenFile>removalListener((path, file, cause) -> file.release())
+        .build();
   }
 
   Path root() {
@@ -106,6 +132,58 @@ final class MediaRoot {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * The regular file a title request names, open, with one reference taken for the caller (who must release it,
+   * normally by handing it to the response body); {@code null} when there is none inside that title.
+   */
+  OpenFile open(RequestPath path) {
+    if (path.size() < 3 || !path.segment(0).equals(RequestDecoder.TITLES)) {
+      return null;
+    }
+    Location location = locations.getIfPresent(path);
+    OpenFile open = location == null ? null : openFiles.getIfPresent(location.file());
+    if (open != null && directoryInside(location.directory(), location.title())
+        && ticker.read() - open.checkedNanos() < fileRecheckNanos && open.tryRetain()) {
+      try {
+        if (open.channel().size() == open.size()) {
+          return open;
+        }
+      } catch (IOException e) {
+        // Checked again below.
+      }
+      open.release();
+    }
+    File file = resolve(path);
+    if (file == null) {
+      if (location != null) {
+        openFiles.invalidate(location.file());
+      }
+      return null;
+    }
+    BasicFileAttributes attributes = file.attributes();
+    long modified = attributes.lastModifiedTime().toMillis();
+    long now = ticker.read();
+    if (open != null && open.isSame(attributes.fileKey(), attributes.size(), modified) && open.tryRetain()) {
+      open.checked(now);
+      return open;
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+    } catch (IOException e) {
+      return null;
+    }
+    OpenFile opened = new OpenFile(channel, attributes.size(), modified, attributes.fileKey(), now);
+    opened.retain();
+    openFiles.put(file.path(), opened);
+    return opened;
+  }
+
+  /** Closes the open files no response is sending; the others close when their responses are done. */
+  void closeFiles() {
+    openFiles.invalidateAll();
   }
 
   private Location locate(RequestPath path) {

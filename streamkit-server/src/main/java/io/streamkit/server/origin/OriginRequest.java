@@ -12,6 +12,8 @@ import java.net.InetAddress;
  */
 final class OriginRequest {
 
+  private static final byte[] NO_BODY = new byte[0];
+
   final HttpMethod method;
   final HttpHeaders headers;
   final boolean keepAlive;
@@ -27,7 +29,7 @@ final class OriginRequest {
   final boolean hasBody;
   PlaybackClaims claims;
   /** The whole body of a licence request, once {@link LicenseRequestReader} has read it; empty otherwise. */
-  byte[] body = new byte[0];
+  byte[] body = NO_BODY;
 
   /** {@code token} is the {@code token} parameter of {@code query}, read once by the {@link RequestDecoder}. */
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,

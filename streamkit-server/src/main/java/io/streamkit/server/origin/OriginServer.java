@@ -321,6 +321,9 @@ public final class OriginServer implements AutoCloseable {
     }
     acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    if (mediaRoot != null) {
+      mediaRoot.closeFiles();
+    }
     closeApi();
     stopped.countDown();
     log.info("origin stopped");

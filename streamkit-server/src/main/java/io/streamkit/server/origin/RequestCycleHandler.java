@@ -107,6 +107,7 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
       state.outstanding--;
     }
     state.responseStarted = false;
+    state.responseFinished();
     if (state.outstanding > 0) {
       return;
     }

@@ -7,8 +7,11 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -98,5 +101,40 @@ class CacheClockTest {
     assertThat(root.resolve(segment)).as("within the recheck window the directory is trusted").isNotNull();
     ticker.advance(Duration.ofMillis(2));
     assertThat(root.resolve(segment)).as("rechecked: a link to another title").isNull();
+  }
+
+  @Test
+  void aFileReplacedByARenameIsServedFromItsOpenCopyUntilTheRecheckAndAResponseKeepsItsCopyOpen() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    Path variant = Files.createDirectories(data.resolve("titles").resolve("a").resolve("v0"));
+    Path segment = Files.writeString(variant.resolve("seg.m4s"), "first");
+    MediaRoot root = new MediaRoot(data, ticker);
+    RequestPath path = RequestPath.parse("/titles/a/v0/seg.m4s");
+    OpenFile sending = root.open(path);
+
+    Files.move(Files.writeString(variant.resolve("seg.tmp"), "second!"), segment,
+        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OpenFile within = root.open(path);
+    assertThat(within).as("within the recheck window the open file is served").isSameAs(sending);
+    within.release();
+
+    ticker.advance(MediaRoot.FILE_RECHECK);
+    OpenFile after = root.open(path);
+    assertThat(read(after)).isEqualTo("second!");
+    assertThat(sending.channel().isOpen()).as("a response still sending the old file keeps it open").isTrue();
+    assertThat(read(sending)).isEqualTo("first");
+    sending.release();
+    assertThat(sending.channel().isOpen()).as("closed with its last response").isFalse();
+
+    root.closeFiles();
+    assertThat(after.channel().isOpen()).as("held by its response after the cache let go").isTrue();
+    after.release();
+    assertThat(after.channel().isOpen()).isFalse();
+  }
+
+  private static String read(OpenFile file) throws Exception {
+    ByteBuffer bytes = ByteBuffer.allocate((int) file.size());
+    file.channel().read(bytes, 0);
+    return new String(bytes.array(), StandardCharsets.US_ASCII);
   }
 }

@@ -3,7 +3,9 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -19,12 +21,15 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,7 +168,8 @@ class PipelineHandlersTest {
     Path segment = Files.createDirectories(data.resolve("titles/t1/v0")).resolve("seg_1.m4s");
     Files.write(segment, new byte[10]);
     Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
-    EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data), false, metrics));
+    AtomicLong nanos = new AtomicLong();
+    EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data, nanos::get), false, metrics));
 
     HttpResponse first = serve(ch);
     assertThat(first.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("10");
@@ -178,8 +184,58 @@ class PipelineHandlersTest {
     Path secret = Files.write(data.resolve("secret.db"), new byte[30]);
     Files.delete(segment);
     Files.createSymbolicLink(segment, secret);
+    HttpResponse kept = serve(ch);
+    assertThat(kept.status().code()).as("the open file, until the path is checked again").isEqualTo(200);
+    assertThat(kept.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo("20");
+    nanos.addAndGet(MediaRoot.FILE_RECHECK.toNanos());
     assertThat(serve(ch).status().code()).isEqualTo(404);
     ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void eachResponseOnAKeptAliveConnectionCarriesOnlyItsOwnHeaders(@TempDir Path data) throws Exception {
+    Path variant = Files.createDirectories(data.resolve("titles/t1/v0"));
+    Files.write(variant.resolve("seg_1.m4s"), new byte[100]);
+    Files.write(variant.resolve("init.mp4"), new byte[7]);
+    EmbeddedChannel ch = new EmbeddedChannel(false, false) {
+      @Override
+      protected SocketAddress remoteAddress0() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
+      }
+    };
+    OriginServer.builder().dataDirectory(data).withoutTokens().build().newPipeline().addHandlers(ch);
+    ch.register();
+
+    String partial = exchange(ch, "GET /titles/t1/v0/seg_1.m4s HTTP/1.1\r\nHost: o\r\nRange: bytes=10-19\r\n\r\n");
+    assertThat(partial).startsWith("HTTP/1.1 206 ").contains("content-range: bytes 10-19/100\r\n")
+        .contains("content-length: 10\r\n").endsWith("body 10");
+    String head = exchange(ch, "HEAD /titles/t1/v0/init.mp4 HTTP/1.1\r\nHost: o\r\n\r\n");
+    assertThat(head).startsWith("HTTP/1.1 200 ").doesNotContain("content-range").contains("content-length: 7\r\n")
+        .contains("content-type: video/mp4\r\n").contains("access-control-allow-origin: *\r\n")
+        .doesNotContain("body");
+    String etag = head.substring(head.indexOf("etag: ") + 6, head.indexOf("\r\n", head.indexOf("etag: ")));
+    String whole = exchange(ch, "GET /titles/t1/v0/seg_1.m4s HTTP/1.1\r\nHost: o\r\n\r\n");
+    assertThat(whole).startsWith("HTTP/1.1 200 ").doesNotContain("content-range").doesNotContain(etag)
+        .contains("content-length: 100\r\n").endsWith("body 100");
+    String notModified = exchange(ch, "GET /titles/t1/v0/init.mp4 HTTP/1.1\r\nHost: o\r\nIf-None-Match: " + etag
+        + "\r\n\r\n");
+    assertThat(notModified).startsWith("HTTP/1.1 304 ").doesNotContain("content-type").doesNotContain("body");
+    ch.finishAndReleaseAll();
+  }
+
+  /** Writes {@code request} and returns the response head as text, followed by "body N" for a file region of N bytes. */
+  private static String exchange(EmbeddedChannel ch, String request) {
+    ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+    StringBuilder out = new StringBuilder();
+    for (Object written = ch.readOutbound(); written != null; written = ch.readOutbound()) {
+      if (written instanceof ByteBuf bytes) {
+        out.append(bytes.toString(StandardCharsets.US_ASCII));
+      } else if (written instanceof FileRegion region) {
+        out.append("body ").append(region.count());
+      }
+      ReferenceCountUtil.release(written);
+    }
+    return out.toString();
   }
 
   /** One GET of the segment through {@code ch}; every message written is released. */
