@@ -2,9 +2,11 @@ package io.streamkit.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.protection.ContentKeyFile;
 import io.streamkit.core.protection.KeyWrapper;
+import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
@@ -63,6 +65,12 @@ public final class StreamkitPlatform implements AutoCloseable {
   public static final String NODE_ID_FILE = "node-id";
   /** Where live events are recorded while they run, in the data directory. */
   public static final String LIVE_DIRECTORY = "live";
+  /** By default the recommendations are recomputed every 15 minutes (by one of the servers sharing a database). */
+  public static final Duration DEFAULT_RECOMMENDATION_PERIOD = Duration.ofMinutes(15);
+  /** The shortest recomputation period accepted. */
+  public static final Duration MIN_RECOMMENDATION_PERIOD = Duration.ofSeconds(1);
+  /** The longest recomputation period accepted. */
+  public static final Duration MAX_RECOMMENDATION_PERIOD = Duration.ofDays(7);
 
   private final Builder config;
   private StreamkitStore store;
@@ -70,6 +78,7 @@ public final class StreamkitPlatform implements AutoCloseable {
   private IngestWorkers workers;
   private OriginServer origin;
   private LiveEvents live;
+  private RecommendationRefresh recommendations;
 
   private StreamkitPlatform(Builder config) {
     this.config = config;
@@ -178,6 +187,8 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       config.origin.accept(o);
       origin = o.build().start();
+      recommendations = RecommendationRefresh.start(Recommender.builder(store).build(),
+          config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory), config.recommendationPeriod);
       return this;
     } catch (RuntimeException | Error e) {
       close();
@@ -221,6 +232,10 @@ public final class StreamkitPlatform implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (recommendations != null) {
+        recommendations.close();
+        recommendations = null;
+      }
       if (live != null) {
         live.close();
         live = null;
@@ -286,6 +301,7 @@ public final class StreamkitPlatform implements AutoCloseable {
     private Consumer<ManagementApi.Builder> managementApi = a -> { };
     private MediaStorage storage;
     private Duration jobLease;
+    private Duration recommendationPeriod = DEFAULT_RECOMMENDATION_PERIOD;
     private KeyWrapper masterKeys;
     private SegmentEncryption encryption;
     private Path keyFile;
@@ -609,6 +625,22 @@ public final class StreamkitPlatform implements AutoCloseable {
     public Builder jobLease(Duration lease) {
       IngestWorkers.builder().lease(lease);
       this.jobLease = lease;
+      return this;
+    }
+
+    /**
+     * How often the recommendations ({@code GET /api/recommendations}, {@link Recommender}) are recomputed from the
+     * watch progress. Of several platforms sharing a database, one recomputes per period; each asks every quarter
+     * period, the first time at start.
+     *
+     * @param period {@link #MIN_RECOMMENDATION_PERIOD} to {@link #MAX_RECOMMENDATION_PERIOD}; default
+     *     {@link #DEFAULT_RECOMMENDATION_PERIOD}
+     * @return this builder
+     * @throws io.streamkit.core.InvalidValueException if {@code period} is null or outside that range
+     */
+    public Builder recommendationPeriod(Duration period) {
+      this.recommendationPeriod = InvalidValueException.requireRange("recommendationPeriod", period,
+          MIN_RECOMMENDATION_PERIOD, MAX_RECOMMENDATION_PERIOD);
       return this;
     }
 

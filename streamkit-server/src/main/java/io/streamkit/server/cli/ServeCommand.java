@@ -86,6 +86,11 @@ final class ServeCommand implements Callable<Integer> {
           + " takes it over once it runs out (env STREAMKIT_JOB_LEASE, default 60)")
   long jobLeaseSeconds;
 
+  @Option(names = "--recommendations-every", defaultValue = "${env:STREAMKIT_RECOMMENDATIONS_EVERY:-900}",
+      paramLabel = "SECONDS", description = "how often the recommendations are recomputed from watch progress, by one"
+          + " of the nodes sharing the database (env STREAMKIT_RECOMMENDATIONS_EVERY, default 900)")
+  long recommendationSeconds;
+
   @Option(names = "--trusted-proxy", defaultValue = "${env:STREAMKIT_TRUSTED_PROXIES}", split = ",",
       paramLabel = "ADDR|CIDR", description = "proxies (CDN edge, load balancer) whose X-Forwarded-For is believed for"
           + " IP-bound tokens, e.g. 10.0.0.0/8 (env STREAMKIT_TRUSTED_PROXIES, comma-separated); default none")
@@ -284,6 +289,7 @@ final class ServeCommand implements Callable<Integer> {
         .publicBaseUrl(publicUrl)
         .workers(workers)
         .jobLease(lease)
+        .recommendationPeriod(seconds("--recommendations-every", recommendationSeconds))
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
               .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)

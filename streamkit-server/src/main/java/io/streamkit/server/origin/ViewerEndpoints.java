@@ -13,6 +13,8 @@ import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.analytics.PlaybackAnalytics;
 import io.streamkit.core.progress.ProgressWriter;
 import io.streamkit.core.progress.WatchProgress;
+import io.streamkit.core.recommend.Recommendations;
+import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.UnknownTitleException;
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *  PUT  /api/progress/{titleId}        heartbeat → write-behind writer, 202
  *  GET  /api/progress/{titleId}        the stored position (heartbeats taken so far are flushed first), or 404
  *  GET  /api/continue-watching         the viewer's started, unfinished titles, newest first
+ *  GET  /api/recommendations           for you, because you watched, popular now (from the last recomputation)
  *  POST /api/events                    up to 500 player events of the token's title, 202
  *  GET  /api/titles/{id}/analytics     admin key: one title's report
  *  GET  /api/analytics                 admin key: platform summary
@@ -58,6 +61,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   static final int MAX_BODY_BYTES = 1024 * 1024;
   static final String PROGRESS = "progress";
   static final String CONTINUE_WATCHING = "continue-watching";
+  static final String RECOMMENDATIONS = "recommendations";
+  static final int DEFAULT_RECOMMENDATIONS = 10;
   static final String EVENTS = "events";
   static final String TITLES = "titles";
   static final String ANALYTICS = "analytics";
@@ -74,6 +79,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   private final StreamLimitHandler streamLimits;
   private final ProgressWriter progressWriter;
   private final PlaybackAnalytics analytics;
+  private final Recommender recommender;
 
   /**
    * Starts the progress writer.
@@ -91,6 +97,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     this.streamLimits = streamLimits;
     this.progressWriter = ProgressWriter.builder(store.progress()).build();
     this.analytics = PlaybackAnalytics.of(store);
+    this.recommender = Recommender.builder(store).build();
   }
 
   /** The writer behind {@code PUT /api/progress}; its {@link ProgressWriter#flush()} stores every heartbeat taken. */
@@ -113,7 +120,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   public ApiExchange open(ApiCall call) {
     boolean get = call.method().equals(HttpMethod.GET);
     boolean ours = switch (call.size()) {
-      case 1 -> (get && (call.segment(0).equals(CONTINUE_WATCHING) || call.segment(0).equals(ANALYTICS)))
+      case 1 -> (get && (call.segment(0).equals(CONTINUE_WATCHING) || call.segment(0).equals(RECOMMENDATIONS)
+          || call.segment(0).equals(ANALYTICS)))
           || (call.method().equals(HttpMethod.POST) && call.segment(0).equals(EVENTS));
       case 2 -> call.segment(0).equals(PROGRESS) && (get || call.method().equals(HttpMethod.PUT));
       case 3 -> get && call.segment(0).equals(TITLES) && call.segment(2).equals(ANALYTICS);
@@ -126,6 +134,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     switch (call.segment(0)) {
       case PROGRESS -> progress(call, call.segment(1), body);
       case CONTINUE_WATCHING -> continueWatching(call);
+      case RECOMMENDATIONS -> recommendations(call);
       case EVENTS -> events(call, body);
       case ANALYTICS -> platformAnalytics(call);
       default -> titleAnalytics(call, call.segment(1));
@@ -205,12 +214,55 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           .put("positionSeconds", seconds(row.position()))
           .put("durationSeconds", seconds(row.duration()))
           .put("clientTime", row.clientTimestamp().toString())
-          .put("posterUrl", title.get().audioOnly() ? null : "/titles/" + row.titleId() + "/poster.jpg");
+          .put("posterUrl", posterUrl(title.get()));
     }
     ObjectNode response = Responses.MAPPER.createObjectNode();
     response.set("items", items);
     response.put("page", page).put("size", size).put("hasNext", rows.hasNext());
     call.respond(HttpResponseStatus.OK, response);
+  }
+
+  private void recommendations(ApiCall call) {
+    Optional<PlaybackClaims> claims = viewer(call, null);
+    if (claims.isEmpty()) {
+      return;
+    }
+    int limit;
+    try {
+      limit = intParameter(call, "limit", DEFAULT_RECOMMENDATIONS, 1, Recommender.MAX_LIMIT);
+    } catch (InvalidValueException e) {
+      call.fail(HttpResponseStatus.BAD_REQUEST, "bad_limit", "GET /api/recommendations: " + e.getMessage());
+      return;
+    }
+    Recommendations mine = recommender.forViewer(claims.get().viewer(), limit);
+    ObjectNode response = Responses.MAPPER.createObjectNode();
+    response.put("computedAt", mine.computedAt() == null ? null : mine.computedAt().toString());
+    response.set("forYou", titleCards(mine.forYou()));
+    ArrayNode rows = response.putArray("becauseYouWatched");
+    for (Recommendations.BecauseYouWatched row : mine.becauseYouWatched()) {
+      Optional<Title> watched = store.catalog().get(row.watched());
+      if (watched.isPresent()) {
+        rows.addObject().put("titleId", row.watched().toString()).put("name", watched.get().name())
+            .set("titles", titleCards(row.titles()));
+      }
+    }
+    response.set("popular", titleCards(mine.popular()));
+    call.respond(HttpResponseStatus.OK, response);
+  }
+
+  /** Titles as the browse rows show them: id, name, poster. A title deleted meanwhile is left out. */
+  private ArrayNode titleCards(List<UUID> titleIds) {
+    ArrayNode cards = Responses.MAPPER.createArrayNode();
+    for (UUID id : titleIds) {
+      store.catalog().get(id).ifPresent(title -> cards.addObject().put("titleId", id.toString())
+          .put("name", title.name()).put("posterUrl", posterUrl(title)));
+    }
+    return cards;
+  }
+
+  /** The poster's path under the origin, or {@code null} for an audio-only title (it has none). */
+  private static String posterUrl(Title title) {
+    return title.audioOnly() ? null : "/titles/" + title.id() + "/poster.jpg";
   }
 
   private void events(ApiCall call, byte[] requestBody) {
