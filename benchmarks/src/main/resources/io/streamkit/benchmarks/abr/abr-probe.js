@@ -3,7 +3,8 @@
 // catches that assignment, so it listens from the first fragment on, and leaves both values as the page set them.
 // window.abrProbe.results() returns, as JSON: every main fragment loaded (level, bytes, download and first-byte times),
 // the level of every fragment the playhead entered (FRAG_CHANGED), the start-up time, the stalls (the video element's
-// 'waiting' to 'playing' after the first frame, with the position they happened at) and whether playback ended.
+// 'waiting' to 'playing' after the first frame, with the position they happened at and the media buffered ahead of
+// it then) and whether playback ended.
 (function () {
   'use strict';
   const probe = {
@@ -15,6 +16,7 @@
     stalls: [],
     stalledSince: null,
     stalledAt: null,
+    stalledAhead: null,
     ended: false,
     errors: [],
   };
@@ -55,14 +57,26 @@
         probe.startupMs = now - started;
       }
       if (probe.stalledSince !== null) {
-        probe.stalls.push({ position: probe.stalledAt, ms: now - probe.stalledSince });
+        probe.stalls.push({ position: probe.stalledAt, ahead: probe.stalledAhead, ms: now - probe.stalledSince });
         probe.stalledSince = null;
       }
     });
+    // Media buffered ahead of the playhead in every track (the element's buffered ranges are their intersection):
+    // a stall with none is the network's; one with media buffered is the browser's (decoding fell behind).
+    const bufferedAhead = () => {
+      const ranges = video.buffered;
+      for (let i = 0; i < ranges.length; i++) {
+        if (ranges.start(i) <= video.currentTime + 0.1 && ranges.end(i) > video.currentTime) {
+          return ranges.end(i) - video.currentTime;
+        }
+      }
+      return 0;
+    };
     video.addEventListener('waiting', () => {
       if (probe.startupMs !== null && probe.stalledSince === null && !video.seeking) {
         probe.stalledSince = performance.now();
         probe.stalledAt = video.currentTime;
+        probe.stalledAhead = bufferedAhead();
       }
     });
     video.addEventListener('ended', () => { probe.ended = true; });
@@ -101,7 +115,9 @@
     results: () => {
       const stalls = probe.stalls.slice();
       if (probe.stalledSince !== null) {
-        stalls.push({ position: probe.stalledAt, ms: performance.now() - probe.stalledSince, open: true });
+        stalls.push({
+          position: probe.stalledAt, ahead: probe.stalledAhead, ms: performance.now() - probe.stalledSince, open: true,
+        });
       }
       return JSON.stringify({
         levels: probe.levels, maxBufferLength: probe.maxBufferLength, loaded: probe.loaded, played: probe.played,
