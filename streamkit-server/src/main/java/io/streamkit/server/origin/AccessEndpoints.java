@@ -57,7 +57,7 @@ final class AccessEndpoints implements ApiEndpoints {
     }
     access.requireCredential(call);
     String id = call.segment(1);
-    return access.guard(call, ManagementAccess.Permission.ADMIN, ApiExchange.withoutBody(() -> {
+    return access.guard(call, ManagementAccess.Permission.ADMIN, () -> ApiExchange.withoutBody(() -> {
       if (viewers) {
         revokeViewer(call, id);
       } else {

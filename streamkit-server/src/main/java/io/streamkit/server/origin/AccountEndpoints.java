@@ -65,7 +65,7 @@ final class AccountEndpoints implements ApiEndpoints {
       return null;
     }
     access.requireCredential(call);
-    return access.guard(call, ManagementAccess.Permission.ADMIN, route(call, call.method()));
+    return access.guard(call, ManagementAccess.Permission.ADMIN, () -> route(call, call.method()));
   }
 
   private ApiExchange route(ApiCall call, HttpMethod method) {

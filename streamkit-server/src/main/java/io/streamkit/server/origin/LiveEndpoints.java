@@ -57,7 +57,7 @@ final class LiveEndpoints implements ApiEndpoints {
       return null;
     }
     access.requireCredential(call);
-    return access.guard(call, ManagementAccess.Permission.ADMIN, route(call));
+    return access.guard(call, ManagementAccess.Permission.ADMIN, () -> route(call));
   }
 
   private ApiExchange route(ApiCall call) {

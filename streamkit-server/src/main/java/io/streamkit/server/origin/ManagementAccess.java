@@ -81,18 +81,32 @@ final class ManagementAccess {
     }
   }
 
+  /** How an endpoint family turns a request into its exchange, or refuses it (on the event loop, without I/O). */
+  @FunctionalInterface
+  interface Opening {
+    ApiExchange open();
+  }
+
   /**
-   * Puts the authorisation in front of {@code exchange}. Runs on the event loop: a missing credential is refused at
-   * once, the admin key is accepted at once; any other credential is checked when the exchange begins.
+   * Puts the authorisation in front of the exchange {@code opening} makes. Runs on the event loop: a missing
+   * credential is refused at once, the admin key is accepted at once; any other credential is checked when the
+   * exchange begins, and a refusal of the request itself (a bad id, a wrong method) is answered only after that, so
+   * a caller who may not use an endpoint learns nothing from it.
    */
-  ApiExchange guard(ApiCall call, Permission needed, ApiExchange exchange) {
+  ApiExchange guard(ApiCall call, Permission needed, Opening opening) {
     requireCredential(call);
-    String credential = call.bearer();
     if (adminKey.authorises(call.headers())) {
       call.principal(Principal.ADMIN_KEY);
-      return exchange;
+      return opening.open();
     }
-    return new Guarded(call, needed, credential, exchange);
+    ApiExchange exchange = null;
+    ApiException refusal = null;
+    try {
+      exchange = opening.open();
+    } catch (ApiException e) {
+      refusal = e;
+    }
+    return new Guarded(call, needed, call.bearer(), exchange, refusal);
   }
 
   /** Whether {@code role} has {@code needed} in this deployment. */
@@ -133,24 +147,27 @@ final class ManagementAccess {
     private final ApiCall call;
     private final Permission needed;
     private final String credential;
+    /** The endpoint's exchange, or {@code null} when the request was refused: then {@link #refusal} is set. */
     private final ApiExchange exchange;
+    private final ApiException refusal;
     private boolean begun;
 
-    Guarded(ApiCall call, Permission needed, String credential, ApiExchange exchange) {
+    Guarded(ApiCall call, Permission needed, String credential, ApiExchange exchange, ApiException refusal) {
       this.call = call;
       this.needed = needed;
       this.credential = credential;
       this.exchange = exchange;
+      this.refusal = refusal;
     }
 
     @Override
     public long maxBodyBytes() {
-      return exchange.maxBodyBytes();
+      return exchange == null ? ApiHandler.IGNORED_BODY_BYTES : exchange.maxBodyBytes();
     }
 
     @Override
     public ApiException tooLarge(String request, long declared) {
-      return exchange.tooLarge(request, declared);
+      return exchange == null ? ApiExchange.super.tooLarge(request, declared) : exchange.tooLarge(request, declared);
     }
 
     @Override
@@ -160,6 +177,9 @@ final class ManagementAccess {
         throw forbidden(call, principal, needed);
       }
       call.principal(principal);
+      if (refusal != null) {
+        throw refusal;
+      }
       begun = true;
       exchange.begin();
     }

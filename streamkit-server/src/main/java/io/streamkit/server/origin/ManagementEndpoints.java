@@ -137,7 +137,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     HttpMethod method = call.method();
     if (tus && call.size() >= 2 && call.segment(1).equals(DIRECT)) {
       access.requireCredential(call);
-      return access.guard(call, Permission.UPLOAD, openDirect(call, method));
+      return access.guard(call, Permission.UPLOAD, () -> openDirect(call, method));
     }
     if (tus && method.equals(HttpMethod.OPTIONS)) {
       return ApiExchange.withoutBody(() -> call.respond(tus(HttpResponseStatus.NO_CONTENT)
@@ -150,7 +150,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     access.requireCredential(call);
     return access.guard(call, tus ? Permission.UPLOAD : titlePermission(call, method),
-        tus ? openTus(call, method) : openTitles(call, method));
+        () -> tus ? openTus(call, method) : openTitles(call, method));
   }
 
   /** What a request under {@code /api/titles} needs; anything not listed in the class comment needs ADMIN. */

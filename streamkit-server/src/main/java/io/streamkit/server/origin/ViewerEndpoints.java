@@ -125,7 +125,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     ApiExchange exchange = ApiExchange.withBody(MAX_BODY_BYTES, body -> answer(call, body));
     if (call.segment(call.size() - 1).equals(ANALYTICS)) {
       access.requireCredential(call);
-      return access.guard(call, ManagementAccess.Permission.ADMIN, exchange);
+      return access.guard(call, ManagementAccess.Permission.ADMIN, () -> exchange);
     }
     return exchange;
   }
