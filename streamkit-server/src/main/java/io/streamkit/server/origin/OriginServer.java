@@ -466,9 +466,10 @@ public final class OriginServer implements AutoCloseable {
     }
 
     /**
-     * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
-     * analytics endpoints and {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open and the
-     * analytics are refused; a management API needs it.
+     * The admin key, sent as {@code Authorization: Bearer <key>}: the bootstrap credential with the {@code admin}
+     * role for the management API, the analytics and the account endpoints (where accounts get API keys with other
+     * roles), and the one key for {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open; a
+     * management API needs it.
      *
      * @param adminKey at least 16 characters, e.g. {@code openssl rand -hex 16}; default {@code null}: no key
      * @return this builder
