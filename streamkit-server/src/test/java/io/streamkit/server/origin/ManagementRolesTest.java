@@ -9,6 +9,7 @@ import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import io.streamkit.server.live.LiveEvents;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,6 +70,12 @@ abstract class ManagementRolesTest {
       new Endpoint("GET", "/api/analytics", null, null, "A"),
       new Endpoint("POST", "/api/viewers/v1/revoke", null, null, "A"),
       new Endpoint("POST", "/api/sessions/s1/revoke", null, null, "A"),
+      new Endpoint("GET", "/api/live", null, null, "A"),
+      new Endpoint("POST", "/api/live", "{\"name\":\"Show\"}", "application/json", "A"),
+      new Endpoint("GET", "/api/live/" + ID, null, null, "A"),
+      new Endpoint("DELETE", "/api/live/" + ID, null, null, "A"),
+      new Endpoint("POST", "/api/live/" + ID + "/key", null, null, "A"),
+      new Endpoint("POST", "/api/live/" + ID + "/playback", "{\"viewerId\":\"v1\"}", "application/json", "A"),
       new Endpoint("GET", "/api/users", null, null, "A"),
       new Endpoint("POST", "/api/users", "{\"name\":\"n-%s\",\"role\":\"viewer\"}", "application/json", "A"),
       new Endpoint("GET", "/api/users/" + ID, null, null, "A"),
@@ -82,6 +89,7 @@ abstract class ManagementRolesTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private StreamkitStore store;
+  private LiveEvents live;
   private OriginServer origin;
 
   /** A store on an empty database. */
@@ -94,15 +102,20 @@ abstract class ManagementRolesTest {
     store = emptyStore().build();
     ManagementApi api = ManagementApi.builder().store(store).dataDirectory(data)
         .tokenSigner(PlaybackTokenSigner.hs256(SECRET)).editorsMayPublish(editorsMayPublish).build();
+    live = LiveEvents.builder().streams(store.liveStreams()).workDirectory(data.resolve("live"))
+        .rtmp("127.0.0.1", 0).ladder(LiveApiTest.LADDER).preset("ultrafast").build().start();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1").rateLimits(RateLimits.none())
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
-        .adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
+        .adminKey(ADMIN_KEY).store(store).managementApi(api).live(live).build().start();
   }
 
   @AfterEach
   void stop() throws Exception {
     if (origin != null) {
       origin.close();
+    }
+    if (live != null) {
+      live.close();
     }
     if (store != null) {
       store.close();
