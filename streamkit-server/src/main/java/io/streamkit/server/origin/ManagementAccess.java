@@ -100,10 +100,10 @@ final class ManagementAccess {
       return opening.open();
     }
     ApiExchange exchange = null;
-    ApiException refusal = null;
+    RuntimeException refusal = null;
     try {
       exchange = opening.open();
-    } catch (ApiException e) {
+    } catch (RuntimeException e) {
       refusal = e;
     }
     return new Guarded(call, needed, call.bearer(), exchange, refusal);
@@ -149,10 +149,10 @@ final class ManagementAccess {
     private final String credential;
     /** The endpoint's exchange, or {@code null} when the request was refused: then {@link #refusal} is set. */
     private final ApiExchange exchange;
-    private final ApiException refusal;
+    private final RuntimeException refusal;
     private boolean begun;
 
-    Guarded(ApiCall call, Permission needed, String credential, ApiExchange exchange, ApiException refusal) {
+    Guarded(ApiCall call, Permission needed, String credential, ApiExchange exchange, RuntimeException refusal) {
       this.call = call;
       this.needed = needed;
       this.credential = credential;
