@@ -36,7 +36,7 @@ import javax.sql.DataSource;
  *     .dataDirectory(Path.of("/srv/streamkit"))
  *     .dataSource(applicationPool)           // or jdbcUrl(...), or nothing for H2 in the data directory
  *     .meterRegistry(applicationRegistry)    // any Micrometer registry
- *     .adminKey(adminKey)                    // the one key for the management API, analytics and /metrics
+ *     .adminKey(adminKey)                    // bootstrap admin: management API, accounts, analytics, /metrics
  *     .hs256Secret(secret)                   // signs and checks playback tokens
  *     .workers(2)
  *     .origin(origin -> origin.port(8080))
@@ -433,9 +433,9 @@ public final class StreamkitPlatform implements AutoCloseable {
     }
 
     /**
-     * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
-     * analytics endpoints and {@code /metrics}. Default: none, and then the management API is off, the analytics are
-     * refused and {@code /metrics} is open.
+     * The admin key, sent as {@code Authorization: Bearer <key>}: the bootstrap credential with the {@code admin}
+     * role for the management API, the analytics and the account endpoints, and the key for {@code /metrics}.
+     * Default: none, and then the management API is off and {@code /metrics} is open.
      *
      * @param adminKey at least 16 characters; a random one, e.g. {@code openssl rand -hex 16}
      * @return this builder

@@ -202,13 +202,15 @@ final class JdbcLiveStreams implements LiveStreams {
     }
   }
 
-  private static String newKey() {
+  /** A new secret: {@link #KEY_BYTES} random bytes, Base64url without padding (43 characters). */
+  static String newKey() {
     byte[] key = new byte[KEY_BYTES];
     RANDOM.nextBytes(key);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
   }
 
-  private static String sha256(String streamKey) {
+  /** Lower-case hex SHA-256 of a secret, as the tables keep it. */
+  static String sha256(String streamKey) {
     try {
       return HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-256").digest(streamKey.getBytes(StandardCharsets.UTF_8)));

@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.access.PlaybackSessions;
 import io.streamkit.core.access.Revocations;
+import io.streamkit.core.account.Accounts;
+import io.streamkit.core.account.AuditLog;
 import io.streamkit.core.event.EventStore;
 import io.streamkit.core.live.LiveStreams;
 import io.streamkit.core.progress.ProgressStore;
@@ -84,6 +86,8 @@ public final class StreamkitStore implements AutoCloseable {
   private final Revocations revocations;
   private final PlaybackSessions playbackSessions;
   private final LiveStreams liveStreams;
+  private final Accounts accounts;
+  private final AuditLog auditLog;
 
   private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -97,6 +101,8 @@ public final class StreamkitStore implements AutoCloseable {
     this.revocations = new JdbcRevocations(jdbc, dialect, clock);
     this.playbackSessions = new JdbcPlaybackSessions(jdbc, dialect, clock);
     this.liveStreams = new JdbcLiveStreams(jdbc, dialect, clock);
+    this.accounts = new JdbcAccounts(jdbc, dialect, clock);
+    this.auditLog = new JdbcAuditLog(jdbc, clock);
   }
 
   /**
@@ -135,6 +141,16 @@ public final class StreamkitStore implements AutoCloseable {
   /** {@return live streams and their stream keys (hashed), thread-safe and valid until the store is closed} */
   public LiveStreams liveStreams() {
     return liveStreams;
+  }
+
+  /** {@return management accounts and their API keys (hashed), thread-safe and valid until the store is closed} */
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  /** {@return the audit log of management changes, thread-safe and valid until the store is closed} */
+  public AuditLog auditLog() {
+    return auditLog;
   }
 
   /**

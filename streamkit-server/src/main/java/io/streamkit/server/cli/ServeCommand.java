@@ -12,6 +12,7 @@ import io.streamkit.hls.SegmentEncryption;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.StreamkitPlatform;
+import io.streamkit.server.origin.OidcAuthentication;
 import io.streamkit.server.origin.OriginServer;
 import io.streamkit.server.origin.RateLimits;
 import io.streamkit.storage.s3.S3Storage;
@@ -152,6 +153,29 @@ final class ServeCommand implements Callable<Integer> {
           + " /metrics is open and the API is off")
   String adminKey;
 
+  @Option(names = "--oidc-issuer", defaultValue = "${env:STREAMKIT_OIDC_ISSUER}", paramLabel = "URL",
+      description = "also accept OIDC access tokens from this issuer for the management API (env"
+          + " STREAMKIT_OIDC_ISSUER); needs --oidc-audience")
+  String oidcIssuer;
+
+  @Option(names = "--oidc-audience", defaultValue = "${env:STREAMKIT_OIDC_AUDIENCE}", paramLabel = "AUD",
+      description = "the audience OIDC access tokens must hold in aud (env STREAMKIT_OIDC_AUDIENCE)")
+  String oidcAudience;
+
+  @Option(names = "--oidc-jwks-url", defaultValue = "${env:STREAMKIT_OIDC_JWKS_URL}", paramLabel = "URL",
+      description = "the issuer's JSON Web Key Set (default: jwks_uri of the issuer's"
+          + " /.well-known/openid-configuration)")
+  String oidcJwksUrl;
+
+  @Option(names = "--oidc-role-claim", defaultValue = "${env:STREAMKIT_OIDC_ROLE_CLAIM:-streamkit_role}",
+      paramLabel = "CLAIM", description = "the token claim naming the role: admin, editor, moderator or viewer; dots"
+          + " read nested claims, e.g. realm_access.roles (default streamkit_role)")
+  String oidcRoleClaim;
+
+  @Option(names = "--editors-may-publish", defaultValue = "${env:STREAMKIT_EDITORS_MAY_PUBLISH:-false}",
+      description = "let the editor role publish and unpublish titles too (default: moderators and admins only)")
+  boolean editorsMayPublish;
+
   @Option(names = "--max-connections", defaultValue = "${env:STREAMKIT_MAX_CONNECTIONS:-10000}", paramLabel = "N",
       description = "concurrent connections accepted (default 10000)")
   int maxConnections;
@@ -280,6 +304,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean api = adminKey != null && !adminKey.isBlank();
     boolean stored = storage != null && !storage.isBlank();
     checkStorageOptions(stored);
+    OidcAuthentication oidc = oidc();
     StreamkitPlatform.Builder platform = StreamkitPlatform.builder()
         .dataDirectory(dataDirectory)
         .tokenVerifier(verifier)
@@ -293,7 +318,7 @@ final class ServeCommand implements Callable<Integer> {
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
               .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)
-              .streamIdleTimeout(streamIdle);
+              .streamIdleTimeout(streamIdle).oidc(oidc);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())
                 .toArray(String[]::new));
@@ -319,7 +344,7 @@ final class ServeCommand implements Callable<Integer> {
       platform.nodeId(nodeId);
     }
     if (api) {
-      platform.adminKey(adminKey);
+      platform.adminKey(adminKey).managementApi(management -> management.editorsMayPublish(editorsMayPublish));
     }
     protection(platform);
     live(platform, api);
@@ -341,6 +366,26 @@ final class ServeCommand implements Callable<Integer> {
       running.awaitClose();
     }
     return 0;
+  }
+
+  /** OIDC access tokens for management, when an issuer is given; {@code null} otherwise. */
+  private OidcAuthentication oidc() {
+    if (oidcIssuer == null || oidcIssuer.isBlank()) {
+      if (oidcAudience != null || oidcJwksUrl != null) {
+        throw new IllegalArgumentException("--oidc-audience and --oidc-jwks-url need --oidc-issuer too");
+      }
+      return null;
+    }
+    if (oidcAudience == null || oidcAudience.isBlank()) {
+      throw new IllegalArgumentException("--oidc-issuer needs --oidc-audience: the audience this server has at the"
+          + " identity provider");
+    }
+    OidcAuthentication.Builder oidc = OidcAuthentication.builder().issuer(oidcIssuer).audience(oidcAudience)
+        .roleClaim(oidcRoleClaim);
+    if (oidcJwksUrl != null && !oidcJwksUrl.isBlank()) {
+      oidc.jwksUrl(oidcJwksUrl);
+    }
+    return oidc.build();
   }
 
   /** Live streaming, when an RTMP port is given. */

@@ -10,11 +10,11 @@ import io.streamkit.core.token.TokenRejectedException;
 import java.time.Instant;
 
 /**
- * Access policy endpoints: revocations (admin key) and the end of a playback session (its own token).
+ * Access policy endpoints: revocations (the {@code admin} role) and the end of a playback session (its own token).
  *
  * <pre>
- *  POST /api/viewers/{viewerId}/revoke     admin key: every token issued to the viewer so far stops working
- *  POST /api/sessions/{sessionId}/revoke   admin key: one playback session's tokens stop working
+ *  POST /api/viewers/{viewerId}/revoke     admin: every token issued to the viewer so far stops working
+ *  POST /api/sessions/{sessionId}/revoke   admin: one playback session's tokens stop working
  *  POST /api/sessions/stop                 playback token: the player stopped; its stream slot is free at once
  * </pre>
  *
@@ -29,14 +29,14 @@ final class AccessEndpoints implements ApiEndpoints {
 
   private final StreamkitStore store;
   private final PlaybackTokenVerifier verifier;
-  private final AdminKey adminKey;
+  private final ManagementAccess access;
   private final TokenRevocations revocations;
 
-  AccessEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, AdminKey adminKey,
+  AccessEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, ManagementAccess access,
       TokenRevocations revocations) {
     this.store = store;
     this.verifier = verifier;
-    this.adminKey = adminKey;
+    this.access = access;
     this.revocations = revocations;
   }
 
@@ -55,18 +55,15 @@ final class AccessEndpoints implements ApiEndpoints {
     if (stop) {
       return ApiExchange.withoutBody(() -> stop(call));
     }
-    if (!adminKey.authorises(call.headers())) {
-      throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-          "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
-    }
+    access.requireCredential(call);
     String id = call.segment(1);
-    return ApiExchange.withoutBody(() -> {
+    return access.guard(call, ManagementAccess.Permission.ADMIN, () -> ApiExchange.withoutBody(() -> {
       if (viewers) {
         revokeViewer(call, id);
       } else {
         revokeSession(call, id);
       }
-    });
+    }));
   }
 
   private void revokeViewer(ApiCall call, String viewerId) {

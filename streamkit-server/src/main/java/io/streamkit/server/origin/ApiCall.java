@@ -25,6 +25,7 @@ final class ApiCall {
   private final AtomicBoolean answered = new AtomicBoolean();
   private final HttpHeaders alwaysSet = new DefaultHttpHeaders();
   private volatile boolean closeAfterAnswer;
+  private volatile ManagementAccess.Principal principal;
 
   ApiCall(ChannelHandlerContext ctx, OriginMetrics metrics, OriginRequest request) {
     this.ctx = ctx;
@@ -57,11 +58,26 @@ final class ApiCall {
 
   /** {@code Authorization: Bearer <credential>}, else the {@code token} query parameter, else {@code null}. */
   String bearerOrTokenParameter() {
+    String bearer = bearer();
+    return bearer != null ? bearer : request.token;
+  }
+
+  /** {@code Authorization: Bearer <credential>}, else {@code null}. */
+  String bearer() {
     String authorization = request.headers.get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       return authorization.substring(BEARER.length()).trim();
     }
-    return request.token;
+    return null;
+  }
+
+  /** Who is calling a management endpoint, once {@link ManagementAccess} established it; else {@code null}. */
+  ManagementAccess.Principal principal() {
+    return principal;
+  }
+
+  void principal(ManagementAccess.Principal principal) {
+    this.principal = principal;
   }
 
   /** The client's address, or {@code null} when the transport has none. */

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.account.DuplicateAccountNameException;
+import io.streamkit.core.account.UnknownAccountException;
 import io.streamkit.core.progress.ProgressWriterFullException;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.store.StoreException;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * {@code Expect: 100-continue} and was never told to continue, in which case the connection closes after the answer.
  *
  * <p>Errors, in one place: {@link ApiException} as it says; {@link InvalidValueException} 400;
- * {@link UnknownTitleException} 404; {@link IllegalTransitionException} 409; {@link StoreException},
+ * {@link UnknownTitleException} and {@link UnknownAccountException} 404; {@link IllegalTransitionException} and
+ * {@link DuplicateAccountNameException} 409; {@link StoreException},
  * {@link StorageException} and a full progress writer 503 with {@code Retry-After}; anything else 500 with one log
  * line.
  */
@@ -325,8 +328,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
       call.respond(response);
     } else if (failure instanceof InvalidValueException) {
       call.fail(HttpResponseStatus.BAD_REQUEST, "bad_request", call.describe() + ": " + failure.getMessage());
-    } else if (failure instanceof UnknownTitleException) {
+    } else if (failure instanceof UnknownTitleException || failure instanceof UnknownAccountException) {
       call.fail(HttpResponseStatus.NOT_FOUND, "not_found", failure.getMessage());
+    } else if (failure instanceof DuplicateAccountNameException) {
+      call.fail(HttpResponseStatus.CONFLICT, "duplicate_name", failure.getMessage());
     } else if (failure instanceof IllegalTransitionException) {
       call.fail(HttpResponseStatus.CONFLICT, "illegal_transition", failure.getMessage());
     } else if (failure instanceof ProgressWriterFullException) {

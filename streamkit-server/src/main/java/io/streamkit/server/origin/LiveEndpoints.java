@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Live stream endpoints, authorised by the admin key.
+ * Live stream endpoints, for the {@code admin} role ({@link ManagementAccess}).
  *
  * <pre>
  *  POST   /api/live                 {name} → 201 {id, name, status, streamKey, rtmpUrl}: the key is shown only here
@@ -42,13 +42,13 @@ final class LiveEndpoints implements ApiEndpoints {
   private final ManagementApi api;
   private final LiveStreams streams;
   private final LiveEvents events;
-  private final AdminKey adminKey;
+  private final ManagementAccess access;
 
-  LiveEndpoints(ManagementApi api, LiveEvents events, AdminKey adminKey) {
+  LiveEndpoints(ManagementApi api, LiveEvents events, ManagementAccess access) {
     this.api = api;
     this.streams = api.store.liveStreams();
     this.events = events;
-    this.adminKey = adminKey;
+    this.access = access;
   }
 
   @Override
@@ -56,10 +56,11 @@ final class LiveEndpoints implements ApiEndpoints {
     if (call.size() == 0 || !call.segment(0).equals(LIVE) || call.size() > 3) {
       return null;
     }
-    if (!adminKey.authorises(call.headers())) {
-      throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-          "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
-    }
+    access.requireCredential(call);
+    return access.guard(call, ManagementAccess.Permission.ADMIN, () -> route(call));
+  }
+
+  private ApiExchange route(ApiCall call) {
     HttpMethod method = call.method();
     if (call.size() == 1) {
       if (method.equals(HttpMethod.GET)) {

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The platform's management API: uploads (whole-body and tus 1.0 resumable), titles, moderation and playback tokens,
- * under {@code /api/titles} and {@code /api/uploads}, authorised by the origin's admin key
- * ({@link OriginServer.Builder#adminKey}, the one key for this API, {@code /metrics} and the analytics). See
- * {@code docs/openapi.yaml}.
+ * under {@code /api/titles} and {@code /api/uploads}, for callers with a role that allows each endpoint: the origin's
+ * admin key ({@link OriginServer.Builder#adminKey}, the {@code admin} role), an account's API key, or an OIDC access
+ * token ({@link OriginServer.Builder#oidc}). See {@code docs/openapi.yaml}.
  *
  * <p>Give it to {@link OriginServer.Builder#managementApi}; the origin serves it beside the viewer API, running
  * every database call and file operation on its API executor. Immutable once built.
@@ -62,6 +62,7 @@ public final class ManagementApi {
   final String publicBaseUrl;
   final Duration bodyStallTimeout;
   final Duration unfinishedUploadRetention;
+  final boolean editorsMayPublish;
 
   private ManagementApi(Builder b) {
     this.store = b.store;
@@ -76,6 +77,7 @@ public final class ManagementApi {
     this.publicBaseUrl = b.publicBaseUrl;
     this.bodyStallTimeout = b.bodyStallTimeout;
     this.unfinishedUploadRetention = b.unfinishedUploadRetention;
+    this.editorsMayPublish = b.editorsMayPublish;
     discardIncomplete();
     tus.removeExpired();
   }
@@ -186,8 +188,21 @@ public final class ManagementApi {
     private String publicBaseUrl;
     private Duration bodyStallTimeout = DEFAULT_BODY_STALL_TIMEOUT;
     private Duration unfinishedUploadRetention = DEFAULT_UNFINISHED_UPLOAD_RETENTION;
+    private boolean editorsMayPublish;
 
     private Builder() {}
+
+    /**
+     * Lets accounts with the {@code editor} role publish and unpublish titles, for teams without a separate
+     * moderation step. Rejecting stays with moderators and admins.
+     *
+     * @param allowed default {@code false}: only {@code moderator} and {@code admin} publish
+     * @return this builder
+     */
+    public Builder editorsMayPublish(boolean allowed) {
+      this.editorsMayPublish = allowed;
+      return this;
+    }
 
     /**
      * How long an unfinished resumable upload is kept after its last byte arrived; after that it is deleted and its

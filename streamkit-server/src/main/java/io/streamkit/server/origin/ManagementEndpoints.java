@@ -26,6 +26,7 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.hls.TitleSubtitles;
 import io.streamkit.hls.TranscodeException;
 import io.streamkit.hls.ingest.IngestWorkers;
+import io.streamkit.server.origin.ManagementAccess.Permission;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -56,26 +57,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management API's endpoints (see {@code docs/openapi.yaml}), authorised by the admin key:
+ * The management API's endpoints (see {@code docs/openapi.yaml}), each with the {@link Permission} it needs
+ * ({@link ManagementAccess}; publish, unpublish, reject and delete are written to the audit log with the change):
  *
  * <pre>
- *  GET    /api/titles                       list, paged, optionally by status
- *  POST   /api/titles                       whole-body upload → title UPLOADED, ingest job queued, 202
- *  GET    /api/titles/{id}                  one title
- *  DELETE /api/titles/{id}                  stop its transcode, remove it and its files
- *  POST   /api/titles/{id}/publish          READY → PUBLISHED
- *  POST   /api/titles/{id}/unpublish        PUBLISHED → READY
- *  POST   /api/titles/{id}/retry            FAILED → PROCESSING, transcoded again from the kept source
- *  POST   /api/titles/{id}/reject           → REJECTED with {"reason": "..."}, kept with the title
- *  POST   /api/titles/{id}/playback         a playback token and URLs
- *  GET    /api/titles/{id}/subtitles        its subtitle tracks
- *  POST   /api/titles/{id}/subtitles        ?lang=&label=[&default=true], body SubRip or WebVTT → a new track
- *  DELETE /api/titles/{id}/subtitles/{lang} removes a track
- *  OPTIONS, POST /api/uploads               tus 1.0 discovery and creation
- *  HEAD, PATCH, DELETE /api/uploads/{id}    tus offset, append, termination
- *  POST   /api/uploads/s3                   direct upload: pre-signed part URLs (storage with direct uploads)
- *  POST   /api/uploads/s3/complete          direct upload done → title UPLOADED, ingest job queued, 201
- *  POST   /api/uploads/s3/abort             direct upload abandoned, its parts discarded
+ *  GET    /api/titles                       VIEW_TITLES  list, paged, optionally by status
+ *  POST   /api/titles                       UPLOAD       whole-body upload → title UPLOADED, ingest job queued, 202
+ *  GET    /api/titles/{id}                  VIEW_TITLES  one title
+ *  DELETE /api/titles/{id}                  ADMIN        stop its transcode, remove it and its files
+ *  POST   /api/titles/{id}/publish          PUBLISH      READY → PUBLISHED
+ *  POST   /api/titles/{id}/unpublish        PUBLISH      PUBLISHED → READY
+ *  POST   /api/titles/{id}/retry            UPLOAD       FAILED → PROCESSING, transcoded again from the kept source
+ *  POST   /api/titles/{id}/reject           REJECT       → REJECTED with {"reason": "..."}, kept with the title
+ *  POST   /api/titles/{id}/playback         VIEW_TITLES  a playback token and URLs
+ *  GET    /api/titles/{id}/subtitles        VIEW_TITLES  its subtitle tracks
+ *  POST   /api/titles/{id}/subtitles        EDIT         ?lang=&label=[&default=true], body SubRip or WebVTT
+ *  DELETE /api/titles/{id}/subtitles/{lang} EDIT         removes a track
+ *  OPTIONS /api/uploads                     (none)       tus 1.0 discovery
+ *  POST   /api/uploads                      UPLOAD       tus 1.0 creation
+ *  HEAD, PATCH, DELETE /api/uploads/{id}    UPLOAD       tus offset, append, termination
+ *  POST   /api/uploads/s3                   UPLOAD       direct upload: pre-signed part URLs
+ *  POST   /api/uploads/s3/complete          UPLOAD       direct upload done → title UPLOADED, ingest job queued
+ *  POST   /api/uploads/s3/abort             UPLOAD       direct upload abandoned, its parts discarded
  * </pre>
  *
  * Upload bodies go to a file chunk by chunk as they arrive, so memory stays flat however large the upload; like
@@ -103,7 +106,7 @@ final class ManagementEndpoints implements ApiEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
 
   private final ManagementApi api;
-  private final AdminKey adminKey;
+  private final ManagementAccess access;
   private final TitleVisibility visibility;
   private final Consumer<String> versionPublished;
   private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
@@ -113,10 +116,10 @@ final class ManagementEndpoints implements ApiEndpoints {
    *
    * @param versionPublished told the id of a stored title this API gave a new version, so the origin serves it at once
    */
-  ManagementEndpoints(ManagementApi api, AdminKey adminKey, TitleVisibility visibility,
+  ManagementEndpoints(ManagementApi api, ManagementAccess access, TitleVisibility visibility,
       Consumer<String> versionPublished) {
     this.api = api;
-    this.adminKey = adminKey;
+    this.access = access;
     this.visibility = visibility;
     this.versionPublished = versionPublished;
   }
@@ -133,11 +136,8 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     HttpMethod method = call.method();
     if (tus && call.size() >= 2 && call.segment(1).equals(DIRECT)) {
-      if (!adminKey.authorises(call.headers())) {
-        throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-            "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
-      }
-      return openDirect(call, method);
+      access.requireCredential(call);
+      return access.guard(call, Permission.UPLOAD, () -> openDirect(call, method));
     }
     if (tus && method.equals(HttpMethod.OPTIONS)) {
       return ApiExchange.withoutBody(() -> call.respond(tus(HttpResponseStatus.NO_CONTENT)
@@ -148,11 +148,28 @@ final class ManagementEndpoints implements ApiEndpoints {
       // tus 1.0 §5.1: every answer but to OPTIONS carries the version, the refusals below included.
       call.alwaysSet("Tus-Resumable", TUS_VERSION);
     }
-    if (!adminKey.authorises(call.headers())) {
-      throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-          "this endpoint needs the admin key: send Authorization: Bearer <admin key>");
+    access.requireCredential(call);
+    return access.guard(call, tus ? Permission.UPLOAD : titlePermission(call, method),
+        () -> tus ? openTus(call, method) : openTitles(call, method));
+  }
+
+  /** What a request under {@code /api/titles} needs; anything not listed in the class comment needs ADMIN. */
+  private static Permission titlePermission(ApiCall call, HttpMethod method) {
+    boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+    if (call.size() == 1) {
+      return read ? Permission.VIEW_TITLES : Permission.UPLOAD;
     }
-    return tus ? openTus(call, method) : openTitles(call, method);
+    if (call.size() == 2) {
+      return read ? Permission.VIEW_TITLES : Permission.ADMIN;
+    }
+    return switch (call.segment(2)) {
+      case "publish", "unpublish" -> Permission.PUBLISH;
+      case "reject" -> Permission.REJECT;
+      case "retry" -> Permission.UPLOAD;
+      case "playback" -> Permission.VIEW_TITLES;
+      case SUBTITLES -> read ? Permission.VIEW_TITLES : Permission.EDIT;
+      default -> Permission.ADMIN;
+    };
   }
 
   // ---- direct uploads
@@ -298,9 +315,9 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     return switch (call.segment(2)) {
       case "publish" -> ApiExchange.withoutBody(() -> call.respond(HttpResponseStatus.OK,
-          TitleJson.of(move(id, TitleStatus.PUBLISHED, null))));
+          TitleJson.of(move(call, "title.publish", id, TitleStatus.PUBLISHED, null))));
       case "unpublish" -> ApiExchange.withoutBody(() -> call.respond(HttpResponseStatus.OK,
-          TitleJson.of(unpublish(id))));
+          TitleJson.of(unpublish(call, id))));
       case "retry" -> ApiExchange.withoutBody(() -> retry(call, id));
       case "reject" -> ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> reject(call, id,
           jsonObject(body)));
@@ -495,13 +512,16 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   private void delete(ApiCall call, UUID id) throws IOException {
-    title(id);
+    Title title = title(id);
     if (api.workers != null) {
       api.workers.cancel(id);
     }
     api.queue.cancel(id);
     List<String> sources = api.queue.forTitle(id).stream().map(IngestJob::sourcePath).distinct().toList();
-    api.store.catalog().delete(id);
+    api.store.auditLog().audited(call.principal().actor(), "title.delete", id.toString(), title.name(), catalog -> {
+      catalog.delete(id);
+      return null;
+    });
     visibility.invalidate(id.toString());
     if (api.storage == null) {
       IngestWorkers.deleteTitleFiles(api.dataDirectory, id);
@@ -514,9 +534,11 @@ final class ManagementEndpoints implements ApiEndpoints {
     call.respond(HttpResponseStatus.NO_CONTENT, null);
   }
 
-  private Title move(UUID id, TitleStatus target, String reason) {
+  /** Moves the title and logs {@code action} (with the reason, if any) in the same transaction. */
+  private Title move(ApiCall call, String action, UUID id, TitleStatus target, String reason) {
     try {
-      Title moved = api.store.catalog().transition(id, target, reason);
+      Title moved = api.store.auditLog().audited(call.principal().actor(), action, id.toString(),
+          reason == null ? "" : reason, catalog -> catalog.transition(id, target, reason));
       visibility.invalidate(id.toString());
       return moved;
     } catch (IllegalTransitionException e) {
@@ -535,19 +557,19 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.badRequest("reject needs {\"reason\": \"...\"}, one line of 1 to 1000 characters: "
           + LogText.escape(e.getMessage()));
     }
-    Title rejected = move(id, TitleStatus.REJECTED, reason);
+    Title rejected = move(call, "title.reject", id, TitleStatus.REJECTED, reason);
     LOG.info("title {} rejected: {}", id, LogText.escape(reason));
     call.respond(HttpResponseStatus.OK, TitleJson.of(rejected));
   }
 
   /** {@code POST /api/titles/{id}/unpublish}: viewers lose the title at once; it stays READY for review. */
-  private Title unpublish(UUID id) {
+  private Title unpublish(ApiCall call, UUID id) {
     Title title = title(id);
     if (title.status() != TitleStatus.PUBLISHED) {
       throw ApiException.conflict("illegal_transition", "title " + id + " is " + title.status() + "; only"
           + " PUBLISHED titles can be unpublished");
     }
-    return move(id, TitleStatus.READY, null);
+    return move(call, "title.unpublish", id, TitleStatus.READY, null);
   }
 
   /** {@code POST /api/titles/{id}/retry}: a FAILED title is transcoded again from its kept source. */
@@ -565,7 +587,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     api.queue.enqueue(id, source);
     Title processing;
     try {
-      processing = move(id, TitleStatus.PROCESSING, null);
+      processing = move(call, "title.retry", id, TitleStatus.PROCESSING, null);
     } catch (RuntimeException e) {
       api.queue.cancel(id);
       throw e;

@@ -207,6 +207,9 @@ public final class OriginServer implements AutoCloseable {
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext,
         config.trustedProxies);
     AdminKey adminKey = new AdminKey(config.adminKey);
+    ManagementAccess managementAccess = new ManagementAccess(adminKey,
+        config.store == null ? null : config.store.accounts(), config.oidc == null ? null : new OidcVerifier(config.oidc),
+        config.managementApi != null && config.managementApi.editorsMayPublish);
     TitleVisibility visibility = null;
     TokenRevocations revocations = null;
     OriginPipeline.ApiHandlerFactory api = null;
@@ -220,20 +223,21 @@ public final class OriginServer implements AutoCloseable {
       revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
-      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, adminKey, visibility, revocations,
+      viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, managementAccess, visibility, revocations,
           streamLimits);
-      AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, adminKey, revocations);
+      AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, managementAccess, revocations);
       List<ApiEndpoints> families = new ArrayList<>();
       if (config.managementApi != null) {
         StoredTitles stored = storedTitles;
-        families.add(new ManagementEndpoints(config.managementApi, adminKey, visibility,
+        families.add(new ManagementEndpoints(config.managementApi, managementAccess, visibility,
             stored == null ? titleId -> { } : stored::versionChanged));
         if (config.live != null) {
-          families.add(new LiveEndpoints(config.managementApi, config.live, adminKey));
+          families.add(new LiveEndpoints(config.managementApi, config.live, managementAccess));
         }
       }
       families.add(viewerEndpoints);
       families.add(access);
+      families.add(new AccountEndpoints(config.store, managementAccess));
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
@@ -369,6 +373,7 @@ public final class OriginServer implements AutoCloseable {
     private PlaybackTokenVerifier verifier;
     private boolean tokensOff;
     private String adminKey;
+    private OidcAuthentication oidc;
     private VariantOrder variantOrder = new PolicyVariantOrder();
     private MeterRegistry registry;
     private SslContext sslContext;
@@ -464,9 +469,10 @@ public final class OriginServer implements AutoCloseable {
     }
 
     /**
-     * The admin key, sent as {@code Authorization: Bearer <key>}: the one credential for the management API, the
-     * analytics endpoints and {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open and the
-     * analytics are refused; a management API needs it.
+     * The admin key, sent as {@code Authorization: Bearer <key>}: the bootstrap credential with the {@code admin}
+     * role for the management API, the analytics and the account endpoints (where accounts get API keys with other
+     * roles), and the one key for {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open; a
+     * management API needs it.
      *
      * @param adminKey at least 16 characters, e.g. {@code openssl rand -hex 16}; default {@code null}: no key
      * @return this builder
@@ -757,6 +763,18 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder live(LiveEvents live) {
       this.live = Objects.requireNonNull(live, "live");
+      return this;
+    }
+
+    /**
+     * Also accepts OIDC access tokens for the management API, the analytics and the account endpoints, beside the
+     * admin key and the API keys of accounts; the token's role claim decides what the caller may do.
+     *
+     * @param oidc the identity provider's settings; default {@code null}: no tokens accepted
+     * @return this builder
+     */
+    public Builder oidc(OidcAuthentication oidc) {
+      this.oidc = oidc;
       return this;
     }
 

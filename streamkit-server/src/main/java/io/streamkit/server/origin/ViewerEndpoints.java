@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *  GET  /api/continue-watching         the viewer's started, unfinished titles, newest first
  *  GET  /api/recommendations           for you, because you watched, popular now (from the last recomputation)
  *  POST /api/events                    up to 500 player events of the token's title, 202
- *  GET  /api/titles/{id}/analytics     admin key: one title's report
- *  GET  /api/analytics                 admin key: platform summary
+ *  GET  /api/titles/{id}/analytics     admin role: one title's report
+ *  GET  /api/analytics                 admin role: platform summary
  * </pre>
  *
  * Token checks use the origin's {@link io.streamkit.core.token.PlaybackTokenVerifier} (and its verified-token cache)
@@ -73,7 +73,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
 
   private final StreamkitStore store;
   private final PlaybackTokenVerifier verifier;
-  private final AdminKey adminKey;
+  private final ManagementAccess access;
   private final TitleVisibility visibility;
   private final TokenRevocations revocations;
   private final StreamLimitHandler streamLimits;
@@ -85,13 +85,13 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
    * Starts the progress writer.
    *
    * @param verifier checks playback tokens; {@code null} refuses every viewer call (there is no viewer without one)
-   * @param adminKey the admin key for the analytics endpoints; {@code null} refuses them
+   * @param access who may read the analytics (admins)
    */
-  ViewerEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, AdminKey adminKey,
+  ViewerEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, ManagementAccess access,
       TitleVisibility visibility, TokenRevocations revocations, StreamLimitHandler streamLimits) {
     this.store = store;
     this.verifier = verifier;
-    this.adminKey = adminKey;
+    this.access = access;
     this.visibility = visibility;
     this.revocations = revocations;
     this.streamLimits = streamLimits;
@@ -127,7 +127,15 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       case 3 -> get && call.segment(0).equals(TITLES) && call.segment(2).equals(ANALYTICS);
       default -> false;
     };
-    return ours ? ApiExchange.withBody(MAX_BODY_BYTES, body -> answer(call, body)) : null;
+    if (!ours) {
+      return null;
+    }
+    ApiExchange exchange = ApiExchange.withBody(MAX_BODY_BYTES, body -> answer(call, body));
+    if (call.segment(call.size() - 1).equals(ANALYTICS)) {
+      access.requireCredential(call);
+      return access.guard(call, ManagementAccess.Permission.ADMIN, () -> exchange);
+    }
+    return exchange;
   }
 
   private void answer(ApiCall call, byte[] body) {
@@ -318,9 +326,6 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   // ---- admin analytics
 
   private void titleAnalytics(ApiCall call, String titleParameter) {
-    if (!admin(call)) {
-      return;
-    }
     UUID titleId = uuidOrNull(titleParameter);
     if (titleId != null) {
       try {
@@ -335,9 +340,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   }
 
   private void platformAnalytics(ApiCall call) {
-    if (admin(call)) {
-      call.respond(HttpResponseStatus.OK, analytics.platform());
-    }
+    call.respond(HttpResponseStatus.OK, analytics.platform());
   }
 
   // ---- authorisation
@@ -395,16 +398,6 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           + ", which is not a catalog id; request a token from POST /api/titles/{id}/playback");
     }
     return id;
-  }
-
-  private boolean admin(ApiCall call) {
-    if (adminKey.authorises(call.headers())) {
-      return true;
-    }
-    call.fail(HttpResponseStatus.UNAUTHORIZED, "unauthorized", adminKey.configured()
-        ? "analytics need the admin key as Authorization: Bearer <key>"
-        : "analytics need an admin key, and this origin runs without one; start it with --admin-key");
-    return false;
   }
 
   // ---- JSON reading

@@ -114,6 +114,12 @@ class TokenAndServeCommandTest {
         "--rtmp-port", "70000"), "--rtmp-port must be between 0 and 65535, got 70000");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
         "--port", "18080", "--rtmp-port", "18080"), "--rtmp-port 18080 is also the HTTP --port");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
+        "--oidc-issuer", "https://login.example.com/realms/video"), "--oidc-issuer needs --oidc-audience");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
+        "--oidc-issuer", "login.example.com", "--oidc-audience", "streamkit"), "OIDC issuer must be an http(s) URL");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--admin-key", ADMIN_KEY,
+        "--oidc-audience", "streamkit"), "--oidc-audience and --oidc-jwks-url need --oidc-issuer too");
     assertError(run("token", "--signing-key", SECRET, "--title", "t", "--max-streams", "5000"),
         "max streams must be between 1 and 1000");
   }

@@ -178,7 +178,7 @@ class SubtitleApiTest {
           "labelled 'Deutsch' already", master);
       refused(send(HttpRequest.newBuilder(uri("/api/titles/" + id + "/subtitles?lang=en&label=English"))
           .header("Content-Type", "text/vtt").POST(BodyPublishers.ofString(VTT)).build()), 401,
-          "needs the admin key", master);
+          "needs a management credential", master);
       refused(send(admin("/api/titles/" + UUID.randomUUID() + "/subtitles?lang=en&label=English")
           .header("Content-Type", "text/vtt").POST(BodyPublishers.ofString(VTT)).build()), 404, "does not exist",
           master);
