@@ -21,6 +21,7 @@ import io.streamkit.core.storage.StoredObject;
 import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.IllegalTransitionException;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.hls.TitleSubtitles;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
  *  GET    /api/titles                       list, paged, optionally by status
  *  POST   /api/titles                       whole-body upload → title UPLOADED, ingest job queued, 202
  *  GET    /api/titles/{id}                  one title
+ *  PATCH  /api/titles/{id}                  description, categories, year, rating, availability window, regions
  *  DELETE /api/titles/{id}                  stop its transcode, remove it and its files
  *  POST   /api/titles/{id}/publish          READY → PUBLISHED
  *  POST   /api/titles/{id}/unpublish        PUBLISHED → READY
@@ -285,7 +287,11 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (method.equals(HttpMethod.DELETE)) {
         return ApiExchange.withoutBody(() -> delete(call, id));
       }
-      throw notAllowed(method, "GET, DELETE");
+      if (method.equals(HttpMethod.PATCH)) {
+        return ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> editMetadata(call, id,
+            TitleMetadataPatch.read(jsonObject(body))));
+      }
+      throw notAllowed(method, "GET, PATCH, DELETE");
     }
     if (call.segment(2).equals(SUBTITLES)) {
       return openSubtitles(call, method, id);
@@ -514,6 +520,16 @@ final class ManagementEndpoints implements ApiEndpoints {
     call.respond(HttpResponseStatus.NO_CONTENT, null);
   }
 
+  /**
+   * {@code PATCH /api/titles/{id}}: description and metadata changed in one transaction; the origin's gate follows a
+   * new window at once on this node.
+   */
+  private void editMetadata(ApiCall call, UUID id, TitleMetadataPatch patch) {
+    Title edited = api.store.catalog().editMetadata(id, patch.description(), patch.edit());
+    visibility.invalidate(id.toString());
+    call.respond(HttpResponseStatus.OK, TitleJson.of(edited));
+  }
+
   private Title move(UUID id, TitleStatus target, String reason) {
     try {
       Title moved = api.store.catalog().transition(id, target, reason);
@@ -592,6 +608,14 @@ final class ManagementEndpoints implements ApiEndpoints {
     if (!preview && title.status() != TitleStatus.PUBLISHED) {
       throw ApiException.conflict("not_playable", "title " + id + " is " + title.status() + "; only PUBLISHED titles"
           + " (or READY ones, for an admin preview) can be played");
+    }
+    Instant now = Instant.now();
+    if (!preview && !title.metadata().availableAt(now)) {
+      TitleMetadata m = title.metadata();
+      throw ApiException.conflict("not_available", "title " + id + " is available from "
+          + (m.availableFrom() == null ? "any time" : m.availableFrom()) + " until "
+          + (m.availableUntil() == null ? "any time" : m.availableUntil()) + ", not now (" + now.truncatedTo(
+              ChronoUnit.SECONDS) + "); change the window with PATCH /api/titles/" + id);
     }
     String titlePath = "/" + TitlePointers.titleKey(id.toString()) + "/";
     String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")

@@ -42,6 +42,8 @@ final class OriginMetrics {
   static final String ADMIN_KEY = "admin_key";
   static final String VARIANT_NOT_ALLOWED = "variant_not_allowed";
   static final String TITLE_NOT_PUBLISHED = "title_not_published";
+  /** A viewer token for a published title outside its availability window. */
+  static final String TITLE_NOT_AVAILABLE = "title_not_available";
   static final String TOKEN_REVOKED = "token_revoked";
   static final String TOO_MANY_STREAMS = "too_many_streams";
   /** An edge asked about an {@code X-Original-URI} that is missing or no title URI. */

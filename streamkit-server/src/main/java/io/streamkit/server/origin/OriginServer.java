@@ -214,7 +214,8 @@ public final class OriginServer implements AutoCloseable {
       apiExecutor = new ApiExecutor(config.apiThreads);
     }
     if (config.store != null) {
-      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
+      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker(),
+          Clock.systemUTC());
       tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
           Clock.systemUTC());
       revocations = tokenRevocations;
@@ -234,6 +235,7 @@ public final class OriginServer implements AutoCloseable {
       }
       families.add(viewerEndpoints);
       families.add(access);
+      families.add(new CatalogEndpoints(config.store, config.verifier, revocations));
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
