@@ -22,8 +22,9 @@ import java.util.Map;
  * The viewer's catalog: {@code GET /api/catalog?q=&category=&page=&size=} lists the titles viewers may play now
  * (published, inside their availability window), best match first, with the total and the number of matches per
  * category. Without a token it is the public storefront; with a playback token (as {@code Authorization: Bearer} or
- * {@code ?token=}) it is narrowed to what that token's viewer may play, and a token that is invalid, for another
- * client or revoked is refused, never silently ignored.
+ * {@code ?token=}) it is narrowed to what that token's viewer may play (its {@code max_rating}, and its
+ * {@code categories} where the deployment enforces them), and a token that is invalid, for another client or revoked
+ * is refused, never silently ignored.
  */
 final class CatalogEndpoints implements ApiEndpoints {
 
@@ -36,14 +37,18 @@ final class CatalogEndpoints implements ApiEndpoints {
   private final StreamkitStore store;
   private final PlaybackTokenVerifier verifier;
   private final TokenRevocations revocations;
+  private final TitleVisibility visibility;
 
   /**
    * @param verifier {@code null} for an origin without tokens: then only the public catalog is served
+   * @param visibility tells whether the deployment enforces a token's categories
    */
-  CatalogEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, TokenRevocations revocations) {
+  CatalogEndpoints(StreamkitStore store, PlaybackTokenVerifier verifier, TokenRevocations revocations,
+      TitleVisibility visibility) {
     this.store = store;
     this.verifier = verifier;
     this.revocations = revocations;
+    this.visibility = visibility;
   }
 
   @Override
@@ -63,7 +68,9 @@ final class CatalogEndpoints implements ApiEndpoints {
     CatalogQuery query;
     try {
       query = new CatalogQuery(text == null ? "" : text, category == null || category.isEmpty() ? null : category,
-          null, List.of(), Instant.now(), new PageRequest(page * size, size));
+          claims == null ? null : claims.maxRating().orElse(null),
+          claims == null || !visibility.categoryAccess() ? List.of() : claims.categories(), Instant.now(),
+          new PageRequest(page * size, size));
     } catch (InvalidValueException e) {
       throw ApiException.badRequest(call.describe() + ": " + LogText.escape(e.getMessage()));
     }

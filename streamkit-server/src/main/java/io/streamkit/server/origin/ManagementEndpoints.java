@@ -20,6 +20,7 @@ import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
 import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.IllegalTransitionException;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
@@ -621,7 +622,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
         ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
     ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
-        "/play/" + id);
+        "/play/" + id, claims -> refuseOutsideLimits(claims, title));
     if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
       out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
           + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
@@ -650,6 +651,23 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
   }
 
+  /**
+   * 403 before a token is signed for a title its own limits would refuse: rated above its {@code maxRating} (or
+   * unrated), or, with category access on, in none of its {@code categories}.
+   */
+  private void refuseOutsideLimits(PlaybackClaims claims, Title title) {
+    switch (visibility.decide(claims, title)) {
+      case ABOVE_MATURITY -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "above_maturity", "title "
+          + title.id() + " is rated " + title.metadata().maturityRatingIfRated().map(MaturityRating::label)
+          .orElse("nothing (unrated)") + ", above this viewer's limit " + claims.maxRating().map(MaturityRating::label)
+          .orElse("") + "; no token is signed for it");
+      case OUTSIDE_CATEGORIES -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "outside_categories", "title "
+          + title.id() + " is in " + title.metadata().categories() + ", none of this viewer's categories "
+          + claims.categories() + "; no token is signed for it");
+      default -> { }
+    }
+  }
+
   /** 501 when this server cannot sign playback tokens. */
   static void requireSigner(ManagementApi api) {
     if (api.signer == null) {
@@ -664,7 +682,7 @@ final class ManagementEndpoints implements ApiEndpoints {
    * player opens ({@code dashUrl} only with a {@code dashPath}); 400 naming the field that is wrong.
    */
   static ObjectNode grant(ManagementApi api, JsonNode body, String id, boolean preview, String masterPath,
-      String dashPath, String playerPath) {
+      String dashPath, String playerPath, Consumer<PlaybackClaims> beforeSigning) {
     JsonNode viewerNode = body.get("viewerId");
     String viewer;
     try {
@@ -688,10 +706,23 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (body.hasNonNull("maxStreams")) {
         b.maxStreams(body.get("maxStreams").asInt(-1));
       }
+      if (body.hasNonNull("maxRating")) {
+        b.maxRating(MaturityRating.fromLabel("maxRating", body.get("maxRating").asText()));
+      }
+      if (body.hasNonNull("categories")) {
+        JsonNode categories = body.get("categories");
+        if (!categories.isArray()) {
+          throw new IllegalArgumentException("categories must be an array of category slugs such as [\"kids\"]");
+        }
+        List<String> slugs = new java.util.ArrayList<>();
+        categories.forEach(c -> slugs.add(c.asText()));
+        b.categories(slugs);
+      }
       claims = b.build();
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("playback request: " + e.getMessage());
+      throw ApiException.badRequest("playback request: " + LogText.escape(e.getMessage()));
     }
+    beforeSigning.accept(claims);
     String token = api.signer.sign(claims);
     String base = api.publicBaseUrl == null ? "" : api.publicBaseUrl;
     ObjectNode out = Responses.MAPPER.createObjectNode();

@@ -215,7 +215,7 @@ public final class OriginServer implements AutoCloseable {
     }
     if (config.store != null) {
       visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker(),
-          Clock.systemUTC());
+          Clock.systemUTC(), config.categoryAccess);
       tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
           Clock.systemUTC());
       revocations = tokenRevocations;
@@ -235,7 +235,7 @@ public final class OriginServer implements AutoCloseable {
       }
       families.add(viewerEndpoints);
       families.add(access);
-      families.add(new CatalogEndpoints(config.store, config.verifier, revocations));
+      families.add(new CatalogEndpoints(config.store, config.verifier, revocations, visibility));
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
@@ -383,6 +383,7 @@ public final class OriginServer implements AutoCloseable {
     private ContentKeyStore contentKeys;
     private LiveEvents live;
     private int maxStreamsPerViewer;
+    private boolean categoryAccess;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
@@ -695,6 +696,20 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Lets a token's {@code categories} claim limit what its viewer sees and plays: the catalog search lists only
+     * titles in one of them, no playback token is signed for another title, and the origin refuses such titles. Off
+     * by default, so tokens minted elsewhere with a {@code categories} claim change nothing until a deployment opts
+     * in; needs a store.
+     *
+     * @param categoryAccess whether to enforce the claim
+     * @return this builder
+     */
+    public Builder categoryAccess(boolean categoryAccess) {
+      this.categoryAccess = categoryAccess;
       return this;
     }
 

@@ -5,12 +5,14 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamkit.core.title.Catalog;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * request, so a window opens and closes on time on every node whatever the cache holds. A reload that fails keeps
  * the last known entry; one not refreshed for {@link #EXPIRE_AFTER} is dropped and loaded afresh. Bounded to
  * {@link #MAX_TITLES} entries (W-TinyLFU eviction).
+ *
+ * <p>A token's own limits are checked against the same entry: a {@code max_rating} (a kids profile) refuses titles
+ * rated above it and unrated ones, and where the deployment turns category access on, a {@code categories} claim
+ * refuses titles in none of them. Neither is lifted for preview tokens.
  */
 final class TitleVisibility {
 
@@ -44,7 +50,9 @@ final class TitleVisibility {
   enum Decision {
     ALLOWED(null),
     NOT_PUBLISHED(OriginMetrics.TITLE_NOT_PUBLISHED),
-    NOT_AVAILABLE(OriginMetrics.TITLE_NOT_AVAILABLE);
+    NOT_AVAILABLE(OriginMetrics.TITLE_NOT_AVAILABLE),
+    ABOVE_MATURITY(OriginMetrics.TITLE_ABOVE_MATURITY),
+    OUTSIDE_CATEGORIES(OriginMetrics.TITLE_OUTSIDE_CATEGORIES);
 
     final String metric;
     /** This decision as a completed future, so that a cached decision allocates nothing. */
@@ -55,21 +63,32 @@ final class TitleVisibility {
     }
   }
 
-  /** What the gate keeps of a catalog title: its status and its window in epoch milliseconds. */
-  private record Gate(TitleStatus status, long availableFromMillis, long availableUntilMillis) {
+  /**
+   * What the gate keeps of a catalog title: its status, its window in epoch milliseconds, its rating and its
+   * categories.
+   */
+  private record Gate(TitleStatus status, long availableFromMillis, long availableUntilMillis, MaturityRating rating,
+      List<String> categories) {
 
     static Gate of(Title title) {
       TitleMetadata m = title.metadata();
       return new Gate(title.status(), m.availableFrom() == null ? Long.MIN_VALUE : m.availableFrom().toEpochMilli(),
-          m.availableUntil() == null ? Long.MAX_VALUE : m.availableUntil().toEpochMilli());
+          m.availableUntil() == null ? Long.MAX_VALUE : m.availableUntil().toEpochMilli(), m.maturityRating(),
+          m.categories());
     }
   }
 
   private final AsyncLoadingCache<String, Optional<Gate>> gates;
   private final Clock clock;
+  private final boolean categoryAccess;
 
-  TitleVisibility(Catalog catalog, Executor executor, Ticker ticker, Clock clock) {
+  /**
+   * @param categoryAccess whether a token's {@code categories} claim limits the titles it opens (a deployment
+   *     setting, off by default)
+   */
+  TitleVisibility(Catalog catalog, Executor executor, Ticker ticker, Clock clock, boolean categoryAccess) {
     this.clock = clock;
+    this.categoryAccess = categoryAccess;
     this.gates = Caffeine.newBuilder()
         .maximumSize(MAX_TITLES)
         .refreshAfterWrite(REFRESH_AFTER)
@@ -96,6 +115,19 @@ final class TitleVisibility {
     return decide(claims).join();
   }
 
+  /**
+   * {@return whether {@code claims} may open {@code title} now, decided from the title as given (e.g. just read from
+   * the catalog before a token is signed)}
+   */
+  Decision decide(PlaybackClaims claims, Title title) {
+    return decide(claims, Optional.of(Gate.of(title)));
+  }
+
+  /** {@return whether a token's categories limit what it opens and lists in this deployment} */
+  boolean categoryAccess() {
+    return categoryAccess;
+  }
+
   /** Forgets a title's status and window, after this node changed them. */
   void invalidate(String titleId) {
     gates.synchronous().invalidate(titleId);
@@ -118,7 +150,23 @@ final class TitleVisibility {
         return Decision.NOT_AVAILABLE;
       }
     }
+    if (claims.maxRating().isPresent()
+        && (gate.rating() == null || !gate.rating().allowedUnder(claims.maxRating().get()))) {
+      return Decision.ABOVE_MATURITY;
+    }
+    if (categoryAccess && !claims.categories().isEmpty() && !inAny(gate.categories(), claims.categories())) {
+      return Decision.OUTSIDE_CATEGORIES;
+    }
     return Decision.ALLOWED;
+  }
+
+  private static boolean inAny(List<String> titleCategories, List<String> allowed) {
+    for (String category : titleCategories) {
+      if (allowed.contains(category)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Loads on the executor; a failed reload keeps what was known. */

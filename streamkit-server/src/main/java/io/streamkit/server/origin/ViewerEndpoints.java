@@ -327,6 +327,11 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
             + " availability window now; it can be played only between its availableFrom and availableUntil");
         return Optional.empty();
       }
+      if (decision != TitleVisibility.Decision.ALLOWED) {
+        call.fail(HttpResponseStatus.FORBIDDEN, decision.metric, "title " + claims.titleId() + " is outside what"
+            + " this token's viewer may play (" + decision.metric + "); request a token for another title");
+        return Optional.empty();
+      }
       if (!revocations.allows(claims)) {
         call.fail(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked; request a new"
             + " one");

@@ -50,7 +50,8 @@ class CacheClockTest {
         store.catalog().transition(title.id(), next);
       }
       Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
-      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker, Clock.systemUTC());
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker, Clock.systemUTC(),
+          false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
       CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);
@@ -107,7 +108,8 @@ class CacheClockTest {
           return Instant.ofEpochMilli(wallClock.get());
         }
       };
-      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, new ManualTicker(), clock);
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, new ManualTicker(), clock,
+          false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
       CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);

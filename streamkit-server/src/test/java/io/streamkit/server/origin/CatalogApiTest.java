@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
@@ -232,6 +233,70 @@ class CatalogApiTest {
     assertThat(send("POST", "/api/catalog", "{}").statusCode()).isEqualTo(405);
   }
 
+  // ---- a token's own limits: maturity rating and categories
+
+  @Test
+  void aKidsTokenNeitherListsNorGetsNorPlaysTitlesAboveItsRating() throws Exception {
+    UUID forKids = published("Cartoon", "", m -> m.withMaturityRating(MaturityRating.G));
+    UUID forAdults = published("Thriller", "", m -> m.withMaturityRating(MaturityRating.R));
+    UUID unrated = published("Home video", "");
+    String kids = signer.sign(PlaybackClaims.builder().viewer("alice-kids").title(forKids.toString())
+        .maxRating(MaturityRating.PG).expiresAt(Instant.now().plusSeconds(600)).build());
+
+    assertThat(ids(json(send("GET", "/api/catalog", null, "Authorization", "Bearer " + kids))))
+        .containsExactly(forKids.toString());
+    assertThat(ids(json(send("GET", "/api/catalog", null)))).as("the public storefront lists all three")
+        .hasSize(3);
+
+    HttpResponse<String> refused = admin("POST", "/api/titles/" + forAdults + "/playback",
+        "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(json(refused).get("message").asText()).contains("rated R").contains("PG");
+    assertThat(admin("POST", "/api/titles/" + unrated + "/playback",
+        "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}").statusCode()).isEqualTo(403);
+    HttpResponse<String> granted = admin("POST", "/api/titles/" + forKids + "/playback",
+        "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}");
+    assertThat(granted.statusCode()).isEqualTo(200);
+    assertThat(send("GET", json(granted).get("masterUrl").asText(), null).statusCode()).isEqualTo(200);
+
+    String minted = signer.sign(PlaybackClaims.builder().viewer("alice-kids").title(forAdults.toString())
+        .maxRating(MaturityRating.PG).expiresAt(Instant.now().plusSeconds(600)).build());
+    assertThat(send("GET", "/titles/" + forAdults + "/master.m3u8?token=" + minted, null).statusCode())
+        .as("a token minted elsewhere with a limit is refused by the origin too").isEqualTo(403);
+  }
+
+  @Test
+  void aTokensCategoriesLimitItOnlyWhereTheDeploymentTurnsCategoryAccessOn() throws Exception {
+    UUID sports = published("Final", "", m -> m.withCategories(List.of("sports")));
+    UUID drama = published("Play", "", m -> m.withCategories(List.of("drama")));
+    String sportsOnly = signer.sign(PlaybackClaims.builder().viewer("fan").title(sports.toString())
+        .categories(List.of("sports")).expiresAt(Instant.now().plusSeconds(600)).build());
+    String dramaToken = signer.sign(PlaybackClaims.builder().viewer("fan").title(drama.toString())
+        .categories(List.of("sports")).expiresAt(Instant.now().plusSeconds(600)).build());
+
+    assertThat(ids(json(send("GET", "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
+        .as("off by default: the claim is ignored").hasSize(2);
+    assertThat(send("GET", "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
+        .isEqualTo(200);
+
+    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(dataDirectory).tokenSigner(signer).build();
+    try (OriginServer enforcing = OriginServer.builder().dataDirectory(dataDirectory).host("127.0.0.1").port(0)
+        .ioThreads(1).tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).adminKey(ADMIN_KEY)
+        .store(store).managementApi(api).categoryAccess(true).build().start()) {
+      String base = "http://127.0.0.1:" + enforcing.port();
+      assertThat(ids(json(send("GET", base + "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
+          .containsExactly(sports.toString());
+      assertThat(send("GET", base + "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
+          .isEqualTo(403);
+      assertThat(send("GET", base + "/titles/" + sports + "/master.m3u8?token=" + sportsOnly, null).statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> refused = send("POST", base + "/api/titles/" + drama + "/playback",
+          "{\"viewerId\": \"fan\", \"categories\": [\"sports\"]}", "Authorization", "Bearer " + ADMIN_KEY);
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(json(refused).get("error").asText()).isEqualTo("outside_categories");
+    }
+  }
+
   // ---- helpers
 
   private void assertBadRequest(UUID id, String body, String named) throws Exception {
@@ -278,7 +343,8 @@ class CatalogApiTest {
   }
 
   HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port() + path))
+    String url = path.startsWith("http") ? path : "http://127.0.0.1:" + origin.port() + path;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
