@@ -1,6 +1,7 @@
 package io.streamkit.core.store;
 
 import io.streamkit.core.progress.WatchProgress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,6 +55,43 @@ final class H2Dialect implements SqlDialect {
       s.setObject(6, reading.titleId());
       s.setObject(7, JdbcCatalog.timestamp(reading.clientTimestamp()));
     });
+  }
+
+  @Override
+  public String migrations() {
+    return "classpath:db/streamkit/h2";
+  }
+
+  /**
+   * H2 has no text search ranking of its own (its Lucene integration needs another library and its native full-text
+   * index no ranking), so an embedded catalog is searched by substring: every word must occur in the name or the
+   * description, and each scores 3 when a word of the name starts with it, 2 when the name contains it, 1 when only
+   * the description does. Quotes and negation are not understood; words are letters and digits only, so none can
+   * carry a LIKE wildcard. A scan of the published titles, meant for embedded catalogs of thousands of titles.
+   */
+  @Override
+  public TextSearch textSearch(String text) {
+    List<String> words = TextSearch.words(text);
+    StringBuilder condition = new StringBuilder();
+    StringBuilder rank = new StringBuilder();
+    List<Object> conditionParameters = new ArrayList<>();
+    List<Object> rankParameters = new ArrayList<>();
+    for (String word : words) {
+      if (!condition.isEmpty()) {
+        condition.append(" AND ");
+        rank.append(" + ");
+      }
+      condition.append("(LOWER(t.name) LIKE ? OR LOWER(t.description) LIKE ?)");
+      conditionParameters.add("%" + word + "%");
+      conditionParameters.add("%" + word + "%");
+      rank.append("CASE WHEN LOWER(t.name) LIKE ? OR LOWER(t.name) LIKE ? THEN 3 WHEN LOWER(t.name) LIKE ? THEN 2"
+          + " ELSE 1 END");
+      rankParameters.add(word + "%");
+      rankParameters.add("% " + word + "%");
+      rankParameters.add("%" + word + "%");
+    }
+    return new TextSearch("", List.of(), "(" + condition + ")", conditionParameters, "(" + rank + ")",
+        rankParameters);
   }
 
   @Override

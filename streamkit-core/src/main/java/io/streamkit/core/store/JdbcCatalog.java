@@ -4,9 +4,13 @@ import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
 import io.streamkit.core.title.Catalog;
+import io.streamkit.core.title.CatalogQuery;
+import io.streamkit.core.title.CatalogSearchResult;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Rendition;
 import io.streamkit.core.title.SourceFacts;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.title.UnknownTitleException;
 import java.sql.PreparedStatement;
@@ -19,13 +23,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * Titles in {@code streamkit_titles}, renditions in {@code streamkit_renditions}. A change reads the row with
@@ -36,20 +43,29 @@ final class JdbcCatalog implements Catalog {
 
   private static final String COLUMNS = "id, name, description, status, duration_ms, source_container,"
       + " source_video_codec, source_audio_codec, source_width, source_height, source_frame_rate, source_bitrate,"
-      + " progress_percent, status_reason, created_at, updated_at";
+      + " progress_percent, status_reason, created_at, updated_at, release_year, maturity_rank, available_from,"
+      + " available_until, regions";
+  /** {@link #COLUMNS} of the title table aliased {@code t}, as searches read it. */
+  private static final String T_COLUMNS = Arrays.stream(COLUMNS.split(","))
+      .map(column -> "t." + column.trim()).collect(Collectors.joining(", "));
+  private static final String PLACEHOLDERS = SqlDialect.repeat("?", COLUMNS.split(",").length);
+  /** The most categories a search answers counts for, the most frequent first. */
+  static final int MAX_FACETS = 100;
 
   private final JdbcRunner jdbc;
+  private final SqlDialect dialect;
   private final Clock clock;
 
-  JdbcCatalog(JdbcRunner jdbc, Clock clock) {
+  JdbcCatalog(JdbcRunner jdbc, SqlDialect dialect, Clock clock) {
     this.jdbc = jdbc;
+    this.dialect = dialect;
     this.clock = clock;
   }
 
   @Override
   public Title create(String name, String description) {
     Title title = Title.uploaded(UUID.randomUUID(), name, description, clock.instant());
-    jdbc.execute("INSERT INTO streamkit_titles (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    jdbc.execute("INSERT INTO streamkit_titles (" + COLUMNS + ") VALUES (" + PLACEHOLDERS + ")",
         statement -> bindTitle(statement, title));
     return title;
   }
@@ -60,8 +76,7 @@ final class JdbcCatalog implements Catalog {
     return jdbc.inTransaction(tx -> tx
         .queryOne("SELECT " + COLUMNS + " FROM streamkit_titles WHERE id = ?", s -> s.setObject(1, id),
             JdbcCatalog::mapTitle)
-        .map(title -> title.withRenditions(renditionsOf(tx, List.of(id)).getOrDefault(id, List.of()),
-            title.updatedAt())));
+        .map(title -> complete(tx, List.of(title)).get(0)));
   }
 
   @Override
@@ -88,12 +103,100 @@ final class JdbcCatalog implements Catalog {
           }, JdbcCatalog::mapTitle);
       boolean hasNext = titles.size() > page.limit();
       List<Title> items = hasNext ? titles.subList(0, page.limit()) : titles;
-      Map<UUID, List<Rendition>> renditions = renditionsOf(tx, items.stream().map(Title::id).toList());
-      List<Title> complete = items.stream()
-          .map(t -> t.withRenditions(renditions.getOrDefault(t.id(), List.of()), t.updatedAt()))
-          .toList();
-      return new Page<>(complete, page, hasNext);
+      return new Page<>(complete(tx, items), page, hasNext);
     });
+  }
+
+  /** The titles with their renditions and categories, which live in tables of their own. */
+  private static List<Title> complete(JdbcRunner tx, List<Title> titles) {
+    List<UUID> ids = titles.stream().map(Title::id).toList();
+    Map<UUID, List<Rendition>> renditions = renditionsOf(tx, ids);
+    Map<UUID, List<String>> categories = categoriesOf(tx, ids);
+    return titles.stream()
+        .map(t -> withCategories(t, categories.getOrDefault(t.id(), List.of()))
+            .withRenditions(renditions.getOrDefault(t.id(), List.of()), t.updatedAt()))
+        .toList();
+  }
+
+  @Override
+  public Title editMetadata(UUID id, String description, UnaryOperator<TitleMetadata> edit) {
+    InvalidValueException.requireNonNull("edit", edit);
+    return change(id, title -> title.withMetadata(description,
+        InvalidValueException.requireNonNull("edited metadata", edit.apply(title.metadata())), clock.instant()));
+  }
+
+  /**
+   * Three statements over the same filters in one transaction: the page (ranked by the dialect's
+   * {@link TextSearch}, newest first without text), the total, and the counts per category without the query's own
+   * category filter.
+   */
+  @Override
+  public CatalogSearchResult search(CatalogQuery query) {
+    InvalidValueException.requireNonNull("query", query);
+    TextSearch text = TextSearch.words(query.text()).isEmpty() ? null : dialect.textSearch(query.text());
+    String from = "streamkit_titles t" + (text == null ? "" : text.from());
+    List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
+    StringBuilder where = new StringBuilder("t.status = ? AND (t.available_from IS NULL OR t.available_from <= ?)"
+        + " AND (t.available_until IS NULL OR t.available_until > ?)");
+    List<Object> whereParameters = new ArrayList<>(List.of(TitleStatus.PUBLISHED.name(), query.at(), query.at()));
+    if (query.maturityLimit() != null) {
+      where.append(" AND t.maturity_rank <= ?");
+      whereParameters.add(query.maturityLimit().ordinal());
+    }
+    if (!query.allowedCategories().isEmpty()) {
+      where.append(" AND EXISTS (SELECT 1 FROM streamkit_title_categories a WHERE a.title_id = t.id AND a.category IN (")
+          .append(SqlDialect.repeat("?", query.allowedCategories().size())).append("))");
+      whereParameters.addAll(query.allowedCategories());
+    }
+    if (text != null) {
+      where.append(" AND ").append(text.condition());
+      whereParameters.addAll(text.conditionParameters());
+    }
+    String inCategory = "";
+    List<Object> categoryParameters = List.of();
+    if (query.category() != null) {
+      inCategory = " AND EXISTS (SELECT 1 FROM streamkit_title_categories f WHERE f.title_id = t.id AND f.category = ?)";
+      categoryParameters = List.of(query.category());
+    }
+    String filtered = " FROM " + from + " WHERE " + where + inCategory;
+    List<Object> filteredParameters = concat(fromParameters, whereParameters, categoryParameters);
+    PageRequest page = query.page();
+    String pageSql = "SELECT " + T_COLUMNS + (text == null ? "" : ", " + text.rank() + " AS score") + filtered
+        + " ORDER BY " + (text == null ? "" : "score DESC, ") + "t.created_at DESC, t.id DESC LIMIT ? OFFSET ?";
+    List<Object> pageParameters = concat(text == null ? List.of() : text.rankParameters(), filteredParameters,
+        List.of(page.limit() + 1, (long) page.offset()));
+    String facetSql = "SELECT c.category, COUNT(*) AS titles FROM " + from
+        + " JOIN streamkit_title_categories c ON c.title_id = t.id WHERE " + where
+        + (query.allowedCategories().isEmpty() ? ""
+            : " AND c.category IN (" + SqlDialect.repeat("?", query.allowedCategories().size()) + ")")
+        + " GROUP BY c.category ORDER BY titles DESC, c.category LIMIT " + MAX_FACETS;
+    List<Object> facetParameters = concat(fromParameters, whereParameters, query.allowedCategories());
+    return jdbc.inTransaction(tx -> {
+      List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), JdbcCatalog::mapTitle);
+      boolean hasNext = titles.size() > page.limit();
+      List<Title> items = complete(tx, hasNext ? titles.subList(0, page.limit()) : titles);
+      long total = tx.queryOne("SELECT COUNT(*)" + filtered, s -> bindAll(s, filteredParameters),
+          row -> row.getLong(1)).orElse(0L);
+      Map<String, Long> facets = new LinkedHashMap<>();
+      tx.query(facetSql, s -> bindAll(s, facetParameters), row -> facets.put(row.getString(1), row.getLong(2)));
+      return new CatalogSearchResult(new Page<>(items, page, hasNext), total, facets);
+    });
+  }
+
+  @SafeVarargs
+  private static List<Object> concat(List<? extends Object>... lists) {
+    List<Object> all = new ArrayList<>();
+    for (List<? extends Object> list : lists) {
+      all.addAll(list);
+    }
+    return all;
+  }
+
+  private static void bindAll(PreparedStatement s, List<Object> parameters) throws SQLException {
+    for (int i = 0; i < parameters.size(); i++) {
+      Object value = parameters.get(i);
+      s.setObject(i + 1, value instanceof Instant instant ? timestamp(instant) : value);
+    }
   }
 
   @Override
@@ -166,18 +269,53 @@ final class JdbcCatalog implements Catalog {
     });
   }
 
+  /** Applies {@code rule} to the locked row with its categories and writes back what changed; no renditions. */
   private static Title change(JdbcRunner tx, UUID id, UnaryOperator<Title> rule) {
-    Title current = tx.queryOne("SELECT " + COLUMNS + " FROM streamkit_titles WHERE id = ? FOR UPDATE",
+    Title row = tx.queryOne("SELECT " + COLUMNS + " FROM streamkit_titles WHERE id = ? FOR UPDATE",
         s -> s.setObject(1, id), JdbcCatalog::mapTitle).orElseThrow(() -> new UnknownTitleException(id));
+    Title current = withCategories(row, categoriesOf(tx, List.of(id)).getOrDefault(id, List.of()));
     Title changed = rule.apply(current);
+    int columns = COLUMNS.split(",").length;
     tx.execute("UPDATE streamkit_titles SET name = ?, description = ?, status = ?, duration_ms = ?,"
         + " source_container = ?, source_video_codec = ?, source_audio_codec = ?, source_width = ?,"
         + " source_height = ?, source_frame_rate = ?, source_bitrate = ?, progress_percent = ?, status_reason = ?,"
-        + " created_at = ?, updated_at = ? WHERE id = ?", s -> {
+        + " created_at = ?, updated_at = ?, release_year = ?, maturity_rank = ?, available_from = ?,"
+        + " available_until = ?, regions = ? WHERE id = ?", s -> {
           bindColumnsAfterId(s, changed, 1);
-          s.setObject(16, id);
+          s.setObject(columns, id);
         });
+    List<String> categories = changed.metadata().categories();
+    if (!categories.equals(current.metadata().categories())) {
+      tx.execute("DELETE FROM streamkit_title_categories WHERE title_id = ?", s -> s.setObject(1, id));
+      tx.batch("INSERT INTO streamkit_title_categories (title_id, category) VALUES (?,?)", categories, (s, c) -> {
+        s.setObject(1, id);
+        s.setString(2, c);
+      });
+    }
     return changed;
+  }
+
+  private static Map<UUID, List<String>> categoriesOf(JdbcRunner tx, List<UUID> titleIds) {
+    if (titleIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<UUID, List<String>> byTitle = new HashMap<>();
+    tx.query("SELECT title_id, category FROM streamkit_title_categories WHERE title_id IN ("
+            + SqlDialect.repeat("?", titleIds.size()) + ")",
+        s -> {
+          for (int i = 0; i < titleIds.size(); i++) {
+            s.setObject(i + 1, titleIds.get(i));
+          }
+        },
+        row -> byTitle.computeIfAbsent(row.getObject("title_id", UUID.class), k -> new ArrayList<>())
+            .add(row.getString("category")));
+    return byTitle;
+  }
+
+  /** The title with its categories, read from their own table; every other part is as stored. */
+  private static Title withCategories(Title t, List<String> categories) {
+    return new Title(t.id(), t.name(), t.description(), t.status(), t.duration(), t.source(), t.progressPercent(),
+        t.statusReason(), t.renditions(), t.createdAt(), t.updatedAt(), t.metadata().withCategories(categories));
   }
 
   private static Map<UUID, List<Rendition>> renditionsOf(JdbcRunner tx, List<UUID> titleIds) {
@@ -230,7 +368,14 @@ final class JdbcCatalog implements Catalog {
     s.setInt(i++, t.progressPercent());
     s.setString(i++, t.statusReason());
     s.setObject(i++, timestamp(t.createdAt()));
-    s.setObject(i, timestamp(t.updatedAt()));
+    s.setObject(i++, timestamp(t.updatedAt()));
+    TitleMetadata m = t.metadata();
+    setInt(s, i++, m.releaseYear());
+    setInt(s, i++, m.maturityRating() == null ? null : m.maturityRating().ordinal());
+    s.setObject(i++, m.availableFrom() == null ? null : timestamp(m.availableFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+    s.setObject(i++, m.availableUntil() == null ? null : timestamp(m.availableUntil()),
+        Types.TIMESTAMP_WITH_TIMEZONE);
+    s.setString(i, m.regions().isEmpty() ? null : String.join(",", m.regions()));
   }
 
   private static Title mapTitle(ResultSet row) throws SQLException {
@@ -242,7 +387,21 @@ final class JdbcCatalog implements Catalog {
         row.getDouble("source_frame_rate"), row.getLong("source_bitrate"));
     return new Title(row.getObject("id", UUID.class), row.getString("name"), row.getString("description"),
         TitleStatus.valueOf(row.getString("status")), duration, source, row.getInt("progress_percent"),
-        row.getString("status_reason"), List.of(), instant(row, "created_at"), instant(row, "updated_at"));
+        row.getString("status_reason"), List.of(), instant(row, "created_at"), instant(row, "updated_at"),
+        metadata(row));
+  }
+
+  /** The metadata columns of a title row; its categories come from their own table ({@link #categoriesOf}). */
+  private static TitleMetadata metadata(ResultSet row) throws SQLException {
+    int year = row.getInt("release_year");
+    Integer releaseYear = row.wasNull() ? null : year;
+    int rank = row.getInt("maturity_rank");
+    MaturityRating rating = row.wasNull() ? null : MaturityRating.values()[rank];
+    OffsetDateTime from = row.getObject("available_from", OffsetDateTime.class);
+    OffsetDateTime until = row.getObject("available_until", OffsetDateTime.class);
+    String regions = row.getString("regions");
+    return new TitleMetadata(List.of(), releaseYear, rating, from == null ? null : from.toInstant(),
+        until == null ? null : until.toInstant(), regions == null ? List.of() : List.of(regions.split(",")));
   }
 
   static OffsetDateTime timestamp(Instant instant) {

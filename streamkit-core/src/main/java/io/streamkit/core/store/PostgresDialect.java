@@ -70,6 +70,35 @@ final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String migrations() {
+    return "classpath:db/streamkit/postgresql";
+  }
+
+  /**
+   * Full-text search on the generated {@code search_document} column (name weighted A, description B, the
+   * {@code simple} configuration: no stemming or stop words, so titles in any language match word for word) through
+   * its GIN index (PostgreSQL manual, chapter 12 "Full Text Search"). The text is read by
+   * {@code websearch_to_tsquery} (quoted phrases, {@code or}, {@code -word}), except the word being typed at its end,
+   * which matches as a prefix ({@code word:*}, section 12.3.2) so results follow typing. Ranked by
+   * {@code ts_rank_cd}, which also rewards matched words lying close together (cover density, section 12.3.3).
+   */
+  @Override
+  public TextSearch textSearch(String text) {
+    String prefix = TextSearch.typedPrefix(text);
+    String query;
+    List<Object> parameters;
+    if (prefix == null) {
+      query = "websearch_to_tsquery('simple', ?)";
+      parameters = List.of(text);
+    } else {
+      query = "(websearch_to_tsquery('simple', ?) && to_tsquery('simple', ?))";
+      parameters = List.of(text.substring(0, text.length() - prefix.length()), prefix + ":*");
+    }
+    return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
+        "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of());
+  }
+
+  @Override
   public boolean isForeignKeyViolation(StoreException e) {
     return "23503".equals(e.sqlState());
   }

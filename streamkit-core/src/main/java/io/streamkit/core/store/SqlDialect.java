@@ -26,6 +26,15 @@ interface SqlDialect {
   /** Whether an error means a concurrent insert of the same key won. */
   boolean isUniqueViolation(StoreException e);
 
+  /**
+   * Where this database's own Flyway migrations lie beside the shared ones ({@link StreamkitStore#MIGRATIONS}): the
+   * versions whose SQL cannot be written once for both databases, one file of the same version in each folder.
+   */
+  String migrations();
+
+  /** The condition and rank that match a title's name and description against a search text that has a word. */
+  TextSearch textSearch(String text);
+
   static SqlDialect forJdbcUrl(String jdbcUrl) {
     String url = jdbcUrl.toLowerCase(Locale.ROOT);
     if (url.startsWith("jdbc:postgresql:")) {

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} — even during JVM shutdown, so an application's shutdown hook can still write before it closes the
  * store (H2 recovers a database that was never closed, losing nothing committed). Shared deployments use
  * PostgreSQL through {@link Builder#jdbcUrl}. The schema is managed by Flyway from
- * {@code classpath:db/streamkit/migration} with its own history table {@value #SCHEMA_HISTORY_TABLE}, so an
+ * {@code classpath:db/streamkit/migration} (and, for the few versions whose SQL differs, {@code db/streamkit/h2} or
+ * {@code db/streamkit/postgresql}) with its own history table {@value #SCHEMA_HISTORY_TABLE}, so an
  * application's own Flyway migrations ({@code db/migration}, {@code flyway_schema_history}) in the same database are
  * untouched.
  */
@@ -95,7 +96,7 @@ public final class StreamkitStore implements AutoCloseable {
     this.dialect = dialect;
     this.jdbc = new JdbcRunner(dataSource);
     this.clock = clock;
-    this.catalog = new JdbcCatalog(jdbc, clock);
+    this.catalog = new JdbcCatalog(jdbc, dialect, clock);
     this.progress = new JdbcProgressStore(jdbc, dialect);
     this.events = new JdbcEventStore(jdbc, dialect);
     this.revocations = new JdbcRevocations(jdbc, dialect, clock);
@@ -398,7 +399,7 @@ public final class StreamkitStore implements AutoCloseable {
           createSchema(url, schemaName);
         }
         dataSource = new HikariDataSource(config);
-        migrate(dataSource, schemaName);
+        migrate(dataSource, dialect, schemaName);
         LOG.info("StreamKit store ready on {} ({} connections at most)", dialect.name(), poolSize);
         return new StreamkitStore(dataSource, dataSource, dialect, clock);
       } catch (RuntimeException e) {
@@ -423,7 +424,7 @@ public final class StreamkitStore implements AutoCloseable {
             + "); check that its database runs", e);
       }
       try {
-        migrate(given, null);
+        migrate(given, dialect, null);
       } catch (RuntimeException e) {
         throw new StoreException("cannot prepare StreamKit's tables through the given data source ("
             + causeMessage(e) + ")", e);
@@ -442,10 +443,10 @@ public final class StreamkitStore implements AutoCloseable {
       }
     }
 
-    private void migrate(DataSource dataSource, String schemaName) {
+    private void migrate(DataSource dataSource, SqlDialect dialect, String schemaName) {
       var flyway = Flyway.configure(StreamkitStore.class.getClassLoader())
           .dataSource(dataSource)
-          .locations(MIGRATIONS)
+          .locations(MIGRATIONS, dialect.migrations())
           .table(SCHEMA_HISTORY_TABLE)
           .failOnMissingLocations(true)
           // An application may already keep its own tables in this schema; start StreamKit's history at 0 so

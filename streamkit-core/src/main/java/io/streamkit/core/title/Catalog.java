@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * The titles a StreamKit installation knows. Every change is atomic and returns the title as stored afterwards;
@@ -126,6 +127,29 @@ public interface Catalog {
    * @throws io.streamkit.core.InvalidValueException if {@code renditions} is {@code null} or names repeat
    */
   Title setRenditions(UUID id, List<Rendition> renditions);
+
+  /**
+   * Changes what viewers browse a title by, in any status, atomically: {@code edit} sees the metadata as stored and
+   * its result is written in the same transaction, so concurrent edits of different parts do not undo each other.
+   *
+   * @param id the title's catalog id
+   * @param description the new description (normalised by {@link Title#checkDescription}), or {@code null} to keep it
+   * @param edit from the stored metadata to the new
+   * @return the title as stored afterwards
+   * @throws io.streamkit.core.InvalidValueException if the description or the edited metadata break their rules;
+   *     nothing is changed
+   */
+  Title editMetadata(UUID id, String description, UnaryOperator<TitleMetadata> edit);
+
+  /**
+   * Searches the titles viewers may play at {@link CatalogQuery#at()}: {@link TitleStatus#PUBLISHED} and inside their
+   * availability window, narrowed by the query's category, maturity limit and allowed categories, ranked by how well
+   * name and description match its text.
+   *
+   * @param query what to look for
+   * @return the page of results, the total and the counts per category
+   */
+  CatalogSearchResult search(CatalogQuery query);
 
   /**
    * Deletes a title with its renditions, watch progress, playback events and ingest jobs. Files on disk are the

@@ -33,6 +33,8 @@ import java.util.UUID;
  * @param renditions packaged variants, in ladder order
  * @param createdAt when the title was created
  * @param updatedAt when the title last changed
+ * @param metadata what viewers browse the title by (categories, rating, availability window); {@link
+ *     TitleMetadata#NONE} for a new title
  */
 public record Title(
     UUID id,
@@ -45,7 +47,8 @@ public record Title(
     String statusReason,
     List<Rendition> renditions,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    TitleMetadata metadata) {
 
   /** The longest title name, in characters. */
   public static final int MAX_NAME_LENGTH = 200;
@@ -74,6 +77,7 @@ public record Title(
    * @param renditions packaged variants in ladder order, names unique
    * @param createdAt when the title was created
    * @param updatedAt when the title last changed
+   * @param metadata categories, rating, availability window and regions
    * @throws InvalidValueException naming the first component that breaks its rule
    */
   public Title {
@@ -98,6 +102,7 @@ public record Title(
     }
     createdAt = requireNonNull("title createdAt", createdAt).truncatedTo(ChronoUnit.MILLIS);
     updatedAt = requireNonNull("title updatedAt", updatedAt).truncatedTo(ChronoUnit.MILLIS);
+    requireNonNull("title metadata", metadata);
   }
 
   /** {@return the source's duration, once the source is probed} */
@@ -184,7 +189,7 @@ public record Title(
    */
   public static Title uploaded(UUID id, String name, String description, Instant now) {
     return new Title(id, checkName(name), checkDescription(description), TitleStatus.UPLOADED, null, null, 0, null,
-        List.of(), now, now);
+        List.of(), now, now, TitleMetadata.NONE);
   }
 
   /**
@@ -225,7 +230,7 @@ public record Title(
       default -> progressPercent;
     };
     return new Title(id, name, description, target, duration, source, percent, checkedReason, renditions, createdAt,
-        now);
+        now, metadata);
   }
 
   /**
@@ -242,7 +247,7 @@ public record Title(
     requireText("errorMessage", errorMessage, MAX_ERROR_MESSAGE_LENGTH);
     status.checkMoveTo(TitleStatus.FAILED, id);
     return new Title(id, name, description, TitleStatus.FAILED, duration, source, progressPercent, errorMessage,
-        renditions, createdAt, now);
+        renditions, createdAt, now, metadata);
   }
 
   /**
@@ -260,7 +265,7 @@ public record Title(
           + "; progress can only be reported while it is PROCESSING");
     }
     return new Title(id, name, description, status, duration, source, percent, statusReason, renditions, createdAt,
-        now);
+        now, metadata);
   }
 
   /**
@@ -276,7 +281,32 @@ public record Title(
     requireNonNull("title duration", duration);
     requireNonNull("title source", source);
     return new Title(id, name, description, status, duration, source, progressPercent, statusReason, renditions,
-        createdAt, now);
+        createdAt, now, metadata);
+  }
+
+  /**
+   * This title with another description and other metadata; its status and media are unchanged.
+   *
+   * @param description the new description, normalised by {@link #checkDescription}; {@code null} keeps this one
+   * @param metadata the new metadata
+   * @param now the time of the change
+   * @return the changed title; this one is unchanged
+   * @throws InvalidValueException if the description breaks its rules or {@code metadata} is {@code null}
+   */
+  public Title withMetadata(String description, TitleMetadata metadata, Instant now) {
+    return new Title(id, name, description == null ? this.description : checkDescription(description), status,
+        duration, source, progressPercent,
+        statusReason, renditions, createdAt, now, metadata);
+  }
+
+  /**
+   * {@return whether viewers may play the title at {@code instant}: it is {@link TitleStatus#PUBLISHED} and inside
+   * its availability window}
+   *
+   * @param instant the time of the request
+   */
+  public boolean playableAt(Instant instant) {
+    return status == TitleStatus.PUBLISHED && metadata.availableAt(instant);
   }
 
   /**
@@ -289,6 +319,6 @@ public record Title(
    */
   public Title withRenditions(List<Rendition> renditions, Instant now) {
     return new Title(id, name, description, status, duration, source, progressPercent, statusReason, renditions,
-        createdAt, now);
+        createdAt, now, metadata);
   }
 }

@@ -1,8 +1,10 @@
 package io.streamkit.core.token;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.streamkit.core.title.MaturityRating;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 /** Maps {@link PlaybackClaims} to and from a JWT claims set; the claim names live here and nowhere else. */
@@ -18,6 +20,8 @@ final class ClaimsCodec {
   static final String MAX_HEIGHT = "max_height";
   static final String MAX_STREAMS = "max_streams";
   static final String PREVIEW = "preview";
+  static final String MAX_RATING = "max_rating";
+  static final String CATEGORIES = "categories";
   /** The seconds either side of the epoch that a {@link Date} (milliseconds in a long) can hold. */
   static final long MAX_DATE_SECONDS = Long.MAX_VALUE / 1000;
 
@@ -36,6 +40,10 @@ final class ClaimsCodec {
     claims.maxStreams().ifPresent(n -> jwt.claim(MAX_STREAMS, n));
     if (claims.preview()) {
       jwt.claim(PREVIEW, true);
+    }
+    claims.maxRating().ifPresent(r -> jwt.claim(MAX_RATING, r.label()));
+    if (!claims.categories().isEmpty()) {
+      jwt.claim(CATEGORIES, claims.categories());
     }
     return jwt.build();
   }
@@ -82,6 +90,17 @@ final class ClaimsCodec {
           throw new IllegalArgumentException(PREVIEW + " must be true or false");
         }
         b.preview(value);
+      }
+      String maxRating = string(json, MAX_RATING);
+      if (maxRating != null) {
+        b.maxRating(MaturityRating.fromLabel(MAX_RATING, maxRating));
+      }
+      Object categories = json.get(CATEGORIES);
+      if (categories != null) {
+        if (!(categories instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+          throw new IllegalArgumentException(CATEGORIES + " must be an array of strings");
+        }
+        b.categories(list.stream().map(String.class::cast).toList());
       }
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -1,11 +1,14 @@
 package io.streamkit.core.token;
 
 import io.streamkit.core.ViewerId;
+import io.streamkit.core.title.MaturityRating;
+import io.streamkit.core.title.TitleMetadata;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,7 +21,8 @@ import java.util.regex.Pattern;
  *
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
- * {@code ip}, {@code max_height}, {@code max_streams} and {@code preview}. Viewer ids follow {@link ViewerId}.
+ * {@code ip}, {@code max_height}, {@code max_streams}, {@code max_rating} (a {@link MaturityRating} label),
+ * {@code categories} (an array of category slugs) and {@code preview}. Viewer ids follow {@link ViewerId}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -41,6 +45,8 @@ public final class PlaybackClaims {
   private final int maxHeight;
   private final int maxStreams;
   private final boolean preview;
+  private final MaturityRating maxRating;
+  private final List<String> categories;
 
   private PlaybackClaims(Builder b) {
     this.viewer = b.viewer;
@@ -53,6 +59,8 @@ public final class PlaybackClaims {
     this.maxHeight = b.maxHeight;
     this.maxStreams = b.maxStreams;
     this.preview = b.preview;
+    this.maxRating = b.maxRating;
+    this.categories = b.categories;
   }
 
   /**
@@ -112,6 +120,22 @@ public final class PlaybackClaims {
   }
 
   /**
+   * {@return the most mature rating this viewer may play ({@code max_rating}), when the token limits it: a kids
+   * profile's limit} Titles rated above it, and unrated titles, are refused and not listed.
+   */
+  public Optional<MaturityRating> maxRating() {
+    return Optional.ofNullable(maxRating);
+  }
+
+  /**
+   * {@return the categories this viewer may play ({@code categories}); empty when the token does not restrict them}
+   * Enforced only where a deployment turns category access on.
+   */
+  public List<String> categories() {
+    return categories;
+  }
+
+  /**
    * {@return whether this token was issued to a moderator reviewing a title that is not yet published} An origin
    * backed by a catalog lets only such tokens open titles that viewers cannot see yet.
    */
@@ -165,7 +189,9 @@ public final class PlaybackClaims {
         && Objects.equals(issuedAt, c.issuedAt)
         && Objects.equals(clientAddress, c.clientAddress)
         && maxHeight == c.maxHeight && maxStreams == c.maxStreams
-        && preview == c.preview;
+        && preview == c.preview
+        && Objects.equals(maxRating, c.maxRating)
+        && categories.equals(c.categories);
   }
 
   @Override
@@ -179,7 +205,9 @@ public final class PlaybackClaims {
         + expiresAt + (notBefore == null ? "" : ", notBefore=" + notBefore)
         + (clientAddress == null ? "" : ", client=" + clientAddress.getHostAddress())
         + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight)
-        + (maxStreams == 0 ? "" : ", maxStreams=" + maxStreams) + (preview ? ", preview" : "") + "}";
+        + (maxStreams == 0 ? "" : ", maxStreams=" + maxStreams) + (preview ? ", preview" : "")
+        + (maxRating == null ? "" : ", maxRating=" + maxRating.label())
+        + (categories.isEmpty() ? "" : ", categories=" + categories) + "}";
   }
 
   /** Collects claims and checks each value as it is set, naming the property and the limit. Not thread-safe. */
@@ -194,6 +222,8 @@ public final class PlaybackClaims {
     private int maxHeight;
     private int maxStreams;
     private boolean preview;
+    private MaturityRating maxRating;
+    private List<String> categories = List.of();
 
     private Builder() {}
 
@@ -345,6 +375,31 @@ public final class PlaybackClaims {
      */
     public Builder preview(boolean preview) {
       this.preview = preview;
+      return this;
+    }
+
+    /**
+     * Limits the titles this viewer may play to those rated at or below {@code maxRating}; no limit by default.
+     *
+     * @param maxRating the most mature rating allowed, or {@code null} for no limit
+     * @return this builder
+     */
+    public Builder maxRating(MaturityRating maxRating) {
+      this.maxRating = maxRating;
+      return this;
+    }
+
+    /**
+     * Limits the titles this viewer may play to those in at least one of {@code categories}, where the deployment
+     * enforces category access; none by default.
+     *
+     * @param categories category slugs as {@link TitleMetadata} allows them, at most
+     *     {@link TitleMetadata#MAX_CATEGORIES}; empty for no restriction
+     * @return this builder
+     * @throws io.streamkit.core.InvalidValueException naming a category that breaks the rule
+     */
+    public Builder categories(List<String> categories) {
+      this.categories = TitleMetadata.NONE.withCategories(categories).categories();
       return this;
     }
 

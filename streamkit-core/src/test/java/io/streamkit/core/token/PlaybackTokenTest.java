@@ -16,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.ViewerId;
 import io.streamkit.core.progress.WatchProgress;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.token.TokenRejectedException.Reason;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,23 @@ class PlaybackTokenTest {
     assertThat(back.allowsClient(InetAddress.getByName("203.0.113.7"))).isTrue();
     assertThat(back.allowsClient(InetAddress.getByName("::ffff:203.0.113.7"))).isTrue();
     assertThat(back.allowsClient(InetAddress.getByName("203.0.113.8"))).isFalse();
+  }
+
+  @Test
+  void maturityLimitAndCategoriesSurviveTheRoundTripAndAreCheckedOnTheWayIn() {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    PlaybackClaims limited = claims().maxRating(MaturityRating.PG).categories(List.of("Kids", "animation")).build();
+
+    PlaybackClaims back = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(limited));
+
+    assertThat(back).isEqualTo(limited);
+    assertThat(back.maxRating()).hasValue(MaturityRating.PG);
+    assertThat(back.categories()).containsExactly("animation", "kids");
+    PlaybackClaims plain = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().build()));
+    assertThat(plain.maxRating()).isEmpty();
+    assertThat(plain.categories()).isEmpty();
+    assertThatThrownBy(() -> claims().categories(List.of("not a slug")))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("category");
   }
 
   @Test

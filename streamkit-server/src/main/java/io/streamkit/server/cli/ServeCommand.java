@@ -227,6 +227,11 @@ final class ServeCommand implements Callable<Integer> {
           + " (env STREAMKIT_MAX_STREAMS_PER_VIEWER, default 0: only tokens with max_streams are limited)")
   int maxStreamsPerViewer;
 
+  @Option(names = "--category-access", defaultValue = "${env:STREAMKIT_CATEGORY_ACCESS:-false}",
+      description = "let a token's categories claim limit what its viewer lists in GET /api/catalog and plays"
+          + " (env STREAMKIT_CATEGORY_ACCESS, default false: the claim is ignored)")
+  boolean categoryAccess;
+
   @Option(names = "--stream-idle-timeout", defaultValue = "${env:STREAMKIT_STREAM_IDLE_TIMEOUT:-60}",
       paramLabel = "SECONDS", description = "a playback session without requests for this long frees its slot"
           + " (env STREAMKIT_STREAM_IDLE_TIMEOUT, default 60)")
@@ -318,6 +323,7 @@ final class ServeCommand implements Callable<Integer> {
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
               .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)
+              .categoryAccess(categoryAccess)
               .streamIdleTimeout(streamIdle).oidc(oidc);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())

@@ -20,7 +20,9 @@ import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
 import io.streamkit.core.storage.TitleVersions;
 import io.streamkit.core.title.IllegalTransitionException;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.hls.TitleSubtitles;
@@ -64,6 +66,7 @@ import org.slf4j.LoggerFactory;
  *  GET    /api/titles                       VIEW_TITLES  list, paged, optionally by status
  *  POST   /api/titles                       UPLOAD       whole-body upload → title UPLOADED, ingest job queued, 202
  *  GET    /api/titles/{id}                  VIEW_TITLES  one title
+ *  PATCH  /api/titles/{id}                  EDIT         description, categories, year, rating, availability window, regions
  *  DELETE /api/titles/{id}                  ADMIN        stop its transcode, remove it and its files
  *  POST   /api/titles/{id}/publish          PUBLISH      READY → PUBLISHED
  *  POST   /api/titles/{id}/unpublish        PUBLISH      PUBLISHED → READY
@@ -160,7 +163,7 @@ final class ManagementEndpoints implements ApiEndpoints {
       return read ? Permission.VIEW_TITLES : Permission.UPLOAD;
     }
     if (call.size() == 2) {
-      return read ? Permission.VIEW_TITLES : Permission.ADMIN;
+      return read ? Permission.VIEW_TITLES : method.equals(HttpMethod.PATCH) ? Permission.EDIT : Permission.ADMIN;
     }
     return switch (call.segment(2)) {
       case "publish", "unpublish" -> Permission.PUBLISH;
@@ -302,7 +305,11 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (method.equals(HttpMethod.DELETE)) {
         return ApiExchange.withoutBody(() -> delete(call, id));
       }
-      throw notAllowed(method, "GET, DELETE");
+      if (method.equals(HttpMethod.PATCH)) {
+        return ApiExchange.withBody(ManagementApi.MAX_JSON_BODY_BYTES, body -> editMetadata(call, id,
+            TitleMetadataPatch.read(jsonObject(body))));
+      }
+      throw notAllowed(method, "GET, PATCH, DELETE");
     }
     if (call.segment(2).equals(SUBTITLES)) {
       return openSubtitles(call, method, id);
@@ -534,6 +541,16 @@ final class ManagementEndpoints implements ApiEndpoints {
     call.respond(HttpResponseStatus.NO_CONTENT, null);
   }
 
+  /**
+   * {@code PATCH /api/titles/{id}}: description and metadata changed in one transaction; the origin's gate follows a
+   * new window at once on this node.
+   */
+  private void editMetadata(ApiCall call, UUID id, TitleMetadataPatch patch) {
+    Title edited = api.store.catalog().editMetadata(id, patch.description(), patch.edit());
+    visibility.invalidate(id.toString());
+    call.respond(HttpResponseStatus.OK, TitleJson.of(edited));
+  }
+
   /** Moves the title and logs {@code action} (with the reason, if any) in the same transaction. */
   private Title move(ApiCall call, String action, UUID id, TitleStatus target, String reason) {
     try {
@@ -615,11 +632,19 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.conflict("not_playable", "title " + id + " is " + title.status() + "; only PUBLISHED titles"
           + " (or READY ones, for an admin preview) can be played");
     }
+    Instant now = Instant.now();
+    if (!preview && !title.metadata().availableAt(now)) {
+      TitleMetadata m = title.metadata();
+      throw ApiException.conflict("not_available", "title " + id + " is available from "
+          + (m.availableFrom() == null ? "any time" : m.availableFrom()) + " until "
+          + (m.availableUntil() == null ? "any time" : m.availableUntil()) + ", not now (" + now.truncatedTo(
+              ChronoUnit.SECONDS) + "); change the window with PATCH /api/titles/" + id);
+    }
     String titlePath = "/" + TitlePointers.titleKey(id.toString()) + "/";
     String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
         ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
     ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
-        "/play/" + id);
+        "/play/" + id, claims -> refuseOutsideLimits(claims, title));
     if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
       out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
           + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
@@ -648,6 +673,23 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
   }
 
+  /**
+   * 403 before a token is signed for a title its own limits would refuse: rated above its {@code maxRating} (or
+   * unrated), or, with category access on, in none of its {@code categories}.
+   */
+  private void refuseOutsideLimits(PlaybackClaims claims, Title title) {
+    switch (visibility.decide(claims, title)) {
+      case ABOVE_MATURITY -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "above_maturity", "title "
+          + title.id() + " is rated " + title.metadata().maturityRatingIfRated().map(MaturityRating::label)
+          .orElse("nothing (unrated)") + ", above this viewer's limit " + claims.maxRating().map(MaturityRating::label)
+          .orElse("") + "; no token is signed for it");
+      case OUTSIDE_CATEGORIES -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "outside_categories", "title "
+          + title.id() + " is in " + title.metadata().categories() + ", none of this viewer's categories "
+          + claims.categories() + "; no token is signed for it");
+      default -> { }
+    }
+  }
+
   /** 501 when this server cannot sign playback tokens. */
   static void requireSigner(ManagementApi api) {
     if (api.signer == null) {
@@ -662,7 +704,7 @@ final class ManagementEndpoints implements ApiEndpoints {
    * player opens ({@code dashUrl} only with a {@code dashPath}); 400 naming the field that is wrong.
    */
   static ObjectNode grant(ManagementApi api, JsonNode body, String id, boolean preview, String masterPath,
-      String dashPath, String playerPath) {
+      String dashPath, String playerPath, Consumer<PlaybackClaims> beforeSigning) {
     JsonNode viewerNode = body.get("viewerId");
     String viewer;
     try {
@@ -686,10 +728,23 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (body.hasNonNull("maxStreams")) {
         b.maxStreams(body.get("maxStreams").asInt(-1));
       }
+      if (body.hasNonNull("maxRating")) {
+        b.maxRating(MaturityRating.fromLabel("maxRating", body.get("maxRating").asText()));
+      }
+      if (body.hasNonNull("categories")) {
+        JsonNode categories = body.get("categories");
+        if (!categories.isArray()) {
+          throw new IllegalArgumentException("categories must be an array of category slugs such as [\"kids\"]");
+        }
+        List<String> slugs = new java.util.ArrayList<>();
+        categories.forEach(c -> slugs.add(c.asText()));
+        b.categories(slugs);
+      }
       claims = b.build();
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("playback request: " + e.getMessage());
+      throw ApiException.badRequest("playback request: " + LogText.escape(e.getMessage()));
     }
+    beforeSigning.accept(claims);
     String token = api.signer.sign(claims);
     String base = api.publicBaseUrl == null ? "" : api.publicBaseUrl;
     ObjectNode out = Responses.MAPPER.createObjectNode();

@@ -42,6 +42,12 @@ final class OriginMetrics {
   static final String ADMIN_KEY = "admin_key";
   static final String VARIANT_NOT_ALLOWED = "variant_not_allowed";
   static final String TITLE_NOT_PUBLISHED = "title_not_published";
+  /** A viewer token for a published title outside its availability window. */
+  static final String TITLE_NOT_AVAILABLE = "title_not_available";
+  /** A token whose {@code max_rating} is below the title's rating, or for an unrated title. */
+  static final String TITLE_ABOVE_MATURITY = "title_above_maturity";
+  /** A token whose {@code categories} hold none of the title's, where category access is on. */
+  static final String TITLE_OUTSIDE_CATEGORIES = "title_outside_categories";
   static final String TOKEN_REVOKED = "token_revoked";
   static final String TOO_MANY_STREAMS = "too_many_streams";
   /** An edge asked about an {@code X-Original-URI} that is missing or no title URI. */

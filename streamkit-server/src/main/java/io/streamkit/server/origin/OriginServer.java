@@ -217,7 +217,8 @@ public final class OriginServer implements AutoCloseable {
       apiExecutor = new ApiExecutor(config.apiThreads);
     }
     if (config.store != null) {
-      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker());
+      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker(),
+          Clock.systemUTC(), config.categoryAccess);
       tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
           Clock.systemUTC());
       revocations = tokenRevocations;
@@ -238,6 +239,7 @@ public final class OriginServer implements AutoCloseable {
       families.add(viewerEndpoints);
       families.add(access);
       families.add(new AccountEndpoints(config.store, managementAccess));
+      families.add(new CatalogEndpoints(config.store, config.verifier, revocations, visibility));
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);
@@ -389,6 +391,7 @@ public final class OriginServer implements AutoCloseable {
     private ContentKeyStore contentKeys;
     private LiveEvents live;
     private int maxStreamsPerViewer;
+    private boolean categoryAccess;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
@@ -702,6 +705,20 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder store(StreamkitStore store) {
       this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Lets a token's {@code categories} claim limit what its viewer sees and plays: the catalog search lists only
+     * titles in one of them, no playback token is signed for another title, and the origin refuses such titles. Off
+     * by default, so tokens minted elsewhere with a {@code categories} claim change nothing until a deployment opts
+     * in; needs a store.
+     *
+     * @param categoryAccess whether to enforce the claim
+     * @return this builder
+     */
+    public Builder categoryAccess(boolean categoryAccess) {
+      this.categoryAccess = categoryAccess;
       return this;
     }
 

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the token authorises the path's title for this client ({@link PlaybackTokenVerifier#authorise});
- *   <li>backed by a catalog, moderation lets the token open the title ({@link TitleVisibility}) and the token was
- *       not revoked ({@link TokenRevocations});
+ *   <li>backed by a catalog, moderation and the title's availability window let the token open the title
+ *       ({@link TitleVisibility}) and the token was not revoked ({@link TokenRevocations});
  *   <li>for a viewer whose plan caps the picture height, the path is not in a directory that only taller variants
  *       use, so a guessed URI does not bypass the plan.
  * </ol>
@@ -120,7 +120,7 @@ final class PlaybackAccess {
       decideVariant(ctx, request, titlePath, claims, verdict);
       return;
     }
-    CompletableFuture<Boolean> visible = visibility.allows(claims);
+    CompletableFuture<TitleVisibility.Decision> visible = visibility.decide(claims);
     if (visible.isDone() && !visible.isCompletedExceptionally()) {
       // The usual case, a cached status: decided here, with no continuation made per request.
       decideVisible(ctx, request, titlePath, claims, visible.join(), verdict);
@@ -131,9 +131,9 @@ final class PlaybackAccess {
   }
 
   private <R> void decideVisible(ChannelHandlerContext ctx, R request, RequestPath titlePath, PlaybackClaims claims,
-      boolean visible, Verdict<R> verdict) {
-    if (!visible) {
-      metrics.rejected(OriginMetrics.TITLE_NOT_PUBLISHED);
+      TitleVisibility.Decision visible, Verdict<R> verdict) {
+    if (visible != TitleVisibility.Decision.ALLOWED) {
+      metrics.rejected(visible.metric);
       verdict.refused(ctx, request);
     } else if (revocations != null && !revocations.allows(claims)) {
       metrics.rejected(OriginMetrics.TOKEN_REVOKED);
@@ -148,7 +148,8 @@ final class PlaybackAccess {
    * makes the verdict {@link Verdict#catalogUnavailable}.
    */
   private <R> void whenKnown(ChannelHandlerContext ctx, R request, PlaybackClaims claims,
-      CompletableFuture<Boolean> answer, Verdict<R> verdict, Consumer<Boolean> next) {
+      CompletableFuture<TitleVisibility.Decision> answer, Verdict<R> verdict,
+      Consumer<TitleVisibility.Decision> next) {
     answer.whenCompleteAsync((value, failure) -> {
       try {
         if (failure != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamkit.core.title.Rendition;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleMetadata;
 
 /** The Title representation of the platform API (see {@code docs/openapi.yaml}, schema {@code Title}). */
 final class TitleJson {
@@ -33,6 +34,13 @@ final class TitleJson {
     } else {
       node.put("durationSeconds", title.duration().toMillis() / 1000.0);
     }
+    TitleMetadata m = title.metadata();
+    m.categories().forEach(node.putArray("categories")::add);
+    node.put("releaseYear", m.releaseYear());
+    node.put("maturityRating", m.maturityRating() == null ? null : m.maturityRating().label());
+    node.put("availableFrom", m.availableFrom() == null ? null : m.availableFrom().toString());
+    node.put("availableUntil", m.availableUntil() == null ? null : m.availableUntil().toString());
+    m.regions().forEach(node.putArray("regions")::add);
     node.put("createdAt", title.createdAt().toString());
     node.put("updatedAt", title.updatedAt().toString());
     ArrayNode renditions = node.putArray("renditions");

@@ -5,10 +5,14 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamkit.core.title.Catalog;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -17,16 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which titles a token may open given the catalog's moderation state: viewers only {@link TitleStatus#PUBLISHED}
- * titles, moderators' preview tokens also {@link TitleStatus#READY} ones. Titles the catalog does not know (packaged
- * outside the platform API and copied into the data directory) are governed by the token alone.
+ * Which titles a token may open given the catalog: viewers only {@link TitleStatus#PUBLISHED} titles inside their
+ * availability window, moderators' preview tokens also {@link TitleStatus#READY} ones (and any published title
+ * whatever its window, so a scheduled title can be checked before it opens). Titles the catalog does not know
+ * (packaged outside the platform API and copied into the data directory) are governed by the token alone.
  *
- * <p>The catalog is a database, and the token gate runs on the event loop, so statuses come from a Caffeine cache
- * that never blocks the loop: a status older than {@link #REFRESH_AFTER} is served as it is while a reload runs on
- * the executor ({@code refreshAfterWrite}), so a publish or unpublish on another node takes effect within about that
- * time (at once on this node, which {@link #invalidate}s); only the first request for a title waits for the database,
- * and then asynchronously. A reload that fails keeps the last known status; one not refreshed for
- * {@link #EXPIRE_AFTER} is dropped and loaded afresh. Bounded to {@link #MAX_TITLES} entries (W-TinyLFU eviction).
+ * <p>The catalog is a database, and the token gate runs on the event loop, so each title's status and window come from
+ * a Caffeine cache that never blocks the loop: an entry older than {@link #REFRESH_AFTER} is served as it is while a
+ * reload runs on the executor ({@code refreshAfterWrite}), so a publish, unpublish or window edit on another node
+ * takes effect within about that time (at once on this node, which {@link #invalidate}s); only the first request for
+ * a title waits for the database, and then asynchronously. The window itself is compared with the clock at every
+ * request, so a window opens and closes on time on every node whatever the cache holds. A reload that fails keeps
+ * the last known entry; one not refreshed for {@link #EXPIRE_AFTER} is dropped and loaded afresh. Bounded to
+ * {@link #MAX_TITLES} entries (W-TinyLFU eviction).
+ *
+ * <p>A token's own limits are checked against the same entry: a {@code max_rating} (a kids profile) refuses titles
+ * rated above it and unrated ones, and where the deployment turns category access on, a {@code categories} claim
+ * refuses titles in none of them. Neither is lifted for preview tokens.
  */
 final class TitleVisibility {
 
@@ -35,59 +46,139 @@ final class TitleVisibility {
   static final long MAX_TITLES = 100_000;
   private static final Logger LOG = LoggerFactory.getLogger(TitleVisibility.class);
 
-  private final AsyncLoadingCache<String, Optional<TitleStatus>> statuses;
+  /** Whether a token may open its title, and if not, why (the tag counted in the rejection metric). */
+  enum Decision {
+    ALLOWED(null),
+    NOT_PUBLISHED(OriginMetrics.TITLE_NOT_PUBLISHED),
+    NOT_AVAILABLE(OriginMetrics.TITLE_NOT_AVAILABLE),
+    ABOVE_MATURITY(OriginMetrics.TITLE_ABOVE_MATURITY),
+    OUTSIDE_CATEGORIES(OriginMetrics.TITLE_OUTSIDE_CATEGORIES);
 
-  TitleVisibility(Catalog catalog, Executor executor, Ticker ticker) {
-    this.statuses = Caffeine.newBuilder()
+    final String metric;
+    /** This decision as a completed future, so that a cached decision allocates nothing. */
+    final CompletableFuture<Decision> answer = CompletableFuture.completedFuture(this);
+
+    Decision(String metric) {
+      this.metric = metric;
+    }
+  }
+
+  /**
+   * What the gate keeps of a catalog title: its status, its window in epoch milliseconds, its rating and its
+   * categories.
+   */
+  private record Gate(TitleStatus status, long availableFromMillis, long availableUntilMillis, MaturityRating rating,
+      List<String> categories) {
+
+    static Gate of(Title title) {
+      TitleMetadata m = title.metadata();
+      return new Gate(title.status(), m.availableFrom() == null ? Long.MIN_VALUE : m.availableFrom().toEpochMilli(),
+          m.availableUntil() == null ? Long.MAX_VALUE : m.availableUntil().toEpochMilli(), m.maturityRating(),
+          m.categories());
+    }
+  }
+
+  private final AsyncLoadingCache<String, Optional<Gate>> gates;
+  private final Clock clock;
+  private final boolean categoryAccess;
+
+  /**
+   * @param categoryAccess whether a token's {@code categories} claim limits the titles it opens (a deployment
+   *     setting, off by default)
+   */
+  TitleVisibility(Catalog catalog, Executor executor, Ticker ticker, Clock clock, boolean categoryAccess) {
+    this.clock = clock;
+    this.categoryAccess = categoryAccess;
+    this.gates = Caffeine.newBuilder()
         .maximumSize(MAX_TITLES)
         .refreshAfterWrite(REFRESH_AFTER)
         .expireAfterWrite(EXPIRE_AFTER)
         .executor(executor)
         .ticker(ticker)
-        .buildAsync(new StatusLoader(catalog));
+        .buildAsync(new GateLoader(catalog));
   }
-
-  private static final CompletableFuture<Boolean> ALLOWED = CompletableFuture.completedFuture(true);
-  private static final CompletableFuture<Boolean> REFUSED = CompletableFuture.completedFuture(false);
 
   /**
-   * Whether the claims may open their title; completes at once when the title's status is cached, and then without
+   * Whether the claims may open their title; completes at once when the title is cached, and then without
    * allocating (this runs for every segment request).
    */
-  CompletableFuture<Boolean> allows(PlaybackClaims claims) {
-    CompletableFuture<Optional<TitleStatus>> status = statuses.get(claims.titleId());
-    if (status.isDone() && !status.isCompletedExceptionally()) {
-      return allows(claims, status.join()) ? ALLOWED : REFUSED;
+  CompletableFuture<Decision> decide(PlaybackClaims claims) {
+    CompletableFuture<Optional<Gate>> gate = gates.get(claims.titleId());
+    if (gate.isDone() && !gate.isCompletedExceptionally()) {
+      return decide(claims, gate.join()).answer;
     }
-    return status.thenApply(known -> allows(claims, known));
+    return gate.thenApply(known -> decide(claims, known));
   }
 
-  /** As {@link #allows}, waiting for the catalog if it must: only off the event loop. */
-  boolean allowsNow(PlaybackClaims claims) {
-    return allows(claims).join();
+  /** As {@link #decide}, waiting for the catalog if it must: only off the event loop. */
+  Decision decideNow(PlaybackClaims claims) {
+    return decide(claims).join();
   }
 
-  /** Forgets a title's status, after this node changed it. */
+  /**
+   * {@return whether {@code claims} may open {@code title} now, decided from the title as given (e.g. just read from
+   * the catalog before a token is signed)}
+   */
+  Decision decide(PlaybackClaims claims, Title title) {
+    return decide(claims, Optional.of(Gate.of(title)));
+  }
+
+  /** {@return whether a token's categories limit what it opens and lists in this deployment} */
+  boolean categoryAccess() {
+    return categoryAccess;
+  }
+
+  /** Forgets a title's status and window, after this node changed them. */
   void invalidate(String titleId) {
-    statuses.synchronous().invalidate(titleId);
+    gates.synchronous().invalidate(titleId);
   }
 
-  private static boolean allows(PlaybackClaims claims, Optional<TitleStatus> status) {
-    return status.isEmpty() || status.get() == TitleStatus.PUBLISHED
-        || (claims.preview() && status.get() == TitleStatus.READY);
+  private Decision decide(PlaybackClaims claims, Optional<Gate> known) {
+    if (known.isEmpty()) {
+      return Decision.ALLOWED;
+    }
+    Gate gate = known.get();
+    if (gate.status() == TitleStatus.READY && claims.preview()) {
+      return Decision.ALLOWED;
+    }
+    if (gate.status() != TitleStatus.PUBLISHED) {
+      return Decision.NOT_PUBLISHED;
+    }
+    if (!claims.preview()) {
+      long now = clock.millis();
+      if (now < gate.availableFromMillis() || now >= gate.availableUntilMillis()) {
+        return Decision.NOT_AVAILABLE;
+      }
+    }
+    if (claims.maxRating().isPresent()
+        && (gate.rating() == null || !gate.rating().allowedUnder(claims.maxRating().get()))) {
+      return Decision.ABOVE_MATURITY;
+    }
+    if (categoryAccess && !claims.categories().isEmpty() && !inAny(gate.categories(), claims.categories())) {
+      return Decision.OUTSIDE_CATEGORIES;
+    }
+    return Decision.ALLOWED;
+  }
+
+  private static boolean inAny(List<String> titleCategories, List<String> allowed) {
+    for (String category : titleCategories) {
+      if (allowed.contains(category)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Loads on the executor; a failed reload keeps what was known. */
-  private record StatusLoader(Catalog catalog) implements AsyncCacheLoader<String, Optional<TitleStatus>> {
+  private record GateLoader(Catalog catalog) implements AsyncCacheLoader<String, Optional<Gate>> {
 
     @Override
-    public CompletableFuture<Optional<TitleStatus>> asyncLoad(String titleId, Executor executor) {
+    public CompletableFuture<Optional<Gate>> asyncLoad(String titleId, Executor executor) {
       return CompletableFuture.supplyAsync(() -> load(titleId), executor);
     }
 
     @Override
-    public CompletableFuture<Optional<TitleStatus>> asyncReload(String titleId, Optional<TitleStatus> old,
-        Executor executor) {
+    public CompletableFuture<Optional<Gate>> asyncReload(String titleId, Optional<Gate> old, Executor executor) {
       return CompletableFuture.supplyAsync(() -> {
         try {
           return load(titleId);
@@ -99,14 +190,14 @@ final class TitleVisibility {
       }, executor);
     }
 
-    private Optional<TitleStatus> load(String titleId) {
+    private Optional<Gate> load(String titleId) {
       UUID id;
       try {
         id = UUID.fromString(titleId);
       } catch (IllegalArgumentException e) {
         return Optional.empty();
       }
-      return catalog.get(id).map(Title::status);
+      return catalog.get(id).map(Gate::of);
     }
   }
 }

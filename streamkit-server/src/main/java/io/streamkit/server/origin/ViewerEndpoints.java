@@ -371,9 +371,20 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
         }
       }
-      if (!visibility.allowsNow(claims)) {
+      TitleVisibility.Decision decision = visibility.decideNow(claims);
+      if (decision == TitleVisibility.Decision.NOT_PUBLISHED) {
         call.fail(HttpResponseStatus.FORBIDDEN, "not_published", "title " + claims.titleId() + " is not published;"
             + " viewer tokens open published titles only, moderators preview ready titles with a preview token");
+        return Optional.empty();
+      }
+      if (decision == TitleVisibility.Decision.NOT_AVAILABLE) {
+        call.fail(HttpResponseStatus.FORBIDDEN, "not_available", "title " + claims.titleId() + " is outside its"
+            + " availability window now; it can be played only between its availableFrom and availableUntil");
+        return Optional.empty();
+      }
+      if (decision != TitleVisibility.Decision.ALLOWED) {
+        call.fail(HttpResponseStatus.FORBIDDEN, decision.metric, "title " + claims.titleId() + " is outside what"
+            + " this token's viewer may play (" + decision.metric + "); request a token for another title");
         return Optional.empty();
       }
       if (!revocations.allows(claims)) {

@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -50,29 +53,81 @@ class CacheClockTest {
         store.catalog().transition(title.id(), next);
       }
       Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
-      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker);
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker, Clock.systemUTC(),
+          false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
-      CompletableFuture<Boolean> first = visibility.allows(viewer);
+      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);
       assertThat(first).as("the first lookup waits for the catalog, off the caller's thread").isNotDone();
       runAll(loads);
-      assertThat(first.join()).isTrue();
+      assertThat(first.join()).isEqualTo(TitleVisibility.Decision.ALLOWED);
 
       store.catalog().transition(title.id(), TitleStatus.READY);
-      assertThat(visibility.allows(viewer)).as("cached, not yet due for a refresh").isCompletedWithValue(true);
+      assertThat(visibility.decide(viewer)).as("cached, not yet due for a refresh")
+          .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
       assertThat(loads).isEmpty();
       ticker.advance(TitleVisibility.REFRESH_AFTER.plusMillis(1));
-      assertThat(visibility.allows(viewer)).as("served stale at once while the refresh waits")
-          .isCompletedWithValue(true);
+      assertThat(visibility.decide(viewer)).as("served stale at once while the refresh waits")
+          .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
       assertThat(loads).hasSize(1);
       runAll(loads);
-      assertThat(visibility.allows(viewer)).as("refreshed").isCompletedWithValue(false);
+      assertThat(visibility.decide(viewer)).as("refreshed")
+          .isCompletedWithValue(TitleVisibility.Decision.NOT_PUBLISHED);
 
       store.catalog().transition(title.id(), TitleStatus.PUBLISHED);
       visibility.invalidate(title.id().toString());
-      CompletableFuture<Boolean> reloaded = visibility.allows(viewer);
+      CompletableFuture<TitleVisibility.Decision> reloaded = visibility.decide(viewer);
       runAll(loads);
-      assertThat(reloaded.join()).as("a change on this node is followed at once").isTrue();
+      assertThat(reloaded.join()).as("a change on this node is followed at once")
+          .isEqualTo(TitleVisibility.Decision.ALLOWED);
+    }
+  }
+
+  @Test
+  void aCachedWindowOpensAndClosesOnTimeWithoutAReload() {
+    Instant opens = Instant.parse("2026-07-01T00:00:00Z");
+    Instant closes = opens.plusSeconds(3600);
+    try (StreamkitStore store = StreamkitStore.builder().dataDirectory(data).build()) {
+      Title title = store.catalog().create("scheduled", "");
+      store.catalog().editMetadata(title.id(), null, m -> m.withAvailability(opens, closes));
+      for (TitleStatus next : List.of(TitleStatus.PROCESSING, TitleStatus.READY, TitleStatus.PUBLISHED)) {
+        store.catalog().transition(title.id(), next);
+      }
+      Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
+      AtomicLong wallClock = new AtomicLong(opens.minusMillis(1).toEpochMilli());
+      Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(wallClock.get());
+        }
+      };
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, new ManualTicker(), clock,
+          false);
+      PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
+          .expiresAt(Instant.now().plusSeconds(60)).build();
+      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);
+      runAll(loads);
+      assertThat(first.join()).as("a millisecond before it opens").isEqualTo(TitleVisibility.Decision.NOT_AVAILABLE);
+
+      wallClock.set(opens.toEpochMilli());
+      assertThat(visibility.decide(viewer)).isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
+      wallClock.set(closes.toEpochMilli());
+      assertThat(visibility.decide(viewer)).as("the end is exclusive")
+          .isCompletedWithValue(TitleVisibility.Decision.NOT_AVAILABLE);
+      assertThat(loads).as("decided from the cached window, no reload").isEmpty();
+      PlaybackClaims preview = PlaybackClaims.builder().title(title.id().toString()).viewer("m").preview(true)
+          .expiresAt(Instant.now().plusSeconds(60)).build();
+      assertThat(visibility.decide(preview)).isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
     }
   }
 
