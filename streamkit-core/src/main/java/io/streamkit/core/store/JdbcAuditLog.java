@@ -17,10 +17,12 @@ import java.util.function.Function;
 final class JdbcAuditLog implements AuditLog {
 
   private final JdbcRunner jdbc;
+  private final SqlDialect dialect;
   private final Clock clock;
 
-  JdbcAuditLog(JdbcRunner jdbc, Clock clock) {
+  JdbcAuditLog(JdbcRunner jdbc, SqlDialect dialect, Clock clock) {
     this.jdbc = jdbc;
+    this.dialect = dialect;
     this.clock = clock;
   }
 
@@ -46,7 +48,7 @@ final class JdbcAuditLog implements AuditLog {
   public <T> T audited(String actor, String action, String target, String detail, Function<Catalog, T> change) {
     InvalidValueException.requireNonNull("change", change);
     return jdbc.inTransaction(tx -> {
-      T result = change.apply(new JdbcCatalog(tx, clock));
+      T result = change.apply(new JdbcCatalog(tx, dialect, clock));
       record(tx, clock, actor, action, target, detail);
       return result;
     });

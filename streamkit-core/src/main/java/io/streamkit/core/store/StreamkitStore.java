@@ -103,7 +103,7 @@ public final class StreamkitStore implements AutoCloseable {
     this.playbackSessions = new JdbcPlaybackSessions(jdbc, dialect, clock);
     this.liveStreams = new JdbcLiveStreams(jdbc, dialect, clock);
     this.accounts = new JdbcAccounts(jdbc, dialect, clock);
-    this.auditLog = new JdbcAuditLog(jdbc, clock);
+    this.auditLog = new JdbcAuditLog(jdbc, dialect, clock);
   }
 
   /**
