@@ -133,6 +133,8 @@ class SubtitleApiTest {
     assertThat(send(admin("/api/titles/" + id + "/subtitles/fr").DELETE().build()).statusCode()).isEqualTo(204);
     assertThat(session("master.m3u8")).doesNotContain("LANGUAGE=\"fr\"").contains("LANGUAGE=\"en\"");
     assertThat(title.resolve("subtitles/fr")).doesNotExist();
+    // The origin keeps files open and trusts them for MediaRoot.FILE_RECHECK, as nginx's open_file_cache_valid.
+    Thread.sleep(MediaRoot.FILE_RECHECK.toMillis() + 200);
     assertThat(get("/titles/" + id + "/subtitles/fr/seg_00000.vtt?token=" + token).statusCode()).isEqualTo(404);
 
     assertThat(send(admin("/api/titles/" + id + "/subtitles/en").DELETE().build()).statusCode()).isEqualTo(204);
