@@ -18,7 +18,14 @@ import java.util.UUID;
 public record Recommendations(List<UUID> forYou, List<BecauseYouWatched> becauseYouWatched, List<UUID> popular,
     Instant computedAt) {
 
-  /** Copies the lists, so the record is immutable. */
+  /**
+   * Copies the lists, so the record is immutable.
+   *
+   * @param forYou the personal top list
+   * @param becauseYouWatched the rows
+   * @param popular the popular titles
+   * @param computedAt when the lists' tables were computed, or {@code null}
+   */
   public Recommendations {
     forYou = List.copyOf(forYou);
     becauseYouWatched = List.copyOf(becauseYouWatched);
@@ -33,7 +40,12 @@ public record Recommendations(List<UUID> forYou, List<BecauseYouWatched> because
    */
   public record BecauseYouWatched(UUID watched, List<UUID> titles) {
 
-    /** Copies the list, so the record is immutable. */
+    /**
+     * Copies the list, so the record is immutable.
+     *
+     * @param watched the title the viewer watched
+     * @param titles the similar titles
+     */
     public BecauseYouWatched {
       titles = List.copyOf(titles);
     }
