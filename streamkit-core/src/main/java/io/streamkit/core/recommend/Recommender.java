@@ -6,6 +6,8 @@ import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.ViewerId;
 import io.streamkit.core.store.StoreException;
 import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.MaturityRating;
+import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +17,8 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,7 +43,13 @@ import javax.sql.DataSource;
  * schedule ({@link #claimRecomputation} lets one of several servers sharing the database do it per period).
  *
  * <p>Never recommended to a viewer: a title the viewer has any progress for (started titles belong in "continue
- * watching", finished ones are done) and a title that is not {@link TitleStatus#PUBLISHED}.
+ * watching", finished ones are done), a title that is not {@link TitleStatus#PUBLISHED}, a title outside its
+ * availability window now, and, when the caller passes the viewer's limits (a kids profile's), a title rated above
+ * the viewer's maximum rating or unrated, or in none of the viewer's categories. These are checked as the lists are
+ * read, against the catalog as it is then, so a title whose window closes or whose rating changes leaves the lists at
+ * once, not at the next recomputation. A "because you watched" row whose watched title the viewer may no longer see
+ * is left out too. A profile ({@link io.streamkit.core.profile.Profile}) is asked for under its own id, which is
+ * where its progress is kept.
  *
  * <p>Thread-safe; every call is its own database work. Database failures surface as {@link StoreException}.
  */
@@ -178,8 +188,26 @@ public final class Recommender {
    * @throws StoreException if the database cannot be read
    */
   public Recommendations forViewer(String viewerId, int limit) {
+    return forViewer(viewerId, null, List.of(), limit);
+  }
+
+  /**
+   * {@return the recommendations for one viewer within the viewer's limits, from the last {@link #recompute}}
+   *
+   * @param viewerId the viewer, following {@link ViewerId}; a profile's id for a profile
+   * @param maxRating the most mature rating the viewer may watch ({@link MaturityRating#allowedUnder}; unrated titles
+   *     are then left out), or {@code null} for no limit
+   * @param categories the categories the viewer may watch (a title in any of them passes), or empty for all
+   * @param limit the longest list, 1 to {@link #MAX_LIMIT}
+   * @throws InvalidValueException for a viewer id that breaks the rule, a category that is not a valid slug, or a
+   *     limit out of range
+   * @throws StoreException if the database cannot be read
+   */
+  public Recommendations forViewer(String viewerId, MaturityRating maxRating, List<String> categories, int limit) {
     ViewerId.require("viewerId", viewerId);
     InvalidValueException.requireRange("limit", limit, 1, MAX_LIMIT);
+    Audience audience = new Audience(clock.instant(), maxRating,
+        TitleMetadata.NONE.withCategories(requireNonNull("categories", categories)).categories());
     try (Connection connection = dataSource.getConnection()) {
       Instant computedAt = computedAt(connection);
       Set<UUID> started = new HashSet<>();
@@ -197,17 +225,23 @@ public final class Recommender {
           }
         }
       }
-      List<UUID> popular = popular(connection, started, limit);
+      List<UUID> popular = popular(connection, audience, started, limit);
       List<Recommendations.BecauseYouWatched> rows = new ArrayList<>();
-      for (UUID seed : watched.subList(0, Math.min(BECAUSE_YOU_WATCHED_ROWS, watched.size()))) {
-        List<UUID> titles = new ArrayList<>(similarTo(connection, List.of(seed), started).keySet());
+      List<UUID> seeds = watched.subList(0, Math.min(BECAUSE_YOU_WATCHED_ROWS, watched.size()));
+      Set<UUID> visibleSeeds = seeds.isEmpty() ? Set.of() : visible(connection, audience, seeds);
+      for (UUID seed : seeds) {
+        if (!visibleSeeds.contains(seed)) {
+          continue;
+        }
+        List<UUID> titles = new ArrayList<>(similarTo(connection, audience, List.of(seed), started).keySet());
         if (!titles.isEmpty()) {
           rows.add(new Recommendations.BecauseYouWatched(seed, titles.subList(0, Math.min(limit, titles.size()))));
         }
       }
       LinkedHashSet<UUID> forYou = new LinkedHashSet<>();
       if (!watched.isEmpty()) {
-        similarTo(connection, watched.subList(0, Math.min(FOR_YOU_SEEDS, watched.size())), started).keySet()
+        similarTo(connection, audience, watched.subList(0, Math.min(FOR_YOU_SEEDS, watched.size())), started)
+            .keySet()
             .stream().limit(limit).forEach(forYou::add);
       }
       popular.stream().filter(title -> forYou.size() < limit).forEach(forYou::add);
@@ -223,19 +257,20 @@ public final class Recommender {
 
   /**
    * Titles similar to the seeds, scored by the sum of their similarity to each seed (Deshpande and Karypis' top-N),
-   * best first, ties by id; published ones only, none of {@code excluded}.
+   * best first, ties by id; only those the audience may see now, none of {@code excluded}.
    */
-  private static Map<UUID, Double> similarTo(Connection connection, List<UUID> seeds, Set<UUID> excluded)
-      throws SQLException {
+  private static Map<UUID, Double> similarTo(Connection connection, Audience audience, List<UUID> seeds,
+      Set<UUID> excluded) throws SQLException {
     String placeholders = String.join(",", Collections.nCopies(seeds.size(), "?"));
     Map<UUID, Double> scores = new LinkedHashMap<>();
     try (PreparedStatement read = connection.prepareStatement("SELECT n.neighbour_id, SUM(n.score) AS total"
         + " FROM streamkit_title_neighbours n JOIN streamkit_titles t ON t.id = n.neighbour_id"
-        + " WHERE n.title_id IN (" + placeholders + ") AND t.status = " + PUBLISHED
+        + " WHERE n.title_id IN (" + placeholders + ") AND " + audience.where()
         + " GROUP BY n.neighbour_id ORDER BY total DESC, n.neighbour_id")) {
       for (int k = 0; k < seeds.size(); k++) {
         read.setObject(k + 1, seeds.get(k));
       }
+      audience.bind(read, seeds.size() + 1);
       try (ResultSet row = read.executeQuery()) {
         while (row.next()) {
           UUID title = row.getObject(1, UUID.class);
@@ -248,11 +283,13 @@ public final class Recommender {
     return scores;
   }
 
-  private static List<UUID> popular(Connection connection, Set<UUID> excluded, int limit) throws SQLException {
+  private static List<UUID> popular(Connection connection, Audience audience, Set<UUID> excluded, int limit)
+      throws SQLException {
     List<UUID> titles = new ArrayList<>();
     try (PreparedStatement read = connection.prepareStatement("SELECT p.title_id FROM streamkit_title_popularity p"
-        + " JOIN streamkit_titles t ON t.id = p.title_id WHERE t.status = " + PUBLISHED
+        + " JOIN streamkit_titles t ON t.id = p.title_id WHERE " + audience.where()
         + " ORDER BY p.score DESC, p.title_id")) {
+      audience.bind(read, 1);
       read.setMaxRows(limit + excluded.size());
       try (ResultSet row = read.executeQuery()) {
         while (row.next() && titles.size() < limit) {
@@ -264,6 +301,55 @@ public final class Recommender {
       }
     }
     return titles;
+  }
+
+  /** Which of {@code titles} the audience may see now. */
+  private static Set<UUID> visible(Connection connection, Audience audience, List<UUID> titles) throws SQLException {
+    Set<UUID> visible = new HashSet<>();
+    try (PreparedStatement read = connection.prepareStatement("SELECT t.id FROM streamkit_titles t WHERE t.id IN ("
+        + String.join(",", Collections.nCopies(titles.size(), "?")) + ") AND " + audience.where())) {
+      for (int k = 0; k < titles.size(); k++) {
+        read.setObject(k + 1, titles.get(k));
+      }
+      audience.bind(read, titles.size() + 1);
+      try (ResultSet row = read.executeQuery()) {
+        while (row.next()) {
+          visible.add(row.getObject(1, UUID.class));
+        }
+      }
+    }
+    return visible;
+  }
+
+  /**
+   * Who the lists are for, as a condition on the titles table {@code t}: published, inside the availability window at
+   * {@code now} (from inclusive, until exclusive, as the catalog's search reads it), rated at or below
+   * {@code maxRating} when set (an unrated title's NULL rank passes no limit) and in one of {@code categories} when
+   * any are given.
+   */
+  private record Audience(Instant now, MaturityRating maxRating, List<String> categories) {
+
+    String where() {
+      return "t.status = " + PUBLISHED + " AND (t.available_from IS NULL OR t.available_from <= ?)"
+          + " AND (t.available_until IS NULL OR t.available_until > ?)"
+          + (maxRating == null ? "" : " AND t.maturity_rank <= ?")
+          + (categories.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM streamkit_title_categories c"
+              + " WHERE c.title_id = t.id AND c.category IN ("
+              + String.join(",", Collections.nCopies(categories.size(), "?")) + "))");
+    }
+
+    /** Binds {@link #where()}'s parameters from {@code index} on. */
+    void bind(PreparedStatement statement, int index) throws SQLException {
+      OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+      statement.setObject(index++, at);
+      statement.setObject(index++, at);
+      if (maxRating != null) {
+        statement.setInt(index++, maxRating.ordinal());
+      }
+      for (String category : categories) {
+        statement.setString(index++, category);
+      }
+    }
   }
 
   private static Instant computedAt(Connection connection) throws SQLException {

@@ -12,6 +12,7 @@ import io.streamkit.core.account.Accounts;
 import io.streamkit.core.account.AuditLog;
 import io.streamkit.core.event.EventStore;
 import io.streamkit.core.live.LiveStreams;
+import io.streamkit.core.profile.Profiles;
 import io.streamkit.core.progress.ProgressStore;
 import io.streamkit.core.protection.ContentKeyStore;
 import io.streamkit.core.protection.KeyWrapper;
@@ -89,6 +90,7 @@ public final class StreamkitStore implements AutoCloseable {
   private final LiveStreams liveStreams;
   private final Accounts accounts;
   private final AuditLog auditLog;
+  private final Profiles profiles;
 
   private StreamkitStore(DataSource dataSource, AutoCloseable closer, SqlDialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -104,6 +106,7 @@ public final class StreamkitStore implements AutoCloseable {
     this.liveStreams = new JdbcLiveStreams(jdbc, dialect, clock);
     this.accounts = new JdbcAccounts(jdbc, dialect, clock);
     this.auditLog = new JdbcAuditLog(jdbc, dialect, clock);
+    this.profiles = new JdbcProfiles(jdbc, dialect, clock);
   }
 
   /**
@@ -152,6 +155,15 @@ public final class StreamkitStore implements AutoCloseable {
   /** {@return the audit log of management changes, thread-safe and valid until the store is closed} */
   public AuditLog auditLog() {
     return auditLog;
+  }
+
+  /**
+   * {@return viewers' profiles with their parental limits, thread-safe and valid until the store is closed} A
+   * profile's watch progress is kept in {@link #progress()} under the profile's id
+   * ({@link io.streamkit.core.profile.Profile#progressViewerId()}).
+   */
+  public Profiles profiles() {
+    return profiles;
   }
 
   /**

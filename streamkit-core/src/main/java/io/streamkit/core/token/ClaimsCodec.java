@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Maps {@link PlaybackClaims} to and from a JWT claims set; the claim names live here and nowhere else. */
 final class ClaimsCodec {
@@ -22,6 +23,7 @@ final class ClaimsCodec {
   static final String PREVIEW = "preview";
   static final String MAX_RATING = "max_rating";
   static final String CATEGORIES = "categories";
+  static final String PROFILE = "profile";
   /** The seconds either side of the epoch that a {@link Date} (milliseconds in a long) can hold. */
   static final long MAX_DATE_SECONDS = Long.MAX_VALUE / 1000;
 
@@ -45,6 +47,7 @@ final class ClaimsCodec {
     if (!claims.categories().isEmpty()) {
       jwt.claim(CATEGORIES, claims.categories());
     }
+    claims.profile().ifPresent(p -> jwt.claim(PROFILE, p.toString()));
     return jwt.build();
   }
 
@@ -102,10 +105,23 @@ final class ClaimsCodec {
         }
         b.categories(list.stream().map(String.class::cast).toList());
       }
+      String profile = string(json, PROFILE);
+      if (profile != null) {
+        b.profile(profileId(profile));
+      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, e.getMessage());
     }
+  }
+
+  /** A profile id is a UUID in its canonical form; {@link UUID#fromString} alone also takes shortened groups. */
+  private static UUID profileId(String text) {
+    UUID id = UUID.fromString(text);
+    if (!id.toString().equalsIgnoreCase(text)) {
+      throw new IllegalArgumentException(PROFILE + " must be a UUID such as 123e4567-e89b-12d3-a456-426614174000");
+    }
+    return id;
   }
 
   private static String string(Map<String, Object> json, String name) {

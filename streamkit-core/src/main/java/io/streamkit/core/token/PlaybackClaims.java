@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>Claim names in the JWT (RFC 7519 §4.1 registered names where one fits): {@code sub} viewer, {@code exp} expiry,
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
  * {@code ip}, {@code max_height}, {@code max_streams}, {@code max_rating} (a {@link MaturityRating} label),
- * {@code categories} (an array of category slugs) and {@code preview}. Viewer ids follow {@link ViewerId}.
+ * {@code categories} (an array of category slugs), {@code profile} (the id of one of the viewer's profiles, see
+ * {@link io.streamkit.core.profile.Profile}) and {@code preview}. Viewer ids follow {@link ViewerId}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -47,6 +48,7 @@ public final class PlaybackClaims {
   private final boolean preview;
   private final MaturityRating maxRating;
   private final List<String> categories;
+  private final UUID profile;
 
   private PlaybackClaims(Builder b) {
     this.viewer = b.viewer;
@@ -61,6 +63,7 @@ public final class PlaybackClaims {
     this.preview = b.preview;
     this.maxRating = b.maxRating;
     this.categories = b.categories;
+    this.profile = b.profile;
   }
 
   /**
@@ -136,6 +139,15 @@ public final class PlaybackClaims {
   }
 
   /**
+   * {@return the viewer's profile this token acts for ({@code profile}), when it names one} Then the profile's own
+   * limit applies as well as {@link #maxRating()} (the stricter wins, checked by the origin against the profile as
+   * stored), and watch progress, "continue watching" and recommendations are the profile's.
+   */
+  public Optional<UUID> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  /**
    * {@return whether this token was issued to a moderator reviewing a title that is not yet published} An origin
    * backed by a catalog lets only such tokens open titles that viewers cannot see yet.
    */
@@ -191,7 +203,8 @@ public final class PlaybackClaims {
         && maxHeight == c.maxHeight && maxStreams == c.maxStreams
         && preview == c.preview
         && Objects.equals(maxRating, c.maxRating)
-        && categories.equals(c.categories);
+        && categories.equals(c.categories)
+        && Objects.equals(profile, c.profile);
   }
 
   @Override
@@ -207,7 +220,8 @@ public final class PlaybackClaims {
         + (maxHeight == 0 ? "" : ", maxHeight=" + maxHeight)
         + (maxStreams == 0 ? "" : ", maxStreams=" + maxStreams) + (preview ? ", preview" : "")
         + (maxRating == null ? "" : ", maxRating=" + maxRating.label())
-        + (categories.isEmpty() ? "" : ", categories=" + categories) + "}";
+        + (categories.isEmpty() ? "" : ", categories=" + categories)
+        + (profile == null ? "" : ", profile=" + profile) + "}";
   }
 
   /** Collects claims and checks each value as it is set, naming the property and the limit. Not thread-safe. */
@@ -224,6 +238,7 @@ public final class PlaybackClaims {
     private boolean preview;
     private MaturityRating maxRating;
     private List<String> categories = List.of();
+    private UUID profile;
 
     private Builder() {}
 
@@ -400,6 +415,17 @@ public final class PlaybackClaims {
      */
     public Builder categories(List<String> categories) {
       this.categories = TitleMetadata.NONE.withCategories(categories).categories();
+      return this;
+    }
+
+    /**
+     * Names the viewer's profile the token acts for; none by default.
+     *
+     * @param profile the profile's id, or {@code null} for none
+     * @return this builder
+     */
+    public Builder profile(UUID profile) {
+      this.profile = profile;
       return this;
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.TitleStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -112,6 +113,52 @@ public abstract class RecommenderContractTest {
     assertThat(mine.becauseYouWatched()).singleElement()
         .satisfies(row -> assertThat(row.titles()).containsExactly(c));
     assertThat(mine.popular()).containsExactly(c);
+  }
+
+  @Test
+  void aKidsProfileIsRecommendedOnlyTitlesWithinItsRatingAndCategoriesAndTheirWindows() {
+    UUID cartoon = published("Cartoon");
+    UUID puppets = published("Puppets");
+    UUID thriller = published("Thriller");
+    UUID unrated = published("Home video");
+    UUID leaving = published("Leaving soon");
+    UUID sports = published("Match");
+    store.catalog().editMetadata(cartoon, null, m -> m.withMaturityRating(MaturityRating.G)
+        .withCategories(List.of("kids")));
+    store.catalog().editMetadata(puppets, null, m -> m.withMaturityRating(MaturityRating.G)
+        .withCategories(List.of("kids")));
+    store.catalog().editMetadata(thriller, null, m -> m.withMaturityRating(MaturityRating.R)
+        .withCategories(List.of("kids")));
+    store.catalog().editMetadata(leaving, null, m -> m.withMaturityRating(MaturityRating.G)
+        .withCategories(List.of("kids")));
+    store.catalog().editMetadata(sports, null, m -> m.withMaturityRating(MaturityRating.G)
+        .withCategories(List.of("sports")));
+    for (int v = 0; v < 3; v++) {
+      for (UUID title : List.of(cartoon, puppets, thriller, unrated, leaving, sports)) {
+        watch("family-" + v, title, 1.0, Duration.ofHours(1));
+      }
+    }
+    watch("kid", cartoon, 1.0, Duration.ofMinutes(5));
+    recommender.recompute();
+
+    Recommendations grownUp = recommender.forViewer("kid", 10);
+    assertThat(grownUp.forYou()).as("without limits").contains(thriller, unrated, puppets, leaving, sports);
+
+    Recommendations kid = recommender.forViewer("kid", MaturityRating.PG, List.of("kids"), 10);
+    assertThat(kid.forYou()).containsExactlyInAnyOrder(puppets, leaving);
+    assertThat(kid.popular()).containsExactlyInAnyOrder(puppets, leaving);
+    assertThat(kid.becauseYouWatched()).singleElement()
+        .satisfies(row -> assertThat(row.titles()).containsExactlyInAnyOrder(puppets, leaving));
+
+    store.catalog().editMetadata(leaving, null, m -> m.withAvailability(null, NOW));
+    assertThat(recommender.forViewer("kid", MaturityRating.PG, List.of("kids"), 10).forYou())
+        .as("a closed window takes effect without a recomputation").containsExactly(puppets);
+
+    store.catalog().editMetadata(cartoon, null, m -> m.withMaturityRating(MaturityRating.R));
+    assertThat(recommender.forViewer("kid", MaturityRating.PG, List.of(), 10).becauseYouWatched())
+        .as("no row names a title the viewer may no longer see").isEmpty();
+    assertThatThrownBy(() -> recommender.forViewer("kid", null, List.of("Not A Slug"), 10))
+        .isInstanceOf(InvalidValueException.class);
   }
 
   @Test
