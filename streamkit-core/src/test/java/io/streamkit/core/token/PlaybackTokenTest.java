@@ -102,6 +102,24 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void aProfileSurvivesTheRoundTripAndAProfileThatIsNotAUuidIsMalformed() throws Exception {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    UUID profile = UUID.randomUUID();
+    PlaybackClaims kids = claims().profile(profile).maxRating(MaturityRating.G).build();
+
+    assertThat(verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(kids))).isEqualTo(kids);
+    assertThat(verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(kids)).profile()).hasValue(profile);
+    assertThat(verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().build())).profile()).isEmpty();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .subject("alice").claim("title", "big-buck-bunny").claim("profile", "1-2-3-4-5")
+        .expirationTime(Date.from(NOW.plusSeconds(60))).build());
+    jwt.sign(new MACSigner(SECRET));
+    assertThatThrownBy(() -> verifier.verify(jwt.serialize()))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("profile");
+  }
+
+  @Test
   void previewFlagSurvivesTheRoundTripAndIsOffByDefault() {
     PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
     PlaybackClaims preview = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().preview(true).build()));

@@ -9,6 +9,7 @@ import io.streamkit.core.PageRequest;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.CatalogQuery;
 import io.streamkit.core.title.CatalogSearchResult;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.token.PlaybackClaims;
@@ -23,8 +24,9 @@ import java.util.Map;
  * (published, inside their availability window), best match first, with the total and the number of matches per
  * category. Without a token it is the public storefront; with a playback token (as {@code Authorization: Bearer} or
  * {@code ?token=}) it is narrowed to what that token's viewer may play (its {@code max_rating}, and its
- * {@code categories} where the deployment enforces them), and a token that is invalid, for another client or revoked
- * is refused, never silently ignored.
+ * {@code categories} where the deployment enforces them; for a token naming a profile, the stricter of its
+ * {@code max_rating} and the profile's limit), and a token that is invalid, for another client, revoked or naming a
+ * profile that is not its viewer's is refused, never silently ignored.
  */
 final class CatalogEndpoints implements ApiEndpoints {
 
@@ -65,16 +67,22 @@ final class CatalogEndpoints implements ApiEndpoints {
     String text = call.queryParameter("q");
     String category = call.queryParameter("category");
     PlaybackClaims claims = claims(call);
-    CatalogQuery query;
+    // Checked here, before the exchange starts, so a bad query is a 400 without a database read.
+    query(call, text, category, claims, null, page, size);
+    return ApiExchange.withoutBody(() -> answer(call,
+        query(call, text, category, claims, claims == null ? null : visibility.maxRatingNow(claims).orElse(null),
+            page, size), claims, page, size));
+  }
+
+  private CatalogQuery query(ApiCall call, String text, String category, PlaybackClaims claims,
+      MaturityRating maxRating, int page, int size) {
     try {
-      query = new CatalogQuery(text == null ? "" : text, category == null || category.isEmpty() ? null : category,
-          claims == null ? null : claims.maxRating().orElse(null),
-          claims == null || !visibility.categoryAccess() ? List.of() : claims.categories(), Instant.now(),
+      return new CatalogQuery(text == null ? "" : text, category == null || category.isEmpty() ? null : category,
+          maxRating, claims == null || !visibility.categoryAccess() ? List.of() : claims.categories(), Instant.now(),
           new PageRequest(page * size, size));
     } catch (InvalidValueException e) {
       throw ApiException.badRequest(call.describe() + ": " + LogText.escape(e.getMessage()));
     }
-    return ApiExchange.withoutBody(() -> answer(call, query, claims, page, size));
   }
 
   /** The token's claims, {@code null} without a token; 403 for a token that does not hold. */
@@ -103,6 +111,10 @@ final class CatalogEndpoints implements ApiEndpoints {
     if (claims != null && revocations != null && !revocations.allows(claims)) {
       throw new ApiException(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked;"
           + " request a new one");
+    }
+    if (claims != null && !visibility.profileHoldsNow(claims)) {
+      throw new ApiException(HttpResponseStatus.FORBIDDEN, OriginMetrics.PROFILE_REFUSED, "the profile this token"
+          + " names was deleted or is not its viewer's; request a new token, or search without one");
     }
     CatalogSearchResult result = store.catalog().search(query);
     ObjectNode body = Responses.MAPPER.createObjectNode();

@@ -147,7 +147,7 @@ final class LiveEndpoints implements ApiEndpoints {
           : " (title " + stream.recordingTitleId() + ")"));
     }
     ObjectNode out = ManagementEndpoints.grant(api, body, id, false, "/live/" + id + "/master.m3u8", null,
-        "/play/" + id + "?live=1", claims -> { });
+        "/play/" + id + "?live=1", null, claims -> { });
     out.put("live", true);
     call.respond(HttpResponseStatus.OK, out);
   }

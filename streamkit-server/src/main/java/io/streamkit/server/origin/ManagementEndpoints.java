@@ -15,6 +15,8 @@ import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
 import io.streamkit.core.ViewerId;
 import io.streamkit.core.job.IngestJob;
+import io.streamkit.core.profile.Profile;
+import io.streamkit.core.profile.Profiles;
 import io.streamkit.core.storage.DirectUploads;
 import io.streamkit.core.storage.StorageException;
 import io.streamkit.core.storage.StoredObject;
@@ -51,6 +53,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -644,7 +647,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
         ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
     ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
-        "/play/" + id, claims -> refuseOutsideLimits(claims, title));
+        "/play/" + id, api.store.profiles(), claims -> refuseOutsideLimits(visibility, claims, title));
     if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
       out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
           + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
@@ -675,9 +678,10 @@ final class ManagementEndpoints implements ApiEndpoints {
 
   /**
    * 403 before a token is signed for a title its own limits would refuse: rated above its {@code maxRating} (or
-   * unrated), or, with category access on, in none of its {@code categories}.
+   * unrated), or, with category access on, in none of its {@code categories}. A token for a profile already carries
+   * the stricter of the requested and the profile's limit as its {@code maxRating}.
    */
-  private void refuseOutsideLimits(PlaybackClaims claims, Title title) {
+  static void refuseOutsideLimits(TitleVisibility visibility, PlaybackClaims claims, Title title) {
     switch (visibility.decide(claims, title)) {
       case ABOVE_MATURITY -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "above_maturity", "title "
           + title.id() + " is rated " + title.metadata().maturityRatingIfRated().map(MaturityRating::label)
@@ -700,11 +704,17 @@ final class ManagementEndpoints implements ApiEndpoints {
 
   /**
    * Signs a playback token for {@code id} (a title, or a live stream) from a playback request's body
-   * ({@code viewerId}, {@code ttlSeconds}, {@code maxHeight}, {@code maxStreams}) and answers it with the URLs a
-   * player opens ({@code dashUrl} only with a {@code dashPath}); 400 naming the field that is wrong.
+   * ({@code viewerId}, {@code ttlSeconds}, {@code maxHeight}, {@code maxStreams}, {@code maxRating},
+   * {@code categories}, {@code profileId}) and answers it with the URLs a player opens ({@code dashUrl} only with a
+   * {@code dashPath}); 400 naming the field that is wrong. A {@code profileId} must be one of the viewer's profiles
+   * (else 404); the token then names it and carries the stricter of the requested {@code maxRating} and the
+   * profile's limit, so a kids profile's token never allows more than the profile.
+   *
+   * @param profiles the viewer's profiles, or {@code null} where profiles do not apply (live streams): a
+   *     {@code profileId} is then a 400
    */
   static ObjectNode grant(ManagementApi api, JsonNode body, String id, boolean preview, String masterPath,
-      String dashPath, String playerPath, Consumer<PlaybackClaims> beforeSigning) {
+      String dashPath, String playerPath, Profiles profiles, Consumer<PlaybackClaims> beforeSigning) {
     JsonNode viewerNode = body.get("viewerId");
     String viewer;
     try {
@@ -728,8 +738,12 @@ final class ManagementEndpoints implements ApiEndpoints {
       if (body.hasNonNull("maxStreams")) {
         b.maxStreams(body.get("maxStreams").asInt(-1));
       }
-      if (body.hasNonNull("maxRating")) {
-        b.maxRating(MaturityRating.fromLabel("maxRating", body.get("maxRating").asText()));
+      MaturityRating maxRating = body.hasNonNull("maxRating")
+          ? MaturityRating.fromLabel("maxRating", body.get("maxRating").asText()) : null;
+      b.maxRating(maxRating);
+      if (body.hasNonNull("profileId")) {
+        Profile profile = viewersProfile(profiles, viewer, body.get("profileId").asText());
+        b.profile(profile.id()).maxRating(profile.stricterLimit(Optional.ofNullable(maxRating)).orElse(null));
       }
       if (body.hasNonNull("categories")) {
         JsonNode categories = body.get("categories");
@@ -759,6 +773,22 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
 
+
+  /** The viewer's profile a playback request names; 400 where profiles do not apply or for a malformed id, else 404. */
+  private static Profile viewersProfile(Profiles profiles, String viewer, String profileId) {
+    if (profiles == null) {
+      throw ApiException.badRequest("profileId: live streams are played without profiles; leave it out");
+    }
+    UUID id;
+    try {
+      id = UUID.fromString(profileId);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("profileId '" + LogText.escape(profileId) + "' is not a profile id (a UUID);"
+          + " list the viewer's profiles with GET /api/profiles");
+    }
+    return profiles.find(id).filter(p -> p.ownerId().equals(viewer)).orElseThrow(() -> ApiException.notFound(
+        "profile " + id + " is not one of viewer " + viewer + "'s profiles; list them with GET /api/profiles"));
+  }
 
   /**
    * {@code POST /api/titles}: the request body is the video (or the audio of an audio-only title); name and

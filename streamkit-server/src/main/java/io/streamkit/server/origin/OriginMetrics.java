@@ -48,6 +48,8 @@ final class OriginMetrics {
   static final String TITLE_ABOVE_MATURITY = "title_above_maturity";
   /** A token whose {@code categories} hold none of the title's, where category access is on. */
   static final String TITLE_OUTSIDE_CATEGORIES = "title_outside_categories";
+  /** A token naming a profile that is deleted or not its viewer's. */
+  static final String PROFILE_REFUSED = "profile_refused";
   static final String TOKEN_REVOKED = "token_revoked";
   static final String TOO_MANY_STREAMS = "too_many_streams";
   /** An edge asked about an {@code X-Original-URI} that is missing or no title URI. */

@@ -217,8 +217,8 @@ public final class OriginServer implements AutoCloseable {
       apiExecutor = new ApiExecutor(config.apiThreads);
     }
     if (config.store != null) {
-      visibility = new TitleVisibility(config.store.catalog(), apiExecutor.executor(), Ticker.systemTicker(),
-          Clock.systemUTC(), config.categoryAccess);
+      visibility = new TitleVisibility(config.store.catalog(), config.store.profiles(), apiExecutor.executor(),
+          Ticker.systemTicker(), Clock.systemUTC(), config.categoryAccess);
       tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
           Clock.systemUTC());
       revocations = tokenRevocations;
@@ -240,6 +240,7 @@ public final class OriginServer implements AutoCloseable {
       families.add(access);
       families.add(new AccountEndpoints(config.store, managementAccess));
       families.add(new CatalogEndpoints(config.store, config.verifier, revocations, visibility));
+      families.add(new ProfileEndpoints(config.store, config.verifier, revocations, visibility, config.managementApi));
       Duration bodyStall = config.managementApi == null ? ManagementApi.DEFAULT_BODY_STALL_TIMEOUT
           : config.managementApi.bodyStallTimeout;
       api = () -> new ApiHandler(families, apiExecutor, metrics, bodyStall);

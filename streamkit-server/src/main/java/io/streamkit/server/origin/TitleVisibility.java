@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.streamkit.core.profile.Profile;
+import io.streamkit.core.profile.Profiles;
 import io.streamkit.core.title.Catalog;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p>A token's own limits are checked against the same entry: a {@code max_rating} (a kids profile) refuses titles
  * rated above it and unrated ones, and where the deployment turns category access on, a {@code categories} claim
  * refuses titles in none of them. Neither is lifted for preview tokens.
+ *
+ * <p>A token that names a viewer's {@code profile} is checked against the profile as stored, cached the same way (its
+ * owner and limit, refreshed after {@link #REFRESH_AFTER}): a profile that is deleted or belongs to another viewer
+ * refuses everything, and the profile's limit applies together with the token's {@code max_rating}, the stricter
+ * winning. So a token minted before a profile's limit was lowered, or minted without the claim, still cannot open
+ * what the profile may not watch.
  */
 final class TitleVisibility {
 
@@ -52,7 +60,8 @@ final class TitleVisibility {
     NOT_PUBLISHED(OriginMetrics.TITLE_NOT_PUBLISHED),
     NOT_AVAILABLE(OriginMetrics.TITLE_NOT_AVAILABLE),
     ABOVE_MATURITY(OriginMetrics.TITLE_ABOVE_MATURITY),
-    OUTSIDE_CATEGORIES(OriginMetrics.TITLE_OUTSIDE_CATEGORIES);
+    OUTSIDE_CATEGORIES(OriginMetrics.TITLE_OUTSIDE_CATEGORIES),
+    PROFILE_REFUSED(OriginMetrics.PROFILE_REFUSED);
 
     final String metric;
     /** This decision as a completed future, so that a cached decision allocates nothing. */
@@ -79,6 +88,7 @@ final class TitleVisibility {
   }
 
   private final AsyncLoadingCache<String, Optional<Gate>> gates;
+  private final AsyncLoadingCache<UUID, Optional<Profile>> profiles;
   private final Clock clock;
   private final boolean categoryAccess;
 
@@ -86,7 +96,8 @@ final class TitleVisibility {
    * @param categoryAccess whether a token's {@code categories} claim limits the titles it opens (a deployment
    *     setting, off by default)
    */
-  TitleVisibility(Catalog catalog, Executor executor, Ticker ticker, Clock clock, boolean categoryAccess) {
+  TitleVisibility(Catalog catalog, Profiles profiles, Executor executor, Ticker ticker, Clock clock,
+      boolean categoryAccess) {
     this.clock = clock;
     this.categoryAccess = categoryAccess;
     this.gates = Caffeine.newBuilder()
@@ -96,6 +107,13 @@ final class TitleVisibility {
         .executor(executor)
         .ticker(ticker)
         .buildAsync(new GateLoader(catalog));
+    this.profiles = Caffeine.newBuilder()
+        .maximumSize(MAX_TITLES)
+        .refreshAfterWrite(REFRESH_AFTER)
+        .expireAfterWrite(EXPIRE_AFTER)
+        .executor(executor)
+        .ticker(ticker)
+        .buildAsync(new ProfileLoader(profiles));
   }
 
   /**
@@ -104,10 +122,18 @@ final class TitleVisibility {
    */
   CompletableFuture<Decision> decide(PlaybackClaims claims) {
     CompletableFuture<Optional<Gate>> gate = gates.get(claims.titleId());
-    if (gate.isDone() && !gate.isCompletedExceptionally()) {
-      return decide(claims, gate.join()).answer;
+    if (claims.profile().isEmpty()) {
+      if (gate.isDone() && !gate.isCompletedExceptionally()) {
+        return within(claims, gate.join(), claims.maxRating()).answer;
+      }
+      return gate.thenApply(known -> within(claims, known, claims.maxRating()));
     }
-    return gate.thenApply(known -> decide(claims, known));
+    CompletableFuture<Optional<Profile>> profile = profiles.get(claims.profile().get());
+    if (gate.isDone() && !gate.isCompletedExceptionally() && profile.isDone()
+        && !profile.isCompletedExceptionally()) {
+      return forProfile(claims, gate.join(), profile.join()).answer;
+    }
+    return gate.thenCombine(profile, (known, profileNow) -> forProfile(claims, known, profileNow));
   }
 
   /** As {@link #decide}, waiting for the catalog if it must: only off the event loop. */
@@ -120,7 +146,38 @@ final class TitleVisibility {
    * the catalog before a token is signed)}
    */
   Decision decide(PlaybackClaims claims, Title title) {
-    return decide(claims, Optional.of(Gate.of(title)));
+    return within(claims, Optional.of(Gate.of(title)), claims.maxRating());
+  }
+
+  /**
+   * {@return whether a viewer whose limit is {@code maxRating} (the one {@link #maxRatingNow} found) may open
+   * {@code title} now, for lists such as "continue watching" read from the catalog}
+   */
+  Decision decide(PlaybackClaims claims, Title title, Optional<MaturityRating> maxRating) {
+    return within(claims, Optional.of(Gate.of(title)), maxRating);
+  }
+
+  /**
+   * {@return the limit that applies to the token's viewer now: the token's {@code max_rating}, or, for a token naming
+   * a profile, the stricter of it and the profile's} Waits for the store if it must: only off the event loop. Call
+   * after {@link #profileHoldsNow} said yes.
+   */
+  Optional<MaturityRating> maxRatingNow(PlaybackClaims claims) {
+    if (claims.profile().isEmpty()) {
+      return claims.maxRating();
+    }
+    return profiles.get(claims.profile().get()).join()
+        .map(profile -> profile.stricterLimit(claims.maxRating()))
+        .orElse(claims.maxRating());
+  }
+
+  /**
+   * {@return whether the profile the token names, if any, exists and is its viewer's} Waits for the store if it
+   * must: only off the event loop.
+   */
+  boolean profileHoldsNow(PlaybackClaims claims) {
+    return claims.profile().isEmpty() || profiles.get(claims.profile().get()).join()
+        .filter(profile -> profile.ownerId().equals(claims.viewer())).isPresent();
   }
 
   /** {@return whether a token's categories limit what it opens and lists in this deployment} */
@@ -133,7 +190,19 @@ final class TitleVisibility {
     gates.synchronous().invalidate(titleId);
   }
 
-  private Decision decide(PlaybackClaims claims, Optional<Gate> known) {
+  /** Forgets a profile's owner and limit, after this node deleted it. */
+  void invalidateProfile(UUID profileId) {
+    profiles.synchronous().invalidate(profileId);
+  }
+
+  private Decision forProfile(PlaybackClaims claims, Optional<Gate> known, Optional<Profile> profile) {
+    if (profile.isEmpty() || !profile.get().ownerId().equals(claims.viewer())) {
+      return Decision.PROFILE_REFUSED;
+    }
+    return within(claims, known, profile.get().stricterLimit(claims.maxRating()));
+  }
+
+  private Decision within(PlaybackClaims claims, Optional<Gate> known, Optional<MaturityRating> maxRating) {
     if (known.isEmpty()) {
       return Decision.ALLOWED;
     }
@@ -150,8 +219,7 @@ final class TitleVisibility {
         return Decision.NOT_AVAILABLE;
       }
     }
-    if (claims.maxRating().isPresent()
-        && (gate.rating() == null || !gate.rating().allowedUnder(claims.maxRating().get()))) {
+    if (maxRating.isPresent() && (gate.rating() == null || !gate.rating().allowedUnder(maxRating.get()))) {
       return Decision.ABOVE_MATURITY;
     }
     if (categoryAccess && !claims.categories().isEmpty() && !inAny(gate.categories(), claims.categories())) {
@@ -167,6 +235,29 @@ final class TitleVisibility {
       }
     }
     return false;
+  }
+
+  /** Loads a profile's owner and limit on the executor; a failed reload keeps what was known. */
+  private record ProfileLoader(Profiles profiles) implements AsyncCacheLoader<UUID, Optional<Profile>> {
+
+    @Override
+    public CompletableFuture<Optional<Profile>> asyncLoad(UUID profileId, Executor executor) {
+      return CompletableFuture.supplyAsync(() -> profiles.find(profileId), executor);
+    }
+
+    @Override
+    public CompletableFuture<Optional<Profile>> asyncReload(UUID profileId, Optional<Profile> old,
+        Executor executor) {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return profiles.find(profileId);
+        } catch (RuntimeException e) {
+          LOG.warn("cannot refresh profile {} ({}); using the last known one", profileId,
+              LogText.escape(e.getMessage()));
+          return old;
+        }
+      }, executor);
+    }
   }
 
   /** Loads on the executor; a failed reload keeps what was known. */

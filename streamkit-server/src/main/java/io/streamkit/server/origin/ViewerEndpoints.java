@@ -16,6 +16,7 @@ import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.recommend.Recommendations;
 import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.store.StreamkitStore;
+import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.UnknownTitleException;
 import io.streamkit.core.token.PlaybackClaims;
@@ -52,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * Token checks use the origin's {@link io.streamkit.core.token.PlaybackTokenVerifier} (and its verified-token cache)
  * and the catalog's moderation state ({@link io.streamkit.server.origin.TitleVisibility}) exactly as the token gate
  * does for media: a viewer token opens a published title, a preview token also a ready one.
+ *
+ * <p>A token that names a viewer's profile ({@code profile} claim) acts for that profile: progress, "continue
+ * watching" and recommendations are kept under the profile's id
+ * ({@link io.streamkit.core.profile.Profile#progressViewerId()}), and the lists leave out what the profile may not watch now (above the stricter of the token's and the profile's
+ * maximum rating, outside its window, outside the token's categories where the deployment enforces them). Playback
+ * events stay the viewer's, as do stream limits.
  */
 final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
 
@@ -160,7 +167,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     if (titleId == null) {
       return;
     }
-    String viewer = claims.get().viewer();
+    String viewer = progressViewer(claims.get());
     if (call.method().equals(HttpMethod.PUT)) {
       JsonNode body = jsonObject(call, requestBody);
       if (body == null) {
@@ -208,12 +215,15 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       return;
     }
     progressWriter.flush();
-    Page<WatchProgress> rows = store.progress().continueWatching(claims.get().viewer(),
+    Optional<MaturityRating> maxRating = visibility.maxRatingNow(claims.get());
+    Page<WatchProgress> rows = store.progress().continueWatching(progressViewer(claims.get()),
         new PageRequest(page * size, size));
     ArrayNode items = Responses.MAPPER.createArrayNode();
     for (WatchProgress row : rows.items()) {
       Optional<Title> title = store.catalog().get(row.titleId());
-      if (title.isEmpty()) {
+      // Started once is not watchable now: the window may have closed, a profile's limit may have been lowered.
+      if (title.isEmpty()
+          || visibility.decide(claims.get(), title.get(), maxRating) != TitleVisibility.Decision.ALLOWED) {
         continue;
       }
       items.addObject()
@@ -242,7 +252,9 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       call.fail(HttpResponseStatus.BAD_REQUEST, "bad_limit", "GET /api/recommendations: " + e.getMessage());
       return;
     }
-    Recommendations mine = recommender.forViewer(claims.get().viewer(), limit);
+    Recommendations mine = recommender.forViewer(progressViewer(claims.get()),
+        visibility.maxRatingNow(claims.get()).orElse(null),
+        visibility.categoryAccess() ? claims.get().categories() : List.of(), limit);
     ObjectNode response = Responses.MAPPER.createObjectNode();
     response.put("computedAt", mine.computedAt() == null ? null : mine.computedAt().toString());
     response.set("forYou", titleCards(mine.forYou()));
@@ -382,6 +394,12 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
             + " availability window now; it can be played only between its availableFrom and availableUntil");
         return Optional.empty();
       }
+      if (decision == TitleVisibility.Decision.PROFILE_REFUSED) {
+        call.fail(HttpResponseStatus.FORBIDDEN, decision.metric, "the profile this token names ("
+            + claims.profile().orElseThrow() + ") was deleted or is not viewer " + claims.viewer() + "'s; request a"
+            + " new token from POST /api/profiles/{id}/token");
+        return Optional.empty();
+      }
       if (decision != TitleVisibility.Decision.ALLOWED) {
         call.fail(HttpResponseStatus.FORBIDDEN, decision.metric, "title " + claims.titleId() + " is outside what"
             + " this token's viewer may play (" + decision.metric + "); request a token for another title");
@@ -400,6 +418,11 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       call.fail(HttpResponseStatus.FORBIDDEN, "forbidden", why);
       return Optional.empty();
     }
+  }
+
+  /** Whose progress a token reads and writes: the profile's own id when it names one, else the viewer's. */
+  static String progressViewer(PlaybackClaims claims) {
+    return claims.profile().map(UUID::toString).orElse(claims.viewer());
   }
 
   private static UUID titleId(ApiCall call, PlaybackClaims claims) {

@@ -53,7 +53,7 @@ class CacheClockTest {
         store.catalog().transition(title.id(), next);
       }
       Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
-      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, ticker, Clock.systemUTC(),
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), store.profiles(), loads::add, ticker, Clock.systemUTC(),
           false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
@@ -111,7 +111,7 @@ class CacheClockTest {
           return Instant.ofEpochMilli(wallClock.get());
         }
       };
-      TitleVisibility visibility = new TitleVisibility(store.catalog(), loads::add, new ManualTicker(), clock,
+      TitleVisibility visibility = new TitleVisibility(store.catalog(), store.profiles(), loads::add, new ManualTicker(), clock,
           false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
