@@ -11,6 +11,7 @@ public class ProfileRefusedException extends RuntimeException {
     TOO_MANY
   }
 
+  /** Why the profile was refused. */
   private final Reason reason;
 
   /**
