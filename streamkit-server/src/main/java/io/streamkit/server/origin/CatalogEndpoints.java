@@ -14,7 +14,6 @@ import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.core.token.TokenRejectedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -95,17 +94,9 @@ final class CatalogEndpoints implements ApiEndpoints {
       throw new ApiException(HttpResponseStatus.FORBIDDEN, "tokens_off", "this origin runs without a token verifier"
           + " and cannot read the token; search without one, or start the origin with a signing key");
     }
-    try {
-      PlaybackClaims claims = verifier.verify(token);
-      if (!claims.allowsClient(call.client())) {
-        throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
-      }
-      return claims;
-    } catch (TokenRejectedException e) {
-      throw new ApiException(HttpResponseStatus.FORBIDDEN, "forbidden", "the playback token was refused ("
-          + e.reason().tag() + "); request a new one, or search without a token");
-    }
+    return ViewerTokens.verify(call, verifier, token, ", or search without a token");
   }
+
 
   private void answer(ApiCall call, CatalogQuery query, PlaybackClaims claims, int page, int size) {
     if (claims != null && revocations != null && !revocations.allows(claims)) {

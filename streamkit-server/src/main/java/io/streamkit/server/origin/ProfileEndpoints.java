@@ -13,8 +13,6 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.core.token.TokenRejectedException;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -110,7 +108,10 @@ final class ProfileEndpoints implements ApiEndpoints {
 
   private void create(ApiCall call, PlaybackClaims claims, byte[] requestBody) {
     requireValid(claims);
-    JsonNode body = jsonObject(call, requestBody);
+    JsonNode body = ViewerEndpoints.jsonObject(call, requestBody);
+    if (body == null) {
+      return;
+    }
     JsonNode name = body.get("name");
     JsonNode rating = body.get("maxRating");
     Profile profile;
@@ -183,17 +184,9 @@ final class ProfileEndpoints implements ApiEndpoints {
       throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "missing_token", call.describe() + " needs the"
           + " viewer's playback token as Authorization: Bearer <token> or ?token=");
     }
-    try {
-      PlaybackClaims claims = verifier.verify(token);
-      if (!claims.allowsClient(call.client())) {
-        throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
-      }
-      return claims;
-    } catch (TokenRejectedException e) {
-      throw new ApiException(HttpResponseStatus.FORBIDDEN, "forbidden", "the playback token was refused ("
-          + e.reason().tag() + "); request a new one");
-    }
+    return ViewerTokens.verify(call, verifier, token, "");
   }
+
 
   /** 403 for a revoked token, or one whose profile was deleted or is not its viewer's. Off the event loop. */
   private void requireValid(PlaybackClaims claims) {
@@ -227,19 +220,6 @@ final class ProfileEndpoints implements ApiEndpoints {
       throw ApiException.notFound("'" + LogText.escape(text) + "' is not a profile id (a UUID); list the viewer's"
           + " profiles with GET /api/profiles");
     }
-  }
-
-  private static JsonNode jsonObject(ApiCall call, byte[] requestBody) {
-    try {
-      JsonNode body = Responses.MAPPER.readTree(requestBody);
-      if (body != null && body.isObject()) {
-        return body;
-      }
-    } catch (IOException e) {
-      // Answered below with the same message as a body that is not an object.
-    }
-    throw ApiException.badRequest(call.describe() + ": the body must be a JSON object such as"
-        + " {\"name\": \"Kids\", \"maxRating\": \"G\"} (Content-Type: application/json)");
   }
 
   private static ObjectNode json(Profile profile) {

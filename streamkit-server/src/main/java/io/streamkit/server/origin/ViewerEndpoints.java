@@ -436,7 +436,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
 
   // ---- JSON reading
 
-  private static JsonNode jsonObject(ApiCall call, byte[] requestBody) {
+  /** The body as a JSON object; otherwise answers 400 and returns {@code null}. */
+  static JsonNode jsonObject(ApiCall call, byte[] requestBody) {
     try {
       JsonNode body = Responses.MAPPER.readTree(requestBody);
       if (body != null && body.isObject()) {
