@@ -11,12 +11,15 @@ import io.streamkit.core.title.CatalogQuery;
 import io.streamkit.core.title.CatalogSearchResult;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
+import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The viewer's catalog: {@code GET /api/catalog?q=&category=&page=&size=} lists the titles viewers may play now
@@ -24,7 +27,8 @@ import java.util.Map;
  * category. Without a token it is the public storefront; with a playback token (as {@code Authorization: Bearer} or
  * {@code ?token=}) it is narrowed to what that token's viewer may play (its {@code max_rating}, and its
  * {@code categories} where the deployment enforces them), and a token that is invalid, for another client or revoked
- * is refused, never silently ignored.
+ * is refused, never silently ignored. {@code GET /api/catalog/{id}} answers one title as the search lists it, under
+ * the same rules: a title the search would not list to this caller is 404, whether it exists or not.
  */
 final class CatalogEndpoints implements ApiEndpoints {
 
@@ -53,12 +57,17 @@ final class CatalogEndpoints implements ApiEndpoints {
 
   @Override
   public ApiExchange open(ApiCall call) {
-    if (call.size() != 1 || !call.segment(0).equals(CATALOG)) {
+    if (call.size() > 2 || !call.segment(0).equals(CATALOG)) {
       return null;
     }
     if (!call.method().equals(HttpMethod.GET)) {
       throw ApiException.methodNotAllowed(call.method() + " is not served at " + call.describe() + "; use GET",
           "GET");
+    }
+    if (call.size() == 2) {
+      String id = call.segment(1);
+      PlaybackClaims claims = claims(call);
+      return ApiExchange.withoutBody(() -> detail(call, id, claims));
     }
     int page = ManagementEndpoints.intParameter(call, "page", 0, 0, MAX_PAGE);
     int size = ManagementEndpoints.intParameter(call, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
@@ -75,6 +84,14 @@ final class CatalogEndpoints implements ApiEndpoints {
       throw ApiException.badRequest(call.describe() + ": " + LogText.escape(e.getMessage()));
     }
     return ApiExchange.withoutBody(() -> answer(call, query, claims, page, size));
+  }
+
+  /** 403 for a revoked token; checked off the event loop, as the revocation list may be read from the store. */
+  private void refuseRevoked(PlaybackClaims claims) {
+    if (claims != null && revocations != null && !revocations.allows(claims)) {
+      throw new ApiException(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked;"
+          + " request a new one");
+    }
   }
 
   /** The token's claims, {@code null} without a token; 403 for a token that does not hold. */
@@ -100,10 +117,7 @@ final class CatalogEndpoints implements ApiEndpoints {
   }
 
   private void answer(ApiCall call, CatalogQuery query, PlaybackClaims claims, int page, int size) {
-    if (claims != null && revocations != null && !revocations.allows(claims)) {
-      throw new ApiException(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked;"
-          + " request a new one");
-    }
+    refuseRevoked(claims);
     CatalogSearchResult result = store.catalog().search(query);
     ObjectNode body = Responses.MAPPER.createObjectNode();
     ArrayNode items = body.putArray("items");
@@ -115,6 +129,33 @@ final class CatalogEndpoints implements ApiEndpoints {
       categories.addObject().put("category", facet.getKey()).put("count", facet.getValue());
     }
     call.respond(HttpResponseStatus.OK, body);
+  }
+
+  /** {@code GET /api/catalog/{id}}: the title when the search would list it to this caller, otherwise 404. */
+  private void detail(ApiCall call, String id, PlaybackClaims claims) {
+    refuseRevoked(claims);
+    Title title = listed(store, visibility, id, claims).orElseThrow(() -> ApiException.notFound("no title '"
+        + LogText.escape(id) + "' in the catalog" + (claims == null ? "" : " for this viewer")
+        + "; search it with GET /api/catalog?q="));
+    call.respond(HttpResponseStatus.OK, entry(title));
+  }
+
+  /**
+   * The title {@code id} when the search lists it to {@code claims}' viewer (or, with {@code null}, to everyone):
+   * published, inside its window, and within the token's own limits. Empty for any other id, existing or not, so
+   * that an answer never tells a hidden title from a missing one. Reads the catalog: off the event loop only.
+   */
+  static Optional<Title> listed(StreamkitStore store, TitleVisibility visibility, String id, PlaybackClaims claims) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    Instant now = Instant.now();
+    return store.catalog().get(uuid).filter(title -> title.status() == TitleStatus.PUBLISHED
+        && title.metadata().availableAt(now)
+        && (claims == null || visibility.decide(claims, title) == TitleVisibility.Decision.ALLOWED));
   }
 
   /** What a viewer sees of a title: no moderation state, processing details or storage paths. */
