@@ -164,7 +164,6 @@
     if (rows.children.length === 0) {
       show('Nothing to watch yet.', false);
     }
-    watchSearch();
   }
 
   function categoryName(slug) {
@@ -173,9 +172,28 @@
   }
 
   // Search as you type: the catalog matches the word being typed as a prefix, so results follow each key press,
-  // debounced; an answer that arrives after a newer one was asked for is dropped.
+  // debounced; an answer that arrives after a newer one was asked for is dropped. On the title page the search box
+  // takes the viewer to the browse page's results (/browse?q=).
   function watchSearch() {
     const input = document.getElementById('search');
+    if (titleId) {
+      document.getElementById('search-form').addEventListener('submit', (e) => {
+        e.preventDefault();
+        location.assign('/browse?q=' + encodeURIComponent(input.value.trim()));
+      });
+      return;
+    }
+    const asked = new URLSearchParams(location.search).get('q');
+    if (asked) {
+      input.value = asked;
+    }
+    watchSearchResults(input);
+    if (asked) {
+      input.dispatchEvent(new Event('input'));
+    }
+  }
+
+  function watchSearchResults(input) {
     const results = document.getElementById('search-results');
     const status = document.getElementById('search-status');
     const list = results.querySelector('ul');
@@ -331,6 +349,7 @@
       return;
     }
     watchArrowKeys();
+    watchSearch();
     try {
       await (titleId ? showTitle() : showBrowse());
     } catch (e) {

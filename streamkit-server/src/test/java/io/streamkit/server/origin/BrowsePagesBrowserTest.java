@@ -184,6 +184,13 @@ class BrowsePagesBrowserTest {
       assertThat(((Number) chromium.script("return document.documentElement.scrollWidth - window.innerWidth"))
           .intValue()).as("the title page fits the phone").isLessThanOrEqualTo(0);
       chromium.screenshot(SCREENSHOTS.resolve("title-phone.png"));
+
+      // Searching from a title page lands on the browse page's results.
+      chromium.driver.findElement(By.id("search")).sendKeys("mount", Keys.ENTER);
+      wait.withMessage(() -> "no results for a search from the title page: " + text(chromium, "search-status"))
+          .until(d -> d.getCurrentUrl().equals(base + "/browse?q=mount")
+              && d.findElement(By.id("search-results")).isDisplayed()
+              && cardIds(chromium, "#search-results").equals(List.of(mountain)));
     }
   }
 
