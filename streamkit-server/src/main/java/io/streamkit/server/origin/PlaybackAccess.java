@@ -149,10 +149,6 @@ final class PlaybackAccess {
     }
   }
 
-  /**
-   * Runs {@code next} with the catalog's answer on the channel's loop when the catalog answers; a catalog that fails
-   * makes the verdict {@link Verdict#catalogUnavailable}.
-   */
   /** {@return whether {@code path} is a title's poster, {@code titles/<id>/poster.jpg}} */
   static boolean isPoster(RequestPath path) {
     return path.size() == 3 && path.segment(0).equals(RequestDecoder.TITLES) && path.segment(2).equals(POSTER);
@@ -179,6 +175,10 @@ final class PlaybackAccess {
     });
   }
 
+  /**
+   * Runs {@code next} with the catalog's answer on the channel's loop when the catalog answers; a catalog that fails
+   * makes the verdict {@link Verdict#catalogUnavailable}.
+   */
   private <R> void whenKnown(ChannelHandlerContext ctx, R request, String titleId,
       CompletableFuture<TitleVisibility.Decision> answer, Verdict<R> verdict,
       Consumer<TitleVisibility.Decision> next) {
