@@ -88,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(secretBytes);
     StreamkitPlatform platform = StreamkitPlatform.builder().dataDirectory(data).hs256Secret(secretBytes)
         .adminKey(adminKey).workers(workers).ladder(Ladder.apple()).preset("veryfast")
+        .managementApi(api -> api.viewerGrants(true))
         .origin(origin -> origin.host(host).port(port)).build().start();
     ProcessLifecycle.closeOnShutdown(platform);
     String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + platform.port();
@@ -105,6 +106,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Admin:  " + base + "/admin?key=" + adminKey);
     out.println("Player: " + base + "/play/" + title.id() + "?token=" + token);
+    out.println("Browse: " + base + "/browse?token=" + token);
     out.println("API:    curl -H 'Authorization: Bearer " + adminKey + "' " + base + "/api/titles");
     out.println();
     out.println("Serving until Ctrl-C.");

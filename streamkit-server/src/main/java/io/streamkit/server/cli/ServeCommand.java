@@ -176,6 +176,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "let the editor role publish and unpublish titles too (default: moderators and admins only)")
   boolean editorsMayPublish;
 
+  @Option(names = "--viewer-grants", defaultValue = "${env:STREAMKIT_VIEWER_GRANTS:-false}",
+      description = "let a viewer's playback token be exchanged for a token for any other title the catalog lists to"
+          + " that viewer, as the browse page does (env STREAMKIT_VIEWER_GRANTS, default false: only the management"
+          + " API signs tokens)")
+  boolean viewerGrants;
+
   @Option(names = "--max-connections", defaultValue = "${env:STREAMKIT_MAX_CONNECTIONS:-10000}", paramLabel = "N",
       description = "concurrent connections accepted (default 10000)")
   int maxConnections;
@@ -350,7 +356,8 @@ final class ServeCommand implements Callable<Integer> {
       platform.nodeId(nodeId);
     }
     if (api) {
-      platform.adminKey(adminKey).managementApi(management -> management.editorsMayPublish(editorsMayPublish));
+      platform.adminKey(adminKey).managementApi(management -> management.editorsMayPublish(editorsMayPublish)
+          .viewerGrants(viewerGrants));
     }
     protection(platform);
     live(platform, api);

@@ -12,11 +12,14 @@ import io.streamkit.core.title.CatalogSearchResult;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
+import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The viewer's catalog: {@code GET /api/catalog?q=&category=&page=&size=} lists the titles viewers may play now
@@ -25,7 +28,9 @@ import java.util.Map;
  * {@code ?token=}) it is narrowed to what that token's viewer may play (its {@code max_rating}, and its
  * {@code categories} where the deployment enforces them; for a token naming a profile, the stricter of its
  * {@code max_rating} and the profile's limit), and a token that is invalid, for another client, revoked or naming a
- * profile that is not its viewer's is refused, never silently ignored.
+ * profile that is not its viewer's is refused, never silently ignored. {@code GET /api/catalog/{id}} answers one
+ * title as the search lists it, under the same rules: a title the search would not list to this caller is 404,
+ * whether it exists or not.
  */
 final class CatalogEndpoints implements ApiEndpoints {
 
@@ -54,12 +59,17 @@ final class CatalogEndpoints implements ApiEndpoints {
 
   @Override
   public ApiExchange open(ApiCall call) {
-    if (call.size() != 1 || !call.segment(0).equals(CATALOG)) {
+    if (call.size() > 2 || !call.segment(0).equals(CATALOG)) {
       return null;
     }
     if (!call.method().equals(HttpMethod.GET)) {
       throw ApiException.methodNotAllowed(call.method() + " is not served at " + call.describe() + "; use GET",
           "GET");
+    }
+    if (call.size() == 2) {
+      String id = call.segment(1);
+      PlaybackClaims claims = claims(call);
+      return ApiExchange.withoutBody(() -> detail(call, id, claims));
     }
     int page = ManagementEndpoints.intParameter(call, "page", 0, 0, MAX_PAGE);
     int size = ManagementEndpoints.intParameter(call, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
@@ -84,6 +94,21 @@ final class CatalogEndpoints implements ApiEndpoints {
     }
   }
 
+  /**
+   * 403 for a revoked token, or one naming a profile that was deleted or is not its viewer's; checked off the event
+   * loop, as the revocation list and the profile may be read from the store.
+   */
+  private void refuseRevoked(PlaybackClaims claims) {
+    if (claims != null && revocations != null && !revocations.allows(claims)) {
+      throw new ApiException(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked;"
+          + " request a new one");
+    }
+    if (claims != null && !visibility.profileHoldsNow(claims)) {
+      throw new ApiException(HttpResponseStatus.FORBIDDEN, OriginMetrics.PROFILE_REFUSED, "the profile this token"
+          + " names was deleted or is not its viewer's; request a new token, or search without one");
+    }
+  }
+
   /** The token's claims, {@code null} without a token; 403 for a token that does not hold. */
   private PlaybackClaims claims(ApiCall call) {
     String token = call.bearerOrTokenParameter();
@@ -97,16 +122,8 @@ final class CatalogEndpoints implements ApiEndpoints {
     return ViewerTokens.verify(call, verifier, token, ", or search without a token");
   }
 
-
   private void answer(ApiCall call, CatalogQuery query, PlaybackClaims claims, int page, int size) {
-    if (claims != null && revocations != null && !revocations.allows(claims)) {
-      throw new ApiException(HttpResponseStatus.FORBIDDEN, "token_revoked", "this playback token was revoked;"
-          + " request a new one");
-    }
-    if (claims != null && !visibility.profileHoldsNow(claims)) {
-      throw new ApiException(HttpResponseStatus.FORBIDDEN, OriginMetrics.PROFILE_REFUSED, "the profile this token"
-          + " names was deleted or is not its viewer's; request a new token, or search without one");
-    }
+    refuseRevoked(claims);
     CatalogSearchResult result = store.catalog().search(query);
     ObjectNode body = Responses.MAPPER.createObjectNode();
     ArrayNode items = body.putArray("items");
@@ -118,6 +135,35 @@ final class CatalogEndpoints implements ApiEndpoints {
       categories.addObject().put("category", facet.getKey()).put("count", facet.getValue());
     }
     call.respond(HttpResponseStatus.OK, body);
+  }
+
+  /** {@code GET /api/catalog/{id}}: the title when the search would list it to this caller, otherwise 404. */
+  private void detail(ApiCall call, String id, PlaybackClaims claims) {
+    refuseRevoked(claims);
+    Title title = listed(store, visibility, id, claims).orElseThrow(() -> ApiException.notFound("no title '"
+        + LogText.escape(id) + "' in the catalog" + (claims == null ? "" : " for this viewer")
+        + "; search it with GET /api/catalog?q="));
+    call.respond(HttpResponseStatus.OK, entry(title));
+  }
+
+  /**
+   * The title {@code id} when the search lists it to {@code claims}' viewer (or, with {@code null}, to everyone):
+   * published, inside its window, and within the token's own limits (for a token naming a profile: a profile of its
+   * viewer, and the stricter of the two limits). Empty for any other id, existing or not, so that an answer never
+   * tells a hidden title from a missing one. Reads the catalog: off the event loop only.
+   */
+  static Optional<Title> listed(StreamkitStore store, TitleVisibility visibility, String id, PlaybackClaims claims) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    Instant now = Instant.now();
+    return store.catalog().get(uuid).filter(title -> title.status() == TitleStatus.PUBLISHED
+        && title.metadata().availableAt(now)
+        && (claims == null || (visibility.profileHoldsNow(claims) && visibility.decide(claims, title,
+            visibility.maxRatingNow(claims)) == TitleVisibility.Decision.ALLOWED)));
   }
 
   /** What a viewer sees of a title: no moderation state, processing details or storage paths. */

@@ -63,6 +63,7 @@ public final class ManagementApi {
   final Duration bodyStallTimeout;
   final Duration unfinishedUploadRetention;
   final boolean editorsMayPublish;
+  final boolean viewerGrants;
 
   private ManagementApi(Builder b) {
     this.store = b.store;
@@ -78,6 +79,7 @@ public final class ManagementApi {
     this.bodyStallTimeout = b.bodyStallTimeout;
     this.unfinishedUploadRetention = b.unfinishedUploadRetention;
     this.editorsMayPublish = b.editorsMayPublish;
+    this.viewerGrants = b.viewerGrants;
     discardIncomplete();
     tus.removeExpired();
   }
@@ -189,6 +191,7 @@ public final class ManagementApi {
     private Duration bodyStallTimeout = DEFAULT_BODY_STALL_TIMEOUT;
     private Duration unfinishedUploadRetention = DEFAULT_UNFINISHED_UPLOAD_RETENTION;
     private boolean editorsMayPublish;
+    private boolean viewerGrants;
 
     private Builder() {}
 
@@ -201,6 +204,20 @@ public final class ManagementApi {
      */
     public Builder editorsMayPublish(boolean allowed) {
       this.editorsMayPublish = allowed;
+      return this;
+    }
+
+    /**
+     * Lets a viewer exchange their playback token for a token for another title ({@code POST /api/catalog/{id}/playback}), with
+     * the same viewer and limits, for every title the catalog lists to that viewer: what the browse page needs to
+     * play what it shows. Leave it off where each title is sold or granted separately and the application alone
+     * decides which titles a viewer may open.
+     *
+     * @param allowed default {@code false}: only the management API signs playback tokens
+     * @return this builder
+     */
+    public Builder viewerGrants(boolean allowed) {
+      this.viewerGrants = allowed;
       return this;
     }
 

@@ -232,6 +232,9 @@ public final class OriginServer implements AutoCloseable {
         StoredTitles stored = storedTitles;
         families.add(new ManagementEndpoints(config.managementApi, managementAccess, visibility,
             stored == null ? titleId -> { } : stored::versionChanged));
+        if (config.verifier != null) {
+          families.add(new ViewerGrantEndpoints(config.managementApi, config.verifier, revocations, visibility));
+        }
         if (config.live != null) {
           families.add(new LiveEndpoints(config.managementApi, config.live, managementAccess));
         }

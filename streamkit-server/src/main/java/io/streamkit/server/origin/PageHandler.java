@@ -13,7 +13,8 @@ import io.streamkit.core.token.PlaybackClaims;
 import java.net.URI;
 
 /**
- * The origin's pages: the player ({@code /play/<title id>}, any id a playback token can name), the admin console
+ * The origin's pages: the viewer's browse page ({@code /browse}) and title page ({@code /browse/title/<title id>}),
+ * one page that shows either, the player ({@code /play/<title id>}, any id a playback token can name), the admin console
  * ({@code /admin}), their scripts and styles ({@code /pages/<name>.js|css}) and the players ({@code /webjars/...}: hls.js
  * from its webjar, dash.js and Shaka Player laid out the same way by the build from their npm packages), all read
  * from the class path, for GET and HEAD (the request decoder refuses other methods).
@@ -35,6 +36,8 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   static final String PLAY = "play";
   static final String ADMIN = "admin";
+  static final String BROWSE = "browse";
+  static final String TITLE = "title";
   static final String PAGES = "pages";
   static final String WEBJARS = "webjars";
   static final String PAGE_RESOURCES = "io/streamkit/server/pages/";
@@ -81,7 +84,7 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
     if (resource == null) {
       // Allow-listed segments are safe to echo.
       Responses.error(ctx, metrics, Route.PAGE, request.keepAlive, HttpResponseStatus.NOT_FOUND, "not_found",
-          "no page at /" + request.path.join(0) + "; the player is /play/<title id>, the console /admin");
+          "no page at /" + request.path.join(0) + "; the player is /play/<title id>, the console /admin, the catalog /browse");
       return;
     }
     Responses.send(ctx, metrics, Route.PAGE, respond(request, resource), request.keepAlive, request.isHead());
@@ -94,6 +97,10 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
     switch (path.segment(0)) {
       case ADMIN:
         return path.size() == 1 ? resources.get(PAGE_RESOURCES + "admin.html") : null;
+      case BROWSE:
+        return path.size() == 1 || (path.size() == 3 && path.segment(1).equals(TITLE)
+            && PlaybackClaims.TITLE_ID.matcher(path.segment(2)).matches())
+            ? resources.get(PAGE_RESOURCES + "browse.html") : null;
       case PLAY:
         return path.size() == 2 && PlaybackClaims.TITLE_ID.matcher(path.segment(1)).matches()
             ? resources.get(PAGE_RESOURCES + "player.html") : null;
@@ -111,7 +118,7 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   private FullHttpResponse respond(OriginRequest request, ClassPathResources.Resource resource) {
     String first = request.path.segment(0);
-    boolean html = first.equals(PLAY) || first.equals(ADMIN);
+    boolean html = first.equals(PLAY) || first.equals(ADMIN) || first.equals(BROWSE);
     boolean unchanged = HttpConditionals.notModified(request.headers, resource.etag(), -1);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         unchanged ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK,

@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * given on the channel's loop when the catalog answers (pipelined requests behind it wait in
  * {@link RequestCycleHandler}).
  *
+ * <p>A title's poster ({@code /titles/<id>/poster.jpg}) asked for without a token is storefront art: it is served
+ * for exactly the titles the public catalog lists ({@link TitleVisibility#decidePublic}), so a browse page can show
+ * the posters of titles it holds no token for; with a token, or for any other title, the rules above apply.
+ *
  * <p>Without a verifier (an embedding application that does its own access control) there is nothing to decide;
  * callers check {@link #enforced()}.
  */
@@ -58,6 +62,8 @@ final class PlaybackAccess {
     void catalogUnavailable(ChannelHandlerContext ctx, R request);
   }
 
+  /** A title's poster, written by the transcoder beside its playlists. */
+  static final String POSTER = "poster.jpg";
   private static final Logger LOG = LoggerFactory.getLogger(PlaybackAccess.class);
 
   private final PlaybackTokenVerifier verifier;
@@ -125,7 +131,7 @@ final class PlaybackAccess {
       // The usual case, a cached status: decided here, with no continuation made per request.
       decideVisible(ctx, request, titlePath, claims, visible.join(), verdict);
     } else {
-      whenKnown(ctx, request, claims, visible, verdict,
+      whenKnown(ctx, request, claims.titleId(), visible, verdict,
           known -> decideVisible(ctx, request, titlePath, claims, known, verdict));
     }
   }
@@ -143,17 +149,43 @@ final class PlaybackAccess {
     }
   }
 
+  /** {@return whether {@code path} is a title's poster, {@code titles/<id>/poster.jpg}} */
+  static boolean isPoster(RequestPath path) {
+    return path.size() == 3 && path.segment(0).equals(RequestDecoder.TITLES) && path.segment(2).equals(POSTER);
+  }
+
+  /**
+   * Decides a poster request that carries no token: allowed (without claims) when the public catalog lists the title,
+   * refused otherwise; only while {@link #enforced()}.
+   */
+  <R> void decidePoster(ChannelHandlerContext ctx, R request, RequestPath titlePath, Verdict<R> verdict) {
+    String titleId = titlePath.segment(1);
+    if (visibility == null) {
+      metrics.rejected(OriginMetrics.TOKEN_PREFIX + TokenRejectedException.Reason.MISSING.tag());
+      verdict.refused(ctx, request);
+      return;
+    }
+    whenKnown(ctx, request, titleId, visibility.decidePublic(titleId), verdict, known -> {
+      if (known == TitleVisibility.Decision.ALLOWED) {
+        verdict.allowed(ctx, request, null);
+      } else {
+        metrics.rejected(known.metric);
+        verdict.refused(ctx, request);
+      }
+    });
+  }
+
   /**
    * Runs {@code next} with the catalog's answer on the channel's loop when the catalog answers; a catalog that fails
    * makes the verdict {@link Verdict#catalogUnavailable}.
    */
-  private <R> void whenKnown(ChannelHandlerContext ctx, R request, PlaybackClaims claims,
+  private <R> void whenKnown(ChannelHandlerContext ctx, R request, String titleId,
       CompletableFuture<TitleVisibility.Decision> answer, Verdict<R> verdict,
       Consumer<TitleVisibility.Decision> next) {
     answer.whenCompleteAsync((value, failure) -> {
       try {
         if (failure != null) {
-          LOG.warn("catalog lookup for title {} failed: {}", claims.titleId(), LogText.escape(String.valueOf(
+          LOG.warn("catalog lookup for title {} failed: {}", titleId, LogText.escape(String.valueOf(
               failure.getMessage())));
           verdict.catalogUnavailable(ctx, request);
         } else {

@@ -58,7 +58,7 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
   static final String EDGE_AUTHORISE_PATH = "authorise";
   static final String TOKEN_PARAMETER = "token";
   static final String API_PATH = "api";
-  static final Set<String> PAGE_PATHS = Set.of("play", "admin", "pages", "webjars");
+  static final Set<String> PAGE_PATHS = Set.of("play", "admin", "browse", "pages", "webjars");
 
   /** Methods beyond GET and HEAD that API routes take. */
   static final Set<HttpMethod> API_METHODS =

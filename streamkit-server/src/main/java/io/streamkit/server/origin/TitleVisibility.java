@@ -180,6 +180,22 @@ final class TitleVisibility {
         .filter(profile -> profile.ownerId().equals(claims.viewer())).isPresent();
   }
 
+  /**
+   * Whether a title is listed to everyone, as the public catalog lists it: known to the catalog, published and inside
+   * its window ({@link Decision#NOT_PUBLISHED} for a title the catalog does not know, which only its token opens).
+   * Completes at once when the title is cached.
+   */
+  CompletableFuture<Decision> decidePublic(String titleId) {
+    return gates.get(titleId).thenApply(known -> {
+      if (known.isEmpty() || known.get().status() != TitleStatus.PUBLISHED) {
+        return Decision.NOT_PUBLISHED;
+      }
+      long now = clock.millis();
+      return now < known.get().availableFromMillis() || now >= known.get().availableUntilMillis()
+          ? Decision.NOT_AVAILABLE : Decision.ALLOWED;
+    });
+  }
+
   /** {@return whether a token's categories limit what it opens and lists in this deployment} */
   boolean categoryAccess() {
     return categoryAccess;

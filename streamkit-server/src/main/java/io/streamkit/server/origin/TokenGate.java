@@ -17,6 +17,8 @@ import io.streamkit.core.token.PlaybackClaims;
  * <p>Each refusal takes one from the client's failed-token bucket ({@link RateLimits}); while it is empty, the
  * {@link RateLimitHandler} before this gate answers the client's title requests 429 without a token check.
  *
+ * <p>A poster asked for without a token is decided as storefront art ({@link PlaybackAccess#decidePoster}).
+ *
  * <p>Without a verifier (an embedding application that does its own access control) every request passes.
  */
 @Sharable
@@ -47,6 +49,10 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     if (!access.enforced() || !gates(request.route)) {
       ctx.fireChannelRead(request);
+      return;
+    }
+    if ((request.token == null || request.token.isEmpty()) && PlaybackAccess.isPoster(request.path)) {
+      access.decidePoster(ctx, request, request.path, this);
       return;
     }
     access.decide(ctx, request, request.token, request.path, request.client, this);

@@ -13,10 +13,14 @@
 // With ?live=1 it plays a live stream (/live/<id>/master.m3u8) in hls.js's low-latency mode, with a LIVE badge and
 // the distance to the live edge, and neither resumes nor saves a position.
 // hls.js picks bitrates with StreamKit's own rule (streamkit-abr.js) on titles; ?abr=hlsjs keeps hls.js's built-in ABR.
+// The heading and the poster shown before playback come from the viewer's catalog (GET /api/catalog/<id>); the
+// link back to the browse page works because the token is kept in sessionStorage as the browse page keeps it.
 (function () {
   'use strict';
 
   const HEARTBEAT_MS = 5000;
+  // Where the browse page (browse.js) keeps the signed-in viewer's token.
+  const VIEWER_TOKEN_KEY = 'streamkit.viewerToken';
   const EVENT_FLUSH_MS = 10000;
   const EVENT_BATCH_MAX = 500;
   const EVENT_FLUSH_AT = 50;
@@ -629,6 +633,27 @@
     return null;
   }
 
+  // The title's name and poster, as the viewer's catalog lists them to this token; the video element shows the poster
+  // until the first frame. A title the catalog does not list to the token (a moderator's preview) keeps the generic
+  // heading.
+  async function showTitleCard() {
+    try {
+      const r = await api('GET', '/api/catalog/' + encodeURIComponent(titleId));
+      if (!r.ok) {
+        return;
+      }
+      const title = await r.json();
+      document.getElementById('title-text').textContent = title.name;
+      document.title = title.name + ' · StreamKit';
+      window.streamkitPlayer.titleName = title.name;
+      if (title.posterPath && !video.currentTime) {
+        video.poster = title.posterPath + '?token=' + encodeURIComponent(token);
+      }
+    } catch (e) {
+      // No heading is worth an error line: playback goes on.
+    }
+  }
+
   function startNative(startPosition) {
     video.src = masterUrl();
     video.addEventListener('loadedmetadata', () => {
@@ -653,6 +678,7 @@
     live: live,
     liveLatency: null,
     audioLanguage: null,
+    titleName: null,
     flush: () => { saveProgress(false); flushEvents(false); },
   };
 
@@ -660,6 +686,12 @@
     if (!titleId || !token) {
       show('This page needs a title and a playback token: /play/<title id>?token=<token>.', true);
       return;
+    }
+    if (!sessionStorage.getItem(VIEWER_TOKEN_KEY)) {
+      sessionStorage.setItem(VIEWER_TOKEN_KEY, token);
+    }
+    if (!live) {
+      showTitleCard();
     }
     watchMediaElement();
     offerEngines();

@@ -39,7 +39,7 @@ class DemoCommandTest {
   private static final Duration FIRST_RUN = Duration.ofSeconds(180);
   /** What the demo itself prints on a first run; anything else is noise. */
   private static final Pattern DEMO_LINE = Pattern.compile(
-      "StreamKit demo: .*|Generating a .*|Transcoding .*|\\s+\\d+%|Admin: .*|Player: .*|API: .*|Serving until.*|");
+      "StreamKit demo: .*|Generating a .*|Transcoding .*|\\s+\\d+%|Admin: .*|Player: .*|Browse: .*|API: .*|Serving until.*|");
   private static final Pattern CLASS_LOAD = Pattern.compile("\\[[0-9.]+s]\\[info]\\[class,load].*");
 
   @TempDir static Path shared;

@@ -63,7 +63,8 @@ class ProfilesApiTest {
   @BeforeEach
   void start() throws Exception {
     store = openStore();
-    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(dataDirectory).tokenSigner(signer).build();
+    ManagementApi api = ManagementApi.builder().store(store).dataDirectory(dataDirectory).tokenSigner(signer)
+        .viewerGrants(true).build();
     origin = OriginServer.builder().dataDirectory(dataDirectory).host("127.0.0.1").port(0).ioThreads(2)
         .tokenVerifier(verifier).adminKey(ADMIN_KEY).store(store).managementApi(api).build().start();
   }
@@ -118,6 +119,16 @@ class ProfilesApiTest {
         "{\"viewerId\": \"parent\", \"profileId\": \"" + grownUpId + "\"}");
     assertThat(adultGrant.statusCode()).as(adultGrant.body()).isEqualTo(200);
     String grownUpThriller = json(adultGrant).get("token").asText();
+
+    // A browse page's exchange of the profile's token for another title's stays the profile's.
+    assertThat(send("POST", "/api/catalog/" + thriller + "/playback", null, bearer(kids)).statusCode())
+        .isEqualTo(404);
+    assertThat(send("GET", "/api/catalog/" + thriller, null, bearer(kids)).statusCode()).isEqualTo(404);
+    HttpResponse<String> browsed = send("POST", "/api/catalog/" + puppets + "/playback", null, bearer(kids));
+    assertThat(browsed.statusCode()).as(browsed.body()).isEqualTo(200);
+    PlaybackClaims browsedClaims = verifier.verify(json(browsed).get("token").asText());
+    assertThat(browsedClaims.profile()).contains(UUID.fromString(kidsId));
+    assertThat(browsedClaims.maxRating()).contains(MaturityRating.G);
 
     // Media at the origin, even with a token minted without the profile's limit.
     String forged = signer.sign(PlaybackClaims.builder().viewer("parent").title(thriller.toString())
