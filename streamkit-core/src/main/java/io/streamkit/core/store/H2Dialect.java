@@ -2,6 +2,7 @@ package io.streamkit.core.store;
 
 import io.streamkit.core.progress.WatchProgress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -90,8 +91,15 @@ final class H2Dialect implements SqlDialect {
       rankParameters.add("% " + word + "%");
       rankParameters.add("%" + word + "%");
     }
+    List<String> plain = TextSearch.plainWords(text);
+    List<Object> nameParameters = new ArrayList<>();
+    if (plain != null) {
+      plain.forEach(word -> nameParameters.add("%" + word + "%"));
+    }
     return new TextSearch("", List.of(), "(" + condition + ")", conditionParameters, "(" + rank + ")",
-        rankParameters);
+        rankParameters, plain == null || plain.isEmpty() ? null
+            : "(" + String.join(" AND ", Collections.nCopies(plain.size(), "LOWER(t.name) LIKE ?")) + ")",
+        nameParameters);
   }
 
   @Override

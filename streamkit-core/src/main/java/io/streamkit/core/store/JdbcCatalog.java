@@ -51,6 +51,11 @@ final class JdbcCatalog implements Catalog {
   private static final String PLACEHOLDERS = SqlDialect.repeat("?", COLUMNS.split(",").length);
   /** The most categories a search answers counts for, the most frequent first. */
   static final int MAX_FACETS = 100;
+  /**
+   * How many of the newest matches a search ranks and counts (and as many name matches beside them); see
+   * {@link #search}.
+   */
+  static final int RANKED_CANDIDATES = 1_000;
 
   private final JdbcRunner jdbc;
   private final SqlDialect dialect;
@@ -126,16 +131,23 @@ final class JdbcCatalog implements Catalog {
   }
 
   /**
-   * Three statements over the same filters in one transaction: the page (ranked by the dialect's
-   * {@link TextSearch}, newest first without text), the total, and the counts per category without the query's own
-   * category filter.
+   * Two statements in one transaction, each over a bounded set of candidates so that a search costs about the same
+   * however many titles match: the page with the number of candidates, then the counts per category over the
+   * candidates without the query's own category filter.
+   *
+   * <p>The candidates are the {@link #RANKED_CANDIDATES} newest matches (found newest first through the creation-time
+   * index when matches are many, through the text index when they are few) and, for a text of plain words, the
+   * {@link #RANKED_CANDIDATES} newest titles whose <em>name</em> has every word, so a title named as searched is
+   * ranked however old it is. When there are no more matches than that, the candidates are every match and the
+   * counts are exact; otherwise they count the candidates, a lower bound, and say so, as search engines report a
+   * bounded hit count (Elasticsearch's {@code track_total_hits}, whose total then has the relation {@code gte}).
+   * Ranking and counting every match instead costs in proportion to the matches: over a second at 100 000 titles
+   * for a word in most descriptions or a two-letter prefix ({@code benchmarks/README.md}).
    */
   @Override
   public CatalogSearchResult search(CatalogQuery query) {
     InvalidValueException.requireNonNull("query", query);
     TextSearch text = TextSearch.words(query.text()).isEmpty() ? null : dialect.textSearch(query.text());
-    String from = "streamkit_titles t" + (text == null ? "" : text.from());
-    List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
     StringBuilder where = new StringBuilder("t.status = ? AND (t.available_from IS NULL OR t.available_from <= ?)"
         + " AND (t.available_until IS NULL OR t.available_until > ?)");
     List<Object> whereParameters = new ArrayList<>(List.of(TitleStatus.PUBLISHED.name(), query.at(), query.at()));
@@ -152,35 +164,81 @@ final class JdbcCatalog implements Catalog {
       where.append(" AND ").append(text.condition());
       whereParameters.addAll(text.conditionParameters());
     }
-    String inCategory = "";
-    List<Object> categoryParameters = List.of();
-    if (query.category() != null) {
-      inCategory = " AND EXISTS (SELECT 1 FROM streamkit_title_categories f WHERE f.title_id = t.id AND f.category = ?)";
-      categoryParameters = List.of(query.category());
-    }
-    String filtered = " FROM " + from + " WHERE " + where + inCategory;
-    List<Object> filteredParameters = concat(fromParameters, whereParameters, categoryParameters);
+    Candidates everyCategory = new Candidates(text, where.toString(), whereParameters);
+    Candidates matching = query.category() == null ? everyCategory
+        : new Candidates(text, where + " AND EXISTS (SELECT 1 FROM streamkit_title_categories f"
+            + " WHERE f.title_id = t.id AND f.category = ?)", concat(whereParameters, List.of(query.category())));
     PageRequest page = query.page();
-    String pageSql = "SELECT " + T_COLUMNS + (text == null ? "" : ", " + text.rank() + " AS score") + filtered
-        + " ORDER BY " + (text == null ? "" : "score DESC, ") + "t.created_at DESC, t.id DESC LIMIT ? OFFSET ?";
-    List<Object> pageParameters = concat(text == null ? List.of() : text.rankParameters(), filteredParameters,
-        List.of(page.limit() + 1, (long) page.offset()));
-    String facetSql = "SELECT c.category, COUNT(*) AS titles FROM " + from
-        + " JOIN streamkit_title_categories c ON c.title_id = t.id WHERE " + where
+    String pageSql = matching.with + ", ranked AS (SELECT id, created_at, score, COUNT(*) OVER () AS found"
+        + " FROM candidates ORDER BY score DESC, created_at DESC, id DESC LIMIT ? OFFSET ?)"
+        + " SELECT " + T_COLUMNS + ", r.found, (SELECT COUNT(*) FROM newest) AS newest"
+        + " FROM ranked r JOIN streamkit_titles t ON t.id = r.id ORDER BY r.score DESC, r.created_at DESC, r.id DESC";
+    List<Object> pageParameters = concat(matching.parameters, List.of(page.limit() + 1, (long) page.offset()));
+    String countSql = matching.with + " SELECT (SELECT COUNT(*) FROM candidates), (SELECT COUNT(*) FROM newest)";
+    String facetSql = everyCategory.with + " SELECT c.category, COUNT(*) AS titles,"
+        + " (SELECT COUNT(*) FROM newest) AS newest FROM candidates x"
+        + " JOIN streamkit_title_categories c ON c.title_id = x.id"
         + (query.allowedCategories().isEmpty() ? ""
-            : " AND c.category IN (" + SqlDialect.repeat("?", query.allowedCategories().size()) + ")")
+            : " WHERE c.category IN (" + SqlDialect.repeat("?", query.allowedCategories().size()) + ")")
         + " GROUP BY c.category ORDER BY titles DESC, c.category LIMIT " + MAX_FACETS;
-    List<Object> facetParameters = concat(fromParameters, whereParameters, query.allowedCategories());
+    List<Object> facetParameters = concat(everyCategory.parameters, query.allowedCategories());
     return jdbc.inTransaction(tx -> {
-      List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), JdbcCatalog::mapTitle);
+      long[] counts = {-1, 0};
+      List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), row -> {
+        counts[0] = row.getLong("found");
+        counts[1] = row.getLong("newest");
+        return mapTitle(row);
+      });
+      if (counts[0] < 0) {
+        tx.query(countSql, s -> bindAll(s, matching.parameters), row -> {
+          counts[0] = row.getLong(1);
+          counts[1] = row.getLong(2);
+          return counts;
+        });
+      }
       boolean hasNext = titles.size() > page.limit();
       List<Title> items = complete(tx, hasNext ? titles.subList(0, page.limit()) : titles);
-      long total = tx.queryOne("SELECT COUNT(*)" + filtered, s -> bindAll(s, filteredParameters),
-          row -> row.getLong(1)).orElse(0L);
       Map<String, Long> facets = new LinkedHashMap<>();
-      tx.query(facetSql, s -> bindAll(s, facetParameters), row -> facets.put(row.getString(1), row.getLong(2)));
-      return new CatalogSearchResult(new Page<>(items, page, hasNext), total, facets);
+      boolean[] facetsExact = {true};
+      tx.query(facetSql, s -> bindAll(s, facetParameters), row -> {
+        facetsExact[0] = row.getLong(3) <= RANKED_CANDIDATES;
+        return facets.put(row.getString(1), row.getLong(2));
+      });
+      return new CatalogSearchResult(new Page<>(items, page, hasNext), Math.max(counts[0], 0),
+          counts[1] <= RANKED_CANDIDATES, facets, facetsExact[0]);
     });
+  }
+
+  /**
+   * The common table expressions {@code newest} (up to {@link #RANKED_CANDIDATES} + 1 matches, newest first: one more
+   * tells whether there are more), {@code named} (name matches, for a text of plain words) and {@code candidates}
+   * (their union, each with its rank, 0 without a text), with the bind parameters of the whole {@code WITH} clause.
+   */
+  private static final class Candidates {
+    final String with;
+    final List<Object> parameters;
+
+    Candidates(TextSearch text, String where, List<Object> whereParameters) {
+      String from = " FROM streamkit_titles t" + (text == null ? "" : text.from()) + " WHERE " + where;
+      List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
+      String score = text == null ? "0" : text.rank();
+      List<Object> scoreParameters = text == null ? List.of() : text.rankParameters();
+      String newestFirst = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
+      StringBuilder sql = new StringBuilder("WITH newest AS (SELECT t.id, t.created_at, ").append(score)
+          .append(" AS score").append(from).append(newestFirst).append(RANKED_CANDIDATES + 1).append(")");
+      List<Object> all = concat(scoreParameters, fromParameters, whereParameters);
+      if (text != null && text.nameCondition() != null) {
+        sql.append(", named AS (SELECT t.id, t.created_at, ").append(score).append(" AS score").append(from)
+            .append(" AND ").append(text.nameCondition()).append(newestFirst).append(RANKED_CANDIDATES).append(")")
+            .append(", candidates AS (SELECT id, created_at, score FROM newest"
+                + " UNION SELECT id, created_at, score FROM named)");
+        all.addAll(concat(scoreParameters, fromParameters, whereParameters, text.nameParameters()));
+      } else {
+        sql.append(", candidates AS (SELECT id, created_at, score FROM newest)");
+      }
+      this.with = sql.toString();
+      this.parameters = all;
+    }
   }
 
   @SafeVarargs

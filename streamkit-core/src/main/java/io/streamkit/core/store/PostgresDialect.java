@@ -95,7 +95,27 @@ final class PostgresDialect implements SqlDialect {
       parameters = List.of(text.substring(0, text.length() - prefix.length()), prefix + ":*");
     }
     return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
-        "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of());
+        "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of(),
+        nameQuery(text, prefix) == null ? null : "t.search_document @@ to_tsquery('simple', ?)",
+        nameQuery(text, prefix) == null ? List.of() : List.of(nameQuery(text, prefix)));
+  }
+
+  /**
+   * Every word of a plain text restricted to the name's weight ({@code word:A}, the typed one {@code word:*A}; section
+   * 12.3.2): the query that finds titles whose name has them all through the same GIN index, which cannot tell
+   * weights apart, so the rows it finds are rechecked.
+   */
+  private static String nameQuery(String text, String prefix) {
+    List<String> words = TextSearch.plainWords(text);
+    if (words == null || words.isEmpty()) {
+      return null;
+    }
+    StringBuilder query = new StringBuilder();
+    for (int i = 0; i < words.size(); i++) {
+      query.append(i == 0 ? "" : " & ").append(words.get(i))
+          .append(i == words.size() - 1 && prefix != null ? ":*A" : ":A");
+    }
+    return query.toString();
   }
 
   @Override

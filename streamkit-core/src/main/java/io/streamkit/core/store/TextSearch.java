@@ -8,11 +8,14 @@ import java.util.regex.Pattern;
 
 /**
  * A search text as SQL over {@code streamkit_titles t}: a clause joined after it ({@code from}, may be empty), the
- * condition a title must meet and the rank expression that orders matches, each with its bind parameters in order.
- * A dialect makes it ({@link SqlDialect#textSearch}).
+ * condition a title must meet, the rank expression that orders matches, and a narrower condition that holds when the
+ * title's <em>name</em> has every searched word ({@code nameCondition}, {@code null} when the text is not plain words),
+ * each with its bind parameters in order. A dialect makes it ({@link SqlDialect#textSearch}).
  */
 record TextSearch(String from, List<Object> fromParameters, String condition, List<Object> conditionParameters,
-    String rank, List<Object> rankParameters) {
+    String rank, List<Object> rankParameters, String nameCondition, List<Object> nameParameters) {
+
+  private static final Pattern PLAIN_WORDS = Pattern.compile("[\\p{L}\\p{N}\\s.,:;!?'&/]*");
 
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
@@ -24,6 +27,18 @@ record TextSearch(String from, List<Object> fromParameters, String condition, Li
       words.add(matcher.group().toLowerCase(Locale.ROOT));
     }
     return words;
+  }
+
+  /**
+   * The words of {@code text} when it is plain words, which every one must match; {@code null} when it uses the
+   * search syntax (quotes, {@code -word}, {@code or}), whose meaning a plain list of words would change.
+   */
+  static List<String> plainWords(String text) {
+    if (!PLAIN_WORDS.matcher(text).matches()) {
+      return null;
+    }
+    List<String> words = words(text);
+    return words.contains("or") ? null : words;
   }
 
   /**

@@ -11,9 +11,14 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -185,6 +190,32 @@ public abstract class CatalogSearchContractTest {
   }
 
   @Test
+  void whenMoreTitlesMatchThanASearchRanksTheCountsSaySoAndANameMatchIsStillFirst() throws SQLException {
+    Title named = published("Harbour", "", m -> m.withCategories(List.of("drama")));
+    publishedNewer(named, JdbcCatalog.RANKED_CANDIDATES + 1, "a harbour at dawn");
+
+    CatalogSearchResult many = store.catalog().search(CatalogQuery.of("harbour", NOW, FIRST_PAGE));
+    CatalogSearchResult few = store.catalog().search(CatalogQuery.of("dawn", NOW, FIRST_PAGE));
+    CatalogSearchResult all = store.catalog().search(CatalogQuery.of("", NOW, new PageRequest(1010, 10)));
+
+    assertThat(ids(many).get(0)).isEqualTo(named.id().toString());
+    assertThat(many.totalExact()).isFalse();
+    assertThat(many.total()).isGreaterThanOrEqualTo(JdbcCatalog.RANKED_CANDIDATES);
+    assertThat(many.categoryCountsExact()).isFalse();
+    assertThat(many.categoryCounts()).containsExactly(Map.entry("drama", 1L));
+    assertThat(few.totalExact()).isFalse();
+    assertThat(few.total()).isEqualTo(JdbcCatalog.RANKED_CANDIDATES + 1);
+    assertThat(all.titles().items()).as("a page past the ranked matches").isEmpty();
+    assertThat(all.total()).isEqualTo(JdbcCatalog.RANKED_CANDIDATES + 1);
+    assertThat(store.catalog().search(new CatalogQuery("harbour", "drama", null, List.of(), NOW, FIRST_PAGE)))
+        .satisfies(inDrama -> {
+          assertThat(ids(inDrama)).containsExactly(named.id().toString());
+          assertThat(inDrama.totalExact()).isTrue();
+          assertThat(inDrama.total()).isEqualTo(1);
+        });
+  }
+
+  @Test
   void editingTheNameOrDescriptionChangesWhatSearchFinds() {
     Title title = published("Plain", "nothing here", m -> m);
     assertThat(store.catalog().search(CatalogQuery.of("volcano", NOW, FIRST_PAGE)).total()).isZero();
@@ -203,6 +234,29 @@ public abstract class CatalogSearchContractTest {
       store.catalog().transition(title.id(), next);
     }
     return store.catalog().get(title.id()).orElseThrow();
+  }
+
+  /**
+   * {@code count} published titles without metadata, each newer than {@code than}, inserted in one batch: creating a
+   * thousand titles one transition at a time would make this the slowest test of the module.
+   */
+  private void publishedNewer(Title than, int count, String description) throws SQLException {
+    try (Connection connection = store.dataSource().getConnection();
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO streamkit_titles (id, name, description,"
+            + " status, progress_percent, created_at, updated_at) VALUES (?,?,?,?,?,?,?)")) {
+      for (int i = 0; i < count; i++) {
+        Timestamp created = Timestamp.from(than.createdAt().plusMillis(1 + i));
+        insert.setObject(1, UUID.randomUUID());
+        insert.setString(2, "Episode " + i);
+        insert.setString(3, description);
+        insert.setString(4, TitleStatus.PUBLISHED.name());
+        insert.setInt(5, 100);
+        insert.setTimestamp(6, created);
+        insert.setTimestamp(7, created);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
   }
 
   private String titleNamed(String name) {

@@ -128,9 +128,11 @@ final class CatalogEndpoints implements ApiEndpoints {
     ObjectNode body = Responses.MAPPER.createObjectNode();
     ArrayNode items = body.putArray("items");
     result.titles().items().forEach(title -> items.add(entry(title)));
-    body.put("page", page).put("size", size).put("total", result.total())
+    body.put("page", page).put("size", size).put("total", result.total()).put("totalExact", result.totalExact())
         .put("hasNext", result.titles().hasNext());
-    ArrayNode categories = body.putObject("facets").putArray("categories");
+    ObjectNode facetCounts = body.putObject("facets");
+    facetCounts.put("exact", result.categoryCountsExact());
+    ArrayNode categories = facetCounts.putArray("categories");
     for (Map.Entry<String, Long> facet : result.categoryCounts().entrySet()) {
       categories.addObject().put("category", facet.getKey()).put("count", facet.getValue());
     }
