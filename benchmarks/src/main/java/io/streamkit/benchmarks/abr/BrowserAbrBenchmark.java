@@ -77,7 +77,7 @@ import org.openqa.selenium.WebDriverException;
  * stall, and with the network's stalls only, the figure the simulator models.
  *
  * <p>The simulator's prediction: {@link Simulator} with the title's real segment sizes ({@code segment-sizes.json})
- * and the same level bitrates, the same scaled trace, the same round trip and payload share, the player's forward
+ * plus the audio segment the browser loaded beside each ({@link VideoModel#withAudio}) and the same level bitrates, the same scaled trace, the same round trip and payload share, the player's forward
  * buffer cap ({@code maxBufferLength}) as its buffer cap, a session as long as the title, starting at the rung the
  * browser's first chunk played at; StreamKit's rule is {@link Algorithm#STREAMKIT}, hls.js's is modelled by
  * {@link Algorithm#THROUGHPUT}.
@@ -323,7 +323,36 @@ public final class BrowserAbrBenchmark {
         throw new IllegalStateException("segment-sizes.json lists no sizes for level " + q + " (" + path + ")");
       }
     }
-    return VideoModel.of(kbps, bytes, CHUNK_SECONDS);
+    VideoModel video = VideoModel.of(kbps, bytes, CHUNK_SECONDS);
+    long[] audio = audioBytes(probe.path("audioLoaded"), video.chunkCount());
+    return audio == null ? video : video.withAudio(audio);
+  }
+
+  /**
+   * The audio segment the browser loaded beside each chunk, from the recorder's audio fragments; a chunk whose audio
+   * it did not see gets their mean. {@code null} for a title without an audio rendition.
+   */
+  private static long[] audioBytes(JsonNode loaded, int chunks) {
+    long[] audio = new long[chunks];
+    long sum = 0;
+    int seen = 0;
+    for (JsonNode f : loaded) {
+      int chunk = f.get("chunk").asInt();
+      if (chunk >= 0 && chunk < chunks && audio[chunk] == 0) {
+        audio[chunk] = f.get("bytes").asLong();
+        sum += audio[chunk];
+        seen++;
+      }
+    }
+    if (seen == 0) {
+      return null;
+    }
+    for (int c = 0; c < chunks; c++) {
+      if (audio[c] == 0) {
+        audio[c] = sum / seen;
+      }
+    }
+    return audio;
   }
 
   /** One session of one rule over one trace, in a browser of its own (an empty HTTP cache: no segment is cached). */

@@ -2,15 +2,16 @@
 // (Page.addScriptToEvaluateOnNewDocument). The page sets window.streamkitPlayer and then its .hls; the recorder
 // catches that assignment, so it listens from the first fragment on, and leaves both values as the page set them.
 // window.abrProbe.results() returns, as JSON: every main fragment loaded (level, bytes, download and first-byte times),
-// the level of every fragment the playhead entered (FRAG_CHANGED), the start-up time, the stalls (the video element's
-// 'waiting' to 'playing' after the first frame, with the position they happened at and the media buffered ahead of
-// it then) and whether playback ended.
+// every audio fragment loaded (chunk, bytes), the level of every fragment the playhead entered (FRAG_CHANGED), the
+// start-up time, the stalls (the video element's 'waiting' to 'playing' after the first frame, with the position they
+// happened at and the media buffered ahead of it then) and whether playback ended.
 (function () {
   'use strict';
   const probe = {
     levels: [],
     maxBufferLength: null,
     loaded: [],
+    audioLoaded: [],
     played: [],
     startupMs: null,
     stalls: [],
@@ -32,6 +33,10 @@
     });
     hls.on(Events.FRAG_LOADED, (event, data) => {
       const frag = data.frag;
+      if (frag.type === 'audio' && frag.sn !== 'initSegment') {
+        probe.audioLoaded.push({ chunk: frag.sn - hls.audioTracks[hls.audioTrack].details.startSN,
+          bytes: frag.stats.loaded });
+      }
       if (frag.type !== 'main' || frag.sn === 'initSegment') {
         return;
       }
@@ -120,7 +125,8 @@
         });
       }
       return JSON.stringify({
-        levels: probe.levels, maxBufferLength: probe.maxBufferLength, loaded: probe.loaded, played: probe.played,
+        levels: probe.levels, maxBufferLength: probe.maxBufferLength, loaded: probe.loaded,
+        audioLoaded: probe.audioLoaded, played: probe.played,
         startupMs: probe.startupMs, stalls: stalls, ended: probe.ended, errors: probe.errors,
         abr: player ? player.abr : null, position: (document.getElementById('video') || {}).currentTime,
       });

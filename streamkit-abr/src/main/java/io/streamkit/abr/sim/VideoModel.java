@@ -11,6 +11,11 @@ import java.util.List;
 /**
  * The video a simulated session plays: a ladder of nominal bitrates and the measured size of every
  * chunk at every rung (variable bit rate, so sizes differ chunk to chunk). Immutable.
+ *
+ * <p>The study's model is video only. A title with an audio rendition loads an audio segment beside
+ * every video segment over the same link ({@link #withAudio}): a chunk's download then carries both,
+ * and the bitrate rule's look-ahead must count both, or it predicts downloads too short and, measuring
+ * video bytes alone, the link too slow.
  */
 public final class VideoModel {
 
@@ -127,6 +132,32 @@ public final class VideoModel {
     return of(STUDY_LADDER_KBPS, sizes, STUDY_CHUNK_SECONDS);
   }
 
+  /**
+   * The same video with an audio segment loaded beside each chunk: every chunk's size at every rung
+   * grows by that chunk's audio bytes, as one download carries both (the ladder's bitrates stay as
+   * given; a variant's {@code BANDWIDTH} already covers its audio, RFC 8216 section 4.3.4.2).
+   *
+   * @param audioBytes audio bytes of each chunk, one per chunk, each at least 0
+   * @return the model with audio
+   * @throws IllegalArgumentException when the count differs from {@link #chunkCount()} or a size is negative
+   */
+  public VideoModel withAudio(long[] audioBytes) {
+    if (audioBytes.length != chunkCount()) {
+      throw new IllegalArgumentException(
+          "video model: " + audioBytes.length + " audio sizes but " + chunkCount() + " chunks; give one per chunk");
+    }
+    long[][] sizes = new long[chunkBytes.length][chunkCount()];
+    for (int c = 0; c < audioBytes.length; c++) {
+      if (audioBytes[c] < 0) {
+        throw new IllegalArgumentException("video model: audio of chunk " + c + " has size " + audioBytes[c]);
+      }
+      for (int q = 0; q < sizes.length; q++) {
+        sizes[q][c] = chunkBytes[q][c] + audioBytes[c];
+      }
+    }
+    return new VideoModel(bitratesKbps, sizes, chunkSeconds);
+  }
+
   /** {@return the number of rungs} */
   public int qualityCount() {
     return bitratesKbps.length;
@@ -147,7 +178,7 @@ public final class VideoModel {
   }
 
   /**
-   * {@return the size of one chunk in bytes}
+   * {@return the size of one chunk in bytes, its audio included for a model {@link #withAudio with audio}}
    *
    * @param quality the rung, {@code 0} to {@code qualityCount() - 1}
    * @param chunk the chunk, {@code 0} to {@code chunkCount() - 1}

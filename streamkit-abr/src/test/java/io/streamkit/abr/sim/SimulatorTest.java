@@ -53,6 +53,25 @@ class SimulatorTest {
   }
 
   @Test
+  void aChunkWithAudioDownloadsItsVideoAndAudioAndTheRuleSeesBoth() {
+    long[] audio = new long[10];
+    java.util.Arrays.fill(audio, 64_000);
+    VideoModel withAudio = video().withAudio(audio);
+    long[] seen = new long[2];
+    SessionResult r = Simulator.builder().chunks(2).build().run(constant(1.0, 100), withAudio, () -> state -> {
+      seen[0] = state.lastChunkBytes();
+      seen[1] = state.chunkBytes(2, 1);
+      return 1;
+    });
+    // 400 000 video + 64 000 audio bytes at 1 Mbit/s × 0.95 payload, plus 80 ms.
+    assertThat(r.downloadMs(0)).isCloseTo(464_000 / (125_000 * 0.95) * 1000 + 80, within(1e-6));
+    assertThat(seen).containsExactly(464_000, 800_000 + 64_000);
+    assertThat(withAudio.bitrateKbps(2)).isEqualTo(1600);
+    assertThatThrownBy(() -> video().withAudio(new long[3]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 audio sizes but 10 chunks");
+  }
+
+  @Test
   void aFullBufferMakesThePlayerSleepInHalfSecondSteps() {
     Simulator simulator = Simulator.builder().chunks(10).bufferCapSeconds(10).build();
     SessionResult r = simulator.run(constant(50, 100), video(), () -> always(0));

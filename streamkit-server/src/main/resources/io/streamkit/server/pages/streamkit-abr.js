@@ -23,6 +23,17 @@
 // every rung, as in the simulator: the packager publishes them as segment-sizes.json beside the master playlist
 // ({"renditions":[{"uri":"<name>/index.m3u8","segmentBytes":[...]}]}); without it (titles packaged before) a chunk's
 // size is its level's bitrate × duration.
+//
+// The link, not the video fragment: with an audio group hls.js loads the audio fragments beside the video ones over
+// the same link, so a video fragment's bytes over its own download time see only its share of the link (at the
+// lowest rungs an audio fragment is nearly as large as the video one, and the rule would read half the link). A
+// sample therefore counts every byte the link delivered while the video fragment loaded: its own, and the share of
+// every other fragment's transfer (audio, init segments) that overlapped it, taken as delivered evenly from its first
+// to its last byte (or to now, while it is still loading; hls.js updates a loading fragment's stats as bytes arrive).
+// A chunk then costs its video and its audio: the look-ahead adds to each published video size the audio bytes of a
+// chunk's duration, at the rate the audio fragments loaded so far had. This is the simulator's VideoModel.withAudio:
+// one download per chunk carrying both, the same state for the rule in both languages. Sizes from a level's bitrate
+// already include the audio (a variant's BANDWIDTH covers the audio it plays with, RFC 8216 section 4.3.4.2).
 (function (root) {
   'use strict';
 
@@ -329,10 +340,19 @@
     constructor(hls, segmentSizesUrl) {
       this.hls = hls;
       this.rule = new StreamKitRule();
-      // The rule's choices, for the page and its tests: {chunk, level, bufferSeconds} per decision.
+      // The rule's choices, for the page and its tests, per decision: {chunk, level, bufferSeconds,
+      // sampleBitsPerSecond (the link sample just taken), videoSampleBitsPerSecond (the video bytes alone over the same
+      // time), linkBitsPerSecond (the harmonic mean of the link samples), estimateBitsPerSecond (after the error
+      // bound)}.
       this.decisions = [];
-      // Main fragments as loaded: {chunk, level}.
+      // Main fragments as loaded: {chunk, level, bytes, linkBytes, ms, firstByteMs}; linkBytes adds the other
+      // fragments' bytes delivered over the same link during the load.
       this.loaded = [];
+      // Fragments of any type (hls.js's Fragment objects) whose transfer may overlap a later main fragment's.
+      this.transfers = [];
+      // Audio fragments loaded so far: bytes and media seconds.
+      this.audioBytes = 0;
+      this.audioSeconds = 0;
       this.choice = -1;
       this.forced = -1;
       this.lastLoad = null;
@@ -346,6 +366,7 @@
       };
       const Events = hls.constructor.Events;
       this.listeners = [
+        [Events.FRAG_LOADING, (event, data) => this.transfers.push(data.frag)],
         [Events.FRAG_LOADED, (event, data) => this.onFragLoaded(data)],
         [Events.FRAG_BUFFERED, (event, data) => this.onFragBuffered(data)],
       ];
@@ -376,18 +397,51 @@
 
     onFragLoaded(data) {
       const frag = data.frag;
+      if (frag.type === 'audio' && frag.sn !== 'initSegment' && frag.stats.loaded > 0) {
+        this.audioBytes += frag.stats.loaded;
+        this.audioSeconds += frag.duration;
+      }
       if (!StreamKitAbrController.isMain(frag)) {
         return;
       }
       const stats = data.part ? data.part.stats : frag.stats;
+      const linkBytes = stats.loaded + this.bytesBeside(frag, stats.loading.start, stats.loading.end);
       const details = this.hls.levels[frag.level].details;
-      this.loaded.push({ chunk: frag.sn - details.startSN, level: frag.level });
+      this.loaded.push({
+        chunk: frag.sn - details.startSN, level: frag.level, bytes: stats.loaded, linkBytes: linkBytes,
+        ms: stats.loading.end - stats.loading.start, firstByteMs: stats.loading.first - stats.loading.start,
+      });
       this.forced = -1;
       this.lastLoad = {
-        bytes: stats.loaded,
+        bytes: linkBytes,
+        videoBytes: stats.loaded,
         downloadSeconds: (stats.loading.end - stats.loading.start) / 1000,
         latencySeconds: Math.max(stats.loading.first - stats.loading.start, 0) / 1000,
       };
+    }
+
+    // The bytes other fragments' transfers delivered between start and end (ms), each spread evenly over its transfer;
+    // transfers that ended before start are forgotten, as every later main fragment starts after this one.
+    bytesBeside(main, start, end) {
+      const now = performance.now();
+      let bytes = 0;
+      this.transfers = this.transfers.filter((frag) => {
+        const s = frag.stats;
+        if (s.aborted || (s.loading.end > 0 && s.loading.end < start)) {
+          return false;
+        }
+        if (frag === main || !(s.loading.start > 0) || !(s.loaded > 0)) {
+          return frag !== main;
+        }
+        const from = s.loading.first > 0 ? s.loading.first : s.loading.start;
+        const to = s.loading.end > 0 ? s.loading.end : now;
+        const overlap = Math.min(to, end) - Math.max(from, start);
+        if (overlap > 0) {
+          bytes += s.loaded * (overlap / (to - from));
+        }
+        return true;
+      });
+      return Math.round(bytes);
     }
 
     onFragBuffered(data) {
@@ -409,6 +463,7 @@
       const buffer = bufferInfo ? bufferInfo.len : 0;
       const chunkSeconds = details.averagetargetduration || frag.duration;
       const sizes = levels.map((level) => this.sizesOf(level));
+      const audioBytes = this.audioSeconds > 0 ? Math.round(this.audioBytes / this.audioSeconds * chunkSeconds) : 0;
       const state = {
         bufferSeconds: () => buffer,
         lastQuality: () => frag.level,
@@ -416,7 +471,7 @@
         chunkCount: () => chunkCount,
         qualityCount: () => levels.length,
         bitrateKbps: (q) => Math.round(levels[q].bitrate / 1000),
-        chunkBytes: (q, chunk) => (sizes[q] && chunk < sizes[q].length ? sizes[q][chunk]
+        chunkBytes: (q, chunk) => (sizes[q] && chunk < sizes[q].length ? sizes[q][chunk] + audioBytes
           : Math.round(levels[q].bitrate / 8 * chunkSeconds)),
         chunkSeconds: () => chunkSeconds,
         lastChunkBytes: () => load.bytes,
@@ -424,7 +479,14 @@
         lastLatencySeconds: () => load.latencySeconds,
       };
       this.choice = this.rule.nextQuality(state);
-      this.decisions.push({ chunk: next, level: this.choice, bufferSeconds: buffer });
+      // The sample the rule just took, and what the video bytes alone over the same time would have made it.
+      const transfer = Math.max(load.downloadSeconds - this.rule.latency.estimateSeconds(), MIN_TRANSFER_SECONDS);
+      this.decisions.push({
+        chunk: next, level: this.choice, bufferSeconds: buffer,
+        sampleBitsPerSecond: load.bytes * 8 / transfer, videoSampleBitsPerSecond: load.videoBytes * 8 / transfer,
+        linkBitsPerSecond: this.rule.bandwidth.harmonicMean() * 8,
+        estimateBitsPerSecond: this.rule.estimateBitsPerSecond(),
+      });
     }
 
     // The published sizes of a level's segments, matched by the rendition playlist the level's URL ends with.

@@ -2,6 +2,9 @@ package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
 import io.streamkit.core.token.PlaybackClaims;
@@ -14,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The player page picks hls.js's levels with StreamKit's rule by default and with hls.js's own ABR under
@@ -31,6 +36,8 @@ class PlayerAbrBrowserTest {
   static final byte[] SECRET = "player-abr-browser-test-secret-of-32-bytes+".getBytes(StandardCharsets.UTF_8);
   static final Ladder LADDER = new Ladder("player-abr-test", List.of(Rung.of(480, 1500), Rung.of(360, 700),
       Rung.of(180, 200)));
+
+  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path data;
 
@@ -81,5 +88,75 @@ class PlayerAbrBrowserTest {
           + ".filter(e => e.name.includes('segment-sizes.json')).length")).isEqualTo(0L);
       assertThat(chromium.script("return window.streamkitPlayer.errors")).asList().isEmpty();
     }
+  }
+
+  /**
+   * On a slow link the audio fragments share the link with the video ones (hls.js loads both at once when a title has
+   * an audio rendition), and the rule's throughput must be the link's, not the video fragments' share of it. A title
+   * whose lower rungs are about as large as their audio (100 and 200 kbit/s beside AAC stereo) plays through a
+   * 1.5 Mbit/s link. The rule's throughput (the harmonic mean of its last five samples) at its 6th to 12th decisions is,
+   * at the median, within ±25 % of the link; the video bytes alone over the same times (what the rule measured before
+   * it counted the audio) read under 75 % of it.
+   */
+  @Test
+  void theRuleMeasuresTheLinkTheAudioSharesOnASlowLink() throws Exception {
+    HeadlessChromium.assumeInstalled();
+    Path source = TestVideos.makeNoisy(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 40, 854,
+        480, "6M");
+    String id = "slow-link-title";
+    // The top rung is out of the link's reach, so the rule stays on the lower two, where the audio weighs most.
+    Ladder ladder = new Ladder("slow-link-test", List.of(Rung.of(480, 4500), Rung.of(270, 200), Rung.of(180, 100)));
+    Transcoder.builder().input(source).output(data.resolve("titles").resolve(id)).ladder(ladder)
+        .preset("ultrafast").segmentSeconds(2).build().run();
+    long link = 1_500_000;
+
+    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
+        HeadlessChromium chromium = HeadlessChromium.start()) {
+      String base = "http://127.0.0.1:" + origin.port();
+      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("bob").title(id)
+          .expiresAt(Instant.now().plusSeconds(600)).build());
+      chromium.throttle(link, link, 40);
+      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+      new WebDriverWait(chromium.driver, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(500))
+          .withMessage(() -> "the rule made fewer than 12 decisions: " + decisions(chromium))
+          .until(d -> decisions(chromium).size() >= 12);
+      chromium.unthrottle();
+      assertThat(chromium.script("return window.streamkitPlayer.errors")).asList().isEmpty();
+
+      JsonNode made = decisions(chromium);
+      String log = made.toString() + " loaded " + chromium.script(
+          "return JSON.stringify(window.streamkitPlayer.hls.abrController.loaded)");
+      double[] measured = new double[7];
+      double[] videoOnly = new double[7];
+      for (int i = 5; i < 12; i++) {
+        measured[i - 5] = made.get(i).get("linkBitsPerSecond").asDouble();
+        double inverses = 0;
+        for (int k = i - 4; k <= i; k++) {
+          inverses += 1 / made.get(k).get("videoSampleBitsPerSecond").asDouble();
+        }
+        videoOnly[i - 5] = 5 / inverses;
+      }
+      assertThat(median(measured)).as("the rule's link throughput in bit/s on a %d bit/s link; %s", link, log)
+          .isBetween(0.75 * link, 1.25 * link);
+      assertThat(median(videoOnly)).as("video bytes alone over the same times, bit/s; %s", log)
+          .isLessThan(0.75 * link);
+    }
+  }
+
+  /** The StreamKit controller's decisions once the page's hls.js has its audio track, else none. */
+  private static JsonNode decisions(HeadlessChromium chromium) {
+    try {
+      return JSON.readTree((String) chromium.script("const p = window.streamkitPlayer;"
+          + " return p && p.hls && p.hls.audioTracks.length ? JSON.stringify(p.hls.abrController.decisions) : '[]'"));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the page's decisions are not JSON", e);
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 }

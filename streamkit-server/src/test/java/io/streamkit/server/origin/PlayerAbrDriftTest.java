@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * JavaScript rule per session in Node.js, and every decision must be the same. The sessions are the Pensieve study's
  * traces the abr module's tests use (every fourth, with the study's 80 ms round trip, and some with a 1.2 s one, where
  * the latency estimator leaves its Taylor range), a generated link with outages of 2 to 9 s and a link below the lowest
- * rung, on the study's six-rung video and on a three-rung video of 2 s chunks: startups from an empty buffer, low
- * buffers, stalls and switches in both directions.
+ * rung, on the study's six-rung video and on a three-rung video of 2 s chunks, both also with a 128 kbit/s audio
+ * segment loaded beside every chunk ({@link VideoModel#withAudio}, as the page counts a title's audio): startups from an
+ * empty buffer, low buffers, stalls and switches in both directions.
  *
  * <p>Node.js, not a JavaScript engine on the JVM: the page runs in V8, and Node is V8 with a command line; Debian's
  * {@code nodejs} package provides it ({@code .ci/run} installs it). Doubles cross as their IEEE 754 bits.
@@ -67,6 +68,15 @@ class PlayerAbrDriftTest {
     for (NetworkTrace trace : List.of(outages(), constant("below-lowest-rung", 0.3), traces.get(7))) {
       sessions.add(Recording.of(simulator, trace, study));
       sessions.add(Recording.of(longSession, trace, shortChunks));
+    }
+    // With an audio rendition beside the video, as the page's titles have: every chunk carries its audio too.
+    VideoModel studyWithAudio = study.withAudio(audio(study, 128));
+    VideoModel shortChunksWithAudio = shortChunks.withAudio(audio(shortChunks, 128));
+    for (int i = 2; i < traces.size(); i += 8) {
+      sessions.add(Recording.of(simulator, traces.get(i), studyWithAudio));
+    }
+    for (NetworkTrace trace : List.of(outages(), constant("below-lowest-rung-with-audio", 0.4))) {
+      sessions.add(Recording.of(longSession, trace, shortChunksWithAudio));
     }
 
     List<List<Integer>> javaScript = replay(node, sessions);
@@ -101,6 +111,16 @@ class PlayerAbrDriftTest {
       }
     }
     return VideoModel.of(kbps, sizes, 2.0);
+  }
+
+  /** AAC-like audio segments for every chunk: {@code kbps} × the chunk's duration, ±3 % (a fixed seed). */
+  private static long[] audio(VideoModel video, int kbps) {
+    Random random = new Random(44_100);
+    long[] bytes = new long[video.chunkCount()];
+    for (int c = 0; c < bytes.length; c++) {
+      bytes[c] = Math.round(kbps * 1000 / 8.0 * video.chunkSeconds() * (0.97 + 0.06 * random.nextDouble()));
+    }
+    return bytes;
   }
 
   /** 4 Mbit/s, with outages of 2 to 9 s (a fixed seed) every 20 to 40 s. */
