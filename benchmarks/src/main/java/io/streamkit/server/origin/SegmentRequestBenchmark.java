@@ -35,8 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The origin's per-request path for a media segment GET whose token is already in the verified-token cache: request
- * decoding (Netty's codec and {@link RequestDecoder}), the rate-limit and {@link TokenGate} checks, the file lookup
- * ({@link MediaRoot}: containment and {@code lstat}), the response head and the body handed to the channel as a
+ * decoding ({@link PlainRequestDecoder}, which reads a plain head in place, and {@link RequestDecoder}), the
+ * rate-limit and {@link TokenGate} checks, the file lookup ({@link MediaRoot}: containment and {@code lstat}), the
+ * response head and the body handed to the channel as a
  * {@link FileRegion}, encoded by Netty's response encoder. The handlers are the origin's own, built by
  * {@link OriginServer} and added by {@link OriginPipeline} to an {@link EmbeddedChannel} whose peer is a loopback
  * address, so the path is the real one without a socket: what is left out is the kernel's part ({@code read},

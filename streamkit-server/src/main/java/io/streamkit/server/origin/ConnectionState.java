@@ -53,6 +53,12 @@ final class ConnectionState {
   /** The last request's path and token, whose parts the next request reuses when it repeats them. */
   RequestPath lastPath;
   String lastToken;
+  /**
+   * The request and query {@link RequestDecoder} reuses for this connection's plain requests that are answered on
+   * its loop ({@link RequestDecoder#answeredOnLoop}); {@code null} until the first.
+   */
+  OriginRequest reusedRequest;
+  QueryString reusedQuery;
   /** The accounting of the response being written (at most one per connection); {@code null} until the first. */
   Responses.Accounting accounting;
   /** The response head this connection's file responses reuse ({@link #fileResponse()}); {@code null} until the first. */

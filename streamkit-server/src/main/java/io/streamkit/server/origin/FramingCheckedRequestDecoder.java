@@ -21,7 +21,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
  *
  * The {@link RequestDecoder} answers the failed request 400 and closes.
  */
-final class FramingCheckedRequestDecoder extends HttpRequestDecoder {
+class FramingCheckedRequestDecoder extends HttpRequestDecoder {
 
   /** The decoder result of a request whose body length is ambiguous. */
   static final class AmbiguousFramingException extends DecoderException {

@@ -20,8 +20,10 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  connection-limit     ConnectionLimiter      count open connections, refuse beyond the limit, join the drain group
  *  tls (optional)       SslHandler
  *  client-timeouts      ClientTimeoutHandler   idle keep-alive; whole-request-head deadline (slow loris); write stall
- *  http-codec           FramingCheckedRequestDecoder + HttpResponseEncoder
- *                                              limits: request line (URI) and header block sizes; ambiguous framing
+ *  http-codec           PlainRequestDecoder + HttpResponseEncoder
+ *                                              a plain GET/HEAD head read into the connection's reused request;
+ *                                              any other head to FramingCheckedRequestDecoder (Netty's): limits on
+ *                                              request line (URI) and header block sizes; ambiguous framing
  *                                              (Content-Length with Transfer-Encoding) marked as a failed request
  *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle;
  *                                              pipelined requests held until the response before them is complete
@@ -121,7 +123,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     }
     p.addLast(CLIENT_TIMEOUTS, new ClientTimeoutHandler(
         settings.idleTimeout(), settings.requestHeadTimeout(), settings.writeStallTimeout(), settings.metrics()));
-    p.addLast(HTTP_CODEC, new CombinedChannelDuplexHandler<>(new FramingCheckedRequestDecoder(new HttpDecoderConfig()
+    p.addLast(HTTP_CODEC, new CombinedChannelDuplexHandler<>(new PlainRequestDecoder(new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxUriLength() + 32).setMaxHeaderSize(settings.maxHeaderBytes())
         .setMaxChunkSize(8192)), new HttpResponseEncoder()));
     p.addLast(REQUEST_CYCLE, new RequestCycleHandler());

@@ -14,25 +14,37 @@ final class OriginRequest {
 
   private static final byte[] NO_BODY = new byte[0];
 
-  final HttpMethod method;
-  final HttpHeaders headers;
-  final boolean keepAlive;
-  final Route route;
-  final RequestPath path;
-  final QueryString query;
-  final String token;
-  final InetAddress client;
+  HttpMethod method;
+  HttpHeaders headers;
+  boolean keepAlive;
+  Route route;
+  RequestPath path;
+  QueryString query;
+  String token;
+  InetAddress client;
   /**
    * Whether a body follows as {@code HttpContent} messages (API and licence requests only; other bodies are
    * discarded).
    */
-  final boolean hasBody;
+  boolean hasBody;
   PlaybackClaims claims;
   /** The whole body of a licence request, once {@link LicenseRequestReader} has read it; empty otherwise. */
   byte[] body = NO_BODY;
 
   /** {@code token} is the {@code token} parameter of {@code query}, read once by the {@link RequestDecoder}. */
   OriginRequest(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,
+      QueryString query, String token, InetAddress client, boolean hasBody) {
+    reset(method, headers, keepAlive, route, path, query, token, client, hasBody);
+  }
+
+  /**
+   * Makes this the next request of its connection, as the constructor would make a new one: the
+   * {@link RequestDecoder} reuses one per connection for the requests that are answered on the connection's loop
+   * and leave nothing behind once their response is written (see {@link RequestDecoder#answeredOnLoop}).
+   *
+   * @return this request
+   */
+  OriginRequest reset(HttpMethod method, HttpHeaders headers, boolean keepAlive, Route route, RequestPath path,
       QueryString query, String token, InetAddress client, boolean hasBody) {
     this.method = method;
     this.headers = headers;
@@ -43,6 +55,9 @@ final class OriginRequest {
     this.token = token;
     this.client = client;
     this.hasBody = hasBody;
+    this.claims = null;
+    this.body = NO_BODY;
+    return this;
   }
 
   boolean isHead() {

@@ -19,11 +19,14 @@ final class QueryString {
   /** Longer queries are refused; the request line limit is the outer bound, this keeps one value's decode small. */
   static final int MAX_PARAMETERS = 64;
 
-  /** The text the query is the end of, from {@link #from}. */
-  private final String source;
-  private final int from;
+  /**
+   * The text the query is the end of, from {@link #from}: a {@code String}, or for a connection's reused query the
+   * {@link HeadText} of its request head, re-pointed for each request ({@link #parse(CharSequence, int, QueryString)}).
+   */
+  private CharSequence source;
+  private int from;
 
-  private QueryString(String source, int from) {
+  private QueryString(CharSequence source, int from) {
     this.source = source;
     this.from = from;
   }
@@ -43,19 +46,29 @@ final class QueryString {
    * @throws IllegalArgumentException naming what is wrong, without echoing the query (it may hold a token)
    */
   static QueryString parse(String source, int from) {
+    return parse(source, from, null);
+  }
+
+  /**
+   * As {@link #parse(String, int)}, over any text; the checked query is {@code reused} itself, re-pointed, when it
+   * is given (a connection's one query for the requests it answers on its loop, see {@link RequestDecoder}).
+   *
+   * @throws IllegalArgumentException naming what is wrong, without echoing the query (it may hold a token)
+   */
+  static QueryString parse(CharSequence source, int from, QueryString reused) {
     if (from >= source.length()) {
       return EMPTY;
     }
     // indexOf rather than a loop over charAt: it runs for every request, and a token makes most of the query.
     int parameters = 1;
-    for (int amp = source.indexOf('&', from); amp >= 0; amp = source.indexOf('&', amp + 1)) {
+    for (int amp = HeadText.indexOf(source, '&', from); amp >= 0; amp = HeadText.indexOf(source, '&', amp + 1)) {
       if (++parameters > MAX_PARAMETERS) {
         throw new IllegalArgumentException("the query has more than " + MAX_PARAMETERS + " parameters");
       }
     }
-    int percent = source.indexOf('%', from);
+    int percent = HeadText.indexOf(source, '%', from);
     if (percent >= 0) {
-      for (int i = percent; i >= 0; i = source.indexOf('%', i + 3)) {
+      for (int i = percent; i >= 0; i = HeadText.indexOf(source, '%', i + 3)) {
         if (i + 2 >= source.length() || RequestPath.hexDigit(source.charAt(i + 1)) < 0
             || RequestPath.hexDigit(source.charAt(i + 2)) < 0) {
           throw new IllegalArgumentException("the query has a malformed percent-escape at character " + (i - from));
@@ -63,13 +76,23 @@ final class QueryString {
       }
       int start = from;
       while (start <= source.length()) {
-        int end = source.indexOf('&', start);
+        int end = HeadText.indexOf(source, '&', start);
         end = end < 0 ? source.length() : end;
         decode(source, start, end, null);
         start = end + 1;
       }
     }
-    return new QueryString(source, from);
+    if (reused == null) {
+      return new QueryString(source, from);
+    }
+    reused.source = source;
+    reused.from = from;
+    return reused;
+  }
+
+  /** A query to reuse with {@link #parse(CharSequence, int, QueryString)}, empty until then. */
+  static QueryString reusable() {
+    return new QueryString("", 0);
   }
 
   /** The decoded value of the first parameter called {@code name}, or {@code null}. */
@@ -85,11 +108,11 @@ final class QueryString {
     int i = from;
     int length = source.length();
     while (i < length) {
-      int end = source.indexOf('&', i);
+      int end = HeadText.indexOf(source, '&', i);
       if (end < 0) {
         end = length;
       }
-      if (end - i >= name.length() && source.startsWith(name, i)
+      if (end - i >= name.length() && HeadText.regionEquals(source, i, name.length(), name)
           && (end - i == name.length() || source.charAt(i + name.length()) == '=')) {
         int valueStart = Math.min(end, i + name.length() + 1);
         return decode(source, valueStart, end, known);
@@ -99,14 +122,14 @@ final class QueryString {
     return null;
   }
 
-  private static String decode(String raw, int from, int to, String known) {
-    int percent = raw.indexOf('%', from);
-    int plus = raw.indexOf('+', from);
+  private static String decode(CharSequence raw, int from, int to, String known) {
+    int percent = HeadText.indexOf(raw, '%', from);
+    int plus = HeadText.indexOf(raw, '+', from);
     if ((percent < 0 || percent >= to) && (plus < 0 || plus >= to)) {
-      if (known != null && known.length() == to - from && raw.regionMatches(from, known, 0, to - from)) {
+      if (known != null && HeadText.regionEquals(raw, from, to - from, known)) {
         return known;
       }
-      return raw.substring(from, to);
+      return raw.subSequence(from, to).toString();
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
     for (int i = from; i < to; i++) {

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -66,8 +67,12 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestDecoder.class);
 
+  /** How many recently parsed paths the origin finds again without parsing ({@link RequestPath.Recent}). */
+  static final int RECENT_PATHS = 1024;
+
   private final OriginMetrics metrics;
   private final TrustedProxies trustedProxies;
+  private final RequestPath.Recent recentPaths = new RequestPath.Recent(RECENT_PATHS);
 
   RequestDecoder(OriginMetrics metrics) {
     this(metrics, TrustedProxies.NONE);
@@ -107,23 +112,34 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    String uri = request.uri();
-    int queryStart = uri.indexOf('?');
+    PlainRequestDecoder.PlainRequest plain = request instanceof PlainRequestDecoder.PlainRequest p ? p : null;
+    CharSequence uri = plain != null ? plain.target() : request.uri();
+    int queryStart = HeadText.indexOf(uri, '?', 0);
     // Read in place, reusing what the connection's last request had: no copy of the target or its token.
-    RequestPath path = RequestPath.parse(uri, queryStart < 0 ? uri.length() : queryStart, state.lastPath);
+    RequestPath path = recentPaths.parse(uri, queryStart < 0 ? uri.length() : queryStart, state.lastPath);
     if (path == null) {
       refuse(ctx, keepAlive, OriginMetrics.BAD_PATH, "the request path is not valid: use letters, digits, '.', '-'"
           + " and '_' in each segment, with well-formed percent-escapes");
       return;
     }
+    Route route = route(path);
+    // A plain request's target and headers are the connection's, read again for its next request: kept as they are
+    // only where nothing can read them after the response (see answeredOnLoop), copied elsewhere.
+    boolean reused = plain != null && answeredOnLoop(route);
+    if (plain != null && !reused) {
+      uri = plain.uri();
+    }
+    if (reused && state.reusedQuery == null) {
+      state.reusedQuery = QueryString.reusable();
+    }
     QueryString query;
     try {
-      query = queryStart < 0 ? QueryString.EMPTY : QueryString.parse(uri, queryStart + 1);
+      query = queryStart < 0 ? QueryString.EMPTY
+          : QueryString.parse(uri, queryStart + 1, reused ? state.reusedQuery : null);
     } catch (IllegalArgumentException e) {
       refuse(ctx, keepAlive, OriginMetrics.BAD_QUERY, e.getMessage() + "; percent-encode the query as UTF-8");
       return;
     }
-    Route route = route(path);
     HttpMethod method = request.method();
     boolean api = route == Route.API;
     if (method.equals(HttpMethod.OPTIONS) && !api) {
@@ -162,8 +178,29 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     if (token != null) {
       state.lastToken = token;
     }
-    ctx.fireChannelRead(new OriginRequest(method, request.headers(), keepAlive, route, path, query, token, client,
-        body));
+    HttpHeaders headers = plain != null && !reused ? plain.copiedHeaders() : request.headers();
+    OriginRequest decoded;
+    if (reused) {
+      if (state.reusedRequest == null) {
+        state.reusedRequest = new OriginRequest(method, headers, keepAlive, route, path, query, token, client, body);
+      }
+      decoded = state.reusedRequest.reset(method, headers, keepAlive, route, path, query, token, client, body);
+    } else {
+      decoded = new OriginRequest(method, headers, keepAlive, route, path, query, token, client, body);
+    }
+    ctx.fireChannelRead(decoded);
+  }
+
+  /**
+   * Whether requests of {@code route} are answered by handlers that read them only on the connection's loop and not
+   * after the response's last byte is written (file and playlist handlers, the token gate and its catalog
+   * continuations, which run on the loop): then the connection's plain request, its query and its
+   * {@link OriginRequest} are reused for the next request, which {@link PlainRequestDecoder} reads only once this
+   * response is complete. API, key, licence, live, page and edge requests may be read on an executor or held for a
+   * later answer, so theirs are copied.
+   */
+  static boolean answeredOnLoop(Route route) {
+    return route == Route.MEDIA || route == Route.PLAYLIST || route == Route.MANIFEST || route == Route.STORYBOARD;
   }
 
   static Route route(RequestPath path) {

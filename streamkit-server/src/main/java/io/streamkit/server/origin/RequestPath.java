@@ -69,14 +69,15 @@ final class RequestPath {
   }
 
   /**
-   * Parses {@code target} up to {@code end} (the start of its query, or its length). Segments equal to those of
+   * Parses {@code target} up to {@code end} (the start of its query, or its length): a {@code String}, or the
+   * {@link HeadText} of a request head read in place. Segments equal to those of
    * {@code previous} (the connection's last path) are taken from it rather than copied again: a player's requests
    * differ in the file name, seldom in the title and rendition; a path equal to {@code previous} is
    * {@code previous}.
    *
    * @return the path, or {@code null} when any segment is unsafe
    */
-  static RequestPath parse(String target, int end, RequestPath previous) {
+  static RequestPath parse(CharSequence target, int end, RequestPath previous) {
     if (end == 0 || target.charAt(0) != '/') {
       return null;
     }
@@ -87,7 +88,8 @@ final class RequestPath {
       end--;
     }
     int count = 1;
-    for (int slash = target.indexOf('/', 1); slash >= 0 && slash < end; slash = target.indexOf('/', slash + 1)) {
+    for (int slash = HeadText.indexOf(target, '/', 1); slash >= 0 && slash < end;
+        slash = HeadText.indexOf(target, '/', slash + 1)) {
       if (++count > MAX_SEGMENTS) {
         return null;
       }
@@ -97,7 +99,7 @@ final class RequestPath {
     boolean same = known != null && known.length == count;
     int start = 1;
     for (int i = 0; i < count; i++) {
-      int stop = target.indexOf('/', start);
+      int stop = HeadText.indexOf(target, '/', start);
       if (stop < 0 || stop > end) {
         stop = end;
       }
@@ -113,11 +115,11 @@ final class RequestPath {
   }
 
   /** One segment, decoded and checked; {@code known} itself when the raw segment is exactly it (already checked). */
-  private static String decode(String raw, int from, int to, String known) {
+  private static String decode(CharSequence raw, int from, int to, String known) {
     if (to == from || to - from > MAX_SEGMENT_CHARS * 3) {
       return null;
     }
-    if (known != null && known.length() == to - from && raw.regionMatches(from, known, 0, to - from)) {
+    if (known != null && HeadText.regionEquals(raw, from, to - from, known)) {
       return known;
     }
     StringBuilder out = null;
@@ -141,8 +143,71 @@ final class RequestPath {
         out.append(c);
       }
     }
-    String segment = out == null ? raw.substring(from, to) : out.toString();
+    String segment = out == null ? raw.subSequence(from, to).toString() : out.toString();
     return segment.length() <= MAX_SEGMENT_CHARS && isSafe(segment) ? segment : null;
+  }
+
+  /** Whether this path is what {@code target} up to {@code end} spells, '/' before each segment and no escapes. */
+  private boolean spells(CharSequence target, int end) {
+    int at = 0;
+    for (String segment : segments) {
+      if (at >= end || target.charAt(at) != '/') {
+        return false;
+      }
+      at++;
+      if (end - at < segment.length() || !HeadText.regionEquals(target, at, segment.length(), segment)) {
+        return false;
+      }
+      at += segment.length();
+    }
+    return at == end;
+  }
+
+  /**
+   * The paths an origin parsed last, found again by the raw text of a target without copying it: one slot per hash
+   * of the text (direct-mapped, as a CPU cache is), a later path taking the slot of an earlier one. Players ask for
+   * the same few playlists and the same segments as one another, so a path is parsed once while it is popular, and a
+   * request for it then makes no path, segment array or segment string. Only targets without percent-escapes or a
+   * trailing slash are kept, so that a path matches exactly the text it was parsed from ({@link #spells}). Shared by
+   * the origin's event loops without locks: a slot holds a whole, immutable path (its segments are a final field,
+   * JLS §17.5), so a reader sees an old path, a new one or none, and checks it against the text either way.
+   */
+  static final class Recent {
+
+    private final RequestPath[] slots;
+
+    /** {@code size} slots, a power of two. */
+    Recent(int size) {
+      if (Integer.bitCount(size) != 1) {
+        throw new IllegalArgumentException("the recent paths' size must be a power of two, not " + size);
+      }
+      this.slots = new RequestPath[size];
+    }
+
+    /** As {@link RequestPath#parse(CharSequence, int, RequestPath)}, answered from the recent paths when it can. */
+    RequestPath parse(CharSequence target, int end, RequestPath previous) {
+      int hash = 0;
+      for (int i = 0; i < end; i++) {
+        char c = target.charAt(i);
+        if (c == '%') {
+          return RequestPath.parse(target, end, previous);
+        }
+        hash = 31 * hash + c;
+      }
+      if (end < 2 || target.charAt(end - 1) == '/') {
+        return RequestPath.parse(target, end, previous);
+      }
+      int slot = (hash ^ (hash >>> 16)) & (slots.length - 1);
+      RequestPath known = slots[slot];
+      if (known != null && known.spells(target, end)) {
+        return known;
+      }
+      RequestPath parsed = RequestPath.parse(target, end, previous);
+      if (parsed != null) {
+        slots[slot] = parsed;
+      }
+      return parsed;
+    }
   }
 
   /** The value of an ASCII hex digit (RFC 3986 §2.1 HEXDIG, either case), or -1. */

@@ -1,0 +1,75 @@
+package io.streamkit.server.origin;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A range of a connection's request-head bytes read as text, one byte a character (ISO-8859-1, which an HTTP/1.1
+ * head is, RFC 9112 §2.2), without copying it into a {@code String}: the request target and the header names and
+ * values of a request the {@link PlainRequestDecoder} decoded. It is reset for every request the connection sends,
+ * so it is read on the channel's loop while that request is answered and never kept; {@link #toString()} and
+ * {@link #subSequence} copy what must outlive it.
+ */
+final class HeadText implements CharSequence {
+
+  private byte[] bytes;
+  private int offset;
+  private int length;
+
+  /** Points this view at {@code length} bytes of {@code bytes} from {@code offset}. */
+  HeadText set(byte[] bytes, int offset, int length) {
+    this.bytes = bytes;
+    this.offset = offset;
+    this.length = length;
+    return this;
+  }
+
+  @Override
+  public int length() {
+    return length;
+  }
+
+  @Override
+  public char charAt(int index) {
+    return (char) (bytes[offset + index] & 0xff);
+  }
+
+  /** A copy: a {@code String}, so that what a caller keeps does not change with the next request. */
+  @Override
+  public CharSequence subSequence(int start, int end) {
+    return new String(bytes, offset + start, end - start, StandardCharsets.ISO_8859_1);
+  }
+
+  @Override
+  public String toString() {
+    return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The position of {@code c} in {@code text} at or after {@code from}, or -1 ({@code String.indexOf} for any text). */
+  static int indexOf(CharSequence text, char c, int from) {
+    if (text instanceof String string) {
+      return string.indexOf(c, from);
+    }
+    for (int i = Math.max(from, 0); i < text.length(); i++) {
+      if (text.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether {@code text} holds exactly {@code known} from {@code from}, {@code length} characters long. */
+  static boolean regionEquals(CharSequence text, int from, int length, String known) {
+    if (known.length() != length) {
+      return false;
+    }
+    if (text instanceof String string) {
+      return string.regionMatches(from, known, 0, length);
+    }
+    for (int i = 0; i < length; i++) {
+      if (text.charAt(from + i) != known.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
