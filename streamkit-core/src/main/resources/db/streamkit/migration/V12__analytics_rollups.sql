@@ -19,7 +19,10 @@ CREATE TABLE streamkit_rollup_title_hours (
     viewers_hll       VARCHAR(4000)            NOT NULL,
     PRIMARY KEY (title_id, hour_start)
 );
-CREATE INDEX streamkit_rollup_title_hours_by_hour ON streamkit_rollup_title_hours (hour_start);
+-- Covers the top-titles query (sums of plays and watch time per title over recent hours) without reading the wide
+-- sketch columns.
+CREATE INDEX streamkit_rollup_title_hours_by_hour ON streamkit_rollup_title_hours (hour_start, title_id, plays,
+    watch_ms);
 
 -- The same measures over every title, per UTC hour, so platform series read one row per hour.
 CREATE TABLE streamkit_rollup_platform_hours (

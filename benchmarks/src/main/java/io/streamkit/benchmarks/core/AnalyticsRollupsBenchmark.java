@@ -88,31 +88,44 @@ public final class AnalyticsRollupsBenchmark {
       System.out.printf(Locale.ROOT, "a fold with nothing new took %.1f ms (%d events)%n",
           (System.nanoTime() - incrementalStart) / 1e6, again.events());
 
+      String[] kinds = {"platform series", "title series", "top titles"};
       List<Supplier<Object>> mix = new ArrayList<>();
+      List<Integer> kindOf = new ArrayList<>();
       AnalyticsMetric[] metrics = AnalyticsMetric.values();
       AnalyticsRange[] ranges = AnalyticsRange.values();
       for (int i = 0; i < WARM_UP + requests; i++) {
         AnalyticsMetric metric = metrics[random.nextInt(metrics.length)];
         AnalyticsRange range = ranges[random.nextInt(ranges.length)];
-        int kind = random.nextInt(10);
+        int pick = random.nextInt(10);
         UUID title = ids.get(zipf(ids.size(), random));
-        mix.add(kind < 4 ? () -> rollups.series(metric, range, null)
-            : kind < 9 ? () -> rollups.series(metric, range, title)
+        int kind = pick < 4 ? 0 : pick < 9 ? 1 : 2;
+        kindOf.add(kind);
+        mix.add(kind == 0 ? () -> rollups.series(metric, range, null)
+            : kind == 1 ? () -> rollups.series(metric, range, title)
             : () -> rollups.topTitles(AnalyticsRange.LAST_30_DAYS, 10));
       }
       for (int i = 0; i < WARM_UP; i++) {
         mix.get(i).get();
       }
       long[] nanos = new long[requests];
+      List<List<Long>> byKind = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (int i = 0; i < requests; i++) {
         long start = System.nanoTime();
         mix.get(WARM_UP + i).get();
         nanos[i] = System.nanoTime() - start;
+        byKind.get(kindOf.get(WARM_UP + i)).add(nanos[i]);
       }
       Arrays.sort(nanos);
       System.out.printf(Locale.ROOT, "%d analytics requests over %d events, %d titles (PostgreSQL): p50 %.2f ms,"
               + " p95 %.2f ms, p99 %.2f ms, max %.2f ms%n", requests, loaded, titles, percentile(nanos, 50),
           percentile(nanos, 95), percentile(nanos, 99), nanos[requests - 1] / 1e6);
+      for (int kind = 0; kind < kinds.length; kind++) {
+        long[] sorted = byKind.get(kind).stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length > 0) {
+          System.out.printf(Locale.ROOT, "  %s (%d): p50 %.2f ms, p95 %.2f ms, max %.2f ms%n", kinds[kind],
+              sorted.length, percentile(sorted, 50), percentile(sorted, 95), sorted[sorted.length - 1] / 1e6);
+        }
+      }
     } finally {
       dropSchema(url);
     }

@@ -487,10 +487,10 @@ public final class AnalyticsRollups {
     requireNonNull("range", range);
     InvalidValueException.requireRange("limit", limit, 1, MAX_TOP_TITLES);
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement read = connection.prepareStatement("SELECT r.title_id, t.name, SUM(r.plays) AS p,"
-            + " SUM(r.watch_ms) AS w FROM streamkit_rollup_title_hours r JOIN streamkit_titles t"
-            + " ON t.id = r.title_id WHERE r.hour_start >= ? GROUP BY r.title_id, t.name"
-            + " ORDER BY p DESC, w DESC, r.title_id")) {
+        PreparedStatement read = connection.prepareStatement("SELECT r.title_id, t.name, r.p, r.w FROM"
+            + " (SELECT title_id, SUM(plays) AS p, SUM(watch_ms) AS w FROM streamkit_rollup_title_hours"
+            + " WHERE hour_start >= ? GROUP BY title_id) r JOIN streamkit_titles t ON t.id = r.title_id"
+            + " ORDER BY r.p DESC, r.w DESC, r.title_id")) {
       read.setObject(1, utc(range.start(clock.instant())));
       read.setMaxRows(limit);
       List<TopTitle> top = new ArrayList<>();

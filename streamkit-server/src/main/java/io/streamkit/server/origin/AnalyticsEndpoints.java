@@ -24,7 +24,6 @@ import java.util.UUID;
  */
 final class AnalyticsEndpoints implements ApiEndpoints {
 
-  static final String ANALYTICS = "analytics";
   static final String SERIES = "series";
   static final String TOP = "top";
   static final int DEFAULT_TOP_TITLES = 10;
@@ -39,7 +38,7 @@ final class AnalyticsEndpoints implements ApiEndpoints {
 
   @Override
   public ApiExchange open(ApiCall call) {
-    if (call.size() != 2 || !call.segment(0).equals(ANALYTICS)
+    if (call.size() != 2 || !call.segment(0).equals(ViewerEndpoints.ANALYTICS)
         || !(call.segment(1).equals(SERIES) || call.segment(1).equals(TOP))) {
       return null;
     }
