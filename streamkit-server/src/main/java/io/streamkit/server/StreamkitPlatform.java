@@ -3,6 +3,7 @@ package io.streamkit.server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.InvalidValueException;
+import io.streamkit.core.analytics.AnalyticsRollups;
 import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.protection.ContentKeyFile;
 import io.streamkit.core.protection.KeyWrapper;
@@ -72,6 +73,13 @@ public final class StreamkitPlatform implements AutoCloseable {
   /** The longest recomputation period accepted. */
   public static final Duration MAX_RECOMMENDATION_PERIOD = Duration.ofDays(7);
 
+  /** By default new playback events are folded into the analytics rollups every minute. */
+  public static final Duration DEFAULT_ANALYTICS_FOLD_PERIOD = Duration.ofMinutes(1);
+  /** The shortest fold period accepted. */
+  public static final Duration MIN_ANALYTICS_FOLD_PERIOD = Duration.ofSeconds(1);
+  /** The longest fold period accepted. */
+  public static final Duration MAX_ANALYTICS_FOLD_PERIOD = Duration.ofDays(1);
+
   private final Builder config;
   private StreamkitStore store;
   private boolean ownsStore;
@@ -79,6 +87,7 @@ public final class StreamkitPlatform implements AutoCloseable {
   private OriginServer origin;
   private LiveEvents live;
   private RecommendationRefresh recommendations;
+  private AnalyticsFold analyticsFold;
 
   private StreamkitPlatform(Builder config) {
     this.config = config;
@@ -187,8 +196,10 @@ public final class StreamkitPlatform implements AutoCloseable {
       }
       config.origin.accept(o);
       origin = o.build().start();
-      recommendations = RecommendationRefresh.start(Recommender.builder(store).build(),
-          config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory), config.recommendationPeriod);
+      String node = config.nodeId != null ? config.nodeId : nodeId(config.dataDirectory);
+      recommendations = RecommendationRefresh.start(Recommender.builder(store).build(), node,
+          config.recommendationPeriod);
+      analyticsFold = AnalyticsFold.start(AnalyticsRollups.builder(store).build(), node, config.analyticsFoldPeriod);
       return this;
     } catch (RuntimeException | Error e) {
       close();
@@ -235,6 +246,10 @@ public final class StreamkitPlatform implements AutoCloseable {
       if (recommendations != null) {
         recommendations.close();
         recommendations = null;
+      }
+      if (analyticsFold != null) {
+        analyticsFold.close();
+        analyticsFold = null;
       }
       if (live != null) {
         live.close();
@@ -302,6 +317,7 @@ public final class StreamkitPlatform implements AutoCloseable {
     private MediaStorage storage;
     private Duration jobLease;
     private Duration recommendationPeriod = DEFAULT_RECOMMENDATION_PERIOD;
+    private Duration analyticsFoldPeriod = DEFAULT_ANALYTICS_FOLD_PERIOD;
     private KeyWrapper masterKeys;
     private SegmentEncryption encryption;
     private Path keyFile;
@@ -641,6 +657,23 @@ public final class StreamkitPlatform implements AutoCloseable {
     public Builder recommendationPeriod(Duration period) {
       this.recommendationPeriod = InvalidValueException.requireRange("recommendationPeriod", period,
           MIN_RECOMMENDATION_PERIOD, MAX_RECOMMENDATION_PERIOD);
+      return this;
+    }
+
+    /**
+     * How often new playback events are folded into the analytics rollups that {@code GET /api/analytics/series}
+     * and {@code GET /api/analytics/top} read ({@link AnalyticsRollups}). Of several platforms sharing a database,
+     * one folds per period; each asks every quarter period, the first time at start. The series lag the events by
+     * this period plus {@link AnalyticsRollups#DEFAULT_SETTLE_LAG}.
+     *
+     * @param period {@link #MIN_ANALYTICS_FOLD_PERIOD} to {@link #MAX_ANALYTICS_FOLD_PERIOD}; default
+     *     {@link #DEFAULT_ANALYTICS_FOLD_PERIOD}
+     * @return this builder
+     * @throws io.streamkit.core.InvalidValueException if {@code period} is null or outside that range
+     */
+    public Builder analyticsFoldPeriod(Duration period) {
+      this.analyticsFoldPeriod = InvalidValueException.requireRange("analyticsFoldPeriod", period,
+          MIN_ANALYTICS_FOLD_PERIOD, MAX_ANALYTICS_FOLD_PERIOD);
       return this;
     }
 

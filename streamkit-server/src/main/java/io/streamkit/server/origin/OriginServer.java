@@ -240,6 +240,7 @@ public final class OriginServer implements AutoCloseable {
         }
       }
       families.add(viewerEndpoints);
+      families.add(new AnalyticsEndpoints(config.store, managementAccess));
       families.add(access);
       families.add(new AccountEndpoints(config.store, managementAccess));
       families.add(new CatalogEndpoints(config.store, config.verifier, revocations, visibility));

@@ -16,7 +16,8 @@ import java.net.URI;
  * The origin's pages: the viewer's browse page ({@code /browse}) and title page ({@code /browse/title/<title id>}),
  * one page that shows either, the player ({@code /play/<title id>}, any id a playback token can name), the admin console
  * ({@code /admin}), their scripts and styles ({@code /pages/<name>.js|css}) and the players ({@code /webjars/...}: hls.js
- * from its webjar, dash.js and Shaka Player laid out the same way by the build from their npm packages), all read
+ * from its webjar, dash.js and Shaka Player laid out the same way by the build from their npm packages, and uPlot's
+ * script and style sheet for the admin page's charts), all read
  * from the class path, for GET and HEAD (the request decoder refuses other methods).
  * Requests on other routes go on down the pipeline.
  *
@@ -109,7 +110,7 @@ final class PageHandler extends SimpleChannelInboundHandler<OriginRequest> {
             ? resources.get(PAGE_RESOURCES + path.segment(1)) : null;
       case WEBJARS:
         String last = path.last();
-        return path.size() >= 3 && (last.endsWith(".js") || last.endsWith(".map"))
+        return path.size() >= 3 && (last.endsWith(".js") || last.endsWith(".map") || last.endsWith(".css"))
             ? resources.get(WEBJAR_RESOURCES + path.join(1)) : null;
       default:
         return null;

@@ -708,11 +708,82 @@
     }
   }
 
+  // --- analytics over time: uPlot line charts of GET /api/analytics/series, and GET /api/analytics/top ---------
+  // Each chart plots one or two metrics; scale turns the API's unit into the axis's (seconds to hours, ratio to %).
+  const CHARTS = [
+    { id: 'chart-plays', title: 'Plays', series: [{ metric: 'plays', label: 'plays', stroke: '#1976d2' }] },
+    { id: 'chart-watch-time', title: 'Watch time (hours)',
+      series: [{ metric: 'watchTimeSeconds', label: 'hours', stroke: '#2e7d32', scale: 1 / 3600 }] },
+    { id: 'chart-startup', title: 'Startup time (ms)',
+      series: [{ metric: 'startupMsP50', label: 'p50', stroke: '#ef6c00' },
+        { metric: 'startupMsP95', label: 'p95', stroke: '#c62828' }] },
+    { id: 'chart-rebuffer', title: 'Rebuffer ratio (%)',
+      series: [{ metric: 'rebufferRatio', label: '%', stroke: '#6a1b9a', scale: 100 }] },
+  ];
+  const rangeField = document.getElementById('analytics-range');
+  const plots = new Map();
+
+  function scaled(value, scale) {
+    return value === null || value === undefined ? null : value * (scale || 1);
+  }
+
+  async function drawChart(chart, range) {
+    const answers = await Promise.all(chart.series.map((s) =>
+      api('GET', '/api/analytics/series?metric=' + s.metric + '&range=' + range)));
+    const xs = answers[0].points.map((p) => Date.parse(p.start) / 1000);
+    const data = [xs].concat(answers.map((a, i) => a.points.map((p) => scaled(p.value, chart.series[i].scale))));
+    const container = document.getElementById(chart.id);
+    container.dataset.points = String(xs.length);
+    container.dataset.totals = answers.map((a, i) => String(scaled(a.total, chart.series[i].scale))).join(',');
+    const previous = plots.get(chart.id);
+    if (previous) {
+      previous.destroy();
+    }
+    plots.set(chart.id, new uPlot({
+      title: chart.title,
+      width: Math.min(720, container.clientWidth || 720),
+      height: 200,
+      scales: { x: { time: true } },
+      series: [{}].concat(chart.series.map((s) => ({ label: s.label, stroke: s.stroke, width: 2 }))),
+    }, data, container));
+    return answers[0].foldedAt;
+  }
+
+  async function refreshCharts() {
+    if (typeof uPlot === 'undefined') {
+      return;
+    }
+    const range = rangeField.value;
+    const folded = document.getElementById('analytics-folded');
+    try {
+      let foldedAt = null;
+      for (const chart of CHARTS) {
+        foldedAt = await drawChart(chart, range);
+      }
+      folded.textContent = foldedAt ? 'events folded up to ' + new Date(foldedAt).toLocaleString()
+        : 'no events folded yet';
+      const top = await api('GET', '/api/analytics/top?limit=10&range=' + range);
+      document.getElementById('top-titles').replaceChildren(...top.map((t) => {
+        const li = document.createElement('li');
+        li.dataset.titleId = t.titleId;
+        li.textContent = t.name + ' — ' + t.plays + ' play' + (t.plays === 1 ? '' : 's') + ', '
+          + formatDuration(t.watchTimeSeconds) + ' watched';
+        return li;
+      }));
+    } catch (e) {
+      folded.textContent = 'Charts failed: ' + e.message;
+    }
+  }
+
   restoreKey();
+  rangeField.addEventListener('change', refreshCharts);
+  keyField.addEventListener('change', refreshCharts);
   uploadButton.addEventListener('click', upload);
   document.getElementById('live-create').addEventListener('click', createLive);
   refresh();
   refreshLive().catch(() => {});
   setInterval(refresh, POLL_MS);
+  refreshCharts();
+  setInterval(refreshCharts, POLL_MS * FIGURES_EVERY_POLLS);
   setInterval(() => refreshLive().catch(() => {}), POLL_MS);
 })();
