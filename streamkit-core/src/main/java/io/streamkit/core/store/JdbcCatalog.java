@@ -169,32 +169,26 @@ final class JdbcCatalog implements Catalog {
         : new Candidates(text, where + " AND EXISTS (SELECT 1 FROM streamkit_title_categories f"
             + " WHERE f.title_id = t.id AND f.category = ?)", concat(whereParameters, List.of(query.category())));
     PageRequest page = query.page();
-    String pageSql = matching.with + ", ranked AS (SELECT id, created_at, score, COUNT(*) OVER () AS found"
-        + " FROM candidates ORDER BY score DESC, created_at DESC, id DESC LIMIT ? OFFSET ?)"
-        + " SELECT " + T_COLUMNS + ", r.found, (SELECT COUNT(*) FROM newest) AS newest"
-        + " FROM ranked r JOIN streamkit_titles t ON t.id = r.id ORDER BY r.score DESC, r.created_at DESC, r.id DESC";
+    String pageSql = "SELECT " + T_COLUMNS + ", r.found FROM (SELECT id, created_at, score, COUNT(*) OVER () AS found"
+        + " FROM " + matching.sql + " c ORDER BY score DESC, created_at DESC, id DESC LIMIT ? OFFSET ?) r"
+        + " JOIN streamkit_titles t ON t.id = r.id ORDER BY r.score DESC, r.created_at DESC, r.id DESC";
     List<Object> pageParameters = concat(matching.parameters, List.of(page.limit() + 1, (long) page.offset()));
-    String countSql = matching.with + " SELECT (SELECT COUNT(*) FROM candidates), (SELECT COUNT(*) FROM newest)";
-    String facetSql = everyCategory.with + " SELECT c.category, COUNT(*) AS titles,"
-        + " (SELECT COUNT(*) FROM newest) AS newest FROM candidates x"
-        + " JOIN streamkit_title_categories c ON c.title_id = x.id"
+    String countSql = "SELECT COUNT(*) FROM " + matching.sql + " c";
+    String facetSql = "SELECT c.category, COUNT(*) AS titles, MAX(x.found) AS found FROM (SELECT id, COUNT(*) OVER ()"
+        + " AS found FROM " + everyCategory.sql + " u) x JOIN streamkit_title_categories c ON c.title_id = x.id"
         + (query.allowedCategories().isEmpty() ? ""
             : " WHERE c.category IN (" + SqlDialect.repeat("?", query.allowedCategories().size()) + ")")
         + " GROUP BY c.category ORDER BY titles DESC, c.category LIMIT " + MAX_FACETS;
     List<Object> facetParameters = concat(everyCategory.parameters, query.allowedCategories());
     return jdbc.inTransaction(tx -> {
-      long[] counts = {-1, 0};
+      long[] found = {-1};
       List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), row -> {
-        counts[0] = row.getLong("found");
-        counts[1] = row.getLong("newest");
+        found[0] = row.getLong("found");
         return mapTitle(row);
       });
-      if (counts[0] < 0) {
-        tx.query(countSql, s -> bindAll(s, matching.parameters), row -> {
-          counts[0] = row.getLong(1);
-          counts[1] = row.getLong(2);
-          return counts;
-        });
+      if (found[0] < 0) {
+        found[0] = page.offset() == 0 ? 0 : tx.queryOne(countSql, s -> bindAll(s, matching.parameters),
+            row -> row.getLong(1)).orElse(0L);
       }
       boolean hasNext = titles.size() > page.limit();
       List<Title> items = complete(tx, hasNext ? titles.subList(0, page.limit()) : titles);
@@ -204,18 +198,21 @@ final class JdbcCatalog implements Catalog {
         facetsExact[0] = row.getLong(3) <= RANKED_CANDIDATES;
         return facets.put(row.getString(1), row.getLong(2));
       });
-      return new CatalogSearchResult(new Page<>(items, page, hasNext), Math.max(counts[0], 0),
-          counts[1] <= RANKED_CANDIDATES, facets, facetsExact[0]);
+      return new CatalogSearchResult(new Page<>(items, page, hasNext), found[0], found[0] <= RANKED_CANDIDATES,
+          facets, facetsExact[0]);
     });
   }
 
   /**
-   * The common table expressions {@code newest} (up to {@link #RANKED_CANDIDATES} + 1 matches, newest first: one more
-   * tells whether there are more), {@code named} (name matches, for a text of plain words) and {@code candidates}
-   * (their union, each with its rank, 0 without a text), with the bind parameters of the whole {@code WITH} clause.
+   * The candidates as a derived table of {@code (id, created_at, score)}, score 0 without a text: the union of up to
+   * {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to {@link #RANKED_CANDIDATES}
+   * newest name matches, with the bind parameters in the order they appear. When there are no more matches than
+   * {@link #RANKED_CANDIDATES}, the newest are every match and the name matches among them, so the union counts at
+   * most that many exactly when it holds every match. Derived tables, not a {@code WITH} clause: H2 2.3 reuses a
+   * common table expression's rows across executions of a prepared statement with other parameters.
    */
   private static final class Candidates {
-    final String with;
+    final String sql;
     final List<Object> parameters;
 
     Candidates(TextSearch text, String where, List<Object> whereParameters) {
@@ -224,19 +221,17 @@ final class JdbcCatalog implements Catalog {
       String score = text == null ? "0" : text.rank();
       List<Object> scoreParameters = text == null ? List.of() : text.rankParameters();
       String newestFirst = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
-      StringBuilder sql = new StringBuilder("WITH newest AS (SELECT t.id, t.created_at, ").append(score)
-          .append(" AS score").append(from).append(newestFirst).append(RANKED_CANDIDATES + 1).append(")");
+      String newest = "(SELECT t.id, t.created_at, " + score + " AS score" + from + newestFirst
+          + (RANKED_CANDIDATES + 1) + ")";
       List<Object> all = concat(scoreParameters, fromParameters, whereParameters);
       if (text != null && text.nameCondition() != null) {
-        sql.append(", named AS (SELECT t.id, t.created_at, ").append(score).append(" AS score").append(from)
-            .append(" AND ").append(text.nameCondition()).append(newestFirst).append(RANKED_CANDIDATES).append(")")
-            .append(", candidates AS (SELECT id, created_at, score FROM newest"
-                + " UNION SELECT id, created_at, score FROM named)");
+        this.sql = "(SELECT id, created_at, score FROM " + newest + " n UNION SELECT id, created_at, score FROM"
+            + " (SELECT t.id, t.created_at, " + score + " AS score" + from + " AND " + text.nameCondition()
+            + newestFirst + RANKED_CANDIDATES + ") m)";
         all.addAll(concat(scoreParameters, fromParameters, whereParameters, text.nameParameters()));
       } else {
-        sql.append(", candidates AS (SELECT id, created_at, score FROM newest)");
+        this.sql = newest;
       }
-      this.with = sql.toString();
       this.parameters = all;
     }
   }

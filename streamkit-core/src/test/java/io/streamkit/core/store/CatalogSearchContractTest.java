@@ -216,6 +216,23 @@ public abstract class CatalogSearchContractTest {
   }
 
   @Test
+  void searchesOneAfterAnotherWithOtherFiltersEachGetTheirOwnResults() {
+    published("Ocean Deep", "", m -> m.withCategories(List.of("nature", "documentary")));
+    published("Mountain High", "", m -> m.withCategories(List.of("nature")));
+    published("City Lights", "", m -> m.withCategories(List.of("drama")));
+
+    for (int round = 0; round < 3; round++) {
+      assertThat(names(store.catalog().search(inCategory("nature")))).containsExactly("Mountain High", "Ocean Deep");
+      assertThat(names(store.catalog().search(inCategory("documentary")))).containsExactly("Ocean Deep");
+      assertThat(names(store.catalog().search(inCategory("drama")))).containsExactly("City Lights");
+    }
+  }
+
+  private static CatalogQuery inCategory(String category) {
+    return new CatalogQuery("", category, null, List.of(), NOW, FIRST_PAGE);
+  }
+
+  @Test
   void editingTheNameOrDescriptionChangesWhatSearchFinds() {
     Title title = published("Plain", "nothing here", m -> m);
     assertThat(store.catalog().search(CatalogQuery.of("volcano", NOW, FIRST_PAGE)).total()).isZero();
