@@ -181,6 +181,7 @@ final class JdbcCatalog implements Catalog {
         + " GROUP BY c.category ORDER BY titles DESC, c.category LIMIT " + MAX_FACETS;
     List<Object> facetParameters = concat(everyCategory.parameters, query.allowedCategories());
     return jdbc.inTransaction(tx -> {
+      dialect.beforeSearch(tx);
       long[] found = {-1};
       List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), row -> {
         found[0] = row.getLong("found");

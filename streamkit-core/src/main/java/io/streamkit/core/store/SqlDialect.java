@@ -35,6 +35,13 @@ interface SqlDialect {
   /** The condition and rank that match a title's name and description against a search text that has a word. */
   TextSearch textSearch(String text);
 
+  /**
+   * Runs, first in a search's transaction, what the database needs to plan each search for its own text (nothing by
+   * default).
+   */
+  default void beforeSearch(JdbcRunner transaction) {
+  }
+
   static SqlDialect forJdbcUrl(String jdbcUrl) {
     String url = jdbcUrl.toLowerCase(Locale.ROOT);
     if (url.startsWith("jdbc:postgresql:")) {
