@@ -49,12 +49,26 @@
     }
   }
 
+  // A change the server refused for its rate limit (429) stored nothing, so it is sent again once Retry-After has
+  // passed: a limit slows an action or an upload down but never fails it. Reads are not retried: the next poll asks
+  // again anyway, and waiting polls would pile up.
+  async function fetchWithinLimit(path, init) {
+    for (;;) {
+      const response = await fetch(path, init);
+      if (response.status !== 429 || init.method === 'GET') {
+        return response;
+      }
+      const wait = Math.max(1, Number(response.headers.get('Retry-After')) || 1);
+      await new Promise((r) => setTimeout(r, wait * 1000));
+    }
+  }
+
   async function api(method, path, body) {
     const init = { method: method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
     if (body !== undefined) {
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(path, init);
+    const response = await fetchWithinLimit(path, init);
     if (!response.ok) {
       const text = await errorText(response);
       throw new Error(response.status === 401 ? 'The admin key was not accepted: ' + text : text);
@@ -225,7 +239,7 @@
   }
 
   async function directUpload(file, name, onProgress) {
-    const started = await fetch('/api/uploads/s3', {
+    const started = await fetchWithinLimit('/api/uploads/s3', {
       method: 'POST',
       headers: headers({ 'Content-Type': 'application/json' }),
       body: JSON.stringify({ size: file.size }),
