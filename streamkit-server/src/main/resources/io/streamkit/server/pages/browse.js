@@ -353,8 +353,14 @@
     try {
       await (titleId ? showTitle() : showBrowse());
     } catch (e) {
-      show((e.status === 404 ? 'This title is not in your catalog: ' : 'Cannot load the catalog: ') + e.message,
-        true);
+      if (titleId && e.status === 404) {
+        // The catalog answers alike for a title that is missing and one this viewer may not see (unpublished, out
+        // of its window, above a kids profile's rating), and so does this page: it names nothing.
+        document.title = 'Not available · StreamKit';
+        show('This title is not available to you.', true);
+      } else {
+        show('Cannot load the catalog: ' + e.message, true);
+      }
     }
   }
 
