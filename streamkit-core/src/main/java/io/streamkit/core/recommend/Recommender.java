@@ -9,6 +9,7 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +46,8 @@ import javax.sql.DataSource;
  * <p>Never recommended to a viewer: a title the viewer has any progress for (started titles belong in "continue
  * watching", finished ones are done), a title that is not {@link TitleStatus#PUBLISHED}, a title outside its
  * availability window now, and, when the caller passes the viewer's limits (a kids profile's), a title rated above
- * the viewer's maximum rating or unrated, or in none of the viewer's categories. These are checked as the lists are
+ * the viewer's maximum rating or unrated, or in none of the viewer's categories, or, when the caller passes where
+ * the viewer is ({@link ViewerRegion}), a title not available there. These are checked as the lists are
  * read, against the catalog as it is then, so a title whose window closes or whose rating changes leaves the lists at
  * once, not at the next recomputation. A "because you watched" row whose watched title the viewer may no longer see
  * is left out too. A profile ({@link io.streamkit.core.profile.Profile}) is asked for under its own id, which is
@@ -204,10 +206,29 @@ public final class Recommender {
    * @throws StoreException if the database cannot be read
    */
   public Recommendations forViewer(String viewerId, MaturityRating maxRating, List<String> categories, int limit) {
+    return forViewer(viewerId, maxRating, categories, ViewerRegion.UNCHECKED, limit);
+  }
+
+  /**
+   * {@return the recommendations for one viewer within the viewer's limits and region, from the last
+   * {@link #recompute}}
+   *
+   * @param viewerId the viewer, following {@link ViewerId}; a profile's id for a profile
+   * @param maxRating the most mature rating the viewer may watch, or {@code null} for no limit
+   * @param categories the categories the viewer may watch, or empty for all
+   * @param region where the viewer is: titles it does not {@link ViewerRegion#admits admit} are left out
+   * @param limit the longest list, 1 to {@link #MAX_LIMIT}
+   * @throws InvalidValueException for a viewer id that breaks the rule, a category that is not a valid slug, or a
+   *     limit out of range
+   * @throws StoreException if the database cannot be read
+   */
+  public Recommendations forViewer(String viewerId, MaturityRating maxRating, List<String> categories,
+      ViewerRegion region, int limit) {
     ViewerId.require("viewerId", viewerId);
     InvalidValueException.requireRange("limit", limit, 1, MAX_LIMIT);
     Audience audience = new Audience(clock.instant(), maxRating,
-        TitleMetadata.NONE.withCategories(requireNonNull("categories", categories)).categories());
+        TitleMetadata.NONE.withCategories(requireNonNull("categories", categories)).categories(),
+        requireNonNull("region", region));
     try (Connection connection = dataSource.getConnection()) {
       Instant computedAt = computedAt(connection);
       Set<UUID> started = new HashSet<>();
@@ -324,10 +345,10 @@ public final class Recommender {
   /**
    * Who the lists are for, as a condition on the titles table {@code t}: published, inside the availability window at
    * {@code now} (from inclusive, until exclusive, as the catalog's search reads it), rated at or below
-   * {@code maxRating} when set (an unrated title's NULL rank passes no limit) and in one of {@code categories} when
-   * any are given.
+   * {@code maxRating} when set (an unrated title's NULL rank passes no limit), in one of {@code categories} when
+   * any are given, and admitted by the viewer's {@code region}.
    */
-  private record Audience(Instant now, MaturityRating maxRating, List<String> categories) {
+  private record Audience(Instant now, MaturityRating maxRating, List<String> categories, ViewerRegion region) {
 
     String where() {
       return "t.status = " + PUBLISHED + " AND (t.available_from IS NULL OR t.available_from <= ?)"
@@ -335,7 +356,8 @@ public final class Recommender {
           + (maxRating == null ? "" : " AND t.maturity_rank <= ?")
           + (categories.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM streamkit_title_categories c"
               + " WHERE c.title_id = t.id AND c.category IN ("
-              + String.join(",", Collections.nCopies(categories.size(), "?")) + "))");
+              + String.join(",", Collections.nCopies(categories.size(), "?")) + "))")
+          + (region.restricts() ? " AND " + region.condition("t.regions") : "");
     }
 
     /** Binds {@link #where()}'s parameters from {@code index} on. */
@@ -348,6 +370,11 @@ public final class Recommender {
       }
       for (String category : categories) {
         statement.setString(index++, category);
+      }
+      if (region.restricts()) {
+        for (String parameter : region.conditionParameters()) {
+          statement.setString(index++, parameter);
+        }
       }
     }
   }

@@ -160,6 +160,10 @@ final class JdbcCatalog implements Catalog {
           .append(SqlDialect.repeat("?", query.allowedCategories().size())).append("))");
       whereParameters.addAll(query.allowedCategories());
     }
+    if (query.region().restricts()) {
+      where.append(" AND ").append(query.region().condition("t.regions"));
+      whereParameters.addAll(query.region().conditionParameters());
+    }
     if (text != null) {
       where.append(" AND ").append(text.condition());
       whereParameters.addAll(text.conditionParameters());

@@ -17,11 +17,13 @@ import java.util.List;
  * @param category only titles in this category (a slug, see {@link TitleMetadata}), or {@code null} for any
  * @param maturityLimit only titles rated at or below it (unrated titles never), or {@code null} for no limit
  * @param allowedCategories only titles in at least one of these categories; empty for no restriction
+ * @param region only titles the viewer's region admits ({@link ViewerRegion#admits}); {@link ViewerRegion#UNCHECKED}
+ *     for every title
  * @param at the time the availability windows are judged at
  * @param page which slice of the ranked results to return
  */
 public record CatalogQuery(String text, String category, MaturityRating maturityLimit,
-    List<String> allowedCategories, Instant at, PageRequest page) {
+    List<String> allowedCategories, ViewerRegion region, Instant at, PageRequest page) {
 
   /** The longest search text, in characters. */
   public static final int MAX_TEXT_LENGTH = 200;
@@ -33,6 +35,7 @@ public record CatalogQuery(String text, String category, MaturityRating maturity
    * @param category a category slug or {@code null}
    * @param maturityLimit the most mature rating allowed, or {@code null}
    * @param allowedCategories category slugs, possibly empty
+   * @param region the viewer's region
    * @param at the time of the search
    * @param page the slice to return
    * @throws InvalidValueException naming the first part that breaks its rule
@@ -45,12 +48,29 @@ public record CatalogQuery(String text, String category, MaturityRating maturity
     }
     allowedCategories = TitleMetadata.NONE.withCategories(requireNonNull("allowedCategories", allowedCategories))
         .categories();
+    requireNonNull("region", region);
     requireNonNull("at", at);
     requireNonNull("page", page);
   }
 
   /**
-   * {@return a query for {@code text} at {@code at} with no category, rating or category restriction}
+   * A query that does not check regions ({@link ViewerRegion#UNCHECKED}).
+   *
+   * @param text the search text, possibly empty
+   * @param category a category slug or {@code null}
+   * @param maturityLimit the most mature rating allowed, or {@code null}
+   * @param allowedCategories category slugs, possibly empty
+   * @param at the time of the search
+   * @param page the slice to return
+   * @throws InvalidValueException naming the first part that breaks its rule
+   */
+  public CatalogQuery(String text, String category, MaturityRating maturityLimit, List<String> allowedCategories,
+      Instant at, PageRequest page) {
+    this(text, category, maturityLimit, allowedCategories, ViewerRegion.UNCHECKED, at, page);
+  }
+
+  /**
+   * {@return a query for {@code text} at {@code at} with no category, rating, category or region restriction}
    *
    * @param text the search text, possibly empty
    * @param at the time of the search

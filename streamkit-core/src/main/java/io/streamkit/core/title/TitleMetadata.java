@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  * @param availableUntil the instant from which viewers may no longer play it (exclusive), or {@code null} for no end;
  *     after {@code availableFrom}
  * @param regions ISO 3166-1 alpha-2 country codes in upper case, sorted and without repeats, at most
- *     {@link #MAX_REGIONS}; empty for everywhere. Stored and returned for an application that knows its viewers'
- *     countries; StreamKit does not locate viewers and does not enforce it
+ *     {@link #MAX_REGIONS}; empty for everywhere. Viewers known to be elsewhere do not see or play the title
+ *     ({@link ViewerRegion}); StreamKit does not locate viewers itself: their country comes from the token or a
+ *     trusted CDN header
  */
 public record TitleMetadata(
     List<String> categories,
@@ -54,6 +55,7 @@ public record TitleMetadata(
 
   private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
+  private static final String COUNTRY_RULE = "an ISO 3166-1 alpha-2 country code such as US or DE";
 
   /**
    * Checks and normalises every part: categories lower-cased, sorted and deduplicated, regions upper-cased, sorted and
@@ -79,8 +81,18 @@ public record TitleMetadata(
       throw new InvalidValueException("availableUntil", availableUntil, "must be after availableFrom "
           + availableFrom + "; the window would be empty");
     }
-    regions = normalised("region", requireNonNull("regions", regions), MAX_REGIONS, REGION, 2,
-        "an ISO 3166-1 alpha-2 country code such as US or DE", true);
+    regions = normalised("region", requireNonNull("regions", regions), MAX_REGIONS, REGION, 2, COUNTRY_RULE, true);
+  }
+
+  /**
+   * {@return {@code code} as {@link #regions} holds a country: an ISO 3166-1 alpha-2 code, upper-cased}
+   *
+   * @param field the name the error gives the value, such as {@code country}
+   * @param code the code as given, in either case
+   * @throws InvalidValueException for anything but two letters
+   */
+  public static String requireCountry(String field, String code) {
+    return normalised(field, List.of(requireNonNull(field, code)), 1, REGION, 2, COUNTRY_RULE, true).get(0);
   }
 
   private static List<String> normalised(String field, List<String> values, int maxCount, Pattern rule,

@@ -24,6 +24,7 @@ final class ClaimsCodec {
   static final String MAX_RATING = "max_rating";
   static final String CATEGORIES = "categories";
   static final String PROFILE = "profile";
+  static final String COUNTRY = "country";
   /** The seconds either side of the epoch that a {@link Date} (milliseconds in a long) can hold. */
   static final long MAX_DATE_SECONDS = Long.MAX_VALUE / 1000;
 
@@ -48,6 +49,7 @@ final class ClaimsCodec {
       jwt.claim(CATEGORIES, claims.categories());
     }
     claims.profile().ifPresent(p -> jwt.claim(PROFILE, p.toString()));
+    claims.country().ifPresent(c -> jwt.claim(COUNTRY, c));
     return jwt.build();
   }
 
@@ -109,6 +111,7 @@ final class ClaimsCodec {
       if (profile != null) {
         b.profile(profileId(profile));
       }
+      b.country(string(json, COUNTRY));
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new TokenRejectedException(TokenRejectedException.Reason.MALFORMED, e.getMessage());

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code nbf} not-before, {@code iat} issued-at, {@code sid} session id, and the private claims {@code title},
  * {@code ip}, {@code max_height}, {@code max_streams}, {@code max_rating} (a {@link MaturityRating} label),
  * {@code categories} (an array of category slugs), {@code profile} (the id of one of the viewer's profiles, see
- * {@link io.streamkit.core.profile.Profile}) and {@code preview}. Viewer ids follow {@link ViewerId}.
+ * {@link io.streamkit.core.profile.Profile}), {@code country} (the viewer's ISO 3166-1 alpha-2 country, checked
+ * against a title's regions) and {@code preview}. Viewer ids follow {@link ViewerId}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -49,6 +50,7 @@ public final class PlaybackClaims {
   private final MaturityRating maxRating;
   private final List<String> categories;
   private final UUID profile;
+  private final String country;
 
   private PlaybackClaims(Builder b) {
     this.viewer = b.viewer;
@@ -64,6 +66,7 @@ public final class PlaybackClaims {
     this.maxRating = b.maxRating;
     this.categories = b.categories;
     this.profile = b.profile;
+    this.country = b.country;
   }
 
   /**
@@ -148,6 +151,14 @@ public final class PlaybackClaims {
   }
 
   /**
+   * {@return the viewer's country ({@code country}), when the application that minted the token knows it} A title
+   * that lists regions opens only for a viewer in one of them ({@link io.streamkit.core.title.ViewerRegion}).
+   */
+  public Optional<String> country() {
+    return Optional.ofNullable(country);
+  }
+
+  /**
    * {@return whether this token was issued to a moderator reviewing a title that is not yet published} An origin
    * backed by a catalog lets only such tokens open titles that viewers cannot see yet.
    */
@@ -204,7 +215,8 @@ public final class PlaybackClaims {
         && preview == c.preview
         && Objects.equals(maxRating, c.maxRating)
         && categories.equals(c.categories)
-        && Objects.equals(profile, c.profile);
+        && Objects.equals(profile, c.profile)
+        && Objects.equals(country, c.country);
   }
 
   @Override
@@ -221,7 +233,8 @@ public final class PlaybackClaims {
         + (maxStreams == 0 ? "" : ", maxStreams=" + maxStreams) + (preview ? ", preview" : "")
         + (maxRating == null ? "" : ", maxRating=" + maxRating.label())
         + (categories.isEmpty() ? "" : ", categories=" + categories)
-        + (profile == null ? "" : ", profile=" + profile) + "}";
+        + (profile == null ? "" : ", profile=" + profile)
+        + (country == null ? "" : ", country=" + country) + "}";
   }
 
   /** Collects claims and checks each value as it is set, naming the property and the limit. Not thread-safe. */
@@ -239,6 +252,7 @@ public final class PlaybackClaims {
     private MaturityRating maxRating;
     private List<String> categories = List.of();
     private UUID profile;
+    private String country;
 
     private Builder() {}
 
@@ -426,6 +440,18 @@ public final class PlaybackClaims {
      */
     public Builder profile(UUID profile) {
       this.profile = profile;
+      return this;
+    }
+
+    /**
+     * Sets the viewer's country, for titles that list regions; unknown by default.
+     *
+     * @param country an ISO 3166-1 alpha-2 code in either case, or {@code null} for unknown
+     * @return this builder
+     * @throws io.streamkit.core.InvalidValueException for anything but two letters
+     */
+    public Builder country(String country) {
+      this.country = country == null ? null : TitleMetadata.requireCountry("country", country);
       return this;
     }
 

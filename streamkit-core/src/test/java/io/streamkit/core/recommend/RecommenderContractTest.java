@@ -8,6 +8,7 @@ import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,6 +160,38 @@ public abstract class RecommenderContractTest {
         .as("no row names a title the viewer may no longer see").isEmpty();
     assertThatThrownBy(() -> recommender.forViewer("kid", null, List.of("Not A Slug"), 10))
         .isInstanceOf(InvalidValueException.class);
+  }
+
+  @Test
+  void aTitleListedForOtherRegionsIsNeverRecommendedThere() {
+    UUID seen = published("Seen");
+    UUID everywhere = published("Everywhere");
+    UUID german = published("German");
+    UUID american = published("American");
+    store.catalog().editMetadata(german, null, m -> m.withRegions(List.of("DE")));
+    store.catalog().editMetadata(american, null, m -> m.withRegions(List.of("US")));
+    for (int v = 0; v < 3; v++) {
+      for (UUID title : List.of(seen, everywhere, german, american)) {
+        watch("others-" + v, title, 1.0, Duration.ofHours(1));
+      }
+    }
+    watch("you", seen, 1.0, Duration.ofMinutes(5));
+    recommender.recompute();
+
+    Recommendations inGermany = recommender.forViewer("you", null, List.of(), new ViewerRegion(List.of("DE"), false),
+        10);
+    assertThat(inGermany.forYou()).containsExactlyInAnyOrder(everywhere, german);
+    assertThat(inGermany.popular()).containsExactlyInAnyOrder(everywhere, german);
+    assertThat(inGermany.becauseYouWatched()).singleElement()
+        .satisfies(row -> assertThat(row.titles()).containsExactlyInAnyOrder(everywhere, german));
+    assertThat(recommender.forViewer("you", null, List.of(), new ViewerRegion(List.of(), true), 10).forYou())
+        .as("unknown where a country is required").containsExactly(everywhere);
+    assertThat(recommender.forViewer("you", 10).forYou()).as("regions unchecked")
+        .containsExactlyInAnyOrder(everywhere, german, american);
+
+    store.catalog().editMetadata(everywhere, null, m -> m.withRegions(List.of("FR")));
+    assertThat(recommender.forViewer("you", null, List.of(), new ViewerRegion(List.of("DE"), false), 10).popular())
+        .as("a title's new regions take effect without a recomputation").containsExactly(german);
   }
 
   @Test

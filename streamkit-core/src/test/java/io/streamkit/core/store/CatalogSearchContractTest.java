@@ -11,6 +11,7 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -171,6 +172,34 @@ public abstract class CatalogSearchContractTest {
 
     assertThat(names(result)).containsExactly("Match");
     assertThat(result.categoryCounts()).containsExactly(Map.entry("sports", 1L));
+  }
+
+  @Test
+  void regionsHideTitlesFromViewersKnownToBeElsewhereAndFromTheirCounts() {
+    published("Everywhere film", "", m -> m.withCategories(List.of("drama")));
+    published("German film", "", m -> m.withCategories(List.of("drama")).withRegions(List.of("DE")));
+    published("European film", "", m -> m.withCategories(List.of("drama")).withRegions(List.of("AT", "DE", "FR")));
+    published("American film", "", m -> m.withCategories(List.of("drama", "western")).withRegions(List.of("US")));
+
+    CatalogSearchResult inGermany = store.catalog().search(inRegion("film", new ViewerRegion(List.of("de"), false)));
+    assertThat(names(inGermany)).containsExactlyInAnyOrder("Everywhere film", "German film", "European film");
+    assertThat(inGermany.total()).isEqualTo(3);
+    assertThat(inGermany.categoryCounts()).as("no count tells of a title listed elsewhere")
+        .containsExactly(Map.entry("drama", 3L));
+    assertThat(names(store.catalog().search(inRegion("", new ViewerRegion(List.of("DE", "AT"), false)))))
+        .as("a token's country and a CDN's that differ: both must be listed")
+        .containsExactlyInAnyOrder("Everywhere film", "European film");
+    assertThat(names(store.catalog().search(inRegion("", new ViewerRegion(List.of("ZA"), false)))))
+        .containsExactly("Everywhere film");
+    assertThat(names(store.catalog().search(inRegion("", new ViewerRegion(List.of(), true)))))
+        .as("unknown where a country is required").containsExactly("Everywhere film");
+    assertThat(names(store.catalog().search(inRegion("", ViewerRegion.UNCHECKED)))).hasSize(4);
+    assertThatThrownBy(() -> new ViewerRegion(List.of("DEU"), false)).isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("country").hasMessageContaining("DEU").hasMessageContaining("alpha-2");
+  }
+
+  private static CatalogQuery inRegion(String text, ViewerRegion region) {
+    return new CatalogQuery(text, null, null, List.of(), region, NOW, FIRST_PAGE);
   }
 
   @Test

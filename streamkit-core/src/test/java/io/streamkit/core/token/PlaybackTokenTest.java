@@ -120,6 +120,25 @@ class PlaybackTokenTest {
   }
 
   @Test
+  void aCountrySurvivesTheRoundTripUpperCasedAndOneThatIsNotTwoLettersIsMalformed() throws Exception {
+    PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
+    PlaybackClaims german = claims().country("de").build();
+
+    assertThat(german.country()).hasValue("DE");
+    assertThat(verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(german))).isEqualTo(german);
+    assertThat(verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().build())).country()).isEmpty();
+    assertThatThrownBy(() -> claims().country("Germany")).isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("country").hasMessageContaining("alpha-2");
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+        .subject("alice").claim("title", "big-buck-bunny").claim("country", "DEU")
+        .expirationTime(Date.from(NOW.plusSeconds(60))).build());
+    jwt.sign(new MACSigner(SECRET));
+    assertThatThrownBy(() -> verifier.verify(jwt.serialize()))
+        .isInstanceOfSatisfying(TokenRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("country");
+  }
+
+  @Test
   void previewFlagSurvivesTheRoundTripAndIsOffByDefault() {
     PlaybackTokenVerifier verifier = verifierAt(NOW, SECRET);
     PlaybackClaims preview = verifier.verify(PlaybackTokenSigner.hs256(SECRET).sign(claims().preview(true).build()));
