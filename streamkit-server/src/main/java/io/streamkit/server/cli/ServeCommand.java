@@ -238,6 +238,18 @@ final class ServeCommand implements Callable<Integer> {
           + " (env STREAMKIT_CATEGORY_ACCESS, default false: the claim is ignored)")
   boolean categoryAccess;
 
+  @Option(names = "--viewer-country-header", defaultValue = "${env:STREAMKIT_VIEWER_COUNTRY_HEADER}",
+      paramLabel = "NAME", description = "read the viewer's country for titles' regions from this header, set by the"
+          + " CDN every request comes through (CloudFront-Viewer-Country, CF-IPCountry); only where clients cannot"
+          + " reach the origin directly (env STREAMKIT_VIEWER_COUNTRY_HEADER, default none: the token's country claim"
+          + " only)")
+  String viewerCountryHeader;
+
+  @Option(names = "--require-viewer-country", defaultValue = "${env:STREAMKIT_REQUIRE_VIEWER_COUNTRY:-false}",
+      description = "refuse titles that list regions to a viewer whose country is not known (env"
+          + " STREAMKIT_REQUIRE_VIEWER_COUNTRY, default false: such a viewer sees every title)")
+  boolean requireViewerCountry;
+
   @Option(names = "--stream-idle-timeout", defaultValue = "${env:STREAMKIT_STREAM_IDLE_TIMEOUT:-60}",
       paramLabel = "SECONDS", description = "a playback session without requests for this long frees its slot"
           + " (env STREAMKIT_STREAM_IDLE_TIMEOUT, default 60)")
@@ -329,7 +341,8 @@ final class ServeCommand implements Callable<Integer> {
         .origin(origin -> {
           origin.host(host).port(port).maxConnections(maxConnections).idleTimeout(idle).requestHeadTimeout(head)
               .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)
-              .categoryAccess(categoryAccess)
+              .categoryAccess(categoryAccess).viewerCountryHeader(viewerCountryHeader)
+              .requireViewerCountry(requireViewerCountry)
               .streamIdleTimeout(streamIdle).oidc(oidc);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())

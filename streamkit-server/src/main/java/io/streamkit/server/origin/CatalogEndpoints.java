@@ -13,6 +13,7 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.time.Instant;
@@ -28,7 +29,9 @@ import java.util.UUID;
  * {@code ?token=}) it is narrowed to what that token's viewer may play (its {@code max_rating}, and its
  * {@code categories} where the deployment enforces them; for a token naming a profile, the stricter of its
  * {@code max_rating} and the profile's limit), and a token that is invalid, for another client, revoked or naming a
- * profile that is not its viewer's is refused, never silently ignored. {@code GET /api/catalog/{id}} answers one
+ * profile that is not its viewer's is refused, never silently ignored. A title that lists regions is listed only to a
+ * viewer there ({@link TitleVisibility#regionOf}: the token's {@code country}, and the trusted CDN header where the
+ * deployment reads one, which also places callers without a token). {@code GET /api/catalog/{id}} answers one
  * title as the search lists it, under the same rules: a title the search would not list to this caller is 404,
  * whether it exists or not.
  */
@@ -87,8 +90,8 @@ final class CatalogEndpoints implements ApiEndpoints {
       MaturityRating maxRating, int page, int size) {
     try {
       return new CatalogQuery(text == null ? "" : text, category == null || category.isEmpty() ? null : category,
-          maxRating, claims == null || !visibility.categoryAccess() ? List.of() : claims.categories(), Instant.now(),
-          new PageRequest(page * size, size));
+          maxRating, claims == null || !visibility.categoryAccess() ? List.of() : claims.categories(),
+          visibility.regionOf(claims, call.headers()), Instant.now(), new PageRequest(page * size, size));
     } catch (InvalidValueException e) {
       throw ApiException.badRequest(call.describe() + ": " + LogText.escape(e.getMessage()));
     }
@@ -142,7 +145,7 @@ final class CatalogEndpoints implements ApiEndpoints {
   /** {@code GET /api/catalog/{id}}: the title when the search would list it to this caller, otherwise 404. */
   private void detail(ApiCall call, String id, PlaybackClaims claims) {
     refuseRevoked(claims);
-    Title title = listed(store, visibility, id, claims).orElseThrow(() -> ApiException.notFound("no title '"
+    Title title = listed(store, visibility, id, claims, call).orElseThrow(() -> ApiException.notFound("no title '"
         + LogText.escape(id) + "' in the catalog" + (claims == null ? "" : " for this viewer")
         + "; search it with GET /api/catalog?q="));
     call.respond(HttpResponseStatus.OK, entry(title));
@@ -150,11 +153,13 @@ final class CatalogEndpoints implements ApiEndpoints {
 
   /**
    * The title {@code id} when the search lists it to {@code claims}' viewer (or, with {@code null}, to everyone):
-   * published, inside its window, and within the token's own limits (for a token naming a profile: a profile of its
-   * viewer, and the stricter of the two limits). Empty for any other id, existing or not, so that an answer never
-   * tells a hidden title from a missing one. Reads the catalog: off the event loop only.
+   * published, inside its window, available where the caller of {@code call} is, and within the token's own limits
+   * (for a token naming a profile: a profile of its viewer, and the stricter of the two limits). Empty for any other
+   * id, existing or not, so that an answer never tells a hidden title from a missing one. Reads the catalog: off the
+   * event loop only.
    */
-  static Optional<Title> listed(StreamkitStore store, TitleVisibility visibility, String id, PlaybackClaims claims) {
+  static Optional<Title> listed(StreamkitStore store, TitleVisibility visibility, String id, PlaybackClaims claims,
+      ApiCall call) {
     UUID uuid;
     try {
       uuid = UUID.fromString(id);
@@ -162,10 +167,12 @@ final class CatalogEndpoints implements ApiEndpoints {
       return Optional.empty();
     }
     Instant now = Instant.now();
+    ViewerRegion region = visibility.regionOf(claims, call.headers());
     return store.catalog().get(uuid).filter(title -> title.status() == TitleStatus.PUBLISHED
         && title.metadata().availableAt(now)
-        && (claims == null || (visibility.profileHoldsNow(claims) && visibility.decide(claims, title,
-            visibility.maxRatingNow(claims)) == TitleVisibility.Decision.ALLOWED)));
+        && (claims == null ? region.admits(title.metadata().regions()) : visibility.profileHoldsNow(claims)
+            && visibility.decide(claims, title, visibility.maxRatingNow(claims), region)
+            == TitleVisibility.Decision.ALLOWED));
   }
 
   /** What a viewer sees of a title: no moderation state, processing details or storage paths. */

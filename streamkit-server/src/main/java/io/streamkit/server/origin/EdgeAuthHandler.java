@@ -85,7 +85,8 @@ final class EdgeAuthHandler extends SimpleChannelInboundHandler<OriginRequest>
       answer(ctx, request, HttpResponseStatus.NO_CONTENT, "max-age=" + MAX_AGE.toSeconds());
       return;
     }
-    access.decide(ctx, request, query.get(RequestDecoder.TOKEN_PARAMETER), path, request.client, this);
+    access.decide(ctx, request, query.get(RequestDecoder.TOKEN_PARAMETER), path, request.client, request.headers,
+        this);
   }
 
   @Override

@@ -26,6 +26,7 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.hls.TitleSubtitles;
 import io.streamkit.hls.TranscodeException;
@@ -647,7 +648,8 @@ final class ManagementEndpoints implements ApiEndpoints {
     String dashPath = hasTitleFile(id, PlaylistHandler.DASH_MANIFEST, "a DASH manifest")
         ? titlePath + PlaylistHandler.DASH_MANIFEST : null;
     ObjectNode out = grant(api, body, id.toString(), preview, titlePath + PlaylistHandler.MASTER_PLAYLIST, dashPath,
-        "/play/" + id, api.store.profiles(), claims -> refuseOutsideLimits(visibility, claims, title));
+        "/play/" + id, api.store.profiles(), claims -> refuseOutsideLimits(visibility, claims, title,
+            visibility.regionOf(claims, null)));
     if (hasTitleFile(id, StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX, "a storyboard")) {
       out.put("storyboardUrl", (api.publicBaseUrl == null ? "" : api.publicBaseUrl) + titlePath
           + StoryboardHandler.DIRECTORY + "/" + StoryboardHandler.INDEX + "?token=" + out.get("token").textValue());
@@ -678,11 +680,13 @@ final class ManagementEndpoints implements ApiEndpoints {
 
   /**
    * 403 before a token is signed for a title its own limits would refuse: rated above its {@code maxRating} (or
-   * unrated), or, with category access on, in none of its {@code categories}. A token for a profile already carries
-   * the stricter of the requested and the profile's limit as its {@code maxRating}.
+   * unrated), or, with category access on, in none of its {@code categories}, or listing regions that do not hold the
+   * viewer's {@code region} (or, where a country is required, with none known). A token for a profile already
+   * carries the stricter of the requested and the profile's limit as its {@code maxRating}.
    */
-  static void refuseOutsideLimits(TitleVisibility visibility, PlaybackClaims claims, Title title) {
-    switch (visibility.decide(claims, title)) {
+  static void refuseOutsideLimits(TitleVisibility visibility, PlaybackClaims claims, Title title,
+      ViewerRegion region) {
+    switch (visibility.decide(claims, title, region)) {
       case ABOVE_MATURITY -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "above_maturity", "title "
           + title.id() + " is rated " + title.metadata().maturityRatingIfRated().map(MaturityRating::label)
           .orElse("nothing (unrated)") + ", above this viewer's limit " + claims.maxRating().map(MaturityRating::label)
@@ -690,6 +694,10 @@ final class ManagementEndpoints implements ApiEndpoints {
       case OUTSIDE_CATEGORIES -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "outside_categories", "title "
           + title.id() + " is in " + title.metadata().categories() + ", none of this viewer's categories "
           + claims.categories() + "; no token is signed for it");
+      case OUTSIDE_REGION -> throw new ApiException(HttpResponseStatus.FORBIDDEN, "outside_region", "title "
+          + title.id() + " is available only in " + title.metadata().regions() + (region.countries().isEmpty()
+              ? " and this origin requires the viewer's country; set country in the request"
+              : ", not in this viewer's " + region.countries()) + "; no token is signed for it");
       default -> { }
     }
   }
@@ -705,8 +713,8 @@ final class ManagementEndpoints implements ApiEndpoints {
   /**
    * Signs a playback token for {@code id} (a title, or a live stream) from a playback request's body
    * ({@code viewerId}, {@code ttlSeconds}, {@code maxHeight}, {@code maxStreams}, {@code maxRating},
-   * {@code categories}, {@code profileId}) and answers it with the URLs a player opens ({@code dashUrl} only with a
-   * {@code dashPath}); 400 naming the field that is wrong. A {@code profileId} must be one of the viewer's profiles
+   * {@code categories}, {@code profileId}, {@code country}) and answers it with the URLs a player opens
+   * ({@code dashUrl} only with a {@code dashPath}); 400 naming the field that is wrong. A {@code profileId} must be one of the viewer's profiles
    * (else 404); the token then names it and carries the stricter of the requested {@code maxRating} and the
    * profile's limit, so a kids profile's token never allows more than the profile.
    *
@@ -753,6 +761,9 @@ final class ManagementEndpoints implements ApiEndpoints {
         List<String> slugs = new java.util.ArrayList<>();
         categories.forEach(c -> slugs.add(c.asText()));
         b.categories(slugs);
+      }
+      if (body.hasNonNull("country")) {
+        b.country(body.get("country").asText());
       }
       claims = b.build();
     } catch (IllegalArgumentException e) {

@@ -48,6 +48,8 @@ final class OriginMetrics {
   static final String TITLE_ABOVE_MATURITY = "title_above_maturity";
   /** A token whose {@code categories} hold none of the title's, where category access is on. */
   static final String TITLE_OUTSIDE_CATEGORIES = "title_outside_categories";
+  /** A title listing regions, for a viewer known to be elsewhere (or unknown where a country is required). */
+  static final String TITLE_OUTSIDE_REGION = "title_outside_region";
   /** A token naming a profile that is deleted or not its viewer's. */
   static final String PROFILE_REFUSED = "profile_refused";
   static final String TOKEN_REVOKED = "token_revoked";

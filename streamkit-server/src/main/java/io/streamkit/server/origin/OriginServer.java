@@ -92,6 +92,8 @@ public final class OriginServer implements AutoCloseable {
   public static final int MAX_STREAMS_PER_VIEWER = 1000;
   /** How long a playback session lives without requests, unless set: 60 s. */
   public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** The longest header name {@link Builder#viewerCountryHeader} accepts. */
+  public static final int MAX_COUNTRY_HEADER_LENGTH = 64;
   /** The shortest stream idle timeout: a few of the intervals at which sessions are marked as playing. */
   public static final int MIN_STREAM_IDLE_SECONDS = 15;
 
@@ -218,7 +220,8 @@ public final class OriginServer implements AutoCloseable {
     }
     if (config.store != null) {
       visibility = new TitleVisibility(config.store.catalog(), config.store.profiles(), apiExecutor.executor(),
-          Ticker.systemTicker(), Clock.systemUTC(), config.categoryAccess);
+          Ticker.systemTicker(), Clock.systemUTC(), config.categoryAccess, config.viewerCountryHeader,
+          config.requireViewerCountry);
       tokenRevocations = new TokenRevocations(config.store.revocations(), ManagementApi.MAX_TOKEN_TTL,
           Clock.systemUTC());
       revocations = tokenRevocations;
@@ -397,6 +400,8 @@ public final class OriginServer implements AutoCloseable {
     private LiveEvents live;
     private int maxStreamsPerViewer;
     private boolean categoryAccess;
+    private String viewerCountryHeader;
+    private boolean requireViewerCountry;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
@@ -728,6 +733,47 @@ public final class OriginServer implements AutoCloseable {
     }
 
     /**
+     * Reads the viewer's country, for titles that list regions, from a request header that a CDN in front of the
+     * origin sets from the client's address as well as from a token's {@code country} claim: Amazon CloudFront's
+     * {@code CloudFront-Viewer-Country} (when its origin request policy forwards it), Cloudflare's
+     * {@code CF-IPCountry}. Both must be listed when both are known. Off by default.
+     *
+     * <p>The origin trusts the header as it comes: turn this on only where every request reaches the origin through
+     * that CDN, which sets the header itself and drops a client's own (CloudFront and Cloudflare both do); an origin
+     * that clients can reach directly would take a country from any client. A token with a {@code country} claim is
+     * safe either way: a forged header can only narrow what it opens.
+     *
+     * @param header the header's name, or {@code null} to read none
+     * @return this builder
+     * @throws IllegalArgumentException for a name that is not an HTTP field name (RFC 9110 §5.1: a token) or is
+     *     longer than {@value #MAX_COUNTRY_HEADER_LENGTH} characters
+     */
+    public Builder viewerCountryHeader(String header) {
+      if (header != null && (header.isEmpty() || header.length() > MAX_COUNTRY_HEADER_LENGTH
+          || !header.chars().allMatch(c -> c < 128 && FramingCheckedRequestDecoder.isTokenCharacter((char) c)))) {
+        throw new IllegalArgumentException("viewerCountryHeader '" + LogText.escape(header) + "' is not an HTTP"
+            + " header name of 1 to " + MAX_COUNTRY_HEADER_LENGTH + " characters; use e.g. CloudFront-Viewer-Country"
+            + " or CF-IPCountry");
+      }
+      this.viewerCountryHeader = header;
+      return this;
+    }
+
+    /**
+     * Refuses titles that list regions to viewers whose country is not known (no {@code country} claim and no
+     * {@link #viewerCountryHeader} value): the catalog does not list them, no token is signed for them, and the
+     * origin refuses them. Off by default: such a viewer sees every title, as nothing says where they are. Needs
+     * {@link #store}.
+     *
+     * @param required whether a viewer's country is required for titles that list regions
+     * @return this builder
+     */
+    public Builder requireViewerCountry(boolean required) {
+      this.requireViewerCountry = required;
+      return this;
+    }
+
+    /**
      * Limits how many streams one viewer watches at once, across every node on the same database: a title's master
      * playlist (or DASH manifest) opens a playback session, and a viewer's session beyond the limit is refused 403
      * {@code too_many_streams}. A token's {@code max_streams} claim (a plan) overrides this default. Needs
@@ -900,6 +946,10 @@ public final class OriginServer implements AutoCloseable {
       if (verifier == null && !tokensOff) {
         throw new IllegalArgumentException(
             "the origin needs a token verifier: call tokenVerifier(...), or withoutTokens() to serve titles openly");
+      }
+      if ((viewerCountryHeader != null || requireViewerCountry) && store == null) {
+        throw new IllegalArgumentException("viewerCountryHeader(...) and requireViewerCountry(...) check titles'"
+            + " regions in the catalog: call store(...) too, or leave them out");
       }
       if (managementApi != null && store == null) {
         throw new IllegalArgumentException("the management API needs the store: call store(...) too");

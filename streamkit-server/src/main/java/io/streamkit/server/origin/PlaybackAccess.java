@@ -1,6 +1,8 @@
 package io.streamkit.server.origin;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.core.token.TokenRejectedException;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>the token authorises the path's title for this client ({@link PlaybackTokenVerifier#authorise});
- *   <li>backed by a catalog, moderation and the title's availability window let the token open the title
- *       ({@link TitleVisibility}) and the token was not revoked ({@link TokenRevocations});
+ *   <li>backed by a catalog, moderation, the title's availability window and its regions let the token open the
+ *       title ({@link TitleVisibility}) and the token was not revoked ({@link TokenRevocations});
  *   <li>for a viewer whose plan caps the picture height, the path is not in a directory that only taller variants
  *       use, so a guessed URI does not bypass the plan.
  * </ol>
@@ -98,11 +100,12 @@ final class PlaybackAccess {
   }
 
   /**
-   * Decides whether {@code token} opens {@code titlePath} ({@code /titles/<id>/...}) for {@code client} and tells
-   * {@code verdict}; only while {@link #enforced()}.
+   * Decides whether {@code token} opens {@code titlePath} ({@code /titles/<id>/...}) for {@code client}, whose
+   * request came with {@code headers} (read for the viewer's country where the deployment trusts a CDN's header), and
+   * tells {@code verdict}; only while {@link #enforced()}.
    */
   <R> void decide(ChannelHandlerContext ctx, R request, String token, RequestPath titlePath, InetAddress client,
-      Verdict<R> verdict) {
+      HttpHeaders headers, Verdict<R> verdict) {
     String titleId = titlePath.segment(1);
     PlaybackClaims claims;
     try {
@@ -126,7 +129,8 @@ final class PlaybackAccess {
       decideVariant(ctx, request, titlePath, claims, verdict);
       return;
     }
-    CompletableFuture<TitleVisibility.Decision> visible = visibility.decide(claims);
+    CompletableFuture<TitleVisibility.Decision> visible = visibility.decide(claims,
+        visibility.regionOf(claims, headers));
     if (visible.isDone() && !visible.isCompletedExceptionally()) {
       // The usual case, a cached status: decided here, with no continuation made per request.
       decideVisible(ctx, request, titlePath, claims, visible.join(), verdict);
@@ -155,17 +159,19 @@ final class PlaybackAccess {
   }
 
   /**
-   * Decides a poster request that carries no token: allowed (without claims) when the public catalog lists the title,
-   * refused otherwise; only while {@link #enforced()}.
+   * Decides a poster request that carries no token: allowed (without claims) when the public catalog lists the title
+   * to a caller with these {@code headers}, refused otherwise; only while {@link #enforced()}.
    */
-  <R> void decidePoster(ChannelHandlerContext ctx, R request, RequestPath titlePath, Verdict<R> verdict) {
+  <R> void decidePoster(ChannelHandlerContext ctx, R request, RequestPath titlePath, HttpHeaders headers,
+      Verdict<R> verdict) {
     String titleId = titlePath.segment(1);
     if (visibility == null) {
       metrics.rejected(OriginMetrics.TOKEN_PREFIX + TokenRejectedException.Reason.MISSING.tag());
       verdict.refused(ctx, request);
       return;
     }
-    whenKnown(ctx, request, titleId, visibility.decidePublic(titleId), verdict, known -> {
+    ViewerRegion region = visibility.regionOf(null, headers);
+    whenKnown(ctx, request, titleId, visibility.decidePublic(titleId, region), verdict, known -> {
       if (known == TitleVisibility.Decision.ALLOWED) {
         verdict.allowed(ctx, request, null);
       } else {

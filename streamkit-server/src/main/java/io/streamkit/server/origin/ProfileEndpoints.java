@@ -32,9 +32,10 @@ import java.util.UUID;
  * Parental control rests on two rules. A token that already names a profile lists profiles but cannot create or
  * delete any, nor be exchanged for another profile's token: a child holding the kids profile's token cannot step up.
  * And an exchanged token keeps everything the presented one had (viewer, title, client binding, plan limits,
- * categories, expiry: it never outlives it) and carries the stricter of its {@code max_rating} and the profile's
- * limit; when its title is above that, no token is signed (403). The origin checks a token's profile again on every
- * request ({@link TitleVisibility}), so a profile deleted or restricted later takes effect on tokens already issued.
+ * categories, country, expiry: it never outlives it) and carries the stricter of its {@code max_rating} and the
+ * profile's limit; when its title is above that, no token is signed (403). The origin checks a token's profile again
+ * on every request ({@link TitleVisibility}), so a profile deleted or restricted later takes effect on tokens already
+ * issued.
  */
 final class ProfileEndpoints implements ApiEndpoints {
 
@@ -149,11 +150,12 @@ final class ProfileEndpoints implements ApiEndpoints {
         .expiresAt(claims.expiresAt()).issuedAt(Instant.now()).preview(claims.preview())
         .clientAddress(claims.clientAddress().orElse(null)).maxHeight(claims.maxHeight().orElse(0))
         .maxStreams(claims.maxStreams().orElse(0)).categories(claims.categories()).profile(profile.id())
-        .maxRating(profile.stricterLimit(claims.maxRating()).orElse(null));
+        .maxRating(profile.stricterLimit(claims.maxRating()).orElse(null)).country(claims.country().orElse(null));
     claims.notBefore().ifPresent(b::notBefore);
     PlaybackClaims exchanged = b.build();
     Optional<Title> title = titleOf(exchanged);
-    title.ifPresent(t -> ManagementEndpoints.refuseOutsideLimits(visibility, exchanged, t));
+    title.ifPresent(t -> ManagementEndpoints.refuseOutsideLimits(visibility, exchanged, t,
+        visibility.regionOf(exchanged, call.headers())));
     String token = api.signer.sign(exchanged);
     ObjectNode out = Responses.MAPPER.createObjectNode();
     out.put("token", token);

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCacheLoader;
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.streamkit.core.profile.Profile;
 import io.streamkit.core.profile.Profiles;
 import io.streamkit.core.title.Catalog;
@@ -11,14 +12,17 @@ import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleMetadata;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.token.PlaybackClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,15 @@ import org.slf4j.LoggerFactory;
  * rated above it and unrated ones, and where the deployment turns category access on, a {@code categories} claim
  * refuses titles in none of them. Neither is lifted for preview tokens.
  *
+ * <p>A title that lists regions opens only for a viewer in one of them ({@link ViewerRegion}): the viewer's country
+ * is the token's {@code country} claim, which the application sets as it knows its viewers, and, where the deployment
+ * names a trusted header ({@link OriginServer.Builder#viewerCountryHeader}), the country a CDN put in that header for
+ * the request (CloudFront's {@code CloudFront-Viewer-Country}, Cloudflare's {@code CF-IPCountry}); when both are
+ * known, both must be listed, so a forged header can narrow but never widen what a token with a country opens. A
+ * viewer whose country is unknown is refused such titles only where the deployment requires a country
+ * ({@link OriginServer.Builder#requireViewerCountry}). Preview tokens are a moderator's, not a viewer's: regions do
+ * not apply to them.
+ *
  * <p>A token that names a viewer's {@code profile} is checked against the profile as stored, cached the same way (its
  * owner and limit, refreshed after {@link #REFRESH_AFTER}): a profile that is deleted or belongs to another viewer
  * refuses everything, and the profile's limit applies together with the token's {@code max_rating}, the stricter
@@ -52,6 +65,10 @@ final class TitleVisibility {
   static final Duration REFRESH_AFTER = Duration.ofSeconds(1);
   static final Duration EXPIRE_AFTER = Duration.ofMinutes(1);
   static final long MAX_TITLES = 100_000;
+  private static final Pattern HEADER_COUNTRY = Pattern.compile("[A-Z]{2}");
+  /** Cloudflare's value for a request it could not place. */
+  private static final String NO_COUNTRY = "XX";
+  private static final ViewerRegion UNKNOWN_REQUIRED = new ViewerRegion(List.of(), true);
   private static final Logger LOG = LoggerFactory.getLogger(TitleVisibility.class);
 
   /** Whether a token may open its title, and if not, why (the tag counted in the rejection metric). */
@@ -61,6 +78,7 @@ final class TitleVisibility {
     NOT_AVAILABLE(OriginMetrics.TITLE_NOT_AVAILABLE),
     ABOVE_MATURITY(OriginMetrics.TITLE_ABOVE_MATURITY),
     OUTSIDE_CATEGORIES(OriginMetrics.TITLE_OUTSIDE_CATEGORIES),
+    OUTSIDE_REGION(OriginMetrics.TITLE_OUTSIDE_REGION),
     PROFILE_REFUSED(OriginMetrics.PROFILE_REFUSED);
 
     final String metric;
@@ -73,17 +91,17 @@ final class TitleVisibility {
   }
 
   /**
-   * What the gate keeps of a catalog title: its status, its window in epoch milliseconds, its rating and its
-   * categories.
+   * What the gate keeps of a catalog title: its status, its window in epoch milliseconds, its rating, its categories
+   * and its regions.
    */
   private record Gate(TitleStatus status, long availableFromMillis, long availableUntilMillis, MaturityRating rating,
-      List<String> categories) {
+      List<String> categories, List<String> regions) {
 
     static Gate of(Title title) {
       TitleMetadata m = title.metadata();
       return new Gate(title.status(), m.availableFrom() == null ? Long.MIN_VALUE : m.availableFrom().toEpochMilli(),
           m.availableUntil() == null ? Long.MAX_VALUE : m.availableUntil().toEpochMilli(), m.maturityRating(),
-          m.categories());
+          m.categories(), m.regions());
     }
   }
 
@@ -91,15 +109,21 @@ final class TitleVisibility {
   private final AsyncLoadingCache<UUID, Optional<Profile>> profiles;
   private final Clock clock;
   private final boolean categoryAccess;
+  private final String countryHeader;
+  private final boolean countryRequired;
 
   /**
    * @param categoryAccess whether a token's {@code categories} claim limits the titles it opens (a deployment
    *     setting, off by default)
+   * @param countryHeader the request header a trusted CDN puts the viewer's country in, or {@code null} to read none
+   * @param countryRequired whether a viewer whose country is not known is refused titles that list regions
    */
   TitleVisibility(Catalog catalog, Profiles profiles, Executor executor, Ticker ticker, Clock clock,
-      boolean categoryAccess) {
+      boolean categoryAccess, String countryHeader, boolean countryRequired) {
     this.clock = clock;
     this.categoryAccess = categoryAccess;
+    this.countryHeader = countryHeader;
+    this.countryRequired = countryRequired;
     this.gates = Caffeine.newBuilder()
         .maximumSize(MAX_TITLES)
         .refreshAfterWrite(REFRESH_AFTER)
@@ -117,44 +141,69 @@ final class TitleVisibility {
   }
 
   /**
-   * Whether the claims may open their title; completes at once when the title is cached, and then without
-   * allocating (this runs for every segment request).
+   * {@return where the viewer is: the country of the token ({@code null} for a caller without one) and the country
+   * the trusted header of the request names, where the deployment reads one} A header value that is not two letters,
+   * or is {@code XX} (Cloudflare's "no country"; {@code T1}, its Tor exit, is not two letters), is no country.
+   *
+   * @param headers the request's headers, or {@code null} for a request no CDN forwarded (the management API's)
    */
-  CompletableFuture<Decision> decide(PlaybackClaims claims) {
+  ViewerRegion regionOf(PlaybackClaims claims, HttpHeaders headers) {
+    String fromToken = claims == null ? null : claims.country().orElse(null);
+    String fromHeader = countryHeader == null || headers == null ? null : headerCountry(headers.get(countryHeader));
+    if (fromToken == null && fromHeader == null) {
+      return countryRequired ? UNKNOWN_REQUIRED : ViewerRegion.UNCHECKED;
+    }
+    return new ViewerRegion(fromToken == null ? List.of(fromHeader) : fromHeader == null ? List.of(fromToken)
+        : List.of(fromToken, fromHeader), countryRequired);
+  }
+
+  private static String headerCountry(String value) {
+    if (value == null) {
+      return null;
+    }
+    String code = value.strip().toUpperCase(Locale.ROOT);
+    return HEADER_COUNTRY.matcher(code).matches() && !code.equals(NO_COUNTRY) ? code : null;
+  }
+
+  /**
+   * Whether the claims may open their title from {@code region}; completes at once when the title is cached, and
+   * then without allocating (this runs for every segment request).
+   */
+  CompletableFuture<Decision> decide(PlaybackClaims claims, ViewerRegion region) {
     CompletableFuture<Optional<Gate>> gate = gates.get(claims.titleId());
     if (claims.profile().isEmpty()) {
       if (gate.isDone() && !gate.isCompletedExceptionally()) {
-        return within(claims, gate.join(), claims.maxRating()).answer;
+        return within(claims, gate.join(), claims.maxRating(), region).answer;
       }
-      return gate.thenApply(known -> within(claims, known, claims.maxRating()));
+      return gate.thenApply(known -> within(claims, known, claims.maxRating(), region));
     }
     CompletableFuture<Optional<Profile>> profile = profiles.get(claims.profile().get());
     if (gate.isDone() && !gate.isCompletedExceptionally() && profile.isDone()
         && !profile.isCompletedExceptionally()) {
-      return forProfile(claims, gate.join(), profile.join()).answer;
+      return forProfile(claims, gate.join(), profile.join(), region).answer;
     }
-    return gate.thenCombine(profile, (known, profileNow) -> forProfile(claims, known, profileNow));
+    return gate.thenCombine(profile, (known, profileNow) -> forProfile(claims, known, profileNow, region));
   }
 
   /** As {@link #decide}, waiting for the catalog if it must: only off the event loop. */
-  Decision decideNow(PlaybackClaims claims) {
-    return decide(claims).join();
+  Decision decideNow(PlaybackClaims claims, ViewerRegion region) {
+    return decide(claims, region).join();
   }
 
   /**
-   * {@return whether {@code claims} may open {@code title} now, decided from the title as given (e.g. just read from
-   * the catalog before a token is signed)}
+   * {@return whether {@code claims} may open {@code title} now from {@code region}, decided from the title as given
+   * (e.g. just read from the catalog before a token is signed)}
    */
-  Decision decide(PlaybackClaims claims, Title title) {
-    return within(claims, Optional.of(Gate.of(title)), claims.maxRating());
+  Decision decide(PlaybackClaims claims, Title title, ViewerRegion region) {
+    return within(claims, Optional.of(Gate.of(title)), claims.maxRating(), region);
   }
 
   /**
    * {@return whether a viewer whose limit is {@code maxRating} (the one {@link #maxRatingNow} found) may open
-   * {@code title} now, for lists such as "continue watching" read from the catalog}
+   * {@code title} now from {@code region}, for lists such as "continue watching" read from the catalog}
    */
-  Decision decide(PlaybackClaims claims, Title title, Optional<MaturityRating> maxRating) {
-    return within(claims, Optional.of(Gate.of(title)), maxRating);
+  Decision decide(PlaybackClaims claims, Title title, Optional<MaturityRating> maxRating, ViewerRegion region) {
+    return within(claims, Optional.of(Gate.of(title)), maxRating, region);
   }
 
   /**
@@ -181,24 +230,31 @@ final class TitleVisibility {
   }
 
   /**
-   * Whether a title is listed to everyone, as the public catalog lists it: known to the catalog, published and inside
-   * its window ({@link Decision#NOT_PUBLISHED} for a title the catalog does not know, which only its token opens).
-   * Completes at once when the title is cached.
+   * Whether a title is listed to a caller without a token in {@code region}, as the public catalog lists it: known to
+   * the catalog, published, inside its window and available there ({@link Decision#NOT_PUBLISHED} for a title the
+   * catalog does not know, which only its token opens). Completes at once when the title is cached.
    */
-  CompletableFuture<Decision> decidePublic(String titleId) {
+  CompletableFuture<Decision> decidePublic(String titleId, ViewerRegion region) {
     return gates.get(titleId).thenApply(known -> {
       if (known.isEmpty() || known.get().status() != TitleStatus.PUBLISHED) {
         return Decision.NOT_PUBLISHED;
       }
       long now = clock.millis();
-      return now < known.get().availableFromMillis() || now >= known.get().availableUntilMillis()
-          ? Decision.NOT_AVAILABLE : Decision.ALLOWED;
+      if (now < known.get().availableFromMillis() || now >= known.get().availableUntilMillis()) {
+        return Decision.NOT_AVAILABLE;
+      }
+      return region.admits(known.get().regions()) ? Decision.ALLOWED : Decision.OUTSIDE_REGION;
     });
   }
 
   /** {@return whether a token's categories limit what it opens and lists in this deployment} */
   boolean categoryAccess() {
     return categoryAccess;
+  }
+
+  /** {@return whether a viewer whose country is not known is refused titles that list regions} */
+  boolean countryRequired() {
+    return countryRequired;
   }
 
   /** Forgets a title's status and window, after this node changed them. */
@@ -211,14 +267,16 @@ final class TitleVisibility {
     profiles.synchronous().invalidate(profileId);
   }
 
-  private Decision forProfile(PlaybackClaims claims, Optional<Gate> known, Optional<Profile> profile) {
+  private Decision forProfile(PlaybackClaims claims, Optional<Gate> known, Optional<Profile> profile,
+      ViewerRegion region) {
     if (profile.isEmpty() || !profile.get().ownerId().equals(claims.viewer())) {
       return Decision.PROFILE_REFUSED;
     }
-    return within(claims, known, profile.get().stricterLimit(claims.maxRating()));
+    return within(claims, known, profile.get().stricterLimit(claims.maxRating()), region);
   }
 
-  private Decision within(PlaybackClaims claims, Optional<Gate> known, Optional<MaturityRating> maxRating) {
+  private Decision within(PlaybackClaims claims, Optional<Gate> known, Optional<MaturityRating> maxRating,
+      ViewerRegion region) {
     if (known.isEmpty()) {
       return Decision.ALLOWED;
     }
@@ -240,6 +298,9 @@ final class TitleVisibility {
     }
     if (categoryAccess && !claims.categories().isEmpty() && !inAny(gate.categories(), claims.categories())) {
       return Decision.OUTSIDE_CATEGORIES;
+    }
+    if (!claims.preview() && !region.admits(gate.regions())) {
+      return Decision.OUTSIDE_REGION;
     }
     return Decision.ALLOWED;
   }

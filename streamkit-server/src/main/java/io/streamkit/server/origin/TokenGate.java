@@ -10,9 +10,10 @@ import io.streamkit.core.token.PlaybackClaims;
  * Lets a title request through only when {@link PlaybackAccess} allows it: a token that authorises that title for this
  * client, a title moderation lets the token open, and, for viewers whose plan caps the picture height, not a media
  * playlist or segment of a taller variant (even when its URI is guessed). Every refusal is the same generic 403 so that
- * probing teaches nothing; the reason goes to the rejection counter. A catalog that cannot answer gets the client a
- * 503 with {@code Retry-After}; so does a media storage that cannot supply a stored title's master playlist, which the
- * variant check needs ({@link StoredTitles}; fetched off the event loop).
+ * probing teaches nothing (a title outside the viewer's region included); the reason goes to the rejection counter.
+ * A catalog that cannot answer gets the client a 503 with {@code Retry-After}; so does a media storage that cannot
+ * supply a stored title's master playlist, which the variant check needs ({@link StoredTitles}; fetched off the event
+ * loop).
  *
  * <p>Each refusal takes one from the client's failed-token bucket ({@link RateLimits}); while it is empty, the
  * {@link RateLimitHandler} before this gate answers the client's title requests 429 without a token check.
@@ -52,10 +53,10 @@ final class TokenGate extends SimpleChannelInboundHandler<OriginRequest>
       return;
     }
     if ((request.token == null || request.token.isEmpty()) && PlaybackAccess.isPoster(request.path)) {
-      access.decidePoster(ctx, request, request.path, this);
+      access.decidePoster(ctx, request, request.path, request.headers, this);
       return;
     }
-    access.decide(ctx, request, request.token, request.path, request.client, this);
+    access.decide(ctx, request, request.token, request.path, request.client, request.headers, this);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.Title;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.title.UnknownTitleException;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -216,6 +217,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     }
     progressWriter.flush();
     Optional<MaturityRating> maxRating = visibility.maxRatingNow(claims.get());
+    ViewerRegion region = visibility.regionOf(claims.get(), call.headers());
     Page<WatchProgress> rows = store.progress().continueWatching(progressViewer(claims.get()),
         new PageRequest(page * size, size));
     ArrayNode items = Responses.MAPPER.createArrayNode();
@@ -223,7 +225,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       Optional<Title> title = store.catalog().get(row.titleId());
       // Started once is not watchable now: the window may have closed, a profile's limit may have been lowered.
       if (title.isEmpty()
-          || visibility.decide(claims.get(), title.get(), maxRating) != TitleVisibility.Decision.ALLOWED) {
+          || visibility.decide(claims.get(), title.get(), maxRating, region) != TitleVisibility.Decision.ALLOWED) {
         continue;
       }
       items.addObject()
@@ -254,7 +256,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     }
     Recommendations mine = recommender.forViewer(progressViewer(claims.get()),
         visibility.maxRatingNow(claims.get()).orElse(null),
-        visibility.categoryAccess() ? claims.get().categories() : List.of(), limit);
+        visibility.categoryAccess() ? claims.get().categories() : List.of(),
+        visibility.regionOf(claims.get(), call.headers()), limit);
     ObjectNode response = Responses.MAPPER.createObjectNode();
     response.put("computedAt", mine.computedAt() == null ? null : mine.computedAt().toString());
     response.set("forYou", titleCards(mine.forYou()));
@@ -383,7 +386,7 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           throw new TokenRejectedException(TokenRejectedException.Reason.WRONG_CLIENT, "another client address");
         }
       }
-      TitleVisibility.Decision decision = visibility.decideNow(claims);
+      TitleVisibility.Decision decision = visibility.decideNow(claims, visibility.regionOf(claims, call.headers()));
       if (decision == TitleVisibility.Decision.NOT_PUBLISHED) {
         call.fail(HttpResponseStatus.FORBIDDEN, "not_published", "title " + claims.titleId() + " is not published;"
             + " viewer tokens open published titles only, moderators preview ready titles with a preview token");

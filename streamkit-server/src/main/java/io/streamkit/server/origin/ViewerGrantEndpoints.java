@@ -17,7 +17,8 @@ import java.time.Instant;
  * deployment turns it on ({@link ManagementApi.Builder#viewerGrants}).
  *
  * <p>The new token carries nothing the presented one did not: the same viewer, {@code max_height},
- * {@code max_streams}, {@code max_rating}, {@code categories} and {@code profile} (whose limit applies as well), and it
+ * {@code max_streams}, {@code max_rating}, {@code categories}, {@code country} and {@code profile} (whose limit
+ * applies as well), and it
  * expires no later (at most
  * {@link ManagementApi#DEFAULT_TOKEN_TTL} from now), so an exchange never extends a viewer's access in time or
  * scope; only the title changes, and only to one the catalog search would list to the same token
@@ -94,8 +95,9 @@ final class ViewerGrantEndpoints implements ApiEndpoints {
           + " request a new one");
     }
     Instant now = Instant.now();
-    Title title = CatalogEndpoints.listed(api.store, visibility, id, presented).orElseThrow(() -> ApiException.notFound("no title '" + LogText.escape(id) + "' in the catalog for this"
-            + " viewer; search it with GET /api/catalog?q="));
+    Title title = CatalogEndpoints.listed(api.store, visibility, id, presented, call).orElseThrow(() ->
+        ApiException.notFound("no title '" + LogText.escape(id) + "' in the catalog for this viewer; search it with"
+            + " GET /api/catalog?q="));
     long ttl = Math.min(ManagementApi.DEFAULT_TOKEN_TTL.toSeconds(),
         Duration.between(now, presented.expiresAt()).toSeconds());
     if (ttl < 1) {
@@ -112,6 +114,7 @@ final class ViewerGrantEndpoints implements ApiEndpoints {
     }
     // A profile's token stays the profile's: grant checks the profile is still the viewer's and applies its limit.
     presented.profile().ifPresent(profile -> request.put("profileId", profile.toString()));
+    presented.country().ifPresent(country -> request.put("country", country));
     String titlePath = "/" + TitlePointers.titleKey(title.id().toString()) + "/";
     ObjectNode out = ManagementEndpoints.grant(api, request, title.id().toString(), false,
         titlePath + PlaylistHandler.MASTER_PLAYLIST, null, "/play/" + title.id(), api.store.profiles(), claims -> { });

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
+import io.streamkit.core.title.ViewerRegion;
 import io.streamkit.core.token.PlaybackClaims;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,29 +55,29 @@ class CacheClockTest {
       }
       Queue<Runnable> loads = new ConcurrentLinkedQueue<>();
       TitleVisibility visibility = new TitleVisibility(store.catalog(), store.profiles(), loads::add, ticker, Clock.systemUTC(),
-          false);
+          false, null, false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
-      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);
+      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer, ViewerRegion.UNCHECKED);
       assertThat(first).as("the first lookup waits for the catalog, off the caller's thread").isNotDone();
       runAll(loads);
       assertThat(first.join()).isEqualTo(TitleVisibility.Decision.ALLOWED);
 
       store.catalog().transition(title.id(), TitleStatus.READY);
-      assertThat(visibility.decide(viewer)).as("cached, not yet due for a refresh")
+      assertThat(visibility.decide(viewer, ViewerRegion.UNCHECKED)).as("cached, not yet due for a refresh")
           .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
       assertThat(loads).isEmpty();
       ticker.advance(TitleVisibility.REFRESH_AFTER.plusMillis(1));
-      assertThat(visibility.decide(viewer)).as("served stale at once while the refresh waits")
+      assertThat(visibility.decide(viewer, ViewerRegion.UNCHECKED)).as("served stale at once while the refresh waits")
           .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
       assertThat(loads).hasSize(1);
       runAll(loads);
-      assertThat(visibility.decide(viewer)).as("refreshed")
+      assertThat(visibility.decide(viewer, ViewerRegion.UNCHECKED)).as("refreshed")
           .isCompletedWithValue(TitleVisibility.Decision.NOT_PUBLISHED);
 
       store.catalog().transition(title.id(), TitleStatus.PUBLISHED);
       visibility.invalidate(title.id().toString());
-      CompletableFuture<TitleVisibility.Decision> reloaded = visibility.decide(viewer);
+      CompletableFuture<TitleVisibility.Decision> reloaded = visibility.decide(viewer, ViewerRegion.UNCHECKED);
       runAll(loads);
       assertThat(reloaded.join()).as("a change on this node is followed at once")
           .isEqualTo(TitleVisibility.Decision.ALLOWED);
@@ -112,22 +113,24 @@ class CacheClockTest {
         }
       };
       TitleVisibility visibility = new TitleVisibility(store.catalog(), store.profiles(), loads::add, new ManualTicker(), clock,
-          false);
+          false, null, false);
       PlaybackClaims viewer = PlaybackClaims.builder().title(title.id().toString()).viewer("v")
           .expiresAt(Instant.now().plusSeconds(60)).build();
-      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer);
+      CompletableFuture<TitleVisibility.Decision> first = visibility.decide(viewer, ViewerRegion.UNCHECKED);
       runAll(loads);
       assertThat(first.join()).as("a millisecond before it opens").isEqualTo(TitleVisibility.Decision.NOT_AVAILABLE);
 
       wallClock.set(opens.toEpochMilli());
-      assertThat(visibility.decide(viewer)).isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
+      assertThat(visibility.decide(viewer, ViewerRegion.UNCHECKED))
+          .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
       wallClock.set(closes.toEpochMilli());
-      assertThat(visibility.decide(viewer)).as("the end is exclusive")
+      assertThat(visibility.decide(viewer, ViewerRegion.UNCHECKED)).as("the end is exclusive")
           .isCompletedWithValue(TitleVisibility.Decision.NOT_AVAILABLE);
       assertThat(loads).as("decided from the cached window, no reload").isEmpty();
       PlaybackClaims preview = PlaybackClaims.builder().title(title.id().toString()).viewer("m").preview(true)
           .expiresAt(Instant.now().plusSeconds(60)).build();
-      assertThat(visibility.decide(preview)).isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
+      assertThat(visibility.decide(preview, ViewerRegion.UNCHECKED))
+          .isCompletedWithValue(TitleVisibility.Decision.ALLOWED);
     }
   }
 
