@@ -26,7 +26,10 @@ import java.time.Duration;
  * {@code exp} (a token that ends within the second is {@code no-store}), a refusal for {@link #REFUSAL_MAX_AGE}.
  * The cap bounds how long an edge keeps letting a token through after the origin would stop (a title unpublished,
  * a key dropped); the refusal's short life spares the origin a player retrying a bad token in a tight loop without
- * making a token that just became valid ({@code nbf}) wait long.
+ * making a token that just became valid ({@code nbf}) wait long. A viewer's country header, where the deployment
+ * trusts one, counts only when the edge passes it and keys its cache by it too ({@code docs/cdn-edge.md}); the
+ * reference edge sends none of the viewer's headers, so there a title's regions are checked against the token's
+ * {@code country} claim.
  *
  * <p>Only media (segments, init segments, keys, subtitles, images: {@link Route#MEDIA}) may be served from a cache
  * shared by every viewer; playlists are personalised (each carries its viewer's token and plan), so an allowance for
