@@ -17,12 +17,10 @@ import io.streamkit.core.token.PlaybackClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +63,9 @@ final class TitleVisibility {
   static final Duration REFRESH_AFTER = Duration.ofSeconds(1);
   static final Duration EXPIRE_AFTER = Duration.ofMinutes(1);
   static final long MAX_TITLES = 100_000;
-  private static final Pattern HEADER_COUNTRY = Pattern.compile("[A-Z]{2}");
-  /** Cloudflare's value for a request it could not place. */
-  private static final String NO_COUNTRY = "XX";
+  private static final int LETTERS = 26;
+  /** ASCII's lower-case letters are the upper-case ones with this bit set. */
+  private static final int CASE_BIT = 0x20;
   private static final ViewerRegion UNKNOWN_REQUIRED = new ViewerRegion(List.of(), true);
   private static final Logger LOG = LoggerFactory.getLogger(TitleVisibility.class);
 
@@ -111,6 +109,8 @@ final class TitleVisibility {
   private final boolean categoryAccess;
   private final String countryHeader;
   private final boolean countryRequired;
+  /** Every two-letter code's region, so that placing a viewer allocates nothing. */
+  private final ViewerRegion[] singleCountries;
 
   /**
    * @param categoryAccess whether a token's {@code categories} claim limits the titles it opens (a deployment
@@ -124,6 +124,11 @@ final class TitleVisibility {
     this.categoryAccess = categoryAccess;
     this.countryHeader = countryHeader;
     this.countryRequired = countryRequired;
+    this.singleCountries = new ViewerRegion[LETTERS * LETTERS];
+    for (int i = 0; i < singleCountries.length; i++) {
+      singleCountries[i] = new ViewerRegion(List.of("" + (char) ('A' + i / LETTERS) + (char) ('A' + i % LETTERS)),
+          countryRequired);
+    }
     this.gates = Caffeine.newBuilder()
         .maximumSize(MAX_TITLES)
         .refreshAfterWrite(REFRESH_AFTER)
@@ -143,26 +148,45 @@ final class TitleVisibility {
   /**
    * {@return where the viewer is: the country of the token ({@code null} for a caller without one) and the country
    * the trusted header of the request names, where the deployment reads one} A header value that is not two letters,
-   * or is {@code XX} (Cloudflare's "no country"; {@code T1}, its Tor exit, is not two letters), is no country.
+   * or is {@code XX} (Cloudflare's "no country": a request it could not place; {@code T1}, its Tor exit, is not two
+   * letters), is no country.
    *
    * @param headers the request's headers, or {@code null} for a request no CDN forwarded (the management API's)
    */
   ViewerRegion regionOf(PlaybackClaims claims, HttpHeaders headers) {
-    String fromToken = claims == null ? null : claims.country().orElse(null);
-    String fromHeader = countryHeader == null || headers == null ? null : headerCountry(headers.get(countryHeader));
+    ViewerRegion fromToken = claims == null ? null : claims.country().map(this::oneCountry).orElse(null);
+    ViewerRegion fromHeader = countryHeader == null || headers == null ? null
+        : headerCountry(headers.get(countryHeader));
     if (fromToken == null && fromHeader == null) {
       return countryRequired ? UNKNOWN_REQUIRED : ViewerRegion.UNCHECKED;
     }
-    return new ViewerRegion(fromToken == null ? List.of(fromHeader) : fromHeader == null ? List.of(fromToken)
-        : List.of(fromToken, fromHeader), countryRequired);
+    if (fromToken == null || fromHeader == null || fromToken == fromHeader) {
+      return fromToken == null ? fromHeader : fromToken;
+    }
+    return new ViewerRegion(List.of(fromToken.countries().get(0), fromHeader.countries().get(0)), countryRequired);
   }
 
-  private static String headerCountry(String value) {
-    if (value == null) {
+  /** The region of one country, made once per code: this runs for every segment request. */
+  private ViewerRegion oneCountry(String code) {
+    return singleCountries[index(code.charAt(0), code.charAt(1))];
+  }
+
+  /** A header's country; {@code null} for no value, one that is not two ASCII letters, or Cloudflare's {@code XX}. */
+  private ViewerRegion headerCountry(String value) {
+    if (value == null || value.length() != 2) {
       return null;
     }
-    String code = value.strip().toUpperCase(Locale.ROOT);
-    return HEADER_COUNTRY.matcher(code).matches() && !code.equals(NO_COUNTRY) ? code : null;
+    int first = value.charAt(0) & ~CASE_BIT;
+    int second = value.charAt(1) & ~CASE_BIT;
+    if (first < 'A' || first > 'Z' || second < 'A' || second > 'Z' || (first == 'X' && second == 'X')) {
+      return null;
+    }
+    return singleCountries[index(first, second)];
+  }
+
+  /** Where an upper-case code's region is kept in {@link #singleCountries}. */
+  private static int index(int first, int second) {
+    return (first - 'A') * LETTERS + second - 'A';
   }
 
   /**
