@@ -114,6 +114,7 @@ public final class OriginServer implements AutoCloseable {
   private ApiExecutor apiExecutor;
   private ViewerEndpoints viewerEndpoints;
   private StreamLimitHandler streamLimits;
+  private CmcdRecorder cmcdRecorder;
   private TokenRevocations tokenRevocations;
   private StoredTitles storedTitles;
   /** The local titles, or {@code null} for a storage origin; set by {@link #newPipeline()}. */
@@ -224,6 +225,7 @@ public final class OriginServer implements AutoCloseable {
       revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
+      cmcdRecorder = new CmcdRecorder(config.store.events(), metrics);
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, managementAccess, visibility, revocations,
           streamLimits);
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, managementAccess, revocations);
@@ -255,6 +257,7 @@ public final class OriginServer implements AutoCloseable {
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(access, metrics, rateLimiter), streamLimits,
+        cmcdRecorder == null ? null : new CmcdHandler(cmcdRecorder, metrics),
         new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new ClearKeyLicenseHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
@@ -340,13 +343,19 @@ public final class OriginServer implements AutoCloseable {
     log.info("origin stopped");
   }
 
-  /** API work already taken finishes, then every heartbeat answered 202 is stored; storage fetches stop. */
+  /**
+   * API work already taken finishes, then every heartbeat answered 202 and every CMCD report queued is stored;
+   * storage fetches stop.
+   */
   private void closeApi() {
     if (apiExecutor != null) {
       apiExecutor.close();
     }
     if (streamLimits != null) {
       streamLimits.close();
+    }
+    if (cmcdRecorder != null) {
+      cmcdRecorder.close();
     }
     if (tokenRevocations != null) {
       tokenRevocations.close();
