@@ -225,7 +225,9 @@ public final class OriginServer implements AutoCloseable {
       revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
-      cmcdRecorder = new CmcdRecorder(config.store.events(), metrics);
+      if (config.clientData) {
+        cmcdRecorder = new CmcdRecorder(config.store.events(), metrics);
+      }
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, managementAccess, visibility, revocations,
           streamLimits);
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, managementAccess, revocations);
@@ -406,6 +408,7 @@ public final class OriginServer implements AutoCloseable {
     private LiveEvents live;
     private int maxStreamsPerViewer;
     private boolean categoryAccess;
+    private boolean clientData = true;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
@@ -733,6 +736,19 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder categoryAccess(boolean categoryAccess) {
       this.categoryAccess = categoryAccess;
+      return this;
+    }
+
+    /**
+     * Reads the Common Media Client Data (CTA-5004) players send with their title requests, as headers or the
+     * {@code CMCD} query parameter, into {@code cmcd} playback events for the analytics rollups. On by default; needs
+     * a store.
+     *
+     * @param enabled whether to read it
+     * @return this builder
+     */
+    public Builder clientData(boolean enabled) {
+      this.clientData = enabled;
       return this;
     }
 
