@@ -15,7 +15,7 @@ import java.util.Map;
  * and the fold adds each to the rollup of its hour here. Every measure is a sum with its count or weight, so rows add
  * like the rest of the rollup:
  * <ul>
- *   <li>buffer length: mean of {@code bl} (CTA-5004 §3.3: the buffer length when the request was made, ms);
+ *   <li>buffer length: mean of {@code bl} (CTA-5004: the buffer length when the request was made, ms);
  *   <li>measured throughput: mean of {@code mtp} (the player's throughput estimate, kbit/s);
  *   <li>encoded bitrate: mean of {@code br} (the requested object's encoded bitrate, kbit/s) weighted by the
  *       object's {@code d} (duration, ms), so a rendition counts for the media time it delivered;

@@ -21,9 +21,9 @@ import java.util.Map;
  *
  * <p><b>Never a refusal.</b> CMCD is information a player conveys alongside its request for log analysis and QoS
  * monitoring (CTA-5004 §1); the object asked for does not depend on it, and players may add keys of their own
- * (§3.1). Answering malformed CMCD with 400 would turn a telemetry defect into a playback failure for the viewer,
- * so the request goes on exactly as without CMCD and the report is counted as malformed in
- * {@code streamkit.origin.cmcd} instead.
+ * (custom keys with a hyphenated prefix). Answering malformed CMCD with 400 would turn a telemetry defect into a
+ * playback failure for the viewer, so the request goes on exactly as without CMCD and the report is counted as
+ * malformed in {@code streamkit.origin.cmcd} instead.
  *
  * <p><b>Cost.</b> A request without CMCD pays one pass over its header names comparing a first character, and one
  * scan of its query for the parameter name: no allocation (the connection's reused headers hand out one reused

@@ -64,7 +64,7 @@ final class CmcdRecorder implements AutoCloseable {
   }
 
   /** Appends everything queued so far. */
-  void flush() {
+  private void flush() {
     List<Pending> drained = new ArrayList<>(BATCH_SIZE);
     while (pending.drainTo(drained, BATCH_SIZE) > 0) {
       List<PlaybackEvent> batch = new ArrayList<>(drained.size());

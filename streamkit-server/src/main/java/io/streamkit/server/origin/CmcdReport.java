@@ -28,7 +28,7 @@ final class CmcdReport {
   static final int MAX_KEYS = 64;
   /** The longest key read, in characters; CTA-5004's own keys have at most four. */
   static final int MAX_KEY_LENGTH = 64;
-  /** The longest session id accepted: CTA-5004 §3.3 allows 64 characters; the event store keeps up to 128. */
+  /** The longest session id accepted: CTA-5004 defines {@code sid} as a string of up to 64 characters. */
   static final int MAX_SESSION_ID_LENGTH = 64;
   /** The most digits of a number: more than any real buffer, duration or bitrate has, and no overflow. */
   static final int MAX_DIGITS = 12;
