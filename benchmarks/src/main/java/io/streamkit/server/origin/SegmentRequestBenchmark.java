@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,6 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link OriginServer} and added by {@link OriginPipeline} to an {@link EmbeddedChannel} whose peer is a loopback
  * address, so the path is the real one without a socket: what is left out is the kernel's part ({@code read},
  * {@code sendfile}, {@code TCP_CORK} on epoll) and Netty's transport.
+ *
+ * <p>{@code origin} picks the origin: {@code plain} without a store (delivery only); {@code store} with an H2 store
+ * and Common Media Client Data reading off ({@link OriginServer.Builder#clientData}); {@code store-cmcd} with it on,
+ * the default. Requests carry no CMCD, so the last two differ only by what a request without CMCD pays.
  *
  * <p>The request cycles through eight segment files of one title, as a player's requests do, on one keep-alive
  * connection with one token. Each operation writes the request bytes (one pooled buffer, rewound, passed in a reused
@@ -67,7 +73,11 @@ public class SegmentRequestBenchmark {
   private static final int SEGMENT_BYTES = 1 << 20;
   private static final byte[] SECRET = "benchmark-secret-0123456789abcdef0123456789".getBytes(StandardCharsets.UTF_8);
 
+  @Param({"plain", "store", "store-cmcd"})
+  public String origin;
+
   private Path data;
+  private StreamkitStore store;
   private EmbeddedChannel channel;
   private ByteBuf[] requests;
   /** The argument array of {@code writeInbound}, reused so that the call allocates no varargs array. */
@@ -97,8 +107,13 @@ public class SegmentRequestBenchmark {
     }
     String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("viewer-1").title(TITLE)
         .sessionId("session-1").expiresAt(Instant.now().plus(Duration.ofHours(2))).clientIp("127.0.0.1").build());
-    OriginServer server = OriginServer.builder().dataDirectory(data)
-        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build();
+    OriginServer.Builder builder = OriginServer.builder().dataDirectory(data)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build());
+    if (!origin.equals("plain")) {
+      store = StreamkitStore.builder().dataDirectory(data.resolve("db")).build();
+      builder.store(store).clientData(origin.equals("store-cmcd"));
+    }
+    OriginServer server = builder.build();
 
     channel = new LoopbackChannel();
     server.newPipeline().addHandlers(channel);
@@ -143,6 +158,9 @@ public class SegmentRequestBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     channel.finishAndReleaseAll();
+    if (store != null) {
+      store.close();
+    }
     for (ByteBuf request : requests) {
       request.release();
     }

@@ -24,7 +24,15 @@ public enum AnalyticsMetric {
   /** {@link AnalyticsSummary#averageBitrate()}. */
   AVERAGE_BITRATE("averageBitrate", AnalyticsSummary::averageBitrate),
   /** {@link AnalyticsSummary#errors()}. */
-  ERRORS("errors", AnalyticsSummary::errors);
+  ERRORS("errors", AnalyticsSummary::errors),
+  /** {@link AnalyticsSummary#bufferLengthMs()}. */
+  BUFFER_LENGTH("bufferLengthMs", AnalyticsSummary::bufferLengthMs),
+  /** {@link AnalyticsSummary#measuredThroughputKbps()}. */
+  MEASURED_THROUGHPUT("measuredThroughputKbps", AnalyticsSummary::measuredThroughputKbps),
+  /** {@link AnalyticsSummary#encodedBitrateKbps()}. */
+  ENCODED_BITRATE("encodedBitrateKbps", AnalyticsSummary::encodedBitrateKbps),
+  /** {@link AnalyticsSummary#starvations()}. */
+  STARVATIONS("starvations", AnalyticsSummary::starvations);
 
   private final String wireName;
   private final Function<AnalyticsSummary, Number> reader;

@@ -57,7 +57,9 @@ import javax.sql.DataSource;
  *       quantiles within 5 %;
  *   <li>stalled time: a {@code rebuffer_end} event's {@code durationMs}, or else the time since the session's open
  *       {@code rebuffer_start}; rebuffer ratio = stalled / (watch + stalled);
- *   <li>average bitrate: each reported {@code bitrate} weighted by the time until the session's next event.
+ *   <li>average bitrate: each reported {@code bitrate} weighted by the time until the session's next event;
+ *   <li>buffer length, measured throughput, encoded bitrate and starvations from the origin's {@code cmcd} events
+ *       (Common Media Client Data, CTA-5004), which count apart from the session's timeline ({@link CmcdRollup}).
  * </ul>
  * Session-ordered measures need a session's previous event, which may have been folded earlier: the fold keeps, per
  * session, whether it played, its last event and an open stall, and forgets sessions quiet for
@@ -274,16 +276,22 @@ public final class AnalyticsRollups {
         while (row.next()) {
           UUID title = row.getObject(1, UUID.class);
           String session = row.getString(2);
-          if (state == null || !state.title.equals(title) || !state.session.equals(session)) {
-            SessionState known = sessions.get(SessionState.key(title, session));
-            state = known != null ? known : new SessionState(title, session);
-            sessions.put(state.key(), state);
-          }
+          String type = row.getString(4);
           long at = row.getObject(7, OffsetDateTime.class).toInstant().toEpochMilli();
           long hour = at - Math.floorMod(at, 3_600_000L);
           HourRollup rollup = titles.computeIfAbsent(title, t -> new TreeMap<>())
               .computeIfAbsent(hour, h -> new HourRollup());
-          state.accept(rollup, row.getString(3), row.getString(4), row.getLong(5), row.getString(6), at);
+          if (type.equals(CmcdRollup.EVENT_TYPE)) {
+            rollup.viewers.add(row.getString(3));
+            rollup.cmcd.add(row.getString(6));
+          } else {
+            if (state == null || !state.title.equals(title) || !state.session.equals(session)) {
+              SessionState known = sessions.get(SessionState.key(title, session));
+              state = known != null ? known : new SessionState(title, session);
+              sessions.put(state.key(), state);
+            }
+            state.accept(rollup, row.getString(3), type, row.getLong(5), row.getString(6), at);
+          }
           latest = Math.max(latest, at);
           events++;
         }
@@ -352,7 +360,7 @@ public final class AnalyticsRollups {
     try (PreparedStatement delete = connection.prepareStatement(
             "DELETE FROM streamkit_rollup_title_hours WHERE title_id = ? AND hour_start = ?");
         PreparedStatement insert = connection.prepareStatement("INSERT INTO streamkit_rollup_title_hours"
-            + " (title_id, hour_start, " + HourRollup.COLUMNS + ") SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + " (title_id, hour_start, " + HourRollup.COLUMNS + ") SELECT id, ?, " + HourRollup.PARAMETERS
             + " FROM streamkit_titles WHERE id = ?")) {
       int pending = 0;
       for (Map.Entry<UUID, TreeMap<Long, HourRollup>> title : titles.entrySet()) {
@@ -386,7 +394,7 @@ public final class AnalyticsRollups {
     try (PreparedStatement delete = connection.prepareStatement(
             "DELETE FROM streamkit_rollup_platform_hours WHERE hour_start = ?");
         PreparedStatement insert = connection.prepareStatement("INSERT INTO streamkit_rollup_platform_hours"
-            + " (hour_start, " + HourRollup.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + " (hour_start, " + HourRollup.COLUMNS + ") VALUES (?, " + HourRollup.PARAMETERS + ")")) {
       for (Map.Entry<Long, HourRollup> hour : platform.entrySet()) {
         delete.setObject(1, utcMillis(hour.getKey()));
         delete.addBatch();

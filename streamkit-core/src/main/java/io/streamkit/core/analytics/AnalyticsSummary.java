@@ -15,7 +15,16 @@ package io.streamkit.core.analytics;
  * @param rebufferRatio stalled time / (watch time + stalled time), 0 to 1
  * @param averageBitrate time-weighted mean of the reported bitrates, bits per second; null without reports
  * @param errors {@code error} events
+ * @param bufferLengthMs mean buffer length the player reported with its media requests (CMCD {@code bl}), in
+ *     milliseconds; null without such reports
+ * @param measuredThroughputKbps mean throughput the player measured, as reported with its media requests (CMCD
+ *     {@code mtp}), in kbit/s; null without such reports
+ * @param encodedBitrateKbps mean encoded bitrate of the media objects requested (CMCD {@code br}), weighted by
+ *     their duration ({@code d}), in kbit/s; null without such reports
+ * @param starvations media requests that reported a buffer starvation since the player's previous request (CMCD
+ *     {@code bs})
  */
 public record AnalyticsSummary(long plays, long uniqueViewers, double watchTimeSeconds, long completions,
-    Long startupMsP50, Long startupMsP95, double rebufferRatio, Long averageBitrate, long errors) {
+    Long startupMsP50, Long startupMsP95, double rebufferRatio, Long averageBitrate, long errors,
+    Long bufferLengthMs, Long measuredThroughputKbps, Long encodedBitrateKbps, long starvations) {
 }

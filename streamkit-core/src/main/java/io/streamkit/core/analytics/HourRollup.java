@@ -3,6 +3,7 @@ package io.streamkit.core.analytics;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
 
 /**
  * The measures of one title (or of every title) over one hour or more: counters that add, and two sketches that
@@ -12,8 +13,10 @@ import java.sql.SQLException;
 final class HourRollup {
 
   static final String COLUMNS = "plays, watch_ms, completions, stalled_ms, errors, bitrate_ms, bitrate_product,"
-      + " startups, startup_histogram, viewers_hll";
-  static final int COLUMN_COUNT = 10;
+      + " startups, startup_histogram, viewers_hll, " + CmcdRollup.COLUMNS;
+  static final int COLUMN_COUNT = 10 + CmcdRollup.COLUMN_COUNT;
+  /** One {@code ?} per column, comma-separated, for the VALUES of an insert. */
+  static final String PARAMETERS = String.join(", ", Collections.nCopies(COLUMN_COUNT, "?"));
 
   long plays;
   long watchMillis;
@@ -25,6 +28,7 @@ final class HourRollup {
   long startups;
   final LatencySketch startup;
   final ViewerSketch viewers;
+  final CmcdRollup cmcd = new CmcdRollup();
 
   HourRollup() {
     this(new LatencySketch(), new ViewerSketch());
@@ -47,6 +51,7 @@ final class HourRollup {
     rollup.bitrateMillis = row.getLong(first + 5);
     rollup.bitrateProduct = row.getDouble(first + 6);
     rollup.startups = row.getLong(first + 7);
+    rollup.cmcd.read(row, first + 10);
     return rollup;
   }
 
@@ -62,6 +67,7 @@ final class HourRollup {
     statement.setLong(first + 7, startups);
     statement.setString(first + 8, startup.encode());
     statement.setString(first + 9, viewers.encode());
+    cmcd.bind(statement, first + 10);
   }
 
   void merge(HourRollup other) {
@@ -75,6 +81,7 @@ final class HourRollup {
     startups += other.startups;
     startup.merge(other.startup);
     viewers.merge(other.viewers);
+    cmcd.merge(other.cmcd);
   }
 
   AnalyticsSummary summary() {
@@ -83,6 +90,7 @@ final class HourRollup {
     double total = watchSeconds + stalledSeconds;
     return new AnalyticsSummary(plays, viewers.estimate(), watchSeconds, completions, startup.quantile(0.50),
         startup.quantile(0.95), total <= 0 ? 0 : stalledSeconds / total,
-        bitrateMillis > 0 ? Long.valueOf(Math.round(bitrateProduct / bitrateMillis)) : null, errors);
+        bitrateMillis > 0 ? Long.valueOf(Math.round(bitrateProduct / bitrateMillis)) : null, errors,
+        cmcd.bufferLengthMs(), cmcd.measuredThroughputKbps(), cmcd.encodedBitrateKbps(), cmcd.starvations);
   }
 }

@@ -29,7 +29,14 @@ public enum PlaybackEventType {
   /** A playback error; attributes carry {@code code} and {@code message}. */
   ERROR,
   /** Playback reached the end of the title. */
-  ENDED;
+  ENDED,
+  /**
+   * A media request carried Common Media Client Data (CTA-5004): recorded by the origin, one per request, with the
+   * CMCD keys it reported as attributes under their CMCD names: {@code bl} (buffer length, ms), {@code mtp}
+   * (measured throughput, kbit/s), {@code br} (encoded bitrate of the object, kbit/s), {@code d} (object duration,
+   * ms), {@code ot} (object type) and {@code bs} ({@code true} after a buffer starvation). It carries no position.
+   */
+  CMCD;
 
   /** {@return the name on the wire and in the store: the constant's name in lower case, e.g. {@code rebuffer_start}} */
   public String wireName() {

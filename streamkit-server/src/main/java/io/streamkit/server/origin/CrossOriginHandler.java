@@ -43,7 +43,8 @@ final class CrossOriginHandler extends ChannelDuplexHandler {
   static final AsciiString ANY_ORIGIN = AsciiString.cached("*");
   static final AsciiString ALLOWED_METHODS = AsciiString.cached("GET, HEAD, OPTIONS");
   static final AsciiString ALLOWED_HEADERS =
-      AsciiString.cached("Range, If-None-Match, If-Modified-Since, If-Range, Authorization");
+      AsciiString.cached("Range, If-None-Match, If-Modified-Since, If-Range, Authorization, CMCD-Object,"
+          + " CMCD-Request, CMCD-Session, CMCD-Status");
   static final AsciiString EXPOSED_HEADERS =
       AsciiString.cached("Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Date");
   static final AsciiString LICENSE_METHODS = AsciiString.cached("POST, OPTIONS");

@@ -21,6 +21,12 @@ final class OriginMetrics {
   static final String STORAGE_FETCHED = "streamkit.origin.storage.fetched";
   static final String CACHE_SIZE = "streamkit.origin.cache.size";
   static final String CACHE_EVICTIONS = "streamkit.origin.cache.evictions";
+  static final String CMCD = "streamkit.origin.cmcd";
+
+  /** Outcomes of a request's Common Media Client Data ({@link CmcdHandler}). */
+  static final String CMCD_RECORDED = "recorded";
+  static final String CMCD_MALFORMED = "malformed";
+  static final String CMCD_DROPPED = "dropped";
 
   /** Outcomes of a fetch from storage into the disk cache. */
   static final String FETCH_OK = "ok";
@@ -65,6 +71,7 @@ final class OriginMetrics {
   /** [route][status - 100]; filled lazily. A racing double fill is harmless: the registry returns one counter. */
   private final Counter[][] requests = new Counter[Route.values().length][500];
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> cmcd = new ConcurrentHashMap<>();
   /** [route]; filled lazily like {@link #requests}. */
   private final Counter[] bytes = new Counter[Route.values().length];
 
@@ -104,6 +111,20 @@ final class OriginMetrics {
           .description("Requests and connections refused, by reason").tag("reason", k).register(registry));
     }
     c.increment();
+  }
+
+  /** Counts one request's CMCD report by outcome. */
+  void cmcd(String outcome) {
+    cmcd(outcome, 1);
+  }
+
+  /** Counts {@code reports} CMCD reports by outcome. */
+  void cmcd(String outcome, long reports) {
+    if (reports > 0) {
+      cmcd.computeIfAbsent(outcome, k -> Counter.builder(CMCD).description("Common Media Client Data reports of"
+          + " media requests, by outcome: recorded as playback events, malformed (ignored), dropped (the event store"
+          + " fell behind or refused)").tag("outcome", k).register(registry)).increment(reports);
+    }
   }
 
   /** Counts one fetch from storage into the disk cache and the bytes it brought. */

@@ -41,6 +41,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  stream-limits        StreamLimitHandler     (with a store) a master playlist or DASH manifest opens a playback
  *                                              session within the viewer's concurrent-stream limit; other requests
  *                                              keep it alive
+ *  cmcd (with a store)  CmcdHandler            Common Media Client Data of a passed title request (headers or query)
+ *                                              queued as a playback event; malformed data counted, never refused
  *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
@@ -73,6 +75,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String RATE_LIMIT = "rate-limit";
   static final String TOKEN_GATE = "token-gate";
   static final String STREAM_LIMITS = "stream-limits";
+  static final String CMCD = "cmcd";
   static final String EDGE_AUTH = "edge-auth";
   static final String LICENSE_BODY = "license-body";
   static final String KEYS = "keys";
@@ -87,7 +90,8 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
   record Parts(OriginServer.Settings settings, ConnectionLimiter connectionLimiter, TokenGate tokenGate,
-      StreamLimitHandler streamLimits, EdgeAuthHandler edgeAuth, KeyHandler keys, ClearKeyLicenseHandler licenses,
+      StreamLimitHandler streamLimits, CmcdHandler cmcd, EdgeAuthHandler edgeAuth, KeyHandler keys,
+      ClearKeyLicenseHandler licenses,
       AdminHandler admin,
       PlaylistHandler playlist, StoryboardHandler storyboard, FileHandler file, PageHandler pages, ApiHandlerFactory api,
       RateLimitHandler rateLimit, LiveHandler live) {}
@@ -139,6 +143,9 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(TOKEN_GATE, parts.tokenGate());
     if (parts.streamLimits() != null) {
       p.addLast(STREAM_LIMITS, parts.streamLimits());
+    }
+    if (parts.cmcd() != null) {
+      p.addLast(CMCD, parts.cmcd());
     }
     p.addLast(EDGE_AUTH, parts.edgeAuth());
     p.addLast(KEYS, parts.keys());

@@ -116,6 +116,7 @@ public final class OriginServer implements AutoCloseable {
   private ApiExecutor apiExecutor;
   private ViewerEndpoints viewerEndpoints;
   private StreamLimitHandler streamLimits;
+  private CmcdRecorder cmcdRecorder;
   private TokenRevocations tokenRevocations;
   private StoredTitles storedTitles;
   /** The local titles, or {@code null} for a storage origin; set by {@link #newPipeline()}. */
@@ -227,6 +228,9 @@ public final class OriginServer implements AutoCloseable {
       revocations = tokenRevocations;
       streamLimits = new StreamLimitHandler(config.store.playbackSessions(), config.maxStreamsPerViewer,
           config.streamIdleTimeout, apiExecutor.executor(), metrics);
+      if (config.clientData) {
+        cmcdRecorder = new CmcdRecorder(config.store.events(), metrics);
+      }
       viewerEndpoints = new ViewerEndpoints(config.store, config.verifier, managementAccess, visibility, revocations,
           streamLimits);
       AccessEndpoints access = new AccessEndpoints(config.store, config.verifier, managementAccess, revocations);
@@ -258,6 +262,7 @@ public final class OriginServer implements AutoCloseable {
     OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
         new ConnectionLimiter(config.maxConnections, channels, metrics),
         new TokenGate(access, metrics, rateLimiter), streamLimits,
+        cmcdRecorder == null ? null : new CmcdHandler(cmcdRecorder, metrics),
         new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new ClearKeyLicenseHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
@@ -343,13 +348,19 @@ public final class OriginServer implements AutoCloseable {
     log.info("origin stopped");
   }
 
-  /** API work already taken finishes, then every heartbeat answered 202 is stored; storage fetches stop. */
+  /**
+   * API work already taken finishes, then every heartbeat answered 202 and every CMCD report queued is stored;
+   * storage fetches stop.
+   */
   private void closeApi() {
     if (apiExecutor != null) {
       apiExecutor.close();
     }
     if (streamLimits != null) {
       streamLimits.close();
+    }
+    if (cmcdRecorder != null) {
+      cmcdRecorder.close();
     }
     if (tokenRevocations != null) {
       tokenRevocations.close();
@@ -402,6 +413,7 @@ public final class OriginServer implements AutoCloseable {
     private boolean categoryAccess;
     private String viewerCountryHeader;
     private boolean requireViewerCountry;
+    private boolean clientData = true;
     private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
     private boolean nativeTransport = true;
     private StreamkitStore store;
@@ -770,6 +782,19 @@ public final class OriginServer implements AutoCloseable {
      */
     public Builder requireViewerCountry(boolean required) {
       this.requireViewerCountry = required;
+      return this;
+    }
+
+    /**
+     * Reads the Common Media Client Data (CTA-5004) players send with their title requests, as headers or the
+     * {@code CMCD} query parameter, into {@code cmcd} playback events for the analytics rollups. On by default; needs
+     * a store.
+     *
+     * @param enabled whether to read it
+     * @return this builder
+     */
+    public Builder clientData(boolean enabled) {
+      this.clientData = enabled;
       return this;
     }
 

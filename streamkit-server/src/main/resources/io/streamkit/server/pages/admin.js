@@ -733,6 +733,10 @@
         { metric: 'startupMsP95', label: 'p95', stroke: '#c62828' }] },
     { id: 'chart-rebuffer', title: 'Rebuffer ratio (%)',
       series: [{ metric: 'rebufferRatio', label: '%', stroke: '#6a1b9a', scale: 100 }] },
+    // From the Common Media Client Data players send with their segment requests (CMCD bl and mtp).
+    { id: 'chart-cmcd', title: 'Player buffer (s) and measured throughput (Mbit/s), from CMCD',
+      series: [{ metric: 'bufferLengthMs', label: 'buffer s', stroke: '#00838f', scale: 1 / 1000 },
+        { metric: 'measuredThroughputKbps', label: 'Mbit/s', stroke: '#5d4037', scale: 1 / 1000 }] },
   ];
   const rangeField = document.getElementById('analytics-range');
   const plots = new Map();

@@ -356,6 +356,13 @@
       maxBufferLength: FORWARD_BUFFER_SECONDS,
       maxMaxBufferLength: FORWARD_BUFFER_SECONDS,
     };
+    if (!live) {
+      // Common Media Client Data (CTA-5004) with every playlist and segment request: buffer length, measured
+      // throughput, encoded bitrate and starvations reach the origin's QoE rollups under this session's id. As
+      // headers (CMCD-Request, -Object, -Session, -Status), not a CMCD= query parameter: the page is on the origin,
+      // and the segment URLs, and so a CDN's cache keys, stay the same for every viewer.
+      config.cmcd = { sessionId: sessionId, contentId: titleId, useHeaders: true };
+    }
     if (abrName === 'streamkit') {
       // The look-ahead reads the next segments' sizes from the packager's segment-sizes.json, through the token gate.
       config.abrController = StreamKitAbr.controllerFor('/titles/' + encodeURIComponent(titleId)
