@@ -128,7 +128,12 @@ public record PlaybackClient(Device device, Browser browser, Os os) {
     }
   }
 
-  /** {@return this client with another device class, e.g. one an embedding player declared} */
+  /**
+   * {@return this client with another device class, e.g. one an embedding player declared}
+   *
+   * @param device the device class
+   * @throws InvalidValueException if {@code device} is {@code null}
+   */
   public PlaybackClient withDevice(Device device) {
     return new PlaybackClient(device, browser, os);
   }
