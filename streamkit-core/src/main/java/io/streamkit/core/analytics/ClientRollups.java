@@ -160,9 +160,8 @@ final class ClientRollups {
    */
   static ClientBreakdown read(Connection connection, AnalyticsRange range, Instant from, UUID titleId,
       Instant foldedAt) throws SQLException {
-    Map<String, HourRollup> devices = new TreeMap<>();
-    Map<String, HourRollup> browsers = new TreeMap<>();
-    Map<String, HourRollup> systems = new TreeMap<>();
+    // Hours merge per kind of client first (a few dozen kinds at most), so each row's sketches merge once.
+    Map<Key, HourRollup> kinds = new HashMap<>();
     String sql = titleId == null
         ? "SELECT " + KEY_COLUMNS + ", " + COLUMNS + " FROM streamkit_rollup_platform_client_hours"
             + " WHERE hour_start >= ?"
@@ -176,13 +175,22 @@ final class ClientRollups {
       statement.setObject(parameter, from.atOffset(ZoneOffset.UTC));
       try (ResultSet row = statement.executeQuery()) {
         while (row.next()) {
-          HourRollup rollup = read(row, 4);
-          devices.computeIfAbsent(row.getString(1), name -> new HourRollup()).merge(rollup);
-          browsers.computeIfAbsent(row.getString(2), name -> new HourRollup()).merge(rollup);
-          systems.computeIfAbsent(row.getString(3), name -> new HourRollup()).merge(rollup);
+          kinds.merge(new Key(null, 0, row.getString(1), row.getString(2), row.getString(3)), read(row, 4),
+              (kind, hour) -> {
+                kind.merge(hour);
+                return kind;
+              });
         }
       }
     }
+    Map<String, HourRollup> devices = new TreeMap<>();
+    Map<String, HourRollup> browsers = new TreeMap<>();
+    Map<String, HourRollup> systems = new TreeMap<>();
+    kinds.forEach((kind, rollup) -> {
+      devices.computeIfAbsent(kind.device(), name -> new HourRollup()).merge(rollup);
+      browsers.computeIfAbsent(kind.browser(), name -> new HourRollup()).merge(rollup);
+      systems.computeIfAbsent(kind.os(), name -> new HourRollup()).merge(rollup);
+    });
     return new ClientBreakdown(range.wireName(), titleId, segments(devices), segments(browsers),
         segments(systems), foldedAt);
   }
