@@ -661,10 +661,11 @@ public final class StreamkitPlatform implements AutoCloseable {
     }
 
     /**
-     * How often new playback events are folded into the analytics rollups that {@code GET /api/analytics/series}
-     * and {@code GET /api/analytics/top} read ({@link AnalyticsRollups}). Of several platforms sharing a database,
-     * one folds per period; each asks every quarter period, the first time at start. The series lag the events by
-     * this period plus {@link AnalyticsRollups#DEFAULT_SETTLE_LAG}.
+     * How often new playback events are folded into the analytics rollups that every analytics endpoint reads
+     * ({@code GET /api/analytics} and its series, top titles and devices, {@code GET /api/titles/{id}/analytics};
+     * {@link AnalyticsRollups}). Of several platforms sharing a database, one folds per period; each asks every
+     * quarter period, the first time at start. The reports lag the events by this period plus
+     * {@link AnalyticsRollups#DEFAULT_SETTLE_LAG}.
      *
      * @param period {@link #MIN_ANALYTICS_FOLD_PERIOD} to {@link #MAX_ANALYTICS_FOLD_PERIOD}; default
      *     {@link #DEFAULT_ANALYTICS_FOLD_PERIOD}

@@ -61,6 +61,8 @@ import javax.sql.DataSource;
  *   <li>buffer length, measured throughput, encoded bitrate and starvations from the origin's {@code cmcd} events
  *       (Common Media Client Data, CTA-5004), which count apart from the session's timeline ({@link CmcdRollup}).
  * </ul>
+ * Each title hour is also kept per kind of client ({@link io.streamkit.core.event.PlaybackClient}: device class,
+ * browser, operating system) for {@link #clients}; see {@code ClientRollups}.
  * Session-ordered measures need a session's previous event, which may have been folded earlier: the fold keeps, per
  * session, whether it played, its last event and an open stall, and forgets sessions quiet for
  * {@value #SESSION_EXPIRY_HOURS} hours (of event time) — a later event of such a session starts afresh. An event
@@ -262,11 +264,12 @@ public final class AnalyticsRollups {
         }
       }
     }
-    Map<UUID, TreeMap<Long, HourRollup>> titles = new HashMap<>();
+    ClientRollups clients = new ClientRollups();
     long events = 0;
     long latest = Long.MIN_VALUE;
     try (PreparedStatement read = connection.prepareStatement("SELECT title_id, session_id, viewer_id,"
-        + " event_type, position_ms, attributes, occurred_at FROM streamkit_events WHERE id > ? AND id <= ?"
+        + " event_type, position_ms, attributes, occurred_at, " + ClientRollups.EVENT_COLUMNS
+        + " FROM streamkit_events WHERE id > ? AND id <= ?"
         + " ORDER BY title_id, session_id, occurred_at, id")) {
       read.setLong(1, after);
       read.setLong(2, upTo);
@@ -279,8 +282,7 @@ public final class AnalyticsRollups {
           String type = row.getString(4);
           long at = row.getObject(7, OffsetDateTime.class).toInstant().toEpochMilli();
           long hour = at - Math.floorMod(at, 3_600_000L);
-          HourRollup rollup = titles.computeIfAbsent(title, t -> new TreeMap<>())
-              .computeIfAbsent(hour, h -> new HourRollup());
+          HourRollup rollup = clients.rollup(title, hour, row, 8);
           if (type.equals(CmcdRollup.EVENT_TYPE)) {
             rollup.viewers.add(row.getString(3));
             rollup.cmcd.add(row.getString(6));
@@ -298,7 +300,8 @@ public final class AnalyticsRollups {
       }
     }
     writeSessions(connection, sessions, after, upTo, latest);
-    writeRollups(connection, titles);
+    writeRollups(connection, clients.titleHours());
+    clients.write(connection);
     return events;
   }
 
@@ -511,6 +514,26 @@ public final class AnalyticsRollups {
       return top;
     } catch (SQLException e) {
       throw new StoreException("cannot read the top titles from the analytics rollups", e);
+    }
+  }
+
+  /**
+   * {@return playback over a range for one title or every title, broken down by device class, browser and
+   * operating system, as folded so far}
+   *
+   * @param range the span counted
+   * @param titleId the title, or {@code null} for every title
+   * @throws UnknownTitleException if {@code titleId} is not in the catalog
+   * @throws InvalidValueException if {@code range} is {@code null}
+   * @throws StoreException if the database cannot be read
+   */
+  public ClientBreakdown clients(AnalyticsRange range, UUID titleId) {
+    requireNonNull("range", range);
+    try (Connection connection = dataSource.getConnection()) {
+      requireTitle(connection, titleId);
+      return ClientRollups.read(connection, range, range.start(clock.instant()), titleId, foldedAt(connection));
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the client breakdown from the analytics rollups", e);
     }
   }
 

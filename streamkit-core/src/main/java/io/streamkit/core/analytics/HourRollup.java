@@ -34,7 +34,7 @@ final class HourRollup {
     this(new LatencySketch(), new ViewerSketch());
   }
 
-  private HourRollup(LatencySketch startup, ViewerSketch viewers) {
+  HourRollup(LatencySketch startup, ViewerSketch viewers) {
     this.startup = startup;
     this.viewers = viewers;
   }

@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * How one title was watched. Field names are the JSON names of {@code GET /api/titles/{id}/analytics}.
+ * How one title was watched, over all time as folded into the rollups so far (see {@link PlaybackAnalytics}). Field
+ * names are the JSON names of {@code GET /api/titles/{id}/analytics}.
  *
  * @param titleId the title
  * @param plays playback sessions that started (sent a {@code play} or {@code startup} event)
- * @param uniqueViewers viewers who sent an event or a progress reading for the title
- * @param watchTimeSeconds the sum over viewers of the position each one reached, in seconds (see
- *     {@link PlaybackAnalytics})
- * @param completionRate completed progress readings divided by unique viewers, 0 to 1
+ * @param uniqueViewers viewers who sent an event for the title, estimated by a HyperLogLog sketch
+ * @param watchTimeSeconds position advanced during playback, in seconds (see {@link PlaybackAnalytics})
+ * @param completionRate {@code ended} events divided by plays, 0 to 1
  * @param dropOff where viewers stopped: {@link PlaybackAnalytics#DROP_OFF_BUCKETS} equal slices of the duration
  * @param qoe quality of experience
  */
@@ -23,9 +23,9 @@ public record TitleAnalytics(UUID titleId, long plays, long uniqueViewers, doubl
    *
    * @param titleId the title
    * @param plays playback sessions that started
-   * @param uniqueViewers viewers who sent an event or a progress reading for the title
-   * @param watchTimeSeconds the sum over viewers of the position each one reached, in seconds
-   * @param completionRate completed progress readings divided by unique viewers, 0 to 1
+   * @param uniqueViewers viewers who sent an event for the title, estimated
+   * @param watchTimeSeconds position advanced during playback, in seconds
+   * @param completionRate {@code ended} events divided by plays, 0 to 1
    * @param dropOff where viewers stopped, in ascending order of position
    * @param qoe quality of experience
    * @throws NullPointerException if {@code dropOff} is {@code null} or holds {@code null}
@@ -47,9 +47,9 @@ public record TitleAnalytics(UUID titleId, long plays, long uniqueViewers, doubl
   /**
    * Quality of experience reported by players.
    *
-   * @param startupMsP50 median time from request to first frame in milliseconds, null without {@code startup}
-   *     events
-   * @param startupMsP95 95th percentile of the same in milliseconds, null without {@code startup} events
+   * @param startupMsP50 median time from request to first frame in milliseconds within 5 %, null without
+   *     {@code startup} events
+   * @param startupMsP95 95th percentile of the same in milliseconds within 5 %, null without {@code startup} events
    * @param rebufferRatio stalled time / (watch time + stalled time), 0 to 1
    * @param averageBitrate time-weighted mean of the bitrates players reported, bits per second; null without reports
    * @param errors {@code error} events

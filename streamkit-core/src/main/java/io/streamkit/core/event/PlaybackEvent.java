@@ -23,9 +23,10 @@ import java.util.UUID;
  * @param position playback position when it happened, 0 or more
  * @param attributes free-form details, at most {@link #MAX_ATTRIBUTES} entries
  * @param occurredAt when it happened, kept to the millisecond
+ * @param client the kind of client that reported it, {@link PlaybackClient#UNKNOWN} if not known
  */
 public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleId, String sessionId,
-    Duration position, Map<String, String> attributes, Instant occurredAt) {
+    Duration position, Map<String, String> attributes, Instant occurredAt, PlaybackClient client) {
 
   /** The longest session id, in characters; the store keeps it in a {@code VARCHAR(128)} column. */
   public static final int MAX_SESSION_ID_LENGTH = 128;
@@ -49,6 +50,7 @@ public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleI
    * @param attributes at most {@link #MAX_ATTRIBUTES} entries; names 1 to {@link #MAX_ATTRIBUTE_KEY_LENGTH}
    *     characters without whitespace, values non-null and at most {@link #MAX_ATTRIBUTE_VALUE_LENGTH} characters
    * @param occurredAt when it happened
+   * @param client the kind of client that reported it
    * @throws InvalidValueException naming the first component that breaks its rule
    */
   public PlaybackEvent {
@@ -76,5 +78,23 @@ public record PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleI
     });
     attributes = Collections.unmodifiableSortedMap(new TreeMap<>(attributes));
     occurredAt = requireNonNull("occurredAt", occurredAt).truncatedTo(ChronoUnit.MILLIS);
+    requireNonNull("client", client);
+  }
+
+  /**
+   * An event from a client nothing is known about ({@link PlaybackClient#UNKNOWN}).
+   *
+   * @param type what happened
+   * @param viewerId the application's viewer id, following {@link ViewerId}
+   * @param titleId the catalog id of the title
+   * @param sessionId the playback session
+   * @param position playback position when it happened, 0 or more
+   * @param attributes free-form details
+   * @param occurredAt when it happened
+   * @throws InvalidValueException naming the first component that breaks its rule
+   */
+  public PlaybackEvent(PlaybackEventType type, String viewerId, UUID titleId, String sessionId, Duration position,
+      Map<String, String> attributes, Instant occurredAt) {
+    this(type, viewerId, titleId, sessionId, position, attributes, occurredAt, PlaybackClient.UNKNOWN);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.event.EventStore;
+import io.streamkit.core.event.PlaybackClient;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.title.UnknownTitleException;
@@ -43,7 +44,7 @@ final class JdbcEventStore implements EventStore {
     try {
       jdbc.inTransaction(tx -> {
         tx.batch("INSERT INTO streamkit_events (event_type, viewer_id, title_id, session_id, position_ms, attributes,"
-            + " occurred_at) VALUES (?,?,?,?,?,?,?)", events, (s, e) -> {
+            + " occurred_at, device_class, browser, os_family) VALUES (?,?,?,?,?,?,?,?,?,?)", events, (s, e) -> {
               s.setString(1, e.type().wireName());
               s.setString(2, e.viewerId());
               s.setObject(3, e.titleId());
@@ -51,6 +52,9 @@ final class JdbcEventStore implements EventStore {
               s.setLong(5, e.position().toMillis());
               s.setString(6, toJson(e.attributes()));
               s.setObject(7, JdbcCatalog.timestamp(e.occurredAt()));
+              s.setString(8, e.client().device().wireName());
+              s.setString(9, e.client().browser().wireName());
+              s.setString(10, e.client().os().wireName());
             });
         return null;
       });
@@ -80,8 +84,8 @@ final class JdbcEventStore implements EventStore {
     InvalidValueException.requireNonNull("from", from);
     InvalidValueException.requireNonNull("until", until);
     InvalidValueException.requireRange("limit", limit, 1, MAX_QUERY_LIMIT);
-    return jdbc.query("SELECT event_type, viewer_id, title_id, session_id, position_ms, attributes, occurred_at"
-        + " FROM streamkit_events WHERE title_id = ? AND occurred_at >= ? AND occurred_at < ?"
+    return jdbc.query("SELECT event_type, viewer_id, title_id, session_id, position_ms, attributes, occurred_at,"
+        + " device_class, browser, os_family FROM streamkit_events WHERE title_id = ? AND occurred_at >= ? AND occurred_at < ?"
         + " ORDER BY occurred_at, id LIMIT ?", s -> {
           s.setObject(1, titleId);
           s.setObject(2, JdbcCatalog.timestamp(from));
@@ -94,7 +98,10 @@ final class JdbcEventStore implements EventStore {
     return new PlaybackEvent(PlaybackEventType.fromWireName(row.getString("event_type")), row.getString("viewer_id"),
         row.getObject("title_id", UUID.class), row.getString("session_id"),
         Duration.ofMillis(row.getLong("position_ms")), fromJson(row.getString("attributes")),
-        JdbcCatalog.instant(row, "occurred_at"));
+        JdbcCatalog.instant(row, "occurred_at"), new PlaybackClient(
+            PlaybackClient.Device.fromWireName(row.getString("device_class")),
+            PlaybackClient.Browser.fromWireName(row.getString("browser")),
+            PlaybackClient.Os.fromWireName(row.getString("os_family"))));
   }
 
   private static String toJson(Map<String, String> attributes) {

@@ -9,6 +9,7 @@ import io.streamkit.core.analytics.AnalyticsMetric;
 import io.streamkit.core.analytics.AnalyticsRange;
 import io.streamkit.core.analytics.AnalyticsRollups;
 import io.streamkit.core.analytics.AnalyticsSeries;
+import io.streamkit.core.analytics.ClientBreakdown;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.UnknownTitleException;
 import java.util.UUID;
@@ -18,14 +19,16 @@ import java.util.UUID;
  * <pre>
  *  GET /api/analytics/series?metric=&amp;range=24h|7d|30d[&amp;title=]   one measure, hourly or daily
  *  GET /api/analytics/top?range=24h|7d|30d[&amp;limit=]                  most played titles
+ *  GET /api/analytics/devices?range=24h|7d|30d[&amp;title=]              by device class, browser, OS
  * </pre>
- * They count the events folded so far; each series carries {@code foldedAt}. The summaries of
+ * They count the events folded so far; each series and breakdown carries {@code foldedAt}. The summaries of
  * {@code GET /api/analytics} and {@code GET /api/titles/{id}/analytics} stay with {@link ViewerEndpoints}.
  */
 final class AnalyticsEndpoints implements ApiEndpoints {
 
   static final String SERIES = "series";
   static final String TOP = "top";
+  static final String DEVICES = "devices";
   static final int DEFAULT_TOP_TITLES = 10;
 
   private final AnalyticsRollups rollups;
@@ -39,7 +42,7 @@ final class AnalyticsEndpoints implements ApiEndpoints {
   @Override
   public ApiExchange open(ApiCall call) {
     if (call.size() != 2 || !call.segment(0).equals(ViewerEndpoints.ANALYTICS)
-        || !(call.segment(1).equals(SERIES) || call.segment(1).equals(TOP))) {
+        || !(call.segment(1).equals(SERIES) || call.segment(1).equals(TOP) || call.segment(1).equals(DEVICES))) {
       return null;
     }
     return access.guard(call, ManagementAccess.Permission.ADMIN, () -> {
@@ -53,9 +56,19 @@ final class AnalyticsEndpoints implements ApiEndpoints {
             AnalyticsRollups.MAX_TOP_TITLES);
         return ApiExchange.withoutBody(() -> call.respond(HttpResponseStatus.OK, rollups.topTitles(range, limit)));
       }
+      if (call.segment(1).equals(DEVICES)) {
+        UUID titleId = titleParameter(call, "title");
+        return ApiExchange.withoutBody(() -> {
+          try {
+            call.respond(HttpResponseStatus.OK, json(rollups.clients(range, titleId)));
+          } catch (UnknownTitleException e) {
+            call.fail(HttpResponseStatus.NOT_FOUND, "unknown_title", call.describe() + ": title " + titleId
+                + " is not in the catalog; list titles with GET /api/titles");
+          }
+        });
+      }
       AnalyticsMetric metric = parse(call, () -> AnalyticsMetric.fromWireName(orDefault(call, "metric", "plays")));
-      String title = call.queryParameter("title");
-      UUID titleId = title == null || title.isEmpty() ? null : parse(call, () -> uuid(title));
+      UUID titleId = titleParameter(call, "title");
       return ApiExchange.withoutBody(() -> {
         try {
           call.respond(HttpResponseStatus.OK, json(rollups.series(metric, range, titleId)));
@@ -80,6 +93,22 @@ final class AnalyticsEndpoints implements ApiEndpoints {
     return body;
   }
 
+  /** The breakdown with its instant as ISO-8601 text, as the origin writes every instant. */
+  private static ObjectNode json(ClientBreakdown breakdown) {
+    ObjectNode body = Responses.MAPPER.createObjectNode().put("range", breakdown.range())
+        .put("titleId", breakdown.titleId() == null ? null : breakdown.titleId().toString());
+    body.putPOJO("devices", breakdown.devices());
+    body.putPOJO("browsers", breakdown.browsers());
+    body.putPOJO("operatingSystems", breakdown.operatingSystems());
+    body.put("foldedAt", breakdown.foldedAt() == null ? null : breakdown.foldedAt().toString());
+    return body;
+  }
+
+  private static UUID titleParameter(ApiCall call, String name) {
+    String title = call.queryParameter(name);
+    return title == null || title.isEmpty() ? null : parse(call, () -> uuid(name, title));
+  }
+
   @FunctionalInterface
   private interface Parse<T> {
     T run();
@@ -98,11 +127,11 @@ final class AnalyticsEndpoints implements ApiEndpoints {
     return value == null || value.isEmpty() ? fallback : value;
   }
 
-  private static UUID uuid(String text) {
+  private static UUID uuid(String name, String text) {
     try {
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {
-      throw new InvalidValueException("title", text, "must be a title id (a UUID) from GET /api/titles");
+      throw new InvalidValueException(name, text, "must be a title id (a UUID) from GET /api/titles");
     }
   }
 }

@@ -3,11 +3,13 @@ package io.streamkit.server.origin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
+import io.streamkit.core.event.PlaybackClient;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.analytics.PlaybackAnalytics;
@@ -47,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *  GET  /api/continue-watching         the viewer's started, unfinished titles, newest first
  *  GET  /api/recommendations           for you, because you watched, popular now (from the last recomputation)
  *  POST /api/events                    up to 500 player events of the token's title, 202
- *  GET  /api/titles/{id}/analytics     admin role: one title's report
- *  GET  /api/analytics                 admin role: platform summary
+ *  GET  /api/titles/{id}/analytics     admin role: one title's report (from the rollups)
+ *  GET  /api/analytics                 admin role: platform summary (from the rollups)
  * </pre>
  *
  * Token checks use the origin's {@link io.streamkit.core.token.PlaybackTokenVerifier} (and its verified-token cache)
@@ -59,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * watching" and recommendations are kept under the profile's id
  * ({@link io.streamkit.core.profile.Profile#progressViewerId()}), and the lists leave out what the profile may not watch now (above the stricter of the token's and the profile's
  * maximum rating, outside its window, outside the token's categories where the deployment enforces them). Playback
- * events stay the viewer's, as do stream limits.
+ * events stay the viewer's, as do stream limits. Each event is stored with the kind of client that posted it
+ * ({@link io.streamkit.core.event.PlaybackClient}), classified from the request's {@code User-Agent}, which is not
+ * stored.
  */
 final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
 
@@ -309,6 +313,14 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
           + events.size() + " events in one batch; send at most " + MAX_EVENTS_PER_BATCH + " per batch");
       return;
     }
+    PlaybackClient client;
+    try {
+      client = client(call, body);
+    } catch (InvalidValueException e) {
+      call.fail(HttpResponseStatus.BAD_REQUEST, "bad_device_class", "POST /api/events: " + e.getMessage()
+          + "; leave deviceClass out to have it read from the User-Agent");
+      return;
+    }
     List<PlaybackEvent> batch = new ArrayList<>(events.size());
     Instant now = Instant.now();
     String viewer = claims.get().viewer();
@@ -321,7 +333,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
         JsonNode position = event.get("positionSeconds");
         batch.add(new PlaybackEvent(PlaybackEventType.fromWireName(text(event, "type")), viewer, titleId,
             text(body, "sessionId"), position == null ? Duration.ZERO : secondsDuration(number(event,
-                "positionSeconds")), attributes(event.get("attributes")), instantOr(event.get("time"), now)));
+                "positionSeconds")), attributes(event.get("attributes")), instantOr(event.get("time"), now),
+            client));
       } catch (InvalidValueException e) {
         call.fail(HttpResponseStatus.BAD_REQUEST, "bad_event", "POST /api/events: events[" + i + "]: "
             + e.getMessage());
@@ -336,6 +349,22 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
       return;
     }
     call.respond(HttpResponseStatus.ACCEPTED, Responses.MAPPER.createObjectNode().put("accepted", batch.size()));
+  }
+
+  /**
+   * The kind of client posting, from its {@code User-Agent}; an embedding player that knows better (a TV app whose
+   * web view announces a phone) may name the device class in the body's {@code deviceClass}.
+   */
+  private static PlaybackClient client(ApiCall call, JsonNode body) {
+    PlaybackClient client = PlaybackClient.fromUserAgent(call.headers().get(HttpHeaderNames.USER_AGENT));
+    JsonNode declared = body.get("deviceClass");
+    if (declared == null || declared.isNull()) {
+      return client;
+    }
+    if (!declared.isTextual()) {
+      throw new InvalidValueException("deviceClass", declared.getNodeType(), "must be a string");
+    }
+    return client.withDevice(PlaybackClient.Device.fromWireName(declared.asText()));
   }
 
   // ---- admin analytics

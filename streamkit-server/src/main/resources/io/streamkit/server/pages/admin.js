@@ -722,7 +722,7 @@
     }
   }
 
-  // --- analytics over time: uPlot line charts of GET /api/analytics/series, and GET /api/analytics/top ---------
+  // --- analytics over time: uPlot line charts of GET /api/analytics/series, GET /api/analytics/top and devices ---
   // Each chart plots one or two metrics; scale turns the API's unit into the axis's (seconds to hours, ratio to %).
   const CHARTS = [
     { id: 'chart-plays', title: 'Plays', series: [{ metric: 'plays', label: 'plays', stroke: '#1976d2' }] },
@@ -788,9 +788,43 @@
           + formatDuration(t.watchTimeSeconds) + ' watched';
         return li;
       }));
+      drawClientBreakdown(await api('GET', '/api/analytics/devices?range=' + range));
     } catch (e) {
       folded.textContent = 'Charts failed: ' + e.message;
     }
+  }
+
+  // --- GET /api/analytics/devices: one group of rows per dimension, most plays first --------------------------
+  const CLIENT_GROUPS = [['devices', 'Device class'], ['browsers', 'Browser'], ['operatingSystems', 'Operating system']];
+
+  function drawClientBreakdown(breakdown) {
+    const rows = [];
+    for (const [key, heading] of CLIENT_GROUPS) {
+      const head = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'colgroup';
+      th.colSpan = 7;
+      th.textContent = heading + (breakdown[key].length ? '' : ': no plays in this range');
+      head.appendChild(th);
+      rows.push(head);
+      for (const segment of breakdown[key]) {
+        const tr = document.createElement('tr');
+        tr.dataset.group = key;
+        tr.dataset.name = segment.name;
+        const name = document.createElement('th');
+        name.scope = 'row';
+        name.textContent = segment.name;
+        tr.appendChild(name);
+        for (const value of [segment.plays, segment.uniqueViewers, formatDuration(segment.watchTimeSeconds),
+          percent(segment.rebufferRatio), number(segment.startupMsP50), segment.errors]) {
+          const td = document.createElement('td');
+          td.textContent = value;
+          tr.appendChild(td);
+        }
+        rows.push(tr);
+      }
+    }
+    document.querySelector('#client-breakdown tbody').replaceChildren(...rows);
   }
 
   restoreKey();

@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The admin page's analytics charts in a real browser: players post events through the viewer API, the rollups are
  * folded, and the page draws plays, watch time, startup time and rebuffer ratio over 24 hours (24 points) and 7 days
- * (7 points), with uPlot served by the origin, and lists the most played titles.
+ * (7 points), with uPlot served by the origin, lists the most played titles, and tables playback by the device
+ * class, browser and operating system the players' User-Agents name.
  */
 class AnalyticsChartsBrowserTest {
 
@@ -41,6 +42,12 @@ class AnalyticsChartsBrowserTest {
   private static final byte[] SECRET = "charts-browser-test-secret-of-32-bytes!!".getBytes(StandardCharsets.UTF_8);
   private static final List<String> CHARTS = List.of("chart-plays", "chart-watch-time", "chart-startup",
       "chart-rebuffer");
+  private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15"
+      + " (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
+  private static final String WINDOWS_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+  private static final String TIZEN_TV = "Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.5) AppleWebKit/537.36"
+      + " (KHTML, like Gecko) 85.0.4183.93/6.5 TV Safari/537.36";
 
   @TempDir Path data;
 
@@ -71,9 +78,10 @@ class AnalyticsChartsBrowserTest {
     UUID niche = title("Niche film");
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     for (int i = 0; i < 3; i++) {
-      session(hit, "viewer-" + i, "hit-" + i, now.minus(Duration.ofHours(2)), 400 + 100 * i);
+      session(hit, "viewer-" + i, "hit-" + i, now.minus(Duration.ofHours(2)), 400 + 100 * i,
+          i < 2 ? IPHONE : WINDOWS_CHROME);
     }
-    session(niche, "viewer-9", "niche", now.minus(Duration.ofMinutes(5)), 900);
+    session(niche, "viewer-9", "niche", now.minus(Duration.ofMinutes(5)), 900, TIZEN_TV);
     AnalyticsRollups.Fold fold = AnalyticsRollups.builder(store).settleLag(Duration.ZERO).build().fold();
     assertThat(fold.events()).isEqualTo(20);
 
@@ -111,6 +119,19 @@ class AnalyticsChartsBrowserTest {
       assertThat(top).hasSize(2);
       assertThat(top.get(0)).startsWith("Hit show").contains("3 plays");
       assertThat(top.get(1)).startsWith("Niche film").contains("1 play,");
+      // Two iPhone sessions of 60 s, each stalled 1.5 s, starting in 400 and 500 ms.
+      List<String> phone = clientRow(chromium, "devices", "phone");
+      assertThat(phone).hasSize(7);
+      assertThat(phone.subList(0, 5)).containsExactly("phone", "2", "2", "2:00", "2.4 %");
+      assertThat(Long.parseLong(phone.get(5))).isBetween(380L, 420L);
+      assertThat(phone.get(6)).isEqualTo("0");
+      assertThat(clientRow(chromium, "devices", "desktop").get(1)).isEqualTo("1");
+      assertThat(clientRow(chromium, "devices", "tv").get(1)).isEqualTo("1");
+      assertThat(clientRow(chromium, "browsers", "safari").get(1)).isEqualTo("2");
+      assertThat(clientRow(chromium, "browsers", "chrome").get(1)).isEqualTo("1");
+      assertThat(clientRow(chromium, "operatingSystems", "ios").get(1)).isEqualTo("2");
+      assertThat(chromium.driver.findElement(By.cssSelector("#client-breakdown caption")).getText())
+          .contains("device class");
 
       new Select(chromium.driver.findElement(By.id("analytics-range"))).selectByValue("7d");
       wait.until(d -> CHARTS.stream().allMatch(id -> "7".equals(points(chromium, id))));
@@ -119,8 +140,12 @@ class AnalyticsChartsBrowserTest {
     }
   }
 
-  /** A session of five events from {@code at}: startup, play, a 1.5 s stall, ended after 60 s. */
-  private void session(UUID title, String viewer, String session, Instant at, int startupMs) throws Exception {
+  /**
+   * A session of five events from {@code at}, posted with this User-Agent: startup, play, a 1.5 s stall, ended after
+   * 60 s.
+   */
+  private void session(UUID title, String viewer, String session, Instant at, int startupMs, String userAgent)
+      throws Exception {
     String body = "{\"sessionId\":\"" + session + "\",\"events\":["
         + event("startup", 0, at, "{\"startupMs\":\"" + startupMs + "\",\"bitrate\":\"800000\"}") + ","
         + event("play", 0, at.plusMillis(10), "{}") + ","
@@ -132,7 +157,7 @@ class AnalyticsChartsBrowserTest {
     HttpResponse<String> posted = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + origin.port() + "/api/events"))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .header("User-Agent", userAgent).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
   }
 
@@ -155,6 +180,12 @@ class AnalyticsChartsBrowserTest {
       request.header("Authorization", "Bearer " + key);
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The cells of the breakdown table's row for one device class, browser or operating system. */
+  private static List<String> clientRow(HeadlessChromium chromium, String group, String name) {
+    return chromium.driver.findElements(By.cssSelector("#client-breakdown tr[data-group='" + group
+        + "'][data-name='" + name + "'] > *")).stream().map(cell -> cell.getText()).toList();
   }
 
   private static String points(HeadlessChromium chromium, String id) {

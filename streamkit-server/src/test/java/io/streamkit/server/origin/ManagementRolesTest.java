@@ -68,6 +68,7 @@ abstract class ManagementRolesTest {
       new Endpoint("POST", "/api/uploads/s3/abort", "{}", "application/json", "AE"),
       new Endpoint("GET", "/api/titles/" + ID + "/analytics", null, null, "A"),
       new Endpoint("GET", "/api/analytics", null, null, "A"),
+      new Endpoint("GET", "/api/analytics/devices?range=7d", null, null, "A"),
       new Endpoint("POST", "/api/viewers/v1/revoke", null, null, "A"),
       new Endpoint("POST", "/api/sessions/s1/revoke", null, null, "A"),
       new Endpoint("GET", "/api/live", null, null, "A"),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
+import io.streamkit.core.analytics.AnalyticsRollups;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -176,6 +177,8 @@ class PlatformBrowserTest {
       new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
           .until(d -> !d.findElements(By.cssSelector("#titles tr[data-title-id='" + titleId + "'] button.analytics"))
               .isEmpty());
+      // The reports read the rollups; fold the player's batches as a platform's scheduled fold would.
+      AnalyticsRollups.builder(store).settleLag(Duration.ZERO).build().fold();
       rowButton(chromium, titleId, "analytics").click();
       List<WebElement> bars = new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
           .withMessage(() -> "no drop-off chart: " + text(chromium, "analytics"))
