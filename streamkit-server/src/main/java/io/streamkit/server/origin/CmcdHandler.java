@@ -3,6 +3,7 @@ package io.streamkit.server.origin;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Iterator;
 import java.util.Map;
@@ -77,7 +78,7 @@ final class CmcdHandler extends SimpleChannelInboundHandler<OriginRequest> {
       return;
     }
     if (report.hasMeasures()) {
-      recorder.record(request.claims, report, System.currentTimeMillis());
+      recorder.record(request.claims, report, headers.get(HttpHeaderNames.USER_AGENT), System.currentTimeMillis());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.streamkit.server.origin;
 
 import io.streamkit.core.event.EventStore;
+import io.streamkit.core.event.PlaybackClient;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.title.UnknownTitleException;
@@ -36,8 +37,8 @@ final class CmcdRecorder implements AutoCloseable {
   static final int BATCH_SIZE = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(CmcdRecorder.class);
 
-  /** One report as the writer needs it. */
-  private record Pending(PlaybackClaims claims, CmcdReport report, long atMillis) {}
+  /** One report as the writer needs it; the User-Agent is classified there, off the event loop. */
+  private record Pending(PlaybackClaims claims, CmcdReport report, String userAgent, long atMillis) {}
 
   private final EventStore events;
   private final OriginMetrics metrics;
@@ -56,9 +57,13 @@ final class CmcdRecorder implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** Queues one request's report; called on an event loop, so it never waits. */
-  void record(PlaybackClaims claims, CmcdReport report, long atMillis) {
-    if (!pending.offer(new Pending(claims, report, atMillis))) {
+  /**
+   * Queues one request's report; called on an event loop, so it never waits. The request's User-Agent (or
+   * {@code null}) gives the event its kind of client, as the events endpoint does for the player's own reports, so the
+   * device breakdown counts CMCD viewers under their device rather than as unknown.
+   */
+  void record(PlaybackClaims claims, CmcdReport report, String userAgent, long atMillis) {
+    if (!pending.offer(new Pending(claims, report, userAgent, atMillis))) {
       metrics.cmcd(OriginMetrics.CMCD_DROPPED);
     }
   }
@@ -118,7 +123,7 @@ final class CmcdRecorder implements AutoCloseable {
     try {
       return new PlaybackEvent(PlaybackEventType.CMCD, claims.viewer(), UUID.fromString(claims.titleId()),
           report.sessionId != null ? report.sessionId : claims.sessionId(), Duration.ZERO, attributes,
-          Instant.ofEpochMilli(pending.atMillis()));
+          Instant.ofEpochMilli(pending.atMillis()), PlaybackClient.fromUserAgent(pending.userAgent()));
     } catch (IllegalArgumentException e) {
       // InvalidValueException among them: a session id or viewer the event store does not take.
       return null;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.analytics.AnalyticsRollups;
 import io.streamkit.core.event.EventStore;
+import io.streamkit.core.event.PlaybackClient;
 import io.streamkit.core.event.PlaybackEvent;
 import io.streamkit.core.event.PlaybackEventType;
 import io.streamkit.core.store.StreamkitStore;
@@ -66,6 +67,8 @@ class CmcdOriginTest {
     // Header mode, as hls.js sends it, in one plain request head on a raw socket.
     RunningOrigin.RawResponse headers = origin.raw("GET /titles/" + title + SEGMENT + "?token=" + alice
         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        + "User-Agent: Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+        + " Version/17.5 Mobile/15E148 Safari/604.1\r\n"
         + "CMCD-Object: br=800,d=1000,ot=v,tb=800\r\n"
         + "CMCD-Request: bl=2000,mtp=6000,su\r\n"
         + "CMCD-Session: cid=\"" + title + "\",sf=h,sid=\"alice-session\"\r\n"
@@ -101,6 +104,10 @@ class CmcdOriginTest {
     assertThat(reports).filteredOn(e -> e.viewerId().equals("alice")).first()
         .extracting(PlaybackEvent::attributes).isEqualTo(java.util.Map.of("bl", "2000", "mtp", "6000", "br", "800",
             "d", "1000", "ot", "v", "bs", "true"));
+    // The kind of client comes from the segment request's User-Agent, as for the player's own event batches.
+    assertThat(reports).filteredOn(e -> e.viewerId().equals("alice")).first()
+        .extracting(PlaybackEvent::client).isEqualTo(new PlaybackClient(PlaybackClient.Device.PHONE,
+            PlaybackClient.Browser.SAFARI, PlaybackClient.Os.IOS));
     assertThat(cmcdCounter(OriginMetrics.CMCD_MALFORMED)).isEqualTo(2);
     assertThat(cmcdCounter(OriginMetrics.CMCD_RECORDED)).isEqualTo(2);
 
