@@ -127,9 +127,9 @@ final class JdbcCatalog implements Catalog {
   }
 
   /**
-   * One statement in the common case, each over a bounded set of candidates so that a search costs about the same
-   * however many titles match: the candidates, ranked, with the categories in their own rows; the page, the total
-   * and the counts per category come from them, and then the page's titles are read by id.
+   * One statement over a bounded set of candidates, so that a search costs about the same however many titles match:
+   * it returns the candidates ranked, each with the categories its row lists; the page, the total and the counts per
+   * category come from them, and then the page's titles are read by id.
    *
    * <p>The candidates are the {@link #RANKED_CANDIDATES} newest matches (found newest first through the creation-time
    * index when matches are many, through the text index when they are few) and, for a text of plain words, the

@@ -139,8 +139,8 @@ final class PostgresDialect implements SqlDialect {
    * <p>Joins by nested loop only: every join of a search starts from a bounded set (at most two thousand candidates,
    * one page of titles), so looking each up by primary key is the cheap way, but the planner, which cannot count the
    * candidates before it runs, would hash the whole category table (measured: 94 ms against 25 ms at 100 000
-   * titles). No parallel workers either: a search's work is bounded, and starting workers for it cost more than
-   * they saved on the two cores the benchmark ran on, where other searches want the same cores.
+   * titles). No parallel workers either: the planner started two for candidate scans bounded to two thousand rows
+   * (seen in the benchmark's plans), workers that take cores other searches are waiting for.
    * {@code SET LOCAL} lasts until the transaction ends.
    */
   @Override
