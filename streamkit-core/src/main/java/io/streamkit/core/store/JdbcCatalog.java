@@ -159,10 +159,6 @@ final class JdbcCatalog implements Catalog {
       where.append(" AND ").append(dialect.inCategories(query.allowedCategories().size()));
       whereParameters.addAll(query.allowedCategories());
     }
-    if (text != null) {
-      where.append(" AND ").append(text.condition());
-      whereParameters.addAll(text.conditionParameters());
-    }
     Candidates everyCategory = new Candidates(text, where.toString(), whereParameters);
     PageRequest page = query.page();
     return jdbc.inTransaction(tx -> {
@@ -234,13 +230,17 @@ final class JdbcCatalog implements Catalog {
    * union of up to {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to
    * {@link #RANKED_CANDIDATES} newest name matches, with the bind parameters in the order they appear. When there are
    * no more matches than {@link #RANKED_CANDIDATES}, the newest are every match and the name matches among them, so
-   * the union counts at most that many exactly when it holds every match. Derived tables, not a {@code WITH} clause:
-   * H2 2.3 reuses a common table expression's rows across executions of a prepared statement with other parameters.
+   * the union counts at most that many exactly when it holds every match. The name matches are found by the name
+   * condition alone, which implies the text's: on PostgreSQL, repeating the text condition beside it made the planner
+   * AND the full-text index's bitmap of every title with the word, a larger cost than the rows it removed. Derived
+   * tables, not a {@code WITH} clause: H2 2.3 reuses a common table expression's rows across executions of a
+   * prepared statement with other parameters.
    */
   private static final class Candidates {
     final String sql;
     final List<Object> parameters;
 
+    /** The candidates among the titles that meet {@code where}, the filters besides the text. */
     Candidates(TextSearch text, String where, List<Object> whereParameters) {
       String from = " FROM streamkit_titles t" + (text == null ? "" : text.from()) + " WHERE " + where;
       List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
@@ -248,8 +248,10 @@ final class JdbcCatalog implements Catalog {
       List<Object> scoreParameters = text == null ? List.of() : text.rankParameters();
       String columns = "SELECT t.id, t.created_at, t.category_list, " + score + " AS score";
       String newestFirst = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
-      String newest = "(" + columns + from + newestFirst + (RANKED_CANDIDATES + 1) + ")";
-      List<Object> all = concat(scoreParameters, fromParameters, whereParameters);
+      String newest = "(" + columns + from + (text == null ? "" : " AND " + text.condition()) + newestFirst
+          + (RANKED_CANDIDATES + 1) + ")";
+      List<Object> all = concat(scoreParameters, fromParameters, whereParameters,
+          text == null ? List.of() : text.conditionParameters());
       if (text != null && text.nameCondition() != null) {
         this.sql = "(SELECT id, created_at, category_list, score FROM " + newest + " n UNION SELECT id, created_at,"
             + " category_list, score FROM (" + columns + from + " AND " + text.nameCondition() + newestFirst

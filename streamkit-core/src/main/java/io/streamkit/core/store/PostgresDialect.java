@@ -96,27 +96,19 @@ final class PostgresDialect implements SqlDialect {
     }
     return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
         "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of(),
-        nameQuery(text, prefix) == null ? null : "t.name_document @@ to_tsquery('simple', ?)",
-        nameQuery(text, prefix) == null ? List.of() : List.of(nameQuery(text, prefix)));
+        nameMatches(text) ? "t.name_document @@ q.query" : null, List.of());
   }
 
   /**
-   * Every word of a plain text, the typed one as a prefix ({@code word:*}, section 12.3.2): the query that finds the
-   * titles whose name has them all in the name-only {@code name_document} (migration V15). The same words restricted
-   * to the name's weight ({@code word:A}) on {@code search_document} would mean the same, but its GIN index cannot
-   * tell weights apart, so it would also visit, and recheck, every title whose description has the words.
+   * Whether a text is plain words, whose query, matched against the name-only {@code name_document} (migration V15),
+   * finds the titles whose name has them all. That implies the match on {@code search_document}, which holds the
+   * name's words at the same positions beside the description's. The same query restricted to the name's weight
+   * ({@code word:A}) on {@code search_document} would mean the same, but its GIN index cannot tell weights apart, so
+   * it would also visit, and recheck, every title whose description has the words.
    */
-  private static String nameQuery(String text, String prefix) {
+  private static boolean nameMatches(String text) {
     List<String> words = TextSearch.plainWords(text);
-    if (words == null || words.isEmpty()) {
-      return null;
-    }
-    StringBuilder query = new StringBuilder();
-    for (int i = 0; i < words.size(); i++) {
-      query.append(i == 0 ? "" : " & ").append(words.get(i))
-          .append(i == words.size() - 1 && prefix != null ? ":*" : "");
-    }
-    return query.toString();
+    return words != null && !words.isEmpty();
   }
 
   /**
