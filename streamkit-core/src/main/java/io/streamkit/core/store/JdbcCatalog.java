@@ -23,16 +23,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * Titles in {@code streamkit_titles}, renditions in {@code streamkit_renditions}. A change reads the row with
@@ -45,9 +44,6 @@ final class JdbcCatalog implements Catalog {
       + " source_video_codec, source_audio_codec, source_width, source_height, source_frame_rate, source_bitrate,"
       + " progress_percent, status_reason, created_at, updated_at, release_year, maturity_rank, available_from,"
       + " available_until, regions";
-  /** {@link #COLUMNS} of the title table aliased {@code t}, as searches read it. */
-  private static final String T_COLUMNS = Arrays.stream(COLUMNS.split(","))
-      .map(column -> "t." + column.trim()).collect(Collectors.joining(", "));
   private static final String PLACEHOLDERS = SqlDialect.repeat("?", COLUMNS.split(",").length);
   /** The most categories a search answers counts for, the most frequent first. */
   static final int MAX_FACETS = 100;
@@ -131,9 +127,9 @@ final class JdbcCatalog implements Catalog {
   }
 
   /**
-   * Two statements in one transaction, each over a bounded set of candidates so that a search costs about the same
-   * however many titles match: the page with the number of candidates, then the counts per category over the
-   * candidates without the query's own category filter.
+   * One statement over a bounded set of candidates, so that a search costs about the same however many titles match:
+   * it returns the candidates ranked, each with the categories its row lists; the page, the total and the counts per
+   * category come from them, and then the page's titles are read by id.
    *
    * <p>The candidates are the {@link #RANKED_CANDIDATES} newest matches (found newest first through the creation-time
    * index when matches are many, through the text index when they are few) and, for a text of plain words, the
@@ -143,6 +139,10 @@ final class JdbcCatalog implements Catalog {
    * bounded hit count (Elasticsearch's {@code track_total_hits}, whose total then has the relation {@code gte}).
    * Ranking and counting every match instead costs in proportion to the matches: over a second at 100 000 titles
    * for a word in most descriptions or a two-letter prefix ({@code benchmarks/README.md}).
+   *
+   * <p>The counts per category leave the query's own category out, so they are counted over the candidates without
+   * it. With a category, the page's candidates are those of them in the category when they are every match; only
+   * when more titles match is a second statement needed, for the newest matches in the category.
    */
   @Override
   public CatalogSearchResult search(CatalogQuery query) {
@@ -156,88 +156,125 @@ final class JdbcCatalog implements Catalog {
       whereParameters.add(query.maturityLimit().ordinal());
     }
     if (!query.allowedCategories().isEmpty()) {
-      where.append(" AND EXISTS (SELECT 1 FROM streamkit_title_categories a WHERE a.title_id = t.id AND a.category IN (")
-          .append(SqlDialect.repeat("?", query.allowedCategories().size())).append("))");
+      where.append(" AND ").append(dialect.inCategories(query.allowedCategories().size()));
       whereParameters.addAll(query.allowedCategories());
     }
     if (query.region().restricts()) {
       where.append(" AND ").append(query.region().condition("t.regions"));
       whereParameters.addAll(query.region().conditionParameters());
     }
-    if (text != null) {
-      where.append(" AND ").append(text.condition());
-      whereParameters.addAll(text.conditionParameters());
-    }
     Candidates everyCategory = new Candidates(text, where.toString(), whereParameters);
-    Candidates matching = query.category() == null ? everyCategory
-        : new Candidates(text, where + " AND EXISTS (SELECT 1 FROM streamkit_title_categories f"
-            + " WHERE f.title_id = t.id AND f.category = ?)", concat(whereParameters, List.of(query.category())));
     PageRequest page = query.page();
-    String pageSql = "SELECT " + T_COLUMNS + ", r.found FROM (SELECT id, created_at, score, COUNT(*) OVER () AS found"
-        + " FROM " + matching.sql + " c ORDER BY score DESC, created_at DESC, id DESC LIMIT ? OFFSET ?) r"
-        + " JOIN streamkit_titles t ON t.id = r.id ORDER BY r.score DESC, r.created_at DESC, r.id DESC";
-    List<Object> pageParameters = concat(matching.parameters, List.of(page.limit() + 1, (long) page.offset()));
-    String countSql = "SELECT COUNT(*) FROM " + matching.sql + " c";
-    String facetSql = "SELECT c.category, COUNT(*) AS titles, MAX(x.found) AS found FROM (SELECT id, COUNT(*) OVER ()"
-        + " AS found FROM " + everyCategory.sql + " u) x JOIN streamkit_title_categories c ON c.title_id = x.id"
-        + (query.allowedCategories().isEmpty() ? ""
-            : " WHERE c.category IN (" + SqlDialect.repeat("?", query.allowedCategories().size()) + ")")
-        + " GROUP BY c.category ORDER BY titles DESC, c.category LIMIT " + MAX_FACETS;
-    List<Object> facetParameters = concat(everyCategory.parameters, query.allowedCategories());
     return jdbc.inTransaction(tx -> {
       dialect.beforeSearch(tx);
-      long[] found = {-1};
-      List<Title> titles = tx.query(pageSql, s -> bindAll(s, pageParameters), row -> {
-        found[0] = row.getLong("found");
-        return mapTitle(row);
-      });
-      if (found[0] < 0) {
-        found[0] = page.offset() == 0 ? 0 : tx.queryOne(countSql, s -> bindAll(s, matching.parameters),
-            row -> row.getLong(1)).orElse(0L);
+      List<Candidate> every = everyCategory.ranked(tx);
+      boolean everyMatch = every.size() <= RANKED_CANDIDATES;
+      List<Candidate> matching;
+      if (query.category() == null) {
+        matching = every;
+      } else if (everyMatch) {
+        matching = every.stream().filter(c -> c.categories().contains(query.category())).toList();
+      } else {
+        matching = new Candidates(text, where + " AND " + dialect.inCategories(1),
+            concat(whereParameters, List.of(query.category()))).ranked(tx);
       }
-      boolean hasNext = titles.size() > page.limit();
-      List<Title> items = complete(tx, hasNext ? titles.subList(0, page.limit()) : titles);
-      Map<String, Long> facets = new LinkedHashMap<>();
-      boolean[] facetsExact = {true};
-      tx.query(facetSql, s -> bindAll(s, facetParameters), row -> {
-        facetsExact[0] = row.getLong(3) <= RANKED_CANDIDATES;
-        return facets.put(row.getString(1), row.getLong(2));
-      });
-      return new CatalogSearchResult(new Page<>(items, page, hasNext), found[0], found[0] <= RANKED_CANDIDATES,
-          facets, facetsExact[0]);
+      List<Candidate> onPage = matching.subList((int) Math.min(page.offset(), matching.size()),
+          (int) Math.min(page.offset() + page.limit() + 1, matching.size()));
+      boolean hasNext = onPage.size() > page.limit();
+      List<Title> items = complete(tx, titlesInOrder(tx, hasNext ? onPage.subList(0, page.limit()) : onPage));
+      return new CatalogSearchResult(new Page<>(items, page, hasNext), matching.size(),
+          matching.size() <= RANKED_CANDIDATES, categoryCounts(every, query.allowedCategories()), everyMatch);
     });
   }
 
   /**
-   * The candidates as a derived table of {@code (id, created_at, score)}, score 0 without a text: the union of up to
-   * {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to {@link #RANKED_CANDIDATES}
-   * newest name matches, with the bind parameters in the order they appear. When there are no more matches than
-   * {@link #RANKED_CANDIDATES}, the newest are every match and the name matches among them, so the union counts at
-   * most that many exactly when it holds every match. Derived tables, not a {@code WITH} clause: H2 2.3 reuses a
-   * common table expression's rows across executions of a prepared statement with other parameters.
+   * Candidates per category, the most frequent first (then by name), at most {@link #MAX_FACETS}; with allowed
+   * categories, only those.
+   */
+  private static Map<String, Long> categoryCounts(List<Candidate> candidates, List<String> allowed) {
+    Map<String, Long> counts = new HashMap<>();
+    for (Candidate candidate : candidates) {
+      for (String category : candidate.categories()) {
+        if (allowed.isEmpty() || allowed.contains(category)) {
+          counts.merge(category, 1L, Long::sum);
+        }
+      }
+    }
+    Map<String, Long> frequentFirst = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(MAX_FACETS)
+        .forEach(count -> frequentFirst.put(count.getKey(), count.getValue()));
+    return frequentFirst;
+  }
+
+  /** The titles of {@code candidates}, in their order, without renditions and categories. */
+  private static List<Title> titlesInOrder(JdbcRunner tx, List<Candidate> candidates) {
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    Map<UUID, Title> byId = new HashMap<>();
+    tx.query("SELECT " + COLUMNS + " FROM streamkit_titles WHERE id IN ("
+            + SqlDialect.repeat("?", candidates.size()) + ")",
+        s -> {
+          for (int i = 0; i < candidates.size(); i++) {
+            s.setObject(i + 1, candidates.get(i).id());
+          }
+        },
+        row -> byId.put(row.getObject("id", UUID.class), mapTitle(row)));
+    return candidates.stream().map(c -> byId.get(c.id())).filter(Objects::nonNull).toList();
+  }
+
+  /** A title a search ranks: its id and its categories, as stored in its row's {@code category_list}. */
+  private record Candidate(UUID id, List<String> categories) {
+  }
+
+  /**
+   * The candidates as a derived table of {@code (id, created_at, score, category_list)}, score 0 without a text: the
+   * union of up to {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to
+   * {@link #RANKED_CANDIDATES} newest name matches, with the bind parameters in the order they appear. When there are
+   * no more matches than {@link #RANKED_CANDIDATES}, the newest are every match and the name matches among them, so
+   * the union counts at most that many exactly when it holds every match. The name matches are found by the name
+   * condition alone, which implies the text's: on PostgreSQL, repeating the text condition beside it made the planner
+   * AND the full-text index's bitmap of every title with the word, a larger cost than the rows it removed. Derived
+   * tables, not a {@code WITH} clause: H2 2.3 reuses a common table expression's rows across executions of a
+   * prepared statement with other parameters.
    */
   private static final class Candidates {
     final String sql;
     final List<Object> parameters;
 
+    /** The candidates among the titles that meet {@code where}, the filters besides the text. */
     Candidates(TextSearch text, String where, List<Object> whereParameters) {
       String from = " FROM streamkit_titles t" + (text == null ? "" : text.from()) + " WHERE " + where;
       List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
       String score = text == null ? "0" : text.rank();
       List<Object> scoreParameters = text == null ? List.of() : text.rankParameters();
+      String columns = "SELECT t.id, t.created_at, t.category_list, " + score + " AS score";
       String newestFirst = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
-      String newest = "(SELECT t.id, t.created_at, " + score + " AS score" + from + newestFirst
+      String newest = "(" + columns + from + (text == null ? "" : " AND " + text.condition()) + newestFirst
           + (RANKED_CANDIDATES + 1) + ")";
-      List<Object> all = concat(scoreParameters, fromParameters, whereParameters);
+      List<Object> all = concat(scoreParameters, fromParameters, whereParameters,
+          text == null ? List.of() : text.conditionParameters());
       if (text != null && text.nameCondition() != null) {
-        this.sql = "(SELECT id, created_at, score FROM " + newest + " n UNION SELECT id, created_at, score FROM"
-            + " (SELECT t.id, t.created_at, " + score + " AS score" + from + " AND " + text.nameCondition()
-            + newestFirst + RANKED_CANDIDATES + ") m)";
+        this.sql = "(SELECT id, created_at, category_list, score FROM " + newest + " n UNION SELECT id, created_at,"
+            + " category_list, score FROM (" + columns + from + " AND " + text.nameCondition() + newestFirst
+            + RANKED_CANDIDATES + ") m)";
         all.addAll(concat(scoreParameters, fromParameters, whereParameters, text.nameParameters()));
       } else {
         this.sql = newest;
       }
       this.parameters = all;
+    }
+
+    /** The candidates, best first: the highest score, then the newest, then by id. */
+    List<Candidate> ranked(JdbcRunner tx) {
+      return tx.query("SELECT id, category_list FROM " + sql + " c ORDER BY score DESC, created_at DESC, id DESC",
+          s -> bindAll(s, parameters), row -> {
+            String categories = row.getString("category_list");
+            return new Candidate(row.getObject("id", UUID.class),
+                categories == null ? List.of() : List.of(categories.split(",")));
+          });
     }
   }
 
@@ -334,15 +371,16 @@ final class JdbcCatalog implements Catalog {
     Title current = withCategories(row, categoriesOf(tx, List.of(id)).getOrDefault(id, List.of()));
     Title changed = rule.apply(current);
     int columns = COLUMNS.split(",").length;
+    List<String> categories = changed.metadata().categories();
     tx.execute("UPDATE streamkit_titles SET name = ?, description = ?, status = ?, duration_ms = ?,"
         + " source_container = ?, source_video_codec = ?, source_audio_codec = ?, source_width = ?,"
         + " source_height = ?, source_frame_rate = ?, source_bitrate = ?, progress_percent = ?, status_reason = ?,"
         + " created_at = ?, updated_at = ?, release_year = ?, maturity_rank = ?, available_from = ?,"
-        + " available_until = ?, regions = ? WHERE id = ?", s -> {
+        + " available_until = ?, regions = ?, category_list = ? WHERE id = ?", s -> {
           bindColumnsAfterId(s, changed, 1);
-          s.setObject(columns, id);
+          s.setString(columns, categories.isEmpty() ? null : String.join(",", categories));
+          s.setObject(columns + 1, id);
         });
-    List<String> categories = changed.metadata().categories();
     if (!categories.equals(current.metadata().categories())) {
       tx.execute("DELETE FROM streamkit_title_categories WHERE title_id = ?", s -> s.setObject(1, id));
       tx.batch("INSERT INTO streamkit_title_categories (title_id, category) VALUES (?,?)", categories, (s, c) -> {

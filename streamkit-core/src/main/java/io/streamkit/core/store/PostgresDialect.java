@@ -96,26 +96,30 @@ final class PostgresDialect implements SqlDialect {
     }
     return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
         "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of(),
-        nameQuery(text, prefix) == null ? null : "t.search_document @@ to_tsquery('simple', ?)",
-        nameQuery(text, prefix) == null ? List.of() : List.of(nameQuery(text, prefix)));
+        nameMatches(text) ? "t.name_document @@ q.query" : null, List.of());
   }
 
   /**
-   * Every word of a plain text restricted to the name's weight ({@code word:A}, the typed one {@code word:*A}; section
-   * 12.3.2): the query that finds titles whose name has them all through the same GIN index, which cannot tell
-   * weights apart, so the rows it finds are rechecked.
+   * Whether a text is plain words, whose query, matched against the name-only {@code name_document} (migration V15),
+   * finds the titles whose name has them all. That implies the match on {@code search_document}, which holds the
+   * name's words at the same positions beside the description's. The same query restricted to the name's weight
+   * ({@code word:A}) on {@code search_document} would mean the same, but its GIN index cannot tell weights apart, so
+   * it would also visit, and recheck, every title whose description has the words.
    */
-  private static String nameQuery(String text, String prefix) {
+  private static boolean nameMatches(String text) {
     List<String> words = TextSearch.plainWords(text);
-    if (words == null || words.isEmpty()) {
-      return null;
-    }
-    StringBuilder query = new StringBuilder();
-    for (int i = 0; i < words.size(); i++) {
-      query.append(i == 0 ? "" : " & ").append(words.get(i))
-          .append(i == words.size() - 1 && prefix != null ? ":*A" : ":A");
-    }
-    return query.toString();
+    return words != null && !words.isEmpty();
+  }
+
+  /**
+   * The title row's own category list as an array that overlaps the categories ({@code &&}, manual section 9.19),
+   * through its GIN index (migration V15). Unlike a lookup in {@code streamkit_title_categories} per title, it costs
+   * nothing more for a title the scan reads anyway, when many titles are in the categories and the newest matches
+   * are read newest first; and when few are, the index finds them, alone or ANDed with the text index's matches.
+   */
+  @Override
+  public String inCategories(int categories) {
+    return "string_to_array(t.category_list, ',') && ARRAY[" + SqlDialect.repeat("?", categories) + "]::text[]";
   }
 
   /**
@@ -127,13 +131,16 @@ final class PostgresDialect implements SqlDialect {
    * <p>Joins by nested loop only: every join of a search starts from a bounded set (at most two thousand candidates,
    * one page of titles), so looking each up by primary key is the cheap way, but the planner, which cannot count the
    * candidates before it runs, would hash the whole category table (measured: 94 ms against 25 ms at 100 000
-   * titles). {@code SET LOCAL} lasts until the transaction ends.
+   * titles). No parallel workers either: the planner started two for candidate scans bounded to two thousand rows
+   * (seen in the benchmark's plans), workers that take cores other searches are waiting for.
+   * {@code SET LOCAL} lasts until the transaction ends.
    */
   @Override
   public void beforeSearch(JdbcRunner transaction) {
     transaction.execute("SET LOCAL plan_cache_mode = force_custom_plan", JdbcRunner.NO_PARAMETERS);
     transaction.execute("SET LOCAL enable_hashjoin = off", JdbcRunner.NO_PARAMETERS);
     transaction.execute("SET LOCAL enable_mergejoin = off", JdbcRunner.NO_PARAMETERS);
+    transaction.execute("SET LOCAL max_parallel_workers_per_gather = 0", JdbcRunner.NO_PARAMETERS);
   }
 
   @Override

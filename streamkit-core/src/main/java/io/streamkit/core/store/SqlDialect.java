@@ -36,6 +36,16 @@ interface SqlDialect {
   TextSearch textSearch(String text);
 
   /**
+   * The condition that the title {@code t} is in at least one of {@code categories} categories, each a bind
+   * parameter: by default a lookup in {@code streamkit_title_categories}, which the planner can also start from when
+   * the categories are rare.
+   */
+  default String inCategories(int categories) {
+    return "EXISTS (SELECT 1 FROM streamkit_title_categories c WHERE c.title_id = t.id AND c.category IN ("
+        + repeat("?", categories) + "))";
+  }
+
+  /**
    * Runs, first in a search's transaction, what the database needs to plan each search for its own text (nothing by
    * default).
    */

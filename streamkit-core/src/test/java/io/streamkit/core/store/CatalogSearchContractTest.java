@@ -245,6 +245,33 @@ public abstract class CatalogSearchContractTest {
   }
 
   @Test
+  void aCategoryFindsItsOlderMatchesWhenMoreTitlesMatchThanASearchRanks() throws SQLException {
+    Title old = published("Old pier", "a harbour at night", m -> m.withCategories(List.of("drama")));
+    publishedNewer(old, JdbcCatalog.RANKED_CANDIDATES + 1, "a harbour at dawn");
+
+    CatalogSearchResult inDrama = store.catalog().search(new CatalogQuery("harbour", "drama", null, List.of(), NOW,
+        FIRST_PAGE));
+
+    assertThat(ids(inDrama)).containsExactly(old.id().toString());
+    assertThat(inDrama.total()).isEqualTo(1);
+    assertThat(inDrama.totalExact()).isTrue();
+    assertThat(inDrama.categoryCountsExact()).as("counted over the newest matches of every category").isFalse();
+  }
+
+  @Test
+  void changingATitlesCategoriesMovesItInSearchAndCounts() {
+    Title title = published("Cat one", "", m -> m.withCategories(List.of("animals", "comedy")));
+    published("Cat two", "", m -> m.withCategories(List.of("animals")));
+
+    store.catalog().editMetadata(title.id(), null, m -> m.withCategories(List.of("drama")));
+
+    assertThat(names(store.catalog().search(inCategory("animals")))).containsExactly("Cat two");
+    assertThat(names(store.catalog().search(inCategory("drama")))).containsExactly("Cat one");
+    assertThat(store.catalog().search(CatalogQuery.of("cat", NOW, FIRST_PAGE)).categoryCounts())
+        .containsExactly(Map.entry("animals", 1L), Map.entry("drama", 1L));
+  }
+
+  @Test
   void searchesOneAfterAnotherWithOtherFiltersEachGetTheirOwnResults() {
     published("Ocean Deep", "", m -> m.withCategories(List.of("nature", "documentary")));
     published("Mountain High", "", m -> m.withCategories(List.of("nature")));
