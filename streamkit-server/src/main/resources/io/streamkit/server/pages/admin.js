@@ -8,7 +8,6 @@
   const FIGURES_EVERY_POLLS = 6;
   const KEY_STORAGE = 'streamkit.adminKey';
   const PLAY_TTL_SECONDS = 4 * 3600;
-  const SVG = 'http://www.w3.org/2000/svg';
 
   const keyField = document.getElementById('admin-key');
   const viewerField = document.getElementById('viewer-id');
@@ -648,44 +647,31 @@
     }
   }
 
-  function dropOffChart(buckets) {
-    const width = 720;
-    const height = 220;
-    const bottom = 30;
-    const top = 16;
-    const svg = document.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
-    svg.setAttribute('class', 'chart');
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', 'Where viewers stopped, by position in the title');
-    const max = Math.max(1, ...buckets.map((b) => b.viewers));
-    const slot = width / Math.max(1, buckets.length);
-    buckets.forEach((b, i) => {
-      const h = ((height - bottom - top) * b.viewers) / max;
-      const rect = document.createElementNS(SVG, 'rect');
-      rect.setAttribute('x', String(i * slot + 4));
-      rect.setAttribute('y', String(height - bottom - h));
-      rect.setAttribute('width', String(slot - 8));
-      rect.setAttribute('height', String(h));
-      const tip = document.createElementNS(SVG, 'title');
-      tip.textContent = b.viewers + ' viewer(s) stopped between ' + formatDuration(b.fromSeconds) + ' and '
-        + formatDuration(b.toSeconds);
-      rect.appendChild(tip);
-      svg.appendChild(rect);
-      const count = document.createElementNS(SVG, 'text');
-      count.setAttribute('x', String(i * slot + slot / 2));
-      count.setAttribute('y', String(height - bottom - h - 4));
-      count.setAttribute('text-anchor', 'middle');
-      count.textContent = String(b.viewers);
-      svg.appendChild(count);
-      const label = document.createElementNS(SVG, 'text');
-      label.setAttribute('x', String(i * slot + slot / 2));
-      label.setAttribute('y', String(height - 10));
-      label.setAttribute('text-anchor', 'middle');
-      label.textContent = formatDuration(b.fromSeconds);
-      svg.appendChild(label);
-    });
-    return svg;
+  // The drop-off curve as uPlot bars, one per tenth of the title; the counts are also the chart's accessible name,
+  // since a canvas has no text of its own.
+  function drawDropOff(container, buckets) {
+    const viewers = buckets.map((b) => b.viewers);
+    container.dataset.viewers = viewers.join(',');
+    container.setAttribute('role', 'img');
+    container.setAttribute('aria-label', 'Where viewers stopped: ' + buckets.map((b) => b.viewers + ' between '
+      + formatDuration(b.fromSeconds) + ' and ' + formatDuration(b.toSeconds)).join('; '));
+    const previous = plots.get('drop-off');
+    if (previous) {
+      previous.destroy();
+    }
+    plots.set('drop-off', new uPlot({
+      width: Math.min(720, container.clientWidth || 720),
+      height: 220,
+      legend: { show: false },
+      scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] } },
+      axes: [
+        { values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) && buckets[t]
+          ? formatDuration(buckets[t].fromSeconds) : '')) },
+        { label: 'viewers' },
+      ],
+      series: [{}, { label: 'viewers who stopped', stroke: '#1976d2', fill: '#1976d2', points: { show: false },
+        paths: uPlot.paths.bars({ size: [0.8] }) }],
+    }, [buckets.map((b, i) => i), viewers], container));
   }
 
   async function showAnalytics(id, name) {
@@ -715,7 +701,12 @@
         caption.className = 'muted';
         caption.textContent = 'Drop-off: where viewers stopped (last saved position), by tenth of the title';
         chart.appendChild(caption);
-        chart.appendChild(dropOffChart(a.dropOff));
+        if (typeof uPlot !== 'undefined') {
+          const plot = document.createElement('div');
+          plot.id = 'drop-off-plot';
+          chart.appendChild(plot);
+          drawDropOff(plot, a.dropOff);
+        }
       }
     } catch (e) {
       heading.textContent = 'Analytics for ' + name + ' failed: ' + e.message;

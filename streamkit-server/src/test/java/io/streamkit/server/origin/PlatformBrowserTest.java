@@ -180,13 +180,18 @@ class PlatformBrowserTest {
       // The reports read the rollups; fold the player's batches as a platform's scheduled fold would.
       AnalyticsRollups.builder(store).settleLag(Duration.ZERO).build().fold();
       rowButton(chromium, titleId, "analytics").click();
-      List<WebElement> bars = new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
+      WebElement dropOff = new WebDriverWait(chromium.driver, Duration.ofSeconds(10))
           .withMessage(() -> "no drop-off chart: " + text(chromium, "analytics"))
           .until(d -> {
-            List<WebElement> rects = d.findElements(By.cssSelector("#analytics #drop-off svg rect"));
-            return rects.isEmpty() ? null : rects;
+            List<WebElement> plots = d.findElements(By.cssSelector("#analytics #drop-off-plot"));
+            return plots.isEmpty() || plots.get(0).findElements(By.cssSelector(".uplot canvas")).isEmpty()
+                ? null : plots.get(0);
           });
-      assertThat(bars).hasSize(10);
+      String[] stopped = dropOff.getAttribute("data-viewers").split(",");
+      assertThat(stopped).as("one bar per tenth of the title").hasSize(10);
+      assertThat(java.util.Arrays.stream(stopped).mapToInt(Integer::parseInt).sum())
+          .as("the viewer who watched stopped somewhere").isPositive();
+      assertThat(dropOff.getAttribute("aria-label")).startsWith("Where viewers stopped: ");
       WebElement plays = chromium.driver.findElement(By.cssSelector("#title-figures div:first-child b"));
       assertThat(Integer.parseInt(plays.getText())).as("plays shown for the title").isGreaterThanOrEqualTo(1);
       chromium.screenshot(SCREENSHOTS.resolve("admin.png"));
