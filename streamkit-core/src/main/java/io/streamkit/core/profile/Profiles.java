@@ -22,7 +22,7 @@ public interface Profiles {
   Profile create(String ownerId, String name, MaturityRating maxRating);
 
   /**
-   * {@return the viewer's profiles, oldest first}
+   * {@return the viewer's profiles, oldest first; profiles created in the same millisecond by name (unique per viewer)}
    *
    * @param ownerId the viewer, following {@link io.streamkit.core.ViewerId}
    * @throws io.streamkit.core.InvalidValueException if the viewer id is not valid

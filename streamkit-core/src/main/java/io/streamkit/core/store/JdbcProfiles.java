@@ -73,7 +73,7 @@ final class JdbcProfiles implements Profiles {
   @Override
   public List<Profile> list(String ownerId) {
     ViewerId.require("ownerId", ownerId);
-    return jdbc.query("SELECT " + COLUMNS + " FROM streamkit_profiles WHERE owner_id = ? ORDER BY created_at, id",
+    return jdbc.query("SELECT " + COLUMNS + " FROM streamkit_profiles WHERE owner_id = ? ORDER BY created_at, name",
         s -> s.setString(1, ownerId), JdbcProfiles::map);
   }
 
