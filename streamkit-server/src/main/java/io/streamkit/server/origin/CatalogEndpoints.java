@@ -62,7 +62,7 @@ final class CatalogEndpoints implements ApiEndpoints {
 
   @Override
   public ApiExchange open(ApiCall call) {
-    if (call.size() > 2 || !call.segment(0).equals(CATALOG)) {
+    if (call.size() == 0 || call.size() > 2 || !call.segment(0).equals(CATALOG)) {
       return null;
     }
     if (!call.method().equals(HttpMethod.GET)) {
