@@ -96,6 +96,7 @@ final class PostgresDialect implements SqlDialect {
     }
     return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
         "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of(),
+        "t.search_document",
         nameMatches(text) ? "t.name_document @@ q.query" : null, List.of());
   }
 
