@@ -97,7 +97,7 @@ final class H2Dialect implements SqlDialect {
       plain.forEach(word -> nameParameters.add("%" + word + "%"));
     }
     return new TextSearch("", List.of(), "(" + condition + ")", conditionParameters, "(" + rank + ")",
-        rankParameters, plain == null || plain.isEmpty() ? null
+        rankParameters, "t.name", plain == null || plain.isEmpty() ? null
             : "(" + String.join(" AND ", Collections.nCopies(plain.size(), "LOWER(t.name) LIKE ?")) + ")",
         nameParameters);
   }

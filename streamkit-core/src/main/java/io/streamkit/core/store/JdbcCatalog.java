@@ -25,11 +25,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -230,15 +232,18 @@ final class JdbcCatalog implements Catalog {
   }
 
   /**
-   * The candidates as a derived table of {@code (id, created_at, score, category_list)}, score 0 without a text: the
-   * union of up to {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to
-   * {@link #RANKED_CANDIDATES} newest name matches, with the bind parameters in the order they appear. When there are
-   * no more matches than {@link #RANKED_CANDIDATES}, the newest are every match and the name matches among them, so
-   * the union counts at most that many exactly when it holds every match. The name matches are found by the name
-   * condition alone, which implies the text's: on PostgreSQL, repeating the text condition beside it made the planner
-   * AND the full-text index's bitmap of every title with the word, a larger cost than the rows it removed. Derived
-   * tables, not a {@code WITH} clause: H2 2.3 reuses a common table expression's rows across executions of a
-   * prepared statement with other parameters.
+   * The candidates as a derived table of {@code (id, created_at, category_list, score)}, score 0 without a text: up
+   * to {@link #RANKED_CANDIDATES} + 1 newest matches and, for a text of plain words, up to {@link #RANKED_CANDIDATES}
+   * newest name matches, with the bind parameters in the order they appear. A title in both sets appears twice, with
+   * the same values ({@link #ranked} keeps one). When there are no more matches than {@link #RANKED_CANDIDATES}, the
+   * newest are every match and the name matches among them, so the candidates count at most that many exactly when
+   * they hold every match. The name matches are found by the name condition alone, which implies the text's: on
+   * PostgreSQL, repeating the text condition beside it made the planner AND the full-text index's bitmap of every
+   * title with the word, a larger cost than the rows it removed. The score is computed over the candidates, after
+   * each set's limit: computed inside a set, PostgreSQL ranks every match a set sorts, thousands for a common word
+   * found through the text index, where ranking ({@code ts_rank_cd}) costs more than reading the row. Derived tables,
+   * not a {@code WITH} clause: H2 2.3 reuses a common table expression's rows across executions of a prepared
+   * statement with other parameters.
    */
   private static final class Candidates {
     final String sql;
@@ -248,33 +253,36 @@ final class JdbcCatalog implements Catalog {
     Candidates(TextSearch text, String where, List<Object> whereParameters) {
       String from = " FROM streamkit_titles t" + (text == null ? "" : text.from()) + " WHERE " + where;
       List<Object> fromParameters = text == null ? List.of() : text.fromParameters();
-      String score = text == null ? "0" : text.rank();
-      List<Object> scoreParameters = text == null ? List.of() : text.rankParameters();
-      String columns = "SELECT t.id, t.created_at, t.category_list, " + score + " AS score";
+      String columns = "SELECT t.id, t.created_at, t.category_list" + (text == null ? "" : ", " + text.rankColumns());
       String newestFirst = " ORDER BY t.created_at DESC, t.id DESC LIMIT ";
       String newest = "(" + columns + from + (text == null ? "" : " AND " + text.condition()) + newestFirst
           + (RANKED_CANDIDATES + 1) + ")";
-      List<Object> all = concat(scoreParameters, fromParameters, whereParameters,
-          text == null ? List.of() : text.conditionParameters());
-      if (text != null && text.nameCondition() != null) {
-        this.sql = "(SELECT id, created_at, category_list, score FROM " + newest + " n UNION SELECT id, created_at,"
-            + " category_list, score FROM (" + columns + from + " AND " + text.nameCondition() + newestFirst
-            + RANKED_CANDIDATES + ") m)";
-        all.addAll(concat(scoreParameters, fromParameters, whereParameters, text.nameParameters()));
-      } else {
-        this.sql = newest;
+      if (text == null) {
+        this.sql = "(SELECT id, created_at, category_list, 0 AS score FROM " + newest + " n)";
+        this.parameters = concat(fromParameters, whereParameters);
+        return;
       }
-      this.parameters = all;
+      List<Object> sets = concat(fromParameters, whereParameters, text.conditionParameters());
+      String union = "SELECT * FROM " + newest + " n";
+      if (text.nameCondition() != null) {
+        union += " UNION ALL SELECT * FROM (" + columns + from + " AND " + text.nameCondition() + newestFirst
+            + RANKED_CANDIDATES + ") m";
+        sets.addAll(concat(fromParameters, whereParameters, text.nameParameters()));
+      }
+      this.sql = "(SELECT t.id, t.created_at, t.category_list, " + text.rank() + " AS score FROM (" + union + ") t"
+          + text.from() + ")";
+      this.parameters = concat(text.rankParameters(), sets, text.fromParameters());
     }
 
-    /** The candidates, best first: the highest score, then the newest, then by id. */
+    /** The candidates, best first: the highest score, then the newest, then by id; each title once. */
     List<Candidate> ranked(JdbcRunner tx) {
+      Set<UUID> seen = new HashSet<>();
       return tx.query("SELECT id, category_list FROM " + sql + " c ORDER BY score DESC, created_at DESC, id DESC",
           s -> bindAll(s, parameters), row -> {
             String categories = row.getString("category_list");
             return new Candidate(row.getObject("id", UUID.class),
                 categories == null ? List.of() : List.of(categories.split(",")));
-          });
+          }).stream().filter(candidate -> seen.add(candidate.id())).toList();
     }
   }
 

@@ -96,6 +96,7 @@ final class PostgresDialect implements SqlDialect {
     }
     return new TextSearch(" CROSS JOIN (SELECT " + query + " AS query) q", parameters,
         "t.search_document @@ q.query", List.of(), "ts_rank_cd(t.search_document, q.query)", List.of(),
+        "t.search_document",
         nameMatches(text) ? "t.name_document @@ q.query" : null, List.of());
   }
 
@@ -128,19 +129,16 @@ final class PostgresDialect implements SqlDialect {
    * word in most titles, best found newest first through the creation-time index, from a rare one, best found
    * through the text index, and a search then costs the wrong plan's full scan.
    *
-   * <p>Joins by nested loop only: every join of a search starts from a bounded set (at most two thousand candidates,
-   * one page of titles), so looking each up by primary key is the cheap way, but the planner, which cannot count the
-   * candidates before it runs, would hash the whole category table (measured: 94 ms against 25 ms at 100 000
-   * titles). No parallel workers either: the planner started two for candidate scans bounded to two thousand rows
-   * (seen in the benchmark's plans), workers that take cores other searches are waiting for.
-   * {@code SET LOCAL} lasts until the transaction ends.
+   * <p>No parallel workers either: the planner started two for candidate scans bounded to two thousand rows (seen in
+   * the benchmark's plans), workers that take cores other searches are waiting for. A search's statements join no
+   * tables (the categories are read from the title row, migration V15), so the join methods are left to the planner.
+   * Both settings in one round trip: {@code set_config(..., true)} is {@code SET LOCAL} (manual, section 9.27.1) and
+   * lasts until the transaction ends.
    */
   @Override
   public void beforeSearch(JdbcRunner transaction) {
-    transaction.execute("SET LOCAL plan_cache_mode = force_custom_plan", JdbcRunner.NO_PARAMETERS);
-    transaction.execute("SET LOCAL enable_hashjoin = off", JdbcRunner.NO_PARAMETERS);
-    transaction.execute("SET LOCAL enable_mergejoin = off", JdbcRunner.NO_PARAMETERS);
-    transaction.execute("SET LOCAL max_parallel_workers_per_gather = 0", JdbcRunner.NO_PARAMETERS);
+    transaction.query("SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+        + " set_config('max_parallel_workers_per_gather', '0', true)", JdbcRunner.NO_PARAMETERS, row -> null);
   }
 
   @Override

@@ -28,7 +28,8 @@ interface SqlDialect {
 
   /**
    * Where this database's own Flyway migrations lie beside the shared ones ({@link StreamkitStore#MIGRATIONS}): the
-   * versions whose SQL cannot be written once for both databases, one file of the same version in each folder.
+   * versions whose SQL cannot be written once for both databases, one file of the same version in each folder, or in
+   * one folder only for a change that concerns one database (V17 tunes PostgreSQL's text indexes).
    */
   String migrations();
 

@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
 
 /**
  * A search text as SQL over {@code streamkit_titles t}: a clause joined after it ({@code from}, may be empty), the
- * condition a title must meet, the rank expression that orders matches, and a narrower condition that holds when the
- * title's <em>name</em> has every searched word ({@code nameCondition}, {@code null} when the text is not plain words),
- * each with its bind parameters in order. The name condition implies the condition, so a query need not repeat the
+ * condition a title must meet, the rank expression that orders matches and the columns of {@code t} it reads
+ * ({@code rankColumns}, so it can rank rows selected first with only those), and a narrower condition that holds
+ * when the title's <em>name</em> has every searched word ({@code nameCondition}, {@code null} when the text is not
+ * plain words), each with its bind parameters in order. The name condition implies the condition, so a query need not repeat the
  * condition beside it. A dialect makes it ({@link SqlDialect#textSearch}).
  */
 record TextSearch(String from, List<Object> fromParameters, String condition, List<Object> conditionParameters,
-    String rank, List<Object> rankParameters, String nameCondition, List<Object> nameParameters) {
+    String rank, List<Object> rankParameters, String rankColumns, String nameCondition, List<Object> nameParameters) {
 
   private static final Pattern PLAIN_WORDS = Pattern.compile("[\\p{L}\\p{N}\\s.,:;!?'&/]*");
 
