@@ -31,7 +31,9 @@ import javax.sql.DataSource;
 /**
  * Playback analytics from hourly rollups: {@link #fold} adds the events stored since the last fold to one row per
  * title and UTC hour (and one per hour over every title), and the reports ({@link #summary}, {@link #series},
- * {@link #topTitles}) read only those rows, so their cost grows with the hours asked for, not with the events.
+ * {@link #topTitles}) read only those rows, so their cost grows with the hours asked for, not with the events. The
+ * top titles over days read per-title UTC-day sums of plays and watch time that the fold keeps with the hours
+ * ({@code TitleDayRollups}).
  *
  * <p><b>Nothing is added to the event insert path.</b> Updating rollups inside each event batch's transaction would
  * serialise every writer on the hot rows of the current hour; the fold runs apart, on a schedule, on one server at a
@@ -43,8 +45,8 @@ import javax.sql.DataSource;
  * has committed (event batches commit in milliseconds). The folded rows and the new watermark are written in one
  * transaction that first locks the state row ({@code SELECT ... FOR UPDATE}), so two folds at once, or a fold
  * repeated after a failure, never count an event twice. Late events (an {@code occurredAt} hours back) fold into
- * their own hour whenever they arrive. The reports lag the events by the settle lag plus the fold period; each
- * series says when the rollups were last folded.
+ * their own hour (and day) whenever they arrive. The reports lag the events by the settle lag plus the fold period;
+ * each series says when the rollups were last folded.
  *
  * <p><b>Measures</b>, per title and hour of the event's {@code occurredAt}:
  * <ul>
@@ -300,7 +302,10 @@ public final class AnalyticsRollups {
       }
     }
     writeSessions(connection, sessions, after, upTo, latest);
-    writeRollups(connection, clients.titleHours());
+    Map<UUID, TreeMap<Long, HourRollup>> titleHours = clients.titleHours();
+    TitleDayRollups days = new TitleDayRollups(titleHours);
+    writeRollups(connection, titleHours);
+    days.write(connection);
     clients.write(connection);
     return events;
   }
@@ -487,7 +492,11 @@ public final class AnalyticsRollups {
   }
 
   /**
-   * {@return the most played titles over a range, most plays first, ties by watch time then id}
+   * {@return the most played titles over a range, most plays first, ties by watch time then id} The range spans
+   * what a {@link #series} over it does: for {@link AnalyticsRange#LAST_24_HOURS} the 24 UTC hours ending with the
+   * current one, read from the title hours; for the 7 and 30 day ranges the UTC days ending with today (from
+   * midnight UTC 6 or 29 days ago), read from per-title day rows that the fold keeps beside the hours
+   * ({@code TitleDayRollups}), so the cost grows with days × titles, not hours × titles.
    *
    * @param range the span counted
    * @param limit the longest list, 1 to {@link #MAX_TOP_TITLES}
@@ -497,11 +506,12 @@ public final class AnalyticsRollups {
   public List<TopTitle> topTitles(AnalyticsRange range, int limit) {
     requireNonNull("range", range);
     InvalidValueException.requireRange("limit", limit, 1, MAX_TOP_TITLES);
+    String sums = range.step().equals(TitleDayRollups.DAY) ? TitleDayRollups.SUMS_SINCE
+        : "SELECT title_id, SUM(plays) AS p, SUM(watch_ms) AS w FROM streamkit_rollup_title_hours"
+            + " WHERE hour_start >= ? GROUP BY title_id";
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement read = connection.prepareStatement("SELECT r.title_id, t.name, r.p, r.w FROM"
-            + " (SELECT title_id, SUM(plays) AS p, SUM(watch_ms) AS w FROM streamkit_rollup_title_hours"
-            + " WHERE hour_start >= ? GROUP BY title_id) r JOIN streamkit_titles t ON t.id = r.title_id"
-            + " ORDER BY r.p DESC, r.w DESC, r.title_id")) {
+        PreparedStatement read = connection.prepareStatement("SELECT r.title_id, t.name, r.p, r.w FROM (" + sums
+            + ") r JOIN streamkit_titles t ON t.id = r.title_id ORDER BY r.p DESC, r.w DESC, r.title_id")) {
       read.setObject(1, utc(range.start(clock.instant())));
       read.setMaxRows(limit);
       List<TopTitle> top = new ArrayList<>();

@@ -150,6 +150,8 @@ public abstract class RollupsContractTest {
     assertThat(summary.errors()).isEqualTo(1_200);
     assertThat(summary.uniqueViewers()).isCloseTo(300L, within(15L));
     assertThat(summary.watchTimeSeconds()).isCloseTo(1_200.0, within(1e-9));
+    assertThat(rollups.topTitles(AnalyticsRange.LAST_7_DAYS, 1)).singleElement()
+        .isEqualTo(new TopTitle(title, "Busy", 300L, 1_200.0));
   }
 
   @Test
@@ -211,6 +213,47 @@ public abstract class RollupsContractTest {
   }
 
   @Test
+  void topTitlesOverDaysEqualTheHoursTheyCoverWithLateEventsAndRepeatedFolds() {
+    UUID early = store.catalog().create("Early", "").id();
+    UUID busy = store.catalog().create("Busy", "").id();
+    UUID rare = store.catalog().create("Rare", "").id();
+    // The 7-day range starts at 2026-02-23T00:00Z and the 30-day range at 2026-01-31T00:00Z, as the series' days.
+    session(early, "e1", "2026-02-22T23:30:00Z");
+    session(early, "e2", "2026-02-23T00:10:00Z");
+    session(early, "e3", "2026-02-28T23:59:50Z");
+    for (int i = 0; i < 3; i++) {
+      session(busy, "b" + i, "2026-03-01T11:0" + i + ":00Z");
+    }
+    session(busy, "b9", "2026-02-10T12:00:00Z");
+    session(rare, "r1", "2026-01-30T23:00:00Z");
+    session(rare, "r2", "2026-02-25T08:00:00Z");
+    append();
+    // Small transactions, so one day's row is added to by several of them.
+    AnalyticsRollups small = AnalyticsRollups.builder(store).clock(clock).settleLag(Duration.ZERO)
+        .eventsPerTransaction(3).build();
+    assertThat(small.fold().events()).isEqualTo(18);
+
+    assertTop(AnalyticsRange.LAST_7_DAYS, "Busy", 3L, "Early", 2L, "Rare", 1L);
+    assertTop(AnalyticsRange.LAST_30_DAYS, "Busy", 4L, "Early", 3L, "Rare", 1L);
+    assertTop(AnalyticsRange.LAST_24_HOURS, "Busy", 3L, "Early", 1L);
+
+    // Late sessions: one into a day the title already has, one into a day it has not; then folds with nothing new.
+    session(early, "e4", "2026-02-23T08:00:00Z");
+    session(early, "e5", "2026-02-26T16:00:00Z");
+    session(rare, "r3", "2026-02-24T05:00:00Z");
+    session(rare, "r4", "2026-02-22T05:00:00Z");
+    append();
+    assertThat(small.fold().events()).isEqualTo(8);
+    assertThat(small.fold().events()).isZero();
+    assertThat(rollups.fold().events()).isZero();
+
+    assertTop(AnalyticsRange.LAST_7_DAYS, "Early", 4L, "Busy", 3L, "Rare", 2L);
+    assertTop(AnalyticsRange.LAST_30_DAYS, "Early", 5L, "Busy", 4L, "Rare", 3L);
+    assertThat(rollups.topTitles(AnalyticsRange.LAST_30_DAYS, 1)).singleElement()
+        .isEqualTo(new TopTitle(early, "Early", 5L, 100.0));
+  }
+
+  @Test
   void deletingATitleDropsItsRollupsAndUnknownNamesAreRefused() {
     UUID title = store.catalog().create("Gone", "").id();
     event(title, "alice", "a1", PlaybackEventType.PLAY, 0, 0, Map.of());
@@ -231,6 +274,36 @@ public abstract class RollupsContractTest {
       long atMillis, Map<String, String> attributes) {
     events.add(new PlaybackEvent(type, viewer, title, session, Duration.ofMillis((long) (positionSeconds * 1000)),
         attributes, T0.plusMillis(atMillis)));
+  }
+
+  /** A session from {@code start}: a play, then a pause 20 s on at position 20 s (20 s watched). */
+  private void session(UUID title, String session, String start) {
+    Instant at = Instant.parse(start);
+    events.add(new PlaybackEvent(PlaybackEventType.PLAY, "viewer-" + session, title, session, Duration.ZERO,
+        Map.of(), at));
+    events.add(new PlaybackEvent(PlaybackEventType.PAUSE, "viewer-" + session, title, session,
+        Duration.ofSeconds(20), Map.of(), at.plusSeconds(20)));
+  }
+
+  /**
+   * Asserts the top titles over {@code range} by name and plays ({@code name, plays, name, plays, ...} in order),
+   * and that each title's plays and watch time are the sums of the hourly points a series over the range reads.
+   */
+  private void assertTop(AnalyticsRange range, Object... namesAndPlays) {
+    List<TopTitle> top = rollups.topTitles(range, AnalyticsRollups.MAX_TOP_TITLES);
+    List<org.assertj.core.groups.Tuple> expected = new ArrayList<>();
+    for (int i = 0; i < namesAndPlays.length; i += 2) {
+      expected.add(org.assertj.core.groups.Tuple.tuple(namesAndPlays[i], namesAndPlays[i + 1]));
+    }
+    assertThat(top).as(range.wireName()).extracting(TopTitle::name, TopTitle::plays)
+        .containsExactlyElementsOf(expected);
+    for (TopTitle title : top) {
+      assertThat(title.plays()).as(title.name() + " over " + range.wireName())
+          .isEqualTo(rollups.series(AnalyticsMetric.PLAYS, range, title.titleId()).total());
+      assertThat(title.watchTimeSeconds()).as(title.name() + " over " + range.wireName())
+          .isEqualTo(rollups.series(AnalyticsMetric.WATCH_TIME, range, title.titleId()).total())
+          .isEqualTo(title.plays() * 20.0);
+    }
   }
 
   private void append() {
