@@ -111,6 +111,16 @@ public final class PlaybackTokenVerifier {
   }
 
   /**
+   * {@return whether {@code token} passed this verifier's signature check before and is still in its verified-token
+   * cache} A look-up and nothing more: expiry, title and client are checked by {@link #verify} and {@link #authorise}
+   * only. A caller that refuses to check tokens for a while (a client locked out after failed checks) can still let
+   * such a token through, since admitting it costs no signature check and it cannot be a guess.
+   */
+  public boolean wasVerified(String token) {
+    return token != null && !token.isEmpty() && cache.get(token) != null;
+  }
+
+  /**
    * Verifies the token and checks that it opens {@code titleId} for {@code client}.
    *
    * @param token the compact JWS as minted

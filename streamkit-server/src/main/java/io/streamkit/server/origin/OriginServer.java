@@ -271,7 +271,7 @@ public final class OriginServer implements AutoCloseable {
         new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
-        new RateLimitHandler(rateLimiter, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
+        new RateLimitHandler(rateLimiter, config.verifier, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
     if (config.live != null) {
       config.live.bindTo(registry);
     }

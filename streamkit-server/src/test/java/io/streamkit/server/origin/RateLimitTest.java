@@ -139,7 +139,7 @@ class RateLimitTest {
       double verified = origin.rejections("token_malformed");
 
       HttpResponse<byte[]> locked = origin.get(SEGMENT + "?token=" + valid, "X-Forwarded-For", VIEWER_A);
-      assertThat(locked.statusCode()).as("even with a valid token").isEqualTo(429);
+      assertThat(locked.statusCode()).as("even with a valid token the origin has not verified yet").isEqualTo(429);
       assertThat(locked.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(new String(locked.body(), StandardCharsets.UTF_8)).isEqualTo("{\"error\":\"rate_limited\","
           + "\"status\":429,\"message\":\"too many requests from this address failed the token check; get a valid"
@@ -153,6 +153,32 @@ class RateLimitTest {
 
       ticker.advance(SECOND);
       assertThat(origin.get(SEGMENT + "?token=" + valid, "X-Forwarded-For", VIEWER_A).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aViewerAlreadyPlayingKeepsPlayingWhileAGuesserBehindTheSameAddressIsLockedOut() throws Exception {
+    try (RunningOrigin origin = new RunningOrigin(b -> b.trustedProxies("127.0.0.1")
+        .rateLimits(limits().failedTokenChecks(3, SECOND).build()))) {
+      String playing = origin.token(TestTitles.FMP4);
+      String notYetVerified = origin.token(TestTitles.FMP4);
+      assertThat(origin.get(SEGMENT + "?token=" + playing, "X-Forwarded-For", VIEWER_A).statusCode()).isEqualTo(200);
+      for (int i = 0; i < 3; i++) {
+        assertThat(origin.get(SEGMENT + "?token=guess" + i, "X-Forwarded-For", VIEWER_A).statusCode()).isEqualTo(403);
+      }
+      double verified = origin.rejections("token_malformed");
+
+      assertThat(origin.get(SEGMENT + "?token=guess3", "X-Forwarded-For", VIEWER_A).statusCode())
+          .as("the guesser is locked out").isEqualTo(429);
+      assertThat(origin.rejections("token_malformed")).as("and its guess was not checked").isEqualTo(verified);
+      for (String file : new String[] {"master.m3u8", "v0/index.m3u8", "v0/seg_00001.m4s"}) {
+        assertThat(origin.get("/titles/" + TestTitles.FMP4 + "/" + file + "?token=" + playing,
+            "X-Forwarded-For", VIEWER_A).statusCode()).as("the viewer already playing: %s", file).isEqualTo(200);
+      }
+      assertThat(origin.get(SEGMENT + "?token=" + notYetVerified, "X-Forwarded-For", VIEWER_A).statusCode())
+          .as("a token never verified is not checked while the address is locked out").isEqualTo(429);
+      assertThat(origin.get("/titles/other-title/master.m3u8?token=" + playing, "X-Forwarded-For", VIEWER_A)
+          .statusCode()).as("a verified token still opens only its own title").isEqualTo(403);
     }
   }
 
