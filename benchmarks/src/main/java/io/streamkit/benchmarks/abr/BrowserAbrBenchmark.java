@@ -57,10 +57,11 @@ import org.openqa.selenium.WebDriverException;
  * is served by a real {@link OriginServer} on loopback with playback tokens, and a session plays all of it.
  *
  * <p>The network: for each trace, two fresh headless Chromiums (one per rule, side by side, so both see the same
- * machine load) load the player page, and the page's network is throttled with the Chrome DevTools Protocol's {@code
- * Network.emulateNetworkConditions}, changed at every sample of the trace: the trace's throughput × the scale ×
- * 0.95 (the study's payload share) as the download rate, and {@code --latency-ms} (the study's 80 ms round trip) as
- * the latency of every request. The scale maps the study's ladder onto this one: the top rung's {@code BANDWIDTH}
+ * machine load) load the player page, each through its own {@link BottleneckProxy} in front of the origin, whose rate
+ * is changed at every sample of the trace: the trace's throughput × the scale × 0.95 (the study's payload share);
+ * every request also waits {@code --latency-ms} (the study's 80 ms round trip), added by the Chrome DevTools
+ * Protocol's {@code Network.emulateNetworkConditions}. With {@code --link cdp} that command also sets the rate, as
+ * the harness did first: Chromium then shapes each request by itself, which lets bursts through (see the proxy). The scale maps the study's ladder onto this one: the top rung's {@code BANDWIDTH}
  * over the study's top rung, 4300 kbit/s. The trace starts when the page is navigated to and is walked as the
  * simulator walks it (past the last sample it wraps to the second, with the clock at zero). The page's scripts are
  * loaded once unthrottled before (hls.js is cached as immutable), so start-up is the player's, not hls.js's download.
@@ -85,6 +86,7 @@ import org.openqa.selenium.WebDriverException;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.abr.BrowserAbrBenchmark --traces DIR \
  *     [--count 20] [--seconds 60 | --source FILE | --title DIR] [--scale auto|FACTOR] [--latency-ms 80] \
+ *     [--link proxy|cdp] [--offset 0] \
  *     [--timeout SECONDS (default: the title's length + 90)] [--preset veryfast]
  * </pre>
  *
@@ -115,11 +117,15 @@ public final class BrowserAbrBenchmark {
   private final ObjectMapper json = new ObjectMapper();
   private final Path traces;
   private final int count;
+  /** How many files past each evenly spread pick the chosen trace is: another sample of the same directory. */
+  private final int offset;
   private final int seconds;
   private final Path source;
   private final Path givenTitle;
   private final String scaleOption;
   private final int latencyMs;
+  /** Whether the link is a {@link BottleneckProxy} (else Chromium's throttle alone). */
+  private final boolean bottleneck;
   private final Integer timeoutOption;
   private final String preset;
 
@@ -130,6 +136,10 @@ public final class BrowserAbrBenchmark {
           + "files (time_s<TAB>Mbit/s per line)");
     }
     this.count = Integer.parseInt(options.getOrDefault("count", "20"));
+    this.offset = Integer.parseInt(options.getOrDefault("offset", "0"));
+    if (offset < 0) {
+      throw new IllegalArgumentException("--offset must be 0 or more, got " + offset);
+    }
     this.seconds = Integer.parseInt(options.getOrDefault("seconds", "60"));
     if (seconds < 3 * CHUNK_SECONDS || seconds % CHUNK_SECONDS != 0) {
       throw new IllegalArgumentException("--seconds must be a multiple of " + CHUNK_SECONDS + " of at least "
@@ -143,6 +153,12 @@ public final class BrowserAbrBenchmark {
     }
     this.scaleOption = options.getOrDefault("scale", "auto");
     this.latencyMs = Integer.parseInt(options.getOrDefault("latency-ms", "80"));
+    String link = options.getOrDefault("link", "proxy");
+    if (!link.equals("proxy") && !link.equals("cdp")) {
+      throw new IllegalArgumentException("--link must be proxy (a shared bottleneck in front of the origin) or cdp "
+          + "(Chromium's per-request throttle), got " + link);
+    }
+    this.bottleneck = link.equals("proxy");
     this.timeoutOption = options.containsKey("timeout") ? Integer.valueOf(options.get("timeout")) : null;
     this.preset = options.getOrDefault("preset", Transcoder.DEFAULT_PRESET);
   }
@@ -189,7 +205,7 @@ public final class BrowserAbrBenchmark {
       List<TracePair> pairs = new ArrayList<>();
       try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
           .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start()) {
-        String base = "http://127.0.0.1:" + origin.port();
+        int originPort = origin.port();
         ExecutorService sessions = Executors.newFixedThreadPool(2);
         try {
           int n = 0;
@@ -199,9 +215,9 @@ public final class BrowserAbrBenchmark {
             log("trace " + n + "/" + chosen.size() + ": " + trace.name() + String.format(Locale.ROOT,
                 " (mean %.2f Mbit/s scaled)", scaled.meanMegabitsPerSecond()));
             int number = n;
-            Future<Session> streamkit = sessions.submit(() -> play(base, scaled, false, number, chunks,
+            Future<Session> streamkit = sessions.submit(() -> play(originPort, scaled, false, number, chunks,
                 timeoutSeconds));
-            Future<Session> hlsjs = sessions.submit(() -> play(base, scaled, true, number, chunks, timeoutSeconds));
+            Future<Session> hlsjs = sessions.submit(() -> play(originPort, scaled, true, number, chunks, timeoutSeconds));
             TracePair pair = new TracePair(trace.name(), streamkit.get(), hlsjs.get());
             VideoModel video = videoModel(title, pair.streamkit.probe);
             pair.predict(video, scaled, latencyMs / 1000.0);
@@ -235,7 +251,10 @@ public final class BrowserAbrBenchmark {
     }
   }
 
-  /** {@code count} traces spread evenly over the directory's files in name order, so every family is sampled. */
+  /**
+   * {@code count} traces spread evenly over the directory's files in name order, so every family is sampled, each
+   * {@code offset} files further on.
+   */
   private List<NetworkTrace> chooseTraces() throws IOException {
     List<Path> files;
     try (Stream<Path> list = Files.list(traces)) {
@@ -247,7 +266,7 @@ public final class BrowserAbrBenchmark {
     }
     List<NetworkTrace> chosen = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      chosen.add(NetworkTrace.read(files.get((int) ((long) i * files.size() / count))));
+      chosen.add(NetworkTrace.read(files.get((int) (((long) i * files.size() / count + offset) % files.size()))));
     }
     return chosen;
   }
@@ -356,8 +375,17 @@ public final class BrowserAbrBenchmark {
   }
 
   /** One session of one rule over one trace, in a browser of its own (an empty HTTP cache: no segment is cached). */
-  private Session play(String base, NetworkTrace trace, boolean hlsjs, int traceNumber, int chunks,
+  private Session play(int originPort, NetworkTrace trace, boolean hlsjs, int traceNumber, int chunks,
       int timeoutSeconds) throws Exception {
+    try (BottleneckProxy link = bottleneck ? new BottleneckProxy(originPort) : null) {
+      return play("http://127.0.0.1:" + (link != null ? link.port() : originPort), link, trace, hlsjs, traceNumber,
+          chunks, timeoutSeconds);
+    }
+  }
+
+  /** One session as above, its requests to {@code base}, through {@code link} when it is not null. */
+  private Session play(String base, BottleneckProxy link, NetworkTrace trace, boolean hlsjs, int traceNumber,
+      int chunks, int timeoutSeconds) throws Exception {
     String viewer = (hlsjs ? "hlsjs-" : "streamkit-") + traceNumber;
     String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer(viewer).title(TITLE)
         .expiresAt(Instant.now().plusSeconds(3600)).build());
@@ -371,7 +399,7 @@ public final class BrowserAbrBenchmark {
       driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", resource("abr-probe.js")));
       driver.executeCdpCommand("Network.enable", Map.of());
       TraceWalk walk = new TraceWalk(trace);
-      throttle(chromium, walk.megabitsPerSecond());
+      throttle(chromium, link, walk.megabitsPerSecond());
       long start = System.nanoTime();
       driver.get(page + "?token=" + token + (hlsjs ? "&abr=hlsjs" : ""));
       double intervalEnd = walk.durationSeconds();
@@ -386,7 +414,7 @@ public final class BrowserAbrBenchmark {
           walk.advance();
           intervalEnd += walk.durationSeconds();
           if (elapsed < intervalEnd) {
-            throttle(chromium, walk.megabitsPerSecond());
+            throttle(chromium, link, walk.megabitsPerSecond());
           }
         }
         if (System.nanoTime() - lastPoll > TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)) {
@@ -402,11 +430,20 @@ public final class BrowserAbrBenchmark {
     }
   }
 
-  private void throttle(HeadlessChromium chromium, double megabitsPerSecond) {
-    // 0 would mean "no limit" to Chrome; one byte a second is as good as none.
-    long bytesPerSecond = Math.max(1, Math.round(megabitsPerSecond * 1e6 / 8 * PAYLOAD_SHARE));
+  /**
+   * Sets the page's link to the trace's rate: the bottleneck's rate when there is one (Chromium then adds the request
+   * latency only), else Chromium's throttle.
+   */
+  private void throttle(HeadlessChromium chromium, BottleneckProxy link, double megabitsPerSecond) {
+    double rate = megabitsPerSecond * 1e6 / 8 * PAYLOAD_SHARE;
+    if (link != null) {
+      link.rate(rate);
+    }
+    // 0 would mean "no limit" to Chrome; one byte a second is as good as none. -1 turns its throttle off.
+    long bytesPerSecond = link != null ? -1 : Math.max(1, Math.round(rate));
     chromium.driver.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false,
-        "latency", latencyMs, "downloadThroughput", bytesPerSecond, "uploadThroughput", UPLOAD_BYTES_PER_SECOND));
+        "latency", latencyMs, "downloadThroughput", bytesPerSecond, "uploadThroughput",
+        link != null ? -1 : UPLOAD_BYTES_PER_SECOND));
   }
 
   private static Object scriptOrNull(HeadlessChromium chromium, String script) {
@@ -604,12 +641,13 @@ public final class BrowserAbrBenchmark {
       Instant startedAt) {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "Run: %s to %s, %d cores, %s, %s. Title: %d s, %d chunks of %d s, "
-            + "default ladder; traces ×%.3f, request latency %d ms; the two rules played each trace side by side "
-            + "in two headless Chromiums. Load average (1/5/15 min) at start %s, at end %s.%n%n",
+            + "default ladder; traces ×%.3f, request latency %d ms, link: %s; the two rules played each trace side "
+            + "by side in two headless Chromiums. Load average (1/5/15 min) at start %s, at end %s.%n%n",
         startedAt.truncatedTo(ChronoUnit.SECONDS), Instant.now().truncatedTo(ChronoUnit.SECONDS),
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name") + " "
             + System.getProperty("java.version"), chromiumVersion(), chunks * CHUNK_SECONDS, chunks,
-        CHUNK_SECONDS, scale, latencyMs, loadAtStart, loadAverage()));
+        CHUNK_SECONDS, scale, latencyMs, bottleneck ? "one bottleneck per browser (--link proxy)"
+            : "Chromium's throttle (--link cdp)", loadAtStart, loadAverage()));
     out.append("| trace | StreamKit QoE_lin | network stalls only | stall s (network) | switches | simulated QoE_lin "
         + "| stall s | switches | hls.js QoE_lin | network stalls only | stall s (network) | switches "
         + "| simulated (`throughput`) QoE_lin | stall s | switches | StreamKit levels | hls.js levels |\n");
