@@ -115,6 +115,8 @@ public final class PlaybackTokenVerifier {
    * cache} A look-up and nothing more: expiry, title and client are checked by {@link #verify} and {@link #authorise}
    * only. A caller that refuses to check tokens for a while (a client locked out after failed checks) can still let
    * such a token through, since admitting it costs no signature check and it cannot be a guess.
+   *
+   * @param token the compact JWS as presented; {@code null} or empty was never verified
    */
   public boolean wasVerified(String token) {
     return token != null && !token.isEmpty() && cache.get(token) != null;
