@@ -92,11 +92,11 @@ class CdnEdgeTest {
     Map<String, byte[]> media = mediaFiles(title);
     long titleMediaBytes = media.values().stream().mapToLong(b -> b.length).sum();
 
-    OriginCounts beforeDirect = OriginCounts.of(origin.meterRegistry());
+    OriginCounts beforeDirect = OriginCounts.settled(origin.meterRegistry());
     Audience direct = play("http://127.0.0.1:" + origin.port(), media);
-    OriginCounts afterDirect = OriginCounts.of(origin.meterRegistry());
+    OriginCounts afterDirect = OriginCounts.settled(origin.meterRegistry());
     Audience throughEdge = play(edge.base(), media);
-    OriginCounts afterEdge = OriginCounts.of(origin.meterRegistry());
+    OriginCounts afterEdge = OriginCounts.settled(origin.meterRegistry());
     OriginCounts withoutEdge = afterDirect.minus(beforeDirect);
     OriginCounts withEdge = afterEdge.minus(afterDirect);
 
@@ -131,7 +131,7 @@ class CdnEdgeTest {
     String cached = "/titles/" + title + "/v1/seg_00000.m4s";
     String uncached = "/titles/" + other + "/v1/seg_00001.m4s";
     assertThat(get(edge.base() + cached + "?token=" + token(title)).statusCode()).isEqualTo(200);
-    OriginCounts before = OriginCounts.of(origin.meterRegistry());
+    OriginCounts before = OriginCounts.settled(origin.meterRegistry());
 
     String forged = PlaybackTokenSigner.hs256("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8))
         .sign(claims(title).build());
@@ -157,7 +157,7 @@ class CdnEdgeTest {
     assertThat(get(edge.base() + "/edge/authorise").statusCode()).as("the edge's question is not for viewers")
         .isEqualTo(404);
 
-    OriginCounts during = OriginCounts.of(origin.meterRegistry()).minus(before);
+    OriginCounts during = OriginCounts.settled(origin.meterRegistry()).minus(before);
     assertThat(during.requests(Route.MEDIA)).as("media the origin served to refused viewers").isZero();
     assertThat(during.bytes(Route.MEDIA)).isZero();
     assertThat(during.status(Route.EDGE_AUTH, 204)).isZero();
@@ -169,11 +169,11 @@ class CdnEdgeTest {
     Instant expiry = Instant.now().plusSeconds(4);
     String token = signer.sign(PlaybackClaims.builder().title(title).viewer("short").expiresAt(expiry).build());
     String segment = edge.base() + "/titles/" + title + "/v0/seg_00001.m4s?token=" + token;
-    OriginCounts before = OriginCounts.of(origin.meterRegistry());
+    OriginCounts before = OriginCounts.settled(origin.meterRegistry());
     for (int i = 0; i < 5; i++) {
       assertThat(get(segment).statusCode()).isEqualTo(200);
     }
-    OriginCounts valid = OriginCounts.of(origin.meterRegistry()).minus(before);
+    OriginCounts valid = OriginCounts.settled(origin.meterRegistry()).minus(before);
     assertThat(valid.requests(Route.EDGE_AUTH)).as("the edge asked once and reused the answer").isEqualTo(1);
     assertThat(valid.requests(Route.MEDIA)).isEqualTo(1);
 
@@ -295,6 +295,23 @@ class CdnEdgeTest {
 
   /** The origin's own counters: responses by route and status, body bytes by route. */
   record OriginCounts(Map<String, Double> requests, Map<String, Double> bytes) {
+
+    /**
+     * The counts once the origin has counted every response it sent: it counts one when the response's last write
+     * completes, which can be just after the client (here nginx) has read it all.
+     */
+    static OriginCounts settled(MeterRegistry registry) throws InterruptedException {
+      OriginCounts last = of(registry);
+      for (int i = 0; i < 100; i++) {
+        Thread.sleep(20);
+        OriginCounts now = of(registry);
+        if (now.equals(last)) {
+          return now;
+        }
+        last = now;
+      }
+      throw new AssertionError("the origin's counters kept changing for 2 s; is another request still running?");
+    }
 
     static OriginCounts of(MeterRegistry registry) {
       Map<String, Double> requests = new TreeMap<>();
