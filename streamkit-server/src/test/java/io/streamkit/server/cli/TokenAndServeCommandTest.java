@@ -162,10 +162,14 @@ class TokenAndServeCommandTest {
       assertThat(http.send(HttpRequest.newBuilder(guessed).build(), HttpResponse.BodyHandlers.ofString())
           .statusCode()).isEqualTo(403);
     }
-    HttpResponse<String> locked = http.send(HttpRequest.newBuilder(URI.create(minted.lastLine())).build(),
+    HttpResponse<String> locked = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/titles/t1/master.m3u8?token=another-guess")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(locked.statusCode()).as("two failed token checks lock this client out for a while").isEqualTo(429);
     assertThat(locked.headers().firstValue("Retry-After")).hasValue("30");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(minted.lastLine())).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode())
+        .as("the token the origin verified before still plays from the locked-out address").isEqualTo(200);
   }
 
   private static void assertError(Run r, String message) {
