@@ -2,6 +2,7 @@ package io.streamkit.server.origin;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletionException;
  * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}). On epoll the socket is
  * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
  * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
- * uncorking then pushes the tail at once.
+ * uncorking then pushes the tail at once. A small local file is sent from memory instead, its head and bytes in one
+ * write ({@link MemoryBodies}); with TLS that also spares reading it in chunks.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -84,6 +86,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   private final StoredTitles stored;
   private final boolean tls;
   private final OriginMetrics metrics;
+  private final MemoryBodies bodies = new MemoryBodies();
   /** Keyed by the file's path; bounded, and checked against the file on every request. */
   private final Cache<Path, FileHead> heads = Caffeine.newBuilder().maximumSize(MAX_HEADS).build();
 
@@ -116,7 +119,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
       file.head(head);
     }
-    send(ctx, request, file, head);
+    send(ctx, request, file, head, file.body(bodies, ctx.alloc()));
   }
 
   /**
@@ -178,7 +181,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         file.release();
         throw e;
       }
-      send(ctx, request, file, head);
+      send(ctx, request, file, head, null);
     } catch (RuntimeException e) {
       ctx.fireExceptionCaught(e);
     }
@@ -189,8 +192,11 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         "not_found", "no such file");
   }
 
-  /** Answers with {@code file} as {@code head} describes it; the reference to {@code file} goes to the body or here. */
-  private void send(ChannelHandlerContext ctx, OriginRequest request, OpenFile file, FileHead head) {
+  /**
+   * Answers with {@code file} as {@code head} describes it, its bytes from {@code body} when that is not null (the
+   * file in memory), else from the descriptor; the reference to {@code file} goes to the body or here.
+   */
+  private void send(ChannelHandlerContext ctx, OriginRequest request, OpenFile file, FileHead head, ByteBuf body) {
     boolean handedOver = false;
     try {
       long size = head.size();
@@ -234,7 +240,12 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       }
       Responses.prepare(response, request.keepAlive);
       ChannelFuture last;
-      if (tls) {
+      if (body != null) {
+        // Head and bytes leave in one writev: no cork, no sendfile (MemoryBodies).
+        ctx.write(response, ctx.voidPromise());
+        ctx.write(body.retainedSlice((int) start, (int) length), ctx.voidPromise());
+        last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      } else if (tls) {
         HttpChunkedInput chunks = new HttpChunkedInput(file.chunks(start, length, CHUNK_BYTES));
         handedOver = true;
         ctx.write(response);

@@ -36,7 +36,9 @@ import java.time.Duration;
  * the one checked (a file rewritten in place) has the path checked at once. When the check finds another file (new
  * identity, size or modification time), the new one is opened and replaces the old in the cache; the old descriptor
  * closes when the last response sending it is done ({@link OpenFile}'s references). So a file deleted or replaced by a
- * rename is still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title.
+ * rename is still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title. A small file
+ * whose bytes are in memory ({@link MemoryBodies}) skips the {@code fstat} too: its responses send the bytes read when
+ * it was opened, whole and consistent, so a rewrite in place shows after at most {@link #FILE_RECHECK} as well.
  */
 final class MediaRoot {
 
@@ -147,7 +149,7 @@ final class MediaRoot {
     if (open != null && directoryInside(location.directory(), location.title())
         && ticker.read() - open.checkedNanos() < fileRecheckNanos && open.tryRetain()) {
       try {
-        if (open.channel().size() == open.size()) {
+        if (open.inMemory() || open.channel().size() == open.size()) {
           return open;
         }
       } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.streamkit.server.origin;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.util.AbstractReferenceCounted;
@@ -26,6 +28,10 @@ final class OpenFile extends AbstractReferenceCounted {
   private final Object identity;
   /** The response headers of this file, made by the first response that sends it. */
   private volatile FileHandler.FileHead head;
+  /** The whole file in memory ({@link MemoryBodies}), once a response asked for it; {@code null} before or if not. */
+  private volatile ByteBuf body;
+  /** Where {@link #body} was held, to give its room back. */
+  private MemoryBodies bodies;
   /** When the path was last checked to still name this file, from the cache's ticker. */
   private volatile long checkedNanos;
 
@@ -77,6 +83,32 @@ final class OpenFile extends AbstractReferenceCounted {
   }
 
   /**
+   * This file's bytes in memory, read now if no response has asked before and {@code bodies} has room; {@code null}
+   * when it has none (too large, no room, unreadable). The caller holds a reference to this file. The buffer stays
+   * this file's: a response sends a retained slice of it.
+   */
+  ByteBuf body(MemoryBodies bodies, ByteBufAllocator alloc) {
+    ByteBuf held = body;
+    if (held != null) {
+      return held;
+    }
+    synchronized (this) {
+      if (body == null) {
+        body = bodies.read(alloc, channel, size);
+        if (body != null) {
+          this.bodies = bodies;
+        }
+      }
+      return body;
+    }
+  }
+
+  /** Whether this file's bytes are in memory: its responses no longer read the descriptor. */
+  boolean inMemory() {
+    return body != null;
+  }
+
+  /**
    * Takes a reference for a response, unless the last one is already gone (the cache dropped the file on another
    * event loop meanwhile).
    *
@@ -103,6 +135,13 @@ final class OpenFile extends AbstractReferenceCounted {
 
   @Override
   protected void deallocate() {
+    synchronized (this) {
+      if (body != null) {
+        body.release();
+        bodies.released(size);
+        body = null;
+      }
+    }
     try {
       channel.close();
     } catch (IOException e) {

@@ -3,6 +3,8 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -188,6 +190,38 @@ class CacheClockTest {
     assertThat(after.channel().isOpen()).as("held by its response after the cache let go").isTrue();
     after.release();
     assertThat(after.channel().isOpen()).isFalse();
+  }
+
+  @Test
+  void aSmallFileRewrittenInPlaceIsServedWholeAsFirstReadUntilTheRecheck() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    Path variant = Files.createDirectories(data.resolve("titles").resolve("a").resolve("v0"));
+    Path segment = Files.writeString(variant.resolve("seg.m4s"), "first version");
+    MediaRoot root = new MediaRoot(data, ticker);
+    MemoryBodies bodies = new MemoryBodies();
+    RequestPath path = RequestPath.parse("/titles/a/v0/seg.m4s");
+    OpenFile first = root.open(path);
+    assertThat(text(first.body(bodies, ByteBufAllocator.DEFAULT))).isEqualTo("first version");
+    first.release();
+
+    Files.writeString(segment, "second, longer version");
+    OpenFile within = root.open(path);
+    assertThat(within).as("within the recheck window the bytes read first are served, whole").isSameAs(first);
+    assertThat(text(within.body(bodies, ByteBufAllocator.DEFAULT))).isEqualTo("first version");
+    within.release();
+
+    ticker.advance(MediaRoot.FILE_RECHECK);
+    OpenFile after = root.open(path);
+    assertThat(text(after.body(bodies, ByteBufAllocator.DEFAULT))).isEqualTo("second, longer version");
+    after.release();
+    assertThat(bodies.heldBytes()).as("the first version's bytes went with its open file")
+        .isEqualTo("second, longer version".length());
+    root.closeFiles();
+    assertThat(bodies.heldBytes()).isZero();
+  }
+
+  private static String text(ByteBuf body) {
+    return body.toString(StandardCharsets.US_ASCII);
   }
 
   private static String read(OpenFile file) throws Exception {

@@ -1,0 +1,105 @@
+package io.streamkit.server.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}: over a real socket
+ * both arrive byte for byte, whole, in ranges and repeated, and the memory held stays within its limit.
+ */
+class SmallFileDeliveryTest {
+
+  @TempDir static Path data;
+  private static RunningOrigin origin;
+  private static String token;
+  private static final byte[] atLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES, 1);
+  private static final byte[] overLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES + 1, 2);
+  private static final byte[] tiny = randomBytes(1, 3);
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path title = Files.createDirectories(data.resolve("titles").resolve("sizes"));
+    Files.write(title.resolve("at_limit.m4s"), atLimit);
+    Files.write(title.resolve("over_limit.m4s"), overLimit);
+    Files.write(title.resolve("tiny.m4s"), tiny);
+    Files.write(title.resolve("empty.m4s"), new byte[0]);
+    origin = new RunningOrigin(b -> b.dataDirectory(data));
+    token = origin.token("sizes");
+  }
+
+  @AfterAll
+  static void stop() {
+    origin.close();
+  }
+
+  @Test
+  void filesOnBothSidesOfTheLimitArriveWholeAndInRangesEveryTime() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      for (String name : new String[] {"at_limit", "over_limit", "tiny"}) {
+        byte[] expected = name.equals("tiny") ? tiny : name.equals("at_limit") ? atLimit : overLimit;
+        String path = "/titles/sizes/" + name + ".m4s?token=" + token;
+        HttpResponse<byte[]> whole = origin.get(path);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("content-length")).hasValue(Integer.toString(expected.length));
+        assertThat(whole.body()).as(name + ", round " + round).isEqualTo(expected);
+
+        int last = expected.length - 1;
+        HttpResponse<byte[]> tail = origin.get(path, "Range", "bytes=" + (last / 2) + "-");
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(expected, last / 2, expected.length));
+      }
+    }
+    HttpResponse<byte[]> middle = origin.get("/titles/sizes/at_limit.m4s?token=" + token, "Range", "bytes=1000-1999");
+    assertThat(middle.headers().firstValue("content-range")).hasValue("bytes 1000-1999/" + atLimit.length);
+    assertThat(middle.body()).isEqualTo(Arrays.copyOfRange(atLimit, 1000, 2000));
+
+    HttpResponse<byte[]> empty = origin.get("/titles/sizes/empty.m4s?token=" + token);
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(empty.body()).isEmpty();
+    HttpResponse<byte[]> head = origin.head("/titles/sizes/at_limit.m4s?token=" + token);
+    assertThat(head.headers().firstValue("content-length")).hasValue(Integer.toString(atLimit.length));
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void filesBeyondTheMemoryLimitAreSentFromTheirDescriptorAndTheRoomComesBackWithTheFile() throws Exception {
+    Path dir = Files.createDirectories(data.resolve("budget"));
+    MemoryBodies bodies = new MemoryBodies(2 * 1000);
+    OpenFile[] files = new OpenFile[3];
+    for (int i = 0; i < files.length; i++) {
+      Path file = Files.write(dir.resolve(i + ".m4s"), randomBytes(1000, 10 + i));
+      FileChannel channel = FileChannel.open(file);
+      files[i] = OpenFile.single(channel, 0);
+    }
+    assertThat(files[0].body(bodies, ByteBufAllocator.DEFAULT)).isNotNull();
+    assertThat(files[1].body(bodies, ByteBufAllocator.DEFAULT)).isNotNull();
+    assertThat(files[2].body(bodies, ByteBufAllocator.DEFAULT)).as("a third would pass the limit").isNull();
+    assertThat(files[2].inMemory()).isFalse();
+    assertThat(bodies.heldBytes()).isEqualTo(2000);
+
+    files[0].release();
+    assertThat(bodies.heldBytes()).isEqualTo(1000);
+    assertThat(files[2].body(bodies, ByteBufAllocator.DEFAULT).getByte(999))
+        .isEqualTo(randomBytes(1000, 12)[999]);
+    files[1].release();
+    files[2].release();
+    assertThat(bodies.heldBytes()).isZero();
+  }
+
+  private static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
