@@ -121,7 +121,8 @@ final class ManagementEndpoints implements ApiEndpoints {
   /**
    * The endpoints.
    *
-   * @param versionPublished told the id of a stored title this API gave a new version, so the origin serves it at once
+   * @param versionPublished told the id of a title whose files this API rewrote (a stored title's new version, a local
+   *     title's master playlist), so the origin serves them at once
    */
   ManagementEndpoints(ManagementApi api, ManagementAccess access, TitleVisibility visibility,
       Consumer<String> versionPublished) {
@@ -377,7 +378,8 @@ final class ManagementEndpoints implements ApiEndpoints {
         String titleKey = subtitledTitle(id);
         boolean isDefault = "true".equals(defaultText);
         TitleSubtitles.Track track = subtitleEdit(() -> api.storage == null
-            ? TitleSubtitles.add(api.dataDirectory.resolve(titleKey), body, format, language, label, isDefault)
+            ? published(id, TitleSubtitles.add(api.dataDirectory.resolve(titleKey), body, format, language, label,
+                isDefault))
             : published(id, TitleSubtitles.add(sweptVersions(id, titleKey), titleKey, body, format, language,
                 label, isDefault)));
         LOG.info("title {}: {} subtitle track '{}' added", id, track.language(), LogText.escape(track.label()));
@@ -397,7 +399,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     return ApiExchange.withoutBody(() -> {
       String titleKey = subtitledTitle(id);
       TitleSubtitles.Track removed = subtitleEdit(() -> api.storage == null
-          ? TitleSubtitles.remove(api.dataDirectory.resolve(titleKey), language)
+          ? published(id, TitleSubtitles.remove(api.dataDirectory.resolve(titleKey), language))
           : published(id, TitleSubtitles.remove(sweptVersions(id, titleKey), titleKey, language)));
       if (removed == null) {
         throw ApiException.notFound("title " + id + " has no subtitle track '" + LogText.escape(language) + "'; list"
@@ -453,7 +455,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     return versions;
   }
 
-  /** A stored title's edit is done: this origin serves the new version from the next request. */
+  /** A title's edit is done: this origin serves the new version from the next request. */
   private <T> T published(UUID id, T edit) {
     if (edit != null) {
       versionPublished.accept(id.toString());

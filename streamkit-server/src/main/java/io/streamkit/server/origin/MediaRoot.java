@@ -56,6 +56,9 @@ final class MediaRoot {
   /** A regular file inside its title, with the attributes read while checking it. */
   record File(Path path, BasicFileAttributes attributes) {}
 
+  /** A file {@link #resolveTrusted} found, and when, from the ticker. */
+  private record Checked(File file, long checkedNanos) {}
+
   /** Where a request path's file would lie, and the directories it must lie in. */
   private record Location(Path title, Path directory, Path file) {}
 
@@ -64,6 +67,7 @@ final class MediaRoot {
   private final Cache<Path, Boolean> trustedDirectories;
   private final Cache<RequestPath, Location> locations;
   private final Cache<Path, OpenFile> openFiles;
+  private final Cache<RequestPath, Checked> checkedFiles;
   private final Ticker ticker;
   private final long fileRecheckNanos = FILE_RECHECK.toNanos();
 
@@ -85,6 +89,7 @@ final class MediaRoot {
         .build();
     this.locations = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS).build();
     this.ticker = ticker;
+    this.checkedFiles = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS).build();
     // Evicted, replaced or invalidated: the cache's reference goes; responses still sending the file keep theirs.
     this.openFiles = Caffeine.newBuilder()
         .maximumSize(MAX_OPEN_FILES)
@@ -134,6 +139,32 @@ final class MediaRoot {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * As {@link #resolve}, but a file found is then trusted for {@link #FILE_RECHECK} without a look at the disk, as
+   * {@link #open} trusts an open file: for playlists, DASH manifests and storyboard indexes, which are parsed once per
+   * version ({@link PlaylistCache}), so that the {@code lstat} is all a request would cost the file system. An edit
+   * made through this origin ({@link #titleChanged}) ends the trust in that title's files at once.
+   */
+  File resolveTrusted(RequestPath path) {
+    Checked checked = checkedFiles.getIfPresent(path);
+    long now = ticker.read();
+    if (checked != null && now - checked.checkedNanos() < fileRecheckNanos) {
+      return checked.file();
+    }
+    File file = resolve(path);
+    if (file != null) {
+      checkedFiles.put(path, new Checked(file, now));
+    } else if (checked != null) {
+      checkedFiles.invalidate(path);
+    }
+    return file;
+  }
+
+  /** A title's files were rewritten through this origin: {@link #resolveTrusted} looks at them again. */
+  void titleChanged(String titleId) {
+    checkedFiles.asMap().keySet().removeIf(path -> path.segment(1).equals(titleId));
   }
 
   /**

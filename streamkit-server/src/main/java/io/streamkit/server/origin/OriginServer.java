@@ -206,6 +206,7 @@ public final class OriginServer implements AutoCloseable {
       storedTitles = StoredTitles.open(config.storage, config.cacheDirectory(), config.cacheMaxBytes, playlists,
           metrics);
     }
+    MediaRoot localRoot = root;
     Settings settings = new Settings(metrics, config.idleTimeout, config.requestHeadTimeout,
         config.writeStallTimeout, config.maxUriLength, config.maxHeaderBytes, config.sslContext,
         config.trustedProxies);
@@ -238,7 +239,7 @@ public final class OriginServer implements AutoCloseable {
       if (config.managementApi != null) {
         StoredTitles stored = storedTitles;
         families.add(new ManagementEndpoints(config.managementApi, managementAccess, visibility,
-            stored == null ? titleId -> { } : stored::versionChanged));
+            stored == null ? localRoot::titleChanged : stored::versionChanged));
         if (config.verifier != null) {
           families.add(new ViewerGrantEndpoints(config.managementApi, config.verifier, revocations, visibility));
         }

@@ -33,7 +33,7 @@ final class TemplateLookup {
 
   void find(ChannelHandlerContext ctx, OriginRequest request, Responder responder) {
     if (stored == null) {
-      MediaRoot.File file = root.resolve(request.path);
+      MediaRoot.File file = root.resolveTrusted(request.path);
       responder.respond(ctx, request, file == null ? null : templates.get(file.path(), file.attributes()));
       return;
     }

@@ -220,6 +220,36 @@ class CacheClockTest {
     assertThat(bodies.heldBytes()).isZero();
   }
 
+  @Test
+  void aPlaylistIsTrustedUntilItsRecheckOrAnEditThroughTheOrigin() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    Path title = Files.createDirectories(data.resolve("titles").resolve("a"));
+    Path master = Files.writeString(title.resolve("master.m3u8"), "#EXTM3U\n");
+    Files.createDirectories(data.resolve("titles").resolve("b"));
+    Path other = Files.writeString(data.resolve("titles").resolve("b").resolve("master.m3u8"), "#EXTM3U\n");
+    MediaRoot root = new MediaRoot(data, ticker);
+    RequestPath path = RequestPath.parse("/titles/a/master.m3u8");
+    RequestPath otherPath = RequestPath.parse("/titles/b/master.m3u8");
+    long firstSize = root.resolveTrusted(path).attributes().size();
+    root.resolveTrusted(otherPath);
+
+    Files.writeString(master, "#EXTM3U\n#EXT-X-VERSION:7\n");
+    Files.writeString(other, "#EXTM3U\n#EXT-X-VERSION:7\n");
+    assertThat(root.resolveTrusted(path).attributes().size()).as("trusted within the recheck window")
+        .isEqualTo(firstSize);
+    root.titleChanged("a");
+    assertThat(root.resolveTrusted(path).attributes().size()).as("an edit of the title ends the trust at once")
+        .isEqualTo(Files.size(master));
+    assertThat(root.resolveTrusted(otherPath).attributes().size()).as("another title's trust is kept")
+        .isEqualTo(firstSize);
+    ticker.advance(MediaRoot.FILE_RECHECK);
+    assertThat(root.resolveTrusted(otherPath).attributes().size()).isEqualTo(Files.size(other));
+
+    Files.delete(master);
+    ticker.advance(MediaRoot.FILE_RECHECK);
+    assertThat(root.resolveTrusted(path)).as("rechecked: gone").isNull();
+  }
+
   private static String text(ByteBuf body) {
     return body.toString(StandardCharsets.US_ASCII);
   }
