@@ -38,8 +38,9 @@ import java.util.concurrent.CompletionException;
  * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}). On epoll the socket is
  * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
  * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
- * uncorking then pushes the tail at once. A small local file is sent from memory instead, its head and bytes in one
- * write ({@link MemoryBodies}); with TLS that also spares reading it in chunks.
+ * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked, and a small local
+ * file is sent from memory, its head and bytes in one write ({@link MemoryBodies}); with TLS that also spares reading
+ * it in chunks.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -64,6 +65,12 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final int CHUNK_BYTES = 16 * 1024;
   static final long MAX_HEADS = 50_000;
+  /**
+   * Bodies at least this long are sent with the socket corked; shorter ones go uncorked, which measured faster on
+   * loopback at 64 and at 1,000 connections for 128 KiB (benchmarks/README.md, "Small objects: from memory, and
+   * uncorked"), while from 256 KiB up corking was as fast or faster.
+   */
+  static final long CORK_FROM_BYTES = 256 * 1024;
 
   private static final AsciiString IMMUTABLE_VALUE = AsciiString.cached(IMMUTABLE);
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
@@ -251,7 +258,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         ctx.write(response);
         last = ctx.writeAndFlush(chunks);
       } else {
-        boolean corked = ctx.channel() instanceof EpollSocketChannel;
+        boolean corked = length >= CORK_FROM_BYTES && ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Small files' bytes held in memory, so that {@link FileHandler} sends them with their response head in one
  * {@code writev} instead of corking the socket, writing the head, {@code sendfile}-ing the file and uncorking: four
- * system calls become one. Measured on loopback under wrk (benchmarks/README.md, "Small files from memory"), that is
- * the faster way up to a few hundred KB; above {@link #MAX_FILE_BYTES} files stay zero-copy.
+ * system calls become one. Measured on loopback under wrk (benchmarks/README.md, "Small objects: from memory, and
+ * uncorked"), that is the faster way up to 64 KiB at 64 and at 1,000 connections (at 128 KiB it is faster at 64
+ * connections and slower at 1,000, where the copies pile up in the socket buffers); above {@link #MAX_FILE_BYTES}
+ * files stay zero-copy.
  *
  * <p>A body belongs to one {@link OpenFile}, i.e. one version of the file, and is read the first time a response
  * wants it; it goes when that open file does. The bytes held in all bodies together stay within a limit: a file that
@@ -19,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MemoryBodies {
 
   /** Files larger than this are never held in memory. */
-  static final int MAX_FILE_BYTES = 256 * 1024;
+  static final int MAX_FILE_BYTES = 64 * 1024;
   /** The bytes held in all bodies together at most. */
   static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}: over a real socket
- * both arrive byte for byte, whole, in ranges and repeated, and the memory held stays within its limit.
+ * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}, uncorked below
+ * {@link FileHandler#CORK_FROM_BYTES} and corked from there: over a real socket each arrives byte for byte, whole, in
+ * ranges and repeated, and the memory held stays within its limit.
  */
 class SmallFileDeliveryTest {
 
@@ -26,6 +27,7 @@ class SmallFileDeliveryTest {
   private static final byte[] atLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES, 1);
   private static final byte[] overLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES + 1, 2);
   private static final byte[] tiny = randomBytes(1, 3);
+  private static final byte[] corked = randomBytes((int) FileHandler.CORK_FROM_BYTES, 4);
 
   @BeforeAll
   static void start() throws Exception {
@@ -33,6 +35,7 @@ class SmallFileDeliveryTest {
     Files.write(title.resolve("at_limit.m4s"), atLimit);
     Files.write(title.resolve("over_limit.m4s"), overLimit);
     Files.write(title.resolve("tiny.m4s"), tiny);
+    Files.write(title.resolve("corked.m4s"), corked);
     Files.write(title.resolve("empty.m4s"), new byte[0]);
     origin = new RunningOrigin(b -> b.dataDirectory(data));
     token = origin.token("sizes");
@@ -46,8 +49,13 @@ class SmallFileDeliveryTest {
   @Test
   void filesOnBothSidesOfTheLimitArriveWholeAndInRangesEveryTime() throws Exception {
     for (int round = 0; round < 3; round++) {
-      for (String name : new String[] {"at_limit", "over_limit", "tiny"}) {
-        byte[] expected = name.equals("tiny") ? tiny : name.equals("at_limit") ? atLimit : overLimit;
+      for (String name : new String[] {"at_limit", "over_limit", "tiny", "corked"}) {
+        byte[] expected = switch (name) {
+          case "tiny" -> tiny;
+          case "at_limit" -> atLimit;
+          case "over_limit" -> overLimit;
+          default -> corked;
+        };
         String path = "/titles/sizes/" + name + ".m4s?token=" + token;
         HttpResponse<byte[]> whole = origin.get(path);
         assertThat(whole.statusCode()).isEqualTo(200);
