@@ -6,6 +6,7 @@
 #   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #   SIZES="16k 1m" CONNECTIONS=64 benchmarks/origin-vs-nginx.sh                # part of the matrix
+#   ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # each point 3 times, servers taking turns; median rows
 #
 # Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes, .m4s, in the title), media playlist} ×
 # {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the server used per GB sent
@@ -30,6 +31,7 @@ SERVE_ARGS=${SERVE_ARGS:-}   # extra `streamkit serve` options, e.g. SERVE_ARGS=
 HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-100}   # of the soak's 1000 connections
 SIZES=${SIZES:-16k 128k 256k 1m 2m 4m}   # object sizes of the matrix (k = KiB, m = MiB)
 CONNECTIONS=${CONNECTIONS:-64 1000}
+ROUNDS=${ROUNDS:-1}   # measurements per point, the servers taking turns; each row is the median round's
 JAR=${JAR:-streamkit-server/target/streamkit.jar}   # or a jar built elsewhere
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
@@ -179,19 +181,29 @@ for what in "${OBJECTS[@]}"; do
   path=/titles/bench/sizes/object_$what.m4s
   [ "$what" = playlist ] && path=/titles/bench/v0/index.m3u8
   for conns in $CONNECTIONS; do
+    RUNS_nginx=(); RUNS_streamkit=()
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in nginx streamkit; do
+        port=$NGINX_PORT; pid=$NGINX_PID
+        [ "$server" = streamkit ] && { port=$STREAMKIT_PORT; pid=$STREAMKIT_PID; }
+        url="http://127.0.0.1:$port$path?token=$TOKEN"
+        log "warm-up $server $what c=$conns (round $round of $ROUNDS)"
+        point "$server" "$url" "$conns" "$WARMUP" >/dev/null
+        log "measure $server $what c=$conns for $DURATION"
+        cpu0=$(cpu_ticks "$pid")
+        read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
+        cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$CLK_TCK" 'BEGIN { printf "%.1f", (b - a) / t }')
+        per_gb=$(awk -v c="$cpu" -v mb="$mb" -v d="$DURATION_SECONDS" \
+          'BEGIN { printf "%.2f", (mb > 0 ? c / (mb * d / 1024) : 0) }')
+        eval "RUNS_$server+=(\"$rps $mb $p50 $p99 $err $cpu $per_gb\")"
+      done
+    done
+    # The row of each server is its median round by requests/s; every round's requests/s are listed beside it.
     for server in nginx streamkit; do
-      port=$NGINX_PORT; pid=$NGINX_PID
-      [ "$server" = streamkit ] && { port=$STREAMKIT_PORT; pid=$STREAMKIT_PID; }
-      url="http://127.0.0.1:$port$path?token=$TOKEN"
-      log "warm-up $server $what c=$conns"
-      point "$server" "$url" "$conns" "$WARMUP" >/dev/null
-      log "measure $server $what c=$conns for $DURATION"
-      cpu0=$(cpu_ticks "$pid")
-      read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
-      cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$CLK_TCK" 'BEGIN { printf "%.1f", (b - a) / t }')
-      per_gb=$(awk -v c="$cpu" -v mb="$mb" -v d="$DURATION_SECONDS" \
-        'BEGIN { printf "%.2f", (mb > 0 ? c / (mb * d / 1024) : 0) }')
-      ROWS+=("| $what | $conns | $server | $rps | $mb | $p50 | $p99 | $err | $cpu | $per_gb |")
+      eval "runs=(\"\${RUNS_$server[@]}\")"
+      read -r rps mb p50 p99 err cpu per_gb < <(printf '%s\n' "${runs[@]}" | sort -n -k1,1 | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+      all=$(printf '%s\n' "${runs[@]}" | awk '{ print $1 }' | paste -sd '/' -)
+      ROWS+=("| $what | $conns | $server | $rps | $all | $mb | $p50 | $p99 | $err | $cpu | $per_gb |")
       eval "RPS_${what}_${conns}_${server}=$rps"
     done
   done
@@ -226,13 +238,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, loopback. Objects: random bytes
+both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
 of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
 
-| object | connections | server | requests/s | MB/s | p50 | p99 | errors | server CPU s | CPU s per GB |
-|---|---|---|---|---|---|---|---|---|---|
+| object | connections | server | requests/s (median) | each round | MB/s | p50 | p99 | errors | server CPU s | CPU s per GB |
+|---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${ROWS[@]}")
 
 | ratio streamkit / nginx, requests/s | $(for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done)
