@@ -366,8 +366,8 @@ public final class PlaybackTokenVerifier {
     }
 
     /**
-     * Sets the longest a verified token is remembered; {@link #DEFAULT_CACHE_TTL} by default. An entry also goes
-     * when its token expires.
+     * Sets how long a verified token is remembered after it was last presented; {@link #DEFAULT_CACHE_TTL} by
+     * default. An entry also goes when its token expires.
      *
      * @param ttl a positive duration
      * @return this builder

@@ -10,8 +10,10 @@ import java.time.Duration;
 /**
  * Remembers tokens whose signature has been checked, in a Caffeine cache: size-bounded with W-TinyLFU eviction (the
  * working set of concurrently playing sessions stays while one-off tokens go), and each entry dies at its own
- * deadline ({@link Expiry}): the token's {@code exp} plus the verifier's clock skew, or the cache ttl, whichever comes
- * first. A cached token past its {@code exp} would be refused anyway by the per-request checks; expiring the entry
+ * deadline ({@link Expiry}): the token's {@code exp} plus the verifier's clock skew, or the cache ttl after the token
+ * was last presented, whichever comes first. A player presents its token every few seconds, so its token stays for as
+ * long as it plays: a client locked out after failed token checks lets only remembered tokens through
+ * ({@link PlaybackTokenVerifier#wasVerified}), and a viewer two hours into a film must still be one of them. A cached token past its {@code exp} would be refused anyway by the per-request checks; expiring the entry
  * keeps memory for tokens that can still be used. Time comes from the verifier's clock, so tests move it.
  */
 final class VerifiedTokenCache {
@@ -42,7 +44,7 @@ final class VerifiedTokenCache {
 
           @Override
           public long expireAfterRead(String token, PlaybackClaims claims, long now, long remaining) {
-            return remaining;
+            return expireAfterCreate(token, claims, now);
           }
         })
         .build();

@@ -448,8 +448,26 @@ class PlaybackTokenTest {
     clock.now = NOW.plusSeconds(41);
     assertThat(cache.get("short")).as("gone at exp + skew").isNull();
     assertThat(cache.get("long")).isNotNull();
-    clock.now = NOW.plusSeconds(601);
-    assertThat(cache.get("long")).as("gone after the cache ttl, although exp is later").isNull();
+    clock.now = NOW.plusSeconds(640);
+    assertThat(cache.get("long")).as("last presented at 41 s: kept for the ttl after that").isNotNull();
+    clock.now = NOW.plusSeconds(640 + 601);
+    assertThat(cache.get("long")).as("gone the ttl after it was last presented, although exp is later").isNull();
+  }
+
+  @Test
+  void aTokenPresentedWithinTheTtlIsRememberedUntilItsExpiry() {
+    MovableClock clock = new MovableClock(NOW);
+    VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(10), Duration.ofSeconds(10), clock);
+    cache.put("playing", claims().expiresAt(NOW.plusSeconds(7200)).build());
+    cache.put("idle", claims().expiresAt(NOW.plusSeconds(7200)).build());
+
+    for (int minute = 5; minute <= 115; minute += 5) {
+      clock.now = NOW.plusSeconds(minute * 60L);
+      assertThat(cache.get("playing")).as("presented every 5 minutes, minute " + minute).isNotNull();
+    }
+    assertThat(cache.get("idle")).as("not presented for longer than the ttl").isNull();
+    clock.now = NOW.plusSeconds(7211);
+    assertThat(cache.get("playing")).as("gone at exp + skew, however often presented").isNull();
   }
 
   /** A clock tests move by hand. */
