@@ -36,6 +36,11 @@ final class MemoryBodies {
     this.maxTotalBytes = maxTotalBytes;
   }
 
+  /** Whether a file of {@code size} bytes is one to hold in memory at all (not empty, not above the limit). */
+  static boolean fits(long size) {
+    return size > 0 && size <= MAX_FILE_BYTES;
+  }
+
   /**
    * {@code size} bytes of {@code channel} from its start, in a buffer from {@code alloc}; {@code null} when the file is
    * too large, the limit would be passed, or it cannot be read (the caller then sends it from the descriptor, which
@@ -43,7 +48,7 @@ final class MemoryBodies {
    * same size.
    */
   ByteBuf read(ByteBufAllocator alloc, FileChannel channel, long size) {
-    if (size > MAX_FILE_BYTES || size <= 0) {
+    if (!fits(size)) {
       return null;
     }
     if (heldBytes.addAndGet(size) > maxTotalBytes) {

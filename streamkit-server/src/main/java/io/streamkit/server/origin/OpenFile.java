@@ -89,7 +89,7 @@ final class OpenFile extends AbstractReferenceCounted {
    */
   ByteBuf body(MemoryBodies bodies, ByteBufAllocator alloc) {
     ByteBuf held = body;
-    if (held != null) {
+    if (held != null || !MemoryBodies.fits(size)) {
       return held;
     }
     synchronized (this) {
