@@ -31,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Serves segments, init segments, keys, subtitles and images under {@code /titles}.
+ * Serves segments, init segments, keys, subtitles and images under {@code /titles} (the {@link Route#MEDIA} route;
+ * other requests go on down the pipeline).
  *
  * <p>Zero-copy: without TLS the body is a {@link DefaultFileRegion}, which the epoll transport sends with
  * {@code sendfile(2)} straight from the page cache; with TLS the bytes must pass through the cipher, so the body goes
@@ -112,11 +113,15 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
+    if (request.route != Route.MEDIA) {
+      ctx.fireChannelRead(request);
+      return;
+    }
     if (stored != null) {
       serveStored(ctx, request, false);
       return;
     }
-    OpenFile file = request.route == Route.MEDIA ? root.open(request.path) : null;
+    OpenFile file = root.open(request.path);
     if (file == null) {
       notFound(ctx, request);
       return;
@@ -135,10 +140,6 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
    * again once.
    */
   private void serveStored(ChannelHandlerContext ctx, OriginRequest request, boolean again) {
-    if (request.route != Route.MEDIA) {
-      notFound(ctx, request);
-      return;
-    }
     CompletableFuture<StoredObjectCache.CachedObject> lookup = stored.resolve(request.path);
     if (lookup.isDone()) {
       sendStored(ctx, request, lookup, again);

@@ -34,7 +34,6 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *                                              (forwarded by a trusted proxy, else the peer) → OriginRequest
  *  license-body         LicenseRequestReader   a Clear Key licence request's body read whole (413 over its limit)
  *                                              before the request goes on
- *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, players
  *  rate-limit           RateLimitHandler       per client: 429 for API, key and licence requests over their limits,
  *                                              and for title requests after too many failed token checks
  *  token-gate           TokenGate              title requests need a token that authorises this title and client
@@ -43,20 +42,25 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *                                              keep it alive
  *  cmcd (with a store)  CmcdHandler            Common Media Client Data of a passed title request (headers or query)
  *                                              queued as a playback event; malformed data counted, never refused
- *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
+ *    then one handler per route, each passing on the routes that are not its own; the most frequent first, so that a
+ *    player's requests cross the fewest handlers:
+ *  file                 FileHandler            segments, init segments, keys' files, subtitles, images under /titles:
+ *                                              zero-copy, ranges, conditionals
+ *  playlist             PlaylistHandler        *.m3u8, *.mpd: session manifest (HLS or DASH) or media playlist,
+ *                                              token spliced in
+ *  storyboard           StoryboardHandler      /titles/{id}/storyboard/storyboard.vtt: thumbnail index, token spliced in
+ *  live (with live)     LiveHandler            /live/{id}/...: a live stream's playlists (blocking reloads answered
+ *                                              when the part exists, no thread parked), parts and segments
  *  keys                 KeyHandler             /titles/{id}/keys/{key id}: an encrypted title's key, no-store,
  *                                              looked up on the API executor
  *  licenses             ClearKeyLicenseHandler POST /titles/{id}/keys/clearkey: a JSON Web Key Set of the title's keys
  *                                              a Clear Key licence request names, no-store, on the API executor
- *  live (with live)     LiveHandler            /live/{id}/...: a live stream's playlists (blocking reloads answered
- *                                              when the part exists, no thread parked), parts and segments
+ *  pages                PageHandler            /play/{id}, /admin, /pages/*, /webjars/*: HTML, scripts, players
+ *  edge-auth            EdgeAuthHandler        /edge/authorise: the token gate's decision for a CDN edge, 204 or 403
  *  api (with a store)   ApiHandler             /api/...: management API (admin key) and viewer API (playback token),
  *                                              every blocking call on the API executor, never on this loop
  *  admin                AdminHandler           /healthz, /metrics
- *  playlist             PlaylistHandler        *.m3u8, *.mpd: session manifest (HLS or DASH) or media playlist,
- *                                              token spliced in
- *  storyboard           StoryboardHandler      /titles/{id}/storyboard/storyboard.vtt: thumbnail index, token spliced in
- *  file                 FileHandler            everything else under /titles: zero-copy, ranges, conditionals
+ *  not-found            NotFoundHandler        a route this origin is not set up for: 404
  *  errors               UncaughtErrorHandler   whatever a handler threw: 500 if no response started, else close
  * </pre>
  */
@@ -86,6 +90,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
   static final String PLAYLIST = "playlist";
   static final String STORYBOARD = "storyboard";
   static final String FILE = "file";
+  static final String NOT_FOUND = "not-found";
   static final String ERRORS = "errors";
 
   /** What one connection's pipeline is built from; shared handlers are made once. */
@@ -104,11 +109,13 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
 
   private final Parts parts;
   private final RequestDecoder requestDecoder;
+  private final NotFoundHandler notFound;
   private final UncaughtErrorHandler errors;
 
   OriginPipeline(Parts parts) {
     this.parts = parts;
     this.requestDecoder = new RequestDecoder(parts.settings().metrics(), parts.settings().trustedProxies());
+    this.notFound = new NotFoundHandler(parts.settings().metrics());
     this.errors = new UncaughtErrorHandler(parts.settings().metrics());
   }
 
@@ -138,7 +145,6 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     p.addLast(CORS, new CrossOriginHandler());
     p.addLast(REQUEST_DECODER, requestDecoder);
     p.addLast(LICENSE_BODY, new LicenseRequestReader(settings.metrics()));
-    p.addLast(PAGES, parts.pages());
     p.addLast(RATE_LIMIT, parts.rateLimit());
     p.addLast(TOKEN_GATE, parts.tokenGate());
     if (parts.streamLimits() != null) {
@@ -147,19 +153,21 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
     if (parts.cmcd() != null) {
       p.addLast(CMCD, parts.cmcd());
     }
-    p.addLast(EDGE_AUTH, parts.edgeAuth());
-    p.addLast(KEYS, parts.keys());
-    p.addLast(LICENSES, parts.licenses());
+    p.addLast(FILE, parts.file());
+    p.addLast(PLAYLIST, parts.playlist());
+    p.addLast(STORYBOARD, parts.storyboard());
     if (parts.live() != null) {
       p.addLast(LIVE, parts.live());
     }
+    p.addLast(KEYS, parts.keys());
+    p.addLast(LICENSES, parts.licenses());
+    p.addLast(PAGES, parts.pages());
+    p.addLast(EDGE_AUTH, parts.edgeAuth());
     if (parts.api() != null) {
       p.addLast(API, parts.api().newHandler());
     }
     p.addLast(ADMIN, parts.admin());
-    p.addLast(PLAYLIST, parts.playlist());
-    p.addLast(STORYBOARD, parts.storyboard());
-    p.addLast(FILE, parts.file());
+    p.addLast(NOT_FOUND, notFound);
     p.addLast(ERRORS, errors);
   }
 }
