@@ -49,6 +49,9 @@ final class HeadText implements CharSequence {
     if (text instanceof String string) {
       return string.indexOf(c, from);
     }
+    if (text instanceof HeadText head) {
+      return head.indexOf(c, from);
+    }
     for (int i = Math.max(from, 0); i < text.length(); i++) {
       if (text.charAt(i) == c) {
         return i;
@@ -65,8 +68,42 @@ final class HeadText implements CharSequence {
     if (text instanceof String string) {
       return string.regionMatches(from, known, 0, length);
     }
+    if (text instanceof HeadText head) {
+      return head.regionEquals(from, known);
+    }
     for (int i = 0; i < length; i++) {
       if (text.charAt(from + i) != known.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@link #indexOf(CharSequence, char, int)} over this view's bytes: a query's token is most of a request target and
+   * is scanned several times per request, so the loop reads the array rather than calling {@link #charAt} per byte.
+   */
+  private int indexOf(char c, int from) {
+    if (c > 0xff) {
+      return -1;
+    }
+    byte wanted = (byte) c;
+    byte[] text = bytes;
+    int end = offset + length;
+    for (int i = offset + Math.max(from, 0); i < end; i++) {
+      if (text[i] == wanted) {
+        return i - offset;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether this view holds {@code known} from {@code from}; its length is checked by the caller. */
+  private boolean regionEquals(int from, String known) {
+    byte[] text = bytes;
+    int start = offset + from;
+    for (int i = 0; i < known.length(); i++) {
+      if ((text[start + i] & 0xff) != known.charAt(i)) {
         return false;
       }
     }
