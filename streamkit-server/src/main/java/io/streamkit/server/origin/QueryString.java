@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class QueryString {
 
-  static final QueryString EMPTY = new QueryString("", 0);
+  static final QueryString EMPTY = new QueryString("", 0, false, false);
   /** Longer queries are refused; the request line limit is the outer bound, this keeps one value's decode small. */
   static final int MAX_PARAMETERS = 64;
 
@@ -25,10 +25,16 @@ final class QueryString {
    */
   private CharSequence source;
   private int from;
+  /** Whether the query has more than one parameter: else a value runs to the end, found without a scan. */
+  private boolean several;
+  /** Whether the query has a {@code %} or {@code +}: else every value is its raw text, read without a scan. */
+  private boolean escaped;
 
-  private QueryString(CharSequence source, int from) {
+  private QueryString(CharSequence source, int from, boolean several, boolean escaped) {
     this.source = source;
     this.from = from;
+    this.several = several;
+    this.escaped = escaped;
   }
 
   /**
@@ -67,6 +73,7 @@ final class QueryString {
       }
     }
     int percent = HeadText.indexOf(source, '%', from);
+    boolean escaped = percent >= 0 || HeadText.indexOf(source, '+', from) >= 0;
     if (percent >= 0) {
       for (int i = percent; i >= 0; i = HeadText.indexOf(source, '%', i + 3)) {
         if (i + 2 >= source.length() || RequestPath.hexDigit(source.charAt(i + 1)) < 0
@@ -78,21 +85,23 @@ final class QueryString {
       while (start <= source.length()) {
         int end = HeadText.indexOf(source, '&', start);
         end = end < 0 ? source.length() : end;
-        decode(source, start, end, null);
+        decode(source, start, end, null, true);
         start = end + 1;
       }
     }
     if (reused == null) {
-      return new QueryString(source, from);
+      return new QueryString(source, from, parameters > 1, escaped);
     }
     reused.source = source;
     reused.from = from;
+    reused.several = parameters > 1;
+    reused.escaped = escaped;
     return reused;
   }
 
   /** A query to reuse with {@link #parse(CharSequence, int, QueryString)}, empty until then. */
   static QueryString reusable() {
-    return new QueryString("", 0);
+    return new QueryString("", 0, false, false);
   }
 
   /** The decoded value of the first parameter called {@code name}, or {@code null}. */
@@ -108,23 +117,24 @@ final class QueryString {
     int i = from;
     int length = source.length();
     while (i < length) {
-      int end = HeadText.indexOf(source, '&', i);
+      int end = several ? HeadText.indexOf(source, '&', i) : -1;
       if (end < 0) {
         end = length;
       }
       if (end - i >= name.length() && HeadText.regionEquals(source, i, name.length(), name)
           && (end - i == name.length() || source.charAt(i + name.length()) == '=')) {
         int valueStart = Math.min(end, i + name.length() + 1);
-        return decode(source, valueStart, end, known);
+        return decode(source, valueStart, end, known, escaped);
       }
       i = end + 1;
     }
     return null;
   }
 
-  private static String decode(CharSequence raw, int from, int to, String known) {
-    int percent = HeadText.indexOf(raw, '%', from);
-    int plus = HeadText.indexOf(raw, '+', from);
+  /** The value from {@code from} to {@code to}, decoded; {@code escaped} false says the query has nothing to decode. */
+  private static String decode(CharSequence raw, int from, int to, String known, boolean escaped) {
+    int percent = escaped ? HeadText.indexOf(raw, '%', from) : -1;
+    int plus = escaped ? HeadText.indexOf(raw, '+', from) : -1;
     if ((percent < 0 || percent >= to) && (plus < 0 || plus >= to)) {
       if (known != null && HeadText.regionEquals(raw, from, to - from, known)) {
         return known;
