@@ -226,6 +226,27 @@ class PipelineHandlersTest {
     ch.finishAndReleaseAll();
   }
 
+  @Test
+  void aRouteThisOriginIsNotSetUpForIsAnswered404(@TempDir Path data) throws Exception {
+    Files.createDirectories(data.resolve("titles"));
+    EmbeddedChannel ch = new EmbeddedChannel(false, false) {
+      @Override
+      protected SocketAddress remoteAddress0() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
+      }
+    };
+    // No store (so no API) and no live streaming: those routes pass every route handler.
+    OriginServer.builder().dataDirectory(data).withoutTokens().build().newPipeline().addHandlers(ch);
+    ch.register();
+
+    for (String target : new String[] {"/api/titles", "/live/stream-1/index.m3u8"}) {
+      String answer = exchange(ch, "GET " + target + " HTTP/1.1\r\nHost: o\r\n\r\n");
+      assertThat(answer).as(target).startsWith("HTTP/1.1 404 ").contains("\"error\":\"not_found\"");
+    }
+    assertThat(ch.isOpen()).as("the connection is kept").isTrue();
+    ch.finishAndReleaseAll();
+  }
+
   /**
    * Writes {@code request} and returns what was written as text: the response head, then a body from memory as its
    * bytes, or "body N" for a file region of N bytes.
