@@ -22,6 +22,6 @@ final class NotFoundHandler extends SimpleChannelInboundHandler<OriginRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, OriginRequest request) {
     Responses.error(ctx, metrics, request.route, request.keepAlive, HttpResponseStatus.NOT_FOUND, "not_found",
-        "no such file");
+        "nothing is served at this path on this origin");
   }
 }

@@ -200,14 +200,7 @@ class PipelineHandlersTest {
     String digits = "0123456789".repeat(10);
     Files.writeString(variant.resolve("seg_1.m4s"), digits);
     Files.write(variant.resolve("init.mp4"), new byte[7]);
-    EmbeddedChannel ch = new EmbeddedChannel(false, false) {
-      @Override
-      protected SocketAddress remoteAddress0() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
-      }
-    };
-    OriginServer.builder().dataDirectory(data).withoutTokens().build().newPipeline().addHandlers(ch);
-    ch.register();
+    EmbeddedChannel ch = originWithoutTokens(data);
 
     String partial = exchange(ch, "GET /titles/t1/v0/seg_1.m4s HTTP/1.1\r\nHost: o\r\nRange: bytes=10-19\r\n\r\n");
     assertThat(partial).startsWith("HTTP/1.1 206 ").contains("content-range: bytes 10-19/100\r\n")
@@ -229,15 +222,8 @@ class PipelineHandlersTest {
   @Test
   void aRouteThisOriginIsNotSetUpForIsAnswered404(@TempDir Path data) throws Exception {
     Files.createDirectories(data.resolve("titles"));
-    EmbeddedChannel ch = new EmbeddedChannel(false, false) {
-      @Override
-      protected SocketAddress remoteAddress0() {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
-      }
-    };
     // No store (so no API) and no live streaming: those routes pass every route handler.
-    OriginServer.builder().dataDirectory(data).withoutTokens().build().newPipeline().addHandlers(ch);
-    ch.register();
+    EmbeddedChannel ch = originWithoutTokens(data);
 
     for (String target : new String[] {"/api/titles", "/live/stream-1/index.m3u8"}) {
       String answer = exchange(ch, "GET " + target + " HTTP/1.1\r\nHost: o\r\n\r\n");
@@ -245,6 +231,19 @@ class PipelineHandlersTest {
     }
     assertThat(ch.isOpen()).as("the connection is kept").isTrue();
     ch.finishAndReleaseAll();
+  }
+
+  /** The whole pipeline of an origin over {@code data} without tokens, on a channel from a loopback client. */
+  private static EmbeddedChannel originWithoutTokens(Path data) throws Exception {
+    EmbeddedChannel ch = new EmbeddedChannel(false, false) {
+      @Override
+      protected SocketAddress remoteAddress0() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
+      }
+    };
+    OriginServer.builder().dataDirectory(data).withoutTokens().build().newPipeline().addHandlers(ch);
+    ch.register();
+    return ch;
   }
 
   /**
