@@ -11,9 +11,7 @@ import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -367,30 +365,7 @@ class ProbeRegressionTest {
     out.flush();
   }
 
-  /** Every response on the connection until the server closes it (each framed by its Content-Length). */
   private static List<RunningOrigin.RawResponse> readAll(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    in.transferTo(all);
-    byte[] bytes = all.toByteArray();
-    List<RunningOrigin.RawResponse> responses = new ArrayList<>();
-    int at = 0;
-    while (at < bytes.length) {
-      String rest = new String(bytes, at, bytes.length - at, StandardCharsets.ISO_8859_1);
-      int headEnd = rest.indexOf("\r\n\r\n");
-      if (headEnd < 0) {
-        break;
-      }
-      int length = 0;
-      for (String line : rest.substring(0, headEnd).split("\r\n")) {
-        if (line.toLowerCase().startsWith("content-length:")) {
-          length = Integer.parseInt(line.substring(15).trim());
-        }
-      }
-      int end = at + headEnd + 4 + length;
-      responses.add(RunningOrigin.RawResponse.read(new java.io.ByteArrayInputStream(bytes, at, end - at)));
-      at = end;
-    }
-    return responses;
+    return RunningOrigin.RawResponse.readAll(socket.getInputStream());
   }
 }

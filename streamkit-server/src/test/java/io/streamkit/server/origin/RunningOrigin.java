@@ -3,6 +3,7 @@ package io.streamkit.server.origin;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -119,6 +122,30 @@ final class RunningOrigin implements AutoCloseable {
       }
       byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
       return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+    }
+
+    /** Every response on a connection until the server closes it, each framed by its Content-Length. */
+    static List<RawResponse> readAll(InputStream in) throws IOException {
+      byte[] bytes = in.readAllBytes();
+      List<RawResponse> responses = new ArrayList<>();
+      int at = 0;
+      while (at < bytes.length) {
+        String rest = new String(bytes, at, bytes.length - at, StandardCharsets.ISO_8859_1);
+        int headEnd = rest.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+          break;
+        }
+        int length = 0;
+        for (String line : rest.substring(0, headEnd).split("\r\n")) {
+          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+            length = Integer.parseInt(line.substring(15).trim());
+          }
+        }
+        int end = at + headEnd + 4 + length;
+        responses.add(read(new ByteArrayInputStream(bytes, at, end - at)));
+        at = end;
+      }
+      return responses;
     }
   }
 }
