@@ -3,10 +3,10 @@ package io.streamkit.server.origin;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -247,33 +247,31 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         return;
       }
       Responses.prepare(response, request.keepAlive);
-      ChannelFuture last;
+      int status = response.status().code();
       if (body != null) {
         // Head and bytes leave in one writev: no cork, no sendfile (MemoryBodies).
         ctx.write(response, ctx.voidPromise());
         ctx.write(body.retainedSlice((int) start, (int) length), ctx.voidPromise());
-        last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT,
+            Responses.lastWrite(ctx, metrics, request.route, status, length));
       } else if (tls) {
         HttpChunkedInput chunks = new HttpChunkedInput(file.chunks(start, length, CHUNK_BYTES));
         handedOver = true;
         ctx.write(response);
-        last = ctx.writeAndFlush(chunks);
+        ctx.writeAndFlush(chunks, Responses.lastWrite(ctx, metrics, request.route, status, length).unvoid());
       } else {
+        DefaultFileRegion region = file.region(start, length);
+        handedOver = true;
         boolean corked = length >= CORK_FROM_BYTES && ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
-        DefaultFileRegion region = file.region(start, length);
-        handedOver = true;
         // No promise per write: a failed write fails the last one too, and the connection closes on it.
         ctx.write(response, ctx.voidPromise());
         ctx.write(region, ctx.voidPromise());
-        last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        if (corked) {
-          last.addListener(UNCORK);
-        }
+        ChannelPromise last = Responses.lastWrite(ctx, metrics, request.route, status, length);
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, corked ? last.unvoid().addListener(UNCORK) : last);
       }
-      Responses.whenWritten(ctx, last, metrics, request.route, response.status().code(), length);
     } catch (IOException e) {
       ctx.fireExceptionCaught(e);
     } finally {
@@ -314,7 +312,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     Responses.prepare(response, request.keepAlive);
     ctx.write(response);
-    Responses.whenWritten(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), metrics, request.route,
-        response.status().code(), 0);
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT,
+        Responses.lastWrite(ctx, metrics, request.route, response.status().code(), 0));
   }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -36,6 +37,10 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
   /** This connection's state, looked up once: the handler sees every message, both ways. */
   private ConnectionState state;
   private ChannelFutureListener responseFinished;
+  /** Whether TLS is below: its handler holds bytes of its own, so the outbound buffer alone cannot say a write is done. */
+  private boolean tls;
+  /** Whether a last message went out with the void promise and the flush that confirms it has not come yet. */
+  private boolean endUnconfirmed;
 
   /** One per connection. */
   RequestCycleHandler() {}
@@ -43,7 +48,8 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     state = ConnectionState.of(ctx.channel());
-    responseFinished = f -> responseFinished(ctx);
+    responseFinished = f -> responseFinished(ctx, f.isSuccess());
+    tls = ctx.pipeline().get(OriginPipeline.TLS) != null;
   }
 
   @Override
@@ -72,12 +78,43 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
     if (state.answeringHead && msg instanceof HttpContent content && content.content().isReadable()) {
       msg = withoutContent(content);
     }
-    if (msg instanceof LastHttpContent) {
+    if (msg instanceof LastHttpContent && promise.isVoid() && !tls) {
+      endUnconfirmed = true;
+      ctx.write(msg, promise);
+    } else if (msg instanceof LastHttpContent) {
       ChannelPromise done = promise.unvoid();
       done.addListener(responseFinished);
       ctx.write(msg, done);
     } else {
       ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    ctx.flush();
+    if (endUnconfirmed) {
+      endUnconfirmed = false;
+      confirmEnd(ctx);
+    }
+  }
+
+  /**
+   * A last message written with the void promise has no future to say when it is written; right after the flush,
+   * the transport's outbound buffer says it. Empty: everything was written, the last byte included (the usual case
+   * for a small response, whose head and body leave in one {@code writev}), and the response ends now, as a promise's
+   * listener would have run. Not empty (a full socket buffer, a slow client): an empty buffer goes behind it, whose
+   * promise completes when everything before it is written (Netty's HTTP encoder passes
+   * {@link Unpooled#EMPTY_BUFFER} through as it is). Gone: the connection closed and the write failed.
+   */
+  private void confirmEnd(ChannelHandlerContext ctx) {
+    ChannelOutboundBuffer unwritten = ctx.channel().unsafe().outboundBuffer();
+    if (unwritten == null || !ctx.channel().isActive()) {
+      responseFinished(ctx, false);
+    } else if (unwritten.isEmpty()) {
+      responseFinished(ctx, true);
+    } else {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(responseFinished);
     }
   }
 
@@ -100,8 +137,14 @@ final class RequestCycleHandler extends ChannelDuplexHandler {
     ctx.fireChannelInactive();
   }
 
-  /** One response is complete: the connection is idle, or closes when draining, or takes its next held request. */
-  private void responseFinished(ChannelHandlerContext ctx) {
+  /**
+   * One response is complete ({@code written}: its last byte was written, else the write failed): it is counted, and
+   * the connection is idle, or closes when draining, or takes its next held request.
+   */
+  private void responseFinished(ChannelHandlerContext ctx, boolean written) {
+    if (state.accounting != null) {
+      state.accounting.responseEnded(written);
+    }
     Channel channel = ctx.channel();
     if (state.outstanding > 0) {
       state.outstanding--;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -114,8 +114,7 @@ final class Responses {
       response.content().clear();
     }
     prepare(response, keepAlive);
-    ChannelFuture done = ctx.writeAndFlush(response);
-    whenWritten(ctx, done, metrics, route, response.status().code(), bodyBytes);
+    ctx.writeAndFlush(response, lastWrite(ctx, metrics, route, response.status().code(), bodyBytes));
   }
 
   static void prepare(HttpResponse response, boolean keepAlive) {
@@ -127,51 +126,59 @@ final class Responses {
   }
 
   /**
-   * Counts the response once its last write succeeds. A connection answers one request at a time
-   * ({@link RequestCycleHandler}), so on its event loop one listener per connection, refilled per response, does it
-   * without a new object per request; anything else (another thread, a second response in flight) gets its own.
+   * The promise to write a response's last message with; the response is counted once that message is written. A
+   * connection answers one request at a time ({@link RequestCycleHandler}), so on its event loop the connection's one
+   * {@link Accounting}, refilled per response, holds what to count, {@link RequestCycleHandler} ends it with the
+   * response, and the promise is the void one: no object per request. Anything else (another thread, a second
+   * response in flight) gets a new promise with its own listener.
    */
-  static void whenWritten(ChannelHandlerContext ctx, ChannelFuture lastWrite, OriginMetrics metrics, Route route,
-      int status, long bodyBytes) {
+  static ChannelPromise lastWrite(ChannelHandlerContext ctx, OriginMetrics metrics, Route route, int status,
+      long bodyBytes) {
     if (ctx.executor().inEventLoop()) {
       ConnectionState state = ConnectionState.of(ctx.channel());
       if (state.accounting == null) {
         state.accounting = new Accounting();
       }
       if (!state.accounting.pending) {
-        state.accounting.await(lastWrite, metrics, route, status, bodyBytes);
-        return;
+        state.accounting.arm(metrics, route, status, bodyBytes);
+        return ctx.voidPromise();
       }
     }
-    lastWrite.addListener((ChannelFutureListener) f -> {
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
         metrics.responded(route, status, bodyBytes);
       }
     });
+    return promise;
   }
 
-  /** What one response is counted as when its last write succeeds; used on the connection's event loop only. */
-  static final class Accounting implements ChannelFutureListener {
+  /**
+   * What one response is counted as once its last byte is written; used on the connection's event loop only, ended
+   * by {@link RequestCycleHandler} when the response is.
+   */
+  static final class Accounting {
     private boolean pending;
     private OriginMetrics metrics;
     private Route route;
     private int status;
     private long bodyBytes;
 
-    void await(ChannelFuture lastWrite, OriginMetrics metrics, Route route, int status, long bodyBytes) {
+    void arm(OriginMetrics metrics, Route route, int status, long bodyBytes) {
       this.pending = true;
       this.metrics = metrics;
       this.route = route;
       this.status = status;
       this.bodyBytes = bodyBytes;
-      lastWrite.addListener(this);
     }
 
-    @Override
-    public void operationComplete(ChannelFuture future) {
-      pending = false;
-      if (future.isSuccess()) {
-        metrics.responded(route, status, bodyBytes);
+    /** The response ended: counted if its last byte was written; does nothing when no response is armed. */
+    void responseEnded(boolean written) {
+      if (pending) {
+        pending = false;
+        if (written) {
+          metrics.responded(route, status, bodyBytes);
+        }
       }
     }
   }

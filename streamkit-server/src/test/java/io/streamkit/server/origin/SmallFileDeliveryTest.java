@@ -3,11 +3,18 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +35,7 @@ class SmallFileDeliveryTest {
   private static final byte[] overLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES + 1, 2);
   private static final byte[] tiny = randomBytes(1, 3);
   private static final byte[] corked = randomBytes((int) FileHandler.CORK_FROM_BYTES, 4);
+  private static final byte[] uncorked = randomBytes((int) FileHandler.CORK_FROM_BYTES - 1, 5);
 
   @BeforeAll
   static void start() throws Exception {
@@ -36,6 +44,7 @@ class SmallFileDeliveryTest {
     Files.write(title.resolve("over_limit.m4s"), overLimit);
     Files.write(title.resolve("tiny.m4s"), tiny);
     Files.write(title.resolve("corked.m4s"), corked);
+    Files.write(title.resolve("uncorked.m4s"), uncorked);
     Files.write(title.resolve("empty.m4s"), new byte[0]);
     origin = new RunningOrigin(b -> b.dataDirectory(data));
     token = origin.token("sizes");
@@ -78,6 +87,56 @@ class SmallFileDeliveryTest {
     HttpResponse<byte[]> head = origin.head("/titles/sizes/at_limit.m4s?token=" + token);
     assertThat(head.headers().firstValue("content-length")).hasValue(Integer.toString(atLimit.length));
     assertThat(head.body()).isEmpty();
+  }
+
+  /**
+   * A client that reads slowly fills the socket: a response's last write is then still queued after the flush, and
+   * the response ends (is counted, lets the next pipelined request through) only once its last byte is written.
+   * Forty pipelined requests for a file sent uncorked, 10 MB in all (more than Linux's largest TCP send buffer,
+   * {@code tcp_wmem}'s 4 MiB by default), then one for each other way a file is sent, read only after the origin has
+   * filled the socket, come back in order and whole, and the origin counts each response and its bytes exactly once.
+   */
+  @Test
+  void pipelinedResponsesToASlowReaderArriveInOrderAndAreEachCountedOnce() throws Exception {
+    List<String> names = new ArrayList<>(Collections.nCopies(40, "uncorked"));
+    names.addAll(List.of("tiny", "corked", "at_limit"));
+    Map<String, byte[]> bodies = Map.of("uncorked", uncorked, "tiny", tiny, "corked", corked, "at_limit", atLimit);
+    try (RunningOrigin fresh = new RunningOrigin(b -> b.dataDirectory(data)); Socket socket = new Socket()) {
+      String freshToken = fresh.token("sizes");
+      socket.setReceiveBufferSize(4 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", fresh.port()));
+      socket.setSoTimeout(10_000);
+      StringBuilder requests = new StringBuilder();
+      for (int i = 0; i < names.size(); i++) {
+        requests.append("GET /titles/sizes/").append(names.get(i)).append(".m4s?token=").append(freshToken)
+            .append(" HTTP/1.1\r\nHost: x\r\n").append(i == names.size() - 1 ? "Connection: close\r\n" : "")
+            .append("\r\n");
+      }
+      socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.ISO_8859_1));
+      Thread.sleep(300);
+      List<RunningOrigin.RawResponse> responses = RunningOrigin.RawResponse.readAll(socket.getInputStream());
+
+      assertThat(responses).hasSize(names.size());
+      long total = 0;
+      for (int i = 0; i < names.size(); i++) {
+        assertThat(responses.get(i).status()).isEqualTo(200);
+        assertThat(responses.get(i).body()).as(i + ": " + names.get(i)).isEqualTo(bodies.get(names.get(i)));
+        total += bodies.get(names.get(i)).length;
+      }
+      // The connection closes as the last response's write completes, a moment before that response is counted.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (mediaCounter(fresh, OriginMetrics.REQUESTS, "200") < names.size() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(mediaCounter(fresh, OriginMetrics.REQUESTS, "200")).isEqualTo(names.size());
+      assertThat(mediaCounter(fresh, OriginMetrics.BYTES_SENT, null)).isEqualTo(total);
+    }
+  }
+
+  private static double mediaCounter(RunningOrigin origin, String name, String status) {
+    var search = origin.server.meterRegistry().find(name).tag("route", Route.MEDIA.tag());
+    var counter = (status == null ? search : search.tag("status", status)).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   @Test
