@@ -607,12 +607,14 @@ final class ManagementEndpoints implements ApiEndpoints {
       throw ApiException.conflict("source_gone", "the uploaded source of title " + id + " is no longer kept;"
           + " delete the title and upload the file again");
     }
-    api.queue.enqueue(id, source);
-    Title processing;
+    // PROCESSING before the job exists: a worker may take a job the moment it is queued and fail it at once (a
+    // source that is not video fails in milliseconds); moving the title afterwards would then leave it PROCESSING
+    // with no job left to finish it.
+    Title processing = move(call, "title.retry", id, TitleStatus.PROCESSING, null);
     try {
-      processing = move(call, "title.retry", id, TitleStatus.PROCESSING, null);
+      api.queue.enqueue(id, source);
     } catch (RuntimeException e) {
-      api.queue.cancel(id);
+      api.store.catalog().fail(id, title.errorMessage());
       throw e;
     }
     LOG.info("title {} queued again for transcoding", id);
