@@ -7,8 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,7 +34,7 @@ final class BottleneckProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final InetSocketAddress origin;
-  private final List<Socket> sockets = new ArrayList<>();
+  private final Set<Socket> sockets = new HashSet<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition filled = lock.newCondition();
   /** Bytes that may go now. */
@@ -102,6 +102,10 @@ final class BottleneckProxy implements AutoCloseable {
     } finally {
       closeQuietly(from);
       closeQuietly(to);
+      synchronized (sockets) {
+        sockets.remove(from);
+        sockets.remove(to);
+      }
     }
   }
 
