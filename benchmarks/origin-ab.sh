@@ -7,6 +7,8 @@
 #   JAR_A=before.jar JAR_B=after.jar benchmarks/origin-ab.sh                  # 16 KiB object, 64 connections
 #   OBJECT=16k CONNECTIONS=1000 ROUNDS=6 JAR_A=... JAR_B=... benchmarks/origin-ab.sh
 #   JAVA_OPTS_B="-XX:+UseParallelGC" JAR_A=x.jar JAR_B=x.jar benchmarks/origin-ab.sh   # a JVM option instead
+#   JAVA_B=/path/to/jdk-25/bin/java JAR_A=x.jar JAR_B=x.jar benchmarks/origin-ab.sh    # another JVM
+#   SERVE_ARGS_B="--io-threads 1" JAR_A=x.jar JAR_B=x.jar benchmarks/origin-ab.sh      # another serve option
 #
 # OBJECT is <n>k or <n>m (random bytes, served as a segment of the title, token checked) or `playlist`.
 # Needs: wrk, Java 17, curl.
@@ -23,6 +25,10 @@ DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-20}
 JAVA_OPTS_A=${JAVA_OPTS_A:--Xms256m -Xmx512m}
 JAVA_OPTS_B=${JAVA_OPTS_B:--Xms256m -Xmx512m}
+JAVA_A=${JAVA_A:-java}
+JAVA_B=${JAVA_B:-java}
+SERVE_ARGS_A=${SERVE_ARGS_A:-}
+SERVE_ARGS_B=${SERVE_ARGS_B:-}
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -47,13 +53,14 @@ if [ "$OBJECT" != playlist ]; then
 fi
 cp -r "$WORK/a" "$WORK/b"   # each server its own data directory and database
 
-start() { # name jar port opts
+start() { # name jar port opts java serve-args
   # shellcheck disable=SC2086
-  java $4 -jar "$2" serve --host 127.0.0.1 --port "$3" --data "$WORK/$1" --signing-key "$SECRET" >"$WORK/$1.log" 2>&1 &
+  "$5" $4 -jar "$2" serve --host 127.0.0.1 --port "$3" --data "$WORK/$1" --signing-key "$SECRET" $6 \
+    >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
 }
-start a "$JAR_A" 18091 "$JAVA_OPTS_A"; PID_A=${PIDS[0]}
-start b "$JAR_B" 18092 "$JAVA_OPTS_B"; PID_B=${PIDS[1]}
+start a "$JAR_A" 18091 "$JAVA_OPTS_A" "$JAVA_A" "$SERVE_ARGS_A"; PID_A=${PIDS[0]}
+start b "$JAR_B" 18092 "$JAVA_OPTS_B" "$JAVA_B" "$SERVE_ARGS_B"; PID_B=${PIDS[1]}
 TOKEN_URL=$(java -jar "$JAR_A" token --signing-key "$SECRET" --title bench --ttl 7200 --base-url http://127.0.0.1:18091 | tail -n 1)
 TOKEN=${TOKEN_URL##*token=}
 for port in 18091 18092; do
@@ -89,4 +96,4 @@ awk '{ n[$1]++; r[$1] += $2; u[$1] += $3 }
   END { printf "| mean | %.0f | %.2f | %.0f | %.2f |\n", r["a"] / n["a"], u["a"] / n["a"], r["b"] / n["b"], u["b"] / n["b"] }' \
   "$WORK/rounds"
 echo
-echo "Object $OBJECT, $CONNECTIONS connections, ${DURATION}s per round, wrk -t2, loopback; A: $JAR_A ($JAVA_OPTS_A), B: $JAR_B ($JAVA_OPTS_B)."
+echo "Object $OBJECT, $CONNECTIONS connections, ${DURATION}s per round, wrk -t2, loopback; A: $JAR_A ($JAVA_A $JAVA_OPTS_A, serve $SERVE_ARGS_A), B: $JAR_B ($JAVA_B $JAVA_OPTS_B, serve $SERVE_ARGS_B)."
