@@ -39,17 +39,17 @@ class EdgeAuthorisationTest {
 
   @Test
   void aValidTokenIsAllowedForAtMostTheCap() throws Exception {
-    double before = settledRequests("204");
+    double before = settledResponses(204);
     HttpResponse<byte[]> allowed = ask(SEGMENT + "?token=" + origin.token(claims()));
     assertThat(allowed.statusCode()).isEqualTo(204);
     assertThat(allowed.body()).isEmpty();
     assertThat(allowed.headers().firstValue("Cache-Control")).hasValue("max-age=60");
     // The answer is counted once written, which may be a moment after the client has it.
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-    while (requests("204") < before + 1 && System.nanoTime() < deadline) {
+    while (origin.responses(Route.EDGE_AUTH, 204) < before + 1 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(requests("204")).as("counted under route edge_auth").isEqualTo(before + 1);
+    assertThat(origin.responses(Route.EDGE_AUTH, 204)).as("counted under route edge_auth").isEqualTo(before + 1);
   }
 
   @Test
@@ -113,21 +113,15 @@ class EdgeAuthorisationTest {
   }
 
   /** The count once answers of earlier tests have all been counted (it holds still for 200 ms). */
-  private static double settledRequests(String status) throws InterruptedException {
-    double last = requests(status);
+  private static double settledResponses(int status) throws InterruptedException {
+    double last = origin.responses(Route.EDGE_AUTH, status);
     while (true) {
       Thread.sleep(200);
-      double now = requests(status);
+      double now = origin.responses(Route.EDGE_AUTH, status);
       if (now == last) {
         return now;
       }
       last = now;
     }
-  }
-
-  private static double requests(String status) {
-    var counter = origin.server.meterRegistry().find(OriginMetrics.REQUESTS).tag("route", "edge_auth")
-        .tag("status", status).counter();
-    return counter == null ? 0 : counter.count();
   }
 }

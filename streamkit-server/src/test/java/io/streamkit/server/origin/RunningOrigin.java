@@ -93,6 +93,19 @@ final class RunningOrigin implements AutoCloseable {
     return counter == null ? 0 : counter.count();
   }
 
+  /** {@return how many responses on {@code route} the origin has counted with {@code status} so far} */
+  double responses(Route route, int status) {
+    var counter = server.meterRegistry().find(OriginMetrics.REQUESTS).tag("route", route.tag())
+        .tag("status", Integer.toString(status)).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** {@return the body bytes the origin has counted as sent on {@code route} so far} */
+  double sentBytes(Route route) {
+    var counter = server.meterRegistry().find(OriginMetrics.BYTES_SENT).tag("route", route.tag()).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   @Override
   public void close() {
     server.close();
@@ -100,6 +113,9 @@ final class RunningOrigin implements AutoCloseable {
 
   /** One HTTP/1.1 response read off a socket: status, lower-cased headers, body. */
   record RawResponse(int status, Map<String, String> headers, byte[] body) {
+
+    /** How much of a response {@link #readAll} searches for the end of its head. */
+    private static final int HEAD_WINDOW_BYTES = 64 * 1024;
 
     String text() {
       return new String(body, StandardCharsets.UTF_8);
@@ -130,7 +146,9 @@ final class RunningOrigin implements AutoCloseable {
       List<RawResponse> responses = new ArrayList<>();
       int at = 0;
       while (at < bytes.length) {
-        String rest = new String(bytes, at, bytes.length - at, StandardCharsets.ISO_8859_1);
+        // Decoding only the window that holds a head keeps the bodies of long responses out of the search.
+        int window = Math.min(bytes.length - at, HEAD_WINDOW_BYTES);
+        String rest = new String(bytes, at, window, StandardCharsets.ISO_8859_1);
         int headEnd = rest.indexOf("\r\n\r\n");
         if (headEnd < 0) {
           break;

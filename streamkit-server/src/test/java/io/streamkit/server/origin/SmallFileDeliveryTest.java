@@ -125,18 +125,12 @@ class SmallFileDeliveryTest {
       }
       // The connection closes as the last response's write completes, a moment before that response is counted.
       long deadline = System.nanoTime() + 5_000_000_000L;
-      while (mediaCounter(fresh, OriginMetrics.REQUESTS, "200") < names.size() && System.nanoTime() < deadline) {
+      while (fresh.responses(Route.MEDIA, 200) < names.size() && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertThat(mediaCounter(fresh, OriginMetrics.REQUESTS, "200")).isEqualTo(names.size());
-      assertThat(mediaCounter(fresh, OriginMetrics.BYTES_SENT, null)).isEqualTo(total);
+      assertThat(fresh.responses(Route.MEDIA, 200)).isEqualTo(names.size());
+      assertThat(fresh.sentBytes(Route.MEDIA)).isEqualTo(total);
     }
-  }
-
-  private static double mediaCounter(RunningOrigin origin, String name, String status) {
-    var search = origin.server.meterRegistry().find(name).tag("route", Route.MEDIA.tag());
-    var counter = (status == null ? search : search.tag("status", status)).counter();
-    return counter == null ? 0 : counter.count();
   }
 
   @Test
