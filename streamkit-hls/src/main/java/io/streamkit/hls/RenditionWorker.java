@@ -112,13 +112,13 @@ final class RenditionWorker {
    * when non-null, are given every encoded frame.
    */
   static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, SegmentFormat format,
-      int segmentSeconds, String preset, AVCodecContext audioEncoder, PosterCapture poster,
+      int segmentSeconds, String preset, int encoderThreads, AVCodecContext audioEncoder, PosterCapture poster,
       StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     AVCodecContext encoder = null;
     FilterChain scaler = null;
     try {
-      encoder = openH264(plan, preset);
+      encoder = openH264(plan, preset, encoderThreads);
       String rate = plan.frameRate().toString();
       scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
           + ":flags=bicubic,setsar=1,format=yuv420p");
@@ -161,7 +161,7 @@ final class RenditionWorker {
     }
   }
 
-  private static AVCodecContext openH264(PlannedRendition plan, String preset) {
+  private static AVCodecContext openH264(PlannedRendition plan, String preset, int threads) {
     H264Encoder h264 = H264Encoder.available();
     AVCodecContext encoder = h264.allocate();
     int fpsNum = plan.frameRate().numerator();
@@ -174,8 +174,7 @@ final class RenditionWorker {
         .rc_buffer_size((int) Math.min(Integer.MAX_VALUE, 2 * plan.videoBitrate()));
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-    // libavcodec defaults to one thread; the encoder's own threading keeps the largest rung off the critical path.
-    encoder.thread_count(0);
+    encoder.thread_count(threads);
     try {
       h264.open(encoder, preset, "rendition " + plan.name());
       return encoder;

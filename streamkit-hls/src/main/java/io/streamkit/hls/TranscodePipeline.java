@@ -399,11 +399,12 @@ final class TranscodePipeline {
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
+      int[] encoderThreads = EncoderThreads.forLadder(plan, Runtime.getRuntime().availableProcessors());
       for (int i = 0; i < plan.size(); i++) {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
         videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
-            muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
+            encoderThreads[i], muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
       }
       if (format == SegmentFormat.FMP4 || input.info.audioOnly()) {
         for (AudioTrack track : audioTracks) {
