@@ -93,11 +93,9 @@ final class FilterChain implements AutoCloseable {
    */
   void drainBefore(long endPts, Consumer<AVFrame> consumer) {
     while (true) {
-      int ret = av_buffersink_get_frame(sink, output);
-      if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+      if (next() == null) {
         return;
       }
-      Ffmpeg.check(ret, "filter graph failed");
       try {
         if (output.pts() >= endPts) {
           return;
@@ -107,6 +105,19 @@ final class FilterChain implements AutoCloseable {
         avutil.av_frame_unref(output);
       }
     }
+  }
+
+  /**
+   * {@return the next frame the graph can produce now, or {@code null}} The frame belongs to this chain: the caller
+   * unreferences it ({@code av_frame_unref}) before asking for the next.
+   */
+  AVFrame next() {
+    int ret = av_buffersink_get_frame(sink, output);
+    if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+      return null;
+    }
+    Ffmpeg.check(ret, "filter graph failed");
+    return output;
   }
 
   @Override

@@ -13,12 +13,15 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import io.streamkit.abr.ladder.PlannedRendition;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,9 +32,15 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
- * One output rendition on its own thread: for a video rendition, scale the shared decoded frames to the rung's size
+ * One output rendition on its own thread: for a video rendition, scale the frames it is given to the rung's size
  * and rate, encode them with the {@link H264Encoder} and segment them; for an fMP4 audio rendition, segment its AAC
  * packets. In TS mode a video rendition also muxes the shared AAC packets.
+ *
+ * <p>Scaling cascades down the ladder: the top rung scales the decoded frames, and every other rung scales the
+ * frames of the rung above it ({@link #feed}), which that rung's worker hands on by reference before encoding them.
+ * Each down-scale then reads a picture at most one rung larger instead of the full-size source, which cut the
+ * scaling's CPU time by about half on a six-rung ladder from 1080p (benchmarks/README.md, "Transcode vs the ffmpeg
+ * command line"); the rungs' frame rates do not grow down the ladder, so every rung still sees every frame it keeps.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
  * INDEPENDENT-SEGMENTS): the encoder runs with a GOP of two seconds and the first frame at or after every segment
@@ -79,6 +88,8 @@ final class RenditionWorker {
    * gives its packets none, and the muxer needs each one to time the last frame of the title.
    */
   private final Map<Long, Long> frameDurations = new HashMap<>();
+  /** The rung below, which scales this one's frames; {@code null} for the last rung and audio renditions. */
+  private RenditionWorker next;
   /** Whether {@link #thread} was started; read and written by the pipeline's thread only. */
   private boolean started;
   private volatile boolean ended;
@@ -197,6 +208,22 @@ final class RenditionWorker {
     return plan;
   }
 
+  /**
+   * Makes {@code lower}, the next rung down, scale this rendition's frames instead of the source's: this worker
+   * hands it a reference to each of its scaled frames and, once it has handed on its last, the end of the stream; if
+   * this worker fails or is stopped first, it stops {@code lower} too. Called before either is started.
+   */
+  void feed(RenditionWorker lower) {
+    next = lower;
+  }
+
+  /** Buffer source arguments describing this video rendition's scaled frames, for the rung it {@link #feed}s. */
+  String scaledFrameArgs() {
+    AVRational timeBase = scaler.outputTimeBase();
+    return String.format(Locale.ROOT, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
+        plan.width(), plan.height(), AV_PIX_FMT_YUV420P, timeBase.num(), timeBase.den());
+  }
+
   /** The encoder's extradata (SPS/PPS), from which the {@code CODECS} attribute is derived. */
   byte[] codecConfiguration() {
     return codecConfiguration;
@@ -296,6 +323,7 @@ final class RenditionWorker {
 
   private void run() {
     AVPacket packet = av_packet_alloc();
+    boolean endHandedOn = false;
     try {
       while (true) {
         Item item = queue.take();
@@ -305,7 +333,7 @@ final class RenditionWorker {
         try {
           if (item instanceof VideoFrame video) {
             scaler.push(video.frame());
-            scaler.drain(frame -> encode(frame, packet));
+            drainScaler(packet);
           } else if (item instanceof AudioPacket audio) {
             segmenter.write(audio.packet(), audioTimeBase, audioStream);
           }
@@ -315,19 +343,63 @@ final class RenditionWorker {
       }
       if (encoder != null) {
         scaler.push(null);
-        scaler.drain(frame -> encode(frame, packet));
+        drainScaler(packet);
         encode(null, packet);
+      }
+      if (next != null) {
+        handOn(new End());
+        endHandedOn = true;
       }
       segmenter.finish();
     } catch (InterruptedException e) {
-      // Stopped by the pipeline: the transcode is being abandoned, its output deleted.
+      // Stopped by the pipeline, or by the rung above as it failed: the transcode is being abandoned.
     } catch (Throwable e) {
       failure = e;
     } finally {
       ended = true;
+      if (next != null && !endHandedOn) {
+        next.thread.interrupt();
+      }
       av_packet_free(packet);
       discardQueued();
       freeNatives();
+    }
+  }
+
+  /** Encodes every frame the scaler has ready, after handing a reference to each on to the rung below. */
+  private void drainScaler(AVPacket packet) throws InterruptedException {
+    while (true) {
+      AVFrame frame = scaler.next();
+      if (frame == null) {
+        return;
+      }
+      try {
+        if (next != null) {
+          AVFrame reference = av_frame_clone(frame);
+          if (reference == null) {
+            throw new OutOfMemoryError("cannot reference a scaled frame");
+          }
+          handOn(new VideoFrame(reference));
+        }
+        encode(frame, packet);
+      } finally {
+        av_frame_unref(frame);
+      }
+    }
+  }
+
+  /** Queues {@code item} for the rung below, waiting while its queue is full; dropped if that rung has ended. */
+  private void handOn(Item item) throws InterruptedException {
+    try {
+      while (!next.queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+        if (next.ended) {
+          release(item);
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      release(item);
+      throw e;
     }
   }
 

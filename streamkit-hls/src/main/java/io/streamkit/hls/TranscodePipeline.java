@@ -50,8 +50,9 @@ import org.bytedeco.ffmpeg.global.avutil;
 
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
- * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
- * rung, which scales and encodes it. Each audio track is decoded once on the caller's thread and, per output, resampled
+ * and progressive, and hands every decoded frame by reference (no copy) to the top rung's {@link RenditionWorker}
+ * thread, which scales and encodes it and hands its scaled frame on to the next rung's worker, and so down the
+ * ladder (one thread per rung). Each audio track is decoded once on the caller's thread and, per output, resampled
  * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
  * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
  * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
@@ -372,15 +373,11 @@ final class TranscodePipeline {
       startWorkers(videoSourceArgs(frame, distributedTimeBase()));
     }
     try {
-      for (RenditionWorker worker : videoWorkers) {
-        AVFrame reference = av_frame_clone(frame);
-        if (reference == null) {
-          throw new OutOfMemoryError("cannot reference a decoded frame");
-        }
-        if (!worker.offerVideo(reference, control)) {
-          return;
-        }
+      AVFrame reference = av_frame_clone(frame);
+      if (reference == null) {
+        throw new OutOfMemoryError("cannot reference a decoded frame");
       }
+      videoWorkers.get(0).offerVideo(reference, control);
     } catch (InterruptedException e) {
       throw interrupted();
     }
@@ -403,8 +400,14 @@ final class TranscodePipeline {
       for (int i = 0; i < plan.size(); i++) {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
-        videoWorkers.add(RenditionWorker.video(directory, rendition, sourceArgs, format, segmentSeconds, preset,
-            encoderThreads[i], muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null));
+        RenditionWorker higher = i == 0 ? null : videoWorkers.get(i - 1);
+        RenditionWorker worker = RenditionWorker.video(directory, rendition,
+            higher == null ? sourceArgs : higher.scaledFrameArgs(), format, segmentSeconds, preset,
+            encoderThreads[i], muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
+        if (higher != null) {
+          higher.feed(worker);
+        }
+        videoWorkers.add(worker);
       }
       if (format == SegmentFormat.FMP4 || input.info.audioOnly()) {
         for (AudioTrack track : audioTracks) {
@@ -643,6 +646,9 @@ final class TranscodePipeline {
   private void finishWorkers(String name) {
     try {
       for (RenditionWorker worker : allWorkers()) {
+        if (videoWorkers.indexOf(worker) > 0) {
+          continue; // the end reaches the lower rungs through the rungs above them
+        }
         if (!worker.offerEnd(control)) {
           throwIfCancelled(name);
           throwIfWorkerFailed();
