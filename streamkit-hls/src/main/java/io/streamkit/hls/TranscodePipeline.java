@@ -50,9 +50,9 @@ import org.bytedeco.ffmpeg.global.avutil;
 
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
- * and progressive, and hands every decoded frame by reference (no copy) to the top rung's {@link RenditionWorker}
- * thread, which scales and encodes it and hands its scaled frame on to the next rung's worker, and so down the
- * ladder (one thread per rung). Each audio track is decoded once on the caller's thread and, per output, resampled
+ * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
+ * rung, which scales and encodes it; a rung at most half as tall as a larger rung gets that rung's scaled frames
+ * instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread and, per output, resampled
  * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
  * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
  * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
@@ -129,6 +129,8 @@ final class TranscodePipeline {
   private final StoryboardCapture storyboard;
 
   private final List<RenditionWorker> videoWorkers = new ArrayList<>();
+  /** The video workers that scale the decoded frames themselves; the others scale a larger rung's. */
+  private final List<RenditionWorker> scalingSource = new ArrayList<>();
   private final List<AudioTrack> audioTracks = new ArrayList<>();
   private FilterChain uprightFilter;
   private AVCodecContext videoDecoder;
@@ -180,7 +182,7 @@ final class TranscodePipeline {
       if (videoStream != null) {
         poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
       } else {
-        startWorkers(null);
+        startWorkers(null, 0);
       }
       demux(videoStream, name);
       if (decodedFrames == 0) {
@@ -370,14 +372,18 @@ final class TranscodePipeline {
 
   private void distributeVideo(AVFrame frame) {
     if (!workersStarted) {
-      startWorkers(videoSourceArgs(frame, distributedTimeBase()));
+      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.height());
     }
     try {
-      AVFrame reference = av_frame_clone(frame);
-      if (reference == null) {
-        throw new OutOfMemoryError("cannot reference a decoded frame");
+      for (RenditionWorker worker : scalingSource) {
+        AVFrame reference = av_frame_clone(frame);
+        if (reference == null) {
+          throw new OutOfMemoryError("cannot reference a decoded frame");
+        }
+        if (!worker.offerVideo(reference, control)) {
+          return;
+        }
       }
-      videoWorkers.get(0).offerVideo(reference, control);
     } catch (InterruptedException e) {
       throw interrupted();
     }
@@ -391,8 +397,29 @@ final class TranscodePipeline {
         sarNum > 0 ? sarNum : 1, sarNum > 0 && sarDen > 0 ? sarDen : 1);
   }
 
-  /** Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source. */
-  private void startWorkers(String sourceArgs) {
+  /**
+   * Which rung the rung at {@code index} of {@code plan} (largest first) scales: the smallest rung at least twice its
+   * height, if that rung is itself scaled down from a source of {@code sourceHeight} and runs at least its frame rate;
+   * else -1, the source.
+   */
+  static int scaledFrom(List<PlannedRendition> plan, int index, int sourceHeight) {
+    PlannedRendition rung = plan.get(index);
+    for (int larger = index - 1; larger >= 0; larger--) {
+      PlannedRendition candidate = plan.get(larger);
+      if (candidate.height() >= 2 * rung.height()) {
+        boolean scaled = candidate.height() < sourceHeight;
+        boolean everyFrame = candidate.frameRate().fps() >= rung.frameRate().fps();
+        return scaled && everyFrame ? larger : -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source, and
+   * {@code sourceHeight} the height of the frames they describe.
+   */
+  private void startWorkers(String sourceArgs, int sourceHeight) {
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
@@ -400,12 +427,15 @@ final class TranscodePipeline {
       for (int i = 0; i < plan.size(); i++) {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
-        RenditionWorker higher = i == 0 ? null : videoWorkers.get(i - 1);
+        int larger = scaledFrom(plan, i, sourceHeight);
+        RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
-            higher == null ? sourceArgs : higher.scaledFrameArgs(), format, segmentSeconds, preset,
+            higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
             encoderThreads[i], muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);
+        } else {
+          scalingSource.add(worker);
         }
         videoWorkers.add(worker);
       }
@@ -646,8 +676,8 @@ final class TranscodePipeline {
   private void finishWorkers(String name) {
     try {
       for (RenditionWorker worker : allWorkers()) {
-        if (videoWorkers.indexOf(worker) > 0) {
-          continue; // the end reaches the lower rungs through the rungs above them
+        if (worker.wantsVideo() && !scalingSource.contains(worker)) {
+          continue; // the end reaches it through the rung it scales
         }
         if (!worker.offerEnd(control)) {
           throwIfCancelled(name);

@@ -1,0 +1,57 @@
+package io.streamkit.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.abr.ladder.FrameRate;
+import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.LadderPlanner;
+import io.streamkit.abr.ladder.PlannedRendition;
+import io.streamkit.abr.ladder.SourceVideo;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which picture each rung scales: a rung at most half as tall as a rung that is itself scaled down takes that rung's
+ * frames (the smallest such), every other rung the source's; a rung never takes frames from a rung of lower frame rate.
+ */
+class ScaledFromTest {
+
+  private static int[] parents(List<PlannedRendition> plan, int sourceHeight) {
+    return IntStream.range(0, plan.size()).map(i -> ScaledFromTest.parent(plan, i, sourceHeight)).toArray();
+  }
+
+  private static int parent(List<PlannedRendition> plan, int index, int sourceHeight) {
+    return TranscodePipeline.scaledFrom(plan, index, sourceHeight);
+  }
+
+  @Test
+  void theDefaultLadderOnA1080pSourceScales360pFrom720pAnd234pFrom540p() {
+    List<PlannedRendition> plan = LadderPlanner.plan(Ladder.apple(),
+        new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
+    assertThat(plan).extracting(PlannedRendition::name)
+        .containsExactly("1080p", "720p", "540p", "432p", "360p", "234p");
+
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, -1, 1, 2);
+  }
+
+  @Test
+  void aRungOfTheSourceSizeFeedsNoneAndEachSmallRungTakesTheSmallestTwiceItsHeight() {
+    List<PlannedRendition> plan = LadderPlanner.plan(Ladder.bench(),
+        new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
+    assertThat(plan).extracting(PlannedRendition::name).containsExactly("1080p", "720p", "480p", "360p", "240p");
+
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, 1, 2);
+  }
+
+  @Test
+  void aRungOfHigherFrameRateThanTheLargerRungScalesTheSource() {
+    FrameRate sixty = new FrameRate(60, 1);
+    FrameRate thirty = new FrameRate(30, 1);
+    List<PlannedRendition> plan = List.of(
+        new PlannedRendition("720p", 1280, 720, thirty, 3_000_000, 4_500_000),
+        new PlannedRendition("360p", 640, 360, sixty, 800_000, 1_200_000));
+
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1);
+  }
+}
