@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
-# Transcode benchmark: StreamKit (`streamkit transcode`) vs Debian's ffmpeg command line doing the same five-rung
-# ladder (1080p/720p/480p/360p/240p, x264 veryfast, same bitrates, 2 s GOP, IDR at every 6 s segment boundary, AAC
-# stereo 48 kHz once, fMP4 HLS) in one process with `split`, and vs one ffmpeg process per rendition. Runs are timed
-# alternately. Then 20 transcodes in one JVM with resident set size and heap recorded after each.
+# Transcode benchmark: StreamKit (`streamkit transcode`) vs Debian's ffmpeg command line doing the same ladder in one
+# process (`split`, `fps` + bicubic `scale` per rung, x264 veryfast High profile at the same bitrates, 2 s GOP, IDR at
+# every 6 s segment boundary, AAC stereo 48 kHz encoded once, fMP4 HLS), on several real sources and ladders. Runs are
+# timed alternately; each reports wall time, CPU time (user + sys) and peak resident set size. Then the quality of every
+# rung of the last run against the source (PSNR and SSIM, both outputs measured the same way), and 20 transcodes in one
+# JVM with resident set size and heap recorded after each.
 #
-#   benchmarks/transcode-vs-ffmpeg.sh                 # 3 alternations, 20 memory runs
-#   RUNS=5 REPEAT=20 benchmarks/transcode-vs-ffmpeg.sh
+#   benchmarks/transcode-vs-ffmpeg.sh                        # 4 sources x (apple, bench), 3 alternations, quality, memory
+#   SOURCES="hello birds" LADDERS=apple RUNS=2 QUALITY=0 REPEAT=0 benchmarks/transcode-vs-ffmpeg.sh
+#   JAR=/path/to/other/streamkit.jar benchmarks/transcode-vs-ffmpeg.sh   # another build of the CLI
 #
-# Needs: Java 17, Maven, Debian's ffmpeg (`apt-get install ffmpeg`), and one of the Debian sample videos listed in
-# the test-media notes (forensics-samples-files or wordpress-theme-twentytwentytwo) to build the source from.
+# Sources, each made once from a Debian sample (see the test-media notes) with the bundled ffmpeg: 60 s of
+# 1920x1080 at 30 fps, about 4 Mbit/s, AAC stereo where the sample has sound:
+#   hello     forensics-samples-files   movie-hello.mp4: screen and webcam recording, looped
+#   birds     wordpress-theme-twentytwentytwo   birds.mp4: 1 s of camera footage, looped (high motion at every loop)
+#   renpy     renpy-demo                oa4_launch.webm: 640x360 24 fps animation, scaled up
+#   monitors  gnome-user-docs           display-dual-monitors.webm: 1024x768 15 fps screen capture, pillarboxed, silent
+#
+# Needs: Java 17, Maven, Debian's ffmpeg (`apt-get install ffmpeg`), python3 and the sample packages above.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SOURCES=${SOURCES:-hello birds renpy monitors}
+LADDERS=${LADDERS:-apple bench}
 RUNS=${RUNS:-3}
+QUALITY=${QUALITY:-1}
 REPEAT=${REPEAT:-20}
 SEGMENT=6
 WORK=${WORK:-benchmarks/target/transcode-bench}
-SOURCE=${SOURCE:-$WORK/source-1080p30-60s.mp4}
-SHORT_SOURCE=$WORK/source-1080p30-10s.mp4
-JAR=streamkit-server/target/streamkit.jar
+JAR=${JAR:-streamkit-server/target/streamkit.jar}
 BENCH_JAR=benchmarks/target/benchmarks.jar
 SYSTEM_FFMPEG=${SYSTEM_FFMPEG:-/usr/bin/ffmpeg}
 
@@ -30,103 +40,145 @@ mkdir -p "$WORK"
 harness() { java -cp "$BENCH_JAR" io.streamkit.benchmarks.hls.TranscodeHarness "$@"; }
 BUNDLED_FFMPEG=$(harness ffmpeg-path)
 
-if [ ! -f "$SOURCE" ]; then
-  footage=""
-  for f in /usr/share/forensics-samples/original-files/movie2/movie-hello.mp4 \
-           /usr/share/wordpress/wp-content/themes/twentytwentytwo/assets/videos/birds.mp4; do
-    [ -f "$f" ] && { footage=$f; break; }
-  done
-  [ -n "$footage" ] || { echo "transcode-vs-ffmpeg: no sample footage; apt-get install forensics-samples-files" >&2; exit 1; }
-  echo "making $SOURCE from $footage (looped, scaled to 1920x1080, 30 fps, ~4 Mbit/s)"
-  "$BUNDLED_FFMPEG" -v error -y -stream_loop -1 -i "$footage" -t 60 \
-    -vf "scale=1920:1080:flags=bicubic,fps=30,format=yuv420p" -c:v libx264 -preset veryfast -b:v 4M -maxrate 4M \
-    -bufsize 8M -c:a aac -b:a 128k -ar 48000 -ac 2 -movflags +faststart "$SOURCE"
-fi
-if [ ! -f "$SHORT_SOURCE" ]; then
-  "$BUNDLED_FFMPEG" -v error -y -i "$SOURCE" -t 10 -c copy "$SHORT_SOURCE"
-fi
-
-# The renditions StreamKit plans for this source: name width height fps bitrate maxrate.
-mapfile -t PLAN < <(harness plan "$SOURCE" bench)
-echo "ladder (as planned by StreamKit, used on both sides):"; printf '  %s\n' "${PLAN[@]}"
-
-x264_common() { # fps
-  local gop; gop=$(python3 -c "from fractions import Fraction as F; print(round(2*F('$1')))")
-  echo "-preset veryfast -profile:v high -x264-params keyint=$gop:min-keyint=$gop:scenecut=0:open-gop=0"
+sample() { # name -> "file filter audio-args"
+  case $1 in
+    hello) echo "/usr/share/forensics-samples/original-files/movie2/movie-hello.mp4|scale=1920:1080:flags=bicubic|audio" ;;
+    birds) echo "/usr/share/wordpress/wp-content/themes/twentytwentytwo/assets/videos/birds.mp4|scale=1920:1080:flags=bicubic|audio" ;;
+    renpy) echo "/usr/share/games/renpy/demo/game/oa4_launch.webm|scale=1920:1080:flags=bicubic|audio" ;;
+    monitors) echo "/usr/share/help/C/gnome-help/figures/display-dual-monitors.webm|scale=1440:1080:flags=bicubic,pad=1920:1080:-1:-1|silent" ;;
+    *) echo "transcode-vs-ffmpeg: unknown source $1 (hello, birds, renpy, monitors)" >&2; exit 1 ;;
+  esac
 }
 
-ffmpeg_split() { # out
-  local out=$1 n=${#PLAN[@]} graph="[0:v]split=${#PLAN[@]}" maps=() rates=() vsm=""
-  for i in "${!PLAN[@]}"; do graph+="[s$i]"; done
+source_file() { # name -> path of the 60 s 1080p30 source, made if missing
+  local out="$WORK/$1-1080p30-60s.mp4" file filter kind
+  if [ ! -f "$out" ]; then
+    IFS='|' read -r file filter kind <<<"$(sample "$1")"
+    [ -f "$file" ] || { echo "transcode-vs-ffmpeg: $file missing; install its package (see the header)" >&2; exit 1; }
+    local audio=(-an)
+    [ "$kind" = audio ] && audio=(-c:a aac -b:a 128k -ar 48000 -ac 2)
+    "$BUNDLED_FFMPEG" -v error -y -stream_loop -1 -i "$file" -t 60 -vf "$filter,fps=30,format=yuv420p" \
+      -c:v libx264 -preset veryfast -b:v 4M -maxrate 4M -bufsize 8M "${audio[@]}" -movflags +faststart "$out"
+  fi
+  echo "$out"
+}
+
+has_audio() { [ -n "$("$SYSTEM_FFMPEG" -hide_banner -i "$1" 2>&1 | grep -m1 'Audio:' || true)" ]; }
+
+# One command, measured: prints "wall cpu rss_mb" (CPU = user + sys of the command and its children).
+measured() {
+  python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+start = time.monotonic()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+wall = time.monotonic() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.2f} {usage.ru_utime + usage.ru_stime:.2f} {usage.ru_maxrss / 1024:.0f}")
+PY
+}
+
+ffmpeg_split() { # source out plan-lines...
+  local src=$1 out=$2; shift 2
+  local plan=("$@") graph="[0:v]split=$#" maps=() rates=() vsm="" audio_map=() audio_codec=() group=""
+  for i in "${!plan[@]}"; do graph+="[s$i]"; done
   graph+=";"
-  for i in "${!PLAN[@]}"; do
-    read -r name w h fps br max <<<"${PLAN[$i]}"
+  if has_audio "$src"; then
+    audio_map=(-map 0:a); audio_codec=(-c:a aac -b:a 128k -ar 48000 -ac 2); group=",agroup:aud"
+  fi
+  for i in "${!plan[@]}"; do
+    read -r name w h fps br max <<<"${plan[$i]}"
     graph+="[s$i]fps=$fps,scale=$w:$h:flags=bicubic,setsar=1,format=yuv420p[o$i];"
     maps+=(-map "[o$i]")
     rates+=(-b:v:$i "$br" -maxrate:v:$i "$max" -bufsize:v:$i $((2 * br)))
-    vsm+="v:$i,agroup:aud,name:$name "
+    vsm+="v:$i$group,name:$name "
   done
-  read -r _ _ _ fps _ _ <<<"${PLAN[0]}"
-  # shellcheck disable=SC2046
-  "$SYSTEM_FFMPEG" -v error -y -i "$SOURCE" -filter_complex "${graph%;}" "${maps[@]}" -map 0:a \
-    -c:v libx264 $(x264_common "$fps") -force_key_frames "expr:gte(t,n_forced*$SEGMENT)" "${rates[@]}" \
-    -c:a aac -b:a 128k -ar 48000 -ac 2 \
+  [ -n "$group" ] && vsm+="a:0,agroup:aud,name:audio"
+  read -r _ _ _ fps _ _ <<<"${plan[0]}"
+  local gop; gop=$(python3 -c "from fractions import Fraction as F; print(round(2*F('$fps')))")
+  mkdir -p "$out"
+  measured "$SYSTEM_FFMPEG" -v error -y -i "$src" -filter_complex "${graph%;}" "${maps[@]}" "${audio_map[@]}" \
+    -c:v libx264 -preset veryfast -profile:v high -x264-params "keyint=$gop:min-keyint=$gop:scenecut=0:open-gop=0" \
+    -force_key_frames "expr:gte(t,n_forced*$SEGMENT)" "${rates[@]}" "${audio_codec[@]}" \
     -f hls -hls_time $SEGMENT -hls_playlist_type vod -hls_segment_type fmp4 -hls_flags independent_segments \
-    -master_pl_name master.m3u8 -var_stream_map "${vsm}a:0,agroup:aud,name:audio" \
+    -master_pl_name master.m3u8 -var_stream_map "${vsm% }" \
     -hls_segment_filename "$out/%v/seg_%05d.m4s" "$out/%v/index.m3u8"
 }
 
-ffmpeg_per_rendition() { # out
-  local out=$1
-  for line in "${PLAN[@]}"; do
-    read -r name w h fps br max <<<"$line"
-    mkdir -p "$out/$name"
-    # shellcheck disable=SC2046
-    "$SYSTEM_FFMPEG" -v error -y -i "$SOURCE" -vf "fps=$fps,scale=$w:$h:flags=bicubic,setsar=1,format=yuv420p" -an \
-      -c:v libx264 $(x264_common "$fps") -force_key_frames "expr:gte(t,n_forced*$SEGMENT)" \
-      -b:v "$br" -maxrate "$max" -bufsize $((2 * br)) \
-      -f hls -hls_time $SEGMENT -hls_playlist_type vod -hls_segment_type fmp4 \
-      -hls_segment_filename "$out/$name/seg_%05d.m4s" "$out/$name/index.m3u8"
+streamkit() { # source out ladder
+  measured java -jar "$JAR" transcode "$1" --out "$2" --ladder "$3" --segment-seconds $SEGMENT --format fmp4
+}
+
+# PSNR (average over Y, U, V) and SSIM (All) of one rung against the source, measured at the source's size (the rung
+# scaled up with bicubic, as a player would show it), on every third frame (timestamps from zero on both sides). The
+# same measurement for both outputs, and neither output's own scaler is the reference.
+quality() { # rung-playlist source
+  local size; size=$("$SYSTEM_FFMPEG" -hide_banner -i "$2" 2>&1 | grep -m1 -oE 'Video: .*, [0-9]+x[0-9]+' | grep -oE '[0-9]+x[0-9]+$')
+  "$SYSTEM_FFMPEG" -hide_banner -nostats -i "$1" -i "$2" -lavfi \
+    "[0:v]setpts=PTS-STARTPTS,select='not(mod(n\,3))',scale=${size/x/:}:flags=bicubic,setsar=1,split[a][b];[1:v]setpts=PTS-STARTPTS,select='not(mod(n\,3))',setsar=1,split[c][d];[a][c]psnr;[b][d]ssim" \
+    -f null - 2>&1 | python3 -c "
+import re, sys
+text = sys.stdin.read()
+psnr = re.search(r'PSNR .*average:([0-9.inf]+)', text); ssim = re.search(r'SSIM .*All:([0-9.]+)', text)
+print(psnr.group(1) if psnr else 'nan', ssim.group(1) if ssim else 'nan')"
+}
+
+RESULTS="$WORK/results.txt"
+: > "$RESULTS"
+for name in $SOURCES; do
+  src=$(source_file "$name")
+  for ladder in $LADDERS; do
+    mapfile -t PLAN < <(harness plan "$src" "$ladder")
+    echo "== $name, ladder $ladder: $(printf '%s ' "${PLAN[@]%% *}")"
+    for r in $(seq 1 "$RUNS"); do
+      rm -rf "$WORK/out-sk" "$WORK/out-ff"
+      read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
+      read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
+      echo "run $r: streamkit ${sk_wall} s wall, ${sk_cpu} s CPU, ${sk_rss} MB; ffmpeg ${ff_wall} s wall, ${ff_cpu} s CPU, ${ff_rss} MB"
+      echo "$name $ladder $r $sk_wall $sk_cpu $sk_rss $ff_wall $ff_cpu $ff_rss" >> "$RESULTS"
+    done
+    if [ "$QUALITY" = 1 ]; then
+      for line in "${PLAN[@]}"; do
+        read -r rung _ _ _ br _ <<<"$line"
+        read -r sk_psnr sk_ssim <<<"$(quality "$WORK/out-sk/$rung/index.m3u8" "$src")"
+        read -r ff_psnr ff_ssim <<<"$(quality "$WORK/out-ff/$rung/index.m3u8" "$src")"
+        echo "quality $rung ($br bit/s): streamkit PSNR $sk_psnr dB SSIM $sk_ssim; ffmpeg PSNR $ff_psnr dB SSIM $ff_ssim"
+        echo "quality $name $ladder $rung $sk_psnr $sk_ssim $ff_psnr $ff_ssim" >> "$RESULTS"
+      done
+    fi
   done
-  mkdir -p "$out/audio"
-  "$SYSTEM_FFMPEG" -v error -y -i "$SOURCE" -vn -c:a aac -b:a 128k -ar 48000 -ac 2 \
-    -f hls -hls_time $SEGMENT -hls_playlist_type vod -hls_segment_type fmp4 \
-    -hls_segment_filename "$out/audio/seg_%05d.m4s" "$out/audio/index.m3u8"
-}
-
-streamkit() { # out
-  java -jar "$JAR" transcode "$SOURCE" --out "$1" --ladder bench --segment-seconds $SEGMENT --format fmp4 >/dev/null
-}
-
-timed() { # label function
-  local out="$WORK/out-$1" start end
-  rm -rf "$out"; mkdir -p "$(dirname "$out")"
-  [ "$1" = streamkit ] || mkdir -p "$out"
-  start=$(date +%s.%N)
-  "$2" "$out"
-  end=$(date +%s.%N)
-  rm -rf "$out"
-  python3 -c "print(f'{$end - $start:.2f}')"
-}
-
-declare -a T_SK T_SPLIT T_PER
-for r in $(seq 1 "$RUNS"); do
-  T_SK+=("$(timed streamkit streamkit)")
-  T_SPLIT+=("$(timed split ffmpeg_split)")
-  T_PER+=("$(timed per ffmpeg_per_rendition)")
-  echo "run $r: streamkit ${T_SK[-1]} s, ffmpeg split ${T_SPLIT[-1]} s, ffmpeg per rendition ${T_PER[-1]} s"
 done
+rm -rf "$WORK/out-sk" "$WORK/out-ff"
 
-python3 - "${T_SK[*]}" "${T_SPLIT[*]}" "${T_PER[*]}" <<'PY'
-import statistics, sys
-sk, split, per = ([float(x) for x in a.split()] for a in sys.argv[1:4])
+python3 - "$RESULTS" <<'PY'
+import collections, statistics, sys
+runs, quality = collections.defaultdict(list), []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f[0] == "quality":
+        quality.append(f[1:])
+    else:
+        runs[(f[0], f[1])].append([float(x) for x in f[3:]])
 m = statistics.median
-print(f"median wall: streamkit {m(sk):.2f} s, ffmpeg split {m(split):.2f} s, ffmpeg per rendition {m(per):.2f} s")
-print(f"streamkit / ffmpeg split = {m(sk)/m(split):.3f}x (target <= 1.0)")
-print(f"ffmpeg per rendition / streamkit = {m(per)/m(sk):.3f}x faster (target >= 1.25)")
+print("\nsource ladder | streamkit wall / CPU / RSS | ffmpeg wall / CPU / RSS | wall ratio | CPU ratio  (medians)")
+by_ladder = collections.defaultdict(list)
+for (name, ladder), rows in runs.items():
+    sk_w, sk_c, sk_r, ff_w, ff_c, ff_r = (m(c) for c in zip(*rows))
+    by_ladder[ladder].append((sk_w / ff_w, sk_c / ff_c))
+    print(f"{name} {ladder} | {sk_w:.1f} s / {sk_c:.1f} s / {sk_r:.0f} MB | {ff_w:.1f} s / {ff_c:.1f} s / {ff_r:.0f} MB"
+          f" | {sk_w / ff_w:.3f} | {sk_c / ff_c:.3f}")
+for ladder, ratios in by_ladder.items():
+    print(f"median over sources, {ladder}: wall {m(r[0] for r in ratios):.3f}x, CPU {m(r[1] for r in ratios):.3f}x"
+          " (target <= 0.9)")
+if quality:
+    worst_psnr = min(float(q[3]) - float(q[5]) for q in quality)
+    worst_ssim = min(float(q[4]) - float(q[6]) for q in quality)
+    print(f"quality, streamkit minus ffmpeg, worst rung: PSNR {worst_psnr:+.3f} dB (bound -0.1),"
+          f" SSIM {worst_ssim:+.4f} (bound -0.001)")
 PY
 
 if [ "$REPEAT" -gt 0 ]; then
-  echo "memory: $REPEAT transcodes of $SHORT_SOURCE (bench ladder) in one JVM"
-  harness repeat "$SHORT_SOURCE" bench "$REPEAT"
+  short="$WORK/hello-1080p30-10s.mp4"
+  [ -f "$short" ] || "$BUNDLED_FFMPEG" -v error -y -i "$(source_file hello)" -t 10 -c copy "$short"
+  echo "memory: $REPEAT transcodes of $short (bench ladder) in one JVM"
+  harness repeat "$short" bench "$REPEAT"
 fi
