@@ -18,11 +18,7 @@ import org.junit.jupiter.api.Test;
 class ScaledFromTest {
 
   private static int[] parents(List<PlannedRendition> plan, int sourceHeight) {
-    return IntStream.range(0, plan.size()).map(i -> ScaledFromTest.parent(plan, i, sourceHeight)).toArray();
-  }
-
-  private static int parent(List<PlannedRendition> plan, int index, int sourceHeight) {
-    return TranscodePipeline.scaledFrom(plan, index, sourceHeight);
+    return IntStream.range(0, plan.size()).map(i -> TranscodePipeline.scaledFrom(plan, i, sourceHeight)).toArray();
   }
 
   @Test
