@@ -18,7 +18,9 @@ import java.util.Set;
  *       (section 1.3 / appendix "Video average bit rate"), keeping one rung per resolution tier: 1080p 6000k, 720p
  *       3000k, 540p 2000k, 432p 1100k, 360p 730k, 234p 145k;
  *   <li>{@link #bench()} ({@code bench}) is the five-rung 1080/720/480/360/240 ladder the transcode benchmark uses;
- *   <li>{@link #small()} ({@code small}) is a two-rung 360p/180p ladder for previews and quick tests.
+ *   <li>{@link #small()} ({@code small}) is a two-rung 360p/180p ladder for previews and quick tests;
+ *   <li>{@link #perTitle(Ladder)} ({@code auto}: the Apple ladder's) asks the transcoder to choose each rung's size
+ *       and bitrate for the title from trial encodes of a few of its scenes, with these rungs as the candidates.
  * </ul>
  *
  * <p>A ladder file has one rung per line, {@code SHORT_SIDE KBPS [MAX_FPS]}, e.g. {@code 720 3000 60}; blank lines
@@ -33,6 +35,7 @@ public final class Ladder {
 
   private final String name;
   private final List<Rung> rungs;
+  private final boolean perTitle;
 
   /**
    * A ladder of the given rungs, sorted largest first (by short side, then bitrate).
@@ -42,6 +45,10 @@ public final class Ladder {
    * @throws IllegalArgumentException if there are no rungs, too many, or two share a name
    */
   public Ladder(String name, List<Rung> rungs) {
+    this(name, rungs, false);
+  }
+
+  private Ladder(String name, List<Rung> rungs, boolean perTitle) {
     if (rungs == null || rungs.isEmpty()) {
       throw new IllegalArgumentException("ladder " + name + " has no rungs; give at least one");
     }
@@ -59,6 +66,23 @@ public final class Ladder {
     this.rungs = rungs.stream()
         .sorted(Comparator.comparingInt(Rung::shortSide).thenComparingLong(Rung::videoBitrate).reversed())
         .toList();
+    this.perTitle = perTitle;
+  }
+
+  /**
+   * {@return a per-title ladder: the transcoder probes each title and picks, for each of {@code candidates}' rungs,
+   * the size and bitrate that reach that rung's quality with the fewest bits} The rungs are the candidates; where
+   * no title can be probed (live streams, very short sources) they are used as they are.
+   *
+   * @param candidates the rungs to start from; its name, prefixed with {@code auto-}, names the ladder (just
+   *     {@code auto} for the Apple ladder)
+   */
+  public static Ladder perTitle(Ladder candidates) {
+    if (candidates.perTitle) {
+      return candidates;
+    }
+    String name = candidates.name.equals("apple") ? "auto" : "auto-" + candidates.name;
+    return new Ladder(name, candidates.rungs, true);
   }
 
   /** {@return the default preset, after Apple's HLS Authoring Specification: 1080p 6000k down to 234p 145k} */
@@ -80,8 +104,8 @@ public final class Ladder {
   }
 
   /**
-   * {@return a preset by name, in any case ({@code apple}, {@code bench}, {@code small}), or else the ladder file at
-   * that path}
+   * {@return a preset by name, in any case ({@code apple}, {@code bench}, {@code small}, {@code auto} for {@link
+   * #perTitle} of the Apple ladder), or else the ladder file at that path}
    *
    * @param nameOrFile a preset name or a path
    * @throws IllegalArgumentException if it is neither a preset nor a regular file, or the file is malformed
@@ -94,11 +118,13 @@ public final class Ladder {
         return bench();
       case "small":
         return small();
+      case "auto":
+        return perTitle(apple());
       default:
         Path file = Path.of(nameOrFile);
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException("ladder '" + nameOrFile
-              + "' is neither a preset (apple, bench, small) nor a readable file");
+              + "' is neither a preset (apple, bench, small, auto) nor a readable file");
         }
         return parse(file);
     }
@@ -154,13 +180,18 @@ public final class Ladder {
     return name;
   }
 
-  /** {@return the rungs, largest picture first, unmodifiable} */
+  /** {@return the rungs, largest picture first, unmodifiable; a per-title ladder's candidates} */
   public List<Rung> rungs() {
     return rungs;
   }
 
+  /** {@return whether each title gets its own sizes and bitrates from these rungs ({@link #perTitle})} */
+  public boolean isPerTitle() {
+    return perTitle;
+  }
+
   @Override
   public String toString() {
-    return "Ladder[" + name + ", " + rungs + "]";
+    return "Ladder[" + name + (perTitle ? ", per title from " : ", ") + rungs + "]";
   }
 }
