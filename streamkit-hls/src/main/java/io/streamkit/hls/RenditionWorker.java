@@ -177,7 +177,8 @@ final class RenditionWorker {
     }
   }
 
-  private static AVCodecContext openH264(PlannedRendition plan, String preset, int threads) {
+  /** An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval. */
+  static AVCodecContext openH264(PlannedRendition plan, String preset, int threads) {
     H264Encoder h264 = H264Encoder.available();
     AVCodecContext encoder = h264.allocate();
     int fpsNum = plan.frameRate().numerator();

@@ -81,6 +81,7 @@ public final class TranscodeJob {
   public TranscodeResult run() {
     long started = System.nanoTime();
     destination.refuseExisting();
+    JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
     List<SubtitleTrack> subtitleTracks = new ArrayList<>();
     for (SidecarSubtitles sidecar : subtitles) {
       subtitleTracks.add(sidecar.read());
@@ -98,12 +99,11 @@ public final class TranscodeJob {
         MediaInfo.Video video = opened.info.video();
         SourceVideo source = new SourceVideo(video.displayWidth(), video.displayHeight(),
             new FrameRate(video.frameRateNum(), video.frameRateDen()), video.bitrate());
-        plan = LadderPlanner.plan(ladder, source);
+        plan = LadderPlanner.plan(PerTitleLadder.forTitle(input, opened.info, ladder, source, preset, control), source);
       }
       Path staging = destination.createStaging();
       try {
         ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
-        JobControl control = () -> cancelled || Thread.currentThread().isInterrupted();
         StoryboardCapture storyboardCapture = storyboard && !audioOnly ? new StoryboardCapture(
             staging.resolve(StoryboardCapture.DIRECTORY), storyboardSeconds != Transcoder.AUTOMATIC_STORYBOARD_SECONDS
                 ? storyboardSeconds : StoryboardCapture.automaticSeconds(opened.info.durationSeconds())) : null;

@@ -730,7 +730,8 @@ final class TranscodePipeline {
     return all;
   }
 
-  private AVCodecContext openDecoder(AVStream stream, String name) {
+  /** A decoder for {@code stream} of the file {@code name}, with FFmpeg's own choice of threads. */
+  static AVCodecContext openDecoder(AVStream stream, String name) {
     AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
     AVCodecContext decoder = avcodec_alloc_context3(codec);
     Ffmpeg.check(avcodec_parameters_to_context(decoder, stream.codecpar()), name + ": cannot set up the decoder");
