@@ -126,7 +126,8 @@ final class ServeCommand implements Callable<Integer> {
   long maxUploadBytes;
 
   @Option(names = "--ladder", defaultValue = "${env:STREAMKIT_LADDER:-apple}", paramLabel = "NAME|FILE",
-      description = "ladder uploads are transcoded to: apple, bench, small or a ladder file (default apple)")
+      description = "ladder uploads are transcoded to: apple, bench, small, auto (apple's rungs fitted to each title)"
+          + " or a ladder file (default apple)")
   String ladder;
 
   @Option(names = "--preset", defaultValue = "${env:STREAMKIT_PRESET:-veryfast}", paramLabel = "NAME",

@@ -70,7 +70,8 @@ final class TranscodeCommand implements Callable<Integer> {
   int segmentSeconds;
 
   @Option(names = "--ladder", paramLabel = "NAME|FILE", defaultValue = "apple",
-      description = "Ladder preset (apple, bench, small) or a file of 'SHORT_SIDE KBPS [MAX_FPS]' lines"
+      description = "Ladder preset (apple, bench, small), auto (the apple ladder's sizes and bitrates chosen per title"
+          + " from trial encodes of a few scenes) or a file of 'SHORT_SIDE KBPS [MAX_FPS]' lines"
           + " (default: ${DEFAULT-VALUE}).")
   String ladder;
 

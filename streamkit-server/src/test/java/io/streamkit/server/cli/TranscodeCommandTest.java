@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,28 @@ class TranscodeCommandTest {
     assertThat(dash.status()).as(dash.err()).isZero();
     assertThat(dash.out()).contains("DASH manifest: " + fmp4.resolve("manifest.mpd"));
     assertThat(Files.readString(fmp4.resolve("manifest.mpd"))).contains("media=\"180p/seg_$Number%05d$.m4s\"");
+  }
+
+  @Test
+  void ladderAutoFitsTheLadderToTheTitle() throws Exception {
+    // A soft picture: the Apple ladder's 730k for 360p buy far more quality than anyone can see.
+    Path source = dir.resolve("soft.mp4");
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    Process process = new ProcessBuilder(ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+        "-t", "21", "-vf", "gblur=sigma=3", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "10", source.toString())
+        .inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isZero();
+
+    Path out = dir.resolve("title");
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--ladder", "auto", "--preset",
+        "ultrafast", "--storyboard-interval", "off");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    Matcher top = Pattern.compile("AVERAGE-BANDWIDTH=(\\d+),.*RESOLUTION=640x360").matcher(
+        Files.readString(out.resolve("master.m3u8")));
+    assertThat(top.find()).isTrue();
+    assertThat(Long.parseLong(top.group(1))).as("the 360p variant's average bandwidth").isLessThan(500_000);
   }
 
   @Test
@@ -175,7 +199,7 @@ class TranscodeCommandTest {
   void unknownLadderIsOneLine() {
     Run run = streamkit("transcode", "in.mp4", "--out", dir.resolve("t").toString(), "--ladder", "huge");
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.err().strip()).isEqualTo("transcode: ladder 'huge' is neither a preset (apple, bench, small)"
+    assertThat(run.err().strip()).isEqualTo("transcode: ladder 'huge' is neither a preset (apple, bench, small, auto)"
         + " nor a readable file");
   }
 }
