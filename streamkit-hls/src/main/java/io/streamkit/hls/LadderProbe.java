@@ -23,6 +23,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -67,10 +68,11 @@ import org.bytedeco.javacpp.BytePointer;
  * bit rate and at {@value #LOW_RATE_FACTOR} of it.
  *
  * <p>Quality is the luma PSNR against the source, both scaled (bicubic) to the largest candidate's size: a player
- * shows every rendition at the same size, so the scores of different resolutions compare (De Cock et al.,
- * "Complexity-Based Consistent-Quality Encoding in the Cloud", ICIP 2016, measure at display resolution the same
- * way). The FFmpeg natives carry no libvmaf, so VMAF is not available; PSNR is cheap enough to measure every
- * {@value #MEASURED_EVERY}nd frame. One task per scene and size, as many at once as there are cores.
+ * shows every rendition at the same size, so the scores of different resolutions compare (Netflix's "Per-Title Encode
+ * Optimization", 2015, scales every trial up to the display resolution the same way). The FFmpeg natives carry no
+ * libvmaf, so VMAF is not available; PSNR is cheap enough to measure every {@value #MEASURED_EVERY}nd frame. Each
+ * scene is decoded once and scaled to the largest size, where it is also the reference; its sizes are then encoded
+ * in parallel, as many at once as there are cores.
  */
 final class LadderProbe {
 
@@ -201,8 +203,9 @@ final class LadderProbe {
   }
 
   /**
-   * One scene's frames, decoded once and scaled (bicubic) to the largest candidate's size, where they are also the
-   * reference every trial is measured against; shared read-only by the scene's trials.
+   * One scene's frames, decoded once, made upright as the transcode makes them (de-interlaced, rotated) and scaled
+   * (bicubic) to the largest candidate's size, where they are also the reference every trial is measured against;
+   * shared read-only by the scene's trials.
    */
   private static final class Scene implements AutoCloseable {
     final List<AVFrame> frames = new ArrayList<>();
@@ -221,7 +224,7 @@ final class LadderProbe {
       Scene scene = new Scene(video.frameRateNum() / (double) video.frameRateDen(), largest.width(),
           largest.height());
       AVCodecContext decoder = null;
-      SwsContext scaler = null;
+      FilterChain upright = null;
       AVPacket packet = av_packet_alloc();
       AVFrame frame = av_frame_alloc();
       try (MediaProbe.Opened opened = MediaProbe.open(input)) {
@@ -252,33 +255,47 @@ final class LadderProbe {
               if (seconds >= end) {
                 done = true;
               } else if (seconds >= start - 1e-6) {
-                if (scaler == null) {
-                  scaler = scaler(frame.width(), frame.height(), frame.format(), scene.width, scene.height,
-                      AV_PIX_FMT_YUV420P);
+                if (upright == null) {
+                  // Upright (de-interlaced, rotated) as the transcode makes it, then at the largest size.
+                  String uprightFilters = TranscodePipeline.uprightFilterDescription(video);
+                  upright = FilterChain.video(TranscodePipeline.videoSourceArgs(frame, stream.time_base()),
+                      (uprightFilters == null ? "" : uprightFilters + ",") + "scale=" + scene.width + ":"
+                      + scene.height + ":flags=bicubic,format=yuv420p");
                 }
-                AVFrame scaled = av_frame_alloc();
-                scene.frames.add(scaled);
-                scaled.width(scene.width).height(scene.height).format(AV_PIX_FMT_YUV420P);
-                Ffmpeg.check(av_frame_get_buffer(scaled, 0), "cannot allocate a probe frame");
-                Ffmpeg.check(sws_scale_frame(scaler, scaled, frame), "cannot scale a probe frame");
+                upright.push(frame);
+                upright.drain(scene::keep);
               }
             } finally {
               av_frame_unref(frame);
             }
           }
         }
+        if (upright != null) {
+          upright.push(null);
+          upright.drain(scene::keep);
+        }
         return scene;
       } catch (RuntimeException e) {
         scene.close();
         throw e;
       } finally {
+        if (upright != null) {
+          upright.close();
+        }
         if (decoder != null) {
           avcodec_free_context(decoder);
         }
-        sws_freeContext(scaler);
         av_frame_free(frame);
         av_packet_free(packet);
       }
+    }
+
+    private void keep(AVFrame frame) {
+      AVFrame kept = av_frame_clone(frame);
+      if (kept == null) {
+        throw new OutOfMemoryError("cannot reference a probe frame");
+      }
+      frames.add(kept);
     }
 
     @Override

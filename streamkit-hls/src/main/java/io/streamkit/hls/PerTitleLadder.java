@@ -69,7 +69,7 @@ final class PerTitleLadder {
     if (!ladder.isPerTitle()) {
       return ladder;
     }
-    if (info.durationSeconds() < MIN_PROBED_SOURCE_SECONDS) {
+    if (info.durationSeconds() < MIN_PROBED_SOURCE_SECONDS) { // an unknown duration is 0
       LOG.info("{}: {} s is too short to pay for a per-title probe; its ladder is the candidates of {}", input,
           Math.round(info.durationSeconds()), ladder.name());
       return ladder;

@@ -324,7 +324,7 @@ final class TranscodePipeline {
     timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && uprightFilter == null) {
-      String upright = uprightFilterDescription();
+      String upright = uprightFilterDescription(input.info.video());
       if (upright != null) {
         uprightFilter = FilterChain.video(videoSourceArgs(frame, stream.time_base()), upright);
       }
@@ -351,12 +351,12 @@ final class TranscodePipeline {
    * De-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14) and apply
    * the rotation a player would, so the output needs no display matrix.
    */
-  private String uprightFilterDescription() {
+  static String uprightFilterDescription(MediaInfo.Video video) {
     List<String> filters = new ArrayList<>();
-    if (input.info.video().interlaced()) {
+    if (video.interlaced()) {
       filters.add("bwdif=mode=send_frame:parity=auto:deint=all");
     }
-    switch (input.info.video().rotation()) {
+    switch (video.rotation()) {
       case 90 -> filters.add("transpose=clock");
       case 180 -> filters.add("hflip,vflip");
       case 270 -> filters.add("transpose=cclock");
@@ -389,7 +389,8 @@ final class TranscodePipeline {
     }
   }
 
-  private static String videoSourceArgs(AVFrame frame, AVRational timeBase) {
+  /** Buffer source arguments for frames like {@code frame}, timed in {@code timeBase}. */
+  static String videoSourceArgs(AVFrame frame, AVRational timeBase) {
     int sarNum = frame.sample_aspect_ratio().num();
     int sarDen = frame.sample_aspect_ratio().den();
     return String.format(Locale.ROOT, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=%d/%d",
