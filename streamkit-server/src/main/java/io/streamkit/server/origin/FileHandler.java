@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntSupplier;
 
 /**
  * Serves segments, init segments, keys, subtitles and images under {@code /titles} (the {@link Route#MEDIA} route;
@@ -40,8 +41,9 @@ import java.util.concurrent.CompletionException;
  * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
  * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
  * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked, and a small local
- * file is sent from memory, its head and bytes in one write ({@link MemoryBodies}); with TLS that also spares reading
- * it in chunks.
+ * file is sent from memory, its head and bytes in one write, while few connections are open
+ * ({@link MemoryBodies#worthCopying}); with TLS, where the bytes are copied through the cipher anyway, always, which
+ * also spares reading it in chunks.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -95,16 +97,21 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   private final boolean tls;
   private final OriginMetrics metrics;
   private final MemoryBodies bodies = new MemoryBodies();
+  private final IntSupplier openConnections;
   /** Keyed by the file's path; bounded, and checked against the file on every request. */
   private final Cache<Path, FileHead> heads = Caffeine.newBuilder().maximumSize(MAX_HEADS).build();
 
   FileHandler(MediaRoot root, boolean tls, OriginMetrics metrics) {
-    this(root, null, tls, metrics);
+    this(root, null, tls, metrics, () -> 1);
   }
 
-  /** Serves from {@code stored} when it is not null, otherwise from {@code root}. */
-  FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics) {
+  /**
+   * Serves from {@code stored} when it is not null, otherwise from {@code root}; {@code openConnections} tells how many
+   * client connections are open now (whether a copy is worth it, {@link MemoryBodies#worthCopying}).
+   */
+  FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics, IntSupplier openConnections) {
     super(false);
+    this.openConnections = openConnections;
     this.root = root;
     this.stored = stored;
     this.tls = tls;
@@ -131,7 +138,18 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
       file.head(head);
     }
-    send(ctx, request, file, head, file.body(bodies, ctx.alloc()));
+    // A file held in memory skipped its fstat (MediaRoot#open): sent from its descriptor, it is checked here.
+    boolean copy = tls || MemoryBodies.worthCopying(file.size(), openConnections.getAsInt())
+        || file.inMemory() && !sameSizeOnDisk(file);
+    send(ctx, request, file, head, copy ? file.body(bodies, ctx.alloc()) : null);
+  }
+
+  private static boolean sameSizeOnDisk(OpenFile file) {
+    try {
+      return file.channel().size() == file.size();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

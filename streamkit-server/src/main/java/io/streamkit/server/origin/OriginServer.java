@@ -260,8 +260,8 @@ public final class OriginServer implements AutoCloseable {
     PlaybackAccess access = new PlaybackAccess(config.verifier, root, storedTitles, playlists, metrics, visibility,
         revocations);
     ClientRateLimiter rateLimiter = new ClientRateLimiter(config.rateLimits);
-    OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings,
-        new ConnectionLimiter(config.maxConnections, channels, metrics),
+    ConnectionLimiter connections = new ConnectionLimiter(config.maxConnections, channels, metrics);
+    OriginPipeline pipeline = new OriginPipeline(new OriginPipeline.Parts(settings, connections,
         new TokenGate(access, metrics, rateLimiter), streamLimits,
         cmcdRecorder == null ? null : new CmcdHandler(cmcdRecorder, metrics),
         new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
@@ -270,7 +270,7 @@ public final class OriginServer implements AutoCloseable {
         new AdminHandler(registry, adminKey, metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
-        new FileHandler(root, storedTitles, config.sslContext != null, metrics),
+        new FileHandler(root, storedTitles, config.sslContext != null, metrics, connections::open),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
         new RateLimitHandler(rateLimiter, config.verifier, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
     if (config.live != null) {

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}, uncorked below
- * {@link FileHandler#CORK_FROM_BYTES} and corked from there: over a real socket each arrives byte for byte, whole, in
- * ranges and repeated, and the memory held stays within its limit.
+ * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory (with the few connections of a test), larger ones
+ * with {@code sendfile}, corked from {@link FileHandler#CORK_FROM_BYTES}: over a real socket each arrives byte for
+ * byte, whole, in ranges and repeated, and the memory held stays within its limit. (Which way a file goes with many
+ * connections open: {@code PipelineHandlersTest}.)
  */
 class SmallFileDeliveryTest {
 
@@ -34,8 +35,8 @@ class SmallFileDeliveryTest {
   private static final byte[] atLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES, 1);
   private static final byte[] overLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES + 1, 2);
   private static final byte[] tiny = randomBytes(1, 3);
-  private static final byte[] corked = randomBytes((int) FileHandler.CORK_FROM_BYTES, 4);
-  private static final byte[] uncorked = randomBytes((int) FileHandler.CORK_FROM_BYTES - 1, 5);
+  private static final byte[] corked = randomBytes((int) Math.max(FileHandler.CORK_FROM_BYTES, MemoryBodies.MAX_FILE_BYTES + 1L) + 4096, 4);
+  private static final byte[] belowCork = randomBytes((int) FileHandler.CORK_FROM_BYTES - 1, 5);
 
   @BeforeAll
   static void start() throws Exception {
@@ -44,7 +45,7 @@ class SmallFileDeliveryTest {
     Files.write(title.resolve("over_limit.m4s"), overLimit);
     Files.write(title.resolve("tiny.m4s"), tiny);
     Files.write(title.resolve("corked.m4s"), corked);
-    Files.write(title.resolve("uncorked.m4s"), uncorked);
+    Files.write(title.resolve("below_cork.m4s"), belowCork);
     Files.write(title.resolve("empty.m4s"), new byte[0]);
     origin = new RunningOrigin(b -> b.dataDirectory(data));
     token = origin.token("sizes");
@@ -92,15 +93,15 @@ class SmallFileDeliveryTest {
   /**
    * A client that reads slowly fills the socket: a response's last write is then still queued after the flush, and
    * the response ends (is counted, lets the next pipelined request through) only once its last byte is written.
-   * Forty pipelined requests for a file sent uncorked, 10 MB in all (more than Linux's largest TCP send buffer,
+   * Forty pipelined requests for a file sent from memory (its last write with no promise of its own), 10 MB in all (more than Linux's largest TCP send buffer,
    * {@code tcp_wmem}'s 4 MiB by default), then one for each other way a file is sent, read only after the origin has
    * filled the socket, come back in order and whole, and the origin counts each response and its bytes exactly once.
    */
   @Test
   void pipelinedResponsesToASlowReaderArriveInOrderAndAreEachCountedOnce() throws Exception {
-    List<String> names = new ArrayList<>(Collections.nCopies(40, "uncorked"));
+    List<String> names = new ArrayList<>(Collections.nCopies(40, "below_cork"));
     names.addAll(List.of("tiny", "corked", "at_limit"));
-    Map<String, byte[]> bodies = Map.of("uncorked", uncorked, "tiny", tiny, "corked", corked, "at_limit", atLimit);
+    Map<String, byte[]> bodies = Map.of("below_cork", belowCork, "tiny", tiny, "corked", corked, "at_limit", atLimit);
     try (RunningOrigin fresh = new RunningOrigin(b -> b.dataDirectory(data)); Socket socket = new Socket()) {
       String freshToken = fresh.token("sizes");
       socket.setReceiveBufferSize(4 * 1024);
