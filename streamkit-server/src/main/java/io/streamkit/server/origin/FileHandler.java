@@ -40,10 +40,9 @@ import java.util.function.IntSupplier;
  * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}). On epoll the socket is
  * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
  * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
- * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked, and a small local
- * file is sent from memory, its head and bytes in one write, while few connections are open
- * ({@link MemoryBodies#worthCopying}); with TLS, where the bytes are copied through the cipher anyway, always, which
- * also spares reading it in chunks.
+ * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked, and so do longer
+ * ones while few connections are open ({@link #corks}); a small local file is sent from memory, its head and bytes
+ * in one write ({@link MemoryBodies}); with TLS that also spares reading it in chunks.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -74,6 +73,13 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
    * uncorked"), while from 256 KiB up corking was as fast or faster.
    */
   static final long CORK_FROM_BYTES = 256 * 1024;
+  /**
+   * A body of at least {@link #CORK_FROM_BYTES} goes uncorked too while open connections × its length is less than
+   * this: at 64 connections 256 KiB went faster uncorked (about 1.35×), at 1,000 slower (0.85×), from 2 MiB at 64
+   * slower, and 1 MiB at 64 (64 MiB) alike, so it stays corked (benchmarks/README.md, "Corked only under many
+   * connections").
+   */
+  static final long UNCORKED_BUDGET_BYTES = 64L * 1024 * 1024;
 
   private static final AsciiString IMMUTABLE_VALUE = AsciiString.cached(IMMUTABLE);
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
@@ -107,7 +113,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   /**
    * Serves from {@code stored} when it is not null, otherwise from {@code root}; {@code openConnections} tells how many
-   * client connections are open now (whether a copy is worth it, {@link MemoryBodies#worthCopying}).
+   * client connections are open now ({@link #corks}).
    */
   FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics, IntSupplier openConnections) {
     super(false);
@@ -138,18 +144,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
       file.head(head);
     }
-    // A file held in memory skipped its fstat (MediaRoot#open): sent from its descriptor, it is checked here.
-    boolean copy = tls || MemoryBodies.worthCopying(file.size(), openConnections.getAsInt())
-        || file.inMemory() && !sameSizeOnDisk(file);
-    send(ctx, request, file, head, copy ? file.body(bodies, ctx.alloc()) : null);
-  }
-
-  private static boolean sameSizeOnDisk(OpenFile file) {
-    try {
-      return file.channel().size() == file.size();
-    } catch (IOException e) {
-      return false;
-    }
+    send(ctx, request, file, head, file.body(bodies, ctx.alloc()));
   }
 
   /**
@@ -280,7 +275,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       } else {
         DefaultFileRegion region = file.region(start, length);
         handedOver = true;
-        boolean corked = length >= CORK_FROM_BYTES && ctx.channel() instanceof EpollSocketChannel;
+        boolean corked = corks(length, openConnections.getAsInt()) && ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
@@ -297,6 +292,11 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         file.release();
       }
     }
+  }
+
+  /** Whether a body of {@code length} bytes is sent corked while {@code openConnections} are open. */
+  static boolean corks(long length, int openConnections) {
+    return length >= CORK_FROM_BYTES && length * Math.max(1, openConnections) >= UNCORKED_BUDGET_BYTES;
   }
 
   /**

@@ -38,8 +38,7 @@ import java.time.Duration;
  * closes when the last response sending it is done ({@link OpenFile}'s references). So a file deleted or replaced by a
  * rename is still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title. A small file
  * whose bytes are in memory ({@link MemoryBodies}) skips the {@code fstat} too: its responses send the bytes read when
- * it was opened, whole and consistent, so a rewrite in place shows after at most {@link #FILE_RECHECK} as well (a
- * response that sends it from the descriptor instead, with many connections open, checks its size itself).
+ * it was opened, whole and consistent, so a rewrite in place shows after at most {@link #FILE_RECHECK} as well.
  */
 final class MediaRoot {
 

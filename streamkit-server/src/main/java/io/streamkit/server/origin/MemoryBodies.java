@@ -9,12 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Small files' bytes held in memory, so that {@link FileHandler} sends them with their response head in one
  * {@code writev} instead of corking the socket, writing the head, {@code sendfile}-ing the file and uncorking: four
- * system calls become one, and the kernel copies the bytes into the socket instead of splicing page-cache pages.
- * Measured on loopback under wrk (benchmarks/README.md, "Small objects: from memory, and uncorked" and "Copies while
- * few sockets hold them"), that is the faster way while the copies in the socket buffers stay few: for every size up
- * to 256 KiB as long as open connections × file size is at most {@link #COPY_BUDGET_BYTES} (256 KiB: faster at 64 and
- * 256 connections, slower at 512 and 1,000; 64 KiB: faster at 1,000; 128 KiB: slower at 1,000), where
- * {@code sendfile}'s shared page-cache pages win. Above {@link #MAX_FILE_BYTES} files stay zero-copy.
+ * system calls become one. Measured on loopback under wrk (benchmarks/README.md, "Small objects: from memory, and
+ * uncorked"), that is the faster way up to 64 KiB at 64 and at 1,000 connections (at 128 KiB it is faster at 64
+ * connections and slower at 1,000, where the copies pile up in the socket buffers); above {@link #MAX_FILE_BYTES}
+ * files stay zero-copy.
  *
  * <p>A body belongs to one {@link OpenFile}, i.e. one version of the file, and is read the first time a response
  * wants it; it goes when that open file does. The bytes held in all bodies together stay within a limit: a file that
@@ -23,9 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MemoryBodies {
 
   /** Files larger than this are never held in memory. */
-  static final int MAX_FILE_BYTES = 256 * 1024;
-  /** A file is sent as a copy while open connections × its size is at most this; else zero-copy. */
-  static final long COPY_BUDGET_BYTES = 64L * 1024 * 1024;
+  static final int MAX_FILE_BYTES = 64 * 1024;
   /** The bytes held in all bodies together at most. */
   static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 
@@ -43,15 +39,6 @@ final class MemoryBodies {
   /** Whether a file of {@code size} bytes is one to hold in memory at all (not empty, not above the limit). */
   static boolean fits(long size) {
     return size > 0 && size <= MAX_FILE_BYTES;
-  }
-
-  /**
-   * Whether a file of {@code size} bytes is better sent from memory than with {@code sendfile} while
-   * {@code openConnections} are open: it fits, and the copies all connections could hold of it at once stay within
-   * {@link #COPY_BUDGET_BYTES}.
-   */
-  static boolean worthCopying(long size, int openConnections) {
-    return fits(size) && size * Math.max(1, openConnections) <= COPY_BUDGET_BYTES;
   }
 
   /**

@@ -29,8 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,52 +192,6 @@ class PipelineHandlersTest {
     nanos.addAndGet(MediaRoot.FILE_RECHECK.toNanos());
     assertThat(serve(ch).status().code()).isEqualTo(404);
     ch.finishAndReleaseAll();
-  }
-
-  /**
-   * A file up to {@link MemoryBodies#MAX_FILE_BYTES} goes as a copy from memory while few connections are open, and
-   * zero-copy from its descriptor once open connections × its size pass {@link MemoryBodies#COPY_BUDGET_BYTES}; a
-   * held file rewritten on disk in the meantime is still answered whole and as it was when read.
-   */
-  @Test
-  void aSmallFileIsCopiedWhileFewConnectionsAreOpenAndSentZeroCopyUnderMany(@TempDir Path data) throws Exception {
-    int size = MemoryBodies.MAX_FILE_BYTES;
-    byte[] bytes = new byte[size];
-    new Random(7).nextBytes(bytes);
-    Path segment = Files.createDirectories(data.resolve("titles/t1/v0")).resolve("seg_1.m4s");
-    Files.write(segment, bytes);
-    AtomicInteger open = new AtomicInteger(64);
-    EmbeddedChannel ch = new EmbeddedChannel(
-        new FileHandler(new MediaRoot(data, new AtomicLong()::get), null, false, metrics, open::get));
-    int many = (int) (MemoryBodies.COPY_BUDGET_BYTES / size) + 1;
-
-    assertThat(body(ch)).as("64 connections").isInstanceOf(ByteBuf.class);
-    open.set(many);
-    assertThat(body(ch)).as(many + " connections").isInstanceOf(FileRegion.class);
-    open.set(many - 1);
-    assertThat(body(ch)).as(many - 1 + " connections").isInstanceOf(ByteBuf.class);
-
-    Files.write(segment, new byte[100]);
-    open.set(many);
-    Object rewritten = body(ch);
-    assertThat(rewritten).as("held, and changed on disk within the trust").isInstanceOf(ByteBuf.class);
-    ch.finishAndReleaseAll();
-  }
-
-  /** The body of the response to one request for the segment: the bytes as written, or the file region. */
-  private static Object body(EmbeddedChannel ch) {
-    ch.writeInbound(request("/titles/t1/v0/seg_1.m4s", null));
-    Object body = null;
-    for (Object written = ch.readOutbound(); written != null; written = ch.readOutbound()) {
-      if (written instanceof FileRegion region) {
-        body = region;
-      } else if (written instanceof ByteBuf buffer && buffer.isReadable()) {
-        assertThat(buffer.readableBytes()).isEqualTo(MemoryBodies.MAX_FILE_BYTES);
-        body = buffer;
-      }
-      ReferenceCountUtil.release(written);
-    }
-    return body;
   }
 
   @Test

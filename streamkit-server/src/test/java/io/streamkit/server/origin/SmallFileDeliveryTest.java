@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory (with the few connections of a test), larger ones
- * with {@code sendfile}, corked from {@link FileHandler#CORK_FROM_BYTES}: over a real socket each arrives byte for
- * byte, whole, in ranges and repeated, and the memory held stays within its limit. (Which way a file goes with many
- * connections open: {@code PipelineHandlersTest}.)
+ * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}, uncorked below
+ * {@link FileHandler#CORK_FROM_BYTES} and, with few connections open, above it too, corked with many
+ * ({@link FileHandler#corks}): over a real socket each arrives byte for byte, whole, in ranges and repeated, and the
+ * memory held stays within its limit.
  */
 class SmallFileDeliveryTest {
 
@@ -35,8 +35,8 @@ class SmallFileDeliveryTest {
   private static final byte[] atLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES, 1);
   private static final byte[] overLimit = randomBytes(MemoryBodies.MAX_FILE_BYTES + 1, 2);
   private static final byte[] tiny = randomBytes(1, 3);
-  private static final byte[] corked = randomBytes((int) Math.max(FileHandler.CORK_FROM_BYTES, MemoryBodies.MAX_FILE_BYTES + 1L) + 4096, 4);
-  private static final byte[] belowCork = randomBytes((int) FileHandler.CORK_FROM_BYTES - 1, 5);
+  private static final byte[] corked = randomBytes((int) FileHandler.CORK_FROM_BYTES, 4);
+  private static final byte[] uncorked = randomBytes((int) FileHandler.CORK_FROM_BYTES - 1, 5);
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,7 +45,7 @@ class SmallFileDeliveryTest {
     Files.write(title.resolve("over_limit.m4s"), overLimit);
     Files.write(title.resolve("tiny.m4s"), tiny);
     Files.write(title.resolve("corked.m4s"), corked);
-    Files.write(title.resolve("below_cork.m4s"), belowCork);
+    Files.write(title.resolve("uncorked.m4s"), uncorked);
     Files.write(title.resolve("empty.m4s"), new byte[0]);
     origin = new RunningOrigin(b -> b.dataDirectory(data));
     token = origin.token("sizes");
@@ -90,18 +90,53 @@ class SmallFileDeliveryTest {
     assertThat(head.body()).isEmpty();
   }
 
+  @Test
+  void largeBodiesAreCorkedOnlyOnceOpenConnectionsTimesTheirLengthReachTheBudget() {
+    long budget = FileHandler.UNCORKED_BUDGET_BYTES;
+    assertThat(FileHandler.corks(FileHandler.CORK_FROM_BYTES - 1, 100_000)).as("below the cork size").isFalse();
+    assertThat(FileHandler.corks(256 * 1024, 64)).as("256 KiB, 64 connections").isFalse();
+    assertThat(FileHandler.corks(256 * 1024, 1000)).as("256 KiB, 1,000 connections").isTrue();
+    assertThat(FileHandler.corks(1024 * 1024, 64)).as("1 MiB, 64 connections").isTrue();
+    assertThat(FileHandler.corks(budget, 0)).as("a body of the whole budget").isTrue();
+  }
+
+  /** With enough connections open that the origin corks, the corked way delivers the same bytes. */
+  @Test
+  void underManyOpenConnectionsACorkedBodyArrivesWholeAndInRanges() throws Exception {
+    int idle = (int) (FileHandler.UNCORKED_BUDGET_BYTES / corked.length) + 1;
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < idle; i++) {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.connect(new InetSocketAddress("127.0.0.1", origin.port()));
+      }
+      assertThat(FileHandler.corks(corked.length, idle + 1)).isTrue();
+      String path = "/titles/sizes/corked.m4s?token=" + token;
+      for (int round = 0; round < 3; round++) {
+        assertThat(origin.get(path).body()).as("round " + round).isEqualTo(corked);
+      }
+      HttpResponse<byte[]> tail = origin.get(path, "Range", "bytes=1000-");
+      assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(corked, 1000, corked.length));
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
   /**
    * A client that reads slowly fills the socket: a response's last write is then still queued after the flush, and
    * the response ends (is counted, lets the next pipelined request through) only once its last byte is written.
-   * Forty pipelined requests for a file sent from memory (its last write with no promise of its own), 10 MB in all (more than Linux's largest TCP send buffer,
+   * Forty pipelined requests for a file sent uncorked, 10 MB in all (more than Linux's largest TCP send buffer,
    * {@code tcp_wmem}'s 4 MiB by default), then one for each other way a file is sent, read only after the origin has
    * filled the socket, come back in order and whole, and the origin counts each response and its bytes exactly once.
    */
   @Test
   void pipelinedResponsesToASlowReaderArriveInOrderAndAreEachCountedOnce() throws Exception {
-    List<String> names = new ArrayList<>(Collections.nCopies(40, "below_cork"));
+    List<String> names = new ArrayList<>(Collections.nCopies(40, "uncorked"));
     names.addAll(List.of("tiny", "corked", "at_limit"));
-    Map<String, byte[]> bodies = Map.of("below_cork", belowCork, "tiny", tiny, "corked", corked, "at_limit", atLimit);
+    Map<String, byte[]> bodies = Map.of("uncorked", uncorked, "tiny", tiny, "corked", corked, "at_limit", atLimit);
     try (RunningOrigin fresh = new RunningOrigin(b -> b.dataDirectory(data)); Socket socket = new Socket()) {
       String freshToken = fresh.token("sizes");
       socket.setReceiveBufferSize(4 * 1024);
