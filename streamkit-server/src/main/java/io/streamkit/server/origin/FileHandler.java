@@ -117,11 +117,11 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
    */
   FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics, IntSupplier openConnections) {
     super(false);
-    this.openConnections = openConnections;
     this.root = root;
     this.stored = stored;
     this.tls = tls;
     this.metrics = metrics;
+    this.openConnections = openConnections;
   }
 
   @Override
