@@ -4,7 +4,7 @@
 # every 6 s segment boundary, AAC stereo 48 kHz encoded once, fMP4 HLS), on several real sources and ladders. Runs are
 # timed alternately; each reports wall time, CPU time (user + sys) and peak resident set size. Then the quality of every
 # rung of the last run against the source (PSNR and SSIM, both outputs measured the same way), and 20 transcodes in one
-# JVM with resident set size and heap recorded after each.
+# JVM with resident set size and heap recorded after each, back to back and with the native memory released after each.
 #
 #   benchmarks/transcode-vs-ffmpeg.sh                        # 4 sources x (apple, bench), 3 alternations, quality, memory
 #   SOURCES="hello birds" LADDERS=apple RUNS=2 QUALITY=0 REPEAT=0 benchmarks/transcode-vs-ffmpeg.sh
@@ -118,4 +118,6 @@ if [ "$REPEAT" -gt 0 ]; then
   [ -f "$short" ] || "$BUNDLED_FFMPEG" -v error -y -i "$(source_file hello)" -t 10 -c copy "$short"
   echo "memory: $REPEAT transcodes of $short (bench ladder) in one JVM"
   harness repeat "$short" bench "$REPEAT"
+  echo "memory: the same, the native memory released after each transcode (as an idle ingest worker does)"
+  harness repeat "$short" bench "$REPEAT" release
 fi

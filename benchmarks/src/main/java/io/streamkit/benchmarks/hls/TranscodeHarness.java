@@ -23,12 +23,13 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness ffmpeg-path
  * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness plan SOURCE LADDER
- * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness repeat SOURCE LADDER N
+ * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.hls.TranscodeHarness repeat SOURCE LADDER N [release]
  * </pre>
  *
  * {@code plan} prints the renditions StreamKit will encode ({@code name width height fps bitrate maxrate}) so the
  * ffmpeg command lines in the script use exactly the same sizes, rates and bitrates. {@code repeat} runs N transcodes
- * in this JVM and prints resident set size and heap after each, to show that native and heap memory do not grow.
+ * in this JVM and prints resident set size and heap after each, to show that native and heap memory do not grow; with
+ * {@code release} it calls {@link Transcoder#releaseNativeMemory()} after each, as an idle ingest worker does.
  */
 public final class TranscodeHarness {
 
@@ -38,9 +39,11 @@ public final class TranscodeHarness {
     switch (args.length == 0 ? "" : args[0]) {
       case "ffmpeg-path" -> System.out.println(org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class));
       case "plan" -> plan(Path.of(args[1]), Ladder.named(args[2]));
-      case "repeat" -> repeat(Path.of(args[1]), Ladder.named(args[2]), Integer.parseInt(args[3]));
+      case "repeat" -> repeat(Path.of(args[1]), Ladder.named(args[2]), Integer.parseInt(args[3]),
+          args.length > 4 && args[4].equals("release"));
       default -> {
-        System.err.println("usage: TranscodeHarness ffmpeg-path | plan SOURCE LADDER | repeat SOURCE LADDER N");
+        System.err.println("usage: TranscodeHarness ffmpeg-path | plan SOURCE LADDER"
+            + " | repeat SOURCE LADDER N [release]");
         System.exit(2);
       }
     }
@@ -56,7 +59,7 @@ public final class TranscodeHarness {
     }
   }
 
-  private static void repeat(Path source, Ladder ladder, int runs) throws IOException {
+  private static void repeat(Path source, Ladder ladder, int runs, boolean release) throws IOException {
     Path work = Files.createTempDirectory("streamkit-repeat");
     System.out.printf(Locale.ROOT, "run wall_s rss_mb heap_mb%n");
     System.out.printf(Locale.ROOT, "0 - %.1f %.1f%n", rssMegabytes(), heapMegabytes());
@@ -64,6 +67,9 @@ public final class TranscodeHarness {
       Path out = work.resolve("title-" + i);
       TranscodeResult result = Transcoder.builder().input(source).output(out).ladder(ladder).build().run();
       delete(out);
+      if (release) {
+        Transcoder.releaseNativeMemory();
+      }
       System.out.printf(Locale.ROOT, "%d %.2f %.1f %.1f%n", i, result.wallSeconds(), rssMegabytes(),
           heapMegabytes());
     }

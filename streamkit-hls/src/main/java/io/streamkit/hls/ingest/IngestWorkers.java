@@ -280,13 +280,20 @@ public final class IngestWorkers implements AutoCloseable {
   }
 
   private void work() {
+    boolean ranSinceIdle = false;
     try {
       while (!stopping) {
         try {
           Optional<IngestJob> job = config.queue.claim(config.node, config.lease);
           if (job.isPresent()) {
+            ranSinceIdle = true;
             run(job.get());
           } else {
+            if (ranSinceIdle) {
+              // The queue is empty: what the transcodes freed goes back to the system until the next upload.
+              Transcoder.releaseNativeMemory();
+              ranSinceIdle = false;
+            }
             stopSignal.await(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
           }
         } catch (RuntimeException e) {
