@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -103,31 +104,41 @@ public final class Ladder {
     return new Ladder("small", List.of(Rung.of(360, 800), Rung.of(180, 250)));
   }
 
+  /** The names {@link #preset} knows, as they are written: the built-in ladders and {@code auto}. */
+  public static final List<String> PRESET_NAMES = List.of("apple", "bench", "small", "auto");
+
   /**
-   * {@return a preset by name, in any case ({@code apple}, {@code bench}, {@code small}, {@code auto} for {@link
-   * #perTitle} of the Apple ladder), or else the ladder file at that path}
+   * {@return the preset of that name, in any case ({@code apple}, {@code bench}, {@code small}, {@code auto} for
+   * {@link #perTitle} of the Apple ladder), or empty for any other name} Never reads a file: this is what a caller
+   * naming a ladder over the network may choose from.
+   *
+   * @param name a preset name
+   */
+  public static Optional<Ladder> preset(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "apple" -> Optional.of(apple());
+      case "bench" -> Optional.of(bench());
+      case "small" -> Optional.of(small());
+      case "auto" -> Optional.of(perTitle(apple()));
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * {@return a {@link #preset} by name, in any case, or else the ladder file at that path}
    *
    * @param nameOrFile a preset name or a path
    * @throws IllegalArgumentException if it is neither a preset nor a regular file, or the file is malformed
    */
   public static Ladder named(String nameOrFile) {
-    switch (nameOrFile.toLowerCase(Locale.ROOT)) {
-      case "apple":
-        return apple();
-      case "bench":
-        return bench();
-      case "small":
-        return small();
-      case "auto":
-        return perTitle(apple());
-      default:
-        Path file = Path.of(nameOrFile);
-        if (!Files.isRegularFile(file)) {
-          throw new IllegalArgumentException("ladder '" + nameOrFile
-              + "' is neither a preset (apple, bench, small, auto) nor a readable file");
-        }
-        return parse(file);
-    }
+    return preset(nameOrFile).orElseGet(() -> {
+      Path file = Path.of(nameOrFile);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("ladder '" + nameOrFile
+            + "' is neither a preset (" + String.join(", ", PRESET_NAMES) + ") nor a readable file");
+      }
+      return parse(file);
+    });
   }
 
   /**

@@ -86,5 +86,16 @@ class LadderPlannerTest {
     assertThatThrownBy(() -> Ladder.named(bad.toString())).hasMessageContaining("line 1")
         .hasMessageContaining("SHORT_SIDE KBPS");
     assertThatThrownBy(() -> Ladder.named("nope")).hasMessageContaining("neither a preset");
+    assertThat(Ladder.preset(good.toString())).as("a preset name never reads a file").isEmpty();
+  }
+
+  @Test
+  void everyPresetNameIsAPresetInAnyCase() {
+    assertThat(Ladder.PRESET_NAMES).allSatisfy(name -> {
+      assertThat(Ladder.preset(name.toUpperCase(java.util.Locale.ROOT))).isPresent();
+      assertThat(Ladder.preset(name).orElseThrow().rungs()).isEqualTo(Ladder.named(name).rungs());
+    });
+    assertThat(Ladder.preset("auto").orElseThrow().isPerTitle()).isTrue();
+    assertThat(Ladder.preset("small").orElseThrow().rungs()).isEqualTo(Ladder.small().rungs());
   }
 }

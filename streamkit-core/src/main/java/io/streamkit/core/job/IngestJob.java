@@ -10,6 +10,7 @@ import java.util.UUID;
  * @param id the job's id
  * @param titleId the title the source becomes
  * @param sourcePath where the uploaded source file lies, as the enqueuing process wrote it
+ * @param ladder the name of the ladder the upload asked for, or {@code null} for the worker's default
  * @param state where the job is
  * @param attempts how many times a worker has claimed it, less the claims handed back by a node shutting down; more
  *     than one means an earlier run died or lost its lease
@@ -18,8 +19,8 @@ import java.util.UUID;
  * @param errorMessage why the job failed, otherwise {@code null}
  * @param createdAt when it was queued
  */
-public record IngestJob(UUID id, UUID titleId, String sourcePath, State state, int attempts, String owner,
-    Instant leaseUntil, String errorMessage, Instant createdAt) {
+public record IngestJob(UUID id, UUID titleId, String sourcePath, String ladder, State state, int attempts,
+    String owner, Instant leaseUntil, String errorMessage, Instant createdAt) {
 
   /** A job's life: queued, claimed by one worker, then done or failed. Deleting the title removes the job. */
   public enum State {
@@ -31,6 +32,11 @@ public record IngestJob(UUID id, UUID titleId, String sourcePath, State state, i
     DONE,
     /** The transcode failed for good; {@code errorMessage} says why. Final. */
     FAILED
+  }
+
+  /** {@return the ladder the upload asked for, when it named one} */
+  public Optional<String> ladderIfNamed() {
+    return Optional.ofNullable(ladder);
   }
 
   /** {@return why the job failed, when it did} */

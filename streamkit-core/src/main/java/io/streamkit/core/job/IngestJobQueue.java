@@ -50,11 +50,13 @@ public final class IngestJobQueue {
   public static final int MAX_NODE_ID_LENGTH = 128;
   /** The longest source path, in characters. */
   public static final int MAX_SOURCE_PATH_LENGTH = 4000;
+  /** The longest ladder name, in characters (the column's width). */
+  public static final int MAX_LADDER_LENGTH = 16;
   /** Error messages longer than this many characters are cut to it by {@link #fail}. */
   public static final int MAX_ERROR_MESSAGE_LENGTH = 2000;
 
   private static final String COLUMNS =
-      "id, title_id, source_path, state, attempts, owner, lease_until, error_message, created_at";
+      "id, title_id, source_path, ladder, state, attempts, owner, lease_until, error_message, created_at";
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -88,7 +90,7 @@ public final class IngestJobQueue {
   }
 
   /**
-   * Queues the transcode of {@code sourcePath} into title {@code titleId}.
+   * Queues the transcode of {@code sourcePath} into title {@code titleId} with the worker's default ladder.
    *
    * @param titleId the title the source becomes; it must be in the catalog
    * @param sourcePath where the uploaded file lies, readable by every worker node, 1 to
@@ -98,13 +100,33 @@ public final class IngestJobQueue {
    * @throws StoreException if the title is not in the catalog (a foreign-key violation) or the database fails
    */
   public IngestJob enqueue(UUID titleId, String sourcePath) {
+    return enqueue(titleId, sourcePath, null);
+  }
+
+  /**
+   * Queues the transcode of {@code sourcePath} into title {@code titleId} with the ladder of that name.
+   *
+   * @param titleId the title the source becomes; it must be in the catalog
+   * @param sourcePath where the uploaded file lies, readable by every worker node, 1 to
+   *     {@link #MAX_SOURCE_PATH_LENGTH} characters
+   * @param ladder the name of a ladder the workers know, 1 to {@link #MAX_LADDER_LENGTH} characters, checked by the
+   *     caller; {@code null} for the worker's default
+   * @return the job as stored, {@link IngestJob.State#QUEUED}
+   * @throws InvalidValueException for a {@code null} title id, a blank or too long path, or a blank or too long
+   *     ladder name
+   * @throws StoreException if the title is not in the catalog (a foreign-key violation) or the database fails
+   */
+  public IngestJob enqueue(UUID titleId, String sourcePath, String ladder) {
     InvalidValueException.requireNonNull("titleId", titleId);
     InvalidValueException.requireText("sourcePath", sourcePath, MAX_SOURCE_PATH_LENGTH);
+    if (ladder != null) {
+      InvalidValueException.requireText("ladder", ladder, MAX_LADDER_LENGTH);
+    }
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
-    update("INSERT INTO streamkit_ingest_jobs (id, title_id, source_path, state, attempts, created_at, updated_at)"
-        + " VALUES (?, ?, ?, 'QUEUED', 0, ?, ?)", id, titleId, sourcePath, now, now);
-    return new IngestJob(id, titleId, sourcePath, IngestJob.State.QUEUED, 0, null, null, null, now);
+    update("INSERT INTO streamkit_ingest_jobs (id, title_id, source_path, ladder, state, attempts, created_at,"
+        + " updated_at) VALUES (?, ?, ?, ?, 'QUEUED', 0, ?, ?)", id, titleId, sourcePath, ladder, now, now);
+    return new IngestJob(id, titleId, sourcePath, ladder, IngestJob.State.QUEUED, 0, null, null, null, now);
   }
 
   /**
@@ -272,11 +294,11 @@ public final class IngestJobQueue {
   }
 
   private static IngestJob map(ResultSet row) throws SQLException {
-    OffsetDateTime lease = row.getObject(7, OffsetDateTime.class);
+    OffsetDateTime lease = row.getObject(8, OffsetDateTime.class);
     return new IngestJob(row.getObject(1, UUID.class), row.getObject(2, UUID.class), row.getString(3),
-        IngestJob.State.valueOf(row.getString(4)), row.getInt(5), row.getString(6),
-        lease == null ? null : lease.toInstant(), row.getString(8),
-        row.getObject(9, OffsetDateTime.class).toInstant());
+        row.getString(4), IngestJob.State.valueOf(row.getString(5)), row.getInt(6), row.getString(7),
+        lease == null ? null : lease.toInstant(), row.getString(9),
+        row.getObject(10, OffsetDateTime.class).toInstant());
   }
 
   private static OffsetDateTime timestamp(Instant instant) {

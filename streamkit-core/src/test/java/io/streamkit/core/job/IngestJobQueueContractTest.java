@@ -1,6 +1,7 @@
 package io.streamkit.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.core.store.StreamkitStore;
 import java.time.Clock;
@@ -73,6 +74,27 @@ abstract class IngestJobQueueContractTest {
     assertThat(queue.complete(claimed.id(), "node-a")).isTrue();
     assertThat(queue.get(claimed.id()).orElseThrow().state()).isEqualTo(IngestJob.State.DONE);
     assertThat(queue.claim("node-b", LEASE)).isEmpty();
+  }
+
+  @Test
+  void theLadderAnUploadNamedTravelsWithItsJobAndNoneMeansTheWorkersDefault() {
+    IngestJob named = queue.enqueue(newTitle(), "named.mp4", "small");
+    clock.advance(Duration.ofSeconds(1));
+    IngestJob unnamed = queue.enqueue(newTitle(), "unnamed.mp4");
+
+    assertThat(queue.claim("n", LEASE).orElseThrow().ladderIfNamed()).contains("small");
+    assertThat(queue.claim("n", LEASE).orElseThrow().ladderIfNamed()).isEmpty();
+    assertThat(queue.get(named.id()).orElseThrow().ladder()).isEqualTo("small");
+    assertThat(queue.get(unnamed.id()).orElseThrow().ladder()).isNull();
+  }
+
+  @Test
+  void aLadderNameLongerThanTheColumnIsRefusedAndNothingIsQueued() {
+    UUID title = newTitle();
+
+    assertThatThrownBy(() -> queue.enqueue(title, "a.mp4", "x".repeat(IngestJobQueue.MAX_LADDER_LENGTH + 1)))
+        .isInstanceOf(io.streamkit.core.InvalidValueException.class).hasMessageContaining("ladder");
+    assertThat(queue.forTitle(title)).isEmpty();
   }
 
   @Test

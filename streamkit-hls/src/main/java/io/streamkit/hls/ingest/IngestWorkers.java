@@ -331,11 +331,18 @@ public final class IngestWorkers implements AutoCloseable {
             + " its lease each time); delete the title and upload the source again, or check the server's memory");
         return;
       }
+      Optional<Ladder> ladder = job.ladder() == null ? Optional.of(config.ladder) : Ladder.preset(job.ladder());
+      if (ladder.isEmpty()) {
+        // Written by a node that knows more ladders than this one.
+        fail(job, "the upload asked for ladder '" + job.ladder() + "', which this worker does not know ("
+            + String.join(", ", Ladder.PRESET_NAMES) + "); upload the source again with one of those");
+        return;
+      }
       if (config.storage == null) {
         // A run that died between publishing and READY left a complete directory; this run replaces it.
         deleteRecursively(output);
       }
-      transcode(job, output);
+      transcode(job, output, ladder.get());
     } catch (UnknownTitleException e) {
       removePublished(id, output);
     }
@@ -371,7 +378,7 @@ public final class IngestWorkers implements AutoCloseable {
     }
   }
 
-  private void transcode(IngestJob job, Path output) {
+  private void transcode(IngestJob job, Path output, Ladder ladder) {
     UUID id = job.titleId();
     Path source = localSource(job);
     ProgressReport progress = new ProgressReport(catalog, id);
@@ -389,7 +396,7 @@ public final class IngestWorkers implements AutoCloseable {
     TranscodeJob transcode = builder
         .format(config.format)
         .segmentSeconds(config.segmentSeconds)
-        .ladder(config.ladder)
+        .ladder(ladder)
         .preset(config.preset)
         .encryption(config.encryption)
         .listener(p -> progress.report(p.percent()))
@@ -806,7 +813,8 @@ public final class IngestWorkers implements AutoCloseable {
     }
 
     /**
-     * The ladder every title is planned from; see {@link Transcoder.Builder#ladder}.
+     * The ladder a title is planned from unless its upload named one of the {@link Ladder#preset presets}
+     * ({@link IngestJob#ladder()}); see {@link Transcoder.Builder#ladder}.
      *
      * @param ladder default {@link Ladder#apple()}
      * @return this builder

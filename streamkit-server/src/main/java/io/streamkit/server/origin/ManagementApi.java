@@ -97,23 +97,24 @@ public final class ManagementApi {
    * @throws IOException if the file cannot be moved into place
    */
   public Title ingest(Path file, String name, String description) throws IOException {
-    return admit(file, Title.checkName(name), Title.checkDescription(description));
+    return admit(file, Title.checkName(name), Title.checkDescription(description), null);
   }
 
   /**
-   * Turns a complete upload into a title: catalog row, source moved into place, ingest job queued. All or nothing: on
-   * a failure the row is removed and the file is back where it was, for the caller to keep or delete.
+   * Turns a complete upload into a title: catalog row, source moved into place, ingest job queued with {@code ladder}
+   * (a {@link io.streamkit.abr.ladder.Ladder#preset} name, or {@code null} for the workers' default). All or
+   * nothing: on a failure the row is removed and the file is back where it was, for the caller to keep or delete.
    */
-  Title admit(Path file, String name, String description) throws IOException {
+  Title admit(Path file, String name, String description, String ladder) throws IOException {
     if (storage != null) {
-      return admitToStorage(file, name, description);
+      return admitToStorage(file, name, description, ladder);
     }
     Title title = store.catalog().create(name, description);
     Path source = IngestWorkers.sourceFile(dataDirectory, title.id());
     try {
       Files.move(file, source, StandardCopyOption.ATOMIC_MOVE);
       try {
-        queue.enqueue(title.id(), source.toString());
+        queue.enqueue(title.id(), source.toString(), ladder);
       } catch (RuntimeException e) {
         Files.move(source, file, StandardCopyOption.ATOMIC_MOVE);
         throw e;
@@ -130,14 +131,14 @@ public final class ManagementApi {
    * As {@link #admit}, with the source copied to the storage ({@code sources/<id>}) so a worker on any node can read
    * it; the local file is deleted once the job is queued.
    */
-  private Title admitToStorage(Path file, String name, String description) throws IOException {
+  private Title admitToStorage(Path file, String name, String description, String ladder) throws IOException {
     Title title = store.catalog().create(name, description);
     String source = IngestWorkers.sourceKey(title.id());
     long size = Files.size(file);
     try {
       storage.put(source, file);
       try {
-        queue.enqueue(title.id(), source);
+        queue.enqueue(title.id(), source, ladder);
       } catch (RuntimeException e) {
         storage.delete(source);
         throw e;

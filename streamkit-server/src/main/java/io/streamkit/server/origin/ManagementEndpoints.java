@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.InvalidValueException;
 import io.streamkit.core.Page;
 import io.streamkit.core.PageRequest;
@@ -88,7 +89,12 @@ import org.slf4j.LoggerFactory;
  *  POST   /api/uploads/s3/abort             UPLOAD       direct upload abandoned, its parts discarded
  * </pre>
  *
- * Upload bodies go to a file chunk by chunk as they arrive, so memory stays flat however large the upload; like
+ * Every upload may name the ladder its title is transcoded to, one of {@link Ladder#PRESET_NAMES} ({@code auto}
+ * fits the Apple ladder to the title): header {@code X-Title-Ladder} on a whole-body upload, key {@code ladder} in
+ * tus {@code Upload-Metadata} or in a direct upload's completion; any other name is a 400 before a byte is taken, and
+ * none means the workers' default.
+ *
+ * <p>Upload bodies go to a file chunk by chunk as they arrive, so memory stays flat however large the upload; like
  * everything else here that touches the disk or the database, they are written on the API executor.
  *
  * <p>Resumable uploads follow tus 1.0.0 core with the creation and termination extensions
@@ -235,8 +241,9 @@ final class ManagementEndpoints implements ApiEndpoints {
   }
 
   /**
-   * {@code POST /api/uploads/s3/complete} {@code {"key", "uploadId", "etags": [...], "name", "description"}}: the
-   * object is assembled, checked and becomes a title with its ingest job, as a finished tus upload does.
+   * {@code POST /api/uploads/s3/complete} {@code {"key", "uploadId", "etags": [...], "name", "description",
+   * "ladder"}}: the object is assembled, checked and becomes a title with its ingest job, as a finished tus upload
+   * does.
    */
   private void completeDirect(ApiCall call, DirectUploads direct, JsonNode request) {
     String key = directKey(request);
@@ -249,6 +256,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     etagNodes.forEach(etag -> etags.add(etag.asText()));
     String name = titleName(request.path("name").asText("Untitled"));
     String description = titleDescription(request.path("description").asText(""));
+    String ladder = ladderName(request.hasNonNull("ladder") ? request.get("ladder").asText() : null);
     StoredObject source = direct.complete(key, uploadId, etags);
     if (source.size() > api.maxUploadBytes) {
       api.storage.delete(key);
@@ -257,7 +265,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     }
     Title title = api.store.catalog().create(name, description);
     try {
-      api.queue.enqueue(title.id(), key);
+      api.queue.enqueue(title.id(), key, ladder);
     } catch (RuntimeException e) {
       api.store.catalog().delete(title.id());
       throw e;
@@ -813,6 +821,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     private final ApiCall call;
     private final String name;
     private final String description;
+    private final String ladder;
     private UploadFile file;
 
     WholeUpload(ApiCall call) {
@@ -828,6 +837,7 @@ final class ManagementEndpoints implements ApiEndpoints {
       }
       this.name = titleName(decodedHeader(headers, "X-Title-Name", "Untitled"));
       this.description = titleDescription(decodedHeader(headers, "X-Title-Description", ""));
+      this.ladder = ladderName(headers.get("X-Title-Ladder"));
     }
 
     @Override
@@ -859,7 +869,7 @@ final class ManagementEndpoints implements ApiEndpoints {
         file.delete();
         throw ApiException.badRequest("the upload is empty; send the video file as the request body");
       }
-      Title title = api.admit(file.path(), name, description);
+      Title title = api.admit(file.path(), name, description, ladder);
       FullHttpResponse response = Responses.json(HttpResponseStatus.ACCEPTED, TitleJson.of(title));
       response.headers().set(HttpHeaderNames.LOCATION, "/api/titles/" + title.id());
       call.respond(response);
@@ -939,9 +949,10 @@ final class ManagementEndpoints implements ApiEndpoints {
     Map<String, String> metadata = tusMetadata(headers.get("Upload-Metadata"));
     String name = titleName(metadata.getOrDefault("name", metadata.getOrDefault("filename", "Untitled")));
     String description = titleDescription(metadata.getOrDefault("description", ""));
+    String ladder = ladderName(metadata.get("ladder"));
     return ApiExchange.withoutBody(() -> {
       removeExpiredUploads();
-      TusUploads.Upload upload = api.tus.create(length, name, description);
+      TusUploads.Upload upload = api.tus.create(length, name, description, ladder);
       call.respond(tus(HttpResponseStatus.CREATED).set(HttpHeaderNames.LOCATION, "/api/uploads/" + upload.id())
           .set("Upload-Offset", 0).set("Upload-Expires", HttpDates.format(upload.expires().toEpochMilli()))
           .response);
@@ -1022,7 +1033,7 @@ final class ManagementEndpoints implements ApiEndpoints {
           Files.move(upload.data(), incoming, StandardCopyOption.ATOMIC_MOVE);
           Title title;
           try {
-            title = api.admit(incoming, upload.name(), upload.description());
+            title = api.admit(incoming, upload.name(), upload.description(), upload.ladder());
           } catch (RuntimeException e) {
             Files.move(incoming, upload.data(), StandardCopyOption.ATOMIC_MOVE);
             throw e;
@@ -1157,6 +1168,19 @@ final class ManagementEndpoints implements ApiEndpoints {
     } catch (InvalidValueException e) {
       throw ApiException.badRequest(LogText.escape(e.getMessage()));
     }
+  }
+
+  /**
+   * The ladder an upload asks for, as the workers know it, or {@code null} when it names none (the workers' default);
+   * 400 for any other name, checked before any upload byte is taken. Only presets: a name never reaches the disk.
+   */
+  private static String ladderName(String ladder) {
+    if (ladder == null || ladder.isBlank()) {
+      return null;
+    }
+    return Ladder.preset(ladder.trim()).map(l -> ladder.trim().toLowerCase(Locale.ROOT)).orElseThrow(() ->
+        ApiException.badRequest("ladder '" + LogText.escape(ladder) + "' is not one of "
+            + String.join(", ", Ladder.PRESET_NAMES) + "; name one of those, or none for this server's default"));
   }
 
   private static String titleDescription(String description) {

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * Unfinished resumable uploads on disk, one directory each under {@code <data>/uploads/tus/<id>/}: {@code info}
- * (declared length, title name and description) and {@code data} (the bytes so far). The file's size is the upload
- * offset (tus 1.0 "Upload-Offset"), so whatever reached the disk before a connection dropped counts and the client
- * resumes from there; nothing else needs to survive a restart.
+ * (declared length, title name and description, the ladder asked for if any) and {@code data} (the bytes so far). The
+ * file's size is the upload offset (tus 1.0 "Upload-Offset"), so whatever reached the disk before a connection
+ * dropped counts and the client resumes from there; nothing else needs to survive a restart.
  *
  * <p>Expiry (tus expiration extension): an upload whose last byte arrived longer ago than the retention is gone —
  * {@link #find} no longer sees it and {@link #removeExpired} deletes it — so abandoned uploads do not fill the disk.
@@ -31,7 +31,9 @@ final class TusUploads {
 
   private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  record Upload(String id, long length, String name, String description, Path data, Instant expires) {
+  /** One unfinished upload; {@code ladder} is {@code null} for the workers' default. */
+  record Upload(String id, long length, String name, String description, String ladder, Path data,
+      Instant expires) {
     long offset() {
       try {
         return Files.size(data);
@@ -52,7 +54,7 @@ final class TusUploads {
     this.clock = clock;
   }
 
-  Upload create(long length, String name, String description) {
+  Upload create(long length, String name, String description, String ladder) {
     String id = UUID.randomUUID().toString();
     Path directory = root.resolve(id);
     try {
@@ -61,6 +63,9 @@ final class TusUploads {
       info.setProperty("length", Long.toString(length));
       info.setProperty("name", name);
       info.setProperty("description", description);
+      if (ladder != null) {
+        info.setProperty("ladder", ladder);
+      }
       try (OutputStream out = Files.newOutputStream(directory.resolve("info"))) {
         info.store(out, null);
       }
@@ -68,7 +73,8 @@ final class TusUploads {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create upload " + directory + ": " + e.getMessage(), e);
     }
-    return new Upload(id, length, name, description, directory.resolve("data"), clock.instant().plus(retention));
+    return new Upload(id, length, name, description, ladder, directory.resolve("data"),
+        clock.instant().plus(retention));
   }
 
   Optional<Upload> find(String id) {
@@ -99,7 +105,7 @@ final class TusUploads {
       return Optional.empty();
     }
     return Optional.of(new Upload(id, Long.parseLong(info.getProperty("length")), info.getProperty("name"),
-        info.getProperty("description", ""), directory.resolve("data"), expires));
+        info.getProperty("description", ""), info.getProperty("ladder"), directory.resolve("data"), expires));
   }
 
   /** Deletes every upload past its deadline that no request is writing; returns how many went. */

@@ -33,6 +33,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -279,6 +280,46 @@ class ManagementApiTest {
     assertThat(send(admin("/api/titles/" + id).DELETE().build()).statusCode()).isEqualTo(204);
     assertThat(send(admin("/api/titles/" + id).build()).statusCode()).isEqualTo(404);
     assertThat(data.resolve("titles").resolve(id)).doesNotExist();
+  }
+
+  @Test
+  void anUploadThatNamesALadderIsTranscodedToItAndAnUnknownNameIsRefusedBeforeItsBody() throws Exception {
+    start(true);
+    Path video = TestVideos.make(data.resolve("clip.mp4"), 4, 640, 360);
+    String auto = Base64.getEncoder().encodeToString("auto".getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> bench = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Name", "bench").header("X-Title-Ladder", "Bench").POST(BodyPublishers.ofFile(video)).build());
+    HttpResponse<String> unnamed = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Name", "default").POST(BodyPublishers.ofFile(video)).build());
+    HttpResponse<String> created = send(admin("/api/uploads").header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", Long.toString(Files.size(video))).header("Upload-Metadata", "ladder " + auto)
+        .POST(BodyPublishers.noBody()).build());
+    HttpResponse<String> finished = send(admin(created.headers().firstValue("Location").orElseThrow())
+        .header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .method("PATCH", BodyPublishers.ofFile(video)).build());
+    int titlesBefore = store.catalog().list(PageRequest.first(100)).items().size();
+    HttpResponse<String> file = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Ladder", "/etc/streamkit/ladder.txt").POST(BodyPublishers.ofFile(video)).build());
+
+    assertThat(bench.statusCode()).isEqualTo(202);
+    assertThat(finished.statusCode()).isEqualTo(204);
+    String autoId = finished.headers().firstValue("X-Title-Id").orElseThrow();
+    // From 360p: bench's next rung is 240p, the Apple ladder's (auto below 20 s: its candidates) 234p, small's 180p.
+    assertThat(renditionHeights(awaitStatus(body(bench).get("id").asText(), TitleStatus.READY)))
+        .containsExactly(360, 240);
+    assertThat(renditionHeights(awaitStatus(body(unnamed).get("id").asText(), TitleStatus.READY)))
+        .as("the workers' default, small").containsExactly(360, 180);
+    assertThat(renditionHeights(awaitStatus(autoId, TitleStatus.READY))).containsExactly(360, 234);
+    assertError(file, 400, "bad_request", "ladder '/etc/streamkit/ladder.txt' is not one of apple, bench, small, auto");
+    assertThat(store.catalog().list(PageRequest.first(100)).items()).as("nothing admitted").hasSize(titlesBefore);
+  }
+
+  private static List<Integer> renditionHeights(JsonNode title) {
+    List<Integer> heights = new ArrayList<>();
+    title.get("renditions").forEach(r -> heights.add(r.get("height").asInt()));
+    return heights;
   }
 
   @Test

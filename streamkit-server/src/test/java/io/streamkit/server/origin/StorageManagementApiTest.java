@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.storage.TitleVersions;
+import io.streamkit.core.job.IngestJob;
+import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.server.TestVideos;
@@ -23,6 +25,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,7 +164,7 @@ class StorageManagementApiTest {
     JsonNode started = post("/api/uploads/s3", json.createObjectNode().put("size", size));
     assertThat(started.get("httpStatus").asInt()).as(started.toString()).isEqualTo(201);
     ObjectNode complete = json.createObjectNode().put("key", started.get("key").asText())
-        .put("uploadId", started.get("uploadId").asText()).put("name", "direct");
+        .put("uploadId", started.get("uploadId").asText()).put("name", "direct").put("ladder", "bench");
     var etags = complete.putArray("etags");
     for (JsonNode part : started.get("parts")) {
       ByteBuffer bytes = ByteBuffer.allocate(part.get("length").asInt());
@@ -180,6 +183,9 @@ class StorageManagementApiTest {
     assertThat(title.get("name").asText()).isEqualTo("direct");
     awaitReady(title.get("id").asText());
     assertThat(new TitleVersions(bucket).current("titles/" + title.get("id").asText())).isPresent();
+    assertThat(IngestJobQueue.in(store).forTitle(UUID.fromString(title.get("id").asText())))
+        .extracting(IngestJob::ladder).as("the ladder the completion named, not the workers' small")
+        .containsExactly("bench");
     awaitNoSources();
   }
 
