@@ -603,14 +603,19 @@ final class ManagementEndpoints implements ApiEndpoints {
     return move(call, "title.unpublish", id, TitleStatus.READY, null);
   }
 
-  /** {@code POST /api/titles/{id}/retry}: a FAILED title is transcoded again from its kept source. */
+  /**
+   * {@code POST /api/titles/{id}/retry}: a FAILED title is transcoded again from its kept source, with the ladder its
+   * upload named.
+   */
   private void retry(ApiCall call, UUID id) {
     Title title = title(id);
     if (title.status() != TitleStatus.FAILED) {
       throw ApiException.conflict("illegal_transition", "title " + id + " is " + title.status() + "; only FAILED"
           + " titles can be retried");
     }
-    String source = keptSource(id);
+    List<IngestJob> jobs = api.queue.forTitle(id);
+    IngestJob last = jobs.isEmpty() ? null : jobs.get(jobs.size() - 1);
+    String source = keptSource(id, last);
     if (source == null) {
       throw ApiException.conflict("source_gone", "the uploaded source of title " + id + " is no longer kept;"
           + " delete the title and upload the file again");
@@ -620,7 +625,7 @@ final class ManagementEndpoints implements ApiEndpoints {
     // with no job left to finish it.
     Title processing = move(call, "title.retry", id, TitleStatus.PROCESSING, null);
     try {
-      api.queue.enqueue(id, source);
+      api.queue.enqueue(id, source, last == null ? null : last.ladder());
     } catch (RuntimeException e) {
       api.store.catalog().fail(id, title.errorMessage());
       throw e;
@@ -629,14 +634,13 @@ final class ManagementEndpoints implements ApiEndpoints {
     call.respond(HttpResponseStatus.ACCEPTED, TitleJson.of(processing));
   }
 
-  /** The source a FAILED title's last job read, if it is still there; null otherwise. */
-  private String keptSource(UUID id) {
+  /** The source a FAILED title's {@code last} job (null if none) read, if it is still there; null otherwise. */
+  private String keptSource(UUID id, IngestJob last) {
     if (api.storage == null) {
       Path source = IngestWorkers.sourceFile(api.dataDirectory, id);
       return Files.isRegularFile(source) ? source.toString() : null;
     }
-    List<IngestJob> jobs = api.queue.forTitle(id);
-    String source = jobs.isEmpty() ? IngestWorkers.sourceKey(id) : jobs.get(jobs.size() - 1).sourcePath();
+    String source = last == null ? IngestWorkers.sourceKey(id) : last.sourcePath();
     return api.storage.stat(source).isPresent() ? source : null;
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.PageRequest;
+import io.streamkit.core.job.IngestJob;
+import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
@@ -123,7 +125,8 @@ class ManagementApiTest {
     byte[] notVideo = "these bytes are a shopping list, not a movie\n".repeat(200).getBytes(StandardCharsets.UTF_8);
 
     HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
-        .header("X-Title-Name", "list").POST(BodyPublishers.ofByteArray(notVideo)).build());
+        .header("X-Title-Name", "list").header("X-Title-Ladder", "bench").POST(BodyPublishers.ofByteArray(notVideo))
+        .build());
     assertThat(uploaded.statusCode()).isEqualTo(202);
     String id = body(uploaded).get("id").asText();
 
@@ -155,6 +158,8 @@ class ManagementApiTest {
     }
     assertThat(again).as("the retried transcode ran and failed the same way").isNotNull();
     assertThat(again.get("errorMessage").asText()).isEqualTo(message);
+    assertThat(IngestJobQueue.in(store).forTitle(UUID.fromString(id))).extracting(IngestJob::ladder)
+        .as("the retry keeps the ladder the upload named").containsExactly("bench", "bench");
   }
 
   @Test
