@@ -139,10 +139,20 @@ MIX=(
 )
 for f in "$TITLE"/v0/seg_*.m4s; do MIX+=("/titles/bench/v0/$(basename "$f")?token=$TOKEN"); done
 
-# Both servers get the same warm-up; for the JVM it is where the JIT compiles the request path (nginx has none).
+# Both servers get the same warm-up; for the JVM it is where the JIT compiles the request path (nginx has none). It
+# covers what the matrix sends: the player mix at each connection count, then every object at each, with the
+# connections wrk opens and drops at every phase. A JVM warmed at 64 connections only still recompiled its response
+# path during the first points at 1,000 (hundreds of methods; C2 took up to a third of the origin's CPU there, as the
+# branches taken only under many connections and dropped ones deoptimised what it had compiled without them).
 for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
-  log "warm-up on port $port: player mix, 64 connections, $JVM_WARMUP"
-  wrk -t"$THREADS" -c64 -d"$JVM_WARMUP" -s "$WORK/player-mix.lua" "http://127.0.0.1:$port" "${MIX[@]}" >/dev/null
+  for conns in $CONNECTIONS; do
+    log "warm-up on port $port: player mix, $conns connections, $JVM_WARMUP"
+    wrk -t"$THREADS" -c"$conns" -d"$JVM_WARMUP" -s "$WORK/player-mix.lua" "http://127.0.0.1:$port" "${MIX[@]}" >/dev/null
+    for size in $SIZES; do
+      wrk -t"$THREADS" -c"$conns" -d"$WARMUP" --timeout 10s \
+        "http://127.0.0.1:$port/titles/bench/sizes/object_$size.m4s?token=$TOKEN" >/dev/null
+    done
+  done
 done
 
 # --- measuring ----------------------------------------------------------------------------------------------------
@@ -238,7 +248,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-both servers warmed with the player mix for $JVM_WARMUP, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
+both servers warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
 of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
