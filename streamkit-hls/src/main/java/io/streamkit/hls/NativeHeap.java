@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: x264, libswscale and the decoders free their frame buffers into glibc's per-thread arenas, which keep the
  * pages. A process's resident set then stays at the high-water mark of the busiest transcode it ran: 20 transcodes of
- * a 1080p ladder in one JVM climbed to 590–760 MB, and stayed at 220–370 MB with a release after each. The price is
- * the page faults of the next transcode, which gets those pages afresh: about 5 % more wall time when released
- * between back-to-back transcodes, so {@link Transcoder#releaseNativeMemory()} is meant for a process going idle.
+ * a 1080p ladder in one JVM climbed to 760–850 MB, and stayed at 200–380 MB with a release after each. The price is
+ * the page faults of the next transcode, which gets those pages afresh: 5–10 % more wall time when released between
+ * back-to-back transcodes, so {@link Transcoder#releaseNativeMemory()} is meant for a process going idle
+ * (benchmarks/README.md, "Native memory handed back when a worker goes idle").
  *
  * <p>{@code malloc_trim} walks every arena under its lock and is safe while other threads allocate. Where it is not
  * available (another C library, or a JavaCPP that does not bind it), {@link #release()} does nothing.

@@ -67,11 +67,11 @@ public final class Transcoder {
   /**
    * Hands the native memory that finished transcodes freed back to the operating system. The FFmpeg libraries free
    * their frame buffers into the C library's heap, which keeps them for the next transcode: a process that ran
-   * transcodes keeps the resident set of its busiest one until it exits (590–760 MB after a few 1080p ladders on two
-   * cores). Call this when the process goes idle, as {@link io.streamkit.hls.ingest.IngestWorkers} do when the queue
-   * is empty; not between back-to-back transcodes, which would then fault those pages in again (about 5 % more wall
-   * time each; benchmarks/README.md, "Transcode vs the ffmpeg command line"). Safe while transcodes run; does nothing
-   * where the C library is not glibc.
+   * transcodes keeps the resident set of its busiest one until it exits (760–850 MB after 20 1080p ladders on two
+   * cores, 200–380 MB released). Call this when the process goes idle, as {@link io.streamkit.hls.ingest.IngestWorkers}
+   * do when the queue is empty; not between back-to-back transcodes, which would then fault those pages in again
+   * (5–10 % more wall time each; benchmarks/README.md, "Native memory handed back when a worker goes idle"). Safe
+   * while transcodes run; does nothing where the C library is not glibc.
    */
   public static void releaseNativeMemory() {
     NativeHeap.release();

@@ -331,7 +331,7 @@ public final class IngestWorkers implements AutoCloseable {
             + " its lease each time); delete the title and upload the source again, or check the server's memory");
         return;
       }
-      Optional<Ladder> ladder = job.ladder() == null ? Optional.of(config.ladder) : Ladder.preset(job.ladder());
+      Optional<Ladder> ladder = job.ladderIfNamed().map(Ladder::preset).orElse(Optional.of(config.ladder));
       if (ladder.isEmpty()) {
         // Written by a node that knows more ladders than this one.
         fail(job, "the upload asked for ladder '" + job.ladder() + "', which this worker does not know ("

@@ -1182,9 +1182,12 @@ final class ManagementEndpoints implements ApiEndpoints {
     if (ladder == null || ladder.isBlank()) {
       return null;
     }
-    return Ladder.preset(ladder.trim()).map(l -> ladder.trim().toLowerCase(Locale.ROOT)).orElseThrow(() ->
-        ApiException.badRequest("ladder '" + LogText.escape(ladder) + "' is not one of "
-            + String.join(", ", Ladder.PRESET_NAMES) + "; name one of those, or none for this server's default"));
+    String name = ladder.trim().toLowerCase(Locale.ROOT);
+    if (!Ladder.PRESET_NAMES.contains(name)) {
+      throw ApiException.badRequest("ladder '" + LogText.escape(ladder) + "' is not one of "
+          + String.join(", ", Ladder.PRESET_NAMES) + "; name one of those, or none for this server's default");
+    }
+    return name;
   }
 
   private static String titleDescription(String description) {
