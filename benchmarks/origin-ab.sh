@@ -42,16 +42,21 @@ cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 
 . benchmarks/bench-title.sh
-encode_bench_title "$WORK/a/titles/bench"
+encode_bench_title "$WORK/made/titles/bench"
 path=/titles/bench/v0/index.m3u8
 if [ "$OBJECT" != playlist ]; then
   kib=${OBJECT%k}; [ "$OBJECT" != "${OBJECT%m}" ] && kib=$(( ${OBJECT%m} * 1024 ))
   [[ "$kib" =~ ^[0-9]+$ ]] || { echo "origin-ab: OBJECT '$OBJECT' is not <n>k, <n>m or playlist" >&2; exit 1; }
-  mkdir -p "$WORK/a/titles/bench/sizes"
-  head -c $(( kib * 1024 )) /dev/urandom > "$WORK/a/titles/bench/sizes/object.m4s"
+  mkdir -p "$WORK/made/titles/bench/sizes"
+  head -c $(( kib * 1024 )) /dev/urandom > "$WORK/made/titles/bench/sizes/object.m4s"
   path=/titles/bench/sizes/object.m4s
 fi
-cp -r "$WORK/a" "$WORK/b"   # each server its own data directory and database
+# Each server its own data directory and database, both copied the same way: how a file was written changes what
+# sendfile from the page cache costs (likely the size of the kernel's page-cache folios: cp writes in large pieces,
+# `head` in small ones). Serving the original to A and a copy to B gave the same build 17 % less CPU per request as B
+# (256 KiB, 1,000 connections).
+cp -r "$WORK/made" "$WORK/a"
+cp -r "$WORK/made" "$WORK/b"
 
 start() { # name jar port opts java serve-args
   # shellcheck disable=SC2086
