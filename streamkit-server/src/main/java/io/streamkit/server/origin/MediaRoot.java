@@ -32,13 +32,16 @@ import java.time.Duration;
  * <p>Files served are kept open ({@link #open}), as nginx's {@code open_file_cache} with {@code open_file_cache_valid}
  * does: a bounded Caffeine cache of {@link OpenFile}s keyed by the file's path, each trusted for {@link #FILE_RECHECK}
  * after the path was last checked ({@code lstat}, the symbolic-link rule above, regular file). Within that time a
- * request costs an {@code fstat} of the open descriptor, no {@code lstat} and no {@code open}; a size that differs from
- * the one checked (a file rewritten in place) has the path checked at once. When the check finds another file (new
- * identity, size or modification time), the new one is opened and replaces the old in the cache; the old descriptor
- * closes when the last response sending it is done ({@link OpenFile}'s references). So a file deleted or replaced by a
- * rename is still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title. A small file
- * whose bytes are in memory ({@link MemoryBodies}) skips the {@code fstat} too: its responses send the bytes read when
- * it was opened, whole and consistent, so a rewrite in place shows after at most {@link #FILE_RECHECK} as well.
+ * request costs no system call at all: no {@code lstat}, no {@code open}, no {@code fstat} (which on its own was about
+ * 4 % of the origin's CPU on 256 KiB objects at 1,000 connections). When the check finds another file (new identity,
+ * size or modification time), the new one is opened and replaces the old in the cache; the old descriptor closes when
+ * the last response sending it is done ({@link OpenFile}'s references). So a file deleted or replaced by a rename is
+ * still served as it was for at most {@link #FILE_RECHECK}, never a file outside its title. A file rewritten in place
+ * (not how StreamKit writes: it renames finished files into place) shows within that time too, and sooner when it
+ * shrank: a response from the shorter file cannot send the length its head announced, so it fails (the client sees the
+ * connection close before the body's end, not wrong bytes), and a response that ends short, for that reason or because
+ * its client left, has the path checked again at the next request. A small file whose bytes are in memory
+ * ({@link MemoryBodies}) sends the bytes read when it was opened, whole and consistent.
  */
 final class MediaRoot {
 
@@ -178,15 +181,8 @@ final class MediaRoot {
     Location location = locations.getIfPresent(path);
     OpenFile open = location == null ? null : openFiles.getIfPresent(location.file());
     if (open != null && directoryInside(location.directory(), location.title())
-        && ticker.read() - open.checkedNanos() < fileRecheckNanos && open.tryRetain()) {
-      try {
-        if (open.inMemory() || open.channel().size() == open.size()) {
-          return open;
-        }
-      } catch (IOException e) {
-        // Checked again below.
-      }
-      open.release();
+        && open.trusted(ticker.read(), fileRecheckNanos) && open.tryRetain()) {
+      return open;
     }
     File file = resolve(path);
     if (file == null) {

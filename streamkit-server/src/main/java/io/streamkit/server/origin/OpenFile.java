@@ -34,6 +34,8 @@ final class OpenFile extends AbstractReferenceCounted {
   private MemoryBodies bodies;
   /** When the path was last checked to still name this file, from the cache's ticker. */
   private volatile long checkedNanos;
+  /** A response ended before its body did: the path is checked again at the next request. */
+  private volatile boolean cutShort;
 
   OpenFile(FileChannel channel, long size, long modifiedMillis, Object identity, long checkedNanos) {
     this.channel = channel;
@@ -68,12 +70,25 @@ final class OpenFile extends AbstractReferenceCounted {
     this.head = head;
   }
 
-  long checkedNanos() {
-    return checkedNanos;
+  /**
+   * Whether a request at {@code now} may be served from this descriptor without a look at the path: checked less than
+   * {@code windowNanos} ago, and no response from it has ended short since.
+   */
+  boolean trusted(long now, long windowNanos) {
+    return !cutShort && now - checkedNanos < windowNanos;
   }
 
   void checked(long nanos) {
     checkedNanos = nanos;
+    cutShort = false;
+  }
+
+  /**
+   * A response stopped before the bytes it promised: its client went away, or the file is shorter than when it was
+   * opened (rewritten in place). Telling which needs a look at the file, which the next request takes.
+   */
+  private void cutShort() {
+    cutShort = true;
   }
 
   /** Whether the file the path names now, as read by {@code lstat}, is the one held open here, unchanged. */
@@ -168,6 +183,9 @@ final class OpenFile extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
+      if (transferred() < count()) {
+        file.cutShort();
+      }
       file.release();
     }
   }
@@ -182,10 +200,25 @@ final class OpenFile extends AbstractReferenceCounted {
       this.file = file;
     }
 
+    /** As the superclass, but a file that ends early fails the response instead of yielding empty chunks forever. */
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+      ByteBuf chunk = super.readChunk(allocator);
+      if (chunk != null && !chunk.isReadable()) {
+        chunk.release();
+        throw new IOException("file ended at byte " + currentOffset() + " of the " + endOffset()
+            + " the response promised: it was rewritten in place while being sent");
+      }
+      return chunk;
+    }
+
     @Override
     public void close() {
       if (!closed) {
         closed = true;
+        if (currentOffset() < endOffset()) {
+          file.cutShort();
+        }
         file.release();
       }
     }

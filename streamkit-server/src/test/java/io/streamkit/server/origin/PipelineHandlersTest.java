@@ -20,9 +20,13 @@ import io.netty.util.ReferenceCountUtil;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,32 +167,49 @@ class PipelineHandlersTest {
   }
 
   @Test
-  void aChangedFileIsAnsweredWithItsNewHeadersAndALinkPlantedInItsPlaceIsNotFollowed(@TempDir Path data)
+  void aFileChangedInPlaceIsAnsweredWithItsNewHeadersAtTheRecheckOrOnceAResponseFromItEndedShort(@TempDir Path data)
       throws Exception {
-    // Larger than a body held in memory, so sent from the descriptor, whose size is checked on every request.
-    int size = MemoryBodies.MAX_FILE_BYTES + 10;
+    // Larger than a body held in memory in each of its versions below, so sent from the kept-open descriptor.
+    int size = 2 * MemoryBodies.MAX_FILE_BYTES;
     Path segment = Files.createDirectories(data.resolve("titles/t1/v0")).resolve("seg_1.m4s");
     Files.write(segment, new byte[size]);
     Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     AtomicLong nanos = new AtomicLong();
     EmbeddedChannel ch = new EmbeddedChannel(new FileHandler(new MediaRoot(data, nanos::get), false, metrics));
 
-    HttpResponse first = serve(ch);
-    assertThat(first.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(Integer.toString(size));
+    Served first = send(ch);
+    assertThat(first.announced()).isEqualTo(size);
+    assertThat(first.sent()).isEqualTo(size);
 
     Files.write(segment, new byte[size + 10]);
     Files.setLastModifiedTime(segment, FileTime.from(Instant.parse("2026-01-01T00:00:05Z")));
-    HttpResponse second = serve(ch);
-    assertThat(second.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(Integer.toString(size + 10));
-    assertThat(second.headers().get(HttpHeaderNames.ETAG)).isNotEqualTo(first.headers().get(HttpHeaderNames.ETAG));
-    assertThat(second.headers().get(HttpHeaderNames.LAST_MODIFIED)).isEqualTo("Thu, 01 Jan 2026 00:00:05 GMT");
+    Served grown = send(ch);
+    assertThat(grown.announced()).as("grown in place: the open file, whole, until the path is checked again")
+        .isEqualTo(size);
+    assertThat(grown.sent()).isEqualTo(size);
+    nanos.addAndGet(MediaRoot.FILE_RECHECK.toNanos());
+    Served checked = send(ch);
+    assertThat(checked.announced()).isEqualTo(size + 10);
+    assertThat(checked.sent()).isEqualTo(size + 10);
+    assertThat(checked.head().headers().get(HttpHeaderNames.ETAG))
+        .isNotEqualTo(first.head().headers().get(HttpHeaderNames.ETAG));
+    assertThat(checked.head().headers().get(HttpHeaderNames.LAST_MODIFIED)).isEqualTo("Thu, 01 Jan 2026 00:00:05 GMT");
+
+    Files.write(segment, new byte[size - 10]);
+    Served shrunk = send(ch);
+    assertThat(shrunk.announced()).as("shrunk in place: the response from the open file").isEqualTo(size + 10);
+    assertThat(shrunk.sent()).as("cannot send what its head announced").isEqualTo(size - 10);
+    Served next = send(ch);
+    assertThat(next.announced()).as("the next request, within the same second, has the path checked again")
+        .isEqualTo(size - 10);
+    assertThat(next.sent()).isEqualTo(size - 10);
 
     Path secret = Files.write(data.resolve("secret.db"), new byte[30]);
     Files.delete(segment);
     Files.createSymbolicLink(segment, secret);
-    HttpResponse kept = serve(ch);
-    assertThat(kept.status().code()).as("the open file, until the path is checked again").isEqualTo(200);
-    assertThat(kept.headers().get(HttpHeaderNames.CONTENT_LENGTH)).isEqualTo(Integer.toString(size + 10));
+    Served kept = send(ch);
+    assertThat(kept.head().status().code()).as("the open file, until the path is checked again").isEqualTo(200);
+    assertThat(kept.announced()).isEqualTo(size - 10);
     nanos.addAndGet(MediaRoot.FILE_RECHECK.toNanos());
     assertThat(serve(ch).status().code()).isEqualTo(404);
     ch.finishAndReleaseAll();
@@ -266,15 +287,35 @@ class PipelineHandlersTest {
 
   /** One GET of the segment through {@code ch}; every message written is released. */
   private static HttpResponse serve(EmbeddedChannel ch) {
+    return send(ch).head();
+  }
+
+  /** A response as a client saw it: its head, the body length the head announced, the body bytes that came. */
+  private record Served(HttpResponse head, long announced, long sent) {}
+
+  /** Asks for the segment and sends the file body as a socket would, until its file has no more bytes to give. */
+  private static Served send(EmbeddedChannel ch) {
     ch.writeInbound(request("/titles/t1/v0/seg_1.m4s", null));
     HttpResponse response = null;
+    long sent = 0;
     for (Object written = ch.readOutbound(); written != null; written = ch.readOutbound()) {
       if (written instanceof HttpResponse r && response == null) {
         response = r;
       }
+      if (written instanceof FileRegion region) {
+        try (WritableByteChannel sink = Channels.newChannel(OutputStream.nullOutputStream())) {
+          while (region.transferred() < region.count()) {
+            region.transferTo(sink, region.transferred());
+          }
+        } catch (IOException e) {
+          // The file ended before the region: the connection would be closed here.
+        }
+        sent += region.transferred();
+      }
       ReferenceCountUtil.release(written);
     }
-    return response;
+    long announced = response == null ? -1 : response.headers().getInt(HttpHeaderNames.CONTENT_LENGTH, -1);
+    return new Served(response, announced, sent);
   }
 
   private static OriginRequest request(String path, String token) {

@@ -3,6 +3,7 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -98,6 +99,36 @@ class SmallFileDeliveryTest {
     assertThat(FileHandler.corks(256 * 1024, 1000)).as("256 KiB, 1,000 connections").isTrue();
     assertThat(FileHandler.corks(1024 * 1024, 64)).as("1 MiB, 64 connections").isTrue();
     assertThat(FileHandler.corks(budget, 0)).as("a body of the whole budget").isTrue();
+  }
+
+  /**
+   * A file the origin holds open, rewritten shorter in place (the same file truncated: not how StreamKit writes, but
+   * how {@code cp} does): within its recheck second a response may still start from the open descriptor, announcing the
+   * old length; it ends when the file does, and the request after it finds the file as it is now.
+   */
+  @Test
+  void aFileShrunkInPlaceEndsTheResponseFromItsOpenDescriptorAndTheNextArrivesWhole() throws Exception {
+    Path file = data.resolve("titles").resolve("sizes").resolve("shrunk.m4s");
+    byte[] before = randomBytes(4 * MemoryBodies.MAX_FILE_BYTES, 6);
+    byte[] after = randomBytes(2 * MemoryBodies.MAX_FILE_BYTES, 7);
+    Files.write(file, before);
+    String path = "/titles/sizes/shrunk.m4s?token=" + token;
+    assertThat(origin.get(path).body()).isEqualTo(before);
+
+    Files.write(file, after);
+    List<String> failures = new ArrayList<>();
+    HttpResponse<byte[]> whole = null;
+    for (int attempt = 0; attempt < 2 && whole == null; attempt++) {
+      try {
+        whole = origin.get(path);
+      } catch (IOException e) {
+        failures.add(e.toString());
+      }
+    }
+    assertThat(failures).as("responses that ended short").hasSizeLessThanOrEqualTo(1);
+    assertThat(whole).isNotNull();
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.body()).isEqualTo(after);
   }
 
   /** With enough connections open that the origin corks, the corked way delivers the same bytes. */
