@@ -207,7 +207,7 @@ final class OpenFile extends AbstractReferenceCounted {
       if (chunk != null && !chunk.isReadable()) {
         chunk.release();
         throw new IOException("file ended at byte " + currentOffset() + " of the " + endOffset()
-            + " the response promised: it was rewritten in place while being sent");
+            + " the response promised: it was shortened while being sent");
       }
       return chunk;
     }
