@@ -59,6 +59,27 @@ final class RunningOrigin implements AutoCloseable {
     return signer.sign(claims.build());
   }
 
+  /** A request that may fail, sent again as its {@link #untilAnswered} caller asks. */
+  interface Request {
+    HttpResponse<byte[]> send() throws IOException, InterruptedException;
+  }
+
+  /** The response that came, or {@code null}, and the failures of the attempts before it, in order. */
+  record Attempts(HttpResponse<byte[]> response, List<String> failures) {}
+
+  /** Sends {@code request} until a response comes, at most {@code attempts} times. */
+  static Attempts untilAnswered(int attempts, Request request) throws InterruptedException {
+    List<String> failures = new ArrayList<>();
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      try {
+        return new Attempts(request.send(), failures);
+      } catch (IOException e) {
+        failures.add(e.toString());
+      }
+    }
+    return new Attempts(null, failures);
+  }
+
   URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
   }

@@ -3,7 +3,6 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBufAllocator;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -116,16 +115,9 @@ class SmallFileDeliveryTest {
     assertThat(origin.get(path).body()).isEqualTo(before);
 
     Files.write(file, after);
-    List<String> failures = new ArrayList<>();
-    HttpResponse<byte[]> whole = null;
-    for (int attempt = 0; attempt < 2 && whole == null; attempt++) {
-      try {
-        whole = origin.get(path);
-      } catch (IOException e) {
-        failures.add(e.toString());
-      }
-    }
-    assertThat(failures).as("responses that ended short").hasSizeLessThanOrEqualTo(1);
+    RunningOrigin.Attempts attempts = RunningOrigin.untilAnswered(2, () -> origin.get(path));
+    HttpResponse<byte[]> whole = attempts.response();
+    assertThat(attempts.failures()).as("responses that ended short").hasSizeLessThanOrEqualTo(1);
     assertThat(whole).isNotNull();
     assertThat(whole.statusCode()).isEqualTo(200);
     assertThat(whole.body()).isEqualTo(after);

@@ -3,7 +3,6 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -69,18 +66,12 @@ class TlsDeliveryTest {
       assertThat(keys.client().send(get, HttpResponse.BodyHandlers.ofByteArray()).body()).isEqualTo(before);
 
       Files.write(file, after); // the same file, truncated and written again
-      List<String> failures = new ArrayList<>();
-      HttpResponse<byte[]> whole = null;
-      for (int attempt = 0; attempt < 2 && whole == null; attempt++) {
-        try {
-          whole = keys.client().send(get, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-          failures.add(e.toString());
-        }
-      }
+      RunningOrigin.Attempts attempts = RunningOrigin.untilAnswered(2,
+          () -> keys.client().send(get, HttpResponse.BodyHandlers.ofByteArray()));
+      HttpResponse<byte[]> whole = attempts.response();
       // Within a second of the rewrite the first response may still come from the descriptor opened before it: it
       // must end (not send empty chunks for ever), and the request after it finds the file as it is now.
-      assertThat(failures).as("responses that ended short").hasSizeLessThanOrEqualTo(1);
+      assertThat(attempts.failures()).as("responses that ended short").hasSizeLessThanOrEqualTo(1);
       assertThat(whole).isNotNull();
       assertThat(whole.statusCode()).isEqualTo(200);
       assertThat(whole.body()).isEqualTo(after);
