@@ -54,13 +54,35 @@ final class ResponseHeaders extends HttpHeaders {
     } else {
       text = String.valueOf(value);
     }
+    int bad = text instanceof AsciiString ascii ? lineBreakOrNul(ascii) : lineBreakOrNul(text);
+    if (bad >= 0) {
+      throw new IllegalArgumentException("a response header value holds a line break or NUL at index " + bad);
+    }
+    return text;
+  }
+
+  private static int lineBreakOrNul(CharSequence text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\r' || c == '\n' || c == 0) {
-        throw new IllegalArgumentException("a response header value holds a line break or NUL at index " + i);
+        return i;
       }
     }
-    return text;
+    return -1;
+  }
+
+  /** As {@link #lineBreakOrNul(CharSequence)} over the bytes themselves: most values a file response sets are these. */
+  private static int lineBreakOrNul(AsciiString text) {
+    byte[] bytes = text.array();
+    int from = text.arrayOffset();
+    int to = from + text.length();
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (b == '\r' || b == '\n' || b == 0) {
+        return i - from;
+      }
+    }
+    return -1;
   }
 
   private void append(CharSequence name, CharSequence value) {

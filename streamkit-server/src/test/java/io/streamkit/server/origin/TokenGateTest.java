@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +97,23 @@ class TokenGateTest {
   }
 
   @Test
+  void eachRequestOnAConnectionIsCheckedForItsOwnToken() throws Exception {
+    String token = origin.token(claims());
+    int at = token.length() - 10;
+    String altered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+    String head = "HEAD " + SEGMENT + "?token=%s HTTP/1.1\r\nHost: x\r\n%s\r\n";
+    double before = origin.rejections("token_bad_signature");
+
+    String answers = exchange(head.formatted(token, "") + head.formatted(altered, "")
+        + head.formatted(token, "Connection: close\r\n"));
+
+    assertThat(Arrays.stream(answers.split("\r\n")).filter(line -> line.startsWith("HTTP/1.1 ")))
+        .as("a token differing from the connection's last one in a single character is checked, not taken for it")
+        .containsExactly("HTTP/1.1 200 OK", "HTTP/1.1 403 Forbidden", "HTTP/1.1 200 OK");
+    assertThat(origin.rejections("token_bad_signature")).isEqualTo(before + 1);
+  }
+
+  @Test
   void adminKeyGuardsMetricsButNotHealth() throws Exception {
     String key = "admin-key-for-the-metrics-endpoint";
     try (RunningOrigin guarded = new RunningOrigin(b -> b.adminKey(key))) {
@@ -101,6 +122,18 @@ class TokenGateTest {
           .isEqualTo(401);
       assertThat(guarded.get("/metrics", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
       assertThat(guarded.get("/healthz").statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** Sends {@code requests} on one connection and reads until the origin closes it. */
+  private static String exchange(String requests) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      in.transferTo(all);
+      return all.toString(StandardCharsets.ISO_8859_1);
     }
   }
 
