@@ -3,10 +3,11 @@ package io.streamkit.server.origin;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -57,9 +58,10 @@ import java.util.function.IntSupplier;
  * <p>Per request cost: the response headers that depend only on the file ({@code ETag}, {@code Last-Modified},
  * {@code Content-Type}, {@code Content-Length}) are encoded once per version of a file, a {@link FileHead} kept per
  * path and used while the size and modification time read on this request still match it (a local file's are kept
- * with its {@link OpenFile}); fixed values are constants, and the listener that uncorks the socket is one for all
- * responses. A local file is sent from the descriptor {@link MediaRoot#open} keeps open, and the response head is the
- * connection's own, reused ({@link ConnectionState#fileResponse()}), with {@link ResponseHeaders}.
+ * with its {@link OpenFile}); fixed values are constants, and a corked response whose bytes all left in its flush is
+ * uncorked right after it, with no promise or listener of its own. A local file is sent from the descriptor
+ * {@link MediaRoot#open} keeps open, and the response head is the connection's own, reused
+ * ({@link ConnectionState#fileResponse()}), with {@link ResponseHeaders}.
  */
 @Sharable
 final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -282,8 +284,11 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
         // No promise per write: a failed write fails the last one too, and the connection closes on it.
         ctx.write(response, ctx.voidPromise());
         ctx.write(region, ctx.voidPromise());
-        ChannelPromise last = Responses.lastWrite(ctx, metrics, request.route, status, length);
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, corked ? last.unvoid().addListener(UNCORK) : last);
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT,
+            Responses.lastWrite(ctx, metrics, request.route, status, length));
+        if (corked) {
+          uncorkOnceWritten(ctx);
+        }
       }
     } catch (IOException e) {
       ctx.fireExceptionCaught(e);
@@ -291,6 +296,23 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       if (!handedOver) {
         file.release();
       }
+    }
+  }
+
+  /**
+   * Ends a response's corking once its last byte is with the kernel: at once when the flush wrote everything (a link
+   * that keeps up, nearly always), else when what is still queued has been written, by an empty write queued behind
+   * it. So the usual response needs no promise of its own and no listener to uncork it.
+   */
+  private static void uncorkOnceWritten(ChannelHandlerContext ctx) {
+    ChannelOutboundBuffer unwritten = ctx.channel().unsafe().outboundBuffer();
+    if (unwritten == null) {
+      return; // closed: nothing left to push
+    }
+    if (unwritten.isEmpty()) {
+      ((EpollSocketChannel) ctx.channel()).config().setTcpCork(false);
+    } else {
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(UNCORK);
     }
   }
 
