@@ -7,6 +7,10 @@
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #   SIZES="16k 1m" CONNECTIONS=64 benchmarks/origin-vs-nginx.sh                # part of the matrix
 #   ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # each point 3 times, servers taking turns; median rows
+#   NETTY_FLOOR=1 ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # and a bare Netty file server as a third
+#
+# NETTY_FLOOR=1 adds `NettyFloorServer` (benchmarks module): the origin's transport and delivery choices behind Netty's
+# own HTTP codec and nothing else (no token, metrics, limits...), as a floor under the origin's per-request cost.
 #
 # Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes, .m4s, in the title), media playlist} ×
 # {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the server used per GB sent
@@ -26,6 +30,8 @@ SOAK_SECONDS=${SOAK_SECONDS:-60}
 THREADS=${THREADS:-2}
 NGINX_PORT=${NGINX_PORT:-18080}
 STREAMKIT_PORT=${STREAMKIT_PORT_BENCH:-18081}
+NETTY_PORT=${NETTY_PORT:-18082}
+NETTY_FLOOR=${NETTY_FLOOR:-0}
 JAVA_OPTS=${JAVA_OPTS:--Xms256m -Xmx512m}
 SERVE_ARGS=${SERVE_ARGS:-}   # extra `streamkit serve` options, e.g. SERVE_ARGS="--io-threads 1"
 HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-100}   # of the soak's 1000 connections
@@ -33,6 +39,9 @@ SIZES=${SIZES:-16k 128k 256k 1m 2m 4m}   # object sizes of the matrix (k = KiB, 
 CONNECTIONS=${CONNECTIONS:-64 1000}
 ROUNDS=${ROUNDS:-1}   # measurements per point, the servers taking turns; each row is the median round's
 JAR=${JAR:-streamkit-server/target/streamkit.jar}   # or a jar built elsewhere
+BENCH_JAR=${BENCH_JAR:-benchmarks/target/benchmarks.jar}   # for NETTY_FLOOR=1
+SERVERS="nginx streamkit"
+[ "$NETTY_FLOOR" = 1 ] && SERVERS="nginx streamkit netty"
 SECRET=benchmark-secret-0123456789abcdef0123456789
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -45,12 +54,17 @@ if [ ! -f "$JAR" ]; then
   log "building $JAR"
   mvn -B -q -DskipTests package -pl streamkit-server -am
 fi
+if [ "$NETTY_FLOOR" = 1 ] && [ ! -f "$BENCH_JAR" ]; then
+  log "building $BENCH_JAR"
+  mvn -B -q -DskipTests package -pl benchmarks -am
+fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d /tmp/streamkit-origin-bench.XXXXXX)
-NGINX_PID=""; STREAMKIT_PID=""
+NGINX_PID=""; STREAMKIT_PID=""; NETTY_PID=""
 cleanup() {
   [ -n "$STREAMKIT_PID" ] && kill "$STREAMKIT_PID" 2>/dev/null || true
+  [ -n "$NETTY_PID" ] && kill "$NETTY_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$WORK"
@@ -110,8 +124,16 @@ java $JAVA_OPTS -jar "$JAR" serve --host 127.0.0.1 --port "$STREAMKIT_PORT" --da
 STREAMKIT_PID=$!
 TOKEN_URL=$(java -jar "$JAR" token --signing-key "$SECRET" --title bench --ttl 7200 --base-url "http://127.0.0.1:$STREAMKIT_PORT" | tail -n 1)
 TOKEN=${TOKEN_URL##*token=}
+PORTS=("$NGINX_PORT" "$STREAMKIT_PORT")
+if [ "$NETTY_FLOOR" = 1 ]; then
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$BENCH_JAR" io.streamkit.server.origin.NettyFloorServer "$NETTY_PORT" "$DATA" \
+    >"$WORK/netty.log" 2>&1 &
+  NETTY_PID=$!
+  PORTS+=("$NETTY_PORT")
+fi
 
-for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
+for port in "${PORTS[@]}"; do
   for _ in $(seq 1 100); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/titles/bench/$SEGMENT?token=$TOKEN" 2>/dev/null && break
     sleep 0.2
@@ -144,7 +166,7 @@ for f in "$TITLE"/v0/seg_*.m4s; do MIX+=("/titles/bench/v0/$(basename "$f")?toke
 # connections wrk opens and drops at every phase. A JVM warmed at 64 connections only still recompiled its response
 # path during the first points at 1,000 (hundreds of methods; C2 took up to a third of the origin's CPU there, as the
 # branches taken only under many connections and dropped ones deoptimised what it had compiled without them).
-for port in "$NGINX_PORT" "$STREAMKIT_PORT"; do
+for port in "${PORTS[@]}"; do
   for conns in $CONNECTIONS; do
     log "warm-up on port $port: player mix, $conns connections, $JVM_WARMUP"
     wrk -t"$THREADS" -c"$conns" -d"$JVM_WARMUP" -s "$WORK/player-mix.lua" "http://127.0.0.1:$port" "${MIX[@]}" >/dev/null
@@ -191,11 +213,12 @@ for what in "${OBJECTS[@]}"; do
   path=/titles/bench/sizes/object_$what.m4s
   [ "$what" = playlist ] && path=/titles/bench/v0/index.m3u8
   for conns in $CONNECTIONS; do
-    RUNS_nginx=(); RUNS_streamkit=()
+    RUNS_nginx=(); RUNS_streamkit=(); RUNS_netty=()
     for round in $(seq 1 "$ROUNDS"); do
-      for server in nginx streamkit; do
+      for server in $SERVERS; do
         port=$NGINX_PORT; pid=$NGINX_PID
         [ "$server" = streamkit ] && { port=$STREAMKIT_PORT; pid=$STREAMKIT_PID; }
+        [ "$server" = netty ] && { port=$NETTY_PORT; pid=$NETTY_PID; }
         url="http://127.0.0.1:$port$path?token=$TOKEN"
         log "warm-up $server $what c=$conns (round $round of $ROUNDS)"
         point "$server" "$url" "$conns" "$WARMUP" >/dev/null
@@ -209,7 +232,7 @@ for what in "${OBJECTS[@]}"; do
       done
     done
     # The row of each server is its median round by requests/s; every round's requests/s are listed beside it.
-    for server in nginx streamkit; do
+    for server in $SERVERS; do
       eval "runs=(\"\${RUNS_$server[@]}\")"
       read -r rps mb p50 p99 err cpu per_gb < <(printf '%s\n' "${runs[@]}" | sort -n -k1,1 | sed -n "$(( (ROUNDS + 1) / 2 ))p")
       all=$(printf '%s\n' "${runs[@]}" | awk '{ print $1 }' | paste -sd '/' -)
@@ -248,7 +271,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-both servers warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
+every server warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
 of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
@@ -266,6 +289,22 @@ $(for what in "${OBJECTS[@]}"; do
   done
   echo
 done)
+$([ "$NETTY_FLOOR" = 1 ] || exit 0
+echo
+printf '| ratio to nginx, requests/s: streamkit / Netty floor | '
+for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done
+echo
+printf '|---|'; for c in $CONNECTIONS; do printf -- '---|'; done; echo
+for what in "${OBJECTS[@]}"; do
+  printf '| %s | ' "$what"
+  for c in $CONNECTIONS; do
+    a="RPS_${what}_${c}_streamkit"; b="RPS_${what}_${c}_nginx"; f="RPS_${what}_${c}_netty"
+    printf '%s / %s | ' "$(ratio "${!a}" "${!b}")" "$(ratio "${!f}" "${!b}")"
+  done
+  echo
+done
+echo
+echo "Netty floor: \`java $JAVA_OPTS -cp benchmarks.jar io.streamkit.server.origin.NettyFloorServer\` (the origin's transport and delivery, Netty's HTTP codec, no StreamKit handler).")
 
 Soak (streamkit, 1000 connections for ${SOAK_SECONDS} s: $PLAYERS players on a mix of ${#MIX[@]} URLs, $HOSTILE_CONNECTIONS hostile
 clients): players made $soak_requests requests, $soak_rps req/s, $soak_mb MB/s, p50 $soak_p50, p99 $soak_p99, wrk errors
