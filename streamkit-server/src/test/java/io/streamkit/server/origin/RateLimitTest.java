@@ -8,10 +8,6 @@ import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +107,7 @@ class RateLimitTest {
         OriginServer origin = apiOrigin(store, limits().viewerApi(1, Duration.ofMinutes(1)).build())) {
       assertThat(api(origin, "GET", "/api/continue-watching", VIEWER_A, viewerToken()).statusCode()).isEqualTo(200);
       String body = "{\"positionSeconds\":1,\"durationSeconds\":60}";
-      String responses = exchange(origin.port(),
+      String responses = RunningOrigin.exchange(origin.port(),
           "PUT /api/progress/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + VIEWER_A
               + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
           + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -120,9 +116,9 @@ class RateLimitTest {
       assertThat(responses.split("HTTP/1.1 ")).as("both answered on one connection").hasSize(3);
       assertThat(responses.substring(responses.lastIndexOf("HTTP/1.1 "))).startsWith("HTTP/1.1 200 OK");
 
-      String waiting = exchange(origin.port(), "PUT /api/progress/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: x\r\n"
-          + "X-Forwarded-For: " + VIEWER_A + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length()
-          + "\r\n\r\n");
+      String waiting = RunningOrigin.exchange(origin.port(), "PUT /api/progress/" + UUID.randomUUID()
+          + " HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + VIEWER_A + "\r\nExpect: 100-continue\r\nContent-Length: "
+          + body.length() + "\r\n\r\n");
       assertThat(waiting).as("a client waiting for 100 Continue is answered and the connection closed")
           .startsWith("HTTP/1.1 429 Too Many Requests\r\n").contains("connection: close\r\n");
     }
@@ -257,20 +253,6 @@ class RateLimitTest {
         .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10))
         .header("X-Forwarded-For", client).header("Authorization", "Bearer " + bearer).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Sends bytes as given on one connection and reads until the origin closes it. */
-  private static String exchange(int port, String requests) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(requests.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      in.transferTo(all);
-      return all.toString(StandardCharsets.ISO_8859_1);
-    }
   }
 
   private static double rejections(OriginServer origin, String reason) {

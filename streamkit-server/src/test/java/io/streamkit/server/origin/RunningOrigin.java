@@ -97,6 +97,17 @@ final class RunningOrigin implements AutoCloseable {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** Sends {@code requests} as given on one connection to {@code port} and reads until the server closes it. */
+  static String exchange(int port, String requests) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      socket.getInputStream().transferTo(all);
+      return all.toString(StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** Sends bytes exactly as given (no client-side normalisation) and reads the response until the server closes. */
   RawResponse raw(String requestHead) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port())) {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -104,7 +101,7 @@ class TokenGateTest {
     String head = "HEAD " + SEGMENT + "?token=%s HTTP/1.1\r\nHost: x\r\n%s\r\n";
     double before = origin.rejections("token_bad_signature");
 
-    String answers = exchange(head.formatted(token, "") + head.formatted(altered, "")
+    String answers = RunningOrigin.exchange(origin.port(), head.formatted(token, "") + head.formatted(altered, "")
         + head.formatted(token, "Connection: close\r\n"));
 
     assertThat(Arrays.stream(answers.split("\r\n")).filter(line -> line.startsWith("HTTP/1.1 ")))
@@ -122,18 +119,6 @@ class TokenGateTest {
           .isEqualTo(401);
       assertThat(guarded.get("/metrics", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
       assertThat(guarded.get("/healthz").statusCode()).isEqualTo(200);
-    }
-  }
-
-  /** Sends {@code requests} on one connection and reads until the origin closes it. */
-  private static String exchange(String requests) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", origin.port())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      in.transferTo(all);
-      return all.toString(StandardCharsets.ISO_8859_1);
     }
   }
 
