@@ -6,7 +6,7 @@
 #   DURATION=5s JVM_WARMUP=10s SOAK_SECONDS=20 benchmarks/origin-vs-nginx.sh   # quick look
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #   SIZES="16k 1m" CONNECTIONS=64 benchmarks/origin-vs-nginx.sh                # part of the matrix
-#   ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # each point 3 times, servers taking turns; median rows
+#   ROUNDS=4 DURATION=10s benchmarks/origin-vs-nginx.sh   # each point 4 times, servers taking turns; median rows
 #   NETTY_FLOOR=1 ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # and a bare Netty file server as a third
 #
 # NETTY_FLOOR=1 adds `NettyFloorServer` (benchmarks module): the origin's transport and delivery choices behind Netty's
@@ -38,6 +38,11 @@ HOSTILE_CONNECTIONS=${HOSTILE_CONNECTIONS:-100}   # of the soak's 1000 connectio
 SIZES=${SIZES:-16k 128k 256k 1m 2m 4m}   # object sizes of the matrix (k = KiB, m = MiB)
 CONNECTIONS=${CONNECTIONS:-64 1000}
 ROUNDS=${ROUNDS:-1}   # measurements per point, the servers taking turns; each row is the median round's
+# The machine's speed drifts by 10-20 % over minutes, and a server measured second in every round would carry the
+# drift within a point. So the order of the servers reverses every round (A B, B A, A B, ...), and each ratio is also
+# given as the median of the ratios within a round, streamkit's requests/s to nginx's measured next to them, which
+# cancels what drifts slower than a round. An even ROUNDS has each server go first equally often; the median of an
+# even number of rounds is the lower of the middle two.
 JAR=${JAR:-streamkit-server/target/streamkit.jar}   # or a jar built elsewhere
 BENCH_JAR=${BENCH_JAR:-benchmarks/target/benchmarks.jar}   # for NETTY_FLOOR=1
 SERVERS="nginx streamkit"
@@ -215,7 +220,9 @@ for what in "${OBJECTS[@]}"; do
   for conns in $CONNECTIONS; do
     RUNS_nginx=(); RUNS_streamkit=(); RUNS_netty=()
     for round in $(seq 1 "$ROUNDS"); do
-      for server in $SERVERS; do
+      order=$SERVERS
+      (( round % 2 == 0 )) && order=$(tr ' ' '\n' <<<"$SERVERS" | tac | paste -sd ' ' -)
+      for server in $order; do
         port=$NGINX_PORT; pid=$NGINX_PID
         [ "$server" = streamkit ] && { port=$STREAMKIT_PORT; pid=$STREAMKIT_PID; }
         [ "$server" = netty ] && { port=$NETTY_PORT; pid=$NETTY_PID; }
@@ -238,6 +245,15 @@ for what in "${OBJECTS[@]}"; do
       all=$(printf '%s\n' "${runs[@]}" | awk '{ print $1 }' | paste -sd '/' -)
       ROWS+=("| $what | $conns | $server | $rps | $all | $mb | $p50 | $p99 | $err | $cpu | $per_gb |")
       eval "RPS_${what}_${conns}_${server}=$rps"
+    done
+    # Within-round ratios to nginx: streamkit (and the floor), the median of the rounds' ratios.
+    for server in $SERVERS; do
+      [ "$server" = nginx ] && continue
+      eval "runs=(\"\${RUNS_$server[@]}\")"
+      paired=$(paste -d ' ' <(printf '%s\n' "${RUNS_nginx[@]}" | awk '{ print $1 }') \
+        <(printf '%s\n' "${runs[@]}" | awk '{ print $1 }') \
+        | awk '{ printf "%.4f\n", ($1 > 0 ? $2 / $1 : 0) }' | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+      eval "PAIRED_${what}_${conns}_${server}=$paired"
     done
   done
 done
@@ -271,7 +287,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
-every server warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns (each row is the median round), loopback. Objects: random bytes
+every server warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns, their order reversed every round (each row is the median round), loopback. Objects: random bytes
 of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
@@ -280,18 +296,19 @@ the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar str
 |---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${ROWS[@]}")
 
-| ratio streamkit / nginx, requests/s | $(for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done)
+| ratio streamkit / nginx, requests/s: of the medians (median of the rounds' ratios) | $(for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done)
 |---|$(for c in $CONNECTIONS; do printf -- '---|'; done)
 $(for what in "${OBJECTS[@]}"; do
   printf '| %s | ' "$what"
   for c in $CONNECTIONS; do
-    a="RPS_${what}_${c}_streamkit"; b="RPS_${what}_${c}_nginx"; printf '%s | ' "$(ratio "${!a}" "${!b}")"
+    a="RPS_${what}_${c}_streamkit"; b="RPS_${what}_${c}_nginx"; r="PAIRED_${what}_${c}_streamkit"
+    printf '%s (%.2f) | ' "$(ratio "${!a}" "${!b}")" "${!r}"
   done
   echo
 done)
 $([ "$NETTY_FLOOR" = 1 ] || exit 0
 echo
-printf '| ratio to nginx, requests/s: streamkit / Netty floor | '
+printf '| ratio to nginx, requests/s, of the medians (median of the rounds): streamkit / Netty floor | '
 for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done
 echo
 printf '|---|'; for c in $CONNECTIONS; do printf -- '---|'; done; echo
@@ -299,7 +316,8 @@ for what in "${OBJECTS[@]}"; do
   printf '| %s | ' "$what"
   for c in $CONNECTIONS; do
     a="RPS_${what}_${c}_streamkit"; b="RPS_${what}_${c}_nginx"; f="RPS_${what}_${c}_netty"
-    printf '%s / %s | ' "$(ratio "${!a}" "${!b}")" "$(ratio "${!f}" "${!b}")"
+    ra="PAIRED_${what}_${c}_streamkit"; rf="PAIRED_${what}_${c}_netty"
+    printf '%s (%.2f) / %s (%.2f) | ' "$(ratio "${!a}" "${!b}")" "${!ra}" "$(ratio "${!f}" "${!b}")" "${!rf}"
   done
   echo
 done
