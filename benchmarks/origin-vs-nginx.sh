@@ -7,7 +7,7 @@
 #   SERVE_ARGS="--io-threads 1" benchmarks/origin-vs-nginx.sh                  # try a serve option
 #   SIZES="16k 1m" CONNECTIONS=64 benchmarks/origin-vs-nginx.sh                # part of the matrix
 #   ROUNDS=4 DURATION=10s benchmarks/origin-vs-nginx.sh   # each point 4 times, servers taking turns; median rows
-#   NETTY_FLOOR=1 ROUNDS=3 DURATION=10s benchmarks/origin-vs-nginx.sh   # and a bare Netty file server as a third
+#   NETTY_FLOOR=1 ROUNDS=4 DURATION=10s benchmarks/origin-vs-nginx.sh   # and a bare Netty file server as a third
 #
 # NETTY_FLOOR=1 adds `NettyFloorServer` (benchmarks module): the origin's transport and delivery choices behind Netty's
 # own HTTP codec and nothing else (no token, metrics, limits...), as a floor under the origin's per-request cost.
@@ -308,7 +308,7 @@ $(for what in "${OBJECTS[@]}"; do
 done)
 $([ "$NETTY_FLOOR" = 1 ] || exit 0
 echo
-printf '| ratio to nginx, requests/s, of the medians (median of the rounds): streamkit / Netty floor | '
+printf '| ratio to nginx, requests/s, of the medians (median of the within-round ratios): streamkit / Netty floor | '
 for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done
 echo
 printf '|---|'; for c in $CONNECTIONS; do printf -- '---|'; done; echo
