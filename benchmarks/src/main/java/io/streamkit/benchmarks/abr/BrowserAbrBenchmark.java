@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.sim.Algorithm;
+import io.streamkit.abr.sim.LteTraces;
 import io.streamkit.abr.sim.NetworkTrace;
 import io.streamkit.abr.sim.Qoe;
 import io.streamkit.abr.sim.SessionResult;
@@ -84,13 +85,17 @@ import org.openqa.selenium.WebDriverException;
  * {@link Algorithm#THROUGHPUT}.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.abr.BrowserAbrBenchmark --traces DIR \
+ * java -cp benchmarks/target/benchmarks.jar io.streamkit.benchmarks.abr.BrowserAbrBenchmark \
+ *     (--traces DIR | --lte-seed SEED) \
  *     [--count 20] [--seconds 60 | --source FILE | --title DIR] [--scale auto|FACTOR] [--latency-ms 80] \
  *     [--link proxy|cdp] [--offset 0] \
  *     [--timeout SECONDS (default: the title's length + 90)] [--preset veryfast]
  * </pre>
  *
- * Prints a Markdown report on stdout, progress on stderr.
+ * {@code --lte-seed SEED} plays the outage family instead of trace files: {@link LteTraces#generate} with that seed and
+ * {@link LteTraces#DEFAULT_COUNT} traces (the simulator's {@code abr-sim --lte-seed}), sampled as files are.
+ *
+ * <p>Prints a Markdown report on stdout, progress on stderr.
  */
 public final class BrowserAbrBenchmark {
 
@@ -115,7 +120,9 @@ public final class BrowserAbrBenchmark {
   private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
   private final ObjectMapper json = new ObjectMapper();
+  /** The directory of trace files, or null when the traces are the outage family of {@link #lteSeed}. */
   private final Path traces;
+  private final Long lteSeed;
   private final int count;
   /** How many files past each evenly spread pick the chosen trace is: another sample of the same directory. */
   private final int offset;
@@ -130,8 +137,13 @@ public final class BrowserAbrBenchmark {
   private final String preset;
 
   private BrowserAbrBenchmark(Map<String, String> options) {
-    this.traces = Path.of(required(options, "traces"));
-    if (!Files.isDirectory(traces)) {
+    if (options.containsKey("traces") == options.containsKey("lte-seed")) {
+      throw new IllegalArgumentException("give either --traces DIR (trace files) or --lte-seed SEED (the generated "
+          + "outage family), not both or neither");
+    }
+    this.lteSeed = options.containsKey("lte-seed") ? Long.valueOf(options.get("lte-seed")) : null;
+    this.traces = options.containsKey("traces") ? Path.of(options.get("traces")) : null;
+    if (traces != null && !Files.isDirectory(traces)) {
       throw new IllegalArgumentException("--traces " + traces + " is not a directory; give the directory of trace "
           + "files (time_s<TAB>Mbit/s per line)");
     }
@@ -252,21 +264,27 @@ public final class BrowserAbrBenchmark {
   }
 
   /**
-   * {@code count} traces spread evenly over the directory's files in name order, so every family is sampled, each
-   * {@code offset} files further on.
+   * {@code count} traces spread evenly over the directory's files in name order (or over the generated family in its
+   * order), so every family is sampled, each {@code offset} places further on.
    */
   private List<NetworkTrace> chooseTraces() throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(traces)) {
-      files = list.filter(Files::isRegularFile).sorted().toList();
+    List<NetworkTrace> all;
+    String from;
+    if (lteSeed != null) {
+      all = LteTraces.generate(lteSeed, LteTraces.DEFAULT_COUNT).traces();
+      from = "--lte-seed " + lteSeed + " generates " + all.size() + " traces";
+    } else {
+      try (Stream<Path> list = Files.list(traces)) {
+        all = list.filter(Files::isRegularFile).sorted().map(NetworkTrace::read).toList();
+      }
+      from = "--traces " + traces + " holds " + all.size() + " files";
     }
-    if (files.size() < count) {
-      throw new IllegalArgumentException("--traces " + traces + " holds " + files.size() + " files but --count is "
-          + count + "; lower --count or give a directory with more traces");
+    if (all.size() < count) {
+      throw new IllegalArgumentException(from + " but --count is " + count + "; lower --count");
     }
     List<NetworkTrace> chosen = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      chosen.add(NetworkTrace.read(files.get((int) (((long) i * files.size() / count + offset) % files.size()))));
+      chosen.add(all.get((int) (((long) i * all.size() / count + offset) % all.size())));
     }
     return chosen;
   }
@@ -730,14 +748,6 @@ public final class BrowserAbrBenchmark {
     } catch (IOException e) {
       return "unknown";
     }
-  }
-
-  private static String required(Map<String, String> options, String name) {
-    String value = options.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("--" + name + " is required; see the class comment for the usage");
-    }
-    return value;
   }
 
   private static void log(String message) {
