@@ -34,6 +34,14 @@
 // chunk's duration, at the rate the audio fragments loaded so far had. This is the simulator's VideoModel.withAudio:
 // one download per chunk carrying both, the same state for the rule in both languages. Sizes from a level's bitrate
 // already include the audio (a variant's BANDWIDTH covers the audio it plays with, RFC 8216 section 4.3.4.2).
+//
+// Between decisions, emergency abandonment, as hls.js's own controller (_abandonRulesCheck) and dash.js's
+// AbandonRequestsRule do, and which the simulator does not model: every 100 ms while a main fragment loads, once half
+// its duration has passed with less than two fragments buffered, the rest of it at the rate it is arriving is compared
+// with the time left before the buffer runs dry. If it would stall the player, the same chunk at the highest lower
+// level whose whole download (a new request, its published size at that rate) fits in the buffer, or else at the
+// lowest, replaces it when that arrives sooner than the rest of the one in flight. Without it a rung chosen just
+// before an outage has to arrive whole while the viewer waits, however small the rung below.
 (function (root) {
   'use strict';
 
@@ -55,6 +63,8 @@
   const NEGLIGIBLE_DECAY = 1e-20;
   // io.streamkit.abr.rule.mpc.LookaheadSearch.PRUNE_MARGIN.
   const PRUNE_MARGIN = 1e-9;
+  // How often a loading main fragment is checked for emergency abandonment (hls.js checks as often).
+  const ABANDON_CHECK_MILLIS = 100;
 
   // RobustMPC's harmonic mean of the last samples, with the relative error of its own past predictions.
   class HarmonicMeanEstimator {
@@ -353,10 +363,15 @@
       // Audio fragments loaded so far: bytes and media seconds.
       this.audioBytes = 0;
       this.audioSeconds = 0;
+      // Main fragments given up mid-load: {chunk, level, toLevel, bufferSeconds, loadedBytes, totalBytes, elapsedMs}.
+      this.abandoned = [];
       this.choice = -1;
       this.forced = -1;
       this.lastLoad = null;
       this.sizesByUri = null;
+      // The main fragment loading, and the interval checking it for abandonment.
+      this.loading = null;
+      this.timer = -1;
       const self = this;
       // hls.bandwidthEstimate and hls.ttfbEstimate read these.
       this.bwEstimator = {
@@ -366,7 +381,7 @@
       };
       const Events = hls.constructor.Events;
       this.listeners = [
-        [Events.FRAG_LOADING, (event, data) => this.transfers.push(data.frag)],
+        [Events.FRAG_LOADING, (event, data) => this.onFragLoading(data)],
         [Events.FRAG_LOADED, (event, data) => this.onFragLoaded(data)],
         [Events.FRAG_BUFFERED, (event, data) => this.onFragBuffered(data)],
       ];
@@ -395,8 +410,89 @@
       return frag.type === 'main' && frag.sn !== 'initSegment';
     }
 
+    onFragLoading(data) {
+      this.transfers.push(data.frag);
+      if (StreamKitAbrController.isMain(data.frag)) {
+        this.clearTimer();
+        this.loading = data.frag;
+        this.timer = setInterval(() => this.checkAbandon(), ABANDON_CHECK_MILLIS);
+      }
+    }
+
+    // Emergency abandonment (see the file comment): gives the loading main fragment up for a lower level's when it
+    // would stall the player and the lower one arrives sooner.
+    checkAbandon() {
+      const frag = this.loading;
+      const hls = this.hls;
+      const media = hls ? hls.media : null;
+      if (!frag || !media) {
+        return;
+      }
+      const stats = frag.stats;
+      if (stats.aborted || (stats.loaded > 0 && stats.loaded === stats.total) || frag.level <= hls.minAutoLevel) {
+        this.clearTimer();
+        return;
+      }
+      const bufferInfo = hls.mainForwardBufferInfo;
+      const playbackRate = media.playbackRate;
+      if (!hls.autoLevelEnabled || media.paused || !(playbackRate > 0) || !bufferInfo) {
+        return;
+      }
+      const now = performance.now();
+      const elapsed = (now - stats.loading.start) / 1000;
+      const rtt = this.rule.latency.estimateSeconds();
+      const starvation = bufferInfo.len / playbackRate;
+      if (elapsed <= Math.max(rtt, frag.duration / (2 * playbackRate)) || starvation >= 2 * frag.duration / playbackRate) {
+        return;
+      }
+      const levels = hls.levels;
+      const chunk = frag.sn - levels[frag.level].details.startSN;
+      const size = (q) => {
+        const sizes = this.sizesOf(levels[q]);
+        return sizes && chunk < sizes.length ? sizes[chunk] : Math.round(levels[q].bitrate / 8 * frag.duration);
+      };
+      const total = stats.total > 0 ? stats.total : size(frag.level);
+      // The rate this fragment arrives at since its first byte; before one, the rule's prediction.
+      const streaming = stats.loading.first > 0 ? (now - stats.loading.first) / 1000 : 0;
+      const rate = stats.loaded > 0 && streaming > 0 ? stats.loaded / streaming : this.rule.bytesPerSecond;
+      if (!(rate > 0)) {
+        return;
+      }
+      const rest = (total - stats.loaded) / rate;
+      if (rest <= starvation) {
+        return;
+      }
+      let level = frag.level - 1;
+      let seconds = Infinity;
+      for (; level >= hls.minAutoLevel; level--) {
+        // A level whose playlist hls.js has not loaded yet costs that request first.
+        seconds = rtt + size(level) / rate + (levels[level].details ? 0 : rtt);
+        if (seconds < starvation || level === hls.minAutoLevel) {
+          break;
+        }
+      }
+      if (!(seconds < rest)) {
+        return;
+      }
+      this.clearTimer();
+      // As hls.js's own controller: the level switches (its playlist loads if needed) and, through the nextAutoLevel
+      // setter, holds for the next fragment.
+      hls.nextLoadLevel = level;
+      this.abandoned.push({
+        chunk: chunk, level: frag.level, toLevel: level, bufferSeconds: bufferInfo.len, loadedBytes: stats.loaded,
+        totalBytes: total, elapsedMs: Math.round(elapsed * 1000),
+      });
+      if (frag.loader) {
+        frag.abortRequests();
+      }
+      hls.trigger(hls.constructor.Events.FRAG_LOAD_EMERGENCY_ABORTED, { frag: frag, part: null, stats: stats });
+    }
+
     onFragLoaded(data) {
       const frag = data.frag;
+      if (StreamKitAbrController.isMain(frag)) {
+        this.clearTimer();
+      }
       if (frag.type === 'audio' && frag.sn !== 'initSegment' && frag.stats.loaded > 0) {
         this.audioBytes += frag.stats.loaded;
         this.audioSeconds += frag.duration;
@@ -523,10 +619,17 @@
       }
     }
 
-    // No emergency abandonment timer to stop: a fragment in flight finishes at its level.
-    clearTimer() {}
+    // Stops checking the loading main fragment for abandonment (hls.js calls this too, e.g. when it aborts a load).
+    clearTimer() {
+      if (this.timer !== -1) {
+        clearInterval(this.timer);
+        this.timer = -1;
+      }
+      this.loading = null;
+    }
 
     destroy() {
+      this.clearTimer();
       this.listeners.forEach(([e, f]) => this.hls.off(e, f));
       this.hls = null;
     }

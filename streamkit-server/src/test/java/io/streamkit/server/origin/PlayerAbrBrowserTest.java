@@ -144,6 +144,73 @@ class PlayerAbrBrowserTest {
     }
   }
 
+  /**
+   * A seek on a link that has just slowed down: the player sits on the top rung (1.1 MB per 2 s fragment) after a fast
+   * start, the link drops to 300 kbit/s, and the viewer seeks past what is buffered. The top-rung fragment hls.js
+   * starts for the new position would take half a minute; the controller gives it up for a lower level's and playback
+   * resumes long before that fragment could have arrived.
+   */
+  @Test
+  void aFragmentThatWouldStallTheSeekOnASlowLinkIsAbandonedForALowerLevel() throws Exception {
+    HeadlessChromium.assumeInstalled();
+    Path source = TestVideos.makeNoisy(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 40, 854,
+        480, "6M");
+    String id = "seek-title";
+    Ladder ladder = new Ladder("seek-test", List.of(Rung.of(480, 4500), Rung.of(270, 200), Rung.of(180, 100)));
+    Path title = data.resolve("titles").resolve(id);
+    Transcoder.builder().input(source).output(title).ladder(ladder).preset("ultrafast").segmentSeconds(2).build().run();
+    int seekTo = 30;
+    int chunk = seekTo / 2;
+    long link = 300_000;
+
+    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
+        HeadlessChromium chromium = HeadlessChromium.start()) {
+      String base = "http://127.0.0.1:" + origin.port();
+      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("carol").title(id)
+          .expiresAt(Instant.now().plusSeconds(600)).build());
+      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+      PlayerPage player = new PlayerPage(chromium);
+      new WebDriverWait(chromium.driver, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(200))
+          .withMessage(() -> "the rule never chose the top rung on the fast link: " + decisions(chromium))
+          .until(d -> player.currentTime() > 2 && decisions(chromium).size() >= 2
+              && decisions(chromium).get(decisions(chromium).size() - 1).get("level").asInt() == 2);
+      // hls.js orders its levels by bitrate, the top rung last.
+      int top = ((Number) chromium.script("return window.streamkitPlayer.hls.levels.length")).intValue() - 1;
+      long topBytes = 0;
+      for (JsonNode rendition : JSON.readTree(title.resolve("segment-sizes.json").toFile()).get("renditions")) {
+        topBytes = Math.max(topBytes, rendition.get("segmentBytes").get(chunk).asLong());
+      }
+
+      chromium.throttle(link, link, 40);
+      chromium.script("const v = document.getElementById('video'); window.seekStarted = performance.now();"
+          + " v.addEventListener('seeked', () => { window.seekedAfterMs = performance.now() - window.seekStarted; },"
+          + " { once: true }); v.currentTime = arguments[0];", seekTo);
+      player.awaitCurrentTimeAbove(seekTo + 1, Duration.ofSeconds(60));
+      chromium.unthrottle();
+      assertThat(chromium.script("return window.streamkitPlayer.errors")).asList().isEmpty();
+
+      JsonNode abandoned = JSON.readTree((String) chromium.script(
+          "return JSON.stringify(window.streamkitPlayer.hls.abrController.abandoned)"));
+      String log = "abandoned " + abandoned + " loaded " + chromium.script(
+          "return JSON.stringify(window.streamkitPlayer.hls.abrController.loaded)");
+      assertThat(abandoned).as("fragments given up; %s", log).isNotEmpty();
+      assertThat(abandoned.get(0).get("chunk").asInt()).as(log).isEqualTo(chunk);
+      assertThat(abandoned.get(0).get("level").asInt()).as(log).isEqualTo(top);
+      assertThat(abandoned.get(0).get("toLevel").asInt()).as(log).isLessThan(top);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> loaded =
+          (List<Map<String, Object>>) chromium.script("return window.streamkitPlayer.hls.abrController.loaded");
+      assertThat(loaded).as(log).anyMatch(f -> ((Number) f.get("chunk")).intValue() == chunk
+          && ((Number) f.get("level")).intValue() < top);
+      double topFragmentSeconds = topBytes * 8.0 / link;
+      assertThat(((Number) chromium.script("return window.seekedAfterMs")).doubleValue() / 1000)
+          .as("seconds from the seek to playable media; the top rung's %d B fragment alone takes %.0f s; %s",
+              topBytes, topFragmentSeconds, log)
+          .isLessThan(topFragmentSeconds / 2);
+    }
+  }
+
   /** The StreamKit controller's decisions once the page's hls.js has its audio track, else none. */
   private static JsonNode decisions(HeadlessChromium chromium) {
     try {
