@@ -58,6 +58,16 @@ final class AbrSimCommand implements Callable<Integer> {
       description = "QoE metric of the logs and summary (default: ${DEFAULT-VALUE}).")
   String qoe;
 
+  @Option(names = "--chunks", paramLabel = "N", defaultValue = "" + Simulator.DEFAULT_CHUNKS, description = "Chunks "
+      + "per session (default: ${DEFAULT-VALUE}, the study's); the video must have at least as many.")
+  int chunks;
+
+  @Option(names = "--buffer-cap", paramLabel = "SECONDS", defaultValue = "" + Simulator.DEFAULT_BUFFER_CAP_SECONDS,
+      description = "Forward buffer above which the player waits before the next download (default: "
+          + "${DEFAULT-VALUE}, the study's); a web player's is its forward-buffer setting, e.g. hls.js's "
+          + "maxBufferLength.")
+  double bufferCap;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Write one log per trace here: time_s bitrate_kbps"
       + " buffer_s rebuffer_s chunk_bytes download_ms reward.")
   Path out;
@@ -70,7 +80,13 @@ final class AbrSimCommand implements Callable<Integer> {
     Algorithm rule = Algorithm.fromName(algorithm);
     Qoe metric = Qoe.fromName(qoe);
     VideoModel video = VideoModel.readStudyLayout(videoSizes);
-    Simulator simulator = Simulator.study();
+    if (chunks < 2) {
+      throw new IllegalArgumentException("--chunks must be at least 2 (QoE is scored over chunks 2..n), got " + chunks);
+    }
+    if (!(bufferCap >= 1)) {
+      throw new IllegalArgumentException("--buffer-cap must be at least 1 second, got " + bufferCap);
+    }
+    Simulator simulator = Simulator.builder().chunks(chunks).bufferCapSeconds(bufferCap).build();
     if (video.chunkCount() < simulator.chunks()) {
       throw new IllegalArgumentException(
           videoSizes.resolve("video_size_0") + ":" + (video.chunkCount() + 1) + ": the video has "

@@ -89,6 +89,47 @@ class AbrSimCommandTest {
         + "SEED (generated LTE-like traces), not both");
   }
 
+  /**
+   * A player's forward buffer and a session's length are the simulator's to set: on a link that swings between
+   * 8 Mbit/s and 8 s of silence, a player that may hold only 5 s ahead stalls more over a 12-chunk session than one
+   * with the study's 60 s, and the session logs 12 chunks.
+   */
+  @Test
+  void aShorterForwardBufferAndShorterSessionsAreSimulatedAsAsked() throws Exception {
+    Path outage = Files.createDirectories(dir.resolve("outage"));
+    StringBuilder swings = new StringBuilder();
+    for (int t = 0; t <= 400; t++) {
+      swings.append(t).append('\t').append(t % 30 < 22 ? "8.0\n" : "0.0\n");
+    }
+    Files.writeString(outage.resolve("swings"), swings);
+    Path logs = dir.resolve("logs");
+    assertThat(run("abr-sim", "--traces", outage.toString(), "--video-sizes", sizes.toString(), "--algorithm",
+        "throughput", "--chunks", "12", "--json")).as(err.toString()).isZero();
+    double study = rebufferSeconds(out.toString());
+    out.getBuffer().setLength(0);
+    assertThat(run("abr-sim", "--traces", outage.toString(), "--video-sizes", sizes.toString(), "--algorithm",
+        "throughput", "--buffer-cap", "5", "--chunks", "12", "--out", logs.toString(), "--json"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(logs.resolve("swings"))).hasSize(12);
+    assertThat(rebufferSeconds(out.toString())).as("rebuffering with a 5 s buffer; %s s with 60 s", study)
+        .isGreaterThan(study);
+
+    assertThat(run("abr-sim", "--traces", outage.toString(), "--video-sizes", sizes.toString(), "--algorithm",
+        "bba", "--buffer-cap", "0.5")).isEqualTo(1);
+    assertThat(err.toString().strip()).isEqualTo("abr-sim: --buffer-cap must be at least 1 second, got 0.5");
+    err.getBuffer().setLength(0);
+    assertThat(run("abr-sim", "--traces", outage.toString(), "--video-sizes", sizes.toString(), "--algorithm",
+        "bba", "--chunks", "60")).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("abr-sim: " + sizes.resolve("video_size_0") + ":50: the video has "
+        + "49 chunks but a session plays 60");
+  }
+
+  private static double rebufferSeconds(String json) {
+    String field = "\"totalRebufferSeconds\":";
+    int start = json.indexOf(field) + field.length();
+    return Double.parseDouble(json.substring(start, json.indexOf(',', start)));
+  }
+
   @Test
   void badInputIsOneLineNamingTheFileAndLine() throws Exception {
     assertThat(run("abr-sim", "--traces", traces.toString(), "--video-sizes", sizes.toString(), "--algorithm", "pensieve"))
