@@ -28,8 +28,11 @@
   const RESUME_MARGIN_SECONDS = 3;
   // Forward buffer cap. hls.js otherwise buffers up to 8 × maxBufferSize / bitrate (minutes of video on a fast
   // link). Bytes loaded past the point where a viewer stops are wasted (drop-off is the norm), and loads that keep
-  // pace with playback let the ABR react to the network as it is now rather than once per several minutes.
-  const FORWARD_BUFFER_SECONDS = 15;
+  // pace with playback let the ABR react to the network as it is now rather than once per several minutes. 30 s, as
+  // hls.js's own maxBufferLength: StreamKit's rule plans to keep up to four chunks in reserve (24 s of the default
+  // 6 s segments) against outages, and a cap below that reserve makes it pick lower rungs to build a buffer the
+  // player will not hold (benchmarks/README.md, "The player's forward buffer").
+  const FORWARD_BUFFER_SECONDS = 30;
 
   // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
   const DASH_ENGINES = {
