@@ -36,6 +36,9 @@ class PlayerAbrBrowserTest {
   static final byte[] SECRET = "player-abr-browser-test-secret-of-32-bytes+".getBytes(StandardCharsets.UTF_8);
   static final Ladder LADDER = new Ladder("player-abr-test", List.of(Rung.of(480, 1500), Rung.of(360, 700),
       Rung.of(180, 200)));
+  /** A top rung far above the two below it, which are about as large as their audio. */
+  static final Ladder WIDE_LADDER = new Ladder("player-abr-wide", List.of(Rung.of(480, 4500), Rung.of(270, 200),
+      Rung.of(180, 100)));
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,17 +49,10 @@ class PlayerAbrBrowserTest {
     HeadlessChromium.assumeInstalled();
     Path source = TestVideos.make(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 20, 854, 480);
     String id = "abr-title";
-    Transcoder.builder().input(source).output(data.resolve("titles").resolve(id)).ladder(LADDER)
-        .preset("ultrafast").segmentSeconds(2).build().run();
+    transcode(source, id, LADDER);
 
-    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
-        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
-        HeadlessChromium chromium = HeadlessChromium.start()) {
-      String base = "http://127.0.0.1:" + origin.port();
-      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("alice").title(id)
-          .expiresAt(Instant.now().plusSeconds(600)).build());
-
-      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+    try (OriginServer origin = startOrigin(); HeadlessChromium chromium = HeadlessChromium.start()) {
+      chromium.driver.get(playerUrl(origin, id, "alice", ""));
       PlayerPage player = new PlayerPage(chromium);
       player.awaitCurrentTimeAbove(6, Duration.ofSeconds(60));
       assertThat(chromium.script("return window.streamkitPlayer.abr")).isEqualTo("streamkit");
@@ -80,7 +76,7 @@ class PlayerAbrBrowserTest {
           .as("fragments after the first that the rule decided").hasSizeGreaterThanOrEqualTo(3)
           .allMatch(f -> decisions.stream().anyMatch(d -> d.get("chunk").equals(f.get("chunk"))));
 
-      chromium.driver.get(base + "/play/" + id + "?abr=hlsjs&token=" + token);
+      chromium.driver.get(playerUrl(origin, id, "alice", "abr=hlsjs&"));
       player.awaitCurrentTimeAbove(4, Duration.ofSeconds(60));
       assertThat(chromium.script("return window.streamkitPlayer.abr")).isEqualTo("hlsjs");
       assertThat(chromium.script("return window.streamkitPlayer.hls.abrController.decisions")).isNull();
@@ -105,19 +101,12 @@ class PlayerAbrBrowserTest {
         480, "6M");
     String id = "slow-link-title";
     // The top rung is out of the link's reach, so the rule stays on the lower two, where the audio weighs most.
-    Ladder ladder = new Ladder("slow-link-test", List.of(Rung.of(480, 4500), Rung.of(270, 200), Rung.of(180, 100)));
-    Transcoder.builder().input(source).output(data.resolve("titles").resolve(id)).ladder(ladder)
-        .preset("ultrafast").segmentSeconds(2).build().run();
+    transcode(source, id, WIDE_LADDER);
     long link = 1_500_000;
 
-    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
-        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
-        HeadlessChromium chromium = HeadlessChromium.start()) {
-      String base = "http://127.0.0.1:" + origin.port();
-      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("bob").title(id)
-          .expiresAt(Instant.now().plusSeconds(600)).build());
+    try (OriginServer origin = startOrigin(); HeadlessChromium chromium = HeadlessChromium.start()) {
       chromium.throttle(link, link, 40);
-      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+      chromium.driver.get(playerUrl(origin, id, "bob", ""));
       new WebDriverWait(chromium.driver, Duration.ofSeconds(120)).pollingEvery(Duration.ofMillis(500))
           .withMessage(() -> "the rule made fewer than 12 decisions: " + decisions(chromium))
           .until(d -> decisions(chromium).size() >= 12);
@@ -153,28 +142,24 @@ class PlayerAbrBrowserTest {
   @Test
   void aFragmentThatWouldStallTheSeekOnASlowLinkIsAbandonedForALowerLevel() throws Exception {
     HeadlessChromium.assumeInstalled();
-    Path source = TestVideos.makeNoisy(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 40, 854,
+    Path source = TestVideos.makeNoisy(Files.createDirectories(data.resolve("source")).resolve("clip.mp4"), 60, 854,
         480, "6M");
     String id = "seek-title";
-    Ladder ladder = new Ladder("seek-test", List.of(Rung.of(480, 4500), Rung.of(270, 200), Rung.of(180, 100)));
-    Path title = data.resolve("titles").resolve(id);
-    Transcoder.builder().input(source).output(title).ladder(ladder).preset("ultrafast").segmentSeconds(2).build().run();
-    int seekTo = 30;
+    Path title = transcode(source, id, WIDE_LADDER);
+    // Past the page's 30 s forward buffer, which the fast start fills at once.
+    int seekTo = 50;
     int chunk = seekTo / 2;
     long link = 300_000;
 
-    try (OriginServer origin = OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
-        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
-        HeadlessChromium chromium = HeadlessChromium.start()) {
-      String base = "http://127.0.0.1:" + origin.port();
-      String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("carol").title(id)
-          .expiresAt(Instant.now().plusSeconds(600)).build());
-      chromium.driver.get(base + "/play/" + id + "?token=" + token);
+    try (OriginServer origin = startOrigin(); HeadlessChromium chromium = HeadlessChromium.start()) {
+      chromium.driver.get(playerUrl(origin, id, "carol", ""));
       PlayerPage player = new PlayerPage(chromium);
       new WebDriverWait(chromium.driver, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(200))
           .withMessage(() -> "the rule never chose the top rung on the fast link: " + decisions(chromium))
-          .until(d -> player.currentTime() > 2 && decisions(chromium).size() >= 2
-              && decisions(chromium).get(decisions(chromium).size() - 1).get("level").asInt() == 2);
+          .until(d -> {
+            JsonNode made = decisions(chromium);
+            return player.currentTime() > 2 && made.size() >= 2 && made.get(made.size() - 1).get("level").asInt() == 2;
+          });
       // hls.js orders its levels by bitrate, the top rung last.
       int top = ((Number) chromium.script("return window.streamkitPlayer.hls.levels.length")).intValue() - 1;
       long topBytes = 0;
@@ -209,6 +194,25 @@ class PlayerAbrBrowserTest {
               topBytes, topFragmentSeconds, log)
           .isLessThan(topFragmentSeconds / 2);
     }
+  }
+
+  /** Transcodes a source into the data directory's title {@code id}, 2 s segments. */
+  private Path transcode(Path source, String id, Ladder ladder) throws Exception {
+    Path title = data.resolve("titles").resolve(id);
+    Transcoder.builder().input(source).output(title).ladder(ladder).preset("ultrafast").segmentSeconds(2).build().run();
+    return title;
+  }
+
+  private OriginServer startOrigin() throws Exception {
+    return OriginServer.builder().dataDirectory(data).host("127.0.0.1").port(0).ioThreads(2)
+        .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).build().start();
+  }
+
+  /** The player page of a title for a viewer, with the query parameters given ({@code name=value&} each). */
+  private static String playerUrl(OriginServer origin, String id, String viewer, String query) {
+    String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer(viewer).title(id)
+        .expiresAt(Instant.now().plusSeconds(600)).build());
+    return "http://127.0.0.1:" + origin.port() + "/play/" + id + "?" + query + "token=" + token;
   }
 
   /** The StreamKit controller's decisions once the page's hls.js has its audio track, else none. */
