@@ -8,7 +8,8 @@
 //     latency estimate is hls.js's own TTFB average (io.streamkit.abr.estimate.LatencyEstimator).
 //  2. Terminal buffer value: a five-chunk plan earns 1 QoE point per second of buffer left at its end, up to four
 //     chunks (the terminal cost of MPC practice, Rawlings and Mayne, "Model Predictive Control: Theory and Design"),
-//     dropped when the horizon reaches the end of the video.
+//     dropped when the horizon reaches the end of the video. The player must be able to hold that reserve: under a
+//     shorter forward buffer (maxBufferLength) the plan picks lower rungs to build a buffer the player never keeps.
 //  3. A lighter error bound: RobustMPC's harmonic mean of five samples divided by 1 + 0.7 × the largest of its last
 //     five relative prediction errors.
 // The plan is the exact optimum over the horizon (QoE_lin of Mao et al., SIGCOMM 2017: bitrate in Mbit/s, 4.3 per

@@ -25,7 +25,10 @@ import io.streamkit.abr.rule.PlaybackState;
  *       earns {@link #DEFAULT_TERMINAL_WEIGHT} QoE points per second of buffer left at its end, up to
  *       {@link #DEFAULT_TERMINAL_CAP_CHUNKS} chunks: enough to ride out the next dip, not so much that
  *       hoarding beats watching in high quality. The value is dropped when the horizon reaches the
- *       end of the video, where leftover buffer is worth nothing.</li>
+ *       end of the video, where leftover buffer is worth nothing. The player must be able to hold that
+ *       reserve: with a forward buffer below four chunks the plan picks lower rungs to build a buffer
+ *       the player never keeps, and the rule falls behind RobustMPC (benchmarks/README.md, "The
+ *       player's forward buffer").</li>
  *   <li><b>A lighter error bound.</b> The prediction is RobustMPC's harmonic mean of five samples,
  *       divided by {@code 1 + }{@link #DEFAULT_ERROR_WEIGHT}{@code ×} the largest of the last five
  *       relative errors instead of {@code 1 +} the full error. With a buffer reserve in the objective
