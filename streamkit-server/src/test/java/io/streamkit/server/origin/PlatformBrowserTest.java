@@ -47,7 +47,8 @@ class PlatformBrowserTest {
   static final Ladder LADDER = new Ladder("browser-test",
       List.of(Rung.of(480, 1600), Rung.of(360, 800), Rung.of(180, 200)));
   /** Long enough that throttling mid-playback leaves content to switch down on. */
-  static final int SOURCE_SECONDS = 30;
+  /** Longer than the player's 30 s forward buffer, so the slowed network reaches fragments still to load. */
+  static final int SOURCE_SECONDS = 60;
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final long THROTTLED_BITS_PER_SECOND = 500_000;
   static final long UPLOAD_BITS_PER_SECOND = 24_000_000;
@@ -124,8 +125,9 @@ class PlatformBrowserTest {
             assertThat(status).as(rowText(chromium, titleId)).isNotIn("FAILED", "REJECTED");
             return status.equals("READY");
           });
-      assertThat(rowText(chromium, titleId)).as("the resumed upload arrived whole: all 30 s transcoded")
-          .contains("100 %", "0:30", "480p", "360p", "180p");
+      assertThat(rowText(chromium, titleId)).as("the resumed upload arrived whole: all %d s transcoded", SOURCE_SECONDS)
+          .contains("100 %", SOURCE_SECONDS / 60 + ":" + String.format("%02d", SOURCE_SECONDS % 60), "480p", "360p",
+              "180p");
 
       rowButton(chromium, titleId, "publish").click();
       wait.withMessage(() -> "publish did not take: " + rowText(chromium, titleId))
