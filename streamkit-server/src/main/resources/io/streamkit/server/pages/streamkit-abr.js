@@ -443,7 +443,9 @@
       const elapsed = (now - stats.loading.start) / 1000;
       const rtt = this.rule.latency.estimateSeconds();
       const starvation = bufferInfo.len / playbackRate;
-      if (elapsed <= Math.max(rtt, frag.duration / (2 * playbackRate)) || starvation >= 2 * frag.duration / playbackRate) {
+      // The fragment's playing time; judged once half of it has passed loading, with less than two buffered.
+      const playing = frag.duration / playbackRate;
+      if (elapsed <= Math.max(rtt, playing / 2) || starvation >= 2 * playing) {
         return;
       }
       const levels = hls.levels;
