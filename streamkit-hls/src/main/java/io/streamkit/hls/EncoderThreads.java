@@ -5,17 +5,28 @@ import java.util.List;
 
 /**
  * How many threads each rung's H.264 encoder runs, so that a ladder as a whole asks for about as many threads as the
- * machine has cores.
+ * machine has cores and no rung holds the others back.
  *
  * <p>Left to itself ({@code thread_count} 0), x264 starts one and a half frame threads per core for <em>every</em>
  * encoder, plus a look-ahead thread: a six-rung ladder on two cores ran 24 encoder threads besides the six rendition
  * workers, which already keep every core busy. Frame threads of different rungs then take turns on the same cores and
  * evict one another's reference frames from the caches; on two cores, one thread per rung cut the CPU time of a
- * transcode by 15–25 % for the same ladder (benchmarks/README.md, "Transcode vs the ffmpeg command line"). So the
- * cores are shared out in proportion to each rung's pixel rate, the encoder's cost, with at least one thread each: on
- * two cores every rung gets one; on sixteen, the default ladder's 1080p rung gets eight and its 720p rung four.
+ * transcode by 15–25 % for the same ladder (benchmarks/README.md, "Transcode vs the ffmpeg command line").
+ *
+ * <p>But the rungs advance together: one decoder feeds every rung through a bounded queue, so a transcode takes at
+ * least as long as its busiest encoder needs for its share of the work on the threads it has. The default ladder's
+ * top rung is half of its pixels; on one thread it kept one core busy while the other core ran out of work (the
+ * process used 1.75 of 2 cores, the ffmpeg command line 1.9). So the cores are shared out in proportion to each
+ * rung's pixel rate, the encoder's cost, with {@link #HEADROOM} to spare and at least one thread each: on two cores
+ * the default ladder's 1080p rung gets two and every other rung one; on sixteen, 1080p ten and 720p five.
  */
 final class EncoderThreads {
+
+  /**
+   * How much faster than the ladder as a whole each rung's threads could go: a rung whose share of the work just fills
+   * its threads still waits on frame-thread hand-offs and on the decoder, and then holds every other rung back.
+   */
+  static final double HEADROOM = 1.25;
 
   private EncoderThreads() {}
 
@@ -24,7 +35,7 @@ final class EncoderThreads {
     double total = plan.stream().mapToDouble(EncoderThreads::pixelRate).sum();
     int[] threads = new int[plan.size()];
     for (int i = 0; i < threads.length; i++) {
-      threads[i] = Math.max(1, (int) Math.round(cores * pixelRate(plan.get(i)) / total));
+      threads[i] = Math.max(1, (int) Math.ceil(HEADROOM * cores * pixelRate(plan.get(i)) / total));
     }
     return threads;
   }

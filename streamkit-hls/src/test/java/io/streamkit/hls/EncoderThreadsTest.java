@@ -26,16 +26,37 @@ class EncoderThreadsTest {
       new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
 
   @Test
-  void onTwoCoresEveryRungGetsOneThread() {
-    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 2)).containsExactly(1, 1, 1, 1, 1, 1);
+  void onTwoCoresTheTopRungGetsTwoThreadsAndEveryOtherRungOne() {
+    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 2)).containsExactly(2, 1, 1, 1, 1, 1);
   }
 
   @Test
   void onMoreCoresTheLargestRungsGetTheMost() {
     assertThat(APPLE_1080P30).extracting(PlannedRendition::name)
         .containsExactly("1080p", "720p", "540p", "432p", "360p", "234p");
-    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 4)).containsExactly(2, 1, 1, 1, 1, 1);
-    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 16)).containsExactly(8, 4, 2, 1, 1, 1);
+    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 4)).containsExactly(3, 2, 1, 1, 1, 1);
+    assertThat(EncoderThreads.forLadder(APPLE_1080P30, 16)).containsExactly(10, 5, 3, 2, 2, 1);
+  }
+
+  /**
+   * The rungs advance together, so the transcode is as slow as its busiest encoder: no rung may have more work per
+   * thread than the whole ladder has per core, with the headroom to spare, on any machine and for every preset.
+   */
+  @Test
+  void noRungHasMoreWorkPerThreadThanTheLadderHasPerCore() {
+    for (Ladder ladder : List.of(Ladder.apple(), Ladder.bench(), Ladder.small())) {
+      List<PlannedRendition> plan = LadderPlanner.plan(ladder,
+          new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
+      double total = plan.stream().mapToDouble(EncoderThreadsTest::pixelRate).sum();
+      for (int cores = 1; cores <= 64; cores++) {
+        int[] threads = EncoderThreads.forLadder(plan, cores);
+        for (int i = 0; i < plan.size(); i++) {
+          assertThat(pixelRate(plan.get(i)) / threads[i])
+              .as("%s on %d cores, %s", ladder.name(), cores, plan.get(i).name())
+              .isLessThanOrEqualTo(total / cores / EncoderThreads.HEADROOM * (1 + 1e-12));
+        }
+      }
+    }
   }
 
   @Test
@@ -53,6 +74,10 @@ class EncoderThreadsTest {
     for (int i = 0; i < plan.size(); i++) {
       assertThat(x264Threads(title.resolve(plan.get(i).name()))).as(plan.get(i).name()).isEqualTo(expected[i]);
     }
+  }
+
+  private static double pixelRate(PlannedRendition rendition) {
+    return (double) rendition.width() * rendition.height() * rendition.frameRate().fps();
   }
 
   /** The {@code threads=} of the x264 settings that x264 writes into its first access unit (an SEI message). */
