@@ -51,8 +51,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
  * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
- * rung, which scales and encodes it; a rung at most half as tall as a larger rung gets that rung's scaled frames
- * instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread and, per output, resampled
+ * rung, which scales and encodes it; a rung at most half as tall as a larger rung, and not among the smallest, gets
+ * that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread and, per output, resampled
  * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
  * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
  * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
@@ -399,12 +399,23 @@ final class TranscodePipeline {
   }
 
   /**
+   * Rungs whose shorter side is below this many lines scale the source, not a larger rung: at 234 and 240 lines the
+   * second scaler's softening cost screen text 0.0007–0.0013 SSIM against the source (more than the transcode's
+   * quality bound of 0.001), where 360 lines scaled from 720 cost at most 0.0003 (benchmarks/README.md, "Transcode vs
+   * the ffmpeg command line"). From the source they cost more scaling: about 2 % more CPU for the whole transcode.
+   */
+  static final int MIN_SHORT_SIDE_SCALED_FROM_A_RUNG = 300;
+
+  /**
    * Which rung the rung at {@code index} of {@code plan} (largest first) scales: the smallest rung at least twice its
-   * height, if that rung is itself scaled down from a source of {@code sourceHeight} and runs at least its frame rate;
-   * else -1, the source.
+   * height, if that rung is itself scaled down from a source of {@code sourceHeight} and runs at least its frame rate,
+   * and the rung is not below {@link #MIN_SHORT_SIDE_SCALED_FROM_A_RUNG}; else -1, the source.
    */
   static int scaledFrom(List<PlannedRendition> plan, int index, int sourceHeight) {
     PlannedRendition rung = plan.get(index);
+    if (Math.min(rung.width(), rung.height()) < MIN_SHORT_SIDE_SCALED_FROM_A_RUNG) {
+      return -1;
+    }
     for (int larger = index - 1; larger >= 0; larger--) {
       PlannedRendition candidate = plan.get(larger);
       if (candidate.height() >= 2 * rung.height()) {

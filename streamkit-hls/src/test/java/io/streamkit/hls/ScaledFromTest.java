@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which picture each rung scales: a rung at most half as tall as a rung that is itself scaled down takes that rung's
- * frames (the smallest such), every other rung the source's; a rung never takes frames from a rung of lower frame rate.
+ * frames (the smallest such), every other rung the source's; a rung never takes frames from a rung of lower frame rate,
+ * and the smallest rungs (below 300 lines) always scale the source.
  */
 class ScaledFromTest {
 
@@ -22,22 +23,22 @@ class ScaledFromTest {
   }
 
   @Test
-  void theDefaultLadderOnA1080pSourceScales360pFrom720pAnd234pFrom540p() {
+  void theDefaultLadderOnA1080pSourceScales360pFrom720pAnd234pFromTheSource() {
     List<PlannedRendition> plan = LadderPlanner.plan(Ladder.apple(),
         new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
     assertThat(plan).extracting(PlannedRendition::name)
         .containsExactly("1080p", "720p", "540p", "432p", "360p", "234p");
 
-    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, -1, 1, 2);
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, -1, 1, -1);
   }
 
   @Test
-  void aRungOfTheSourceSizeFeedsNoneAndEachSmallRungTakesTheSmallestTwiceItsHeight() {
+  void aRungOfTheSourceSizeFeedsNoneAndA360pRungTakesTheSmallestTwiceItsHeight() {
     List<PlannedRendition> plan = LadderPlanner.plan(Ladder.bench(),
         new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
     assertThat(plan).extracting(PlannedRendition::name).containsExactly("1080p", "720p", "480p", "360p", "240p");
 
-    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, 1, 2);
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, 1, -1);
   }
 
   @Test
@@ -49,5 +50,16 @@ class ScaledFromTest {
         new PlannedRendition("360p", 640, 360, sixty, 800_000, 1_200_000));
 
     assertThat(parents(plan, 1080)).containsExactly(-1, -1);
+  }
+
+  @Test
+  void aPortraitRungIsJudgedByItsShorterSide() {
+    FrameRate thirty = new FrameRate(30, 1);
+    List<PlannedRendition> plan = List.of(
+        new PlannedRendition("720p", 720, 1280, thirty, 3_000_000, 4_500_000),
+        new PlannedRendition("360p", 360, 640, thirty, 800_000, 1_200_000),
+        new PlannedRendition("234p", 234, 416, thirty, 145_000, 220_000));
+
+    assertThat(parents(plan, 1920)).containsExactly(-1, 0, -1);
   }
 }
