@@ -40,7 +40,8 @@ final class EncoderThreads {
     return threads;
   }
 
-  private static double pixelRate(PlannedRendition rendition) {
+  /** {@return the pixels per second {@code rendition} encodes, what its encoder's work grows with} */
+  static double pixelRate(PlannedRendition rendition) {
     return (double) rendition.width() * rendition.height() * rendition.frameRate().fps();
   }
 }

@@ -45,8 +45,8 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * default. Scaling every rung from the next one up with Lanczos cost 40 % less CPU than from the source, but lost
  * 0.002 SSIM against the source at 360p; from a rung twice as tall, every rung measured kept its PSNR at or above the
  * bicubic rung scaled from the source, and its SSIM within 0.0003 at 360p but only within 0.0013 at 240p on screen
- * text (benchmarks/README.md, "Transcode vs the ffmpeg command line"). A rung's frame rate never exceeds the rung it scales, so it still sees
- * every frame it keeps.
+ * text (benchmarks/README.md, "Transcode vs the ffmpeg command line"). A rung's frame rate never exceeds the rung it
+ * scales, so it still sees every frame it keeps.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
  * INDEPENDENT-SEGMENTS): the encoder runs with a GOP of two seconds and the first frame at or after every segment

@@ -52,11 +52,11 @@ import org.bytedeco.ffmpeg.global.avutil;
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
  * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
  * rung, which scales and encodes it; a rung at most half as tall as a larger rung, and not among the smallest, gets
- * that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread and, per output, resampled
- * to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus a 5.1 output for a track of
- * {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an audio rendition of its own
- * ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo output only, muxed into
- * every video rendition, as before (its variants have no separate audio renditions).
+ * that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread
+ * and, per output, resampled to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus
+ * a 5.1 output for a track of {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an
+ * audio rendition of its own ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo
+ * output only, muxed into every video rendition, as before (its variants have no separate audio renditions).
  *
  * <p>Audio-only sources ({@link MediaInfo#audioOnly()}, e.g. a podcast episode) take the same audio path with no
  * video worker: every output is an audio rendition of its own in fMP4 and in TS alike (a TS title then carries the

@@ -47,11 +47,11 @@ class EncoderThreadsTest {
     for (Ladder ladder : List.of(Ladder.apple(), Ladder.bench(), Ladder.small())) {
       List<PlannedRendition> plan = LadderPlanner.plan(ladder,
           new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
-      double total = plan.stream().mapToDouble(EncoderThreadsTest::pixelRate).sum();
+      double total = plan.stream().mapToDouble(EncoderThreads::pixelRate).sum();
       for (int cores = 1; cores <= 64; cores++) {
         int[] threads = EncoderThreads.forLadder(plan, cores);
         for (int i = 0; i < plan.size(); i++) {
-          assertThat(pixelRate(plan.get(i)) / threads[i])
+          assertThat(EncoderThreads.pixelRate(plan.get(i)) / threads[i])
               .as("%s on %d cores, %s", ladder.name(), cores, plan.get(i).name())
               .isLessThanOrEqualTo(total / cores / EncoderThreads.HEADROOM * (1 + 1e-12));
         }
@@ -74,10 +74,6 @@ class EncoderThreadsTest {
     for (int i = 0; i < plan.size(); i++) {
       assertThat(x264Threads(title.resolve(plan.get(i).name()))).as(plan.get(i).name()).isEqualTo(expected[i]);
     }
-  }
-
-  private static double pixelRate(PlannedRendition rendition) {
-    return (double) rendition.width() * rendition.height() * rendition.frameRate().fps();
   }
 
   /** The {@code threads=} of the x264 settings that x264 writes into its first access unit (an SEI message). */
