@@ -86,16 +86,25 @@ class FailureAndPublishTest {
     Path source = TitleFixture.pattern(dir, "long.mp4", "640x360", "30", 20, true, "-c:v", "libx264", "-preset",
         "ultrafast", "-c:a", "aac");
     Path out = dir.resolve("title");
+    // The first progress report comes with the first decoded frame; the transcode waits there until another thread
+    // has cancelled it, so it is stopped mid-way on any machine, however fast it encodes.
     CountDownLatch progressed = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
     TranscodeJob job = Transcoder.builder().input(source).output(out).ladder(Ladder.small()).preset("ultrafast")
         .listener(p -> {
-          if (p.mediaSeconds() > 1) {
+          if (p.percent() < 100) {
             progressed.countDown();
+            try {
+              cancelled.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
           }
         }).build();
     CompletableFuture<TranscodeResult> running = CompletableFuture.supplyAsync(job::run);
     assertThat(progressed.await(60, TimeUnit.SECONDS)).isTrue();
     job.cancel();
+    cancelled.countDown();
     assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(CancellationException.class);
     assertThat(out).doesNotExist();
     TitleFixture.assertNoStaging(dir);
