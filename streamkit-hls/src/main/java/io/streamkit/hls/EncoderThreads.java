@@ -19,8 +19,14 @@ import java.util.List;
  * process used 1.75 of 2 cores, the ffmpeg command line 1.9). So the cores are shared out in proportion to each
  * rung's pixel rate, the encoder's cost, with {@link #HEADROOM} to spare and at least one thread each: on two cores
  * the default ladder's 1080p rung gets two and every other rung one; on sixteen, 1080p ten and 720p five.
+ *
+ * <p>A live ladder ({@link io.streamkit.hls.live.LiveTranscoder}) shares the cores the same way. Its x264 runs
+ * {@code tune=zerolatency}, whose threads are slices of one frame rather than frames in flight, and left to itself
+ * each rung cut every frame into three slices on two cores: four 720p30 streams (twenty rungs) fell behind real time
+ * at 1.94 CPU seconds per media second, and ran in real time at 1.59 with the threads shared out
+ * (benchmarks/README.md, "Live: transcoder capacity").
  */
-final class EncoderThreads {
+public final class EncoderThreads {
 
   /**
    * How much faster than the ladder as a whole each rung's threads could go: a rung whose share of the work just fills
@@ -30,8 +36,14 @@ final class EncoderThreads {
 
   private EncoderThreads() {}
 
-  /** {@return the encoder threads of each rung of {@code plan}, in its order, for a machine of {@code cores}} */
-  static int[] forLadder(List<PlannedRendition> plan, int cores) {
+  /**
+   * Shares a machine's cores among the encoders of a ladder.
+   *
+   * @param plan the ladder's renditions, as planned for the source
+   * @param cores the cores to share, usually {@link Runtime#availableProcessors()}
+   * @return the encoder threads of each rung of {@code plan}, in its order: at least one each
+   */
+  public static int[] forLadder(List<PlannedRendition> plan, int cores) {
     double total = plan.stream().mapToDouble(EncoderThreads::pixelRate).sum();
     int[] threads = new int[plan.size()];
     for (int i = 0; i < threads.length; i++) {

@@ -19,6 +19,7 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
+import io.streamkit.hls.EncoderThreads;
 import io.streamkit.hls.TranscodeException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -291,8 +292,10 @@ public final class LiveTranscode {
         : LadderPlanner.plan(settings.ladder(), new SourceVideo(Math.max(2, displayWidth),
             Math.max(2, frame.height()), rate, Math.max(0, input.video().codecpar().bit_rate())));
     List<LiveRendition> described = new ArrayList<>();
-    for (PlannedRendition rendition : planned) {
-      VideoRung rung = VideoRung.open(rendition, settings.preset(), settings.segmentSeconds(),
+    int[] encoderThreads = EncoderThreads.forLadder(planned, Runtime.getRuntime().availableProcessors());
+    for (int i = 0; i < planned.size(); i++) {
+      PlannedRendition rendition = planned.get(i);
+      VideoRung rung = VideoRung.open(rendition, settings.preset(), encoderThreads[i], settings.segmentSeconds(),
           settings.partSeconds(), sink);
       rungs.add(rung);
       described.add(new LiveRendition(rendition.name(), false, rendition.width(), rendition.height(),

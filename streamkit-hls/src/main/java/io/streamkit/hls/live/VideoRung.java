@@ -48,12 +48,12 @@ import org.bytedeco.javacpp.DoublePointer;
  * a {@link CmafTrack}.
  *
  * <p>x264 runs with {@code tune=zerolatency} (no B-frames, no lookahead, sliced threads: a packet comes out for every
- * frame that goes in) and a GOP of exactly one segment, with the first frame of every segment sent as
- * {@code AV_PICTURE_TYPE_I} and {@code forced-idr=1}, scene-cut detection off and closed GOPs, so every rung has an
- * IDR at the same instants and each segment starts with one (RFC 8216bis section 6.2.4; Apple HLS authoring
- * specification 1.13). High profile whatever the preset (CABAC and 8x8 transforms stay on even in
- * {@code ultrafast}, as the authoring specification 1.3 asks of the larger rungs), VBV capped at the plan's maximum
- * rate over one second.
+ * frame that goes in), on the threads {@link io.streamkit.hls.EncoderThreads} gives the rung, and a GOP of exactly one
+ * segment, with the first frame of every segment sent as {@code AV_PICTURE_TYPE_I} and {@code forced-idr=1}, scene-cut
+ * detection off and closed GOPs, so every rung has an IDR at the same instants and each segment starts with one (RFC
+ * 8216bis section 6.2.4; Apple HLS authoring specification 1.13). High profile whatever the preset (CABAC and 8x8
+ * transforms stay on even in {@code ultrafast}, as the authoring specification 1.3 asks of the larger rungs), VBV
+ * capped at the plan's maximum rate over one second.
  */
 final class VideoRung implements AutoCloseable {
 
@@ -91,13 +91,13 @@ final class VideoRung implements AutoCloseable {
     }
   }
 
-  /** Opens the rung's encoder and track; frees what it allocated if that fails. */
-  static VideoRung open(PlannedRendition plan, String preset, int segmentSeconds, double partSeconds,
+  /** Opens the rung's encoder on {@code threads} slice threads and its track; frees what it allocated if it fails. */
+  static VideoRung open(PlannedRendition plan, String preset, int threads, int segmentSeconds, double partSeconds,
       LiveSink sink) {
-    return new VideoRung(plan, openEncoder(plan, preset, segmentSeconds), segmentSeconds, partSeconds, sink);
+    return new VideoRung(plan, openEncoder(plan, preset, threads, segmentSeconds), segmentSeconds, partSeconds, sink);
   }
 
-  private static AVCodecContext openEncoder(PlannedRendition plan, String preset, int segmentSeconds) {
+  private static AVCodecContext openEncoder(PlannedRendition plan, String preset, int threads, int segmentSeconds) {
     AVCodec codec = avcodec_find_encoder_by_name(X264);
     if (codec == null) {
       throw new TranscodeException("the FFmpeg natives have no libx264; use org.bytedeco:ffmpeg with the -gpl "
@@ -116,7 +116,7 @@ final class VideoRung implements AutoCloseable {
           .rc_buffer_size((int) Math.min(Integer.MAX_VALUE, plan.maxVideoBitrate()));
       encoder.gop_size(gop + 1).max_b_frames(0);
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-      encoder.thread_count(0);
+      encoder.thread_count(threads);
       String purpose = "rendition " + plan.name();
       FfmpegCall.check(av_opt_set(encoder.priv_data(), "preset", preset, 0), "unknown x264 preset " + preset);
       FfmpegCall.check(av_opt_set(encoder.priv_data(), "tune", "zerolatency", 0), "cannot tune x264 for latency");
