@@ -177,6 +177,8 @@ public final class TranscodeJob {
     ProgressMeter(double durationSeconds, long started) {
       this.durationSeconds = durationSeconds;
       this.started = started;
+      // The first decoded frame is reported whatever System.nanoTime()'s origin (it may be any value, even negative).
+      this.lastReport = started - PROGRESS_INTERVAL_NANOS;
     }
 
     void decoded(double seconds) {

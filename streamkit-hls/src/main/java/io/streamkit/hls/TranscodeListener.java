@@ -1,8 +1,9 @@
 package io.streamkit.hls;
 
 /**
- * Receives a transcode's progress on the thread that called {@link TranscodeJob#run()}: at most every 500 ms while
- * the source is decoded, and once at 100% when the title has been published.
+ * Receives a transcode's progress on the thread that called {@link TranscodeJob#run()}: with the first decoded frame,
+ * then at most every 500 ms while the source is decoded, and once at 100% when the title has been published. A title
+ * that transcodes in less than 500 ms gets only the first and the last report.
  */
 @FunctionalInterface
 public interface TranscodeListener {
