@@ -39,6 +39,7 @@ import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.Rung;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trial encodes of a few short scenes of a source at every candidate rendition's size and at two bit rates, each
@@ -63,9 +66,12 @@ import org.bytedeco.javacpp.BytePointer;
  * from.
  *
  * <p>Scenes are one keyframe interval long (each trial encode starts with an IDR and spends its bits as a segment of
- * the real encode would), spread evenly over the source, about {@value #PROBED_SHARE} of its duration in all. The
- * trial encoder is the real one: same encoder, preset, size, frame rate and rate control, at the rendition's planned
- * bit rate and at {@value #LOW_RATE_FACTOR} of it.
+ * the real encode would), about {@value #PROBED_SHARE} of the source's duration in all. They are a stratified sample
+ * of the source's keyframe intervals ranked by how many bytes the source spent on each (read from the container, no
+ * decoding): the source encoder's own measure of how hard each interval is to code. Scenes at fixed positions can all
+ * land on the hardest or the easiest parts of a title (a source's periodic keyframes, a talk's slides), and a title's
+ * quality is an average over all of it. The trial encoder is the real one: same encoder, preset, size, frame rate and
+ * rate control, at the rendition's planned bit rate and at {@value #LOW_RATE_FACTOR} of it.
  *
  * <p>Quality is the luma PSNR against the source, both scaled (bicubic) to the largest candidate's size: a player
  * shows every rendition at the same size, so the scores of different resolutions compare (Netflix's "Per-Title Encode
@@ -98,18 +104,79 @@ final class LadderProbe {
    */
   record Point(PlannedRendition rendition, long target, long bitrate, double psnr) {}
 
+  private static final Logger LOG = LoggerFactory.getLogger(LadderProbe.class);
+
   private LadderProbe() {}
 
-  /** {@return the scenes' start times in seconds: evenly spread, centred in equal parts of the source} */
-  static List<Double> sceneStarts(double durationSeconds) {
+  /** {@return how many scenes the probe encodes for a source of {@code durationSeconds}} */
+  static int sceneCount(double durationSeconds) {
     double scene = RenditionWorker.KEYFRAME_INTERVAL_SECONDS;
-    int scenes = (int) Math.max(1, Math.min(MAX_SCENES, Math.round(durationSeconds * PROBED_SHARE / scene)));
-    List<Double> starts = new ArrayList<>();
-    for (int i = 0; i < scenes; i++) {
-      double centre = durationSeconds * (i + 0.5) / scenes;
-      starts.add(Math.max(0, Math.min(durationSeconds - scene, centre - scene / 2)));
+    return (int) Math.max(1, Math.min(MAX_SCENES, Math.round(durationSeconds * PROBED_SHARE / scene)));
+  }
+
+  /**
+   * Reads the sizes of {@code input}'s video packets (no decoding) and picks {@link #sceneCount} representative
+   * keyframe intervals with {@link #representativeScenes}.
+   *
+   * @return the scenes' start times in seconds from the start of the video stream, ascending
+   * @throws CancellationException once {@code control} says so
+   */
+  static List<Double> sceneStarts(Path input, MediaInfo info, JobControl control) {
+    double scene = RenditionWorker.KEYFRAME_INTERVAL_SECONDS;
+    long[] bytes = new long[(int) Math.max(1, Math.floor(info.durationSeconds() / scene))];
+    AVPacket packet = av_packet_alloc();
+    try (MediaProbe.Opened opened = MediaProbe.open(input)) {
+      int index = info.video().streamIndex();
+      AVStream stream = opened.context.streams(index);
+      double timeBase = av_q2d(stream.time_base());
+      long origin = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
+      long read = 0;
+      while (av_read_frame(opened.context, packet) >= 0) {
+        try {
+          long pts = packet.pts() != AV_NOPTS_VALUE ? packet.pts() : packet.dts();
+          if (packet.stream_index() == index && pts != AV_NOPTS_VALUE) {
+            long window = (long) Math.floor((pts - origin) * timeBase / scene);
+            if (window >= 0 && window < bytes.length) {
+              bytes[(int) window] += packet.size();
+            }
+          }
+        } finally {
+          av_packet_unref(packet);
+        }
+        if (++read % 1024 == 0 && control.cancelled()) {
+          throw new CancellationException("per-title ladder probe cancelled");
+        }
+      }
+    } finally {
+      av_packet_free(packet);
     }
-    return starts;
+    return representativeScenes(bytes, sceneCount(info.durationSeconds())).stream()
+        .map(window -> window * scene).toList();
+  }
+
+  /**
+   * Picks {@code scenes} of the intervals as a stratified sample of their difficulty: the intervals ranked by the
+   * bytes the source spent on each, then the middle one of each of {@code scenes} equal shares of that ranking (an
+   * easy, a middling and a hard part of the title for three). Equal bytes rank by position, so a source coded at a
+   * constant rate gets scenes spread evenly over its duration.
+   *
+   * @param windowBytes the source's bytes in each keyframe interval, in order
+   * @param scenes how many to pick, at most {@code windowBytes.length}
+   * @return the indexes of the picked intervals, ascending
+   */
+  static List<Integer> representativeScenes(long[] windowBytes, int scenes) {
+    List<Integer> ranked = new ArrayList<>();
+    for (int i = 0; i < windowBytes.length; i++) {
+      ranked.add(i);
+    }
+    ranked.sort(Comparator.comparingLong((Integer i) -> windowBytes[i]).thenComparing(i -> i));
+    int count = Math.min(scenes, windowBytes.length);
+    List<Integer> picked = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      picked.add(ranked.get((int) ((i + 0.5) * windowBytes.length / count)));
+    }
+    picked.sort(null);
+    return List.copyOf(picked);
   }
 
   /**
@@ -130,7 +197,9 @@ final class LadderProbe {
         });
     Map<PlannedRendition, Trial[]> totals = new HashMap<>();
     try {
-      for (double start : sceneStarts(info.durationSeconds())) {
+      List<Double> starts = sceneStarts(input, info, control);
+      LOG.debug("{}: probe scenes start at {} s", input, starts);
+      for (double start : starts) {
         try (Scene scene = Scene.decode(input, info.video(), start, largest, control)) {
           List<Future<Trial[]>> tasks = new ArrayList<>();
           for (PlannedRendition candidate : candidates) {

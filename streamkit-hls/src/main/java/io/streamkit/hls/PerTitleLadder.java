@@ -84,7 +84,7 @@ final class PerTitleLadder {
     Ladder chosen = choose(ladder, points);
     LOG.info("{}: per-title ladder {} from {} probe scenes in {} s", input, chosen.rungs().stream()
         .map(r -> r.name() + " " + r.videoBitrate() / 1000 + "k").toList(),
-        LadderProbe.sceneStarts(info.durationSeconds()).size(),
+        LadderProbe.sceneCount(info.durationSeconds()),
         String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
     return chosen;
   }
