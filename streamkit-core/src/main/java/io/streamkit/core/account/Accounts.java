@@ -52,6 +52,17 @@ public interface Accounts {
   Account changeRole(String actor, String id, Role role);
 
   /**
+   * Deletes an account with its keys, which stop authenticating at once; its name is free again. The audit log keeps
+   * every entry by or about it, and the deletion's own ({@code account.delete}). Deleting an account that does not
+   * exist changes nothing and logs nothing.
+   *
+   * @param actor who deletes it, for the audit log
+   * @param id the account; anything that is not an account id finds nothing
+   * @return the deleted account, or empty if no account has that id
+   */
+  Optional<Account> delete(String actor, String id);
+
+  /**
    * Issues a new key for an account. Only its hash is stored.
    *
    * @param actor who issues it, for the audit log

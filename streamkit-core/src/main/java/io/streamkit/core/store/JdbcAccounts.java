@@ -101,6 +101,29 @@ final class JdbcAccounts implements Accounts {
   }
 
   @Override
+  public Optional<Account> delete(String actor, String id) {
+    Optional<UUID> uuid = uuid(id);
+    if (uuid.isEmpty()) {
+      return Optional.empty();
+    }
+    return jdbc.inTransaction(tx -> {
+      Optional<Account> account = tx.queryOne("SELECT " + ACCOUNT_COLUMNS + " FROM streamkit_accounts WHERE id = ?"
+          + " FOR UPDATE", s -> s.setObject(1, uuid.get()), JdbcAccounts::mapAccount);
+      if (account.isEmpty()) {
+        return account;
+      }
+      long keys = tx.queryOne("SELECT COUNT(*) FROM streamkit_api_keys WHERE account_id = ?",
+          s -> s.setObject(1, uuid.get()), row -> row.getLong(1)).orElse(0L);
+      // Its keys go with it (ON DELETE CASCADE): the audit log names them by id, with their account and label.
+      tx.execute("DELETE FROM streamkit_accounts WHERE id = ?", s -> s.setObject(1, uuid.get()));
+      Account deleted = account.get();
+      JdbcAuditLog.record(tx, clock, actor, "account.delete", deleted.id(), "name " + deleted.name() + ", role "
+          + deleted.role().wireName() + ", " + keys + (keys == 1 ? " key" : " keys"));
+      return account;
+    });
+  }
+
+  @Override
   public IssuedApiKey issueKey(String actor, String accountId, String label) {
     UUID account = known(accountId);
     String secret = JdbcLiveStreams.newKey();

@@ -123,6 +123,40 @@ abstract class AccountsContractTest {
   }
 
   @Test
+  void aDeletedAccountsKeysStopAtOnceItsNameIsFreeAgainAndTheLogKeepsItsHistory() throws Exception {
+    Account leaver = store.accounts().create("admin-key", "leaver", Role.EDITOR);
+    IssuedApiKey laptop = store.accounts().issueKey("admin-key", leaver.id(), "laptop");
+    IssuedApiKey ci = store.accounts().issueKey("admin-key", leaver.id(), "ci");
+    store.accounts().revokeKey("admin-key", ci.key().id());
+    Account stays = store.accounts().create("admin-key", "stays", Role.EDITOR);
+    IssuedApiKey kept = store.accounts().issueKey("admin-key", stays.id(), "desk");
+
+    assertThat(store.accounts().delete("oidc:alice", leaver.id())).contains(leaver);
+
+    assertThat(store.accounts().authenticate(laptop.secret())).isEmpty();
+    assertThat(store.accounts().authenticate(kept.secret())).contains(stays);
+    assertThat(store.accounts().find(leaver.id())).isEmpty();
+    assertThatThrownBy(() -> store.accounts().keys(leaver.id())).isInstanceOf(UnknownAccountException.class);
+    assertThat(store.accounts().list(PageRequest.first(10)).items()).containsExactly(stays);
+    try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT COUNT(*) FROM streamkit_api_keys")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getLong(1)).as("keys left: the other account's").isEqualTo(1);
+    }
+    AuditEntry deletion = store.auditLog().list(PageRequest.first(1)).items().get(0);
+    assertThat(deletion.action()).isEqualTo("account.delete");
+    assertThat(deletion.actor()).isEqualTo("oidc:alice");
+    assertThat(deletion.target()).isEqualTo(leaver.id());
+    assertThat(deletion.detail()).isEqualTo("name leaver, role editor, 2 keys");
+    assertThat(store.auditLog().count()).as("the leaver's history is still there").isEqualTo(7);
+
+    assertThat(store.accounts().delete("admin-key", leaver.id())).isEmpty();
+    assertThat(store.accounts().delete("admin-key", "not-an-id")).isEmpty();
+    assertThat(store.auditLog().count()).as("nothing deleted, nothing logged").isEqualTo(7);
+    assertThat(store.accounts().create("admin-key", "leaver", Role.VIEWER).name()).isEqualTo("leaver");
+  }
+
+  @Test
   void anAuditedCatalogChangeAndItsEntryCommitOrRollBackTogether() {
     Title title = store.catalog().create("Film", "");
     store.catalog().transition(title.id(), TitleStatus.PROCESSING);

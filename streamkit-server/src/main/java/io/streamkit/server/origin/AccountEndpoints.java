@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  *  POST   /api/users                 {"name", "role"} → a new account, 201
  *  GET    /api/users/{id}            one account with its keys (never their secrets)
  *  PATCH  /api/users/{id}            {"role"} → the account with its new role
+ *  DELETE /api/users/{id}            deletes the account and its keys at once, 204
  *  POST   /api/users/{id}/keys       {"label"} → a new key; its secret is in this answer only, 201
  *  DELETE /api/keys/{id}             revokes a key at once, 204
  *  GET    /api/audit                 who changed what, paged, newest first
@@ -121,7 +122,16 @@ final class AccountEndpoints implements ApiEndpoints {
           call.respond(HttpResponseStatus.OK, json(changed));
         });
       }
-      throw ManagementEndpoints.notAllowed(method, "GET, PATCH");
+      if (method.equals(HttpMethod.DELETE)) {
+        return ApiExchange.withoutBody(() -> {
+          if (accounts.delete(call.principal().actor(), id).isEmpty()) {
+            throw new UnknownAccountException(id);
+          }
+          LOG.info("account {} deleted by {}", id, call.principal().actor());
+          call.respond(HttpResponseStatus.NO_CONTENT, null);
+        });
+      }
+      throw ManagementEndpoints.notAllowed(method, "GET, PATCH, DELETE");
     }
     if (!call.segment(2).equals(KEYS)) {
       throw ApiException.notFound("no API endpoint at " + call.describe() + "; see docs/openapi.yaml");

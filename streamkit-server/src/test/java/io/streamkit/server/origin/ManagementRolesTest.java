@@ -81,6 +81,7 @@ abstract class ManagementRolesTest {
       new Endpoint("POST", "/api/users", "{\"name\":\"n-%s\",\"role\":\"viewer\"}", "application/json", "A"),
       new Endpoint("GET", "/api/users/" + ID, null, null, "A"),
       new Endpoint("PATCH", "/api/users/" + ID, "{\"role\":\"editor\"}", "application/json", "A"),
+      new Endpoint("DELETE", "/api/users/" + ID, null, null, "A"),
       new Endpoint("POST", "/api/users/" + ID + "/keys", "{\"label\":\"x\"}", "application/json", "A"),
       new Endpoint("DELETE", "/api/keys/" + ID, null, null, "A"),
       new Endpoint("GET", "/api/audit?page=0&size=5", null, null, "A"));
@@ -147,12 +148,17 @@ abstract class ManagementRolesTest {
 
   /** Creates an account with {@code role} through the API and returns a fresh key's secret. */
   private String keyFor(String role) throws Exception {
+    return accountWithKey(role + "-" + UUID.randomUUID(), role, "roles test").get("secret").asText();
+  }
+
+  /** Creates an account through the API and issues it a key: the key as issued, with its accountId and secret. */
+  private JsonNode accountWithKey(String name, String role, String label) throws Exception {
     JsonNode account = created(send(ADMIN_KEY, "POST", "/api/users",
-        "{\"name\":\"" + role + "-" + UUID.randomUUID() + "\",\"role\":\"" + role + "\"}", "application/json"));
+        "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}", "application/json"));
     JsonNode key = created(send(ADMIN_KEY, "POST", "/api/users/" + account.get("id").asText() + "/keys",
-        "{\"label\":\"roles test\"}", "application/json"));
+        "{\"label\":\"" + label + "\"}", "application/json"));
     assertThat(key.get("secret").asText()).hasSize(43);
-    return key.get("secret").asText();
+    return key;
   }
 
   @Test
@@ -203,11 +209,8 @@ abstract class ManagementRolesTest {
   @Test
   void aModeratorsPublishIsAuditedUnderItsAccountAndARevokedKeyStopsAtOnce() throws Exception {
     start(false);
-    JsonNode account = created(send(ADMIN_KEY, "POST", "/api/users", "{\"name\":\"mo\",\"role\":\"moderator\"}",
-        "application/json"));
-    String accountId = account.get("id").asText();
-    JsonNode key = created(send(ADMIN_KEY, "POST", "/api/users/" + accountId + "/keys", "{\"label\":\"laptop\"}",
-        "application/json"));
+    JsonNode key = accountWithKey("mo", "moderator", "laptop");
+    String accountId = key.get("accountId").asText();
     String secret = key.get("secret").asText();
     Title title = store.catalog().create("Film", "");
     store.catalog().transition(title.id(), TitleStatus.PROCESSING);
@@ -250,6 +253,34 @@ abstract class ManagementRolesTest {
     JsonNode latest = json.readTree(send(ADMIN_KEY, "GET", "/api/audit?size=2", null, null).body()).get("items");
     assertThat(latest.get(0).get("action").asText()).isEqualTo("key.revoke");
     assertThat(latest.get(1).get("detail").asText()).isEqualTo("moderator -> viewer");
+  }
+
+  @Test
+  void aDeletedAccountsKeysStopAtOnceAndItsDeletionIsAudited() throws Exception {
+    start(false);
+    JsonNode key = accountWithKey("leaver", "editor", "laptop");
+    String accountId = key.get("accountId").asText();
+    String secret = key.get("secret").asText();
+    String admin = keyFor("admin");
+    assertThat(send(secret, "GET", "/api/titles", null, null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> deleted = send(admin, "DELETE", "/api/users/" + accountId, null, null);
+
+    assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+    assertThat(send(secret, "GET", "/api/titles", null, null).statusCode()).as("its key").isEqualTo(401);
+    assertThat(send(ADMIN_KEY, "GET", "/api/users/" + accountId, null, null).statusCode()).isEqualTo(404);
+    HttpResponse<String> again = send(admin, "DELETE", "/api/users/" + accountId, null, null);
+    assertThat(again.statusCode()).isEqualTo(404);
+    assertThat(again.body()).startsWith("{\"error\"").contains(accountId);
+    assertThat(again.body().strip()).doesNotContain("\n");
+    JsonNode latest = json.readTree(send(ADMIN_KEY, "GET", "/api/audit?size=1", null, null).body()).get("items");
+    assertThat(latest.get(0).get("action").asText()).isEqualTo("account.delete");
+    assertThat(latest.get(0).get("target").asText()).isEqualTo(accountId);
+    assertThat(latest.get(0).get("actor").asText()).startsWith("account:");
+    assertThat(latest.get(0).get("detail").asText()).isEqualTo("name leaver, role editor, 1 key");
+    HttpResponse<String> put = send(ADMIN_KEY, "PUT", "/api/users/" + accountId, "{}", "application/json");
+    assertThat(put.statusCode()).isEqualTo(405);
+    assertThat(put.headers().firstValue("Allow")).contains("GET, PATCH, DELETE");
   }
 
   @Test
