@@ -84,6 +84,13 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final long UNCORKED_BUDGET_BYTES = 64L * 1024 * 1024;
 
   private static final AsciiString IMMUTABLE_VALUE = AsciiString.cached(IMMUTABLE);
+  /**
+   * A poster is storefront art, not media: served without a token while its title is in the public catalog, and
+   * made again when the title is, so a cache keeps it no longer than a playlist ({@link
+   * PlaylistHandler#MAX_AGE_SECONDS}), and a title that leaves the catalog leaves the caches' shelves with it.
+   */
+  static final AsciiString POSTER_CACHE_CONTROL = AsciiString.cached("public, max-age="
+      + PlaylistHandler.MAX_AGE_SECONDS);
   private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ);
   private static final FileAttribute<?>[] NO_ATTRIBUTES = new FileAttribute<?>[0];
   /** Ends a response's corking ({@code TCP_CORK}): the tail goes out at once. */
@@ -98,7 +105,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
    * time, and for a stored title the stored object's {@code ETag}.
    */
   record FileHead(long size, long modifiedMillis, AsciiString etag, AsciiString lastModified,
-      AsciiString contentLength, AsciiString contentType) {}
+      AsciiString contentLength, AsciiString contentType, AsciiString cacheControl) {}
 
   private final MediaRoot root;
   private final StoredTitles stored;
@@ -143,7 +150,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
     FileHead head = file.head();
     if (head == null) {
-      head = newHead(file.size(), file.modifiedMillis(), null, null, request.path.last());
+      head = newHead(file.size(), file.modifiedMillis(), null, null, request.path);
       file.head(head);
     }
     send(ctx, request, file, head, file.body(bodies, ctx.alloc()));
@@ -198,7 +205,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       }
       FileHead head;
       try {
-        head = head(object.file(), request.path.last(), file.size(), object.modifiedMillis(), object.etag(),
+        head = head(object.file(), request.path, file.size(), object.modifiedMillis(), object.etag(),
             object.lastModified());
       } catch (RuntimeException e) {
         file.release();
@@ -227,7 +234,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       HttpHeaders headers = response.headers();
       headers.set(HttpHeaderNames.ETAG, head.etag())
           .set(HttpHeaderNames.LAST_MODIFIED, head.lastModified())
-          .set(HttpHeaderNames.CACHE_CONTROL, IMMUTABLE_VALUE)
+          .set(HttpHeaderNames.CACHE_CONTROL, head.cacheControl())
           .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
 
       if (HttpConditionals.notModified(request.headers, head.etag(), head.modifiedMillis())) {
@@ -326,23 +333,24 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
    * else new ones (kept for the next request). {@code size} is the open file's, so a file replaced since it was
    * checked is still answered with its own length.
    */
-  private FileHead head(Path file, String name, long size, long modified, String etag, String lastModified) {
+  private FileHead head(Path file, RequestPath path, long size, long modified, String etag, String lastModified) {
     FileHead head = heads.getIfPresent(file);
     if (head != null && head.size() == size && head.modifiedMillis() == modified
         && (etag == null || head.etag().contentEquals(etag))) {
       return head;
     }
-    head = newHead(size, modified, etag, lastModified, name);
+    head = newHead(size, modified, etag, lastModified, path);
     heads.put(file, head);
     return head;
   }
 
-  private static FileHead newHead(long size, long modified, String etag, String lastModified, String name) {
+  private static FileHead newHead(long size, long modified, String etag, String lastModified, RequestPath path) {
     return new FileHead(size, modified,
         new AsciiString(etag != null ? etag : '"' + Long.toHexString(modified / 1000) + '-' + Long.toHexString(size)
             + '"'),
         new AsciiString(lastModified != null ? lastModified : HttpDates.format(modified)),
-        new AsciiString(Long.toString(size)), new AsciiString(MediaTypes.of(name)));
+        new AsciiString(Long.toString(size)), new AsciiString(MediaTypes.of(path.last())),
+        PlaybackAccess.isPoster(path) ? POSTER_CACHE_CONTROL : IMMUTABLE_VALUE);
   }
 
   /** Sends a response without a body (304, 416, HEAD, empty file). */

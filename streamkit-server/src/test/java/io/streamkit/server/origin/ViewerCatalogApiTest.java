@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +120,34 @@ class ViewerCatalogApiTest {
     assertThat(send("GET", "/titles/" + UUID.randomUUID() + "/poster.jpg", null).statusCode())
         .as("a title the catalog does not know is governed by its token alone").isEqualTo(403);
     assertThat(send("GET", "/titles/" + family + "/master.m3u8", null).statusCode()).isEqualTo(403);
+  }
+
+  /**
+   * Caches may keep a poster shown without a token, but no longer than a playlist: once its title leaves the public
+   * catalog, caches stop showing it within minutes, not after the year media segments are kept.
+   */
+  @Test
+  void aPublicPosterIsCachedForMinutesAndRevalidatedByItsValidator() throws Exception {
+    start(false);
+    UUID film = title("Film", TitleStatus.PUBLISHED, MaturityRating.G);
+    Path dir = Files.createDirectories(data.resolve("titles").resolve(film.toString()).resolve("720p"));
+    Files.write(dir.getParent().resolve("poster.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, (byte) 0xd9});
+    Files.write(dir.resolve("segment-00000.m4s"), new byte[64]);
+
+    HttpResponse<String> poster = send("GET", "/titles/" + film + "/poster.jpg", null);
+    assertThat(poster.statusCode()).isEqualTo(200);
+    assertThat(poster.headers().firstValue("Cache-Control")).contains("public, max-age=300");
+    String etag = poster.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port()
+        + "/titles/" + film + "/poster.jpg")).header("If-None-Match", etag).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).as("revalidated by its ETag").isEqualTo(304);
+    assertThat(again.headers().firstValue("Cache-Control")).contains("public, max-age=300");
+
+    HttpResponse<String> segment = send("GET", "/titles/" + film + "/720p/segment-00000.m4s?token="
+        + token("alice", film, null, false), null);
+    assertThat(segment.statusCode()).isEqualTo(200);
+    assertThat(segment.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
   }
 
   @Test
