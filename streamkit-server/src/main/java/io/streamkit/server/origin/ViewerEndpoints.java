@@ -73,6 +73,8 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
   static final int MAX_BODY_BYTES = 1024 * 1024;
   static final String PROGRESS = "progress";
   static final String CONTINUE_WATCHING = "continue-watching";
+  /** Stored progress rows read at a time while a continue-watching page is filled with what the viewer may play. */
+  static final int CONTINUE_WATCHING_BATCH = 100;
   static final String RECOMMENDATIONS = "recommendations";
   static final int DEFAULT_RECOMMENDATIONS = 10;
   static final String EVENTS = "events";
@@ -222,27 +224,45 @@ final class ViewerEndpoints implements ApiEndpoints, AutoCloseable {
     progressWriter.flush();
     Optional<MaturityRating> maxRating = visibility.maxRatingNow(claims.get());
     ViewerRegion region = visibility.regionOf(claims.get(), call.headers());
-    Page<WatchProgress> rows = store.progress().continueWatching(progressViewer(claims.get()),
-        new PageRequest(page * size, size));
+    // Pages of what the viewer may play now, not of stored rows: started once is not watchable now (the window may
+    // have closed, a profile's limit may have been lowered), and a page of stored rows could come out short or empty
+    // while more followed. The stored rows are read in batches, newest first, until the page and one more are found.
+    long skip = (long) page * size;
     ArrayNode items = Responses.MAPPER.createArrayNode();
-    for (WatchProgress row : rows.items()) {
-      Optional<Title> title = store.catalog().get(row.titleId());
-      // Started once is not watchable now: the window may have closed, a profile's limit may have been lowered.
-      if (title.isEmpty()
-          || visibility.decide(claims.get(), title.get(), maxRating, region) != TitleVisibility.Decision.ALLOWED) {
-        continue;
+    boolean hasNext = false;
+    PageRequest batch = PageRequest.first(CONTINUE_WATCHING_BATCH);
+    scan:
+    while (true) {
+      Page<WatchProgress> rows = store.progress().continueWatching(progressViewer(claims.get()), batch);
+      for (WatchProgress row : rows.items()) {
+        Optional<Title> title = store.catalog().get(row.titleId());
+        if (title.isEmpty()
+            || visibility.decide(claims.get(), title.get(), maxRating, region) != TitleVisibility.Decision.ALLOWED) {
+          continue;
+        }
+        if (skip > 0) {
+          skip--;
+        } else if (items.size() == size) {
+          hasNext = true;
+          break scan;
+        } else {
+          items.addObject()
+              .put("titleId", row.titleId().toString())
+              .put("name", title.get().name())
+              .put("positionSeconds", seconds(row.position()))
+              .put("durationSeconds", seconds(row.duration()))
+              .put("clientTime", row.clientTimestamp().toString())
+              .put("posterUrl", posterUrl(title.get()));
+        }
       }
-      items.addObject()
-          .put("titleId", row.titleId().toString())
-          .put("name", title.get().name())
-          .put("positionSeconds", seconds(row.position()))
-          .put("durationSeconds", seconds(row.duration()))
-          .put("clientTime", row.clientTimestamp().toString())
-          .put("posterUrl", posterUrl(title.get()));
+      if (!rows.hasNext()) {
+        break;
+      }
+      batch = batch.next();
     }
     ObjectNode response = Responses.MAPPER.createObjectNode();
     response.set("items", items);
-    response.put("page", page).put("size", size).put("hasNext", rows.hasNext());
+    response.put("page", page).put("size", size).put("hasNext", hasNext);
     call.respond(HttpResponseStatus.OK, response);
   }
 

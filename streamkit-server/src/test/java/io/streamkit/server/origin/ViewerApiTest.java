@@ -164,6 +164,38 @@ class ViewerApiTest {
   }
 
   @Test
+  void continueWatchingPagesHoldOnlyWhatTheViewerMayPlayAndAreFullWhileMoreFollow() throws Exception {
+    // Seven started titles; the newest three, and one between, were unpublished since.
+    List<UUID> titles = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      UUID title = title("Film " + i);
+      put("frank", title, 10, 100, T0.plusSeconds(i));
+      titles.add(title);
+    }
+    for (int i : new int[] {6, 5, 4, 2}) {
+      store.catalog().transition(titles.get(i), TitleStatus.READY);
+    }
+    String token = token("frank", titles.get(0));
+
+    JsonNode first = json(send("GET", "/api/continue-watching?page=0&size=2", null, bearer(token)));
+    JsonNode second = json(send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
+
+    assertThat(texts(first.get("items"))).containsExactly("Film 3", "Film 1");
+    assertThat(first.get("hasNext").asBoolean()).isTrue();
+    assertThat(texts(second.get("items"))).containsExactly("Film 0");
+    assertThat(second.get("hasNext").asBoolean()).isFalse();
+    JsonNode all = json(send("GET", "/api/continue-watching?size=3", null, bearer(token)));
+    assertThat(texts(all.get("items"))).containsExactly("Film 3", "Film 1", "Film 0");
+    assertThat(all.get("hasNext").asBoolean()).as("exactly a page's worth").isFalse();
+  }
+
+  private static List<String> texts(JsonNode items) {
+    List<String> names = new ArrayList<>();
+    items.forEach(item -> names.add(item.get("name").asText()));
+    return names;
+  }
+
+  @Test
   void anEventBatchShowsUpInTheAnalytics() throws Exception {
     UUID title = title("Measured");
     String token = token("erin", title);
