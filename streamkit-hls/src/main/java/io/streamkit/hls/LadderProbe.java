@@ -158,22 +158,30 @@ final class LadderProbe {
    * Picks {@code scenes} of the intervals as a stratified sample of their difficulty: the intervals ranked by the
    * bytes the source spent on each, then the middle one of each of {@code scenes} equal shares of that ranking (an
    * easy, a middling and a hard part of the title for three). Equal bytes rank by position, so a source coded at a
-   * constant rate gets scenes spread evenly over its duration.
+   * constant rate gets scenes spread evenly over its duration. Intervals without a byte of video (past the end of a
+   * video stream shorter than its container says) are not candidates while any other is.
    *
    * @param windowBytes the source's bytes in each keyframe interval, in order
-   * @param scenes how many to pick, at most {@code windowBytes.length}
+   * @param scenes how many to pick, at most the number of candidate intervals
    * @return the indexes of the picked intervals, ascending
    */
   static List<Integer> representativeScenes(long[] windowBytes, int scenes) {
     List<Integer> ranked = new ArrayList<>();
     for (int i = 0; i < windowBytes.length; i++) {
-      ranked.add(i);
+      if (windowBytes[i] > 0) {
+        ranked.add(i);
+      }
+    }
+    if (ranked.isEmpty()) {
+      for (int i = 0; i < windowBytes.length; i++) {
+        ranked.add(i);
+      }
     }
     ranked.sort(Comparator.comparingLong((Integer i) -> windowBytes[i]).thenComparing(i -> i));
-    int count = Math.min(scenes, windowBytes.length);
+    int count = Math.min(scenes, ranked.size());
     List<Integer> picked = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      picked.add(ranked.get((int) ((i + 0.5) * windowBytes.length / count)));
+      picked.add(ranked.get((int) ((i + 0.5) * ranked.size() / count)));
     }
     picked.sort(null);
     return List.copyOf(picked);

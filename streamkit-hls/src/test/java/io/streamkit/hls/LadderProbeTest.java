@@ -3,6 +3,7 @@ package io.streamkit.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +25,18 @@ class LadderProbeTest {
 
   @Test
   void aSourceCodedAtAConstantRateGetsScenesSpreadOverItsDuration() {
-    assertThat(LadderProbe.representativeScenes(new long[12], 3)).containsExactly(2, 6, 10);
-    assertThat(LadderProbe.representativeScenes(new long[2], 3)).as("never more scenes than intervals")
+    long[] constant = new long[12];
+    Arrays.fill(constant, 250_000);
+    assertThat(LadderProbe.representativeScenes(constant, 3)).containsExactly(2, 6, 10);
+    assertThat(LadderProbe.representativeScenes(new long[] {900, 100}, 3)).as("never more scenes than intervals")
         .containsExactly(0, 1);
+  }
+
+  @Test
+  void intervalsPastTheEndOfTheVideoAreNotProbed() {
+    // The container says 24 s, the video stream ends after 16: the last four intervals hold no video.
+    long[] bytes = {500, 510, 520, 530, 540, 550, 560, 570, 0, 0, 0, 0};
+    assertThat(LadderProbe.representativeScenes(bytes, 2)).containsExactly(2, 6);
   }
 
   @Test
