@@ -154,6 +154,11 @@ final class ServeCommand implements Callable<Integer> {
           + " /metrics is open and the API is off")
   String adminKey;
 
+  @Option(names = "--metrics-key", defaultValue = "${env:STREAMKIT_METRICS_KEY}", paramLabel = "KEY",
+      description = "bearer key that opens /metrics and nothing else, for a Prometheus scraper (env"
+          + " STREAMKIT_METRICS_KEY); with it /metrics takes this key or the admin key")
+  String metricsKey;
+
   @Option(names = "--oidc-issuer", defaultValue = "${env:STREAMKIT_OIDC_ISSUER}", paramLabel = "URL",
       description = "also accept OIDC access tokens from this issuer for the management API (env"
           + " STREAMKIT_OIDC_ISSUER); needs --oidc-audience")
@@ -344,7 +349,8 @@ final class ServeCommand implements Callable<Integer> {
               .writeStallTimeout(stall).tls(tls).rateLimits(rateLimits).maxStreamsPerViewer(maxStreamsPerViewer)
               .categoryAccess(categoryAccess).viewerCountryHeader(viewerCountryHeader)
               .requireViewerCountry(requireViewerCountry)
-              .streamIdleTimeout(streamIdle).oidc(oidc);
+              .streamIdleTimeout(streamIdle).oidc(oidc)
+              .metricsKey(metricsKey == null || metricsKey.isBlank() ? null : metricsKey);
           if (trustedProxies != null) {
             origin.trustedProxies(trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty())
                 .toArray(String[]::new));

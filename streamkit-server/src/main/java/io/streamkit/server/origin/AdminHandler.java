@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code /healthz} (always open, for load balancers) and {@code /metrics} (Prometheus text exposition format 0.0.4,
  * when the origin's registry is a Prometheus one; an application that gives its own registry scrapes that instead).
- * With an admin key configured, {@code /metrics} requires {@code Authorization: Bearer <key>}, compared in constant
- * time.
+ * With an admin key or a metrics key configured, {@code /metrics} requires {@code Authorization: Bearer <key>} with
+ * either, compared in constant time.
  */
 @Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
@@ -22,12 +22,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
 
   private final MeterRegistry registry;
   private final AdminKey adminKey;
+  private final AdminKey metricsKey;
   private final OriginMetrics metrics;
 
-  AdminHandler(MeterRegistry registry, AdminKey adminKey, OriginMetrics metrics) {
+  AdminHandler(MeterRegistry registry, AdminKey adminKey, AdminKey metricsKey, OriginMetrics metrics) {
     super(false);
     this.registry = registry;
     this.adminKey = adminKey;
+    this.metricsKey = metricsKey;
     this.metrics = metrics;
   }
 
@@ -38,10 +40,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<OriginRequest> {
           Responses.full(HttpResponseStatus.OK, HEALTHY, Responses.JSON, Responses.NO_STORE),
           request.keepAlive, request.isHead());
     } else if (request.route == Route.METRICS) {
-      if (adminKey.configured() && !adminKey.authorises(request.headers)) {
+      if ((adminKey.configured() || metricsKey.configured()) && !adminKey.authorises(request.headers)
+          && !metricsKey.authorises(request.headers)) {
         metrics.rejected(OriginMetrics.ADMIN_KEY);
         Responses.error(ctx, metrics, Route.METRICS, request.keepAlive, HttpResponseStatus.UNAUTHORIZED,
-            "unauthorized", "this endpoint needs the admin key as a bearer token");
+            "unauthorized", "this endpoint needs the " + (metricsKey.configured() ? "metrics key or the " : "")
+            + "admin key as a bearer token: send Authorization: Bearer <key>");
         return;
       }
       if (!(registry instanceof PrometheusMeterRegistry prometheus)) {

@@ -267,7 +267,7 @@ public final class OriginServer implements AutoCloseable {
         new EdgeAuthHandler(access, metrics, Clock.systemUTC()),
         new KeyHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
         new ClearKeyLicenseHandler(config.contentKeys, apiExecutor == null ? null : apiExecutor.executor(), metrics),
-        new AdminHandler(registry, adminKey, metrics),
+        new AdminHandler(registry, adminKey, new AdminKey(config.metricsKey), metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
         new FileHandler(root, storedTitles, config.sslContext != null, metrics, connections::open),
@@ -395,6 +395,7 @@ public final class OriginServer implements AutoCloseable {
     private PlaybackTokenVerifier verifier;
     private boolean tokensOff;
     private String adminKey;
+    private String metricsKey;
     private OidcAuthentication oidc;
     private VariantOrder variantOrder = new PolicyVariantOrder();
     private MeterRegistry registry;
@@ -497,8 +498,8 @@ public final class OriginServer implements AutoCloseable {
     /**
      * The admin key, sent as {@code Authorization: Bearer <key>}: the bootstrap credential with the {@code admin}
      * role for the management API, the analytics and the account endpoints (where accounts get API keys with other
-     * roles), and the one key for {@code /metrics}; at least 16 characters. Without it {@code /metrics} is open; a
-     * management API needs it.
+     * roles), and a key for {@code /metrics}; at least 16 characters. Without it and without a {@link #metricsKey}
+     * {@code /metrics} is open; a management API needs it.
      *
      * @param adminKey at least 16 characters, e.g. {@code openssl rand -hex 16}; default {@code null}: no key
      * @return this builder
@@ -509,6 +510,23 @@ public final class OriginServer implements AutoCloseable {
         throw new IllegalArgumentException("admin key must be at least 16 characters, got " + adminKey.length());
       }
       this.adminKey = adminKey;
+      return this;
+    }
+
+    /**
+     * A key that opens {@code /metrics} and nothing else, sent as {@code Authorization: Bearer <key>}: what a
+     * Prometheus scraper is given instead of the admin key, which would also let it manage the platform. With it
+     * {@code /metrics} needs this key or the {@link #adminKey}.
+     *
+     * @param metricsKey at least 16 characters, different from the admin key; default {@code null}: none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code metricsKey} is shorter than 16 characters
+     */
+    public Builder metricsKey(String metricsKey) {
+      if (metricsKey != null && metricsKey.length() < 16) {
+        throw new IllegalArgumentException("metrics key must be at least 16 characters, got " + metricsKey.length());
+      }
+      this.metricsKey = metricsKey;
       return this;
     }
 
@@ -983,6 +1001,10 @@ public final class OriginServer implements AutoCloseable {
       if (managementApi != null && adminKey == null) {
         throw new IllegalArgumentException("the management API needs an admin key: call adminKey(...) with at least"
             + " 16 characters");
+      }
+      if (metricsKey != null && metricsKey.equals(adminKey)) {
+        throw new IllegalArgumentException("the metrics key is the admin key: give /metrics a key of its own, or"
+            + " leave metricsKey(...) out to scrape with the admin key");
       }
       if (verifier != null && tokensOff) {
         throw new IllegalArgumentException("cannot use tokenVerifier(...) and withoutTokens() together");

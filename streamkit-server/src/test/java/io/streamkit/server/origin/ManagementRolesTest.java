@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ManagementRolesTest {
 
   static final String ADMIN_KEY = "roles-test-admin-key-0123456789";
+  /** Opens /metrics, and no management endpoint. */
+  static final String METRICS_KEY = "roles-test-metrics-key-0123456789";
   private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
   /** Who may call an endpoint: letters of the roles, A admin, E editor, M moderator (no endpoint is for viewers). */
@@ -108,7 +110,7 @@ abstract class ManagementRolesTest {
         .rtmp("127.0.0.1", 0).ladder(LiveApiTest.LADDER).preset("ultrafast").build().start();
     origin = OriginServer.builder().dataDirectory(data).port(0).host("127.0.0.1").rateLimits(RateLimits.none())
         .tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build())
-        .adminKey(ADMIN_KEY).store(store).managementApi(api).live(live).build().start();
+        .adminKey(ADMIN_KEY).metricsKey(METRICS_KEY).store(store).managementApi(api).live(live).build().start();
   }
 
   @AfterEach
@@ -179,6 +181,8 @@ abstract class ManagementRolesTest {
       HttpResponse<String> forged = send("not-a-key-" + UUID.randomUUID(), endpoint.method(), endpoint.path(), body,
           endpoint.contentType());
       check(wrong, endpoint, "a made-up key", forged, 401);
+      check(wrong, endpoint, "the metrics key", send(METRICS_KEY, endpoint.method(), endpoint.path(), body,
+          endpoint.contentType()), 401);
       for (Map.Entry<Character, String> caller : callers.entrySet()) {
         char role = caller.getKey() == 'K' ? 'A' : caller.getKey();
         HttpResponse<String> answer = send(caller.getValue(), endpoint.method(), endpoint.path(), body,

@@ -1,17 +1,20 @@
 package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every way a token can be wrong is refused with the same generic 403, and counted by reason. */
 class TokenGateTest {
@@ -120,6 +123,28 @@ class TokenGateTest {
       assertThat(guarded.get("/metrics", "Authorization", "Bearer " + key).statusCode()).isEqualTo(200);
       assertThat(guarded.get("/healthz").statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aMetricsKeyOpensMetricsBesideTheAdminKey(@TempDir Path data) throws Exception {
+    String admin = "admin-key-for-the-metrics-endpoint";
+    String scraper = "metrics-key-for-a-prometheus-scraper";
+    try (RunningOrigin guarded = new RunningOrigin(b -> b.adminKey(admin).metricsKey(scraper))) {
+      assertThat(guarded.get("/metrics", "Authorization", "Bearer " + scraper).statusCode()).isEqualTo(200);
+      assertThat(guarded.get("/metrics", "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
+      HttpResponse<byte[]> refused = guarded.get("/metrics", "Authorization", "Bearer " + scraper + "x");
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("the metrics key or the admin key");
+    }
+    try (RunningOrigin scrapedOnly = new RunningOrigin(b -> b.metricsKey(scraper))) {
+      assertThat(scrapedOnly.get("/metrics").statusCode()).as("no longer open").isEqualTo(401);
+      assertThat(scrapedOnly.get("/metrics", "Authorization", "Bearer " + scraper).statusCode()).isEqualTo(200);
+    }
+    assertThatThrownBy(() -> OriginServer.builder().dataDirectory(data).withoutTokens().adminKey(admin)
+        .metricsKey(admin).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the metrics key is the admin key");
+    assertThatThrownBy(() -> OriginServer.builder().metricsKey("short"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16 characters");
   }
 
   private static void assertForbidden(String pathAndQuery, String reason) throws Exception {
