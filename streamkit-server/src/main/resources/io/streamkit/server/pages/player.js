@@ -71,6 +71,9 @@
   };
   const liveBadge = document.getElementById('live-badge');
   const LIVE_EDGE_REFRESH_MS = 500;
+  // How far past hls.js's target latency a live viewer may fall (after a stall) before the page skips ahead to the
+  // live sync position: a skip this long is worth making rather than watching the event this much later from then on.
+  const LIVE_CATCH_UP_SECONDS = 3;
   const sessionId = randomId();
   const queue = [];
   let hls = null;
@@ -327,15 +330,68 @@
 
   // The LIVE badge and how far behind the live edge the picture is (hls.js's latency estimate, from the program
   // date-times and the playlist's end). When the stream ends the badge says so.
+  //
+  // Latency a stall cost is regained: hls.js holds the latency it resumes at (it seeks back to the edge only once the
+  // position falls out of the playlist's window, or past liveMaxLatencyDuration, which hls.js 1.4 accepts only beside
+  // a liveSyncDuration that would replace the playlist's PART-HOLD-BACK as its target). So once playback runs again
+  // more than LIVE_CATCH_UP_SECONDS behind hls.js's target latency, the page jumps to hls.js's live sync position. A
+  // viewer who paused or sought back chose to be behind and stays there (within the window) until they come back near
+  // the edge or press the badge, which jumps to it.
   function watchLiveEdge() {
     liveBadge.hidden = false;
+    liveBadge.title = 'Go to the live edge';
+    let behindByChoice = false;
+    let lastPosition = 0;
+    let catchingUp = false;
+    const jumpToLiveEdge = () => {
+      const edge = hls && hls.liveSyncPosition;
+      if (isFinite(edge) && edge > video.currentTime) {
+        catchingUp = true;
+        video.currentTime = edge;
+      }
+    };
+    video.addEventListener('pause', () => {
+      if (!video.ended) {
+        behindByChoice = true;
+      }
+    });
+    video.addEventListener('seeking', () => {
+      // hls.js only ever moves the position forward (to the start, over gaps, to the edge); a step back is the viewer's.
+      if (!catchingUp && video.currentTime < lastPosition - 1) {
+        behindByChoice = true;
+      }
+    });
+    video.addEventListener('seeked', () => { catchingUp = false; });
+    video.addEventListener('timeupdate', () => {
+      if (!video.seeking) {
+        lastPosition = video.currentTime;
+      }
+    });
+    liveBadge.addEventListener('click', () => {
+      if (hls && liveBadge.textContent !== 'ENDED') {
+        behindByChoice = false;
+        jumpToLiveEdge();
+        play();
+      }
+    });
     setInterval(() => {
       if (!hls || video.ended || liveBadge.textContent === 'ENDED') {
         return;
       }
       const behind = hls.latency;
       window.streamkitPlayer.liveLatency = isFinite(behind) ? behind : null;
+      window.streamkitPlayer.liveBehindByChoice = behindByChoice;
       liveBadge.textContent = isFinite(behind) && behind > 0 ? 'LIVE · ' + behind.toFixed(1) + ' s behind' : 'LIVE';
+      const target = hls.targetLatency;
+      const playing = !video.paused && !video.seeking && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA;
+      if (!playing || !isFinite(behind) || !isFinite(target) || catchingUp) {
+        return;
+      }
+      if (behind <= target + LIVE_CATCH_UP_SECONDS) {
+        behindByChoice = false;
+      } else if (!behindByChoice) {
+        jumpToLiveEdge();
+      }
     }, LIVE_EDGE_REFRESH_MS);
     video.addEventListener('ended', showLiveEnded);
   }

@@ -37,7 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * published over RTMP by ffmpeg, the Low-Latency HLS playlists checked against the specification through the
  * token-gated origin (blocking reloads, delta updates, preload hints), the stream's health on the admin page, the
  * stream played live in Chromium by hls.js
- * in low-latency mode, the publisher dropped and reconnected (the event continues after an
+ * in low-latency mode (back at the live edge after a stall, left behind after a pause until the badge is pressed),
+ * the publisher dropped and reconnected (the event continues after an
  * {@code EXT-X-DISCONTINUITY}), the stream ended, and its recording played as an ordinary title.
  */
 class LiveStreamingBrowserTest {
@@ -65,7 +66,7 @@ class LiveStreamingBrowserTest {
   @Test
   void publishPlayLiveReconnectEndAndPlayTheRecording() throws Exception {
     HeadlessChromium.assumeInstalled();
-    Path source = TestVideos.make(data.resolve("source.mp4"), 40, 640, 360);
+    Path source = TestVideos.make(data.resolve("source.mp4"), 60, 640, 360);
     platform = StreamkitPlatform.builder().dataDirectory(data.resolve("platform")).hs256Secret(SECRET)
         .adminKey(ADMIN_KEY).ladder(LADDER).preset("ultrafast").workers(1)
         .origin(o -> o.host("127.0.0.1").port(0))
@@ -82,7 +83,7 @@ class LiveStreamingBrowserTest {
     assertThat(api("POST", base + "/api/live/" + id + "/playback", "{\"viewerId\":\"alice\"}", 409)
         .get("error").asText()).isEqualTo("not_live");
 
-    Process first = publish(source, rtmpUrl, 0);
+    Process first = publish(source, rtmpUrl, 0, 50);
     JsonNode onAir = awaitStream(base, id, s -> s.get("status").asText().equals("LIVE")
         && s.path("health").path("segments").asLong() >= 2, Duration.ofSeconds(40));
     assertThat(onAir.get("health").get("width").asInt()).isEqualTo(640);
@@ -146,10 +147,30 @@ class LiveStreamingBrowserTest {
       assertThat((String) chromium.script("return document.getElementById('live-badge').textContent"))
           .startsWith("LIVE");
 
+      // A stall: the link drops to a trickle for 10 s and the picture stops. Once it plays again, the seconds lost
+      // are not kept: the page skips ahead to the live edge instead of showing the rest of the event that late.
+      double beforeStall = player.currentTime();
+      chromium.throttle(16_000, 16_000, 0);
+      Thread.sleep(10_000);
+      double stalledFor = 10 - (player.currentTime() - beforeStall);
+      chromium.unthrottle();
+      assertThat(stalledFor).as("seconds the picture stood still while the link was down").isGreaterThan(5.0);
+      awaitLatencyNearTarget(chromium, "after a stall of %.1f s".formatted(stalledFor));
+
+      // A viewer who pauses chooses to be behind: playing on, they stay behind, until they press the badge.
+      chromium.script("document.getElementById('video').pause()");
+      Thread.sleep(6_000);
+      chromium.script("document.getElementById('video').play()");
+      player.awaitCurrentTimeAbove(player.currentTime() + 2, Duration.ofSeconds(15));
+      assertThat(liveLatency(chromium)).as("seconds behind after a 6 s pause: not skipped ahead").isGreaterThan(5.0);
+      assertThat(chromium.script("return window.streamkitPlayer.liveBehindByChoice")).isEqualTo(true);
+      chromium.driver.findElement(By.id("live-badge")).click();
+      awaitLatencyNearTarget(chromium, "after pressing the live badge");
+
       // The publisher drops and comes back within the grace period: the same event continues.
       first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       Thread.sleep(1500);
-      publish(source, rtmpUrl, 10);
+      publish(source, rtmpUrl, 10, 12);
       awaitStream(base, id, s -> s.path("health").path("runs").asInt() == 2, Duration.ofSeconds(20));
       new WebDriverWait(chromium.driver, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(500))
           .withMessage(() -> "no discontinuity after the reconnect")
@@ -192,15 +213,31 @@ class LiveStreamingBrowserTest {
     }
   }
 
-  /** ffmpeg publishing {@code source} in real time, from {@code fromSeconds}, as a broadcaster would. */
-  private Process publish(Path source, String rtmpUrl, int fromSeconds) throws IOException {
+  /** ffmpeg publishing {@code seconds} of {@code source} in real time, from {@code fromSeconds}, as a broadcaster. */
+  private Process publish(Path source, String rtmpUrl, int fromSeconds, int seconds) throws IOException {
     List<String> command = new ArrayList<>(List.of(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class), "-hide_banner",
-        "-loglevel", "error", "-re", "-ss", Integer.toString(fromSeconds), "-i", source.toString(), "-t", "12",
+        "-loglevel", "error", "-re", "-ss", Integer.toString(fromSeconds), "-i", source.toString(), "-t", Integer.toString(seconds),
         "-c", "copy", "-f", "flv", rtmpUrl));
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(data.resolve("publisher-" + publishers.size() + ".log").toFile()).start();
     publishers.add(process);
     return process;
+  }
+
+  private static double liveLatency(HeadlessChromium chromium) {
+    return ((Number) chromium.script("return window.streamkitPlayer.liveLatency")).doubleValue();
+  }
+
+  /** Waits until the player is within 3 s of hls.js's target latency (the page's catch-up margin) and playing. */
+  private static void awaitLatencyNearTarget(HeadlessChromium chromium, String when) {
+    new WebDriverWait(chromium.driver, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(250))
+        .withMessage(() -> "the player did not get back to the live edge " + when + ": " + chromium.script(
+            "const v = document.getElementById('video'), h = window.streamkitPlayer.hls; return JSON.stringify({"
+            + "latency: h.latency, target: h.targetLatency, sync: h.liveSyncPosition, t: v.currentTime,"
+            + " paused: v.paused, r: v.readyState})"))
+        .until(d -> (Boolean) chromium.script("const v = document.getElementById('video'),"
+            + " h = window.streamkitPlayer.hls; return !v.paused && v.readyState >= 3"
+            + " && h.latency <= h.targetLatency + 3.2"));
   }
 
   private static long[] lastPart(String playlist) {
