@@ -20,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Concurrent-stream limits per viewer: a title's master playlist (or DASH manifest) opens a playback session (the token's {@code sid})
- * only while the viewer has fewer than their limit of other sessions in progress ({@link PlaybackSessions}, in the
- * database, so the limit holds across origin nodes); beyond it the player gets 403 {@code too_many_streams} with a
- * message to show. The limit is the token's {@code max_streams} claim, else the origin's default; moderators' preview
- * tokens are not limited.
+ * Concurrent-stream limits per viewer: a title's master playlist (or DASH manifest), or a live stream's master
+ * playlist, opens a playback session (the token's {@code sid}) only while the viewer has fewer than their limit of other
+ * sessions in progress ({@link PlaybackSessions}, in the database, so the limit holds across origin nodes), titles and
+ * live streams counted together; beyond it the player gets 403 {@code too_many_streams} with a message to show. The
+ * limit is the token's {@code max_streams} claim, else the origin's default; moderators' preview tokens are not
+ * limited.
  *
- * <p>Every other title request of a limited session marks it as still playing, and so does each of the player's
+ * <p>Every other title or live request of a limited session (a live player reloads its playlists every part) marks it
+ * as still playing, and so does each of the player's
  * progress heartbeats ({@link #stillPlaying}), which reach the origin behind a CDN edge too; marks are written in one
  * statement every {@link #TOUCH_INTERVAL}, so segments cost no database call. A session without requests for the idle time ends
  * by itself; a player that stops says so ({@code POST /api/sessions/stop}) and frees its slot at once.
@@ -87,7 +89,8 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
     PlaybackClaims claims = request.claims;
     int limit = limit(claims);
     if (limit == 0 || (request.route != Route.PLAYLIST && request.route != Route.MANIFEST
-        && request.route != Route.MEDIA && request.route != Route.KEY && request.route != Route.LICENSE)) {
+        && request.route != Route.MEDIA && request.route != Route.KEY && request.route != Route.LICENSE
+        && request.route != Route.LIVE)) {
       ctx.fireChannelRead(request);
       return;
     }
@@ -126,9 +129,10 @@ final class StreamLimitHandler extends SimpleChannelInboundHandler<OriginRequest
     }
   }
 
-  /** A title's master playlist or DASH manifest: what a player loads first, once per playback. */
+  /** A title's master playlist or DASH manifest, a live stream's master playlist: what a player loads first. */
   private static boolean opensSession(OriginRequest request) {
-    return request.path.size() == 3 && (request.route == Route.PLAYLIST && request.path.last().equals(MASTER_PLAYLIST)
+    return request.path.size() == 3 && ((request.route == Route.PLAYLIST || request.route == Route.LIVE)
+        && request.path.last().equals(MASTER_PLAYLIST)
         || request.route == Route.MANIFEST && request.path.last().equals(PlaylistHandler.DASH_MANIFEST));
   }
 

@@ -123,6 +123,31 @@ class LiveOriginTest {
   }
 
   @Test
+  void aViewerAtTheirStreamLimitCannotOpenAnotherLiveSessionUntilOneStops() throws Exception {
+    String phone = token(b -> b.viewer("dana").maxStreams(1));
+    String television = token(b -> b.viewer("dana").maxStreams(1));
+    assertThat(get("/live/" + id + "/master.m3u8?token=" + phone).statusCode()).isEqualTo(200);
+
+    HttpResponse<byte[]> refused = get("/live/" + id + "/master.m3u8?token=" + television);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    JsonNode error = JSON.readTree(refused.body());
+    assertThat(error.get("error").asText()).isEqualTo("too_many_streams");
+    assertThat(error.get("message").asText()).contains("too many devices (1 at once)");
+    assertThat(get("/live/" + id + "/180p/index.m3u8?token=" + phone).statusCode()).as("the session playing")
+        .isEqualTo(200);
+    assertThat(get("/live/" + id + "/master.m3u8?token=" + phone).statusCode()).as("its master reloaded")
+        .isEqualTo(200);
+    assertThat(get("/live/" + id + "/master.m3u8?token=" + token(b -> b.viewer("erin").maxStreams(1))).statusCode())
+        .as("another viewer").isEqualTo(200);
+
+    HttpResponse<byte[]> stopped = send(HttpRequest.newBuilder(uri("/api/sessions/stop?token=" + phone))
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(stopped.statusCode()).isEqualTo(204);
+    assertThat(get("/live/" + id + "/master.m3u8?token=" + television).statusCode()).as("after the phone stopped")
+        .isEqualTo(200);
+  }
+
+  @Test
   void aTitleTokenDoesNotOpenALiveStreamNorALiveTokenATitle() throws Exception {
     String titleId = UUID.randomUUID().toString();
     HttpResponse<byte[]> live = get("/live/" + titleId + "/master.m3u8?token=" + token(b -> b.title(titleId)));
