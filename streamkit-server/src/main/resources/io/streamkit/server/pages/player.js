@@ -334,9 +334,9 @@
   // Latency a stall cost is regained: hls.js holds the latency it resumes at (it seeks back to the edge only once the
   // position falls out of the playlist's window, or past liveMaxLatencyDuration, which hls.js 1.4 accepts only beside
   // a liveSyncDuration that would replace the playlist's PART-HOLD-BACK as its target). So once playback runs again
-  // more than LIVE_CATCH_UP_SECONDS behind hls.js's target latency, the page jumps to hls.js's live sync position. A
-  // viewer who paused or sought back chose to be behind and stays there (within the window) until they come back near
-  // the edge or press the badge, which jumps to it.
+  // more than LIVE_CATCH_UP_SECONDS behind hls.js's target latency, the page jumps to hls.js's live sync position if
+  // that skips more than LIVE_CATCH_UP_SECONDS of the stream. A viewer who paused or sought back chose to be behind
+  // and stays there (within the window) until they come back near the edge or press the badge, which jumps to it.
   function watchLiveEdge() {
     liveBadge.hidden = false;
     liveBadge.title = 'Go to the live edge';
@@ -387,9 +387,12 @@
       if (!playing || !isFinite(behind) || !isFinite(target) || catchingUp) {
         return;
       }
+      // hls.js's latency counts the time since the playlist last grew: while a publisher is away the edge stands
+      // still and the latency climbs, but the sync position does not move past the media, so nothing is skipped.
+      const skip = hls.liveSyncPosition - video.currentTime;
       if (behind <= target + LIVE_CATCH_UP_SECONDS) {
         behindByChoice = false;
-      } else if (!behindByChoice) {
+      } else if (!behindByChoice && skip > LIVE_CATCH_UP_SECONDS) {
         jumpToLiveEdge();
       }
     }, LIVE_EDGE_REFRESH_MS);
