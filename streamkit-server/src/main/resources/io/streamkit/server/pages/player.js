@@ -345,7 +345,7 @@
     let catchingUp = false;
     const jumpToLiveEdge = () => {
       const edge = hls && hls.liveSyncPosition;
-      if (isFinite(edge) && edge > video.currentTime) {
+      if (Number.isFinite(edge) && edge > video.currentTime) {
         catchingUp = true;
         video.currentTime = edge;
       }
@@ -384,7 +384,7 @@
       liveBadge.textContent = isFinite(behind) && behind > 0 ? 'LIVE · ' + behind.toFixed(1) + ' s behind' : 'LIVE';
       const target = hls.targetLatency;
       const playing = !video.paused && !video.seeking && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA;
-      if (!playing || !isFinite(behind) || !isFinite(target) || catchingUp) {
+      if (!playing || !Number.isFinite(behind) || !Number.isFinite(target) || catchingUp) {
         return;
       }
       // hls.js's latency counts the time since the playlist last grew: while a publisher is away the edge stands
@@ -746,6 +746,7 @@
     resumedFrom: null,
     live: live,
     liveLatency: null,
+    liveBehindByChoice: false,
     audioLanguage: null,
     titleName: null,
     flush: () => { saveProgress(false); flushEvents(false); },
