@@ -231,6 +231,15 @@ final class RenditionWorker {
         plan.width(), plan.height(), AV_PIX_FMT_YUV420P, timeBase.num(), timeBase.den());
   }
 
+  /**
+   * How long after 0 this video rendition's first frame is presented, in seconds: the encoder's reorder delay in
+   * frames (x264 with B-pyramids: two), by which the segmenter shifts the timeline so that no decode time is negative.
+   */
+  double presentationDelaySeconds() {
+    AVRational frame = encoder.time_base();
+    return encoder.has_b_frames() * (double) frame.num() / frame.den();
+  }
+
   /** The encoder's extradata (SPS/PPS), from which the {@code CODECS} attribute is derived. */
   byte[] codecConfiguration() {
     return codecConfiguration;

@@ -452,8 +452,10 @@ final class TranscodePipeline {
         videoWorkers.add(worker);
       }
       if (format == SegmentFormat.FMP4 || input.info.audioOnly()) {
+        double videoDelay = videoWorkers.isEmpty() ? 0 : videoWorkers.get(0).presentationDelaySeconds();
         for (AudioTrack track : audioTracks) {
           for (AudioOutput output : track.outputs) {
+            output.startSamples = Math.round(videoDelay * AUDIO_SAMPLE_RATE);
             String directory = audioDirectoryName(track.source, track.number, track.main, output.channels);
             String language = track.source.language().flatMap(LanguageTag::toIso639Part2).orElse(null);
             output.worker = RenditionWorker.audio(Files.createDirectory(staging.resolve(directory)), directory,
@@ -540,6 +542,16 @@ final class TranscodePipeline {
     final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
     FilterChain filter;
     RenditionWorker worker;
+    /**
+     * How far this output's packets are moved along its rendition's timeline, in samples. An fMP4 rendition is
+     * segmented on its own, and each segmenter shifts its stream so that nothing starts before 0: the video by the
+     * encoder's reorder delay (its first frame is presented that long after 0), the audio by the encoder's priming
+     * (its first packet starts that long before the first sample). Moving the audio by the video's delay puts the
+     * first sample with the first frame; the segmenter records the move as an empty edit (ISO/IEC 14496-12 section
+     * 8.6.6), as FFmpeg does when one muxer writes both, so a player that applies edit lists starts the sound with the
+     * picture instead of 45-60 ms before it.
+     */
+    long startSamples;
 
     AudioOutput(AudioTrack track, int channels, long bitrate) {
       this.track = track;
@@ -632,6 +644,7 @@ final class TranscodePipeline {
     private void distribute(AVPacket packet) {
       try {
         if (worker != null) {
+          packet.pts(packet.pts() + startSamples).dts(packet.dts() + startSamples);
           worker.offerAudio(packet, control);
           return;
         }

@@ -1,0 +1,100 @@
+package io.streamkit.hls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamkit.abr.ladder.Ladder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sound and picture together: a source that flashes white and beeps at the same instant, transcoded with B-frames
+ * (x264 {@code veryfast}), must flash and beep together in the output as a player that applies the init segment's
+ * edit lists plays it (ISO/IEC 14496-12 section 8.6.6; the bundled ffmpeg applies them, as AVFoundation does). In an
+ * fMP4 title the picture and the sound are separate renditions with timelines of their own, so nothing lines them up
+ * unless the packager does; in a TS title both share one muxer.
+ */
+class AudioVideoSyncTest {
+
+  static final double FLASH_SECONDS = 2.0;
+  /** Far below a frame (33 ms) and the 45-60 ms by which the sound led before. */
+  static final double TOLERANCE_SECONDS = 0.005;
+  static final Pattern BLACK_END = Pattern.compile("black_end:([0-9.]+)");
+  static final Pattern SILENCE_END = Pattern.compile("silence_end: ([0-9.]+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void theBeepComesWithTheFlashInEveryFormat() throws IOException {
+    Path source = TitleFixture.generate(dir, "flash-and-beep.mp4",
+        "-f", "lavfi", "-i", "color=black:size=640x360:rate=30,drawbox=color=white:t=fill:enable='between(t,"
+            + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.02) + ")'",
+        "-f", "lavfi", "-i", "aevalsrc='if(between(t," + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.2)
+            + "),0.8*sin(2*PI*1000*t),0)':s=48000",
+        "-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac");
+    assertThat(flash(source) - beep(source)).as("the source itself").isCloseTo(0, within());
+
+    for (SegmentFormat format : SegmentFormat.values()) {
+      Path out = dir.resolve(format.name());
+      Transcoder.builder().input(source).output(out).format(format).ladder(Ladder.small()).preset("veryfast")
+          .segmentSeconds(2).build().run();
+      String extension = format == SegmentFormat.FMP4 ? ".mp4" : ".ts";
+      Path video = joined(out.resolve("360p"), dir.resolve(format.name() + "-video" + extension));
+      Path audio = format == SegmentFormat.FMP4 ? joined(out.resolve("audio"), dir.resolve("FMP4-audio.mp4")) : video;
+      double flash = flash(video);
+      assertThat(flash).as("%s: the flash, a reorder delay after its time in the source", format)
+          .isBetween(FLASH_SECONDS, FLASH_SECONDS + 0.2);
+      assertThat(beep(audio) - flash).as("%s: the beep's start minus the flash's, seconds", format)
+          .isCloseTo(0, within());
+    }
+  }
+
+  private static Offset<Double> within() {
+    return Offset.offset(TOLERANCE_SECONDS);
+  }
+
+  /** When the picture turns from black to white, on the file's own timestamps (edit lists applied). */
+  private static double flash(Path media) {
+    return detect(media, List.of("-an", "-vf", "blackdetect=d=0.01:pix_th=0.5"), BLACK_END);
+  }
+
+  /** When the sound starts after the silence, on the file's own timestamps (edit lists applied). */
+  private static double beep(Path media) {
+    return detect(media, List.of("-vn", "-af", "silencedetect=n=-30dB:d=0.05"), SILENCE_END);
+  }
+
+  private static double detect(Path media, List<String> filter, Pattern event) {
+    List<String> command = new ArrayList<>(List.of(FfmpegTool.FFMPEG, "-hide_banner", "-nostats",
+        "-copyts", "-i", media.toString()));
+    command.addAll(filter);
+    command.addAll(List.of("-f", "null", "-"));
+    FfmpegTool.Output out = FfmpegTool.run(command);
+    assertThat(out.exitCode()).as(out.stderr()).isZero();
+    Matcher m = event.matcher(out.stderr());
+    assertThat(m.find()).as("%s in %s: %s", event.pattern(), media.getFileName(), out.stderr()).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** A rendition's init segment (fMP4) and media segments in playlist order, as one file a player would read. */
+  private static Path joined(Path rendition, Path file) throws IOException {
+    try (OutputStream joined = Files.newOutputStream(file); Stream<Path> entries = Files.list(rendition)) {
+      Path init = rendition.resolve(HlsSegmenter.INIT_SEGMENT);
+      if (Files.exists(init)) {
+        Files.copy(init, joined);
+      }
+      for (Path segment : entries.filter(p -> p.getFileName().toString().startsWith("seg_")).sorted().toList()) {
+        Files.copy(segment, joined);
+      }
+    }
+    return file;
+  }
+}
