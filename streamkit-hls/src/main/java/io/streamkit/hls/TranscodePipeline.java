@@ -546,8 +546,9 @@ final class TranscodePipeline {
      * How far this output's packets are moved along its rendition's timeline, in samples. An fMP4 rendition is
      * segmented on its own, and each segmenter shifts its stream so that nothing starts before 0: the video by the
      * encoder's reorder delay (its first frame is presented that long after 0), the audio by the encoder's priming
-     * (its first packet starts that long before the first sample). Moving the audio by the video's delay puts the
-     * first sample with the first frame; the segmenter records the move as an empty edit (ISO/IEC 14496-12 section
+     * (its first packet starts that long before the first sample). Moving the audio by the top rendition's delay
+     * puts the first sample with the first frame (a rung capped to a lower frame rate has a delay up to a frame
+     * longer); the segmenter records the move as an empty edit (ISO/IEC 14496-12 section
      * 8.6.6), as FFmpeg does when one muxer writes both, so a player that applies edit lists starts the sound with the
      * picture instead of 45-60 ms before it.
      */
