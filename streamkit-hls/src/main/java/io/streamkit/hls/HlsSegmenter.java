@@ -84,6 +84,11 @@ final class HlsSegmenter implements AutoCloseable {
       av_dict_set(options, "hls_segment_filename", directory.resolve(SEGMENT_NAME + format.extension).toString(), 0);
       av_dict_set(options, "hls_fmp4_init_filename", INIT_SEGMENT, 0);
       av_dict_set(options, "hls_flags", "independent_segments", 0);
+      if (format == SegmentFormat.FMP4 && context.streams(timingStream).codecpar().codec_type() != AVMEDIA_TYPE_VIDEO) {
+        // An audio rendition keeps where its first packet starts in the fragments' decode times (tfdt) instead of
+        // an empty edit, which hls.js and Chrome's MSE ignore: see TranscodePipeline.AudioOutput#startSamples.
+        av_dict_set(options, "hls_segment_options", "movflags=+frag_discont", 0);
+      }
       Ffmpeg.check(avformat_write_header(context, options), "cannot start HLS output in " + directory);
       headerWritten = true;
     } finally {

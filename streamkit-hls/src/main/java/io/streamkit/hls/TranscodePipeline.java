@@ -548,9 +548,10 @@ final class TranscodePipeline {
      * encoder's reorder delay (its first frame is presented that long after 0), the audio by the encoder's priming
      * (its first packet starts that long before the first sample). Moving the audio by the top rendition's delay
      * puts the first sample with the first frame (a rung capped to a lower frame rate has a delay up to a frame
-     * longer); the segmenter records the move as an empty edit (ISO/IEC 14496-12 section
-     * 8.6.6), as FFmpeg does when one muxer writes both, so a player that applies edit lists starts the sound with the
-     * picture instead of 45-60 ms before it.
+     * longer). The audio segmenter keeps the move in the fragments' decode times ({@code tfdt}, ISO/IEC 14496-12
+     * section 8.8.12) rather than as an empty edit (section 8.6.6): players that ignore edit lists (hls.js, MSE in
+     * Chromium) and players that apply them (AVFoundation, FFmpeg) then all start the sound with the picture, where it
+     * led by 45-60 ms.
      */
     long startSamples;
 

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sound and picture together: a source that flashes white and beeps at the same instant, transcoded with B-frames
- * (x264 {@code veryfast}), must flash and beep together in the output as a player that applies the init segment's
- * edit lists plays it (ISO/IEC 14496-12 section 8.6.6; the bundled ffmpeg applies them, as AVFoundation does). In an
- * fMP4 title the picture and the sound are separate renditions with timelines of their own, so nothing lines them up
- * unless the packager does; in a TS title both share one muxer.
+ * (x264 {@code veryfast}), must flash and beep together in the output, both as a player that applies the init
+ * segment's edit lists plays it (ISO/IEC 14496-12 section 8.6.6; AVFoundation, and the bundled ffmpeg by default)
+ * and as one that ignores them (hls.js on MSE; ffmpeg with {@code -ignore_editlist 1}). In an fMP4 title the picture
+ * and the sound are separate renditions with timelines of their own, so nothing lines them up unless the packager
+ * does; in a TS title both share one muxer.
  */
 class AudioVideoSyncTest {
 
@@ -41,7 +42,7 @@ class AudioVideoSyncTest {
         "-f", "lavfi", "-i", "aevalsrc='if(between(t," + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.2)
             + "),0.8*sin(2*PI*1000*t),0)':s=48000",
         "-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac");
-    assertThat(flash(source) - beep(source)).as("the source itself").isCloseTo(0, within());
+    assertThat(flash(source, true) - beep(source, true)).as("the source itself").isCloseTo(0, within());
 
     for (SegmentFormat format : SegmentFormat.values()) {
       Path out = dir.resolve(format.name());
@@ -50,11 +51,15 @@ class AudioVideoSyncTest {
       String extension = format == SegmentFormat.FMP4 ? ".mp4" : ".ts";
       Path video = joined(out.resolve("360p"), dir.resolve(format.name() + "-video" + extension));
       Path audio = format == SegmentFormat.FMP4 ? joined(out.resolve("audio"), dir.resolve("FMP4-audio.mp4")) : video;
-      double flash = flash(video);
-      assertThat(flash).as("%s: the flash, a reorder delay after its time in the source", format)
-          .isBetween(FLASH_SECONDS, FLASH_SECONDS + 0.2);
-      assertThat(beep(audio) - flash).as("%s: the beep's start minus the flash's, seconds", format)
-          .isCloseTo(0, within());
+      for (boolean editLists : new boolean[] {true, false}) {
+        double flash = flash(video, editLists);
+        assertThat(flash).as("%s: the flash, a reorder delay after its time in the source", format)
+            .isBetween(FLASH_SECONDS, FLASH_SECONDS + 0.2);
+        assertThat(beep(audio, editLists) - flash)
+            .as("%s, edit lists %s: the beep's start minus the flash's, seconds", format,
+                editLists ? "applied" : "ignored")
+            .isCloseTo(0, within());
+      }
     }
   }
 
@@ -62,19 +67,22 @@ class AudioVideoSyncTest {
     return Offset.offset(TOLERANCE_SECONDS);
   }
 
-  /** When the picture turns from black to white, on the file's own timestamps (edit lists applied). */
-  private static double flash(Path media) {
-    return detect(media, List.of("-an", "-vf", "blackdetect=d=0.01:pix_th=0.5"), BLACK_END);
+  /** When the picture turns from black to white, on the file's own timestamps. */
+  private static double flash(Path media, boolean editLists) {
+    return detect(media, editLists, List.of("-an", "-vf", "blackdetect=d=0.01:pix_th=0.5"), BLACK_END);
   }
 
-  /** When the sound starts after the silence, on the file's own timestamps (edit lists applied). */
-  private static double beep(Path media) {
-    return detect(media, List.of("-vn", "-af", "silencedetect=n=-30dB:d=0.05"), SILENCE_END);
+  /** When the sound starts after the silence, on the file's own timestamps. */
+  private static double beep(Path media, boolean editLists) {
+    return detect(media, editLists, List.of("-vn", "-af", "silencedetect=n=-30dB:d=0.05"), SILENCE_END);
   }
 
-  private static double detect(Path media, List<String> filter, Pattern event) {
-    List<String> command = new ArrayList<>(List.of(FfmpegTool.FFMPEG, "-hide_banner", "-nostats",
-        "-copyts", "-i", media.toString()));
+  private static double detect(Path media, boolean editLists, List<String> filter, Pattern event) {
+    List<String> command = new ArrayList<>(List.of(FfmpegTool.FFMPEG, "-hide_banner", "-nostats", "-copyts"));
+    if (media.toString().endsWith(".mp4")) {
+      command.addAll(List.of("-ignore_editlist", editLists ? "0" : "1"));
+    }
+    command.addAll(List.of("-i", media.toString()));
     command.addAll(filter);
     command.addAll(List.of("-f", "null", "-"));
     FfmpegTool.Output out = FfmpegTool.run(command);
