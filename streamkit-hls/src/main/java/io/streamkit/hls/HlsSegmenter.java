@@ -42,6 +42,10 @@ final class HlsSegmenter implements AutoCloseable {
   private SegmentFormat format;
   private boolean headerWritten;
   private boolean finished;
+  /** See {@link #presentLater}. */
+  private double presentLaterSeconds;
+  /** See {@link #startLater}. */
+  private double startLaterSeconds;
 
   HlsSegmenter(Path directory) {
     this.directory = directory;
@@ -86,7 +90,7 @@ final class HlsSegmenter implements AutoCloseable {
       av_dict_set(options, "hls_flags", "independent_segments", 0);
       if (format == SegmentFormat.FMP4 && context.streams(timingStream).codecpar().codec_type() != AVMEDIA_TYPE_VIDEO) {
         // An audio rendition keeps where its first packet starts in the fragments' decode times (tfdt) instead of
-        // an empty edit, which hls.js and Chrome's MSE ignore: see TranscodePipeline.AudioOutput#startSamples.
+        // an empty edit, which hls.js and Chrome's MSE ignore: see startLater.
         av_dict_set(options, "hls_segment_options", "movflags=+frag_discont", 0);
       }
       Ffmpeg.check(avformat_write_header(context, options), "cannot start HLS output in " + directory);
@@ -96,13 +100,39 @@ final class HlsSegmenter implements AutoCloseable {
     }
   }
 
+  /**
+   * Presents every packet written from now on {@code seconds} later than its own timestamps say (rounded to the
+   * stream's clock) by making its composition offset longer: decode times are unchanged and still start at 0, where
+   * the muxer moves a video stream's first one (ISO/IEC 14496-12 section 8.6.1.3). For a video rendition whose
+   * reorder delay is shorter than the title's start ({@link RenditionWorker#startAt}).
+   */
+  void presentLater(double seconds) {
+    presentLaterSeconds = seconds;
+  }
+
+  /**
+   * Moves every packet written from now on {@code seconds} later, decode and presentation times alike (rounded to the
+   * stream's clock). In an fMP4 audio rendition the fragments keep that start in their decode times ({@code tfdt},
+   * ISO/IEC 14496-12 section 8.8.12), not as an empty edit (section 8.6.6): players that ignore edit lists (hls.js on
+   * MSE) and players that apply them (AVFoundation, FFmpeg) then start the sound at the same instant.
+   */
+  void startLater(double seconds) {
+    startLaterSeconds = seconds;
+  }
+
   /** Writes one packet timed in {@code timeBase}; the packet's data is consumed. */
   void write(AVPacket packet, AVRational timeBase, int streamIndex) {
     packet.stream_index(streamIndex);
     if (streamIndex == timingStream) {
       durations.record(packet, timeBase);
     }
-    av_packet_rescale_ts(packet, timeBase, context.streams(streamIndex).time_base());
+    AVRational streamTimeBase = context.streams(streamIndex).time_base();
+    av_packet_rescale_ts(packet, timeBase, streamTimeBase);
+    if (presentLaterSeconds != 0 || startLaterSeconds != 0) {
+      double ticksPerSecond = (double) streamTimeBase.den() / streamTimeBase.num();
+      long start = Math.round(startLaterSeconds * ticksPerSecond);
+      packet.pts(packet.pts() + start + Math.round(presentLaterSeconds * ticksPerSecond)).dts(packet.dts() + start);
+    }
     Ffmpeg.check(av_interleaved_write_frame(context, packet), "cannot write segment in " + directory);
   }
 

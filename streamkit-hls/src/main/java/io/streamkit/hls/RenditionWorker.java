@@ -232,12 +232,28 @@ final class RenditionWorker {
   }
 
   /**
-   * How long after 0 this video rendition's first frame is presented, in seconds: the encoder's reorder delay in
-   * frames (x264 with B-pyramids: two), by which the segmenter shifts the timeline so that no decode time is negative.
+   * The encoder's reorder delay in seconds (x264 with B-pyramids: two frames): its first frame's decode time is that
+   * long before its presentation time, 0.
    */
   double presentationDelaySeconds() {
     AVRational frame = encoder.time_base();
     return encoder.has_b_frames() * (double) frame.num() / frame.den();
+  }
+
+  /**
+   * Presents this fMP4 rendition's first frame or first audio sample at {@code titleStart} seconds, the longest
+   * reorder delay among the title's video renditions; called before {@link #start}. Each fMP4 rendition is segmented
+   * on its own, a timeline of its own that players line up by its times alone, and nothing may be decoded before 0:
+   * a video rendition's first frame is presented its own reorder delay after 0, so one with a shorter delay (a higher
+   * frame rate) is presented later by the difference, and the audio, whose first packet (the encoder's priming) starts
+   * before its first sample, is moved by the whole start.
+   */
+  void startAt(double titleStart) {
+    if (encoder != null) {
+      segmenter.presentLater(titleStart - presentationDelaySeconds());
+    } else {
+      segmenter.startLater(titleStart);
+    }
   }
 
   /** The encoder's extradata (SPS/PPS), from which the {@code CODECS} attribute is derived. */

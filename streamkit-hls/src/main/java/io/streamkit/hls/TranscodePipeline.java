@@ -452,16 +452,21 @@ final class TranscodePipeline {
         videoWorkers.add(worker);
       }
       if (format == SegmentFormat.FMP4 || input.info.audioOnly()) {
-        double videoDelay = videoWorkers.isEmpty() ? 0 : videoWorkers.get(0).presentationDelaySeconds();
         for (AudioTrack track : audioTracks) {
           for (AudioOutput output : track.outputs) {
-            output.startSamples = Math.round(videoDelay * AUDIO_SAMPLE_RATE);
             String directory = audioDirectoryName(track.source, track.number, track.main, output.channels);
             String language = track.source.language().flatMap(LanguageTag::toIso639Part2).orElse(null);
             output.worker = RenditionWorker.audio(Files.createDirectory(staging.resolve(directory)), directory,
                 output.encoder, language, format, segmentSeconds);
           }
         }
+      }
+      if (format == SegmentFormat.FMP4) {
+        // Every rendition presents its first frame or sample at the title's start, the longest reorder delay among
+        // the video renditions (a rung capped to a lower frame rate has a longer one).
+        double titleStart = videoWorkers.stream().mapToDouble(RenditionWorker::presentationDelaySeconds).max()
+            .orElse(0);
+        allWorkers().forEach(worker -> worker.startAt(titleStart));
       }
     } catch (java.io.IOException e) {
       throw new TranscodeException("cannot create rendition directory in " + staging + ": " + e.getMessage(), e);
@@ -542,18 +547,6 @@ final class TranscodePipeline {
     final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
     FilterChain filter;
     RenditionWorker worker;
-    /**
-     * How far this output's packets are moved along its rendition's timeline, in samples. An fMP4 rendition is
-     * segmented on its own, and each segmenter shifts its stream so that nothing starts before 0: the video by the
-     * encoder's reorder delay (its first frame is presented that long after 0), the audio by the encoder's priming
-     * (its first packet starts that long before the first sample). Moving the audio by the top rendition's delay
-     * puts the first sample with the first frame (a rung capped to a lower frame rate has a delay up to a frame
-     * longer). The audio segmenter keeps the move in the fragments' decode times ({@code tfdt}, ISO/IEC 14496-12
-     * section 8.8.12) rather than as an empty edit (section 8.6.6): players that ignore edit lists (hls.js, MSE in
-     * Chromium) and players that apply them (AVFoundation, FFmpeg) then all start the sound with the picture, where it
-     * led by 45-60 ms.
-     */
-    long startSamples;
 
     AudioOutput(AudioTrack track, int channels, long bitrate) {
       this.track = track;
@@ -646,7 +639,6 @@ final class TranscodePipeline {
     private void distribute(AVPacket packet) {
       try {
         if (worker != null) {
-          packet.pts(packet.pts() + startSamples).dts(packet.dts() + startSamples);
           worker.offerAudio(packet, control);
           return;
         }

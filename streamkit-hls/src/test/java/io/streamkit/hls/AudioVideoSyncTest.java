@@ -3,6 +3,7 @@ package io.streamkit.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.Rung;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -36,12 +37,7 @@ class AudioVideoSyncTest {
 
   @Test
   void theBeepComesWithTheFlashInEveryFormat() throws IOException {
-    Path source = TitleFixture.generate(dir, "flash-and-beep.mp4",
-        "-f", "lavfi", "-i", "color=black:size=640x360:rate=30,drawbox=color=white:t=fill:enable='between(t,"
-            + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.02) + ")'",
-        "-f", "lavfi", "-i", "aevalsrc='if(between(t," + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.2)
-            + "),0.8*sin(2*PI*1000*t),0)':s=48000",
-        "-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac");
+    Path source = flashAndBeep(30);
     assertThat(flash(source, true) - beep(source, true)).as("the source itself").isCloseTo(0, within());
 
     for (SegmentFormat format : SegmentFormat.values()) {
@@ -61,6 +57,37 @@ class AudioVideoSyncTest {
             .isCloseTo(0, within());
       }
     }
+  }
+
+  @Test
+  void theBeepComesWithTheFlashInARungCappedToALowerFrameRate() throws IOException {
+    // 60 fps: the top rung keeps it, the smaller one is capped at 30 and has a reorder delay twice as long in seconds.
+    Path source = flashAndBeep(60);
+    Ladder ladder = new Ladder("mixed", List.of(new Rung("360p", 360, 800_000, 60), Rung.of(180, 250)));
+    Path out = dir.resolve("mixed");
+    Transcoder.builder().input(source).output(out).format(SegmentFormat.FMP4).ladder(ladder).preset("veryfast")
+        .segmentSeconds(2).build().run();
+    assertThat(Files.readString(out.resolve("master.m3u8"))).contains("FRAME-RATE=60.000", "FRAME-RATE=30.000");
+    Path audio = joined(out.resolve("audio"), dir.resolve("mixed-audio.mp4"));
+    for (String rung : List.of("360p", "180p")) {
+      Path video = joined(out.resolve(rung), dir.resolve("mixed-" + rung + ".mp4"));
+      for (boolean editLists : new boolean[] {true, false}) {
+        assertThat(beep(audio, editLists) - flash(video, editLists))
+            .as("%s, edit lists %s: the beep's start minus the flash's, seconds", rung,
+                editLists ? "applied" : "ignored")
+            .isCloseTo(0, within());
+      }
+    }
+  }
+
+  /** Black at {@code fps} with one white frame at {@link #FLASH_SECONDS}, and a 1 kHz beep starting then. */
+  private Path flashAndBeep(int fps) {
+    return TitleFixture.generate(dir, "flash-and-beep-" + fps + ".mp4",
+        "-f", "lavfi", "-i", "color=black:size=640x360:rate=" + fps + ",drawbox=color=white:t=fill:enable='between(t,"
+            + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.5 / fps) + ")'",
+        "-f", "lavfi", "-i", "aevalsrc='if(between(t," + FLASH_SECONDS + "," + (FLASH_SECONDS + 0.2)
+            + "),0.8*sin(2*PI*1000*t),0)':s=48000",
+        "-t", "5", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac");
   }
 
   private static Offset<Double> within() {
