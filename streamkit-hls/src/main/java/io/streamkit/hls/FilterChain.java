@@ -35,10 +35,9 @@ final class FilterChain implements AutoCloseable {
   private final AVFilterContext sink;
   private final AVFrame output = avutil.av_frame_alloc();
 
-  private FilterChain(boolean video, String sourceArgs, String description, int audioFrameSize) {
+  private FilterChain(boolean video, String sourceArgs, String description, int audioFrameSize, int threads) {
     graph = avfilter_graph_alloc();
-    // Scaling is the per-rung cost besides x264; a single filter thread keeps the rung workers from oversubscribing.
-    graph.nb_threads(1);
+    graph.nb_threads(threads);
     source = new AVFilterContext(null);
     sink = new AVFilterContext(null);
     AVFilterInOut outputs = avfilter_inout_alloc();
@@ -66,11 +65,17 @@ final class FilterChain implements AutoCloseable {
   }
 
   static FilterChain video(String sourceArgs, String description) {
-    return new FilterChain(true, sourceArgs, description, 0);
+    // Scaling is the per-rung cost besides x264; a single filter thread keeps the rung workers from oversubscribing.
+    return video(sourceArgs, description, 1);
+  }
+
+  /** A video chain whose filters may split each frame into slices over {@code threads} threads. */
+  static FilterChain video(String sourceArgs, String description, int threads) {
+    return new FilterChain(true, sourceArgs, description, 0, threads);
   }
 
   static FilterChain audio(String sourceArgs, String description, int frameSize) {
-    return new FilterChain(false, sourceArgs, description, frameSize);
+    return new FilterChain(false, sourceArgs, description, frameSize, 1);
   }
 
   AVRational outputTimeBase() {

@@ -333,10 +333,10 @@ final class LadderProbe {
                 done = true;
               } else if (seconds >= start - 1e-6) {
                 if (upright == null) {
-                  // Upright (de-interlaced, rotated) as the transcode makes it, then at the largest size.
-                  String uprightFilters = TranscodePipeline.uprightFilterDescription(video);
+                  // Upright (de-interlaced, rotated) and in BT.709 as the transcode makes it, then at the largest size.
+                  String displayFilters = TranscodePipeline.displayFilterDescription(video);
                   upright = FilterChain.video(TranscodePipeline.videoSourceArgs(frame, stream.time_base()),
-                      (uprightFilters == null ? "" : uprightFilters + ",") + "scale=" + scene.width + ":"
+                      (displayFilters == null ? "" : displayFilters + ",") + "scale=" + scene.width + ":"
                       + scene.height + ":flags=bicubic,format=yuv420p");
                 }
                 upright.push(frame);
@@ -432,7 +432,7 @@ final class LadderProbe {
           PlannedRendition trial = new PlannedRendition(candidate.name(), candidate.width(), candidate.height(),
               candidate.frameRate(), rate, Math.round(rate * (double) candidate.maxVideoBitrate()
               / candidate.videoBitrate()));
-          AVCodecContext encoder = RenditionWorker.openH264(trial, preset, 1);
+          AVCodecContext encoder = RenditionWorker.openH264(trial, preset, 1, false);
           encoders.add(encoder);
           decoders.add(openTrialDecoder(encoder));
         }

@@ -66,10 +66,11 @@ public record MediaInfo(String container, double durationSeconds, Video video, L
    * @param sampleAspectDen sample aspect ratio denominator
    * @param interlaced whether the stream signals interlaced (field) coding
    * @param bitrate video bitrate in bit/s, 0 when unknown
+   * @param colour the colour the stream says it is coded in
    */
   public record Video(int streamIndex, String codec, int width, int height, int frameRateNum, int frameRateDen,
       boolean variableFrameRate, int rotation, String pixelFormat, int sampleAspectNum, int sampleAspectDen,
-      boolean interlaced, long bitrate) {
+      boolean interlaced, long bitrate, Colour colour) {
 
     /**
      * {@return the width as displayed, in square pixels: the coded width scaled by the sample aspect ratio, or the
@@ -89,6 +90,30 @@ public record MediaInfo(String container, double durationSeconds, Video video, L
 
     private int squareWidth() {
       return (int) Math.round((double) width * sampleAspectNum / sampleAspectDen);
+    }
+  }
+
+  /**
+   * How a video stream's samples map to colours (ITU-T H.273), by FFmpeg's names; {@code unknown} where the stream
+   * does not say.
+   *
+   * @param transfer transfer characteristics, e.g. {@code bt709}, {@code smpte2084} (PQ), {@code arib-std-b67} (HLG)
+   * @param primaries colour primaries, e.g. {@code bt709}, {@code bt2020}
+   * @param matrix matrix coefficients, e.g. {@code bt709}, {@code bt2020nc}
+   */
+  public record Colour(String transfer, String primaries, String matrix) {
+
+    /**
+     * {@return whether the stream is high dynamic range: PQ (SMPTE ST 2084) or HLG (ARIB STD-B67) transfer, as
+     * phones record by default}
+     */
+    public boolean highDynamicRange() {
+      return transfer.equals("smpte2084") || transfer.equals("arib-std-b67");
+    }
+
+    /** {@return whether the stream is high dynamic range or has the wide BT.2020 primaries} */
+    public boolean beyondBt709() {
+      return highDynamicRange() || primaries.equals("bt2020");
     }
   }
 

@@ -7,6 +7,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
@@ -125,17 +129,18 @@ final class RenditionWorker {
 
   /**
    * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), a larger
-   * rung's when {@code fromRung}; {@code audioEncoder} is non-null when audio is muxed into this rendition;
+   * rung's when {@code fromRung}; {@code tagBt709} when they were converted to BT.709 ({@code
+   * TranscodePipeline#TO_BT709}); {@code audioEncoder} is non-null when audio is muxed into this rendition;
    * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
    */
   static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, boolean fromRung,
-      SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, AVCodecContext audioEncoder,
-      PosterCapture poster, StoryboardCapture storyboard) {
+      SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, boolean tagBt709,
+      AVCodecContext audioEncoder, PosterCapture poster, StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     AVCodecContext encoder = null;
     FilterChain scaler = null;
     try {
-      encoder = openH264(plan, preset, encoderThreads);
+      encoder = openH264(plan, preset, encoderThreads, tagBt709);
       String rate = plan.frameRate().toString();
       scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
           + ":flags=" + (fromRung ? "lanczos" : "bicubic") + ",setsar=1,format=yuv420p");
@@ -179,7 +184,7 @@ final class RenditionWorker {
   }
 
   /** An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval. */
-  static AVCodecContext openH264(PlannedRendition plan, String preset, int threads) {
+  static AVCodecContext openH264(PlannedRendition plan, String preset, int threads, boolean tagBt709) {
     H264Encoder h264 = H264Encoder.available();
     AVCodecContext encoder = h264.allocate();
     int fpsNum = plan.frameRate().numerator();
@@ -193,6 +198,11 @@ final class RenditionWorker {
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     encoder.thread_count(threads);
+    if (tagBt709) {
+      // Written into the SPS's VUI colour description (ITU-T H.264 Annex E) for players that colour-manage.
+      encoder.color_primaries(AVCOL_PRI_BT709).color_trc(AVCOL_TRC_BT709).colorspace(AVCOL_SPC_BT709)
+          .color_range(AVCOL_RANGE_MPEG);
+    }
     try {
       h264.open(encoder, preset, "rendition " + plan.name());
       return encoder;

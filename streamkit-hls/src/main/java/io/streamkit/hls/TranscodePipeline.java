@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -132,7 +133,7 @@ final class TranscodePipeline {
   /** The video workers that scale the decoded frames themselves; the others scale a larger rung's. */
   private final List<RenditionWorker> scalingSource = new ArrayList<>();
   private final List<AudioTrack> audioTracks = new ArrayList<>();
-  private FilterChain uprightFilter;
+  private FilterChain displayFilter;
   private AVCodecContext videoDecoder;
   private PosterCapture poster;
   /** The stream whose start is 0 on the output timeline: the video, or the main audio track of an audio-only source. */
@@ -273,9 +274,9 @@ final class TranscodePipeline {
       if (videoStream != null) {
         decode(videoDecoder, null, frame, f -> onVideoFrame(f, videoStream));
       }
-      if (uprightFilter != null) {
-        uprightFilter.push(null);
-        uprightFilter.drain(this::distributeVideo);
+      if (displayFilter != null) {
+        displayFilter.push(null);
+        displayFilter.drain(this::distributeVideo);
       }
       for (AudioTrack track : audioTracks) {
         decode(track.decoder, null, frame, track::onFrame);
@@ -323,15 +324,18 @@ final class TranscodePipeline {
         : (double) video.frameRateDen() / video.frameRateNum();
     timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
-    if (videoWorkers.isEmpty() && uprightFilter == null) {
-      String upright = uprightFilterDescription(input.info.video());
-      if (upright != null) {
-        uprightFilter = FilterChain.video(videoSourceArgs(frame, stream.time_base()), upright);
+    if (videoWorkers.isEmpty() && displayFilter == null) {
+      String display = displayFilterDescription(input.info.video());
+      if (display != null) {
+        // On the decoding thread, which every rung waits for: colour conversion at the source's size is worth
+        // slicing over the cores (zscale and tonemap are slice-threaded).
+        displayFilter = FilterChain.video(videoSourceArgs(frame, stream.time_base()), display,
+            Runtime.getRuntime().availableProcessors());
       }
     }
-    if (uprightFilter != null) {
-      uprightFilter.push(frame);
-      uprightFilter.drain(this::distributeVideo);
+    if (displayFilter != null) {
+      displayFilter.push(frame);
+      displayFilter.drain(this::distributeVideo);
     } else {
       distributeVideo(frame);
     }
@@ -348,10 +352,12 @@ final class TranscodePipeline {
   }
 
   /**
-   * De-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14) and apply
-   * the rotation a player would, so the output needs no display matrix.
+   * What a player would do to show the source, done once so that every rendition is plain progressive BT.709 SDR:
+   * de-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14), apply the
+   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link #TO_BT709}).
+   * Null when there is nothing to do.
    */
-  static String uprightFilterDescription(MediaInfo.Video video) {
+  static String displayFilterDescription(MediaInfo.Video video) {
     List<String> filters = new ArrayList<>();
     if (video.interlaced()) {
       filters.add("bwdif=mode=send_frame:parity=auto:deint=all");
@@ -362,12 +368,42 @@ final class TranscodePipeline {
       case 270 -> filters.add("transpose=cclock");
       default -> { }
     }
+    MediaInfo.Colour colour = video.colour();
+    if (colour.beyondBt709()) {
+      // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
+      filters.add(String.format(Locale.ROOT, TO_BT709,
+          ZSCALE_TRANSFERS.contains(colour.transfer()) ? colour.transfer() : "bt709",
+          ZSCALE_PRIMARIES.contains(colour.primaries()) ? colour.primaries() : "bt2020",
+          ZSCALE_MATRICES.contains(colour.matrix()) ? colour.matrix() : "bt2020nc",
+          colour.highDynamicRange() ? ",tonemap=tonemap=mobius:desat=0" : ""));
+    }
     return filters.isEmpty() ? null : String.join(",", filters);
   }
 
+  /**
+   * HDR (PQ or HLG, ITU-R BT.2100) or wide-gamut (BT.2020) video to BT.709 SDR, the colour every H.264 rendition is
+   * tagged with and every player shows right; played as BT.709 unconverted, a phone's HDR video looks grey and washed
+   * out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section 2.2 (203
+   * cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius curve,
+   * which leaves everything up to 0.3 of the peak as it is and rolls the highlights above it off smoothly (the
+   * colours of SDR-bright content stay within a few percent of an SDR master; highlights keep their detail), then
+   * BT.709 transfer, matrix and limited range. Arguments: input transfer, primaries, matrix, the tone-mapping step.
+   */
+  static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709%s,"
+      + "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+
+  /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
+  private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
+      "linear", "log100", "log316", "bt2020-10", "bt2020-12", "smpte2084", "iec61966-2-4", "iec61966-2-1",
+      "arib-std-b67");
+  private static final Set<String> ZSCALE_PRIMARIES = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
+      "film", "bt2020", "smpte428", "smpte431", "smpte432", "jedec-p22", "ebu3213");
+  private static final Set<String> ZSCALE_MATRICES = Set.of("bt709", "fcc", "bt470bg", "smpte170m", "smpte240m",
+      "ycgco", "bt2020nc", "bt2020c", "chroma-derived-nc", "chroma-derived-c", "ictcp");
+
   private AVRational distributedTimeBase() {
     AVRational streamBase = input.context.streams(input.info.video().streamIndex()).time_base();
-    return uprightFilter == null ? streamBase : uprightFilter.outputTimeBase();
+    return displayFilter == null ? streamBase : displayFilter.outputTimeBase();
   }
 
   private void distributeVideo(AVFrame frame) {
@@ -443,7 +479,7 @@ final class TranscodePipeline {
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
             higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
-            encoderThreads[i], muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
+            encoderThreads[i], input.info.video().colour().beyondBt709(), muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);
         } else {
@@ -789,8 +825,8 @@ final class TranscodePipeline {
     for (AudioTrack track : audioTracks) {
       track.close();
     }
-    if (uprightFilter != null) {
-      uprightFilter.close();
+    if (displayFilter != null) {
+      displayFilter.close();
     }
     if (videoDecoder != null) {
       avcodec_free_context(videoDecoder);
