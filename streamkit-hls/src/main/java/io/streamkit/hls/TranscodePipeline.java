@@ -325,7 +325,7 @@ final class TranscodePipeline {
     timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && displayFilter == null) {
-      String display = displayFilterDescription(input.info.video());
+      String display = displayFilterDescription(input.info.video(), plan.get(0).width(), plan.get(0).height());
       if (display != null) {
         // On the decoding thread, which every rung waits for: colour conversion at the source's size is worth
         // slicing over the cores (zscale and tonemap are slice-threaded).
@@ -354,10 +354,12 @@ final class TranscodePipeline {
   /**
    * What a player would do to show the source, done once so that every rendition is plain progressive BT.709 SDR:
    * de-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14), apply the
-   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link #TO_BT709}).
-   * Null when there is nothing to do.
+   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link #TO_BT709}), at
+   * {@code width} x {@code height} (the largest rendition's size) when the source is larger: the conversion works on
+   * float planes, and at 2160p it cost 220 ms of CPU per frame against about 30 at 1080p. Null when there is nothing
+   * to do.
    */
-  static String displayFilterDescription(MediaInfo.Video video) {
+  static String displayFilterDescription(MediaInfo.Video video, int width, int height) {
     List<String> filters = new ArrayList<>();
     if (video.interlaced()) {
       filters.add("bwdif=mode=send_frame:parity=auto:deint=all");
@@ -370,6 +372,9 @@ final class TranscodePipeline {
     }
     MediaInfo.Colour colour = video.colour();
     if (colour.beyondBt709()) {
+      if ((long) video.displayWidth() * video.displayHeight() > (long) width * height) {
+        filters.add("scale=" + width + ":" + height + ":flags=bicubic");
+      }
       // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
       filters.add(String.format(Locale.ROOT, TO_BT709,
           ZSCALE_TRANSFERS.contains(colour.transfer()) ? colour.transfer() : "bt709",

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Phones record HDR video by default (HLG on iPhones, PQ on many others). Shown as BT.709 SDR without a conversion,
@@ -29,13 +29,14 @@ class HdrTranscodeTest {
 
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"arib-std-b67", "smpte2084"})
-  void anHdrVideoComesOutLookingLikeTheSdrPictureItHolds(String transfer) throws IOException {
-    // The SDR picture in HDR as ITU-R BT.2408 places SDR content: its white at the reference white, 203 cd/m2.
+  @ParameterizedTest(name = "{0} at {1}")
+  @CsvSource({"arib-std-b67, 1280x720", "smpte2084, 640x360"})
+  void anHdrVideoComesOutLookingLikeTheSdrPictureItHolds(String transfer, String size) throws IOException {
+    // The SDR picture in HDR as ITU-R BT.2408 places SDR content: its white at the reference white, 203 cd/m2. At
+    // 1280x720, larger than the ladder's top rung, it is converted at that rung's size.
     Path source = TitleFixture.generate(dir, "hdr.mp4", "-f", "lavfi", "-i", patches(), "-t", "2", "-vf",
-        "zscale=tin=bt709:pin=bt709:min=bt709:rin=tv:t=" + transfer + ":p=bt2020:m=bt2020nc:r=tv:npl=203,"
-            + "format=yuv420p10le",
+        "scale=" + size.replace('x', ':') + ",zscale=tin=bt709:pin=bt709:min=bt709:rin=tv:t=" + transfer
+            + ":p=bt2020:m=bt2020nc:r=tv:npl=203,format=yuv420p10le",
         "-c:v", "libx265", "-x265-params", "log-level=error", "-color_primaries", "bt2020", "-color_trc", transfer,
         "-colorspace", "bt2020nc");
     MediaInfo.Colour colour = MediaProbe.probe(source).video().colour();
