@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +43,8 @@ class AudioVideoSyncTest {
       Transcoder.builder().input(source).output(out).format(format).ladder(Ladder.small()).preset("veryfast")
           .segmentSeconds(2).build().run();
       String extension = format == SegmentFormat.FMP4 ? ".mp4" : ".ts";
-      Path video = joined(out.resolve("360p"), dir.resolve(format.name() + "-video" + extension));
-      Path audio = format == SegmentFormat.FMP4 ? joined(out.resolve("audio"), dir.resolve("FMP4-audio.mp4")) : video;
+      Path video = TitleFixture.joined(out.resolve("360p"), dir.resolve(format.name() + "-video" + extension));
+      Path audio = format == SegmentFormat.FMP4 ? TitleFixture.joined(out.resolve("audio"), dir.resolve("FMP4-audio.mp4")) : video;
       for (boolean editLists : new boolean[] {true, false}) {
         double flash = flash(video, editLists);
         assertThat(flash).as("%s: the flash, a reorder delay after its time in the source", format)
@@ -68,9 +66,9 @@ class AudioVideoSyncTest {
     Transcoder.builder().input(source).output(out).format(SegmentFormat.FMP4).ladder(ladder).preset("veryfast")
         .segmentSeconds(2).build().run();
     assertThat(Files.readString(out.resolve("master.m3u8"))).contains("FRAME-RATE=60.000", "FRAME-RATE=30.000");
-    Path audio = joined(out.resolve("audio"), dir.resolve("mixed-audio.mp4"));
+    Path audio = TitleFixture.joined(out.resolve("audio"), dir.resolve("mixed-audio.mp4"));
     for (String rung : List.of("360p", "180p")) {
-      Path video = joined(out.resolve(rung), dir.resolve("mixed-" + rung + ".mp4"));
+      Path video = TitleFixture.joined(out.resolve(rung), dir.resolve("mixed-" + rung + ".mp4"));
       for (boolean editLists : new boolean[] {true, false}) {
         assertThat(beep(audio, editLists) - flash(video, editLists))
             .as("%s, edit lists %s: the beep's start minus the flash's, seconds", rung,
@@ -117,19 +115,5 @@ class AudioVideoSyncTest {
     Matcher m = event.matcher(out.stderr());
     assertThat(m.find()).as("%s in %s: %s", event.pattern(), media.getFileName(), out.stderr()).isTrue();
     return Double.parseDouble(m.group(1));
-  }
-
-  /** A rendition's init segment (fMP4) and media segments in playlist order, as one file a player would read. */
-  private static Path joined(Path rendition, Path file) throws IOException {
-    try (OutputStream joined = Files.newOutputStream(file); Stream<Path> entries = Files.list(rendition)) {
-      Path init = rendition.resolve(HlsSegmenter.INIT_SEGMENT);
-      if (Files.exists(init)) {
-        Files.copy(init, joined);
-      }
-      for (Path segment : entries.filter(p -> p.getFileName().toString().startsWith("seg_")).sorted().toList()) {
-        Files.copy(segment, joined);
-      }
-    }
-    return file;
   }
 }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.abr.ladder.Ladder;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,7 +45,7 @@ class HdrTranscodeTest {
     Path out = dir.resolve("title");
     Transcoder.builder().input(source).output(out).format(SegmentFormat.FMP4).ladder(Ladder.small())
         .preset("ultrafast").segmentSeconds(2).build().run();
-    Path video = joined(out.resolve("360p"), dir.resolve("360p.mp4"));
+    Path video = TitleFixture.joined(out.resolve("360p"), dir.resolve("360p.mp4"));
     assertThat(FfmpegTool.ffprobe("-select_streams", "v", "-show_entries",
         "stream=color_transfer,color_primaries,color_space,color_range", "-of", "csv=p=0", video.toString()).trim())
         .as("the rendition says it is BT.709 SDR").isEqualTo("tv,bt709,bt709,bt709");
@@ -59,7 +58,7 @@ class HdrTranscodeTest {
       for (int c = 0; c < 3; c++) {
         assertThat(Math.abs(actual[c] - expected[c]))
             .as("patch %06X: channel %d of %s against the SDR picture's %s", PATCHES[i], c,
-                java.util.Arrays.toString(actual), java.util.Arrays.toString(expected))
+                Arrays.toString(actual), Arrays.toString(expected))
             .isLessThanOrEqualTo(MAX_CHANNEL_DIFFERENCE);
       }
     }
@@ -77,7 +76,7 @@ class HdrTranscodeTest {
 
   /** The first frame of the input, as RGB bytes at the test's size (BT.709, limited range, as a player decodes). */
   private static byte[] rgb(List<String> input) {
-    List<String> command = new java.util.ArrayList<>(List.of(FfmpegTool.FFMPEG, "-hide_banner", "-v", "error"));
+    List<String> command = new ArrayList<>(List.of(FfmpegTool.FFMPEG, "-hide_banner", "-v", "error"));
     command.addAll(input);
     command.addAll(List.of("-frames:v", "1", "-vf", "scale=" + WIDTH + ":" + HEIGHT, "-pix_fmt", "rgb24", "-f",
         "rawvideo", "-"));
@@ -101,16 +100,5 @@ class HdrTranscodeTest {
       }
     }
     return new int[] {(int) (sums[0] / 1600), (int) (sums[1] / 1600), (int) (sums[2] / 1600)};
-  }
-
-  /** A rendition's init segment and media segments in playlist order, as one file a player would read. */
-  private static Path joined(Path rendition, Path file) throws IOException {
-    try (OutputStream joined = Files.newOutputStream(file); Stream<Path> entries = Files.list(rendition)) {
-      Files.copy(rendition.resolve(HlsSegmenter.INIT_SEGMENT), joined);
-      for (Path segment : entries.filter(p -> p.getFileName().toString().startsWith("seg_")).sorted().toList()) {
-        Files.copy(segment, joined);
-      }
-    }
-    return file;
   }
 }

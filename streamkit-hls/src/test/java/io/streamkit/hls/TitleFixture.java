@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamkit.abr.ladder.Ladder;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,5 +70,19 @@ final class TitleFixture {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A rendition's init segment (fMP4) and media segments in playlist order, as one file a player would read. */
+  static Path joined(Path rendition, Path file) throws IOException {
+    try (OutputStream joined = Files.newOutputStream(file); Stream<Path> entries = Files.list(rendition)) {
+      Path init = rendition.resolve(HlsSegmenter.INIT_SEGMENT);
+      if (Files.exists(init)) {
+        Files.copy(init, joined);
+      }
+      for (Path segment : entries.filter(p -> p.getFileName().toString().startsWith("seg_")).sorted().toList()) {
+        Files.copy(segment, joined);
+      }
+    }
+    return file;
   }
 }
