@@ -1,9 +1,10 @@
 package io.streamkit.server.origin;
 
+import static io.streamkit.server.origin.ApiCalls.bearer;
+import static io.streamkit.server.origin.ApiCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.MaturityRating;
 import io.streamkit.core.title.TitleMetadata;
@@ -11,14 +12,10 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,6 @@ class CatalogApiTest {
 
   private static final byte[] SECRET = "catalog-api-test-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8);
   private static final String ADMIN_KEY = "admin-key-for-the-catalog-api-test";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dataDirectory;
@@ -45,7 +41,7 @@ class CatalogApiTest {
   StreamkitStore store;
   private OriginServer origin;
   private final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ApiCalls calls = new ApiCalls(() -> origin.port(), ADMIN_KEY);
 
   /** The store the origin runs on: H2 in the test's data directory. */
   StreamkitStore openStore() throws Exception {
@@ -80,13 +76,13 @@ class CatalogApiTest {
   void patchStoresMetadataAndTitleJsonReturnsIt() throws Exception {
     UUID id = published("Planet", "");
 
-    HttpResponse<String> patched = admin("PATCH", "/api/titles/" + id, """
+    HttpResponse<String> patched = calls.admin("PATCH", "/api/titles/" + id, """
         {"description": "Our planet", "categories": ["Nature", "documentary"], "releaseYear": 2019,
          "maturityRating": "pg-13", "availableFrom": "2026-01-01T00:00:00Z", "availableUntil": "2099-01-01T00:00:00Z",
          "regions": ["us", "DE"]}""");
 
     assertThat(patched.statusCode()).isEqualTo(200);
-    JsonNode read = json(admin("GET", "/api/titles/" + id, null));
+    JsonNode read = json(calls.admin("GET", "/api/titles/" + id, null));
     assertThat(read).isEqualTo(json(patched));
     assertThat(read.get("description").asText()).isEqualTo("Our planet");
     assertThat(texts(read.get("categories"))).containsExactly("documentary", "nature");
@@ -96,7 +92,7 @@ class CatalogApiTest {
     assertThat(read.get("availableUntil").asText()).isEqualTo("2099-01-01T00:00:00Z");
     assertThat(texts(read.get("regions"))).containsExactly("DE", "US");
 
-    JsonNode cleared = json(admin("PATCH", "/api/titles/" + id, "{\"maturityRating\": null, \"regions\": null}"));
+    JsonNode cleared = json(calls.admin("PATCH", "/api/titles/" + id, "{\"maturityRating\": null, \"regions\": null}"));
     assertThat(cleared.get("maturityRating").isNull()).isTrue();
     assertThat(cleared.get("regions")).isEmpty();
     assertThat(cleared.get("releaseYear").asInt()).as("members left out keep their value").isEqualTo(2019);
@@ -105,7 +101,7 @@ class CatalogApiTest {
   @Test
   void badPatchesAnswer400NamingTheMemberAndChangeNothing() throws Exception {
     UUID id = published("Planet", "kept");
-    admin("PATCH", "/api/titles/" + id, "{\"availableFrom\": \"2026-01-01T00:00:00Z\", \"releaseYear\": 2000}");
+    calls.admin("PATCH", "/api/titles/" + id, "{\"availableFrom\": \"2026-01-01T00:00:00Z\", \"releaseYear\": 2000}");
 
     assertBadRequest(id, "{\"rating\": \"PG\"}", "rating");
     assertBadRequest(id, "{\"maturityRating\": \"PG-15\"}", "maturityRating");
@@ -119,7 +115,7 @@ class CatalogApiTest {
     assertBadRequest(id, "{}", "changes nothing");
     assertBadRequest(id, "[1]", "JSON object");
 
-    JsonNode read = json(admin("GET", "/api/titles/" + id, null));
+    JsonNode read = json(calls.admin("GET", "/api/titles/" + id, null));
     assertThat(read.get("description").asText()).isEqualTo("kept");
     assertThat(read.get("releaseYear").asInt()).isEqualTo(2000);
     assertThat(read.get("availableUntil").isNull()).isTrue();
@@ -129,9 +125,9 @@ class CatalogApiTest {
   void patchNeedsTheAdminKeyAndAnExistingTitle() throws Exception {
     UUID id = published("Planet", "");
 
-    HttpResponse<String> anonymous = send("PATCH", "/api/titles/" + id, "{\"releaseYear\": 2000}");
+    HttpResponse<String> anonymous = calls.send("PATCH", "/api/titles/" + id, "{\"releaseYear\": 2000}");
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(admin("PATCH", "/api/titles/" + UUID.randomUUID(), "{\"releaseYear\": 2000}").statusCode())
+    assertThat(calls.admin("PATCH", "/api/titles/" + UUID.randomUUID(), "{\"releaseYear\": 2000}").statusCode())
         .isEqualTo(404);
     assertThat(store.catalog().get(id).orElseThrow().metadata().releaseYear()).isNull();
   }
@@ -143,38 +139,38 @@ class CatalogApiTest {
     UUID id = published("Scheduled", "");
     window(id, Instant.now().plusSeconds(3600), null);
 
-    HttpResponse<String> early = admin("POST", "/api/titles/" + id + "/playback", "{\"viewerId\": \"alice\"}");
+    HttpResponse<String> early = calls.admin("POST", "/api/titles/" + id + "/playback", "{\"viewerId\": \"alice\"}");
     assertThat(early.statusCode()).isEqualTo(409);
     assertThat(json(early).get("error").asText()).isEqualTo("not_available");
     assertThat(json(early).get("message").asText()).contains("available from");
 
     window(id, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600));
-    HttpResponse<String> open = admin("POST", "/api/titles/" + id + "/playback", "{\"viewerId\": \"alice\"}");
+    HttpResponse<String> open = calls.admin("POST", "/api/titles/" + id + "/playback", "{\"viewerId\": \"alice\"}");
     assertThat(open.statusCode()).isEqualTo(200);
-    assertThat(send("GET", json(open).get("masterUrl").asText(), null).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", json(open).get("masterUrl").asText(), null).statusCode()).isEqualTo(200);
   }
 
   @Test
   void theOriginRefusesIssuedTokensOnceTheWindowCloses() throws Exception {
     UUID id = published("Leaving soon", "");
     String token = token("alice", id);
-    assertThat(send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode()).isEqualTo(200);
 
     window(id, null, Instant.now().minusSeconds(1));
 
-    assertThat(send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode())
         .as("refused at once on the node that changed the window").isEqualTo(403);
-    HttpResponse<String> progress = send("PUT", "/api/progress/" + id, "{\"positionSeconds\": 1,"
+    HttpResponse<String> progress = calls.send("PUT", "/api/progress/" + id, "{\"positionSeconds\": 1,"
         + " \"durationSeconds\": 60}", "Authorization", "Bearer " + token);
     assertThat(progress.statusCode()).isEqualTo(403);
     assertThat(json(progress).get("error").asText()).isEqualTo("not_available");
     String preview = signer.sign(PlaybackClaims.builder().viewer("moderator").title(id.toString()).preview(true)
         .expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("GET", "/titles/" + id + "/master.m3u8?token=" + preview, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + id + "/master.m3u8?token=" + preview, null).statusCode())
         .as("a moderator's preview token still opens it").isEqualTo(200);
 
     window(id, null, null);
-    assertThat(send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", "/titles/" + id + "/master.m3u8?token=" + token, null).statusCode()).isEqualTo(200);
   }
 
   // ---- viewer search
@@ -188,7 +184,7 @@ class CatalogApiTest {
         .withCategories(List.of("nature")));
     UUID uploaded = store.catalog().create("Rabbit drafts", "").id();
 
-    HttpResponse<String> response = send("GET", "/api/catalog?q=rabbi", null);
+    HttpResponse<String> response = calls.send("GET", "/api/catalog?q=rabbi", null);
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = json(response);
@@ -212,7 +208,7 @@ class CatalogApiTest {
     }
     published("Drama", "", m -> m.withCategories(List.of("drama")));
 
-    JsonNode second = json(send("GET", "/api/catalog?category=nature&size=2&page=1", null));
+    JsonNode second = json(calls.send("GET", "/api/catalog?category=nature&size=2&page=1", null));
 
     assertThat(second.get("total").asLong()).isEqualTo(3);
     assertThat(second.get("items")).hasSize(1);
@@ -223,14 +219,15 @@ class CatalogApiTest {
 
   @Test
   void badSearchParametersAndTokensAreRefusedInOneLine() throws Exception {
-    assertThat(send("GET", "/api/catalog?size=0", null).statusCode()).isEqualTo(400);
-    assertThat(json(send("GET", "/api/catalog?page=x", null)).get("message").asText()).contains("page");
-    assertThat(json(send("GET", "/api/catalog?category=sci%20fi", null)).get("message").asText())
+    assertThat(calls.send("GET", "/api/catalog?size=0", null).statusCode()).isEqualTo(400);
+    assertThat(json(calls.send("GET", "/api/catalog?page=x", null)).get("message").asText()).contains("page");
+    assertThat(json(calls.send("GET", "/api/catalog?category=sci%20fi", null)).get("message").asText())
         .contains("category");
-    assertThat(json(send("GET", "/api/catalog?q=" + "a".repeat(201), null)).get("message").asText()).contains("q");
-    HttpResponse<String> forged = send("GET", "/api/catalog", null, "Authorization", "Bearer not-a-token");
+    assertThat(json(calls.send("GET", "/api/catalog?q=" + "a".repeat(201), null)).get("message").asText())
+        .contains("q");
+    HttpResponse<String> forged = calls.send("GET", "/api/catalog", null, "Authorization", "Bearer not-a-token");
     assertThat(forged.statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/api/catalog", "{}").statusCode()).isEqualTo(405);
+    assertThat(calls.send("POST", "/api/catalog", "{}").statusCode()).isEqualTo(405);
   }
 
   // ---- a token's own limits: maturity rating and categories
@@ -243,25 +240,25 @@ class CatalogApiTest {
     String kids = signer.sign(PlaybackClaims.builder().viewer("alice-kids").title(forKids.toString())
         .maxRating(MaturityRating.PG).expiresAt(Instant.now().plusSeconds(600)).build());
 
-    assertThat(ids(json(send("GET", "/api/catalog", null, "Authorization", "Bearer " + kids))))
+    assertThat(ids(json(calls.send("GET", "/api/catalog", null, "Authorization", "Bearer " + kids))))
         .containsExactly(forKids.toString());
-    assertThat(ids(json(send("GET", "/api/catalog", null)))).as("the public storefront lists all three")
+    assertThat(ids(json(calls.send("GET", "/api/catalog", null)))).as("the public storefront lists all three")
         .hasSize(3);
 
-    HttpResponse<String> refused = admin("POST", "/api/titles/" + forAdults + "/playback",
+    HttpResponse<String> refused = calls.admin("POST", "/api/titles/" + forAdults + "/playback",
         "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json(refused).get("message").asText()).contains("rated R").contains("PG");
-    assertThat(admin("POST", "/api/titles/" + unrated + "/playback",
+    assertThat(calls.admin("POST", "/api/titles/" + unrated + "/playback",
         "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}").statusCode()).isEqualTo(403);
-    HttpResponse<String> granted = admin("POST", "/api/titles/" + forKids + "/playback",
+    HttpResponse<String> granted = calls.admin("POST", "/api/titles/" + forKids + "/playback",
         "{\"viewerId\": \"alice-kids\", \"maxRating\": \"PG\"}");
     assertThat(granted.statusCode()).isEqualTo(200);
-    assertThat(send("GET", json(granted).get("masterUrl").asText(), null).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", json(granted).get("masterUrl").asText(), null).statusCode()).isEqualTo(200);
 
     String minted = signer.sign(PlaybackClaims.builder().viewer("alice-kids").title(forAdults.toString())
         .maxRating(MaturityRating.PG).expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("GET", "/titles/" + forAdults + "/master.m3u8?token=" + minted, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + forAdults + "/master.m3u8?token=" + minted, null).statusCode())
         .as("a token minted elsewhere with a limit is refused by the origin too").isEqualTo(403);
   }
 
@@ -274,9 +271,9 @@ class CatalogApiTest {
     String dramaToken = signer.sign(PlaybackClaims.builder().viewer("fan").title(drama.toString())
         .categories(List.of("sports")).expiresAt(Instant.now().plusSeconds(600)).build());
 
-    assertThat(ids(json(send("GET", "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
+    assertThat(ids(json(calls.send("GET", "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
         .as("off by default: the claim is ignored").hasSize(2);
-    assertThat(send("GET", "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
         .isEqualTo(200);
 
     ManagementApi api = ManagementApi.builder().store(store).dataDirectory(dataDirectory).tokenSigner(signer).build();
@@ -284,13 +281,13 @@ class CatalogApiTest {
         .ioThreads(1).tokenVerifier(PlaybackTokenVerifier.builder().hs256(SECRET).build()).adminKey(ADMIN_KEY)
         .store(store).managementApi(api).categoryAccess(true).build().start()) {
       String base = "http://127.0.0.1:" + enforcing.port();
-      assertThat(ids(json(send("GET", base + "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
+      assertThat(ids(json(calls.send("GET", base + "/api/catalog", null, "Authorization", "Bearer " + sportsOnly))))
           .containsExactly(sports.toString());
-      assertThat(send("GET", base + "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
+      assertThat(calls.send("GET", base + "/titles/" + drama + "/master.m3u8?token=" + dramaToken, null).statusCode())
           .isEqualTo(403);
-      assertThat(send("GET", base + "/titles/" + sports + "/master.m3u8?token=" + sportsOnly, null).statusCode())
+      assertThat(calls.send("GET", base + "/titles/" + sports + "/master.m3u8?token=" + sportsOnly, null).statusCode())
           .isEqualTo(200);
-      HttpResponse<String> refused = send("POST", base + "/api/titles/" + drama + "/playback",
+      HttpResponse<String> refused = calls.send("POST", base + "/api/titles/" + drama + "/playback",
           "{\"viewerId\": \"fan\", \"categories\": [\"sports\"]}", "Authorization", "Bearer " + ADMIN_KEY);
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(json(refused).get("error").asText()).isEqualTo("outside_categories");
@@ -300,13 +297,13 @@ class CatalogApiTest {
   // ---- helpers
 
   private void assertBadRequest(UUID id, String body, String named) throws Exception {
-    HttpResponse<String> response = admin("PATCH", "/api/titles/" + id, body);
+    HttpResponse<String> response = calls.admin("PATCH", "/api/titles/" + id, body);
     assertThat(response.statusCode()).as(body).isEqualTo(400);
     assertThat(json(response).get("message").asText()).as(body).contains(named);
   }
 
   private void window(UUID id, Instant from, Instant until) throws Exception {
-    HttpResponse<String> response = admin("PATCH", "/api/titles/" + id, "{\"availableFrom\": "
+    HttpResponse<String> response = calls.admin("PATCH", "/api/titles/" + id, "{\"availableFrom\": "
         + (from == null ? "null" : "\"" + from + "\"") + ", \"availableUntil\": "
         + (until == null ? "null" : "\"" + until + "\"") + "}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -336,29 +333,6 @@ class CatalogApiTest {
   String token(String viewer, UUID title) {
     return signer.sign(PlaybackClaims.builder().viewer(viewer).title(title.toString())
         .expiresAt(Instant.now().plusSeconds(600)).build());
-  }
-
-  HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    return send(method, path, body, "Authorization", "Bearer " + ADMIN_KEY);
-  }
-
-  HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-    String url = path.startsWith("http") ? path : "http://127.0.0.1:" + origin.port() + path;
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
   }
 
   static List<String> ids(JsonNode page) {

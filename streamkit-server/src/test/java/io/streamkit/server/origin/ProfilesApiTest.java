@@ -1,9 +1,10 @@
 package io.streamkit.server.origin;
 
+import static io.streamkit.server.origin.ApiCalls.bearer;
+import static io.streamkit.server.origin.ApiCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.store.StreamkitStore;
@@ -12,14 +13,10 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,7 +36,6 @@ class ProfilesApiTest {
 
   private static final byte[] SECRET = "profiles-api-test-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8);
   private static final String ADMIN_KEY = "admin-key-for-the-profiles-api-test";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dataDirectory;
@@ -48,7 +44,7 @@ class ProfilesApiTest {
   private OriginServer origin;
   private final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
   private final PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).build();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ApiCalls calls = new ApiCalls(() -> origin.port(), ADMIN_KEY);
 
   /** The store the origin runs on: H2 in the test's data directory. */
   StreamkitStore openStore() throws Exception {
@@ -83,11 +79,11 @@ class ProfilesApiTest {
     UUID thriller = published("Thriller", MaturityRating.R);
     String parent = token("parent", cartoon);
 
-    String kidsId = json(created(send("POST", "/api/profiles", "{\"name\": \"Kids\", \"maxRating\": \"G\"}",
+    String kidsId = json(created(calls.send("POST", "/api/profiles", "{\"name\": \"Kids\", \"maxRating\": \"G\"}",
         bearer(parent)))).get("id").asText();
-    String grownUpId = json(created(send("POST", "/api/profiles", "{\"name\": \"Pat\"}", bearer(parent))))
+    String grownUpId = json(created(calls.send("POST", "/api/profiles", "{\"name\": \"Pat\"}", bearer(parent))))
         .get("id").asText();
-    JsonNode listed = json(send("GET", "/api/profiles", null, bearer(parent)));
+    JsonNode listed = json(calls.send("GET", "/api/profiles", null, bearer(parent)));
     assertThat(texts(listed.get("items"), "name")).containsExactly("Kids", "Pat");
     assertThat(texts(listed.get("items"), "maxRating")).containsExactly("G", "null");
 
@@ -100,31 +96,31 @@ class ProfilesApiTest {
         .isEqualTo(verifier.verify(parent).expiresAt());
 
     // Catalog search.
-    assertThat(ids(json(send("GET", "/api/catalog", null, bearer(kids)))))
+    assertThat(ids(json(calls.send("GET", "/api/catalog", null, bearer(kids)))))
         .containsExactlyInAnyOrder(cartoon.toString(), puppets.toString());
-    assertThat(ids(json(send("GET", "/api/catalog", null, bearer(grownUp))))).contains(thriller.toString());
+    assertThat(ids(json(calls.send("GET", "/api/catalog", null, bearer(grownUp))))).contains(thriller.toString());
 
     // Playback tokens: the stricter of the request and the profile wins, and nothing is signed above it.
-    HttpResponse<String> refused = admin("POST", "/api/titles/" + thriller + "/playback",
+    HttpResponse<String> refused = calls.admin("POST", "/api/titles/" + thriller + "/playback",
         "{\"viewerId\": \"parent\", \"profileId\": \"" + kidsId + "\", \"maxRating\": \"NC-17\"}");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json(refused).get("message").asText()).contains("rated R").contains("limit G");
-    HttpResponse<String> exchangeRefused = send("POST", "/api/profiles/" + kidsId + "/token", null,
+    HttpResponse<String> exchangeRefused = calls.send("POST", "/api/profiles/" + kidsId + "/token", null,
         bearer(token("parent", thriller)));
     assertThat(exchangeRefused.statusCode()).isEqualTo(403);
     assertThat(json(exchangeRefused).get("error").asText()).isEqualTo("above_maturity");
-    assertThat(admin("POST", "/api/titles/" + thriller + "/playback", "{\"viewerId\": \"stranger\","
+    assertThat(calls.admin("POST", "/api/titles/" + thriller + "/playback", "{\"viewerId\": \"stranger\","
         + " \"profileId\": \"" + grownUpId + "\"}").statusCode()).as("another viewer's profile").isEqualTo(404);
-    HttpResponse<String> adultGrant = admin("POST", "/api/titles/" + thriller + "/playback",
+    HttpResponse<String> adultGrant = calls.admin("POST", "/api/titles/" + thriller + "/playback",
         "{\"viewerId\": \"parent\", \"profileId\": \"" + grownUpId + "\"}");
     assertThat(adultGrant.statusCode()).as(adultGrant.body()).isEqualTo(200);
     String grownUpThriller = json(adultGrant).get("token").asText();
 
     // A browse page's exchange of the profile's token for another title's stays the profile's.
-    assertThat(send("POST", "/api/catalog/" + thriller + "/playback", null, bearer(kids)).statusCode())
+    assertThat(calls.send("POST", "/api/catalog/" + thriller + "/playback", null, bearer(kids)).statusCode())
         .isEqualTo(404);
-    assertThat(send("GET", "/api/catalog/" + thriller, null, bearer(kids)).statusCode()).isEqualTo(404);
-    HttpResponse<String> browsed = send("POST", "/api/catalog/" + puppets + "/playback", null, bearer(kids));
+    assertThat(calls.send("GET", "/api/catalog/" + thriller, null, bearer(kids)).statusCode()).isEqualTo(404);
+    HttpResponse<String> browsed = calls.send("POST", "/api/catalog/" + puppets + "/playback", null, bearer(kids));
     assertThat(browsed.statusCode()).as(browsed.body()).isEqualTo(200);
     PlaybackClaims browsedClaims = verifier.verify(json(browsed).get("token").asText());
     assertThat(browsedClaims.profile()).contains(UUID.fromString(kidsId));
@@ -133,25 +129,26 @@ class ProfilesApiTest {
     // Media at the origin, even with a token minted without the profile's limit.
     String forged = signer.sign(PlaybackClaims.builder().viewer("parent").title(thriller.toString())
         .profile(UUID.fromString(kidsId)).expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("GET", "/titles/" + thriller + "/master.m3u8?token=" + forged, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + thriller + "/master.m3u8?token=" + forged, null).statusCode())
         .isEqualTo(403);
-    assertThat(send("GET", "/titles/" + thriller + "/master.m3u8?token=" + grownUpThriller, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + thriller + "/master.m3u8?token=" + grownUpThriller, null).statusCode())
         .isEqualTo(200);
-    assertThat(send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + kids, null).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + kids, null).statusCode())
+        .isEqualTo(200);
     String stolen = signer.sign(PlaybackClaims.builder().viewer("stranger").title(cartoon.toString())
         .profile(UUID.fromString(kidsId)).expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + stolen, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + stolen, null).statusCode())
         .as("a profile works only with its own viewer").isEqualTo(403);
 
     // Progress is the profile's own; continue watching leaves out what the profile may not watch now.
     heartbeat(kids, cartoon, 60);
     heartbeat(grownUpThriller, thriller, 120);
     store.progress().upsert(WatchProgress.ofSeconds(kidsId, thriller, 30, 3_000, Instant.now().minusSeconds(5)));
-    assertThat(texts(json(send("GET", "/api/continue-watching", null, bearer(kids))).get("items"), "name"))
+    assertThat(texts(json(calls.send("GET", "/api/continue-watching", null, bearer(kids))).get("items"), "name"))
         .containsExactly("Cartoon");
-    assertThat(texts(json(send("GET", "/api/continue-watching", null, bearer(grownUp))).get("items"), "name"))
+    assertThat(texts(json(calls.send("GET", "/api/continue-watching", null, bearer(grownUp))).get("items"), "name"))
         .containsExactly("Thriller");
-    assertThat(json(send("GET", "/api/continue-watching", null, bearer(parent))).get("items"))
+    assertThat(json(calls.send("GET", "/api/continue-watching", null, bearer(parent))).get("items"))
         .as("the account holder's own progress is apart from the profiles'").isEmpty();
 
     // Recommendations.
@@ -162,24 +159,25 @@ class ProfilesApiTest {
       }
     }
     Recommender.builder(store).build().recompute();
-    JsonNode forKids = json(send("GET", "/api/recommendations", null, bearer(kids)));
+    JsonNode forKids = json(calls.send("GET", "/api/recommendations", null, bearer(kids)));
     assertThat(allNames(forKids)).contains("Puppets").doesNotContain("Thriller");
-    JsonNode forGrownUp = json(send("GET", "/api/recommendations", null, bearer(token("parent", puppets))));
+    JsonNode forGrownUp = json(calls.send("GET", "/api/recommendations", null, bearer(token("parent", puppets))));
     assertThat(allNames(forGrownUp)).contains("Thriller");
 
     // A kids profile's token cannot step up, nor change profiles.
-    assertThat(json(send("POST", "/api/profiles/" + grownUpId + "/token", null, bearer(kids))).get("error")
+    assertThat(json(calls.send("POST", "/api/profiles/" + grownUpId + "/token", null, bearer(kids))).get("error")
         .asText()).isEqualTo("profile_locked");
-    assertThat(send("DELETE", "/api/profiles/" + kidsId, null, bearer(kids)).statusCode()).isEqualTo(403);
-    assertThat(send("POST", "/api/profiles", "{\"name\": \"No limits\"}", bearer(kids)).statusCode())
+    assertThat(calls.send("DELETE", "/api/profiles/" + kidsId, null, bearer(kids)).statusCode()).isEqualTo(403);
+    assertThat(calls.send("POST", "/api/profiles", "{\"name\": \"No limits\"}", bearer(kids)).statusCode())
         .isEqualTo(403);
 
     // Deleting the profile ends its tokens at once on this node.
-    assertThat(send("DELETE", "/api/profiles/" + kidsId, null, bearer(parent)).statusCode()).isEqualTo(204);
-    assertThat(send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + kids, null).statusCode()).isEqualTo(403);
-    assertThat(json(send("GET", "/api/catalog", null, bearer(kids))).get("error").asText())
+    assertThat(calls.send("DELETE", "/api/profiles/" + kidsId, null, bearer(parent)).statusCode()).isEqualTo(204);
+    assertThat(calls.send("GET", "/titles/" + cartoon + "/master.m3u8?token=" + kids, null).statusCode())
+        .isEqualTo(403);
+    assertThat(json(calls.send("GET", "/api/catalog", null, bearer(kids))).get("error").asText())
         .isEqualTo("profile_refused");
-    assertThat(send("DELETE", "/api/profiles/" + kidsId, null, bearer(parent)).statusCode()).isEqualTo(404);
+    assertThat(calls.send("DELETE", "/api/profiles/" + kidsId, null, bearer(parent)).statusCode()).isEqualTo(404);
   }
 
   @Test
@@ -187,21 +185,21 @@ class ProfilesApiTest {
     UUID cartoon = published("Cartoon", MaturityRating.G);
     String parent = token("parent", cartoon);
 
-    HttpResponse<String> badRating = send("POST", "/api/profiles", "{\"name\": \"Kids\", \"maxRating\": \"PG13\"}",
-        bearer(parent));
+    HttpResponse<String> badRating = calls.send("POST", "/api/profiles",
+        "{\"name\": \"Kids\", \"maxRating\": \"PG13\"}", bearer(parent));
     assertThat(badRating.statusCode()).isEqualTo(400);
     assertThat(json(badRating).get("message").asText()).contains("maxRating").contains("PG-13");
-    assertThat(json(send("POST", "/api/profiles", "{}", bearer(parent))).get("message").asText())
+    assertThat(json(calls.send("POST", "/api/profiles", "{}", bearer(parent))).get("message").asText())
         .contains("profile name");
-    assertThat(send("POST", "/api/profiles", "not json", bearer(parent)).statusCode()).isEqualTo(400);
-    created(send("POST", "/api/profiles", "{\"name\": \"Kids\"}", bearer(parent)));
-    HttpResponse<String> taken = send("POST", "/api/profiles", "{\"name\": \"Kids\"}", bearer(parent));
+    assertThat(calls.send("POST", "/api/profiles", "not json", bearer(parent)).statusCode()).isEqualTo(400);
+    created(calls.send("POST", "/api/profiles", "{\"name\": \"Kids\"}", bearer(parent)));
+    HttpResponse<String> taken = calls.send("POST", "/api/profiles", "{\"name\": \"Kids\"}", bearer(parent));
     assertThat(taken.statusCode()).isEqualTo(409);
     assertThat(json(taken).get("error").asText()).isEqualTo("profile_name_taken");
-    assertThat(send("GET", "/api/profiles", null).statusCode()).isEqualTo(401);
-    assertThat(send("PUT", "/api/profiles", "{}", bearer(parent)).statusCode()).isEqualTo(405);
-    assertThat(send("DELETE", "/api/profiles/not-a-uuid", null, bearer(parent)).statusCode()).isEqualTo(404);
-    assertThat(json(send("GET", "/api/profiles", null, bearer(token("someone-else", cartoon)))).get("items"))
+    assertThat(calls.send("GET", "/api/profiles", null).statusCode()).isEqualTo(401);
+    assertThat(calls.send("PUT", "/api/profiles", "{}", bearer(parent)).statusCode()).isEqualTo(405);
+    assertThat(calls.send("DELETE", "/api/profiles/not-a-uuid", null, bearer(parent)).statusCode()).isEqualTo(404);
+    assertThat(json(calls.send("GET", "/api/profiles", null, bearer(token("someone-else", cartoon)))).get("items"))
         .as("one viewer never sees another's profiles").isEmpty();
   }
 
@@ -230,13 +228,13 @@ class ProfilesApiTest {
   }
 
   private String exchange(String token, String profileId) throws Exception {
-    HttpResponse<String> response = send("POST", "/api/profiles/" + profileId + "/token", null, bearer(token));
+    HttpResponse<String> response = calls.send("POST", "/api/profiles/" + profileId + "/token", null, bearer(token));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json(response).get("token").asText();
   }
 
   private void heartbeat(String token, UUID title, double positionSeconds) throws Exception {
-    HttpResponse<String> response = send("PUT", "/api/progress/" + title, "{\"positionSeconds\": "
+    HttpResponse<String> response = calls.send("PUT", "/api/progress/" + title, "{\"positionSeconds\": "
         + positionSeconds + ", \"durationSeconds\": 3000}", bearer(token));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
   }
@@ -244,32 +242,6 @@ class ProfilesApiTest {
   private static HttpResponse<String> created(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return response;
-  }
-
-  private static String[] bearer(String token) {
-    return new String[] {"Authorization", "Bearer " + token};
-  }
-
-  private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    return send(method, path, body, "Authorization", "Bearer " + ADMIN_KEY);
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
   }
 
   private static List<String> ids(JsonNode page) {

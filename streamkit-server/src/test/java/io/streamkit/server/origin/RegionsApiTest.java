@@ -1,10 +1,11 @@
 package io.streamkit.server.origin;
 
+import static io.streamkit.server.origin.ApiCalls.bearer;
+import static io.streamkit.server.origin.ApiCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.progress.WatchProgress;
 import io.streamkit.core.recommend.Recommender;
 import io.streamkit.core.store.StreamkitStore;
@@ -12,14 +13,10 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +37,6 @@ class RegionsApiTest {
   private static final byte[] SECRET = "regions-api-test-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8);
   private static final String ADMIN_KEY = "admin-key-for-the-regions-api-test";
   private static final String COUNTRY_HEADER = "CF-IPCountry";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dataDirectory;
@@ -49,7 +45,7 @@ class RegionsApiTest {
   private OriginServer origin;
   private final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
   private final PlaybackTokenVerifier verifier = PlaybackTokenVerifier.builder().hs256(SECRET).build();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ApiCalls calls = new ApiCalls(() -> origin.port(), ADMIN_KEY);
 
   /** The store the origin runs on: H2 in the test's data directory. */
   StreamkitStore openStore() throws Exception {
@@ -103,34 +99,35 @@ class RegionsApiTest {
     assertThat(ids(catalog(inUs, "DE"))).as("a header cannot widen what a token's country allows")
         .containsExactly(everywhere.toString());
     assertThat(ids(catalog(inGermany, "XX"))).as("Cloudflare's no-country is no country").hasSize(2);
-    assertThat(send("GET", "/api/catalog/" + german, null, bearer(inUs)).statusCode()).isEqualTo(404);
-    assertThat(send("GET", "/api/catalog/" + german, null, bearer(inGermany)).statusCode()).isEqualTo(200);
+    assertThat(calls.send("GET", "/api/catalog/" + german, null, bearer(inUs)).statusCode()).isEqualTo(404);
+    assertThat(calls.send("GET", "/api/catalog/" + german, null, bearer(inGermany)).statusCode()).isEqualTo(200);
 
     // Tokens: the application's request names the viewer's country; none is signed for a title not listed there.
-    HttpResponse<String> refused = admin("POST", "/api/titles/" + german + "/playback",
+    HttpResponse<String> refused = calls.admin("POST", "/api/titles/" + german + "/playback",
         "{\"viewerId\": \"uma\", \"country\": \"us\"}");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json(refused).get("error").asText()).isEqualTo("outside_region");
     assertThat(json(refused).get("message").asText()).isEqualTo("title " + german + " is available only in [DE],"
         + " not in this viewer's [US]; no token is signed for it");
-    HttpResponse<String> badCountry = admin("POST", "/api/titles/" + german + "/playback",
+    HttpResponse<String> badCountry = calls.admin("POST", "/api/titles/" + german + "/playback",
         "{\"viewerId\": \"uma\", \"country\": \"Deutschland\"}");
     assertThat(badCountry.statusCode()).isEqualTo(400);
     assertThat(json(badCountry).get("message").asText()).contains("country").contains("Deutschland")
         .contains("alpha-2").doesNotContain("\n");
-    HttpResponse<String> signed = admin("POST", "/api/titles/" + german + "/playback",
+    HttpResponse<String> signed = calls.admin("POST", "/api/titles/" + german + "/playback",
         "{\"viewerId\": \"vera\", \"country\": \"DE\"}");
     assertThat(signed.statusCode()).as(signed.body()).isEqualTo(200);
     String veraHeimat = json(signed).get("token").asText();
     assertThat(verifier.verify(veraHeimat).country()).hasValue("DE");
 
     // A browse page's exchange keeps the country and is refused like the catalog's listing.
-    assertThat(send("POST", "/api/catalog/" + german + "/playback", null, bearer(inUs)).statusCode())
+    assertThat(calls.send("POST", "/api/catalog/" + german + "/playback", null, bearer(inUs)).statusCode())
         .isEqualTo(404);
-    assertThat(send("POST", "/api/catalog/" + german + "/playback", null, "Authorization",
+    assertThat(calls.send("POST", "/api/catalog/" + german + "/playback", null, "Authorization",
         "Bearer " + inGermany, COUNTRY_HEADER, "FR")
         .statusCode()).as("placed in France by the CDN").isEqualTo(404);
-    HttpResponse<String> exchanged = send("POST", "/api/catalog/" + german + "/playback", null, bearer(inGermany));
+    HttpResponse<String> exchanged = calls.send("POST", "/api/catalog/" + german + "/playback", null,
+        bearer(inGermany));
     assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
     assertThat(verifier.verify(json(exchanged).get("token").asText()).country()).hasValue("DE");
 
@@ -138,20 +135,21 @@ class RegionsApiTest {
     String umaHeimat = token("uma", german, "US");
     for (String path : List.of("master.m3u8", "v0/index.m3u8", "v0/seg0.m4s")) {
       String url = "/titles/" + german + "/" + path + "?token=";
-      assertThat(send("GET", url + umaHeimat, null).statusCode()).as(path + " in the US").isEqualTo(403);
-      assertThat(send("GET", url + veraHeimat, null).statusCode()).as(path + " in Germany").isEqualTo(200);
-      assertThat(send("GET", url + veraHeimat, null, COUNTRY_HEADER, "US").statusCode())
+      assertThat(calls.send("GET", url + umaHeimat, null).statusCode()).as(path + " in the US").isEqualTo(403);
+      assertThat(calls.send("GET", url + veraHeimat, null).statusCode()).as(path + " in Germany").isEqualTo(200);
+      assertThat(calls.send("GET", url + veraHeimat, null, COUNTRY_HEADER, "US").statusCode())
           .as(path + " with a German token, placed in the US by the CDN").isEqualTo(403);
-      assertThat(send("GET", url + token("nia", german, null), null).statusCode())
+      assertThat(calls.send("GET", url + token("nia", german, null), null).statusCode())
           .as(path + " for a viewer with no country known").isEqualTo(200);
     }
-    HttpResponse<String> originRefusal = send("GET", "/titles/" + german + "/master.m3u8?token=" + umaHeimat, null);
+    HttpResponse<String> originRefusal = calls.send("GET", "/titles/" + german + "/master.m3u8?token=" + umaHeimat,
+        null);
     assertThat(json(originRefusal).get("error").asText()).isEqualTo("forbidden");
-    assertThat(send("GET", "/titles/" + german + "/poster.jpg", null, COUNTRY_HEADER, "US").statusCode())
+    assertThat(calls.send("GET", "/titles/" + german + "/poster.jpg", null, COUNTRY_HEADER, "US").statusCode())
         .isEqualTo(403);
-    assertThat(send("GET", "/titles/" + german + "/poster.jpg", null, COUNTRY_HEADER, "DE").statusCode())
+    assertThat(calls.send("GET", "/titles/" + german + "/poster.jpg", null, COUNTRY_HEADER, "DE").statusCode())
         .isEqualTo(200);
-    HttpResponse<String> progress = send("PUT", "/api/progress/" + german, "{\"positionSeconds\": 10,"
+    HttpResponse<String> progress = calls.send("PUT", "/api/progress/" + german, "{\"positionSeconds\": 10,"
         + " \"durationSeconds\": 3000}", bearer(umaHeimat));
     assertThat(progress.statusCode()).isEqualTo(403);
     assertThat(json(progress).get("error").asText()).isEqualTo(OriginMetrics.TITLE_OUTSIDE_REGION);
@@ -167,8 +165,8 @@ class RegionsApiTest {
         store.progress().upsert(WatchProgress.ofSeconds("family-" + v, title, 3_000, 3_000, now.minusSeconds(60)));
       }
     }
-    assertThat(names(json(send("GET", "/api/continue-watching", null, bearer(inUs))).get("items"))).isEmpty();
-    assertThat(names(json(send("GET", "/api/continue-watching", null, bearer(inGermany))).get("items")))
+    assertThat(names(json(calls.send("GET", "/api/continue-watching", null, bearer(inUs))).get("items"))).isEmpty();
+    assertThat(names(json(calls.send("GET", "/api/continue-watching", null, bearer(inGermany))).get("items")))
         .containsExactly("Heimat");
     Recommender.builder(store).build().recompute();
     store.progress().upsert(WatchProgress.ofSeconds("newcomer", everywhere, 3_000, 3_000, now.minusSeconds(1)));
@@ -186,18 +184,19 @@ class RegionsApiTest {
     assertThat(ids(catalog(unplaced, null))).containsExactly(everywhere.toString());
     assertThat(ids(catalog(null, null))).containsExactly(everywhere.toString());
     assertThat(ids(catalog(unplaced, "DE"))).as("the CDN's country will do").hasSize(2);
-    HttpResponse<String> refused = admin("POST", "/api/titles/" + german + "/playback", "{\"viewerId\": \"nia\"}");
+    HttpResponse<String> refused = calls.admin("POST", "/api/titles/" + german + "/playback",
+        "{\"viewerId\": \"nia\"}");
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json(refused).get("message").asText()).isEqualTo("title " + german + " is available only in [DE]"
         + " and this origin requires the viewer's country; set country in the request; no token is signed for it");
-    assertThat(admin("POST", "/api/titles/" + everywhere + "/playback", "{\"viewerId\": \"nia\"}").statusCode())
+    assertThat(calls.admin("POST", "/api/titles/" + everywhere + "/playback", "{\"viewerId\": \"nia\"}").statusCode())
         .isEqualTo(200);
     String niaHeimat = token("nia", german, null);
-    assertThat(send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null).statusCode())
+    assertThat(calls.send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null).statusCode())
         .isEqualTo(403);
-    assertThat(send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null, COUNTRY_HEADER, "DE")
+    assertThat(calls.send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null, COUNTRY_HEADER, "DE")
         .statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null, COUNTRY_HEADER, "T1")
+    assertThat(calls.send("GET", "/titles/" + german + "/master.m3u8?token=" + niaHeimat, null, COUNTRY_HEADER, "T1")
         .statusCode()).as("Cloudflare's Tor exit is no country").isEqualTo(403);
   }
 
@@ -256,43 +255,17 @@ class RegionsApiTest {
     if (headerCountry != null) {
       headers.addAll(List.of(COUNTRY_HEADER, headerCountry));
     }
-    HttpResponse<String> response = send("GET", "/api/catalog", null, headers.toArray(String[]::new));
+    HttpResponse<String> response = calls.send("GET", "/api/catalog", null, headers.toArray(String[]::new));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return json(response);
   }
 
   private List<String> recommended(String token) throws Exception {
-    JsonNode answer = json(send("GET", "/api/recommendations", null, bearer(token)));
+    JsonNode answer = json(calls.send("GET", "/api/recommendations", null, bearer(token)));
     List<String> names = new ArrayList<>(names(answer.get("forYou")));
     names.addAll(names(answer.get("popular")));
     answer.get("becauseYouWatched").forEach(row -> names.addAll(names(row.get("titles"))));
     return names;
-  }
-
-  private static String[] bearer(String token) {
-    return new String[] {"Authorization", "Bearer " + token};
-  }
-
-  private HttpResponse<String> admin(String method, String path, String body) throws Exception {
-    return send(method, path, body, "Authorization", "Bearer " + ADMIN_KEY);
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static JsonNode json(HttpResponse<String> response) throws Exception {
-    return JSON.readTree(response.body());
   }
 
   private static List<String> ids(JsonNode page) {

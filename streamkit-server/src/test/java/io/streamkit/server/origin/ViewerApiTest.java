@@ -1,20 +1,18 @@
 package io.streamkit.server.origin;
 
+import static io.streamkit.server.origin.ApiCalls.bearer;
+import static io.streamkit.server.origin.ApiCalls.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.core.analytics.AnalyticsRollups;
 import io.streamkit.core.store.StreamkitStore;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +31,6 @@ class ViewerApiTest {
 
   private static final byte[] SECRET = "viewer-api-test-secret-of-32-bytes-or-more".getBytes(StandardCharsets.UTF_8);
   private static final String ADMIN_KEY = "admin-key-for-the-viewer-api-test";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
   @TempDir
@@ -42,7 +39,7 @@ class ViewerApiTest {
   private StreamkitStore store;
   private OriginServer origin;
   private final PlaybackTokenSigner signer = PlaybackTokenSigner.hs256(SECRET);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ApiCalls calls = new ApiCalls(() -> origin.port(), ADMIN_KEY);
 
   @BeforeEach
   void start() {
@@ -63,11 +60,11 @@ class ViewerApiTest {
     UUID title = title("Round trip");
     String token = token("alice", title);
 
-    HttpResponse<String> put = send("PUT", "/api/progress/" + title, progressBody(42.5, 120, T0), bearer(token));
+    HttpResponse<String> put = calls.send("PUT", "/api/progress/" + title, progressBody(42.5, 120, T0), bearer(token));
     assertThat(put.statusCode()).isEqualTo(202);
     assertThat(put.headers().firstValue("Cache-Control")).hasValue("no-store");
 
-    HttpResponse<String> read = send("GET", "/api/progress/" + title + "?token=" + token, null);
+    HttpResponse<String> read = calls.send("GET", "/api/progress/" + title + "?token=" + token, null);
     assertThat(read.statusCode()).isEqualTo(200);
     JsonNode stored = json(read);
     assertThat(stored.get("titleId").asText()).isEqualTo(title.toString());
@@ -81,10 +78,10 @@ class ViewerApiTest {
   void progressOfAnotherViewerOrTitleIsNotVisible() throws Exception {
     UUID title = title("Private");
     put("alice", title, 10, 60, T0);
-    assertThat(send("GET", "/api/progress/" + title, null, bearer(token("alice", title))).statusCode())
+    assertThat(calls.send("GET", "/api/progress/" + title, null, bearer(token("alice", title))).statusCode())
         .isEqualTo(200);
 
-    HttpResponse<String> bob = send("GET", "/api/progress/" + title, null, bearer(token("bob", title)));
+    HttpResponse<String> bob = calls.send("GET", "/api/progress/" + title, null, bearer(token("bob", title)));
     assertThat(bob.statusCode()).isEqualTo(404);
     assertThat(json(bob).get("error").asText()).isEqualTo("no_progress");
   }
@@ -95,26 +92,26 @@ class ViewerApiTest {
     UUID other = title("Other");
     String forOther = token("alice", other);
 
-    HttpResponse<String> wrongTitle = send("PUT", "/api/progress/" + title, progressBody(1, 60, T0),
+    HttpResponse<String> wrongTitle = calls.send("PUT", "/api/progress/" + title, progressBody(1, 60, T0),
         bearer(forOther));
     assertThat(wrongTitle.statusCode()).isEqualTo(403);
     assertThat(json(wrongTitle).get("message").asText()).contains("another title").contains(title.toString());
-    assertThat(send("GET", "/api/progress/" + title + "?token=" + forOther, null).statusCode()).isEqualTo(403);
+    assertThat(calls.send("GET", "/api/progress/" + title + "?token=" + forOther, null).statusCode()).isEqualTo(403);
 
-    HttpResponse<String> missing = send("GET", "/api/continue-watching", null);
+    HttpResponse<String> missing = calls.send("GET", "/api/continue-watching", null);
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(json(missing).get("error").asText()).isEqualTo("missing_token");
 
     String expired = signer.sign(PlaybackClaims.builder().viewer("alice").title(title.toString())
         .expiresAt(Instant.now().minusSeconds(3600)).build());
-    HttpResponse<String> late = send("POST", "/api/events", eventsBody("s1", 1), bearer(expired));
+    HttpResponse<String> late = calls.send("POST", "/api/events", eventsBody("s1", 1), bearer(expired));
     assertThat(late.statusCode()).isEqualTo(403);
     assertThat(json(late).get("message").asText()).contains("expired");
 
     String forged = PlaybackTokenSigner.hs256("another-secret-another-secret-another".getBytes(StandardCharsets.UTF_8))
         .sign(PlaybackClaims.builder().viewer("alice").title(title.toString())
             .expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("GET", "/api/continue-watching", null, bearer(forged)).statusCode()).isEqualTo(403);
+    assertThat(calls.send("GET", "/api/continue-watching", null, bearer(forged)).statusCode()).isEqualTo(403);
   }
 
   @Test
@@ -123,14 +120,14 @@ class ViewerApiTest {
     store.catalog().transition(ready, TitleStatus.PROCESSING);
     store.catalog().transition(ready, TitleStatus.READY);
 
-    HttpResponse<String> viewer = send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0),
+    HttpResponse<String> viewer = calls.send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0),
         bearer(token("alice", ready)));
     assertThat(viewer.statusCode()).isEqualTo(403);
     assertThat(json(viewer).get("error").asText()).isEqualTo("not_published");
 
     String preview = signer.sign(PlaybackClaims.builder().viewer("moderator").title(ready.toString()).preview(true)
         .expiresAt(Instant.now().plusSeconds(600)).build());
-    assertThat(send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0), bearer(preview)).statusCode())
+    assertThat(calls.send("PUT", "/api/progress/" + ready, progressBody(5, 60, T0), bearer(preview)).statusCode())
         .isEqualTo(202);
   }
 
@@ -147,7 +144,7 @@ class ViewerApiTest {
     put("dave", first, 50, 100, T0.plusSeconds(500));
 
     String token = token("carol", first);
-    HttpResponse<String> page = send("GET", "/api/continue-watching?token=" + token, null);
+    HttpResponse<String> page = calls.send("GET", "/api/continue-watching?token=" + token, null);
     assertThat(page.statusCode()).isEqualTo(200);
     List<String> names = new ArrayList<>();
     json(page).get("items").forEach(item -> names.add(item.get("name").asText()));
@@ -157,10 +154,10 @@ class ViewerApiTest {
     assertThat(newest.get("positionSeconds").asDouble()).isEqualTo(30.0);
     assertThat(newest.get("posterUrl").asText()).isEqualTo("/titles/" + third + "/poster.jpg");
 
-    JsonNode secondPage = json(send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
+    JsonNode secondPage = json(calls.send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
     assertThat(secondPage.get("items")).hasSize(1);
     assertThat(secondPage.get("items").get(0).get("name").asText()).isEqualTo("First");
-    assertThat(send("GET", "/api/continue-watching?size=0", null, bearer(token)).statusCode()).isEqualTo(400);
+    assertThat(calls.send("GET", "/api/continue-watching?size=0", null, bearer(token)).statusCode()).isEqualTo(400);
   }
 
   @Test
@@ -177,14 +174,14 @@ class ViewerApiTest {
     }
     String token = token("frank", titles.get(0));
 
-    JsonNode first = json(send("GET", "/api/continue-watching?page=0&size=2", null, bearer(token)));
-    JsonNode second = json(send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
+    JsonNode first = json(calls.send("GET", "/api/continue-watching?page=0&size=2", null, bearer(token)));
+    JsonNode second = json(calls.send("GET", "/api/continue-watching?page=1&size=2", null, bearer(token)));
 
     assertThat(texts(first.get("items"))).containsExactly("Film 3", "Film 1");
     assertThat(first.get("hasNext").asBoolean()).isTrue();
     assertThat(texts(second.get("items"))).containsExactly("Film 0");
     assertThat(second.get("hasNext").asBoolean()).isFalse();
-    JsonNode all = json(send("GET", "/api/continue-watching?size=3", null, bearer(token)));
+    JsonNode all = json(calls.send("GET", "/api/continue-watching?size=3", null, bearer(token)));
     assertThat(texts(all.get("items"))).containsExactly("Film 3", "Film 1", "Film 0");
     assertThat(all.get("hasNext").asBoolean()).as("exactly a page's worth").isFalse();
   }
@@ -211,18 +208,18 @@ class ViewerApiTest {
           {"type":"error","positionSeconds":30,"time":"2026-03-01T12:00:32Z","attributes":{"message":"frag"}},
           {"type":"ended","positionSeconds":40,"time":"2026-03-01T12:00:40Z"}
         ]}""";
-    HttpResponse<String> posted = send("POST", "/api/events", batch, bearer(token));
+    HttpResponse<String> posted = calls.send("POST", "/api/events", batch, bearer(token));
     assertThat(posted.statusCode()).isEqualTo(202);
     assertThat(json(posted).get("accepted").asInt()).isEqualTo(7);
     put("erin", title, 38, 40, T0.plusSeconds(40));
-    assertThat(send("GET", "/api/progress/" + title + "?token=" + token, null).statusCode()).isEqualTo(200);
-    JsonNode beforeFold = json(send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
+    assertThat(calls.send("GET", "/api/progress/" + title + "?token=" + token, null).statusCode()).isEqualTo(200);
+    JsonNode beforeFold = json(calls.send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
     assertThat(beforeFold.get("plays").asLong()).isZero();
     assertThat(beforeFold.get("dropOff").get(9).get("viewers").asLong()).isEqualTo(1);
     fold();
 
-    assertThat(send("GET", "/api/titles/" + title + "/analytics", null).statusCode()).isEqualTo(401);
-    JsonNode report = json(send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
+    assertThat(calls.send("GET", "/api/titles/" + title + "/analytics", null).statusCode()).isEqualTo(401);
+    JsonNode report = json(calls.send("GET", "/api/titles/" + title + "/analytics", null, bearer(ADMIN_KEY)));
     assertThat(report.get("titleId").asText()).isEqualTo(title.toString());
     assertThat(report.get("plays").asLong()).isEqualTo(1);
     assertThat(report.get("uniqueViewers").asLong()).isEqualTo(1);
@@ -239,13 +236,13 @@ class ViewerApiTest {
     // 2 Mb/s for 22 s, then 0.5 Mb/s for the 18 s to the session's last event.
     assertThat(qoe.get("averageBitrate").asLong()).isEqualTo((2_000_000L * 22 + 500_000L * 18) / 40);
 
-    JsonNode platform = json(send("GET", "/api/analytics", null, bearer(ADMIN_KEY)));
+    JsonNode platform = json(calls.send("GET", "/api/analytics", null, bearer(ADMIN_KEY)));
     assertThat(platform.get("titles").asLong()).isEqualTo(1);
     assertThat(platform.get("plays").asLong()).isEqualTo(1);
     assertThat(platform.get("uniqueViewers").asLong()).isEqualTo(1);
     assertThat(platform.get("watchTimeSeconds").asDouble()).isCloseTo(37.9, within(1e-9));
     assertThat(platform.get("errors").asLong()).isEqualTo(1);
-    assertThat(send("GET", "/api/titles/" + UUID.randomUUID() + "/analytics", null, bearer(ADMIN_KEY))
+    assertThat(calls.send("GET", "/api/titles/" + UUID.randomUUID() + "/analytics", null, bearer(ADMIN_KEY))
         .statusCode()).isEqualTo(404);
   }
 
@@ -260,14 +257,14 @@ class ViewerApiTest {
     postWatching("dee", title, TIZEN_TV, null, 40, start);
     // A TV app whose web view announces an Android phone says what it is.
     postWatching("eve", other, CHROME_ANDROID_PHONE, "tv", 10, start);
-    HttpResponse<String> badClass = send("POST", "/api/events", "{\"sessionId\":\"x\",\"deviceClass\":\"fridge\","
+    HttpResponse<String> badClass = calls.send("POST", "/api/events", "{\"sessionId\":\"x\",\"deviceClass\":\"fridge\","
         + "\"events\":[{\"type\":\"play\"}]}", bearer(token("eve", other)));
     assertThat(badClass.statusCode()).isEqualTo(400);
     assertThat(json(badClass).get("message").asText()).contains("fridge").contains("desktop, phone, tablet, tv");
     fold();
 
-    assertThat(send("GET", "/api/analytics/devices?range=24h", null).statusCode()).isEqualTo(401);
-    JsonNode platform = json(send("GET", "/api/analytics/devices?range=24h", null, bearer(ADMIN_KEY)));
+    assertThat(calls.send("GET", "/api/analytics/devices?range=24h", null).statusCode()).isEqualTo(401);
+    JsonNode platform = json(calls.send("GET", "/api/analytics/devices?range=24h", null, bearer(ADMIN_KEY)));
     assertThat(platform.get("range").asText()).isEqualTo("24h");
     assertThat(platform.get("foldedAt").isTextual()).isTrue();
     assertThat(segment(platform, "devices", "phone").get("plays").asLong()).isEqualTo(2);
@@ -287,12 +284,13 @@ class ViewerApiTest {
     assertThat(segment(platform, "operatingSystems", "windows").get("plays").asLong()).isEqualTo(1);
     assertThat(platform.get("devices").get(0).get("rebufferRatio").isNumber()).isTrue();
 
-    JsonNode one = json(send("GET", "/api/analytics/devices?range=7d&title=" + other, null, bearer(ADMIN_KEY)));
+    JsonNode one = json(calls.send("GET", "/api/analytics/devices?range=7d&title=" + other, null, bearer(ADMIN_KEY)));
     assertThat(one.get("titleId").asText()).isEqualTo(other.toString());
     assertThat(one.get("devices")).hasSize(1);
     assertThat(one.get("devices").get(0).get("name").asText()).isEqualTo("tv");
-    assertThat(send("GET", "/api/analytics/devices?range=1y", null, bearer(ADMIN_KEY)).statusCode()).isEqualTo(400);
-    HttpResponse<String> unknown = send("GET", "/api/analytics/devices?title=" + UUID.randomUUID(), null,
+    assertThat(calls.send("GET", "/api/analytics/devices?range=1y", null, bearer(ADMIN_KEY)).statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> unknown = calls.send("GET", "/api/analytics/devices?title=" + UUID.randomUUID(), null,
         bearer(ADMIN_KEY));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(json(unknown).get("error").asText()).isEqualTo("unknown_title");
@@ -303,27 +301,27 @@ class ViewerApiTest {
     UUID title = title("Strict");
     String token = token("frank", title);
 
-    HttpResponse<String> tooMany = send("POST", "/api/events", eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH + 1),
-        bearer(token));
+    HttpResponse<String> tooMany = calls.send("POST", "/api/events",
+        eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH + 1), bearer(token));
     assertThat(tooMany.statusCode()).isEqualTo(413);
     assertThat(json(tooMany).get("message").asText()).contains("501 events").contains("at most 500");
 
-    HttpResponse<String> unknownType = send("POST", "/api/events",
+    HttpResponse<String> unknownType = calls.send("POST", "/api/events",
         "{\"sessionId\":\"s1\",\"events\":[{\"type\":\"play\"},{\"type\":\"jump\"}]}", bearer(token));
     assertThat(unknownType.statusCode()).isEqualTo(400);
     assertThat(json(unknownType).get("message").asText()).contains("events[1]").contains("jump")
         .contains("rebuffer_start");
 
-    HttpResponse<String> notJson = send("POST", "/api/events", "{\"sessionId\":", bearer(token));
+    HttpResponse<String> notJson = calls.send("POST", "/api/events", "{\"sessionId\":", bearer(token));
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(json(notJson).get("error").asText()).isEqualTo("bad_json");
 
-    HttpResponse<String> badPosition = send("PUT", "/api/progress/" + title, progressBody(90, 60, T0),
+    HttpResponse<String> badPosition = calls.send("PUT", "/api/progress/" + title, progressBody(90, 60, T0),
         bearer(token));
     assertThat(badPosition.statusCode()).isEqualTo(400);
     assertThat(json(badPosition).get("message").asText()).contains("position");
 
-    assertThat(send("POST", "/api/events", eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH), bearer(token))
+    assertThat(calls.send("POST", "/api/events", eventsBody("s1", ViewerEndpoints.MAX_EVENTS_PER_BATCH), bearer(token))
         .statusCode()).isEqualTo(202);
     assertThat(store.events().findByTitle(title, Instant.EPOCH, Instant.now().plusSeconds(60), 10_000))
         .hasSize(ViewerEndpoints.MAX_EVENTS_PER_BATCH);
@@ -335,15 +333,15 @@ class ViewerApiTest {
     String token = token("gina", title);
     String huge = "{\"sessionId\":\"s1\",\"padding\":\"" + "x".repeat(ViewerEndpoints.MAX_BODY_BYTES) + "\"}";
 
-    HttpResponse<String> tooLarge = send("POST", "/api/events", huge, bearer(token));
+    HttpResponse<String> tooLarge = calls.send("POST", "/api/events", huge, bearer(token));
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(json(tooLarge).get("error").asText()).isEqualTo("too_large");
 
-    HttpResponse<String> unknown = send("POST", "/api/no-such-endpoint", "{}", bearer(token));
+    HttpResponse<String> unknown = calls.send("POST", "/api/no-such-endpoint", "{}", bearer(token));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(json(unknown).has("error")).isTrue();
 
-    assertThat(send("POST", "/api/events", eventsBody("s1", 3), bearer(token)).statusCode()).isEqualTo(202);
+    assertThat(calls.send("POST", "/api/events", eventsBody("s1", 3), bearer(token)).statusCode()).isEqualTo(202);
   }
 
   @Test
@@ -352,7 +350,7 @@ class ViewerApiTest {
     List<String> viewers = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       viewers.add("viewer-" + i);
-      assertThat(send("PUT", "/api/progress/" + title, progressBody(i + 1, 100, T0),
+      assertThat(calls.send("PUT", "/api/progress/" + title, progressBody(i + 1, 100, T0),
           bearer(token("viewer-" + i, title))).statusCode()).isEqualTo(202);
     }
 
@@ -384,7 +382,7 @@ class ViewerApiTest {
         + "{\"type\":\"startup\",\"positionSeconds\":0,\"time\":\"" + start + "\",\"attributes\":{\"startupMs\":500}},"
         + "{\"type\":\"pause\",\"positionSeconds\":" + seconds + ",\"time\":\"" + start.plusSeconds(seconds)
         + "\"}]}";
-    HttpResponse<String> posted = send("POST", "/api/events", body, "Authorization",
+    HttpResponse<String> posted = calls.send("POST", "/api/events", body, "Authorization",
         "Bearer " + token(viewer, title), "User-Agent", userAgent);
     assertThat(posted.statusCode()).isEqualTo(202);
   }
@@ -417,7 +415,7 @@ class ViewerApiTest {
   }
 
   private void put(String viewer, UUID title, double position, double duration, Instant at) throws Exception {
-    assertThat(send("PUT", "/api/progress/" + title, progressBody(position, duration, at),
+    assertThat(calls.send("PUT", "/api/progress/" + title, progressBody(position, duration, at),
         bearer(token(viewer, title))).statusCode()).isEqualTo(202);
   }
 
@@ -433,31 +431,5 @@ class ViewerApiTest {
           .append(",\"attributes\":{\"n\":").append(i).append("}}");
     }
     return body.append("]}").toString();
-  }
-
-  private static String[] bearer(String credential) {
-    return new String[] {"Authorization", "Bearer " + credential};
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.port() + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-  }
-
-  private static JsonNode json(HttpResponse<String> response) {
-    try {
-      return JSON.readTree(response.body());
-    } catch (Exception e) {
-      throw new AssertionError("not JSON: " + response.body(), e);
-    }
   }
 }

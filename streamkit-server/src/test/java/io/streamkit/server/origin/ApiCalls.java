@@ -1,0 +1,59 @@
+package io.streamkit.server.origin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/** The calls the API tests make to an origin on loopback: JSON bodies, bearer credentials, the admin key. */
+final class ApiCalls {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final IntSupplier port;
+  private final String adminKey;
+
+  /** Calls the origin listening on {@code port} (read at each call), as admin with {@code adminKey}. */
+  ApiCalls(IntSupplier port, String adminKey) {
+    this.port = port;
+    this.adminKey = adminKey;
+  }
+
+  /** {@code path} (or an absolute URL) with {@code body} as JSON when not null, and the headers as name, value. */
+  HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    String url = path.startsWith("http") ? path : "http://127.0.0.1:" + port.getAsInt() + path;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  HttpResponse<String> admin(String method, String path, String body) throws Exception {
+    return send(method, path, body, bearer(adminKey));
+  }
+
+  static String[] bearer(String credential) {
+    return new String[] {"Authorization", "Bearer " + credential};
+  }
+
+  static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + response.body(), e);
+    }
+  }
+}
