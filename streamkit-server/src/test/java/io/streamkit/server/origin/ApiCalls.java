@@ -1,13 +1,18 @@
 package io.streamkit.server.origin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /** The calls the API tests make to an origin on loopback: JSON bodies, bearer credentials, the admin key. */
@@ -43,6 +48,35 @@ final class ApiCalls {
 
   HttpResponse<String> admin(String method, String path, String body) throws Exception {
     return send(method, path, body, bearer(adminKey));
+  }
+
+  /**
+   * Uploads {@code source} as a title called {@code name}, waits (up to 120 s) until it is transcoded, sets
+   * {@code metadata} (the fields of a {@code PATCH /api/titles/{id}}) and publishes it; returns its id.
+   */
+  String publishTitle(Path source, String name, Map<String, Object> metadata) throws Exception {
+    HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt()
+            + "/api/titles"))
+        .header("Authorization", "Bearer " + adminKey)
+        .header("Content-Type", "video/mp4")
+        .header("X-Title-Name", URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
+        .POST(HttpRequest.BodyPublishers.ofFile(source)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+    String id = json(upload).get("id").asText();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String status = "";
+    while (!status.equals("READY")) {
+      assertThat(System.nanoTime()).as("%s transcoded within 120 s, now %s", name, status).isLessThan(deadline);
+      Thread.sleep(200);
+      JsonNode title = json(admin("GET", "/api/titles/" + id, null));
+      status = title.get("status").asText();
+      assertThat(status).as(title.toString()).isNotIn("FAILED", "REJECTED");
+    }
+    HttpResponse<String> patch = admin("PATCH", "/api/titles/" + id, JSON.writeValueAsString(metadata));
+    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+    HttpResponse<String> published = admin("POST", "/api/titles/" + id + "/publish", null);
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    return id;
   }
 
   static String[] bearer(String credential) {

@@ -3,14 +3,12 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
 import io.streamkit.server.StreamkitPlatform;
 import io.streamkit.server.TestVideos;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -52,6 +50,7 @@ class BrowsePagesBrowserTest {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private String base;
+  private ApiCalls calls;
 
   @Test
   void browseSearchPlayContinueResumeAndRecommendationsOnDesktopAndPhone() throws Exception {
@@ -62,6 +61,7 @@ class BrowsePagesBrowserTest {
         .origin(o -> o.host("127.0.0.1").port(0)).build().start();
         HeadlessChromium chromium = HeadlessChromium.start()) {
       base = "http://127.0.0.1:" + platform.port();
+      calls = new ApiCalls(platform::port, ADMIN_KEY);
       String ocean = publish("Ocean Deep", "Whales and reefs of the open sea.", "[\"nature\",\"documentary\"]",
           2019, "G");
       String mountain = publish("Mountain High", "A climb above the clouds.", "[\"nature\"]", 2021, "PG");
@@ -199,31 +199,8 @@ class BrowsePagesBrowserTest {
       throws Exception {
     Path source = Files.createDirectories(data.resolve("source")).resolve(name + ".mp4");
     TestVideos.make(source, SOURCE_SECONDS, 320, 180);
-    HttpResponse<String> upload = send(HttpRequest.newBuilder(uri("/api/titles"))
-        .header("Content-Type", "video/mp4")
-        .header("X-Title-Name", URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
-        .POST(HttpRequest.BodyPublishers.ofFile(source)));
-    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
-    String id = json.readTree(upload.body()).get("id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    String status = "";
-    while (!status.equals("READY")) {
-      assertThat(System.nanoTime()).as("%s transcoded within 120 s, now %s", name, status).isLessThan(deadline);
-      Thread.sleep(200);
-      JsonNode title = json.readTree(send(HttpRequest.newBuilder(uri("/api/titles/" + id))).body());
-      status = title.get("status").asText();
-      assertThat(status).as(title.toString()).isNotIn("FAILED", "REJECTED");
-    }
-    HttpResponse<String> patch = send(HttpRequest.newBuilder(uri("/api/titles/" + id))
-        .header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of(
-            "description", description, "releaseYear", year, "maturityRating", rating,
-            "categories", json.readTree(categories))))));
-    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
-    HttpResponse<String> published = send(HttpRequest.newBuilder(uri("/api/titles/" + id + "/publish"))
-        .POST(HttpRequest.BodyPublishers.noBody()));
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
-    return id;
+    return calls.publishTitle(source, name, Map.of("description", description, "releaseYear", year,
+        "maturityRating", rating, "categories", json.readTree(categories)));
   }
 
   /** A viewer token for one title, as the application signs it through the management API. */

@@ -11,7 +11,6 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.StreamkitPlatform;
 import io.streamkit.server.TestVideos;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,6 +50,7 @@ class KidsProfileBrowserTest {
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private String base;
+  private ApiCalls calls;
 
   @Test
   void aKidsProfileSeesNoAdultTitleOnAnyPageAndTheGrownUpsProfileDoes() throws Exception {
@@ -61,6 +61,7 @@ class KidsProfileBrowserTest {
         .origin(o -> o.host("127.0.0.1").port(0)).build().start();
         HeadlessChromium chromium = HeadlessChromium.start()) {
       base = "http://127.0.0.1:" + platform.port();
+      calls = new ApiCalls(platform::port, ADMIN_KEY);
       String friends = publish("Dragon Friends", "A little dragon makes friends.", "[\"adventure\"]", "G");
       String puppets = publish("Dragon Puppets", "Dragon puppets sing songs.", "[\"adventure\"]", "PG");
       String slayer = publish("Dragon Slayer", "A bloody hunt for the last dragon.", "[\"adventure\",\"horror\"]",
@@ -183,30 +184,8 @@ class KidsProfileBrowserTest {
   private String publish(String name, String description, String categories, String rating) throws Exception {
     Path source = Files.createDirectories(data.resolve("source")).resolve(name + ".mp4");
     TestVideos.make(source, SOURCE_SECONDS, 320, 180);
-    HttpResponse<String> upload = send(HttpRequest.newBuilder(uri("/api/titles"))
-        .header("Content-Type", "video/mp4")
-        .header("X-Title-Name", URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
-        .POST(HttpRequest.BodyPublishers.ofFile(source)));
-    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
-    String id = json.readTree(upload.body()).get("id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    String status = "";
-    while (!status.equals("READY")) {
-      assertThat(System.nanoTime()).as("%s transcoded within 120 s, now %s", name, status).isLessThan(deadline);
-      Thread.sleep(200);
-      JsonNode title = json.readTree(send(HttpRequest.newBuilder(uri("/api/titles/" + id))).body());
-      status = title.get("status").asText();
-      assertThat(status).as(title.toString()).isNotIn("FAILED", "REJECTED");
-    }
-    HttpResponse<String> patch = send(HttpRequest.newBuilder(uri("/api/titles/" + id))
-        .header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of(
-            "description", description, "maturityRating", rating, "categories", json.readTree(categories))))));
-    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
-    HttpResponse<String> published = send(HttpRequest.newBuilder(uri("/api/titles/" + id + "/publish"))
-        .POST(HttpRequest.BodyPublishers.noBody()));
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
-    return id;
+    return calls.publishTitle(source, name, Map.of("description", description, "maturityRating", rating,
+        "categories", json.readTree(categories)));
   }
 
   /** A viewer token for one title (and one of the viewer's profiles), as the application signs it. */
