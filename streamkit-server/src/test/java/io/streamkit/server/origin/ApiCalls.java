@@ -50,11 +50,8 @@ final class ApiCalls {
     return send(method, path, body, bearer(adminKey));
   }
 
-  /**
-   * Uploads {@code source} as a title called {@code name}, waits (up to 120 s) until it is transcoded, sets
-   * {@code metadata} (the fields of a {@code PATCH /api/titles/{id}}) and publishes it; returns its id.
-   */
-  String publishTitle(Path source, String name, Map<String, Object> metadata) throws Exception {
+  /** Uploads {@code source} (MP4) as a new title called {@code name}; returns its id. */
+  String upload(Path source, String name) throws Exception {
     HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.getAsInt()
             + "/api/titles"))
         .header("Authorization", "Bearer " + adminKey)
@@ -62,20 +59,38 @@ final class ApiCalls {
         .header("X-Title-Name", URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"))
         .POST(HttpRequest.BodyPublishers.ofFile(source)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
-    String id = json(upload).get("id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    String status = "";
-    while (!status.equals("READY")) {
-      assertThat(System.nanoTime()).as("%s transcoded within 120 s, now %s", name, status).isLessThan(deadline);
+    return json(upload).get("id").asText();
+  }
+
+  /** Waits until title {@code id} has {@code status}; fails on FAILED or REJECTED, or after {@code timeout}. */
+  void awaitStatus(String id, String status, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String now = "";
+    while (!now.equals(status)) {
+      assertThat(System.nanoTime()).as("title %s %s within %s, now %s", id, status, timeout, now)
+          .isLessThan(deadline);
       Thread.sleep(200);
       JsonNode title = json(admin("GET", "/api/titles/" + id, null));
-      status = title.get("status").asText();
-      assertThat(status).as(title.toString()).isNotIn("FAILED", "REJECTED");
+      now = title.get("status").asText();
+      assertThat(now).as(title.toString()).isNotIn("FAILED", "REJECTED");
     }
-    HttpResponse<String> patch = admin("PATCH", "/api/titles/" + id, JSON.writeValueAsString(metadata));
-    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+  }
+
+  void publish(String id) throws Exception {
     HttpResponse<String> published = admin("POST", "/api/titles/" + id + "/publish", null);
     assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+  }
+
+  /**
+   * Uploads {@code source} as a title called {@code name}, waits (up to 120 s) until it is transcoded, sets
+   * {@code metadata} (the fields of a {@code PATCH /api/titles/{id}}) and publishes it; returns its id.
+   */
+  String publishTitle(Path source, String name, Map<String, Object> metadata) throws Exception {
+    String id = upload(source, name);
+    awaitStatus(id, "READY", Duration.ofSeconds(120));
+    HttpResponse<String> patch = admin("PATCH", "/api/titles/" + id, JSON.writeValueAsString(metadata));
+    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+    publish(id);
     return id;
   }
 

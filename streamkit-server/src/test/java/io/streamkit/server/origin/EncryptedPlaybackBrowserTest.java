@@ -2,7 +2,6 @@ package io.streamkit.server.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
@@ -61,16 +60,10 @@ class EncryptedPlaybackBrowserTest {
         .origin(o -> o.host("127.0.0.1").port(0).ioThreads(2).maxStreamsPerViewer(1))
         .build().start()) {
       String base = "http://127.0.0.1:" + platform.port();
-      HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(base + "/api/titles"))
-          .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "video/mp4")
-          .header("X-Title-Name", "Encrypted").POST(BodyPublishers.ofFile(source)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
-      String id = json.readTree(uploaded.body()).get("id").asText();
-      awaitStatus(base, id, "READY", Duration.ofMinutes(3));
-      HttpResponse<String> published = http.send(admin(base + "/api/titles/" + id + "/publish")
-          .POST(BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+      ApiCalls calls = new ApiCalls(platform::port, ADMIN_KEY);
+      String id = calls.upload(source, "Encrypted");
+      calls.awaitStatus(id, "READY", Duration.ofMinutes(3));
+      calls.publish(id);
 
       String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("alice").title(id)
           .expiresAt(Instant.now().plusSeconds(600)).build());
@@ -148,20 +141,5 @@ class EncryptedPlaybackBrowserTest {
 
   private HttpResponse<byte[]> get(String uri) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private void awaitStatus(String base, String id, String status, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode title = null;
-    while (System.nanoTime() < deadline) {
-      title = json.readTree(http.send(admin(base + "/api/titles/" + id).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      if (status.equals(title.path("status").asText())) {
-        return;
-      }
-      assertThat(title.path("status").asText()).as(title.toString()).isNotEqualTo("FAILED");
-      Thread.sleep(250);
-    }
-    throw new AssertionError("title never became " + status + ": " + title);
   }
 }

@@ -3,8 +3,6 @@ package io.streamkit.server.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
 import io.streamkit.core.token.PlaybackClaims;
@@ -15,7 +13,6 @@ import io.streamkit.server.TestVideos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +47,6 @@ class SubtitlePlaybackBrowserTest {
 
   @TempDir Path data;
 
-  private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -65,16 +61,10 @@ class SubtitlePlaybackBrowserTest {
         .origin(o -> o.host("127.0.0.1").port(0).ioThreads(2))
         .build().start()) {
       String base = "http://127.0.0.1:" + platform.port();
-      HttpResponse<String> uploaded = http.send(HttpRequest.newBuilder(URI.create(base + "/api/titles"))
-          .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "video/mp4")
-          .header("X-Title-Name", "Untertitel").POST(BodyPublishers.ofFile(source)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(202);
-      String id = json.readTree(uploaded.body()).get("id").asText();
-      awaitStatus(base, id, "READY", Duration.ofMinutes(3));
-      HttpResponse<String> published = http.send(admin(base + "/api/titles/" + id + "/publish")
-          .POST(BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+      ApiCalls calls = new ApiCalls(platform::port, ADMIN_KEY);
+      String id = calls.upload(source, "Untertitel");
+      calls.awaitStatus(id, "READY", Duration.ofMinutes(3));
+      calls.publish(id);
 
       String token = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("anna").title(id)
           .expiresAt(Instant.now().plusSeconds(600)).build());
@@ -133,26 +123,7 @@ class SubtitlePlaybackBrowserTest {
         + "return {text: cue.text, start: cue.startTime, end: cue.endTime};");
   }
 
-  private HttpRequest.Builder admin(String uri) {
-    return HttpRequest.newBuilder(URI.create(uri)).header("Authorization", "Bearer " + ADMIN_KEY);
-  }
-
   private HttpResponse<byte[]> get(String uri) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofByteArray());
-  }
-
-  private void awaitStatus(String base, String id, String status, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode title = null;
-    while (System.nanoTime() < deadline) {
-      title = json.readTree(http.send(admin(base + "/api/titles/" + id).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      if (status.equals(title.path("status").asText())) {
-        return;
-      }
-      assertThat(title.path("status").asText()).as(title.toString()).isNotEqualTo("FAILED");
-      Thread.sleep(250);
-    }
-    throw new AssertionError("title never became " + status + ": " + title);
   }
 }
