@@ -86,8 +86,8 @@ public final class StreamkitPlatform implements AutoCloseable {
   private IngestWorkers workers;
   private OriginServer origin;
   private LiveEvents live;
-  private RecommendationRefresh recommendations;
-  private AnalyticsFold analyticsFold;
+  private ClaimedSchedule recommendations;
+  private ClaimedSchedule analyticsFold;
 
   private StreamkitPlatform(Builder config) {
     this.config = config;
