@@ -338,7 +338,7 @@ final class LadderProbe {
                       scene.height);
                   upright = FilterChain.video(TranscodePipeline.videoSourceArgs(frame, stream.time_base()),
                       (displayFilters == null ? "" : displayFilters + ",") + "scale=" + scene.width + ":"
-                      + scene.height + ":flags=bicubic,format=yuv420p");
+                      + scene.height + ":flags=bicubic:out_range=tv,format=yuv420p");
                 }
                 upright.push(frame);
                 upright.drain(scene::keep);

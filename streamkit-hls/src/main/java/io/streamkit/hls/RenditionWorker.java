@@ -142,8 +142,10 @@ final class RenditionWorker {
     try {
       encoder = openH264(plan, preset, encoderThreads, tagBt709);
       String rate = plan.frameRate().toString();
+      // out_range=tv: a full-range source (JPEG range, as some phones record) becomes the limited range that an
+      // H.264 stream without a colour description is played as (ITU-T H.264 Annex E: video_full_range_flag 0).
       scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
-          + ":flags=" + (fromRung ? "lanczos" : "bicubic") + ",setsar=1,format=yuv420p");
+          + ":flags=" + (fromRung ? "lanczos" : "bicubic") + ":out_range=tv,setsar=1,format=yuv420p");
       int video = segmenter.addStream(encoder);
       int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
       segmenter.writeHeader(format, segmentSeconds);

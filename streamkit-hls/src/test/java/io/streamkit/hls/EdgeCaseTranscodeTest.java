@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
@@ -125,6 +126,25 @@ class EdgeCaseTranscodeTest {
     assertThat(gray).hasSize(top.width() * top.height());
     assertThat(meanLuma(gray, top.width(), 0, top.height() / 3))
         .isGreaterThan(meanLuma(gray, top.width(), 2 * top.height() / 3, top.height()) + 100);
+  }
+
+  @Test
+  void fullRangeVideoComesOutInTheLimitedRangePlayersAssume() throws Exception {
+    // As some phones and screen recorders write it: luma 0-255 (JPEG range), signalled in the stream. The renditions
+    // say nothing about their range, so players take them as 16-235: left full, black and white would be clipped
+    // and every tone in between shown with too much contrast.
+    Path source = TitleFixture.generate(dir, "full-range.mp4", "-f", "lavfi", "-i",
+        "color=c=black:size=320x180:rate=30,drawbox=x=0:y=90:w=320:h=90:color=white:t=fill", "-t", "2", "-vf",
+        "scale=out_range=full,format=yuvj420p", "-c:v", "libx264", "-preset", "ultrafast", "-color_range", "pc");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, false);
+    PackagedRendition top = result.renditions().get(0);
+    Path video = TitleFixture.joined(out.resolve(top.name()), dir.resolve("top.mp4"));
+    byte[] luma = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-i", video.toString(), "-frames:v", "1",
+        "-vf", "extractplanes=y", "-f", "rawvideo", "-")).stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(luma).hasSize(top.width() * top.height());
+    assertThat(meanLuma(luma, top.width(), 0, top.height() / 3)).as("black").isCloseTo(16, within(2.0));
+    assertThat(meanLuma(luma, top.width(), 2 * top.height() / 3, top.height())).as("white").isCloseTo(235, within(2.0));
   }
 
   private static double meanLuma(byte[] gray, int width, int fromRow, int toRow) {
