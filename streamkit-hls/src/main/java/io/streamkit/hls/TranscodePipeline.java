@@ -484,7 +484,8 @@ final class TranscodePipeline {
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
             higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
-            encoderThreads[i], input.info.video().colour().beyondBt709(), muxedAudio, i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
+            encoderThreads[i], input.info.video().colour().beyondBt709(), muxedAudio, i == 0 ? poster : null,
+            i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);
         } else {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -122,7 +123,7 @@ class EdgeCaseTranscodeTest {
     assertThat(top.height()).isGreaterThan(top.width());
     byte[] gray = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-i",
         out.resolve(top.name()).resolve("seg_00000.ts").toString(), "-frames:v", "1", "-pix_fmt", "gray", "-f",
-        "rawvideo", "-")).stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        "rawvideo", "-")).stdout().getBytes(StandardCharsets.ISO_8859_1);
     assertThat(gray).hasSize(top.width() * top.height());
     assertThat(meanLuma(gray, top.width(), 0, top.height() / 3))
         .isGreaterThan(meanLuma(gray, top.width(), 2 * top.height() / 3, top.height()) + 100);
@@ -141,10 +142,11 @@ class EdgeCaseTranscodeTest {
     PackagedRendition top = result.renditions().get(0);
     Path video = TitleFixture.joined(out.resolve(top.name()), dir.resolve("top.mp4"));
     byte[] luma = FfmpegTool.run(List.of(FfmpegTool.FFMPEG, "-v", "error", "-i", video.toString(), "-frames:v", "1",
-        "-vf", "extractplanes=y", "-f", "rawvideo", "-")).stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        "-vf", "extractplanes=y", "-f", "rawvideo", "-")).stdout().getBytes(StandardCharsets.ISO_8859_1);
     assertThat(luma).hasSize(top.width() * top.height());
     assertThat(meanLuma(luma, top.width(), 0, top.height() / 3)).as("black").isCloseTo(16, within(2.0));
-    assertThat(meanLuma(luma, top.width(), 2 * top.height() / 3, top.height())).as("white").isCloseTo(235, within(2.0));
+    assertThat(meanLuma(luma, top.width(), 2 * top.height() / 3, top.height())).as("white")
+        .isCloseTo(235, within(2.0));
   }
 
   private static double meanLuma(byte[] gray, int width, int fromRow, int toRow) {
