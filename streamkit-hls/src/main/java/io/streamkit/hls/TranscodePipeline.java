@@ -386,9 +386,9 @@ final class TranscodePipeline {
   }
 
   /**
-   * HDR (PQ or HLG, ITU-R BT.2100) or wide-gamut (BT.2020) video to BT.709 SDR, the colour every H.264 rendition is
-   * tagged with and every player shows right; played as BT.709 unconverted, a phone's HDR video looks grey and washed
-   * out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section 2.2 (203
+   * HDR (PQ or HLG, ITU-R BT.2100) or wide-gamut (BT.2020) video to BT.709 SDR, which every player shows right (the
+   * renditions are tagged so, RenditionWorker#openH264); played as BT.709 unconverted, a phone's HDR video looks grey
+   * and washed out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section 2.2 (203
    * cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius curve,
    * which leaves everything up to 0.3 of the peak as it is and rolls the highlights above it off smoothly (the
    * colours of SDR-bright content stay within a few percent of an SDR master; highlights keep their detail), then
