@@ -185,7 +185,10 @@ final class RenditionWorker {
     }
   }
 
-  /** An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval. */
+  /**
+   * An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval, and with
+   * {@code tagBt709} the BT.709 colour description.
+   */
   static AVCodecContext openH264(PlannedRendition plan, String preset, int threads, boolean tagBt709) {
     H264Encoder h264 = H264Encoder.available();
     AVCodecContext encoder = h264.allocate();
