@@ -433,7 +433,9 @@ final class LadderProbe {
           PlannedRendition trial = new PlannedRendition(candidate.name(), candidate.width(), candidate.height(),
               candidate.frameRate(), rate, Math.round(rate * (double) candidate.maxVideoBitrate()
               / candidate.videoBitrate()));
-          AVCodecContext encoder = RenditionWorker.openH264(trial, preset, 1, false);
+          // Measured against the scene, never shown: no colour to state.
+          AVCodecContext encoder = RenditionWorker.openH264(trial, preset, 1,
+              new MediaInfo.Colour("unknown", "unknown", "unknown"));
           encoders.add(encoder);
           decoders.add(openTrialDecoder(encoder));
         }

@@ -7,16 +7,19 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_color_primaries_from_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_color_space_from_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_color_transfer_from_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -129,18 +132,18 @@ final class RenditionWorker {
 
   /**
    * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), a larger
-   * rung's when {@code fromRung}; {@code tagBt709} when they were converted to BT.709 ({@code
-   * TranscodePipeline#TO_BT709}); {@code audioEncoder} is non-null when audio is muxed into this rendition;
+   * rung's when {@code fromRung}, in {@code colour} ({@code TranscodePipeline#outputColour}); {@code audioEncoder} is
+   * non-null when audio is muxed into this rendition;
    * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
    */
   static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, boolean fromRung,
-      SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, boolean tagBt709,
+      SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, MediaInfo.Colour colour,
       AVCodecContext audioEncoder, PosterCapture poster, StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     AVCodecContext encoder = null;
     FilterChain scaler = null;
     try {
-      encoder = openH264(plan, preset, encoderThreads, tagBt709);
+      encoder = openH264(plan, preset, encoderThreads, colour);
       String rate = plan.frameRate().toString();
       // out_range=tv: a full-range source (JPEG range, as some phones record) becomes the limited range that an
       // H.264 stream without a colour description is played as (ITU-T H.264 Annex E: video_full_range_flag 0).
@@ -186,10 +189,10 @@ final class RenditionWorker {
   }
 
   /**
-   * An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval, and with
-   * {@code tagBt709} the BT.709 colour description.
+   * An H.264 encoder for {@code plan}: its size, frame rate, rate control and keyframe interval, and the colour
+   * description of frames in {@code colour} (limited range).
    */
-  static AVCodecContext openH264(PlannedRendition plan, String preset, int threads, boolean tagBt709) {
+  static AVCodecContext openH264(PlannedRendition plan, String preset, int threads, MediaInfo.Colour colour) {
     H264Encoder h264 = H264Encoder.available();
     AVCodecContext encoder = h264.allocate();
     int fpsNum = plan.frameRate().numerator();
@@ -203,11 +206,11 @@ final class RenditionWorker {
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     encoder.thread_count(threads);
-    if (tagBt709) {
-      // Written into the SPS's VUI colour description (ITU-T H.264 Annex E) for players that colour-manage.
-      encoder.color_primaries(AVCOL_PRI_BT709).color_trc(AVCOL_TRC_BT709).colorspace(AVCOL_SPC_BT709)
-          .color_range(AVCOL_RANGE_MPEG);
-    }
+    // Written into the SPS's VUI (ITU-T H.264 Annex E); a name FFmpeg does not know, or "unknown", stays unspecified.
+    encoder.color_primaries(known(av_color_primaries_from_name(colour.primaries()), AVCOL_PRI_UNSPECIFIED))
+        .color_trc(known(av_color_transfer_from_name(colour.transfer()), AVCOL_TRC_UNSPECIFIED))
+        .colorspace(known(av_color_space_from_name(colour.matrix()), AVCOL_SPC_UNSPECIFIED))
+        .color_range(AVCOL_RANGE_MPEG);
     try {
       h264.open(encoder, preset, "rendition " + plan.name());
       return encoder;
@@ -215,6 +218,11 @@ final class RenditionWorker {
       avcodec_free_context(encoder);
       throw e;
     }
+  }
+
+  /** {@code value}, an FFmpeg colour property looked up by name, or {@code unspecified} when the lookup failed. */
+  private static int known(int value, int unspecified) {
+    return value < 0 ? unspecified : value;
   }
 
   String name() {

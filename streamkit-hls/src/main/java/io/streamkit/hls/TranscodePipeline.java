@@ -388,14 +388,40 @@ final class TranscodePipeline {
   /**
    * HDR (PQ or HLG, ITU-R BT.2100) or wide-gamut (BT.2020) video to BT.709 SDR, which every player shows right (the
    * renditions are tagged so, RenditionWorker#openH264); played as BT.709 unconverted, a phone's HDR video looks grey
-   * and washed out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section 2.2 (203
-   * cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius curve,
-   * which leaves everything up to 0.3 of the peak as it is and rolls the highlights above it off smoothly (the
+   * and washed out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section
+   * 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius
+   * curve, which leaves everything up to 0.3 of the peak as it is and rolls the highlights above it off smoothly (the
    * colours of SDR-bright content stay within a few percent of an SDR master; highlights keep their detail), then
    * BT.709 transfer, matrix and limited range. Arguments: input transfer, primaries, matrix, the tone-mapping step.
    */
   static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709%s,"
       + "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+
+  /**
+   * The colour the renditions' samples are in, which every rendition's SPS says in full (RenditionWorker#openH264):
+   * BT.709 when the display filter converted it ({@link #TO_BT709}); else the source's, as far as it says, and what
+   * players take an untagged picture of its size for where it does not (BT.709 above 576 lines or from 1280 pixels
+   * wide, else BT.601), with BT.601's matrix for an RGB source, which swscale converts with BT.601's coefficients.
+   * Left unsaid, the colour would be guessed again for each rung's own size: Chromium decodes an H.264 stream of
+   * 960x540 as BT.601 and one of 1280x720 as BT.709 unless its SPS names primaries, transfer and matrix (a green
+   * 0x20C040 showed as 43, 215, 65 and 30, 190, 65; naming only the matrix was not enough), so an HD title's small
+   * rungs changed colour when the player switched to them.
+   */
+  static MediaInfo.Colour outputColour(MediaInfo.Video video) {
+    MediaInfo.Colour colour = video.colour();
+    if (colour.beyondBt709()) {
+      return new MediaInfo.Colour("bt709", "bt709", "bt709");
+    }
+    String guess = video.height() > 576 || video.width() >= 1280 ? "bt709" : "smpte170m";
+    String format = video.pixelFormat();
+    boolean rgb = format.contains("rgb") || format.contains("bgr") || format.startsWith("gbr") || format.equals("pal8");
+    return new MediaInfo.Colour(known(colour.transfer(), guess), known(colour.primaries(), guess),
+        rgb ? "smpte170m" : known(colour.matrix(), guess));
+  }
+
+  private static String known(String name, String otherwise) {
+    return name.equals("unknown") ? otherwise : name;
+  }
 
   /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
   private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
@@ -484,7 +510,7 @@ final class TranscodePipeline {
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
             higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
-            encoderThreads[i], input.info.video().colour().beyondBt709(), muxedAudio, i == 0 ? poster : null,
+            encoderThreads[i], outputColour(input.info.video()), muxedAudio, i == 0 ? poster : null,
             i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);

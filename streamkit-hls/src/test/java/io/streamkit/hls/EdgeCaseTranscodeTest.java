@@ -149,6 +149,37 @@ class EdgeCaseTranscodeTest {
         .isCloseTo(235, within(2.0));
   }
 
+  @ParameterizedTest(name = "{0} {1} says {2}")
+  @CsvSource(delimiter = ';', value = {
+      "1280x720; untagged; bt709,bt709,bt709", // what players take an untagged HD picture for
+      "640x360; untagged; smpte170m,smpte170m,smpte170m", // ... and an untagged SD one: BT.601
+      "1280x720; bt470bg; bt470bg,bt709,bt709", // what the source says, the rest as for HD
+      "1280x720; rgb; smpte170m,bt709,bt709", // swscale's coefficients for RGB to YUV: BT.601
+  })
+  void everyRenditionSaysWhichColourItsSamplesAreIn(String size, String source, String expected)
+      throws Exception {
+    // Chromium decodes an H.264 stream that does not name its colour as BT.601 up to 576 lines and as BT.709 above:
+    // unsaid, the 360p rung of an HD title would show other colours than its 720p rung (green 0x20C040 as 43,215,65).
+    List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30",
+        "-t", "2"));
+    switch (source) {
+      case "untagged" -> args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+      case "rgb" -> args.addAll(List.of("-c:v", "png", "-pix_fmt", "rgb24"));
+      default -> args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+          "-colorspace", source));
+    }
+    Path file = TitleFixture.generate(dir, "colour." + (source.equals("rgb") ? "mov" : "mp4"),
+        args.toArray(String[]::new));
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcode(file, out, SegmentFormat.FMP4, Ladder.small());
+    for (PackagedRendition rendition : result.renditions()) {
+      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
+      assertThat(FfmpegTool.ffprobe("-select_streams", "v", "-show_entries",
+          "stream=color_range,color_space,color_transfer,color_primaries", "-of", "csv=p=0", video.toString()).trim())
+          .as(rendition.name()).isEqualTo("tv," + expected);
+    }
+  }
+
   private static double meanLuma(byte[] gray, int width, int fromRow, int toRow) {
     long sum = 0;
     for (int i = fromRow * width; i < toRow * width; i++) {
