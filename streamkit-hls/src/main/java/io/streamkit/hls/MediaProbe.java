@@ -19,9 +19,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_primaries_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_space_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_transfer_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_media_type_string;
@@ -182,16 +179,10 @@ public final class MediaProbe {
         || field == avcodec.AV_FIELD_TB || field == avcodec.AV_FIELD_BT;
     String pixelFormat = par.format() < 0 ? "unknown" : av_get_pix_fmt_name(par.format()).getString();
     long bitrate = Math.max(0, par.bit_rate());
-    MediaInfo.Colour colour = new MediaInfo.Colour(name(av_color_transfer_name(par.color_trc())),
-        name(av_color_primaries_name(par.color_primaries())), name(av_color_space_name(par.color_space())));
+    MediaInfo.Colour colour = RenditionColour.stated(par.color_trc(), par.color_primaries(), par.color_space());
     MediaInfo.Video video = new MediaInfo.Video(videoStream.index(), codec, par.width(), par.height(), rateNum,
         rateDen, variable, rotation(par), pixelFormat, sarNum, sarDen, interlaced, bitrate, colour);
     return new MediaInfo(container, duration, video, audio);
-  }
-
-  /** FFmpeg's name for a colour property's value, {@code unknown} for one it has no name for. */
-  private static String name(org.bytedeco.javacpp.BytePointer name) {
-    return name == null ? "unknown" : name.getString();
   }
 
   /** The audio streams the bundled FFmpeg can decode, with their labels, in container order. */

@@ -7,19 +7,12 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
-import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_primaries_from_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_space_from_name;
-import static org.bytedeco.ffmpeg.global.avutil.av_color_transfer_from_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -132,7 +125,7 @@ final class RenditionWorker {
 
   /**
    * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), a larger
-   * rung's when {@code fromRung}, in {@code colour} ({@code TranscodePipeline#outputColour}); {@code audioEncoder} is
+   * rung's when {@code fromRung}, in {@code colour} ({@link RenditionColour}); {@code audioEncoder} is
    * non-null when audio is muxed into this rendition;
    * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
    */
@@ -206,11 +199,7 @@ final class RenditionWorker {
     encoder.gop_size(gop).keyint_min(gop);
     encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     encoder.thread_count(threads);
-    // Written into the SPS's VUI (ITU-T H.264 Annex E); a name FFmpeg does not know, or "unknown", stays unspecified.
-    encoder.color_primaries(known(av_color_primaries_from_name(colour.primaries()), AVCOL_PRI_UNSPECIFIED))
-        .color_trc(known(av_color_transfer_from_name(colour.transfer()), AVCOL_TRC_UNSPECIFIED))
-        .colorspace(known(av_color_space_from_name(colour.matrix()), AVCOL_SPC_UNSPECIFIED))
-        .color_range(AVCOL_RANGE_MPEG);
+    RenditionColour.describe(encoder, colour);
     try {
       h264.open(encoder, preset, "rendition " + plan.name());
       return encoder;
@@ -218,11 +207,6 @@ final class RenditionWorker {
       avcodec_free_context(encoder);
       throw e;
     }
-  }
-
-  /** {@code value}, an FFmpeg colour property looked up by name, or {@code unspecified} when the lookup failed. */
-  private static int known(int value, int unspecified) {
-    return value < 0 ? unspecified : value;
   }
 
   String name() {

@@ -38,7 +38,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -354,10 +353,9 @@ final class TranscodePipeline {
   /**
    * What a player would do to show the source, done once so that every rendition is plain progressive BT.709 SDR:
    * de-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14), apply the
-   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link #TO_BT709}), at
-   * {@code width} x {@code height} (the largest rendition's size) when the source is larger: the conversion works on
-   * float planes, and at 2160p it cost 220 ms of CPU per frame against about 30 at 1080p. Null when there is nothing
-   * to do.
+   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link SdrConversion}), at
+   * {@code width} x {@code height} (the largest rendition's size) when the source is larger. Null when there is
+   * nothing to do.
    */
   static String displayFilterDescription(MediaInfo.Video video, int width, int height) {
     List<String> filters = new ArrayList<>();
@@ -370,67 +368,12 @@ final class TranscodePipeline {
       case 270 -> filters.add("transpose=cclock");
       default -> { }
     }
-    MediaInfo.Colour colour = video.colour();
-    if (colour.beyondBt709()) {
-      if ((long) video.displayWidth() * video.displayHeight() > (long) width * height) {
-        filters.add("scale=" + width + ":" + height + ":flags=bicubic");
-      }
-      // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
-      filters.add(String.format(Locale.ROOT, TO_BT709,
-          ZSCALE_TRANSFERS.contains(colour.transfer()) ? colour.transfer() : "bt709",
-          ZSCALE_PRIMARIES.contains(colour.primaries()) ? colour.primaries() : "bt2020",
-          ZSCALE_MATRICES.contains(colour.matrix()) ? colour.matrix() : "bt2020nc",
-          colour.highDynamicRange() ? ",tonemap=tonemap=mobius:desat=0" : ""));
+    if (video.colour().beyondBt709()) {
+      filters.add(SdrConversion.description(video.colour(), video.displayWidth(), video.displayHeight(), width,
+          height));
     }
     return filters.isEmpty() ? null : String.join(",", filters);
   }
-
-  /**
-   * HDR (PQ or HLG, ITU-R BT.2100) or wide-gamut (BT.2020) video to BT.709 SDR, which every player shows right (the
-   * renditions are tagged so, RenditionWorker#openH264); played as BT.709 unconverted, a phone's HDR video looks grey
-   * and washed out. zimg (zscale) takes the picture to linear light with the reference white of ITU-R BT.2408 section
-   * 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius
-   * curve, which leaves everything up to 0.3 of the peak as it is and rolls the highlights above it off smoothly (the
-   * colours of SDR-bright content stay within a few percent of an SDR master; highlights keep their detail), then
-   * BT.709 transfer, matrix and limited range. Arguments: input transfer, primaries, matrix, the tone-mapping step.
-   */
-  static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203,format=gbrpf32le,zscale=p=bt709%s,"
-      + "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
-
-  /**
-   * The colour the renditions' samples are in, which every rendition's SPS says in full (RenditionWorker#openH264):
-   * BT.709 when the display filter converted it ({@link #TO_BT709}); else the source's, as far as it says, and what
-   * players take an untagged picture of its size for where it does not (BT.709 above 576 lines or from 1280 pixels
-   * wide, else BT.601), with BT.601's matrix for an RGB source, which swscale converts with BT.601's coefficients.
-   * Left unsaid, the colour would be guessed again for each rung's own size: Chromium decodes an H.264 stream of
-   * 960x540 as BT.601 and one of 1280x720 as BT.709 unless its SPS names primaries, transfer and matrix (a green
-   * 0x20C040 showed as 43, 215, 65 and 30, 190, 65; naming only the matrix was not enough), so an HD title's small
-   * rungs changed colour when the player switched to them.
-   */
-  static MediaInfo.Colour outputColour(MediaInfo.Video video) {
-    MediaInfo.Colour colour = video.colour();
-    if (colour.beyondBt709()) {
-      return new MediaInfo.Colour("bt709", "bt709", "bt709");
-    }
-    String guess = video.height() > 576 || video.width() >= 1280 ? "bt709" : "smpte170m";
-    String format = video.pixelFormat();
-    boolean rgb = format.contains("rgb") || format.contains("bgr") || format.startsWith("gbr") || format.equals("pal8");
-    return new MediaInfo.Colour(known(colour.transfer(), guess), known(colour.primaries(), guess),
-        rgb ? "smpte170m" : known(colour.matrix(), guess));
-  }
-
-  private static String known(String name, String otherwise) {
-    return name.equals("unknown") ? otherwise : name;
-  }
-
-  /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
-  private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
-      "linear", "log100", "log316", "bt2020-10", "bt2020-12", "smpte2084", "iec61966-2-4", "iec61966-2-1",
-      "arib-std-b67");
-  private static final Set<String> ZSCALE_PRIMARIES = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
-      "film", "bt2020", "smpte428", "smpte431", "smpte432", "jedec-p22", "ebu3213");
-  private static final Set<String> ZSCALE_MATRICES = Set.of("bt709", "fcc", "bt470bg", "smpte170m", "smpte240m",
-      "ycgco", "bt2020nc", "bt2020c", "chroma-derived-nc", "chroma-derived-c", "ictcp");
 
   private AVRational distributedTimeBase() {
     AVRational streamBase = input.context.streams(input.info.video().streamIndex()).time_base();
@@ -510,7 +453,7 @@ final class TranscodePipeline {
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
             higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
-            encoderThreads[i], outputColour(input.info.video()), muxedAudio, i == 0 ? poster : null,
+            encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio, i == 0 ? poster : null,
             i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);

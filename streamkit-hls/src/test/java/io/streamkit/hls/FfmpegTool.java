@@ -48,6 +48,16 @@ public final class FfmpegTool {
     }
   }
 
+  /** The luma plane of the first picture of {@code video}, one byte per pixel, row by row. */
+  public static byte[] firstLuma(Path video) {
+    Output out = run(List.of(FFMPEG, "-v", "error", "-i", video.toString(), "-frames:v", "1", "-vf",
+        "extractplanes=y", "-f", "rawvideo", "-"));
+    if (out.exitCode() != 0) {
+      throw new IllegalStateException("ffmpeg could not decode " + video + "\n" + out.stderr());
+    }
+    return out.stdout().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
   public static String ffprobe(String... args) {
     List<String> command = new ArrayList<>(List.of(FFPROBE, "-hide_banner", "-v", "error"));
     command.addAll(List.of(args));

@@ -12,6 +12,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 
 import io.streamkit.abr.ladder.FrameRate;
@@ -20,6 +21,9 @@ import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
 import io.streamkit.hls.EncoderThreads;
+import io.streamkit.hls.MediaInfo;
+import io.streamkit.hls.RenditionColour;
+import io.streamkit.hls.SdrConversion;
 import io.streamkit.hls.TranscodeException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -37,6 +41,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +95,8 @@ public final class LiveTranscode {
   private FlvInput input;
   private AudioEncoding audio;
   private CmafTrack audioTrack;
+  /** HDR or BT.2020 input's conversion to BT.709, applied before the rungs scale; null for other input. */
+  private SdrConversion sdr;
   private ExecutorService encoders;
   private final List<Future<?>> inFlight = new ArrayList<>();
   private AVFrame inFlightFrame;
@@ -254,7 +261,7 @@ public final class LiveTranscode {
       dropRun++;
     } else {
       dropRun = 0;
-      encodeRungs(frame, seconds);
+      encodeRungs(sdr == null ? frame : sdr.convert(frame), seconds);
     }
     videoEndSeconds = seconds + frameSeconds;
     releaseAudio(false);
@@ -293,10 +300,18 @@ public final class LiveTranscode {
             Math.max(2, frame.height()), rate, Math.max(0, input.video().codecpar().bit_rate())));
     List<LiveRendition> described = new ArrayList<>();
     int[] encoderThreads = EncoderThreads.forLadder(planned, Runtime.getRuntime().availableProcessors());
+    BytePointer format = av_get_pix_fmt_name(frame.format());
+    MediaInfo.Colour stated = RenditionColour.stated(frame.color_trc(), frame.color_primaries(), frame.colorspace());
+    MediaInfo.Colour colour = RenditionColour.of(stated, frame.width(), frame.height(),
+        format == null ? "unknown" : format.getString());
+    if (stated.beyondBt709()) {
+      sdr = SdrConversion.open(frame, input.video().time_base(), stated, planned.get(0).width(),
+          planned.get(0).height());
+    }
     for (int i = 0; i < planned.size(); i++) {
       PlannedRendition rendition = planned.get(i);
-      VideoRung rung = VideoRung.open(rendition, settings.preset(), encoderThreads[i], settings.segmentSeconds(),
-          settings.partSeconds(), sink);
+      VideoRung rung = VideoRung.open(rendition, settings.preset(), encoderThreads[i], colour,
+          settings.segmentSeconds(), settings.partSeconds(), sink);
       rungs.add(rung);
       described.add(new LiveRendition(rendition.name(), false, rendition.width(), rendition.height(),
           rendition.frameRate().fps(), rendition.maxVideoBitrate(), rung.codecs()));
@@ -324,7 +339,7 @@ public final class LiveTranscode {
     if (audioTrack != null) {
       audioTrack.announce();
     }
-    LOG.info("live {}: {}x{} at {} fps, preset {}: {}{}", name, frame.width(), frame.height(), rate,
+    LOG.info("live {}: {}x{} at {} fps in {}, preset {}: {}{}", name, frame.width(), frame.height(), rate, colour,
         settings.preset(), planned.stream().map(PlannedRendition::name).collect(Collectors.joining(", ")),
         audioTrack == null ? " (no audio)" : " + audio");
   }
@@ -483,6 +498,9 @@ public final class LiveTranscode {
       rung.close();
     }
     rungs.clear();
+    if (sdr != null) {
+      sdr.close();
+    }
     if (audioTrack != null) {
       audioTrack.close();
     }

@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_I;
@@ -24,12 +25,16 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_opt_set_int;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_alloc_context;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_init_context;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale_frame;
 
 import io.streamkit.abr.ladder.PlannedRendition;
+import io.streamkit.hls.MediaInfo;
+import io.streamkit.hls.RenditionColour;
 import io.streamkit.hls.TranscodeException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +45,6 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.DoublePointer;
 
 /**
  * One video rung of a live ladder: the shared decoded picture scaled to the rung's size (libswscale), its frame rate
@@ -72,6 +76,7 @@ final class VideoRung implements AutoCloseable {
   private int scalerWidth;
   private int scalerHeight;
   private int scalerFormat;
+  private int scalerRange;
   private long lastTick = -1;
   private long lastSegment = -1;
 
@@ -91,13 +96,18 @@ final class VideoRung implements AutoCloseable {
     }
   }
 
-  /** Opens the rung's encoder on {@code threads} slice threads and its track; frees what it allocated if it fails. */
-  static VideoRung open(PlannedRendition plan, String preset, int threads, int segmentSeconds, double partSeconds,
-      LiveSink sink) {
-    return new VideoRung(plan, openEncoder(plan, preset, threads, segmentSeconds), segmentSeconds, partSeconds, sink);
+  /**
+   * Opens the rung's encoder on {@code threads} slice threads, its stream stating {@code colour}
+   * ({@link RenditionColour}), and its track; frees what it allocated if it fails.
+   */
+  static VideoRung open(PlannedRendition plan, String preset, int threads, MediaInfo.Colour colour,
+      int segmentSeconds, double partSeconds, LiveSink sink) {
+    return new VideoRung(plan, openEncoder(plan, preset, threads, colour, segmentSeconds), segmentSeconds,
+        partSeconds, sink);
   }
 
-  private static AVCodecContext openEncoder(PlannedRendition plan, String preset, int threads, int segmentSeconds) {
+  private static AVCodecContext openEncoder(PlannedRendition plan, String preset, int threads,
+      MediaInfo.Colour colour, int segmentSeconds) {
     AVCodec codec = avcodec_find_encoder_by_name(X264);
     if (codec == null) {
       throw new TranscodeException("the FFmpeg natives have no libx264; use org.bytedeco:ffmpeg with the -gpl "
@@ -117,6 +127,7 @@ final class VideoRung implements AutoCloseable {
       encoder.gop_size(gop + 1).max_b_frames(0);
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
       encoder.thread_count(threads);
+      RenditionColour.describe(encoder, colour);
       String purpose = "rendition " + plan.name();
       FfmpegCall.check(av_opt_set(encoder.priv_data(), "preset", preset, 0), "unknown x264 preset " + preset);
       FfmpegCall.check(av_opt_set(encoder.priv_data(), "tune", "zerolatency", 0), "cannot tune x264 for latency");
@@ -173,17 +184,14 @@ final class VideoRung implements AutoCloseable {
     }
     lastTick = tick;
     if (scaler == null || source.width() != scalerWidth || source.height() != scalerHeight
-        || source.format() != scalerFormat) {
+        || source.format() != scalerFormat || source.color_range() != scalerRange) {
       sws_freeContext(scaler);
-      scaler = sws_getContext(source.width(), source.height(), source.format(), plan.width(), plan.height(),
-          AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
-      if (scaler == null) {
-        throw new TranscodeException("cannot scale " + source.width() + "x" + source.height() + " pictures to "
-            + plan.width() + "x" + plan.height() + " for rendition " + plan.name());
-      }
+      scaler = null;
+      scaler = scalerFor(source);
       scalerWidth = source.width();
       scalerHeight = source.height();
       scalerFormat = source.format();
+      scalerRange = source.color_range();
     }
     FfmpegCall.check(av_frame_make_writable(scaled), "cannot reuse the picture of rendition " + plan.name());
     FfmpegCall.check(sws_scale_frame(scaler, scaled, source), "cannot scale a picture for rendition " + plan.name());
@@ -193,6 +201,37 @@ final class VideoRung implements AutoCloseable {
     scaled.pict_type(segment != lastSegment ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
     lastSegment = segment;
     send(scaled);
+  }
+
+  /**
+   * A scaler from {@code source}'s size and format to the rung's. It converts a full-range picture (luma 0-255) to the
+   * limited range the rung's stream states ({@link RenditionColour}), also when the decoder states the range on the
+   * picture rather than by a yuvj pixel format, as the VP9 and AV1 decoders do, and whether or not the size changes.
+   */
+  private SwsContext scalerFor(AVFrame source) {
+    SwsContext context = sws_alloc_context();
+    String failure = "cannot scale " + source.width() + "x" + source.height() + " pictures to " + plan.width() + "x"
+        + plan.height() + " for rendition " + plan.name();
+    if (context == null) {
+      throw new TranscodeException(failure);
+    }
+    try {
+      FfmpegCall.check(av_opt_set_int(context, "srcw", source.width(), 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "srch", source.height(), 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "src_format", source.format(), 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "src_range", source.color_range() == AVCOL_RANGE_JPEG ? 1 : 0, 0),
+          failure);
+      FfmpegCall.check(av_opt_set_int(context, "dstw", plan.width(), 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "dsth", plan.height(), 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "dst_format", AV_PIX_FMT_YUV420P, 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "dst_range", 0, 0), failure);
+      FfmpegCall.check(av_opt_set_int(context, "sws_flags", SWS_BILINEAR, 0), failure);
+      FfmpegCall.check(sws_init_context(context, null, null), failure);
+      return context;
+    } catch (RuntimeException e) {
+      sws_freeContext(context);
+      throw e;
+    }
   }
 
   /** Hands the packets encoded so far to the track, which may call the sink: on the transcoder's thread. */

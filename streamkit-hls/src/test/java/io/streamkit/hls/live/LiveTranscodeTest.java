@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamkit.abr.ladder.Ladder;
+import io.streamkit.abr.ladder.Rung;
 import io.streamkit.hls.FfmpegTool;
+import io.streamkit.hls.HdrPatches;
 import io.streamkit.hls.TranscodeException;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -14,10 +16,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class LiveTranscodeTest {
 
@@ -94,6 +101,88 @@ class LiveTranscodeTest {
     assertTrue(stats.inputBitsPerSecond() > 0);
     assertEquals(segments, stats.segments());
     assertEquals(List.of("360p", "180p"), live.renditions().stream().map(r -> r.name()).toList());
+  }
+
+  @ParameterizedTest(name = "{0} {1} says {2}")
+  @CsvSource(delimiter = ';', value = {
+      "1280x720; untagged; bt709,bt709,bt709", // what players take an untagged HD picture for
+      "640x360; untagged; smpte170m,smpte170m,smpte170m", // ... and an untagged SD one: BT.601
+      "1280x720; bt470bg; bt470bg,bt709,bt709", // what the input says, the rest as for HD
+  })
+  void everyRungSaysWhichColourItsSamplesAreIn(String size, String tag, String expected) throws Exception {
+    // Unsaid, Chromium would show an HD stream's 360p rung in BT.601's colours and its 720p rung in BT.709's.
+    Path source = dir.resolve("colour.flv");
+    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25", "-t",
+        "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    if (!tag.equals("untagged")) {
+      args.addAll(List.of("-colorspace", tag));
+    }
+    args.addAll(List.of("-f", "flv", source.toString()));
+    FfmpegTool.ffmpeg(args.toArray(String[]::new));
+    RecordingSink sink = run(source, new Ladder("colour", List.of(Rung.of(720, 3000), Rung.of(360, 800))));
+
+    List<LiveRendition> video = sink.renditions.stream().filter(r -> !r.audio()).toList();
+    assertFalse(video.isEmpty());
+    for (LiveRendition rendition : video) {
+      Path segment = dir.resolve(rendition.name() + ".mp4");
+      Files.write(segment, sink.tracks.get(rendition.name()).playable(0));
+      assertEquals("tv," + expected, colourOf(segment), rendition.name());
+    }
+  }
+
+  @ParameterizedTest(name = "{0} at {1}")
+  @CsvSource({"arib-std-b67, 1280x720", "smpte2084, 640x360"})
+  void hdrInputComesOutLookingLikeTheSdrPictureItHolds(String transfer, String size) throws Exception {
+    // As OBS publishes HDR: HEVC 10-bit over enhanced RTMP. Unconverted, it would look grey and washed out. At
+    // 1280x720, larger than the top rung, it is converted at that rung's size.
+    Path source = dir.resolve("hdr.flv");
+    List<String> args = new ArrayList<>(HdrPatches.source(transfer, size));
+    args.addAll(List.of("-f", "flv", source.toString()));
+    FfmpegTool.ffmpeg(args.toArray(String[]::new));
+    RecordingSink sink = run(source, Ladder.small());
+
+    Path segment = dir.resolve("360p.mp4");
+    Files.write(segment, sink.tracks.get("360p").playable(0));
+    assertEquals("tv,bt709,bt709,bt709", colourOf(segment), "the rung says it is BT.709 SDR");
+    HdrPatches.assertLooksLikeTheSdrPicture(segment);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "libx264, yuvj420p", // decoded as a full-range pixel format
+      "libvpx-vp9, yuv420p", // (enhanced RTMP) decoded as yuv420p with the range stated on the picture
+  })
+  void fullRangeInputComesOutInTheLimitedRangePlayersAssume(String encoder, String pixelFormat) throws Exception {
+    // As some encoders publish it: luma 0-255, signalled in the stream. Passed on unconverted, black and white would
+    // be clipped by players, which take a stream that states limited range at its word.
+    Path source = dir.resolve("full-range.flv");
+    FfmpegTool.ffmpeg("-f", "lavfi", "-i",
+        "color=c=black:size=320x180:rate=25,drawbox=x=0:y=90:w=320:h=90:color=white:t=fill", "-t", "2", "-vf",
+        "scale=out_range=full,format=" + pixelFormat, "-c:v", encoder, "-color_range", "pc", "-f", "flv",
+        source.toString());
+    RecordingSink sink = run(source, new Ladder("one", List.of(Rung.of(180, 250))));
+
+    Path segment = dir.resolve("180p.mp4");
+    Files.write(segment, sink.tracks.get("180p").playable(0));
+    byte[] luma = FfmpegTool.firstLuma(segment);
+    assertEquals(320 * 180, luma.length);
+    IntSummaryStatistics levels = IntStream.range(0, luma.length).map(i -> luma[i] & 0xff).summaryStatistics();
+    assertEquals(16, levels.getMin(), 2, "black");
+    assertEquals(235, levels.getMax(), 2, "white");
+  }
+
+  /** Range, matrix, transfer and primaries the video stream of {@code file} states, as ffprobe names them. */
+  private static String colourOf(Path file) {
+    return FfmpegTool.ffprobe("-select_streams", "v", "-show_entries",
+        "stream=color_range,color_space,color_transfer,color_primaries", "-of", "csv=p=0", file.toString()).strip();
+  }
+
+  private static RecordingSink run(Path source, Ladder ladder) throws IOException {
+    RecordingSink sink = new RecordingSink();
+    try (InputStream in = Files.newInputStream(source)) {
+      LiveTranscoder.builder().input(in).sink(sink).ladder(ladder).build().run();
+    }
+    return sink;
   }
 
   @Test

@@ -100,6 +100,21 @@ class RtmpIngestTest {
   }
 
   @Test
+  void anHevcPublisherOverEnhancedRtmpArrivesAsHevc() throws Exception {
+    // As OBS publishes HEVC (and HDR): enhanced RTMP's extended video tag header, passed through as FLV.
+    Process ffmpeg = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"),
+        "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-c:a", "aac");
+
+    assertThat(exitCode(ffmpeg, 30)).as(Files.readString(out.resolve("alpha.log"))).isZero();
+    RecordingPublishers.Outcome outcome = publishers.outcome("alpha").get(10, TimeUnit.SECONDS);
+    assertThat(outcome.failure()).isNull();
+    RtmpClients.Probe probe = probe(outcome.file());
+    assertThat(probe.codecs()).containsExactly("aac", "hevc");
+    assertThat(probe.lastVideoSeconds()).isBetween(CLIP_SECONDS - 0.3, CLIP_SECONDS + 0.3);
+    assertThat(closings()).isEmpty();
+  }
+
+  @Test
   void twoPublishersOnDifferentKeysBothArriveComplete() throws Exception {
     Process alpha = publish(server.port(), "alpha", clip, true, out.resolve("alpha.log"));
     Process beta = publish(server.port(), "beta", clip, true, out.resolve("beta.log"));
