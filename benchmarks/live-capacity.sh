@@ -6,7 +6,8 @@
 #   RUN_SECONDS=20 MAX_STREAMS=3 benchmarks/live-capacity.sh   # quick look
 #
 # Makes a 1080p30 (6 Mbit/s) and a 720p30 (3 Mbit/s) FLV with the bundled ffmpeg (testsrc2 + noise, GOP 2 s, AAC),
-# then: the 1080p30 input as fast as possible; at real-time pace (encoder speed, CPU per media second, drops); and
+# then: the 1080p30 input as fast as possible; at real-time pace (encoder speed, CPU per media second, drops); the
+# same at real-time pace for 1080p30 and 720p30 HLG inputs (HEVC 10-bit, converted to BT.709 SDR); and
 # N = 1, 2, ... concurrent 720p30 inputs at real-time pace until one falls behind or drops anything.
 # Prints a Markdown report on stdout, progress on stderr.
 set -euo pipefail

@@ -26,7 +26,9 @@ import java.util.stream.Collectors;
  *       it: media seconds per wall second, the capacity bound.
  *   <li>The same input at real-time pace ({@link PacedFlv}): the transcoder's own encoder speed (media seconds per
  *       second of work, {@link LiveStats#encoderSpeed()}, sampled every second once two segments are out), CPU
- *       seconds of this process per media second, headroom (speed − 1), dropped frames and renditions.
+ *       seconds of this process per media second, headroom (speed − 1), dropped frames and renditions; then the
+ *       same for a 1080p30 and a 720p30 HDR input (HLG, HEVC 10-bit), which the transcoder converts to BT.709 SDR
+ *       before its rungs scale.
  *   <li>N = 1, 2, … concurrent 720p30 inputs (3 Mbit/s), each paced and transcoded on its own thread, until a run
  *       drops a frame or a rendition or a stream's mean speed falls below 1.0; the largest N that did neither is the
  *       machine's live capacity at 720p.
@@ -74,6 +76,12 @@ public final class LiveCapacityBenchmark {
       log("1080p30 at real-time pace");
       Run paced = Run.of(List.of(hd), true);
       paced.print("1080p30");
+      for (int height : new int[] {1080, 720}) {
+        log("%dp30 HLG at real-time pace", height);
+        Path hlg = TestSignal.flv(work.resolve(height + "p-hlg.flv"), seconds, height * 16 / 9, height,
+            height == 1080 ? 6000 : 3000, true);
+        Run.of(List.of(Files.readAllBytes(hlg)), true).print(height + "p30 HLG (HEVC 10-bit)");
+      }
       int capacity = 0;
       for (int n = 1; n <= maxStreams; n++) {
         log("%d × 720p30 at real-time pace", n);
