@@ -334,7 +334,7 @@ final class LadderProbe {
               } else if (seconds >= start - 1e-6) {
                 if (upright == null) {
                   // Upright (de-interlaced, rotated) and in BT.709 as the transcode makes it, then at the largest size.
-                  String displayFilters = TranscodePipeline.displayFilterDescription(video, scene.width,
+                  String displayFilters = DisplayFilter.description(video, scene.width,
                       scene.height);
                   upright = FilterChain.video(TranscodePipeline.videoSourceArgs(frame, stream.time_base()),
                       (displayFilters == null ? "" : displayFilters + ",") + "scale=" + scene.width + ":"

@@ -324,7 +324,7 @@ final class TranscodePipeline {
     timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && displayFilter == null) {
-      String display = displayFilterDescription(input.info.video(), plan.get(0).width(), plan.get(0).height());
+      String display = DisplayFilter.description(input.info.video(), plan.get(0).width(), plan.get(0).height());
       if (display != null) {
         // On the decoding thread, which every rung waits for: colour conversion at the source's size is worth
         // slicing over the cores (zscale and tonemap are slice-threaded).
@@ -348,31 +348,6 @@ final class TranscodePipeline {
         output.release(false);
       }
     }
-  }
-
-  /**
-   * What a player would do to show the source, done once so that every rendition is plain progressive BT.709 SDR:
-   * de-interlace signalled interlaced sources (bwdif, one frame per frame; Apple HLS authoring spec 1.14), apply the
-   * rotation (the output needs no display matrix), and map HDR or BT.2020 colour to BT.709 ({@link SdrConversion}), at
-   * {@code width} x {@code height} (the largest rendition's size) when the source is larger. Null when there is
-   * nothing to do.
-   */
-  static String displayFilterDescription(MediaInfo.Video video, int width, int height) {
-    List<String> filters = new ArrayList<>();
-    if (video.interlaced()) {
-      filters.add("bwdif=mode=send_frame:parity=auto:deint=all");
-    }
-    switch (video.rotation()) {
-      case 90 -> filters.add("transpose=clock");
-      case 180 -> filters.add("hflip,vflip");
-      case 270 -> filters.add("transpose=cclock");
-      default -> { }
-    }
-    if (video.colour().beyondBt709()) {
-      filters.add(SdrConversion.description(video.colour(), video.displayWidth(), video.displayHeight(), width,
-          height));
-    }
-    return filters.isEmpty() ? null : String.join(",", filters);
   }
 
   private AVRational distributedTimeBase() {

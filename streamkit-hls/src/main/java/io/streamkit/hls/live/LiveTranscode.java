@@ -20,12 +20,13 @@ import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.LadderPlanner;
 import io.streamkit.abr.ladder.PlannedRendition;
 import io.streamkit.abr.ladder.SourceVideo;
+import io.streamkit.hls.DisplayFilter;
 import io.streamkit.hls.EncoderThreads;
 import io.streamkit.hls.MediaInfo;
 import io.streamkit.hls.RenditionColour;
-import io.streamkit.hls.SdrConversion;
 import io.streamkit.hls.TranscodeException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +47,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured live transcode ({@link LiveTranscoder}): decode the input once on the calling thread, scale and
+ * One configured live transcode ({@link LiveTranscoder}): decode the input once on the calling thread (and, for
+ * interlaced or HDR input, de-interlace it and convert it to BT.709 SDR there: {@link DisplayFilter}), scale and
  * encode each frame in every rung at once on one encoder thread per core (started by {@link #run()} and ended
  * before it returns), then cut CMAF parts and segments in media time on the calling thread, which alone calls the
- * sink.
+ * sink. Every rung's stream states its colour ({@link RenditionColour}).
  *
  * <p>Timeline: output time 0 is the first video frame; every timestamp is the input's relative to it, so a run
  * starts at 0 and the packager numbers the segments. A jump of more than {@value #MAX_TIMESTAMP_JUMP_SECONDS} s
@@ -95,8 +97,10 @@ public final class LiveTranscode {
   private FlvInput input;
   private AudioEncoding audio;
   private CmafTrack audioTrack;
-  /** HDR or BT.2020 input's conversion to BT.709, applied before the rungs scale; null for other input. */
-  private SdrConversion sdr;
+  /** De-interlacing and HDR conversion before the rungs scale; null for progressive BT.709 or BT.601 input. */
+  private DisplayFilter display;
+  /** Media times of the pictures in the display filter, which holds one back while it de-interlaces. */
+  private final ArrayDeque<Double> displaySeconds = new ArrayDeque<>();
   private ExecutorService encoders;
   private final List<Future<?>> inFlight = new ArrayList<>();
   private AVFrame inFlightFrame;
@@ -261,7 +265,7 @@ public final class LiveTranscode {
       dropRun++;
     } else {
       dropRun = 0;
-      encodeRungs(sdr == null ? frame : sdr.convert(frame), seconds);
+      show(frame, seconds);
     }
     videoEndSeconds = seconds + frameSeconds;
     releaseAudio(false);
@@ -304,8 +308,9 @@ public final class LiveTranscode {
     MediaInfo.Colour stated = RenditionColour.stated(frame.color_trc(), frame.color_primaries(), frame.colorspace());
     MediaInfo.Colour colour = RenditionColour.of(stated, frame.width(), frame.height(),
         format == null ? "unknown" : format.getString());
-    if (stated.beyondBt709()) {
-      sdr = SdrConversion.open(frame, input.video().time_base(), stated, planned.get(0).width(),
+    boolean interlaced = (frame.flags() & AVFrame.AV_FRAME_FLAG_INTERLACED) != 0;
+    if (DisplayFilter.needed(stated, interlaced)) {
+      display = DisplayFilter.open(frame, input.video().time_base(), stated, interlaced, planned.get(0).width(),
           planned.get(0).height());
     }
     for (int i = 0; i < planned.size(); i++) {
@@ -369,6 +374,20 @@ public final class LiveTranscode {
 
   private static boolean believable(AVRational rate) {
     return rate.num() > 0 && rate.den() > 0 && av_q2d(rate) <= 240;
+  }
+
+  /**
+   * Encodes the picture at {@code seconds} in every rung, through the display filter when the input needs one: it comes
+   * out a picture later when the filter de-interlaces, each picture with its own time.
+   */
+  private void show(AVFrame frame, double seconds) {
+    if (display == null) {
+      encodeRungs(frame, seconds);
+      return;
+    }
+    displaySeconds.add(seconds);
+    display.push(frame);
+    display.drain(shown -> encodeRungs(shown, displaySeconds.remove()));
   }
 
   /**
@@ -462,6 +481,10 @@ public final class LiveTranscode {
   }
 
   private void finish() {
+    if (display != null) {
+      display.push(null);
+      display.drain(shown -> encodeRungs(shown, displaySeconds.remove()));
+    }
     writeEncodedFrame();
     for (VideoRung rung : rungs) {
       rung.finish(videoEndSeconds);
@@ -498,8 +521,8 @@ public final class LiveTranscode {
       rung.close();
     }
     rungs.clear();
-    if (sdr != null) {
-      sdr.close();
+    if (display != null) {
+      display.close();
     }
     if (audioTrack != null) {
       audioTrack.close();

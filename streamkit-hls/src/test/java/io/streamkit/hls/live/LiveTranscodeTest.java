@@ -171,6 +171,36 @@ class LiveTranscodeTest {
     assertEquals(235, levels.getMax(), 2, "white");
   }
 
+  @Test
+  void interlacedInputIsDeinterlacedAndKeepsEveryFrameAndItsTime() throws Exception {
+    // As broadcast contribution encoders publish 1080i: two fields of different instants woven into each frame.
+    // Scaled as they are, every moving edge shows the comb of the two fields.
+    Path source = dir.resolve("interlaced.flv");
+    FfmpegTool.ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=50", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=48000", "-t", "4", "-vf", "interlace", "-c:v", "libx264", "-preset",
+        "ultrafast", "-flags", "+ildct+ilme", "-x264-params", "tff=1", "-g", "50", "-c:a", "aac", "-f", "flv",
+        source.toString());
+    assertEquals(List.of("tff"), frameKinds(source).stream().distinct().toList(), "the input is interlaced");
+    RecordingSink sink = run(source, new Ladder("one", List.of(Rung.of(360, 800))));
+
+    RecordingSink.Track track = sink.tracks.get("360p");
+    assertEquals(4, track.seconds(), 0.05, "the picture de-interlacing holds back comes out at the end");
+    assertEquals(track.seconds(), sink.tracks.get("audio").seconds(), 0.05, "audio ends with the video");
+    Path last = dir.resolve("360p-last.mp4");
+    Files.write(last, track.playable(track.segments.size() - 1));
+    assertEquals("h264,640,360,50", probe(last, "v:0", "stream=codec_name,width,height,nb_read_frames"));
+    List<String> kinds = frameKinds(last);
+    long progressive = kinds.stream().filter(kind -> kind.equals("progressive")).count();
+    assertTrue(progressive >= 0.8 * kinds.size(), "frames idet still finds interlaced: " + kinds);
+  }
+
+  /** How FFmpeg's interlace detector ({@code idet}) classifies each frame of {@code file}: tff, bff, progressive. */
+  private static List<String> frameKinds(Path file) {
+    return FfmpegTool.ffprobe("-f", "lavfi", "-i", "movie=" + file + ",idet", "-show_entries",
+        "frame_tags=lavfi.idet.multiple.current_frame", "-of", "csv=p=0").lines().map(line -> line.replace(",", "")
+        .strip()).filter(kind -> !kind.isEmpty() && !kind.equals("undetermined")).toList();
+  }
+
   /** Range, matrix, transfer and primaries the video stream of {@code file} states, as ffprobe names them. */
   private static String colourOf(Path file) {
     return FfmpegTool.ffprobe("-select_streams", "v", "-show_entries",
