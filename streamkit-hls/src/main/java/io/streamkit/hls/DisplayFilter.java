@@ -18,16 +18,26 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * <p>HDR (PQ or HLG, ITU-R BT.2100) and BT.2020 are converted because a phone's HDR video played as BT.709 looks grey
  * and washed out, and Chromium showed an H.264 stream tagged HLG no differently from an untagged one; the renditions
  * then say BT.709 ({@link RenditionColour}). zimg (zscale) takes the picture to linear light with the reference white
- * of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, converts the primaries to BT.709, and, for HDR,
- * tone-maps with a Möbius curve, which leaves everything up to 0.3 of the peak as it is and rolls the highlights above
- * it off smoothly (the colours of SDR-bright content stay within a few percent of an SDR master; highlights keep their
- * detail), then BT.709 transfer, matrix and limited range. It works on float planes, at the largest rendition's size
- * when the source is larger: at 2160p it cost 220 ms of CPU per frame against about 30 at 1080p.
+ * of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, SDR's white, converts the primaries to BT.709,
+ * and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP}), then BT.709 transfer, matrix and limited range. It
+ * works on float planes, at the largest rendition's size when the source is larger: at 2160p it cost 220 ms of CPU per
+ * frame against about 30 at 1080p.
  */
 public final class DisplayFilter implements AutoCloseable {
 
   /** bwdif sends one frame per frame (not one per field), so the frame rate stays the source's. */
   private static final String DEINTERLACE = "bwdif=mode=send_frame:parity=auto:deint=all";
+
+  /**
+   * The tone map, on linear light with SDR's white at 1.0: everything up to 0.7 of SDR's white stays as it is, and the
+   * rest up to the 1000 cd/m2 peak that BT.2408 section 6.2 takes as the reference condition for HLG and PQ (4.926
+   * times the reference white) is rolled off smoothly into what is left below white, the down-mapping practice of
+   * BT.2408 section 5.2: SDR-bright content keeps its levels (an SDR white placed in HLG or PQ comes out at 222 to 230
+   * where it was 235, and at 205 to 208 with the filter's default transition at 0.3, which compresses everything
+   * above 30 % of white), and highlights keep some detail instead of clipping. The peak is given, not read from the stream's light-level
+   * metadata, which the filter would take in units of 100 cd/m2 rather than of the reference white.
+   */
+  static final String TONE_MAP = "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0";
 
   /** Arguments: input transfer, primaries, matrix, the tone-mapping step. */
   private static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203,format=gbrpf32le,"
@@ -131,7 +141,7 @@ public final class DisplayFilter implements AutoCloseable {
           ZSCALE_TRANSFERS.contains(stated.transfer()) ? stated.transfer() : "bt709",
           ZSCALE_PRIMARIES.contains(stated.primaries()) ? stated.primaries() : "bt2020",
           ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc",
-          stated.highDynamicRange() ? ",tonemap=tonemap=mobius:desat=0" : ""));
+          stated.highDynamicRange() ? "," + TONE_MAP : ""));
     }
     return filters.isEmpty() ? null : String.join(",", filters);
   }
