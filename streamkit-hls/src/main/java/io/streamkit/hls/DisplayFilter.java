@@ -34,8 +34,9 @@ public final class DisplayFilter implements AutoCloseable {
    * times the reference white) is rolled off smoothly into what is left below white, the down-mapping practice of
    * BT.2408 section 5.2: SDR-bright content keeps its levels (an SDR white placed in HLG or PQ comes out at 222 to 230
    * where it was 235, and at 205 to 208 with the filter's default transition at 0.3, which compresses everything
-   * above 30 % of white), and highlights keep some detail instead of clipping. The peak is given, not read from the stream's light-level
-   * metadata, which the filter would take in units of 100 cd/m2 rather than of the reference white.
+   * above 30 % of white), and highlights keep some detail instead of clipping. The peak is given, not read from the
+   * stream's light-level metadata, which the filter would take in units of 100 cd/m2 rather than of the reference
+   * white.
    */
   static final String TONE_MAP = "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0";
 
