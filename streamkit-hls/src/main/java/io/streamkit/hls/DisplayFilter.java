@@ -40,9 +40,13 @@ public final class DisplayFilter implements AutoCloseable {
    */
   static final String TONE_MAP = "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0";
 
-  /** Arguments: input transfer, primaries, matrix, the tone-mapping step. */
-  private static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203,format=gbrpf32le,"
-      + "zscale=p=bt709%s,zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+  /**
+   * Arguments: input transfer, primaries, matrix, the tone-mapping step. Linear light and BT.709 primaries come out of
+   * one zscale: a separate primaries step would take the primaries to convert from from the picture, which fails
+   * ("no path between colorspaces") when a stream names its HDR transfer but not its primaries.
+   */
+  private static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203:p=bt709,format=gbrpf32le%s,"
+      + "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
 
   /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
   private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
