@@ -1,5 +1,7 @@
 package io.streamkit.hls;
 
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,16 +14,15 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * What a player would do to show the source, done once before the renditions scale so that every rendition is plain
  * progressive BT.709 SDR: de-interlace signalled interlaced pictures (bwdif, one frame per frame; Apple HLS authoring
  * specification 1.14), apply a title's rotation (the output needs no display matrix), and convert HDR or BT.2020 colour
- * to BT.709 SDR. A title's transcode builds its filter from {@link #description}; a live transcode, whose pictures come
- * one at a time from a publisher, uses an instance.
+ * to BT.709 SDR, for a title's transcode and a live one alike.
  *
  * <p>HDR (PQ or HLG, ITU-R BT.2100) and BT.2020 are converted because a phone's HDR video played as BT.709 looks grey
  * and washed out, and Chromium showed an H.264 stream tagged HLG no differently from an untagged one; the renditions
  * then say BT.709 ({@link RenditionColour}). zimg (zscale) takes the picture to linear light with the reference white
  * of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, SDR's white, converts the primaries to BT.709,
- * and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP}), then BT.709 transfer, matrix and limited range. It
- * works on float planes, at the largest rendition's size when the source is larger: at 2160p it cost 220 ms of CPU per
- * frame against about 30 at 1080p.
+ * and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP}, in Java between two filter graphs), then BT.709
+ * transfer, matrix and limited range. It works on float planes, at the largest rendition's size when the source is
+ * larger: at 2160p it cost 220 ms of CPU per frame against about 30 at 1080p with FFmpeg's tone map.
  */
 public final class DisplayFilter implements AutoCloseable {
 
@@ -33,20 +34,22 @@ public final class DisplayFilter implements AutoCloseable {
    * rest up to the 1000 cd/m2 peak that BT.2408 section 6.2 takes as the reference condition for HLG and PQ (4.926
    * times the reference white) is rolled off smoothly into what is left below white, the down-mapping practice of
    * BT.2408 section 5.2: SDR-bright content keeps its levels (an SDR white placed in HLG or PQ comes out at 222 to 230
-   * where it was 235, and at 205 to 208 with the filter's default transition at 0.3, which compresses everything
-   * above 30 % of white), and highlights keep some detail instead of clipping. The peak is given, not read from the
-   * stream's light-level metadata, which the filter would take in units of 100 cd/m2 rather than of the reference
-   * white.
+   * where it was 235, and at 205 to 208 with FFmpeg's default transition at 0.3, which compresses everything above 30 %
+   * of white), and highlights keep some detail instead of clipping. The peak is given, not read from the stream's
+   * light-level metadata: with this curve, content mastered brighter would only move SDR's levels down (at a 4000
+   * cd/m2 peak white comes out at 218) while everything above 1000 cd/m2 still lands within two levels of white.
    */
-  static final String TONE_MAP = "tonemap=tonemap=mobius:param=0.7:peak=4.926:desat=0";
+  static final ToneMap TONE_MAP = new ToneMap(0.7, 1000 / 203.0);
 
   /**
-   * Arguments: input transfer, primaries, matrix, the tone-mapping step. Linear light and BT.709 primaries come out of
-   * one zscale: a separate primaries step would take the primaries to convert from from the picture, which fails
-   * ("no path between colorspaces") when a stream names its HDR transfer but not its primaries.
+   * Arguments: input transfer, primaries, matrix. Linear light and BT.709 primaries come out of one zscale: a separate
+   * primaries step would take the primaries to convert from from the picture, which fails ("no path between
+   * colorspaces") when a stream names its HDR transfer but not its primaries.
    */
-  private static final String TO_BT709 = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203:p=bt709,format=gbrpf32le%s,"
-      + "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+  private static final String TO_LINEAR = "zscale=tin=%s:pin=%s:min=%s:t=linear:npl=203:p=bt709,format=gbrpf32le";
+
+  /** From linear light in BT.709 primaries to what the renditions take. */
+  private static final String FROM_LINEAR = "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
 
   /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
   private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
@@ -57,10 +60,20 @@ public final class DisplayFilter implements AutoCloseable {
   private static final Set<String> ZSCALE_MATRICES = Set.of("bt709", "fcc", "bt470bg", "smpte170m", "smpte240m",
       "ycgco", "bt2020nc", "bt2020c", "chroma-derived-nc", "chroma-derived-c", "ictcp");
 
-  private final FilterChain chain;
+  /** The filters up to linear light when tone-mapping, else all of them. */
+  private final FilterChain first;
+  /** For HDR, tone-maps what {@link #first} gives; else null. */
+  private final ToneMap toneMap;
+  /** For HDR, the filters from linear light on; made for the first tone-mapped picture. */
+  private final String afterToneMap;
+  private final int threads;
+  private FilterChain second;
 
-  private DisplayFilter(FilterChain chain) {
-    this.chain = chain;
+  private DisplayFilter(FilterChain first, ToneMap toneMap, String afterToneMap, int threads) {
+    this.first = first;
+    this.toneMap = toneMap;
+    this.afterToneMap = afterToneMap;
+    this.threads = threads;
   }
 
   /**
@@ -91,42 +104,23 @@ public final class DisplayFilter implements AutoCloseable {
     if (!needed(stated, interlaced)) {
       throw new IllegalArgumentException("progressive pictures in " + stated + " need no display filter");
     }
-    return new DisplayFilter(FilterChain.video(TranscodePipeline.videoSourceArgs(first, timeBase),
-        description(interlaced, 0, stated, first.width(), first.height(), width, height),
-        Runtime.getRuntime().availableProcessors()));
+    return open(first, timeBase, interlaced, 0, stated, first.width(), first.height(), width, height, null,
+        Runtime.getRuntime().availableProcessors());
   }
 
   /**
-   * Passes one picture in; de-interlacing holds each back until the next arrives, so what comes out is one picture
-   * behind until {@code null} ends the stream.
-   *
-   * @param picture a decoded picture, whose references move to the filter (it is left empty), or {@code null} at the
-   *     end of the stream
+   * Opens the filter for a title's source {@code video}, whose first decoded picture is {@code first}, converting
+   * colour at {@code width} x {@code height} (the largest rendition's size) when the source is larger, and ending in
+   * {@code then} (more filters, or null); null when there is nothing to do.
    */
-  public void push(AVFrame picture) {
-    chain.push(picture);
+  static DisplayFilter open(AVFrame first, AVRational timeBase, MediaInfo.Video video, int width, int height,
+      String then, int threads) {
+    return open(first, timeBase, video.interlaced(), video.rotation(), video.colour(), video.displayWidth(),
+        video.displayHeight(), width, height, then, threads);
   }
 
-  /**
-   * Hands every picture the filter can give now, in order, to {@code consumer}, which must not keep it.
-   *
-   * @param consumer receives each filtered picture
-   */
-  public void drain(Consumer<AVFrame> consumer) {
-    chain.drain(consumer);
-  }
-
-  /**
-   * The filter description for a title's source {@code video}, converting colour at {@code width} x {@code height}
-   * (the largest rendition's size) when the source is larger; null when there is nothing to do.
-   */
-  static String description(MediaInfo.Video video, int width, int height) {
-    return description(video.interlaced(), video.rotation(), video.colour(), video.displayWidth(),
-        video.displayHeight(), width, height);
-  }
-
-  private static String description(boolean interlaced, int rotation, MediaInfo.Colour stated, int sourceWidth,
-      int sourceHeight, int width, int height) {
+  private static DisplayFilter open(AVFrame first, AVRational timeBase, boolean interlaced, int rotation,
+      MediaInfo.Colour stated, int sourceWidth, int sourceHeight, int width, int height, String then, int threads) {
     List<String> filters = new ArrayList<>();
     if (interlaced) {
       filters.add(DEINTERLACE);
@@ -137,22 +131,81 @@ public final class DisplayFilter implements AutoCloseable {
       case 270 -> filters.add("transpose=cclock");
       default -> { }
     }
+    List<String> fromLinear = new ArrayList<>();
     if (stated.beyondBt709()) {
       if ((long) sourceWidth * sourceHeight > (long) width * height) {
         filters.add("scale=" + width + ":" + height + ":flags=bicubic");
       }
       // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
-      filters.add(String.format(Locale.ROOT, TO_BT709,
+      filters.add(String.format(Locale.ROOT, TO_LINEAR,
           ZSCALE_TRANSFERS.contains(stated.transfer()) ? stated.transfer() : "bt709",
           ZSCALE_PRIMARIES.contains(stated.primaries()) ? stated.primaries() : "bt2020",
-          ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc",
-          stated.highDynamicRange() ? "," + TONE_MAP : ""));
+          ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc"));
+      fromLinear.add(FROM_LINEAR);
     }
-    return filters.isEmpty() ? null : String.join(",", filters);
+    if (then != null) {
+      fromLinear.add(then);
+    }
+    String sourceArgs = TranscodePipeline.videoSourceArgs(first, timeBase);
+    if (stated.highDynamicRange()) {
+      return new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), TONE_MAP,
+          String.join(",", fromLinear), threads);
+    }
+    filters.addAll(fromLinear);
+    return filters.isEmpty() ? null
+        : new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), null, null, threads);
+  }
+
+  /**
+   * Passes one picture in; de-interlacing holds each back until the next arrives, so what comes out is one picture
+   * behind until {@code null} ends the stream.
+   *
+   * @param picture a decoded picture, whose references move to the filter (it is left empty), or {@code null} at the
+   *     end of the stream
+   */
+  public void push(AVFrame picture) {
+    first.push(picture);
+    if (toneMap != null) {
+      first.drain(this::toneMapAndPass);
+      if (picture == null && second != null) {
+        second.push(null);
+      }
+    }
+  }
+
+  private void toneMapAndPass(AVFrame linear) {
+    Ffmpeg.check(av_frame_make_writable(linear), "cannot make a picture writable for the tone map");
+    toneMap.apply(linear);
+    if (second == null) {
+      second = FilterChain.video(TranscodePipeline.videoSourceArgs(linear, first.outputTimeBase()), afterToneMap,
+          threads);
+    }
+    second.push(linear);
+  }
+
+  /**
+   * Hands every picture the filter can give now, in order, to {@code consumer}, which must not keep it.
+   *
+   * @param consumer receives each filtered picture
+   */
+  public void drain(Consumer<AVFrame> consumer) {
+    if (toneMap == null) {
+      first.drain(consumer);
+    } else if (second != null) {
+      second.drain(consumer);
+    }
+  }
+
+  /** The time base of the pictures that come out, the same as of those into {@link #second}. */
+  AVRational outputTimeBase() {
+    return second != null ? second.outputTimeBase() : first.outputTimeBase();
   }
 
   @Override
   public void close() {
-    chain.close();
+    first.close();
+    if (second != null) {
+      second.close();
+    }
   }
 }

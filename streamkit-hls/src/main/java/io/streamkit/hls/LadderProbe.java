@@ -301,7 +301,7 @@ final class LadderProbe {
       Scene scene = new Scene(video.frameRateNum() / (double) video.frameRateDen(), largest.width(),
           largest.height());
       AVCodecContext decoder = null;
-      FilterChain upright = null;
+      DisplayFilter upright = null;
       AVPacket packet = av_packet_alloc();
       AVFrame frame = av_frame_alloc();
       try (MediaProbe.Opened opened = MediaProbe.open(input)) {
@@ -334,11 +334,8 @@ final class LadderProbe {
               } else if (seconds >= start - 1e-6) {
                 if (upright == null) {
                   // Upright (de-interlaced, rotated) and in BT.709 as the transcode makes it, then at the largest size.
-                  String displayFilters = DisplayFilter.description(video, scene.width,
-                      scene.height);
-                  upright = FilterChain.video(TranscodePipeline.videoSourceArgs(frame, stream.time_base()),
-                      (displayFilters == null ? "" : displayFilters + ",") + "scale=" + scene.width + ":"
-                      + scene.height + ":flags=bicubic:out_range=tv,format=yuv420p");
+                  upright = DisplayFilter.open(frame, stream.time_base(), video, scene.width, scene.height,
+                      "scale=" + scene.width + ":" + scene.height + ":flags=bicubic:out_range=tv,format=yuv420p", 1);
                 }
                 upright.push(frame);
                 upright.drain(scene::keep);

@@ -132,7 +132,7 @@ final class TranscodePipeline {
   /** The video workers that scale the decoded frames themselves; the others scale a larger rung's. */
   private final List<RenditionWorker> scalingSource = new ArrayList<>();
   private final List<AudioTrack> audioTracks = new ArrayList<>();
-  private FilterChain displayFilter;
+  private DisplayFilter displayFilter;
   private AVCodecContext videoDecoder;
   private PosterCapture poster;
   /** The stream whose start is 0 on the output timeline: the video, or the main audio track of an audio-only source. */
@@ -324,13 +324,10 @@ final class TranscodePipeline {
     timelineEndSeconds = Math.max(timelineEndSeconds, seconds + frameSeconds);
     progress.decoded(seconds);
     if (videoWorkers.isEmpty() && displayFilter == null) {
-      String display = DisplayFilter.description(input.info.video(), plan.get(0).width(), plan.get(0).height());
-      if (display != null) {
-        // On the decoding thread, which every rung waits for: colour conversion at the source's size is worth
-        // slicing over the cores (zscale and tonemap are slice-threaded).
-        displayFilter = FilterChain.video(videoSourceArgs(frame, stream.time_base()), display,
-            Runtime.getRuntime().availableProcessors());
-      }
+      // On the decoding thread, which every rung waits for: colour conversion at the source's size is worth
+      // slicing over the cores (zscale is slice-threaded).
+      displayFilter = DisplayFilter.open(frame, stream.time_base(), input.info.video(), plan.get(0).width(),
+          plan.get(0).height(), null, Runtime.getRuntime().availableProcessors());
     }
     if (displayFilter != null) {
       displayFilter.push(frame);
