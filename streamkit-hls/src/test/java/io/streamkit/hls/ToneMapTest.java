@@ -18,7 +18,7 @@ import org.assertj.core.data.Offset;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.junit.jupiter.api.Test;
 
-/** The tone map HDR titles and live streams go through is FFmpeg's {@code tonemap} filter's Möbius curve, done faster. */
+/** HDR titles and live streams go through FFmpeg's {@code tonemap} filter's Möbius curve, done faster in Java. */
 class ToneMapTest {
 
   /** An odd width, so that rows have padding, and levels from below black to above the 1000 cd/m2 peak. */
