@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,9 @@ public final class DisplayFilter implements AutoCloseable {
   /** From linear light in BT.709 primaries to what the renditions take. */
   private static final String FROM_LINEAR = "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
 
+  /** Transfers with BT.2020's curve, the one constant-luminance Y'C'bC'r is defined with. */
+  private static final Set<String> BT2020_CURVE = Set.of("bt709", "smpte170m", "bt2020-10", "bt2020-12");
+
   /** The transfers, primaries and matrices zscale reads by FFmpeg's names ({@code ffmpeg -h filter=zscale}). */
   private static final Set<String> ZSCALE_TRANSFERS = Set.of("bt709", "bt470m", "bt470bg", "smpte170m", "smpte240m",
       "linear", "log100", "log316", "bt2020-10", "bt2020-12", "smpte2084", "iec61966-2-4", "iec61966-2-1",
@@ -67,13 +71,37 @@ public final class DisplayFilter implements AutoCloseable {
   /** For HDR, the filters from linear light on; made for the first tone-mapped picture. */
   private final String afterToneMap;
   private final int threads;
+  /** What a failure of the filters means to the user, and what to do about it. */
+  private final Failure failure;
   private FilterChain second;
 
-  private DisplayFilter(FilterChain first, ToneMap toneMap, String afterToneMap, int threads) {
+  private DisplayFilter(FilterChain first, ToneMap toneMap, String afterToneMap, int threads, Failure failure) {
     this.first = first;
     this.toneMap = toneMap;
     this.afterToneMap = afterToneMap;
     this.threads = threads;
+    this.failure = failure;
+  }
+
+  /**
+   * FFmpeg's own account of a failed filter (which names it) is silenced, and its error code alone ("Generic error in
+   * an external library" from zimg) tells the user nothing; so the failure says what StreamKit was doing to the
+   * source's pictures, and what the user can do.
+   */
+  private record Failure(String what, String remedy) {
+
+    static Failure of(MediaInfo.Colour stated) {
+      return stated.beyondBt709()
+          ? new Failure("cannot convert the source's colour (transfer " + stated.transfer() + ", primaries "
+              + stated.primaries() + ", matrix " + stated.matrix() + ") to BT.709 SDR",
+              "re-encode the source with its colour stated as BT.709 or BT.2100 define it (HDR: transfer smpte2084"
+              + " or arib-std-b67, primaries bt2020, matrix bt2020nc)")
+          : new Failure("cannot de-interlace or rotate the source's pictures", "re-encode the source progressive");
+    }
+
+    TranscodeException explained(TranscodeException e) {
+      return new TranscodeException(what + ": " + e.getMessage() + "; " + remedy, e);
+    }
   }
 
   /**
@@ -137,23 +165,43 @@ public final class DisplayFilter implements AutoCloseable {
         filters.add("scale=" + width + ":" + height + ":flags=bicubic");
       }
       // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
-      filters.add(String.format(Locale.ROOT, TO_LINEAR,
-          ZSCALE_TRANSFERS.contains(stated.transfer()) ? stated.transfer() : "bt709",
-          ZSCALE_PRIMARIES.contains(stated.primaries()) ? stated.primaries() : "bt2020",
-          ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc"));
+      String transfer = ZSCALE_TRANSFERS.contains(stated.transfer()) ? stated.transfer() : "bt709";
+      String primaries = ZSCALE_PRIMARIES.contains(stated.primaries()) ? stated.primaries() : "bt2020";
+      String matrix = ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc";
+      // Pairings no standard defines, which zimg refuses ("no path between colorspaces") and which failed the whole
+      // transcode, are taken as the form the standards allow, since a stream stating one is mis-tagged. Constant-
+      // luminance Y'C'bC'r is defined with BT.2020's own transfer (ITU-R BT.2020, the BT.709 curve), and ITU-R
+      // BT.2100 gives PQ and HLG non-constant-luminance Y'C'bC'r and ICtCp only: constant luminance beside another
+      // transfer is taken as non-constant. ICtCp is BT.2100's, from its primaries and for PQ and HLG only: beside
+      // other primaries it is taken as on BT.2100's, beside an SDR transfer as Y'C'bC'r.
+      if (matrix.equals("bt2020c") && !BT2020_CURVE.contains(transfer)) {
+        matrix = "bt2020nc";
+      } else if (matrix.equals("ictcp")) {
+        if (stated.highDynamicRange()) {
+          primaries = "bt2020";
+        } else {
+          matrix = "bt2020nc";
+        }
+      }
+      filters.add(String.format(Locale.ROOT, TO_LINEAR, transfer, primaries, matrix));
       fromLinear.add(FROM_LINEAR);
     }
     if (then != null) {
       fromLinear.add(then);
     }
     String sourceArgs = TranscodePipeline.videoSourceArgs(first, timeBase);
-    if (stated.highDynamicRange()) {
-      return new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), TONE_MAP,
-          String.join(",", fromLinear), threads);
+    Failure failure = Failure.of(stated);
+    try {
+      if (stated.highDynamicRange()) {
+        return new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), TONE_MAP,
+            String.join(",", fromLinear), threads, failure);
+      }
+      filters.addAll(fromLinear);
+      return filters.isEmpty() ? null : new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters),
+          threads), null, null, threads, failure);
+    } catch (TranscodeException e) {
+      throw failure.explained(e);
     }
-    filters.addAll(fromLinear);
-    return filters.isEmpty() ? null
-        : new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), null, null, threads);
   }
 
   /**
@@ -164,12 +212,16 @@ public final class DisplayFilter implements AutoCloseable {
    *     end of the stream
    */
   public void push(AVFrame picture) {
-    first.push(picture);
-    if (toneMap != null) {
-      first.drain(this::toneMapAndPass);
-      if (picture == null && second != null) {
-        second.push(null);
+    try {
+      first.push(picture);
+      if (toneMap != null) {
+        first.drain(this::toneMapAndPass);
+        if (picture == null && second != null) {
+          second.push(null);
+        }
       }
+    } catch (TranscodeException e) {
+      throw failure.explained(e);
     }
   }
 
@@ -189,10 +241,22 @@ public final class DisplayFilter implements AutoCloseable {
    * @param consumer receives each filtered picture
    */
   public void drain(Consumer<AVFrame> consumer) {
-    if (toneMap == null) {
-      first.drain(consumer);
-    } else if (second != null) {
-      second.drain(consumer);
+    FilterChain last = toneMap == null ? first : second;
+    while (last != null) {
+      AVFrame shown;
+      try {
+        shown = last.next();
+      } catch (TranscodeException e) {
+        throw failure.explained(e);
+      }
+      if (shown == null) {
+        return;
+      }
+      try {
+        consumer.accept(shown);
+      } finally {
+        av_frame_unref(shown);
+      }
     }
   }
 

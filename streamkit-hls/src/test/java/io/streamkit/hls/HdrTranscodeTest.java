@@ -1,12 +1,14 @@
 package io.streamkit.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.abr.ladder.Ladder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,21 +26,40 @@ class HdrTranscodeTest {
       "arib-std-b67, 1280x720, all", // larger than the ladder's top rung: converted at that rung's size
       "smpte2084, 640x360, all",
       "arib-std-b67, 640x360, transfer only", // primaries and matrix unnamed: taken as BT.2020's
+      // Mis-tagged, as BT.2100 defines neither pairing: taken as the form BT.2100 allows, not a failed transcode.
+      "arib-std-b67, 640x360, constant luminance", // HLG is not in constant-luminance Y'C'bC'r
+      "iec61966-2-1, 640x360, constant luminance", // nor is sRGB's transfer (wide gamut SDR, no tone map)
+      "smpte2084, 640x360, ICtCp on P3", // ICtCp is on BT.2100's primaries only
   })
-  void anHdrVideoComesOutLookingLikeTheSdrPictureItHolds(String transfer, String size, String tagged)
+  void anHdrOrWideGamutVideoComesOutLookingLikeTheSdrPictureItHolds(String transfer, String size, String tagged)
       throws IOException {
     List<String> args = new ArrayList<>(HdrPatches.source(transfer, size));
-    if (tagged.equals("transfer only")) {
-      args.subList(args.indexOf("-color_primaries"), args.indexOf("-color_primaries") + 2).clear();
-      args.subList(args.indexOf("-colorspace"), args.indexOf("-colorspace") + 2).clear();
-      int filters = args.indexOf("-vf") + 1;
-      args.set(filters, args.get(filters) + ",setparams=color_primaries=unknown:colorspace=unknown");
-    }
+    int filters = args.indexOf("-vf") + 1;
+    MediaInfo.Colour expected = switch (tagged) {
+      case "all" -> new MediaInfo.Colour(transfer, "bt2020", "bt2020nc");
+      case "transfer only" -> {
+        args.subList(args.indexOf("-color_primaries"), args.indexOf("-color_primaries") + 2).clear();
+        args.subList(args.indexOf("-colorspace"), args.indexOf("-colorspace") + 2).clear();
+        args.set(filters, args.get(filters) + ",setparams=color_primaries=unknown:colorspace=unknown");
+        yield new MediaInfo.Colour(transfer, "unknown", "unknown");
+      }
+      case "constant luminance" -> {
+        args.set(args.indexOf("-colorspace") + 1, "bt2020c");
+        args.set(filters, args.get(filters) + ",setparams=colorspace=bt2020c");
+        yield new MediaInfo.Colour(transfer, "bt2020", "bt2020c");
+      }
+      default -> { // ICtCp samples, primaries stated as P3's
+        args.set(filters, args.get(filters).replace("m=bt2020nc", "m=ictcp")
+            + ",setparams=color_primaries=smpte432:colorspace=ictcp");
+        args.set(args.indexOf("-color_primaries") + 1, "smpte432");
+        args.set(args.indexOf("-colorspace") + 1, "ictcp");
+        yield new MediaInfo.Colour(transfer, "smpte432", "ictcp");
+      }
+    };
     Path source = TitleFixture.generate(dir, "hdr.mp4", args.toArray(String[]::new));
     MediaInfo.Colour colour = MediaProbe.probe(source).video().colour();
-    assertThat(colour).isEqualTo(tagged.equals("all") ? new MediaInfo.Colour(transfer, "bt2020", "bt2020nc")
-        : new MediaInfo.Colour(transfer, "unknown", "unknown"));
-    assertThat(colour.highDynamicRange()).isTrue();
+    assertThat(colour).isEqualTo(expected);
+    assertThat(colour.beyondBt709()).isTrue();
 
     Path out = dir.resolve("title");
     Transcoder.builder().input(source).output(out).format(SegmentFormat.FMP4).ladder(Ladder.small())
@@ -48,5 +69,25 @@ class HdrTranscodeTest {
         "stream=color_transfer,color_primaries,color_space,color_range", "-of", "csv=p=0", video.toString()).trim())
         .as("the rendition says it is BT.709 SDR").isEqualTo("tv,bt709,bt709,bt709");
     HdrPatches.assertLooksLikeTheSdrPicture(video);
+  }
+
+  @Test
+  void aColourNoConversionExistsForFailsInOneLineThatSaysWhatToDo() throws IOException {
+    List<String> args = new ArrayList<>(HdrPatches.source("smpte2084", "640x360"));
+    int filters = args.indexOf("-vf") + 1;
+    args.set(filters, args.get(filters) + ",setparams=color_primaries=smpte428:colorspace=chroma-derived-nc");
+    args.set(args.indexOf("-color_primaries") + 1, "smpte428"); // CIE XYZ, whose white no matrix derives from
+    args.set(args.indexOf("-colorspace") + 1, "chroma-derived-nc");
+    Path source = TitleFixture.generate(dir, "xyz.mp4", args.toArray(String[]::new));
+    Path out = dir.resolve("title");
+
+    assertThatThrownBy(() -> Transcoder.builder().input(source).output(out).format(SegmentFormat.FMP4)
+        .ladder(Ladder.small()).preset("ultrafast").segmentSeconds(2).build().run())
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageStartingWith("cannot convert the source's colour (transfer smpte2084, primaries smpte428, matrix"
+            + " chroma-derived-nc) to BT.709 SDR: ")
+        .hasMessageContaining("; re-encode the source with its colour stated")
+        .hasMessageNotContaining("\n");
+    assertThat(out.resolve("master.m3u8")).as("nothing published").doesNotExist();
   }
 }
