@@ -71,7 +71,7 @@ public final class DisplayFilter implements AutoCloseable {
   /** For HDR, the filters from linear light on; made for the first tone-mapped picture. */
   private final String afterToneMap;
   private final int threads;
-  /** What a failure of the filters means to the user, and what to do about it. */
+  /** What a failure of the filters means to the user, and what to do about it; null where they only scale. */
   private final Failure failure;
   private FilterChain second;
 
@@ -90,17 +90,24 @@ public final class DisplayFilter implements AutoCloseable {
    */
   private record Failure(String what, String remedy) {
 
-    static Failure of(MediaInfo.Colour stated) {
-      return stated.beyondBt709()
-          ? new Failure("cannot convert the source's colour (transfer " + stated.transfer() + ", primaries "
-              + stated.primaries() + ", matrix " + stated.matrix() + ") to BT.709 SDR",
-              "re-encode the source with its colour stated as BT.709 or BT.2100 define it (HDR: transfer smpte2084"
-              + " or arib-std-b67, primaries bt2020, matrix bt2020nc)")
-          : new Failure("cannot de-interlace or rotate the source's pictures", "re-encode the source progressive");
+    /** Where the filter only scales (the per-title probe's, on a progressive upright SDR source), none. */
+    static Failure of(MediaInfo.Colour stated, boolean interlaced, int rotation) {
+      if (stated.beyondBt709()) {
+        return new Failure("cannot convert the source's colour (transfer " + stated.transfer() + ", primaries "
+            + stated.primaries() + ", matrix " + stated.matrix() + ") to BT.709 SDR",
+            "re-encode the source with its colour stated as BT.709 or BT.2100 define it (HDR: transfer smpte2084"
+            + " or arib-std-b67, primaries bt2020, matrix bt2020nc)");
+      }
+      if (interlaced || rotation != 0) {
+        return new Failure("cannot de-interlace or rotate the source's pictures",
+            "re-encode the source progressive and upright");
+      }
+      return null;
     }
 
-    TranscodeException explained(TranscodeException e) {
-      return new TranscodeException(what + ": " + e.getMessage() + "; " + remedy, e);
+    static TranscodeException explained(Failure failure, TranscodeException e) {
+      return failure == null ? e
+          : new TranscodeException(failure.what + ": " + e.getMessage() + "; " + failure.remedy, e);
     }
   }
 
@@ -190,7 +197,7 @@ public final class DisplayFilter implements AutoCloseable {
       fromLinear.add(then);
     }
     String sourceArgs = TranscodePipeline.videoSourceArgs(first, timeBase);
-    Failure failure = Failure.of(stated);
+    Failure failure = Failure.of(stated, interlaced, rotation);
     try {
       if (stated.highDynamicRange()) {
         return new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), TONE_MAP,
@@ -200,7 +207,7 @@ public final class DisplayFilter implements AutoCloseable {
       return filters.isEmpty() ? null : new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters),
           threads), null, null, threads, failure);
     } catch (TranscodeException e) {
-      throw failure.explained(e);
+      throw Failure.explained(failure, e);
     }
   }
 
@@ -221,7 +228,7 @@ public final class DisplayFilter implements AutoCloseable {
         }
       }
     } catch (TranscodeException e) {
-      throw failure.explained(e);
+      throw Failure.explained(failure, e);
     }
   }
 
@@ -247,7 +254,7 @@ public final class DisplayFilter implements AutoCloseable {
       try {
         shown = last.next();
       } catch (TranscodeException e) {
-        throw failure.explained(e);
+        throw Failure.explained(failure, e);
       }
       if (shown == null) {
         return;
