@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
+import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_READ;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_ATTACHED_PIC;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_COMMENT;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DEFAULT;
@@ -12,14 +13,19 @@ import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_DESCRIPTIONS;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_HEARING_IMPAIRED;
 import static org.bytedeco.ffmpeg.global.avformat.AV_DISPOSITION_VISUAL_IMPAIRED;
 import static org.bytedeco.ffmpeg.global.avformat.av_guess_sample_aspect_ratio;
+import static org.bytedeco.ffmpeg.global.avformat.av_probe_input_buffer2;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_media_type_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
@@ -29,11 +35,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -45,12 +56,27 @@ import org.bytedeco.javacpp.IntPointer;
  * <p>A source with audio but no video (cover art does not count as video) is audio-only, a podcast-style title of
  * audio renditions ({@link MediaInfo#audioOnly()}). Every input that cannot become a title is rejected here with one
  * line naming the file and the reason: missing, empty, not media, neither a video stream nor a decodable audio
- * stream, or a video codec the bundled FFmpeg cannot decode.
+ * stream, or a video codec the bundled FFmpeg cannot decode. A source is one self-contained local file: playlists
+ * and lists that name other files or network streams (HLS, DASH, ffconcat, SDP) are refused before FFmpeg opens
+ * anything they name, and FFmpeg reads the source through its file protocol only.
  */
 public final class MediaProbe {
 
   /** Above this the average frame rate is treated as a timestamp artefact rather than a real rate. */
   static final double MAX_BELIEVABLE_FPS = 240;
+
+  /**
+   * Demuxers of playlists and session descriptions: they open the files or network streams they name with the
+   * source's rights, so an uploaded ffconcat list naming a sibling upload would make a title of someone else's video.
+   */
+  private static final Map<String, String> REFERENCING_FORMATS = Map.of(
+      "concat", "an ffconcat list of other files",
+      "hls", "an HLS playlist, which names other files",
+      "dash", "a DASH manifest, which names other files",
+      "imf", "an IMF composition playlist, which names other files",
+      "sdp", "a session description (SDP), which names network streams");
+  /** Demuxers that take text files (.txt, .nfo, .ans and the like) and draw them as pictures of text-mode art. */
+  private static final Set<String> TEXT_ART_FORMATS = Set.of("tty", "bin", "xbin", "adf", "idf");
 
   private MediaProbe() {}
 
@@ -61,8 +87,8 @@ public final class MediaProbe {
    * @param file the source to inspect
    * @return the video stream (none for an audio-only source) and the audio streams a transcode of {@code file} would
    *     use
-   * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable or not media,
-   *     has neither a video stream nor a decodable audio stream, or has a video codec the bundled FFmpeg cannot
+   * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable, not media or
+   *     a playlist of other files, has neither a video stream nor a decodable audio stream, or has a video codec the bundled FFmpeg cannot
    *     decode
    */
   public static MediaInfo probe(Path file) {
@@ -103,11 +129,16 @@ public final class MediaProbe {
     } catch (IOException e) {
       throw new TranscodeException("cannot read " + name + ": " + e.getMessage(), e);
     }
+    // "file:" keeps a name such as "take2:final.mp4" or "http:x" a local file rather than a protocol's URL.
+    String url = "file:" + name;
+    AVInputFormat format = selfContainedFormat(name, url);
     AVFormatContext context = new AVFormatContext(null);
-    int ret = avformat_open_input(context, name, null, null);
+    AVDictionary options = new AVDictionary(null);
+    av_dict_set(options, "protocol_whitelist", "file", 0);
+    int ret = avformat_open_input(context, url, format, options);
+    av_dict_free(options);
     if (ret < 0) {
-      throw new TranscodeException(name + " is not a readable media file (FFmpeg: " + Ffmpeg.errorText(ret)
-          + "); give a video file such as MP4, MOV, MKV or WebM, or an audio file such as M4A, MP3, Ogg or WAV");
+      throw notMedia(name, ret);
     }
     try {
       ret = avformat_find_stream_info(context, (org.bytedeco.javacpp.PointerPointer<?>) null);
@@ -120,6 +151,43 @@ public final class MediaProbe {
       avformat_close_input(context);
       throw e;
     }
+  }
+
+  /**
+   * The demuxer FFmpeg's probe picks for {@code url}, the same probe {@code avformat_open_input} runs, refused where it
+   * would not make a title from the file alone.
+   */
+  private static AVInputFormat selfContainedFormat(String name, String url) {
+    AVIOContext io = new AVIOContext(null);
+    int ret = avio_open(io, url, AVIO_FLAG_READ);
+    if (ret < 0) {
+      throw new TranscodeException("cannot read " + name + " (FFmpeg: " + Ffmpeg.errorText(ret) + ")");
+    }
+    AVInputFormat format = new AVInputFormat(null);
+    try {
+      ret = av_probe_input_buffer2(io, format, url, null, 0, 0);
+    } finally {
+      avio_closep(io);
+    }
+    if (ret < 0) {
+      throw notMedia(name, ret);
+    }
+    String formatName = format.name().getString();
+    String referencing = REFERENCING_FORMATS.get(formatName);
+    if (referencing != null) {
+      throw new TranscodeException(name + " is " + referencing + ", not a video or audio file; give the media itself"
+          + " in one file such as MP4, MOV, MKV or WebM (ffmpeg -i " + name + " -c copy source.mp4 makes one)");
+    }
+    if (TEXT_ART_FORMATS.contains(formatName)) {
+      throw new TranscodeException(name + " is text, not a video or audio file; give a video file such as MP4, MOV,"
+          + " MKV or WebM, or an audio file such as M4A, MP3, Ogg or WAV");
+    }
+    return format;
+  }
+
+  private static TranscodeException notMedia(String name, int ret) {
+    return new TranscodeException(name + " is not a readable media file (FFmpeg: " + Ffmpeg.errorText(ret)
+        + "); give a video file such as MP4, MOV, MKV or WebM, or an audio file such as M4A, MP3, Ogg or WAV");
   }
 
   private static MediaInfo describe(String name, AVFormatContext context) {

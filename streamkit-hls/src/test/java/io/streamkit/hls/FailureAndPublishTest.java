@@ -48,6 +48,30 @@ class FailureAndPublishTest {
   }
 
   @Test
+  void textFileIsNotDrawnAsVideo() throws Exception {
+    Path text = Files.writeString(dir.resolve("notes.txt"), "These are my notes, not a movie.\n".repeat(20));
+    assertRejected(text, "is text, not a video or audio file");
+  }
+
+  @Test
+  void listNamingAnotherUploadIsRefusedWithoutReadingIt() throws Exception {
+    // Uploads wait side by side under names of the server's choosing; a list must not turn one into another's title.
+    TitleFixture.pattern(dir, "someone-else.source", "320x180", "30", 2, false, "-c:v", "libx264", "-preset",
+        "ultrafast", "-f", "mp4");
+    Path list = Files.writeString(dir.resolve("mine.source"), "ffconcat version 1.0\nfile someone-else.source\n");
+    assertRejected(list, "is an ffconcat list of other files");
+  }
+
+  @Test
+  void playlistNamingOtherFilesIsRefused() throws Exception {
+    Path segment = TitleFixture.pattern(dir, "segment.ts", "320x180", "30", 2, false, "-c:v", "libx264", "-preset",
+        "ultrafast");
+    Path playlist = Files.writeString(dir.resolve("index.m3u8"), "#EXTM3U\n#EXT-X-TARGETDURATION:2\n"
+        + "#EXTINF:2,\n" + segment + "\n#EXT-X-ENDLIST\n");
+    assertRejected(playlist, "is an HLS playlist, which names other files");
+  }
+
+  @Test
   void randomBytesAreNotMedia() throws Exception {
     byte[] noise = new byte[64 * 1024];
     new Random(7).nextBytes(noise);
