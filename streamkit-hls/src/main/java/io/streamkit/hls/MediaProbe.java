@@ -78,6 +78,9 @@ public final class MediaProbe {
   /** Demuxers that take text files (.txt, .nfo, .ans and the like) and draw them as pictures of text-mode art. */
   private static final Set<String> TEXT_ART_FORMATS = Set.of("tty", "bin", "xbin", "adf", "idf");
 
+  /** Widest or tallest picture x264 encodes (it refuses 16386x180); renditions are never larger than the source. */
+  static final int MAX_PICTURE_SIDE = 16384;
+
   private MediaProbe() {}
 
   /**
@@ -250,6 +253,13 @@ public final class MediaProbe {
     MediaInfo.Colour colour = RenditionColour.stated(par.color_trc(), par.color_primaries(), par.color_space());
     MediaInfo.Video video = new MediaInfo.Video(videoStream.index(), codec, par.width(), par.height(), rateNum,
         rateDen, variable, rotation(par), pixelFormat, sarNum, sarDen, interlaced, bitrate, colour);
+    if (Math.max(video.displayWidth(), video.displayHeight()) > MAX_PICTURE_SIDE) {
+      throw new TranscodeException(name + " shows a " + video.displayWidth() + "x" + video.displayHeight()
+          + " picture (" + par.width() + "x" + par.height() + " samples at aspect ratio " + sarNum + ":" + sarDen
+          + "), more than the " + MAX_PICTURE_SIDE + " pixels a side H.264 encodes; " + (sarNum == sarDen
+          ? "scale it down first" : "if its sample aspect ratio is wrong, re-mux it with the right picture aspect"
+          + " (ffmpeg -i " + name + " -c copy -aspect 16:9 fixed.mp4)"));
+    }
     return new MediaInfo(container, duration, video, audio);
   }
 

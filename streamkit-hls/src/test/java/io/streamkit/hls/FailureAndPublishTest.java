@@ -72,6 +72,15 @@ class FailureAndPublishTest {
   }
 
   @Test
+  void pictureWiderThanH264EncodesIsRefusedNamingItsAspect() {
+    // A wrong aspect tag (100:1) stretches 320x240 to 32,000 pixels wide as displayed: x264 would refuse every rung.
+    Path stretched = TitleFixture.pattern(dir, "stretched.mp4", "320x240", "25", 1, false, "-vf", "setsar=100/1",
+        "-c:v", "libx264", "-preset", "ultrafast");
+    assertRejected(stretched, "shows a 32000x240 picture (320x240 samples at aspect ratio 100:1), more than the"
+        + " 16384 pixels a side H.264 encodes; if its sample aspect ratio is wrong, re-mux it");
+  }
+
+  @Test
   void randomBytesAreNotMedia() throws Exception {
     byte[] noise = new byte[64 * 1024];
     new Random(7).nextBytes(noise);
