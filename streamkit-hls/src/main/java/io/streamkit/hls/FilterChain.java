@@ -14,6 +14,9 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
 import java.util.function.Consumer;
@@ -34,8 +37,12 @@ final class FilterChain implements AutoCloseable {
   private final AVFilterContext source;
   private final AVFilterContext sink;
   private final AVFrame output = avutil.av_frame_alloc();
+  private final boolean audio;
+  /** Audio: where the next frame starts, in the output time base, for a frame that comes out untimed. */
+  private long nextAudioPts;
 
   private FilterChain(boolean video, String sourceArgs, String description, int audioFrameSize, int threads) {
+    audio = !video;
     graph = avfilter_graph_alloc();
     graph.nb_threads(threads);
     source = new AVFilterContext(null);
@@ -122,6 +129,16 @@ final class FilterChain implements AutoCloseable {
       return null;
     }
     Ffmpeg.check(ret, "filter graph failed");
+    if (audio) {
+      // apad times its silence from the last sample it was given; when aresample dropped every sample (the audio
+      // ended before the video began) it was given none and its frames come out untimed, which would never reach
+      // drainBefore's end.
+      if (output.pts() == AV_NOPTS_VALUE) {
+        output.pts(nextAudioPts);
+      }
+      nextAudioPts = output.pts() + av_rescale_q(output.nb_samples(), av_make_q(1, output.sample_rate()),
+          outputTimeBase());
+    }
     return output;
   }
 

@@ -27,8 +27,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_ref;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_get_sample_fmt_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_samples_set_silence;
 
@@ -71,7 +73,9 @@ import org.bytedeco.ffmpeg.global.avutil;
  * {@code aresample=async=1:first_pts=0} (silence is inserted when audio starts late, samples dropped when it starts
  * early) and made to end with the video actually decoded — not the duration the container claims, which a
  * truncated file overstates: encoded audio is held back until the video has reached it, packets past the video's end
- * are dropped, and {@code apad} supplies silence up to the end when the audio stops early.
+ * are dropped, and {@code apad} supplies silence up to the end when the audio stops early. When the picture stops
+ * first, its last frame is repeated until the main audio track ends, so the video decoded then reaches that far.
+ * Packets of MPEG-TS and MPEG-PS sources are put on one timeline first ({@link TimestampDiscontinuities}).
  *
  * <p>Stopping: {@link JobControl#cancelled()} is checked for every packet read and while waiting on a full worker
  * queue; once it is true the run ends with a {@link CancellationException}. However the run ends, {@link #close()}
@@ -147,6 +151,10 @@ final class TranscodePipeline {
    * timeline; every audio output ends there.
    */
   private double timelineEndSeconds;
+  /** End of the main audio track decoded so far, in seconds on the output timeline. */
+  private double mainAudioEndSeconds;
+  /** A reference to the last video frame decoded, held until the end in case the sound goes on longer. */
+  private final AVFrame lastPicture = av_frame_alloc();
   private boolean workersStarted;
 
   TranscodePipeline(MediaProbe.Opened input, List<PlannedRendition> plan, Path staging, SegmentFormat format,
@@ -252,15 +260,20 @@ final class TranscodePipeline {
   private void demux(AVStream videoStream, String name) {
     AVPacket packet = av_packet_alloc();
     AVFrame frame = av_frame_alloc();
+    TimestampDiscontinuities discontinuities = new TimestampDiscontinuities(input.context);
+    long frameMicros = videoStream == null ? 0
+        : 1_000_000L * input.info.video().frameRateDen() / input.info.video().frameRateNum();
     try {
       while (av_read_frame(input.context, packet) >= 0) {
         try {
           throwIfCancelled(name);
           if (videoStream != null && packet.stream_index() == videoStream.index()) {
+            discontinuities.correct(packet, frameMicros);
             decode(videoDecoder, packet, frame, f -> onVideoFrame(f, videoStream));
           } else {
             for (AudioTrack track : audioTracks) {
               if (packet.stream_index() == track.stream.index()) {
+                discontinuities.correct(packet, 0);
                 decode(track.decoder, packet, frame, track::onFrame);
               }
             }
@@ -273,12 +286,17 @@ final class TranscodePipeline {
       if (videoStream != null) {
         decode(videoDecoder, null, frame, f -> onVideoFrame(f, videoStream));
       }
+      for (AudioTrack track : audioTracks) {
+        decode(track.decoder, null, frame, track::onFrame);
+      }
+      if (videoStream != null) {
+        holdLastPicture(videoStream, name);
+      }
       if (displayFilter != null) {
         displayFilter.push(null);
         displayFilter.drain(this::distributeVideo);
       }
       for (AudioTrack track : audioTracks) {
-        decode(track.decoder, null, frame, track::onFrame);
         for (AudioOutput output : track.outputs) {
           output.finish();
         }
@@ -309,6 +327,8 @@ final class TranscodePipeline {
   }
 
   private void onVideoFrame(AVFrame frame, AVStream stream) {
+    av_frame_unref(lastPicture);
+    Ffmpeg.check(av_frame_ref(lastPicture, frame), "cannot reference a decoded video frame");
     long pts = frame.best_effort_timestamp();
     if (pts == AV_NOPTS_VALUE) {
       pts = lastVideoPts == AV_NOPTS_VALUE ? timelineStart : lastVideoPts + Math.max(1, frame.duration());
@@ -336,6 +356,39 @@ final class TranscodePipeline {
       distributeVideo(frame);
     }
     releaseAudio();
+  }
+
+  /**
+   * Where the picture stops before the sound (a song with its cover stored as a one-frame video stream, a recording
+   * whose camera stopped first), repeats the last picture at the nominal frame rate until the main audio track ends,
+   * as a player holds it: the title lasts as long as its sound instead of being cut to its picture.
+   */
+  private void holdLastPicture(AVStream stream, String name) {
+    if (decodedFrames == 0) {
+      return;
+    }
+    MediaInfo.Video video = input.info.video();
+    long step = Math.max(1, av_rescale_q(video.frameRateDen(), av_make_q(1, video.frameRateNum()),
+        stream.time_base()));
+    double stepSeconds = step * avutil.av_q2d(stream.time_base());
+    long pts = lastVideoPts;
+    AVFrame copy = av_frame_alloc();
+    try {
+      while (timelineEndSeconds + stepSeconds / 2 < mainAudioEndSeconds) {
+        throwIfCancelled(name);
+        pts += step;
+        Ffmpeg.check(av_frame_ref(copy, lastPicture), "cannot reference a decoded video frame");
+        copy.best_effort_timestamp(pts).pts(pts).duration(step);
+        try {
+          onVideoFrame(copy, stream);
+        } finally {
+          av_frame_unref(copy);
+        }
+        throwIfWorkerFailed();
+      }
+    } finally {
+      av_frame_free(copy);
+    }
   }
 
   /** Passes on the audio the timeline now covers. */
@@ -507,6 +560,9 @@ final class TranscodePipeline {
         timelineEndSeconds = Math.max(timelineEndSeconds, end);
         releaseAudio();
       }
+      if (main) {
+        mainAudioEndSeconds = Math.max(mainAudioEndSeconds, end);
+      }
     }
 
     void close() {
@@ -529,6 +585,14 @@ final class TranscodePipeline {
     final AVCodecContext encoder;
     final java.util.ArrayDeque<AVPacket> held = new java.util.ArrayDeque<>();
     FilterChain filter;
+    /** What the filter's source takes: the parameters of the track's first frame. */
+    AudioParameters filterInput;
+    /**
+     * Converts frames to {@link #filterInput} while the track's parameters differ from its first frame's (a
+     * broadcast recording switching between 5.1 and stereo, files joined end to end); {@code null} otherwise.
+     */
+    FilterChain adapter;
+    AudioParameters adapterInput;
     RenditionWorker worker;
 
     AudioOutput(AudioTrack track, int channels, long bitrate) {
@@ -539,11 +603,35 @@ final class TranscodePipeline {
 
     /** Filters and encodes {@code frame}, whose references move to the filter graph. */
     void push(AVFrame frame, AVStream stream) {
+      AudioParameters parameters = AudioParameters.of(frame, stream);
       if (filter == null) {
-        filter = FilterChain.audio(audioSourceArgs(frame, stream), audioFilterDescription(channels), AAC_FRAME_SIZE);
+        filter = FilterChain.audio(parameters.sourceArgs(), audioFilterDescription(channels), AAC_FRAME_SIZE);
+        filterInput = parameters;
       }
-      filter.push(frame);
+      if (parameters.equals(filterInput)) {
+        finishAdapter();
+        filter.push(frame);
+      } else {
+        if (!parameters.equals(adapterInput)) {
+          finishAdapter();
+          adapter = FilterChain.audio(parameters.sourceArgs(), filterInput.conversion(), 0);
+          adapterInput = parameters;
+        }
+        adapter.push(frame);
+        adapter.drain(filter::push);
+      }
       filter.drain(this::encode);
+    }
+
+    /** Passes what the adapter still holds on to the filter and closes it. */
+    private void finishAdapter() {
+      if (adapter != null) {
+        adapter.push(null);
+        adapter.drain(filter::push);
+        adapter.close();
+        adapter = null;
+        adapterInput = null;
+      }
     }
 
     /** At the end of the source: encodes the rest up to the timeline's end and passes on what it covers. */
@@ -551,6 +639,7 @@ final class TranscodePipeline {
       if (filter == null) {
         pushSilence();
       }
+      finishAdapter();
       filter.push(null);
       filter.drainBefore(Math.round(timelineEndSeconds * AUDIO_SAMPLE_RATE), this::encode);
       encode(null);
@@ -646,6 +735,9 @@ final class TranscodePipeline {
 
     void close() {
       discardHeld();
+      if (adapter != null) {
+        adapter.close();
+      }
       if (filter != null) {
         filter.close();
       }
@@ -659,20 +751,36 @@ final class TranscodePipeline {
         + (channels == STEREO_CHANNELS ? "stereo" : "5.1") + ",apad";
   }
 
-  private static String audioSourceArgs(AVFrame frame, AVStream stream) {
-    org.bytedeco.ffmpeg.avutil.AVChannelLayout layout = frame.ch_layout();
-    if (layout.order() == avutil.AV_CHANNEL_ORDER_UNSPEC) {
-      av_channel_layout_default(layout, layout.nb_channels());
+  /** The parameters of a track's decoded audio that an {@code abuffer} source is made for. */
+  private record AudioParameters(int timeBaseNum, int timeBaseDen, int sampleRate, String sampleFormat,
+      String layout) {
+
+    static AudioParameters of(AVFrame frame, AVStream stream) {
+      org.bytedeco.ffmpeg.avutil.AVChannelLayout channels = frame.ch_layout();
+      if (channels.order() == avutil.AV_CHANNEL_ORDER_UNSPEC) {
+        av_channel_layout_default(channels, channels.nb_channels());
+      }
+      byte[] text = new byte[128];
+      av_channel_layout_describe(channels, text, text.length);
+      int end = 0;
+      while (end < text.length && text[end] != 0) {
+        end++;
+      }
+      AVRational timeBase = stream.time_base();
+      return new AudioParameters(timeBase.num(), timeBase.den(), frame.sample_rate(),
+          av_get_sample_fmt_name(frame.format()).getString(), new String(text, 0, end));
     }
-    byte[] text = new byte[128];
-    av_channel_layout_describe(layout, text, text.length);
-    int end = 0;
-    while (end < text.length && text[end] != 0) {
-      end++;
+
+    String sourceArgs() {
+      return String.format(Locale.ROOT, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
+          timeBaseNum, timeBaseDen, sampleRate, sampleFormat, layout);
     }
-    return String.format(Locale.ROOT, "time_base=%d/%d:sample_rate=%d:sample_fmt=%s:channel_layout=%s",
-        stream.time_base().num(), stream.time_base().den(), frame.sample_rate(),
-        av_get_sample_fmt_name(frame.format()).getString(), new String(text, 0, end));
+
+    /** A filter description turning any audio into these parameters, timed in the same time base. */
+    String conversion() {
+      return String.format(Locale.ROOT, "aresample=%d,aformat=sample_fmts=%s:sample_rates=%d:channel_layouts=%s,"
+          + "asettb=%d/%d", sampleRate, sampleFormat, sampleRate, layout, timeBaseNum, timeBaseDen);
+    }
   }
 
   private void finishWorkers(String name) {
@@ -778,5 +886,6 @@ final class TranscodePipeline {
     if (videoDecoder != null) {
       avcodec_free_context(videoDecoder);
     }
+    av_frame_free(lastPicture);
   }
 }

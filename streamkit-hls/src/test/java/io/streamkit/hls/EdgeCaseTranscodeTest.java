@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -243,6 +244,70 @@ class EdgeCaseTranscodeTest {
         "-itsoffset", "1.5", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000:duration=3", "-t", "4",
         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
     TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.TS, 320, 180, true);
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // it used to pad silence for ever
+  void videoStartingAfterTheAudioEndsGetsSilenceAsLongAsItself() {
+    // The picture starts 3 s in (an edit list in MP4), the 2 s of sound before it: the title starts with the picture.
+    Path source = TitleFixture.generate(dir, "late-picture.mp4", "-f", "lavfi", "-i",
+        "testsrc2=size=320x180:rate=30:duration=3", "-f", "lavfi", "-i", "sine=frequency=500:duration=2",
+        "-filter_complex", "[0:v]setpts=PTS+3/TB[v]", "-map", "[v]", "-map", "1", "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true);
+    assertThat(result.durationSeconds()).isCloseTo(3.0, within(0.05));
+    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
+        .isCloseTo(3.0, within(0.05));
+  }
+
+  @Test
+  void songWithItsCoverAsAOneFramePictureLastsAsLongAsTheSong() {
+    // What "ffmpeg -i cover.jpg -i song.mp3 -c copy" makes: a one-frame MJPEG video stream beside 4 s of sound.
+    Path cover = TitleFixture.generate(dir, "cover.jpg", "-f", "lavfi", "-i", "testsrc2=size=320x180",
+        "-frames:v", "1");
+    Path song = TitleFixture.generate(dir, "song.mp3", "-f", "lavfi", "-i", "sine=frequency=500:duration=4");
+    Path source = TitleFixture.generate(dir, "song.mkv", "-i", cover.toString(), "-i", song.toString(), "-c",
+        "copy");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true);
+    assertThat(result.durationSeconds()).isCloseTo(4.0, within(0.1));
+    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
+        .isCloseTo(4.0, within(0.1));
+  }
+
+  @Test
+  void transportStreamsJoinedEndToEndKeepEveryPart() throws Exception {
+    // Two recordings cut together: the second one's clock starts again, and its picture is larger.
+    Path joined = joined(TitleFixture.pattern(dir, "first.ts", "320x180", "25", 3, true, "-c:v", "libx264",
+        "-preset", "ultrafast", "-c:a", "aac"), TitleFixture.pattern(dir, "second.ts", "640x360", "25", 3, true,
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 320, 180, true);
+    assertThat(result.durationSeconds()).isCloseTo(6.0, within(0.05));
+    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
+        .isCloseTo(6.0, within(0.05));
+  }
+
+  @Test
+  void audioChangingRateAndChannelsMidStreamIsConverted() throws Exception {
+    // A broadcast recording going from a mono 44.1 kHz programme to a 5.1 48 kHz one.
+    Path mono = TitleFixture.pattern(dir, "mono.ts", "320x180", "25", 3, true, "-c:v", "libx264", "-preset",
+        "ultrafast", "-c:a", "aac");
+    Path surround = TitleFixture.generate(dir, "surround.ts", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+        "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000", "-t", "3", "-ac", "6", "-channel_layout", "5.1",
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+    Path out = dir.resolve("title");
+    TitleFixture.transcodeConforming(joined(mono, surround), out, SegmentFormat.TS, 320, 180, true);
+    assertThat(MediaPlaylist.read(out.resolve("180p").resolve("index.m3u8")).totalSeconds())
+        .isCloseTo(6.0, within(0.05));
+  }
+
+  private Path joined(Path first, Path second) throws java.io.IOException {
+    Path joined = dir.resolve("joined.ts");
+    Files.write(joined, Files.readAllBytes(first));
+    Files.write(joined, Files.readAllBytes(second), java.nio.file.StandardOpenOption.APPEND);
+    return joined;
   }
 
   @ParameterizedTest(name = "{0}")
