@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 /**
  * Reads a sidecar subtitle file, SubRip ({@code .srt}) or WebVTT ({@code .vtt}), into {@link SubtitleCue}s.
  *
- * <p>Both are read as UTF-8, strictly: a byte sequence that is not UTF-8 is an error naming its line (a Latin-1 or
- * UTF-16 file must be converted first, since guessing a legacy encoding silently garbles the text). A leading byte
- * order mark is skipped and lines may end in CRLF, LF or CR (W3C WebVTT §4.1; SubRip files come from both worlds).
+ * <p>Both are read as UTF-8, strictly: a byte sequence that is not UTF-8 is an error naming its line (a Latin-1 file
+ * must be converted first, since guessing a legacy encoding silently garbles the text). A file that starts with a
+ * UTF-16 byte order mark (what Windows Notepad saves as "Unicode") is read as UTF-16, which that mark leaves in no
+ * doubt. A leading byte order mark is skipped and lines may end in CRLF, LF or CR (W3C WebVTT §4.1; SubRip files
+ * come from both worlds).
  *
  * <p>WebVTT (W3C WebVTT §4.1 file structure, §6.1 file parsing): the {@code WEBVTT} signature line, header lines up to
  * the first blank line, then blocks separated by blank lines; {@code NOTE}, {@code STYLE} and {@code REGION} blocks
@@ -86,9 +88,15 @@ final class SubtitleReader {
     return cues;
   }
 
-  /** Strict UTF-8: the first malformed or unmappable byte is reported with its 1-based line. */
+  /**
+   * Strict UTF-8, or UTF-16 after its byte order mark: the first malformed or unmappable byte is reported with its
+   * 1-based line.
+   */
   private static String decode(String name, byte[] bytes) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+        || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE));
+    // Java's UTF-16 decoder reads the mark, takes the byte order from it and drops it.
+    CharsetDecoder decoder = (utf16 ? StandardCharsets.UTF_16 : StandardCharsets.UTF_8).newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length + 1);
@@ -100,8 +108,8 @@ final class SubtitleReader {
           line++;
         }
       }
-      throw new TranscodeException(String.format(java.util.Locale.ROOT, "%s line %d: byte 0x%02X is not UTF-8;"
-          + " save the file as UTF-8", name, line, bytes[in.position()] & 0xff));
+      throw new TranscodeException(String.format(java.util.Locale.ROOT, "%s line %d: byte 0x%02X is not %s;"
+          + " save the file as UTF-8", name, line, bytes[in.position()] & 0xff, utf16 ? "UTF-16" : "UTF-8"));
     }
     decoder.flush(out);
     String text = out.flip().toString();

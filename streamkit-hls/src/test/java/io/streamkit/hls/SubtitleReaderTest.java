@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SubRip and WebVTT files as users hand them over, and the one-line errors for the broken ones. */
 class SubtitleReaderTest {
@@ -63,6 +65,16 @@ class SubtitleReaderTest {
     assertThatThrownBy(() -> SubtitleReader.parse("subs.vtt", utf8("WEBVTT\n\n00:01.000 --> 00:02.000\na\n"
         + "00:03.000 --> 00:04.000\nb\n")))
         .hasMessageStartingWith("subs.vtt line 5: cue text contains '-->'");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"UTF-16LE", "UTF-16BE"})
+  void utf16WithItsByteOrderMarkIsReadAsWritten(String encoding) {
+    // What Windows Notepad saves as "Unicode": UTF-16LE after the mark FF FE.
+    String srt = "\uFEFF1\r\n00:00:01,000 --> 00:00:02,000\r\nCafé 東京\r\n";
+    byte[] bytes = srt.getBytes(java.nio.charset.Charset.forName(encoding));
+    List<SubtitleCue> cues = SubtitleReader.parse("subs.srt", bytes);
+    assertThat(cues).singleElement().satisfies(cue -> assertThat(cue.text()).isEqualTo("Café 東京"));
   }
 
   @Test
