@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,6 +81,13 @@ public final class MediaProbe {
 
   /** Widest or tallest picture x264 encodes (it refuses 16386x180); renditions are never larger than the source. */
   static final int MAX_PICTURE_SIDE = 16384;
+
+  /**
+   * Largest picture area taken from a source: 8K by 8K, room for every standard video (H.264 and HEVC level 6.2
+   * stop at 35.7 megapixels) and for 8K 360° video. A few hundred kilobytes can declare a larger picture, each of
+   * whose frames takes hundreds of megabytes to decode.
+   */
+  static final long MAX_PICTURE_PIXELS = 8192L * 8192;
 
   private MediaProbe() {}
 
@@ -234,6 +242,11 @@ public final class MediaProbe {
     if (par.width() <= 0 || par.height() <= 0) {
       throw new TranscodeException(name + ": video stream " + codec + " has no picture size; the file may be"
           + " truncated or corrupt");
+    }
+    if ((long) par.width() * par.height() > MAX_PICTURE_PIXELS) {
+      throw new TranscodeException(String.format(Locale.ROOT, "%s: its %dx%d picture (%.1f megapixels) is larger"
+          + " than the %.1f megapixels (8192x8192) taken from a source; scale it down first", name, par.width(),
+          par.height(), par.width() * (double) par.height() / 1e6, MAX_PICTURE_PIXELS / 1e6));
     }
     AVRational avg = videoStream.avg_frame_rate();
     AVRational real = videoStream.r_frame_rate();

@@ -81,6 +81,15 @@ class FailureAndPublishTest {
   }
 
   @Test
+  void pictureLargerThanEightKByEightKIsRefusedBeforeDecoding() {
+    // One black 8200x8200 JPEG frame: a few kilobytes that would decode to 100 MB a frame.
+    Path huge = TitleFixture.generate(dir, "huge.mkv", "-f", "lavfi", "-i", "color=black:size=8200x8200:rate=1",
+        "-frames:v", "1", "-c:v", "mjpeg");
+    assertRejected(huge, "huge.mkv: its 8200x8200 picture (67.2 megapixels) is larger than the 67.1 megapixels"
+        + " (8192x8192) taken from a source; scale it down first");
+  }
+
+  @Test
   void randomBytesAreNotMedia() throws Exception {
     byte[] noise = new byte[64 * 1024];
     new Random(7).nextBytes(noise);
