@@ -93,6 +93,8 @@ final class TranscodePipeline {
   static final int AAC_FRAME_SIZE = 1024;
   /** The main track's stereo rendition keeps the directory name of titles made when there was one audio track. */
   static final String AUDIO_DIRECTORY = "audio";
+  /** How far the sound must go on past the last picture for that picture to be held ({@link #holdLastPicture}). */
+  static final double HOLD_PICTURE_AFTER_SECONDS = 1.0;
 
   /**
    * What the encoders produced, before packaging.
@@ -359,12 +361,14 @@ final class TranscodePipeline {
   }
 
   /**
-   * Where the picture stops before the sound (a song with its cover stored as a one-frame video stream, a recording
-   * whose camera stopped first), repeats the last picture at the nominal frame rate until the main audio track ends,
-   * as a player holds it: the title lasts as long as its sound instead of being cut to its picture.
+   * Where the picture stops more than {@value #HOLD_PICTURE_AFTER_SECONDS} s before the sound (a song with its
+   * cover stored as a one-frame video stream, a recording whose camera stopped first), repeats the last picture at
+   * the nominal frame rate until the main audio track ends, as a player holds it: the title lasts as long as its
+   * sound instead of being cut to its picture. Shorter overhangs are the usual ragged end of two tracks (or of a
+   * truncated file's interleaving) and are trimmed with the audio, the title ending with its last picture.
    */
   private void holdLastPicture(AVStream stream, String name) {
-    if (decodedFrames == 0) {
+    if (decodedFrames == 0 || mainAudioEndSeconds - timelineEndSeconds <= HOLD_PICTURE_AFTER_SECONDS) {
       return;
     }
     MediaInfo.Video video = input.info.video();
