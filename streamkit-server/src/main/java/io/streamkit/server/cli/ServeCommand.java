@@ -69,7 +69,8 @@ final class ServeCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--data", required = true, defaultValue = "${env:STREAMKIT_DATA}", paramLabel = "DIR",
-      description = "data directory holding titles/<id>/master.m3u8 (env STREAMKIT_DATA)")
+      description = "data directory holding titles/<id>/master.m3u8, made if missing when --admin-key is given"
+          + " (env STREAMKIT_DATA)")
   Path data;
 
   @Option(names = "--db", defaultValue = "${env:STREAMKIT_DB}", paramLabel = "JDBC_URL",
@@ -300,7 +301,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dataDirectory = checkedDataDirectory();
+    Path dataDirectory = dataDirectory(data, adminKey != null && !adminKey.isBlank());
     PlaybackTokenVerifier verifier = SigningKeys.verifier(signingKeys == null ? List.of() : signingKeys);
     Duration idle = seconds("--idle-timeout", idleTimeoutSeconds);
     Duration head = seconds("--request-head-timeout", requestHeadTimeoutSeconds);
@@ -557,10 +558,17 @@ final class ServeCommand implements Callable<Integer> {
     return limits.build();
   }
 
-  private Path checkedDataDirectory() {
+  /**
+   * {@code --data}, made when the management API is on (uploads and live recordings fill it); an origin for titles
+   * already there refuses a directory that does not exist, which is more likely a mistyped path than an empty one.
+   */
+  static Path dataDirectory(Path data, boolean managementApi) throws IOException {
+    if (managementApi && !Files.exists(data)) {
+      Files.createDirectories(data);
+    }
     if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException("--data " + data + " is not a directory; create it and put titles in "
-          + data.resolve("titles") + "/<id>/");
+          + data.resolve("titles") + "/<id>/" + (managementApi ? "" : ", or pass --admin-key to upload them"));
     }
     return data;
   }

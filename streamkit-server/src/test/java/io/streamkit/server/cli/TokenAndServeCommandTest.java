@@ -1,6 +1,7 @@
 package io.streamkit.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenVerifier;
@@ -75,6 +76,17 @@ class TokenAndServeCommandTest {
     Run refused = run("serve", "--data", dir.toString(), "--signing-key", signing.toString());
     assertThat(refused.exitCode()).isEqualTo(1);
     assertThat(refused.err()).contains("holds a private key").contains("-pubout");
+  }
+
+  @Test
+  void serveMakesAMissingDataDirectoryOnlyWithTheManagementApi(@TempDir Path dir) throws Exception {
+    // With --admin-key, uploads and recordings fill it; without, titles must already be there: a typo is refused.
+    assertThat(ServeCommand.dataDirectory(dir.resolve("streamkit-data"), true)).isDirectory();
+    assertThat(dir.resolve("streamkit-data")).isEmptyDirectory();
+    assertThatThrownBy(() -> ServeCommand.dataDirectory(dir.resolve("stremkit-data"), false))
+        .hasMessageEndingWith("is not a directory; create it and put titles in "
+            + dir.resolve("stremkit-data").resolve("titles") + "/<id>/, or pass --admin-key to upload them");
+    assertThat(dir.resolve("stremkit-data")).doesNotExist();
   }
 
   @Test
