@@ -288,8 +288,9 @@ final class TranscodeCommand implements Callable<Integer> {
     String renditions = result.renditions().stream()
         .map(r -> String.format(Locale.ROOT, "%dx%d@%.1fM", r.width(), r.height(), r.peakBandwidth() / 1e6))
         .collect(Collectors.joining(" "));
-    return String.format(Locale.ROOT, "%s: %d renditions (%s)%s, %.1f s of media in %.1f s (%.2fx)",
-        result.masterPlaylist(), result.renditions().size(), renditions, result.hasAudio() ? " + AAC stereo" : "",
+    return String.format(Locale.ROOT, "%s: %d rendition%s (%s)%s, %.1f s of media in %.1f s (%.2fx)",
+        result.masterPlaylist(), result.renditions().size(), result.renditions().size() == 1 ? "" : "s", renditions,
+        result.hasAudio() ? " + AAC stereo" : "",
         result.durationSeconds(), result.wallSeconds(), result.speed());
   }
 }

@@ -52,7 +52,7 @@ class TranscodeCommandTest {
     assertThat(out.resolve("storyboard/sheet_000.jpg")).isNotEmptyFile();
     assertThat(Files.readString(out.resolve("master.m3u8"))).contains("180p/index.m3u8");
     assertThat(out.resolve("180p/seg_00000.ts")).exists();
-    assertThat(run.out()).contains("master.m3u8: 1 renditions (320x180@").contains("AAC stereo")
+    assertThat(run.out()).contains("master.m3u8: 1 rendition (320x180@").contains("AAC stereo")
         .as("a TS title has no DASH manifest").doesNotContain("DASH manifest");
 
     Path fmp4 = dir.resolve("fmp4");
