@@ -187,7 +187,7 @@ public final class MediaProbe {
     String referencing = REFERENCING_FORMATS.get(formatName);
     if (referencing != null) {
       throw new TranscodeException(name + " is " + referencing + ", not a video or audio file; give the media itself"
-          + " in one file such as MP4, MOV, MKV or WebM (ffmpeg -i " + name + " -c copy source.mp4 makes one)");
+          + " in one file such as MP4, MOV, MKV or WebM (remuxing with ffmpeg -c copy makes one)");
     }
     if (TEXT_ART_FORMATS.contains(formatName)) {
       throw new TranscodeException(name + " is text, not a video or audio file; give a video file such as MP4, MOV,"
@@ -271,7 +271,7 @@ public final class MediaProbe {
           + " picture (" + par.width() + "x" + par.height() + " samples at aspect ratio " + sarNum + ":" + sarDen
           + "), more than the " + MAX_PICTURE_SIDE + " pixels a side H.264 encodes; " + (sarNum == sarDen
           ? "scale it down first" : "if its sample aspect ratio is wrong, re-mux it with the right picture aspect"
-          + " (ffmpeg -i " + name + " -c copy -aspect 16:9 fixed.mp4)"));
+          + " (ffmpeg -c copy -aspect 16:9 sets one)"));
     }
     return new MediaInfo(container, duration, video, audio);
   }
