@@ -510,7 +510,8 @@ public final class LivePlaylists implements LiveSink {
    * {@code EXT-X-ENDLIST}, {@code EXT-X-DISCONTINUITY} and a new {@code EXT-X-MAP} where a run begins, RFC 8216bis
    * sections 4.4.3.5, 4.4.3.4, 4.4.4.3, 4.4.4.5) and a {@code master.m3u8} with measured {@code BANDWIDTH} and
    * {@code AVERAGE-BANDWIDTH}. A rendition that lacks part of the event (dropped, or absent from a run) is left out:
-   * its segments stay on disk, unlisted.
+   * its segments stay on disk, unlisted. The event's segments are its video's; an audio rendition may have one more,
+   * where its last frames ran past the picture's last segment.
    *
    * @return the recording directory
    * @throws IllegalStateException when the event has not ended
@@ -520,13 +521,21 @@ public final class LivePlaylists implements LiveSink {
       if (!eventOver) {
         throw new IllegalStateException("live: finishRecording() before endEvent(); end the event first");
       }
+      // The event lasts as long as its picture: the sound's last frames may run into one more segment (the encoder
+      // closes it when the publisher stops), which keeps the audio whole and must not make every video rendition
+      // look as if it missed the end.
+      boolean anyVideo = created.stream().anyMatch(t -> !t.rendition.audio());
       long segments = 0;
       for (LiveTrack track : created) {
-        segments = Math.max(segments, track.nextMsn);
+        if (!anyVideo || !track.rendition.audio()) {
+          segments = Math.max(segments, track.nextMsn);
+        }
       }
       Map<LiveTrack, long[]> complete = new LinkedHashMap<>();
       for (LiveTrack track : created) {
-        boolean whole = !track.all.isEmpty() && track.all.get(0).msn() == 0 && track.all.size() == segments
+        int size = track.all.size();
+        boolean whole = !track.all.isEmpty() && track.all.get(0).msn() == 0
+            && (track.rendition.audio() ? size >= segments : size == segments)
             && track.all.stream().noneMatch(LiveMediaPlaylist.Segment::gap);
         if (whole) {
           complete.put(track, writeVodPlaylist(track));

@@ -334,6 +334,26 @@ class LivePlaylistsTest {
   }
 
   @Test
+  void recordingKeepsThePictureWhenTheSoundRunsIntoOneMoreSegment() throws IOException {
+    // When the publisher stops, the encoder closes the sound's last frames, a few milliseconds past the picture's
+    // last segment, into a segment of their own.
+    LivePublisher publisher = publisher(6, false);
+    publisher.start(LADDER);
+    publisher.segments(4);
+    publisher.live.part("audio", new byte[400], 0.021, true);
+    publisher.live.segmentEnd("audio");
+    publisher.live.endEvent();
+    Path title = publisher.live.finishRecording();
+    assertThat(Files.readString(title.resolve("master.m3u8")))
+        .contains("\n720p/index.m3u8\n", "\n360p/index.m3u8\n", "URI=\"audio/index.m3u8\"");
+    for (String rendition : List.of("720p", "360p")) {
+      assertThat(LlHlsConformance.parse(Files.readString(title.resolve(rendition).resolve("index.m3u8")))
+          .complete()).hasSize(4);
+    }
+    assertThat(LlHlsConformance.parse(Files.readString(title.resolve("audio/index.m3u8"))).complete()).hasSize(5);
+  }
+
+  @Test
   void concurrentReadersAlwaysSeeConformingPlaylistsWhileTheWriterAppends() throws Exception {
     LivePublisher publisher = publisher(6, false);
     LivePlaylists live = publisher.live;

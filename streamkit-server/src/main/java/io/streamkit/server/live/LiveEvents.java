@@ -353,15 +353,23 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
   private String admitRecording(Event event) {
     try {
       Path directory = event.playlists.finishRecording();
-      Optional<LiveRendition> top = event.playlists.renditions().stream().filter(r -> !r.audio())
-          .max(Comparator.comparingInt(LiveRendition::height));
-      if (top.isEmpty() || config.recordings == null) {
+      if (config.recordings == null) {
         LOG.info("live stream {}: recording kept in {}", event.id, directory);
+        return null;
+      }
+      // Only the renditions that recorded the whole event have a playlist in the recording.
+      List<LiveRendition> recorded = event.playlists.renditions().stream()
+          .filter(r -> Files.isRegularFile(directory.resolve(r.name()).resolve("index.m3u8"))).toList();
+      Optional<LiveRendition> top = recorded.stream().filter(r -> !r.audio())
+          .max(Comparator.comparingInt(LiveRendition::height));
+      if (top.isEmpty()) {
+        LOG.warn("live stream {}: no video rendition recorded the whole event, so the recording is not a title;"
+            + " its parts are kept in {}", event.id, directory);
         return null;
       }
       List<Path> playlists = new ArrayList<>();
       playlists.add(directory.resolve(top.get().name()).resolve("index.m3u8"));
-      event.playlists.renditions().stream().filter(LiveRendition::audio)
+      recorded.stream().filter(LiveRendition::audio)
           .forEach(a -> playlists.add(directory.resolve(a.name()).resolve("index.m3u8")));
       Path source = directory.resolveSibling(directory.getFileName() + ".mp4");
       HlsRemux.toMp4(playlists, source);
