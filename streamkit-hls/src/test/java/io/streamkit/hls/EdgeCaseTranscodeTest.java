@@ -255,10 +255,8 @@ class EdgeCaseTranscodeTest {
         "-filter_complex", "[0:v]setpts=PTS+3/TB[v]", "-map", "[v]", "-map", "1", "-c:v", "libx264", "-preset",
         "ultrafast", "-c:a", "aac");
     Path out = dir.resolve("title");
-    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true);
-    assertThat(result.durationSeconds()).isCloseTo(3.0, within(0.05));
-    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
-        .isCloseTo(3.0, within(0.05));
+    assertPictureAndSoundLast(TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true),
+        out, 3.0, 0.05);
   }
 
   @Test
@@ -270,10 +268,8 @@ class EdgeCaseTranscodeTest {
     Path source = TitleFixture.generate(dir, "song.mkv", "-i", cover.toString(), "-i", song.toString(), "-c",
         "copy");
     Path out = dir.resolve("title");
-    TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true);
-    assertThat(result.durationSeconds()).isCloseTo(4.0, within(0.1));
-    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
-        .isCloseTo(4.0, within(0.1));
+    assertPictureAndSoundLast(TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, true),
+        out, 4.0, 0.1);
   }
 
   @Test
@@ -283,10 +279,8 @@ class EdgeCaseTranscodeTest {
         "-preset", "ultrafast", "-c:a", "aac"), TitleFixture.pattern(dir, "second.ts", "640x360", "25", 3, true,
         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
     Path out = dir.resolve("title");
-    TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 320, 180, true);
-    assertThat(result.durationSeconds()).isCloseTo(6.0, within(0.05));
-    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds())
-        .isCloseTo(6.0, within(0.05));
+    assertPictureAndSoundLast(TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 320, 180, true),
+        out, 6.0, 0.05);
   }
 
   @Test
@@ -301,6 +295,12 @@ class EdgeCaseTranscodeTest {
     TitleFixture.transcodeConforming(joined(mono, surround), out, SegmentFormat.TS, 320, 180, true);
     assertThat(MediaPlaylist.read(out.resolve("180p").resolve("index.m3u8")).totalSeconds())
         .isCloseTo(6.0, within(0.05));
+  }
+
+  private static void assertPictureAndSoundLast(TranscodeResult result, Path out, double seconds, double tolerance) {
+    assertThat(result.durationSeconds()).as("the picture").isCloseTo(seconds, within(tolerance));
+    assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds()).as("the sound")
+        .isCloseTo(seconds, within(tolerance));
   }
 
   private Path joined(Path first, Path second) throws java.io.IOException {
