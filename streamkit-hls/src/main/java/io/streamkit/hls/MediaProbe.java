@@ -112,10 +112,13 @@ public final class MediaProbe {
   static final class Opened implements AutoCloseable {
     final AVFormatContext context;
     final MediaInfo info;
+    /** The source as the caller named it, for messages. */
+    final String name;
 
-    Opened(AVFormatContext context, MediaInfo info) {
+    Opened(AVFormatContext context, MediaInfo info, String name) {
       this.context = context;
       this.info = info;
+      this.name = name;
     }
 
     @Override
@@ -157,7 +160,7 @@ public final class MediaProbe {
         throw new TranscodeException(name + " has no readable streams (FFmpeg: " + Ffmpeg.errorText(ret)
             + "); the file may be truncated or corrupt");
       }
-      return new Opened(context, describe(name, context));
+      return new Opened(context, describe(name, context), name);
     } catch (RuntimeException e) {
       avformat_close_input(context);
       throw e;

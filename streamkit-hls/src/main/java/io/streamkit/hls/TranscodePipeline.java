@@ -179,7 +179,7 @@ final class TranscodePipeline {
    */
   Encoded run() {
     MediaInfo info = input.info;
-    String name = input.context.url().getString();
+    String name = input.name;
     AVStream videoStream = info.audioOnly() ? null : input.context.streams(info.video().streamIndex());
     timelineStream = videoStream != null ? videoStream
         : input.context.streams(info.audio().orElseThrow().streamIndex());
