@@ -70,7 +70,7 @@ class TranscodeToS3Test {
       assertThat(run.awaitExit(Duration.ZERO)).as(String.join("\n", run.all())).isZero();
       assertThat(run.out()).hasSize(2);
       assertThat(run.out().get(0))
-          .matches("s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/master\\.m3u8: 1 renditions \\(320x180@.*");
+          .matches("s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/master\\.m3u8: 1 rendition \\(320x180@.*");
       assertThat(run.out().get(1))
           .matches("DASH manifest: s3://media/prod/titles/42/v[0-9]{17}-[0-9a-f]{8}/manifest\\.mpd");
     }
