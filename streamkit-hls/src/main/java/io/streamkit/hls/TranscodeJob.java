@@ -1,5 +1,8 @@
 package io.streamkit.hls;
 
+import static org.bytedeco.ffmpeg.global.avformat.avio_size;
+import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
+
 import io.streamkit.abr.ladder.FrameRate;
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.LadderPlanner;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
 
 /**
  * One configured transcode. {@link #run()} works on the calling thread (plus one encoder thread per rendition, for
@@ -103,7 +107,7 @@ public final class TranscodeJob {
       }
       Path staging = destination.createStaging();
       try {
-        ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), started);
+        ProgressMeter meter = new ProgressMeter(opened.info.durationSeconds(), opened.context.pb(), started);
         StoryboardCapture storyboardCapture = storyboard && !audioOnly ? new StoryboardCapture(
             staging.resolve(StoryboardCapture.DIRECTORY), storyboardSeconds != Transcoder.AUTOMATIC_STORYBOARD_SECONDS
                 ? storyboardSeconds : StoryboardCapture.automaticSeconds(opened.info.durationSeconds())) : null;
@@ -166,16 +170,23 @@ public final class TranscodeJob {
     }
   }
 
-  /** Turns decoded media time into throttled progress reports. */
+  /**
+   * Turns decoded media time into throttled progress reports: the share of the source's duration decoded, or for a
+   * source that states no duration (a WebM recorded by a browser's MediaRecorder, a live-written Matroska file) the
+   * share of its bytes read.
+   */
   private final class ProgressMeter {
     private final double durationSeconds;
+    /** The source being read, on the thread that reports. */
+    private final AVIOContext source;
     private final long started;
     private long frames;
     private long lastReport;
     private double mediaSeconds;
 
-    ProgressMeter(double durationSeconds, long started) {
+    ProgressMeter(double durationSeconds, AVIOContext source, long started) {
       this.durationSeconds = durationSeconds;
+      this.source = source;
       this.started = started;
       // The first decoded frame is reported whatever System.nanoTime()'s origin (it may be any value, even negative).
       this.lastReport = started - PROGRESS_INTERVAL_NANOS;
@@ -187,8 +198,13 @@ public final class TranscodeJob {
       long now = System.nanoTime();
       if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
         lastReport = now;
-        report(durationSeconds > 0 ? Math.min(99.9, 100 * mediaSeconds / durationSeconds) : 0, now);
+        report(Math.min(99.9, durationSeconds > 0 ? 100 * mediaSeconds / durationSeconds : 100 * shareRead()), now);
       }
+    }
+
+    private double shareRead() {
+      long size = source == null || source.isNull() ? -1 : avio_size(source);
+      return size > 0 ? (double) Math.max(0, avio_tell(source)) / size : 0;
     }
 
     void finished() {

@@ -167,6 +167,19 @@ class FailureAndPublishTest {
   }
 
   @Test
+  void sourceWithoutADurationReportsProgressByTheShareRead() {
+    // A browser's MediaRecorder writes WebM as it records: no duration in the header.
+    Path source = TitleFixture.pattern(dir, "recorded.webm", "320x180", "30", 3, false, "-c:v", "libvpx",
+        "-deadline", "realtime", "-live", "1");
+    assertThat(MediaProbe.probe(source).durationSeconds()).isZero();
+    java.util.List<TranscodeProgress> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Transcoder.builder().input(source).output(dir.resolve("title")).ladder(Ladder.small()).preset("ultrafast")
+        .listener(reports::add).build().run();
+    assertThat(reports).extracting(TranscodeProgress::percent).anyMatch(p -> p > 0 && p < 100).last()
+        .isEqualTo(100.0);
+  }
+
+  @Test
   void builderNamesTheBadPropertyAndItsLimit() {
     assertThatThrownBy(() -> Transcoder.builder().segmentSeconds(1))
         .hasMessageContaining("segmentSeconds must be between 2 and 30, got 1");
