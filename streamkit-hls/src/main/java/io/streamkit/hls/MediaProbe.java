@@ -99,8 +99,8 @@ public final class MediaProbe {
    * @return the video stream (none for an audio-only source) and the audio streams a transcode of {@code file} would
    *     use
    * @throws TranscodeException with a one-line message when the file is missing, empty, unreadable, not media or
-   *     a playlist of other files, has neither a video stream nor a decodable audio stream, or has a video codec the bundled FFmpeg cannot
-   *     decode
+   *     a playlist of other files, has neither a video stream nor a decodable audio stream, has a video codec the
+   *     bundled FFmpeg cannot decode, or a picture larger than a transcode takes
    */
   public static MediaInfo probe(Path file) {
     try (Opened opened = open(file)) {
