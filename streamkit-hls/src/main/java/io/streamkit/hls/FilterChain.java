@@ -40,6 +40,8 @@ final class FilterChain implements AutoCloseable {
   private final boolean audio;
   /** Audio: where the next frame starts, in the output time base, for a frame that comes out untimed. */
   private long nextAudioPts;
+  /** Audio: the output time base, read once. */
+  private AVRational audioTimeBase;
 
   private FilterChain(boolean video, String sourceArgs, String description, int audioFrameSize, int threads) {
     audio = !video;
@@ -136,8 +138,11 @@ final class FilterChain implements AutoCloseable {
       if (output.pts() == AV_NOPTS_VALUE) {
         output.pts(nextAudioPts);
       }
+      if (audioTimeBase == null) {
+        audioTimeBase = outputTimeBase();
+      }
       nextAudioPts = output.pts() + av_rescale_q(output.nb_samples(), av_make_q(1, output.sample_rate()),
-          outputTimeBase());
+          audioTimeBase);
     }
     return output;
   }

@@ -549,13 +549,14 @@ final class TranscodePipeline {
         decodedFrames++;
         progress.decoded(start);
       }
+      AudioParameters parameters = AudioParameters.of(frame, stream);
       for (AudioOutput output : outputs) {
         AVFrame reference = av_frame_clone(frame);
         if (reference == null) {
           throw new OutOfMemoryError("cannot reference a decoded audio frame");
         }
         try {
-          output.push(reference, stream);
+          output.push(reference, parameters);
         } finally {
           av_frame_free(reference);
         }
@@ -606,8 +607,7 @@ final class TranscodePipeline {
     }
 
     /** Filters and encodes {@code frame}, whose references move to the filter graph. */
-    void push(AVFrame frame, AVStream stream) {
-      AudioParameters parameters = AudioParameters.of(frame, stream);
+    void push(AVFrame frame, AudioParameters parameters) {
       if (filter == null) {
         filter = FilterChain.audio(parameters.sourceArgs(), audioFilterDescription(channels), AAC_FRAME_SIZE);
         filterInput = parameters;
@@ -665,7 +665,7 @@ final class TranscodePipeline {
             "cannot copy the channel layout of audio track " + track.number);
         Ffmpeg.check(av_frame_get_buffer(silence, 0), "cannot allocate a silent audio frame");
         av_samples_set_silence(silence.extended_data(), 0, 1, silence.ch_layout().nb_channels(), sampleFormat);
-        push(silence, track.stream);
+        push(silence, AudioParameters.of(silence, track.stream));
       } finally {
         av_frame_free(silence);
       }
