@@ -11,8 +11,10 @@ import io.streamkit.abr.ladder.SourceVideo;
 import io.streamkit.core.protection.ContentKey;
 import io.streamkit.core.protection.ContentKeyStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 
@@ -46,11 +48,12 @@ public final class TranscodeJob {
   private final int storyboardSeconds;
   private final TranscodeListener listener;
   private final List<SidecarSubtitles> subtitles;
+  private final Duration maxSourceDuration;
   private volatile boolean cancelled;
 
   TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
       SegmentEncryption encryption, KeyDestination keys, boolean storyboard, int storyboardSeconds,
-      TranscodeListener listener, List<SidecarSubtitles> subtitles) {
+      TranscodeListener listener, List<SidecarSubtitles> subtitles, Duration maxSourceDuration) {
     this.input = input;
     this.destination = destination;
     this.format = format;
@@ -63,6 +66,7 @@ public final class TranscodeJob {
     this.storyboardSeconds = storyboardSeconds;
     this.listener = listener;
     this.subtitles = subtitles;
+    this.maxSourceDuration = maxSourceDuration;
   }
 
   /**
@@ -91,6 +95,12 @@ public final class TranscodeJob {
       subtitleTracks.add(sidecar.read());
     }
     try (MediaProbe.Opened opened = MediaProbe.open(input)) {
+      double maxSeconds = maxSourceDuration.toMillis() / 1000.0;
+      if (opened.info.durationSeconds() > maxSeconds) {
+        throw new TranscodeException(input + " lasts " + clock(opened.info.durationSeconds()) + ", longer than the "
+            + clock(maxSeconds) + " this transcode takes; cut it into parts, or raise maxSourceDuration"
+            + " (--max-source-hours)");
+      }
       boolean audioOnly = opened.info.audioOnly();
       if (audioOnly && !subtitleTracks.isEmpty()) {
         throw new TranscodeException(input + " is audio-only (no video stream) and audio-only titles carry no"
@@ -112,7 +122,15 @@ public final class TranscodeJob {
             staging.resolve(StoryboardCapture.DIRECTORY), storyboardSeconds != Transcoder.AUTOMATIC_STORYBOARD_SECONDS
                 ? storyboardSeconds : StoryboardCapture.automaticSeconds(opened.info.durationSeconds())) : null;
         TranscodePipeline.Encoded encoded = new TranscodePipeline(opened, plan, staging, format, segmentSeconds,
-            preset, control, meter::decoded, storyboardCapture).run();
+            preset, control, seconds -> {
+              if (seconds > maxSeconds) {
+                throw new TranscodeException(input + " runs past " + clock(maxSeconds) + " (it states "
+                    + (opened.info.durationSeconds() > 0 ? "a duration of " + clock(opened.info.durationSeconds())
+                    : "no duration") + "), longer than this transcode takes; cut it into parts, or raise"
+                    + " maxSourceDuration (--max-source-hours)");
+              }
+              meter.decoded(seconds);
+            }, storyboardCapture).run();
         if (control.cancelled()) {
           throw new CancellationException("transcode of " + input + " cancelled");
         }
@@ -146,6 +164,12 @@ public final class TranscodeJob {
         TitleDestination.deleteRecursively(staging);
       }
     }
+  }
+
+  /** {@return a duration as hours, minutes and seconds, e.g. 12:00:00} */
+  private static String clock(double seconds) {
+    long whole = Math.round(seconds);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60);
   }
 
   /** A subtitle file given to {@link Transcoder.Builder#subtitles}, checked there. */

@@ -6,6 +6,7 @@ import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.storage.TitleVersions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IllformedLocaleException;
 import java.util.List;
@@ -54,6 +55,13 @@ public final class Transcoder {
   public static final int MIN_STORYBOARD_SECONDS = 1;
   /** Longest storyboard interval accepted, in seconds: beyond it the thumbnails no longer help to find a scene. */
   public static final int MAX_STORYBOARD_SECONDS = 60;
+  /** {@link #DEFAULT_MAX_SOURCE_DURATION} in hours, for command-line defaults. */
+  public static final int DEFAULT_MAX_SOURCE_HOURS = 12;
+  /**
+   * The longest source a transcode takes unless {@link Builder#maxSourceDuration} says otherwise: longer than any
+   * film, short of what a few kilobytes can claim (two pictures an hour apart make an hour of video, at every rung).
+   */
+  public static final Duration DEFAULT_MAX_SOURCE_DURATION = Duration.ofHours(DEFAULT_MAX_SOURCE_HOURS);
   /** The builder's storyboard interval until one is set: chosen from the source's duration when the job runs. */
   static final int AUTOMATIC_STORYBOARD_SECONDS = 0;
 
@@ -98,6 +106,7 @@ public final class Transcoder {
     private boolean storyboard = true;
     private int storyboardSeconds = AUTOMATIC_STORYBOARD_SECONDS;
     private TranscodeListener listener = progress -> { };
+    private Duration maxSourceDuration = DEFAULT_MAX_SOURCE_DURATION;
     private final List<TranscodeJob.SidecarSubtitles> subtitles = new ArrayList<>();
 
     private Builder() {}
@@ -343,6 +352,25 @@ public final class Transcoder {
     }
 
     /**
+     * The longest source this transcode takes. A source that states a longer duration is refused before anything
+     * is encoded; one whose pictures or sound run past it (a source that states none, or states less than it holds)
+     * fails there, and nothing is published either way.
+     *
+     * @param maxSourceDuration positive; default {@link Transcoder#DEFAULT_MAX_SOURCE_DURATION} (12 hours)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxSourceDuration} is zero or negative
+     * @throws NullPointerException if {@code maxSourceDuration} is null
+     */
+    public Builder maxSourceDuration(Duration maxSourceDuration) {
+      Objects.requireNonNull(maxSourceDuration, "maxSourceDuration");
+      if (maxSourceDuration.isNegative() || maxSourceDuration.isZero()) {
+        throw new IllegalArgumentException("maxSourceDuration must be positive, got " + maxSourceDuration);
+      }
+      this.maxSourceDuration = maxSourceDuration;
+      return this;
+    }
+
+    /**
      * Where progress reports go, on the thread that runs the job.
      *
      * @param listener receives each report; default: none
@@ -384,7 +412,7 @@ public final class Transcoder {
       if (storage != null) {
         return new TranscodeJob(input, new TitleDestination.Stored(storage, titleKey, stagingDirectory, replace),
             format, segmentSeconds, ladder, preset, encryption, keys, storyboard, storyboardSeconds, listener,
-            List.copyOf(subtitles));
+            List.copyOf(subtitles), maxSourceDuration);
       }
       if (output == null) {
         throw new IllegalStateException("output is not set; call output(Path) or output(MediaStorage, String)");
@@ -400,7 +428,8 @@ public final class Transcoder {
         throw new IllegalArgumentException("output " + output + " is a file; give a directory path");
       }
       return new TranscodeJob(input, new TitleDestination.Directory(absoluteOutput), format, segmentSeconds, ladder,
-          preset, encryption, keys, storyboard, storyboardSeconds, listener, List.copyOf(subtitles));
+          preset, encryption, keys, storyboard, storyboardSeconds, listener, List.copyOf(subtitles),
+          maxSourceDuration);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamkit.abr.ladder.Ladder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -87,6 +88,31 @@ class FailureAndPublishTest {
         "-frames:v", "1", "-c:v", "mjpeg");
     assertRejected(huge, "huge.mkv: its 8200x8200 picture (67.2 megapixels) is larger than the 67.1 megapixels"
         + " (8192x8192) taken from a source; scale it down first");
+  }
+
+  @Test
+  void sourceLongerThanTwelveHoursIsRefusedBeforeEncoding() {
+    // Two pictures thirteen hours apart: 1.5 kB that would be thirteen hours of video at every rung.
+    Path stretched = TitleFixture.generate(dir, "two-pictures.mkv", "-f", "lavfi", "-i",
+        "color=size=320x240:rate=1", "-frames:v", "2", "-vf", "setpts=N*13*3600/TB", "-fps_mode", "passthrough",
+        "-c:v", "libx264", "-preset", "ultrafast");
+    assertRejected(stretched, "two-pictures.mkv lasts 13:00:00, longer than the 12:00:00 this transcode takes; cut"
+        + " it into parts, or raise maxSourceDuration (--max-source-hours)");
+  }
+
+  @Test
+  void sourceRunningPastItsLimitWithoutStatingADurationFailsThere() {
+    Path source = TitleFixture.pattern(dir, "recorded.webm", "320x180", "30", 3, true, "-c:v", "libvpx",
+        "-deadline", "realtime", "-live", "1");
+    assertThat(MediaProbe.probe(source).durationSeconds()).isZero();
+    Path out = dir.resolve("title");
+    assertThatThrownBy(() -> Transcoder.builder().input(source).output(out).ladder(Ladder.small())
+        .preset("ultrafast").maxSourceDuration(Duration.ofSeconds(2)).build().run())
+        .isInstanceOf(TranscodeException.class)
+        .hasMessageEndingWith("recorded.webm runs past 0:00:02 (it states no duration), longer than this transcode"
+            + " takes; cut it into parts, or raise maxSourceDuration (--max-source-hours)");
+    assertThat(out).doesNotExist();
+    TitleFixture.assertNoStaging(dir);
   }
 
   @Test
@@ -185,6 +211,8 @@ class FailureAndPublishTest {
         .hasMessageContaining("segmentSeconds must be between 2 and 30, got 1");
     assertThatThrownBy(() -> Transcoder.builder().preset("warp"))
         .hasMessageContaining("preset must be one of");
+    assertThatThrownBy(() -> Transcoder.builder().maxSourceDuration(Duration.ZERO))
+        .hasMessageContaining("maxSourceDuration must be positive, got PT0S");
     assertThatThrownBy(() -> Transcoder.builder().output(dir).build())
         .hasMessageContaining("input is not set");
   }

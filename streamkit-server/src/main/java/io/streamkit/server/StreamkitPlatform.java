@@ -141,6 +141,9 @@ public final class StreamkitPlatform implements AutoCloseable {
         if (config.preset != null) {
           w.preset(config.preset);
         }
+        if (config.maxSourceDuration != null) {
+          w.maxSourceDuration(config.maxSourceDuration);
+        }
         if (config.storage != null) {
           w.storage(config.storage);
         }
@@ -309,6 +312,7 @@ public final class StreamkitPlatform implements AutoCloseable {
     private int workers = IngestWorkers.DEFAULT_WORKERS;
     private Ladder ladder;
     private String preset;
+    private Duration maxSourceDuration;
     private String nodeId;
     private long maxUploadBytes = ManagementApi.DEFAULT_MAX_UPLOAD_BYTES;
     private String publicBaseUrl;
@@ -556,6 +560,21 @@ public final class StreamkitPlatform implements AutoCloseable {
     public Builder preset(String preset) {
       IngestWorkers.builder().preset(preset);
       this.preset = preset;
+      return this;
+    }
+
+    /**
+     * The longest upload the workers transcode; a longer one becomes a failed title saying so.
+     *
+     * @param maxSourceDuration positive; default {@link io.streamkit.hls.Transcoder#DEFAULT_MAX_SOURCE_DURATION}
+     *     (12 hours)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxSourceDuration} is zero or negative
+     * @throws NullPointerException if {@code maxSourceDuration} is null
+     */
+    public Builder maxSourceDuration(Duration maxSourceDuration) {
+      IngestWorkers.builder().maxSourceDuration(maxSourceDuration);
+      this.maxSourceDuration = maxSourceDuration;
       return this;
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,8 @@ class StreamkitPlatformTest {
     assertThatThrownBy(() -> b.preset("warp-speed")).hasMessageContaining("warp-speed");
     assertThatThrownBy(() -> b.nodeId(" ")).hasMessageContaining("node id must be 1 to");
     assertThatThrownBy(() -> b.maxUploadBytes(0)).hasMessageContaining("max upload bytes must be between 1");
+    assertThatThrownBy(() -> b.maxSourceDuration(Duration.ofHours(-1)))
+        .hasMessageContaining("maxSourceDuration must be positive, got PT-1H");
     assertThatThrownBy(() -> b.publicBaseUrl("video.example.com")).hasMessageContaining("https://host");
     assertThatThrownBy(() -> StreamkitPlatform.builder().hs256Secret(SECRET).build())
         .hasMessageContaining("data directory");

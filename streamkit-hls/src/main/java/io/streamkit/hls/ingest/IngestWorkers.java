@@ -398,6 +398,7 @@ public final class IngestWorkers implements AutoCloseable {
         .segmentSeconds(config.segmentSeconds)
         .ladder(ladder)
         .preset(config.preset)
+        .maxSourceDuration(config.maxSourceDuration)
         .encryption(config.encryption)
         .listener(p -> progress.report(p.percent()))
         .build();
@@ -650,6 +651,7 @@ public final class IngestWorkers implements AutoCloseable {
     private Ladder ladder = Ladder.apple();
     private int segmentSeconds = Transcoder.DEFAULT_SEGMENT_SECONDS;
     private String preset = Transcoder.DEFAULT_PRESET;
+    private Duration maxSourceDuration = Transcoder.DEFAULT_MAX_SOURCE_DURATION;
     private SegmentFormat format = SegmentFormat.FMP4;
     private MediaStorage storage;
     private Duration orphanGrace = DEFAULT_ORPHAN_GRACE;
@@ -850,6 +852,21 @@ public final class IngestWorkers implements AutoCloseable {
     public Builder preset(String preset) {
       Transcoder.builder().preset(preset);
       this.preset = preset;
+      return this;
+    }
+
+    /**
+     * The longest upload transcoded; a longer one fails with a message saying so. See
+     * {@link Transcoder.Builder#maxSourceDuration}.
+     *
+     * @param maxSourceDuration positive; default {@link Transcoder#DEFAULT_MAX_SOURCE_DURATION} (12 hours)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxSourceDuration} is zero or negative
+     * @throws NullPointerException if {@code maxSourceDuration} is null
+     */
+    public Builder maxSourceDuration(Duration maxSourceDuration) {
+      Transcoder.builder().maxSourceDuration(maxSourceDuration);
+      this.maxSourceDuration = maxSourceDuration;
       return this;
     }
 

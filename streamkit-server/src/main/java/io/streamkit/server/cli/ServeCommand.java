@@ -9,6 +9,7 @@ import io.streamkit.core.storage.MediaStorage;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.server.origin.ManagementApi;
 import io.streamkit.hls.SegmentEncryption;
+import io.streamkit.hls.Transcoder;
 import io.streamkit.hls.ingest.IngestWorkers;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.server.StreamkitPlatform;
@@ -125,6 +126,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-upload-bytes", defaultValue = "${env:STREAMKIT_MAX_UPLOAD_BYTES:-10737418240}",
       paramLabel = "BYTES", description = "largest upload accepted (env STREAMKIT_MAX_UPLOAD_BYTES, default 10 GiB)")
   long maxUploadBytes;
+
+  @Option(names = "--max-source-hours", paramLabel = "HOURS",
+      defaultValue = "${env:STREAMKIT_MAX_SOURCE_HOURS:-" + Transcoder.DEFAULT_MAX_SOURCE_HOURS + "}",
+      description = "longest upload transcoded; a longer one becomes a failed title saying so (env"
+          + " STREAMKIT_MAX_SOURCE_HOURS, default " + Transcoder.DEFAULT_MAX_SOURCE_HOURS + ")")
+  double maxSourceHours;
 
   @Option(names = "--ladder", defaultValue = "${env:STREAMKIT_LADDER:-apple}", paramLabel = "NAME|FILE",
       description = "ladder uploads are transcoded to: apple, bench, small, auto (apple's rungs fitted to each title)"
@@ -341,6 +348,7 @@ final class ServeCommand implements Callable<Integer> {
         .ladder(Ladder.named(ladder))
         .preset(preset)
         .maxUploadBytes(maxUploadBytes)
+        .maxSourceDuration(TranscodeCommand.sourceHours("--max-source-hours", maxSourceHours))
         .publicBaseUrl(publicUrl)
         .workers(workers)
         .jobLease(lease)

@@ -11,6 +11,7 @@ import io.streamkit.hls.Transcoder;
 import io.streamkit.storage.s3.S3Storage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,8 @@ final class TranscodeCommand implements Callable<Integer> {
 
   static final int BAR_WIDTH = 30;
   static final String S3_SCHEME = "s3://";
+  /** The largest {@code --max-source-hours}: six weeks. */
+  static final int MAX_SOURCE_HOURS = 1000;
 
   enum Format {
     fmp4(SegmentFormat.FMP4),
@@ -107,6 +110,12 @@ final class TranscodeCommand implements Callable<Integer> {
           + "; auto: every 2 s, less often for titles over 1000 s; off: no storyboard (default: ${DEFAULT-VALUE}).")
   String storyboardInterval;
 
+  @Option(names = "--max-source-hours", paramLabel = "HOURS",
+      defaultValue = "" + Transcoder.DEFAULT_MAX_SOURCE_HOURS,
+      description = "Refuse a source longer than this, before encoding or where it runs past it (default:"
+          + " ${DEFAULT-VALUE}).")
+  double maxSourceHours;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -154,6 +163,15 @@ final class TranscodeCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--subtitles " + value + ": " + e.getMessage());
       }
     }
+  }
+
+  /** {@return an option's hours as a duration} Shared with {@code serve}, which limits uploads the same way. */
+  static Duration sourceHours(String option, double hours) {
+    if (!(hours * 3600 >= 1) || hours > MAX_SOURCE_HOURS) {
+      throw new IllegalArgumentException(option + " must be between 1 second (0.0003) and " + MAX_SOURCE_HOURS
+          + " hours, got " + hours);
+    }
+    return Duration.ofMillis(Math.round(hours * 3_600_000));
   }
 
   /** Sets the storyboard {@code --storyboard-interval} asks for. */
@@ -247,6 +265,7 @@ final class TranscodeCommand implements Callable<Integer> {
         .segmentSeconds(segmentSeconds)
         .ladder(Ladder.named(ladder))
         .preset(preset)
+        .maxSourceDuration(sourceHours("--max-source-hours", maxSourceHours))
         .listener(progress -> {
           if (terminal) {
             err.print("\r" + bar(progress));

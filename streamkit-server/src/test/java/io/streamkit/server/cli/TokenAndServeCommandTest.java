@@ -118,6 +118,8 @@ class TokenAndServeCommandTest {
         "--encrypt aes-128 needs a master key to wrap the content keys: add --master-key-file FILE");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--master-key-file",
         dir.resolve("master.key").toString()), "--master-key-file " + dir.resolve("master.key") + " does not exist");
+    assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--max-source-hours", "-1"),
+        "--max-source-hours must be between 1 second (0.0003) and 1000 hours, got -1.0");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--max-streams-per-viewer", "-1"),
         "--max-streams-per-viewer must be between 0");
     assertError(run("serve", "--data", dir.toString(), "--signing-key", SECRET, "--rtmp-port", "1935"),

@@ -196,6 +196,26 @@ class TranscodeCommandTest {
   }
 
   @Test
+  void aSourceLongerThanMaxSourceHoursIsRefusedWithNoOutput() throws Exception {
+    Path source = dir.resolve("clip.mp4");
+    Process process = new ProcessBuilder(Loader.load(org.bytedeco.ffmpeg.ffmpeg.class), "-v", "error", "-f", "lavfi",
+        "-i", "testsrc2=size=320x180:rate=30", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast",
+        source.toString()).inheritIO().start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    Path out = dir.resolve("title");
+
+    Run run = streamkit("transcode", source.toString(), "--out", out.toString(), "--max-source-hours", "0.0005");
+
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err().strip()).startsWith("transcode: ").endsWith("clip.mp4 lasts 0:00:03, longer than the"
+        + " 0:00:02 this transcode takes; cut it into parts, or raise maxSourceDuration (--max-source-hours)");
+    assertThat(out).doesNotExist();
+    Run zero = streamkit("transcode", source.toString(), "--out", out.toString(), "--max-source-hours", "0");
+    assertThat(zero.err().strip()).isEqualTo("transcode: --max-source-hours must be between 1 second (0.0003) and"
+        + " 1000 hours, got 0.0");
+  }
+
+  @Test
   void unknownLadderIsOneLine() {
     Run run = streamkit("transcode", "in.mp4", "--out", dir.resolve("t").toString(), "--ladder", "huge");
     assertThat(run.status()).isEqualTo(1);

@@ -14,8 +14,9 @@ import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
-import io.streamkit.server.TestVideos;
+import io.streamkit.hls.Transcoder;
 import io.streamkit.hls.ingest.IngestWorkers;
+import io.streamkit.server.TestVideos;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,10 +64,15 @@ class ManagementApiTest {
   private OriginServer origin;
 
   private void start(boolean withWorkers) {
+    start(withWorkers, Transcoder.DEFAULT_MAX_SOURCE_DURATION);
+  }
+
+  private void start(boolean withWorkers, Duration maxSourceDuration) {
     store = StreamkitStore.builder().dataDirectory(data).build();
     if (withWorkers) {
       workers = IngestWorkers.builder().store(store).dataDirectory(data).node("test-node").ladder(Ladder.small())
-          .preset("ultrafast").segmentSeconds(2).pollInterval(Duration.ofMillis(100)).build().start();
+          .preset("ultrafast").segmentSeconds(2).maxSourceDuration(maxSourceDuration)
+          .pollInterval(Duration.ofMillis(100)).build().start();
     }
     ManagementApi api = ManagementApi.builder().store(store).workers(workers).dataDirectory(data)
         .maxUploadBytes(MAX_UPLOAD).tokenSigner(PlaybackTokenSigner.hs256(SECRET))
@@ -160,6 +166,29 @@ class ManagementApiTest {
     assertThat(again.get("errorMessage").asText()).isEqualTo(message);
     assertThat(IngestJobQueue.in(store).forTitle(UUID.fromString(id))).extracting(IngestJob::ladder)
         .as("the retry keeps the ladder the upload named").containsExactly("bench", "bench");
+  }
+
+  @Test
+  void anUploadLongerThanTheWorkersTakeFailsSayingSoAndPublishesNothing() throws Exception {
+    start(true, Duration.ofSeconds(3));
+    Path video = TestVideos.make(data.resolve("clip.mp4"), 4, 320, 180);
+
+    HttpResponse<String> uploaded = send(admin("/api/titles").header("Content-Type", "video/mp4")
+        .header("X-Title-Name", "too long").POST(BodyPublishers.ofFile(video)).build());
+    assertThat(uploaded.statusCode()).isEqualTo(202);
+    String id = body(uploaded).get("id").asText();
+
+    JsonNode failed = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline && failed == null) {
+      JsonNode title = body(send(admin("/api/titles/" + id).build()));
+      failed = title.path("status").asText().equals("FAILED") ? title : null;
+      Thread.sleep(100);
+    }
+    assertThat(failed).as("title %s never failed", id).isNotNull();
+    assertThat(failed.get("errorMessage").asText()).isEqualTo("the uploaded file lasts 0:00:04, longer than the"
+        + " 0:00:03 this transcode takes; cut it into parts, or raise maxSourceDuration (--max-source-hours)");
+    assertThat(data.resolve("titles").resolve(id)).doesNotExist();
   }
 
   @Test
