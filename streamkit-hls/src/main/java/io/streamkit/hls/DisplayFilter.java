@@ -14,12 +14,13 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
 /**
  * What a player would do to show the source, done once before the renditions scale so that every rendition is plain
  * progressive BT.709 SDR: de-interlace signalled interlaced pictures (bwdif, one frame per frame; Apple HLS authoring
- * specification 1.14), apply a title's rotation (the output needs no display matrix), and convert HDR or BT.2020 colour
- * to BT.709 SDR, for a title's transcode and a live one alike.
+ * specification 1.14), apply a title's rotation (the output needs no display matrix), and convert HDR or wide-gamut
+ * colour to BT.709 SDR, for a title's transcode and a live one alike.
  *
- * <p>HDR (PQ or HLG, ITU-R BT.2100) and BT.2020 are converted because a phone's HDR video played as BT.709 looks grey
- * and washed out, and Chromium showed an H.264 stream tagged HLG no differently from an untagged one; the renditions
- * then say BT.709 ({@link RenditionColour}). zimg (zscale) takes the picture to linear light with the reference white
+ * <p>HDR (PQ or HLG, ITU-R BT.2100) and wide gamuts (BT.2020, DCI-P3, Display P3) are converted because a phone's HDR
+ * video played as BT.709 looks grey and washed out, Chromium showed an H.264 stream tagged HLG no differently from an
+ * untagged one, and a player that ignores the primaries shows a P3 picture's colours duller than they are; the
+ * renditions then say BT.709 ({@link RenditionColour}), colours outside its gamut clipped to it. zimg (zscale) takes the picture to linear light with the reference white
  * of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, SDR's white, converts the primaries to BT.709,
  * and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP}, in Java between two filter graphs), then BT.709
  * transfer, matrix and limited range. It works on float planes, at the largest rendition's size when the source is
@@ -51,6 +52,9 @@ public final class DisplayFilter implements AutoCloseable {
 
   /** From linear light in BT.709 primaries to what the renditions take. */
   private static final String FROM_LINEAR = "zscale=t=bt709:m=bt709:r=tv,format=yuv420p";
+
+  /** DCI-P3's and Display P3's primaries. */
+  private static final Set<String> P3_PRIMARIES = Set.of("smpte431", "smpte432");
 
   /** Transfers with BT.2020's curve, the one constant-luminance Y'C'bC'r is defined with. */
   private static final Set<String> BT2020_CURVE = Set.of("bt709", "smpte170m", "bt2020-10", "bt2020-12");
@@ -171,10 +175,12 @@ public final class DisplayFilter implements AutoCloseable {
       if ((long) sourceWidth * sourceHeight > (long) width * height) {
         filters.add("scale=" + width + ":" + height + ":flags=bicubic");
       }
-      // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it.
+      // What the stream does not name (or zimg cannot read) is taken as a BT.2020 stream has it; the matrix of SDR
+      // on P3 primaries as Apple's P3 D65 video has it, BT.709's.
       String transfer = ZSCALE_TRANSFERS.contains(stated.transfer()) ? stated.transfer() : "bt709";
       String primaries = ZSCALE_PRIMARIES.contains(stated.primaries()) ? stated.primaries() : "bt2020";
-      String matrix = ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix() : "bt2020nc";
+      String matrix = ZSCALE_MATRICES.contains(stated.matrix()) ? stated.matrix()
+          : !stated.highDynamicRange() && P3_PRIMARIES.contains(primaries) ? "bt709" : "bt2020nc";
       // Pairings no standard defines, which zimg refuses ("no path between colorspaces") and which failed the whole
       // transcode, are taken as the form the standards allow, since a stream stating one is mis-tagged. Constant-
       // luminance Y'C'bC'r is defined with BT.2020's own transfer (ITU-R BT.2020, the BT.709 curve), and ITU-R

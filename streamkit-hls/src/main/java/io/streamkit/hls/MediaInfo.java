@@ -2,6 +2,7 @@ package io.streamkit.hls;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What {@link MediaProbe} found in a source file: the container, the one video stream and the audio streams a
@@ -103,6 +104,9 @@ public record MediaInfo(String container, double durationSeconds, Video video, L
    */
   public record Colour(String transfer, String primaries, String matrix) {
 
+    /** Primaries whose gamut reaches well beyond BT.709's, by FFmpeg's names. */
+    private static final Set<String> WIDE_GAMUT_PRIMARIES = Set.of("bt2020", "smpte431", "smpte432");
+
     /**
      * {@return whether the stream is high dynamic range: PQ (SMPTE ST 2084) or HLG (ARIB STD-B67) transfer, as
      * phones record by default}
@@ -111,9 +115,12 @@ public record MediaInfo(String container, double durationSeconds, Video video, L
       return transfer.equals("smpte2084") || transfer.equals("arib-std-b67");
     }
 
-    /** {@return whether the stream is high dynamic range or has the wide BT.2020 primaries} */
+    /**
+     * {@return whether the stream is high dynamic range or has wide-gamut primaries: BT.2020's, DCI-P3's (SMPTE RP
+     * 431-2) or Display P3's (SMPTE EG 432-1), as Apple devices and cinema masters state them}
+     */
     public boolean beyondBt709() {
-      return highDynamicRange() || primaries.equals("bt2020");
+      return highDynamicRange() || WIDE_GAMUT_PRIMARIES.contains(primaries);
     }
   }
 

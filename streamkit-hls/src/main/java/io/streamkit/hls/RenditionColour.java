@@ -48,7 +48,7 @@ public final class RenditionColour {
   }
 
   /**
-   * The colour the renditions of a source are in: BT.709 when the source is HDR or BT.2020, which is converted to it
+   * The colour the renditions of a source are in: BT.709 when the source is HDR or wide gamut, which is converted to it
    * ({@link DisplayFilter}); else what {@code stated} says, and for what it leaves {@code unknown}, BT.709 for a
    * picture above {@value #SD_MAX_HEIGHT} lines or from {@value #HD_MIN_WIDTH} pixels wide, else BT.601 (SMPTE
    * 170M). An RGB source's matrix is BT.601's, the coefficients swscale converts RGB to YUV with.

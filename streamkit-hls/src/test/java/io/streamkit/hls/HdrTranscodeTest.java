@@ -30,6 +30,8 @@ class HdrTranscodeTest {
       "arib-std-b67, 640x360, constant luminance", // HLG is not in constant-luminance Y'C'bC'r
       "iec61966-2-1, 640x360, constant luminance", // nor is sRGB's transfer (wide gamut SDR, no tone map)
       "smpte2084, 640x360, ICtCp on P3", // ICtCp is on BT.2100's primaries only
+      "bt709, 640x360, Display P3", // SDR on P3 D65 primaries, as Apple's wide-gamut video states it
+      "bt709, 640x360, P3 without a matrix", // taken as Apple's P3 video has it: BT.709's
   })
   void anHdrOrWideGamutVideoComesOutLookingLikeTheSdrPictureItHolds(String transfer, String size, String tagged)
       throws IOException {
@@ -47,6 +49,18 @@ class HdrTranscodeTest {
         args.set(args.indexOf("-colorspace") + 1, "bt2020c");
         args.set(filters, args.get(filters) + ",setparams=colorspace=bt2020c");
         yield new MediaInfo.Colour(transfer, "bt2020", "bt2020c");
+      }
+      case "Display P3", "P3 without a matrix" -> {
+        boolean matrix = tagged.equals("Display P3");
+        args.set(filters, args.get(filters).replace("p=bt2020:m=bt2020nc", "p=smpte432:m=bt709")
+            + (matrix ? "" : ",setparams=colorspace=unknown"));
+        args.set(args.indexOf("-color_primaries") + 1, "smpte432");
+        if (matrix) {
+          args.set(args.indexOf("-colorspace") + 1, "bt709");
+        } else {
+          args.subList(args.indexOf("-colorspace"), args.indexOf("-colorspace") + 2).clear();
+        }
+        yield new MediaInfo.Colour(transfer, "smpte432", matrix ? "bt709" : "unknown");
       }
       default -> { // ICtCp samples, primaries stated as P3's
         args.set(filters, args.get(filters).replace("m=bt2020nc", "m=ictcp")
