@@ -1,6 +1,7 @@
 package io.streamkit.abr.ladder;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,12 +25,16 @@ import java.util.Set;
  *       and bitrate for the title from trial encodes of a few of its scenes, with these rungs as the candidates.
  * </ul>
  *
- * <p>A ladder file has one rung per line, {@code SHORT_SIDE KBPS [MAX_FPS]}, e.g. {@code 720 3000 60}; blank lines
- * and lines starting with {@code #} are ignored.
+ * <p>A ladder file is UTF-8 text (a leading byte order mark, as Windows editors write, is skipped) with one rung per
+ * line, {@code SHORT_SIDE KBPS [MAX_FPS]}, e.g. {@code 720 3000 60}; a {@code #} starts a comment to the end of its
+ * line, and blank lines are ignored.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Ladder {
+
+  /** U+FEFF, which Windows editors put at the start of a UTF-8 file. */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   /** The most rungs a ladder may have. */
   public static final int MAX_RUNGS = 12;
@@ -155,26 +160,33 @@ public final class Ladder {
     List<String> lines;
     try {
       lines = Files.readAllLines(file);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("ladder file " + file + " is not UTF-8 text; save it as UTF-8", e);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read ladder file " + file + ": " + e.getMessage(), e);
     }
     List<Rung> rungs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
+      String line = lines.get(i);
+      if (i == 0 && line.startsWith(BYTE_ORDER_MARK)) {
+        line = line.substring(1);
+      }
+      line = line.strip();
+      int comment = line.indexOf('#');
+      String[] fields = (comment < 0 ? line : line.substring(0, comment)).strip().split("\\s+");
+      if (fields[0].isEmpty()) {
         continue;
       }
-      String[] fields = line.split("\\s+");
       try {
         if (fields.length < 2 || fields.length > 3) {
           throw new IllegalArgumentException("expected SHORT_SIDE KBPS [MAX_FPS]");
         }
-        int shortSide = Integer.parseInt(fields[0]);
-        int kbps = Integer.parseInt(fields[1]);
+        int shortSide = wholeNumber("SHORT_SIDE", fields[0]);
+        int kbps = wholeNumber("KBPS", fields[1]);
         Rung rung = Rung.of(shortSide, kbps);
         String rungName = names.contains(rung.name()) ? rung.name() + "-" + kbps + "k" : rung.name();
-        double maxFps = fields.length == 3 ? Double.parseDouble(fields[2]) : rung.maxFrameRate();
+        double maxFps = fields.length == 3 ? number("MAX_FPS", fields[2]) : rung.maxFrameRate();
         rung = new Rung(rungName, shortSide, rung.videoBitrate(), maxFps);
         names.add(rungName);
         rungs.add(rung);
@@ -184,6 +196,22 @@ public final class Ladder {
       }
     }
     return new Ladder(file.getFileName().toString(), rungs);
+  }
+
+  private static int wholeNumber(String field, String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(field + " '" + text + "' is not a whole number");
+    }
+  }
+
+  private static double number(String field, String text) {
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(field + " '" + text + "' is not a number");
+    }
   }
 
   /** {@return the ladder's name, e.g. {@code apple}, or a ladder file's file name} */

@@ -2,7 +2,9 @@ package io.streamkit.abr.ladder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,7 +88,21 @@ class LadderPlannerTest {
     assertThatThrownBy(() -> Ladder.named(bad.toString())).hasMessageContaining("line 1")
         .hasMessageContaining("SHORT_SIDE KBPS");
     assertThatThrownBy(() -> Ladder.named("nope")).hasMessageContaining("neither a preset");
+    Path words = Files.writeString(dir.resolve("words.txt"), "720 3000\n360 lots  # cheap\n");
+    assertThatThrownBy(() -> Ladder.named(words.toString())).hasMessageEndingWith("line 2 '360 lots  # cheap': KBPS"
+        + " 'lots' is not a whole number (format: SHORT_SIDE KBPS [MAX_FPS], e.g. '720 3000 60')");
+    Path utf16 = Files.writeString(dir.resolve("utf16.txt"), "720 3000\n", StandardCharsets.UTF_16);
+    assertThatThrownBy(() -> Ladder.named(utf16.toString()))
+        .hasMessageEndingWith("utf16.txt is not UTF-8 text; save it as UTF-8");
     assertThat(Ladder.preset(good.toString())).as("a preset name never reads a file").isEmpty();
+  }
+
+  @Test
+  void aLadderFileFromAWindowsEditorWithCommentsAfterItsRungsParses(@TempDir Path dir) throws Exception {
+    Path windows = Files.writeString(dir.resolve("windows.txt"),
+        "\uFEFF# our ladder\r\n1080 5000  # top\r\n\r\n360 800 30\t# phones\r\n");
+    assertThat(Ladder.named(windows.toString()).rungs()).extracting(Rung::name, Rung::maxFrameRate)
+        .containsExactly(tuple("1080p", 60.0), tuple("360p", 30.0));
   }
 
   @Test
