@@ -2,6 +2,7 @@ package io.streamkit.hls;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DOVI_CONF;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
@@ -251,6 +252,7 @@ public final class MediaProbe {
           + " than the %.1f megapixels (8192x8192) taken from a source; scale it down first", name, par.width(),
           par.height(), par.width() * (double) par.height() / 1e6, MAX_PICTURE_PIXELS / 1e6));
     }
+    refuseReshapedDolbyVision(name, par);
     AVRational avg = videoStream.avg_frame_rate();
     AVRational real = videoStream.r_frame_rate();
     AVRational rate = believable(avg) ? avg : believable(real) ? real : Ffmpeg.rational(30, 1);
@@ -309,6 +311,30 @@ public final class MediaProbe {
 
   private static long pixels(AVCodecParameters par) {
     return (long) par.width() * par.height();
+  }
+
+  /**
+   * Refuses Dolby Vision whose base layer is compatible with no other format (signal compatibility id 0, as in
+   * profile 5): its pictures are in IPTPQc2, which only the RPU's reshaping metadata turns into colours, and decoded
+   * without it (the bundled FFmpeg has no reshaping) they show in purple and green. Other profiles carry a base layer
+   * that plays as HDR10, SDR or HLG (ids 1, 2, 4, 6), and are transcoded from it. The configuration record is the
+   * container's ({@code dvcC} in MP4, from Dolby's "Dolby Vision Streams Within the ISO Base Media File Format"; a
+   * block addition mapping in Matroska), which FFmpeg exposes as an {@code AVDOVIDecoderConfigurationRecord}: profile at byte 2, base layer
+   * present at 6, compatibility id at 7.
+   */
+  private static void refuseReshapedDolbyVision(String name, AVCodecParameters par) {
+    AVPacketSideData side = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),
+        AV_PKT_DATA_DOVI_CONF);
+    if (side == null || side.isNull() || side.size() < 8) {
+      return;
+    }
+    byte[] record = new byte[8];
+    side.data().get(record);
+    if (record[6] != 0 && record[7] == 0) {
+      throw new TranscodeException(name + " is Dolby Vision profile " + record[2] + ", whose pictures show their"
+          + " colours only through Dolby's reshaping, which the bundled FFmpeg does not do; export it as HDR10, HLG or"
+          + " SDR, or as Dolby Vision profile 8, whose base layer plays as one of them");
+    }
   }
 
   /**

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamkit.abr.ladder.Ladder;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +87,63 @@ class HdrTranscodeTest {
         "stream=color_transfer,color_primaries,color_space,color_range", "-of", "csv=p=0", video.toString()).trim())
         .as("the rendition says it is BT.709 SDR").isEqualTo("tv,bt709,bt709,bt709");
     HdrPatches.assertLooksLikeTheSdrPicture(video);
+  }
+
+  @Test
+  void dolbyVisionWithoutABaseLayerOtherPlayersShowIsRefusedAndProfileEightPlaysItsBaseLayer() throws IOException {
+    Path hdr10 = TitleFixture.generate(dir, "hdr10.mp4", HdrPatches.source("smpte2084", "640x360")
+        .toArray(String[]::new));
+    Path profile5 = withDolbyVisionConfiguration(hdr10, dir.resolve("profile5.mp4"), 5, 0);
+    Path profile8 = withDolbyVisionConfiguration(hdr10, dir.resolve("profile8.mp4"), 8, 1);
+
+    assertThatThrownBy(() -> MediaProbe.probe(profile5)).isInstanceOf(TranscodeException.class)
+        .hasMessageEndingWith("profile5.mp4 is Dolby Vision profile 5, whose pictures show their colours only through"
+            + " Dolby's reshaping, which the bundled FFmpeg does not do; export it as HDR10, HLG or SDR, or as Dolby"
+            + " Vision profile 8, whose base layer plays as one of them");
+    Path out = dir.resolve("title");
+    Transcoder.builder().input(profile8).output(out).format(SegmentFormat.FMP4).ladder(Ladder.small())
+        .preset("ultrafast").segmentSeconds(2).build().run();
+    HdrPatches.assertLooksLikeTheSdrPicture(TitleFixture.joined(out.resolve("360p"), dir.resolve("360p.mp4")));
+  }
+
+  /**
+   * A copy of an MP4 with a Dolby Vision configuration box ({@code dvcC}) added to its video sample entry, as a
+   * Dolby Vision encoder writes it: version 1.0, the profile, level 6, RPU and base layer present, no enhancement
+   * layer, and the base layer's signal compatibility id. The movie box follows the media data, so no chunk offset
+   * moves.
+   */
+  private static Path withDolbyVisionConfiguration(Path mp4, Path copy, int profile, int compatibilityId)
+      throws IOException {
+    byte[] file = Files.readAllBytes(mp4);
+    ByteBuffer in = ByteBuffer.wrap(file);
+    List<Integer> path = new ArrayList<>();
+    int start = 0;
+    int end = file.length;
+    // Each box: where its children start (after its own fields), then look for the next one in them.
+    String[][] steps = {{"moov", "8"}, {"trak", "8"}, {"mdia", "8"}, {"minf", "8"}, {"stbl", "8"}, {"stsd", "16"},
+        {null, "86"}};
+    for (String[] step : steps) {
+      int box = start;
+      while (box < end && !(step[0] == null || new String(file, box + 4, 4, StandardCharsets.ISO_8859_1)
+          .equals(step[0]))) {
+        box += in.getInt(box);
+      }
+      assertThat(box).as("box %s", step[0]).isLessThan(end);
+      path.add(box);
+      start = box + Integer.parseInt(step[1]);
+      end = box + in.getInt(box);
+    }
+    ByteBuffer dvcc = ByteBuffer.allocate(32).putInt(32).put("dvcC".getBytes(StandardCharsets.ISO_8859_1))
+        .put((byte) 1).put((byte) 0).putShort((short) (profile << 9 | 6 << 3 | 0b101))
+        .put((byte) (compatibilityId << 4));
+    for (int box : path) {
+      in.putInt(box, in.getInt(box) + 32);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(file, 0, end);
+    out.write(dvcc.array());
+    out.write(file, end, file.length - end);
+    return Files.write(copy, out.toByteArray());
   }
 
   @Test
