@@ -20,11 +20,12 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * <p>HDR (PQ or HLG, ITU-R BT.2100) and wide gamuts (BT.2020, DCI-P3, Display P3) are converted because a phone's HDR
  * video played as BT.709 looks grey and washed out, Chromium showed an H.264 stream tagged HLG no differently from an
  * untagged one, and a player that ignores the primaries shows a P3 picture's colours duller than they are; the
- * renditions then say BT.709 ({@link RenditionColour}), colours outside its gamut clipped to it. zimg (zscale) takes the picture to linear light with the reference white
- * of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as 1.0, SDR's white, converts the primaries to BT.709,
- * and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP}, in Java between two filter graphs), then BT.709
- * transfer, matrix and limited range. It works on float planes, at the largest rendition's size when the source is
- * larger: at 2160p it cost 220 ms of CPU per frame against about 30 at 1080p with FFmpeg's tone map.
+ * renditions then say BT.709 ({@link RenditionColour}), colours outside its gamut clipped to it. zimg (zscale) takes
+ * the picture to linear light with the reference white of ITU-R BT.2408 section 2.2 (203 cd/m2, HLG's 75 % signal) as
+ * 1.0, SDR's white, converts the primaries to BT.709, and, for HDR, tone-maps with a Möbius curve ({@link #TONE_MAP},
+ * in Java between two filter graphs), then BT.709 transfer, matrix and limited range. It works on float planes, at
+ * the largest rendition's size when the source is larger: at 2160p it cost 220 ms of CPU per frame against about 30
+ * at 1080p with FFmpeg's tone map.
  */
 public final class DisplayFilter implements AutoCloseable {
 

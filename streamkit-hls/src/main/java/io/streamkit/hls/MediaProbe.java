@@ -319,8 +319,8 @@ public final class MediaProbe {
    * without it (the bundled FFmpeg has no reshaping) they show in purple and green. Other profiles carry a base layer
    * that plays as HDR10, SDR or HLG (ids 1, 2, 4, 6), and are transcoded from it. The configuration record is the
    * container's ({@code dvcC} in MP4, from Dolby's "Dolby Vision Streams Within the ISO Base Media File Format"; a
-   * block addition mapping in Matroska), which FFmpeg exposes as an {@code AVDOVIDecoderConfigurationRecord}: profile at byte 2, base layer
-   * present at 6, compatibility id at 7.
+   * block addition mapping in Matroska), which FFmpeg exposes as an {@code AVDOVIDecoderConfigurationRecord}: profile
+   * at byte 2, base layer present at 6, compatibility id at 7.
    */
   private static void refuseReshapedDolbyVision(String name, AVCodecParameters par) {
     AVPacketSideData side = av_packet_side_data_get(par.coded_side_data(), par.nb_coded_side_data(),

@@ -51,8 +51,8 @@ public final class TranscodeJob {
   private final Duration maxSourceDuration;
   private volatile boolean cancelled;
 
-  TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder, String preset,
-      SegmentEncryption encryption, KeyDestination keys, boolean storyboard, int storyboardSeconds,
+  TranscodeJob(Path input, TitleDestination destination, SegmentFormat format, int segmentSeconds, Ladder ladder,
+      String preset, SegmentEncryption encryption, KeyDestination keys, boolean storyboard, int storyboardSeconds,
       TranscodeListener listener, List<SidecarSubtitles> subtitles, Duration maxSourceDuration) {
     this.input = input;
     this.destination = destination;

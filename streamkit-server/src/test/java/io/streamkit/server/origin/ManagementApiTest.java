@@ -125,6 +125,18 @@ class ManagementApiTest {
     throw new AssertionError("title " + id + " never became " + wanted);
   }
 
+  private JsonNode awaitFailure(String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode title = body(send(admin("/api/titles/" + id).build()));
+      if (title.path("status").asText().equals("FAILED")) {
+        return title;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("title " + id + " never failed");
+  }
+
   @Test
   void anUploadThatIsNotVideoFailsWithAOneLineErrorThatKeepsTheServersPathsPrivate() throws Exception {
     start(true);
@@ -136,16 +148,7 @@ class ManagementApiTest {
     assertThat(uploaded.statusCode()).isEqualTo(202);
     String id = body(uploaded).get("id").asText();
 
-    JsonNode failed = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && failed == null) {
-      JsonNode title = body(send(admin("/api/titles/" + id).build()));
-      if (title.path("status").asText().equals("FAILED")) {
-        failed = title;
-      }
-      Thread.sleep(100);
-    }
-    assertThat(failed).as("title %s never failed", id).isNotNull();
+    JsonNode failed = awaitFailure(id);
     String message = failed.get("errorMessage").asText();
     assertThat(message).isNotBlank().doesNotContain("\n").contains("uploaded file")
         .doesNotContain(data.toString());
@@ -155,15 +158,8 @@ class ManagementApiTest {
     HttpResponse<String> retried = send(admin("/api/titles/" + id + "/retry").POST(BodyPublishers.noBody()).build());
     assertThat(retried.statusCode()).isEqualTo(202);
     assertThat(body(retried).get("status").asText()).isEqualTo("PROCESSING");
-    JsonNode again = null;
-    deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && again == null) {
-      JsonNode title = body(send(admin("/api/titles/" + id).build()));
-      again = title.path("status").asText().equals("FAILED") ? title : null;
-      Thread.sleep(100);
-    }
-    assertThat(again).as("the retried transcode ran and failed the same way").isNotNull();
-    assertThat(again.get("errorMessage").asText()).isEqualTo(message);
+    assertThat(awaitFailure(id).get("errorMessage").asText())
+        .as("the retried transcode ran and failed the same way").isEqualTo(message);
     assertThat(IngestJobQueue.in(store).forTitle(UUID.fromString(id))).extracting(IngestJob::ladder)
         .as("the retry keeps the ladder the upload named").containsExactly("bench", "bench");
   }
@@ -178,16 +174,8 @@ class ManagementApiTest {
     assertThat(uploaded.statusCode()).isEqualTo(202);
     String id = body(uploaded).get("id").asText();
 
-    JsonNode failed = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && failed == null) {
-      JsonNode title = body(send(admin("/api/titles/" + id).build()));
-      failed = title.path("status").asText().equals("FAILED") ? title : null;
-      Thread.sleep(100);
-    }
-    assertThat(failed).as("title %s never failed", id).isNotNull();
-    assertThat(failed.get("errorMessage").asText()).isEqualTo("the uploaded file lasts 0:00:04, longer than the"
-        + " 0:00:03 this transcode takes; cut it into parts, or raise maxSourceDuration (--max-source-hours)");
+    assertThat(awaitFailure(id).get("errorMessage").asText()).isEqualTo("the uploaded file lasts 0:00:04, longer than"
+        + " the 0:00:03 this transcode takes; cut it into parts, or raise maxSourceDuration (--max-source-hours)");
     assertThat(data.resolve("titles").resolve(id)).doesNotExist();
   }
 
