@@ -31,7 +31,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -358,9 +360,14 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
         return null;
       }
       // Only the renditions that recorded the whole event have a playlist in the recording.
-      List<LiveRendition> recorded = event.playlists.renditions().stream()
-          .filter(r -> Files.isRegularFile(directory.resolve(r.name()).resolve("index.m3u8"))).toList();
-      Optional<LiveRendition> top = recorded.stream().filter(r -> !r.audio())
+      Map<LiveRendition, Path> recorded = new LinkedHashMap<>();
+      for (LiveRendition rendition : event.playlists.renditions()) {
+        Path playlist = directory.resolve(rendition.name()).resolve("index.m3u8");
+        if (Files.isRegularFile(playlist)) {
+          recorded.put(rendition, playlist);
+        }
+      }
+      Optional<LiveRendition> top = recorded.keySet().stream().filter(r -> !r.audio())
           .max(Comparator.comparingInt(LiveRendition::height));
       if (top.isEmpty()) {
         LOG.warn("live stream {}: no video rendition recorded the whole event, so the recording is not a title;"
@@ -368,9 +375,12 @@ public final class LiveEvents implements AutoCloseable, MeterBinder {
         return null;
       }
       List<Path> playlists = new ArrayList<>();
-      playlists.add(directory.resolve(top.get().name()).resolve("index.m3u8"));
-      recorded.stream().filter(LiveRendition::audio)
-          .forEach(a -> playlists.add(directory.resolve(a.name()).resolve("index.m3u8")));
+      playlists.add(recorded.get(top.get()));
+      recorded.forEach((rendition, playlist) -> {
+        if (rendition.audio()) {
+          playlists.add(playlist);
+        }
+      });
       Path source = directory.resolveSibling(directory.getFileName() + ".mp4");
       HlsRemux.toMp4(playlists, source);
       UUID title = config.recordings.admit(source, event.name + " (recorded " + RECORDED.format(event.started)
