@@ -82,6 +82,7 @@ public final class StreamkitPlatform implements AutoCloseable {
 
   private final Builder config;
   private StreamkitStore store;
+  private IngestJobQueue queue;
   private boolean ownsStore;
   private IngestWorkers workers;
   private OriginServer origin;
@@ -130,7 +131,7 @@ public final class StreamkitPlatform implements AutoCloseable {
         store = b.build();
         ownsStore = true;
       }
-      IngestJobQueue queue = IngestJobQueue.in(store);
+      queue = IngestJobQueue.in(store);
       int workerCount = config.workers;
       if (workerCount > 0) {
         IngestWorkers.Builder w = IngestWorkers.builder().store(store).queue(queue).dataDirectory(config.dataDirectory)
@@ -213,6 +214,15 @@ public final class StreamkitPlatform implements AutoCloseable {
   /** {@return the store behind the catalog, progress, events and job queue; {@code null} before {@link #start()}} */
   public StreamkitStore store() {
     return store;
+  }
+
+  /**
+   * {@return the ingest job queue the workers and the management API share; {@code null} before {@link #start()}} A
+   * job queued through it starts at once on an idle worker of this platform; one queued through another
+   * {@link IngestJobQueue} object waits for the workers' next poll ({@link IngestWorkers#DEFAULT_POLL_INTERVAL}).
+   */
+  public IngestJobQueue ingestQueue() {
+    return queue;
   }
 
   /** {@return the running origin (its port, meter registry and graceful stop); {@code null} before {@link #start()}} */

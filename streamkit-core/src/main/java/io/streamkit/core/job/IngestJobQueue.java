@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A durable queue of ingest jobs in StreamKit's database, shared safely by any number of worker processes.
@@ -30,6 +33,11 @@ import javax.sql.DataSource;
  * node that held it says so through {@link #releaseHeldBy} (it was running here when this process died), or at once
  * when a node shutting down hands it back through {@link #release}. Cancelling deletes the row, which the running
  * worker learns from its next heartbeat.
+ *
+ * <p>Waking: workers poll the queue while idle, which is how they find jobs queued by other processes. Workers of
+ * this process need not wait for their next poll: a job queued through this queue object tells its
+ * {@link #addArrivalListener arrival listeners} at once (db-scheduler's immediate execution), so a node that shares
+ * one queue object between the code that queues and its workers starts an upload without delay and may poll seldom.
  *
  * <p>Lease times come from this process's clock; nodes sharing a queue should run NTP-synchronised clocks, and the
  * lease should be long against their skew.
@@ -58,8 +66,11 @@ public final class IngestJobQueue {
   private static final String COLUMNS =
       "id, title_id, source_path, ladder, state, attempts, owner, lease_until, error_message, created_at";
 
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJobQueue.class);
+
   private final DataSource dataSource;
   private final Clock clock;
+  private final List<Runnable> arrivalListeners = new CopyOnWriteArrayList<>();
 
   private IngestJobQueue(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
@@ -126,7 +137,37 @@ public final class IngestJobQueue {
     Instant now = clock.instant();
     update("INSERT INTO streamkit_ingest_jobs (id, title_id, source_path, ladder, state, attempts, created_at,"
         + " updated_at) VALUES (?, ?, ?, ?, 'QUEUED', 0, ?, ?)", id, titleId, sourcePath, ladder, now, now);
+    for (Runnable listener : arrivalListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // The job is queued whatever a listener does; the workers will find it at their next poll.
+        LOG.warn("ingest job arrival listener failed: {}", e.toString(), e);
+      }
+    }
     return new IngestJob(id, titleId, sourcePath, ladder, IngestJob.State.QUEUED, 0, null, null, null, now);
+  }
+
+  /**
+   * Runs {@code listener} after every job queued through this queue object ({@link #enqueue}, once its row is
+   * committed), on the thread that queued it, so this process's idle workers can claim the job at once instead of at
+   * their next poll. Jobs queued through another queue object or by another process do not call it. The listener
+   * should return quickly; an exception it throws is logged, and the job stays queued.
+   *
+   * @param listener what to run, e.g. waking idle workers
+   * @throws InvalidValueException if {@code listener} is {@code null}
+   */
+  public void addArrivalListener(Runnable listener) {
+    arrivalListeners.add(InvalidValueException.requireNonNull("listener", listener));
+  }
+
+  /**
+   * Stops calling a listener {@link #addArrivalListener} added; nothing happens if it was not there.
+   *
+   * @param listener the listener, as added
+   */
+  public void removeArrivalListener(Runnable listener) {
+    arrivalListeners.remove(listener);
   }
 
   /**

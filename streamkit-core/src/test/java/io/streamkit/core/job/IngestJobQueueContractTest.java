@@ -77,6 +77,26 @@ abstract class IngestJobQueueContractTest {
   }
 
   @Test
+  void arrivalListenersHearOfEachJobQueuedThroughThisQueueObjectOnceItIsClaimable() {
+    UUID title = newTitle();
+    List<Optional<IngestJob>> heard = new ArrayList<>();
+    Runnable listener = () -> heard.add(IngestJobQueue.in(store, clock).claim("node-a", LEASE));
+    queue.addArrivalListener(listener);
+    queue.addArrivalListener(() -> {
+      throw new IllegalStateException("a broken listener");
+    });
+
+    IngestJob queued = queue.enqueue(title, "/data/uploads/a.mp4");
+    IngestJobQueue.in(store, clock).enqueue(title, "/data/uploads/elsewhere.mp4");
+    queue.removeArrivalListener(listener);
+    queue.enqueue(title, "/data/uploads/c.mp4");
+
+    assertThat(heard).as("called once, after the row was committed, despite the other listener")
+        .singleElement().satisfies(job -> assertThat(job.orElseThrow().id()).isEqualTo(queued.id()));
+    assertThat(queue.forTitle(title)).hasSize(3);
+  }
+
+  @Test
   void theLadderAnUploadNamedTravelsWithItsJobAndNoneMeansTheWorkersDefault() {
     IngestJob named = queue.enqueue(newTitle(), "named.mp4", "small");
     clock.advance(Duration.ofSeconds(1));

@@ -38,10 +38,10 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -88,8 +88,12 @@ public final class IngestWorkers implements AutoCloseable {
   public static final int MAX_WORKERS = 64;
   /** A source that has killed its worker this many times is failed instead of tried again. */
   public static final int MAX_ATTEMPTS = 3;
-  /** How long an idle worker waits before asking the queue again, unless {@link Builder#pollInterval} says. */
-  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+  /**
+   * How long an idle worker waits before asking the queue again, unless {@link Builder#pollInterval} says. A job
+   * queued through the workers' own queue object wakes them at once, so this bounds only how soon they see jobs
+   * queued by other nodes, and jobs whose node died once their lease has run out.
+   */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   /** How long {@link #close()} waits for transcodes to stop; a cancelled one stops within a frame per rendition. */
   public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   /** Subdirectory of the data directory holding published titles, one {@code <id>/} each, as the origin serves them. */
@@ -112,8 +116,12 @@ public final class IngestWorkers implements AutoCloseable {
   private final ConcurrentHashMap<UUID, TranscodeJob> running = new ConcurrentHashMap<>();
   /** Worker threads and the lease thread; the executor may start the latter from a worker, hence copy-on-write. */
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
-  /** Counted down by {@link #close()}; idle workers wait on it instead of sleeping, so they wake at once. */
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  /**
+   * Released when a job is queued through the queue object (its arrival listener) and by {@link #close()}; idle
+   * workers wait on it for up to the poll interval, so they claim the job, or stop, at once.
+   */
+  private final Semaphore wakeUps = new Semaphore(0);
+  private final Runnable arrival = this::wakeOne;
   private ScheduledExecutorService heartbeats;
   private volatile boolean stopping;
 
@@ -200,6 +208,7 @@ public final class IngestWorkers implements AutoCloseable {
       // Only a node that died holds jobs at start (an orderly stop releases them): worth a warning.
       LOG.warn("{} ingest job(s) were running when node {} stopped; queued again", released, config.node);
     }
+    config.queue.addArrivalListener(arrival);
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = daemon(r, "streamkit-ingest-lease");
       threads.add(thread);
@@ -246,8 +255,9 @@ public final class IngestWorkers implements AutoCloseable {
    */
   @Override
   public void close() {
+    config.queue.removeArrivalListener(arrival);
     stopping = true;
-    stopSignal.countDown();
+    wakeUps.release(config.workers);
     running.values().forEach(TranscodeJob::cancel);
     if (heartbeats != null) {
       // Its thread is among those joined below: a renewal in flight still uses the store the caller closes next.
@@ -287,21 +297,23 @@ public final class IngestWorkers implements AutoCloseable {
           Optional<IngestJob> job = config.queue.claim(config.node, config.lease);
           if (job.isPresent()) {
             ranSinceIdle = true;
-            run(job.get());
+            if (run(job.get())) {
+              awaitWakeUp();
+            }
           } else {
             if (ranSinceIdle) {
               // The queue is empty: what the transcodes freed goes back to the system until the next upload.
               Transcoder.releaseNativeMemory();
               ranSinceIdle = false;
             }
-            stopSignal.await(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            awaitWakeUp();
           }
         } catch (RuntimeException e) {
           if (stopping) {
             return;
           }
           LOG.error("ingest worker: {}", e.toString(), e);
-          stopSignal.await(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+          awaitWakeUp();
         }
       }
     } catch (InterruptedException e) {
@@ -309,16 +321,34 @@ public final class IngestWorkers implements AutoCloseable {
     }
   }
 
-  private void run(IngestJob job) {
+  /** Waits for a job queued here or for {@link #close()}, up to the poll interval; a spare wake-up costs one claim. */
+  private void awaitWakeUp() throws InterruptedException {
+    wakeUps.tryAcquire(config.pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The queue's arrival listener: one more idle worker asks the queue now (no more than there are workers). */
+  private void wakeOne() {
+    if (wakeUps.availablePermits() < config.workers) {
+      wakeUps.release();
+    }
+  }
+
+  /**
+   * Runs one claimed job to READY or FAILED.
+   *
+   * @return whether the job went back to the queue because the storage failed: the worker then waits a poll interval
+   *     before claiming again, rather than retrying an outage in a tight loop
+   */
+  private boolean run(IngestJob job) {
     UUID id = job.titleId();
     Optional<Title> title = catalog.get(id);
     if (title.isEmpty()) {
-      return;
+      return false;
     }
     TitleStatus status = title.get().status();
     if (status != TitleStatus.UPLOADED && status != TitleStatus.PROCESSING && status != TitleStatus.FAILED) {
       config.queue.complete(job.id(), config.node);
-      return;
+      return false;
     }
     Path output = titles.resolve(id.toString());
     try {
@@ -329,22 +359,23 @@ public final class IngestWorkers implements AutoCloseable {
       if (job.attempts() > MAX_ATTEMPTS) {
         fail(job, "transcode stopped " + (job.attempts() - 1) + " times before finishing (the server died or lost"
             + " its lease each time); delete the title and upload the source again, or check the server's memory");
-        return;
+        return false;
       }
       Optional<Ladder> ladder = job.ladderIfNamed().map(Ladder::preset).orElse(Optional.of(config.ladder));
       if (ladder.isEmpty()) {
         // Written by a node that knows more ladders than this one.
         fail(job, "the upload asked for ladder '" + job.ladder() + "', which this worker does not know ("
             + String.join(", ", Ladder.PRESET_NAMES) + "); upload the source again with one of those");
-        return;
+        return false;
       }
       if (config.storage == null) {
         // A run that died between publishing and READY left a complete directory; this run replaces it.
         deleteRecursively(output);
       }
-      transcode(job, output, ladder.get());
+      return transcode(job, output, ladder.get());
     } catch (UnknownTitleException e) {
       removePublished(id, output);
+      return false;
     }
   }
 
@@ -378,7 +409,8 @@ public final class IngestWorkers implements AutoCloseable {
     }
   }
 
-  private void transcode(IngestJob job, Path output, Ladder ladder) {
+  /** {@return whether the job went back to the queue because the storage failed} */
+  private boolean transcode(IngestJob job, Path output, Ladder ladder) {
     UUID id = job.titleId();
     Path source = localSource(job);
     ProgressReport progress = new ProgressReport(catalog, id);
@@ -423,7 +455,7 @@ public final class IngestWorkers implements AutoCloseable {
           deleteRecursively(output);
         }
         // With a storage the version stays: the node that owns the job now publishes a newer one and sweeps this.
-        return;
+        return false;
       }
       catalog.describeSource(id, Duration.ofMillis(Math.max(1, Math.round(result.durationSeconds() * 1000))),
           sourceFacts(info, source));
@@ -437,6 +469,7 @@ public final class IngestWorkers implements AutoCloseable {
       }
       LOG.info("title {} ready: {} renditions, {} s transcoded at {}x", id, result.renditions().size(),
           String.format("%.1f", result.durationSeconds()), String.format("%.2f", result.speed()));
+      return false;
     } catch (CancellationException e) {
       if (lease.lost && config.storage == null) {
         deleteRecursively(output);
@@ -444,26 +477,30 @@ public final class IngestWorkers implements AutoCloseable {
         LOG.info("transcode of title {} stopped as node {} stops; its job is queued again", id, config.node);
       }
       // Cancelled for neither reason: the title was deleted, and its job with it.
+      return false;
     } catch (TranscodeException e) {
       if (e.getCause() instanceof StorageException storage) {
         LOG.warn("title {}: {}; its job is queued again", id, storage.getMessage());
         config.queue.release(job.id(), config.node);
-        return;
+        return true;
       }
       // The message reaches API clients: name the upload, not where this server keeps it.
       String message = e.getMessage() == null ? null : e.getMessage().replace(source.toString(), "the uploaded file");
       LOG.warn("title {} failed on {}: {}", id, source, e.getMessage());
       fail(job, message);
+      return false;
     } catch (StorageException e) {
       if (e.missing()) {
         fail(job, "the uploaded source is no longer in storage; upload it again");
-        return;
+        return false;
       }
       // The storage failing is not the source's fault: the job goes back to the queue for another try.
       LOG.warn("title {}: {}; its job is queued again", id, e.getMessage());
       config.queue.release(job.id(), config.node);
+      return true;
     } catch (UnknownTitleException e) {
       removePublished(id, output);
+      return false;
     } finally {
       renewal.cancel(false);
       running.remove(id);
@@ -721,7 +758,8 @@ public final class IngestWorkers implements AutoCloseable {
     }
 
     /**
-     * The job queue to claim from.
+     * The job queue to claim from. Share this object with the code that queues uploads in this process: a job queued
+     * through it wakes an idle worker at once, where one queued through another object waits for the next poll.
      *
      * @param queue default: {@code IngestJobQueue.in(store)}, the queue in the store's database
      * @return this builder
@@ -800,9 +838,11 @@ public final class IngestWorkers implements AutoCloseable {
     }
 
     /**
-     * How long an idle worker waits before asking the queue again; {@link IngestWorkers#close()} wakes it at once.
+     * How long an idle worker waits before asking the queue again: how soon it sees a job queued by another node or
+     * through another queue object. A job queued through {@link #queue this queue object}, and
+     * {@link IngestWorkers#close()}, wake it at once.
      *
-     * @param interval 10 ms to 10 min; default {@link IngestWorkers#DEFAULT_POLL_INTERVAL} (500 ms)
+     * @param interval 10 ms to 10 min; default {@link IngestWorkers#DEFAULT_POLL_INTERVAL} (2 s)
      * @return this builder
      * @throws IllegalArgumentException if {@code interval} is null or outside that range
      */

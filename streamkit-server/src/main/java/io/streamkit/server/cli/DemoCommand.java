@@ -2,7 +2,6 @@ package io.streamkit.server.cli;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.core.PageRequest;
-import io.streamkit.core.job.IngestJobQueue;
 import io.streamkit.core.title.Title;
 import io.streamkit.core.title.TitleStatus;
 import io.streamkit.core.token.PlaybackClaims;
@@ -141,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
     Title title = platform.store().catalog().create(name, "Added by streamkit demo");
     Path source = IngestWorkers.sourceFile(data.toAbsolutePath(), title.id());
     Files.move(staged, source, StandardCopyOption.ATOMIC_MOVE);
-    IngestJobQueue.in(platform.store()).enqueue(title.id(), source.toString());
+    platform.ingestQueue().enqueue(title.id(), source.toString());
     out.println("Transcoding " + name + " (title " + title.id() + ")...");
     out.flush();
     int shown = -1;

@@ -252,7 +252,9 @@ public final class ManagementApi {
     }
 
     /**
-     * The queue a completed upload's ingest job goes to.
+     * The queue a completed upload's ingest job goes to. Pass the object this process's workers claim from
+     * ({@link IngestWorkers.Builder#queue}): a job queued through it starts at once on an idle worker, where one
+     * queued through another object waits for the workers' next poll.
      *
      * @param queue default: {@code IngestJobQueue.in(store)}, the queue in the store's database
      * @return this builder
