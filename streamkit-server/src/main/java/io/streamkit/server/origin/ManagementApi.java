@@ -211,8 +211,8 @@ public final class ManagementApi {
     /**
      * Lets a viewer exchange their playback token for a token for another title
      * ({@code POST /api/catalog/{id}/playback}), with the same viewer and limits, for every title the catalog lists to
-     * that viewer: what the browse page needs to play what it shows. Leave it off where each title is sold or granted separately and the application alone
-     * decides which titles a viewer may open.
+     * that viewer: what the browse page needs to play what it shows. Leave it off where each title is sold or granted
+     * separately and the application alone decides which titles a viewer may open.
      *
      * @param allowed default {@code false}: only the management API signs playback tokens
      * @return this builder
