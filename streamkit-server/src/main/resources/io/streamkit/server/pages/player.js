@@ -468,7 +468,14 @@
         show('Network trouble; retrying…', true);
         hls.startLoad();
       } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        // hls.js recovers by detaching the video element and attaching it to a new MediaSource, and a new source
+        // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was, the page
+        // starts it again unless the viewer had paused.
+        const wasPlaying = !video.paused;
         hls.recoverMediaError();
+        if (wasPlaying) {
+          play();
+        }
       } else {
         show('Playback failed: ' + data.details, true);
         hls.destroy();

@@ -25,10 +25,25 @@ final class PlayerPage {
     return (String) chromium.script("return document.getElementById('message').textContent");
   }
 
+  boolean ended() {
+    return Boolean.TRUE.equals(chromium.script("return document.getElementById('video').ended"));
+  }
+
+  /** The video element and engine as a failure message needs them: paused or stalled, what is buffered, errors. */
+  String state() {
+    return (String) chromium.script("const v = document.getElementById('video'); const ranges = [];"
+        + "for (let i = 0; i < v.buffered.length; i++) ranges.push(v.buffered.start(i).toFixed(2) + '-'"
+        + " + v.buffered.end(i).toFixed(2));"
+        + "return 'engine ' + window.streamkitPlayer.engine + ', paused ' + v.paused + ', readyState ' + v.readyState"
+        + " + ', networkState ' + v.networkState + ', buffered [' + ranges.join(' ') + ']'"
+        + " + (v.error ? ', media error ' + v.error.code + ' ' + v.error.message : '')"
+        + " + ', page errors ' + JSON.stringify(window.streamkitPlayer.errors)"
+        + " + ', page says: ' + document.getElementById('message').textContent");
+  }
+
   void awaitCurrentTimeAbove(double seconds, Duration timeout) {
     new WebDriverWait(chromium.driver, timeout)
-        .withMessage(() -> "playback did not pass " + seconds + " s; currentTime " + currentTime()
-            + ", page says: " + message())
+        .withMessage(() -> "playback did not pass " + seconds + " s; currentTime " + currentTime() + ", " + state())
         .until(d -> currentTime() > seconds);
   }
 
