@@ -33,6 +33,10 @@
   // 6 s segments) against outages, and a cap below that reserve makes it pick lower rungs to build a buffer the
   // player will not hold (benchmarks/README.md, "The player's forward buffer").
   const FORWARD_BUFFER_SECONDS = 30;
+  // hls.js recovers from a fatal media error by re-attaching the video element; a second one this soon after means
+  // the media itself does not play here (a segment the browser cannot decode, say), and playback fails with a message
+  // instead of re-attaching in a loop.
+  const MEDIA_RECOVERY_WINDOW_MS = 10000;
 
   // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
   const DASH_ENGINES = {
@@ -450,6 +454,7 @@
       });
     }
     hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => levelSwitched(engine.levels()[data.level]));
+    let lastMediaRecovery = -Infinity;
     hls.on(Hls.Events.ERROR, (event, data) => {
       const code = data.response && data.response.code;
       if (data.fatal || code === 403) {
@@ -467,7 +472,9 @@
       if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
         show('Network trouble; retrying…', true);
         hls.startLoad();
-      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR
+          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
+        lastMediaRecovery = performance.now();
         // hls.js recovers by detaching the video element and attaching it to a new MediaSource, and a new source
         // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was, the page
         // starts it again unless the viewer had paused.
