@@ -28,6 +28,28 @@ final class HeadlessChromium implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+  /**
+   * Run before any script of every page: keeps the Media Source Extensions buffers a page creates, with the number of
+   * appends to each and the errors they raised, so that a test that times out can say which track starved.
+   */
+  private static final String WATCH_SOURCE_BUFFERS = """
+      window.streamkitSourceBuffers = [];
+      for (const name of ['MediaSource', 'ManagedMediaSource']) {
+        const type = window[name];
+        if (!type || !type.prototype.addSourceBuffer) continue;
+        const add = type.prototype.addSourceBuffer;
+        type.prototype.addSourceBuffer = function (mime) {
+          const buffer = add.call(this, mime);
+          const watched = { mime: mime, buffer: buffer, appends: 0, errors: 0 };
+          window.streamkitSourceBuffers.push(watched);
+          const append = buffer.appendBuffer;
+          buffer.appendBuffer = function (data) { watched.appends++; return append.call(this, data); };
+          buffer.addEventListener('error', () => watched.errors++);
+          return buffer;
+        };
+      }
+      """;
+
   final ChromeDriver driver;
   private final ChromeDriverService service;
   private final Path profile;
@@ -64,6 +86,7 @@ final class HeadlessChromium implements AutoCloseable {
         .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_SOURCE_BUFFERS));
     return new HeadlessChromium(service, driver, profile);
   }
 

@@ -29,16 +29,26 @@ final class PlayerPage {
     return Boolean.TRUE.equals(chromium.script("return document.getElementById('video').ended"));
   }
 
-  /** The video element and engine as a failure message needs them: paused or stalled, what is buffered, errors. */
+  /**
+   * The video element and engine as a failure message needs them: paused or stalled, what is buffered in all and in
+   * each source buffer (with its appends), errors, and the last title requests that completed (path, status, time).
+   */
   String state() {
-    return (String) chromium.script("const v = document.getElementById('video'); const ranges = [];"
-        + "for (let i = 0; i < v.buffered.length; i++) ranges.push(v.buffered.start(i).toFixed(2) + '-'"
-        + " + v.buffered.end(i).toFixed(2));"
+    return (String) chromium.script("const v = document.getElementById('video');"
+        + "const ranges = (b) => { const r = []; for (let i = 0; i < b.length; i++) r.push(b.start(i).toFixed(2)"
+        + " + '-' + b.end(i).toFixed(2)); return '[' + r.join(' ') + ']'; };"
+        + "const buffers = (window.streamkitSourceBuffers || []).map((w) => { let b; try { b = ranges(w.buffer"
+        + ".buffered); } catch (e) { b = 'removed'; } return w.mime + ' ' + b + ' after ' + w.appends + ' appends'"
+        + " + (w.errors ? ', ' + w.errors + ' errors' : ''); });"
+        + "const requests = performance.getEntriesByType('resource').filter((e) => e.name.includes('/titles/'))"
+        + ".map((e) => new URL(e.name).pathname + ' ' + e.responseStatus + ' ' + Math.round(e.duration) + ' ms');"
         + "return 'engine ' + window.streamkitPlayer.engine + ', paused ' + v.paused + ', readyState ' + v.readyState"
-        + " + ', networkState ' + v.networkState + ', buffered [' + ranges.join(' ') + ']'"
+        + " + ', networkState ' + v.networkState + ', buffered ' + ranges(v.buffered)"
+        + " + ', source buffers ' + JSON.stringify(buffers)"
         + " + (v.error ? ', media error ' + v.error.code + ' ' + v.error.message : '')"
         + " + ', page errors ' + JSON.stringify(window.streamkitPlayer.errors)"
-        + " + ', page says: ' + document.getElementById('message').textContent");
+        + " + ', page says: ' + document.getElementById('message').textContent"
+        + " + ', last of ' + requests.length + ' title requests ' + JSON.stringify(requests.slice(-8))");
   }
 
   void awaitCurrentTimeAbove(double seconds, Duration timeout) {
