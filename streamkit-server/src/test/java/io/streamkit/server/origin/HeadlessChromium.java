@@ -30,10 +30,18 @@ final class HeadlessChromium implements AutoCloseable {
 
   /**
    * Run before any script of every page: keeps the Media Source Extensions buffers a page creates, with the number of
-   * appends to each and the errors they raised, so that a test that times out can say which track starved.
+   * appends to each and the errors they raised, and the errors of media elements (which a player may recover from
+   * by attaching new buffers), so that a test that times out can say which track starved and why.
    */
   private static final String WATCH_SOURCE_BUFFERS = """
       window.streamkitSourceBuffers = [];
+      window.streamkitMediaErrors = [];
+      document.addEventListener('error', (e) => {
+        if (e.target instanceof HTMLMediaElement && e.target.error) {
+          window.streamkitMediaErrors.push(e.target.currentTime.toFixed(2) + ' s: ' + e.target.error.code + ' '
+              + e.target.error.message);
+        }
+      }, true);
       for (const name of ['MediaSource', 'ManagedMediaSource']) {
         const type = window[name];
         if (!type || !type.prototype.addSourceBuffer) continue;

@@ -46,6 +46,7 @@ final class PlayerPage {
         + " + ', networkState ' + v.networkState + ', buffered ' + ranges(v.buffered)"
         + " + ', source buffers ' + JSON.stringify(buffers)"
         + " + (v.error ? ', media error ' + v.error.code + ' ' + v.error.message : '')"
+        + " + ', media errors so far ' + JSON.stringify(window.streamkitMediaErrors)"
         + " + ', page errors ' + JSON.stringify(window.streamkitPlayer.errors)"
         + " + ', page says: ' + document.getElementById('message').textContent"
         + " + ', last of ' + requests.length + ' title requests ' + JSON.stringify(requests.slice(-8))");
