@@ -33,9 +33,9 @@
   // 6 s segments) against outages, and a cap below that reserve makes it pick lower rungs to build a buffer the
   // player will not hold (benchmarks/README.md, "The player's forward buffer").
   const FORWARD_BUFFER_SECONDS = 30;
-  // hls.js recovers from a fatal media error by re-attaching the video element; a second one this soon after means
-  // the media itself does not play here (a segment the browser cannot decode, say), and playback fails with a message
-  // instead of re-attaching in a loop.
+  // The page recovers from a fatal media error by giving the player new media (hls.js re-attaches the video element,
+  // dash.js is loaded again where it was); a second one this soon after means the media itself does not play here (a
+  // segment the browser cannot decode, say), and playback fails with a message instead of recovering in a loop.
   const MEDIA_RECOVERY_WINDOW_MS = 10000;
 
   // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
@@ -85,6 +85,12 @@
   let startupSent = false;
   let rebufferingSince = null;
   let lastSaved = null;
+  // Whether the viewer wants playback to go on: the page starts it, the viewer's pause stops wanting it. A browser
+  // that refuses a segment pauses the element itself (with the element's error set, before the player hears of it);
+  // that pause is not the viewer's, and once a player has attached new media the page starts playback again.
+  let playbackWanted = true;
+  let pausedByMediaError = false;
+  let lastMediaRecovery = -Infinity;
 
   // Which rule picks the bitrates: StreamKit's in hls.js, hls.js's own, or the DASH player's (named as the engine).
   function abrFor(name) {
@@ -302,11 +308,29 @@
         record('rebuffer_start');
       }
     });
-    video.addEventListener('play', () => record('play'));
+    video.addEventListener('play', () => {
+      playbackWanted = true;
+      record('play');
+    });
     video.addEventListener('pause', () => {
-      if (!video.ended) {
+      if (video.error) {
+        pausedByMediaError = true;
+      } else if (!video.ended) {
+        playbackWanted = false;
         record('pause');
         saveProgress(false);
+      }
+    });
+    // Chromium pauses the element on a media error, with or without a pause event.
+    video.addEventListener('error', () => { pausedByMediaError = true; });
+    // hls.js and dash.js recover from a media error by attaching the element to a new MediaSource; playing from its
+    // metadata on lets the player skip a gap the refused segment left at the playhead.
+    video.addEventListener('loadedmetadata', () => {
+      if (pausedByMediaError && !video.error) {
+        pausedByMediaError = false;
+        if (playbackWanted && video.paused) {
+          play();
+        }
       }
     });
     video.addEventListener('seeked', () => record('seek'));
@@ -454,7 +478,6 @@
       });
     }
     hls.on(Hls.Events.LEVEL_SWITCHED, (event, data) => levelSwitched(engine.levels()[data.level]));
-    let lastMediaRecovery = -Infinity;
     hls.on(Hls.Events.ERROR, (event, data) => {
       const code = data.response && data.response.code;
       if (data.fatal || code === 403) {
@@ -478,9 +501,8 @@
         // hls.js recovers by detaching the video element and attaching it to a new MediaSource, and a new source
         // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was, the page
         // starts it again unless the viewer had paused.
-        const wasPlaying = !video.paused;
         hls.recoverMediaError();
-        if (wasPlaying) {
+        if (playbackWanted) {
           play();
         }
       } else {
@@ -519,6 +541,9 @@
   // data (W3C EME Initialization Data Format Registry), so it is named so here; the CDM then reads from it every key
   // id of the title, rotated keys included, and asks for them all in one licence request.
   function passPsshAsCenc() {
+    if (MediaKeySession.prototype.generateRequest.passesPsshAsCenc) {
+      return;
+    }
     const generateRequest = MediaKeySession.prototype.generateRequest;
     MediaKeySession.prototype.generateRequest = function (type, initData) {
       const bytes = ArrayBuffer.isView(initData)
@@ -526,6 +551,7 @@
       const pssh = bytes.length > 8 && String.fromCharCode(bytes[4], bytes[5], bytes[6], bytes[7]) === 'pssh';
       return generateRequest.call(this, type === 'keyids' && pssh ? 'cenc' : type, initData);
     };
+    MediaKeySession.prototype.generateRequest.passesPsshAsCenc = true;
   }
 
   function startDashJs(startPosition) {
@@ -534,11 +560,16 @@
     }
     const player = dashjs.MediaPlayer().create();
     window.streamkitPlayer.dashjs = player;
-    player.updateSettings({ streaming: { buffer: {
-      bufferTimeDefault: FORWARD_BUFFER_SECONDS,
-      bufferTimeAtTopQuality: FORWARD_BUFFER_SECONDS,
-      bufferTimeAtTopQualityLongForm: FORWARD_BUFFER_SECONDS,
-    } } });
+    player.updateSettings({
+      streaming: { buffer: {
+        bufferTimeDefault: FORWARD_BUFFER_SECONDS,
+        bufferTimeAtTopQuality: FORWARD_BUFFER_SECONDS,
+        bufferTimeAtTopQualityLongForm: FORWARD_BUFFER_SECONDS,
+      } },
+      // dash.js's own recovery from a decode error makes a new MediaSource but does not load again the segment the
+      // browser refused, and waits on the hole it leaves for good; the page loads the title again instead (below).
+      errors: { recoverAttempts: { mediaErrorDecode: 0 } },
+    });
     const level = (r) => (r ? { height: r.height, bitrate: r.bandwidth } : null);
     engine.levels = () => player.getRepresentationsByType('video').map(level);
     engine.currentHeight = () => {
@@ -580,8 +611,16 @@
     });
     player.on(events.ERROR, (e) => {
       const error = e.error || {};
-      failed('dash.js ' + (error.code || '') + ' ' + (error.message || e.type));
+      const position = video.currentTime;
       player.reset();
+      if (error.code === MediaError.MEDIA_ERR_DECODE
+          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
+        lastMediaRecovery = performance.now();
+        record('error', { message: 'dash.js ' + error.code + ' ' + error.message + '; loading again at ' + position });
+        startDashJs(position);
+        return;
+      }
+      failed('dash.js ' + (error.code || '') + ' ' + (error.message || e.type));
     });
     player.initialize(video, dashUrl(), true, startPosition > 0 ? startPosition : undefined);
   }
