@@ -34,7 +34,7 @@
   // player will not hold (benchmarks/README.md, "The player's forward buffer").
   const FORWARD_BUFFER_SECONDS = 30;
   // The page recovers from a fatal media error by giving the player new media (hls.js re-attaches the video element,
-  // dash.js is loaded again where it was); a second one this soon after means the media itself does not play here (a
+  // dash.js and Shaka Player load the title again where it was); a second one this soon after means the media itself does not play here (a
   // segment the browser cannot decode, say), and playback fails with a message instead of recovering in a loop.
   const MEDIA_RECOVERY_WINDOW_MS = 10000;
 
@@ -672,12 +672,29 @@
       player.addEventListener(e, fillTrackMenus));
     player.addEventListener('adaptation', switched);
     player.addEventListener('variantchanged', switched);
-    player.addEventListener('error', (e) => failed('Shaka Player ' + e.detail.code));
+    // A segment the browser refused (3014, or 3016 from the element): the page loads the title again where it was,
+    // in a new player; what the replaced one reports after that is no longer news.
+    const onError = (code) => {
+      if (window.streamkitPlayer.shaka !== player) {
+        return;
+      }
+      if ((code === shaka.util.Error.Code.MEDIA_SOURCE_OPERATION_FAILED || code === shaka.util.Error.Code.VIDEO_ERROR)
+          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
+        lastMediaRecovery = performance.now();
+        const position = video.currentTime;
+        record('error', { message: 'Shaka Player ' + code + '; loading again at ' + position });
+        window.streamkitPlayer.shaka = null;
+        player.destroy().then(() => startShaka(position));
+        return;
+      }
+      failed('Shaka Player ' + code);
+    };
+    player.addEventListener('error', (e) => onError(e.detail.code));
     try {
       await player.attach(video);
       await player.load(dashUrl(), startPosition > 0 ? startPosition : null);
     } catch (e) {
-      failed('Shaka Player ' + (e && e.code ? e.code : e));
+      onError(e && e.code ? e.code : e);
       return;
     }
     fillQualities();

@@ -25,7 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * re-attaching the video element, and loading a new source pauses the element: the player page must start it again,
  * or the viewer is left on a still picture with no message. A second one soon after means the media does not play
  * in this browser, and the page says so instead of re-attaching in a loop. A segment the browser really refuses
- * pauses the element before the player hears of it; hls.js and dash.js then attach new media, and the page plays on.
+ * pauses the element before the player hears of it; each player then gets new media, and the page plays on.
  */
 class MediaErrorRecoveryBrowserTest {
 
@@ -95,7 +95,7 @@ class MediaErrorRecoveryBrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"hls", "dashjs"})
+  @ValueSource(strings = {"hls", "dashjs", "shaka"})
   void playbackStartsAfterTheBrowserRefusesTheFirstSegment(String engine) throws Exception {
     HeadlessChromium.assumeInstalled();
     Path source = data.resolve("source.mkv");
