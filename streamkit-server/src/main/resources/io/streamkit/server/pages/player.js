@@ -34,8 +34,9 @@
   // player will not hold (benchmarks/README.md, "The player's forward buffer").
   const FORWARD_BUFFER_SECONDS = 30;
   // The page recovers from a fatal media error by giving the player new media (hls.js re-attaches the video element,
-  // dash.js and Shaka Player load the title again where it was); a second one this soon after means the media itself does not play here (a
-  // segment the browser cannot decode, say), and playback fails with a message instead of recovering in a loop.
+  // dash.js and Shaka Player load the title again where it was); a second one this soon after means the media itself
+  // does not play here (a segment the browser cannot decode, say), and playback fails with a message instead of
+  // recovering in a loop.
   const MEDIA_RECOVERY_WINDOW_MS = 10000;
 
   // Versioned like the webjars: the build unpacks these npm packages (streamkit-server/pom.xml).
@@ -323,7 +324,7 @@
     });
     // Chromium pauses the element on a media error, with or without a pause event.
     video.addEventListener('error', () => { pausedByMediaError = true; });
-    // hls.js and dash.js recover from a media error by attaching the element to a new MediaSource; playing from its
+    // Each player recovers from a media error by attaching the element to a new MediaSource; playing from its
     // metadata on lets the player skip a gap the refused segment left at the playhead.
     video.addEventListener('loadedmetadata', () => {
       if (pausedByMediaError && !video.error) {
