@@ -3,7 +3,6 @@ package io.streamkit.server.live.rtmp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -216,8 +215,8 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
   private void refuse(ChannelHandlerContext ctx, String code, String description, String reason) {
     releaseKey();
     ended = true;
-    ctx.writeAndFlush(message(STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0, Amf0.NULL,
-        status("error", code, description))).addListener((ChannelFutureListener) f -> connection.close(reason));
+    connection.closeWhenWritten(ctx.writeAndFlush(message(STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0,
+        Amf0.NULL, status("error", code, description))), reason);
   }
 
   private void media(RtmpMessage message) {

@@ -1,6 +1,7 @@
 package io.streamkit.server.live.rtmp;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +53,24 @@ final class RtmpConnection {
       }
       channel.close();
     }
+  }
+
+  /**
+   * Closes the connection once {@code written} (the peer's last message, telling it why) has gone, as {@link #close}
+   * does, but logs {@code reason} now: a peer that reads the message may hang up before the write's listener runs,
+   * and a refusal must reach the log all the same.
+   */
+  void closeWhenWritten(ChannelFuture written, String reason) {
+    if (closing.compareAndSet(false, true)) {
+      log.info("rtmp {}: closing: {}", describe(), printable(reason));
+    }
+    written.addListener(f -> {
+      FlvMediaStream publishing = media;
+      if (publishing != null) {
+        publishing.fail(reason);
+      }
+      channel.close();
+    });
   }
 
   /** Closes without a log line: the peer left, or an end both sides agreed on. */
