@@ -266,6 +266,15 @@
   }
 
   // A DASH player's fatal error: shown, counted as a QoE error, and kept for tests.
+  // Whether a media error may be recovered from now (none within MEDIA_RECOVERY_WINDOW_MS); if so, this is the one.
+  function mediaRecoveryAllowed() {
+    if (performance.now() - lastMediaRecovery <= MEDIA_RECOVERY_WINDOW_MS) {
+      return false;
+    }
+    lastMediaRecovery = performance.now();
+    return true;
+  }
+
   function failed(text) {
     window.streamkitPlayer.errors.push(text);
     record('error', { message: text });
@@ -497,8 +506,7 @@
         show('Network trouble; retrying…', true);
         hls.startLoad();
       } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR
-          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
-        lastMediaRecovery = performance.now();
+          && mediaRecoveryAllowed()) {
         // hls.js recovers by detaching the video element and attaching it to a new MediaSource, and a new source
         // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was, the page
         // starts it again unless the viewer had paused.
@@ -615,8 +623,7 @@
       const position = video.currentTime;
       player.reset();
       if (error.code === MediaError.MEDIA_ERR_DECODE
-          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
-        lastMediaRecovery = performance.now();
+          && mediaRecoveryAllowed()) {
         record('error', { message: 'dash.js ' + error.code + ' ' + error.message + '; loading again at ' + position });
         startDashJs(position);
         return;
@@ -680,8 +687,7 @@
         return;
       }
       if ((code === shaka.util.Error.Code.MEDIA_SOURCE_OPERATION_FAILED || code === shaka.util.Error.Code.VIDEO_ERROR)
-          && performance.now() - lastMediaRecovery > MEDIA_RECOVERY_WINDOW_MS) {
-        lastMediaRecovery = performance.now();
+          && mediaRecoveryAllowed()) {
         const position = video.currentTime;
         record('error', { message: 'Shaka Player ' + code + '; loading again at ' + position });
         window.streamkitPlayer.shaka = null;
