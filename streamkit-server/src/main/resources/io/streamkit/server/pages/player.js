@@ -630,7 +630,42 @@
       }
       failed('dash.js ' + (error.code || '') + ' ' + (error.message || e.type));
     });
-    player.initialize(video, dashUrl(), true, startPosition > 0 ? startPosition : undefined);
+    // A title starts where every audio and video track has a segment, not at the Period's start: an audio track
+    // starts later (by the video's reorder delay less the audio encoder's priming), and dash.js 5.2, finding no audio
+    // segment at 0, seeks to the first one once the element has its metadata; when the video's own first seek (to its
+    // first frame) comes before that seek is seen, the audio track waits for a seek event that never comes and is
+    // never requested: playback stays at the start with a full video buffer.
+    player.initialize(video, null, true);
+    player.retrieveManifest(dashUrl(), (manifest) => {
+      const everyTrack = manifest ? startWithEveryTrack(manifest) : NaN;
+      const start = Math.max(startPosition > 0 ? startPosition : 0, everyTrack > 0 ? everyTrack : 0);
+      window.streamkitPlayer.dashStart = start;
+      player.attachSource(manifest || dashUrl(), start > 0 ? start : undefined);
+    });
+  }
+
+  // The earliest time of a title's manifest (static, one Period) at which every audio and video Representation has
+  // a segment (ISO/IEC 23009-1 section 5.3.9.6: S@t less presentationTimeOffset, in the timescale, after
+  // Period@start).
+  function startWithEveryTrack(manifest) {
+    const list = (x) => (x == null ? [] : [].concat(x));
+    const period = list(manifest.Period)[0];
+    if (!period) {
+      return NaN;
+    }
+    let latest = 0;
+    list(period.AdaptationSet).forEach((set) => {
+      const kind = set.contentType || String(set.mimeType || '').split('/')[0];
+      list(kind === 'audio' || kind === 'video' ? set.Representation : []).forEach((representation) => {
+        const template = representation.SegmentTemplate || set.SegmentTemplate;
+        const first = template && template.SegmentTimeline ? list(template.SegmentTimeline.S)[0] : null;
+        if (first) {
+          const ticks = Number(first.t || 0) - Number(template.presentationTimeOffset || 0);
+          latest = Math.max(latest, ticks / Number(template.timescale || 1));
+        }
+      });
+    });
+    return latest + Number(period.start || 0);
   }
 
   async function startShaka(startPosition) {
@@ -821,6 +856,7 @@
     switches: [],
     levelHeight: undefined,
     resumedFrom: null,
+    dashStart: null,
     live: live,
     liveLatency: null,
     liveBehindByChoice: false,

@@ -38,7 +38,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * advances, choosing the English subtitles in the page's menu shows the cue of the playhead at the time the source
  * gives it relative to the first frame (encoded with B-frames, so that frame is not at 0), and choosing French in
  * the page's audio menu, where it is named as in the HLS master playlist (the DASH manifest's Label), makes the player
- * fetch the French audio segments.
+ * fetch the French audio segments. dash.js starts where every track has a segment: the audio's first, which starts
+ * after 0.
  */
 class MultiTrackPlaybackBrowserTest {
 
@@ -100,6 +101,12 @@ class MultiTrackPlaybackBrowserTest {
       assertThat(mpd).contains("<Label>" + frenchName + "</Label>")
           .contains("contentType=\"text\" mimeType=\"text/vtt\" lang=\"en\"")
           .contains("<BaseURL>subtitles/en/all.vtt?token=" + token + "</BaseURL>");
+      // The audio's first segment starts after the video's first decode time (the reorder delay less AAC priming).
+      java.util.regex.Matcher audioTimeline = java.util.regex.Pattern.compile(
+          "contentType=\"audio\"[\\s\\S]*?timescale=\"(\\d+)\"[\\s\\S]*?<S t=\"(\\d+)\"").matcher(mpd);
+      assertThat(audioTimeline.find()).as(mpd).isTrue();
+      double audioStart = Double.parseDouble(audioTimeline.group(2)) / Double.parseDouble(audioTimeline.group(1));
+      assertThat(audioStart).as("first audio segment start").isPositive();
       assertThat(get(titleBase + "subtitles/en/all.vtt?token=" + token)).startsWith("WEBVTT\n")
           .contains("\nSecond line\n");
       assertThat(get(titleBase + "storyboard/storyboard.vtt?token=" + token)).startsWith("WEBVTT");
@@ -109,6 +116,11 @@ class MultiTrackPlaybackBrowserTest {
         PlayerPage player = new PlayerPage(chromium);
         player.awaitCurrentTimeAbove(1, Duration.ofSeconds(60));
         assertThat(chromium.script("return window.streamkitPlayer.engine")).isEqualTo(engine);
+        if (engine.equals("dashjs")) {
+          // Where every track has a segment: at 0, dash.js may leave the audio track unrequested (player.js).
+          assertThat(((Number) chromium.script("return window.streamkitPlayer.dashStart")).doubleValue())
+              .as("where dash.js started").isCloseTo(audioStart, within(1e-9));
+        }
         assertThat(chromium.script("return window.streamkitPlayer.audioOnly")).as(engine + ": a video title")
             .isEqualTo(false);
         assertThat(chromium.driver.findElement(By.id("audio-only")).isDisplayed()).as(engine).isFalse();
