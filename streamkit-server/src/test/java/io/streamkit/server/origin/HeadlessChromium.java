@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
@@ -27,6 +28,18 @@ final class HeadlessChromium implements AutoCloseable {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  /**
+   * Selenium warns, for every browser it starts, that it has no DevTools bindings for this Chromium's version; the
+   * tests send only raw DevTools commands ({@code executeCdpCommand}), which need none. Held here because
+   * {@code java.util.logging} keeps loggers only as long as someone refers to them.
+   */
+  private static final List<Logger> WITHOUT_CDP_VERSION_WARNINGS = Stream.of(
+      "org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver").map(name -> {
+        Logger logger = Logger.getLogger(name);
+        logger.setFilter(record -> record.getMessage() == null || !record.getMessage().startsWith("Unable to find"));
+        return logger;
+      }).toList();
 
   /**
    * Run before any script of every page: keeps the Media Source Extensions buffers a page creates, with the number of
