@@ -265,7 +265,6 @@
     }
   }
 
-  // A DASH player's fatal error: shown, counted as a QoE error, and kept for tests.
   // Whether a media error may be recovered from now (none within MEDIA_RECOVERY_WINDOW_MS); if so, this is the one.
   function mediaRecoveryAllowed() {
     if (performance.now() - lastMediaRecovery <= MEDIA_RECOVERY_WINDOW_MS) {
@@ -275,6 +274,7 @@
     return true;
   }
 
+  // A DASH player's fatal error: shown, counted as a QoE error, and kept for tests.
   function failed(text) {
     window.streamkitPlayer.errors.push(text);
     record('error', { message: text });

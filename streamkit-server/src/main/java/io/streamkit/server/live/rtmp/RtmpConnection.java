@@ -43,16 +43,10 @@ final class RtmpConnection {
    * same reason; safe from any thread.
    */
   void close(String reason) {
-    FlvMediaStream publishing = media;
-    if (publishing != null) {
-      publishing.fail(reason);
+    if (closing.compareAndSet(false, true) && channel.isActive()) {
+      log.info("rtmp {}: closing: {}", describe(), printable(reason));
     }
-    if (closing.compareAndSet(false, true)) {
-      if (channel.isActive()) {
-        log.info("rtmp {}: closing: {}", describe(), printable(reason));
-      }
-      channel.close();
-    }
+    failMediaAndClose(reason);
   }
 
   /**
@@ -64,13 +58,15 @@ final class RtmpConnection {
     if (closing.compareAndSet(false, true)) {
       log.info("rtmp {}: closing: {}", describe(), printable(reason));
     }
-    written.addListener(f -> {
-      FlvMediaStream publishing = media;
-      if (publishing != null) {
-        publishing.fail(reason);
-      }
-      channel.close();
-    });
+    written.addListener(f -> failMediaAndClose(reason));
+  }
+
+  private void failMediaAndClose(String reason) {
+    FlvMediaStream publishing = media;
+    if (publishing != null) {
+      publishing.fail(reason);
+    }
+    channel.close();
   }
 
   /** Closes without a log line: the peer left, or an end both sides agreed on. */
