@@ -43,10 +43,13 @@ final class RtmpConnection {
    * same reason; safe from any thread.
    */
   void close(String reason) {
-    if (closing.compareAndSet(false, true) && channel.isActive()) {
-      log.info("rtmp {}: closing: {}", describe(), printable(reason));
+    failMedia(reason);
+    if (closing.compareAndSet(false, true)) {
+      if (channel.isActive()) {
+        log.info("rtmp {}: closing: {}", describe(), printable(reason));
+      }
+      channel.close();
     }
-    failMediaAndClose(reason);
   }
 
   /**
@@ -58,15 +61,17 @@ final class RtmpConnection {
     if (closing.compareAndSet(false, true)) {
       log.info("rtmp {}: closing: {}", describe(), printable(reason));
     }
-    written.addListener(f -> failMediaAndClose(reason));
+    written.addListener(f -> {
+      failMedia(reason);
+      channel.close();
+    });
   }
 
-  private void failMediaAndClose(String reason) {
+  private void failMedia(String reason) {
     FlvMediaStream publishing = media;
     if (publishing != null) {
       publishing.fail(reason);
     }
-    channel.close();
   }
 
   /** Closes without a log line: the peer left, or an end both sides agreed on. */
