@@ -210,6 +210,11 @@ cpu_ticks() {
   echo "$total"
 }
 
+# Pages of memory the kernel's TCP sockets hold (send and receive queues, both ends of loopback), sampled once a
+# second. Above the first of net.ipv4.tcp_mem's three limits the kernel stops growing send buffers, above the second
+# it trims them: a point that ran there measured the kernel's memory rule as much as the servers.
+tcp_pages() { while :; do awk '$1 == "TCP:" { print $NF }' /proc/net/sockstat; sleep 1; done; }
+
 ROWS=()
 OBJECTS=()
 for size in $SIZES; do OBJECTS+=("$size"); done
@@ -231,19 +236,23 @@ for what in "${OBJECTS[@]}"; do
         point "$server" "$url" "$conns" "$WARMUP" >/dev/null
         log "measure $server $what c=$conns for $DURATION"
         cpu0=$(cpu_ticks "$pid")
+        tcp_pages >"$WORK/tcp-pages" &
+        sampler=$!
         read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
+        kill "$sampler"; wait "$sampler" 2>/dev/null || true
+        tcp=$(sort -n "$WORK/tcp-pages" | tail -n 1)
         cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$CLK_TCK" 'BEGIN { printf "%.1f", (b - a) / t }')
         per_gb=$(awk -v c="$cpu" -v mb="$mb" -v d="$DURATION_SECONDS" \
           'BEGIN { printf "%.2f", (mb > 0 ? c / (mb * d / 1024) : 0) }')
-        eval "RUNS_$server+=(\"$rps $mb $p50 $p99 $err $cpu $per_gb\")"
+        eval "RUNS_$server+=(\"$rps $mb $p50 $p99 $err $cpu $per_gb $tcp\")"
       done
     done
     # The row of each server is its median round by requests/s; every round's requests/s are listed beside it.
     for server in $SERVERS; do
       eval "runs=(\"\${RUNS_$server[@]}\")"
-      read -r rps mb p50 p99 err cpu per_gb < <(printf '%s\n' "${runs[@]}" | sort -n -k1,1 | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+      read -r rps mb p50 p99 err cpu per_gb tcp < <(printf '%s\n' "${runs[@]}" | sort -n -k1,1 | sed -n "$(( (ROUNDS + 1) / 2 ))p")
       all=$(printf '%s\n' "${runs[@]}" | awk '{ print $1 }' | paste -sd '/' -)
-      ROWS+=("| $what | $conns | $server | $rps | $all | $mb | $p50 | $p99 | $err | $cpu | $per_gb |")
+      ROWS+=("| $what | $conns | $server | $rps | $all | $mb | $p50 | $p99 | $err | $cpu | $per_gb | $tcp |")
       eval "RPS_${what}_${conns}_${server}=$rps"
     done
     # Within-round ratios to nginx: streamkit (and the floor), the median of the rounds' ratios.
@@ -292,8 +301,11 @@ of each size as .m4s files in the title (the token checked on each); the player 
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
 
-| object | connections | server | requests/s (median) | each round | MB/s | p50 | p99 | errors | server CPU s | CPU s per GB |
-|---|---|---|---|---|---|---|---|---|---|---|
+Kernel TCP memory limits (\`net.ipv4.tcp_mem\`, pages): $(tr -s '\t' ' ' </proc/sys/net/ipv4/tcp_mem); the last column is the
+peak of what TCP held during the point (\`/proc/net/sockstat\`, once a second).
+
+| object | connections | server | requests/s (median) | each round | MB/s | p50 | p99 | errors | server CPU s | CPU s per GB | TCP memory, pages |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 $(printf '%s\n' "${ROWS[@]}")
 
 | ratio streamkit / nginx, requests/s: of the medians (median of the rounds' ratios) | $(for c in $CONNECTIONS; do printf '%s connections | ' "$c"; done)
