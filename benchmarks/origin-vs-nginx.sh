@@ -14,11 +14,13 @@
 #
 # Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes, .m4s, in the title), media playlist} ×
 # {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the server used per GB sent
-# (utime + stime from /proc: the java process; nginx's master and workers), then a soak of 1000 connections for
-# SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix (master, media playlist, init,
-# segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless clients (HostileClients:
-# bad escapes, smuggling, slow heads, resets mid-segment, garbage, oversized headers, forged tokens). Every valid
-# player must be served without an error, no request may get a 5xx, and the origin's log must hold no stack trace.
+# (utime + stime from /proc: the java process; nginx's master and workers) and the peak of the kernel's TCP memory
+# beside its limits (net.ipv4.tcp_mem; the large objects at 1000 connections reach the first), then a soak of 1000
+# connections for SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix (master,
+# media playlist, init, segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless
+# clients (HostileClients: bad escapes, smuggling, slow heads, resets mid-segment, garbage, oversized headers, forged
+# tokens). Every valid player must be served without an error, no request may get a 5xx, and the origin's log must
+# hold no stack trace.
 # Prints a Markdown report on stdout (progress on stderr). Needs: nginx, wrk, Java 17, a built streamkit.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
