@@ -68,8 +68,9 @@ fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d /tmp/streamkit-origin-bench.XXXXXX)
-NGINX_PID=""; STREAMKIT_PID=""; NETTY_PID=""
+NGINX_PID=""; STREAMKIT_PID=""; NETTY_PID=""; SAMPLER_PID=""
 cleanup() {
+  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   [ -n "$STREAMKIT_PID" ] && kill "$STREAMKIT_PID" 2>/dev/null || true
   [ -n "$NETTY_PID" ] && kill "$NETTY_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null || true
@@ -239,9 +240,10 @@ for what in "${OBJECTS[@]}"; do
         log "measure $server $what c=$conns for $DURATION"
         cpu0=$(cpu_ticks "$pid")
         tcp_pages >"$WORK/tcp-pages" &
-        sampler=$!
+        SAMPLER_PID=$!
         read -r rps mb p50 p99 err < <(point "$server" "$url" "$conns" "$DURATION")
-        kill "$sampler"; wait "$sampler" 2>/dev/null || true
+        kill "$SAMPLER_PID"; wait "$SAMPLER_PID" 2>/dev/null || true
+        SAMPLER_PID=""
         tcp=$(sort -n "$WORK/tcp-pages" | tail -n 1)
         cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v t="$CLK_TCK" 'BEGIN { printf "%.1f", (b - a) / t }')
         per_gb=$(awk -v c="$cpu" -v mb="$mb" -v d="$DURATION_SECONDS" \
