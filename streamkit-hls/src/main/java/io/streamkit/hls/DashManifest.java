@@ -48,6 +48,17 @@ import java.util.regex.Pattern;
  * durations, in the track timescale of the init segment's {@code mdhd}; consecutive segments of equal duration share
  * one {@code S} with {@code @r}. The rounded {@code EXTINF} values play no part, so the timeline is exact.
  *
+ * <p>The Period starts with the title's first frame (section 5.3.9.2: {@code presentationTimeOffset}, the media time
+ * at Period time 0, in each Representation's timescale). Every rendition presents its first frame or sample there
+ * ({@link VideoTimelineStart}: the encoder's reorder delay, 80 ms at 25 fps), while its fragments' decode times start
+ * earlier: at 0 for the video, the delay less the AAC encoder's priming frame for the audio. With the offset every
+ * audio and video Representation has a segment at Period time 0 (its first one starts at or before it), so a player
+ * that starts at 0 finds one in every track: without it the audio's first segment started after 0, and dash.js 5.2
+ * started at 0 left the audio unrequested. The priming frame then lies before Period time 0, where Media Source
+ * Extensions' append window (from 0) drops it, as an edit list would. Cues of the whole-title WebVTT file count from
+ * the same instant ({@link SubtitlePackager}). Manifests written without the offset (its Period starting at media
+ * time 0) are still read: {@link #periodStart(Path)}.
+ *
  * <p>{@code @bandwidth} (section 5.3.5.2) is the Representation's peak segment bitrate measured the same way as the
  * HLS {@code BANDWIDTH} ({@link MediaPlaylist#peakBitsPerSecond()}), per Representation: a video Representation's
  * plus the largest stereo audio Representation's is the HLS stereo variant's {@code BANDWIDTH}. {@code minBufferTime} is the longest
@@ -102,6 +113,8 @@ final class DashManifest {
       long longestSegment) {}
 
   private static final Pattern PRESENTATION_DURATION = Pattern.compile("mediaPresentationDuration=\"([^\"]+)\"");
+  private static final Pattern FIRST_TEMPLATE = Pattern.compile("<SegmentTemplate timescale=\"(\\d+)\"[^>]*>");
+  private static final Pattern PRESENTATION_TIME_OFFSET = Pattern.compile(" presentationTimeOffset=\"(\\d+)\"");
   private static final Pattern ADAPTATION_SET_ID = Pattern.compile("<AdaptationSet id=\"(\\d+)\"");
   private static final String PERIOD_END = "  </Period>\n";
 
@@ -114,6 +127,10 @@ final class DashManifest {
       List<ContentKey> keys) {
     String protection = contentProtection(keys);
     Map<Integer, String> audioNames = TitlePackager.renditionNames(encoded.audio());
+    // The title's first frame, or an audio-only title's first sample: where every rendition starts presenting.
+    Path top = encoded.video().isEmpty() ? encoded.audio().get(0).directory() : encoded.video().get(0).directory();
+    long periodStart = VideoTimelineStart.of(MediaPlaylist.read(top.resolve(HlsSegmenter.PLAYLIST)),
+        SegmentFormat.FMP4);
     StringBuilder video = new StringBuilder();
     double duration = 0;
     double longestSegment = 0;
@@ -131,7 +148,7 @@ final class DashManifest {
           .append(playlist.peakBitsPerSecond()).append("\" width=\"").append(plan.width()).append("\" height=\"")
           .append(plan.height()).append("\" frameRate=\"").append(plan.frameRate()).append("\" sar=\"1:1\" codecs=\"")
           .append(AvcCodecString.of(rendition.codecConfiguration())).append("\">\n");
-      segmentTemplate(video, plan.name(), timeline);
+      segmentTemplate(video, plan.name(), timeline, periodStart);
       video.append("      </Representation>\n");
     }
     StringBuilder audio = new StringBuilder();
@@ -156,7 +173,7 @@ final class DashManifest {
           .append("      <Representation id=\"").append(name).append("\" bandwidth=\"")
           .append(playlist.peakBitsPerSecond()).append("\" codecs=\"").append(TitlePackager.AAC_LC)
           .append("\" audioSamplingRate=\"").append(timeline.track().sampleRate()).append("\">\n");
-      segmentTemplate(audio, name, timeline);
+      segmentTemplate(audio, name, timeline, periodStart);
       audio.append("      </Representation>\n    </AdaptationSet>\n");
     }
     StringBuilder text = new StringBuilder();
@@ -327,9 +344,32 @@ final class DashManifest {
     return new Timeline(track, playlist.mediaSequence(), List.copyOf(entries), ticks, longest);
   }
 
-  private static void segmentTemplate(StringBuilder out, String rendition, Timeline timeline) {
+  /**
+   * The media time at which the title's manifest starts its Period, on the 90 kHz clock of
+   * {@link VideoTimelineStart}: its {@code presentationTimeOffset} (the same instant in every Representation), or 0
+   * for a manifest written without one.
+   */
+  static long periodStart(Path title) {
+    String mpd = read(title);
+    Matcher template = FIRST_TEMPLATE.matcher(mpd);
+    if (!template.find()) {
+      return 0;
+    }
+    Matcher offset = PRESENTATION_TIME_OFFSET.matcher(template.group());
+    return offset.find() ? Math.round(Long.parseLong(offset.group(1)) * (double) VideoTimelineStart.MPEG_CLOCK_HZ
+        / Long.parseLong(template.group(1))) : 0;
+  }
+
+  /** {@code periodStart} (90 kHz) in the track's timescale, to the nearest tick. */
+  private static long presentationTimeOffset(long periodStart, Fmp4Fragments.Track track) {
+    return Math.round(periodStart * (double) track.timescale() / VideoTimelineStart.MPEG_CLOCK_HZ);
+  }
+
+  private static void segmentTemplate(StringBuilder out, String rendition, Timeline timeline, long periodStart) {
     String media = HlsSegmenter.SEGMENT_NAME.replace("%05d", "$Number%05d$") + SegmentFormat.FMP4.extension;
+    long offset = presentationTimeOffset(periodStart, timeline.track());
     out.append("        <SegmentTemplate timescale=\"").append(timeline.track().timescale())
+        .append(offset > 0 ? "\" presentationTimeOffset=\"" + offset : "")
         .append("\" startNumber=\"").append(timeline.startNumber()).append("\" initialization=\"")
         .append(escape(rendition)).append('/').append(HlsSegmenter.INIT_SEGMENT).append("\" media=\"")
         .append(escape(rendition)).append('/').append(media).append("\">\n          <SegmentTimeline>\n");

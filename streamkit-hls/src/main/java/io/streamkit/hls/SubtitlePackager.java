@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -28,11 +29,12 @@ import java.util.Set;
  * <p>DASH (ISO/IEC 23009-1): a title that gets a DASH manifest also gets one whole-title WebVTT file per track,
  * {@code subtitles/<language>/}{@value #WHOLE_TITLE}, which its text Adaptation Set names through {@code BaseURL}
  * ({@link DashManifest}). A WebVTT file outside ISO BMFF has no {@code X-TIMESTAMP-MAP} in DASH: its cue times are
- * read as presentation times of the Period. The Period starts at media time 0 (no {@code presentationTimeOffset}, and
- * {@code S@t} is the fragments' own {@code tfdt}), while the title's cues count from the first video frame, which the
- * segments present at the PTS {@link VideoTimelineStart} reads (the encoder's reorder delay). So each cue is shifted
- * by that PTS, in milliseconds, to show with the same frame as over HLS; a cue shifted past the end of the video is
- * dropped and one running past it ends there, so every cue lies within {@code mediaPresentationDuration}.
+ * read as presentation times of the Period. The title's cues count from its first video frame, which the segments
+ * present at the PTS {@link VideoTimelineStart} reads (the encoder's reorder delay), and the manifest's Period starts
+ * there ({@code presentationTimeOffset}, {@link DashManifest}), so its cues are written as they are. A manifest written
+ * without that offset starts its Period at media time 0; a track added to such a title later is shifted by the first
+ * frame's PTS, in milliseconds, to show with the same frame as over HLS. A cue past the end of the video is dropped and
+ * one running past it ends there, so every cue lies within {@code mediaPresentationDuration}.
  *
  * <p>Subtitle segments are not encrypted: they are small, public-by-nature text, and Apple's authoring specification
  * allows clear WebVTT beside encrypted media.
@@ -56,7 +58,8 @@ final class SubtitlePackager {
 
   /**
    * Writes every track under {@code title}, timed against {@code video} (the top rendition's media playlist), and
-   * with {@code wholeTitle} also each track's whole-title file for DASH.
+   * with {@code wholeTitle} also each track's whole-title file for the DASH manifest written beside it, whose Period
+   * starts with the first frame.
    *
    * @throws TranscodeException when a sidecar cue starts after the end of the video
    */
@@ -65,21 +68,27 @@ final class SubtitlePackager {
     if (tracks.isEmpty()) {
       return List.of();
     }
-    return write(title, tracks, video, VideoTimelineStart.of(video, format), wholeTitle);
+    long mpegTs = VideoTimelineStart.of(video, format);
+    return write(title, tracks, video, mpegTs, wholeTitle ? OptionalLong.of(mpegTs) : OptionalLong.empty());
   }
 
   /**
    * As {@link #write(Path, List, MediaPlaylist, SegmentFormat, boolean)}, with the first video frame's timestamp
    * already known ({@code X-TIMESTAMP-MAP=MPEGTS}).
+   *
+   * @param dashPeriodStart for a title with a DASH manifest, the media time its Period starts at
+   *     ({@link DashManifest#periodStart(Path)}, 90 kHz), and each track's whole-title file is written; else empty
    */
   static List<Rendition> write(Path title, List<SubtitleTrack> tracks, MediaPlaylist video, long mpegTs,
-      boolean wholeTitle) {
+      OptionalLong dashPeriodStart) {
+    boolean wholeTitle = dashPeriodStart.isPresent();
     double[] boundaries = new double[video.segments().size() + 1];
     for (int i = 0; i < video.segments().size(); i++) {
       boundaries[i + 1] = boundaries[i] + video.segments().get(i).durationSeconds();
     }
     long durationMillis = Math.round(boundaries[boundaries.length - 1] * 1000);
-    long shiftMillis = Math.round(mpegTs / (VideoTimelineStart.MPEG_CLOCK_HZ / 1000.0));
+    long shiftMillis = Math.round((mpegTs - dashPeriodStart.orElse(mpegTs))
+        / (VideoTimelineStart.MPEG_CLOCK_HZ / 1000.0));
     String header = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:" + mpegTs + ",LOCAL:00:00:00.000\n\n";
     Set<String> directories = new HashSet<>();
     Set<String> names = new HashSet<>();

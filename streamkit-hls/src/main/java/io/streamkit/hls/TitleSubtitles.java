@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -212,7 +213,7 @@ public final class TitleSubtitles {
         boolean dash = Files.isRegularFile(files.need(DashManifest.MANIFEST));
         SubtitlePackager.Rendition rendition = SubtitlePackager.write(staging,
             List.of(new SubtitleTrack(tag + format.extension, tag, name, isDefault, cues, true)), video, mpegTs,
-            dash).get(0);
+            dash ? OptionalLong.of(DashManifest.periodStart(title)) : OptionalLong.empty()).get(0);
         // Left by an edit that crashed before its master was written: no master names it.
         TitleDestination.deleteRecursively(directory);
         Files.createDirectories(directory.getParent());

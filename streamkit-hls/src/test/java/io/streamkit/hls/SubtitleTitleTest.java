@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,15 +72,31 @@ class SubtitleTitleTest {
     assertThat(HlsConformance.check(out, new HlsConformance.Source(320, 240, true, TitleFixture.SEGMENT_SECONDS)))
         .isEmpty();
 
-    // DASH has no X-TIMESTAMP-MAP: the whole-title file is on the Period's timeline, shifted by the first frame's PTS.
-    long shift = Math.round(firstFramePts / 90.0);
+    // DASH has no X-TIMESTAMP-MAP: the whole-title file is on the Period's timeline, which starts with the first
+    // frame (presentationTimeOffset), so its cues are the source's.
     assertThat(Files.readString(out.resolve("subtitles/en/all.vtt"))).isEqualTo("WEBVTT\n\n"
-        + SubtitleCue.webVttTime(500 + shift) + " --> " + SubtitleCue.webVttTime(2000 + shift) + "\n<i>First</i> line\n\n"
-        + SubtitleCue.webVttTime(2500 + shift) + " --> " + SubtitleCue.webVttTime(3500 + shift)
-        + "\nAcross the boundary\n\n"
-        + SubtitleCue.webVttTime(9200 + shift) + " --> " + SubtitleCue.webVttTime(9800 + shift) + "\nLast\n\n");
+        + "00:00:00.500 --> 00:00:02.000\n<i>First</i> line\n\n"
+        + "00:00:02.500 --> 00:00:03.500\nAcross the boundary\n\n"
+        + "00:00:09.200 --> 00:00:09.800\nLast\n\n");
     assertThat(DashConformance.check(out)).as("DASH violations").isEmpty();
     String mpd = Files.readString(out.resolve("manifest.mpd"));
+    Matcher template = Pattern.compile(
+        "<SegmentTemplate timescale=\"(\\d+)\" presentationTimeOffset=\"(\\d+)\"").matcher(mpd);
+    assertThat(template.find()).as(mpd).isTrue();
+    assertThat(Long.parseLong(template.group(2)) * 90_000 / Long.parseLong(template.group(1)))
+        .as("the Period starts with the first frame").isEqualTo(firstFramePts);
+    // Every audio and video Representation has a segment at Period time 0, where a player starts: its first segment
+    // starts there or before, by at most the first frame's PTS (no decode time is negative).
+    Matcher first = Pattern.compile("<SegmentTemplate timescale=\"(\\d+)\" presentationTimeOffset=\"(\\d+)\"[^>]*>"
+        + "\\s*<SegmentTimeline>\\s*<S t=\"(\\d+)\"").matcher(mpd);
+    int representations = 0;
+    while (first.find()) {
+      representations++;
+      double start = (Long.parseLong(first.group(3)) - Long.parseLong(first.group(2)))
+          / Double.parseDouble(first.group(1));
+      assertThat(start).as("first segment's start on the Period's timeline").isBetween(-firstFramePts / 90_000.0, 0.0);
+    }
+    assertThat(representations).as("video and audio Representations").isEqualTo(result.renditions().size() + 1);
     assertThat(mpd).contains("<AdaptationSet id=\"2\" contentType=\"text\" mimeType=\"text/vtt\" lang=\"en\">\n"
         + "      <Role schemeIdUri=\"urn:mpeg:dash:role:2011\" value=\"subtitle\"/>\n"
         + "      <Label>English</Label>\n").contains("<BaseURL>subtitles/en/all.vtt</BaseURL>");

@@ -81,6 +81,38 @@ class TitleSubtitlesTest {
   }
 
   @Test
+  void aTrackAddedToATitleWhosePeriodStartsAtMediaTimeZeroIsShiftedToShowWithTheSameFrame() throws IOException {
+    Path source = TitleFixture.pattern(dir, "clip.mp4", "320x240", "25", 6, true, "-c:v", "libx264", "-preset",
+        "veryfast", "-c:a", "aac");
+    Path title = dir.resolve("title");
+    // veryfast has B-frames: the first frame is presented a reorder delay after media time 0.
+    TranscodeResult result = Transcoder.builder().input(source).output(title).ladder(Ladder.small())
+        .preset("veryfast").segmentSeconds(TitleFixture.SEGMENT_SECONDS).build().run();
+    Path top = title.resolve(result.renditions().get(0).name());
+    long firstFrame = VideoTimelineStart.of(MediaPlaylist.read(top.resolve("index.m3u8")), SegmentFormat.FMP4);
+    assertThat(firstFrame).as("reorder delay").isPositive();
+    Path manifest = title.resolve(DashManifest.MANIFEST);
+    assertThat(DashManifest.periodStart(title)).as("the Period starts with the first frame").isEqualTo(firstFrame);
+
+    TitleSubtitles.add(title, SRT.getBytes(StandardCharsets.UTF_8), TitleSubtitles.Format.SUBRIP, "en", "English",
+        true);
+    assertThat(Files.readString(title.resolve("subtitles/en/all.vtt"))).as("cues on the Period's timeline")
+        .startsWith("WEBVTT\n\n00:00:00.500 --> 00:00:02.000\n");
+    assertThat(TitleSubtitles.remove(title, "en")).isNotNull();
+
+    // A manifest written before its Period started with the first frame: no presentationTimeOffset, media time 0.
+    Files.writeString(manifest, Files.readString(manifest).replaceAll(" presentationTimeOffset=\"\\d+\"", ""));
+    assertThat(DashManifest.periodStart(title)).isZero();
+    TitleSubtitles.add(title, SRT.getBytes(StandardCharsets.UTF_8), TitleSubtitles.Format.SUBRIP, "en", "English",
+        true);
+    long shift = Math.round(firstFrame / 90.0);
+    assertThat(Files.readString(title.resolve("subtitles/en/all.vtt"))).as("cues shifted by the first frame's time")
+        .startsWith("WEBVTT\n\n" + SubtitleCue.webVttTime(500 + shift) + " --> " + SubtitleCue.webVttTime(2000 + shift)
+            + "\n");
+    assertThat(DashConformance.check(title)).isEmpty();
+  }
+
+  @Test
   void aStoredTitlesTrackRemovedAndAddedAgainIsWhatTheTranscoderWroteInNewVersionsBesideAnUntouchedOne()
       throws IOException {
     Path source = TitleFixture.pattern(dir, "clip.mp4", "320x240", "25", 6, true, "-c:v", "libx264", "-preset",

@@ -630,11 +630,12 @@
       }
       failed('dash.js ' + (error.code || '') + ' ' + (error.message || e.type));
     });
-    // A title starts where every audio and video track has a segment, not at the Period's start: an audio track
-    // starts later (by the video's reorder delay less the audio encoder's priming), and dash.js 5.2, finding no audio
-    // segment at 0, seeks to the first one once the element has its metadata; when the video's own first seek (to its
-    // first frame) comes before that seek is seen, the audio track waits for a seek event that never comes and is
-    // never requested: playback stays at the start with a full video buffer.
+    // A title starts where every audio and video track has a segment: at 0 for a title whose Period starts with its
+    // first frame (presentationTimeOffset). In a title packaged before that, an audio track starts after 0 (by the
+    // video's reorder delay less the audio encoder's priming), and dash.js 5.2, finding no audio segment at 0, seeks
+    // to the first one once the element has its metadata; when the video's own first seek (to its first frame) comes
+    // before that seek is seen, the audio track waits for a seek event that never comes and is never requested:
+    // playback stays at the start with a full video buffer.
     player.initialize(video, null, true);
     player.retrieveManifest(dashUrl(), (manifest) => {
       const everyTrack = manifest ? startWithEveryTrack(manifest) : NaN;
