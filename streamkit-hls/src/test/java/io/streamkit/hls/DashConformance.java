@@ -75,6 +75,8 @@ final class DashConformance {
 
   private final Path title;
   private final List<String> violations = new ArrayList<>();
+  /** Each audio and video Representation's presentationTimeOffset, in seconds. */
+  private final Map<String, Double> periodStarts = new HashMap<>();
 
   private DashConformance(Path title) {
     this.title = title;
@@ -179,6 +181,11 @@ final class DashConformance {
         checkTimeline(id, children(representation, "SegmentTemplate").get(0),
             title.resolve(id).resolve("index.m3u8"), oneSample);
       }
+    }
+    double earliest = periodStarts.values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+    double latest = periodStarts.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    if (latest - earliest > 1e-4) {
+      violations.add("presentationTimeOffset names different instants: " + periodStarts);
     }
     if (textSets != hlsSubtitles) {
       violations.add(textSets + " text AdaptationSets, " + hlsSubtitles + " HLS subtitle renditions");
@@ -342,6 +349,17 @@ final class DashConformance {
   private void checkTimeline(String id, Element template, Path playlist, double oneSample) {
     long timescale = Long.parseLong(template.getAttribute("timescale"));
     long number = Long.parseLong(template.getAttribute("startNumber"));
+    // Section 5.3.9.2: Period time is media time less presentationTimeOffset. Every Representation's offset names
+    // the same instant, and a player starts at Period time 0, so each one's first segment starts there or before.
+    long offset = template.hasAttribute("presentationTimeOffset")
+        ? Long.parseLong(template.getAttribute("presentationTimeOffset")) : 0;
+    periodStarts.put(id, (double) offset / timescale);
+    Element first = children(children(template, "SegmentTimeline").get(0), "S").get(0);
+    long firstStart = first.hasAttribute("t") ? Long.parseLong(first.getAttribute("t")) : 0;
+    if (firstStart > offset) {
+      violations.add(id + ": first segment starts " + (double) (firstStart - offset) / timescale
+          + " s after the Period's start");
+    }
     if (!Files.isRegularFile(title.resolve(template.getAttribute("initialization")))) {
       violations.add(id + ": initialization " + template.getAttribute("initialization") + " does not exist");
     }
