@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -159,6 +160,27 @@ class MultiTrackPlaybackBrowserTest {
             .as(engine + ": cue start on the media timeline").isCloseTo(5.0 + firstFrameOnTimeline, within(0.04));
         assertThat(chromium.script("return window.streamkitPlayer.errors")).as(engine).asList().isEmpty();
       }
+
+      // A title packaged before its manifest had the offset: its Period starts at media time 0, where the audio has
+      // no segment yet, so the page starts dash.js where every track has one (player.js), and it plays.
+      String legacyTitle = TITLE + "-before-offset";
+      Path legacy = data.resolve("titles").resolve(legacyTitle);
+      try (Stream<Path> files = Files.walk(title)) {
+        for (Path file : files.toList()) {
+          Files.copy(file, legacy.resolve(title.relativize(file).toString()));
+        }
+      }
+      Path manifest = legacy.resolve("manifest.mpd");
+      Files.writeString(manifest, Files.readString(manifest).replaceAll(" presentationTimeOffset=\"\\d+\"", ""));
+      double legacyAudioStart = Double.parseDouble(audioTimeline.group(3))
+          / Double.parseDouble(audioTimeline.group(1));
+      assertThat(legacyAudioStart).as("first audio segment start at media time 0").isPositive();
+      String legacyToken = PlaybackTokenSigner.hs256(SECRET).sign(PlaybackClaims.builder().viewer("lea")
+          .title(legacyTitle).expiresAt(Instant.now().plusSeconds(600)).build());
+      chromium.driver.get(base + "/play/" + legacyTitle + "?engine=dashjs&token=" + legacyToken);
+      new PlayerPage(chromium).awaitCurrentTimeAbove(1, Duration.ofSeconds(60));
+      assertThat(((Number) chromium.script("return window.streamkitPlayer.dashStart")).doubleValue())
+          .as("where dash.js started a title without the offset").isCloseTo(legacyAudioStart, within(1e-9));
       assertThat(origin.meterRegistry().find(OriginMetrics.REJECTIONS).counters())
           .as("no request of any player was refused").allMatch(c -> c.count() == 0);
     }
