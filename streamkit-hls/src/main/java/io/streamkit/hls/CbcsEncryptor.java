@@ -524,7 +524,7 @@ final class CbcsEncryptor {
   private static void replace(Path file, byte[] bytes) {
     Path partial = file.resolveSibling(file.getFileName() + SUFFIX);
     try {
-      Files.write(partial, bytes);
+      LargeFolioWrite.write(partial, bytes);
     } catch (IOException e) {
       throw new TranscodeException("cannot encrypt " + file + ": " + e.getMessage(), e);
     }

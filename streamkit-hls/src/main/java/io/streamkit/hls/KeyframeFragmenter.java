@@ -174,7 +174,7 @@ final class KeyframeFragmenter {
   private static void replace(Path file, byte[] bytes) {
     Path partial = file.resolveSibling(file.getFileName() + ".fragmenting");
     try {
-      Files.write(partial, bytes);
+      LargeFolioWrite.write(partial, bytes);
       Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new TranscodeException("cannot rewrite segment " + file + " with a fragment per key frame: "

@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import io.streamkit.core.protection.ContentKey;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -162,7 +163,8 @@ final class SegmentEncryptor {
       throw new IllegalStateException("AES-128 refused a 16-byte key for " + segment, e);
     }
     try (InputStream in = Files.newInputStream(segment);
-        OutputStream out = new CipherOutputStream(Files.newOutputStream(partial), cipher)) {
+        OutputStream out = new CipherOutputStream(new BufferedOutputStream(Files.newOutputStream(partial),
+            LargeFolioWrite.WRITE_BYTES), cipher)) {
       in.transferTo(out);
     } catch (IOException e) {
       throw new TranscodeException("cannot encrypt segment " + segment + ": " + e.getMessage(), e);
