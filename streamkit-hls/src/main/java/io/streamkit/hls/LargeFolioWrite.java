@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
  * from Linux 6.16, XFS earlier), and a buffered write allocates folios about as large as the write, up to the page
  * table's 2 MiB. {@code Files.write} writes 8 KiB at a time ({@code java.nio.file.Files}'s copy buffer), leaving a
  * 4 MiB segment in 512 folios that every {@code sendfile} of it then looks up and references one by one
- * ({@code filemap_get_read_batch}, about a fifth of a file server's CPU at 4 MiB). The same segment written in 1 MiB
- * writes cost nginx 310-390 µs of CPU per response instead of 435-490 (benchmarks/README.md, "Segments written in
+ * ({@code filemap_get_read_batch}, about a fifth of a file server's CPU at 4 MiB). Three titles' 3 MB segments
+ * written in 1 MiB writes cost nginx and the origin 2-16 % less CPU per response (median 10 %) than the same bytes
+ * written 8 KiB at a time, and writes of 64 KiB already took most of that (benchmarks/README.md, "Segments written in
  * large writes"). The pieces are slices of the caller's array: the JDK copies each through a temporary direct buffer
  * of its size, which it keeps for the thread, so a slice bounds that buffer too.
  */
