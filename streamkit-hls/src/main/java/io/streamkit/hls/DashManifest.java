@@ -44,9 +44,14 @@ import java.util.regex.Pattern;
  * duration.
  *
  * <p>Timing (section 5.3.9.6): each Representation's {@code SegmentTimeline} is read from its fragments on disk
- * ({@link Fmp4Fragments}): {@code S@t} is the first fragment's {@code tfdt}, {@code S@d} the sum of its samples'
- * durations, in the track timescale of the init segment's {@code mdhd}; consecutive segments of equal duration share
- * one {@code S} with {@code @r}. The rounded {@code EXTINF} values play no part, so the timeline is exact.
+ * ({@link Fmp4Fragments}): {@code S@t} is the segment's earliest presentation time, the smallest decode time plus
+ * composition offset of its samples (section 7.2.1, and the DASH-IF timing model's "Media segments": a segment holds
+ * the samples of exactly the time span its reference gives it); {@code S@d} is the sum of its samples' durations,
+ * in the track timescale of the init segment's {@code mdhd}; consecutive segments of equal duration share one
+ * {@code S} with {@code @r}. The rounded {@code EXTINF} values play no part, so the timeline is exact. The
+ * fragments' {@code tfdt} is a decode time, for video with B-frames the encoder's reorder delay earlier: as
+ * {@code S@t} it placed every video segment that much early, and a player seeking to just before a boundary fetched
+ * the segment after it, whose first frame came later than the seek.
  *
  * <p>The Period starts with the title's first frame (section 5.3.9.2: {@code presentationTimeOffset}, the media time
  * at Period time 0, in each Representation's timescale). Every rendition presents its first frame or sample there
@@ -329,7 +334,8 @@ final class DashManifest {
         throw new TranscodeException("cannot write " + MANIFEST + ": segment " + directory.resolve(segment.uri())
             + " holds no fragment; transcode the title again");
       }
-      long start = fragments.get(0).baseMediaDecodeTime();
+      long start = fragments.stream().mapToLong(Fmp4Fragments.Fragment::earliestPresentationTime).min()
+          .orElseThrow();
       long duration = fragments.stream().mapToLong(Fmp4Fragments.Fragment::duration).sum();
       ticks += duration;
       longest = Math.max(longest, duration);

@@ -63,6 +63,20 @@ final class Fmp4Fragments {
       return samples.stream().mapToLong(Sample::duration).sum();
     }
 
+    /**
+     * The smallest composition time of its samples (decode time plus composition offset), in track ticks: the
+     * {@code tfdt} for audio; for video with B-frames the encoder's reorder delay after it.
+     */
+    long earliestPresentationTime() {
+      long earliest = Long.MAX_VALUE;
+      long decodeTime = baseMediaDecodeTime;
+      for (Sample sample : samples) {
+        earliest = Math.min(earliest, decodeTime + sample.compositionOffset());
+        decodeTime += sample.duration();
+      }
+      return earliest;
+    }
+
     /** Bytes from the start of the {@code moof} to the end of the first sample: the fragment's I-frame range. */
     long firstSampleRange() {
       Sample first = samples.get(0);

@@ -364,16 +364,30 @@ final class DashConformance {
       violations.add(id + ": initialization " + template.getAttribute("initialization") + " does not exist");
     }
     String media = template.getAttribute("media");
+    Fmp4Fragments.Track track = Files.isRegularFile(title.resolve(template.getAttribute("initialization")))
+        ? Fmp4Fragments.track(title.resolve(template.getAttribute("initialization"))) : null;
     long ticks = 0;
     int segments = 0;
+    long start = 0;
     List<Long> durations = new ArrayList<>();
     for (Element s : children(children(template, "SegmentTimeline").get(0), "S")) {
       int repeat = s.hasAttribute("r") ? Integer.parseInt(s.getAttribute("r")) : 0;
+      start = s.hasAttribute("t") ? Long.parseLong(s.getAttribute("t")) : start;
       for (int r = 0; r <= repeat; r++) {
         String uri = media.replace("$Number%05d$", String.format("%05d", number++));
         if (!Files.isRegularFile(title.resolve(uri))) {
           violations.add(id + ": segment " + uri + " does not exist");
+        } else if (track != null) {
+          // Section 7.2.1: a segment holds the samples of the time span its reference gives it, so its start in
+          // the timeline is its earliest presentation time (decode time plus composition offset), not its tfdt.
+          long earliest = Fmp4Fragments.fragments(title.resolve(uri), track).stream()
+              .mapToLong(Fmp4Fragments.Fragment::earliestPresentationTime).min().orElse(Long.MIN_VALUE);
+          if (earliest != start) {
+            violations.add(id + ": segment " + uri + " starts at " + start + " in the timeline, its earliest"
+                + " presentation time is " + earliest);
+          }
         }
+        start += Long.parseLong(s.getAttribute("d"));
         segments++;
         ticks += Long.parseLong(s.getAttribute("d"));
         durations.add(Long.parseLong(s.getAttribute("d")));

@@ -86,6 +86,8 @@ class DashManifestTest {
           DashConformance.children(template, "SegmentTimeline").get(0), "S");
       long timescale = Long.parseLong(template.getAttribute("timescale"));
       assertThat(timeline).hasSize(2);
+      // ultrafast has no B-frames: the first frame is presented at media time 0, where the Period starts.
+      assertThat(template.hasAttribute("presentationTimeOffset")).isFalse();
       assertThat(timeline.get(0).getAttribute("t")).isEqualTo("0");
       assertThat(timeline.get(0).getAttribute("d")).isEqualTo(Long.toString(6 * timescale));
       assertThat(timeline.get(0).getAttribute("r")).isEqualTo("1");

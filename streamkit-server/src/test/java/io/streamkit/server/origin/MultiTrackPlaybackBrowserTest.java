@@ -9,6 +9,7 @@ import io.streamkit.core.token.PlaybackClaims;
 import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import io.streamkit.hls.FfmpegTool;
+import io.streamkit.hls.LegacyDashManifest;
 import io.streamkit.hls.Transcoder;
 import java.io.OutputStream;
 import java.net.URI;
@@ -170,8 +171,7 @@ class MultiTrackPlaybackBrowserTest {
           Files.copy(file, legacy.resolve(title.relativize(file).toString()));
         }
       }
-      Path manifest = legacy.resolve("manifest.mpd");
-      Files.writeString(manifest, Files.readString(manifest).replaceAll(" presentationTimeOffset=\"\\d+\"", ""));
+      LegacyDashManifest.rewrite(legacy);
       double legacyAudioStart = Double.parseDouble(audioTimeline.group(3))
           / Double.parseDouble(audioTimeline.group(1));
       assertThat(legacyAudioStart).as("first audio segment start at media time 0").isPositive();
