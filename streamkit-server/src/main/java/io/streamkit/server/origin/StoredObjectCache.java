@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  * many players ask for it at the same moment. A fetch runs on the storage executor, never on an event loop: a
  * {@code stat} for the object's size and validators, a streamed read into {@code tmp/} through a
  * {@value #COPY_BUFFER_BYTES}-byte buffer (no object is ever held in memory whole), the byte count checked against the
- * stat, then an atomic rename into {@code objects/}. File names are unique per fetch, so the file deleted for an
+ * stat, then an atomic rename into {@code objects/}. The buffer is filled before each write, whatever a read of the
+ * storage's stream returns (a network read, often a few KiB): Linux's page cache keeps a file in folios about as
+ * large as the writes that made it, and every {@code sendfile} of it looks them up one by one, so a file written in
+ * writes of 64 KiB and more costs its server less per response than one written a few KiB at a time
+ * (benchmarks/README.md, "Segments written in large writes"). File names are unique per fetch, so the file deleted for an
  * evicted entry is never one that a newer fetch of the same key wrote.
  *
  * <p>The cache is bounded by bytes: a weigher in KiB against {@code maximumWeight}, W-TinyLFU eviction keeping the
@@ -65,7 +69,7 @@ final class StoredObjectCache implements AutoCloseable {
   static final String MARKER = ".streamkit-cache";
   static final String OBJECTS = "objects";
   static final String TEMPORARY = "tmp";
-  static final int COPY_BUFFER_BYTES = 64 * 1024;
+  static final int COPY_BUFFER_BYTES = 256 * 1024;
   /**
    * How long an evicted object's file outlives its entry, so that requests handed the entry just before can still
    * open it. W-TinyLFU may turn away an object the moment it arrives (a newcomer that is asked for less often than
@@ -244,7 +248,8 @@ final class StoredObjectCache implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           byte[] buffer = new byte[COPY_BUFFER_BYTES];
           InputStream in = opened.content();
-          for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          for (int n = COPY_BUFFER_BYTES; n == COPY_BUFFER_BYTES; ) {
+            n = in.readNBytes(buffer, 0, COPY_BUFFER_BYTES);
             out.write(buffer, 0, n);
             copied += n;
           }
