@@ -12,16 +12,16 @@
 # NETTY_FLOOR=1 adds `NettyFloorServer` (benchmarks module): the origin's transport and delivery choices behind Netty's
 # own HTTP codec and nothing else (no token, metrics, limits...), as a floor under the origin's per-request cost.
 #
-# Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes, .m4s, in the title), media playlist} ×
-# {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the server used per GB sent
-# (utime + stime from /proc: the java process; nginx's master and workers) and the peak of the kernel's TCP memory
-# beside its limits (net.ipv4.tcp_mem; the large objects at 1000 connections reach the first), then a soak of 1000
-# connections for SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix (master,
-# media playlist, init, segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless
+# Points: {objects of 16 KB, 128 KB, 256 KB, 1 MB, 2 MB, 4 MB (random bytes written 1 MiB at a time, .m4s, in the
+# title), media playlist} × {64, 1000 connections}, each reporting requests/s, MB/s, p50/p99 and the CPU seconds the
+# server used per GB sent (utime + stime from /proc: the java process; nginx's master and workers) and the peak of the
+# kernel's TCP memory beside its limits (net.ipv4.tcp_mem; the large objects at 1000 connections reach the first), then
+# a soak of 1000 connections for SOAK_SECONDS against streamkit, sampling its RSS: valid players playing a player's mix
+# (master, media playlist, init, segments) on 1000 - HOSTILE_CONNECTIONS of them, and on the rest attackers and careless
 # clients (HostileClients: bad escapes, smuggling, slow heads, resets mid-segment, garbage, oversized headers, forged
-# tokens). Every valid player must be served without an error, no request may get a 5xx, and the origin's log must
-# hold no stack trace.
-# Prints a Markdown report on stdout (progress on stderr). Needs: nginx, wrk, Java 17, a built streamkit.jar.
+# tokens). Every valid player must be served without an error, no request may get a 5xx, and the origin's log must hold
+# no stack trace. Prints a Markdown report on stdout (progress on stderr). Needs: nginx, wrk, Java 17, a built
+# streamkit.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,7 +96,10 @@ mkdir -p "$TITLE/sizes"
 for size in $SIZES; do
   kib=${size%k}; [ "$size" != "${size%m}" ] && kib=$(( ${size%m} * 1024 ))
   [[ "$kib" =~ ^[0-9]+$ ]] || { echo "origin-vs-nginx: size '$size' in SIZES is not <n>k or <n>m" >&2; exit 1; }
-  head -c $(( kib * 1024 )) /dev/urandom > "$TITLE/sizes/object_$size.m4s"
+  # Written in 1 MiB writes, as StreamKit writes its segments: the page cache keeps a file in folios about as large
+  # as the writes that made it, and what a sendfile costs depends on them (README.md, "Segments written in large
+  # writes"). head -c alone writes 8 KiB at a time.
+  head -c $(( kib * 1024 )) /dev/urandom | dd of="$TITLE/sizes/object_$size.m4s" bs=1M iflag=fullblock status=none
 done
 
 # --- nginx -----------------------------------------------------------------------------------------------------
@@ -301,7 +304,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 cat <<EOF
 Run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(nginx -v 2>&1), wrk -t$THREADS,
 every server warmed with the player mix for $JVM_WARMUP and every object for $WARMUP at each connection count, then $DURATION per point after a $WARMUP warm-up, $ROUNDS round(s) per point with the servers taking turns, their order reversed every round (each row is the median round), loopback. Objects: random bytes
-of each size as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
+of each size, written 1 MiB at a time, as .m4s files in the title (the token checked on each); the player mix's segments are $SEGMENT_BYTES bytes (fMP4, 720p at 4 Mbit/s).
 Media playlist: $PLAYLIST_BYTES bytes (nginx sends the file; streamkit splices the token into every URI and checks
 the token, from its verified-token cache). streamkit: \`java $JAVA_OPTS -jar streamkit.jar serve $SERVE_ARGS\`, epoll transport.
 
