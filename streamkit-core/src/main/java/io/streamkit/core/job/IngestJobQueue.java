@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A durable queue of ingest jobs in StreamKit's database, shared safely by any number of worker processes.
  *
- * <p>Design: the row is the lock. A worker claims the oldest claimable row inside one transaction with
+ * <p>Design: the row is the lock. A worker claims the oldest claimable row (by queue time, then by the order rows
+ * were inserted in, for jobs queued within one tick of the clock) inside one transaction with
  * {@code SELECT ... FOR UPDATE SKIP LOCKED} (PostgreSQL since 9.5, H2 since 2.0): concurrent claimers skip rows another
  * transaction has locked instead of waiting for them, so two workers never take the same job and never block each
  * other (the approach of db-scheduler and Que; no cluster protocol beyond the database's row locks). The claim stamps
@@ -187,7 +188,7 @@ public final class IngestJobQueue {
       UUID id;
       try (PreparedStatement select = connection.prepareStatement("SELECT id FROM streamkit_ingest_jobs"
           + " WHERE state = 'QUEUED' OR (state = 'RUNNING' AND lease_until < ?)"
-          + " ORDER BY created_at, id FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+          + " ORDER BY created_at, queued_order FETCH FIRST 1 ROWS ONLY FOR UPDATE SKIP LOCKED")) {
         select.setObject(1, timestamp(now));
         try (ResultSet row = select.executeQuery()) {
           if (!row.next()) {
@@ -304,14 +305,15 @@ public final class IngestJobQueue {
   }
 
   /**
-   * {@return the title's jobs in every state, oldest first; empty for a title without jobs}
+   * {@return the title's jobs in every state, oldest first (those queued within one tick of the clock in the order
+   * they were queued); empty for a title without jobs}
    *
    * @param titleId the title's catalog id
    */
   public List<IngestJob> forTitle(UUID titleId) {
     return inTransaction(connection -> {
       try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS
-          + " FROM streamkit_ingest_jobs WHERE title_id = ? ORDER BY created_at, id")) {
+          + " FROM streamkit_ingest_jobs WHERE title_id = ? ORDER BY created_at, queued_order")) {
         select.setObject(1, titleId);
         List<IngestJob> jobs = new ArrayList<>();
         try (ResultSet row = select.executeQuery()) {

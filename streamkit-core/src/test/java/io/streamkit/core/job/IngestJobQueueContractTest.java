@@ -97,6 +97,22 @@ abstract class IngestJobQueueContractTest {
   }
 
   @Test
+  void jobsQueuedWithinOneTickOfTheClockAreListedAndClaimedInTheOrderTheyWereQueued() {
+    UUID title = newTitle();
+    List<UUID> queued = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      queued.add(queue.enqueue(title, "/data/uploads/" + i + ".mp4").id());
+    }
+
+    assertThat(queue.forTitle(title)).extracting(IngestJob::id).containsExactlyElementsOf(queued);
+    List<UUID> claimed = new ArrayList<>();
+    for (int i = 0; i < queued.size(); i++) {
+      claimed.add(queue.claim("node-a", LEASE).orElseThrow().id());
+    }
+    assertThat(claimed).containsExactlyElementsOf(queued);
+  }
+
+  @Test
   void theLadderAnUploadNamedTravelsWithItsJobAndNoneMeansTheWorkersDefault() {
     IngestJob named = queue.enqueue(newTitle(), "named.mp4", "small");
     clock.advance(Duration.ofSeconds(1));
