@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The least a Netty HTTP/1.1 server does to answer a file request, as a floor under the origin's per-request cost in
@@ -64,8 +63,7 @@ public final class NettyFloorServer {
     }
     int port = Integer.parseInt(args[0]);
     Path root = Path.of(args[1]).toAbsolutePath().normalize();
-    AtomicInteger open = new AtomicInteger();
-    StaticFiles files = new StaticFiles(root, open);
+    StaticFiles files = new StaticFiles(root);
     EpollEventLoopGroup boss = new EpollEventLoopGroup(1);
     EpollEventLoopGroup workers = new EpollEventLoopGroup(Runtime.getRuntime().availableProcessors());
     Channel server = new ServerBootstrap().group(boss, workers).channel(EpollServerSocketChannel.class)
@@ -74,8 +72,6 @@ public final class NettyFloorServer {
         .childHandler(new ChannelInitializer<EpollSocketChannel>() {
           @Override
           protected void initChannel(EpollSocketChannel ch) {
-            open.incrementAndGet();
-            ch.closeFuture().addListener(f -> open.decrementAndGet());
             ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(), files);
           }
         })
@@ -93,12 +89,10 @@ public final class NettyFloorServer {
         .setTcpCork(false);
 
     private final Path root;
-    private final AtomicInteger open;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
 
-    StaticFiles(Path root, AtomicInteger open) {
+    StaticFiles(Path root) {
       this.root = root;
-      this.open = open;
     }
 
     @Override
@@ -128,7 +122,7 @@ public final class NettyFloorServer {
         return;
       }
       EpollSocketChannel channel = (EpollSocketChannel) ctx.channel();
-      boolean corked = FileHandler.corks(file.size(), open.get());
+      boolean corked = FileHandler.corks(file.size());
       if (corked) {
         channel.config().setTcpCork(true);
       }
