@@ -38,17 +38,17 @@ import org.slf4j.LoggerFactory;
  * {@link MediaStorage} once, streamed into a temporary file and renamed in, and from then on served from disk through
  * the same zero-copy path as a local title's files.
  *
- * <p>Design. A Caffeine {@link AsyncCache} of futures keyed by storage key ("asynchronous population"): requests for
- * an object whose fetch is under way wait for that same future, so a hot segment is read from storage once however
- * many players ask for it at the same moment. A fetch runs on the storage executor, never on an event loop: a
- * {@code stat} for the object's size and validators, a streamed read into {@code tmp/} through a
- * {@value #COPY_BUFFER_BYTES}-byte buffer (no object is ever held in memory whole), the byte count checked against the
- * stat, then an atomic rename into {@code objects/}. The buffer is filled before each write, whatever a read of the
- * storage's stream returns (a network read, often a few KiB): Linux's page cache keeps a file in folios about as
- * large as the writes that made it, and every {@code sendfile} of it looks them up one by one, so a file written in
- * writes of 64 KiB and more costs its server less per response than one written a few KiB at a time
- * (benchmarks/README.md, "Segments written in large writes"). File names are unique per fetch, so the file deleted for an
- * evicted entry is never one that a newer fetch of the same key wrote.
+ * <p>Design. A Caffeine {@link AsyncCache} of futures keyed by storage key ("asynchronous population"): requests for an
+ * object whose fetch is under way wait for that same future, so a hot segment is read from storage once however many
+ * players ask for it at the same moment. A fetch runs on the storage executor, never on an event loop: a {@code stat}
+ * for the object's size and validators, a streamed read into {@code tmp/} through a {@value #COPY_BUFFER_BYTES}-byte
+ * buffer (no object is ever held in memory whole), the byte count checked against the stat, then an atomic rename into
+ * {@code objects/}. The buffer is filled before each write, whatever a read of the storage's stream returns (what the
+ * network has delivered, however little): Linux's page cache keeps a file in folios about as large as the writes that
+ * made it, and every {@code sendfile} of it looks them up one by one, so a file written in writes of 64 KiB and more
+ * costs its server less per response than one written a few KiB at a time (benchmarks/README.md, "Segments written in
+ * large writes"). File names are unique per fetch, so the file deleted for an evicted entry is never one that a newer
+ * fetch of the same key wrote.
  *
  * <p>The cache is bounded by bytes: a weigher in KiB against {@code maximumWeight}, W-TinyLFU eviction keeping the
  * objects being watched (a scan through a title cannot flush them). The removal listener deletes an evicted entry's
