@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The least a Netty HTTP/1.1 server does to answer a file request, as a floor under the origin's per-request cost in
@@ -63,7 +64,8 @@ public final class NettyFloorServer {
     }
     int port = Integer.parseInt(args[0]);
     Path root = Path.of(args[1]).toAbsolutePath().normalize();
-    StaticFiles files = new StaticFiles(root);
+    AtomicInteger open = new AtomicInteger();
+    StaticFiles files = new StaticFiles(root, open);
     EpollEventLoopGroup boss = new EpollEventLoopGroup(1);
     EpollEventLoopGroup workers = new EpollEventLoopGroup(Runtime.getRuntime().availableProcessors());
     Channel server = new ServerBootstrap().group(boss, workers).channel(EpollServerSocketChannel.class)
@@ -72,6 +74,8 @@ public final class NettyFloorServer {
         .childHandler(new ChannelInitializer<EpollSocketChannel>() {
           @Override
           protected void initChannel(EpollSocketChannel ch) {
+            open.incrementAndGet();
+            ch.closeFuture().addListener(f -> open.decrementAndGet());
             ch.pipeline().addLast(new HttpServerCodec(), new HttpServerKeepAliveHandler(), files);
           }
         })
@@ -89,10 +93,12 @@ public final class NettyFloorServer {
         .setTcpCork(false);
 
     private final Path root;
+    private final AtomicInteger open;
     private final Map<String, Served> served = new ConcurrentHashMap<>();
 
-    StaticFiles(Path root) {
+    StaticFiles(Path root, AtomicInteger open) {
       this.root = root;
+      this.open = open;
     }
 
     @Override
@@ -122,7 +128,7 @@ public final class NettyFloorServer {
         return;
       }
       EpollSocketChannel channel = (EpollSocketChannel) ctx.channel();
-      boolean corked = FileHandler.corks(file.size());
+      boolean corked = FileHandler.corks(file.size(), open.get());
       if (corked) {
         channel.config().setTcpCork(true);
       }

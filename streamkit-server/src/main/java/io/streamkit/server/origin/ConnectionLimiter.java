@@ -25,6 +25,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     metrics.gaugeOpenConnections(open);
   }
 
+  /** {@return the client connections open now} */
+  int open() {
+    return open.get();
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     if (open.incrementAndGet() > maxConnections) {

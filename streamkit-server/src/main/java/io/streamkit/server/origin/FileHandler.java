@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntSupplier;
 
 /**
  * Serves segments, init segments, keys, subtitles and images under {@code /titles} (the {@link Route#MEDIA} route;
@@ -40,9 +41,9 @@ import java.util.concurrent.CompletionException;
  * as {@link HttpChunkedInput} chunks (as in Netty's {@code HttpStaticFileServerHandler}). On epoll the socket is
  * corked ({@code TCP_CORK}, what nginx's {@code tcp_nopush} does) from the response head until the last byte is
  * handed to the kernel, so the head travels with the first file bytes and the file goes in full-sized packets;
- * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked ({@link #corks});
- * a small local file is sent from memory, its head and bytes in one write ({@link MemoryBodies}); with TLS that also
- * spares reading it in chunks.
+ * uncorking then pushes the tail at once. Bodies shorter than {@link #CORK_FROM_BYTES} go uncorked, and so do longer
+ * ones while few connections are open ({@link #corks}); a small local file is sent from memory, its head and bytes
+ * in one write ({@link MemoryBodies}); with TLS that also spares reading it in chunks.
  *
  * <p>HTTP semantics (RFC 9110): strong {@code ETag} from modification time and size (as nginx forms it) with
  * {@code If-None-Match} → 304 (§13.1.2), {@code If-Modified-Since} only without it (§13.1.3), single {@code Range}
@@ -69,14 +70,18 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   static final int CHUNK_BYTES = 16 * 1024;
   static final long MAX_HEADS = 50_000;
   /**
-   * Bodies at least this long are sent with the socket corked, at any number of open connections; shorter ones go
-   * uncorked, which measured faster on loopback at 64 and at 1,000 connections for 128 KiB (benchmarks/README.md,
-   * "Small objects: from memory, and uncorked"). From 256 KiB up corking is as fast or faster at 1,000 connections,
-   * and at 64 too for files written in large writes, as StreamKit writes its segments: 256 KiB and 512 KiB at 64
-   * connections served 1.06x and 1.12x the requests/s corked (benchmarks/README.md, "Corked from 256 KiB at any
-   * number of connections"); only files written a few KiB at a time went faster uncorked there.
+   * Bodies at least this long are sent with the socket corked; shorter ones go uncorked, which measured faster on
+   * loopback at 64 and at 1,000 connections for 128 KiB (benchmarks/README.md, "Small objects: from memory, and
+   * uncorked"), while from 256 KiB up corking was as fast or faster.
    */
   static final long CORK_FROM_BYTES = 256 * 1024;
+  /**
+   * A body of at least {@link #CORK_FROM_BYTES} goes uncorked too while open connections × its length is less than
+   * this: at 64 connections 256 KiB went faster uncorked (about 1.35×), at 1,000 slower (0.85×), from 2 MiB at 64
+   * slower, and 1 MiB at 64 (64 MiB) alike, so it stays corked (benchmarks/README.md, "Corked only under many
+   * connections").
+   */
+  static final long UNCORKED_BUDGET_BYTES = 64L * 1024 * 1024;
 
   private static final AsciiString IMMUTABLE_VALUE = AsciiString.cached(IMMUTABLE);
   /**
@@ -107,20 +112,25 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
   private final boolean tls;
   private final OriginMetrics metrics;
   private final MemoryBodies bodies = new MemoryBodies();
+  private final IntSupplier openConnections;
   /** Keyed by the file's path; bounded, and checked against the file on every request. */
   private final Cache<Path, FileHead> heads = Caffeine.newBuilder().maximumSize(MAX_HEADS).build();
 
   FileHandler(MediaRoot root, boolean tls, OriginMetrics metrics) {
-    this(root, null, tls, metrics);
+    this(root, null, tls, metrics, () -> 1);
   }
 
-  /** Serves from {@code stored} when it is not null, otherwise from {@code root}. */
-  FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics) {
+  /**
+   * Serves from {@code stored} when it is not null, otherwise from {@code root}; {@code openConnections} tells how many
+   * client connections are open now ({@link #corks}).
+   */
+  FileHandler(MediaRoot root, StoredTitles stored, boolean tls, OriginMetrics metrics, IntSupplier openConnections) {
     super(false);
     this.root = root;
     this.stored = stored;
     this.tls = tls;
     this.metrics = metrics;
+    this.openConnections = openConnections;
   }
 
   @Override
@@ -274,7 +284,7 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
       } else {
         DefaultFileRegion region = file.region(start, length);
         handedOver = true;
-        boolean corked = corks(length) && ctx.channel() instanceof EpollSocketChannel;
+        boolean corked = corks(length, openConnections.getAsInt()) && ctx.channel() instanceof EpollSocketChannel;
         if (corked) {
           ((EpollSocketChannel) ctx.channel()).config().setTcpCork(true);
         }
@@ -313,9 +323,9 @@ final class FileHandler extends SimpleChannelInboundHandler<OriginRequest> {
     }
   }
 
-  /** Whether a body of {@code length} bytes is sent corked. */
-  static boolean corks(long length) {
-    return length >= CORK_FROM_BYTES;
+  /** Whether a body of {@code length} bytes is sent corked while {@code openConnections} are open. */
+  static boolean corks(long length, int openConnections) {
+    return length >= CORK_FROM_BYTES && length * Math.max(1, openConnections) >= UNCORKED_BUDGET_BYTES;
   }
 
   /**

@@ -270,7 +270,7 @@ public final class OriginServer implements AutoCloseable {
         new AdminHandler(registry, adminKey, new AdminKey(config.metricsKey), metrics),
         new PlaylistHandler(root, storedTitles, playlists, config.variantOrder, config.verifier != null, metrics),
         new StoryboardHandler(root, storedTitles, playlists, config.verifier != null, metrics),
-        new FileHandler(root, storedTitles, config.sslContext != null, metrics),
+        new FileHandler(root, storedTitles, config.sslContext != null, metrics, connections::open),
         new PageHandler(metrics, directUploadOrigin(config.managementApi)), api,
         new RateLimitHandler(rateLimiter, config.verifier, metrics), config.live == null ? null : new LiveHandler(config.live, metrics)));
     if (config.live != null) {

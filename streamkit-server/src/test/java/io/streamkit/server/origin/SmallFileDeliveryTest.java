@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files up to {@link MemoryBodies#MAX_FILE_BYTES} go from memory, larger ones with {@code sendfile}, uncorked below
- * {@link FileHandler#CORK_FROM_BYTES} and corked from it up ({@link FileHandler#corks}): over a real socket each
- * arrives byte for byte, whole, in ranges and repeated, and the memory held stays within its limit.
+ * {@link FileHandler#CORK_FROM_BYTES} and, with few connections open, above it too, corked with many
+ * ({@link FileHandler#corks}): over a real socket each arrives byte for byte, whole, in ranges and repeated, and the
+ * memory held stays within its limit.
  */
 class SmallFileDeliveryTest {
 
@@ -91,10 +92,13 @@ class SmallFileDeliveryTest {
   }
 
   @Test
-  void bodiesAreCorkedFromTheCorkSizeUp() {
-    assertThat(FileHandler.corks(FileHandler.CORK_FROM_BYTES - 1)).as("below the cork size").isFalse();
-    assertThat(FileHandler.corks(256 * 1024)).as("256 KiB").isTrue();
-    assertThat(FileHandler.corks(4 * 1024 * 1024)).as("4 MiB").isTrue();
+  void largeBodiesAreCorkedOnlyOnceOpenConnectionsTimesTheirLengthReachTheBudget() {
+    long budget = FileHandler.UNCORKED_BUDGET_BYTES;
+    assertThat(FileHandler.corks(FileHandler.CORK_FROM_BYTES - 1, 100_000)).as("below the cork size").isFalse();
+    assertThat(FileHandler.corks(256 * 1024, 64)).as("256 KiB, 64 connections").isFalse();
+    assertThat(FileHandler.corks(256 * 1024, 1000)).as("256 KiB, 1,000 connections").isTrue();
+    assertThat(FileHandler.corks(1024 * 1024, 64)).as("1 MiB, 64 connections").isTrue();
+    assertThat(FileHandler.corks(budget, 0)).as("a body of the whole budget").isTrue();
   }
 
   /**
@@ -120,23 +124,36 @@ class SmallFileDeliveryTest {
     assertThat(whole.body()).isEqualTo(after);
   }
 
-  /** A body of the cork size goes corked, and arrives whole, at once and in ranges. */
+  /** With enough connections open that the origin corks, the corked way delivers the same bytes. */
   @Test
-  void aCorkedBodyArrivesWholeAndInRanges() throws Exception {
-    assertThat(FileHandler.corks(corked.length)).isTrue();
-    String path = "/titles/sizes/corked.m4s?token=" + token;
-    assertThat(origin.get(path).body()).isEqualTo(corked);
-    int rounds = 10;
-    long started = System.nanoTime();
-    for (int round = 0; round < rounds; round++) {
-      assertThat(origin.get(path).body()).as("round " + round).isEqualTo(corked);
+  void underManyOpenConnectionsACorkedBodyArrivesWholeAndInRanges() throws Exception {
+    int idle = (int) (FileHandler.UNCORKED_BUDGET_BYTES / corked.length) + 1;
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < idle; i++) {
+        Socket socket = new Socket();
+        sockets.add(socket);
+        socket.connect(new InetSocketAddress("127.0.0.1", origin.port()));
+      }
+      assertThat(FileHandler.corks(corked.length, idle + 1)).isTrue();
+      String path = "/titles/sizes/corked.m4s?token=" + token;
+      assertThat(origin.get(path).body()).isEqualTo(corked);
+      int rounds = 10;
+      long started = System.nanoTime();
+      for (int round = 0; round < rounds; round++) {
+        assertThat(origin.get(path).body()).as("round " + round).isEqualTo(corked);
+      }
+      // A corked body's tail, less than a full segment, leaves when the origin uncorks; a socket left corked holds it
+      // for the kernel's 200 ms cork timer (tcp(7), TCP_CORK), on every response.
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("%d corked responses, one after another", rounds)
+          .isLessThan(Duration.ofMillis(200L * rounds));
+      HttpResponse<byte[]> tail = origin.get(path, "Range", "bytes=1000-");
+      assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(corked, 1000, corked.length));
+    } finally {
+      for (Socket socket : sockets) {
+        socket.close();
+      }
     }
-    // A corked body's tail, less than a full segment, leaves when the origin uncorks; a socket left corked holds it
-    // for the kernel's 200 ms cork timer (tcp(7), TCP_CORK), on every response.
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("%d corked responses, one after another", rounds)
-        .isLessThan(Duration.ofMillis(200L * rounds));
-    HttpResponse<byte[]> tail = origin.get(path, "Range", "bytes=1000-");
-    assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(corked, 1000, corked.length));
   }
 
   /**
