@@ -52,11 +52,17 @@ if [ "$OBJECT" != playlist ]; then
   path=/titles/bench/sizes/object.m4s
 fi
 # Each server its own data directory and database, both copied the same way: how a file was written changes what
-# sendfile from the page cache costs (likely the size of the kernel's page-cache folios: cp writes in large pieces,
-# `head` in small ones). Serving the original to A and a copy to B gave the same build 17 % less CPU per request as B
-# (256 KiB, 1,000 connections).
+# sendfile from the page cache costs (the size of the kernel's page-cache folios, about that of the writes: README.md,
+# "Segments written in large writes"). Serving the original to A and a copy to B gave the same build 17 % less CPU per
+# request as B (256 KiB, 1,000 connections). Each server's object is then written in 1 MiB writes, as StreamKit writes
+# its segments and as the matrix of origin-vs-nginx.sh writes its objects.
 cp -r "$WORK/made" "$WORK/a"
 cp -r "$WORK/made" "$WORK/b"
+if [ "$OBJECT" != playlist ]; then
+  for side in a b; do
+    dd if="$WORK/made/titles/bench/sizes/object.m4s" of="$WORK/$side/titles/bench/sizes/object.m4s" bs=1M status=none
+  done
+fi
 
 start() { # name jar port opts java serve-args
   # shellcheck disable=SC2086
