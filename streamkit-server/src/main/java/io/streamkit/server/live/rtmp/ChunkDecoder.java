@@ -88,9 +88,17 @@ final class ChunkDecoder extends ByteToMessageDecoder {
     super.channelRead(ctx, msg);
   }
 
+  /**
+   * Reads chunks until one completes a message: the caller hands each message on before asking for the next, so a
+   * message that closes the connection is the last one read, and the bytes after it are dropped unread.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    while (in.isReadable() && chunk(in, out)) {
+    if (!ctx.channel().isOpen()) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    while (in.isReadable() && out.isEmpty() && chunk(in, out)) {
       // one whole chunk consumed; a message it completed is in out
     }
   }
