@@ -42,10 +42,11 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * hands each of its scaled frames on by reference before encoding it. A rung does so only from a rung at least twice
  * its height, with the Lanczos scaler (three lobes), and only if it is 300 lines or more ({@link
  * TranscodePipeline#scaledFrom}); every other rung scales the source, bicubic, as the ffmpeg command line does by
- * default. Scaling every rung from the next one up with Lanczos cost 40 % less CPU than from the source, but lost
- * 0.002 SSIM against the source at 360p; from a rung twice as tall, every rung measured kept its PSNR at or above the
- * bicubic rung scaled from the source, and its SSIM within 0.0003 at 360p but only within 0.0013 at 240p on screen
- * text (benchmarks/README.md, "Transcode vs the ffmpeg command line"). A rung's frame rate never exceeds the rung it
+ * default ({@link RungScaler} says with which library). Scaling every rung from the next one up with Lanczos cost
+ * 40 % less CPU than from the source, but lost 0.002 SSIM against the source at 360p; from a rung twice as tall,
+ * every rung measured kept its PSNR at or above the bicubic rung scaled from the source, and its SSIM within 0.0003
+ * at 360p but only within 0.0013 at 240p on screen text (benchmarks/README.md, "Transcode vs the ffmpeg command
+ * line"). A rung's frame rate never exceeds the rung it
  * scales, so it still sees every frame it keeps.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
@@ -124,12 +125,13 @@ final class RenditionWorker {
   }
 
   /**
-   * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), a larger
-   * rung's when {@code fromRung}, in {@code colour} ({@link RenditionColour}); {@code audioEncoder} is
+   * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), the
+   * source's or a larger rung's, which {@code scaling} ({@link RungScaler}) brings to the rung's size and rate; the
+   * rung is encoded in {@code colour} ({@link RenditionColour}); {@code audioEncoder} is
    * non-null when audio is muxed into this rendition;
    * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
    */
-  static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, boolean fromRung,
+  static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, String scaling,
       SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, MediaInfo.Colour colour,
       AVCodecContext audioEncoder, PosterCapture poster, StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
@@ -137,11 +139,7 @@ final class RenditionWorker {
     FilterChain scaler = null;
     try {
       encoder = openH264(plan, preset, encoderThreads, colour);
-      String rate = plan.frameRate().toString();
-      // out_range=tv: a full-range source (JPEG range, as some phones record) becomes the limited range that an
-      // H.264 stream without a colour description is played as (ITU-T H.264 Annex E: video_full_range_flag 0).
-      scaler = FilterChain.video(sourceArgs, "fps=fps=" + rate + ",scale=" + plan.width() + ":" + plan.height()
-          + ":flags=" + (fromRung ? "lanczos" : "bicubic") + ":out_range=tv,setsar=1,format=yuv420p");
+      scaler = FilterChain.video(sourceArgs, scaling);
       int video = segmenter.addStream(encoder);
       int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
       segmenter.writeHeader(format, segmentSeconds);

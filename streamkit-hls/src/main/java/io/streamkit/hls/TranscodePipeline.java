@@ -19,6 +19,7 @@ import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
@@ -192,7 +193,7 @@ final class TranscodePipeline {
       if (videoStream != null) {
         poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
       } else {
-        startWorkers(null, 0);
+        startWorkers(null, -1, 0);
       }
       demux(videoStream, name);
       if (decodedFrames == 0) {
@@ -411,7 +412,7 @@ final class TranscodePipeline {
 
   private void distributeVideo(AVFrame frame) {
     if (!workersStarted) {
-      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.height());
+      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.format(), frame.height());
     }
     try {
       for (RenditionWorker worker : scalingSource) {
@@ -468,9 +469,10 @@ final class TranscodePipeline {
 
   /**
    * Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source, and
-   * {@code sourceHeight} the height of the frames they describe.
+   * {@code sourceFormat} ({@code AVPixelFormat}) and {@code sourceHeight} the format and height of the frames they
+   * describe.
    */
-  private void startWorkers(String sourceArgs, int sourceHeight) {
+  private void startWorkers(String sourceArgs, int sourceFormat, int sourceHeight) {
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
@@ -481,7 +483,9 @@ final class TranscodePipeline {
         int larger = scaledFrom(plan, i, sourceHeight);
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
-            higher == null ? sourceArgs : higher.scaledFrameArgs(), higher != null, format, segmentSeconds, preset,
+            higher == null ? sourceArgs : higher.scaledFrameArgs(),
+            higher == null ? RungScaler.filter(rendition, sourceFormat, false)
+                : RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, true), format, segmentSeconds, preset,
             encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio, i == 0 ? poster : null,
             i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {

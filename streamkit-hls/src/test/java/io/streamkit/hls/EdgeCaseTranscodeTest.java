@@ -8,6 +8,8 @@ import io.streamkit.abr.ladder.Rung;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -130,14 +132,19 @@ class EdgeCaseTranscodeTest {
         .isGreaterThan(meanLuma(gray, top.width(), 2 * top.height() / 3, top.height()) + 100);
   }
 
-  @Test
-  void fullRangeVideoComesOutInTheLimitedRangePlayersAssume() throws Exception {
+  @ParameterizedTest(name = "{0} decoded as {1}")
+  @CsvSource({
+      "libx264, yuvj420p, mp4", // decoded as a full-range pixel format (scaled by libswscale)
+      "libvpx-vp9, yuv420p, webm", // decoded as yuv420p with the range stated on the picture (scaled by zimg)
+  })
+  void fullRangeVideoComesOutInTheLimitedRangePlayersAssume(String encoder, String pixelFormat, String container)
+      throws Exception {
     // As some phones and screen recorders write it: luma 0-255 (JPEG range), signalled in the stream. The renditions
     // say nothing about their range, so players take them as 16-235: left full, black and white would be clipped
     // and every tone in between shown with too much contrast.
-    Path source = TitleFixture.generate(dir, "full-range.mp4", "-f", "lavfi", "-i",
+    Path source = TitleFixture.generate(dir, "full-range." + container, "-f", "lavfi", "-i",
         "color=c=black:size=320x180:rate=30,drawbox=x=0:y=90:w=320:h=90:color=white:t=fill", "-t", "2", "-vf",
-        "scale=out_range=full,format=yuvj420p", "-c:v", "libx264", "-preset", "ultrafast", "-color_range", "pc");
+        "scale=out_range=full,format=" + pixelFormat, "-c:v", encoder, "-color_range", "pc");
     Path out = dir.resolve("title");
     TranscodeResult result = TitleFixture.transcodeConforming(source, out, SegmentFormat.FMP4, 320, 180, false);
     PackagedRendition top = result.renditions().get(0);
@@ -147,6 +154,30 @@ class EdgeCaseTranscodeTest {
     assertThat(meanLuma(luma, top.width(), 0, top.height() / 3)).as("black").isCloseTo(16, within(2.0));
     assertThat(meanLuma(luma, top.width(), 2 * top.height() / 3, top.height())).as("white")
         .isCloseTo(235, within(2.0));
+  }
+
+  @Test
+  void aSourceWhoseColourTagsChangeMidwayKeepsEveryFrame() throws Exception {
+    // Recordings joined end to end: the first part's stream names no colour, the second names BT.709. zimg, which
+    // scales the rungs, refuses a picture whose colour differs from the one it was set up for ("no path between
+    // colorspaces"), so the rungs' scaler must not be set up with a colour at all.
+    List<String> pattern = List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "2", "-c:v",
+        "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p");
+    Path untagged = TitleFixture.generate(dir, "untagged.ts", pattern.toArray(String[]::new));
+    List<String> tagged = new ArrayList<>(pattern);
+    tagged.addAll(List.of("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+        "-output_ts_offset", "2"));
+    Path second = TitleFixture.generate(dir, "tagged.ts", tagged.toArray(String[]::new));
+    Path joined = dir.resolve("joined.ts");
+    Files.write(joined, Files.readAllBytes(untagged));
+    Files.write(joined, Files.readAllBytes(second), StandardOpenOption.APPEND);
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 640, 360, false);
+    for (PackagedRendition rendition : result.renditions()) {
+      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
+      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("120");
+    }
   }
 
   @ParameterizedTest(name = "{0} {1} says {2}")
@@ -160,7 +191,7 @@ class EdgeCaseTranscodeTest {
       throws Exception {
     // Chromium decodes an H.264 stream that does not name its colour as BT.601 up to 576 lines and as BT.709 above:
     // unsaid, the 360p rung of an HD title would show other colours than its 720p rung (green 0x20C040 as 43,215,65).
-    List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30",
+    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30",
         "-t", "2"));
     switch (source) {
       case "untagged" -> args.addAll(List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
@@ -230,7 +261,7 @@ class EdgeCaseTranscodeTest {
       "5.1 AAC in TS, 'sine=frequency=300:sample_rate=48000', '-ac,6,-channel_layout,5.1', TS",
       "mono 16 kHz, 'sine=frequency=300:sample_rate=16000', '-ac,1', FMP4"})
   void audioIsDownMixedAndResampledToStereoAt48kHz(String label, String sine, String audioArgs, SegmentFormat format) {
-    List<String> args = new java.util.ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+    List<String> args = new ArrayList<>(List.of("-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
         "-f", "lavfi", "-i", sine, "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"));
     args.addAll(List.of(audioArgs.split(",")));
     Path source = TitleFixture.generate(dir, "audio.mp4", args.toArray(String[]::new));
@@ -306,7 +337,7 @@ class EdgeCaseTranscodeTest {
   private Path joined(Path first, Path second) throws java.io.IOException {
     Path joined = dir.resolve("joined.ts");
     Files.write(joined, Files.readAllBytes(first));
-    Files.write(joined, Files.readAllBytes(second), java.nio.file.StandardOpenOption.APPEND);
+    Files.write(joined, Files.readAllBytes(second), StandardOpenOption.APPEND);
     return joined;
   }
 
