@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -127,11 +128,49 @@ final class Fmp4Fragments {
     return new Track(id, timescale, handler, defaultDuration, defaultSize, defaultFlags, channels, sampleRate);
   }
 
+  /**
+   * The fragments of a media segment file, in file order. Only box headers and the {@code moof} boxes are read:
+   * every segment of a title is read this way up to three times after it is encoded (durations, DASH timeline,
+   * I-frame ranges), and reading its media data as well cost a copy and fresh memory for every byte of it.
+   */
   static List<Fragment> fragments(Path segment, Track track) {
-    return fragments(read(segment), track, segment);
+    // RandomAccessFile, not FileChannel: an interrupt (a cancelled transcode) must reach the pipeline's own checks,
+    // not close the file under the read.
+    try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "r")) {
+      long size = file.length();
+      List<Fragment> fragments = new ArrayList<>();
+      byte[] header = new byte[16];
+      ByteBuffer moof = null;
+      long moofOffset = -1;
+      for (long box = 0; box < size; ) {
+        int headerLength = (int) Math.min(header.length, size - box);
+        file.seek(box);
+        file.readFully(header, 0, headerLength);
+        ByteBuffer headerBuffer = ByteBuffer.wrap(header, 0, headerLength);
+        long end = box + boxSize(headerBuffer, box, size, segment);
+        String type = type(headerBuffer, 4);
+        if (type.equals("moof")) {
+          byte[] bytes = new byte[Math.toIntExact(end - box)];
+          file.seek(box);
+          file.readFully(bytes);
+          moof = ByteBuffer.wrap(bytes);
+          moofOffset = box;
+        } else if (type.equals("mdat")) {
+          if (moof == null) {
+            throw damaged(segment, "mdat at byte " + box + " follows no moof");
+          }
+          fragments.add(fragment(moof, moofOffset, box, end, size, track, segment));
+          moof = null;
+        }
+        box = end;
+      }
+      return List.copyOf(fragments);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + segment, e);
+    }
   }
 
-  /** The fragments of a media segment, in file order; {@code file} only names it in errors. */
+  /** The fragments of a media segment held in memory, in file order; {@code file} only names it in errors. */
   static List<Fragment> fragments(byte[] bytes, Track track, Path file) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
     List<Fragment> fragments = new ArrayList<>();
@@ -144,16 +183,22 @@ final class Fmp4Fragments {
         if (moof < 0) {
           throw damaged(file, "mdat at byte " + box + " follows no moof");
         }
-        fragments.add(fragment(in, moof, box, track, file));
+        ByteBuffer moofBox = ByteBuffer.wrap(bytes, moof, end(in, moof, file) - moof).slice();
+        fragments.add(fragment(moofBox, moof, box, end(in, box, file), bytes.length, track, file));
         moof = -1;
       }
     }
     return List.copyOf(fragments);
   }
 
-  private static Fragment fragment(ByteBuffer in, int moof, int mdat, Track track, Path file) {
-    int traf = find(in, moof + 8, end(in, moof, file), "traf", file);
-    long base = moof;
+  /**
+   * One fragment: {@code moof} holds its {@code moof} box alone, which starts at byte {@code moofOffset} of a file of
+   * {@code fileSize} bytes; its {@code mdat} spans {@code mdatOffset} to {@code mdatEnd}.
+   */
+  private static Fragment fragment(ByteBuffer in, long moofOffset, long mdatOffset, long mdatEnd, long fileSize,
+      Track track, Path file) {
+    int traf = find(in, 8, in.limit(), "traf", file);
+    long base = moofOffset;
     long defaultDuration = track.defaultDuration();
     long defaultSize = track.defaultSize();
     int defaultFlags = track.defaultFlags();
@@ -217,8 +262,9 @@ final class Fmp4Fragments {
             compositionOffset = in.getInt(field);
             field += 4;
           }
-          if (size < 0 || position + size > in.limit()) {
-            throw damaged(file, "sample " + s + " of the fragment at byte " + moof + " lies outside the file");
+          if (size < 0 || position + size > fileSize) {
+            throw damaged(file, "sample " + s + " of the fragment at byte " + moofOffset
+                + " lies outside the file");
           }
           samples.add(new Sample(position, size, duration, sampleFlags, compositionOffset));
           position += size;
@@ -227,9 +273,9 @@ final class Fmp4Fragments {
       }
     }
     if (samples.isEmpty()) {
-      throw damaged(file, "the fragment at byte " + moof + " has no samples");
+      throw damaged(file, "the fragment at byte " + moofOffset + " has no samples");
     }
-    return new Fragment(moof, end(in, moof, file) - moof, mdat, end(in, mdat, file), decodeTime,
+    return new Fragment(moofOffset, in.limit(), mdatOffset, mdatEnd, decodeTime,
         List.copyOf(samples));
   }
 
@@ -271,7 +317,29 @@ final class Fmp4Fragments {
   }
 
   static String type(ByteBuffer in, int offset) {
-    return new String(in.array(), offset, 4, StandardCharsets.ISO_8859_1);
+    byte[] type = new byte[4];
+    in.get(offset, type);
+    return new String(type, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The size of the box whose header {@code header} holds (from its position 0), at byte {@code box} of a file of
+   * {@code fileSize} bytes: 32-bit sizes, a 64-bit {@code largesize} (1) or to the end of file (0).
+   */
+  private static long boxSize(ByteBuffer header, long box, long fileSize, Path file) {
+    if (header.limit() < 8) {
+      throw damaged(file, "a box header at byte " + box + " is cut off");
+    }
+    long size = Integer.toUnsignedLong(header.getInt(0));
+    if (size == 1) {
+      size = header.limit() >= 16 ? header.getLong(8) : -1;
+    } else if (size == 0) {
+      size = fileSize - box;
+    }
+    if (size < 8 || size > fileSize - box) {
+      throw damaged(file, "box " + type(header, 4) + " at byte " + box + " has size " + size);
+    }
+    return size;
   }
 
   private static byte[] read(Path file) {
