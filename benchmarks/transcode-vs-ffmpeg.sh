@@ -2,8 +2,8 @@
 # Transcode benchmark: StreamKit (`streamkit transcode`) vs Debian's ffmpeg command line doing the same ladder in one
 # process (`split`, `fps` + bicubic `scale` per rung, x264 veryfast High profile at the same bitrates, 2 s GOP, IDR at
 # every 6 s segment boundary, AAC stereo 48 kHz encoded once, fMP4 HLS), on several real sources and ladders. Runs are
-# timed alternately; each reports wall time, CPU time (user + sys) and peak resident set size. Then the quality of every
-# rung of the last run against the source (PSNR and SSIM, both outputs measured the same way), and 20 transcodes in one
+# timed alternately, the two taking turns going first; each reports wall time, CPU time (user + sys) and peak resident
+# set size. Then the quality of every rung of the last run against the source (PSNR and SSIM, both outputs measured the same way), and 20 transcodes in one
 # JVM with resident set size and heap recorded after each, back to back and with the native memory released after each.
 #
 #   benchmarks/transcode-vs-ffmpeg.sh                        # 4 sources x (apple, bench), 3 alternations, quality, memory
@@ -68,8 +68,14 @@ for name in $SOURCES; do
     echo "== $name, ladder $ladder: $(printf '%s ' "${PLAN[@]%% *}")"
     for r in $(seq 1 "$RUNS"); do
       rm -rf "$WORK/out-sk" "$WORK/out-ff"
-      read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
-      read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
+      # The two take turns going first, so that the machine's drift within a run falls on neither.
+      if [ $((r % 2)) = 1 ]; then
+        read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
+        read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
+      else
+        read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
+        read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
+      fi
       echo "run $r: streamkit ${sk_wall} s wall, ${sk_cpu} s CPU, ${sk_rss} MB; ffmpeg ${ff_wall} s wall, ${ff_cpu} s CPU, ${ff_rss} MB"
       echo "$name $ladder $r $sk_wall $sk_cpu $sk_rss $ff_wall $ff_cpu $ff_rss" >> "$RESULTS"
     done

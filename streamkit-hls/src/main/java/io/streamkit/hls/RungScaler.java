@@ -10,7 +10,7 @@ import java.util.Locale;
  * its encoder takes.
  *
  * <p>8-bit 4:2:0 frames, the pictures of nearly every title, are scaled by zimg ({@code zscale}): on a
- * two-core machine with AVX-512 it took 30–42 % less CPU than libswscale for each rung of the default ladder from
+ * two-core machine with AVX-512 it took 29–42 % less CPU than libswscale for each rung of the default ladder from
  * 1080p, and scaling is the largest cost of a transcode after x264 (benchmarks/README.md, "Transcode vs the ffmpeg
  * command line"). From the source, zimg's bicubic filter is given libswscale's bicubic parameters (B = 0,
  * C = 0.6; Mitchell and Netravali, "Reconstruction filters in computer graphics", SIGGRAPH 1988), so a rung is the
