@@ -9,16 +9,16 @@ import java.util.Locale;
  * The filter that brings the frames a rung is given to the rung's size and rate, in the limited-range 8-bit 4:2:0
  * its encoder takes.
  *
- * <p>8-bit 4:2:0 frames, the pictures of nearly every title, are scaled by zimg ({@code zscale}): on a
+ * <p>8-bit 4:2:0 frames of even sizes, the pictures of nearly every title, are scaled by zimg ({@code zscale}): on a
  * two-core machine with AVX-512 it took 29–42 % less CPU than libswscale for each rung of the default ladder from
  * 1080p, and scaling is the largest cost of a transcode after x264 (benchmarks/README.md, "Transcode vs the ffmpeg
  * command line"). From the source, zimg's bicubic filter is given libswscale's bicubic parameters (B = 0,
  * C = 0.6; Mitchell and Netravali, "Reconstruction filters in computer graphics", SIGGRAPH 1988), so a rung is the
  * picture the ffmpeg command line makes by default: at every rung of four sources, scaler alone, PSNR no more than
  * 0.011 dB below it and SSIM no more than 0.0008 (up to 0.13 dB and 0.00003 above, on an animation). From a larger
- * rung ({@link TranscodePipeline#scaledFrom}) both scalers use three-lobe Lanczos. Every other pixel format (10-bit,
- * 4:2:2, 4:4:4, RGB, full-range JPEG formats) goes to libswscale, which converts the depth, chroma and matrix as
- * every rung's colour description states ({@link RenditionColour}).
+ * rung ({@link TranscodePipeline#scaledFrom}) both scalers use three-lobe Lanczos. Every other picture (odd sizes,
+ * 10-bit, 4:2:2, 4:4:4, RGB, full-range JPEG formats) goes to libswscale, which converts the depth, chroma and matrix
+ * as every rung's colour description states ({@link RenditionColour}).
  */
 final class RungScaler {
 
@@ -29,11 +29,14 @@ final class RungScaler {
 
   /**
    * The filter graph description for {@code plan}'s rung given frames of {@code sourcePixelFormat}
-   * ({@code AVPixelFormat}), from a larger rung when {@code fromRung}.
+   * ({@code AVPixelFormat}) and size, from a larger rung when {@code fromRung}.
    */
-  static String filter(PlannedRendition plan, int sourcePixelFormat, boolean fromRung) {
+  static String filter(PlannedRendition plan, int sourcePixelFormat, int sourceWidth, int sourceHeight,
+      boolean fromRung) {
     String scale;
-    if (sourcePixelFormat == AV_PIX_FMT_YUV420P) {
+    // zimg takes 4:2:0 pictures of even sizes only ("image dimensions must be divisible by subsampling factor"), as
+    // H.264 and HEVC code them; VP9, AV1 and FFV1 may have odd ones.
+    if (sourcePixelFormat == AV_PIX_FMT_YUV420P && sourceWidth % 2 == 0 && sourceHeight % 2 == 0) {
       // Colour-blind: a resize needs no matrix, transfer or primaries, and zimg would refuse a frame whose tags
       // differ from what the graph was configured with ("no path between colorspaces"), as a joined file's may.
       // r=limited: a full-range source tagged so on yuv420p frames becomes the limited range that an H.264 stream

@@ -193,7 +193,7 @@ final class TranscodePipeline {
       if (videoStream != null) {
         poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
       } else {
-        startWorkers(null, -1, 0);
+        startWorkers(null, -1, 0, 0);
       }
       demux(videoStream, name);
       if (decodedFrames == 0) {
@@ -412,7 +412,7 @@ final class TranscodePipeline {
 
   private void distributeVideo(AVFrame frame) {
     if (!workersStarted) {
-      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.format(), frame.height());
+      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.format(), frame.width(), frame.height());
     }
     try {
       for (RenditionWorker worker : scalingSource) {
@@ -469,10 +469,10 @@ final class TranscodePipeline {
 
   /**
    * Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source, and
-   * {@code sourceFormat} ({@code AVPixelFormat}) and {@code sourceHeight} the format and height of the frames they
-   * describe.
+   * {@code sourceFormat} ({@code AVPixelFormat}), {@code sourceWidth} and {@code sourceHeight} the format and size of
+   * the frames they describe.
    */
-  private void startWorkers(String sourceArgs, int sourceFormat, int sourceHeight) {
+  private void startWorkers(String sourceArgs, int sourceFormat, int sourceWidth, int sourceHeight) {
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
@@ -482,10 +482,11 @@ final class TranscodePipeline {
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
         int larger = scaledFrom(plan, i, sourceHeight);
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
+        String scaling = higher == null ? RungScaler.filter(rendition, sourceFormat, sourceWidth, sourceHeight, false)
+            : RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, plan.get(larger).width(), plan.get(larger).height(),
+                true);
         RenditionWorker worker = RenditionWorker.video(directory, rendition,
-            higher == null ? sourceArgs : higher.scaledFrameArgs(),
-            higher == null ? RungScaler.filter(rendition, sourceFormat, false)
-                : RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, true), format, segmentSeconds, preset,
+            higher == null ? sourceArgs : higher.scaledFrameArgs(), scaling, format, segmentSeconds, preset,
             encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio, i == 0 ? poster : null,
             i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {

@@ -227,6 +227,16 @@ class EdgeCaseTranscodeTest {
   }
 
   @Test
+  void oddDimensionsIn420BecomeEvenWithTheSameAspect() {
+    // H.264 and HEVC code 4:2:0 in even sizes only; FFV1, VP9 and AV1 do not, and zimg refuses odd 4:2:0 pictures.
+    Path source = TitleFixture.generate(dir, "odd-420.mkv", "-f", "lavfi", "-i", "testsrc2=size=854x480:rate=25",
+        "-t", "2", "-vf", "format=yuv420p,crop=853:479:0:0:exact=1", "-c:v", "ffv1");
+    assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-show_entries",
+        "stream=width,height,pix_fmt", "-of", "csv=p=0", source.toString()).trim()).isEqualTo("853,479,yuv420p");
+    TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 853, 479, false);
+  }
+
+  @Test
   void anamorphicSourceGetsSquarePixelsAtItsDisplayAspect() {
     // 480x360 stored, SAR 4:3, displayed as 640x360 (16:9).
     Path source = TitleFixture.generate(dir, "anamorphic.mp4", "-f", "lavfi", "-i", "testsrc2=size=480x360:rate=25",
