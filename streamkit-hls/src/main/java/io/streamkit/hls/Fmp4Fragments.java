@@ -147,7 +147,7 @@ final class Fmp4Fragments {
         file.seek(box);
         file.readFully(header, 0, headerLength);
         ByteBuffer headerBuffer = ByteBuffer.wrap(header, 0, headerLength);
-        long end = box + boxSize(headerBuffer, box, size, segment);
+        long end = box + boxSize(headerBuffer, 0, box, size, segment);
         String type = type(headerBuffer, 4);
         if (type.equals("moof")) {
           byte[] bytes = new byte[Math.toIntExact(end - box)];
@@ -301,19 +301,7 @@ final class Fmp4Fragments {
 
   /** The end of the box at {@code box}: 32-bit sizes, a 64-bit {@code largesize} (1) or to the end of file (0). */
   static int end(ByteBuffer in, int box, Path file) {
-    if (box + 8 > in.limit()) {
-      throw damaged(file, "a box header at byte " + box + " is cut off");
-    }
-    long size = Integer.toUnsignedLong(in.getInt(box));
-    if (size == 1) {
-      size = box + 16 <= in.limit() ? in.getLong(box + 8) : -1;
-    } else if (size == 0) {
-      size = in.limit() - box;
-    }
-    if (size < 8 || box + size > in.limit()) {
-      throw damaged(file, "box " + type(in, box + 4) + " at byte " + box + " has size " + size);
-    }
-    return (int) (box + size);
+    return (int) (box + boxSize(in, box, box, in.limit(), file));
   }
 
   static String type(ByteBuffer in, int offset) {
@@ -323,21 +311,22 @@ final class Fmp4Fragments {
   }
 
   /**
-   * The size of the box whose header {@code header} holds (from its position 0), at byte {@code box} of a file of
-   * {@code fileSize} bytes: 32-bit sizes, a 64-bit {@code largesize} (1) or to the end of file (0).
+   * The size of the box whose header starts at {@code at} in {@code in} (which holds the file's bytes up to its limit
+   * from there on) and at byte {@code box} of a file of {@code fileSize} bytes: 32-bit sizes, a 64-bit
+   * {@code largesize} (1) or to the end of file (0).
    */
-  private static long boxSize(ByteBuffer header, long box, long fileSize, Path file) {
-    if (header.limit() < 8) {
+  private static long boxSize(ByteBuffer in, int at, long box, long fileSize, Path file) {
+    if (at + 8 > in.limit()) {
       throw damaged(file, "a box header at byte " + box + " is cut off");
     }
-    long size = Integer.toUnsignedLong(header.getInt(0));
+    long size = Integer.toUnsignedLong(in.getInt(at));
     if (size == 1) {
-      size = header.limit() >= 16 ? header.getLong(8) : -1;
+      size = at + 16 <= in.limit() ? in.getLong(at + 8) : -1;
     } else if (size == 0) {
       size = fileSize - box;
     }
     if (size < 8 || size > fileSize - box) {
-      throw damaged(file, "box " + type(header, 4) + " at byte " + box + " has size " + size);
+      throw damaged(file, "box " + type(in, at + 4) + " at byte " + box + " has size " + size);
     }
     return size;
   }
