@@ -508,12 +508,19 @@
       } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR
           && mediaRecoveryAllowed()) {
         // hls.js recovers by detaching the video element and attaching it to a new MediaSource, and a new source
-        // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was, the page
-        // starts it again unless the viewer had paused.
+        // pauses the element (HTML, "media element load algorithm"); hls.js seeks back to where it was once the
+        // first fragment is buffered, and the page starts it again then, unless the viewer had paused. Started
+        // before that seek, the element plays the first fragment from zero for a moment.
+        const resume = (event, buffered) => {
+          if (buffered.frag.type === 'main') {
+            hls.off(Hls.Events.FRAG_BUFFERED, resume);
+            if (playbackWanted) {
+              play();
+            }
+          }
+        };
+        hls.on(Hls.Events.FRAG_BUFFERED, resume);
         hls.recoverMediaError();
-        if (playbackWanted) {
-          play();
-        }
       } else {
         show('Playback failed: ' + data.details, true);
         hls.destroy();
