@@ -9,6 +9,7 @@
 #   benchmarks/transcode-vs-ffmpeg.sh                        # 4 sources x (apple, bench), 3 alternations, quality, memory
 #   SOURCES="hello birds" LADDERS=apple RUNS=2 QUALITY=0 REPEAT=0 benchmarks/transcode-vs-ffmpeg.sh
 #   JAR=/path/to/other/streamkit.jar benchmarks/transcode-vs-ffmpeg.sh   # another build of the CLI
+#   EMBEDDED=1 QUALITY=0 REPEAT=0 benchmarks/transcode-vs-ffmpeg.sh      # StreamKit embedded in one warm JVM
 #
 # Sources, each made once from a Debian sample (see the test-media notes) with the bundled ffmpeg: 60 s of
 # 1920x1080 at 30 fps, about 4 Mbit/s, AAC stereo where the sample has sound:
@@ -26,6 +27,7 @@ LADDERS=${LADDERS:-apple bench}
 RUNS=${RUNS:-3}
 QUALITY=${QUALITY:-1}
 REPEAT=${REPEAT:-20}
+EMBEDDED=${EMBEDDED:-0}
 SEGMENT=6
 WORK=${WORK:-benchmarks/target/transcode-bench}
 
@@ -59,6 +61,29 @@ ffmpeg_split() { # source out plan-lines...
     -hls_segment_filename "$out/%v/seg_%05d.m4s" "$out/%v/index.m3u8"
 }
 
+# With EMBEDDED=1, StreamKit's transcodes run one after another in one JVM (`TranscodeHarness embedded`), as in an
+# application or ingest worker that embeds the library, after one transcode of the first source to warm it up,
+# instead of one `streamkit transcode` process each: the JVM's start-up and most of its JIT compiling are then out of
+# StreamKit's figures (its CPU time is still the whole process's). Peak RSS is then the JVM's so far.
+if [ "$EMBEDDED" = 1 ]; then
+  coproc TRANSCODER { java -cp "$BENCH_JAR" io.streamkit.benchmarks.hls.TranscodeHarness embedded; }
+  first_source=$(source_file "${SOURCES%% *}")
+  echo "$first_source $WORK/out-warm-up ${LADDERS%% *}" >&"${TRANSCODER[1]}"
+  read -r _ <&"${TRANSCODER[0]}"
+  rm -rf "$WORK/out-warm-up"
+fi
+
+transcode() { # source out ladder -> "wall cpu rss_mb"
+  if [ "$EMBEDDED" = 1 ]; then
+    echo "$1 $2 $3" >&"${TRANSCODER[1]}"
+    local result
+    read -r result <&"${TRANSCODER[0]}"
+    echo "$result"
+  else
+    streamkit "$@"
+  fi
+}
+
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 for name in $SOURCES; do
@@ -70,11 +95,11 @@ for name in $SOURCES; do
       rm -rf "$WORK/out-sk" "$WORK/out-ff"
       # The two take turns going first, so that the machine's drift within a run falls on neither.
       if [ $((r % 2)) = 1 ]; then
-        read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
+        read -r sk_wall sk_cpu sk_rss <<<"$(transcode "$src" "$WORK/out-sk" "$ladder")"
         read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
       else
         read -r ff_wall ff_cpu ff_rss <<<"$(ffmpeg_split "$src" "$WORK/out-ff" "${PLAN[@]}")"
-        read -r sk_wall sk_cpu sk_rss <<<"$(streamkit "$src" "$WORK/out-sk" "$ladder")"
+        read -r sk_wall sk_cpu sk_rss <<<"$(transcode "$src" "$WORK/out-sk" "$ladder")"
       fi
       echo "run $r: streamkit ${sk_wall} s wall, ${sk_cpu} s CPU, ${sk_rss} MB; ffmpeg ${ff_wall} s wall, ${ff_cpu} s CPU, ${ff_rss} MB"
       echo "$name $ladder $r $sk_wall $sk_cpu $sk_rss $ff_wall $ff_cpu $ff_rss" >> "$RESULTS"
@@ -91,6 +116,9 @@ for name in $SOURCES; do
   done
 done
 rm -rf "$WORK/out-sk" "$WORK/out-ff"
+if [ "$EMBEDDED" = 1 ]; then
+  exec {TRANSCODER[1]}>&-
+fi
 
 python3 - "$RESULTS" <<'PY'
 import collections, statistics, sys
