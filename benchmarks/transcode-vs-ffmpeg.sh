@@ -3,8 +3,9 @@
 # process (`split`, `fps` + bicubic `scale` per rung, x264 veryfast High profile at the same bitrates, 2 s GOP, IDR at
 # every 6 s segment boundary, AAC stereo 48 kHz encoded once, fMP4 HLS), on several real sources and ladders. Runs are
 # timed alternately, the two taking turns going first; each reports wall time, CPU time (user + sys) and peak resident
-# set size. Then the quality of every rung of the last run against the source (PSNR and SSIM, both outputs measured the same way), and 20 transcodes in one
-# JVM with resident set size and heap recorded after each, back to back and with the native memory released after each.
+# set size. Then the quality of every rung of the last run against the source (PSNR and SSIM, both outputs measured
+# the same way), and 20 transcodes in one JVM with resident set size and heap recorded after each, back to back and
+# with the native memory released after each.
 #
 #   benchmarks/transcode-vs-ffmpeg.sh                        # 4 sources x (apple, bench), 3 alternations, quality, memory
 #   SOURCES="hello birds" LADDERS=apple RUNS=2 QUALITY=0 REPEAT=0 benchmarks/transcode-vs-ffmpeg.sh
