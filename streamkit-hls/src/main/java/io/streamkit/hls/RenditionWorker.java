@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -80,7 +81,13 @@ final class RenditionWorker {
   private final PlannedRendition plan;
   private final HlsSegmenter segmenter;
   private final AVCodecContext encoder;
-  private final FilterChain scaler;
+  /** Makes the {@link #scaler} for frames like the one it is given. */
+  private final Function<AVFrame, FilterChain> scalerFor;
+  private FilterChain scaler;
+  /** The kind of frame {@link #scaler} was made for; null when this rung scales a larger one's frames. */
+  private FrameShape scaling;
+  /** The last PTS given to the encoder (encoder time base), or {@code AV_NOPTS_VALUE}. */
+  private long lastEncodedPts = AV_NOPTS_VALUE;
   private final AVRational audioTimeBase;
   private final int videoStream;
   private final int audioStream;
@@ -103,14 +110,17 @@ final class RenditionWorker {
   private volatile Throwable failure;
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
-      AVCodecContext encoder, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream,
-      int segmentSeconds, PosterCapture poster, StoryboardCapture storyboard) {
+      AVCodecContext encoder, Function<AVFrame, FilterChain> scalerFor, FilterChain scaler, FrameShape scaling,
+      AVRational audioTimeBase, int videoStream, int audioStream, int segmentSeconds, PosterCapture poster,
+      StoryboardCapture storyboard) {
     this.name = name;
     this.directory = directory;
     this.plan = plan;
     this.segmenter = segmenter;
     this.encoder = encoder;
+    this.scalerFor = scalerFor;
     this.scaler = scaler;
+    this.scaling = scaling;
     this.audioTimeBase = audioTimeBase == null ? null : Ffmpeg.rational(audioTimeBase.num(), audioTimeBase.den());
     this.videoStream = videoStream;
     this.audioStream = audioStream;
@@ -125,27 +135,30 @@ final class RenditionWorker {
   }
 
   /**
-   * A video rendition. {@code sourceArgs} describe the frames it will receive (buffer source arguments), the
-   * source's or a larger rung's, which {@code scaling} ({@link RungScaler}) brings to the rung's size and rate; the
-   * rung is encoded in {@code colour} ({@link RenditionColour}); {@code audioEncoder} is
-   * non-null when audio is muxed into this rendition;
-   * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
+   * A video rendition. {@code scalerFor} makes the filter ({@link RungScaler}) that brings frames like the one it is
+   * given to the rung's size and rate; {@code first} is the first source frame the rung will be given, or null when
+   * it scales a larger rung's frames, which all have that rung's size and format. A source's frames may change
+   * format, size or range midway (recordings joined end to end, a video call's recording stepping its resolution
+   * down), and a filter made for the first ones may fail on later ones (zimg, given an odd size, made libx264 refuse
+   * its output): the rung makes a new filter there, as the ffmpeg command line makes a new filter graph. The rung is encoded in {@code colour} ({@link RenditionColour});
+   * {@code audioEncoder} is non-null when audio is muxed into this rendition; {@code poster} and {@code storyboard},
+   * when non-null, are given every encoded frame.
    */
-  static RenditionWorker video(Path directory, PlannedRendition plan, String sourceArgs, String scaling,
-      SegmentFormat format, int segmentSeconds, String preset, int encoderThreads, MediaInfo.Colour colour,
-      AVCodecContext audioEncoder, PosterCapture poster, StoryboardCapture storyboard) {
+  static RenditionWorker video(Path directory, PlannedRendition plan, Function<AVFrame, FilterChain> scalerFor,
+      AVFrame first, SegmentFormat format, int segmentSeconds, String preset, int encoderThreads,
+      MediaInfo.Colour colour, AVCodecContext audioEncoder, PosterCapture poster, StoryboardCapture storyboard) {
     HlsSegmenter segmenter = new HlsSegmenter(directory);
     AVCodecContext encoder = null;
     FilterChain scaler = null;
     try {
       encoder = openH264(plan, preset, encoderThreads, colour);
-      scaler = FilterChain.video(sourceArgs, scaling);
+      scaler = scalerFor.apply(first);
       int video = segmenter.addStream(encoder);
       int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
       segmenter.writeHeader(format, segmentSeconds);
-      return new RenditionWorker(plan.name(), directory, plan, segmenter, encoder, scaler,
-          audioEncoder == null ? null : audioEncoder.time_base(), video, audio, segmentSeconds, poster,
-          storyboard);
+      return new RenditionWorker(plan.name(), directory, plan, segmenter, encoder, scalerFor, scaler,
+          first == null ? null : FrameShape.of(first), audioEncoder == null ? null : audioEncoder.time_base(), video,
+          audio, segmentSeconds, poster, storyboard);
     } catch (RuntimeException e) {
       if (scaler != null) {
         scaler.close();
@@ -171,8 +184,8 @@ final class RenditionWorker {
         segmenter.tagLanguage(audio, language);
       }
       segmenter.writeHeader(format, segmentSeconds);
-      return new RenditionWorker(name, directory, null, segmenter, null, null, audioEncoder.time_base(), -1, audio,
-          segmentSeconds, null, null);
+      return new RenditionWorker(name, directory, null, segmenter, null, null, null, null, audioEncoder.time_base(),
+          -1, audio, segmentSeconds, null, null);
     } catch (RuntimeException e) {
       segmenter.close();
       throw e;
@@ -369,6 +382,9 @@ final class RenditionWorker {
         }
         try {
           if (item instanceof VideoFrame video) {
+            if (scaling != null && !scaling.matches(video.frame())) {
+              rescale(video.frame(), packet);
+            }
             scaler.push(video.frame());
             drainScaler(packet);
           } else if (item instanceof AudioPacket audio) {
@@ -403,6 +419,20 @@ final class RenditionWorker {
       discardQueued();
       freeNatives();
     }
+  }
+
+  /**
+   * Ends the current scaler, encoding what it still holds, and makes one for frames like {@code frame}. The new one's
+   * rate filter starts again from {@code frame}, so a frame it times at or before the last one encoded is dropped
+   * ({@link #encode}).
+   */
+  private void rescale(AVFrame frame, AVPacket packet) throws InterruptedException {
+    scaler.push(null);
+    drainScaler(packet);
+    FilterChain next = scalerFor.apply(frame);
+    scaler.close();
+    scaler = next;
+    scaling = FrameShape.of(frame);
   }
 
   /** Encodes every frame the scaler has ready, after handing a reference to each on to the smaller rungs it feeds. */
@@ -445,6 +475,10 @@ final class RenditionWorker {
   private void encode(AVFrame frame, AVPacket packet) {
     if (frame != null) {
       long pts = av_rescale_q(frame.pts(), scaler.outputTimeBase(), encoder.time_base());
+      if (lastEncodedPts != AV_NOPTS_VALUE && pts <= lastEncodedPts) {
+        return;
+      }
+      lastEncodedPts = pts;
       frame.pts(pts);
       frameDurations.put(pts, av_rescale_q(frame.duration(), scaler.outputTimeBase(), encoder.time_base()));
       frame.pict_type(startsSegment(pts) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
@@ -484,6 +518,18 @@ final class RenditionWorker {
     long den = plan.frameRate().denominator();
     long span = num * segmentSeconds;
     return (pts * den) / span != ((pts - 1) * den) / span;
+  }
+
+  /** What a rung's scaler is set up for: an {@code AVPixelFormat}, a size and an {@code AVColorRange}. */
+  private record FrameShape(int format, int width, int height, int range) {
+    static FrameShape of(AVFrame frame) {
+      return new FrameShape(frame.format(), frame.width(), frame.height(), frame.color_range());
+    }
+
+    boolean matches(AVFrame frame) {
+      return frame.format() == format && frame.width() == width && frame.height() == height
+          && frame.color_range() == range;
+    }
   }
 
   private void discardQueued() {

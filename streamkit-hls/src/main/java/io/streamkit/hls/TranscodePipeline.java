@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -193,7 +194,7 @@ final class TranscodePipeline {
       if (videoStream != null) {
         poster = new PosterCapture(staging.resolve(PosterCapture.FILE_NAME), info.durationSeconds());
       } else {
-        startWorkers(null, -1, 0, 0);
+        startWorkers(null);
       }
       demux(videoStream, name);
       if (decodedFrames == 0) {
@@ -412,7 +413,7 @@ final class TranscodePipeline {
 
   private void distributeVideo(AVFrame frame) {
     if (!workersStarted) {
-      startWorkers(videoSourceArgs(frame, distributedTimeBase()), frame.format(), frame.width(), frame.height());
+      startWorkers(frame);
     }
     try {
       for (RenditionWorker worker : scalingSource) {
@@ -467,12 +468,11 @@ final class TranscodePipeline {
     return -1;
   }
 
-  /**
-   * Starts a worker per rung and per audio rendition; {@code sourceArgs} is null for an audio-only source, and
-   * {@code sourceFormat} ({@code AVPixelFormat}), {@code sourceWidth} and {@code sourceHeight} the format and size of
-   * the frames they describe.
-   */
-  private void startWorkers(String sourceArgs, int sourceFormat, int sourceWidth, int sourceHeight) {
+  /** Starts a worker per rung and per audio rendition; {@code first} is the first video frame, null without video. */
+  private void startWorkers(AVFrame first) {
+    // A copy: a worker keeps no pointer into the pipeline's native state.
+    AVRational sourceTimeBase = first == null ? null
+        : Ffmpeg.rational(distributedTimeBase().num(), distributedTimeBase().den());
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
@@ -480,15 +480,17 @@ final class TranscodePipeline {
       for (int i = 0; i < plan.size(); i++) {
         PlannedRendition rendition = plan.get(i);
         Path directory = Files.createDirectory(staging.resolve(rendition.name()));
-        int larger = scaledFrom(plan, i, sourceHeight);
+        int larger = scaledFrom(plan, i, first.height());
         RenditionWorker higher = larger < 0 ? null : videoWorkers.get(larger);
-        String scaling = higher == null ? RungScaler.filter(rendition, sourceFormat, sourceWidth, sourceHeight, false)
-            : RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, plan.get(larger).width(), plan.get(larger).height(),
-                true);
-        RenditionWorker worker = RenditionWorker.video(directory, rendition,
-            higher == null ? sourceArgs : higher.scaledFrameArgs(), scaling, format, segmentSeconds, preset,
-            encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio, i == 0 ? poster : null,
-            i == plan.size() - 1 ? storyboard : null);
+        PlannedRendition scaled = higher == null ? null : plan.get(larger);
+        Function<AVFrame, FilterChain> scaler = higher == null
+            ? frame -> FilterChain.video(videoSourceArgs(frame, sourceTimeBase),
+                RungScaler.filter(rendition, frame.format(), frame.width(), frame.height(), false))
+            : frame -> FilterChain.video(higher.scaledFrameArgs(),
+                RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, scaled.width(), scaled.height(), true));
+        RenditionWorker worker = RenditionWorker.video(directory, rendition, scaler, higher == null ? first : null,
+            format, segmentSeconds, preset, encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio,
+            i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
         if (higher != null) {
           higher.feed(worker);
         } else {

@@ -180,6 +180,51 @@ class EdgeCaseTranscodeTest {
     }
   }
 
+  @Test
+  void aSourceWhoseRangeChangesMidwayComesOutInTheLimitedRangeThroughout() throws Exception {
+    // A phone's full-range clip joined to a limited-range one that says so: the second part's pictures must not be
+    // taken for JPEG range too (black would come out grey, 30 not 16). A second part that does not state its range
+    // is decoded as the first part's range, by FFmpeg's H.264 decoder as by the ffmpeg command line.
+    String picture = "color=c=black:size=320x180:rate=30,drawbox=x=0:y=90:w=320:h=90:color=white:t=fill";
+    Path full = TitleFixture.generate(dir, "full.ts", "-f", "lavfi", "-i", picture, "-t", "2", "-vf",
+        "scale=out_range=full,format=yuvj420p", "-c:v", "libx264", "-preset", "ultrafast", "-color_range", "pc");
+    Path limited = TitleFixture.generate(dir, "limited.ts", "-f", "lavfi", "-i", picture, "-t", "2", "-vf",
+        "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-color_range", "tv", "-colorspace", "bt709",
+        "-color_primaries", "bt709", "-color_trc", "bt709", "-output_ts_offset", "2");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined(full, limited), out, SegmentFormat.FMP4, 320,
+        180, false);
+    PackagedRendition top = result.renditions().get(0);
+    Path video = TitleFixture.joined(out.resolve(top.name()), dir.resolve("top.mp4"));
+    for (double seconds : new double[] {1, 3}) {
+      byte[] luma = FfmpegTool.lumaAt(video, seconds);
+      assertThat(meanLuma(luma, top.width(), 0, top.height() / 3)).as("black at %s s", seconds)
+          .isCloseTo(16, within(2.0));
+      assertThat(meanLuma(luma, top.width(), 2 * top.height() / 3, top.height())).as("white at %s s", seconds)
+          .isCloseTo(235, within(2.0));
+    }
+  }
+
+  @Test
+  void aSourceWhosePictureShrinksToAnOddSizeMidwayKeepsEveryFrame() throws Exception {
+    // A video call's recording stepping its resolution down (VP9 changes size at any key frame): zimg, which scales
+    // the rungs from even-sized 4:2:0 pictures, takes no odd size, so the rungs change scaler there.
+    Path large = TitleFixture.generate(dir, "large.webm", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+        "-t", "2", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8");
+    Path small = TitleFixture.generate(dir, "small.webm", "-f", "lavfi", "-i", "testsrc2=size=427x241:rate=30",
+        "-t", "2", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8");
+    Path list = Files.writeString(dir.resolve("parts.txt"), "file '" + large + "'\nfile '" + small + "'\n");
+    Path joined = TitleFixture.generate(dir, "call.webm", "-f", "concat", "-safe", "0", "-i", list.toString(), "-c",
+        "copy");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 640, 360, false);
+    for (PackagedRendition rendition : result.renditions()) {
+      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
+      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("120");
+    }
+  }
+
   @ParameterizedTest(name = "{0} {1} says {2}")
   @CsvSource(delimiter = ';', value = {
       "1280x720; untagged; bt709,bt709,bt709", // what players take an untagged HD picture for

@@ -50,8 +50,20 @@ public final class FfmpegTool {
 
   /** The luma plane of the first picture of {@code video}, one byte per pixel, row by row. */
   public static byte[] firstLuma(Path video) {
-    Output out = run(List.of(FFMPEG, "-v", "error", "-i", video.toString(), "-frames:v", "1", "-vf",
-        "extractplanes=y", "-f", "rawvideo", "-"));
+    return luma(List.of(), video);
+  }
+
+  /** The luma plane of the picture {@code seconds} into {@code video}, as {@link #firstLuma} reads it. */
+  public static byte[] lumaAt(Path video, double seconds) {
+    return luma(List.of("-ss", Double.toString(seconds)), video);
+  }
+
+  private static byte[] luma(List<String> seek, Path video) {
+    List<String> command = new ArrayList<>(List.of(FFMPEG, "-v", "error"));
+    command.addAll(seek);
+    command.addAll(List.of("-i", video.toString(), "-frames:v", "1", "-vf", "extractplanes=y", "-f", "rawvideo",
+        "-"));
+    Output out = run(command);
     if (out.exitCode() != 0) {
       throw new IllegalStateException("ffmpeg could not decode " + video + "\n" + out.stderr());
     }
