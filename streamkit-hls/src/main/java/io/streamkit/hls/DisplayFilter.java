@@ -3,7 +3,9 @@ package io.streamkit.hls;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,6 +28,10 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * in Java between two filter graphs), then BT.709 transfer, matrix and limited range. It works on float planes, at
  * the largest rendition's size when the source is larger: at 2160p it cost 220 ms of CPU per frame against about 30
  * at 1080p with FFmpeg's tone map.
+ *
+ * <p>Pictures whose format, size or range changes midway ({@link FrameShape}: broadcast recordings joined end to end,
+ * a live encoder switching its resolution) get the filters set up again from there on, the earlier ones' last
+ * pictures given first: a graph set up for the first ones refused them.
  */
 public final class DisplayFilter implements AutoCloseable {
 
@@ -69,8 +75,18 @@ public final class DisplayFilter implements AutoCloseable {
   private static final Set<String> ZSCALE_MATRICES = Set.of("bt709", "fcc", "bt470bg", "smpte170m", "smpte240m",
       "ycgco", "bt2020nc", "bt2020c", "chroma-derived-nc", "chroma-derived-c", "ictcp");
 
-  /** The filters up to linear light when tone-mapping, else all of them. */
-  private final FilterChain first;
+  /** The filters up to linear light when tone-mapping, else all of them: {@link #firstFilters}. */
+  private FilterChain first;
+  /** The description of {@link #first}'s filters, to set them up again for pictures of another shape. */
+  private final String firstFilters;
+  /** The time base of the pictures pushed in (a copy). */
+  private final AVRational timeBase;
+  /** The pictures {@link #first} was set up for. */
+  private FrameShape shape;
+  /**
+   * The last chains of filters set up for pictures of an earlier shape, ended and drained before the current one.
+   */
+  private final Deque<FilterChain> ending = new ArrayDeque<>();
   /** For HDR, tone-maps what {@link #first} gives; else null. */
   private final ToneMap toneMap;
   /** For HDR, the filters from linear light on; made for the first tone-mapped picture. */
@@ -80,8 +96,12 @@ public final class DisplayFilter implements AutoCloseable {
   private final Failure failure;
   private FilterChain second;
 
-  private DisplayFilter(FilterChain first, ToneMap toneMap, String afterToneMap, int threads, Failure failure) {
-    this.first = first;
+  private DisplayFilter(AVFrame picture, AVRational timeBase, String firstFilters, ToneMap toneMap,
+      String afterToneMap, int threads, Failure failure) {
+    this.timeBase = Ffmpeg.rational(timeBase.num(), timeBase.den());
+    this.firstFilters = firstFilters;
+    this.first = FilterChain.video(TranscodePipeline.videoSourceArgs(picture, timeBase), firstFilters, threads);
+    this.shape = FrameShape.of(picture);
     this.toneMap = toneMap;
     this.afterToneMap = afterToneMap;
     this.threads = threads;
@@ -203,16 +223,15 @@ public final class DisplayFilter implements AutoCloseable {
     if (then != null) {
       fromLinear.add(then);
     }
-    String sourceArgs = TranscodePipeline.videoSourceArgs(first, timeBase);
     Failure failure = Failure.of(stated, interlaced, rotation);
     try {
       if (stated.highDynamicRange()) {
-        return new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters), threads), TONE_MAP,
-            String.join(",", fromLinear), threads, failure);
+        return new DisplayFilter(first, timeBase, String.join(",", filters), TONE_MAP, String.join(",", fromLinear),
+            threads, failure);
       }
       filters.addAll(fromLinear);
-      return filters.isEmpty() ? null : new DisplayFilter(FilterChain.video(sourceArgs, String.join(",", filters),
-          threads), null, null, threads, failure);
+      return filters.isEmpty() ? null
+          : new DisplayFilter(first, timeBase, String.join(",", filters), null, null, threads, failure);
     } catch (TranscodeException e) {
       throw Failure.explained(failure, e);
     }
@@ -227,6 +246,9 @@ public final class DisplayFilter implements AutoCloseable {
    */
   public void push(AVFrame picture) {
     try {
+      if (picture != null && !shape.matches(picture)) {
+        restart(picture);
+      }
       first.push(picture);
       if (toneMap != null) {
         first.drain(this::toneMapAndPass);
@@ -237,6 +259,28 @@ public final class DisplayFilter implements AutoCloseable {
     } catch (TranscodeException e) {
       throw Failure.explained(failure, e);
     }
+  }
+
+  /**
+   * Ends the filters set up for the pictures so far, whose last pictures {@link #drain} gives before any of the next,
+   * and sets them up again for pictures like {@code picture}.
+   */
+  private void restart(AVFrame picture) {
+    first.push(null);
+    if (toneMap != null) {
+      first.drain(this::toneMapAndPass);
+      first.close();
+      if (second != null) {
+        second.push(null);
+        ending.add(second);
+      }
+    } else {
+      ending.add(first);
+    }
+    first = null;
+    second = null;
+    first = FilterChain.video(TranscodePipeline.videoSourceArgs(picture, timeBase), firstFilters, threads);
+    shape = FrameShape.of(picture);
   }
 
   private void toneMapAndPass(AVFrame linear) {
@@ -255,7 +299,14 @@ public final class DisplayFilter implements AutoCloseable {
    * @param consumer receives each filtered picture
    */
   public void drain(Consumer<AVFrame> consumer) {
-    FilterChain last = toneMap == null ? first : second;
+    while (!ending.isEmpty()) {
+      drain(ending.peek(), consumer);
+      ending.remove().close();
+    }
+    drain(toneMap == null ? first : second, consumer);
+  }
+
+  private void drain(FilterChain last, Consumer<AVFrame> consumer) {
     while (last != null) {
       AVFrame shown;
       try {
@@ -281,9 +332,12 @@ public final class DisplayFilter implements AutoCloseable {
 
   @Override
   public void close() {
-    first.close();
+    if (first != null) {
+      first.close();
+    }
     if (second != null) {
       second.close();
     }
+    ending.forEach(FilterChain::close);
   }
 }

@@ -138,9 +138,8 @@ final class RenditionWorker {
    * A video rendition. {@code scalerFor} makes the filter ({@link RungScaler}) that brings frames like the one it is
    * given to the rung's size and rate; {@code first} is the first source frame the rung will be given, or null when
    * it scales a larger rung's frames, which all have that rung's size and format. A source's frames may change
-   * format, size or range midway (recordings joined end to end, a video call's recording stepping its resolution
-   * down), and a filter made for the first ones may fail on later ones (zimg, given an odd size, made libx264 refuse
-   * its output): the rung makes a new filter there, as the ffmpeg command line makes a new filter graph. The rung is encoded in {@code colour} ({@link RenditionColour});
+   * format, size or range midway ({@link FrameShape}), and a filter made for the first ones may fail on later ones
+   * (zimg, given an odd size, made libx264 refuse its output): the rung makes a new filter there. The rung is encoded in {@code colour} ({@link RenditionColour});
    * {@code audioEncoder} is non-null when audio is muxed into this rendition; {@code poster} and {@code storyboard},
    * when non-null, are given every encoded frame.
    */
@@ -518,18 +517,6 @@ final class RenditionWorker {
     long den = plan.frameRate().denominator();
     long span = num * segmentSeconds;
     return (pts * den) / span != ((pts - 1) * den) / span;
-  }
-
-  /** What a rung's scaler is set up for: an {@code AVPixelFormat}, a size and an {@code AVColorRange}. */
-  private record FrameShape(int format, int width, int height, int range) {
-    static FrameShape of(AVFrame frame) {
-      return new FrameShape(frame.format(), frame.width(), frame.height(), frame.color_range());
-    }
-
-    boolean matches(AVFrame frame) {
-      return frame.format() == format && frame.width() == width && frame.height() == height
-          && frame.color_range() == range;
-    }
   }
 
   private void discardQueued() {

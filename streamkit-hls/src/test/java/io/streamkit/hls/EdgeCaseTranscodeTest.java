@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -411,6 +413,25 @@ class EdgeCaseTranscodeTest {
         "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-x264-params", "tff=1");
     assertThat(MediaProbe.probe(source).video().interlaced()).isTrue();
     TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 640, 360, false);
+  }
+
+  @Test
+  void interlacedRecordingsOfTwoSizesJoinedEndToEndKeepEveryFrame() throws Exception {
+    // Two broadcast recordings cut together, the second one smaller: the de-interlacer, set up for the first one's
+    // pictures, refused the second one's, which failed the transcode.
+    String[] interlaced = {"-vf", "interlace", "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme",
+        "-x264-params", "tff=1"};
+    Path first = TitleFixture.pattern(dir, "first.ts", "640x360", "50", 2, false, interlaced);
+    Path second = TitleFixture.pattern(dir, "second.ts", "480x272", "50", 2, false,
+        Stream.concat(Arrays.stream(interlaced), Stream.of("-output_ts_offset", "2")).toArray(String[]::new));
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined(first, second), out, SegmentFormat.FMP4, 640,
+        360, false);
+    for (PackagedRendition rendition : result.renditions()) {
+      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
+      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("100");
+    }
   }
 
   @ParameterizedTest(name = "{0}")

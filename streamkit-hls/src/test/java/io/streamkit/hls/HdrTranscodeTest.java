@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,27 @@ class HdrTranscodeTest {
         "stream=color_transfer,color_primaries,color_space,color_range", "-of", "csv=p=0", video.toString()).trim())
         .as("the rendition says it is BT.709 SDR").isEqualTo("tv,bt709,bt709,bt709");
     HdrPatches.assertLooksLikeTheSdrPicture(video);
+  }
+
+  @Test
+  void hdrRecordingsOfTwoSizesJoinedEndToEndAreBothToneMapped() throws IOException {
+    // The tone map's filters, set up for the first part's pictures, are set up again for the second, smaller part's.
+    Path first = TitleFixture.generate(dir, "first.ts", HdrPatches.source("smpte2084", "640x360")
+        .toArray(String[]::new));
+    List<String> smaller = new ArrayList<>(HdrPatches.source("smpte2084", "480x272"));
+    smaller.addAll(List.of("-output_ts_offset", "2"));
+    Path second = TitleFixture.generate(dir, "second.ts", smaller.toArray(String[]::new));
+    Path joined = dir.resolve("joined.ts");
+    Files.write(joined, Files.readAllBytes(first));
+    Files.write(joined, Files.readAllBytes(second), StandardOpenOption.APPEND);
+    Path out = dir.resolve("title");
+    Transcoder.builder().input(joined).output(out).format(SegmentFormat.FMP4).ladder(Ladder.small())
+        .preset("ultrafast").segmentSeconds(2).build().run();
+    Path video = TitleFixture.joined(out.resolve("360p"), dir.resolve("360p.mp4"));
+    HdrPatches.assertLooksLikeTheSdrPicture(video);
+    Path secondPart = dir.resolve("second-part.mkv");
+    FfmpegTool.ffmpeg("-ss", "3", "-i", video.toString(), "-frames:v", "1", "-c:v", "ffv1", secondPart.toString());
+    HdrPatches.assertLooksLikeTheSdrPicture(secondPart);
   }
 
   @Test
