@@ -267,18 +267,19 @@ public final class DisplayFilter implements AutoCloseable {
    */
   private void restart(AVFrame picture) {
     first.push(null);
-    if (toneMap != null) {
+    if (toneMap == null) {
+      ending.add(first);
+    } else {
       first.drain(this::toneMapAndPass);
       first.close();
-      if (second != null) {
-        second.push(null);
-        ending.add(second);
-      }
-    } else {
-      ending.add(first);
     }
     first = null;
+    FilterChain last = second;
     second = null;
+    if (last != null) {
+      ending.add(last);
+      last.push(null);
+    }
     first = FilterChain.video(TranscodePipeline.videoSourceArgs(picture, timeBase), firstFilters, threads);
     shape = FrameShape.of(picture);
   }
