@@ -19,20 +19,39 @@ import java.util.Locale;
  * rung ({@link TranscodePipeline#scaledFrom}) both scalers use three-lobe Lanczos. Every other picture (odd sizes,
  * 10-bit, 4:2:2, 4:4:4, RGB, full-range JPEG formats) goes to libswscale, which converts the depth, chroma and matrix
  * as every rung's colour description states ({@link RenditionColour}).
+ *
+ * <p>A rung's size is planned for the shape of the source's first pictures. Pictures of another shape later on (a
+ * broadcast recording switching between 4:3 and 16:9 programmes, with the same 720x576 and another sample aspect
+ * ratio) keep their shape: scaled to fit and centred on black, letterboxed or pillarboxed, as a television shows them
+ * (where the ffmpeg command line would stretch them to the rung's size).
  */
 final class RungScaler {
 
   private static final String COLOUR_UNTOUCHED =
       "min=unspecified:m=unspecified:tin=unspecified:t=unspecified:pin=unspecified:p=unspecified";
 
+  /** How far a picture's shape may differ from the rung's before it is boxed rather than stretched: 2 %. */
+  private static final double ASPECT_TOLERANCE = 0.02;
+
   private RungScaler() {}
 
   /**
    * The filter graph description for {@code plan}'s rung given frames of {@code sourcePixelFormat}
-   * ({@code AVPixelFormat}) and size, from a larger rung when {@code fromRung}.
+   * ({@code AVPixelFormat}) and size, from a larger rung when {@code fromRung}; {@code aspectChange} is the frames'
+   * display aspect ratio over the one the rung was planned for (1 but for a source whose pictures change shape).
    */
   static String filter(PlannedRendition plan, int sourcePixelFormat, int sourceWidth, int sourceHeight,
-      boolean fromRung) {
+      boolean fromRung, double aspectChange) {
+    int width = plan.width();
+    int height = plan.height();
+    if (Math.abs(aspectChange - 1) > ASPECT_TOLERANCE) {
+      double aspect = (double) plan.width() / plan.height() * aspectChange;
+      if (aspectChange > 1) {
+        height = Math.max(2, (int) Math.round(plan.width() / aspect / 2) * 2);
+      } else {
+        width = Math.max(2, (int) Math.round(plan.height() * aspect / 2) * 2);
+      }
+    }
     String scale;
     // zimg takes 4:2:0 pictures of even sizes only ("image dimensions must be divisible by subsampling factor"), as
     // H.264 and HEVC code them; VP9, AV1 and FFV1 may have odd ones.
@@ -41,11 +60,16 @@ final class RungScaler {
       // differ from what the graph was configured with ("no path between colorspaces"), as a joined file's may.
       // r=limited: a full-range source tagged so on yuv420p frames becomes the limited range that an H.264 stream
       // without a colour description is played as (ITU-T H.264 Annex E: video_full_range_flag 0).
-      scale = String.format(Locale.ROOT, "zscale=w=%d:h=%d:f=%s:%s:r=limited", plan.width(), plan.height(),
+      scale = String.format(Locale.ROOT, "zscale=w=%d:h=%d:f=%s:%s:r=limited", width, height,
           fromRung ? "lanczos" : "bicubic:param_a=0:param_b=0.6", COLOUR_UNTOUCHED);
     } else {
-      scale = String.format(Locale.ROOT, "scale=%d:%d:flags=%s:out_range=tv", plan.width(), plan.height(),
+      scale = String.format(Locale.ROOT, "scale=%d:%d:flags=%s:out_range=tv", width, height,
           fromRung ? "lanczos" : "bicubic");
+    }
+    if (width != plan.width() || height != plan.height()) {
+      // Offsets even, as 4:2:0 chroma needs them.
+      scale += String.format(Locale.ROOT, ",pad=%d:%d:%d:%d:black", plan.width(), plan.height(),
+          (plan.width() - width) / 4 * 2, (plan.height() - height) / 4 * 2);
     }
     return "fps=fps=" + plan.frameRate() + "," + scale + ",setsar=1,format=yuv420p";
   }

@@ -473,6 +473,7 @@ final class TranscodePipeline {
     // A copy: a worker keeps no pointer into the pipeline's native state.
     AVRational sourceTimeBase = first == null ? null
         : Ffmpeg.rational(distributedTimeBase().num(), distributedTimeBase().den());
+    double plannedAspect = first == null ? 1 : FrameShape.of(first).displayAspect();
     try {
       AVCodecContext muxedAudio = format == SegmentFormat.TS && !audioTracks.isEmpty()
           ? audioTracks.get(0).outputs.get(0).encoder : null;
@@ -485,9 +486,10 @@ final class TranscodePipeline {
         PlannedRendition scaled = higher == null ? null : plan.get(larger);
         Function<AVFrame, FilterChain> scaler = higher == null
             ? frame -> FilterChain.video(videoSourceArgs(frame, sourceTimeBase),
-                RungScaler.filter(rendition, frame.format(), frame.width(), frame.height(), false))
+                RungScaler.filter(rendition, frame.format(), frame.width(), frame.height(), false,
+                    FrameShape.of(frame).displayAspect() / plannedAspect))
             : frame -> FilterChain.video(higher.scaledFrameArgs(),
-                RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, scaled.width(), scaled.height(), true));
+                RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, scaled.width(), scaled.height(), true, 1));
         RenditionWorker worker = RenditionWorker.video(directory, rendition, scaler, higher == null ? first : null,
             format, segmentSeconds, preset, encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio,
             i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);

@@ -259,11 +259,7 @@ class EdgeCaseTranscodeTest {
   }
 
   private static double meanLuma(byte[] gray, int width, int fromRow, int toRow) {
-    long sum = 0;
-    for (int i = fromRow * width; i < toRow * width; i++) {
-      sum += gray[i] & 0xff;
-    }
-    return (double) sum / ((toRow - fromRow) * width);
+    return meanLuma(gray, width, new int[] {0, fromRow, width, toRow});
   }
 
   @Test
@@ -413,6 +409,48 @@ class EdgeCaseTranscodeTest {
         "-c:v", "libx264", "-preset", "ultrafast", "-flags", "+ildct+ilme", "-x264-params", "tff=1");
     assertThat(MediaProbe.probe(source).video().interlaced()).isTrue();
     TitleFixture.transcodeConforming(source, dir.resolve("title"), SegmentFormat.FMP4, 640, 360, false);
+  }
+
+  @ParameterizedTest(name = "{0} then {1}")
+  @CsvSource({"4:3, 16:9, 480x360", "16:9, 4:3, 640x360"})
+  void aBroadcastSwitchingBetweenFourThreeAndSixteenNineIsBoxedNotStretched(String before, String after,
+      String rung) throws Exception {
+    // A DVB recording: the same 720x576 pictures, one programme's shape then the other's (another sample aspect
+    // ratio). The rungs are planned for the first shape, and the second is shown whole between black bars: 16:9 in a
+    // 4:3 rung as 480x270 (letterbox), 4:3 in a 16:9 rung as 480x360 (pillarbox).
+    String white = "color=c=white:size=720x576:rate=25";
+    Path first = TitleFixture.generate(dir, "first.ts", "-f", "lavfi", "-i", white, "-t", "2", "-aspect", before,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p");
+    Path second = TitleFixture.generate(dir, "second.ts", "-f", "lavfi", "-i", white, "-t", "2", "-aspect", after,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-output_ts_offset", "2");
+    Path out = dir.resolve("title");
+    TranscodeResult result = TitleFixture.transcodeConforming(joined(first, second), out, SegmentFormat.FMP4,
+        before.equals("4:3") ? 768 : 1024, 576, false);
+    PackagedRendition top = result.renditions().get(0);
+    assertThat(top.width() + "x" + top.height()).isEqualTo(rung);
+    Path video = TitleFixture.joined(out.resolve(top.name()), dir.resolve("top.mp4"));
+    byte[] whole = FfmpegTool.lumaAt(video, 1);
+    assertThat(meanLuma(whole, top.width(), 0, 40)).as("the first part's top rows").isCloseTo(235, within(2.0));
+    byte[] boxed = FfmpegTool.lumaAt(video, 3);
+    int[][] bars = before.equals("4:3") ? new int[][] {{0, 0, 480, 40}, {0, 320, 480, 360}}
+        : new int[][] {{0, 0, 70, 360}, {570, 0, 640, 360}};
+    for (int[] bar : bars) {
+      assertThat(meanLuma(boxed, top.width(), bar)).as("a bar at %s", Arrays.toString(bar)).isCloseTo(16,
+          within(2.0));
+    }
+    int[] picture = before.equals("4:3") ? new int[] {0, 50, 480, 310} : new int[] {90, 0, 550, 360};
+    assertThat(meanLuma(boxed, top.width(), picture)).as("the picture").isCloseTo(235, within(2.0));
+  }
+
+  /** The mean luma of the rectangle {left, top, right, bottom} of a picture {@code width} wide. */
+  private static double meanLuma(byte[] gray, int width, int[] rectangle) {
+    long sum = 0;
+    for (int y = rectangle[1]; y < rectangle[3]; y++) {
+      for (int x = rectangle[0]; x < rectangle[2]; x++) {
+        sum += gray[y * width + x] & 0xff;
+      }
+    }
+    return (double) sum / ((rectangle[2] - rectangle[0]) * (rectangle[3] - rectangle[1]));
   }
 
   @Test
