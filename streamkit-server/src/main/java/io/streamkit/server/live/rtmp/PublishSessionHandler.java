@@ -215,7 +215,7 @@ final class PublishSessionHandler extends ChannelInboundHandlerAdapter {
   private void refuse(ChannelHandlerContext ctx, String code, String description, String reason) {
     releaseKey();
     ended = true;
-    connection.closeWhenWritten(ctx.writeAndFlush(message(STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0,
+    connection.closeAfter(() -> ctx.writeAndFlush(message(STREAM_ID, RtmpMessage.COMMAND_AMF0, "onStatus", 0,
         Amf0.NULL, status("error", code, description))), reason);
   }
 

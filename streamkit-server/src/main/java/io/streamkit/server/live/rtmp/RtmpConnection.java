@@ -6,6 +6,7 @@ import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +54,15 @@ final class RtmpConnection {
   }
 
   /**
-   * Closes the connection once {@code written} (the peer's last message, telling it why) has gone, as {@link #close}
-   * does, but logs {@code reason} now: a peer that reads the message may hang up before the write's listener runs,
-   * and a refusal must reach the log all the same.
+   * Sends the peer its last message (telling it why) with {@code send} and closes the connection once that has gone,
+   * as {@link #close} does, but logs {@code reason} before sending: a peer that reads the message may hang up before
+   * the write's listener runs, and a refusal must be in the log by the time the peer has it.
    */
-  void closeWhenWritten(ChannelFuture written, String reason) {
+  void closeAfter(Supplier<ChannelFuture> send, String reason) {
     if (closing.compareAndSet(false, true)) {
       log.info("rtmp {}: closing: {}", describe(), printable(reason));
     }
-    written.addListener(f -> {
+    send.get().addListener(f -> {
       failMedia(reason);
       channel.close();
     });
