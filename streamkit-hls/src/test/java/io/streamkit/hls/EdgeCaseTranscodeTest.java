@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamkit.abr.ladder.Ladder;
 import io.streamkit.abr.ladder.Rung;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,16 +171,10 @@ class EdgeCaseTranscodeTest {
     tagged.addAll(List.of("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
         "-output_ts_offset", "2"));
     Path second = TitleFixture.generate(dir, "tagged.ts", tagged.toArray(String[]::new));
-    Path joined = dir.resolve("joined.ts");
-    Files.write(joined, Files.readAllBytes(untagged));
-    Files.write(joined, Files.readAllBytes(second), StandardOpenOption.APPEND);
     Path out = dir.resolve("title");
-    TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 640, 360, false);
-    for (PackagedRendition rendition : result.renditions()) {
-      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
-      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
-          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("120");
-    }
+    TranscodeResult result = TitleFixture.transcodeConforming(joined(untagged, second), out, SegmentFormat.FMP4, 640,
+        360, false);
+    assertEveryRenditionHasFrames(result, out, 120);
   }
 
   @Test
@@ -220,11 +215,7 @@ class EdgeCaseTranscodeTest {
         "copy");
     Path out = dir.resolve("title");
     TranscodeResult result = TitleFixture.transcodeConforming(joined, out, SegmentFormat.FMP4, 640, 360, false);
-    for (PackagedRendition rendition : result.renditions()) {
-      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
-      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
-          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("120");
-    }
+    assertEveryRenditionHasFrames(result, out, 120);
   }
 
   @ParameterizedTest(name = "{0} {1} says {2}")
@@ -381,13 +372,23 @@ class EdgeCaseTranscodeTest {
         .isCloseTo(6.0, within(0.05));
   }
 
+  /** Asserts that every video rendition of {@code result}, written to {@code out}, decodes to {@code frames}. */
+  private void assertEveryRenditionHasFrames(TranscodeResult result, Path out, int frames) throws IOException {
+    for (PackagedRendition rendition : result.renditions()) {
+      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
+      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
+          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name())
+          .isEqualTo(Integer.toString(frames));
+    }
+  }
+
   private static void assertPictureAndSoundLast(TranscodeResult result, Path out, double seconds, double tolerance) {
     assertThat(result.durationSeconds()).as("the picture").isCloseTo(seconds, within(tolerance));
     assertThat(MediaPlaylist.read(out.resolve("audio").resolve("index.m3u8")).totalSeconds()).as("the sound")
         .isCloseTo(seconds, within(tolerance));
   }
 
-  private Path joined(Path first, Path second) throws java.io.IOException {
+  private Path joined(Path first, Path second) throws IOException {
     Path joined = dir.resolve("joined.ts");
     Files.write(joined, Files.readAllBytes(first));
     Files.write(joined, Files.readAllBytes(second), StandardOpenOption.APPEND);
@@ -465,11 +466,7 @@ class EdgeCaseTranscodeTest {
     Path out = dir.resolve("title");
     TranscodeResult result = TitleFixture.transcodeConforming(joined(first, second), out, SegmentFormat.FMP4, 640,
         360, false);
-    for (PackagedRendition rendition : result.renditions()) {
-      Path video = TitleFixture.joined(out.resolve(rendition.name()), dir.resolve(rendition.name() + ".mp4"));
-      assertThat(FfmpegTool.ffprobe("-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
-          "stream=nb_read_frames", "-of", "csv=p=0", video.toString()).trim()).as(rendition.name()).isEqualTo("100");
-    }
+    assertEveryRenditionHasFrames(result, out, 100);
   }
 
   @ParameterizedTest(name = "{0}")
