@@ -1,6 +1,7 @@
 package io.streamkit.hls;
 
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 
 /**
  * What a filter graph's input is set up for: an {@code AVPixelFormat}, a size, an {@code AVColorRange} and a sample
@@ -11,14 +12,17 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 record FrameShape(int format, int width, int height, int range, int sarNum, int sarDen) {
 
   static FrameShape of(AVFrame frame) {
-    return new FrameShape(frame.format(), frame.width(), frame.height(), frame.color_range(),
-        frame.sample_aspect_ratio().num(), frame.sample_aspect_ratio().den());
+    AVRational sar = frame.sample_aspect_ratio();
+    return new FrameShape(frame.format(), frame.width(), frame.height(), frame.color_range(), sar.num(), sar.den());
   }
 
   boolean matches(AVFrame frame) {
-    return frame.format() == format && frame.width() == width && frame.height() == height
-        && frame.color_range() == range && frame.sample_aspect_ratio().num() == sarNum
-        && frame.sample_aspect_ratio().den() == sarDen;
+    if (frame.format() != format || frame.width() != width || frame.height() != height
+        || frame.color_range() != range) {
+      return false;
+    }
+    AVRational sar = frame.sample_aspect_ratio(); // a copy: read once
+    return sar.num() == sarNum && sar.den() == sarDen;
   }
 
   /** Width over height as shown: the size stretched by the sample aspect ratio (none stated: square samples). */

@@ -69,7 +69,8 @@ final class RenditionWorker {
 
   private sealed interface Item permits VideoFrame, AudioPacket, End {}
 
-  private record VideoFrame(AVFrame frame) implements Item {}
+  /** A frame, and whether it is the first of another shape than those before it ({@link FrameShape}). */
+  private record VideoFrame(AVFrame frame, boolean reshaped) implements Item {}
 
   private record AudioPacket(AVPacket packet) implements Item {}
 
@@ -84,8 +85,6 @@ final class RenditionWorker {
   /** Makes the {@link #scaler} for frames like the one it is given. */
   private final Function<AVFrame, FilterChain> scalerFor;
   private FilterChain scaler;
-  /** The kind of frame {@link #scaler} was made for; null when this rung scales a larger one's frames. */
-  private FrameShape scaling;
   /** The last PTS given to the encoder (encoder time base), or {@code AV_NOPTS_VALUE}. */
   private long lastEncodedPts = AV_NOPTS_VALUE;
   private final AVRational audioTimeBase;
@@ -110,8 +109,7 @@ final class RenditionWorker {
   private volatile Throwable failure;
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
-      AVCodecContext encoder, Function<AVFrame, FilterChain> scalerFor, FilterChain scaler, FrameShape scaling,
-      AVRational audioTimeBase, int videoStream, int audioStream, int segmentSeconds, PosterCapture poster,
+      AVCodecContext encoder, Function<AVFrame, FilterChain> scalerFor, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream, int segmentSeconds, PosterCapture poster,
       StoryboardCapture storyboard) {
     this.name = name;
     this.directory = directory;
@@ -120,7 +118,6 @@ final class RenditionWorker {
     this.encoder = encoder;
     this.scalerFor = scalerFor;
     this.scaler = scaler;
-    this.scaling = scaling;
     this.audioTimeBase = audioTimeBase == null ? null : Ffmpeg.rational(audioTimeBase.num(), audioTimeBase.den());
     this.videoStream = videoStream;
     this.audioStream = audioStream;
@@ -138,8 +135,8 @@ final class RenditionWorker {
    * A video rendition. {@code scalerFor} makes the filter ({@link RungScaler}) that brings frames like the one it is
    * given to the rung's size and rate; {@code first} is the first source frame the rung will be given, or null when
    * it scales a larger rung's frames, which all have that rung's size and format. A source's frames may change
-   * format, size or range midway ({@link FrameShape}), and a filter made for the first ones may fail on later ones
-   * (zimg, given an odd size, made libx264 refuse its output): the rung makes a new filter there. The rung is encoded in {@code colour} ({@link RenditionColour});
+   * shape midway ({@link FrameShape}), and a filter made for the first ones may fail on later ones (zimg, given an
+   * odd size, made libx264 refuse its output): the rung makes a new filter at a frame offered as reshaped. The rung is encoded in {@code colour} ({@link RenditionColour});
    * {@code audioEncoder} is non-null when audio is muxed into this rendition; {@code poster} and {@code storyboard},
    * when non-null, are given every encoded frame.
    */
@@ -156,8 +153,7 @@ final class RenditionWorker {
       int audio = audioEncoder == null ? -1 : segmenter.addStream(audioEncoder);
       segmenter.writeHeader(format, segmentSeconds);
       return new RenditionWorker(plan.name(), directory, plan, segmenter, encoder, scalerFor, scaler,
-          first == null ? null : FrameShape.of(first), audioEncoder == null ? null : audioEncoder.time_base(), video,
-          audio, segmentSeconds, poster, storyboard);
+          audioEncoder == null ? null : audioEncoder.time_base(), video, audio, segmentSeconds, poster, storyboard);
     } catch (RuntimeException e) {
       if (scaler != null) {
         scaler.close();
@@ -183,8 +179,8 @@ final class RenditionWorker {
         segmenter.tagLanguage(audio, language);
       }
       segmenter.writeHeader(format, segmentSeconds);
-      return new RenditionWorker(name, directory, null, segmenter, null, null, null, null, audioEncoder.time_base(),
-          -1, audio, segmentSeconds, null, null);
+      return new RenditionWorker(name, directory, null, segmenter, null, null, null, audioEncoder.time_base(), -1,
+          audio, segmentSeconds, null, null);
     } catch (RuntimeException e) {
       segmenter.close();
       throw e;
@@ -296,9 +292,12 @@ final class RenditionWorker {
     return audioStream >= 0;
   }
 
-  /** Queues a reference to {@code frame}; the worker frees it. Returns false if the worker has ended. */
-  boolean offerVideo(AVFrame frame, JobControl control) throws InterruptedException {
-    return offer(new VideoFrame(frame), control);
+  /**
+   * Queues a reference to {@code frame}, {@code reshaped} when it has another shape than the source frames before it;
+   * the worker frees it. Returns false if the worker has ended.
+   */
+  boolean offerVideo(AVFrame frame, boolean reshaped, JobControl control) throws InterruptedException {
+    return offer(new VideoFrame(frame, reshaped), control);
   }
 
   boolean offerAudio(AVPacket packet, JobControl control) throws InterruptedException {
@@ -381,7 +380,7 @@ final class RenditionWorker {
         }
         try {
           if (item instanceof VideoFrame video) {
-            if (scaling != null && !scaling.matches(video.frame())) {
+            if (video.reshaped()) {
               rescale(video.frame(), packet);
             }
             scaler.push(video.frame());
@@ -431,7 +430,6 @@ final class RenditionWorker {
     FilterChain next = scalerFor.apply(frame);
     scaler.close();
     scaler = next;
-    scaling = FrameShape.of(frame);
   }
 
   /** Encodes every frame the scaler has ready, after handing a reference to each on to the smaller rungs it feeds. */
@@ -447,7 +445,7 @@ final class RenditionWorker {
           if (reference == null) {
             throw new OutOfMemoryError("cannot reference a scaled frame");
           }
-          handOn(new VideoFrame(reference), smaller);
+          handOn(new VideoFrame(reference, false), smaller);
         }
         encode(frame, packet);
       } finally {

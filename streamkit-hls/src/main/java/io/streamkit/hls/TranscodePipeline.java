@@ -141,6 +141,8 @@ final class TranscodePipeline {
   private final List<RenditionWorker> scalingSource = new ArrayList<>();
   private final List<AudioTrack> audioTracks = new ArrayList<>();
   private DisplayFilter displayFilter;
+  /** The shape of the last frame handed to the rungs that scale the source. */
+  private FrameShape distributedShape;
   private AVCodecContext videoDecoder;
   private PosterCapture poster;
   /** The stream whose start is 0 on the output timeline: the video, or the main audio track of an audio-only source. */
@@ -414,6 +416,12 @@ final class TranscodePipeline {
   private void distributeVideo(AVFrame frame) {
     if (!workersStarted) {
       startWorkers(frame);
+      distributedShape = FrameShape.of(frame);
+    }
+    // Checked once per frame here rather than by every rung that scales the source.
+    boolean reshaped = !distributedShape.matches(frame);
+    if (reshaped) {
+      distributedShape = FrameShape.of(frame);
     }
     try {
       for (RenditionWorker worker : scalingSource) {
@@ -421,7 +429,7 @@ final class TranscodePipeline {
         if (reference == null) {
           throw new OutOfMemoryError("cannot reference a decoded frame");
         }
-        if (!worker.offerVideo(reference, control)) {
+        if (!worker.offerVideo(reference, reshaped, control)) {
           return;
         }
       }
