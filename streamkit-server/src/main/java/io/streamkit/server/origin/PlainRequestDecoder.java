@@ -28,8 +28,9 @@ import java.util.Map;
  * none of its headers is {@code Content-Length}, {@code Transfer-Encoding}, {@code Expect} or {@code Upgrade}, so it
  * has no body and nothing about its framing to decide (RFC 9112 §6.3: a request without either has a body of
  * length zero). Such a head is decoded by Netty into the same method, target, version and header values (trimmed of
- * spaces and tabs as Netty trims them), followed by the same empty last content; what this decoder adds is that no
- * object is made for it. Anything else — other methods, bodies, HTTP/1.0, obsolete line folding, bare LF, control
+ * spaces and tabs as Netty trims them), followed by an empty last content; what this decoder adds is that no object
+ * is made for it, and that the request is whole in itself: no last content follows it, which would only cross the
+ * handlers before {@link RequestDecoder} to be dropped there. Anything else — other methods, bodies, HTTP/1.0, obsolete line folding, bare LF, control
  * or non-ASCII bytes, a head split across reads, anything over a limit — is Netty's to accept or refuse, exactly as
  * before, and so is everything while Netty is part-way through a message: it holds state this decoder does not.
  *
@@ -79,7 +80,6 @@ final class PlainRequestDecoder extends FramingCheckedRequestDecoder {
     }
     if (nettyBetweenMessages && state.outstanding == 0 && state.held == null && readPlain(buffer)) {
       out.add(request);
-      out.add(LastHttpContent.EMPTY_LAST_CONTENT);
       return;
     }
     super.decode(ctx, buffer, out);

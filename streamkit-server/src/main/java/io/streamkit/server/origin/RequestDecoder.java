@@ -171,7 +171,8 @@ final class RequestDecoder extends ChannelInboundHandlerAdapter {
     }
     InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     InetAddress client = trustedProxies.client(peer, request.headers());
-    boolean body = (api || license) && !(request instanceof LastHttpContent);
+    // A plain request has no body and no last content after it (PlainRequestDecoder).
+    boolean body = (api || license) && plain == null && !(request instanceof LastHttpContent);
     state.forwardingBody = body;
     String token = query.get(TOKEN_PARAMETER, state.lastToken);
     state.lastPath = path;

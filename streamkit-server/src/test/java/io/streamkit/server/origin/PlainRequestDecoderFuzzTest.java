@@ -23,10 +23,11 @@ import java.util.Map;
  * The bytes of a connection, decoded by the origin's {@link PlainRequestDecoder} and by Netty's decoder with the
  * origin's framing checks alone ({@link FramingCheckedRequestDecoder}, what the origin ran before): the two must give
  * the same messages, in the same order — each request's method, target, version, headers in order, whether it
- * failed and why, each content's bytes — so that reading plain heads in place changes nothing a handler sees, and
- * every head it does not read (bodies, ambiguous framing, HTTP/1.0, folded or bare-LF lines, heads over a limit)
- * is still Netty's to accept or refuse. The first byte of the input picks where the rest is split into two reads
- * (0: one read), as a head split across TCP segments arrives.
+ * failed and why, each content's bytes — where a plain request, whole in itself, stands for the request and the empty
+ * last content Netty gives after it; so that reading plain heads in place changes nothing a handler sees but that
+ * empty content, and every head it does not read (bodies, ambiguous framing, HTTP/1.0, folded or bare-LF lines,
+ * heads over a limit) is still Netty's to accept or refuse. The first byte of the input picks where the rest is split
+ * into two reads (0: one read), as a head split across TCP segments arrives.
  */
 class PlainRequestDecoderFuzzTest {
 
@@ -57,6 +58,9 @@ class PlainRequestDecoderFuzzTest {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
         messages.add(describe(msg));
+        if (msg instanceof PlainRequestDecoder.PlainRequest) {
+          messages.add(describe(LastHttpContent.EMPTY_LAST_CONTENT));
+        }
         ReferenceCountUtil.release(msg);
       }
     });
