@@ -109,8 +109,8 @@ final class RenditionWorker {
   private volatile Throwable failure;
 
   private RenditionWorker(String name, Path directory, PlannedRendition plan, HlsSegmenter segmenter,
-      AVCodecContext encoder, Function<AVFrame, FilterChain> scalerFor, FilterChain scaler, AVRational audioTimeBase, int videoStream, int audioStream, int segmentSeconds, PosterCapture poster,
-      StoryboardCapture storyboard) {
+      AVCodecContext encoder, Function<AVFrame, FilterChain> scalerFor, FilterChain scaler, AVRational audioTimeBase,
+      int videoStream, int audioStream, int segmentSeconds, PosterCapture poster, StoryboardCapture storyboard) {
     this.name = name;
     this.directory = directory;
     this.plan = plan;
@@ -133,12 +133,12 @@ final class RenditionWorker {
 
   /**
    * A video rendition. {@code scalerFor} makes the filter ({@link RungScaler}) that brings frames like the one it is
-   * given to the rung's size and rate; {@code first} is the first source frame the rung will be given, or null when
-   * it scales a larger rung's frames, which all have that rung's size and format. A source's frames may change
-   * shape midway ({@link FrameShape}), and a filter made for the first ones may fail on later ones (zimg, given an
-   * odd size, made libx264 refuse its output): the rung makes a new filter at a frame offered as reshaped. The rung is encoded in {@code colour} ({@link RenditionColour});
-   * {@code audioEncoder} is non-null when audio is muxed into this rendition; {@code poster} and {@code storyboard},
-   * when non-null, are given every encoded frame.
+   * given to the rung's size and rate; {@code first} is the first source frame the rung will be given, or null when it
+   * scales a larger rung's frames, which all have that rung's size and format. A source's frames may change shape
+   * midway ({@link FrameShape}), and a filter made for the first ones may fail on later ones (zimg, given an odd size,
+   * made libx264 refuse its output): the rung makes a new filter at a frame offered as reshaped. The rung is encoded in
+   * {@code colour} ({@link RenditionColour}); {@code audioEncoder} is non-null when audio is muxed into this rendition;
+   * {@code poster} and {@code storyboard}, when non-null, are given every encoded frame.
    */
   static RenditionWorker video(Path directory, PlannedRendition plan, Function<AVFrame, FilterChain> scalerFor,
       AVFrame first, SegmentFormat format, int segmentSeconds, String preset, int encoderThreads,

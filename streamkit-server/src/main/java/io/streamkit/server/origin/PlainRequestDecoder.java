@@ -21,18 +21,19 @@ import java.util.Map;
  * header values are {@link HeadText} views of one reused copy of the head), so decoding it allocates nothing; every
  * other head goes, unchanged, to Netty's decoder with its framing checks ({@link FramingCheckedRequestDecoder}).
  *
- * <p>A head is plain, and read here, only when all of it is in the bytes received and it is, to the byte:
- * {@code GET} or {@code HEAD}, one space, an origin-form target of visible ASCII (RFC 9112 §3.2.1), one space,
- * {@code HTTP/1.1}, and header lines {@code name:value} whose name is a token (RFC 9110 §5.6.2) and whose value is
- * visible ASCII, spaces and tabs, every line ending in CRLF, within the request line and header size limits — and
- * none of its headers is {@code Content-Length}, {@code Transfer-Encoding}, {@code Expect} or {@code Upgrade}, so it
- * has no body and nothing about its framing to decide (RFC 9112 §6.3: a request without either has a body of
- * length zero). Such a head is decoded by Netty into the same method, target, version and header values (trimmed of
- * spaces and tabs as Netty trims them), followed by an empty last content; what this decoder adds is that no object
- * is made for it, and that the request is whole in itself: no last content follows it, which would only cross the
- * handlers before {@link RequestDecoder} to be dropped there. Anything else — other methods, bodies, HTTP/1.0, obsolete line folding, bare LF, control
- * or non-ASCII bytes, a head split across reads, anything over a limit — is Netty's to accept or refuse, exactly as
- * before, and so is everything while Netty is part-way through a message: it holds state this decoder does not.
+ * <p>A head is plain, and read here, only when all of it is in the bytes received and it is, to the byte: {@code GET}
+ * or {@code HEAD}, one space, an origin-form target of visible ASCII (RFC 9112 §3.2.1), one space, {@code HTTP/1.1},
+ * and header lines {@code name:value} whose name is a token (RFC 9110 §5.6.2) and whose value is visible ASCII, spaces
+ * and tabs, every line ending in CRLF, within the request line and header size limits — and none of its headers is
+ * {@code Content-Length}, {@code Transfer-Encoding}, {@code Expect} or {@code Upgrade}, so it has no body and nothing
+ * about its framing to decide (RFC 9112 §6.3: a request without either has a body of length zero). Such a head is
+ * decoded by Netty into the same method, target, version and header values (trimmed of spaces and tabs as Netty trims
+ * them), followed by an empty last content; what this decoder adds is that no object is made for it, and that the
+ * request is whole in itself: no last content follows it, which would only cross the handlers before
+ * {@link RequestDecoder} to be dropped there. Anything else — other methods, bodies, HTTP/1.0, obsolete line folding,
+ * bare LF, control or non-ASCII bytes, a head split across reads, anything over a limit — is Netty's to accept or
+ * refuse, exactly as before, and so is everything while Netty is part-way through a message: it holds state this
+ * decoder does not.
  *
  * <p>The connection's one request may be read again only when nothing refers to the last one: the head is read
  * here only when the connection has no response outstanding and no pipelined request held
