@@ -108,6 +108,14 @@ final class ConnectionState {
     return fileResponse;
   }
 
+  /**
+   * {@code msg} as this connection's reused file response head ({@link #fileResponse()}), or {@code null} if it is
+   * another message: compared by identity, so the encoder checks no type for every message it writes.
+   */
+  DefaultHttpResponse reusedFileResponse(Object msg) {
+    return msg == fileResponse ? fileResponse : null;
+  }
+
   /** The last byte of the connection's current response has been written (or its write failed). */
   void responseFinished() {
     fileResponseInUse = false;

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
@@ -20,11 +19,13 @@ import io.netty.handler.stream.ChunkedWriteHandler;
  *  connection-limit     ConnectionLimiter      count open connections, refuse beyond the limit, join the drain group
  *  tls (optional)       SslHandler
  *  client-timeouts      ClientTimeoutHandler   idle keep-alive; whole-request-head deadline (slow loris); write stall
- *  http-codec           PlainRequestDecoder + HttpResponseEncoder
+ *  http-codec           PlainRequestDecoder + ReusedHeadEncoder
  *                                              a plain GET/HEAD head read into the connection's reused request;
  *                                              any other head to FramingCheckedRequestDecoder (Netty's): limits on
  *                                              request line (URI) and header block sizes; ambiguous framing
- *                                              (Content-Length with Transfer-Encoding) marked as a failed request
+ *                                              (Content-Length with Transfer-Encoding) marked as a failed request;
+ *                                              responses by Netty's encoder, a reused file response head into one
+ *                                              buffer the connection keeps
  *  request-cycle        RequestCycleHandler    request head decoded → busy; last response byte written → idle;
  *                                              pipelined requests held until the response before them is complete
  *  keep-alive           HttpServerKeepAliveHandler
@@ -136,7 +137,7 @@ final class OriginPipeline extends ChannelInitializer<SocketChannel> {
         settings.idleTimeout(), settings.requestHeadTimeout(), settings.writeStallTimeout(), settings.metrics()));
     p.addLast(HTTP_CODEC, new CombinedChannelDuplexHandler<>(new PlainRequestDecoder(new HttpDecoderConfig()
         .setMaxInitialLineLength(settings.maxUriLength() + 32).setMaxHeaderSize(settings.maxHeaderBytes())
-        .setMaxChunkSize(8192)), new HttpResponseEncoder()));
+        .setMaxChunkSize(8192)), new ReusedHeadEncoder()));
     p.addLast(REQUEST_CYCLE, new RequestCycleHandler());
     p.addLast(KEEP_ALIVE, new HttpServerKeepAliveHandler());
     if (settings.sslContext() != null) {

@@ -241,6 +241,29 @@ class PipelineHandlersTest {
   }
 
   @Test
+  void responsesWrittenBeforeTheClientReadsTheFirstKeepTheirOwnHeads(@TempDir Path data) throws Exception {
+    Path variant = Files.createDirectories(data.resolve("titles/t1/v0"));
+    Files.writeString(variant.resolve("seg_1.m4s"), "0123456789".repeat(10));
+    Files.writeString(variant.resolve("init.mp4"), "abcdefg");
+    EmbeddedChannel ch = originWithoutTokens(data);
+
+    // Pipelined: the second is answered once the first is written, while its head is still in the channel's queue.
+    ch.writeInbound(Unpooled.copiedBuffer(
+        "GET /titles/t1/v0/seg_1.m4s HTTP/1.1\r\nHost: o\r\nRange: bytes=10-19\r\n\r\n"
+            + "GET /titles/t1/v0/init.mp4 HTTP/1.1\r\nHost: o\r\n\r\n", StandardCharsets.US_ASCII));
+    ch.runPendingTasks();
+    String both = written(ch);
+
+    int second = both.indexOf("HTTP/1.1 200 ");
+    assertThat(second).as(both).isPositive();
+    assertThat(both.substring(0, second)).startsWith("HTTP/1.1 206 ").contains("content-range: bytes 10-19/100\r\n")
+        .contains("content-length: 10\r\n").endsWith("\r\n\r\n0123456789");
+    assertThat(both.substring(second)).doesNotContain("content-range").contains("content-length: 7\r\n")
+        .endsWith("\r\n\r\nabcdefg");
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void aRouteThisOriginIsNotSetUpForIsAnswered404(@TempDir Path data) throws Exception {
     Files.createDirectories(data.resolve("titles"));
     // No store (so no API) and no live streaming: those routes pass every route handler.
@@ -273,6 +296,11 @@ class PipelineHandlersTest {
    */
   private static String exchange(EmbeddedChannel ch, String request) {
     ch.writeInbound(Unpooled.copiedBuffer(request, StandardCharsets.US_ASCII));
+    return written(ch);
+  }
+
+  /** What {@code ch} has written so far, as {@link #exchange} gives it; every message is released. */
+  private static String written(EmbeddedChannel ch) {
     StringBuilder out = new StringBuilder();
     for (Object written = ch.readOutbound(); written != null; written = ch.readOutbound()) {
       if (written instanceof ByteBuf bytes) {
