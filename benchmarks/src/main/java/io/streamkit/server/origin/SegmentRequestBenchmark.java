@@ -2,6 +2,7 @@ package io.streamkit.server.origin;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -11,6 +12,8 @@ import io.streamkit.core.token.PlaybackTokenSigner;
 import io.streamkit.core.token.PlaybackTokenVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +41,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The origin's per-request path for a media segment GET whose token is already in the verified-token cache: request
  * decoding ({@link PlainRequestDecoder}, which reads a plain head in place, and {@link RequestDecoder}), the
- * rate-limit and {@link TokenGate} checks, the file lookup ({@link MediaRoot}: containment and {@code lstat}), the
- * response head and the body handed to the channel as a
- * {@link FileRegion} (or, for a small file, a slice of its bytes in memory), encoded by Netty's response encoder. The handlers are the origin's own, built by
- * {@link OriginServer} and added by {@link OriginPipeline} to an {@link EmbeddedChannel} whose peer is a loopback
- * address, so the path is the real one without a socket: what is left out is the kernel's part ({@code read},
- * {@code sendfile}, {@code TCP_CORK} on epoll) and Netty's transport.
+ * rate-limit and {@link TokenGate} checks, the file lookup ({@link MediaRoot}: the file kept open, trusted for
+ * {@link MediaRoot#FILE_RECHECK} after its path was checked), the response head and the body handed to the channel as
+ * a {@link FileRegion} (or, for a small file, a slice of its bytes in memory), encoded by the origin's response
+ * encoder ({@link ReusedHeadEncoder}). The handlers are the origin's own, built by {@link OriginServer} and added by
+ * {@link OriginPipeline} to an {@link EmbeddedChannel} whose peer is a loopback address, so the path is the real one
+ * without a socket: what is left out is the kernel's part ({@code read}, {@code sendfile}, {@code TCP_CORK} on epoll)
+ * and Netty's transport.
  *
  * <p>{@code origin} picks the origin: {@code plain} without a store (delivery only); {@code store} with an H2 store
  * and Common Media Client Data reading off ({@link OriginServer.Builder#clientData}); {@code store-cmcd} with it on,
@@ -51,9 +55,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The request cycles through eight segment files of one title, as a player's requests do, on one keep-alive
  * connection with one token. Each operation writes the request bytes (one pooled buffer, rewound, passed in a reused
- * argument array, so the harness allocates nothing itself), reads every message the pipeline wrote and releases it (closing the file). The number
- * that matters is {@code gc.alloc.rate.norm}, the bytes allocated per request, which does not depend on the load of
- * the machine; the time per operation does.
+ * argument array, so the harness allocates nothing itself), reads every message the pipeline wrote and releases it,
+ * a file region marked as sent in full, as the transport's {@code sendfile} marks it. The number that matters is
+ * {@code gc.alloc.rate.norm}, the bytes allocated per request, which does not depend on the load of the machine; the
+ * time per operation does.
  *
  * <pre>
  * mvn -B -q -DskipTests package -pl benchmarks -am
@@ -71,6 +76,21 @@ public class SegmentRequestBenchmark {
   private static final String TITLE = "bench";
   private static final int SEGMENTS = 8;
   private static final byte[] SECRET = "benchmark-secret-0123456789abcdef0123456789".getBytes(StandardCharsets.UTF_8);
+  /**
+   * A file region's count of bytes sent, which the epoll transport's {@code sendfile} writes from native code; set
+   * here to the whole region, as a socket that took every byte leaves it. A region released with bytes unsent is a
+   * response cut short, after which the origin checks the file on disk again (an {@code lstat} and its objects).
+   */
+  private static final VarHandle TRANSFERRED;
+
+  static {
+    try {
+      TRANSFERRED = MethodHandles.privateLookupIn(DefaultFileRegion.class, MethodHandles.lookup())
+          .findVarHandle(DefaultFileRegion.class, "transferred", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   @Param({"plain", "store", "store-cmcd"})
   public String origin;
@@ -156,8 +176,9 @@ public class SegmentRequestBenchmark {
     channel.writeInbound(inbound);
     long body = 0;
     for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
-      if (written instanceof FileRegion region) {
+      if (written instanceof DefaultFileRegion region) {
         body += region.count();
+        TRANSFERRED.set(region, region.count());
       } else if (written instanceof ByteBuf buffer) {
         body += buffer.readableBytes();
       }
