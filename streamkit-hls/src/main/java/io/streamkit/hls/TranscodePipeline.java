@@ -16,6 +16,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
@@ -494,10 +495,11 @@ final class TranscodePipeline {
         PlannedRendition scaled = higher == null ? null : plan.get(larger);
         Function<AVFrame, FilterChain> scaler = higher == null
             ? frame -> FilterChain.video(videoSourceArgs(frame, sourceTimeBase),
-                RungScaler.filter(rendition, frame.format(), frame.width(), frame.height(), false,
+                RungScaler.filter(rendition, frame.format(), frame.width(), frame.height(),
+                    frame.color_range() == AVCOL_RANGE_JPEG, false,
                     FrameShape.of(frame).displayAspect() / plannedAspect))
             : frame -> FilterChain.video(higher.scaledFrameArgs(),
-                RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, scaled.width(), scaled.height(), true, 1));
+                RungScaler.filter(rendition, AV_PIX_FMT_YUV420P, scaled.width(), scaled.height(), false, true, 1));
         RenditionWorker worker = RenditionWorker.video(directory, rendition, scaler, higher == null ? first : null,
             format, segmentSeconds, preset, encoderThreads[i], RenditionColour.of(input.info.video()), muxedAudio,
             i == 0 ? poster : null, i == plan.size() - 1 ? storyboard : null);
