@@ -40,8 +40,11 @@ final class FilterChain implements AutoCloseable {
   private final boolean audio;
   /** Audio: where the next frame starts, in the output time base, for a frame that comes out untimed. */
   private long nextAudioPts;
-  /** Audio: the output time base, read once. */
-  private AVRational audioTimeBase;
+  /**
+   * The output time base, read once: fixed once the graph is configured, and each read is a struct returned by value
+   * (a native allocation JavaCPP frees through a reference queue), which per frame added up.
+   */
+  private AVRational outputTimeBase;
 
   private FilterChain(boolean video, String sourceArgs, String description, int audioFrameSize, int threads) {
     audio = !video;
@@ -88,7 +91,10 @@ final class FilterChain implements AutoCloseable {
   }
 
   AVRational outputTimeBase() {
-    return av_buffersink_get_time_base(sink);
+    if (outputTimeBase == null) {
+      outputTimeBase = av_buffersink_get_time_base(sink);
+    }
+    return outputTimeBase;
   }
 
   /** Pushes one frame (ownership of its references moves to the graph), or {@code null} at end of stream. */
@@ -138,11 +144,8 @@ final class FilterChain implements AutoCloseable {
       if (output.pts() == AV_NOPTS_VALUE) {
         output.pts(nextAudioPts);
       }
-      if (audioTimeBase == null) {
-        audioTimeBase = outputTimeBase();
-      }
       nextAudioPts = output.pts() + av_rescale_q(output.nb_samples(), av_make_q(1, output.sample_rate()),
-          audioTimeBase);
+          outputTimeBase());
     }
     return output;
   }

@@ -82,6 +82,8 @@ final class RenditionWorker {
   private final PlannedRendition plan;
   private final HlsSegmenter segmenter;
   private final AVCodecContext encoder;
+  /** The encoder's time base, copied once: each read of the field makes a Java object. */
+  private final AVRational encoderTimeBase;
   /** Makes the {@link #scaler} for frames like the one it is given. */
   private final Function<AVFrame, FilterChain> scalerFor;
   private FilterChain scaler;
@@ -116,6 +118,8 @@ final class RenditionWorker {
     this.plan = plan;
     this.segmenter = segmenter;
     this.encoder = encoder;
+    this.encoderTimeBase = encoder == null ? null
+        : Ffmpeg.rational(encoder.time_base().num(), encoder.time_base().den());
     this.scalerFor = scalerFor;
     this.scaler = scaler;
     this.audioTimeBase = audioTimeBase == null ? null : Ffmpeg.rational(audioTimeBase.num(), audioTimeBase.den());
@@ -471,15 +475,16 @@ final class RenditionWorker {
 
   private void encode(AVFrame frame, AVPacket packet) {
     if (frame != null) {
-      long pts = av_rescale_q(frame.pts(), scaler.outputTimeBase(), encoder.time_base());
+      AVRational scaled = scaler.outputTimeBase();
+      long pts = av_rescale_q(frame.pts(), scaled, encoderTimeBase);
       if (lastEncodedPts != AV_NOPTS_VALUE && pts <= lastEncodedPts) {
         return;
       }
       lastEncodedPts = pts;
       frame.pts(pts);
-      frameDurations.put(pts, av_rescale_q(frame.duration(), scaler.outputTimeBase(), encoder.time_base()));
+      frameDurations.put(pts, av_rescale_q(frame.duration(), scaled, encoderTimeBase));
       frame.pict_type(startsSegment(pts) ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
-      double seconds = (double) pts * encoder.time_base().num() / encoder.time_base().den();
+      double seconds = (double) pts * encoderTimeBase.num() / encoderTimeBase.den();
       if (poster != null) {
         poster.offer(frame, seconds);
       }
@@ -498,7 +503,7 @@ final class RenditionWorker {
       if (packet.duration() <= 0 && duration != null) {
         packet.duration(duration);
       }
-      segmenter.write(packet, encoder.time_base(), videoStream);
+      segmenter.write(packet, encoderTimeBase, videoStream);
       av_packet_unref(packet);
     }
   }
