@@ -15,9 +15,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * {@code STREAMKIT_LOG_LEVEL} (environment variable or system property; {@code warn} when unset or not a level name),
  * so {@code info} adds lifecycle and per-title lines and {@code debug} the stack trace behind a one-line command error.
  *
- * <p>Set up in code, not from a {@code logback.xml}: Logback's XML configurator cost every command about 0.28 s of CPU
- * and 0.18 s of wall time (reading and interpreting the file through reflection), a third of what {@code streamkit
- * --version} took. Logback finds this class through {@code META-INF/services}, which only the executable jar carries
+ * <p>Set up in code, not from a {@code logback.xml}: Logback's XML configurator cost every command about 0.29 s of CPU
+ * and 0.18 s of wall time (reading and interpreting the file through reflection), over a quarter of what
+ * {@code streamkit --version} took. Logback finds this class through {@code META-INF/services}, which only the executable jar carries
  * ({@code src/main/streamkit-jar}), so an application that embeds the origin with Logback keeps its own
  * configuration. A configuration file named with {@code -Dlogback.configurationFile} is still read instead.
  */
