@@ -29,10 +29,72 @@ final class LargeFolioWrite {
 
   /** Creates or truncates {@code file} and writes {@code bytes} to it. */
   static void write(Path file, byte[] bytes) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      for (int offset = 0; offset < bytes.length; ) {
-        offset += channel.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_BYTES, bytes.length - offset)));
+    try (FileChannel channel = create(file)) {
+      writeFully(channel, bytes, bytes.length);
+    }
+  }
+
+  private static FileChannel create(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  private static void writeFully(FileChannel channel, byte[] bytes, int length) throws IOException {
+    for (int offset = 0; offset < length; ) {
+      offset += channel.write(ByteBuffer.wrap(bytes, offset, Math.min(WRITE_BYTES, length - offset)));
+    }
+  }
+
+  /**
+   * Writes files made of pieces (headers, slices of a larger array) in the same large writes, gathered in one buffer
+   * of {@value #WRITE_BYTES} bytes that serves every file it writes: the file is never assembled in memory first.
+   * Used from one thread only.
+   */
+  static final class Gathered {
+
+    private final byte[] buffer = new byte[WRITE_BYTES];
+    private FileChannel channel;
+    private int filled;
+
+    /** Creates or truncates {@code file}, to be written by {@link #put} and ended by {@link #finish}. */
+    void start(Path file) throws IOException {
+      abandon();
+      channel = create(file);
+      filled = 0;
+    }
+
+    void put(byte[] bytes) throws IOException {
+      put(bytes, 0, bytes.length);
+    }
+
+    void put(byte[] bytes, int offset, int length) throws IOException {
+      while (length > 0) {
+        int taken = Math.min(length, buffer.length - filled);
+        System.arraycopy(bytes, offset, buffer, filled, taken);
+        filled += taken;
+        offset += taken;
+        length -= taken;
+        if (filled == buffer.length) {
+          writeFully(channel, buffer, filled);
+          filled = 0;
+        }
+      }
+    }
+
+    /** Writes what is left and closes the file. */
+    void finish() throws IOException {
+      try (FileChannel written = channel) {
+        channel = null;
+        writeFully(written, buffer, filled);
+      }
+    }
+
+    /** Closes a file that was started and not finished, as it stands; nothing when there is none. */
+    void abandon() throws IOException {
+      if (channel != null) {
+        FileChannel open = channel;
+        channel = null;
+        open.close();
       }
     }
   }
