@@ -17,9 +17,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  *
  * <p>Set up in code, not from a {@code logback.xml}: Logback's XML configurator cost every command about 0.29 s of CPU
  * and 0.18 s of wall time (reading and interpreting the file through reflection), over a quarter of what
- * {@code streamkit --version} took. Logback finds this class through {@code META-INF/services}, which only the executable jar carries
- * ({@code src/main/streamkit-jar}), so an application that embeds the origin with Logback keeps its own
- * configuration. A configuration file named with {@code -Dlogback.configurationFile} is still read instead.
+ * {@code streamkit --version} took. Logback finds this class through {@code META-INF/services}, which only the
+ * executable jar carries ({@code src/main/streamkit-jar}), so an application that embeds the origin with Logback
+ * keeps its own configuration. A configuration file named with {@code -Dlogback.configurationFile} is still read
+ * instead.
  */
 public final class ExecutableLogging extends ContextAwareBase implements Configurator {
 
