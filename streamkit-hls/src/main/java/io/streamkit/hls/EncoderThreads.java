@@ -20,6 +20,11 @@ import java.util.List;
  * rung's pixel rate, the encoder's cost, with {@link #HEADROOM} to spare and at least one thread each: on two cores
  * the default ladder's 1080p rung gets two and every other rung one; on sixteen, 1080p ten and 720p five.
  *
+ * <p>A rung on more than one thread is not reproducible byte for byte: with frames in flight on other threads, x264's
+ * VBV plans each frame's size from how far those frames have got, which depends on timing. Debian's ffmpeg 5.1 does
+ * the same (two runs of libx264 on two threads with VBV, same input, different bytes; on one thread, or in bitrate mode
+ * without VBV, the same bytes); every one-thread rung and the audio are reproducible.
+ *
  * <p>A live ladder ({@link io.streamkit.hls.live.LiveTranscoder}) shares the cores the same way. Its x264 runs
  * {@code tune=zerolatency}, whose threads are slices of one frame rather than frames in flight, and left to itself
  * each rung cut every frame into three slices on two cores: four 720p30 streams (twenty rungs) fell behind real time
