@@ -306,7 +306,7 @@ final class LadderProbe {
       AVFrame frame = av_frame_alloc();
       try (MediaProbe.Opened opened = MediaProbe.open(input)) {
         AVStream stream = opened.context.streams(video.streamIndex());
-        decoder = TranscodePipeline.openDecoder(stream, input.toString());
+        decoder = TranscodePipeline.openDecoder(stream, input.toString(), 0);
         double timeBase = av_q2d(stream.time_base());
         long origin = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
         if (start > 0 && av_seek_frame(opened.context, video.streamIndex(), origin + (long) (start / timeBase),

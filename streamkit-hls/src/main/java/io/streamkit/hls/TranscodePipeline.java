@@ -191,7 +191,8 @@ final class TranscodePipeline {
     timelineStart = timelineStream.start_time() == AV_NOPTS_VALUE ? 0 : timelineStream.start_time();
     try {
       if (videoStream != null) {
-        videoDecoder = openDecoder(videoStream, name);
+        videoDecoder = openDecoder(videoStream, name,
+            EncoderThreads.forDecoder(Runtime.getRuntime().availableProcessors()));
       }
       openAudioTracks(name);
       if (videoStream != null) {
@@ -241,7 +242,7 @@ final class TranscodePipeline {
       AudioTrack track = new AudioTrack(source, all.indexOf(source) + 1, source == main,
           input.context.streams(source.streamIndex()));
       audioTracks.add(track);
-      track.decoder = openDecoder(track.stream, name);
+      track.decoder = openDecoder(track.stream, name, 1);
       track.outputs.add(new AudioOutput(track, STEREO_CHANNELS, AUDIO_BITRATE));
       if (format == SegmentFormat.FMP4 && source.surround()) {
         track.outputs.add(new AudioOutput(track, MediaInfo.Audio.SURROUND_CHANNELS, SURROUND_AUDIO_BITRATE));
@@ -863,13 +864,16 @@ final class TranscodePipeline {
     return all;
   }
 
-  /** A decoder for {@code stream} of the file {@code name}, with FFmpeg's own choice of threads. */
-  static AVCodecContext openDecoder(AVStream stream, String name) {
+  /**
+   * A decoder for {@code stream} of the file {@code name} on {@code threads} threads, 0 for FFmpeg's own choice (one
+   * more than the machine has cores).
+   */
+  static AVCodecContext openDecoder(AVStream stream, String name, int threads) {
     AVCodec codec = avcodec_find_decoder(stream.codecpar().codec_id());
     AVCodecContext decoder = avcodec_alloc_context3(codec);
     Ffmpeg.check(avcodec_parameters_to_context(decoder, stream.codecpar()), name + ": cannot set up the decoder");
     decoder.pkt_timebase(stream.time_base());
-    decoder.thread_count(0);
+    decoder.thread_count(threads);
     Ffmpeg.check(avcodec_open2(decoder, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
         name + ": cannot open the " + codec.name().getString() + " decoder");
     return decoder;

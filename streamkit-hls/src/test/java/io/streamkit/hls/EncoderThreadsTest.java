@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,13 @@ class EncoderThreadsTest {
         .containsExactly("1080p", "720p", "540p", "432p", "360p", "234p");
     assertThat(EncoderThreads.forLadder(APPLE_1080P30, 4)).containsExactly(3, 2, 1, 1, 1, 1);
     assertThat(EncoderThreads.forLadder(APPLE_1080P30, 16)).containsExactly(10, 5, 3, 2, 2, 1);
+  }
+
+  /** One decoder thread keeps two or four cores of encoders busy; larger machines get one per four cores. */
+  @Test
+  void theDecoderGetsOneThreadPerFourCores() {
+    assertThat(IntStream.of(1, 2, 4, 7, 8, 16, 64).map(EncoderThreads::forDecoder).toArray())
+        .containsExactly(1, 1, 1, 1, 2, 4, 16);
   }
 
   /**
