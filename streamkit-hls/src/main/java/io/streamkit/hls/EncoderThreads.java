@@ -26,12 +26,12 @@ import java.util.List;
  * without VBV, the same bytes); every one-thread rung and the audio are reproducible.
  *
  * <p>The source's video decoder is the one stage every rung waits on, yet it does a small share of the work: one
- * thread decoded a 60 s 1080p30 H.264 source of 4 Mbit/s at 330 frames a second, six times the pace at which the
- * default ladder encodes it on two cores. Left to itself, FFmpeg decodes on one frame thread per core and one more
- * (three on two cores), frames in flight handed from thread to thread while the encoders already keep every core busy:
- * on two cores, one decoder thread cut the CPU time of that transcode by about 2 % and its wall time by 4 %
- * (benchmarks/README.md, "One decoder thread"). So the decoder gets one thread per {@link #CORES_PER_DECODER_THREAD}
- * cores, which keeps it ahead of the encoders on larger machines too.
+ * thread decoded the benchmark's 60 s 1080p30 H.264 sources of 4 Mbit/s at 190 (high motion) to 350 frames a second,
+ * about seven times the pace at which the default ladder encodes them on two cores. Left to itself, FFmpeg decodes on
+ * one frame thread per core and one more (three on two cores), frames in flight handed from thread to thread while
+ * the encoders already keep every core busy: decoding alone took 13-15 % more CPU time that way than on one thread, and
+ * a transcode's peak RSS was 15-25 MB higher (benchmarks/README.md, "One decoder thread"). So the decoder gets one
+ * thread per {@link #CORES_PER_DECODER_THREAD} cores, which keeps it ahead of the encoders on larger machines too.
  *
  * <p>A live ladder ({@link io.streamkit.hls.live.LiveTranscoder}) shares the cores the same way. Its x264 runs
  * {@code tune=zerolatency}, whose threads are slices of one frame rather than frames in flight, and left to itself
