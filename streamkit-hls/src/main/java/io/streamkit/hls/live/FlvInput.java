@@ -22,7 +22,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 
 import io.streamkit.hls.TranscodeException;
 import java.io.ByteArrayInputStream;
@@ -180,12 +179,7 @@ final class FlvInput implements AutoCloseable {
       FfmpegCall.check(avcodec_parameters_to_context(decoder, stream.codecpar()),
           name + ": cannot set up the " + codecName + " decoder");
       decoder.pkt_timebase(stream.time_base());
-      // Slice threads only. Frame threads, one per core and one more by default, hold a picture back for each thread
-      // but one until later packets are in: two frames on two cores, sixteen on sixteen, over half a second of every
-      // viewer's latency at 30 fps. One thread decodes 1080p30 at least six times faster than real time
-      // (EncoderThreads).
       decoder.thread_count(0);
-      FfmpegCall.check(av_opt_set(decoder, "thread_type", "slice", 0), name + ": cannot choose slice threads");
       FfmpegCall.check(avcodec_open2(decoder, codec, (AVDictionary) null),
           name + ": cannot open the " + codecName + " decoder");
       return decoder;
