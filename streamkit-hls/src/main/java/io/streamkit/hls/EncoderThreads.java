@@ -30,8 +30,9 @@ import java.util.List;
  * about seven times the pace at which the default ladder encodes them on two cores. Left to itself, FFmpeg decodes on
  * one frame thread per core and one more (three on two cores), frames in flight handed from thread to thread while
  * the encoders already keep every core busy: decoding alone took 13-15 % more CPU time that way than on one thread, and
- * a transcode's peak RSS was 15-25 MB higher (benchmarks/README.md, "One decoder thread"). So the decoder gets one
- * thread per {@link #CORES_PER_DECODER_THREAD} cores, which keeps it ahead of the encoders on larger machines too.
+ * a transcode's peak RSS was 15-25 MB higher (benchmarks/README.md, "One decoder thread"). So the decoder gets its
+ * share of the cores as a rung does, by its pixel rate weighted by {@link #DECODE_WEIGHT}: one thread for a 1080p
+ * source on up to four cores, more for a larger source or on more cores, so that it stays ahead of the encoders.
  *
  * <p>A live ladder ({@link io.streamkit.hls.live.LiveTranscoder}) shares the cores the same way. Its x264 runs
  * {@code tune=zerolatency}, whose threads are slices of one frame rather than frames in flight, and left to itself
@@ -47,14 +48,27 @@ public final class EncoderThreads {
    */
   static final double HEADROOM = 1.25;
 
-  /** Cores whose encoders one decoder thread keeps busy, with sources heavier to decode than the one measured. */
-  static final int CORES_PER_DECODER_THREAD = 4;
+  /**
+   * What decoding a source pixel costs against encoding a rung's pixel: 0.17-0.19 measured (the 1080p30 sources above,
+   * one decoder thread against the default ladder's CPU time less the decoder's and the JVM's), doubled for sources
+   * that cost more to decode: higher bitrates, HEVC, 10-bit.
+   */
+  static final double DECODE_WEIGHT = 0.4;
 
   private EncoderThreads() {}
 
-  /** {@return the threads of the source's video decoder on {@code cores} cores: at least one} */
-  static int forDecoder(int cores) {
-    return Math.max(1, cores / CORES_PER_DECODER_THREAD);
+  /**
+   * The threads of the source's video decoder: its share of the cores, like a rung's, with {@link #HEADROOM}.
+   *
+   * @param plan the ladder's renditions, as planned for the source
+   * @param sourcePixelRate the pixels per second the decoder makes: coded width x height x frame rate
+   * @param cores the cores to share, usually {@link Runtime#availableProcessors()}
+   * @return at least one
+   */
+  static int forDecoder(List<PlannedRendition> plan, double sourcePixelRate, int cores) {
+    double decode = DECODE_WEIGHT * sourcePixelRate;
+    double total = decode + plan.stream().mapToDouble(EncoderThreads::pixelRate).sum();
+    return Math.max(1, (int) Math.ceil(HEADROOM * cores * decode / total));
   }
 
   /**

@@ -191,8 +191,10 @@ final class TranscodePipeline {
     timelineStart = timelineStream.start_time() == AV_NOPTS_VALUE ? 0 : timelineStream.start_time();
     try {
       if (videoStream != null) {
-        videoDecoder = openDecoder(videoStream, name,
-            EncoderThreads.forDecoder(Runtime.getRuntime().availableProcessors()));
+        MediaInfo.Video video = info.video();
+        videoDecoder = openDecoder(videoStream, name, EncoderThreads.forDecoder(plan,
+            (double) video.width() * video.height() * video.frameRateNum() / video.frameRateDen(),
+            Runtime.getRuntime().availableProcessors()));
       }
       openAudioTracks(name);
       if (videoStream != null) {

@@ -39,11 +39,20 @@ class EncoderThreadsTest {
     assertThat(EncoderThreads.forLadder(APPLE_1080P30, 16)).containsExactly(10, 5, 3, 2, 2, 1);
   }
 
-  /** One decoder thread keeps two or four cores of encoders busy; larger machines get one per four cores. */
+  /**
+   * The decoder gets its share of the cores as a rung does: one thread for a 1080p source on up to four cores, where
+   * FFmpeg would start five, and more for a 4K source, whose decoding is a larger share of the work.
+   */
   @Test
-  void theDecoderGetsOneThreadPerFourCores() {
-    assertThat(IntStream.of(1, 2, 4, 7, 8, 16, 64).map(EncoderThreads::forDecoder).toArray())
-        .containsExactly(1, 1, 1, 1, 2, 4, 16);
+  void theDecoderGetsItsShareOfTheCores() {
+    double hd = 1920 * 1080 * 30.0;
+    assertThat(IntStream.of(1, 2, 4, 8, 16).map(cores -> EncoderThreads.forDecoder(APPLE_1080P30, hd, cores))
+        .toArray()).containsExactly(1, 1, 1, 2, 4);
+    double uhd = 3840 * 2160 * 30.0;
+    List<PlannedRendition> fromUhd = LadderPlanner.plan(Ladder.apple(),
+        new SourceVideo(3840, 2160, new FrameRate(30, 1), 20_000_000));
+    assertThat(IntStream.of(1, 2, 4, 8, 16).map(cores -> EncoderThreads.forDecoder(fromUhd, uhd, cores))
+        .toArray()).containsExactly(1, 2, 3, 5, 9);
   }
 
   /**
