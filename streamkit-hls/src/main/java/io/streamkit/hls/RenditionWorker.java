@@ -39,15 +39,15 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * and rate, encode them with the {@link H264Encoder} and segment them; for an fMP4 audio rendition, segment its AAC
  * packets. In TS mode a video rendition also muxes the shared AAC packets.
  *
- * <p>Small rungs scale a larger rung's frames rather than the source's ({@link #feed}): the larger rung's worker
- * hands each of its scaled frames on by reference before encoding it. A rung does so only from a rung at least twice
- * its height, with the Lanczos scaler (three lobes), and only if it is 300 lines or more ({@link
- * TranscodePipeline#scaledFrom}); every other rung scales the source, bicubic, as the ffmpeg command line does by
- * default ({@link RungScaler} says with which library). Scaling every rung from the next one up with Lanczos cost
- * 40 % less CPU than from the source, but lost 0.002 SSIM against the source at 360p; from a rung twice as tall,
- * every rung measured kept its PSNR at or above the bicubic rung scaled from the source, and its SSIM within 0.0003
- * at 360p but only within 0.0013 at 240p on screen text (benchmarks/README.md, "Transcode vs the ffmpeg command
- * line"). A rung's frame rate never exceeds the rung it
+ * <p>Smaller rungs scale a larger rung's frames rather than the source's ({@link #feed}): the larger rung's worker
+ * hands each of its scaled frames on by reference before encoding it. A rung does so only from a rung at least 4/3
+ * its height that itself scales the source, with the Lanczos scaler (three lobes), and only if it is 300 lines or
+ * more ({@link TranscodePipeline#scaledFrom}); every other rung scales the source, bicubic, as the ffmpeg command
+ * line does by default ({@link RungScaler} says with which library). Scaling every rung from the next one up with
+ * Lanczos, a chain of scalers, cost 40 % less CPU than from the source, but lost 0.002 SSIM against the source at
+ * 360p; one Lanczos step from a rung that scales the source kept every rung measured at or above the bicubic rung
+ * from the source on PSNR and within 0.0003 SSIM from 540p to 360p, but only within 0.0013 at 240p on screen text
+ * (benchmarks/README.md, "Transcode vs the ffmpeg command line"). A rung's frame rate never exceeds the rung it
  * scales, so it still sees every frame it keeps.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for

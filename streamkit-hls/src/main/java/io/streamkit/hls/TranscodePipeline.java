@@ -56,12 +56,13 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
  * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
- * rung, which scales and encodes it; a rung at most half as tall as a larger rung, and not among the smallest, gets
- * that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is decoded once on the caller's thread
- * and, per output, resampled to 48 kHz, down-mixed and AAC-LC encoded there: a stereo output for every track, plus
- * a 5.1 output for a track of {@link MediaInfo.Audio#SURROUND_CHANNELS} or more channels. In fMP4 every output is an
- * audio rendition of its own ({@link #audioDirectoryName}); a transport stream title carries the main track's stereo
- * output only, muxed into every video rendition, as before (its variants have no separate audio renditions).
+ * rung, which scales and encodes it; a rung at most three quarters as tall as a larger rung that scales the source,
+ * and not among the smallest, gets that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is
+ * decoded once on the caller's thread and, per output, resampled to 48 kHz, down-mixed and AAC-LC encoded there: a
+ * stereo output for every track, plus a 5.1 output for a track of {@link MediaInfo.Audio#SURROUND_CHANNELS} or more
+ * channels. In fMP4 every output is an audio rendition of its own ({@link #audioDirectoryName}); a transport stream
+ * title carries the main track's stereo output only, muxed into every video rendition, as before (its variants have
+ * no separate audio renditions).
  *
  * <p>Audio-only sources ({@link MediaInfo#audioOnly()}, e.g. a podcast episode) take the same audio path with no
  * video worker: every output is an audio rendition of its own in fMP4 and in TS alike (a TS title then carries the
@@ -460,9 +461,18 @@ final class TranscodePipeline {
   static final int MIN_SHORT_SIDE_SCALED_FROM_A_RUNG = 300;
 
   /**
-   * Which rung the rung at {@code index} of {@code plan} (largest first) scales: the smallest rung at least twice its
-   * height, if that rung is itself scaled down from a source of {@code sourceHeight} and runs at least its frame rate,
-   * and the rung is not below {@link #MIN_SHORT_SIDE_SCALED_FROM_A_RUNG}; else -1, the source.
+   * How much taller than a rung the larger rung it scales must be: a rung scaled from the source with bicubic and then
+   * with Lanczos to a size from three quarters of its own down kept PSNR at or above one bicubic step from the source
+   * and SSIM within 0.0002 of it (540p and 432p from 720p, four sources), and took a third less CPU to scale than from
+   * 1080p (benchmarks/README.md, "Middle rungs from the 720p rung").
+   */
+  static final double MIN_SCALE_STEP = 4.0 / 3;
+
+  /**
+   * Which rung the rung at {@code index} of {@code plan} (largest first) scales: the smallest rung at least
+   * {@link #MIN_SCALE_STEP} times its height that itself scales a source of {@code sourceHeight} down (never a chain
+   * of three scalers) and runs at least its frame rate, unless the rung is below
+   * {@link #MIN_SHORT_SIDE_SCALED_FROM_A_RUNG}; else -1, the source.
    */
   static int scaledFrom(List<PlannedRendition> plan, int index, int sourceHeight) {
     PlannedRendition rung = plan.get(index);
@@ -471,10 +481,11 @@ final class TranscodePipeline {
     }
     for (int larger = index - 1; larger >= 0; larger--) {
       PlannedRendition candidate = plan.get(larger);
-      if (candidate.height() >= 2 * rung.height()) {
-        boolean scaled = candidate.height() < sourceHeight;
-        boolean everyFrame = candidate.frameRate().fps() >= rung.frameRate().fps();
-        return scaled && everyFrame ? larger : -1;
+      boolean tallEnough = candidate.height() >= Math.round(MIN_SCALE_STEP * rung.height());
+      boolean scalesTheSource = candidate.height() < sourceHeight && scaledFrom(plan, larger, sourceHeight) < 0;
+      boolean everyFrame = candidate.frameRate().fps() >= rung.frameRate().fps();
+      if (tallEnough && scalesTheSource && everyFrame) {
+        return larger;
       }
     }
     return -1;

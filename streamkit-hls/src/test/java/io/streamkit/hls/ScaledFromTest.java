@@ -12,9 +12,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which picture each rung scales: a rung at most half as tall as a rung that is itself scaled down takes that rung's
- * frames (the smallest such), every other rung the source's; a rung never takes frames from a rung of lower frame rate,
- * and the smallest rungs (below 300 lines) always scale the source.
+ * Which picture each rung scales: a rung at most three quarters as tall as a rung that scales the source down takes
+ * that rung's frames (the smallest such), every other rung the source's; a rung never takes frames from a rung of lower
+ * frame rate or from a rung that scales another rung, and the smallest rungs (below 300 lines) always scale the
+ * source.
  */
 class ScaledFromTest {
 
@@ -23,22 +24,22 @@ class ScaledFromTest {
   }
 
   @Test
-  void theDefaultLadderOnA1080pSourceScales360pFrom720pAnd234pFromTheSource() {
+  void theDefaultLadderOnA1080pSourceScalesTheMiddleRungsFrom720pAnd234pFromTheSource() {
     List<PlannedRendition> plan = LadderPlanner.plan(Ladder.apple(),
         new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
     assertThat(plan).extracting(PlannedRendition::name)
         .containsExactly("1080p", "720p", "540p", "432p", "360p", "234p");
 
-    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, -1, 1, -1);
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, 1, 1, 1, -1);
   }
 
   @Test
-  void aRungOfTheSourceSizeFeedsNoneAndA360pRungTakesTheSmallestTwiceItsHeight() {
+  void aRungOfTheSourceSizeFeedsNoneAndEveryMiddleRungTakesTheRungThatScalesTheSource() {
     List<PlannedRendition> plan = LadderPlanner.plan(Ladder.bench(),
         new SourceVideo(1920, 1080, new FrameRate(30, 1), 8_000_000));
     assertThat(plan).extracting(PlannedRendition::name).containsExactly("1080p", "720p", "480p", "360p", "240p");
 
-    assertThat(parents(plan, 1080)).containsExactly(-1, -1, -1, 1, -1);
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, 1, 1, -1);
   }
 
   @Test
@@ -61,5 +62,29 @@ class ScaledFromTest {
         new PlannedRendition("234p", 234, 416, thirty, 145_000, 220_000));
 
     assertThat(parents(plan, 1920)).containsExactly(-1, 0, -1);
+  }
+
+  @Test
+  void aRungTooCloseInSizeToTheRungAboveScalesTheSource() {
+    FrameRate thirty = new FrameRate(30, 1);
+    List<PlannedRendition> plan = List.of(
+        new PlannedRendition("720p", 1280, 720, thirty, 3_000_000, 4_500_000),
+        new PlannedRendition("600p", 1066, 600, thirty, 2_200_000, 3_300_000),
+        new PlannedRendition("540p", 960, 540, thirty, 1_600_000, 2_400_000));
+
+    assertThat(parents(plan, 1080)).containsExactly(-1, -1, 0);
+  }
+
+  @Test
+  void aSourceTwiceTheTopRungFeedsNoChainOfThreeScalers() {
+    FrameRate thirty = new FrameRate(30, 1);
+    List<PlannedRendition> plan = List.of(
+        new PlannedRendition("1440p", 2560, 1440, thirty, 12_000_000, 18_000_000),
+        new PlannedRendition("1080p", 1920, 1080, thirty, 6_000_000, 9_000_000),
+        new PlannedRendition("720p", 1280, 720, thirty, 3_000_000, 4_500_000),
+        new PlannedRendition("360p", 640, 360, thirty, 800_000, 1_200_000));
+
+    // 720p takes 1440p's frames, not 1080p's (which are 1440p's already); so does 360p.
+    assertThat(parents(plan, 2160)).containsExactly(-1, 0, 0, 0);
   }
 }
