@@ -41,14 +41,15 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  *
  * <p>Smaller rungs scale a larger rung's frames rather than the source's ({@link #feed}): the larger rung's worker
  * hands each of its scaled frames on by reference before encoding it. A rung does so only from a rung at least 4/3
- * its height that itself scales the source, with the Lanczos scaler (three lobes), and only if it is 300 lines or
- * more ({@link TranscodePipeline#scaledFrom}); every other rung scales the source, bicubic, as the ffmpeg command
- * line does by default ({@link RungScaler} says with which library). Scaling every rung from the next one up with
- * Lanczos, a chain of scalers, cost 40 % less CPU than from the source, but lost 0.002 SSIM against the source at
- * 360p; one Lanczos step from a rung that scales the source kept every rung measured at or above the bicubic rung
- * from the source on PSNR and within 0.0003 SSIM from 540p to 360p, but only within 0.0013 at 240p on screen text
- * (benchmarks/README.md, "Transcode vs the ffmpeg command line"). A rung's frame rate never exceeds the rung it
- * scales, so it still sees every frame it keeps.
+ * its height that itself scales the source, with the Lanczos scaler (three lobes); a rung below 300 lines only from
+ * one at least three times its height, with the bicubic scaler ({@link TranscodePipeline#scaledFrom}); every other
+ * rung scales the source, bicubic, as the ffmpeg command line does by default ({@link RungScaler} says with which
+ * library). Scaling every rung from the next one up with Lanczos, a chain of scalers, cost 40 % less CPU than from
+ * the source, but lost 0.002 SSIM against the source at 360p; one Lanczos step from a rung that scales the source
+ * kept every rung measured at or above the bicubic rung from the source on PSNR and within 0.0003 SSIM from 540p to
+ * 360p, but only within 0.0007–0.0013 at 234p and 240p on screen text, where one bicubic step from 720p matched the
+ * rung from the source (benchmarks/README.md, "Middle rungs from the 720p rung"). A rung's frame rate never exceeds
+ * the rung it scales, so it still sees every frame it keeps.
  *
  * <p>Key frames (Apple HLS authoring spec 1.13, RFC 8216 section 3 "each segment begins with an IDR" for
  * INDEPENDENT-SEGMENTS): the encoder runs with a GOP of two seconds and the first frame at or after every segment

@@ -16,9 +16,11 @@ import java.util.Locale;
  * C = 0.6; Mitchell and Netravali, "Reconstruction filters in computer graphics", SIGGRAPH 1988), so a rung is the
  * picture the ffmpeg command line makes by default: at every rung of four sources, scaler alone, PSNR no more than
  * 0.011 dB below it and SSIM no more than 0.0008 (up to 0.13 dB and 0.00003 above, on an animation). From a larger
- * rung ({@link TranscodePipeline#scaledFrom}) both scalers use three-lobe Lanczos. Every other picture (odd sizes,
- * 10-bit, 4:2:2, 4:4:4, RGB, full-range JPEG formats) goes to libswscale, which converts the depth, chroma and matrix
- * as every rung's colour description states ({@link RenditionColour}).
+ * rung ({@link TranscodePipeline#scaledFrom}) both scalers use three-lobe Lanczos, sharper, except for a small rung
+ * ({@link TranscodePipeline#small}), which keeps the bicubic filter: Lanczos from 720p to 234p rang on screen text
+ * (SSIM 0.0007 below the command line's rung), bicubic matched the rung scaled from the source. Every other picture
+ * (odd sizes, 10-bit, 4:2:2, 4:4:4, RGB, full-range JPEG formats) goes to libswscale, which converts the depth, chroma
+ * and matrix as every rung's colour description states ({@link RenditionColour}).
  *
  * <p>A rung of the source's own size, in the limited range, is not scaled at all: its frames are the decoder's. zimg
  * would copy every picture (0.4 ms of CPU for each 1080p one, about 1 % of a default-ladder transcode from 1080p),
@@ -60,6 +62,7 @@ final class RungScaler {
     // zimg takes 4:2:0 pictures of even sizes only ("image dimensions must be divisible by subsampling factor"), as
     // H.264 and HEVC code them; VP9, AV1 and FFV1 may have odd ones.
     boolean zimgTakes = sourcePixelFormat == AV_PIX_FMT_YUV420P && sourceWidth % 2 == 0 && sourceHeight % 2 == 0;
+    boolean lanczos = fromRung && !TranscodePipeline.small(plan);
     String scale;
     if (zimgTakes && !fullRange && width == sourceWidth && height == sourceHeight) {
       scale = ""; // the decoder's own pictures
@@ -69,10 +72,10 @@ final class RungScaler {
       // r=limited: a full-range source tagged so on yuv420p frames becomes the limited range that an H.264 stream
       // without a colour description is played as (ITU-T H.264 Annex E: video_full_range_flag 0).
       scale = String.format(Locale.ROOT, ",zscale=w=%d:h=%d:f=%s:%s:r=limited", width, height,
-          fromRung ? "lanczos" : "bicubic:param_a=0:param_b=0.6", COLOUR_UNTOUCHED);
+          lanczos ? "lanczos" : "bicubic:param_a=0:param_b=0.6", COLOUR_UNTOUCHED);
     } else {
       scale = String.format(Locale.ROOT, ",scale=%d:%d:flags=%s:out_range=tv", width, height,
-          fromRung ? "lanczos" : "bicubic");
+          lanczos ? "lanczos" : "bicubic");
     }
     String boxed = "";
     if (width != plan.width() || height != plan.height()) {

@@ -56,8 +56,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 /**
  * Decode once, encode N: the caller's thread demuxes and decodes the source a single time, makes the picture upright
  * and progressive, and hands every decoded frame by reference (no copy) to one {@link RenditionWorker} thread per
- * rung, which scales and encodes it; a rung at most three quarters as tall as a larger rung that scales the source,
- * and not among the smallest, gets that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is
+ * rung, which scales and encodes it; a rung at most three quarters as tall as a larger rung that scales the source
+ * (a third, for the smallest rungs) gets that rung's scaled frames instead ({@link #scaledFrom}). Each audio track is
  * decoded once on the caller's thread and, per output, resampled to 48 kHz, down-mixed and AAC-LC encoded there: a
  * stereo output for every track, plus a 5.1 output for a track of {@link MediaInfo.Audio#SURROUND_CHANNELS} or more
  * channels. In fMP4 every output is an audio rendition of its own ({@link #audioDirectoryName}); a transport stream
@@ -453,12 +453,13 @@ final class TranscodePipeline {
   }
 
   /**
-   * Rungs whose shorter side is below this many lines scale the source, not a larger rung: at 234 and 240 lines the
-   * second scaler's softening cost screen text 0.0007–0.0013 SSIM against the source (more than the transcode's
-   * quality bound of 0.001), where 360 lines scaled from 720 cost at most 0.0003 (benchmarks/README.md, "Transcode vs
-   * the ffmpeg command line"). From the source they cost more scaling: about 2 % more CPU for the whole transcode.
+   * Rungs whose shorter side is below this many lines are small ({@link #small}): one more Lanczos step softened screen
+   * text at 234 and 240 lines by 0.0007–0.0013 SSIM against the source (the transcode's quality bound is 0.001), where
+   * 360 lines scaled from 720 lost at most 0.0003; a small rung scales a larger rung only with the source's own
+   * bicubic filter ({@link RungScaler}) and from {@link #MIN_SMALL_RUNG_STEP} times its height (benchmarks/README.md,
+   * "Middle rungs from the 720p rung").
    */
-  static final int MIN_SHORT_SIDE_SCALED_FROM_A_RUNG = 300;
+  static final int SMALL_RUNG_SHORT_SIDE = 300;
 
   /**
    * How much taller than a rung the larger rung it scales must be: a rung scaled from the source with bicubic and then
@@ -469,19 +470,29 @@ final class TranscodePipeline {
   static final double MIN_SCALE_STEP = 4.0 / 3;
 
   /**
+   * How much taller than a {@link #small} rung the larger rung it scales must be: 234p scaled from the 720p rung with
+   * bicubic came within 0.04 dB PSNR and 0.00008 SSIM of 234p scaled from the 1080p source, on screen recordings too,
+   * at half the scaling cost; closer steps were not measured, so they scale the source.
+   */
+  static final double MIN_SMALL_RUNG_STEP = 3;
+
+  /** Whether {@code rung} is below {@link #SMALL_RUNG_SHORT_SIDE} on its shorter side. */
+  static boolean small(PlannedRendition rung) {
+    return Math.min(rung.width(), rung.height()) < SMALL_RUNG_SHORT_SIDE;
+  }
+
+  /**
    * Which rung the rung at {@code index} of {@code plan} (largest first) scales: the smallest rung at least
-   * {@link #MIN_SCALE_STEP} times its height that itself scales a source of {@code sourceHeight} down (never a chain
-   * of three scalers) and runs at least its frame rate, unless the rung is below
-   * {@link #MIN_SHORT_SIDE_SCALED_FROM_A_RUNG}; else -1, the source.
+   * {@link #MIN_SCALE_STEP} times its height ({@link #MIN_SMALL_RUNG_STEP} for a {@link #small} rung) that itself
+   * scales a source of {@code sourceHeight} down (never a chain of three scalers) and runs at least its frame rate;
+   * else -1, the source.
    */
   static int scaledFrom(List<PlannedRendition> plan, int index, int sourceHeight) {
     PlannedRendition rung = plan.get(index);
-    if (Math.min(rung.width(), rung.height()) < MIN_SHORT_SIDE_SCALED_FROM_A_RUNG) {
-      return -1;
-    }
+    double step = small(rung) ? MIN_SMALL_RUNG_STEP : MIN_SCALE_STEP;
     for (int larger = index - 1; larger >= 0; larger--) {
       PlannedRendition candidate = plan.get(larger);
-      boolean tallEnough = candidate.height() >= Math.round(MIN_SCALE_STEP * rung.height());
+      boolean tallEnough = candidate.height() >= Math.round(step * rung.height());
       boolean scalesTheSource = candidate.height() < sourceHeight && scaledFrom(plan, larger, sourceHeight) < 0;
       boolean everyFrame = candidate.frameRate().fps() >= rung.frameRate().fps();
       if (tallEnough && scalesTheSource && everyFrame) {
